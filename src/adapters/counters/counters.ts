@@ -1,0 +1,68 @@
+/**
+ * Shared counters with an expiry (network budgets, rate limits). In process by default;
+ * in Redis when REDIS_URL is set, so every app instance sees the same count.
+ */
+export interface Counters {
+  get(key: string): Promise<number>;
+  /** Adds `by` (default 1) and returns the new value; the key expires `ttlSeconds` after its first increment. */
+  increment(key: string, ttlSeconds: number, by?: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Counters in this process's memory; expired keys are swept as they are touched and once a minute. */
+export function memoryCounters(now: () => number = Date.now): Counters {
+  const entries = new Map<string, { value: number; expiresAt: number }>();
+  const live = (key: string) => {
+    const entry = entries.get(key);
+    if (entry && entry.expiresAt <= now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  const sweep = setInterval(() => {
+    const t = now();
+    for (const [key, entry] of entries) if (entry.expiresAt <= t) entries.delete(key);
+  }, 60_000);
+  sweep.unref();
+  return {
+    async get(key) {
+      return live(key)?.value ?? 0;
+    },
+    async increment(key, ttlSeconds, by = 1) {
+      const entry = live(key);
+      if (entry) {
+        entry.value += by;
+        return entry.value;
+      }
+      entries.set(key, { value: by, expiresAt: now() + ttlSeconds * 1000 });
+      return by;
+    },
+    async close() {
+      clearInterval(sweep);
+      entries.clear();
+    },
+  };
+}
+
+/** Counters in Redis: INCRBY plus EXPIRE NX in one round trip. */
+export async function redisCounters(url: string, prefix = 'masthead:'): Promise<Counters> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  return {
+    async get(key) {
+      const value = await redis.get(prefix + key);
+      return value === null ? 0 : Number(value);
+    },
+    async increment(key, ttlSeconds, by = 1) {
+      const result = await redis.multi().incrby(prefix + key, by).expire(prefix + key, ttlSeconds, 'NX').exec();
+      const [error, value] = result?.[0] ?? [new Error('no reply'), 0];
+      if (error) throw error;
+      return Number(value);
+    },
+    async close() {
+      await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { importArticles } from './domain/content/import.js';
+import { seedBaseline, seedDemoArticles } from './domain/content/seed.js';
+import { openMigratedDatabase, startServer } from './main.js';
+import { importProgress } from './cli/progress.js';
+
+const USAGE = `Usage: masthead <command>
+
+Commands:
+  start              migrate, seed an empty database, serve the site (PORT, default 3000)
+  migrate            apply database migrations
+  seed               write the demo sections, plans and articles
+  import FILE.ndjson import articles, one JSON object per line (upsert by slug)
+
+Configuration comes from the environment; see README.md.`;
+
+async function withDatabase<T>(config: Config, work: (db: Awaited<ReturnType<typeof openMigratedDatabase>>) => Promise<T>): Promise<T> {
+  const db = await openMigratedDatabase(config);
+  try {
+    return await work(db);
+  } finally {
+    // An open PGlite keeps the event loop alive: always close it so the command exits.
+    await db.close();
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { help: { type: 'boolean', short: 'h' } } });
+  const [command, ...rest] = positionals;
+  if (!command || values.help) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'start': {
+      const server = await startServer(config);
+      const shutdown = () => {
+        void server.stop().then(() => process.exit(0));
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      return -1;
+    }
+    case 'migrate':
+      return withDatabase(config, async () => {
+        console.log('Database is up to date.');
+        return 0;
+      });
+    case 'seed':
+      return withDatabase(config, async (db) => {
+        await seedBaseline(db);
+        console.log(`Wrote ${await seedDemoArticles(db, new Date())} demo articles.`);
+        return 0;
+      });
+    case 'import': {
+      const file = rest[0];
+      if (!file) {
+        console.error('masthead import: name an NDJSON file, e.g. masthead import articles.ndjson');
+        return 2;
+      }
+      return withDatabase(config, async (db) => {
+        const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+        const progress = importProgress(process.stderr);
+        const report = await importArticles(db, lines, progress.update);
+        progress.stop();
+        for (const failure of report.failures) console.error(`line ${failure.line}: ${failure.reason}`);
+        console.log(`Imported ${report.created + report.updated} of ${report.lines} lines: ${report.created} new, ${report.updated} updated, ${report.failures.length} failed.`);
+        return report.failures.length === 0 ? 0 : 1;
+      });
+    }
+    default:
+      console.error(`masthead: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) console.error(`masthead: configuration error: ${error.message}`);
+    else if ((error as NodeJS.ErrnoException).code === 'ENOENT') console.error(`masthead: ${(error as Error).message}`);
+    else console.error(`masthead: ${(error as Error).stack ?? error}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,132 @@
+import { isAbsolute, resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
+
+/** Everything Masthead reads from the environment, validated once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL connection string; null → embedded PGlite in `dataDir/pglite`. */
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  publicUrl: string;
+  /** From SECRET_KEY; null → generated once and kept in the data folder (see secret.ts). */
+  secretKey: string | null;
+  freeLimit: number;
+  timeZone: string;
+  /** Metered reads per network prefix per month for anonymous readers. */
+  networkBudget: number;
+  /** Paragraphs shown above the paywall. */
+  leadParagraphs: number;
+  /** Addresses/CIDRs of reverse proxies whose X-Forwarded-For is trusted. */
+  trustedProxies: string[];
+  /** JSON files of crawler IP ranges in the format search engines publish. */
+  crawlerRangeFiles: string[];
+  /** Seed demo content and accounts into an empty database. */
+  demo: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+/** A bad environment value: the message is one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got ${parsed.protocol}`);
+  }
+  return raw;
+}
+
+function timeZone(env: Env): string {
+  const zone = env.MASTHEAD_TIMEZONE || 'Asia/Kolkata';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new ConfigError('MASTHEAD_TIMEZONE', `unknown time zone "${zone}"`);
+  }
+  return zone;
+}
+
+function proxies(env: Env): string[] {
+  const list = (env.MASTHEAD_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of list) {
+    const valid = entry.includes('/') ? safe(() => ipaddr.parseCIDR(entry)) : ipaddr.isValid(entry);
+    if (!valid) throw new ConfigError('MASTHEAD_TRUSTED_PROXIES', `"${entry}" is not an IP address or CIDR range`);
+  }
+  return list;
+}
+
+function safe(fn: () => unknown): boolean {
+  try {
+    fn();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
+
+/** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const dataDir = env.MASTHEAD_DATA ? resolvePath(env.MASTHEAD_DATA, cwd) : resolve(cwd, 'data');
+  const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const secretKey = env.SECRET_KEY || null;
+  if (secretKey !== null && secretKey.length < 32) {
+    throw new ConfigError('SECRET_KEY', 'must be at least 32 characters (e.g. `openssl rand -hex 32`)');
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
+  const demo = env.MASTHEAD_DEMO ?? 'true';
+  if (demo !== 'true' && demo !== 'false') throw new ConfigError('MASTHEAD_DEMO', 'expected true or false');
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    secretKey,
+    freeLimit: integer(env, 'MASTHEAD_FREE_LIMIT', 10, 0, 100),
+    timeZone: timeZone(env),
+    networkBudget: integer(env, 'MASTHEAD_NETWORK_BUDGET', 300, 1, 10_000_000),
+    leadParagraphs: integer(env, 'MASTHEAD_LEAD_PARAGRAPHS', 2, 0, 20),
+    trustedProxies: proxies(env),
+    crawlerRangeFiles: (env.MASTHEAD_CRAWLER_RANGES ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((p) => resolvePath(p, cwd)),
+    demo: demo === 'true',
+    logLevel,
+  };
+}
+
+function resolvePath(path: string, cwd: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}

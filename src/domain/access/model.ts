@@ -1,0 +1,75 @@
+import type { AccessItem } from '../content/model.js';
+import type { MeterState } from '../metering/model.js';
+
+/** Names of entitlements the access decision understands. Others may exist (partner bundles, e-paper). */
+export const ENTITLEMENTS = {
+  premium: 'premium',
+  archive: 'archive',
+  adFree: 'ad-free',
+  markets: 'markets',
+} as const;
+
+export type ReaderKind = 'anonymous' | 'registered' | 'verified-crawler';
+
+export interface Reader {
+  kind: ReaderKind;
+  /** Entitlements the reader holds now (from subscriptions, grants, bundles). */
+  entitlements: ReadonlySet<string>;
+}
+
+export interface AccessPolicy {
+  /** Free metered articles per calendar month. */
+  freeLimit: number;
+  /** Extra metered articles per month for registered readers when the registration wall is on; 0 = off. */
+  registrationBonus: number;
+  /** IANA time zone whose calendar month the meter follows. */
+  timeZone: string;
+  /** Metered articles older than this many days belong to the archive and need the `archive` entitlement; null = no archive rule. */
+  archiveAfterDays: number | null;
+  /** Provenance prefixes whose metered articles never use the meter (e.g. `wire:` when a licence says so). */
+  unmeteredProvenances: readonly string[];
+}
+
+/** Per-network monthly budget for anonymous readers (keyed elsewhere by a salted hash of the network prefix). */
+export interface NetworkBudget {
+  used: number;
+  limit: number;
+}
+
+export interface AccessInput {
+  reader: Reader;
+  item: AccessItem;
+  meter: MeterState;
+  /** Only consulted for anonymous readers; null when not tracked. */
+  network: NetworkBudget | null;
+  policy: AccessPolicy;
+  now: Date;
+}
+
+export type GrantReason = 'free' | 'entitled' | 'metered' | 'metered-reread' | 'verified-crawler' | 'unmetered-provenance';
+export type DenyReason =
+  | 'meter-exhausted'
+  | 'registration-required'
+  | 'subscription-required'
+  | 'archive-subscription-required'
+  | 'network-budget-exhausted'
+  | 'unknown';
+
+export type AccessDecision =
+  | {
+      allowed: true;
+      reason: GrantReason;
+      /** Meter state after this read (unchanged unless `charged`). */
+      meter: MeterState;
+      /** True when this read used one of the reader's free articles (the caller also charges the network budget). */
+      charged: boolean;
+      /** Free metered articles left this month after this read; null when the meter does not apply to this reader. */
+      readsLeft: number | null;
+    }
+  | {
+      allowed: false;
+      reason: DenyReason;
+      meter: MeterState;
+      charged: false;
+      readsLeft: number | null;
+    };

@@ -1,0 +1,159 @@
+import type { Rng } from './prng.js';
+import {
+  BROKERAGES, COMPANIES, CONCERNS, CROPS, FIRST_NAMES, FOREIGN_PLACES, INDIAN_CITIES, LAST_NAMES, LAWS, MONTHS, ORDINALS,
+  PRODUCTS, ROLES, STARTUPS, STATES, TECH_TOPICS, VENTURE_FUNDS, VENTURES, WEEKDAYS, type StoryKind,
+} from './word-bank.js';
+
+/** Placeholder values for one article: the same company, people and numbers throughout its text. */
+export type StoryContext = Record<string, string>;
+
+/** The (invented) central bank governor, the same in every story. */
+export const GOVERNOR = 'Anupama Raghavan';
+
+const IST_OFFSET_MS = 5.5 * 3_600_000;
+const indian = new Intl.NumberFormat('en-IN');
+const fmt = (n: number): string => indian.format(n);
+const crore = (n: number): string => `₹${fmt(n)} crore`;
+
+/** Up/down wording, so a story's verbs agree with its numbers. */
+const DIRECTION = {
+  up: {
+    up: 'up', climbs: 'climbs', climb: 'climb', rise: 'rise', rises: 'rises', moved: 'rose', higher: 'higher', gain: 'gain',
+    buyers: 'buyers', flows: 'inflows', aboveBelow: 'above', beats: 'beats', widen: 'widen', breadth: 'advancers',
+    verdict: 'ahead of expectations',
+  },
+  down: {
+    up: 'down', climbs: 'slips', climb: 'slip', rise: 'fall', rises: 'falls', moved: 'fell', higher: 'lower', gain: 'drop',
+    buyers: 'sellers', flows: 'outflows', aboveBelow: 'below', beats: 'misses', widen: 'narrow', breadth: 'decliners',
+    verdict: 'a touch below expectations',
+  },
+};
+
+/** A person's name made from the word banks; `avoid` keeps names within one story distinct. */
+export function personName(rng: Rng, avoid: Set<string>): string {
+  for (;;) {
+    const name = `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`;
+    if (!avoid.has(name)) {
+      avoid.add(name);
+      return name;
+    }
+  }
+}
+
+function policy(rng: Rng): Pick<StoryContext, 'policyHead' | 'policyPast' | 'newRate'> {
+  const oldRate = 4 + 0.25 * rng.int(0, 16);
+  const step = rng.pick([0.25, 0.25, 0.5]);
+  const move = rng.pick(['cut', 'raise', 'hold', 'hold'] as const);
+  const rate = move === 'cut' ? oldRate - step : move === 'raise' ? oldRate + step : oldRate;
+  const bps = Math.round(step * 100);
+  const to = `${rate.toFixed(2)}%`;
+  if (move === 'hold') {
+    return { policyHead: `holds repo rate at ${to}`, policyPast: `left the repo rate unchanged at ${to}`, newRate: rate.toFixed(2) };
+  }
+  const [head, past] = move === 'cut' ? ['cuts', 'cut'] : ['raises', 'raised'];
+  return { policyHead: `${head} repo rate by ${bps} bps to ${to}`, policyPast: `${past} the repo rate by ${bps} basis points to ${to}`, newRate: rate.toFixed(2) };
+}
+
+/** Draws every value a template may use, for a story of `kind` published at `at`. */
+export function buildContext(rng: Rng, kind: StoryKind, at: Date): StoryContext {
+  const ist = new Date(at.getTime() + IST_OFFSET_MS);
+  const month = ist.getUTCMonth();
+  const company = rng.pick(kind.startup ? STARTUPS : COMPANIES);
+  const company2 = rng.pick(COMPANIES.filter((c) => c.name !== company.name));
+  const place = rng.pick(FOREIGN_PLACES);
+  const names = new Set<string>([GOVERNOR]);
+  const up = rng.chance(0.55);
+  const [product, product2, product3] = rng.sample(PRODUCTS, 3);
+  const amount = rng.int(15, 2_500) * 10;
+  const level = rng.int(14_000, 26_000);
+  const rupee = rng.float(74, 88, 2);
+  const price = rng.int(80, 4_200);
+  const margin = rng.float(9, 28, 1);
+  const usd = rng.float(28, 45, 1);
+  return {
+    ...DIRECTION[up ? 'up' : 'down'],
+    ...policy(rng),
+    company: company.name,
+    sector: company.sector,
+    company2: company2.name,
+    sector2: company2.sector,
+    person: personName(rng, names),
+    person2: personName(rng, names),
+    analyst: personName(rng, names),
+    advisor: personName(rng, names),
+    minister: personName(rng, names),
+    governor: GOVERNOR,
+    role: rng.pick(ROLES),
+    firm: rng.pick(BROKERAGES),
+    vc: rng.pick(VENTURE_FUNDS),
+    city: kind.section === 'world' ? place.city : rng.pick(INDIAN_CITIES),
+    state: rng.pick(STATES),
+    place: place.city,
+    country: place.country,
+    product: product!,
+    product2: product2!,
+    product3: product3!,
+    crop: rng.pick(CROPS),
+    concern: rng.pick(CONCERNS),
+    venture: rng.pick(VENTURES),
+    law: rng.pick(LAWS),
+    techTopic: rng.pick(TECH_TOPICS),
+    buyers2: rng.pick(['buyers', 'sellers']),
+    nth: rng.pick(ORDINALS),
+    weekday: WEEKDAYS[ist.getUTCDay()]!,
+    month: MONTHS[(month + 11) % 12]!,
+    quarter: `${['December', 'March', 'June', 'September'][Math.floor(month / 3)]!} quarter`,
+    founded: String(ist.getUTCFullYear() - rng.int(2, 9)),
+    pct: rng.float(0.2, 2.8, 1).toFixed(1),
+    pct2: rng.float(0.1, 3.5, 1).toFixed(1),
+    bigPct: String(rng.int(4, 38)),
+    amount: crore(amount),
+    amount2: crore(amount * rng.int(3, 9)),
+    points: String(rng.int(40, 780)),
+    level: fmt(level),
+    rangeLow: fmt(Math.round((level - rng.int(300, 900)) / 100) * 100),
+    rangeHigh: fmt(Math.round((level + rng.int(300, 900)) / 100) * 100),
+    rupee: rupee.toFixed(2),
+    rupeeLow: (rupee - rng.float(0.2, 0.6, 2)).toFixed(2),
+    rupeeHigh: (rupee + rng.float(0.2, 0.6, 2)).toFixed(2),
+    paise: String(rng.int(3, 42)),
+    yield: rng.float(6.2, 7.9, 2).toFixed(2),
+    bpsSmall: String(rng.int(1, 9)),
+    vote: rng.pick(['6-0', '5-1', '4-2']),
+    infl: rng.float(3.6, 6.4, 1).toFixed(1),
+    gdp: rng.float(5.4, 8.2, 1).toFixed(1),
+    usd: usd.toFixed(1),
+    usd2: (usd + rng.float(12, 30, 1)).toFixed(1),
+    cad: rng.float(0.6, 2.6, 1).toFixed(1),
+    oil: String(rng.int(58, 112)),
+    rain: String(rng.int(3, 19)),
+    acres: String(rng.int(4, 95)),
+    price: fmt(price),
+    target: fmt(Math.round(price * (up ? rng.float(1.1, 1.4, 2) : rng.float(0.85, 1.05, 2)))),
+    rating: up ? rng.pick(['buy', 'add']) : rng.pick(['hold', 'reduce']),
+    pe: String(rng.int(12, 58)),
+    margin: margin.toFixed(1),
+    margin2: Math.max(4, margin + rng.float(-2, 2, 1)).toFixed(1),
+    dividend: String(rng.int(2, 25)),
+    months: String(rng.int(6, 24)),
+    days: String(rng.pick([21, 30, 45])),
+    hours: String(rng.int(3, 9)),
+    times: rng.float(1.6, 64, 1).toFixed(1),
+    count: String(rng.int(3, 14)),
+    jobs: fmt(rng.int(16, 240) * 50),
+    usdm: String(rng.int(4, 180)),
+  };
+}
+
+/** Fills `{key}` placeholders; `{Key}` capitalises. Throws on an unknown key, so no template text leaks. */
+export function fill(template: string, context: StoryContext): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const direct = context[key];
+    if (direct !== undefined) return direct;
+    const lower = context[key.charAt(0).toLowerCase() + key.slice(1)];
+    if (lower === undefined || key.charAt(0) === key.charAt(0).toLowerCase()) {
+      throw new Error(`demo template uses unknown placeholder {${key}}`);
+    }
+    return lower.charAt(0).toUpperCase() + lower.slice(1);
+  });
+}

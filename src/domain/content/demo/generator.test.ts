@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { parseArticleInput, toImportRecord } from '../article-input.js';
+import { parseProvenance, VISIBILITIES } from '../model.js';
+import { DEMO_SECTIONS, generateDemoArticles } from './index.js';
+
+const now = new Date('2025-03-14T10:20:00+05:30');
+const DAY = 86_400_000;
+const articles = generateDemoArticles({ now });
+const sectionSlugs = new Set(DEMO_SECTIONS.map((s) => s.slug));
+const texts = (a: (typeof articles)[number]) => [a.headline, a.standfirst, a.body, a.dateline ?? '', ...a.tags, ...a.authors];
+
+describe('demo sections', () => {
+  it('include the required sections, with Markets Insight on its own entitlement', () => {
+    for (const slug of ['markets', 'economy', 'companies', 'politics', 'world', 'technology', 'opinion', 'markets-insight']) {
+      expect(sectionSlugs.has(slug)).toBe(true);
+    }
+    const insight = DEMO_SECTIONS.find((s) => s.slug === 'markets-insight');
+    expect(insight).toMatchObject({ name: 'Markets Insight', premiumEntitlement: 'markets' });
+    expect(DEMO_SECTIONS.filter((s) => s !== insight).every((s) => s.premiumEntitlement === 'premium')).toBe(true);
+    expect(new Set(DEMO_SECTIONS.map((s) => s.position)).size).toBe(DEMO_SECTIONS.length);
+  });
+});
+
+describe('generateDemoArticles', () => {
+  it('is deterministic for the same now', () => {
+    expect(generateDemoArticles({ now: new Date(now) })).toEqual(articles);
+  });
+
+  it('varies with the seed', () => {
+    const other = generateDemoArticles({ now, seed: 7, recent: 20, archive: 5 });
+    expect(other.map((a) => a.slug)).not.toEqual(articles.slice(0, 25).map((a) => a.slug));
+  });
+
+  it('produces at least 300 articles in the last 30 days and an archive back to 1997', () => {
+    const recent = articles.filter((a) => a.publishedAt.getTime() > now.getTime() - 30 * DAY);
+    expect(recent.length).toBeGreaterThanOrEqual(300);
+    expect(articles.every((a) => a.publishedAt.getTime() <= now.getTime())).toBe(true);
+    const years = articles.map((a) => a.publishedAt.getUTCFullYear());
+    expect(Math.min(...years)).toBe(1997);
+    expect(articles.length).toBeGreaterThanOrEqual(540);
+    const distinctDays = new Set(recent.map((a) => a.publishedAt.toISOString().slice(0, 10)));
+    expect(distinctDays.size).toBeGreaterThanOrEqual(29);
+  });
+
+  it('honours custom counts', () => {
+    const small = generateDemoArticles({ now, recent: 12, archive: 3 });
+    expect(small).toHaveLength(15);
+    expect(small.filter((a) => a.publishedAt.getTime() > now.getTime() - 30 * DAY)).toHaveLength(12);
+  });
+
+  it('covers every section, visibility and provenance kind', () => {
+    expect(new Set(articles.map((a) => a.section))).toEqual(sectionSlugs);
+    expect(new Set(articles.map((a) => a.visibility))).toEqual(new Set(VISIBILITIES));
+    expect(new Set(articles.map((a) => parseProvenance(a.provenance).kind))).toEqual(new Set(['staff', 'wire', 'partner']));
+    const share = (pred: (a: (typeof articles)[number]) => boolean) => articles.filter(pred).length / articles.length;
+    expect(share((a) => a.visibility === 'free')).toBeGreaterThan(0.15);
+    expect(share((a) => a.visibility === 'metered')).toBeGreaterThan(0.45);
+    expect(share((a) => a.provenance === 'staff')).toBeGreaterThan(0.55);
+    expect(articles.some((a) => a.editorsPick)).toBe(true);
+    expect(articles.some((a) => a.updatedAt !== null)).toBe(true);
+  });
+
+  it('makes every Markets Insight article premium', () => {
+    const insight = articles.filter((a) => a.section === 'markets-insight');
+    expect(insight.length).toBeGreaterThan(0);
+    expect(insight.every((a) => a.visibility === 'premium')).toBe(true);
+  });
+
+  it('gives every article a unique slug', () => {
+    expect(new Set(articles.map((a) => a.slug)).size).toBe(articles.length);
+  });
+
+  it('produces articles that pass parseArticleInput unchanged', () => {
+    for (const article of articles) {
+      const parsed = parseArticleInput(JSON.parse(JSON.stringify(toImportRecord(article))), sectionSlugs);
+      expect(parsed, article.slug).toEqual({ ok: true, value: article });
+    }
+  });
+
+  it('leaves no template placeholders in any text', () => {
+    for (const article of articles) {
+      for (const text of texts(article)) expect(text, article.slug).not.toMatch(/[{}]/);
+    }
+  });
+
+  it('writes 5-9 paragraph Markdown bodies with some subheadings, lists and bold names', () => {
+    for (const article of articles) {
+      const paragraphs = article.body.split('\n\n').filter((b) => !b.startsWith('## ') && !b.startsWith('- ') && !b.startsWith('**At a glance**'));
+      expect(paragraphs.length, article.slug).toBeGreaterThanOrEqual(5);
+      expect(paragraphs.length, article.slug).toBeLessThanOrEqual(9);
+    }
+    expect(articles.some((a) => a.body.includes('\n## '))).toBe(true);
+    expect(articles.some((a) => a.body.includes('\n- '))).toBe(true);
+    expect(articles.filter((a) => a.body.includes('**')).length).toBeGreaterThan(articles.length / 2);
+  });
+
+  it('uses desk bylines for wire copy and datelines except on opinion', () => {
+    for (const article of articles) {
+      if (article.provenance.startsWith('wire:')) expect(article.authors).toEqual([`${article.provenance.slice(5)} desk`]);
+      expect(article.dateline === null).toBe(article.section === 'opinion');
+      expect(article.leadImage).toBeNull();
+    }
+  });
+
+  it('reads varied: headlines are mostly distinct', () => {
+    expect(new Set(articles.map((a) => a.headline)).size).toBeGreaterThan(articles.length * 0.9);
+  });
+});

@@ -1,0 +1,173 @@
+import type { StoryKind } from './word-bank.js';
+
+/** Story templates for Politics, World, Technology and Opinion. All text is original. */
+export const PUBLIC_STORIES: StoryKind[] = [
+  {
+    section: 'politics',
+    tags: ['Parliament', 'policy', 'regulation'],
+    headlines: [
+      'Parliament passes bill to simplify {law}',
+      'Government unveils draft rules on {law}; industry seeks more time',
+      'Cabinet clears {amount} scheme for {sector} manufacturing',
+    ],
+    standfirsts: [
+      'Opposition members sought wider consultation, while industry groups broadly welcomed the changes.',
+      'Officials said the measures aim to cut compliance costs for small and medium businesses.',
+    ],
+    paragraphs: [
+      'The bill, which seeks to simplify {law}, was passed after a debate of more than {hours} hours, with the opposition pressing for it to be sent to a parliamentary committee.',
+      '"We are removing layers of paperwork that serve no purpose," said minister {minister}, who piloted the bill.',
+      'Industry bodies said the changes could reduce the time taken to resolve disputes, though several asked how the new rules would apply to pending cases.',
+      'The cabinet also approved a {amount} incentive scheme for {sector} manufacturing, to be rolled out over five years.',
+      'Opposition leader {person} said the government had not consulted states adequately. "Cooperative federalism cannot be only a slogan," the opposition leader said.',
+      'Companies such as **{company}** are expected to be among the early applicants under the scheme, according to people familiar with the matter.',
+    ],
+    subheads: ['What changes', 'Opposition objections'],
+  },
+  {
+    section: 'politics',
+    tags: ['states', 'elections', 'industrial policy'],
+    headlines: [
+      '{state} announces {amount} industrial policy to woo investors',
+      'Campaign in {state} turns to jobs and farm prices',
+      '{state} government signs investment pacts worth {amount}',
+    ],
+    standfirsts: [
+      'Economic issues are dominating the campaign as parties court first-time voters and farmers.',
+      'The state hopes to attract manufacturers looking to diversify their supply chains.',
+    ],
+    paragraphs: [
+      'The {state} government on {weekday} unveiled a new industrial policy offering capital subsidies, cheaper power and faster approvals for investors.',
+      'Chief Minister {minister} said the state had signed memoranda of understanding worth {amount} with companies including **{company}** and **{company2}**.',
+      'With polling in {state} weeks away, candidates across parties are promising jobs, better prices for crops and relief from rising living costs.',
+      'Political analysts say the outcome will shape the balance in the upper house of Parliament and could influence the pace of economic reforms.',
+      '"Voters here ask about jobs first and everything else later," said {person}, a political scientist at a university in {city}.',
+    ],
+    subheads: ['On the campaign trail', 'Investment promises'],
+  },
+  {
+    section: 'world',
+    tags: ['trade', 'diplomacy'],
+    headlines: [
+      '{Country} and India resume talks on trade pact',
+      'Trade negotiators meet in {place} as tariff talks enter final stretch',
+      '{Country} eases visa rules for skilled workers; Indian IT firms welcome move',
+    ],
+    standfirsts: [
+      'Negotiators are expected to focus on market access for services and rules of origin.',
+      'Analysts say the move will be watched closely by Indian exporters and importers.',
+    ],
+    paragraphs: [
+      'Officials from India and {country} met in {place} this week to resume negotiations on a trade agreement that has been under discussion for several years.',
+      'Sticking points include tariffs on {product}, visa rules for professionals and rules of origin, according to people familiar with the talks.',
+      '"Diversifying supply chains is no longer a slogan for companies here," said {person}, a trade economist based in {place}.',
+      'Indian exporters such as **{company}** have been adding customers in {country} to reduce their dependence on a few large markets.',
+      'Two-way trade between the countries has grown steadily over the past decade, though it remains small relative to the size of both economies.',
+    ],
+    subheads: ['Sticking points', 'What it means for India'],
+  },
+  {
+    section: 'world',
+    tags: ['global markets', 'commodities', 'oil'],
+    headlines: [
+      'Brent {climbs} to ${oil} a barrel; India import bill in focus',
+      'Stocks in {place} {climb} as investors weigh global rate outlook',
+      'Freight rates to Europe climb; {product} exporters feel the squeeze',
+    ],
+    standfirsts: [
+      'Analysts say the moves will be watched closely by Indian companies that depend on imported inputs.',
+      'Investors are looking for signals on the direction of interest rates in the largest economies.',
+    ],
+    paragraphs: [
+      'In {place}, shares {moved} as investors weighed fresh economic data and comments from central bank officials, with technology stocks seeing the largest moves.',
+      'Brent crude {moved} {pct}% to ${oil} a barrel. India imports most of the crude oil it uses, so higher prices feed quickly into the trade deficit and the rupee.',
+      'Container freight rates on routes to Europe have climbed in recent weeks as carriers reroute ships, adding to costs for exporters of {product}.',
+      '"Everyone is pricing in more uncertainty than they were a month ago," said {person}, a strategist based in {place}.',
+      'Indian companies with large import bills, including **{company}**, have stepped up hedging, according to bankers.',
+    ],
+    subheads: ['Commodity moves', 'Impact on India'],
+  },
+  {
+    section: 'technology',
+    tags: ['startups', 'venture capital'],
+    startup: true,
+    headlines: [
+      '{company} raises ${usdm} million in round led by {vc}',
+      '{company} turns profitable, eyes listing in {months} months',
+      '{company} trims workforce by {bigPct}% to cut costs',
+      'Funding for {sector} startups picks up after a slow year',
+    ],
+    standfirsts: [
+      'The {sector} startup will use the money to expand into smaller cities and hire engineers.',
+      'Investors are returning to companies that show a clear path to profit.',
+    ],
+    paragraphs: [
+      '**{company}**, a {city}-based {sector} startup, has raised ${usdm} million in a round led by {vc}, with participation from existing investors.',
+      'The company, founded in {founded} by {person} and {person2}, said it would use the funds to expand into {count} more cities and build out its engineering team.',
+      '"Customers in smaller towns are adopting digital services faster than anyone expected," {person} said in an interview.',
+      'Startup funding slowed sharply over the past two years as investors turned cautious, but deal activity has picked up in recent months, data from industry trackers show.',
+      '{analyst} of {firm} said investors were now rewarding startups that kept costs in check. "The era of growth at any price is over," the analyst said.',
+    ],
+    subheads: ['Growth plans', 'The funding climate'],
+    bullets: ['Amount raised: ${usdm} million', 'Lead investor: {vc}', 'Founded: {founded}', 'Headquarters: {city}'],
+  },
+  {
+    section: 'technology',
+    tags: ['digital economy', 'regulation', 'AI'],
+    headlines: [
+      'Regulator proposes new rules for {techTopic}',
+      'Digital payment transactions {rise} {bigPct}% in {month}',
+      '{company} launches AI tools for small businesses',
+      'Chip assembly plant worth {amount} proposed in {state}',
+    ],
+    standfirsts: [
+      'Industry groups said the draft rules would raise compliance costs but improve consumer protection.',
+      'The company says the tools will help small merchants manage inventory and credit.',
+    ],
+    paragraphs: [
+      'The regulator has proposed new rules for {techTopic}, including stricter disclosure requirements and a grievance redress mechanism, and invited comments within {days} days.',
+      'Digital payment transactions {moved} {bigPct}% in {month} from a year earlier, driven by small-value payments at neighbourhood shops and transit systems.',
+      '**{company}** said its new tools, built on language models trained in several Indian languages, would be offered free to small merchants for the first year.',
+      '"Trust is the currency of digital finance," said {person}, a policy researcher in {city}. "Rules that make it easier to complain and get money back will help adoption."',
+      'Executives at several firms said they supported clearer rules but wanted a longer transition period.',
+      'A consortium has proposed a chip assembly and testing plant in {state} with an investment of {amount}, state officials said.',
+    ],
+    subheads: ['Draft rules', 'Industry response'],
+  },
+  {
+    section: 'opinion',
+    tags: ['opinion', 'columns'],
+    generic: false,
+    headlines: [
+      'Why the {sector} cycle deserves a longer view',
+      'The central bank has earned the right to wait on {concern}',
+      'Exporters of {product} need more than incentives',
+      'Small {sector} firms are the missing piece of the formalisation story',
+      'The monsoon still matters more to {state} than we admit',
+      '{Sector} startups should learn to love boring profits',
+      "After {company}'s listing, the rules must keep pace with retail investors",
+      '{State} shows why a state-by-state view of reform is overdue',
+      'The case against panic over {concern}',
+      'Reform of {law} is only half done',
+      '{company} and the limits of scale',
+      "What {company}'s results tell us about demand",
+    ],
+    standfirsts: [
+      'Policymakers and investors alike would do well to look past the next quarter.',
+      'The debate has focused on headline numbers; the harder questions lie elsewhere.',
+      'Good intentions are not enough when implementation lags.',
+    ],
+    paragraphs: [
+      'It has become fashionable to declare every swing in {sector} a turning point. The data, read over a full cycle, suggest something more modest.',
+      'Consider the numbers. Capacity utilisation has hovered around {bigPct}% for several quarters, and fresh investment has come mainly from a handful of large firms.',
+      'There is a case for patience. Policy that changes direction every few months imposes its own costs on businesses trying to plan for the next decade.',
+      'None of this is an argument for complacency. Credit to small firms remains expensive, and the gap between large and small companies has widened.',
+      'The better approach is to fix the plumbing: faster contract enforcement, predictable tax administration and reliable power. These reforms are unglamorous, but they compound.',
+      'Take **{company}**, often held up as a success. Its gains owe as much to patient balance-sheet repair as to any policy change.',
+      'Investors, for their part, should be wary of stories that sound too tidy. Markets have a habit of pricing in the best case long before it arrives.',
+      'The coming year will test whether the recent improvement is durable. It would be wise to judge it by the boring numbers rather than the exciting ones.',
+      'In the end, the question is one of institutions, not individuals. Rules that work only when the right people are in charge are not really rules.',
+    ],
+    subheads: ['The numbers behind the noise', 'A modest proposal', 'What to watch'],
+  },
+];

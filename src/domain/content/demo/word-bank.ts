@@ -1,0 +1,156 @@
+/**
+ * Word banks for the demo generator. Every company, person, firm, agency and index here is invented;
+ * cities, states and countries are real places. Templates use `{key}` placeholders filled from the
+ * article context (`{Key}` capitalises the value).
+ */
+
+/** A family of stories: templates that read coherently together. */
+export interface StoryKind {
+  section: string;
+  tags: string[];
+  /** Draw the featured company from the startups. */
+  startup?: boolean;
+  /** Mix in `GENERIC_PARAGRAPHS` (default true). */
+  generic?: boolean;
+  headlines: string[];
+  standfirsts: string[];
+  /** In reading order; the first one always leads. */
+  paragraphs: string[];
+  subheads: string[];
+  bullets?: string[];
+}
+
+export interface Company {
+  name: string;
+  sector: string;
+}
+
+export const COMPANIES: Company[] = [
+  { name: 'Kaveri Steel', sector: 'steel' },
+  { name: 'Deccan Mobility', sector: 'automobile' },
+  { name: 'Tungabhadra Cement', sector: 'cement' },
+  { name: 'Indrayani Power', sector: 'power' },
+  { name: 'Konark Looms', sector: 'textile' },
+  { name: 'Meghdoot Pharma', sector: 'pharmaceutical' },
+  { name: 'Palash Foods', sector: 'consumer goods' },
+  { name: 'Tapti Chemicals', sector: 'chemicals' },
+  { name: 'Saptarishi Bank', sector: 'banking' },
+  { name: 'Vahini Capital', sector: 'non-bank lending' },
+  { name: 'Saraswati Softworks', sector: 'IT services' },
+  { name: 'Nilgiri Cloud Systems', sector: 'IT services' },
+  { name: 'Ganga Freightlines', sector: 'logistics' },
+  { name: 'Marwar Solar', sector: 'renewable energy' },
+  { name: 'Jharokha Telecom', sector: 'telecom' },
+  { name: 'Aravalli Estates', sector: 'real estate' },
+  { name: 'Sindhu Skyways', sector: 'aviation' },
+  { name: 'Ashoka Highways', sector: 'infrastructure' },
+  { name: 'Kalinga Minerals', sector: 'mining' },
+  { name: 'Konkan Shipping', sector: 'shipping' },
+  { name: 'Hampi Hotels', sector: 'hospitality' },
+  { name: 'Shikra Aerosystems', sector: 'defence' },
+  { name: 'Bhima Tyres', sector: 'automobile' },
+  { name: 'Brahmaputra Tea Estates', sector: 'plantation' },
+  { name: 'Sabari Fertilisers', sector: 'fertiliser' },
+  { name: 'Ujjwal Cells', sector: 'battery' },
+];
+
+export const STARTUPS: Company[] = [
+  { name: 'Paisa Setu', sector: 'fintech' },
+  { name: 'Mandi Mart', sector: 'e-commerce' },
+  { name: 'Krishi Grid', sector: 'agritech' },
+  { name: 'Tiffin Route', sector: 'food delivery' },
+  { name: 'Vidya Loop', sector: 'edtech' },
+  { name: 'Swasth Labs', sector: 'healthtech' },
+  { name: 'Gaadi Share', sector: 'mobility' },
+  { name: 'Dukaan Ledger', sector: 'software' },
+  { name: 'Chakra Robotics', sector: 'deep-tech' },
+  { name: 'Nanha Finance', sector: 'fintech' },
+];
+
+export const FIRST_NAMES = [
+  'Aarti', 'Rohan', 'Meera', 'Vikram', 'Nandini', 'Arjun', 'Kavya', 'Siddharth', 'Ishita', 'Farhan',
+  'Priyanka', 'Rahul', 'Shreya', 'Anirudh', 'Zoya', 'Karthik', 'Lakshmi', 'Devesh', 'Tanvi', 'Imran',
+  'Gauri', 'Harish', 'Nikhil', 'Pooja', 'Suresh', 'Anjali', 'Joseph', 'Ritu', 'Manpreet', 'Sameer',
+];
+
+export const LAST_NAMES = [
+  'Kulkarni', 'Iyer', 'Bhattacharya', 'Menon', 'Reddy', 'Deshpande', 'Chatterjee', 'Nair', 'Sethi', 'Rao',
+  'Khanna', 'Banerjee', 'Pillai', 'Joshi', 'Qureshi', 'Fernandes', 'Gill', 'Mehta', 'Saxena', 'Hegde',
+  'Dutta', 'Patil', 'Chawla', 'Krishnan', 'Bose', 'Thakur', 'Varghese', 'Ahluwalia', 'Shetty', 'Mishra',
+];
+
+export const COLUMNISTS = ['Radhika Sen', 'Vivek Anand Rao', 'Kamala Subramanian', 'Aditya Merchant', 'Farida Lokhandwala', 'Prakash Venugopal'];
+
+export const INDIAN_CITIES = ['Mumbai', 'New Delhi', 'Bengaluru', 'Chennai', 'Kolkata', 'Hyderabad', 'Pune', 'Ahmedabad'];
+
+/** Foreign datelines for World stories, with the country named in the text. */
+export const FOREIGN_PLACES: { city: string; country: string }[] = [
+  { city: 'Singapore', country: 'Singapore' },
+  { city: 'London', country: 'Britain' },
+  { city: 'Tokyo', country: 'Japan' },
+  { city: 'Dubai', country: 'the UAE' },
+  { city: 'Frankfurt', country: 'Germany' },
+  { city: 'Jakarta', country: 'Indonesia' },
+  { city: 'Sydney', country: 'Australia' },
+  { city: 'Seoul', country: 'South Korea' },
+  { city: 'Toronto', country: 'Canada' },
+  { city: 'Sao Paulo', country: 'Brazil' },
+  { city: 'Nairobi', country: 'Kenya' },
+  { city: 'Geneva', country: 'Switzerland' },
+];
+
+export const STATES = [
+  'Maharashtra', 'Karnataka', 'Tamil Nadu', 'Gujarat', 'Uttar Pradesh', 'West Bengal',
+  'Telangana', 'Odisha', 'Rajasthan', 'Kerala', 'Punjab', 'Madhya Pradesh',
+];
+
+/** Invented wire agencies and content partners (used as `wire:<name>` / `partner:<name>`). */
+export const WIRE_AGENCIES = ['Bharat News Service', 'Asia Wire', 'Indo-Pacific Press', 'Continental Newswire'];
+export const PARTNERS = ['Harbour Review', 'Meridian Business Weekly', 'Eastern Ledger'];
+
+export const BROKERAGES = ['Konkan Securities', 'Sahyog Capital', 'Trident Research', 'Banyan Equities', 'Lighthouse Wealth', 'Nakshatra Broking'];
+export const VENTURE_FUNDS = ['Peepal Tree Capital', 'Monsoon Ventures', 'Lantern Partners', 'Trellis Capital', 'Saffron Seed Fund'];
+
+export const ROLES = ['chief executive', 'managing director', 'chief financial officer', 'chairman', 'head of strategy'];
+export const PRODUCTS = [
+  'engineering goods', 'pharmaceuticals', 'readymade garments', 'gems and jewellery', 'basmati rice',
+  'marine products', 'electronics', 'organic chemicals', 'spices', 'leather goods', 'auto components',
+];
+export const CROPS = ['pulses', 'cotton', 'soybean', 'paddy', 'sugarcane', 'groundnut', 'maize'];
+export const CONCERNS = ['food inflation', 'global volatility', 'weak rural demand', 'sticky services prices', 'high crude oil prices'];
+export const VENTURES = ['green hydrogen', 'battery storage', 'cold-chain logistics', 'specialty chemicals', 'airport services', 'data centres'];
+export const LAWS = ['insolvency rules', 'labour compliance', 'company registration', 'tax appeals', 'land records', 'shipping regulation'];
+export const TECH_TOPICS = [
+  'digital lending apps', 'data centres', 'online gaming', 'payment aggregators',
+  'cloud storage of financial data', 'the use of AI in credit scoring',
+];
+
+/** News paragraphs that fit most stories; mixed into the body between a kind's own paragraphs. */
+export const GENERIC_PARAGRAPHS = [
+  'The development comes at a time when companies across sectors are reassessing investment plans in light of shifting global demand.',
+  '{analyst}, an analyst at {firm}, said the market would look for evidence of sustained demand over the next two quarters before drawing firm conclusions.',
+  'Officials in {city} said they were monitoring the situation and would share more details in the coming weeks.',
+  'Industry executives said input costs, which spiked last year, had largely stabilised, giving companies more room to plan.',
+  'The {sector} sector accounts for a significant share of industrial output and employs a large number of people directly and through suppliers.',
+  'Smaller rivals, including **{company2}**, are expected to respond with announcements of their own.',
+  "Market participants will also watch the central bank's next policy review and the direction of global interest rates.",
+  '"We see this as a multi-year opportunity rather than a one-quarter story," said {person2}, a fund manager in {city}.',
+  'Data from industry associations point to a gradual improvement in order books since the start of the year.',
+  'Credit rating agencies have so far kept a stable outlook on the sector, citing healthy balance sheets.',
+  'Not everyone is convinced. {advisor}, who advises family offices in {city}, said investors should wait for two or three more quarters of data.',
+];
+
+export const GENERIC_SUBHEADS = ['The bigger picture', 'What comes next', 'Why it matters', 'Looking ahead'];
+
+export const GENERIC_BULLETS = [
+  'Company in focus: **{company}**',
+  'Sector: {sector}',
+  'Amount involved: {amount}',
+  'Setu 50 close: {level}',
+  'Rupee: {rupee} to the dollar',
+  '10-year bond yield: {yield}%',
+];
+
+export const ORDINALS = ['second', 'third', 'fourth', 'fifth', 'sixth'];
+export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

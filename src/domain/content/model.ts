@@ -1,0 +1,64 @@
+/**
+ * Content model. An article's `visibility` says how it is gated; its `provenance` says where it came from
+ * (`staff`, `wire:<agency>`, `partner:<name>`) and access rules may use it.
+ */
+
+export const VISIBILITIES = ['free', 'metered', 'premium'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+/** `staff`, `wire:<agency>` or `partner:<name>`. */
+export type Provenance = string;
+
+const PROVENANCE_PATTERN = /^(staff|wire:[A-Za-z0-9][\w .&-]{0,59}|partner:[A-Za-z0-9][\w .&-]{0,59})$/;
+
+/** True when `value` is a well-formed provenance string. */
+export function isProvenance(value: string): boolean {
+  return PROVENANCE_PATTERN.test(value);
+}
+
+/** The kind and source named by a provenance: `wire:PTI` → { kind: 'wire', source: 'PTI' }. */
+export function parseProvenance(value: Provenance): { kind: 'staff' | 'wire' | 'partner'; source: string | null } {
+  if (value === 'staff') return { kind: 'staff', source: null };
+  const [kind, ...rest] = value.split(':');
+  if ((kind === 'wire' || kind === 'partner') && rest.length > 0) return { kind, source: rest.join(':') };
+  throw new Error(`not a provenance: ${value}`);
+}
+
+export interface Section {
+  slug: string;
+  name: string;
+  /** Position on the home page and in navigation. */
+  position: number;
+  /** Entitlement a reader needs for this section's premium articles; `premium` unless the section says otherwise. */
+  premiumEntitlement: string;
+}
+
+export interface Article {
+  id: number;
+  slug: string;
+  headline: string;
+  standfirst: string;
+  /** Markdown source. Never sent to a reader who may not read it: render through `renderBody`. */
+  body: string;
+  section: string;
+  tags: string[];
+  authors: string[];
+  dateline: string | null;
+  visibility: Visibility;
+  provenance: Provenance;
+  publishedAt: Date;
+  updatedAt: Date;
+  leadImage: { url: string; alt: string } | null;
+  editorsPick: boolean;
+}
+
+/** What an article is for the access decision: no text, only the facts rules look at. */
+export interface AccessItem {
+  id: number;
+  visibility: Visibility;
+  section: string;
+  provenance: Provenance;
+  publishedAt: Date;
+  /** Entitlement that unlocks the item when it is premium (or archived). */
+  premiumEntitlement: string;
+}

@@ -1,0 +1,49 @@
+import { describe, it, expect } from 'vitest';
+import { networkKey } from './network.js';
+
+const salt = Buffer.alloc(32, 1);
+const otherSalt = Buffer.alloc(32, 2);
+const key = (ip: string) => networkKey(ip, salt, '2026-10');
+
+describe('networkKey', () => {
+  it('gives one key to addresses in the same IPv4 /24', () => {
+    expect(key('203.0.113.7')).toBe(key('203.0.113.250'));
+  });
+
+  it('gives different keys to different /24 networks', () => {
+    expect(key('203.0.113.7')).not.toBe(key('203.0.114.7'));
+  });
+
+  it('treats an IPv4-mapped IPv6 address as its IPv4 address', () => {
+    expect(key('::ffff:203.0.113.9')).toBe(key('203.0.113.7'));
+  });
+
+  it('groups IPv6 by /48', () => {
+    expect(key('2001:db8:abcd:1::1')).toBe(key('2001:db8:abcd:ffff::2'));
+    expect(key('2001:db8:abcd::1')).not.toBe(key('2001:db8:abce::1'));
+  });
+
+  it('changes with the salt and with the period', () => {
+    expect(networkKey('203.0.113.7', otherSalt, '2026-10')).not.toBe(key('203.0.113.7'));
+    expect(networkKey('203.0.113.7', salt, '2026-11')).not.toBe(key('203.0.113.7'));
+  });
+
+  it('maps every invalid address to one fixed unknown-network key', () => {
+    expect(key('not an ip')).toBe(key(''));
+    expect(key('999.1.1.1')).toBe(key('x'.repeat(10_000)));
+    expect(key('not an ip')).not.toBe(key('203.0.113.7'));
+  });
+
+  it('never contains the raw address or its prefix', () => {
+    for (const ip of ['203.0.113.7', '2001:db8:abcd::1', '10.0.0.1']) {
+      const k = key(ip);
+      expect(k).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(k).not.toContain(ip);
+      expect(k).not.toContain(ip.split(/[.:]/).slice(0, 3).join('.'));
+    }
+  });
+
+  it('refuses a short salt', () => {
+    expect(() => networkKey('203.0.113.7', Buffer.alloc(8), '2026-10')).toThrow(RangeError);
+  });
+});

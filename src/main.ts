@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { memoryCounters, redisCounters, type Counters } from './adapters/counters/counters.js';
+import { openDatabase, type Database } from './adapters/db/database.js';
+import { migrate } from './adapters/db/migrate.js';
+import type { Config } from './config/config.js';
+import { deriveKeys, resolveSecret } from './config/secret.js';
+import type { AccessPolicy } from './domain/access/model.js';
+import { listActivePlans, type Plan } from './domain/billing/plans.js';
+import { hasNoArticles, seedBaseline, seedDemoArticles } from './domain/content/seed.js';
+import { createContentService } from './domain/content/service.js';
+import { loadCopy } from './domain/copy/copy.js';
+import { loadSiteSettings } from './domain/site/settings.js';
+import { buildApp } from './web/app.js';
+import type { AppContext } from './web/context.js';
+import { loadCrawlerRanges } from './web/http/crawlers.js';
+
+/** Opens the configured database (PGlite in the data folder unless DATABASE_URL is set) and migrates it. */
+export async function openMigratedDatabase(config: Config): Promise<Database> {
+  const db = await openDatabase({ url: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') });
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
+export function accessPolicy(config: Config): AccessPolicy {
+  return {
+    freeLimit: config.freeLimit,
+    registrationBonus: 0,
+    timeZone: config.timeZone,
+    archiveAfterDays: 365,
+    unmeteredProvenances: [],
+  };
+}
+
+/** Plans change rarely: read them once a minute at most. */
+function cachedPlans(db: Database, now: () => number = Date.now): () => Promise<Plan[]> {
+  let cache: { at: number; value: Promise<Plan[]> } | null = null;
+  return () => {
+    if (!cache || now() - cache.at > 60_000) {
+      const value = listActivePlans(db);
+      cache = { at: now(), value };
+      value.catch(() => (cache = null));
+    }
+    return cache.value;
+  };
+}
+
+/** Wires adapters and domain services into the web layer's context. */
+export async function createAppContext(
+  config: Config,
+  db: Database,
+  options: { counters?: Counters; now?: () => Date; secret?: string } = {},
+): Promise<AppContext> {
+  const secret = options.secret ?? (await resolveSecret(config.secretKey, config.dataDir));
+  const now = options.now ?? (() => new Date());
+  return {
+    config,
+    db,
+    keys: deriveKeys(secret),
+    content: createContentService(db, { leadParagraphs: config.leadParagraphs, now }),
+    copy: loadCopy(),
+    site: await loadSiteSettings(db),
+    plans: cachedPlans(db),
+    counters: options.counters ?? (config.redisUrl ? await redisCounters(config.redisUrl) : memoryCounters()),
+    crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
+    policy: accessPolicy(config),
+    now,
+  };
+}
+
+/** Seeds what an empty database needs; demo articles too when the demo is on. */
+export async function prepareContent(config: Config, db: Database, log: (line: string) => void): Promise<void> {
+  await seedBaseline(db);
+  if (config.demo && (await hasNoArticles(db))) {
+    const count = await seedDemoArticles(db, new Date());
+    log(`Seeded ${count} demo articles.`);
+  }
+}
+
+/** `masthead start`: migrate, seed when empty, listen. Returns the running app and a stop function. */
+export async function startServer(config: Config, log: (line: string) => void = console.log): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
+  const db = await openMigratedDatabase(config);
+  await prepareContent(config, db, log);
+  const ctx = await createAppContext(config, db);
+  const app = await buildApp(ctx);
+  await app.listen({ port: config.port, host: config.host });
+  log(`Masthead is running at ${config.publicUrl} (database: ${db.engine}${config.redisUrl ? ', counters: redis' : ''})`);
+  return {
+    app,
+    async stop() {
+      await app.close();
+      await ctx.counters.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { Counters } from '../adapters/counters/counters.js';
+import type { Database } from '../adapters/db/database.js';
+import type { Config } from '../config/config.js';
+import type { Keys } from '../config/secret.js';
+import type { AccessPolicy } from '../domain/access/model.js';
+import type { Plan } from '../domain/billing/plans.js';
+import type { ContentService } from '../domain/content/service.js';
+import type { Copy } from '../domain/copy/copy.js';
+import type { SiteSettings } from '../domain/site/settings.js';
+import type { CrawlerRanges } from './http/crawlers.js';
+
+/** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  keys: Keys;
+  content: ContentService;
+  copy: Copy;
+  site: SiteSettings;
+  plans: () => Promise<Plan[]>;
+  counters: Counters;
+  crawlers: CrawlerRanges;
+  policy: AccessPolicy;
+  /** The clock every rule reads; tests replace it. */
+  now: () => Date;
+}

@@ -1,0 +1,119 @@
+import escapeXml from 'escape-html';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { ArticleSummary } from '../../domain/content/queries.js';
+import type { AppContext } from '../context.js';
+import { HttpProblem } from '../http/errors.js';
+
+const FEED_SIZE = 50;
+/** Google News sitemaps list articles of the last two days. */
+const NEWS_WINDOW_MS = 2 * 24 * 3600 * 1000;
+const SITEMAP_MAX_URLS = 50_000;
+
+function rss(ctx: AppContext, title: string, link: string, articles: ArticleSummary[]): string {
+  const items = articles
+    .map(
+      (a) => `<item><title>${escapeXml(a.headline)}</title><link>${ctx.config.publicUrl}/article/${a.slug}</link>` +
+        `<guid isPermaLink="true">${ctx.config.publicUrl}/article/${a.slug}</guid><pubDate>${a.publishedAt.toUTCString()}</pubDate>` +
+        // Only the standfirst: feeds never carry body text, gated or not.
+        `<description>${escapeXml(a.standfirst)}</description><category>${escapeXml(a.section)}</category>` +
+        a.authors.map((name) => `<dc:creator>${escapeXml(name)}</dc:creator>`).join('') +
+        `</item>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom"><channel>
+<title>${escapeXml(title)}</title><link>${link}</link><description>${escapeXml(ctx.site.tagline)}</description>
+<language>${escapeXml(ctx.site.language)}</language><atom:link href="${link === ctx.config.publicUrl + '/' ? `${ctx.config.publicUrl}/feed.xml` : `${link}/feed.xml`}" rel="self" type="application/rss+xml"/>
+${items}
+</channel></rss>`;
+}
+
+function urlset(entries: string[], news = false): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"${news ? ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"' : ''}>
+${entries.join('\n')}
+</urlset>`;
+}
+
+/** RSS 2.0 feeds, sitemaps (with a Google News sitemap) and robots.txt. */
+export async function feedRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const base = ctx.config.publicUrl;
+  const xml = 'application/xml; charset=utf-8';
+
+  app.get('/feed.xml', async (_request, reply) => {
+    const articles = await ctx.content.list({ limit: FEED_SIZE });
+    reply.type('application/rss+xml; charset=utf-8').header('cache-control', 'public, max-age=300');
+    return rss(ctx, ctx.site.publicationName, `${base}/`, articles);
+  });
+
+  app.get<{ Params: { slug: string } }>(
+    '/section/:slug/feed.xml',
+    { schema: { params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9-]{1,60}$' }) }) } },
+    async (request, reply) => {
+      const section = await ctx.content.section(request.params.slug);
+      if (!section) throw new HttpProblem('not-found', 'There is no such section.');
+      const articles = await ctx.content.list({ section: section.slug, limit: FEED_SIZE });
+      reply.type('application/rss+xml; charset=utf-8').header('cache-control', 'public, max-age=300');
+      return rss(ctx, `${section.name} | ${ctx.site.publicationName}`, `${base}/section/${section.slug}`, articles);
+    },
+  );
+
+  app.get('/sitemap.xml', async (_request, reply) => {
+    const { rows } = await ctx.db.query<{ year: number }>(
+      `select distinct extract(year from published_at at time zone $1)::int as year from articles
+       where published_at <= $2 order by year desc`,
+      [ctx.policy.timeZone, ctx.now()],
+    );
+    const maps = ['pages', 'news', ...rows.map((r) => `articles-${r.year}`)];
+    reply.type(xml).header('cache-control', 'public, max-age=600');
+    return `<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+${maps.map((m) => `<sitemap><loc>${base}/sitemaps/${m}.xml</loc></sitemap>`).join('\n')}
+</sitemapindex>`;
+  });
+
+  app.get('/sitemaps/pages.xml', async (_request, reply) => {
+    const sections = await ctx.content.sections();
+    const paths = ['/', '/plans', ...sections.map((s) => `/section/${s.slug}`)];
+    reply.type(xml).header('cache-control', 'public, max-age=600');
+    return urlset(paths.map((p) => `<url><loc>${base}${p}</loc></url>`));
+  });
+
+  app.get('/sitemaps/news.xml', async (_request, reply) => {
+    const articles = await ctx.content.list({ limit: 1000, since: new Date(ctx.now().getTime() - NEWS_WINDOW_MS) });
+    const name = escapeXml(ctx.site.publicationName);
+    const language = escapeXml(ctx.site.language.split('-')[0] ?? 'en');
+    reply.type(xml).header('cache-control', 'public, max-age=300');
+    return urlset(
+      articles.map(
+        (a) => `<url><loc>${base}/article/${a.slug}</loc><news:news><news:publication><news:name>${name}</news:name>` +
+          `<news:language>${language}</news:language></news:publication>` +
+          `<news:publication_date>${a.publishedAt.toISOString()}</news:publication_date>` +
+          `<news:title>${escapeXml(a.headline)}</news:title></news:news></url>`,
+      ),
+      true,
+    );
+  });
+
+  app.get<{ Params: { year: string } }>(
+    '/sitemaps/articles-:year(^\\d{4}).xml',
+    { schema: { params: Type.Object({ year: Type.String({ pattern: '^(19|20)\\d\\d$' }) }) } },
+    async (request, reply) => {
+      const { rows } = await ctx.db.query<{ slug: string; updated_at: Date }>(
+        `select slug, updated_at from articles
+         where extract(year from published_at at time zone $1) = $2 and published_at <= $3
+         order by published_at desc limit ${SITEMAP_MAX_URLS}`,
+        [ctx.policy.timeZone, Number(request.params.year), ctx.now()],
+      );
+      if (rows.length === 0) throw new HttpProblem('not-found', 'No articles were published that year.');
+      reply.type(xml).header('cache-control', 'public, max-age=3600');
+      return urlset(rows.map((r) => `<url><loc>${base}/article/${r.slug}</loc><lastmod>${new Date(r.updated_at).toISOString()}</lastmod></url>`));
+    },
+  );
+
+  app.get('/robots.txt', async (_request, reply) => {
+    reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600');
+    return `User-agent: *\nDisallow: /api/\nDisallow: /account\nDisallow: /login\nDisallow: /subscribe/\nAllow: /\n\nSitemap: ${base}/sitemap.xml\n`;
+  });
+}

@@ -1,0 +1,52 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Reader } from '../../domain/access/model.js';
+import { decodeMeterToken, encodeMeterToken } from '../../domain/metering/meter-token.js';
+import type { MeterState } from '../../domain/metering/model.js';
+import { networkKey } from '../../domain/metering/network.js';
+import { currentMeter, emptyMeter, meterPeriod } from '../../domain/metering/period.js';
+import type { AppContext } from '../context.js';
+
+export const METER_COOKIE = 'mh_meter';
+const NO_ENTITLEMENTS: ReadonlySet<string> = new Set();
+
+/** Who is asking, as the access decision sees them, with the meter they carry. */
+export interface ReaderContext {
+  reader: Reader;
+  meter: MeterState;
+  period: string;
+}
+
+/**
+ * Identifies the reader of this request. A verified crawler is recognised by its address only
+ * (the crawler ranges), never by User-Agent. Anonymous readers carry a server-signed meter cookie;
+ * a missing, stale or tampered cookie counts as an empty meter.
+ */
+export function identifyReader(ctx: AppContext, request: FastifyRequest): ReaderContext {
+  const period = meterPeriod(ctx.now(), ctx.policy.timeZone);
+  if (ctx.crawlers.isVerified(request.ip)) {
+    return { reader: { kind: 'verified-crawler', entitlements: NO_ENTITLEMENTS }, meter: emptyMeter(period), period };
+  }
+  const token = decodeMeterToken(request.cookies[METER_COOKIE], ctx.keys.meter);
+  return {
+    reader: { kind: 'anonymous', entitlements: NO_ENTITLEMENTS },
+    meter: token ? currentMeter(token, period) : emptyMeter(period),
+    period,
+  };
+}
+
+/** The anonymous reader's network (salted hash of its prefix) and how much of its monthly budget is used. */
+export async function networkUsage(ctx: AppContext, ip: string, period: string): Promise<{ key: string; used: number }> {
+  const key = `net:${networkKey(ip, ctx.keys.networkSalt, period)}`;
+  return { key, used: await ctx.counters.get(key) };
+}
+
+/** Stores the anonymous reader's new meter in its signed cookie. */
+export function setMeterCookie(ctx: AppContext, reply: FastifyReply, meter: MeterState): void {
+  reply.setCookie(METER_COOKIE, encodeMeterToken(meter, ctx.keys.meter), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.config.publicUrl.startsWith('https:'),
+    maxAge: 40 * 24 * 3600,
+  });
+}

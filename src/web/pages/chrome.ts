@@ -1,0 +1,17 @@
+import { perMonth } from '../../domain/billing/plans.js';
+import { formatMoney } from '../../domain/billing/money.js';
+import type { AppContext } from '../context.js';
+import type { PageChrome } from '../views/layout.js';
+
+/** What every page's shell needs, from cached reads. */
+export async function pageChrome(ctx: AppContext): Promise<PageChrome> {
+  return { site: ctx.site, sections: await ctx.content.sections(), copy: ctx.copy };
+}
+
+/** The lowest per-month figure among the plans ("₹162"), for the paywall. */
+export async function lowestPerMonth(ctx: AppContext): Promise<string | null> {
+  const plans = await ctx.plans();
+  if (plans.length === 0) return null;
+  const lowest = plans.map(perMonth).reduce((a, b) => (b.minor < a.minor ? b : a));
+  return formatMoney(lowest);
+}

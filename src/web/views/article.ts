@@ -1,0 +1,118 @@
+import type { AccessDecision } from '../../domain/access/model.js';
+import { ENTITLEMENTS } from '../../domain/access/model.js';
+import { parseProvenance } from '../../domain/content/model.js';
+import type { ArticleRead } from '../reading.js';
+import { formatDateTime, joinNames } from './format.js';
+import { html, jsonForScript, raw, type SafeHtml } from './html.js';
+import { layout, type PageChrome } from './layout.js';
+
+export interface ArticlePageInput {
+  chrome: PageChrome;
+  read: ArticleRead;
+  publicUrl: string;
+  timeZone: string;
+  freeLimit: number;
+  registrationBonus: number;
+  /** "₹162", the lowest per-month figure among the plans, for the paywall; null when there are no plans. */
+  lowestPerMonth: string | null;
+}
+
+/** CSS class of the gated part of the body; named in the JSON-LD `hasPart.cssSelector`. */
+export const GATED_CLASS = 'article-body';
+
+/**
+ * schema.org NewsArticle. Never carries the body (no `articleBody`): for gated articles it says
+ * `isAccessibleForFree: false` and points at the gated part with `hasPart.cssSelector`, as Google's
+ * paywalled-content guidance asks.
+ */
+export function articleJsonLd(input: ArticlePageInput): Record<string, unknown> {
+  const { article } = input.read.prepared;
+  const free = article.visibility === 'free';
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: article.headline,
+    description: article.standfirst,
+    datePublished: article.publishedAt.toISOString(),
+    dateModified: article.updatedAt.toISOString(),
+    articleSection: input.chrome.sections.find((s) => s.slug === article.section)?.name ?? article.section,
+    keywords: article.tags,
+    author: article.authors.map((name) => ({ '@type': 'Person', name })),
+    publisher: { '@type': 'NewsMediaOrganization', name: input.chrome.site.publicationName, url: input.publicUrl },
+    mainEntityOfPage: `${input.publicUrl}/article/${article.slug}`,
+    isAccessibleForFree: free,
+    ...(free ? {} : { hasPart: { '@type': 'WebPageElement', isAccessibleForFree: false, cssSelector: `.${GATED_CLASS}` } }),
+  };
+}
+
+function paywall(input: ArticlePageInput, decision: AccessDecision & { allowed: false }): SafeHtml {
+  const { copy, site } = input.chrome;
+  const next = encodeURIComponent(`/article/${input.read.prepared.article.slug}`);
+  const publication = site.publicationName;
+  let title: string;
+  let action = html`<a class="button" href="/plans">${copy.render('paywall.subscribe_button')}</a>`;
+  switch (decision.reason) {
+    case 'meter-exhausted':
+      title = copy.render('paywall.meter_exhausted', { free_limit: input.freeLimit });
+      break;
+    case 'registration-required':
+      title = copy.render('paywall.registration', { free_limit: input.freeLimit, bonus: input.registrationBonus });
+      action = html`<a class="button" href="/register?next=${next}">${copy.render('paywall.registration_button')}</a>`;
+      break;
+    case 'archive-subscription-required':
+      title = copy.render('paywall.archive', { publication });
+      break;
+    case 'network-budget-exhausted':
+      title = copy.render('paywall.network');
+      break;
+    default:
+      title = copy.render('paywall.premium', { publication });
+  }
+  return html`<section class="paywall" aria-labelledby="paywall-title" data-reason="${decision.reason}">
+<h2 id="paywall-title">${title}</h2>
+<p>${copy.render('paywall.subscribe_pitch')}${input.lowestPerMonth ? html` ${copy.render('paywall.plans_from', { per_month: input.lowestPerMonth })}` : ''}</p>
+<p>${action}</p>
+<p>${copy.render('paywall.login_prompt')} <a href="/login?next=${next}">${copy.render('paywall.login_link')}</a></p>
+</section>`;
+}
+
+function adSlot(input: ArticlePageInput, position: string): SafeHtml | '' {
+  if (input.read.readerContext.reader.entitlements.has(ENTITLEMENTS.adFree)) return '';
+  return html`<aside class="ad-slot" data-slot="${position}" aria-label="${input.chrome.copy.render('site.ad_label')}">${input.chrome.copy.render('site.ad_label')}</aside>`;
+}
+
+/** The article page: the whole body for a reader who may read it, otherwise the lead-in and the paywall. */
+export function articlePage(input: ArticlePageInput): string {
+  const { prepared, decision } = input.read;
+  const { article } = prepared;
+  const { copy, site, sections } = input.chrome;
+  const section = sections.find((s) => s.slug === article.section);
+  const provenance = parseProvenance(article.provenance);
+  const showMeter = decision.readsLeft !== null && article.visibility === 'metered' && decision.allowed;
+  const body = decision.allowed
+    ? html`<div class="${GATED_CLASS}">${raw(prepared.bodyHtml)}</div>`
+    : html`<div class="article-lead">${raw(prepared.leadHtml)}</div>${paywall(input, decision)}`;
+  const main = html`<article class="story">
+<p class="kicker"><a href="/section/${article.section}">${section?.name ?? article.section}</a>${article.visibility === 'premium' ? html`<span class="badge">Premium</span>` : ''}</p>
+<h1>${article.headline}</h1>
+<p class="standfirst">${article.standfirst}</p>
+<p class="byline">${article.authors.length ? html`By <strong>${joinNames(article.authors)}</strong> · ` : ''}${article.dateline ? html`${article.dateline} · ` : ''}<time datetime="${article.publishedAt.toISOString()}">${formatDateTime(article.publishedAt, input.timeZone)}</time> · ${copy.render('article.reading_time', { minutes: prepared.readingMinutes })}</p>
+${showMeter ? html`<p class="meter-note" role="status">${copy.render('meter.remaining', { left: decision.readsLeft ?? 0 })}</p>` : ''}
+${adSlot(input, 'top')}
+${body}
+${provenance.kind === 'wire' ? html`<p class="disclaimer">${copy.render('article.wire_disclaimer', { publication: site.publicationName })}</p>` : ''}
+${provenance.kind === 'partner' ? html`<p class="disclaimer">${copy.render('article.partner_credit', { partner: provenance.source ?? '' })}</p>` : ''}
+${article.tags.length ? html`<p class="tags">${article.tags.map((t) => html`<span class="tag">#${t}</span> `)}</p>` : ''}
+${adSlot(input, 'bottom')}
+</article>`;
+  return layout(
+    { ...input.chrome, currentSection: article.section },
+    {
+      title: article.headline,
+      description: article.standfirst,
+      canonical: `${input.publicUrl}/article/${article.slug}`,
+      head: html`<script type="application/ld+json">${jsonForScript(articleJsonLd(input))}</script>`,
+    },
+    main,
+  );
+}

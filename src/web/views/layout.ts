@@ -1,0 +1,56 @@
+import type { Copy } from '../../domain/copy/copy.js';
+import type { Section } from '../../domain/content/model.js';
+import type { SiteSettings } from '../../domain/site/settings.js';
+import { html, type SafeHtml } from './html.js';
+import { SITE_CSS_PATH } from './site-css.js';
+
+export interface PageChrome {
+  site: SiteSettings;
+  sections: Section[];
+  copy: Copy;
+  /** Section slug to mark as current in the navigation. */
+  currentSection?: string;
+}
+
+export interface PageOptions {
+  title: string;
+  description?: string;
+  canonical?: string;
+  /** Extra markup for <head> (JSON-LD, alternate links). */
+  head?: SafeHtml;
+  noindex?: boolean;
+}
+
+/** The shell of every page: head, masthead with section navigation, main content, footer. */
+export function layout(chrome: PageChrome, page: PageOptions, main: SafeHtml): string {
+  const { site, sections, copy } = chrome;
+  const title = page.title === site.publicationName ? site.publicationName : `${page.title} | ${site.publicationName}`;
+  return (
+    '<!doctype html>' +
+    html`<html lang="${site.language}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+${page.description ? html`<meta name="description" content="${page.description}">` : ''}
+${page.canonical ? html`<link rel="canonical" href="${page.canonical}">` : ''}
+${page.noindex ? html`<meta name="robots" content="noindex">` : ''}
+<link rel="stylesheet" href="${SITE_CSS_PATH}">
+<link rel="alternate" type="application/rss+xml" title="${site.publicationName}" href="/feed.xml">
+${page.head ?? ''}
+</head><body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="masthead"><div class="wrap">
+<div class="account"><a href="/plans">Subscribe</a> · <a href="/login">Log in</a></div>
+<a class="brand" href="/">${site.publicationName}</a>
+<p class="tagline">${site.tagline}</p>
+<nav class="sections" aria-label="Sections"><ul>${sections.map(
+      (s) => html`<li><a href="/section/${s.slug}"${chrome.currentSection === s.slug ? html` aria-current="page"` : ''}>${s.name}</a></li>`,
+    )}</ul></nav>
+</div></header>
+<main id="main" class="wrap">${main}</main>
+<footer class="site"><div class="wrap">
+<p><a href="/plans">Plans</a> · <a href="/feed.xml">RSS</a> · <a href="/sitemap.xml">Sitemap</a></p>
+<p>${copy.render('site.footer', { year: String(new Date().getFullYear()), publication: site.publicationName })}</p>
+</div></footer>
+</body></html>`.value
+  );
+}

@@ -1,0 +1,15 @@
+import type { ArticleSummary } from '../../domain/content/queries.js';
+import type { Section } from '../../domain/content/model.js';
+import { formatDate } from './format.js';
+import { html, type SafeHtml } from './html.js';
+
+/** One story in a list: kicker, headline link, standfirst, date. Never any body text. */
+export function storyCard(article: ArticleSummary, sections: Section[], timeZone: string): SafeHtml {
+  const section = sections.find((s) => s.slug === article.section);
+  return html`<div class="card">
+<p class="kicker">${section?.name ?? article.section}${article.visibility === 'premium' ? html`<span class="badge">Premium</span>` : ''}</p>
+<h3><a href="/article/${article.slug}">${article.headline}</a></h3>
+<p>${article.standfirst}</p>
+<p><time datetime="${article.publishedAt.toISOString()}">${formatDate(article.publishedAt, timeZone)}</time></p>
+</div>`;
+}

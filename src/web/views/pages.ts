@@ -1,0 +1,82 @@
+import type { Plan } from '../../domain/billing/plans.js';
+import { planDisplay } from '../../domain/billing/plans.js';
+import type { ArticleSummary } from '../../domain/content/queries.js';
+import type { Section } from '../../domain/content/model.js';
+import { html } from './html.js';
+import { layout, type PageChrome } from './layout.js';
+import { storyCard } from './listing.js';
+
+export function homePage(
+  chrome: PageChrome,
+  data: { lead: ArticleSummary | null; picks: ArticleSummary[]; bySection: { section: Section; articles: ArticleSummary[] }[]; timeZone: string; publicUrl: string },
+): string {
+  const card = (a: ArticleSummary) => storyCard(a, chrome.sections, data.timeZone);
+  const main = html`${data.lead ? html`<section class="lead-story">
+<p class="kicker">${chrome.sections.find((s) => s.slug === data.lead?.section)?.name ?? ''}</p>
+<h2><a href="/article/${data.lead.slug}">${data.lead.headline}</a></h2>
+<p class="standfirst">${data.lead.standfirst}</p></section>` : ''}
+${data.picks.length ? html`<section class="block" aria-labelledby="picks"><h2 id="picks">Editor's picks</h2><div class="grid">${data.picks.map(card)}</div></section>` : ''}
+${data.bySection.map(
+    ({ section, articles }) => html`<section class="block" aria-labelledby="s-${section.slug}">
+<h2 id="s-${section.slug}"><a href="/section/${section.slug}">${section.name}</a></h2>
+<div class="grid">${articles.map(card)}</div></section>`,
+  )}`;
+  return layout(chrome, { title: chrome.site.publicationName, description: chrome.site.tagline, canonical: `${data.publicUrl}/` }, main);
+}
+
+export function sectionPage(
+  chrome: PageChrome,
+  data: { section: Section; articles: ArticleSummary[]; page: number; pages: number; timeZone: string; publicUrl: string },
+): string {
+  const { section, page, pages } = data;
+  const main = html`<h1>${section.name}</h1>
+<div class="grid">${data.articles.map((a) => storyCard(a, chrome.sections, data.timeZone))}</div>
+<nav class="pager" aria-label="Pages">
+<span>${page > 1 ? html`<a rel="prev" href="/section/${section.slug}${page > 2 ? `?page=${page - 1}` : ''}">← Newer</a>` : ''}</span>
+<span>Page ${page} of ${pages}</span>
+<span>${page < pages ? html`<a rel="next" href="/section/${section.slug}?page=${page + 1}">Older →</a>` : ''}</span>
+</nav>`;
+  return layout(
+    { ...chrome, currentSection: section.slug },
+    {
+      title: page > 1 ? `${section.name} (page ${page})` : section.name,
+      canonical: `${data.publicUrl}/section/${section.slug}${page > 1 ? `?page=${page}` : ''}`,
+      head: html`<link rel="alternate" type="application/rss+xml" title="${section.name}" href="/section/${section.slug}/feed.xml">`,
+    },
+    main,
+  );
+}
+
+/** What a subscription includes (DESIGN.md §1), shown on /plans. */
+export const INCLUDED = [
+  'Exclusive premium stories, 30+ a day, hand-picked by our editors',
+  'Complimentary access to partner digital bundles',
+  'The e-paper: the daily print edition to read, save and share',
+  'Curated newsletters on markets, finance, politics and technology',
+  'Premium market analysis and investment insights',
+  'Archives back to 1997',
+  'Ad-free reading',
+  'Access on all devices: mobile, tablet and PC, web or app',
+];
+
+export function plansPage(chrome: PageChrome, data: { plans: Plan[]; publicUrl: string }): string {
+  const { copy } = chrome;
+  const main = html`<h1>${copy.render('plans.title', { publication: chrome.site.publicationName })}</h1>
+<div class="plans">${data.plans.map((plan) => {
+    const shown = planDisplay(plan);
+    return html`<section class="plan" data-plan="${plan.slug}" aria-labelledby="plan-${plan.slug}">
+<h2 id="plan-${plan.slug}">${plan.name}</h2>
+<p class="per-month">${copy.render('plans.per_month', { amount: shown.perMonth })}</p>
+<p class="price">${copy.render('plans.renewal', { price: shown.price, term: shown.term })}</p>
+<p><a class="button" href="/subscribe/${plan.slug}">${copy.render('plans.choose', { plan: plan.name })}</a></p>
+</section>`;
+  })}</div>
+<section class="block"><h2>${copy.render('plans.includes_title')}</h2><ul class="includes">${INCLUDED.map((item) => html`<li>${item}</li>`)}</ul></section>`;
+  return layout(chrome, { title: 'Plans', canonical: `${data.publicUrl}/plans` }, main);
+}
+
+export function errorPage(chrome: PageChrome, status: number, message: string): string {
+  const heading = status === 404 ? 'Page not found' : status >= 500 ? 'Something went wrong' : 'Bad request';
+  const main = html`<h1>${heading}</h1><p>${message}</p><p><a href="/">Go to the home page</a></p>`;
+  return layout(chrome, { title: heading, noindex: true }, main);
+}

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+
+/** The site's one stylesheet, served at a content-hashed URL so browsers may cache it for a year. */
+export const SITE_CSS = `
+:root{--ink:#1b1b1b;--muted:#5d5d5d;--rule:#e3ded6;--paper:#fffdf9;--accent:#9e1b32;--premium:#8a6d1d;--max:72rem}
+*{box-sizing:border-box}
+html{font-size:100%}
+body{margin:0;background:var(--paper);color:var(--ink);font:1.0625rem/1.6 Georgia,'Times New Roman',serif}
+a{color:inherit}
+a:focus-visible,button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:9}
+.wrap{max-width:var(--max);margin:0 auto;padding:0 1rem}
+header.masthead{border-bottom:3px double var(--ink);padding:1rem 0 .5rem;text-align:center}
+.masthead .brand{font-size:clamp(1.8rem,5vw,3rem);font-weight:700;text-decoration:none;letter-spacing:-.02em}
+.masthead .tagline{color:var(--muted);font-style:italic;margin:.2rem 0}
+.masthead .account{text-align:right;font:600 .85rem/1 system-ui,sans-serif}
+nav.sections ul{list-style:none;display:flex;flex-wrap:wrap;justify-content:center;gap:.25rem 1.25rem;padding:.5rem 0;margin:0;font:600 .9rem/1.4 system-ui,sans-serif;text-transform:uppercase;letter-spacing:.04em}
+nav.sections a{text-decoration:none}nav.sections a[aria-current]{color:var(--accent)}
+main{padding:1.5rem 0 3rem}
+h1,h2,h3{line-height:1.2}
+.grid{display:grid;gap:1.5rem;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr))}
+.card{border-top:1px solid var(--rule);padding-top:.75rem}
+.card h3{margin:.2rem 0 .4rem;font-size:1.15rem}.card h3 a{text-decoration:none}
+.card p{margin:0;color:var(--muted);font-size:.95rem}
+.kicker{font:700 .75rem/1.2 system-ui,sans-serif;text-transform:uppercase;letter-spacing:.06em;color:var(--accent)}
+.badge{font:700 .7rem/1 system-ui,sans-serif;text-transform:uppercase;padding:.15rem .35rem;border-radius:2px;background:var(--premium);color:#fff;margin-left:.35rem;vertical-align:middle}
+.lead-story h2{font-size:clamp(1.6rem,4vw,2.4rem);margin:.3rem 0}
+section.block{margin:2rem 0}section.block>h2{font:700 1rem/1 system-ui,sans-serif;text-transform:uppercase;border-bottom:2px solid var(--ink);padding-bottom:.4rem}
+article.story{max-width:42rem;margin:0 auto}
+article.story h1{font-size:clamp(1.8rem,4.5vw,2.8rem);margin:.3rem 0 .6rem}
+.standfirst{font-size:1.25rem;color:var(--muted);margin:0 0 1rem}
+.byline{font:.9rem/1.5 system-ui,sans-serif;color:var(--muted);border-top:1px solid var(--rule);border-bottom:1px solid var(--rule);padding:.5rem 0;margin-bottom:1.25rem}
+.byline strong{color:var(--ink)}
+.disclaimer{font:italic .9rem/1.5 system-ui,sans-serif;color:var(--muted);border-left:3px solid var(--rule);padding-left:.75rem}
+.meter-note{font:.9rem/1.4 system-ui,sans-serif;background:#f4efe6;padding:.6rem .8rem;border-radius:4px}
+.paywall{position:relative;border:1px solid var(--rule);border-top:4px solid var(--accent);background:#fff;padding:1.5rem;margin:1.5rem 0;font-family:system-ui,sans-serif;text-align:center}
+.paywall::before{content:'';position:absolute;left:0;right:0;top:-5rem;height:5rem;background:linear-gradient(rgba(255,253,249,0),var(--paper))}
+.paywall h2{font-size:1.3rem;margin:0 0 .5rem}
+.button{display:inline-block;background:var(--accent);color:#fff;text-decoration:none;font:700 1rem/1 system-ui,sans-serif;padding:.8rem 1.4rem;border-radius:4px;border:0;cursor:pointer}
+.ad-slot{border:1px dashed var(--rule);color:var(--muted);font:.75rem/1 system-ui,sans-serif;text-transform:uppercase;text-align:center;padding:2.5rem 0;margin:1.5rem 0}
+.plans{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));font-family:system-ui,sans-serif}
+.plan{border:1px solid var(--rule);background:#fff;padding:1.25rem;border-radius:6px;text-align:center}
+.plan .per-month{font-size:2rem;font-weight:800}.plan .price{color:var(--muted)}
+.includes{font-family:system-ui,sans-serif;columns:2 16rem}
+.pager{display:flex;justify-content:space-between;font-family:system-ui,sans-serif;margin-top:2rem}
+footer.site{border-top:1px solid var(--rule);padding:1.5rem 0;color:var(--muted);font:.85rem/1.5 system-ui,sans-serif}
+@media print{nav.sections,.ad-slot,.paywall::before,footer.site{display:none}}
+`;
+
+export const SITE_CSS_PATH = `/assets/site-${createHash('sha256').update(SITE_CSS).digest('hex').slice(0, 10)}.css`;

@@ -1,0 +1,45 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Database } from '../../src/adapters/db/database.js';
+import { loadConfig } from '../../src/config/config.js';
+import { seedBaseline } from '../../src/domain/content/seed.js';
+import { createAppContext } from '../../src/main.js';
+import { buildApp } from '../../src/web/app.js';
+import type { AppContext } from '../../src/web/context.js';
+
+/** A clock tests can move. */
+export function fakeClock(start: string | Date) {
+  let current = new Date(start);
+  return {
+    now: () => new Date(current),
+    set: (to: string | Date) => (current = new Date(to)),
+    advance: (ms: number) => (current = new Date(current.getTime() + ms)),
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+}
+
+/** The real app on the given database, with baseline data, a fixed secret, silent logs and a controllable clock. */
+export async function buildTestApp(
+  db: Database,
+  options: { now?: () => Date; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const env = { MASTHEAD_DATA: mkdtempSync(join(tmpdir(), 'masthead-test-')), LOG_LEVEL: 'silent', MASTHEAD_DEMO: 'false', ...options.env };
+  const config = loadConfig(env);
+  await seedBaseline(db);
+  const ctx = await createAppContext(config, db, { now: options.now, secret: 'test-secret-'.padEnd(48, 'x') });
+  const app = await buildApp(ctx);
+  return { app, ctx };
+}
+
+/** The cookies a response set, as a Cookie header value to send next time. */
+export function cookiesFrom(response: LightMyRequestResponse, previous = ''): string {
+  const jar = new Map(previous.split('; ').filter(Boolean).map((c) => c.split('=', 2) as [string, string]));
+  for (const cookie of response.cookies) jar.set(cookie.name, cookie.value);
+  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+}

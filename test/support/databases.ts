@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe, beforeAll, afterAll } from 'vitest';
+import { openDatabase, type Database } from '../../src/adapters/db/database.js';
+import { migrate } from '../../src/adapters/db/migrate.js';
+
+export type Engine = 'pglite' | 'postgres';
+
+/** The PostgreSQL server the integration tests also run on, when one is configured. */
+export function postgresServerUrl(): string | null {
+  return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || null;
+}
+
+/** Engines this run covers: PGlite always, PostgreSQL too when a server URL is set. */
+export function engines(): Engine[] {
+  return postgresServerUrl() ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export interface TestDatabase {
+  db: Database;
+  /** Closes the connection and drops the database created for the test. */
+  destroy(): Promise<void>;
+}
+
+/** A new, migrated database of the given engine: in-memory PGlite, or a freshly created database on the server. */
+export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
+  if (engine === 'pglite') {
+    const db = await openDatabase({ url: null, pgliteDir: null });
+    await migrate(db);
+    return { db, destroy: () => db.close() };
+  }
+  const serverUrl = postgresServerUrl();
+  if (!serverUrl) throw new Error('no PostgreSQL server configured');
+  const name = `masthead_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString(), pgliteDir: null });
+  await migrate(db);
+  return {
+    db,
+    async destroy() {
+      await db.close();
+      const dropper = new pg.Client({ connectionString: serverUrl });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+/**
+ * Declares `suite` once per engine, each with its own fresh database.
+ * Inside, call `get()` to reach the database of the running engine.
+ */
+export function describeEachEngine(title: string, suite: (get: () => Database, engine: Engine) => void): void {
+  for (const engine of engines()) {
+    describe(`${title} [${engine}]`, () => {
+      let test: TestDatabase | undefined;
+      beforeAll(async () => {
+        test = await createTestDatabase(engine);
+      }, 60_000);
+      afterAll(async () => {
+        await test?.destroy();
+      });
+      suite(() => {
+        if (!test) throw new Error('database not ready');
+        return test.db;
+      }, engine);
+    });
+  }
+}
