@@ -37,10 +37,13 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** A value as it may appear in a ConfigError: quoted, with line breaks escaped so the message stays one line. */
+const quote = (value: string): string => JSON.stringify(value);
+
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `expected a whole number, got ${quote(raw)}`);
   const value = Number(raw.trim());
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
@@ -66,7 +69,7 @@ function timeZone(env: Env): string {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
   } catch {
-    throw new ConfigError('MASTHEAD_TIMEZONE', `unknown time zone "${zone}"`);
+    throw new ConfigError('MASTHEAD_TIMEZONE', `unknown time zone ${quote(zone)}`);
   }
   return zone;
 }
@@ -75,7 +78,7 @@ function proxies(env: Env): string[] {
   const list = (env.MASTHEAD_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const entry of list) {
     const valid = entry.includes('/') ? safe(() => ipaddr.parseCIDR(entry)) : ipaddr.isValid(entry);
-    if (!valid) throw new ConfigError('MASTHEAD_TRUSTED_PROXIES', `"${entry}" is not an IP address or CIDR range`);
+    if (!valid) throw new ConfigError('MASTHEAD_TRUSTED_PROXIES', `${quote(entry)} is not an IP address or CIDR range`);
   }
   return list;
 }

@@ -6,6 +6,7 @@ export interface Counters {
   get(key: string): Promise<number>;
   /** Adds `by` (default 1) and returns the new value; the key expires `ttlSeconds` after its first increment. */
   increment(key: string, ttlSeconds: number, by?: number): Promise<number>;
+  delete(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,6 +39,9 @@ export function memoryCounters(now: () => number = Date.now): Counters {
       entries.set(key, { value: by, expiresAt: now() + ttlSeconds * 1000 });
       return by;
     },
+    async delete(key) {
+      entries.delete(key);
+    },
     async close() {
       clearInterval(sweep);
       entries.clear();
@@ -60,6 +64,9 @@ export async function redisCounters(url: string, prefix = 'masthead:'): Promise<
       const [error, value] = result?.[0] ?? [new Error('no reply'), 0];
       if (error) throw error;
       return Number(value);
+    },
+    async delete(key) {
+      await redis.del(prefix + key);
     },
     async close() {
       await redis.quit();

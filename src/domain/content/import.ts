@@ -43,8 +43,10 @@ export async function importArticles(
     onProgress({ line: report.lines, created: report.created, updated: report.updated, failed: report.failures.length });
   };
 
-  for await (const text of lines) {
+  for await (const read of lines) {
     const line = ++report.lines;
+    // Editors on Windows often save UTF-8 with a byte-order mark; it is not part of the first record.
+    const text = line === 1 && read.startsWith('\uFEFF') ? read.slice(1) : read;
     if (text.trim() === '') continue;
     const parsed = parseLine(text, known);
     if (!parsed.ok) report.failures.push({ line, reason: parsed.reason });
@@ -53,6 +55,8 @@ export async function importArticles(
   }
   await flush();
   onProgress({ line: report.lines, created: report.created, updated: report.updated, failed: report.failures.length });
+  // Validation failures are found as lines are read, database refusals when their batch is written: report in file order.
+  report.failures.sort((a, b) => a.line - b.line);
   return report;
 }
 

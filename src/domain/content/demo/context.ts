@@ -1,7 +1,7 @@
 import type { Rng } from './prng.js';
 import {
   BROKERAGES, COMPANIES, CONCERNS, CROPS, FIRST_NAMES, FOREIGN_PLACES, INDIAN_CITIES, LAST_NAMES, LAWS, MONTHS, ORDINALS,
-  PRODUCTS, ROLES, STARTUPS, STATES, TECH_TOPICS, VENTURE_FUNDS, VENTURES, WEEKDAYS, type StoryKind,
+  PRODUCTS, ROLES, STARTUPS, STATE_CITIES, STATES, TECH_TOPICS, VENTURE_FUNDS, VENTURES, WEEKDAYS, type StoryKind,
 } from './word-bank.js';
 
 /** Placeholder values for one article: the same company, people and numbers throughout its text. */
@@ -57,10 +57,13 @@ function policy(rng: Rng): Pick<StoryContext, 'policyHead' | 'policyPast' | 'new
 /** Draws every value a template may use, for a story of `kind` published at `at`. */
 export function buildContext(rng: Rng, kind: StoryKind, at: Date): StoryContext {
   const ist = new Date(at.getTime() + IST_OFFSET_MS);
-  const month = ist.getUTCMonth();
-  const company = rng.pick(kind.startup ? STARTUPS : COMPANIES);
-  const company2 = rng.pick(COMPANIES.filter((c) => c.name !== company.name));
   const place = rng.pick(FOREIGN_PLACES);
+  const month = ist.getUTCMonth();
+  const candidates = (kind.startup ? STARTUPS : COMPANIES).filter((c) => !kind.sectors || kind.sectors.includes(c.sector));
+  const company = rng.pick(candidates);
+  const state = rng.pick(kind.local ? Object.keys(STATE_CITIES) : STATES);
+  const city = kind.section === 'world' ? place.city : rng.pick(kind.local ? STATE_CITIES[state]! : INDIAN_CITIES);
+  const company2 = rng.pick(COMPANIES.filter((c) => c.name !== company.name));
   const names = new Set<string>([GOVERNOR]);
   const up = rng.chance(0.55);
   const [product, product2, product3] = rng.sample(PRODUCTS, 3);
@@ -86,8 +89,8 @@ export function buildContext(rng: Rng, kind: StoryKind, at: Date): StoryContext 
     role: rng.pick(ROLES),
     firm: rng.pick(BROKERAGES),
     vc: rng.pick(VENTURE_FUNDS),
-    city: kind.section === 'world' ? place.city : rng.pick(INDIAN_CITIES),
-    state: rng.pick(STATES),
+    city,
+    state,
     place: place.city,
     country: place.country,
     product: product!,
@@ -134,6 +137,8 @@ export function buildContext(rng: Rng, kind: StoryKind, at: Date): StoryContext 
     pe: String(rng.int(12, 58)),
     margin: margin.toFixed(1),
     margin2: Math.max(4, margin + rng.float(-2, 2, 1)).toFixed(1),
+    marginLow: (margin - rng.float(1.5, 5, 1)).toFixed(1),
+    utilisation: String(rng.int(66, 79)),
     dividend: String(rng.int(2, 25)),
     months: String(rng.int(6, 24)),
     days: String(rng.pick([21, 30, 45])),

@@ -42,6 +42,17 @@ describe('generateDemoArticles', () => {
     expect(distinctDays.size).toBeGreaterThanOrEqual(29);
   });
 
+  it('keeps the recent articles inside the 30 days before any now, in daytime IST', () => {
+    for (const iso of ['2024-01-01T00:05:00+05:30', '2024-07-15T03:00:00Z', '2026-12-31T23:59:00+05:30']) {
+      const at = new Date(iso);
+      const list = generateDemoArticles({ now: at, archive: 10 });
+      expect(list.filter((a) => a.publishedAt.getTime() > at.getTime() - 30 * DAY)).toHaveLength(320);
+      expect(list.every((a) => a.publishedAt <= at)).toBe(true);
+      const istHours = list.map((a) => new Date(a.publishedAt.getTime() + 5.5 * 3_600_000).getUTCHours());
+      expect(istHours.every((h) => h >= 6)).toBe(true);
+    }
+  });
+
   it('honours custom counts', () => {
     const small = generateDemoArticles({ now, recent: 12, archive: 3 });
     expect(small).toHaveLength(15);

@@ -11,13 +11,13 @@ import {
 
 /** Options for `generateDemoArticles`. */
 export interface DemoOptions {
-  /** Reference time: recent articles fall in the 30 days before it, the archive ends 31 days before it. */
+  /** Reference time: recent articles fall in the 30 days before it, the archive ends 32 days before it. */
   now: Date;
   /** Seed for the text; the same seed gives the same articles (dates move with `now`). */
   seed?: number;
   /** Articles in the last 30 days (default 320). */
   recent?: number;
-  /** Articles from 1997-01-01 to 31 days ago (default 240). */
+  /** Articles from 1997-01-01 to 32 days before `now`, a few per year (default 240). */
   archive?: number;
 }
 

@@ -98,6 +98,7 @@ export const BUSINESS_STORIES: StoryKind[] = [
   {
     section: 'economy',
     tags: ['monsoon', 'agriculture', 'rural economy'],
+    sectors: ['consumer goods', 'fertiliser', 'automobile', 'plantation'],
     headlines: [
       'Monsoon rainfall {rain}% {aboveBelow} normal so far, weather office says',
       'Kharif sowing picks up in {state} as monsoon advances',
@@ -113,7 +114,7 @@ export const BUSINESS_STORIES: StoryKind[] = [
       'In {state}, farmers have sown {crop} on {acres} lakh hectares so far, officials said, slightly behind the five-year average for this point in the season.',
       '"Two more weeks of steady rain would settle most of the worries," said {person}, who grows {crop} on a small plot in {state}.',
       'Reservoir levels, which matter for the winter crop, stood at {bigPct}% of capacity across the main basins.',
-      'Consumer goods makers such as **{company}** watch the monsoon closely, since rural demand accounts for a large share of their volume growth.',
+      'Companies that sell to rural households, such as **{company}**, watch the monsoon closely, since rural demand accounts for a large share of their volume growth.',
       'Economists at {firm} said food inflation could ease in the coming months if the sowing trend holds, giving the central bank more room on rates.',
     ],
     subheads: ['Regional picture', 'Rural demand'],
@@ -121,6 +122,7 @@ export const BUSINESS_STORIES: StoryKind[] = [
   {
     section: 'economy',
     tags: ['trade', 'exports', 'GDP'],
+    sectors: ['steel', 'automobile', 'textile', 'pharmaceutical', 'chemicals', 'IT services', 'plantation', 'consumer goods'],
     headlines: [
       'Merchandise exports {rise} {bigPct}% in {month}; trade deficit in focus',
       'Economy grew {gdp}% in the {quarter}, official data show',
@@ -190,6 +192,10 @@ export const BUSINESS_STORIES: StoryKind[] = [
   {
     section: 'companies',
     tags: ['investment', 'manufacturing'],
+    sectors: [
+      'steel', 'automobile', 'cement', 'power', 'textile', 'pharmaceutical', 'consumer goods', 'chemicals',
+      'renewable energy', 'defence', 'fertiliser', 'battery',
+    ],
     headlines: [
       '{company} to invest {amount} in new {state} plant',
       '{company} plans {jobs} jobs with {sector} expansion in {state}',
@@ -227,8 +233,8 @@ export const BUSINESS_STORIES: StoryKind[] = [
     ],
     paragraphs: [
       '**{company}** trades at about {pe} times estimated earnings for next year, a premium to its five-year average, after a rally that has outpaced the broader Setu 50.',
-      '{firm} set a price target of ₹{target} on the stock, arguing that market-share gains in {sector} justify a higher multiple. {analyst}, who covers the company, expects earnings to grow {bigPct}% a year over the next two years.',
-      'The bear case rests on pricing. If competition intensifies, margins could slip back towards {margin2}%, which would make the current valuation hard to defend.',
+      '{firm} set a price target of ₹{target} on the stock, arguing that market-share gains in the {sector} business justify a higher multiple. {analyst}, who covers the company, expects earnings to grow {bigPct}% a year over the next two years.',
+      'The bear case rests on pricing. If competition intensifies, margins could slip back towards {marginLow}%, which would make the current valuation hard to defend.',
       'Open interest in Setu 50 options suggests traders see the index in a range of {rangeLow} to {rangeHigh} through the monthly expiry, with put writers active at the lower end.',
       'Mutual fund holdings in the {sector} sector rose for a {nth} consecutive month, data compiled from fund disclosures show, while foreign investors trimmed positions.',
       '**{company2}** offers a cheaper way into the same theme, though with thinner margins and a more leveraged balance sheet.',

@@ -27,6 +27,7 @@ export const PUBLIC_STORIES: StoryKind[] = [
   {
     section: 'politics',
     tags: ['states', 'elections', 'industrial policy'],
+    local: true,
     headlines: [
       '{state} announces {amount} industrial policy to woo investors',
       'Campaign in {state} turns to jobs and farm prices',
@@ -48,10 +49,11 @@ export const PUBLIC_STORIES: StoryKind[] = [
   {
     section: 'world',
     tags: ['trade', 'diplomacy'],
+    sectors: ['steel', 'automobile', 'textile', 'pharmaceutical', 'chemicals', 'IT services', 'plantation', 'consumer goods'],
     headlines: [
       '{Country} and India resume talks on trade pact',
       'Trade negotiators meet in {place} as tariff talks enter final stretch',
-      '{Country} eases visa rules for skilled workers; Indian IT firms welcome move',
+      '{Country} and India narrow differences on {product} tariffs',
     ],
     standfirsts: [
       'Negotiators are expected to focus on market access for services and rules of origin.',
@@ -69,6 +71,7 @@ export const PUBLIC_STORIES: StoryKind[] = [
   {
     section: 'world',
     tags: ['global markets', 'commodities', 'oil'],
+    sectors: ['aviation', 'chemicals', 'power', 'fertiliser', 'battery', 'automobile', 'shipping'],
     headlines: [
       'Brent {climbs} to ${oil} a barrel; India import bill in focus',
       'Stocks in {place} {climb} as investors weigh global rate outlook',
@@ -113,26 +116,47 @@ export const PUBLIC_STORIES: StoryKind[] = [
   },
   {
     section: 'technology',
-    tags: ['digital economy', 'regulation', 'AI'],
+    tags: ['regulation', 'digital economy'],
     headlines: [
       'Regulator proposes new rules for {techTopic}',
-      'Digital payment transactions {rise} {bigPct}% in {month}',
-      '{company} launches AI tools for small businesses',
-      'Chip assembly plant worth {amount} proposed in {state}',
+      'Draft rules on {techTopic} draw pushback from industry',
+      'Consultation on {techTopic} closes; firms seek longer transition',
     ],
     standfirsts: [
       'Industry groups said the draft rules would raise compliance costs but improve consumer protection.',
-      'The company says the tools will help small merchants manage inventory and credit.',
+      'The regulator wants stronger disclosures and a faster way for users to resolve complaints.',
     ],
     paragraphs: [
       'The regulator has proposed new rules for {techTopic}, including stricter disclosure requirements and a grievance redress mechanism, and invited comments within {days} days.',
-      'Digital payment transactions {moved} {bigPct}% in {month} from a year earlier, driven by small-value payments at neighbourhood shops and transit systems.',
-      '**{company}** said its new tools, built on language models trained in several Indian languages, would be offered free to small merchants for the first year.',
-      '"Trust is the currency of digital finance," said {person}, a policy researcher in {city}. "Rules that make it easier to complain and get money back will help adoption."',
-      'Executives at several firms said they supported clearer rules but wanted a longer transition period.',
-      'A consortium has proposed a chip assembly and testing plant in {state} with an investment of {amount}, state officials said.',
+      'Executives at several firms said they supported clearer rules but wanted a longer transition period to rework their systems.',
+      '"Trust is the currency of the digital economy," said {person}, a policy researcher in {city}. "Rules that make it easier to complain and get money back will help adoption."',
+      '**{company}**, one of the firms that would be affected, said it was studying the draft and would submit detailed comments.',
+      'Consumer groups welcomed the proposal but said enforcement would matter more than the wording of the rules.',
+      'The regulator said it would publish final rules after reviewing the comments, and that they would take effect from the next financial year.',
     ],
     subheads: ['Draft rules', 'Industry response'],
+  },
+  {
+    section: 'technology',
+    tags: ['AI', 'small business', 'software'],
+    startup: true,
+    headlines: [
+      '{company} launches AI tools for small businesses',
+      '{company} bets on Indian-language AI for its {sector} customers',
+      '{company} opens {count} new development centres, plans to hire {jobs}',
+    ],
+    standfirsts: [
+      'The company says the tools will help small merchants manage inventory, payments and credit.',
+      'Executives say demand from smaller towns is growing faster than from the big cities.',
+    ],
+    paragraphs: [
+      '**{company}** on {weekday} launched a set of AI tools for small businesses, built on language models trained in several Indian languages.',
+      'The tools will be offered free for the first year to merchants already on its platform, the company said, with paid tiers to follow.',
+      '"A shopkeeper in a small town should not need to speak English to use good software," {person}, {role} of {company}, said at the launch in {city}.',
+      'The company said a pilot with {jobs} merchants in {state} had cut the time they spent on bookkeeping by about {bigPct}%.',
+      'Analysts said the market was getting crowded, with larger technology firms and banks offering similar tools to the same customers.',
+    ],
+    subheads: ['How the tools work', 'Competition'],
   },
   {
     section: 'opinion',
@@ -159,7 +183,7 @@ export const PUBLIC_STORIES: StoryKind[] = [
     ],
     paragraphs: [
       'It has become fashionable to declare every swing in {sector} a turning point. The data, read over a full cycle, suggest something more modest.',
-      'Consider the numbers. Capacity utilisation has hovered around {bigPct}% for several quarters, and fresh investment has come mainly from a handful of large firms.',
+      'Consider the numbers. Capacity utilisation has hovered around {utilisation}% for several quarters, and fresh investment has come mainly from a handful of large firms.',
       'There is a case for patience. Policy that changes direction every few months imposes its own costs on businesses trying to plan for the next decade.',
       'None of this is an argument for complacency. Credit to small firms remains expensive, and the gap between large and small companies has widened.',
       'The better approach is to fix the plumbing: faster contract enforcement, predictable tax administration and reliable power. These reforms are unglamorous, but they compound.',

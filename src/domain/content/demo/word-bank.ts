@@ -10,6 +10,10 @@ export interface StoryKind {
   tags: string[];
   /** Draw the featured company from the startups. */
   startup?: boolean;
+  /** Only feature companies from these sectors. */
+  sectors?: string[];
+  /** Set the dateline to the city of the state the story is about. */
+  local?: boolean;
   /** Mix in `GENERIC_PARAGRAPHS` (default true). */
   generic?: boolean;
   headlines: string[];
@@ -104,6 +108,16 @@ export const STATES = [
   'Telangana', 'Odisha', 'Rajasthan', 'Kerala', 'Punjab', 'Madhya Pradesh',
 ];
 
+/** Dateline cities for stories about a state (`StoryKind.local`). */
+export const STATE_CITIES: Record<string, string[]> = {
+  Maharashtra: ['Mumbai', 'Pune'],
+  Karnataka: ['Bengaluru'],
+  'Tamil Nadu': ['Chennai'],
+  Gujarat: ['Ahmedabad'],
+  'West Bengal': ['Kolkata'],
+  Telangana: ['Hyderabad'],
+};
+
 /** Invented wire agencies and content partners (used as `wire:<name>` / `partner:<name>`). */
 export const WIRE_AGENCIES = ['Bharat News Service', 'Asia Wire', 'Indo-Pacific Press', 'Continental Newswire'];
 export const PARTNERS = ['Harbour Review', 'Meridian Business Weekly', 'Eastern Ledger'];
@@ -129,9 +143,9 @@ export const TECH_TOPICS = [
 export const GENERIC_PARAGRAPHS = [
   'The development comes at a time when companies across sectors are reassessing investment plans in light of shifting global demand.',
   '{analyst}, an analyst at {firm}, said the market would look for evidence of sustained demand over the next two quarters before drawing firm conclusions.',
-  'Officials in {city} said they were monitoring the situation and would share more details in the coming weeks.',
+  'Further details are expected over the coming weeks, people familiar with the matter said.',
   'Industry executives said input costs, which spiked last year, had largely stabilised, giving companies more room to plan.',
-  'The {sector} sector accounts for a significant share of industrial output and employs a large number of people directly and through suppliers.',
+  "The {sector} sector is a large employer, directly and through its suppliers, which keeps it in policymakers' sights.",
   'Smaller rivals, including **{company2}**, are expected to respond with announcements of their own.',
   "Market participants will also watch the central bank's next policy review and the direction of global interest rates.",
   '"We see this as a multi-year opportunity rather than a one-quarter story," said {person2}, a fund manager in {city}.',

@@ -1,0 +1,179 @@
+/**
+ * Child processes for the benchmark: the Masthead server, the bare baseline server, and an RSS
+ * sampler that watches a process from outside. Nothing here imports the app: the benchmark talks to
+ * it over HTTP like any client, so the measurement includes everything `masthead start` does.
+ */
+import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** A port that was free a moment ago (the OS picks it; we release it for the child to take). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The last lines a child wrote (stdout and stderr together); `clear()` forgets what came so far. */
+function tail(child: ChildProcess, keep = 40): { lines: () => string[]; clear: () => void } {
+  const lines: string[] = [];
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(line);
+    if (lines.length > keep) lines.splice(0, lines.length - keep);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return { lines: () => [...lines], clear: () => void lines.splice(0) };
+}
+
+export interface AppProcess {
+  child: ChildProcess;
+  pid: number;
+  baseUrl: string;
+  /** What the server printed while starting. */
+  startupOutput: string[];
+  /** Last lines it printed since (it runs with LOG_LEVEL=warn, so these are problems). */
+  output: () => string[];
+}
+
+export interface AppOptions {
+  cliPath: string;
+  dataDir: string;
+  port: number;
+  /** Extra flags for `node` itself, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  startTimeoutMs?: number;
+}
+
+/**
+ * Starts `node dist/cli.js start` on a fresh data folder with the demo content and waits until
+ * /healthz answers 200. Configuration that would leave the embedded database (DATABASE_URL,
+ * REDIS_URL) or change the meter is overridden, so the run is the same on every machine.
+ */
+export async function startApp(options: AppOptions): Promise<AppProcess> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MASTHEAD_DATA: options.dataDir,
+    PORT: String(options.port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    MASTHEAD_DEMO: 'true',
+    MASTHEAD_FREE_LIMIT: '10',
+    // One load-generator address makes every request: keep the per-network budget out of the way.
+    MASTHEAD_NETWORK_BUDGET: '10000000',
+    MASTHEAD_TRUSTED_PROXIES: '',
+    MASTHEAD_CRAWLER_RANGES: '',
+  };
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'SECRET_KEY']) delete env[name];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cliPath, 'start'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = tail(child);
+  const baseUrl = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitForHealth(child, baseUrl, options.startTimeoutMs ?? 90_000);
+  } catch (error) {
+    await stopChild(child);
+    throw new Error(`${(error as Error).message}\n--- server output ---\n${output.lines().join('\n')}`);
+  }
+  const startupOutput = output.lines();
+  output.clear();
+  return { child, pid: child.pid!, baseUrl, startupOutput, output: output.lines };
+}
+
+async function waitForHealth(child: ChildProcess, baseUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the server exited during start (code ${child.exitCode ?? child.signalCode})`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the server did not answer /healthz within ${timeoutMs / 1000} s`);
+}
+
+/** Starts the bare baseline server (`bare-server.js`) in its own process; resolves with its URL. */
+export async function startBare(scriptPath: string, bodyFile: string, contentType: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(scriptPath, [bodyFile, contentType], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`the bare server exited before listening (code ${code})`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+/** Asks a child to stop (SIGTERM: the app closes its database), then kills it if it lingers. */
+export async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Resident set size of a process in KiB: /proc on Linux, `ps` elsewhere; null once it is gone. */
+export async function readRssKb(pid: number): Promise<number | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    if (match) return Number(match[1]);
+  } catch {
+    // No /proc (macOS) or the process is gone: ask ps.
+  }
+  try {
+    const { stdout } = await run('ps', ['-o', 'rss=', '-p', String(pid)]);
+    const kb = Number(stdout.trim());
+    return Number.isFinite(kb) && kb > 0 ? kb : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's RSS every `intervalMs` and keeps the peak, overall and since the last `resetPhase()`. */
+export class RssSampler {
+  peakKb = 0;
+  phasePeakKb = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly pid: number, private readonly intervalMs = 200) {}
+
+  start(): void {
+    const sample = async () => {
+      const kb = await readRssKb(this.pid);
+      if (kb === null) return;
+      this.peakKb = Math.max(this.peakKb, kb);
+      this.phasePeakKb = Math.max(this.phasePeakKb, kb);
+    };
+    void sample();
+    this.timer = setInterval(() => void sample(), this.intervalMs);
+  }
+
+  /** Starts a new phase; returns the peak of the one that ended. */
+  resetPhase(): number {
+    const peak = this.phasePeakKb;
+    this.phasePeakKb = 0;
+    return peak;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

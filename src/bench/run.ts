@@ -1,0 +1,144 @@
+/**
+ * `npm run bench`: the project's benchmark (DESIGN.md §5), in one run.
+ *
+ * 1. Starts `node dist/cli.js start` as a child on a fresh temp data folder (embedded PGlite, demo
+ *    content, a per-network budget high enough for one load-generator address) and waits for /healthz.
+ * 2. Prepares three readers (see scenarios.ts) and captures the exact bytes the app sends each.
+ * 3. Per scenario: autocannon against the app, then against a bare `http` server (its own child
+ *    process) replaying those bytes — same connections, duration and warm-up.
+ * 4. Samples the app's RSS every 200 ms; prints a table and PASS/FAIL against the targets.
+ *
+ * Environment: BENCH_DURATION (seconds per measured run, default 10), BENCH_WARMUP (seconds, default 2),
+ * BENCH_CONNECTIONS (default 64), BENCH_CPU_PROF (a folder: run the app with `--cpu-prof` and write
+ * its profile there on exit). Exit code 1 only if the app failed requests or the run could not be set up;
+ * missed targets are reported, not fatal.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measure, type LoadOptions } from './load.js';
+import { freePort, readRssKb, RssSampler, startApp, startBare, stopChild, type AppProcess } from './processes.js';
+import { appFailures, formatVerdicts, table, verdicts, type ScenarioMeasurement } from './report.js';
+import { prepareScenarios, type Scenario } from './scenarios.js';
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+/** Reads a positive number from the environment, or the fallback. */
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name}: expected a non-negative number, got "${raw}"`);
+  return value;
+}
+
+const log = (line: string) => console.error(`[bench] ${line}`);
+
+/** Everything started so far, so any exit path can stop it. */
+const children = new Set<ChildProcess>();
+let tempDir: string | null = null;
+
+async function cleanup(): Promise<void> {
+  await Promise.all([...children].map((child) => stopChild(child)));
+  children.clear();
+  if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  tempDir = null;
+}
+
+/** Measures one scenario against the app, then against a bare server sending the same bytes. */
+async function runScenario(
+  scenario: Scenario,
+  app: AppProcess,
+  rss: RssSampler,
+  load: Omit<LoadOptions, 'url' | 'headers'>,
+  workDir: string,
+): Promise<ScenarioMeasurement> {
+  const headers: Record<string, string> = scenario.cookie ? { cookie: scenario.cookie } : {};
+  log(`(${scenario.key}) ${scenario.name}: ${scenario.path}${scenario.cookie ? ' with meter cookie' : ''}, ${scenario.body.length} bytes`);
+
+  rss.resetPhase();
+  const appResult = await measure({ ...load, url: app.baseUrl + scenario.path, headers });
+  const appPeakRssMb = rss.resetPhase() / 1024;
+  log(`    app : ${Math.round(appResult.rps)} req/s, p99 ${appResult.p99Ms} ms`);
+
+  const bodyFile = join(workDir, `body-${scenario.key}`);
+  await writeFile(bodyFile, scenario.body);
+  const bare = await startBare(here('./bare-server.js'), bodyFile, scenario.contentType);
+  children.add(bare.child);
+  try {
+    const bareResult = await measure({ ...load, url: bare.url + scenario.path, headers });
+    log(`    bare: ${Math.round(bareResult.rps)} req/s, p99 ${bareResult.p99Ms} ms`);
+    return { scenario, app: appResult, bare: bareResult, appPeakRssMb };
+  } finally {
+    await stopChild(bare.child);
+    children.delete(bare.child);
+  }
+}
+
+async function main(): Promise<number> {
+  const load = {
+    connections: envNumber('BENCH_CONNECTIONS', 64),
+    durationS: envNumber('BENCH_DURATION', 10),
+    warmupS: envNumber('BENCH_WARMUP', 2),
+  };
+  const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : null;
+
+  tempDir = await mkdtemp(join(tmpdir(), 'masthead-bench-'));
+  const dataDir = join(tempDir, 'data');
+  await mkdir(dataDir);
+  const port = await freePort();
+  log(`starting the server on port ${port} (fresh PGlite in ${dataDir}, demo content)…`);
+  const started = Date.now();
+  const app = await startApp({
+    cliPath: here('../cli.js'),
+    dataDir,
+    port,
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  children.add(app.child);
+  log(`server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${app.pid}): ${app.startupOutput.join(' / ')}`);
+
+  const idleRssMb = ((await readRssKb(app.pid)) ?? 0) / 1024;
+  const rss = new RssSampler(app.pid);
+  rss.start();
+  const scenarios = await prepareScenarios(app.baseUrl);
+  const measurements: ScenarioMeasurement[] = [];
+  for (const scenario of scenarios) measurements.push(await runScenario(scenario, app, rss, load, tempDir));
+  rss.stop();
+  const peakRssMb = rss.peakKb / 1024;
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(
+    `\nMasthead benchmark — ${availableParallelism()} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, ${process.platform}`,
+  );
+  console.log(`${load.connections} connections, ${load.durationS} s per run after ${load.warmupS} s warm-up; load generator on the same machine.\n`);
+  console.log(table(measurements));
+  console.log(`\nApp RSS: ${Math.round(idleRssMb)} MB idle after start, ${Math.round(peakRssMb)} MB peak under load\n`);
+  console.log(formatVerdicts(verdicts(measurements, peakRssMb)));
+
+  const output = app.output();
+  if (output.length > 0) console.log(`\nServer output (last ${output.length} lines, LOG_LEVEL=warn):\n${output.join('\n')}`);
+  if (app.child.exitCode !== null || app.child.signalCode !== null) {
+    console.log('\nERROR: the server exited during the run.');
+    return 1;
+  }
+  if (profileDir) log(`CPU profile of the server will be written to ${profileDir} as it exits.`);
+  return measurements.some((m) => appFailures(m) > 0) ? 1 : 0;
+}
+
+process.once('SIGINT', () => {
+  log('interrupted; stopping children…');
+  void cleanup().finally(() => process.exit(130));
+});
+
+main()
+  .catch((error: unknown) => {
+    console.error(`[bench] failed: ${(error as Error).stack ?? error}`);
+    return 1;
+  })
+  .then(async (code) => {
+    await cleanup();
+    process.exit(code);
+  });

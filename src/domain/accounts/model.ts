@@ -1,0 +1,72 @@
+export const ROLES = ['reader', 'editor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  emailVerifiedAt: Date | null;
+  /** Per-account override of the device limit; null = the site setting (or what entitlements grant). */
+  deviceLimit: number | null;
+  createdAt: Date;
+  hasPassword: boolean;
+}
+
+/** A signed-in device: one session. */
+export interface Device {
+  id: number;
+  kind: 'web' | 'app';
+  name: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  current: boolean;
+}
+
+/**
+ * Session lifetimes (ASVS 7.1.1). A news reader expects to stay signed in on their own devices, so web
+ * sessions are long, but idle ones end: idle 30 days, absolute 180 days. App access tokens last 1 hour
+ * and are renewed with a rotating refresh token inside the same limits.
+ */
+export const SESSION_TIMEOUTS = {
+  idleMs: 30 * 24 * 3600 * 1000,
+  absoluteMs: 180 * 24 * 3600 * 1000,
+  appAccessMs: 3600 * 1000,
+  /** last_seen_at is written at most this often, to keep reads cheap. */
+  touchEveryMs: 60 * 1000,
+} as const;
+
+/** One-time codes and links (ASVS 6.5): single use, 10 minutes, five tries. */
+export const CHALLENGE_RULES = { ttlMs: 10 * 60 * 1000, maxAttempts: 5 } as const;
+
+/** Why an account operation did not succeed; the web layer maps these to pages and statuses. */
+export type AccountFailure =
+  | 'invalid-credentials'
+  | 'invalid-code'
+  | 'expired-code'
+  | 'wrong-browser'
+  | 'device-limit-reached'
+  | 'weak-password'
+  | 'rate-limited'
+  | 'not-found';
+
+export class AccountError extends Error {
+  constructor(
+    readonly code: AccountFailure,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'AccountError';
+  }
+}
+
+/** Normalises an email address for storage and lookup: trimmed, lower-cased. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** A practical check of an address's shape (the real check is the email we send). */
+export function isEmail(value: string): boolean {
+  return value.length <= 254 && /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/.test(value);
+}

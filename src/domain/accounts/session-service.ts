@@ -1,0 +1,98 @@
+import type { Queryable } from '../../adapters/db/database.js';
+import { insertChallenge } from './challenges.js';
+import { deviceName } from './device-name.js';
+import { SESSION_TIMEOUTS, type Device, type User } from './model.js';
+import { hashToken, newToken } from './secrets.js';
+import { countLiveSessions, findLiveSession, findLiveSessionByRefresh, insertSession, listDevices, rotateSessionTokens, touchSession } from './sessions.js';
+import { findUserById, lockUser } from './users.js';
+
+/** The device a sign-in comes from. */
+export interface DeviceInfo {
+  kind: 'web' | 'app';
+  userAgent: string;
+  /** For apps: the app's own name, e.g. "Ledger for Android". */
+  appName?: string;
+}
+
+export interface IssuedSession {
+  id: number;
+  /** Cookie value (web) or bearer access token (app). Shown once, stored only hashed. */
+  token: string;
+  /** Apps only: exchanges for a new token pair. */
+  refreshToken: string | null;
+  tokenExpiresAt: Date;
+}
+
+export type SignInResult =
+  | { status: 'signed-in'; user: User; session: IssuedSession }
+  /** At the device limit: the reader picks a device to sign out, proving the choice with `choiceToken`. */
+  | { status: 'device-limit'; user: User; choiceToken: string; devices: Device[]; limit: number };
+
+/**
+ * Starts a session for a user whose identity is proven, within the device limit. The account row is
+ * locked first, so concurrent sign-ins at the limit queue and cannot both take the last place.
+ * Never locks the reader out: at the limit it returns their devices and a token to choose one to sign out.
+ */
+export async function startSession(tx: Queryable, user: User, device: DeviceInfo, now: Date, defaultLimit: number): Promise<SignInResult> {
+  await lockUser(tx, user.id);
+  const limit = user.deviceLimit ?? defaultLimit;
+  if ((await countLiveSessions(tx, user.id, now)) >= limit) {
+    const choiceToken = newToken();
+    await insertChallenge(tx, {
+      purpose: 'device-choice',
+      email: user.email,
+      userId: user.id,
+      codeHash: null,
+      linkHash: hashToken(choiceToken),
+      bindingHash: hashToken(choiceToken),
+      now,
+    });
+    return { status: 'device-limit', user, choiceToken, devices: await listDevices(tx, user.id, now, null), limit };
+  }
+  const token = newToken();
+  const refreshToken = device.kind === 'app' ? newToken() : null;
+  const tokenExpiresAt = new Date(now.getTime() + (device.kind === 'app' ? SESSION_TIMEOUTS.appAccessMs : SESSION_TIMEOUTS.absoluteMs));
+  const id = await insertSession(tx, {
+    userId: user.id,
+    tokenHash: hashToken(token),
+    refreshHash: refreshToken ? hashToken(refreshToken) : null,
+    kind: device.kind,
+    deviceName: deviceName(device.userAgent, device.kind, device.appName),
+    userAgent: device.userAgent,
+    now,
+    tokenExpiresAt,
+  });
+  return { status: 'signed-in', user, session: { id, token, refreshToken, tokenExpiresAt } };
+}
+
+export interface ResolvedSession {
+  sessionId: number;
+  kind: 'web' | 'app';
+  user: User;
+}
+
+/**
+ * The signed-in user behind a session token, or null (unknown, revoked, idle, expired, or an app access
+ * token past its hour). Checked against the database on every request, so revocation is immediate.
+ */
+export async function resolveSession(db: Queryable, token: string, now: Date): Promise<ResolvedSession | null> {
+  if (token.length < 20 || token.length > 100) return null;
+  const session = await findLiveSession(db, hashToken(token), now);
+  if (!session || session.tokenExpiresAt <= now) return null;
+  const user = await findUserById(db, session.userId);
+  if (!user) return null;
+  if (now.getTime() - session.lastSeenAt.getTime() > SESSION_TIMEOUTS.touchEveryMs) await touchSession(db, session.id, now);
+  return { sessionId: session.id, kind: session.kind, user };
+}
+
+/** Exchanges an app's refresh token for a new token pair; the old pair stops working. */
+export async function refreshAppSession(db: Queryable, refreshToken: string, now: Date): Promise<IssuedSession | null> {
+  if (refreshToken.length < 20 || refreshToken.length > 100) return null;
+  const session = await findLiveSessionByRefresh(db, hashToken(refreshToken), now);
+  if (!session || session.kind !== 'app') return null;
+  const token = newToken();
+  const nextRefresh = newToken();
+  const tokenExpiresAt = new Date(now.getTime() + SESSION_TIMEOUTS.appAccessMs);
+  await rotateSessionTokens(db, session.id, hashToken(token), hashToken(nextRefresh), tokenExpiresAt, now);
+  return { id: session.id, token, refreshToken: nextRefresh, tokenExpiresAt };
+}

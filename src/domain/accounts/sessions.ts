@@ -1,0 +1,95 @@
+import type { Queryable } from '../../adapters/db/database.js';
+import { SESSION_TIMEOUTS, type Device } from './model.js';
+
+export interface SessionRecord {
+  id: number;
+  userId: number;
+  kind: 'web' | 'app';
+  lastSeenAt: Date;
+  tokenExpiresAt: Date;
+}
+
+/** Live = not revoked, within its absolute lifetime, and used within the idle timeout. */
+const LIVE = `revoked_at is null and expires_at > $NOW and last_seen_at > $NOW - interval '${SESSION_TIMEOUTS.idleMs / 1000} seconds'`;
+const live = (param: string) => LIVE.replaceAll('$NOW', param);
+
+export async function insertSession(
+  db: Queryable,
+  s: { userId: number; tokenHash: string; refreshHash: string | null; kind: 'web' | 'app'; deviceName: string; userAgent: string; now: Date; tokenExpiresAt: Date },
+): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `insert into sessions (user_id, token_hash, refresh_hash, kind, device_name, user_agent, created_at, last_seen_at, expires_at, token_expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) returning id`,
+    [s.userId, s.tokenHash, s.refreshHash, s.kind, s.deviceName, s.userAgent.slice(0, 512), s.now, new Date(s.now.getTime() + SESSION_TIMEOUTS.absoluteMs), s.tokenExpiresAt],
+  );
+  return rows[0]!.id;
+}
+
+/** The live session behind a token hash, or null. */
+export async function findLiveSession(db: Queryable, tokenHash: string, now: Date): Promise<SessionRecord | null> {
+  const { rows } = await db.query<{ id: number; user_id: number; kind: 'web' | 'app'; last_seen_at: Date; token_expires_at: Date }>(
+    `select id, user_id, kind, last_seen_at, token_expires_at from sessions where token_hash = $1 and ${live('$2')}`,
+    [tokenHash, now],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, userId: r.user_id, kind: r.kind, lastSeenAt: new Date(r.last_seen_at), tokenExpiresAt: new Date(r.token_expires_at) } : null;
+}
+
+export async function findLiveSessionByRefresh(db: Queryable, refreshHash: string, now: Date): Promise<SessionRecord | null> {
+  const { rows } = await db.query<{ id: number; user_id: number; kind: 'web' | 'app'; last_seen_at: Date; token_expires_at: Date }>(
+    `select id, user_id, kind, last_seen_at, token_expires_at from sessions where refresh_hash = $1 and ${live('$2')}`,
+    [refreshHash, now],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, userId: r.user_id, kind: r.kind, lastSeenAt: new Date(r.last_seen_at), tokenExpiresAt: new Date(r.token_expires_at) } : null;
+}
+
+export async function touchSession(db: Queryable, id: number, now: Date): Promise<void> {
+  await db.query('update sessions set last_seen_at = $2 where id = $1', [id, now]);
+}
+
+/** Replaces the app session's tokens (refresh rotation): the old pair stops working at once. */
+export async function rotateSessionTokens(db: Queryable, id: number, tokenHash: string, refreshHash: string, tokenExpiresAt: Date, now: Date): Promise<void> {
+  await db.query('update sessions set token_hash = $2, refresh_hash = $3, token_expires_at = $4, last_seen_at = $5 where id = $1', [
+    id,
+    tokenHash,
+    refreshHash,
+    tokenExpiresAt,
+    now,
+  ]);
+}
+
+export async function countLiveSessions(db: Queryable, userId: number, now: Date): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from sessions where user_id = $1 and ${live('$2')}`, [userId, now]);
+  return rows[0]?.n ?? 0;
+}
+
+export async function listDevices(db: Queryable, userId: number, now: Date, currentId: number | null): Promise<Device[]> {
+  const { rows } = await db.query<{ id: number; kind: 'web' | 'app'; device_name: string; created_at: Date; last_seen_at: Date }>(
+    `select id, kind, device_name, created_at, last_seen_at from sessions where user_id = $1 and ${live('$2')} order by last_seen_at desc`,
+    [userId, now],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    name: r.device_name,
+    createdAt: new Date(r.created_at),
+    lastSeenAt: new Date(r.last_seen_at),
+    current: r.id === currentId,
+  }));
+}
+
+/** Revokes one of the user's sessions; returns false when it was not theirs or not live. */
+export async function revokeSession(db: Queryable, userId: number, sessionId: number, now: Date): Promise<boolean> {
+  const { rowCount } = await db.query('update sessions set revoked_at = $3 where id = $1 and user_id = $2 and revoked_at is null', [sessionId, userId, now]);
+  return rowCount > 0;
+}
+
+/** Revokes every session of the user except `keepId` (null: all). Returns how many. */
+export async function revokeAllSessions(db: Queryable, userId: number, now: Date, keepId: number | null = null): Promise<number> {
+  const { rowCount } = await db.query(
+    'update sessions set revoked_at = $2 where user_id = $1 and revoked_at is null and ($3::int is null or id <> $3)',
+    [userId, now, keepId],
+  );
+  return rowCount;
+}

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+const CWD = '/srv/masthead';
+
+/** The error loadConfig throws for `env`, or fails the test when it throws none. */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, CWD);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('runs with nothing set: sensible defaults for a first start', () => {
+    expect(loadConfig({}, CWD)).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: '/srv/masthead/data',
+      databaseUrl: null,
+      redisUrl: null,
+      publicUrl: 'http://localhost:3000',
+      secretKey: null,
+      freeLimit: 10,
+      timeZone: 'Asia/Kolkata',
+      networkBudget: 300,
+      leadParagraphs: 2,
+      trustedProxies: [],
+      crawlerRangeFiles: [],
+      demo: true,
+      logLevel: 'info',
+    });
+  });
+
+  it('treats an empty variable like an unset one', () => {
+    const empty = Object.fromEntries(
+      [
+        'PORT', 'HOST', 'MASTHEAD_DATA', 'DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'SECRET_KEY', 'MASTHEAD_FREE_LIMIT',
+        'MASTHEAD_TIMEZONE', 'MASTHEAD_NETWORK_BUDGET', 'MASTHEAD_LEAD_PARAGRAPHS', 'MASTHEAD_TRUSTED_PROXIES',
+        'MASTHEAD_CRAWLER_RANGES', 'LOG_LEVEL',
+      ].map((name) => [name, '']),
+    );
+    expect(loadConfig(empty, CWD)).toEqual(loadConfig({}, CWD));
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: ' 8080 ',
+        HOST: '127.0.0.1',
+        MASTHEAD_DATA: 'var/data',
+        DATABASE_URL: 'postgresql://app:pw@db.internal:5432/masthead',
+        REDIS_URL: 'rediss://cache.internal:6380',
+        PUBLIC_URL: 'https://news.example.com//',
+        SECRET_KEY: 'k'.repeat(32),
+        MASTHEAD_FREE_LIMIT: '5',
+        MASTHEAD_TIMEZONE: 'Europe/London',
+        MASTHEAD_NETWORK_BUDGET: '1000',
+        MASTHEAD_LEAD_PARAGRAPHS: '0',
+        MASTHEAD_TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16,2001:db8::/32',
+        MASTHEAD_CRAWLER_RANGES: 'ranges/google.json, /etc/masthead/bing.json',
+        MASTHEAD_DEMO: 'false',
+        LOG_LEVEL: 'warn',
+      },
+      CWD,
+    );
+    expect(config).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: '/srv/masthead/var/data',
+      databaseUrl: 'postgresql://app:pw@db.internal:5432/masthead',
+      redisUrl: 'rediss://cache.internal:6380',
+      publicUrl: 'https://news.example.com',
+      secretKey: 'k'.repeat(32),
+      freeLimit: 5,
+      timeZone: 'Europe/London',
+      networkBudget: 1000,
+      leadParagraphs: 0,
+      trustedProxies: ['10.0.0.1', '192.168.0.0/16', '2001:db8::/32'],
+      crawlerRangeFiles: ['/srv/masthead/ranges/google.json', '/etc/masthead/bing.json'],
+      demo: false,
+      logLevel: 'warn',
+    });
+  });
+
+  it('derives the public URL from PORT when PUBLIC_URL is unset', () => {
+    expect(loadConfig({ PORT: '8080' }, CWD).publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('keeps an absolute data folder as given', () => {
+    expect(loadConfig({ MASTHEAD_DATA: '/var/lib/masthead' }, CWD).dataDir).toBe('/var/lib/masthead');
+  });
+
+  it('accepts the edges of every range', () => {
+    expect(loadConfig({ PORT: '0' }, CWD).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }, CWD).port).toBe(65535);
+    expect(loadConfig({ MASTHEAD_FREE_LIMIT: '0' }, CWD).freeLimit).toBe(0);
+    expect(loadConfig({ MASTHEAD_FREE_LIMIT: '100' }, CWD).freeLimit).toBe(100);
+    expect(loadConfig({ MASTHEAD_NETWORK_BUDGET: '1' }, CWD).networkBudget).toBe(1);
+    expect(loadConfig({ MASTHEAD_LEAD_PARAGRAPHS: '20' }, CWD).leadParagraphs).toBe(20);
+    expect(loadConfig({ SECRET_KEY: 'x'.repeat(32) }, CWD).secretKey).toHaveLength(32);
+    expect(loadConfig({ LOG_LEVEL: 'silent' }, CWD).logLevel).toBe('silent');
+    expect(loadConfig({ MASTHEAD_TIMEZONE: 'UTC' }, CWD).timeZone).toBe('UTC');
+  });
+
+  const BAD: [variable: string, value: string][] = [
+    ['PORT', 'abc'],
+    ['PORT', '-1'],
+    ['PORT', '65536'],
+    ['PORT', '80.5'],
+    ['PORT', '1e3'],
+    ['PORT', '99999999999999999999999'],
+    ['PUBLIC_URL', 'news.example.com'],
+    ['PUBLIC_URL', 'ftp://news.example.com'],
+    ['SECRET_KEY', 'too-short'],
+    ['LOG_LEVEL', 'verbose'],
+    ['LOG_LEVEL', 'INFO'],
+    ['MASTHEAD_DEMO', 'yes'],
+    ['DATABASE_URL', 'not a url'],
+    ['DATABASE_URL', 'mysql://app:pw@db/masthead'],
+    ['REDIS_URL', 'http://cache:6379'],
+    ['MASTHEAD_FREE_LIMIT', 'ten'],
+    ['MASTHEAD_FREE_LIMIT', '101'],
+    ['MASTHEAD_TIMEZONE', 'Mars/Base'],
+    ['MASTHEAD_NETWORK_BUDGET', '0'],
+    ['MASTHEAD_NETWORK_BUDGET', '1,000'],
+    ['MASTHEAD_LEAD_PARAGRAPHS', '21'],
+    ['MASTHEAD_TRUSTED_PROXIES', '10.0.0.1,not-an-address'],
+    ['MASTHEAD_TRUSTED_PROXIES', '10.0.0.0/33'],
+  ];
+
+  it.each(BAD)('refuses %s=%j with one line that names the variable', (variable, value) => {
+    const error = configError({ [variable]: value });
+    expect(error.message.startsWith(`${variable}: `), error.message).toBe(true);
+    expect(error.message.length).toBeGreaterThan(variable.length + 5); // says what is wrong, too
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('keeps the message on one line even when the bad value spans lines', () => {
+    for (const [variable, value] of [
+      ['PORT', '80\n80'],
+      ['MASTHEAD_TIMEZONE', 'Asia/\nKolkata'],
+      ['MASTHEAD_TRUSTED_PROXIES', '10.0.0.1\n10.0.0.2'],
+    ] as const) {
+      const error = configError({ [variable]: value });
+      expect(error.message.startsWith(`${variable}: `)).toBe(true);
+      expect(error.message).not.toMatch(/[\r\n]/);
+    }
+  });
+
+  it('never repeats a secret or a database password in its message', () => {
+    expect(configError({ SECRET_KEY: 'hunter2-secret' }).message).not.toContain('hunter2');
+    expect(configError({ DATABASE_URL: 'mysql://app:hunter2@db/masthead' }).message).not.toContain('hunter2');
+    expect(configError({ DATABASE_URL: 'postgres://app:hunter2@db:notaport/masthead' }).message).not.toContain('hunter2');
+    expect(configError({ REDIS_URL: 'http://:hunter2@cache:6379' }).message).not.toContain('hunter2');
+  });
+
+  it('reports the bad variable even when others are fine', () => {
+    const error = configError({ PORT: '8080', PUBLIC_URL: 'https://news.example.com', MASTHEAD_FREE_LIMIT: 'lots' });
+    expect(error.message).toMatch(/^MASTHEAD_FREE_LIMIT: /);
+  });
+});
