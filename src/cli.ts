@@ -7,6 +7,8 @@ import { importArticles } from './domain/content/import.js';
 import { seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { openMigratedDatabase, startServer } from './main.js';
 import { importProgress } from './cli/progress.js';
+import { AccountError, type Role } from './domain/accounts/model.js';
+import { provisionUser } from './domain/accounts/provisioning.js';
 
 const USAGE = `Usage: masthead <command>
 
@@ -15,6 +17,8 @@ Commands:
   migrate            apply database migrations
   seed               write the demo sections, plans and articles
   import FILE.ndjson import articles, one JSON object per line (upsert by slug)
+  user create --email ADDRESS --role reader|editor|admin [--name NAME] [--password PASSWORD]
+                     create a verified account (or change its role); prints a generated password
 
 Configuration comes from the environment; see README.md.`;
 
@@ -29,7 +33,12 @@ async function withDatabase<T>(config: Config, work: (db: Awaited<ReturnType<typ
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { help: { type: 'boolean', short: 'h' } } });
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { help: { type: 'boolean', short: 'h' }, email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+  });
   const [command, ...rest] = positionals;
   if (!command || values.help) {
     console.log(USAGE);
@@ -64,6 +73,8 @@ async function run(argv: string[]): Promise<number> {
         return 2;
       }
       return withDatabase(config, async (db) => {
+        // A new data folder has no sections yet, and every article names one: write the defaults (only into empty tables).
+        await seedBaseline(db);
         const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
         const progress = importProgress(process.stderr);
         const report = await importArticles(db, lines, progress.update);
@@ -71,6 +82,29 @@ async function run(argv: string[]): Promise<number> {
         for (const failure of report.failures) console.error(`line ${failure.line}: ${failure.reason}`);
         console.log(`Imported ${report.created + report.updated} of ${report.lines} lines: ${report.created} new, ${report.updated} updated, ${report.failures.length} failed.`);
         return report.failures.length === 0 ? 0 : 1;
+      });
+    }
+    case 'user': {
+      const { email, role, name, password } = values;
+      if (rest[0] !== 'create' || typeof email !== 'string' || typeof role !== 'string') {
+        console.error('masthead user: usage: masthead user create --email ADDRESS --role reader|editor|admin [--name NAME] [--password PASSWORD]');
+        return 2;
+      }
+      return withDatabase(config, async (db) => {
+        try {
+          const result = await provisionUser(
+            db,
+            { email, role: role as Role, name: typeof name === 'string' ? name : undefined, password: typeof password === 'string' ? password : undefined },
+            new Date(),
+          );
+          console.log(`${result.created ? 'Created' : 'Updated'} ${result.user.email} (${result.user.role}).`);
+          if (result.generatedPassword) console.log(`Password: ${result.generatedPassword}  (shown once; the user can change it at /account/password)`);
+          return 0;
+        } catch (error) {
+          if (!(error instanceof AccountError)) throw error;
+          console.error(`masthead user: ${error.message}`);
+          return 2;
+        }
       });
     }
     default:
@@ -86,7 +120,9 @@ run(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof ConfigError) console.error(`masthead: configuration error: ${error.message}`);
     else if ((error as NodeJS.ErrnoException).code === 'ENOENT') console.error(`masthead: ${(error as Error).message}`);
-    else console.error(`masthead: ${(error as Error).stack ?? error}`);
+    // One line an operator can act on ("folder in use", "connection refused"); the stack only when asked for.
+    else if (process.env.LOG_LEVEL === 'debug') console.error(`masthead: ${(error as Error).stack ?? error}`);
+    else console.error(`masthead: ${error instanceof Error ? error.message : String(error)} (LOG_LEVEL=debug shows details)`);
     process.exitCode = 1;
   },
 );

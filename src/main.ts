@@ -10,6 +10,9 @@ import { listActivePlans, type Plan } from './domain/billing/plans.js';
 import { hasNoArticles, seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { createContentService } from './domain/content/service.js';
 import { loadCopy } from './domain/copy/copy.js';
+import { createMailer, type Mailer } from './adapters/email/mailer.js';
+import { createAuthService } from './domain/accounts/auth-service.js';
+import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.js';
 import { loadSiteSettings } from './domain/site/settings.js';
 import { buildApp } from './web/app.js';
 import type { AppContext } from './web/context.js';
@@ -30,7 +33,7 @@ export async function openMigratedDatabase(config: Config): Promise<Database> {
 export function accessPolicy(config: Config): AccessPolicy {
   return {
     freeLimit: config.freeLimit,
-    registrationBonus: 0,
+    registrationBonus: config.registrationBonus,
     timeZone: config.timeZone,
     archiveAfterDays: 365,
     unmeteredProvenances: [],
@@ -54,19 +57,36 @@ function cachedPlans(db: Database, now: () => number = Date.now): () => Promise<
 export async function createAppContext(
   config: Config,
   db: Database,
-  options: { counters?: Counters; now?: () => Date; secret?: string } = {},
+  options: { counters?: Counters; mailer?: Mailer; now?: () => Date; secret?: string } = {},
 ): Promise<AppContext> {
   const secret = options.secret ?? (await resolveSecret(config.secretKey, config.dataDir));
   const now = options.now ?? (() => new Date());
+  const keys = deriveKeys(secret);
+  const copy = loadCopy();
+  const site = await loadSiteSettings(db);
+  const counters = options.counters ?? (config.redisUrl ? await redisCounters(config.redisUrl) : memoryCounters());
+  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom });
   return {
     config,
     db,
-    keys: deriveKeys(secret),
+    keys,
     content: createContentService(db, { leadParagraphs: config.leadParagraphs, now }),
-    copy: loadCopy(),
-    site: await loadSiteSettings(db),
+    copy,
+    site,
     plans: cachedPlans(db),
-    counters: options.counters ?? (config.redisUrl ? await redisCounters(config.redisUrl) : memoryCounters()),
+    counters,
+    mailer,
+    auth: createAuthService({
+      db,
+      mailer,
+      copy,
+      counters,
+      codeKey: keys.session,
+      now,
+      publicUrl: config.publicUrl,
+      publication: site.publicationName,
+      deviceLimit: config.deviceLimit,
+    }),
     crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
     policy: accessPolicy(config),
     now,
@@ -76,10 +96,12 @@ export async function createAppContext(
 /** Seeds what an empty database needs; demo articles too when the demo is on. */
 export async function prepareContent(config: Config, db: Database, log: (line: string) => void): Promise<void> {
   await seedBaseline(db);
-  if (config.demo && (await hasNoArticles(db))) {
-    const count = await seedDemoArticles(db, new Date());
-    log(`Seeded ${count} demo articles.`);
-  }
+  if (!config.demo) return;
+  if (await hasNoArticles(db)) log(`Seeded ${await seedDemoArticles(db, new Date())} demo articles.`);
+  await seedDemoAccounts(db, new Date());
+  log('Demo accounts (sign in at /login):');
+  for (const a of DEMO_ACCOUNTS) log(`  ${a.name.padEnd(16)} ${a.email.padEnd(32)} password: ${a.password}`);
+  log(`Emails are written to ${join(config.dataDir, 'outbox')} and shown at ${config.publicUrl}/dev/outbox`);
 }
 
 /** `masthead start`: migrate, seed when empty, listen. Returns the running app and a stop function. */
@@ -95,6 +117,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     async stop() {
       await app.close();
       await ctx.counters.close();
+      await ctx.mailer.close();
       await db.close();
     },
   };

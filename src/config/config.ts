@@ -22,8 +22,15 @@ export interface Config {
   trustedProxies: string[];
   /** JSON files of crawler IP ranges in the format search engines publish. */
   crawlerRangeFiles: string[];
-  /** Seed demo content and accounts into an empty database. */
+  /** Seed demo content and accounts into an empty database; also shows /dev/outbox. */
   demo: boolean;
+  /** SMTP server for outgoing email; null → messages are written to the outbox folder in `dataDir`. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Devices (sessions) an account may have signed in at once, unless the account or its plan says otherwise. */
+  deviceLimit: number;
+  /** Extra free articles a month for registered readers; above 0 it turns on the registration wall. */
+  registrationBonus: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
@@ -126,8 +133,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       .filter(Boolean)
       .map((p) => resolvePath(p, cwd)),
     demo: demo === 'true',
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: mailFrom(env),
+    deviceLimit: integer(env, 'MASTHEAD_DEVICE_LIMIT', 5, 1, 100),
+    registrationBonus: integer(env, 'MASTHEAD_REGISTRATION_BONUS', 0, 0, 100),
     logLevel,
   };
+}
+
+function mailFrom(env: Env): string {
+  const from = env.MAIL_FROM || 'The Daily Ledger <no-reply@localhost>';
+  const address = /^([^<>@]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+  if (!address.test(from.trim())) throw new ConfigError('MAIL_FROM', 'expected an address like "Name <news@example.com>"');
+  return from;
 }
 
 function resolvePath(path: string, cwd: string): string {

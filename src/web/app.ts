@@ -1,7 +1,12 @@
 import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import swagger from '@fastify/swagger';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { accountRoutes } from './accounts/routes.js';
 import { articleApiRoutes } from './api/articles.js';
+import { authApiRoutes } from './api/auth.js';
+import { registerAuthentication } from './http/auth.js';
 import type { AppContext } from './context.js';
 import { feedRoutes } from './feeds/routes.js';
 import { describeError } from './http/errors.js';
@@ -20,7 +25,7 @@ async function sendError(ctx: AppContext, request: FastifyRequest, reply: Fastif
   if (isApi(request)) return reply.send({ error: { code, message } });
   let chrome;
   try {
-    chrome = await pageChrome(ctx);
+    chrome = await pageChrome(ctx, request);
   } catch {
     return reply.type('text/plain; charset=utf-8').send(message);
   }
@@ -49,7 +54,28 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   await app.register(cookie);
   await app.register(formbody);
+  await app.register(csrf, {
+    cookieKey: 'mh_csrf',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: ctx.config.publicUrl.startsWith('https:') },
+  });
+  // The OpenAPI document is generated from the schemas of the /api routes (served at /api/openapi.json).
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: `${ctx.site.publicationName} API`, version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: ({ schema, url }) => ({ schema: { ...(schema ?? {}), hide: !url.startsWith('/api/v1/') } as never, url }),
+  });
   securityHeaders(app, ctx);
+  registerAuthentication(app, ctx);
+  // Every state-changing form needs the CSRF token. The API authenticates with bearer tokens only, which
+  // a cross-site page cannot send; gateway webhooks are verified by their signatures.
+  app.addHook('preHandler', (request, reply, done) => {
+    const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
+    if (safe || request.url.startsWith('/api/') || request.url.startsWith('/webhooks/')) return done();
+    app.csrfProtection(request, reply, done);
+  });
 
   app.setErrorHandler((error, request, reply) => sendError(ctx, request, reply, error));
   app.setNotFoundHandler((request, reply) => sendError(ctx, request, reply, { statusCode: 404 }));
@@ -57,5 +83,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(async (scope) => pageRoutes(scope, ctx));
   await app.register(async (scope) => feedRoutes(scope, ctx));
   await app.register(async (scope) => articleApiRoutes(scope, ctx));
+  await app.register(async (scope) => accountRoutes(scope, ctx));
+  await app.register(async (scope) => authApiRoutes(scope, ctx));
   return app;
 }

@@ -2,6 +2,8 @@ import type { Counters } from '../adapters/counters/counters.js';
 import type { Database } from '../adapters/db/database.js';
 import type { Config } from '../config/config.js';
 import type { Keys } from '../config/secret.js';
+import type { Mailer } from '../adapters/email/mailer.js';
+import type { AuthService } from '../domain/accounts/auth-service.js';
 import type { AccessPolicy } from '../domain/access/model.js';
 import type { Plan } from '../domain/billing/plans.js';
 import type { ContentService } from '../domain/content/service.js';
@@ -19,6 +21,8 @@ export interface AppContext {
   site: SiteSettings;
   plans: () => Promise<Plan[]>;
   counters: Counters;
+  mailer: Mailer;
+  auth: AuthService;
   crawlers: CrawlerRanges;
   policy: AccessPolicy;
   /** The clock every rule reads; tests replace it. */

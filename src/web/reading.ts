@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decideAccess } from '../domain/access/decide-access.js';
-import type { AccessDecision, NetworkBudget } from '../domain/access/model.js';
+import type { AccessDecision, AccessInput, NetworkBudget } from '../domain/access/model.js';
 import type { PreparedArticle } from '../domain/content/service.js';
+import { chargeReaderMeter, loadReaderMeter } from '../domain/metering/reader-meters.js';
 import type { AppContext } from './context.js';
 import { identifyReader, networkUsage, setMeterCookie, type ReaderContext } from './http/reader.js';
 
@@ -16,33 +17,27 @@ const NETWORK_TTL_SECONDS = 32 * 24 * 3600;
 
 /**
  * The one path by which any route reads an article: load it, decide access for this reader now,
- * record what the read used (meter cookie, network budget) and mark the response as private to the reader.
- * Page, API and any later representation call this, so they cannot disagree.
+ * record what the read used (server meter, or meter cookie and network budget) and mark the response as
+ * private to the reader. Page, API and any later representation call this, so they cannot disagree.
  */
-export async function readArticle(
-  ctx: AppContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  slug: string,
-): Promise<ArticleRead | null> {
+export async function readArticle(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, slug: string): Promise<ArticleRead | null> {
   const prepared = await ctx.content.article(slug);
   // Every response below depends on who asks: no shared cache may keep it.
   reply.header('cache-control', 'private, no-cache');
   reply.header('vary', 'Cookie, Authorization');
   if (!prepared) return null;
-  const readerContext = identifyReader(ctx, request);
-  const anonymousMetered = readerContext.reader.kind === 'anonymous' && prepared.item.visibility === 'metered';
-  const usage = anonymousMetered ? await networkUsage(ctx, request.ip, readerContext.period) : null;
+  const readerContext = await identifyReader(ctx, request);
+  const { reader, period, userId } = readerContext;
+  const usage = reader.kind === 'anonymous' && prepared.item.visibility === 'metered' ? await networkUsage(ctx, request.ip, period) : null;
   const network: NetworkBudget | null = usage ? { used: usage.used, limit: ctx.config.networkBudget } : null;
-  const decision = decideAccess({
-    reader: readerContext.reader,
-    item: prepared.item,
-    meter: readerContext.meter,
-    network,
-    policy: ctx.policy,
-    now: ctx.now(),
-  });
-  if (decision.charged && readerContext.reader.kind === 'anonymous') {
+  const input: AccessInput = { reader, item: prepared.item, meter: readerContext.meter, network, policy: ctx.policy, now: ctx.now() };
+  let decision = decideAccess(input);
+  if (decision.charged && userId !== null) {
+    const limit = ctx.policy.freeLimit + ctx.policy.registrationBonus;
+    const stored = await chargeReaderMeter(ctx.db, userId, period, prepared.item.id, limit);
+    // Another device used the last free article meanwhile: decide again on the stored meter (a denial).
+    if (!stored) decision = decideAccess({ ...input, meter: await loadReaderMeter(ctx.db, userId, period) });
+  } else if (decision.charged) {
     setMeterCookie(ctx, reply, decision.meter);
     if (usage) await ctx.counters.increment(usage.key, NETWORK_TTL_SECONDS);
   }

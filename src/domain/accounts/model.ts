@@ -48,7 +48,8 @@ export type AccountFailure =
   | 'device-limit-reached'
   | 'weak-password'
   | 'rate-limited'
-  | 'not-found';
+  | 'not-found'
+  | 'invalid-input';
 
 export class AccountError extends Error {
   constructor(

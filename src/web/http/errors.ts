@@ -5,8 +5,13 @@
 export const ERROR_STATUS = {
   'bad-request': 400,
   'invalid-input': 400,
+  'unauthorized': 401,
+  'forbidden': 403,
+  'csrf-invalid': 403,
   'not-found': 404,
   'method-not-allowed': 405,
+  'conflict': 409,
+  'device-limit-reached': 409,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'rate-limited': 429,
@@ -37,6 +42,7 @@ export function describeError(error: unknown): { code: ErrorCode; status: number
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status === 413) return { code: 'payload-too-large', status, message: 'The request body is too large.' };
   if (status === 415) return { code: 'unsupported-media-type', status, message: 'That content type is not accepted here.' };
+  if (status === 403) return { code: 'csrf-invalid', status, message: 'This form has expired. Go back, reload the page and try again.' };
   if (status === 404) return { code: 'not-found', status, message: 'Not found.' };
   if (status === 405) return { code: 'method-not-allowed', status, message: 'Method not allowed.' };
   if (status === 429) return { code: 'rate-limited', status, message: 'Too many requests. Please wait and try again.' };

@@ -1,9 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Reader } from '../../domain/access/model.js';
+import { activeEntitlements } from '../../domain/entitlements/queries.js';
 import { decodeMeterToken, encodeMeterToken } from '../../domain/metering/meter-token.js';
 import type { MeterState } from '../../domain/metering/model.js';
 import { networkKey } from '../../domain/metering/network.js';
 import { currentMeter, emptyMeter, meterPeriod } from '../../domain/metering/period.js';
+import { loadReaderMeter } from '../../domain/metering/reader-meters.js';
 import type { AppContext } from '../context.js';
 
 export const METER_COOKIE = 'mh_meter';
@@ -14,23 +16,33 @@ export interface ReaderContext {
   reader: Reader;
   meter: MeterState;
   period: string;
+  /** Registered readers are metered on the server, per account across devices. */
+  userId: number | null;
 }
 
 /**
  * Identifies the reader of this request. A verified crawler is recognised by its address only
- * (the crawler ranges), never by User-Agent. Anonymous readers carry a server-signed meter cookie;
- * a missing, stale or tampered cookie counts as an empty meter.
+ * (the crawler ranges), never by User-Agent. A signed-in reader brings their entitlements and their
+ * server-side meter. Anonymous readers carry a server-signed meter cookie; a missing, stale or
+ * tampered cookie counts as an empty meter.
  */
-export function identifyReader(ctx: AppContext, request: FastifyRequest): ReaderContext {
-  const period = meterPeriod(ctx.now(), ctx.policy.timeZone);
+export async function identifyReader(ctx: AppContext, request: FastifyRequest): Promise<ReaderContext> {
+  const now = ctx.now();
+  const period = meterPeriod(now, ctx.policy.timeZone);
+  if (request.auth) {
+    const userId = request.auth.user.id;
+    const [entitlements, meter] = await Promise.all([activeEntitlements(ctx.db, userId, now), loadReaderMeter(ctx.db, userId, period)]);
+    return { reader: { kind: 'registered', entitlements }, meter, period, userId };
+  }
   if (ctx.crawlers.isVerified(request.ip)) {
-    return { reader: { kind: 'verified-crawler', entitlements: NO_ENTITLEMENTS }, meter: emptyMeter(period), period };
+    return { reader: { kind: 'verified-crawler', entitlements: NO_ENTITLEMENTS }, meter: emptyMeter(period), period, userId: null };
   }
   const token = decodeMeterToken(request.cookies[METER_COOKIE], ctx.keys.meter);
   return {
     reader: { kind: 'anonymous', entitlements: NO_ENTITLEMENTS },
     meter: token ? currentMeter(token, period) : emptyMeter(period),
     period,
+    userId: null,
   };
 }
 

@@ -1,11 +1,13 @@
+import type { FastifyRequest } from 'fastify';
 import { perMonth } from '../../domain/billing/plans.js';
 import { formatMoney } from '../../domain/billing/money.js';
 import type { AppContext } from '../context.js';
 import type { PageChrome } from '../views/layout.js';
 
-/** What every page's shell needs, from cached reads. */
-export async function pageChrome(ctx: AppContext): Promise<PageChrome> {
-  return { site: ctx.site, sections: await ctx.content.sections(), copy: ctx.copy };
+/** What every page's shell needs, from cached reads, and who is signed in. */
+export async function pageChrome(ctx: AppContext, request: FastifyRequest): Promise<PageChrome> {
+  const user = request.auth?.user;
+  return { site: ctx.site, sections: await ctx.content.sections(), copy: ctx.copy, user: user ? { name: user.name, email: user.email, role: user.role } : null };
 }
 
 /** The lowest per-month figure among the plans ("₹162"), for the paywall. */

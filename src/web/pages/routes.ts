@@ -13,7 +13,7 @@ const PAGE_SIZE = 20;
 
 /** The reader-facing HTML pages. */
 export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.get('/', async (_request, reply) => {
+  app.get('/', async (request, reply) => {
     const sections = await ctx.content.sections();
     const [latest, picks, bySection] = await Promise.all([
       ctx.content.list({ limit: 1 }),
@@ -21,7 +21,7 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
       Promise.all(sections.map(async (section) => ({ section, articles: await ctx.content.list({ section: section.slug, limit: 4 }) }))),
     ]);
     reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60');
-    return homePage(await pageChrome(ctx), {
+    return homePage(await pageChrome(ctx, request), {
       lead: latest[0] ?? null,
       picks,
       bySection: bySection.filter((s) => s.articles.length > 0),
@@ -47,7 +47,7 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
       if (page > pages) throw new HttpProblem('not-found', `This section has ${pages} pages.`);
       const articles = await ctx.content.list({ section: section.slug, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
       reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60');
-      return sectionPage(await pageChrome(ctx), { section, articles, page, pages, timeZone: ctx.policy.timeZone, publicUrl: ctx.config.publicUrl });
+      return sectionPage(await pageChrome(ctx, request), { section, articles, page, pages, timeZone: ctx.policy.timeZone, publicUrl: ctx.config.publicUrl });
     },
   );
 
@@ -59,7 +59,7 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
       if (!read) throw new HttpProblem('not-found', 'There is no such article.');
       reply.type('text/html; charset=utf-8');
       return articlePage({
-        chrome: await pageChrome(ctx),
+        chrome: await pageChrome(ctx, request),
         read,
         publicUrl: ctx.config.publicUrl,
         timeZone: ctx.policy.timeZone,
@@ -70,9 +70,9 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
     },
   );
 
-  app.get('/plans', async (_request, reply) => {
+  app.get('/plans', async (request, reply) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=300');
-    return plansPage(await pageChrome(ctx), { plans: await ctx.plans(), publicUrl: ctx.config.publicUrl });
+    return plansPage(await pageChrome(ctx, request), { plans: await ctx.plans(), publicUrl: ctx.config.publicUrl });
   });
 
   app.get(SITE_CSS_PATH, async (_request, reply) => {

@@ -10,6 +10,8 @@ export interface PageChrome {
   copy: Copy;
   /** Section slug to mark as current in the navigation. */
   currentSection?: string;
+  /** The signed-in reader, if any. */
+  user: { name: string; email: string; role: string } | null;
 }
 
 export interface PageOptions {
@@ -39,7 +41,9 @@ ${page.head ?? ''}
 </head><body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="masthead"><div class="wrap">
-<div class="account"><a href="/plans">Subscribe</a> · <a href="/login">Log in</a></div>
+<div class="account">${chrome.user
+      ? html`<a href="/account">${chrome.user.name || chrome.user.email}</a>`
+      : html`<a href="/plans">Subscribe</a> · <a href="/login">Log in</a>`}</div>
 <a class="brand" href="/">${site.publicationName}</a>
 <p class="tagline">${site.tagline}</p>
 <nav class="sections" aria-label="Sections"><ul>${sections.map(

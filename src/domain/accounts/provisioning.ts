@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../../adapters/db/database.js';
+import { SUBSCRIBER_ENTITLEMENTS } from '../billing/plans.js';
+import { grantEntitlements } from '../entitlements/queries.js';
+import { AccountError, isEmail, normaliseEmail, ROLES, type Role, type User } from './model.js';
+import { hashPassword, passwordProblem } from './passwords.js';
+import { findUserByEmail, insertUser, setPasswordHash, setRole } from './users.js';
+
+/**
+ * Creates a verified account (or updates the role and password of an existing one), for
+ * `masthead user create` and the demo. Returns the user and the password to hand over, when one was generated.
+ */
+export async function provisionUser(
+  db: Database,
+  input: { email: string; role: Role; name?: string; password?: string },
+  now: Date,
+): Promise<{ user: User; created: boolean; generatedPassword: string | null }> {
+  const email = normaliseEmail(input.email);
+  if (!isEmail(email)) throw new AccountError('invalid-input', `"${input.email}" is not an email address`);
+  if (!ROLES.includes(input.role)) throw new AccountError('invalid-input', `role must be one of ${ROLES.join(', ')}`);
+  const generatedPassword = input.password ? null : randomBytes(12).toString('base64url');
+  const password = input.password ?? generatedPassword!;
+  const problem = passwordProblem(password, email);
+  if (problem) throw new AccountError('weak-password', problem);
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const existing = await findUserByEmail(tx, email);
+    if (existing) {
+      await setRole(tx, existing.id, input.role);
+      await setPasswordHash(tx, existing.id, passwordHash);
+      return { user: { ...existing, role: input.role, hasPassword: true }, created: false, generatedPassword };
+    }
+    const user = await insertUser(tx, { email, name: input.name ?? '', passwordHash, role: input.role, verifiedAt: now });
+    return { user, created: true, generatedPassword };
+  });
+}
+
+/** The demo's accounts. The passwords are public: they exist only in the demo database. */
+export const DEMO_ACCOUNTS = [
+  { email: 'reader@demo.masthead.test', name: 'Demo Reader', password: 'ledger-reader-demo', role: 'reader' as const, subscriber: false },
+  { email: 'subscriber@demo.masthead.test', name: 'Demo Subscriber', password: 'ledger-subscriber-demo', role: 'reader' as const, subscriber: true },
+  { email: 'admin@demo.masthead.test', name: 'Demo Admin', password: 'ledger-admin-demo', role: 'admin' as const, subscriber: false },
+];
+
+/** Creates the demo accounts once; the subscriber gets a complimentary year of everything a plan includes. */
+export async function seedDemoAccounts(db: Database, now: Date): Promise<void> {
+  for (const account of DEMO_ACCOUNTS) {
+    if (await findUserByEmail(db, account.email)) continue;
+    const { user } = await provisionUser(db, account, now);
+    if (account.subscriber) {
+      const endsAt = new Date(now.getTime() + 365 * 24 * 3600 * 1000);
+      await grantEntitlements(db, { userId: user.id, entitlements: SUBSCRIBER_ENTITLEMENTS, source: 'grant:demo', startsAt: now, endsAt });
+    }
+  }
+}

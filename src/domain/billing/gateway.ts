@@ -1,0 +1,110 @@
+import type { Money } from './money.js';
+import type { Plan } from './plans.js';
+
+/**
+ * The payment-gateway port. Implemented by the built-in test gateway, Razorpay and Stripe
+ * (src/adapters/payments/). Domain code speaks only this language; vendor objects never leave the adapter.
+ */
+export type GatewayName = 'test' | 'razorpay' | 'stripe';
+
+export interface CheckoutRequest {
+  /** Our subscription id: the gateway echoes it back (notes / metadata / client_reference_id). */
+  subscriptionId: number;
+  plan: Plan;
+  customer: { userId: number; email: string; name: string };
+  /** Where the buyer comes back after paying or abandoning. Contains our subscription id. */
+  returnUrl: string;
+  cancelUrl: string;
+}
+
+export interface CheckoutStart {
+  /** Where to send the buyer's browser (hosted page), or null when `checkoutForm` must be rendered (Razorpay Checkout). */
+  redirectUrl: string | null;
+  /** Gateway's subscription id when known at this point (Razorpay creates it up front). */
+  gatewaySubscriptionId: string | null;
+  gatewayCustomerId: string | null;
+  /** Gateway's checkout session id (Stripe), for reconciliation. */
+  gatewayCheckoutId: string | null;
+  /** Parameters for an embedded checkout script (Razorpay: key, subscription_id, …). */
+  checkoutForm: Record<string, string> | null;
+}
+
+/** What happened at the gateway, normalised. Every event names the gateway's ids so it can be matched. */
+export type BillingEvent =
+  | {
+      type: 'checkout-completed';
+      subscriptionId: number;
+      gatewaySubscriptionId: string;
+      gatewayCustomerId: string | null;
+      occurredAt: Date;
+    }
+  | {
+      type: 'payment-captured';
+      /** Our subscription id when the gateway carries it (notes/metadata); otherwise matched by gateway id. */
+      subscriptionId: number | null;
+      gatewaySubscriptionId: string;
+      gatewayPaymentId: string;
+      amount: Money;
+      /** The paid period, when the gateway says it; else the domain extends by the plan's term. */
+      periodStart: Date | null;
+      periodEnd: Date | null;
+      /** "Visa •••• 4242", "UPI AutoPay (name@bank)": as the gateway describes the method. */
+      paymentMethod: string | null;
+      occurredAt: Date;
+    }
+  | {
+      type: 'payment-failed';
+      subscriptionId: number | null;
+      gatewaySubscriptionId: string;
+      gatewayPaymentId: string | null;
+      reason: string;
+      occurredAt: Date;
+    }
+  | {
+      type: 'subscription-ended';
+      subscriptionId: number | null;
+      gatewaySubscriptionId: string;
+      occurredAt: Date;
+    }
+  | {
+      type: 'refund-processed';
+      gatewayPaymentId: string;
+      gatewayRefundId: string;
+      amount: Money;
+      occurredAt: Date;
+    };
+
+export type WebhookParse =
+  | { ok: true; eventId: string; eventType: string; events: BillingEvent[] }
+  | { ok: false; reason: 'bad-signature' | 'stale' | 'malformed'; message: string };
+
+/** The gateway's own view of a subscription, for reconciliation. */
+export interface GatewaySubscriptionState {
+  status: 'pending' | 'active' | 'past-due' | 'cancelled' | 'ended';
+  currentPeriodEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+  /** Captured payments the gateway knows for this subscription, newest first (at most a few). */
+  payments: Extract<BillingEvent, { type: 'payment-captured' }>[];
+}
+
+export interface PaymentGateway {
+  readonly name: GatewayName;
+  startCheckout(request: CheckoutRequest): Promise<CheckoutStart>;
+  /** Verifies the signature on the raw body (never re-serialised JSON) and normalises the event. */
+  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>, now: Date): WebhookParse;
+  /**
+   * For gateways that do not charge the mandate on their own schedule (the test gateway), asks for the
+   * renewal charge; the outcome arrives as a webhook. Razorpay and Stripe charge automatically: no-op.
+   */
+  requestRenewal(input: { gatewaySubscriptionId: string; amount: Money; subscriptionId: number; periodEnd: Date }): Promise<void>;
+  /** Cancel at period end (true) or undo that (false). */
+  setCancelAtPeriodEnd(gatewaySubscriptionId: string, cancel: boolean): Promise<void>;
+  /** Ends the gateway subscription now (after a full refund, or when it expired on our side). */
+  cancelNow(gatewaySubscriptionId: string): Promise<void>;
+  /** Moves the gateway subscription to another plan: at once with `chargeNow` (upgrade), or from the next renewal. */
+  changePlan(input: { gatewaySubscriptionId: string; plan: Plan; when: 'now' | 'period-end'; chargeNow: Money | null; subscriptionId: number }): Promise<void>;
+  refund(input: { gatewayPaymentId: string; amount: Money; reason: string }): Promise<{ gatewayRefundId: string }>;
+  fetchSubscription(gatewaySubscriptionId: string): Promise<GatewaySubscriptionState>;
+  /** A page where the reader updates the payment method (Stripe portal, Razorpay subscription link), if any. */
+  paymentMethodUpdateUrl(input: { gatewaySubscriptionId: string; gatewayCustomerId: string | null; returnUrl: string }): Promise<string | null>;
+}
