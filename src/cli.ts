@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
@@ -72,6 +73,8 @@ async function run(argv: string[]): Promise<number> {
         console.error('masthead import: name an NDJSON file, e.g. masthead import articles.ndjson');
         return 2;
       }
+      // A mistyped path fails at once, before the database is opened (or a new data folder created).
+      await access(file, constants.R_OK);
       return withDatabase(config, async (db) => {
         // A new data folder has no sections yet, and every article names one: write the defaults (only into empty tables).
         await seedBaseline(db);

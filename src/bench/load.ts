@@ -1,20 +1,28 @@
 /**
- * Load generation with autocannon's programmatic API: a short warm-up (results discarded) and then
- * the measured run, both with the same connections, URL and headers.
+ * Load generation with autocannon's programmatic API. The app and the bare server are measured
+ * side by side: after a warm-up of each, the measured time is cut into slices that alternate between
+ * them (app, bare, bare, app, …), so a noisy neighbour or a slow moment of the machine hits both.
+ * Latencies are recorded per response (2xx only, like autocannon) and merged across slices.
  */
 import autocannon from 'autocannon';
 
-export interface LoadOptions {
+/** Where to send requests. */
+export interface Target {
   url: string;
-  headers?: Record<string, string>;
-  connections: number;
-  /** Measured run, seconds. */
-  durationS: number;
-  /** Warm-up before it, seconds (0 to skip): lets the JIT and caches settle. */
-  warmupS: number;
+  headers: Record<string, string>;
 }
 
-/** What one measured run produced. Latencies are autocannon's (milliseconds, 2xx responses only). */
+export interface PairOptions {
+  connections: number;
+  /** Measured seconds per target, split across the rounds. */
+  durationS: number;
+  /** Warm-up seconds per target before measuring (0 to skip): lets the JIT and caches settle. */
+  warmupS: number;
+  /** Alternating slices per target (1 = one run of each, app first). */
+  rounds: number;
+}
+
+/** What the measured slices of one target produced. Latencies in milliseconds, over 2xx responses. */
 export interface LoadResult {
   rps: number;
   p50Ms: number;
@@ -23,33 +31,83 @@ export interface LoadResult {
   /** Connection errors and timeouts. */
   errors: number;
   non2xx: number;
-  /** Counts by status code, when any response was not 2xx. */
+  /** Counts by status code. */
   statusCodes: Record<string, number>;
 }
 
-function attack(options: LoadOptions, durationS: number): Promise<autocannon.Result> {
-  return autocannon({
-    url: options.url,
-    headers: options.headers ?? {},
-    connections: options.connections,
-    duration: durationS,
-    timeout: 10,
-  });
+/** Sums slices of one target. */
+class Tally {
+  private latencies: number[] = [];
+  private requests = 0;
+  private seconds = 0;
+  private errors = 0;
+  private non2xx = 0;
+  private statusCodes: Record<string, number> = {};
+
+  /** One autocannon run; measured runs record their latencies and counts here. */
+  run(target: Target, connections: number, durationS: number, record: boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const instance = autocannon(
+        { url: target.url, headers: target.headers, connections, duration: durationS, timeout: 10 },
+        (error: unknown, result: autocannon.Result) => {
+          if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+          if (record) this.add(result);
+          resolve();
+        },
+      );
+      if (record) {
+        instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+          if (statusCode >= 200 && statusCode < 300) this.latencies.push(responseTime);
+        });
+      }
+    });
+  }
+
+  private add(result: autocannon.Result): void {
+    this.requests += result.requests.total;
+    this.seconds += result.duration;
+    this.errors += result.errors;
+    this.non2xx += result.non2xx;
+    for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) {
+      this.statusCodes[code] = (this.statusCodes[code] ?? 0) + (stat.count ?? 0);
+    }
+  }
+
+  result(): LoadResult {
+    const sorted = Float64Array.from(this.latencies).sort();
+    return {
+      rps: this.seconds > 0 ? this.requests / this.seconds : 0,
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      requests: this.requests,
+      errors: this.errors,
+      non2xx: this.non2xx,
+      statusCodes: this.statusCodes,
+    };
+  }
 }
 
-/** Warm-up, then the measured run. */
-export async function measure(options: LoadOptions): Promise<LoadResult> {
-  if (options.warmupS > 0) await attack(options, options.warmupS);
-  const result = await attack(options, options.durationS);
-  const statusCodes: Record<string, number> = {};
-  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
-  return {
-    rps: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result.requests.total,
-    errors: result.errors,
-    non2xx: result.non2xx,
-    statusCodes,
-  };
+/** Nearest-rank percentile of ascending values, rounded to 0.1 ms; 0 when empty. */
+export function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return Math.round(sorted[rank - 1]! * 10) / 10;
+}
+
+/** Warms up both targets, then measures them in alternating slices. */
+export async function measurePair(app: Target, bare: Target, options: PairOptions): Promise<{ app: LoadResult; bare: LoadResult }> {
+  const tallies = { app: new Tally(), bare: new Tally() };
+  const targets = { app, bare };
+  if (options.warmupS > 0) {
+    await tallies.app.run(app, options.connections, options.warmupS, false);
+    await tallies.bare.run(bare, options.connections, options.warmupS, false);
+  }
+  const rounds = Math.max(1, Math.round(options.rounds));
+  const slice = options.durationS / rounds;
+  for (let round = 0; round < rounds; round++) {
+    // ABBA order: neither side always runs right after the other.
+    const order = round % 2 === 0 ? (['app', 'bare'] as const) : (['bare', 'app'] as const);
+    for (const side of order) await tallies[side].run(targets[side], options.connections, slice, true);
+  }
+  return { app: tallies.app.result(), bare: tallies.bare.result() };
 }

@@ -1,14 +1,10 @@
 /**
- * Child processes for the benchmark: the Masthead server, the bare baseline server, and an RSS
- * sampler that watches a process from outside. Nothing here imports the app: the benchmark talks to
- * it over HTTP like any client, so the measurement includes everything `masthead start` does.
+ * Child processes for the benchmark: the Masthead server and the bare baseline server. Nothing here
+ * imports the app: the benchmark talks to it over HTTP like any client, so the measurement includes
+ * everything `masthead start` does.
  */
-import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
 
 /** A port that was free a moment ago (the OS picks it; we release it for the child to take). */
 export function freePort(): Promise<number> {
@@ -126,54 +122,4 @@ export async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
-}
-
-/** Resident set size of a process in KiB: /proc on Linux, `ps` elsewhere; null once it is gone. */
-export async function readRssKb(pid: number): Promise<number | null> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-    if (match) return Number(match[1]);
-  } catch {
-    // No /proc (macOS) or the process is gone: ask ps.
-  }
-  try {
-    const { stdout } = await run('ps', ['-o', 'rss=', '-p', String(pid)]);
-    const kb = Number(stdout.trim());
-    return Number.isFinite(kb) && kb > 0 ? kb : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Samples a process's RSS every `intervalMs` and keeps the peak, overall and since the last `resetPhase()`. */
-export class RssSampler {
-  peakKb = 0;
-  phasePeakKb = 0;
-  private timer: NodeJS.Timeout | null = null;
-
-  constructor(private readonly pid: number, private readonly intervalMs = 200) {}
-
-  start(): void {
-    const sample = async () => {
-      const kb = await readRssKb(this.pid);
-      if (kb === null) return;
-      this.peakKb = Math.max(this.peakKb, kb);
-      this.phasePeakKb = Math.max(this.phasePeakKb, kb);
-    };
-    void sample();
-    this.timer = setInterval(() => void sample(), this.intervalMs);
-  }
-
-  /** Starts a new phase; returns the peak of the one that ended. */
-  resetPhase(): number {
-    const peak = this.phasePeakKb;
-    this.phasePeakKb = 0;
-    return peak;
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
 }

@@ -4,22 +4,24 @@
  * 1. Starts `node dist/cli.js start` as a child on a fresh temp data folder (embedded PGlite, demo
  *    content, a per-network budget high enough for one load-generator address) and waits for /healthz.
  * 2. Prepares three readers (see scenarios.ts) and captures the exact bytes the app sends each.
- * 3. Per scenario: autocannon against the app, then against a bare `http` server (its own child
- *    process) replaying those bytes — same connections, duration and warm-up.
+ * 3. Per scenario: autocannon against the app and against a bare `http` server (its own child
+ *    process) replaying those bytes — same connections, duration and warm-up, measured in
+ *    alternating slices so machine noise hits both alike (load.ts).
  * 4. Samples the app's RSS every 200 ms; prints a table and PASS/FAIL against the targets.
  *
- * Environment: BENCH_DURATION (seconds per measured run, default 10), BENCH_WARMUP (seconds, default 2),
- * BENCH_CONNECTIONS (default 64), BENCH_CPU_PROF (a folder: run the app with `--cpu-prof` and write
+ * Environment: BENCH_DURATION (measured seconds per server per scenario, default 10), BENCH_WARMUP
+ * (seconds, default 2), BENCH_ROUNDS (alternating slices, default 5), BENCH_CONNECTIONS (default 64), BENCH_CPU_PROF (a folder: run the app with `--cpu-prof` and write
  * its profile there on exit). Exit code 1 only if the app failed requests or the run could not be set up;
  * missed targets are reported, not fatal.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measure, type LoadOptions } from './load.js';
-import { freePort, readRssKb, RssSampler, startApp, startBare, stopChild, type AppProcess } from './processes.js';
+import { measurePair, type PairOptions } from './load.js';
+import { NeighbourLoad, readRssKb, RssSampler } from './monitor.js';
+import { freePort, startApp, startBare, stopChild, type AppProcess } from './processes.js';
 import { appFailures, formatVerdicts, table, verdicts, type ScenarioMeasurement } from './report.js';
 import { prepareScenarios, type Scenario } from './scenarios.js';
 
@@ -47,30 +49,25 @@ async function cleanup(): Promise<void> {
   tempDir = null;
 }
 
-/** Measures one scenario against the app, then against a bare server sending the same bytes. */
-async function runScenario(
-  scenario: Scenario,
-  app: AppProcess,
-  rss: RssSampler,
-  load: Omit<LoadOptions, 'url' | 'headers'>,
-  workDir: string,
-): Promise<ScenarioMeasurement> {
+/** Measures one scenario: the app and a bare server sending the same bytes, side by side. */
+async function runScenario(scenario: Scenario, app: AppProcess, rss: RssSampler, load: PairOptions, workDir: string): Promise<ScenarioMeasurement> {
   const headers: Record<string, string> = scenario.cookie ? { cookie: scenario.cookie } : {};
   log(`(${scenario.key}) ${scenario.name}: ${scenario.path}${scenario.cookie ? ' with meter cookie' : ''}, ${scenario.body.length} bytes`);
-
-  rss.resetPhase();
-  const appResult = await measure({ ...load, url: app.baseUrl + scenario.path, headers });
-  const appPeakRssMb = rss.resetPhase() / 1024;
-  log(`    app : ${Math.round(appResult.rps)} req/s, p99 ${appResult.p99Ms} ms`);
-
   const bodyFile = join(workDir, `body-${scenario.key}`);
   await writeFile(bodyFile, scenario.body);
   const bare = await startBare(here('./bare-server.js'), bodyFile, scenario.contentType);
   children.add(bare.child);
+  const ours = [app.pid, bare.child.pid!, process.pid];
+  const neighbours = new NeighbourLoad();
   try {
-    const bareResult = await measure({ ...load, url: bare.url + scenario.path, headers });
-    log(`    bare: ${Math.round(bareResult.rps)} req/s, p99 ${bareResult.p99Ms} ms`);
-    return { scenario, app: appResult, bare: bareResult, appPeakRssMb };
+    rss.resetPhase();
+    await neighbours.start(ours);
+    const result = await measurePair({ url: app.baseUrl + scenario.path, headers }, { url: bare.url + scenario.path, headers }, load);
+    const otherCpu = await neighbours.stop(ours);
+    const appPeakRssMb = rss.resetPhase() / 1024;
+    for (const side of ['app', 'bare'] as const) log(`    ${side.padEnd(4)}: ${Math.round(result[side].rps)} req/s, p99 ${result[side].p99Ms} ms`);
+    if (otherCpu !== null) log(`    other processes used ${Math.round(otherCpu * 100)}% of the machine's CPU meanwhile`);
+    return { scenario, ...result, appPeakRssMb, otherCpu };
   } finally {
     await stopChild(bare.child);
     children.delete(bare.child);
@@ -78,13 +75,18 @@ async function runScenario(
 }
 
 async function main(): Promise<number> {
-  const load = {
+  const load: PairOptions = {
     connections: envNumber('BENCH_CONNECTIONS', 64),
     durationS: envNumber('BENCH_DURATION', 10),
     warmupS: envNumber('BENCH_WARMUP', 2),
+    rounds: envNumber('BENCH_ROUNDS', 5),
   };
   const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : null;
 
+  const [load1] = loadavg();
+  if (load1 !== undefined && load1 > availableParallelism() / 2) {
+    log(`note: load average is ${load1.toFixed(1)} on ${availableParallelism()} cores; other work will skew the figures`);
+  }
   tempDir = await mkdtemp(join(tmpdir(), 'masthead-bench-'));
   const dataDir = join(tempDir, 'data');
   await mkdir(dataDir);
@@ -113,7 +115,10 @@ async function main(): Promise<number> {
   console.log(
     `\nMasthead benchmark — ${availableParallelism()} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, ${process.platform}`,
   );
-  console.log(`${load.connections} connections, ${load.durationS} s per run after ${load.warmupS} s warm-up; load generator on the same machine.\n`);
+  console.log(
+    `${load.connections} connections; per scenario ${load.warmupS} s warm-up each, then ${load.durationS} s measured each for app and bare, ` +
+      `in ${load.rounds} alternating slices; load generator (autocannon) on the same machine.\n`,
+  );
   console.log(table(measurements));
   console.log(`\nApp RSS: ${Math.round(idleRssMb)} MB idle after start, ${Math.round(peakRssMb)} MB peak under load\n`);
   console.log(formatVerdicts(verdicts(measurements, peakRssMb)));
@@ -128,10 +133,12 @@ async function main(): Promise<number> {
   return measurements.some((m) => appFailures(m) > 0) ? 1 : 0;
 }
 
-process.once('SIGINT', () => {
-  log('interrupted; stopping children…');
-  void cleanup().finally(() => process.exit(130));
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping children…`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
 
 main()
   .catch((error: unknown) => {

@@ -10,7 +10,7 @@ import { registerAuthentication } from './http/auth.js';
 import type { AppContext } from './context.js';
 import { feedRoutes } from './feeds/routes.js';
 import { describeError } from './http/errors.js';
-import { securityHeaders } from './http/security-headers.js';
+import { applySecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { pageChrome } from './pages/chrome.js';
 import { pageRoutes } from './pages/routes.js';
 import { errorPage } from './views/pages.js';
@@ -21,6 +21,8 @@ const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
 async function sendError(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, error: unknown) {
   const { code, status, message } = describeError(error);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
+  // Errors raised before routing (a malformed URL) skip the hooks, so the headers are set here too.
+  applySecurityHeaders(ctx, reply);
   reply.code(status).header('cache-control', 'no-store');
   if (isApi(request)) return reply.send({ error: { code, message } });
   let chrome;
@@ -73,7 +75,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // a cross-site page cannot send; gateway webhooks are verified by their signatures.
   app.addHook('preHandler', (request, reply, done) => {
     const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
-    if (safe || request.url.startsWith('/api/') || request.url.startsWith('/webhooks/')) return done();
+    // Unknown routes fall through to the 404 handler: there is no form to protect.
+    if (safe || !request.routeOptions.url || request.url.startsWith('/api/') || request.url.startsWith('/webhooks/')) return done();
     app.csrfProtection(request, reply, done);
   });
 

@@ -32,6 +32,8 @@ export async function readArticle(ctx: AppContext, request: FastifyRequest, repl
   const network: NetworkBudget | null = usage ? { used: usage.used, limit: ctx.config.networkBudget } : null;
   const input: AccessInput = { reader, item: prepared.item, meter: readerContext.meter, network, policy: ctx.policy, now: ctx.now() };
   let decision = decideAccess(input);
+  // A HEAD request shows nothing to read, so it uses up nothing.
+  if (request.method === 'HEAD') return { prepared, decision, readerContext };
   if (decision.charged && userId !== null) {
     const limit = ctx.policy.freeLimit + ctx.policy.registrationBonus;
     const stored = await chargeReaderMeter(ctx.db, userId, period, prepared.item.id, limit);

@@ -67,12 +67,26 @@ interface PlanRow {
   position: number;
 }
 
+const PLAN_COLUMNS = 'id, slug, name, term_count, term_unit, price_minor, currency, entitlements, position';
+
 export async function listActivePlans(db: Queryable): Promise<Plan[]> {
-  const { rows } = await db.query<PlanRow>(
-    `select id, slug, name, term_count, term_unit, price_minor, currency, entitlements, position
-     from plans where active order by position, id`,
-  );
-  return rows.map((r) => ({
+  const { rows } = await db.query<PlanRow>(`select ${PLAN_COLUMNS} from plans where active order by position, id`);
+  return rows.map(toPlan);
+}
+
+/** Any plan by id, active or not (old subscriptions may be on a retired plan). */
+export async function findPlan(db: Queryable, id: number): Promise<Plan | null> {
+  const { rows } = await db.query<PlanRow>(`select ${PLAN_COLUMNS} from plans where id = $1`, [id]);
+  return rows[0] ? toPlan(rows[0]) : null;
+}
+
+export async function findActivePlanBySlug(db: Queryable, slug: string): Promise<Plan | null> {
+  const { rows } = await db.query<PlanRow>(`select ${PLAN_COLUMNS} from plans where slug = $1 and active`, [slug]);
+  return rows[0] ? toPlan(rows[0]) : null;
+}
+
+function toPlan(r: PlanRow): Plan {
+  return {
     id: r.id,
     slug: r.slug,
     name: r.name,
@@ -80,7 +94,7 @@ export async function listActivePlans(db: Queryable): Promise<Plan[]> {
     price: { minor: r.price_minor, currency: r.currency },
     entitlements: r.entitlements,
     position: r.position,
-  }));
+  };
 }
 
 export async function upsertPlan(db: Queryable, plan: Omit<Plan, 'id'>): Promise<void> {

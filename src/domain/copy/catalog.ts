@@ -9,7 +9,7 @@ export interface MessageDefinition {
 
 export const DEFAULT_COPY = {
   'paywall.meter_exhausted': {
-    text: "You've reached your limit of {free_limit} free articles this month.",
+    text: "You've reached your limit of {free_limit, plural, one {# free article} other {# free articles}} this month.",
     vars: ['free_limit'],
   },
   'paywall.subscribe_pitch': { text: 'Subscribe now for unlimited access.', vars: [] },
@@ -25,7 +25,7 @@ export const DEFAULT_COPY = {
     vars: ['publication'],
   },
   'paywall.registration': {
-    text: "You've read your {free_limit} free articles this month. Create a free account to read {bonus} more.",
+    text: "You've read your {free_limit, plural, one {# free article} other {# free articles}} this month. Create a free account to read {bonus} more.",
     vars: ['free_limit', 'bonus'],
   },
   'paywall.registration_button': { text: 'Create a free account', vars: [] },

@@ -1,5 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { accountPageRoutes } from './account-routes.js';
+import { devOutboxRoutes } from './dev-outbox.js';
+import { resetRoutes } from './reset-routes.js';
+import { signInRoutes } from './sign-in-routes.js';
 
-/** Account pages: sign-up, sign-in, devices, data rights. */
-export async function accountRoutes(_app: FastifyInstance, _ctx: AppContext): Promise<void> {}
+/**
+ * Account pages: sign-up, sign-in, devices, password, data rights, and the demo's outbox. Server-rendered
+ * forms, no script. Every response is personal or carries a one-time token, so none may be stored by a
+ * cache (`no-store`), and none is for search engines.
+ */
+export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    reply.header('x-robots-tag', 'noindex');
+  });
+  await signInRoutes(app, ctx);
+  await resetRoutes(app, ctx);
+  await accountPageRoutes(app, ctx);
+  await devOutboxRoutes(app, ctx);
+}

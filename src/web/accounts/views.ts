@@ -29,12 +29,14 @@ export function input(spec: FieldSpec): SafeHtml {
   const hintId = `${spec.id}-hint`;
   const errorId = `${spec.id}-error`;
   const describedBy = [spec.hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ');
+  // No maxlength on passwords: a browser would silently cut a pasted one short (ASVS 6.2.8); the server says so instead.
+  const maxlength = type === 'password' ? undefined : spec.maxlength;
   return html`<div class="field${error ? ' has-error' : ''}">
 <label for="${spec.id}">${spec.label}</label>
 ${spec.hint ? html`<p class="hint" id="${hintId}">${spec.hint}</p>` : ''}
 ${error ? html`<p class="field-error" id="${errorId}">${error}</p>` : ''}
 <input id="${spec.id}" name="${spec.name}" type="${type}"${value ? html` value="${value}"` : ''}${spec.autocomplete ? html` autocomplete="${spec.autocomplete}"` : ''}${
-    spec.maxlength ? html` maxlength="${spec.maxlength}"` : ''
+    maxlength ? html` maxlength="${maxlength}"` : ''
   }${spec.inputmode ? html` inputmode="${spec.inputmode}"` : ''}${spec.required ? html` required` : ''}${
     describedBy ? html` aria-describedby="${describedBy}"` : ''
   }${error ? html` aria-invalid="true"` : ''}>

@@ -5,6 +5,42 @@ import type { ArticleSummary } from '../../domain/content/queries.js';
 import type { AppContext } from '../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { readArticle } from '../reading.js';
+import { errorResponses, registerSharedSchemas } from './schemas.js';
+
+const Timestamp = Type.String({ format: 'date-time' });
+const summaryFields = {
+  slug: Type.String(),
+  headline: Type.String(),
+  standfirst: Type.String(),
+  section: Type.String(),
+  tags: Type.Array(Type.String()),
+  authors: Type.Array(Type.String()),
+  dateline: Type.Union([Type.String(), Type.Null()]),
+  visibility: Type.Union([Type.Literal('free'), Type.Literal('metered'), Type.Literal('premium')]),
+  provenance: Type.String({ description: 'staff, wire:<agency> or partner:<name>' }),
+  published_at: Timestamp,
+  updated_at: Timestamp,
+  url: Type.String({ description: 'The article page, relative to the site.' }),
+};
+const ArticleSummaryJson = Type.Object(summaryFields, { additionalProperties: false });
+const AccessJson = Type.Object(
+  {
+    allowed: Type.Boolean(),
+    reason: Type.String({ description: 'Why: free, entitled, metered, metered-reread, meter-exhausted, subscription-required…' }),
+    reads_left: Type.Union([Type.Integer(), Type.Null()], { description: 'Free metered articles left this month; null when the meter does not apply.' }),
+  },
+  { additionalProperties: false },
+);
+const ArticleJson = Type.Object(
+  {
+    ...summaryFields,
+    reading_minutes: Type.Integer(),
+    body_html: Type.Union([Type.String(), Type.Null()], { description: 'The whole body, only when access is allowed.' }),
+    lead_html: Type.String({ description: 'The lead-in every reader sees.' }),
+  },
+  { additionalProperties: false },
+);
+const optionalBearer: { [scheme: string]: string[] }[] = [{}, { bearer: [] }];
 
 function summary(a: ArticleSummary) {
   return {
@@ -30,10 +66,15 @@ function access(decision: AccessDecision) {
 
 /** Article reads for apps and scripts, through the same access decision as the pages. */
 export async function articleApiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  registerSharedSchemas(app);
   app.get<{ Querystring: { section?: string; limit?: number; offset?: number } }>(
     '/api/v1/articles',
     {
       schema: {
+        tags: ['articles'],
+        operationId: 'listArticles',
+        summary: 'Latest articles, newest first',
+        security: optionalBearer,
         querystring: Type.Object(
           {
             section: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,60}$' })),
@@ -42,6 +83,13 @@ export async function articleApiRoutes(app: FastifyInstance, ctx: AppContext): P
           },
           { additionalProperties: false },
         ),
+        response: {
+          200: Type.Object(
+            { articles: Type.Array(ArticleSummaryJson), limit: Type.Integer(), offset: Type.Integer() },
+            { additionalProperties: false },
+          ),
+          ...errorResponses(400, 404),
+        },
       },
     },
     async (request) => {
@@ -54,7 +102,21 @@ export async function articleApiRoutes(app: FastifyInstance, ctx: AppContext): P
 
   app.get<{ Params: { slug: string } }>(
     '/api/v1/articles/:slug',
-    { schema: { params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,119}$' }) }) } },
+    {
+      schema: {
+        tags: ['articles'],
+        operationId: 'getArticle',
+        summary: 'One article, through the paywall',
+        description:
+          'The same access decision as the article page. With a bearer token the reader is registered: their entitlements apply and metered reads count on their account across devices. Without one, the meter cookie and the network budget apply.',
+        security: optionalBearer,
+        params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,119}$' }) }),
+        response: {
+          200: Type.Object({ article: ArticleJson, access: AccessJson }, { additionalProperties: false }),
+          ...errorResponses(400, 404),
+        },
+      },
+    },
     async (request, reply) => {
       const read = await readArticle(ctx, request, reply, request.params.slug);
       if (!read) throw new HttpProblem('not-found', 'There is no such article.');

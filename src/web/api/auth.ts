@@ -1,5 +1,207 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Origin } from '../../domain/accounts/auth-service.js';
+import { AccountError, normaliseEmail, type AccountFailure } from '../../domain/accounts/model.js';
+import { newToken } from '../../domain/accounts/secrets.js';
+import { refreshAppSession, type DeviceInfo, type SignInResult } from '../../domain/accounts/session-service.js';
+import { revokeSession } from '../../domain/accounts/sessions.js';
+import { networkKey } from '../../domain/metering/network.js';
 import type { AppContext } from '../context.js';
+import { HttpProblem } from '../http/errors.js';
+import { meRoutes, requireBearer } from './me.js';
+import { openapiRoutes } from './openapi.js';
+import * as S from './schemas.js';
 
-/** App API: tokens, the current reader, devices. */
-export async function authApiRoutes(_app: FastifyInstance, _ctx: AppContext): Promise<void> {}
+/** How each account failure answers on the API (documented in the ErrorResponse statuses). */
+const ACCOUNT_STATUS: Record<AccountFailure, number> = {
+  'invalid-credentials': 401,
+  'invalid-code': 401,
+  'expired-code': 400,
+  'wrong-browser': 400,
+  'weak-password': 400,
+  'invalid-input': 400,
+  'device-limit-reached': 409,
+  'rate-limited': 429,
+  'not-found': 404,
+};
+
+const JSON_BODY_ERRORS = new Set(['FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_INVALID_JSON_BODY']);
+
+/** Account failures answer here; anything else goes on to the app's error handler. */
+function apiErrorHandler(error: FastifyError | AccountError | S.ApiProblem, _request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof S.ApiProblem) return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
+  if (error instanceof AccountError) {
+    if (error.code === 'rate-limited') reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds ?? 60))));
+    return reply.code(ACCOUNT_STATUS[error.code]).send({ error: { code: error.code, message: error.message } });
+  }
+  if (JSON_BODY_ERRORS.has(error.code)) throw new HttpProblem('invalid-input', 'body must be a JSON object');
+  throw error;
+}
+
+/** Auth rate limits key on the salted network of the request, stable across months. */
+function origin(ctx: AppContext, request: FastifyRequest): Origin {
+  return { networkKey: networkKey(request.ip, ctx.keys.networkSalt, 'auth') };
+}
+
+function device(request: FastifyRequest, body: { device_name?: string; app_name?: string }): DeviceInfo {
+  const { app_name: app, device_name: name } = body;
+  return { kind: 'app', userAgent: request.headers['user-agent'] ?? '', appName: app && name ? `${app} (${name})` : (app ?? name) };
+}
+
+const TOKEN_RESPONSES = { 200: S.TokenResponse, ...S.errorResponses(...S.BODY_ERRORS, 401, 409, 429) };
+
+/** App API: tokens, the current reader, devices, and the OpenAPI document. */
+export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Promise<void> {
+  S.apiScope(scope);
+  scope.setErrorHandler(apiErrorHandler);
+  // Tokens and account data must never sit in a cache; a 401 says how to authenticate.
+  scope.addHook('onRequest', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
+  scope.addHook('onSend', async (_request, reply) => {
+    if (reply.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="api"');
+  });
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+
+  async function answer(reply: FastifyReply, result: SignInResult) {
+    if (result.status === 'device-limit') {
+      const message = `You are signed in on ${result.limit} devices, the most allowed. Choose one to sign out.`;
+      return reply.code(409).send({
+        error: { code: 'device-limit-reached', message },
+        devices: result.devices.map(S.deviceJson),
+        limit: result.limit,
+        choice_token: result.choiceToken,
+      });
+    }
+    return reply.code(200).send({ ...S.tokenPairJson(result.session, ctx.now()), user: S.userJson(result.user) });
+  }
+
+  app.post(
+    '/api/v1/auth/token',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'createToken',
+        summary: 'Sign in with email and password',
+        description: 'Signs this app in as a new device. Wrong email or password: 401 invalid-credentials. At the device limit: 409 with the devices and a choice_token for /api/v1/auth/replace-device.',
+        body: Type.Object({ email: S.Email, password: S.Password, ...S.DeviceFields }, { additionalProperties: false }),
+        response: TOKEN_RESPONSES,
+      },
+    },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const result = await ctx.auth.signInWithPassword({ email: normaliseEmail(email), password, device: device(request, request.body), origin: origin(ctx, request) });
+      return answer(reply, result);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/code',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'requestCode',
+        summary: 'Email a one-time sign-in code',
+        description: 'Always 202, whether or not the address has an account. Keep challenge_token: it binds the code to this app.',
+        body: Type.Object({ email: S.Email }, { additionalProperties: false }),
+        response: {
+          202: Type.Object({ challenge_token: Type.String({ description: 'Send with the code to /api/v1/auth/code/verify.' }) }, { additionalProperties: false }),
+          ...S.errorResponses(...S.BODY_ERRORS, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const binding = newToken();
+      await ctx.auth.requestSignInCode({ email: normaliseEmail(request.body.email), binding, origin: origin(ctx, request) });
+      return reply.code(202).send({ challenge_token: binding });
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/code/verify',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'verifyCode',
+        summary: 'Sign in with the emailed code',
+        description: 'Wrong code: 401 invalid-code (five tries). Expired or used: 400 expired-code. Another challenge_token: 400 wrong-browser.',
+        body: Type.Object(
+          { email: S.Email, code: Type.String({ pattern: '^[0-9]{6}$' }), challenge_token: S.OpaqueToken, ...S.DeviceFields },
+          { additionalProperties: false },
+        ),
+        response: TOKEN_RESPONSES,
+      },
+    },
+    async (request, reply) => {
+      const { email, code, challenge_token: binding } = request.body;
+      const result = await ctx.auth.completeSignIn({
+        answer: { email: normaliseEmail(email), code },
+        binding,
+        device: device(request, request.body),
+        origin: origin(ctx, request),
+      });
+      return answer(reply, result);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/replace-device',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'replaceDevice',
+        summary: 'At the device limit: sign out a device and sign this app in',
+        description: 'An expired or used choice_token: 400 expired-code. A device that is not signed in to the account: 404.',
+        body: Type.Object({ choice_token: S.OpaqueToken, device_id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), ...S.DeviceFields }, { additionalProperties: false }),
+        response: { ...TOKEN_RESPONSES, ...S.errorResponses(...S.BODY_ERRORS, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { choice_token: choiceToken, device_id: deviceId } = request.body;
+      return answer(reply, await ctx.auth.replaceDevice({ choiceToken, deviceId, device: device(request, request.body) }));
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/refresh',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'refreshToken',
+        summary: 'Exchange a refresh token for a new token pair',
+        description: 'The old access and refresh tokens stop working. An unknown, used or revoked refresh token: 401 invalid-token (sign in again).',
+        body: Type.Object({ refresh_token: S.OpaqueToken }, { additionalProperties: false }),
+        response: { 200: S.TokenPair, ...S.errorResponses(...S.BODY_ERRORS, 401) },
+      },
+    },
+    async (request) => {
+      const now = ctx.now();
+      const session = await refreshAppSession(ctx.db, request.body.refresh_token, now);
+      if (!session) throw new S.ApiProblem(401, 'invalid-token', 'That refresh token is not valid. Sign in again.');
+      return S.tokenPairJson(session, now);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/revoke',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'revokeToken',
+        summary: 'Sign this device out',
+        description: 'The access and refresh tokens stop working at once.',
+        security: [{ bearer: [] }],
+        response: { 204: S.NoContent, ...S.errorResponses(401) },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireBearer(request);
+      await revokeSession(ctx.db, auth.user.id, auth.sessionId, ctx.now());
+      return reply.code(204).send(null);
+    },
+  );
+
+  await meRoutes(scope, ctx);
+  await openapiRoutes(scope);
+}

@@ -2,6 +2,7 @@ import escapeXml from 'escape-html';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { ArticleSummary } from '../../domain/content/queries.js';
+import type { Section } from '../../domain/content/model.js';
 import type { AppContext } from '../context.js';
 import { HttpProblem } from '../http/errors.js';
 
@@ -10,13 +11,14 @@ const FEED_SIZE = 50;
 const NEWS_WINDOW_MS = 2 * 24 * 3600 * 1000;
 const SITEMAP_MAX_URLS = 50_000;
 
-function rss(ctx: AppContext, title: string, link: string, articles: ArticleSummary[]): string {
+function rss(ctx: AppContext, title: string, link: string, articles: ArticleSummary[], sections: Section[]): string {
+  const sectionName = (slug: string) => sections.find((s) => s.slug === slug)?.name ?? slug;
   const items = articles
     .map(
       (a) => `<item><title>${escapeXml(a.headline)}</title><link>${ctx.config.publicUrl}/article/${a.slug}</link>` +
         `<guid isPermaLink="true">${ctx.config.publicUrl}/article/${a.slug}</guid><pubDate>${a.publishedAt.toUTCString()}</pubDate>` +
         // Only the standfirst: feeds never carry body text, gated or not.
-        `<description>${escapeXml(a.standfirst)}</description><category>${escapeXml(a.section)}</category>` +
+        `<description>${escapeXml(a.standfirst)}</description><category>${escapeXml(sectionName(a.section))}</category>` +
         a.authors.map((name) => `<dc:creator>${escapeXml(name)}</dc:creator>`).join('') +
         `</item>`,
     )
@@ -44,7 +46,7 @@ export async function feedRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.get('/feed.xml', async (_request, reply) => {
     const articles = await ctx.content.list({ limit: FEED_SIZE });
     reply.type('application/rss+xml; charset=utf-8').header('cache-control', 'public, max-age=300');
-    return rss(ctx, ctx.site.publicationName, `${base}/`, articles);
+    return rss(ctx, ctx.site.publicationName, `${base}/`, articles, await ctx.content.sections());
   });
 
   app.get<{ Params: { slug: string } }>(
@@ -55,7 +57,7 @@ export async function feedRoutes(app: FastifyInstance, ctx: AppContext): Promise
       if (!section) throw new HttpProblem('not-found', 'There is no such section.');
       const articles = await ctx.content.list({ section: section.slug, limit: FEED_SIZE });
       reply.type('application/rss+xml; charset=utf-8').header('cache-control', 'public, max-age=300');
-      return rss(ctx, `${section.name} | ${ctx.site.publicationName}`, `${base}/section/${section.slug}`, articles);
+      return rss(ctx, `${section.name} | ${ctx.site.publicationName}`, `${base}/section/${section.slug}`, articles, await ctx.content.sections());
     },
   );
 
@@ -98,7 +100,8 @@ ${maps.map((m) => `<sitemap><loc>${base}/sitemaps/${m}.xml</loc></sitemap>`).joi
 
   app.get<{ Params: { year: string } }>(
     '/sitemaps/articles-:year(^\\d{4}).xml',
-    { schema: { params: Type.Object({ year: Type.String({ pattern: '^(19|20)\\d\\d$' }) }) } },
+    // Any four digits: a year with no articles (1800, 2999) is a sitemap that does not exist, so 404 rather than 400.
+    { schema: { params: Type.Object({ year: Type.String({ pattern: '^\\d{4}$' }) }) } },
     async (request, reply) => {
       const { rows } = await ctx.db.query<{ slug: string; updated_at: Date }>(
         `select slug, updated_at from articles

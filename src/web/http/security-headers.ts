@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
 
 /** Pages use no script and no inline style, so the policy can forbid both. */
@@ -13,14 +13,16 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Security headers on every response (ASVS V3.4). HSTS only when the public URL is https. */
+/** Sets the security headers on one reply (ASVS V3.4). HSTS only when the public URL is https. */
+export function applySecurityHeaders(ctx: AppContext, reply: FastifyReply): void {
+  reply.header('content-security-policy', CSP);
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+  reply.header('cross-origin-opener-policy', 'same-origin');
+  if (ctx.config.publicUrl.startsWith('https:')) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+}
+
+/** Security headers on every response; a route may replace the CSP (the Razorpay checkout page loads its script). */
 export function securityHeaders(app: FastifyInstance, ctx: AppContext): void {
-  const https = ctx.config.publicUrl.startsWith('https:');
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('content-security-policy', CSP);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-  });
+  app.addHook('onRequest', async (_request, reply) => applySecurityHeaders(ctx, reply));
 }

@@ -11,7 +11,7 @@ export function homePage(
   data: { lead: ArticleSummary | null; picks: ArticleSummary[]; bySection: { section: Section; articles: ArticleSummary[] }[]; timeZone: string; publicUrl: string },
 ): string {
   const card = (a: ArticleSummary) => storyCard(a, chrome.sections, data.timeZone);
-  const main = html`${data.lead ? html`<section class="lead-story">
+  const main = html`<h1 class="visually-hidden">${chrome.site.publicationName}</h1>${data.lead ? html`<section class="lead-story">
 <p class="kicker">${chrome.sections.find((s) => s.slug === data.lead?.section)?.name ?? ''}</p>
 <h2><a href="/article/${data.lead.slug}">${data.lead.headline}</a></h2>
 <p class="standfirst">${data.lead.standfirst}</p></section>` : ''}

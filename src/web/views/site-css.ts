@@ -8,6 +8,7 @@ html{font-size:100%}
 body{margin:0;background:var(--paper);color:var(--ink);font:1.0625rem/1.6 Georgia,'Times New Roman',serif}
 a{color:inherit}
 a:focus-visible,button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:9}
 .wrap{max-width:var(--max);margin:0 auto;padding:0 1rem}
 header.masthead{border-bottom:3px double var(--ink);padding:1rem 0 .5rem;text-align:center}
@@ -45,6 +46,35 @@ article.story h1{font-size:clamp(1.8rem,4.5vw,2.8rem);margin:.3rem 0 .6rem}
 .pager{display:flex;justify-content:space-between;font-family:system-ui,sans-serif;margin-top:2rem}
 footer.site{border-top:1px solid var(--rule);padding:1.5rem 0;color:var(--muted);font:.85rem/1.5 system-ui,sans-serif}
 @media print{nav.sections,.ad-slot,.paywall::before,footer.site{display:none}}
+/* account pages */
+.account-page{max-width:36rem;margin:0 auto;font-family:system-ui,sans-serif}
+.account-page h1{font-family:Georgia,'Times New Roman',serif}
+.account-page section{margin:1.5rem 0;padding-top:.5rem;border-top:1px solid var(--rule)}
+.account-page h2{font-size:1.15rem}
+.account-form{margin:1rem 0}
+.field{margin:0 0 1rem}
+.field label{display:block;font-weight:700;margin-bottom:.25rem}
+.field input{width:100%;font:inherit;padding:.6rem;border:2px solid var(--ink);border-radius:3px;background:#fff}
+.field input:focus-visible{outline:3px solid var(--accent);outline-offset:1px}
+.field .hint{margin:0 0 .3rem;color:var(--muted);font-size:.9rem}
+.field.has-error{border-left:4px solid var(--accent);padding-left:.75rem}
+.field-error,.form-error{color:var(--accent);font-weight:700;margin:0 0 .3rem}
+.form-error{border:2px solid var(--accent);padding:.6rem .8rem;border-radius:3px;background:#fff}
+.notice{background:#eef5ec;border-left:4px solid #2e6b30;padding:.6rem .8rem}
+.button.secondary{background:#fff;color:var(--ink);border:2px solid var(--ink);padding:.6rem 1rem}
+.button.danger{background:#7a1022}
+button.button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.inline-form{display:inline}
+.device-list{list-style:none;padding:0}
+.device{border-top:1px solid var(--rule);padding:.75rem 0;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between}
+.device p{margin:0}.this-device{color:var(--accent);font-weight:700}
+.account-details{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}.account-details dt{font-weight:700}.account-details dd{margin:0}
+.account-nav{border-top:1px solid var(--rule);margin-top:2rem;padding-top:1rem}
+.account-nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5rem 1rem}
+.account-nav a[aria-current]{font-weight:700;color:var(--accent)}
+.dev-banner{background:#fff3c4;border:2px dashed #8a6d1d;padding:.6rem .8rem;font-family:system-ui,sans-serif}
+.outbox-email{border-top:1px solid var(--rule);padding:.5rem 0}.outbox-meta{color:var(--muted);font:.9rem/1.4 system-ui,sans-serif}
+.outbox-text{white-space:pre-wrap;word-break:break-word;background:#fff;border:1px solid var(--rule);padding:.75rem;font-size:.9rem}
 `;
 
 export const SITE_CSS_PATH = `/assets/site-${createHash('sha256').update(SITE_CSS).digest('hex').slice(0, 10)}.css`;

@@ -123,6 +123,14 @@ create table notices (
   primary key (subscription_id, kind, period_end)
 );
 
+-- The built-in test gateway's own records (its "server side"): checkouts, mandates, payments, refunds.
+create table test_gateway_records (
+  id text primary key,
+  kind text not null,
+  data jsonb not null,
+  created_at timestamptz not null
+);
+
 create table jobs (
   id serial primary key,
   kind text not null,

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import type { BillingEvent, WebhookParse } from '../../domain/billing/gateway.js';
+import {
+  describeMethod,
+  fromUnix,
+  noteSubscriptionId,
+  verifyHmacHex,
+  type RzpPayment,
+  type RzpRefund,
+  type RzpSubscription,
+} from './razorpay-wire.js';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+interface RzpEvent {
+  event?: unknown;
+  created_at?: number;
+  payload?: {
+    subscription?: { entity?: RzpSubscription };
+    payment?: { entity?: RzpPayment };
+    refund?: { entity?: RzpRefund };
+  };
+}
+
+class MalformedEvent extends Error {}
+
+/** Reads a header case-insensitively (Node lowercases them, other frameworks may not); arrays → first value. */
+export function headerValue(headers: Headers, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== wanted) continue;
+    return Array.isArray(value) ? value[0] : value;
+  }
+  return undefined;
+}
+
+/**
+ * Verifies and normalises one Razorpay webhook delivery.
+ *
+ * 1. `X-Razorpay-Signature` must be the hex HMAC-SHA256 of the raw body bytes keyed with the webhook secret
+ *    (checked before anything is parsed; re-serialised JSON does not verify).
+ * 2. The event id is the `x-razorpay-event-id` header (stable across retries and replays), else a hash of the body.
+ * 3. Events we do not act on (`subscription.activated`, `.updated`, `.paused`, `.resumed`, …) are acknowledged
+ *    with no billing events, so Razorpay stops retrying them.
+ */
+export function parseRazorpayWebhook(rawBody: Buffer, headers: Headers, now: Date, webhookSecret: string): WebhookParse {
+  const signature = headerValue(headers, 'x-razorpay-signature');
+  if (!signature) return { ok: false, reason: 'bad-signature', message: 'missing X-Razorpay-Signature header' };
+  if (!verifyHmacHex(rawBody, signature, webhookSecret)) {
+    return { ok: false, reason: 'bad-signature', message: 'X-Razorpay-Signature does not match the body' };
+  }
+  let event: RzpEvent;
+  try {
+    event = JSON.parse(rawBody.toString('utf8')) as RzpEvent;
+  } catch {
+    return { ok: false, reason: 'malformed', message: 'body is not JSON' };
+  }
+  if (typeof event !== 'object' || event === null || typeof event.event !== 'string') {
+    return { ok: false, reason: 'malformed', message: 'body is not a Razorpay event' };
+  }
+  const eventType = event.event;
+  const eventId = headerValue(headers, 'x-razorpay-event-id') || `body-sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
+  try {
+    return { ok: true, eventId, eventType, events: mapEvent(eventType, event, fromUnix(event.created_at) ?? now) };
+  } catch (err) {
+    if (err instanceof MalformedEvent) return { ok: false, reason: 'malformed', message: `${eventType}: ${err.message}` };
+    throw err;
+  }
+}
+
+function need<T extends { id: string }>(entity: T | undefined, what: string): T {
+  if (!entity || typeof entity !== 'object' || typeof entity.id !== 'string') throw new MalformedEvent(`missing ${what} entity`);
+  return entity;
+}
+
+function amountOf(entity: { amount?: number; currency?: string }, what: string): { minor: number; currency: string } {
+  if (!Number.isSafeInteger(entity.amount) || typeof entity.currency !== 'string') throw new MalformedEvent(`${what} has no amount`);
+  return { minor: entity.amount as number, currency: entity.currency };
+}
+
+function mapEvent(type: string, event: RzpEvent, occurredAt: Date): BillingEvent[] {
+  const sub = event.payload?.subscription?.entity;
+  const pay = event.payload?.payment?.entity;
+  const ours = sub ? noteSubscriptionId(sub.notes) : null;
+  switch (type) {
+    case 'subscription.authenticated': {
+      // The reader completed the mandate in Checkout. Only our own subscriptions carry the note.
+      const s = need(sub, 'subscription');
+      if (ours === null) return [];
+      return [{ type: 'checkout-completed', subscriptionId: ours, gatewaySubscriptionId: s.id, gatewayCustomerId: s.customer_id ?? null, occurredAt }];
+    }
+    case 'subscription.charged': {
+      const s = need(sub, 'subscription');
+      const p = need(pay, 'payment');
+      return [
+        {
+          type: 'payment-captured',
+          subscriptionId: ours,
+          gatewaySubscriptionId: s.id,
+          gatewayPaymentId: p.id,
+          amount: amountOf(p, 'payment'),
+          // At charge time the subscription's current cycle is the one just paid for.
+          periodStart: fromUnix(s.current_start),
+          periodEnd: fromUnix(s.current_end),
+          paymentMethod: describeMethod(p),
+          occurredAt,
+        },
+      ];
+    }
+    case 'subscription.pending':
+    case 'subscription.halted': {
+      // pending: a renewal charge failed and Razorpay retries; halted: retries exhausted, no more auto-charges.
+      const s = need(sub, 'subscription');
+      const reason = type === 'subscription.halted' ? 'halted' : 'pending';
+      return [{ type: 'payment-failed', subscriptionId: ours, gatewaySubscriptionId: s.id, gatewayPaymentId: pay?.id ?? null, reason, occurredAt }];
+    }
+    case 'payment.failed': {
+      // Mapped only when the delivery names a subscription; plain one-off payment failures are not ours to track.
+      const p = need(pay, 'payment');
+      const gatewaySubscriptionId = sub?.id ?? p.subscription_id ?? null;
+      if (!gatewaySubscriptionId) return [];
+      const reason = p.error_description ?? p.error_code ?? 'payment failed';
+      return [{ type: 'payment-failed', subscriptionId: ours ?? noteSubscriptionId(p.notes), gatewaySubscriptionId, gatewayPaymentId: p.id, reason, occurredAt }];
+    }
+    case 'subscription.cancelled':
+    case 'subscription.completed': {
+      const s = need(sub, 'subscription');
+      return [{ type: 'subscription-ended', subscriptionId: ours, gatewaySubscriptionId: s.id, occurredAt }];
+    }
+    case 'refund.processed': {
+      const r = need(event.payload?.refund?.entity, 'refund');
+      const paymentId = r.payment_id ?? pay?.id;
+      if (!paymentId) throw new MalformedEvent('refund names no payment');
+      return [{ type: 'refund-processed', gatewayPaymentId: paymentId, gatewayRefundId: r.id, amount: amountOf(r, 'refund'), occurredAt }];
+    }
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,268 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Database } from '../db/database.js';
+import type { BillingEvent, GatewaySubscriptionState, PaymentGateway, WebhookParse } from '../../domain/billing/gateway.js';
+import { addTerm } from '../../domain/billing/lifecycle.js';
+import type { Money } from '../../domain/billing/money.js';
+import type { TermUnit } from '../../domain/billing/plans.js';
+
+/**
+ * The built-in test gateway: a payment gateway that lives inside the app, for the demo and tests.
+ * It keeps its own records (like a real gateway's servers), shows a clearly marked hosted checkout page
+ * where the buyer approves, declines or abandons, charges a "mandate" on renewal, and reports every
+ * outcome as a signed webhook delivered over HTTP to /webhooks/test. No real money moves.
+ */
+export const TEST_SIGNATURE_HEADER = 'x-test-gateway-signature';
+const TOLERANCE_SECONDS = 300;
+
+export type PaymentMethodChoice = 'card' | 'upi';
+const METHOD_NAMES: Record<PaymentMethodChoice, string> = { card: 'Test card •••• 4242', upi: 'Test UPI AutoPay (reader@okledger)' };
+
+export interface TestCheckout {
+  id: string;
+  subscriptionId: number;
+  planName: string;
+  amount: Money;
+  term: { count: number; unit: TermUnit };
+  email: string;
+  returnUrl: string;
+  cancelUrl: string;
+  status: 'open' | 'approved' | 'declined' | 'abandoned';
+  gatewaySubscriptionId: string | null;
+}
+
+interface TestPayment {
+  id: string;
+  amount: Money;
+  periodStart: string;
+  periodEnd: string;
+  at: string;
+}
+
+export interface TestSubscription {
+  id: string;
+  subscriptionId: number;
+  amount: Money;
+  term: { count: number; unit: TermUnit };
+  /** What the mandate does on the next debit: the hosted page lets the buyer make renewals fail. */
+  mandate: 'approve' | 'decline';
+  method: string;
+  status: 'active' | 'cancelled';
+  cancelAtPeriodEnd: boolean;
+  currentPeriodEnd: string;
+  payments: TestPayment[];
+}
+
+export interface TestGatewayOptions {
+  db: Database;
+  secret: Buffer;
+  publicUrl: string;
+  now: () => Date;
+  /** Delivers a webhook: the app wires this to an HTTP POST to /webhooks/test. */
+  deliver: (rawBody: string, headers: Record<string, string>) => Promise<void>;
+}
+
+const id = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url')}`;
+
+/** Signs a webhook body the way the test gateway does: `t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`. */
+export function signTestWebhook(rawBody: string, secret: Buffer, at: Date): string {
+  const t = Math.floor(at.getTime() / 1000);
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${rawBody}`).digest('hex')}`;
+}
+
+export function createTestGateway(options: TestGatewayOptions) {
+  const { db, now } = options;
+
+  async function load<T>(key: string): Promise<T | null> {
+    const { rows } = await db.query<{ data: T }>('select data from test_gateway_records where id = $1', [key]);
+    return rows[0]?.data ?? null;
+  }
+  async function save(key: string, kind: string, data: object): Promise<void> {
+    await db.query(
+      `insert into test_gateway_records (id, kind, data, created_at) values ($1, $2, $3, $4)
+       on conflict (id) do update set data = excluded.data`,
+      [key, kind, JSON.stringify(data), now()],
+    );
+  }
+  async function mustLoad<T>(key: string): Promise<T> {
+    const value = await load<T>(key);
+    if (!value) throw new Error(`test gateway: no record ${key}`);
+    return value;
+  }
+
+  async function send(type: string, data: Record<string, unknown>): Promise<void> {
+    const body = JSON.stringify({ id: id('evt'), type, created: Math.floor(now().getTime() / 1000), data });
+    await options.deliver(body, { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: signTestWebhook(body, options.secret, now()) });
+  }
+
+  /** Charges the mandate for one period and reports the outcome by webhook. */
+  async function charge(sub: TestSubscription, amount: Money, periodStart: Date): Promise<void> {
+    if (sub.mandate === 'decline') {
+      await send('payment.failed', { subscription: sub.id, reference: sub.subscriptionId, reason: 'The test mandate was set to decline.' });
+      return;
+    }
+    const payment: TestPayment = { id: id('pay'), amount, periodStart: periodStart.toISOString(), periodEnd: addTerm(periodStart, sub.term).toISOString(), at: now().toISOString() };
+    sub.payments.unshift(payment);
+    sub.currentPeriodEnd = payment.periodEnd;
+    await save(sub.id, 'subscription', sub);
+    await send('payment.captured', { subscription: sub.id, reference: sub.subscriptionId, payment, method: sub.method });
+  }
+
+  const gateway: PaymentGateway = {
+    name: 'test',
+    async startCheckout(request) {
+      const checkout: TestCheckout = {
+        id: id('chk'),
+        subscriptionId: request.subscriptionId,
+        planName: request.plan.name,
+        amount: request.plan.price,
+        term: request.plan.term,
+        email: request.customer.email,
+        returnUrl: request.returnUrl,
+        cancelUrl: request.cancelUrl,
+        status: 'open',
+        gatewaySubscriptionId: null,
+      };
+      await save(checkout.id, 'checkout', checkout);
+      return { redirectUrl: `${options.publicUrl}/test-gateway/checkout/${checkout.id}`, gatewaySubscriptionId: null, gatewayCustomerId: null, gatewayCheckoutId: checkout.id, checkoutForm: null };
+    },
+
+    parseWebhook(rawBody, headers, at): WebhookParse {
+      const header = headers[TEST_SIGNATURE_HEADER];
+      const match = typeof header === 'string' ? /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header) : null;
+      if (!match) return { ok: false, reason: 'bad-signature', message: `missing or malformed ${TEST_SIGNATURE_HEADER} header` };
+      const expected = createHmac('sha256', options.secret).update(`${match[1]}.`).update(rawBody).digest();
+      if (!timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'))) return { ok: false, reason: 'bad-signature', message: 'signature does not match' };
+      if (Math.abs(at.getTime() / 1000 - Number(match[1])) > TOLERANCE_SECONDS) return { ok: false, reason: 'stale', message: 'timestamp outside the tolerance zone' };
+      let event: { id: string; type: string; created: number; data: Record<string, any> };
+      try {
+        event = JSON.parse(rawBody.toString('utf8'));
+      } catch {
+        return { ok: false, reason: 'malformed', message: 'body is not JSON' };
+      }
+      return { ok: true, eventId: event.id, eventType: event.type, events: toEvents(event) };
+    },
+
+    async requestRenewal({ gatewaySubscriptionId, periodEnd }) {
+      const sub = await mustLoad<TestSubscription>(gatewaySubscriptionId);
+      if (sub.status !== 'active' || new Date(sub.currentPeriodEnd) > periodEnd) return; // already renewed
+      await charge(sub, sub.amount, new Date(sub.currentPeriodEnd));
+    },
+
+    async setCancelAtPeriodEnd(gatewaySubscriptionId, cancel) {
+      const sub = await mustLoad<TestSubscription>(gatewaySubscriptionId);
+      await save(sub.id, 'subscription', { ...sub, cancelAtPeriodEnd: cancel });
+    },
+
+    async cancelNow(gatewaySubscriptionId) {
+      const sub = await mustLoad<TestSubscription>(gatewaySubscriptionId);
+      await save(sub.id, 'subscription', { ...sub, status: 'cancelled' });
+    },
+
+    async changePlan({ gatewaySubscriptionId, plan, when, chargeNow }) {
+      const sub = await mustLoad<TestSubscription>(gatewaySubscriptionId);
+      sub.amount = plan.price;
+      sub.term = plan.term;
+      await save(sub.id, 'subscription', sub);
+      if (when === 'now' && chargeNow) await charge(sub, chargeNow, now());
+    },
+
+    async refund({ gatewayPaymentId, amount }) {
+      const refund = { id: id('rfd'), payment: gatewayPaymentId, amount };
+      await save(refund.id, 'refund', refund);
+      await send('refund.processed', refund);
+      return { gatewayRefundId: refund.id };
+    },
+
+    async fetchSubscription(gatewaySubscriptionId): Promise<GatewaySubscriptionState> {
+      const sub = await mustLoad<TestSubscription>(gatewaySubscriptionId);
+      return {
+        status: sub.status === 'cancelled' ? 'cancelled' : 'active',
+        currentPeriodEnd: new Date(sub.currentPeriodEnd),
+        cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+        payments: sub.payments.slice(0, 5).map((p) => captured(sub, p)),
+      };
+    },
+
+    async paymentMethodUpdateUrl({ gatewaySubscriptionId }) {
+      return `${options.publicUrl}/test-gateway/mandate/${gatewaySubscriptionId}`;
+    },
+  };
+
+  /** The hosted pages' actions (rendered by the web layer under /test-gateway). */
+  const hosted = {
+    checkout: (checkoutId: string) => load<TestCheckout>(checkoutId),
+    mandate: (gatewaySubscriptionId: string) => load<TestSubscription>(gatewaySubscriptionId),
+
+    /** The buyer's choice on the hosted checkout page; returns where to send them next. */
+    async complete(checkoutId: string, outcome: 'approve' | 'decline' | 'abandon', method: PaymentMethodChoice, declineRenewals: boolean): Promise<string> {
+      const checkout = await mustLoad<TestCheckout>(checkoutId);
+      if (checkout.status !== 'open') return checkout.status === 'approved' ? checkout.returnUrl : checkout.cancelUrl;
+      if (outcome !== 'approve') {
+        await save(checkout.id, 'checkout', { ...checkout, status: outcome === 'decline' ? 'declined' : 'abandoned' });
+        return outcome === 'decline' ? `${checkout.returnUrl}&declined=1` : checkout.cancelUrl;
+      }
+      const sub: TestSubscription = {
+        id: id('sub'),
+        subscriptionId: checkout.subscriptionId,
+        amount: checkout.amount,
+        term: checkout.term,
+        mandate: declineRenewals ? 'decline' : 'approve',
+        method: METHOD_NAMES[method],
+        status: 'active',
+        cancelAtPeriodEnd: false,
+        currentPeriodEnd: now().toISOString(),
+        payments: [],
+      };
+      await save(checkout.id, 'checkout', { ...checkout, status: 'approved', gatewaySubscriptionId: sub.id });
+      await save(sub.id, 'subscription', sub);
+      await send('checkout.completed', { subscription: sub.id, reference: checkout.subscriptionId });
+      // The first debit goes through with the mandate's authorisation, whatever later renewals do.
+      await charge({ ...sub, mandate: 'approve' }, checkout.amount, now());
+      return checkout.returnUrl;
+    },
+
+    /** The buyer updates the payment method; an unpaid renewal is charged at once (as Razorpay does). */
+    async updateMandate(gatewaySubscriptionId: string, method: PaymentMethodChoice, overdue: boolean): Promise<void> {
+      const sub = await mustLoad<TestSubscription>(gatewaySubscriptionId);
+      sub.mandate = 'approve';
+      sub.method = METHOD_NAMES[method];
+      await save(sub.id, 'subscription', sub);
+      if (overdue) await charge(sub, sub.amount, new Date(sub.currentPeriodEnd));
+    },
+  };
+
+  return { gateway, hosted };
+}
+
+function captured(sub: Pick<TestSubscription, 'id' | 'subscriptionId' | 'method'>, p: TestPayment): Extract<BillingEvent, { type: 'payment-captured' }> {
+  return {
+    type: 'payment-captured',
+    subscriptionId: sub.subscriptionId,
+    gatewaySubscriptionId: sub.id,
+    gatewayPaymentId: p.id,
+    amount: p.amount,
+    periodStart: new Date(p.periodStart),
+    periodEnd: new Date(p.periodEnd),
+    paymentMethod: sub.method,
+    occurredAt: new Date(p.at),
+  };
+}
+
+function toEvents(event: { type: string; created: number; data: Record<string, any> }): BillingEvent[] {
+  const d = event.data;
+  const at = new Date(event.created * 1000);
+  switch (event.type) {
+    case 'checkout.completed':
+      return [{ type: 'checkout-completed', subscriptionId: Number(d.reference), gatewaySubscriptionId: String(d.subscription), gatewayCustomerId: null, occurredAt: at }];
+    case 'payment.captured':
+      return [captured({ id: String(d.subscription), subscriptionId: Number(d.reference), method: String(d.method) }, d.payment as TestPayment)];
+    case 'payment.failed':
+      return [{ type: 'payment-failed', subscriptionId: Number(d.reference), gatewaySubscriptionId: String(d.subscription), gatewayPaymentId: null, reason: String(d.reason), occurredAt: at }];
+    case 'refund.processed':
+      return [{ type: 'refund-processed', gatewayPaymentId: String(d.payment), gatewayRefundId: String(d.id), amount: d.amount as Money, occurredAt: at }];
+    default:
+      return [];
+  }
+}
+
+export type TestGatewayHosted = ReturnType<typeof createTestGateway>['hosted'];

@@ -1,0 +1,146 @@
+import type { Queryable } from '../../adapters/db/database.js';
+import { grantEntitlements, revokeEntitlements } from '../entitlements/queries.js';
+import type { BillingEvent, GatewayName } from './gateway.js';
+import { issueCreditNote, issueInvoice, type SupplierDetails } from './invoices.js';
+import { accessUntil, addTerm, transition, type LifecycleEvent, type SubscriptionState } from './lifecycle.js';
+import { findPaymentByGatewayId, insertPayment, insertRefund, listSubscriptionPayments } from './payments.js';
+import { findPlan } from './plans.js';
+import { findSubscriptionIdByGatewayId, lockSubscription, saveSubscriptionState, setGatewayIds, setPaymentMethod, setPlan, type Subscription } from './subscriptions.js';
+
+/** A unit of work to run after the change commits (emails), queued in the same transaction. */
+export interface Enqueue {
+  (tx: Queryable, job: { kind: string; payload: Record<string, unknown>; uniqueKey: string; runAt?: Date }): Promise<void>;
+}
+
+export interface BillingRules {
+  graceDays: number;
+  supplier: () => Promise<SupplierDetails>;
+  enqueue: Enqueue;
+}
+
+/** The subscription's entitlements follow its state: granted until `accessUntil`, revoked when it ends. */
+export async function syncEntitlements(tx: Queryable, sub: Subscription, state: SubscriptionState, now: Date, graceDays: number): Promise<void> {
+  const source = `subscription:${sub.id}`;
+  await revokeEntitlements(tx, source, now);
+  const until = accessUntil(state, graceDays);
+  if (!until || until <= now) return;
+  const plan = await findPlan(tx, sub.planId);
+  if (plan) await grantEntitlements(tx, { userId: sub.userId, entitlements: plan.entitlements, source, startsAt: now, endsAt: until });
+}
+
+/** Applies a lifecycle event to a locked subscription, persists it and its entitlements. Returns the new state. */
+export async function applyLifecycle(tx: Queryable, sub: Subscription, event: LifecycleEvent, now: Date, graceDays: number) {
+  const result = transition(sub, event);
+  if (!result.ok || !result.changed) return result;
+  await saveSubscriptionState(tx, sub.id, result.state, now);
+  await syncEntitlements(tx, sub, result.state, now, graceDays);
+  return result;
+}
+
+async function locate(tx: Queryable, gateway: GatewayName, ourId: number | null, gatewaySubscriptionId: string | null): Promise<Subscription | null> {
+  const id = ourId ?? (gatewaySubscriptionId ? await findSubscriptionIdByGatewayId(tx, gateway, gatewaySubscriptionId) : null);
+  if (id === null) return null;
+  const sub = await lockSubscription(tx, id);
+  return sub && sub.gateway === gateway ? sub : null;
+}
+
+/**
+ * Applies normalised gateway events inside one transaction: the payment, the extended period, the
+ * entitlements and the invoice are written together or not at all. Every step is idempotent (payments
+ * and refunds are unique by their gateway ids), so a repeated or late event changes nothing.
+ * Returns a note per event that did not match anything, for the webhook log.
+ */
+export async function applyBillingEvents(tx: Queryable, gateway: GatewayName, events: BillingEvent[], now: Date, rules: BillingRules): Promise<string[]> {
+  const notes: string[] = [];
+  for (const event of events) {
+    if (event.type === 'refund-processed') {
+      const payment = await findPaymentByGatewayId(tx, gateway, event.gatewayPaymentId);
+      if (!payment) {
+        notes.push(`refund for unknown payment ${event.gatewayPaymentId}`);
+        continue;
+      }
+      await recordRefund(tx, payment.id, payment.subscriptionId, event.gatewayRefundId, event.amount.minor, 'refund at the gateway', now, rules);
+      continue;
+    }
+    const sub = await locate(tx, gateway, 'subscriptionId' in event ? event.subscriptionId : null, event.gatewaySubscriptionId);
+    if (!sub) {
+      notes.push(`${event.type} for unknown subscription ${event.gatewaySubscriptionId}`);
+      continue;
+    }
+    switch (event.type) {
+      case 'checkout-completed':
+        await setGatewayIds(tx, sub.id, { gatewaySubscriptionId: event.gatewaySubscriptionId, gatewayCustomerId: event.gatewayCustomerId });
+        break;
+      case 'payment-captured':
+        await recordPayment(tx, sub, event, now, rules);
+        break;
+      case 'payment-failed': {
+        const result = await applyLifecycle(tx, sub, { type: 'payment-failed', at: event.occurredAt, graceDays: rules.graceDays }, now, rules.graceDays);
+        if (result.ok && result.changed) await rules.enqueue(tx, { kind: 'billing-email', payload: { template: 'payment-failed', subscriptionId: sub.id }, uniqueKey: `payment-failed:${sub.id}:${sub.currentPeriodEnd?.toISOString()}` });
+        break;
+      }
+      case 'subscription-ended':
+        await applyLifecycle(tx, sub, { type: 'ended-at-gateway', at: event.occurredAt }, now, rules.graceDays);
+        break;
+    }
+  }
+  return notes;
+}
+
+async function recordPayment(tx: Queryable, sub: Subscription, event: Extract<BillingEvent, { type: 'payment-captured' }>, now: Date, rules: BillingRules): Promise<void> {
+  if (event.gatewaySubscriptionId && !sub.gatewaySubscriptionId) await setGatewayIds(tx, sub.id, { gatewaySubscriptionId: event.gatewaySubscriptionId });
+  if (await findPaymentByGatewayId(tx, sub.gateway, event.gatewayPaymentId)) return; // already recorded
+  const previous = await listSubscriptionPayments(tx, sub.id);
+  // A renewal takes over a scheduled downgrade; the period follows the plan in force for it.
+  const renewal = previous.length > 0 && !!sub.currentPeriodEnd && event.occurredAt.getTime() >= sub.currentPeriodEnd.getTime() - 24 * 3600 * 1000;
+  const planId = renewal && sub.nextPlanId ? sub.nextPlanId : sub.planId;
+  const plan = await findPlan(tx, planId);
+  if (!plan) throw new Error(`subscription ${sub.id} has no plan ${planId}`);
+  const start = event.periodStart ?? (renewal && sub.currentPeriodEnd ? sub.currentPeriodEnd : event.occurredAt);
+  const end = event.periodEnd ?? addTerm(start, plan.term);
+  const kind = previous.length === 0 ? 'initial' : renewal ? 'renewal' : 'upgrade';
+  const paymentId = await insertPayment(tx, {
+    subscriptionId: sub.id,
+    userId: sub.userId,
+    gateway: sub.gateway,
+    gatewayPaymentId: event.gatewayPaymentId,
+    kind,
+    planId,
+    amountMinor: event.amount.minor,
+    currency: event.amount.currency,
+    periodStart: start,
+    periodEnd: end,
+    capturedAt: event.occurredAt,
+  });
+  if (paymentId === null) return;
+  if (planId !== sub.planId || (renewal && sub.nextPlanId)) await setPlan(tx, sub.id, planId, null);
+  if (event.paymentMethod) await setPaymentMethod(tx, sub.id, event.paymentMethod);
+  const updated = { ...sub, planId };
+  await applyLifecycle(tx, updated, { type: 'payment-captured', periodStart: start, periodEnd: end, at: event.occurredAt }, now, rules.graceDays);
+  const invoice = await issueInvoice(tx, { paymentId, now, supplier: await rules.supplier() });
+  await rules.enqueue(tx, { kind: 'billing-email', payload: { template: 'receipt', paymentId, invoiceId: invoice.id }, uniqueKey: `receipt:${paymentId}` });
+}
+
+/** Records a refund once, issues its credit note, and ends access when the payment is refunded in full. */
+export async function recordRefund(
+  tx: Queryable,
+  paymentId: number,
+  subscriptionId: number,
+  gatewayRefundId: string,
+  amountMinor: number,
+  reason: string,
+  now: Date,
+  rules: BillingRules,
+): Promise<boolean> {
+  const sub = await lockSubscription(tx, subscriptionId);
+  const refundId = await insertRefund(tx, { paymentId, gatewayRefundId, amountMinor, reason, now });
+  if (refundId === null || !sub) return false;
+  await issueCreditNote(tx, { refundId, now, supplier: await rules.supplier() });
+  const { rows } = await tx.query<{ amount_minor: number; refunded_minor: number }>('select amount_minor, refunded_minor from payments where id = $1', [paymentId]);
+  const payment = rows[0];
+  if (payment && payment.refunded_minor >= payment.amount_minor) {
+    await applyLifecycle(tx, sub, { type: 'refunded-in-full', at: now }, now, rules.graceDays);
+  }
+  await rules.enqueue(tx, { kind: 'billing-email', payload: { template: 'refund', refundId }, uniqueKey: `refund:${refundId}` });
+  return true;
+}

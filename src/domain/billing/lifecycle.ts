@@ -1,0 +1,120 @@
+/**
+ * The subscription state machine, as pure functions. States:
+ * - awaiting-payment: checkout started, nothing paid yet (→ abandoned after a day)
+ * - active: paid through `currentPeriodEnd`; with `cancelAtPeriodEnd` it ends there instead of renewing
+ * - past-due: the renewal failed; access continues until `graceUntil` while reminders go out
+ * - expired: ended (cancelled at period end, grace ran out, or ended at the gateway)
+ * - refunded: the payment was refunded in full; access ends at once
+ * Late or repeated events never move a subscription backwards: a payment only ever extends the paid
+ * period, and a failure older than the latest payment changes nothing.
+ */
+export type SubscriptionStatus = 'awaiting-payment' | 'active' | 'past-due' | 'expired' | 'refunded' | 'abandoned';
+
+export interface SubscriptionState {
+  status: SubscriptionStatus;
+  cancelAtPeriodEnd: boolean;
+  currentPeriodStart: Date | null;
+  currentPeriodEnd: Date | null;
+  graceUntil: Date | null;
+  /** When the latest payment was captured: failures older than this are stale. */
+  lastPaymentAt: Date | null;
+}
+
+export type LifecycleEvent =
+  | { type: 'payment-captured'; periodStart: Date; periodEnd: Date; at: Date }
+  | { type: 'payment-failed'; at: Date; graceDays: number }
+  | { type: 'cancel-at-period-end'; at: Date }
+  | { type: 'undo-cancel'; at: Date }
+  | { type: 'period-ended'; at: Date; graceDays: number }
+  | { type: 'grace-ended'; at: Date }
+  | { type: 'ended-at-gateway'; at: Date }
+  | { type: 'refunded-in-full'; at: Date }
+  | { type: 'checkout-abandoned'; at: Date };
+
+export type Transition = { ok: true; state: SubscriptionState; changed: boolean } | { ok: false; reason: string };
+
+const DAY = 24 * 3600 * 1000;
+const same = (state: SubscriptionState): Transition => ({ ok: true, state, changed: false });
+const to = (state: SubscriptionState, patch: Partial<SubscriptionState>): Transition => ({ ok: true, state: { ...state, ...patch }, changed: true });
+const refuse = (reason: string): Transition => ({ ok: false, reason });
+const ended = (s: SubscriptionState) => s.status === 'expired' || s.status === 'refunded' || s.status === 'abandoned';
+
+/** Applies one event. Events that do not apply in the current state are either ignored (stale) or refused (invalid request). */
+export function transition(state: SubscriptionState, event: LifecycleEvent): Transition {
+  switch (event.type) {
+    case 'payment-captured': {
+      if (state.status === 'refunded') return same(state);
+      // Never shorten the paid period: a late or repeated payment event extends at most.
+      const end = state.currentPeriodEnd && state.currentPeriodEnd > event.periodEnd ? state.currentPeriodEnd : event.periodEnd;
+      const start = end === event.periodEnd ? event.periodStart : state.currentPeriodStart;
+      const lastPaymentAt = state.lastPaymentAt && state.lastPaymentAt > event.at ? state.lastPaymentAt : event.at;
+      return to(state, { status: 'active', currentPeriodStart: start, currentPeriodEnd: end, graceUntil: null, lastPaymentAt });
+    }
+    case 'payment-failed': {
+      if (state.status !== 'active' || (state.lastPaymentAt && event.at <= state.lastPaymentAt)) return same(state);
+      // A failure only matters at renewal time; the paid period still runs until its end.
+      if (state.currentPeriodEnd && event.at.getTime() < state.currentPeriodEnd.getTime() - DAY) return same(state);
+      const base = state.currentPeriodEnd && state.currentPeriodEnd > event.at ? state.currentPeriodEnd : event.at;
+      return to(state, { status: 'past-due', graceUntil: new Date(base.getTime() + event.graceDays * DAY) });
+    }
+    case 'cancel-at-period-end':
+      if (state.status !== 'active' && state.status !== 'past-due') return refuse('Only a running subscription can be cancelled.');
+      if (state.status === 'past-due') return to(state, { status: 'expired', cancelAtPeriodEnd: true });
+      return state.cancelAtPeriodEnd ? same(state) : to(state, { cancelAtPeriodEnd: true });
+    case 'undo-cancel':
+      if (state.status !== 'active' || (state.currentPeriodEnd && event.at >= state.currentPeriodEnd)) return refuse('This subscription has already ended.');
+      return state.cancelAtPeriodEnd ? to(state, { cancelAtPeriodEnd: false }) : same(state);
+    case 'period-ended':
+      if (state.status !== 'active' || !state.currentPeriodEnd || event.at < state.currentPeriodEnd) return same(state);
+      if (state.cancelAtPeriodEnd) return to(state, { status: 'expired' });
+      return to(state, { status: 'past-due', graceUntil: new Date(state.currentPeriodEnd.getTime() + event.graceDays * DAY) });
+    case 'grace-ended':
+      if (state.status !== 'past-due' || !state.graceUntil || event.at < state.graceUntil) return same(state);
+      return to(state, { status: 'expired' });
+    case 'ended-at-gateway':
+      return ended(state) ? same(state) : to(state, { status: 'expired' });
+    case 'refunded-in-full':
+      return state.status === 'refunded' ? same(state) : to(state, { status: 'refunded', cancelAtPeriodEnd: true });
+    case 'checkout-abandoned':
+      return state.status === 'awaiting-payment' ? to(state, { status: 'abandoned' }) : same(state);
+  }
+}
+
+/**
+ * Until when the subscription grants access, or null for none. A renewing subscription keeps access
+ * through the grace period after its paid end, so a renewal that arrives a little late never interrupts
+ * reading; a cancelled one stops exactly at its paid end.
+ */
+export function accessUntil(state: SubscriptionState, graceDays: number): Date | null {
+  if (state.status === 'active' && state.currentPeriodEnd) {
+    return state.cancelAtPeriodEnd ? state.currentPeriodEnd : new Date(state.currentPeriodEnd.getTime() + graceDays * DAY);
+  }
+  if (state.status === 'past-due') return state.graceUntil;
+  return null;
+}
+
+/** Adds a plan term to a date in calendar terms (months keep the day of month where it exists). */
+export function addTerm(from: Date, term: { count: number; unit: 'day' | 'month' | 'year' }): Date {
+  const d = new Date(from);
+  if (term.unit === 'day') d.setUTCDate(d.getUTCDate() + term.count);
+  else {
+    const months = term.unit === 'year' ? term.count * 12 : term.count;
+    const day = d.getUTCDate();
+    d.setUTCDate(1);
+    d.setUTCMonth(d.getUTCMonth() + months);
+    const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+    d.setUTCDate(Math.min(day, lastDay));
+  }
+  return d;
+}
+
+/**
+ * Credit for the unused part of the current period when upgrading at once: the share of the amount paid
+ * for the days not yet used, rounded down to the paisa (the reader never gets more than they paid).
+ */
+export function unusedCredit(paidMinor: number, periodStart: Date, periodEnd: Date, now: Date): number {
+  const total = periodEnd.getTime() - periodStart.getTime();
+  const left = Math.max(0, Math.min(total, periodEnd.getTime() - now.getTime()));
+  if (total <= 0) return 0;
+  return Math.floor((paidMinor * left) / total);
+}

@@ -1,0 +1,165 @@
+import type { Database } from '../../adapters/db/database.js';
+import type { User } from '../accounts/model.js';
+import { applyBillingEvents, applyLifecycle, recordRefund, type BillingRules } from './events.js';
+import type { CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
+import { unusedCredit } from './lifecycle.js';
+import { findPayment, listSubscriptionPayments } from './payments.js';
+import { findActivePlanBySlug, findPlan, type Plan } from './plans.js';
+import { findSubscription, insertSubscription, listUserSubscriptions, lockSubscription, setGatewayIds, setPlan, type Subscription } from './subscriptions.js';
+
+/** Why a billing request was refused: the web layer shows the message. */
+export class BillingError extends Error {
+  constructor(
+    readonly code: 'no-gateway' | 'unknown-plan' | 'already-subscribed' | 'not-found' | 'invalid-transition' | 'invalid-amount' | 'gateway-error',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BillingError';
+  }
+}
+
+export interface BillingDeps extends BillingRules {
+  db: Database;
+  gateways: Partial<Record<GatewayName, PaymentGateway>>;
+  /** The gateway new checkouts use; null when none is configured (checkout is then unavailable). */
+  checkoutGateway: GatewayName | null;
+  publicUrl: string;
+  now: () => Date;
+}
+
+const RUNNING = new Set(['active', 'past-due']);
+
+export function createBillingService(deps: BillingDeps) {
+  const gatewayFor = (name: GatewayName): PaymentGateway => {
+    const gateway = deps.gateways[name];
+    if (!gateway) throw new BillingError('no-gateway', `The ${name} gateway is not configured.`);
+    return gateway;
+  };
+
+  async function owned(user: User, subscriptionId: number): Promise<Subscription> {
+    const sub = await findSubscription(deps.db, subscriptionId);
+    if (!sub || sub.userId !== user.id) throw new BillingError('not-found', 'There is no such subscription on your account.');
+    return sub;
+  }
+
+  async function lifecycle(sub: Subscription, event: Parameters<typeof applyLifecycle>[2]) {
+    const result = await deps.db.transaction(async (tx) => {
+      const locked = await lockSubscription(tx, sub.id);
+      if (!locked) throw new BillingError('not-found', 'There is no such subscription.');
+      return applyLifecycle(tx, locked, event, deps.now(), deps.graceDays);
+    });
+    if (!result.ok) throw new BillingError('invalid-transition', result.reason);
+  }
+
+  return {
+    /** The reader's current subscription (running or awaiting payment), if any. */
+    async current(userId: number): Promise<Subscription | null> {
+      const subs = await listUserSubscriptions(deps.db, userId);
+      return subs.find((s) => RUNNING.has(s.status)) ?? null;
+    },
+
+    list: (userId: number) => listUserSubscriptions(deps.db, userId),
+
+    /** Starts checkout: a subscription awaiting payment, and where to send the buyer. */
+    async startCheckout(user: User, planSlug: string): Promise<{ subscriptionId: number; start: CheckoutStart }> {
+      if (!deps.checkoutGateway) throw new BillingError('no-gateway', 'Subscriptions are not on sale yet: no payment gateway is configured.');
+      const plan = await findActivePlanBySlug(deps.db, planSlug);
+      if (!plan) throw new BillingError('unknown-plan', 'There is no such plan.');
+      if (await this.current(user.id)) throw new BillingError('already-subscribed', 'You already have a subscription. Change your plan from your account page.');
+      const gateway = gatewayFor(deps.checkoutGateway);
+      const subscriptionId = await insertSubscription(deps.db, { userId: user.id, planId: plan.id, gateway: gateway.name, now: deps.now() });
+      let start: CheckoutStart;
+      try {
+        start = await gateway.startCheckout({
+          subscriptionId,
+          plan,
+          customer: { userId: user.id, email: user.email, name: user.name },
+          returnUrl: `${deps.publicUrl}/subscribe/complete?subscription=${subscriptionId}`,
+          cancelUrl: `${deps.publicUrl}/plans`,
+        });
+      } catch (error) {
+        throw new BillingError('gateway-error', `The payment gateway could not start checkout: ${(error as Error).message}`);
+      }
+      await setGatewayIds(deps.db, subscriptionId, start);
+      return { subscriptionId, start };
+    },
+
+    /** Applies verified webhook events. Idempotent; safe in any order. */
+    applyEvents(gateway: GatewayName, events: Parameters<typeof applyBillingEvents>[2]) {
+      return deps.db.transaction((tx) => applyBillingEvents(tx, gateway, events, deps.now(), deps));
+    },
+
+    /** Cancel anytime: the subscription runs to the end of the paid term; the reader can undo it until then. */
+    async cancel(user: User, subscriptionId: number): Promise<void> {
+      const sub = await owned(user, subscriptionId);
+      if (sub.gatewaySubscriptionId && sub.status === 'active') await gatewayFor(sub.gateway).setCancelAtPeriodEnd(sub.gatewaySubscriptionId, true);
+      await lifecycle(sub, { type: 'cancel-at-period-end', at: deps.now() });
+    },
+
+    async undoCancel(user: User, subscriptionId: number): Promise<void> {
+      const sub = await owned(user, subscriptionId);
+      if (!sub.cancelAtPeriodEnd) return;
+      if (sub.gatewaySubscriptionId) await gatewayFor(sub.gateway).setCancelAtPeriodEnd(sub.gatewaySubscriptionId, false);
+      await lifecycle(sub, { type: 'undo-cancel', at: deps.now() });
+    },
+
+    /**
+     * Plan change. A dearer plan starts at once: the unused part of the current payment is credited
+     * against its price and the new term starts now. A cheaper plan takes over at the next renewal.
+     */
+    async changePlan(user: User, subscriptionId: number, planSlug: string): Promise<{ when: 'now' | 'period-end'; charge: number; credit: number; plan: Plan }> {
+      const sub = await owned(user, subscriptionId);
+      if (sub.status !== 'active' || !sub.gatewaySubscriptionId) throw new BillingError('invalid-transition', 'Only an active subscription can change plan.');
+      const [current, next] = await Promise.all([findPlan(deps.db, sub.planId), findActivePlanBySlug(deps.db, planSlug)]);
+      if (!current || !next) throw new BillingError('unknown-plan', 'There is no such plan.');
+      if (next.id === current.id) {
+        if (sub.nextPlanId) await setPlan(deps.db, sub.id, sub.planId, null);
+        return { when: 'period-end', charge: 0, credit: 0, plan: next };
+      }
+      const gateway = gatewayFor(sub.gateway);
+      if (next.price.minor <= current.price.minor) {
+        await gateway.changePlan({ gatewaySubscriptionId: sub.gatewaySubscriptionId, plan: next, when: 'period-end', chargeNow: null, subscriptionId: sub.id });
+        await setPlan(deps.db, sub.id, sub.planId, next.id);
+        return { when: 'period-end', charge: 0, credit: 0, plan: next };
+      }
+      const [last] = await listSubscriptionPayments(deps.db, sub.id);
+      const now = deps.now();
+      const credit = last ? unusedCredit(last.amountMinor - last.refundedMinor, last.periodStart, last.periodEnd, now) : 0;
+      const charge = Math.max(0, next.price.minor - credit);
+      await setPlan(deps.db, sub.id, next.id, null);
+      await gateway.changePlan({ gatewaySubscriptionId: sub.gatewaySubscriptionId, plan: next, when: 'now', chargeNow: { minor: charge, currency: next.price.currency }, subscriptionId: sub.id });
+      return { when: 'now', charge, credit, plan: next };
+    },
+
+    /** Admin refund, full or partial, through the gateway; recorded at once with its credit note. */
+    async refund(paymentId: number, amountMinor: number, reason: string): Promise<void> {
+      const payment = await findPayment(deps.db, paymentId);
+      if (!payment) throw new BillingError('not-found', 'There is no such payment.');
+      const refundable = payment.amountMinor - payment.refundedMinor;
+      if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0 || amountMinor > refundable) {
+        throw new BillingError('invalid-amount', `The refund must be between 1 paisa and the ${refundable} paise not yet refunded.`);
+      }
+      const { gatewayRefundId } = await gatewayFor(payment.gateway).refund({
+        gatewayPaymentId: payment.gatewayPaymentId,
+        amount: { minor: amountMinor, currency: payment.currency },
+        reason,
+      });
+      await deps.db.transaction((tx) => recordRefund(tx, payment.id, payment.subscriptionId, gatewayRefundId, amountMinor, reason, deps.now(), deps));
+      const sub = await findSubscription(deps.db, payment.subscriptionId);
+      if (sub?.status === 'refunded' && sub.gatewaySubscriptionId) await gatewayFor(sub.gateway).cancelNow(sub.gatewaySubscriptionId).catch(() => undefined);
+    },
+
+    /** Where the reader can update the payment method, if the gateway offers a page. */
+    async paymentMethodUpdateUrl(user: User, subscriptionId: number): Promise<string | null> {
+      const sub = await owned(user, subscriptionId);
+      if (!sub.gatewaySubscriptionId) return null;
+      return gatewayFor(sub.gateway).paymentMethodUpdateUrl({
+        gatewaySubscriptionId: sub.gatewaySubscriptionId,
+        gatewayCustomerId: sub.gatewayCustomerId,
+        returnUrl: `${deps.publicUrl}/account/subscription`,
+      });
+    },
+  };
+}
+
+export type BillingService = ReturnType<typeof createBillingService>;

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Origin } from '../../domain/accounts/auth-service.js';
+import { AccountError } from '../../domain/accounts/model.js';
+import type { DeviceInfo, SignInResult } from '../../domain/accounts/session-service.js';
+import { revokeSession } from '../../domain/accounts/sessions.js';
+import { networkKey } from '../../domain/metering/network.js';
+import type { AppContext } from '../context.js';
+import { setSessionCookie } from '../http/auth.js';
+import { pageChrome } from '../pages/chrome.js';
+import { checkToken, safeNext } from './forms.js';
+import { deviceLimitPage } from './sign-in-views.js';
+
+/**
+ * What the account routes share: where a request comes from (for rate limits), which browser asked for
+ * a code (the binding cookie, ASVS 6.6.2), finishing a sign-in, and turning AccountErrors into pages.
+ */
+
+/** Random nonce of the browser that asked for a code or link; a code only works where it was asked for. */
+export const BINDING_COOKIE = 'mh_auth';
+/** Where to go after signing in by emailed link (the link itself carries only its token). */
+const NEXT_COOKIE = 'mh_next';
+const BINDING_SECONDS = 15 * 60;
+
+const secure = (ctx: AppContext) => ctx.config.publicUrl.startsWith('https:');
+
+/** Rate-limit key of the request's network: salted, never the raw address. */
+export function authOrigin(ctx: AppContext, request: FastifyRequest): Origin {
+  return { networkKey: networkKey(request.ip, ctx.keys.networkSalt, 'auth') };
+}
+
+export function deviceInfo(request: FastifyRequest): DeviceInfo {
+  const ua = request.headers['user-agent'];
+  return { kind: 'web', userAgent: typeof ua === 'string' ? ua.slice(0, 512) : '' };
+}
+
+/**
+ * The binding for a new code or link: the browser's existing nonce if it has one (so asking for a reset
+ * and then a sign-in code in the same browser keeps both usable), else a new one. The cookie lives 15
+ * minutes, a little longer than the code.
+ */
+export function bindBrowser(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, next: string): string {
+  const binding = checkToken(request.cookies[BINDING_COOKIE] ?? '') ?? randomBytes(32).toString('base64url');
+  const options = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secure(ctx), maxAge: BINDING_SECONDS };
+  reply.setCookie(BINDING_COOKIE, binding, options);
+  if (next !== '/') reply.setCookie(NEXT_COOKIE, next, options);
+  else if (request.cookies[NEXT_COOKIE]) reply.clearCookie(NEXT_COOKIE, { path: '/', secure: secure(ctx) });
+  return binding;
+}
+
+/** The nonce this browser holds; '' when it has none, which no challenge matches ('wrong-browser'). */
+export const readBinding = (request: FastifyRequest): string => checkToken(request.cookies[BINDING_COOKIE] ?? '') ?? '';
+
+export const nextFromCookie = (request: FastifyRequest): string => safeNext(request.cookies[NEXT_COOKIE]);
+
+export function clearBinding(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): void {
+  for (const name of [BINDING_COOKIE, NEXT_COOKIE]) {
+    if (request.cookies[name] !== undefined) reply.clearCookie(name, { path: '/', secure: secure(ctx) });
+  }
+}
+
+export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(body);
+}
+
+/** An expected failure as a page shows it. */
+export interface Failure {
+  code: AccountError['code'];
+  status: number;
+  message: string;
+}
+
+const WRONG_BROWSER =
+  'This code or link was requested in a different browser, or this browser has cleared its cookies since. For your safety it only works where you asked for it: type the 6-digit code from the email in the browser where you asked for it, or ask for a new code here.';
+
+/**
+ * Maps an AccountError to a status and message (400, or 429 with Retry-After); anything else is
+ * unexpected and is rethrown to the error handler.
+ */
+export function failureOf(error: unknown, reply: FastifyReply): Failure {
+  if (!(error instanceof AccountError)) throw error;
+  if (error.code === 'rate-limited') {
+    reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds ?? 60))));
+    return { code: error.code, status: 429, message: error.message };
+  }
+  return { code: error.code, status: 400, message: error.code === 'wrong-browser' ? WRONG_BROWSER : error.message };
+}
+
+/** Runs an account operation; an AccountError comes back as a Failure, anything else is thrown. */
+export async function attempt<T>(reply: FastifyReply, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; failure: Failure }> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    return { ok: false, failure: failureOf(error, reply) };
+  }
+}
+
+/**
+ * Completes a sign-in: a new session replaces any this browser had (ASVS 7.2.4), its cookie is set and
+ * the reader goes on to `next`. At the device limit the reader chooses a device to sign out instead.
+ */
+export async function finishSignIn(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, result: SignInResult, next: string): Promise<FastifyReply> {
+  if (result.status === 'signed-in') {
+    if (request.auth) await revokeSession(ctx.db, request.auth.user.id, request.auth.sessionId, ctx.now());
+    setSessionCookie(ctx, reply, result.session.token);
+    clearBinding(ctx, request, reply);
+    return reply.redirect(next, 303);
+  }
+  const page = deviceLimitPage(await pageChrome(ctx, request), {
+    csrf: reply.generateCsrf(),
+    next,
+    choiceToken: result.choiceToken,
+    devices: result.devices,
+    limit: result.limit,
+    timeZone: ctx.policy.timeZone,
+  });
+  return sendPage(reply, 200, page);
+}
+
+/** Account pages need a signed-in reader; others go to sign in and come back. */
+export function redirectToLogin(reply: FastifyReply, back: string): FastifyReply {
+  return reply.redirect(`/login?next=${encodeURI(back)}`, 303);
+}

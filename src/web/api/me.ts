@@ -1,0 +1,102 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { ResolvedSession } from '../../domain/accounts/session-service.js';
+import { listDevices, revokeSession } from '../../domain/accounts/sessions.js';
+import { listGrants } from '../../domain/entitlements/queries.js';
+import type { AppContext } from '../context.js';
+import { HttpProblem } from '../http/errors.js';
+import * as S from './schemas.js';
+
+/**
+ * The session behind the request's bearer token. No token: 401 unauthorized. A token that does not work
+ * (expired after its hour, revoked, unknown): 401 invalid-token, so the app knows to refresh.
+ */
+export function requireBearer(request: FastifyRequest): ResolvedSession {
+  if (request.auth) return request.auth;
+  if (request.headers.authorization) throw new S.ApiProblem(401, 'invalid-token', 'The access token is not valid or has expired. Refresh it, or sign in again.');
+  throw new HttpProblem('unauthorized', 'Sign in first: send Authorization: Bearer <access_token>.');
+}
+
+const Entitlement = Type.Object(
+  {
+    entitlement: Type.String({ description: 'e.g. premium, archive, ad-free, markets' }),
+    source: Type.String({ description: 'What granted it: a subscription, a complimentary grant…' }),
+    starts_at: Type.String({ format: 'date-time' }),
+    ends_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'null: until revoked' }),
+  },
+  { additionalProperties: false },
+);
+
+const bearer = { security: [{ bearer: [] }] };
+
+/** The signed-in reader: account, entitlements, devices. */
+export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.get(
+    '/api/v1/me',
+    {
+      schema: {
+        tags: ['account'],
+        operationId: 'getMe',
+        summary: 'The signed-in reader and their entitlements',
+        ...bearer,
+        response: {
+          200: Type.Object({ user: S.UserJson, entitlements: Type.Array(Entitlement) }, { additionalProperties: false }),
+          ...S.errorResponses(401),
+        },
+      },
+    },
+    async (request) => {
+      const { user } = requireBearer(request);
+      const grants = await listGrants(ctx.db, user.id, ctx.now());
+      return {
+        user: S.userJson(user),
+        entitlements: grants.map((g) => ({
+          entitlement: g.entitlement,
+          source: g.source,
+          starts_at: g.startsAt.toISOString(),
+          ends_at: g.endsAt ? g.endsAt.toISOString() : null,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/me/devices',
+    {
+      schema: {
+        tags: ['account'],
+        operationId: 'listDevices',
+        summary: 'Devices signed in to this account',
+        ...bearer,
+        response: { 200: Type.Object({ devices: Type.Array(S.DeviceJson) }, { additionalProperties: false }), ...S.errorResponses(401) },
+      },
+    },
+    async (request) => {
+      const auth = requireBearer(request);
+      const devices = await listDevices(ctx.db, auth.user.id, ctx.now(), auth.sessionId);
+      return { devices: devices.map(S.deviceJson) };
+    },
+  );
+
+  app.delete<{ Params: { id: number } }>(
+    '/api/v1/me/devices/:id',
+    {
+      schema: {
+        tags: ['account'],
+        operationId: 'signOutDevice',
+        summary: 'Sign a device out',
+        description: 'Its tokens stop working at once. A device that is not signed in to this account: 404.',
+        ...bearer,
+        params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }, { additionalProperties: false }),
+        response: { 204: S.NoContent, ...S.errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireBearer(request);
+      if (!(await revokeSession(ctx.db, auth.user.id, request.params.id, ctx.now()))) {
+        throw new HttpProblem('not-found', 'That device is not signed in to your account.');
+      }
+      return reply.code(204).send(null);
+    },
+  );
+}

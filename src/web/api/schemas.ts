@@ -1,0 +1,175 @@
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import { Type, type Static, type TSchema } from 'typebox';
+import { PASSWORD_RULES } from '../../domain/accounts/passwords.js';
+import type { Device, User } from '../../domain/accounts/model.js';
+import type { IssuedSession } from '../../domain/accounts/session-service.js';
+import { ERROR_STATUS } from '../http/errors.js';
+
+/**
+ * Codes only the app API answers with, beyond the shared ERROR_STATUS table. Statuses: invalid-token,
+ * invalid-credentials and invalid-code → 401 (the proof of identity failed); expired-code, wrong-browser
+ * and weak-password → 400 (the request cannot succeed as sent, ask again).
+ */
+export const API_ONLY_CODES = ['invalid-token', 'invalid-credentials', 'invalid-code', 'expired-code', 'wrong-browser', 'weak-password'] as const;
+export type ApiErrorCode = keyof typeof ERROR_STATUS | (typeof API_ONLY_CODES)[number];
+
+/** An API-only failure (see API_ONLY_CODES), answered by the API scope's error handler. */
+export class ApiProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiProblem';
+  }
+}
+
+const ERROR_CODES = [...new Set<string>([...Object.keys(ERROR_STATUS), ...API_ONLY_CODES])] as ApiErrorCode[];
+
+const ErrorBody = Type.Object(
+  { code: Type.Unsafe<ApiErrorCode>({ type: 'string', enum: ERROR_CODES }), message: Type.String() },
+  { additionalProperties: false },
+);
+
+/** Every API error: `{ "error": { "code", "message" } }`. */
+export const ErrorResponse = Type.Object(
+  { error: ErrorBody },
+  { $id: 'ErrorResponse', title: 'ErrorResponse', additionalProperties: false, description: 'An error, with a stable code and a message safe to show.' },
+);
+
+export const DeviceJson = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    kind: Type.Union([Type.Literal('web'), Type.Literal('app')]),
+    first_seen: Type.String({ format: 'date-time' }),
+    last_seen: Type.String({ format: 'date-time' }),
+    current: Type.Boolean({ description: 'True for the device making this request.' }),
+  },
+  { additionalProperties: false },
+);
+
+/** At the device limit: the reader picks a device to sign out, then calls /api/v1/auth/replace-device. */
+export const DeviceLimitResponse = Type.Object(
+  {
+    error: ErrorBody,
+    devices: Type.Array(DeviceJson),
+    limit: Type.Integer({ description: 'How many devices may be signed in at once.' }),
+    choice_token: Type.String({ description: 'Proves the choice to /api/v1/auth/replace-device; single use, 10 minutes.' }),
+  },
+  { $id: 'DeviceLimitResponse', title: 'DeviceLimitResponse', additionalProperties: false },
+);
+
+export const UserJson = Type.Object(
+  {
+    id: Type.Integer(),
+    email: Type.String({ format: 'email' }),
+    name: Type.String(),
+    role: Type.Union([Type.Literal('reader'), Type.Literal('editor'), Type.Literal('admin')]),
+    email_verified: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+const tokenFields = {
+  access_token: Type.String({ description: 'Send as `Authorization: Bearer <access_token>`.' }),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer({ description: 'Seconds until the access token expires (one hour).' }),
+  refresh_token: Type.String({ description: 'Exchanges once for a new pair at /api/v1/auth/refresh.' }),
+};
+export const TokenPair = Type.Object(tokenFields, { additionalProperties: false });
+export const TokenResponse = Type.Object({ ...tokenFields, user: UserJson }, { additionalProperties: false });
+
+// Request fields.
+export const Email = Type.String({ format: 'email', maxLength: 254 });
+export const Password = Type.String({ minLength: 1, maxLength: PASSWORD_RULES.max });
+/** Opaque tokens issued by this API (256-bit, base64url). */
+export const OpaqueToken = Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' });
+const Label = (description: string) => Type.String({ minLength: 1, maxLength: 60, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description });
+export const DeviceFields = {
+  device_name: Type.Optional(Label('What the reader calls this device, e.g. "Asha’s iPad".')),
+  app_name: Type.Optional(Label('The app, e.g. "Ledger for iOS".')),
+};
+
+export const NoContent = Type.Null({ description: 'Done; no content.' });
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Invalid input (invalid-input, with the field in the message), or an expired or misused challenge (expired-code, wrong-browser, weak-password).',
+  401: 'Not signed in (unauthorized), an invalid or expired token (invalid-token) or, when signing in, wrong credentials (invalid-credentials, invalid-code).',
+  404: 'Not found (not-found).',
+  409: 'At the device limit (device-limit-reached).',
+  413: 'The request body is too large (payload-too-large).',
+  415: 'The body is not JSON (unsupported-media-type).',
+  429: 'Too many attempts (rate-limited); see the Retry-After header.',
+  500: 'Something went wrong on the server (internal).',
+};
+
+/** Response schemas for the given error statuses, all the shared ErrorResponse (409: DeviceLimitResponse). */
+export function errorResponses(...statuses: number[]): Record<number, TSchema> {
+  const out: Record<number, TSchema> = {};
+  for (const status of [...statuses, 500]) {
+    out[status] = Type.Ref(status === 409 ? 'DeviceLimitResponse' : 'ErrorResponse', { description: STATUS_TEXT[status] ?? 'Error.' });
+  }
+  return out;
+}
+
+/** Error statuses of a route that takes a JSON body. */
+export const BODY_ERRORS = [400, 413, 415] as const;
+
+const iso = (d: Date) => d.toISOString();
+
+export function userJson(user: User): Static<typeof UserJson> {
+  return { id: user.id, email: user.email, name: user.name, role: user.role, email_verified: user.emailVerifiedAt !== null };
+}
+
+export function deviceJson(d: Device): Static<typeof DeviceJson> {
+  return { id: d.id, name: d.name, kind: d.kind, first_seen: iso(d.createdAt), last_seen: iso(d.lastSeenAt), current: d.current };
+}
+
+export function tokenPairJson(session: IssuedSession, now: Date): Static<typeof TokenPair> {
+  return {
+    access_token: session.token,
+    token_type: 'Bearer',
+    expires_in: Math.max(0, Math.round((session.tokenExpiresAt.getTime() - now.getTime()) / 1000)),
+    refresh_token: session.refreshToken ?? '',
+  };
+}
+
+const MAX_REPORTED = 5;
+const clip = (s: string) => (s.length > 60 ? `${s.slice(0, 60)}…` : s);
+
+/** One line per problem, naming the field: "body/email must match format "email"", "body/extra is not allowed". */
+function describe(e: FastifySchemaValidationError, dataVar: string): string[] {
+  const at = `${dataVar}${clip(e.instancePath)}`;
+  const params = e.params as { requiredProperties?: string[]; missingProperty?: string; additionalProperty?: string };
+  if (e.keyword === 'boolean' && e.schemaPath.endsWith('/additionalProperties')) return [`${at} is not allowed`];
+  if (e.keyword === 'additionalProperties') return params.additionalProperty ? [`${at}/${clip(params.additionalProperty)} is not allowed`] : [];
+  if (e.keyword === 'required') return (params.requiredProperties ?? [params.missingProperty ?? '']).map((p) => `${at}/${p} is required`);
+  if (e.keyword === 'type' && e.instancePath === '' && dataVar === 'body') return ['body must be a JSON object'];
+  return [`${at} ${e.message ?? 'is not valid'}`];
+}
+
+export function formatValidation(errors: FastifySchemaValidationError[], dataVar: string): Error {
+  const lines = [...new Set(errors.flatMap((e) => describe(e, dataVar)))];
+  const shown = lines.slice(0, MAX_REPORTED).join('; ') || `${dataVar} is not valid`;
+  return new Error(lines.length > MAX_REPORTED ? `${shown}; and ${lines.length - MAX_REPORTED} more` : shown);
+}
+
+/**
+ * Makes a plugin scope answer like the app API: JSON bodies only (a cross-site form cannot post here),
+ * validated strictly (no type coercion of bodies; unknown fields refused), with field-level messages,
+ * and the shared error schemas available to `$ref`.
+ */
+export function apiScope(app: FastifyInstance): void {
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setSchemaErrorFormatter(formatValidation);
+  app.removeContentTypeParser(['application/x-www-form-urlencoded', 'text/plain']);
+  registerSharedSchemas(app);
+}
+
+/** Adds ErrorResponse and DeviceLimitResponse to a scope; each scope that references them needs them. */
+export function registerSharedSchemas(app: FastifyInstance): void {
+  for (const schema of [ErrorResponse, DeviceLimitResponse]) app.addSchema(schema);
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { Invoice } from '../../domain/billing/invoices.js';
+import { DEFAULT_SUPPLIER } from '../../domain/billing/invoices.js';
+import { invoiceHtml } from './invoice.js';
+
+function invoice(overrides: Partial<Invoice> = {}): Invoice {
+  return {
+    id: 1,
+    number: 'DL/2627/000123',
+    kind: 'invoice',
+    paymentId: 1,
+    refundId: null,
+    userId: 1,
+    issuedAt: new Date('2026-11-24T05:00:00Z'),
+    financialYear: '2026-27',
+    supplier: { name: DEFAULT_SUPPLIER.name, addressLines: DEFAULT_SUPPLIER.addressLines, stateCode: '27', gstin: DEFAULT_SUPPLIER.gstin },
+    recipient: { name: 'Asha Rao', email: 'asha@example.com', addressLines: ['12 Park Street', 'Pune'], pin: '411001', stateCode: '27', gstin: null },
+    placeOfSupply: '27',
+    description: 'Smart Essential digital subscription, 24 Nov 2026 to 23 Nov 2027',
+    sac: '998431',
+    currency: 'INR',
+    taxableMinor: 228_814,
+    cgstMinor: 20_593,
+    sgstMinor: 20_593,
+    igstMinor: 0,
+    totalMinor: 270_000,
+    original: null,
+    ...overrides,
+  };
+}
+
+describe('invoiceHtml', () => {
+  it('shows every Rule 46 particular for a supply within Maharashtra', () => {
+    const page = invoiceHtml(invoice()).value;
+    for (const text of [
+      'Tax Invoice', 'DL/2627/000123', '24 Nov 2026', DEFAULT_SUPPLIER.name, 'Lower Parel, Mumbai 400013',
+      `GSTIN: ${DEFAULT_SUPPLIER.gstin}`, 'Asha Rao', '12 Park Street', 'PIN 411001', 'State: Maharashtra (27)',
+      'Place of supply</dt><dd>Maharashtra (27)', '998431', 'Smart Essential digital subscription',
+      '₹2,288.14', 'CGST @ 9%', 'SGST @ 9%', '₹205.93', '₹2,700', 'Whether tax is payable on reverse charge: No', 'Unregistered',
+    ]) expect(page).toContain(text);
+    expect(page).not.toContain('IGST');
+  });
+
+  it('shows IGST at 18% for another State and the recipient’s GSTIN when registered', () => {
+    const page = invoiceHtml(invoice({
+      placeOfSupply: '29', cgstMinor: 0, sgstMinor: 0, igstMinor: 41_186,
+      recipient: { name: 'Bengaluru Traders LLP', email: null, addressLines: ['1 MG Road', 'Bengaluru'], pin: '560001', stateCode: '29', gstin: '29AAPFU0939F1ZR' },
+    })).value;
+    expect(page).toContain('IGST @ 18%');
+    expect(page).toContain('₹411.86');
+    expect(page).toContain('Karnataka (29)');
+    expect(page).toContain('GSTIN: 29AAPFU0939F1ZR');
+    expect(page).not.toContain('CGST');
+    expect(page).not.toContain('Unregistered');
+  });
+
+  it('names the local tax UTGST for a supplier in a UT without a legislature', () => {
+    const chandigarh = invoice({ placeOfSupply: '04', supplier: { ...invoice().supplier, stateCode: '04' } });
+    expect(invoiceHtml(chandigarh).value).toContain('UTGST @ 9%');
+  });
+
+  it('titles a credit note and cites the invoice it reduces', () => {
+    const page = invoiceHtml(invoice({
+      kind: 'credit-note', number: 'CN/2627/000007', refundId: 3,
+      original: { number: 'DL/2627/000123', issuedAt: new Date('2026-11-24T05:00:00Z') },
+    })).value;
+    expect(page).toContain('Credit Note');
+    expect(page).toContain('Credit note no.</dt><dd>CN/2627/000007');
+    expect(page).toContain('Against invoice</dt><dd>DL/2627/000123 dated 24 Nov 2026');
+  });
+
+  it('escapes what readers typed', () => {
+    const page = invoiceHtml(invoice({ recipient: { ...invoice().recipient, name: '<script>alert(1)</script>' } })).value;
+    expect(page).not.toContain('<script>');
+    expect(page).toContain('&lt;script&gt;');
+  });
+});

@@ -1,0 +1,197 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/adapters/db/database.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** A new PGlite data folder takes a few seconds to create; CI machines are small. */
+const SLOW = 120_000;
+const STACK_FRAME = /^\s+at .+:\d+(:\d+)?\)?$/m;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment of this test run without anything that would configure Masthead (e.g. a PostgreSQL URL). */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (/^(MASTHEAD_|DATABASE_URL$|TEST_DATABASE_URL$|REDIS_URL$|PORT$|HOST$|PUBLIC_URL$|SECRET_KEY$|LOG_LEVEL$|PG)/.test(name)) delete env[name];
+  }
+  return env;
+}
+
+/** Runs `masthead …` from source, as an operator would run the built CLI. */
+function masthead(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      cwd: ROOT,
+      env: { ...cleanEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), SLOW - 10_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const nonEmptyLines = (text: string) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
+
+function article(slug: string, overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    slug,
+    headline: `Headline of ${slug}`,
+    standfirst: 'A standfirst.',
+    body: 'One paragraph.\n\nAnother paragraph.',
+    section: 'markets',
+    visibility: 'metered',
+    provenance: 'staff',
+    published_at: '2026-11-20T09:30:00+05:30',
+    ...overrides,
+  });
+}
+
+describe('masthead CLI', () => {
+  let work: string;
+  let env: Record<string, string>;
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'masthead-cli-'));
+    // One data folder for the whole file: the commands below run one after another against it.
+    env = { MASTHEAD_DATA: join(work, 'data'), MASTHEAD_DEMO: 'false', LOG_LEVEL: 'silent' };
+  });
+
+  afterAll(() => {
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('migrate creates the database and exits 0', { timeout: SLOW }, async () => {
+    const run = await masthead(['migrate'], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Database is up to date.');
+  });
+
+  it('import reports bad lines by number, imports the good ones and exits 1', { timeout: SLOW }, async () => {
+    const file = join(work, 'first.ndjson');
+    writeFileSync(
+      file,
+      [
+        article('cli-first'),
+        '{"slug": "cli-broken", "headline": "no closing brace"',
+        article('cli-second', { section: 'economy' }),
+        article('cli-nowhere', { section: 'sport' }),
+        article('cli-third', { visibility: 'free' }),
+      ].join('\n') + '\n',
+    );
+    const run = await masthead(['import', file], env);
+    expect(run.code).toBe(1);
+    const errors = nonEmptyLines(run.stderr);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/^line 2: .*JSON/);
+    expect(errors[1]).toMatch(/^line 4: .*section "sport"/);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.stdout.trim()).toBe('Imported 3 of 5 lines: 3 new, 0 updated, 2 failed.');
+  });
+
+  it('import of a file with only good lines exits 0 and updates by slug', { timeout: SLOW }, async () => {
+    const file = join(work, 'second.ndjson');
+    // Saved on Windows: a byte-order mark and CRLF line endings.
+    writeFileSync(
+      file,
+      '\uFEFF' + [article('cli-first', { headline: 'First, corrected' }), article('cli-third'), article('cli-fourth')].join('\r\n') + '\r\n',
+    );
+    const run = await masthead(['import', file], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe('Imported 3 of 3 lines: 1 new, 2 updated, 0 failed.');
+  });
+
+  it('import of a file that does not exist says so in one line and exits 1', { timeout: SLOW }, async () => {
+    const run = await masthead(['import', join(work, 'missing.ndjson')], env);
+    expect(run.code).toBe(1);
+    expect(nonEmptyLines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toContain('missing.ndjson');
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it('refuses a data folder another process is using, in one line, exit 1', { timeout: SLOW }, async () => {
+    const lock = join(work, 'data', 'pglite.lock');
+    writeFileSync(lock, String(process.pid)); // this test process is alive, so the folder counts as in use
+    try {
+      const run = await masthead(['migrate'], env);
+      expect(run.code).toBe(1);
+      expect(nonEmptyLines(run.stderr)).toHaveLength(1);
+      expect(run.stderr).toMatch(/in use/);
+      expect(run.stderr).not.toMatch(STACK_FRAME);
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  });
+
+  it('stored exactly what the imports reported', { timeout: SLOW }, async () => {
+    const db = await openDatabase({ url: null, pgliteDir: join(work, 'data', 'pglite') });
+    try {
+      const { rows } = await db.query<{ slug: string; headline: string; section: string }>(
+        'select slug, headline, section from articles order by slug',
+      );
+      expect(rows).toEqual([
+        { slug: 'cli-first', headline: 'First, corrected', section: 'markets' },
+        { slug: 'cli-fourth', headline: 'Headline of cli-fourth', section: 'markets' },
+        { slug: 'cli-second', headline: 'Headline of cli-second', section: 'economy' },
+        { slug: 'cli-third', headline: 'Headline of cli-third', section: 'markets' },
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('import without a file exits 2 and says what to pass', { timeout: SLOW }, async () => {
+    const run = await masthead(['import'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/import/);
+    expect(run.stderr).toMatch(/ndjson/i);
+  });
+
+  it('an unknown command exits 2 with the usage', { timeout: SLOW }, async () => {
+    const run = await masthead(['frobnicate'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown command "frobnicate"');
+    expect(run.stderr).toContain('Usage: masthead');
+    expect(run.stderr).toContain('import FILE');
+  });
+
+  it('--help prints the usage and exits 0', { timeout: SLOW }, async () => {
+    const run = await masthead(['--help'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: masthead');
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['MASTHEAD_TIMEZONE', 'Mars/Base'],
+    ['MASTHEAD_FREE_LIMIT', '-3'],
+    ['DATABASE_URL', 'mysql://app:hunter2@db/masthead'],
+  ])('a bad %s exits 1 with one line naming it', { timeout: SLOW }, async (variable, value) => {
+    const run = await masthead(['migrate'], { ...env, [variable]: value });
+    expect(run.code).toBe(1);
+    const errors = nonEmptyLines(run.stderr);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(variable);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.stderr).not.toContain('hunter2');
+    expect(run.stdout).toBe('');
+  });
+});
