@@ -17,6 +17,8 @@ import { loadSiteSettings } from './domain/site/settings.js';
 import { buildApp } from './web/app.js';
 import type { AppContext } from './web/context.js';
 import { loadCrawlerRanges } from './web/http/crawlers.js';
+import { createBilling } from './wiring/billing.js';
+import { createJobs } from './wiring/jobs.js';
 
 /** Opens the configured database (PGlite in the data folder unless DATABASE_URL is set) and migrates it. */
 export async function openMigratedDatabase(config: Config): Promise<Database> {
@@ -87,6 +89,7 @@ export async function createAppContext(
       publication: site.publicationName,
       deviceLimit: config.deviceLimit,
     }),
+    billing: createBilling(config, db, keys, site.publicationName, now),
     crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
     policy: accessPolicy(config),
     now,
@@ -110,11 +113,14 @@ export async function startServer(config: Config, log: (line: string) => void = 
   await prepareContent(config, db, log);
   const ctx = await createAppContext(config, db);
   const app = await buildApp(ctx);
+  const jobs = createJobs(ctx);
   await app.listen({ port: config.port, host: config.host });
+  await jobs.start();
   log(`Masthead is running at ${config.publicUrl} (database: ${db.engine}${config.redisUrl ? ', counters: redis' : ''})`);
   return {
     app,
     async stop() {
+      await jobs.stop();
       await app.close();
       await ctx.counters.close();
       await ctx.mailer.close();

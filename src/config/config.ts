@@ -31,6 +31,12 @@ export interface Config {
   deviceLimit: number;
   /** Extra free articles a month for registered readers; above 0 it turns on the registration wall. */
   registrationBonus: number;
+  /** The gateway new checkouts use: the built-in test gateway (demo default), Razorpay or Stripe; null = none. */
+  paymentGateway: 'test' | 'razorpay' | 'stripe' | null;
+  /** Days a reader keeps access after a failed renewal while reminders go out. */
+  graceDays: number;
+  razorpay: { keyId: string; keySecret: string; webhookSecret: string; apiUrl: string | null } | null;
+  stripe: { secretKey: string; webhookSecret: string; apiUrl: string | null } | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
@@ -137,6 +143,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     mailFrom: mailFrom(env),
     deviceLimit: integer(env, 'MASTHEAD_DEVICE_LIMIT', 5, 1, 100),
     registrationBonus: integer(env, 'MASTHEAD_REGISTRATION_BONUS', 0, 0, 100),
+    ...payments(env, demo === 'true'),
     logLevel,
   };
 }
@@ -146,6 +153,37 @@ function mailFrom(env: Env): string {
   const address = /^([^<>@]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
   if (!address.test(from.trim())) throw new ConfigError('MAIL_FROM', 'expected an address like "Name <news@example.com>"');
   return from;
+}
+
+function payments(env: Env, demo: boolean): Pick<Config, 'paymentGateway' | 'graceDays' | 'razorpay' | 'stripe'> {
+  const razorpay = env.RAZORPAY_KEY_ID
+    ? {
+        keyId: env.RAZORPAY_KEY_ID,
+        keySecret: required(env, 'RAZORPAY_KEY_SECRET', 'needed with RAZORPAY_KEY_ID'),
+        webhookSecret: required(env, 'RAZORPAY_WEBHOOK_SECRET', 'needed with RAZORPAY_KEY_ID'),
+        apiUrl: url(env, 'RAZORPAY_API_URL', ['http:', 'https:']),
+      }
+    : null;
+  const stripe = env.STRIPE_SECRET_KEY
+    ? {
+        secretKey: env.STRIPE_SECRET_KEY,
+        webhookSecret: required(env, 'STRIPE_WEBHOOK_SECRET', 'needed with STRIPE_SECRET_KEY'),
+        apiUrl: url(env, 'STRIPE_API_URL', ['http:', 'https:']),
+      }
+    : null;
+  const chosen = env.MASTHEAD_PAYMENT_GATEWAY || (demo ? 'test' : '');
+  if (chosen !== '' && chosen !== 'test' && chosen !== 'razorpay' && chosen !== 'stripe') {
+    throw new ConfigError('MASTHEAD_PAYMENT_GATEWAY', 'expected test, razorpay or stripe');
+  }
+  if (chosen === 'razorpay' && !razorpay) throw new ConfigError('MASTHEAD_PAYMENT_GATEWAY', 'razorpay needs RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET');
+  if (chosen === 'stripe' && !stripe) throw new ConfigError('MASTHEAD_PAYMENT_GATEWAY', 'stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
+  return { paymentGateway: chosen === '' ? null : chosen, graceDays: integer(env, 'MASTHEAD_GRACE_DAYS', 7, 0, 60), razorpay, stripe };
+}
+
+function required(env: Env, name: string, why: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigError(name, `missing (${why})`);
+  return value;
 }
 
 function resolvePath(path: string, cwd: string): string {

@@ -9,6 +9,7 @@ import { authApiRoutes } from './api/auth.js';
 import { registerAuthentication } from './http/auth.js';
 import type { AppContext } from './context.js';
 import { feedRoutes } from './feeds/routes.js';
+import { webhookRoutes } from './billing/webhooks.js';
 import { describeError } from './http/errors.js';
 import { applySecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { pageChrome } from './pages/chrome.js';
@@ -88,5 +89,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(async (scope) => articleApiRoutes(scope, ctx));
   await app.register(async (scope) => accountRoutes(scope, ctx));
   await app.register(async (scope) => authApiRoutes(scope, ctx));
+  await app.register(async (scope) => webhookRoutes(scope, ctx));
+  // The test gateway delivers its webhooks over HTTP to this very app, as a real gateway would.
+  ctx.billing.connectWebhooks(async (payload, headers) => {
+    const response = await app.inject({ method: 'POST', url: '/webhooks/test', payload, headers });
+    if (response.statusCode >= 300) throw new Error(`webhook delivery answered ${response.statusCode}: ${response.body}`);
+  });
   return app;
 }

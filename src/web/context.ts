@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import type { Keys } from '../config/secret.js';
 import type { Mailer } from '../adapters/email/mailer.js';
 import type { AuthService } from '../domain/accounts/auth-service.js';
+import type { Billing } from '../wiring/billing.js';
 import type { AccessPolicy } from '../domain/access/model.js';
 import type { Plan } from '../domain/billing/plans.js';
 import type { ContentService } from '../domain/content/service.js';
@@ -23,6 +24,7 @@ export interface AppContext {
   counters: Counters;
   mailer: Mailer;
   auth: AuthService;
+  billing: Billing;
   crawlers: CrawlerRanges;
   policy: AccessPolicy;
   /** The clock every rule reads; tests replace it. */

@@ -1,18 +1,12 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hashPassword } from '../../src/domain/accounts/passwords.js';
-import { insertUser } from '../../src/domain/accounts/users.js';
 import { grantEntitlements } from '../../src/domain/entitlements/queries.js';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { createArticle } from '../support/factories.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
+import { ANDROID, apiClient, IPHONE, PASSWORD, type Json } from './api-client.js';
 
 const GATED = /secret\d+-[3-9]/; // paragraphs after the lead-in
-const PASSWORD = 'correct horse battery';
-const IPHONE = 'Ledger/2.1 (iPhone; CPU iPhone OS 17_4 like Mac OS X)';
-const ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) Ledger/2.1';
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describeEachEngine('app API /api/v1', (db, engine) => {
   const clock = fakeClock('2026-11-24T10:00:00Z');
@@ -20,8 +14,7 @@ describeEachEngine('app API /api/v1', (db, engine) => {
   let smtp: TestSmtpServer;
   const metered: string[] = [];
   let premium: string;
-  let ipCounter = 0;
-  let userCounter = 0;
+  const { api, expectError, newIp, newUser, signIn } = apiClient(() => t, db, clock.now, engine);
 
   beforeAll(async () => {
     smtp = await startTestSmtpServer();
@@ -34,33 +27,6 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     await smtp?.close();
   });
 
-  /** Each test asks from its own network, so auth rate limits of one test do not reach another. */
-  const newIp = () => `10.${engine === 'pglite' ? 1 : 2}.${++ipCounter}.9`;
-  function api(method: 'GET' | 'POST' | 'DELETE', url: string, o: { token?: string; body?: unknown; raw?: string; ip?: string; headers?: Record<string, string> } = {}) {
-    const headers: Record<string, string> = { ...o.headers };
-    if (o.token) headers.authorization = `Bearer ${o.token}`;
-    if (o.body !== undefined || o.raw !== undefined) headers['content-type'] ??= 'application/json';
-    const payload = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
-    return t.app.inject({ method, url, headers, payload, remoteAddress: o.ip ?? '192.0.2.1' });
-  }
-  function expectError(res: LightMyRequestResponse, status: number, code: string): string {
-    expect(res.statusCode, res.body).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/json/);
-    const body = res.json() as Json;
-    expect(body.error.code, res.body).toBe(code);
-    expect(body.error.message.length).toBeGreaterThan(0);
-    return body.error.message as string;
-  }
-  async function newUser(password: string | null = PASSWORD) {
-    const email = `reader${++userCounter}@example.com`;
-    const user = await insertUser(db(), { email, name: `Reader ${userCounter}`, passwordHash: password && (await hashPassword(password)), role: 'reader', verifiedAt: clock.now() });
-    return { ...user, email };
-  }
-  async function signIn(email: string, ua = IPHONE, extra: Json = {}): Promise<Json> {
-    const res = await api('POST', '/api/v1/auth/token', { body: { email, password: PASSWORD, app_name: 'Ledger', ...extra }, headers: { 'user-agent': ua } });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json();
-  }
   const read = async (slug: string, token?: string) => (await api('GET', `/api/v1/articles/${slug}`, { token, ip: newIp() })).json() as Json;
 
   it('signs in with a password and returns a bearer token pair', async () => {
@@ -244,78 +210,5 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     const stillIn = await Promise.all(sessions.map(async (s) => (await api('GET', '/api/v1/me', { token: s.access_token })).statusCode));
     expect(stillIn.filter((s) => s === 401)).toHaveLength(1);
     expectError(await api('POST', '/api/v1/auth/replace-device', { body: { choice_token: body.choice_token, device_id: victim } }), 400, 'expired-code');
-  });
-
-  it('serves an OpenAPI 3.1 document of every /api/v1 route with the shared ErrorResponse', async () => {
-    const res = await api('GET', '/api/openapi.json');
-    expect(res.statusCode).toBe(200);
-    const doc = res.json();
-    expect(doc.openapi).toBe('3.1.0');
-    expect(doc.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
-    const expected: Record<string, string[]> = {
-      '/api/v1/auth/token': ['post'], '/api/v1/auth/code': ['post'], '/api/v1/auth/code/verify': ['post'],
-      '/api/v1/auth/refresh': ['post'], '/api/v1/auth/revoke': ['post'], '/api/v1/auth/replace-device': ['post'],
-      '/api/v1/me': ['get'], '/api/v1/me/devices': ['get'], '/api/v1/me/devices/{id}': ['delete'],
-      '/api/v1/articles': ['get'], '/api/v1/articles/{slug}': ['get'],
-    };
-    for (const [path, methods] of Object.entries(expected)) expect(Object.keys(doc.paths[path] ?? {}).sort(), path).toEqual(methods);
-    for (const path of Object.keys(doc.paths)) expect(path).toMatch(/^\/api\/v1\//);
-    const codes = doc.components.schemas.ErrorResponse.properties.error.properties.code.enum;
-    for (const code of ['invalid-input', 'unauthorized', 'invalid-token', 'invalid-credentials', 'invalid-code', 'device-limit-reached', 'rate-limited', 'not-found']) expect(codes).toContain(code);
-    for (const [ref, name] of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) expect(doc.components.schemas[name!], ref).toBeDefined();
-    expect(JSON.stringify(doc)).not.toMatch(/"\$ref":"(?!#\/components\/schemas\/)/);
-    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
-      for (const [method, op] of Object.entries(item)) {
-        const what = `${method} ${path}`;
-        expect(op.tags?.length, what).toBeGreaterThan(0);
-        expect(op.summary, what).toBeTruthy();
-        const ok = Object.keys(op.responses).find((s) => s.startsWith('2'))!;
-        if (ok !== '204') expect(op.responses[ok].content['application/json'].schema, what).toBeDefined();
-        const errors = Object.entries(op.responses as Record<string, Json>).filter(([s]) => s.startsWith('4'));
-        expect(errors.length, what).toBeGreaterThan(0);
-        for (const [, r] of errors) expect(r.content['application/json'].schema.$ref, what).toMatch(/^#\/components\/schemas\/(ErrorResponse|DeviceLimitResponse)$/);
-      }
-    }
-  });
-
-  it('answers bad input with 400 invalid-input naming the field, never a 500', async () => {
-    const u = await newUser();
-    const { access_token } = await signIn(u.email);
-    const cases: [string, { body?: unknown; raw?: string }, RegExp][] = [
-      ['/api/v1/auth/token', { body: { email: 'not-an-email', password: 'x' } }, /^body\/email must match format/],
-      ['/api/v1/auth/token', { body: { email: `${'a'.repeat(250)}@example.com`, password: 'x' } }, /body\/email/],
-      ['/api/v1/auth/token', { body: { email: u.email, password: 'p'.repeat(10_000) } }, /body\/password/],
-      ['/api/v1/auth/token', { body: { email: u.email, password: PASSWORD, device_name: 'd'.repeat(61) } }, /body\/device_name/],
-      ['/api/v1/auth/token', { body: { email: u.email, password: PASSWORD, app_name: 'tab\there' } }, /body\/app_name/],
-      ['/api/v1/auth/token', {}, /^body must be a JSON object$/],
-      ['/api/v1/auth/token', { raw: '' }, /^body must be a JSON object$/],
-      ['/api/v1/auth/token', { raw: '{"email": ' }, /^body must be a JSON object$/],
-      ['/api/v1/auth/token', { body: [] }, /^body must be a JSON object$/],
-      ['/api/v1/auth/token', { body: 'email' }, /^body must be a JSON object$/],
-      ['/api/v1/auth/token', { raw: 'null' }, /^body must be a JSON object$/],
-      ['/api/v1/auth/token', { body: { email: 12345, password: PASSWORD } }, /body\/email must be string/],
-      ['/api/v1/auth/token', { body: { email: u.email, password: 12345678 } }, /body\/password must be string/],
-      ['/api/v1/auth/token', { body: { email: [u.email], password: PASSWORD } }, /body\/email must be string/],
-      ['/api/v1/auth/token', { body: { email: u.email } }, /^body\/password is required$/],
-      ['/api/v1/auth/token', { body: { email: u.email, password: PASSWORD, role: 'admin' } }, /^body\/role is not allowed$/],
-      ['/api/v1/auth/code', { body: { email: u.email, next: '/x' } }, /^body\/next is not allowed$/],
-      ['/api/v1/auth/code/verify', { body: { email: u.email, code: '12ab56', challenge_token: 'c'.repeat(43) } }, /body\/code/],
-      ['/api/v1/auth/code/verify', { body: { email: u.email, code: 123456, challenge_token: 'c'.repeat(43) } }, /body\/code must be string/],
-      ['/api/v1/auth/code/verify', { body: { email: u.email, code: '123456', challenge_token: 'short' } }, /body\/challenge_token/],
-      ['/api/v1/auth/refresh', { body: {} }, /^body\/refresh_token is required$/],
-      ['/api/v1/auth/refresh', { body: { refresh_token: null } }, /body\/refresh_token must be string/],
-      ['/api/v1/auth/replace-device', { body: { choice_token: 'c'.repeat(43), device_id: '5' } }, /body\/device_id must be integer/],
-      ['/api/v1/auth/replace-device', { body: { choice_token: 'c'.repeat(43), device_id: 1.5 } }, /body\/device_id must be integer/],
-    ];
-    for (const [url, options, message] of cases) {
-      const res = await api('POST', url, { ...options, ip: newIp() });
-      const what = `${url} ${options.raw ?? JSON.stringify(options.body)}`.slice(0, 120);
-      expect(res.statusCode, `${what} → ${res.body}`).toBe(400);
-      expect(expectError(res, 400, 'invalid-input'), what).toMatch(message);
-    }
-    const form = await api('POST', '/api/v1/auth/token', { raw: `email=${u.email}&password=x`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expectError(form, 415, 'unsupported-media-type');
-    expectError(await api('DELETE', `/api/v1/me/devices/${'9'.repeat(30)}`, { token: access_token }), 400, 'invalid-input');
-    expectError(await api('GET', '/api/v1/me', { headers: { authorization: 'Basic abc' } }), 401, 'invalid-token');
   });
 });

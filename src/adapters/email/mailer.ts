@@ -11,6 +11,8 @@ export interface EmailMessage {
   html: string;
   /** for tests and the outbox listing */
   tag?: string;
+  /** Files sent with the message (an invoice PDF with a receipt). */
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
 /** Sends email. `outbox` writes files for development; `smtp` delivers through a mail server. */
@@ -91,8 +93,8 @@ function smtpMailer(smtpUrl: string, from: string): Mailer {
   const transport = nodemailer.createTransport(smtpOptions(smtpUrl));
   return {
     kind: 'smtp',
-    async send({ to, subject, text, html }) {
-      await transport.sendMail({ from, to, subject, text, html });
+    async send({ to, subject, text, html, attachments }) {
+      await transport.sendMail({ from, to, subject, text, html, attachments });
     },
     async close() {
       transport.close();
@@ -115,9 +117,9 @@ function outboxMailer(outboxDir: string, from: string): Mailer {
     async send(message) {
       // Every time, not once: the folder may be cleared while the app runs.
       await mkdir(outboxDir, { recursive: true });
-      const { to, subject, text, html, tag } = message;
+      const { to, subject, text, html, tag, attachments } = message;
       const sentAt = new Date(nextStamp());
-      const info = await composer.sendMail({ from, to, subject, text, html, date: sentAt });
+      const info = await composer.sendMail({ from, to, subject, text, html, attachments, date: sentAt });
       const id = `${sentAt.toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}`;
       await writeFile(join(outboxDir, `${id}.eml`), info.message as Buffer);
       // The sidecar is what readOutbox lists, so it appears whole (rename is atomic) and only after the .eml.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PaymentGateway } from '../../domain/billing/gateway.js';
 import { DEMO_PLANS, type Plan } from '../../domain/billing/plans.js';
 import { startFakeStripe, type FakeStripe } from './stripe-fake-api.js';
-import { createStripeGateway, withSessionIdPlaceholder } from './stripe.js';
+import { createStripeGateway, stripeApiBase, withSessionIdPlaceholder } from './stripe.js';
 
 const SECRET = 'whsec_test_secret';
 const NOW = new Date('2026-03-01T10:00:00Z'); // a fake clock, far from the real one
@@ -75,6 +75,7 @@ describe('startCheckout', () => {
 
   it('adds the session id placeholder to URLs with a query or fragment', () => {
     expect(withSessionIdPlaceholder('https://x/r?s=1#top')).toBe('https://x/r?s=1&session_id={CHECKOUT_SESSION_ID}#top');
+    expect(stripeApiBase('http://127.0.0.1:12111')).toEqual({ host: '127.0.0.1', port: 12111, protocol: 'http' });
   });
 });
 

@@ -27,6 +27,7 @@ export interface StripeGatewayOptions {
  * Customer Portal for card updates. See README-stripe.md for dashboard setup and event ordering.
  */
 export function createStripeGateway(options: StripeGatewayOptions): PaymentGateway {
+  if (!options.secretKey.trim() || !options.webhookSecret.trim()) throw new Error('Stripe needs a secret key and a webhook signing secret');
   const stripe = new Stripe(options.secretKey, {
     maxNetworkRetries: 2, // the SDK adds an idempotency key to retried POSTs
     timeout: 20_000,
@@ -216,6 +217,14 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       return session.url;
     },
   };
+}
+
+/** `apiBase` from a URL such as config's STRIPE_API_URL (`http://127.0.0.1:12111`); null → the real API. */
+export function stripeApiBase(url: string | null): StripeGatewayOptions['apiBase'] {
+  if (!url) return undefined;
+  const u = new URL(url);
+  const protocol = u.protocol === 'http:' ? 'http' : 'https';
+  return { host: u.hostname, port: u.port ? Number(u.port) : protocol === 'http' ? 80 : 443, protocol };
 }
 
 /** Appends `session_id={CHECKOUT_SESSION_ID}` (Stripe fills it in) to the query, before any fragment. */

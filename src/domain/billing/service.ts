@@ -60,6 +60,9 @@ export function createBillingService(deps: BillingDeps) {
 
     list: (userId: number) => listUserSubscriptions(deps.db, userId),
 
+    /** One of the reader's own subscriptions (never another reader's). */
+    owned,
+
     /** Starts checkout: a subscription awaiting payment, and where to send the buyer. */
     async startCheckout(user: User, planSlug: string): Promise<{ subscriptionId: number; start: CheckoutStart }> {
       if (!deps.checkoutGateway) throw new BillingError('no-gateway', 'Subscriptions are not on sale yet: no payment gateway is configured.');
@@ -150,8 +153,7 @@ export function createBillingService(deps: BillingDeps) {
     },
 
     /** Where the reader can update the payment method, if the gateway offers a page. */
-    async paymentMethodUpdateUrl(user: User, subscriptionId: number): Promise<string | null> {
-      const sub = await owned(user, subscriptionId);
+    async paymentMethodUpdateUrl(sub: Subscription): Promise<string | null> {
       if (!sub.gatewaySubscriptionId) return null;
       return gatewayFor(sub.gateway).paymentMethodUpdateUrl({
         gatewaySubscriptionId: sub.gatewaySubscriptionId,

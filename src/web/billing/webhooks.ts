@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { markWebhookFailed, markWebhookProcessed, recordWebhookEvent } from '../../domain/billing/webhook-log.js';
+import type { GatewayName } from '../../domain/billing/gateway.js';
+import type { AppContext } from '../context.js';
+
+/**
+ * POST /webhooks/:gateway. The signature is checked on the raw body as received (JSON re-serialised by a
+ * parser would not match). A verified event is stored once per event id, then applied; if applying fails
+ * the event stays stored and the job runner applies it later, so the gateway is answered 2xx either way.
+ */
+export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
+
+  app.post<{ Params: { gateway: GatewayName } }>(
+    '/webhooks/:gateway',
+    { schema: { params: Type.Object({ gateway: Type.Union([Type.Literal('test'), Type.Literal('razorpay'), Type.Literal('stripe')]) }) } },
+    async (request, reply) => {
+      const name = request.params.gateway;
+      const gateway = ctx.billing.gateways[name];
+      if (!gateway) return reply.code(404).send({ error: { code: 'not-found', message: `The ${name} gateway is not configured.` } });
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const now = ctx.now();
+      const parsed = gateway.parseWebhook(raw, request.headers, now);
+      if (!parsed.ok) {
+        const status = parsed.reason === 'malformed' ? 400 : 401;
+        request.log.warn({ gateway: name, reason: parsed.reason }, 'webhook refused');
+        return reply.code(status).send({ error: { code: parsed.reason === 'malformed' ? 'bad-request' : 'unauthorized', message: parsed.message } });
+      }
+      const id = await recordWebhookEvent(ctx.db, { gateway: name, eventId: parsed.eventId, eventType: parsed.eventType, events: parsed.events, now });
+      if (id === null) return { received: true, duplicate: true };
+      try {
+        const notes = await ctx.billing.service.applyEvents(name, parsed.events);
+        await markWebhookProcessed(ctx.db, id, ctx.now(), notes.length ? notes.join('; ') : null);
+      } catch (error) {
+        request.log.error({ err: error, gateway: name, eventId: parsed.eventId }, 'webhook processing failed; will retry');
+        await markWebhookFailed(ctx.db, id, (error as Error).message);
+      }
+      return { received: true };
+    },
+  );
+}
