@@ -39,7 +39,15 @@ export async function buildTestApp(
 
 /** The cookies a response set, as a Cookie header value to send next time. */
 export function cookiesFrom(response: LightMyRequestResponse, previous = ''): string {
-  const jar = new Map(previous.split('; ').filter(Boolean).map((c) => c.split('=', 2) as [string, string]));
-  for (const cookie of response.cookies) jar.set(cookie.name, cookie.value);
+  const split = (c: string): [string, string] => {
+    const at = c.indexOf('=');
+    return [c.slice(0, at), c.slice(at + 1)];
+  };
+  const jar = new Map(previous.split('; ').filter(Boolean).map(split));
+  for (const cookie of response.cookies) {
+    // A cleared cookie comes back empty or already expired: the browser forgets it.
+    if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() <= Date.now()) || cookie.maxAge === 0) jar.delete(cookie.name);
+    else jar.set(cookie.name, cookie.value);
+  }
   return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 }

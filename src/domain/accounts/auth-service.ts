@@ -110,13 +110,14 @@ export function createAuthService(deps: AuthDeps) {
         if (problem) throw new AccountError('weak-password', problem);
       }
       await limitRequests(input.email, input.origin);
+      // Hash before looking the address up, so the answer takes as long whether or not an account exists.
+      const passwordHash = input.password === null ? null : await hashPassword(input.password);
       const existing = await findUserByEmail(deps.db, input.email);
       if (existing) {
         const { code, linkToken } = await challenge('sign-in', input.email, existing, input.binding);
         await send(input.email, 'existing', { code, url: link('/login/link', linkToken), minutes });
         return;
       }
-      const passwordHash = input.password === null ? null : await hashPassword(input.password);
       const { code, linkToken } = await challenge('sign-up', input.email, null, input.binding, { name: input.name, passwordHash });
       await send(input.email, 'sign-up', { code, url: link('/login/link', linkToken), minutes, name: input.name || input.email });
     },
@@ -193,14 +194,17 @@ export function createAuthService(deps: AuthDeps) {
 
     /** Sets a new password from an emailed code or link, and signs out every device. */
     async resetPassword(input: { answer: ChallengeAnswer; binding: string; password: string; origin: Origin }): Promise<User> {
+      const weak = passwordProblem(input.password);
+      if (weak) throw new AccountError('weak-password', weak);
       await throttle.assertNotBlocked([`net:${input.origin.networkKey}`]);
       const result = await deps.db.transaction(async (tx) => {
         const found = await consume(tx, input.answer, ['reset-password'], input.binding);
         if (found instanceof AccountError) return found;
         const user = await findUserByEmail(tx, found.email);
         if (!user) return new AccountError('expired-code', 'That account no longer exists.');
+        // Thrown, not returned: the transaction rolls back and the emailed code stays usable.
         const problem = passwordProblem(input.password, user.email);
-        if (problem) return new AccountError('weak-password', problem);
+        if (problem) throw new AccountError('weak-password', problem);
         await setPasswordHash(tx, user.id, await hashPassword(input.password));
         await markEmailVerified(tx, user.id, deps.now());
         await revokeAllSessions(tx, user.id, deps.now());
