@@ -40,6 +40,16 @@ export async function openPostgres(url: string): Promise<Database> {
       }
     },
     exec: base.exec,
-    close: () => pool.end(),
+    // pool.end() resolves before its clients have closed their connections; wait for each to go, so a
+    // caller that drops the database next does not kill live connections.
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        let open = pool.totalCount;
+        if (open === 0) return void pool.end().then(resolve, reject);
+        pool.on('remove', () => {
+          if (--open === 0) resolve();
+        });
+        pool.end().catch(reject);
+      }),
   };
 }

@@ -88,11 +88,12 @@ export async function resolveSession(db: Queryable, token: string, now: Date): P
 /** Exchanges an app's refresh token for a new token pair; the old pair stops working. */
 export async function refreshAppSession(db: Queryable, refreshToken: string, now: Date): Promise<IssuedSession | null> {
   if (refreshToken.length < 20 || refreshToken.length > 100) return null;
-  const session = await findLiveSessionByRefresh(db, hashToken(refreshToken), now);
+  const oldRefreshHash = hashToken(refreshToken);
+  const session = await findLiveSessionByRefresh(db, oldRefreshHash, now);
   if (!session || session.kind !== 'app') return null;
   const token = newToken();
   const nextRefresh = newToken();
   const tokenExpiresAt = new Date(now.getTime() + SESSION_TIMEOUTS.appAccessMs);
-  await rotateSessionTokens(db, session.id, hashToken(token), hashToken(nextRefresh), tokenExpiresAt, now);
-  return { id: session.id, token, refreshToken: nextRefresh, tokenExpiresAt };
+  const rotated = await rotateSessionTokens(db, { id: session.id, oldRefreshHash, tokenHash: hashToken(token), refreshHash: hashToken(nextRefresh), tokenExpiresAt, now });
+  return rotated ? { id: session.id, token, refreshToken: nextRefresh, tokenExpiresAt } : null;
 }

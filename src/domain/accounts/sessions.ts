@@ -48,15 +48,19 @@ export async function touchSession(db: Queryable, id: number, now: Date): Promis
   await db.query('update sessions set last_seen_at = $2 where id = $1', [id, now]);
 }
 
-/** Replaces the app session's tokens (refresh rotation): the old pair stops working at once. */
-export async function rotateSessionTokens(db: Queryable, id: number, tokenHash: string, refreshHash: string, tokenExpiresAt: Date, now: Date): Promise<void> {
-  await db.query('update sessions set token_hash = $2, refresh_hash = $3, token_expires_at = $4, last_seen_at = $5 where id = $1', [
-    id,
-    tokenHash,
-    refreshHash,
-    tokenExpiresAt,
-    now,
-  ]);
+/**
+ * Replaces the app session's tokens (refresh rotation) if the refresh token is still the current one:
+ * the old pair stops working at once, and of two concurrent refreshes with one token only one wins.
+ */
+export async function rotateSessionTokens(
+  db: Queryable,
+  s: { id: number; oldRefreshHash: string; tokenHash: string; refreshHash: string; tokenExpiresAt: Date; now: Date },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'update sessions set token_hash = $3, refresh_hash = $4, token_expires_at = $5, last_seen_at = $6 where id = $1 and refresh_hash = $2',
+    [s.id, s.oldRefreshHash, s.tokenHash, s.refreshHash, s.tokenExpiresAt, s.now],
+  );
+  return rowCount > 0;
 }
 
 export async function countLiveSessions(db: Queryable, userId: number, now: Date): Promise<number> {
