@@ -95,7 +95,7 @@ describeEachEngine('metered paywall', (db) => {
 
   it('keeps premium stories for subscribers', async () => {
     const res = await get(`/article/${premium}`);
-    expect(res.body).toContain('Premium story, hand-picked by our editors');
+    expect(res.body).toContain('This premium story is for The Daily Ledger subscribers');
     expect(res.body).not.toMatch(GATED);
     expect(res.body).toContain('"isAccessibleForFree":false');
     expect(res.body).toContain('"cssSelector":".article-body"');

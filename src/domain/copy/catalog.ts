@@ -17,7 +17,7 @@ export const DEFAULT_COPY = {
   'paywall.login_prompt': { text: 'Already subscribed?', vars: [] },
   'paywall.login_link': { text: 'Log in', vars: [] },
   'paywall.premium': {
-    text: 'This is a {publication} Premium story, hand-picked by our editors for subscribers.',
+    text: 'This premium story is for {publication} subscribers: exclusive reporting, hand-picked by our editors.',
     vars: ['publication'],
   },
   'paywall.archive': {

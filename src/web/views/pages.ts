@@ -12,7 +12,7 @@ export function homePage(
 ): string {
   const card = (a: ArticleSummary) => storyCard(a, chrome.sections, data.timeZone);
   const main = html`<h1 class="visually-hidden">${chrome.site.publicationName}</h1>${data.lead ? html`<section class="lead-story">
-<p class="kicker">${chrome.sections.find((s) => s.slug === data.lead?.section)?.name ?? ''}</p>
+<p class="kicker">${chrome.sections.find((s) => s.slug === data.lead?.section)?.name ?? ''}${data.lead.visibility === 'premium' ? html`<span class="badge">Premium</span>` : ''}</p>
 <h2><a href="/article/${data.lead.slug}">${data.lead.headline}</a></h2>
 <p class="standfirst">${data.lead.standfirst}</p></section>` : ''}
 ${data.picks.length ? html`<section class="block" aria-labelledby="picks"><h2 id="picks">Editor's picks</h2><div class="grid">${data.picks.map(card)}</div></section>` : ''}
