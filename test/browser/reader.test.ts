@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { provisionUser } from '../../src/domain/accounts/provisioning.js';
+import { browserAvailable, launchBrowser } from '../support/browser.js';
+import { buildTestApp, type TestApp } from '../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createArticle } from '../support/factories.js';
+
+const run = browserAvailable();
+
+describe.runIf(run)('a reader in a real browser', () => {
+  let database: TestDatabase;
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  const metered: string[] = [];
+  let premium: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    t = await buildTestApp(database.db, { env: { MASTHEAD_FREE_LIMIT: '3', MASTHEAD_PAYMENT_GATEWAY: 'test' } });
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    for (let i = 0; i < 4; i++) metered.push((await createArticle(database.db, { publishedAt: new Date(Date.now() - 3600_000) })).slug);
+    premium = (await createArticle(database.db, { visibility: 'premium', publishedAt: new Date(Date.now() - 3600_000) })).slug;
+    await provisionUser(database.db, { email: 'browser@example.com', role: 'reader', name: 'Bea Browser', password: 'correct horse battery' }, new Date());
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.app.close();
+    await database?.destroy();
+  });
+
+  it('counts free articles down, then meets the paywall with no gated text on the page', async () => {
+    const page = await browser.newPage();
+    for (let i = 0; i < 3; i++) {
+      await page.goto(`${base}/article/${metered[i]}`);
+      expect(await page.locator('.article-body').isVisible()).toBe(true);
+      expect(await page.getByRole('status').textContent()).toContain(i === 2 ? 'last free article' : `${2 - i} free article`);
+    }
+    await page.goto(`${base}/article/${metered[3]}`);
+    expect(await page.getByRole('heading', { name: /reached your limit of 3 free articles this month/ }).isVisible()).toBe(true);
+    expect(await page.content()).not.toMatch(/secret\d+-[3-9]/);
+    // Clearing cookies starts a new meter; the per-network monthly budget is what caps that.
+    await page.context().clearCookies();
+    await page.reload();
+    expect(await page.content()).toMatch(/secret\d+-[3-9]/);
+    await page.close();
+  });
+
+  it('signs in with a password and sees the account name', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/login`);
+    const form = page.locator('form[action="/login"]');
+    await form.getByLabel('Email address').fill('browser@example.com');
+    await form.getByLabel('Password').fill('correct horse battery');
+    await Promise.all([page.waitForURL(`${base}/`), form.locator('button[type=submit]').click()]);
+    expect(await page.getByRole('link', { name: 'Bea Browser' }).isVisible()).toBe(true);
+    await page.goto(`${base}/article/${premium}`);
+    expect(await page.locator('.paywall').isVisible()).toBe(true);
+    await page.close();
+  });
+});
