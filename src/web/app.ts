@@ -10,6 +10,8 @@ import { registerAuthentication } from './http/auth.js';
 import type { AppContext } from './context.js';
 import { feedRoutes } from './feeds/routes.js';
 import { webhookRoutes } from './billing/webhooks.js';
+import { billingPageRoutes } from './billing/routes.js';
+import { adminRoutes } from './admin/routes.js';
 import { describeError } from './http/errors.js';
 import { applySecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { pageChrome } from './pages/chrome.js';
@@ -90,6 +92,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(async (scope) => accountRoutes(scope, ctx));
   await app.register(async (scope) => authApiRoutes(scope, ctx));
   await app.register(async (scope) => webhookRoutes(scope, ctx));
+  await app.register(async (scope) => billingPageRoutes(scope, ctx));
+  await app.register(async (scope) => adminRoutes(scope, ctx));
   // The test gateway delivers its webhooks over HTTP to this very app, as a real gateway would.
   ctx.billing.connectWebhooks(async (payload, headers) => {
     const response = await app.inject({ method: 'POST', url: '/webhooks/test', payload, headers });

@@ -4,6 +4,8 @@ import { markWebhookFailed, markWebhookProcessed, recordWebhookEvent } from '../
 import type { GatewayName } from '../../domain/billing/gateway.js';
 import type { AppContext } from '../context.js';
 
+const GATEWAY_NAMES: readonly GatewayName[] = ['test', 'razorpay', 'stripe'];
+
 /**
  * POST /webhooks/:gateway. The signature is checked on the raw body as received (JSON re-serialised by a
  * parser would not match). A verified event is stored once per event id, then applied; if applying fails
@@ -13,13 +15,14 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
 
-  app.post<{ Params: { gateway: GatewayName } }>(
+  app.post<{ Params: { gateway: string } }>(
     '/webhooks/:gateway',
-    { schema: { params: Type.Object({ gateway: Type.Union([Type.Literal('test'), Type.Literal('razorpay'), Type.Literal('stripe')]) }) } },
+    { schema: { params: Type.Object({ gateway: Type.String() }) } },
     async (request, reply) => {
-      const name = request.params.gateway;
-      const gateway = ctx.billing.gateways[name];
-      if (!gateway) return reply.code(404).send({ error: { code: 'not-found', message: `The ${name} gateway is not configured.` } });
+      // An unknown gateway name is a missing resource (404) like an unconfigured one, not bad input.
+      const name = request.params.gateway as GatewayName;
+      const gateway = GATEWAY_NAMES.includes(name) ? ctx.billing.gateways[name] : undefined;
+      if (!gateway) return reply.code(404).send({ error: { code: 'not-found', message: 'No such payment gateway is configured here.' } });
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const now = ctx.now();
       const parsed = gateway.parseWebhook(raw, request.headers, now);

@@ -75,6 +75,27 @@ button.button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .dev-banner{background:#fff3c4;border:2px dashed #8a6d1d;padding:.6rem .8rem;font-family:system-ui,sans-serif}
 .outbox-email{border-top:1px solid var(--rule);padding:.5rem 0}.outbox-meta{color:var(--muted);font:.9rem/1.4 system-ui,sans-serif}
 .outbox-text{white-space:pre-wrap;word-break:break-word;background:#fff;border:1px solid var(--rule);padding:.75rem;font-size:.9rem}
+/* billing pages */
+.field select{width:100%;font:inherit;padding:.6rem;border:2px solid var(--ink);border-radius:3px;background:#fff}
+.field select:focus-visible,.field input[type=checkbox]:focus-visible{outline:3px solid var(--accent);outline-offset:1px}
+.field input[type=checkbox]{width:auto;margin-right:.5rem}.field .inline-label{display:inline;font-weight:600}
+.checkout-plan{margin:1rem 0}.auto-renew{background:#f4efe6;padding:.6rem .8rem;border-radius:4px}
+.subscription-actions form,.subscription-actions p{margin:.75rem 0}
+.plan-options{padding-left:1.2rem}.plan-option{border-top:1px solid var(--rule)}.plan-option .per-month{font-size:1rem;color:var(--muted);font-weight:400}
+.invoice-list,.admin-payments{width:100%;border-collapse:collapse;font-size:.95rem}
+.invoice-list th,.invoice-list td,.admin-payments th,.admin-payments td{border-bottom:1px solid var(--rule);padding:.4rem .5rem;text-align:left;vertical-align:top}
+.num,.invoice-list .num,.admin-payments .num{text-align:right;font-variant-numeric:tabular-nums}
+.test-gateway{border:4px dashed #0b5cad;background:#eef5ff;padding:1rem;border-radius:6px}
+.test-gateway-banner{background:#0b5cad;color:#fff;padding:.6rem .8rem;margin:-1rem -1rem 1rem;font-family:system-ui,sans-serif}
+.test-gateway-actions{display:flex;flex-wrap:wrap;gap:.5rem}
+.invoice-page{max-width:50rem;margin:0 auto;font-family:system-ui,sans-serif}
+.invoice{background:#fff;border:1px solid var(--rule);padding:1.5rem}
+.invoice-parties{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr))}
+.invoice-meta,.invoice-supply{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}.invoice-meta dd,.invoice-supply dd{margin:0}
+.invoice-lines{width:100%;border-collapse:collapse;margin:1rem 0}.invoice-lines th,.invoice-lines td{border-bottom:1px solid var(--rule);padding:.4rem .5rem;text-align:left}
+.invoice-lines .num{text-align:right}.invoice-total th,.invoice-total td{font-weight:800;border-top:2px solid var(--ink)}
+.admin-page{font-family:system-ui,sans-serif;overflow-x:auto}.refund-form .field{margin:0 0 .5rem}.refund-form .button{font-size:.9rem;padding:.5rem .8rem}
+@media print{.invoice-links,header.masthead{display:none}.invoice{border:0}}
 `;
 
 export const SITE_CSS_PATH = `/assets/site-${createHash('sha256').update(SITE_CSS).digest('hex').slice(0, 10)}.css`;

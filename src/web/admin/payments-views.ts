@@ -1,0 +1,49 @@
+import { formatMoney } from '../../domain/billing/money.js';
+import { emptyForm, type FormState } from '../accounts/forms.js';
+import { csrfField, formMessage, input, notice } from '../accounts/views.js';
+import { formatDateTime } from '../views/format.js';
+import { html, type SafeHtml } from '../views/html.js';
+import { layout, type PageChrome } from '../views/layout.js';
+import type { PaymentRow } from './payments-queries.js';
+import { REASON_MAX, rupeesInput } from './refund-form.js';
+
+/** The admin's payments list with a refund form per refundable payment. */
+
+const KIND: Record<PaymentRow['kind'], string> = { initial: 'First payment', renewal: 'Renewal', upgrade: 'Upgrade' };
+
+function refundForm(p: PaymentRow, csrf: string, form: FormState): SafeHtml {
+  const refundable = p.amountMinor - p.refundedMinor;
+  const values = Object.keys(form.values).length ? form : { ...form, values: { amount: rupeesInput(refundable), reason: '' } };
+  return html`<form method="post" action="/admin/payments/${p.id}/refund" class="refund-form" novalidate>
+${csrfField(csrf)}${formMessage(form)}
+${input({ form: values, name: 'amount', label: `Refund amount in rupees (up to ${formatMoney({ minor: refundable, currency: p.currency })})`, id: `refund-amount-${p.id}`, inputmode: 'numeric', required: true, maxlength: 13 })}
+${input({ form: values, name: 'reason', label: 'Reason', id: `refund-reason-${p.id}`, required: true, maxlength: REASON_MAX })}
+<button type="submit" class="button danger">Refund payment ${p.id}</button>
+</form>`;
+}
+
+export function paymentsPage(
+  chrome: PageChrome,
+  data: { payments: PaymentRow[]; csrf: string; timeZone: string; notice?: string; failed?: { paymentId: number; form: FormState } },
+): string {
+  const money = (minor: number, currency: string) => formatMoney({ minor, currency });
+  const main = html`<h1>Payments</h1>
+${notice(data.notice)}
+${data.payments.length === 0 ? html`<p>No payments yet.</p>` : ''}
+<table class="admin-payments">
+<caption class="visually-hidden">Recent payments, newest first</caption>
+<thead><tr><th scope="col">Payment</th><th scope="col">Reader</th><th scope="col">Plan</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Refunded</th><th scope="col">Date</th><th scope="col">Invoice</th><th scope="col">Refund</th></tr></thead>
+<tbody>${data.payments.map((p) => {
+    const form = data.failed?.paymentId === p.id ? data.failed.form : emptyForm();
+    return html`<tr data-payment="${p.id}" id="payment-${p.id}">
+<th scope="row">${p.id}<br><span class="hint">${KIND[p.kind]}</span></th>
+<td>${p.email}</td><td>${p.planName}</td>
+<td class="num amount">${money(p.amountMinor, p.currency)}</td>
+<td class="num refunded">${p.refundedMinor ? money(p.refundedMinor, p.currency) : '—'}</td>
+<td>${formatDateTime(p.capturedAt, data.timeZone)}</td>
+<td>${p.invoiceNumber ?? '—'}${p.creditNotes.map((n) => html`<br><span class="credit-note">Credit note ${n}</span>`)}</td>
+<td>${p.refundedMinor < p.amountMinor ? refundForm(p, data.csrf, form) : 'Refunded in full'}</td>
+</tr>`;
+  })}</tbody></table>`;
+  return layout(chrome, { title: 'Payments (admin)', noindex: true }, html`<div class="admin-page">${main}</div>`);
+}

@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatMoney } from '../../domain/billing/money.js';
+import { findPayment } from '../../domain/billing/payments.js';
+import { BillingError } from '../../domain/billing/service.js';
+import { sendPage } from '../accounts/flow.js';
+import { checkId, type FormState } from '../accounts/forms.js';
+import { withBillingPage } from '../billing/failures.js';
+import type { AppContext } from '../context.js';
+import { HttpProblem } from '../http/errors.js';
+import { pageChrome } from '../pages/chrome.js';
+import { listRecentPayments } from './payments-queries.js';
+import { paymentsPage } from './payments-views.js';
+import { readRefundForm } from './refund-form.js';
+
+const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
+
+/**
+ * Admin pages. Only admins learn they exist: everyone else, signed in or not, gets the ordinary 404,
+ * decided before anything else runs (CSRF included).
+ */
+export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.auth?.user.role !== 'admin') throw new HttpProblem('not-found', 'Not found.');
+    reply.header('cache-control', 'no-store');
+    reply.header('x-robots-tag', 'noindex');
+  });
+
+  async function show(request: FastifyRequest, reply: FastifyReply, status: number, extra: { notice?: string; failed?: { paymentId: number; form: FormState } }) {
+    const payments = await listRecentPayments(ctx.db);
+    const page = paymentsPage(await pageChrome(ctx, request), { payments, csrf: reply.generateCsrf(), timeZone: ctx.policy.timeZone, ...extra });
+    return sendPage(reply, status, page);
+  }
+
+  app.get<{ Querystring: Record<string, unknown> }>('/admin/payments', async (request, reply) => {
+    const notice = typeof request.query.notice === 'string' ? NOTICES[request.query.notice] : undefined;
+    return show(request, reply, 200, { notice });
+  });
+
+  /** Full or partial refund through the gateway; the credit note is issued as it is recorded. */
+  app.post<{ Params: { id: string } }>('/admin/payments/:id/refund', async (request, reply) => {
+    const paymentId = checkId(request.params.id);
+    const payment = paymentId ? await findPayment(ctx.db, paymentId) : null;
+    if (!payment) throw new HttpProblem('not-found', 'There is no such payment.');
+    const read = readRefundForm(request.body);
+    if (!read.ok) return show(request, reply, 400, { failed: { paymentId: payment.id, form: read.form } });
+    const refundable = payment.amountMinor - payment.refundedMinor;
+    const tooMuch = () => {
+      const error = refundable > 0 ? `Refund at most ${formatMoney({ minor: refundable, currency: payment.currency })}, the part of this payment not yet refunded.` : 'This payment is already refunded in full.';
+      return show(request, reply, 400, { failed: { paymentId: payment.id, form: { values: read.typed, errors: { amount: error } } } });
+    };
+    if (read.amountMinor > refundable) return tooMuch();
+    const done = await withBillingPage(ctx, request, reply, async () => {
+      try {
+        await ctx.billing.service.refund(payment.id, read.amountMinor, read.reason);
+        return true;
+      } catch (error) {
+        // Another refund of the same payment may have landed between our check and the service's.
+        if (error instanceof BillingError && error.code === 'invalid-amount') return false;
+        throw error;
+      }
+    });
+    if (!done.ok) return done.sent;
+    if (!done.value) return tooMuch();
+    return reply.redirect('/admin/payments?notice=refunded', 303);
+  });
+}

@@ -1,0 +1,76 @@
+import { formatMoney } from '../../domain/billing/money.js';
+import { planDisplay, type Plan } from '../../domain/billing/plans.js';
+import type { Subscription } from '../../domain/billing/subscriptions.js';
+import { csrfField, hidden } from '../accounts/views.js';
+import { formatDate } from '../views/format.js';
+import { html } from '../views/html.js';
+import type { PageChrome } from '../views/layout.js';
+import { billingLayout, messagePage } from './page-parts.js';
+
+/** Changing plan: what each other plan would cost and when it takes over; then what happened. */
+
+export interface PlanOption {
+  plan: Plan;
+  /** Dearer plans start now with a credit; others take over at the end of the term. */
+  when: 'now' | 'period-end';
+  credit: number;
+  charge: number;
+}
+
+export function changePlanPage(chrome: PageChrome, data: { csrf: string; sub: Subscription; current: Plan; next: Plan | null; options: PlanOption[]; timeZone: string }): string {
+  const end = data.sub.currentPeriodEnd ? formatDate(data.sub.currentPeriodEnd, data.timeZone) : 'the end of your term';
+  const form = (plan: Plan, label: string) => html`<form method="post" action="/account/subscription/change">${csrfField(data.csrf)}${hidden('subscription', data.sub.id)}${hidden('plan', plan.slug)}
+<button type="submit" class="button" aria-describedby="change-${plan.slug}">${label}</button></form>`;
+  const main = html`<h1>Change plan</h1>
+<p>You are on <strong>${data.current.name}</strong> (${planDisplay(data.current).price} every ${planDisplay(data.current).term})${
+    data.next ? html`, switching to <strong>${data.next.name}</strong> on ${end}` : ''
+  }.</p>
+<ul class="plan-options">
+<li><strong>A dearer plan starts today.</strong> The unused part of what you paid for this term is credited against its price, so you pay the difference now and the new term starts today.</li>
+<li><strong>A cheaper plan starts when this term ends</strong> (${end}). Nothing is charged today; the next renewal is at the new price.</li>
+</ul>
+${data.options.map((o) => {
+    const shown = planDisplay(o.plan);
+    const explain =
+      o.when === 'now'
+        ? html`Starts today. ${shown.price} less ${formatMoney({ minor: o.credit, currency: o.plan.price.currency })} credit: you pay <strong>${formatMoney({ minor: o.charge, currency: o.plan.price.currency })}</strong> now, then ${shown.price} every ${shown.term}.`
+        : html`Switches on ${end}, then ${shown.price} every ${shown.term}. Nothing is charged today.`;
+    return html`<section class="plan-option" data-plan="${o.plan.slug}" aria-labelledby="option-${o.plan.slug}">
+<h2 id="option-${o.plan.slug}">${o.plan.name} <span class="per-month">${chrome.copy.render('plans.per_month', { amount: shown.perMonth })}</span></h2>
+<p id="change-${o.plan.slug}">${explain}</p>
+${form(o.plan, `Switch to ${o.plan.name}`)}
+</section>`;
+  })}
+${data.next ? html`<section class="plan-option" aria-labelledby="option-keep"><h2 id="option-keep">Keep ${data.current.name}</h2>
+<p id="change-${data.current.slug}">Cancel the switch to ${data.next.name}: you stay on ${data.current.name} and renew at ${planDisplay(data.current).price}.</p>
+${form(data.current, `Keep ${data.current.name}`)}</section>` : ''}
+<p><a href="/account/subscription">Back to your subscription</a></p>`;
+  return billingLayout(chrome, 'Change plan', main);
+}
+
+export function changedPage(
+  chrome: PageChrome,
+  data: { outcome: { when: 'now' | 'period-end'; charge: number; credit: number; plan: Plan }; previous: Plan; sub: Subscription; timeZone: string },
+): string {
+  const { outcome } = data;
+  const money = (minor: number) => formatMoney({ minor, currency: outcome.plan.price.currency });
+  const end = data.sub.currentPeriodEnd ? formatDate(data.sub.currentPeriodEnd, data.timeZone) : 'the end of your term';
+  const back = html`<p><a class="button" href="/account/subscription">Back to your subscription</a></p>`;
+  if (outcome.when === 'now') {
+    return messagePage(chrome, {
+      title: `You're on ${outcome.plan.name} now`,
+      body: html`<p class="notice change-outcome" role="status">We charged <strong class="charged">${money(outcome.charge)}</strong> after <strong class="credit">${money(outcome.credit)}</strong> credit for the unused part of your ${data.previous.name} term (${planDisplay(outcome.plan).price} − ${money(outcome.credit)}).</p>
+<p>Your new ${planDisplay(outcome.plan).term} term starts today. The tax invoice is in your account and on its way by email.</p>${back}`,
+    });
+  }
+  if (outcome.plan.id === data.previous.id) {
+    return messagePage(chrome, {
+      title: `You're staying on ${outcome.plan.name}`,
+      body: html`<p class="notice change-outcome" role="status">The scheduled plan change is cancelled. You renew on ${end} at ${planDisplay(outcome.plan).price}.</p>${back}`,
+    });
+  }
+  return messagePage(chrome, {
+    title: `Your plan switches on ${end}`,
+    body: html`<p class="notice change-outcome" role="status">Your plan switches to ${outcome.plan.name} on ${end}, when your ${data.previous.name} term ends. Nothing is charged today; the renewal then is ${planDisplay(outcome.plan).price}.</p>${back}`,
+  });
+}

@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { checkoutRoutes } from './checkout-routes.js';
+import { invoiceRoutes } from './invoice-routes.js';
+import { subscriptionRoutes } from './subscription-routes.js';
+import { testGatewayRoutes } from './test-gateway-routes.js';
+
+/**
+ * Reader billing pages: checkout, the test gateway's hosted pages, the subscription page and invoices.
+ * Server-rendered forms, no script except on Razorpay's checkout page. Every response is personal, so
+ * none may be stored by a cache or indexed.
+ */
+export async function billingPageRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    reply.header('x-robots-tag', 'noindex');
+  });
+  await checkoutRoutes(app, ctx);
+  await testGatewayRoutes(app, ctx);
+  await subscriptionRoutes(app, ctx);
+  await invoiceRoutes(app, ctx);
+}

@@ -1,0 +1,134 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { User } from '../../domain/accounts/model.js';
+import { listInvoices } from '../../domain/billing/invoices.js';
+import { unusedCredit } from '../../domain/billing/lifecycle.js';
+import { listSubscriptionPayments } from '../../domain/billing/payments.js';
+import { findPlan, listActivePlans, type Plan } from '../../domain/billing/plans.js';
+import type { Subscription } from '../../domain/billing/subscriptions.js';
+import { redirectToLogin, sendPage } from '../accounts/flow.js';
+import { checkId, field } from '../accounts/forms.js';
+import type { AppContext } from '../context.js';
+import { HttpProblem } from '../http/errors.js';
+import { pageChrome } from '../pages/chrome.js';
+import { changedPage, changePlanPage, type PlanOption } from './change-views.js';
+import { withBillingPage } from './failures.js';
+
+import { actionsFor, subscriptionToShow } from './subscription-status.js';
+import { cancelPage, subscriptionPage } from './subscription-views.js';
+
+type Handler = (request: FastifyRequest, reply: FastifyReply, user: User) => Promise<FastifyReply>;
+
+const NOTICES: Record<string, string> = {
+  cancelled: 'Your subscription is cancelled: it will not renew, and you keep access until the end of the term you paid for.',
+  resumed: 'Your cancellation is undone: your subscription renews as before.',
+  'method-updated': 'Your payment method has been updated.',
+};
+
+/** The signed-in reader's subscription: status, cancel and undo, plan changes. */
+export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const chrome = (request: FastifyRequest) => pageChrome(ctx, request);
+  const timeZone = ctx.policy.timeZone;
+  const signedIn = (back: string, handler: Handler) => async (request: FastifyRequest, reply: FastifyReply) =>
+    request.auth ? handler(request, reply, request.auth.user) : redirectToLogin(reply, back);
+
+  async function planOf(id: number): Promise<Plan> {
+    const plan = await findPlan(ctx.db, id);
+    if (!plan) throw new Error(`plan ${id} not found`);
+    return plan;
+  }
+
+  /** The running subscription the page acts on; none (or not running) sends the reader back to the overview. */
+  async function running(user: User): Promise<{ sub: Subscription; plan: Plan } | null> {
+    const sub = await ctx.billing.service.current(user.id);
+    return sub ? { sub, plan: await planOf(sub.planId) } : null;
+  }
+
+  /** The subscription named by the form's hidden field; another reader's id reads as not found. */
+  const formSubscription = (request: FastifyRequest): number => {
+    const id = checkId(field(request.body, 'subscription'));
+    if (!id) throw new HttpProblem('not-found', 'There is no such subscription on your account.');
+    return id;
+  };
+
+  app.get(
+    '/account/subscription',
+    signedIn('/account/subscription', async (request, reply, user) => {
+      const [current, all, invoices] = await Promise.all([ctx.billing.service.current(user.id), ctx.billing.service.list(user.id), listInvoices(ctx.db, user.id)]);
+      const sub = subscriptionToShow(current, all);
+      const plan = sub ? await planOf(sub.planId) : null;
+      const renewalPlan = sub?.nextPlanId ? await planOf(sub.nextPlanId) : plan;
+      const updateUrl = sub && actionsFor(sub, ctx.now()).running ? await ctx.billing.service.paymentMethodUpdateUrl(sub).catch(() => null) : null;
+      const query = request.query as Record<string, unknown>;
+      const notice = typeof query.notice === 'string' ? NOTICES[query.notice] : undefined;
+      const page = subscriptionPage(await chrome(request), { csrf: reply.generateCsrf(), timeZone, now: ctx.now(), sub, plan, renewalPlan, updateUrl, invoices, notice });
+      return sendPage(reply, 200, page);
+    }),
+  );
+
+  app.get(
+    '/account/subscription/cancel',
+    signedIn('/account/subscription/cancel', async (request, reply, user) => {
+      const found = await running(user);
+      if (!found || !actionsFor(found.sub, ctx.now()).cancel) return reply.redirect('/account/subscription', 303);
+      return sendPage(reply, 200, cancelPage(await chrome(request), { csrf: reply.generateCsrf(), ...found, timeZone }));
+    }),
+  );
+
+  app.post(
+    '/account/subscription/cancel',
+    signedIn('/account/subscription', async (request, reply, user) => {
+      const done = await withBillingPage(ctx, request, reply, () => ctx.billing.service.cancel(user, formSubscription(request)));
+      return done.ok ? reply.redirect('/account/subscription?notice=cancelled', 303) : done.sent;
+    }),
+  );
+
+  app.post(
+    '/account/subscription/undo-cancel',
+    signedIn('/account/subscription', async (request, reply, user) => {
+      const done = await withBillingPage(ctx, request, reply, () => ctx.billing.service.undoCancel(user, formSubscription(request)));
+      return done.ok ? reply.redirect('/account/subscription?notice=resumed', 303) : done.sent;
+    }),
+  );
+
+  /** What switching to each other plan would do now: the same credit rule the service applies. */
+  async function planOptions(sub: Subscription, current: Plan): Promise<PlanOption[]> {
+    const [plans, payments] = await Promise.all([listActivePlans(ctx.db), listSubscriptionPayments(ctx.db, sub.id)]);
+    const last = payments[0];
+    const now = ctx.now();
+    return plans
+      .filter((p) => p.id !== current.id && p.id !== sub.nextPlanId)
+      .map((plan) => {
+        if (plan.price.minor <= current.price.minor) return { plan, when: 'period-end' as const, credit: 0, charge: 0 };
+        const credit = last ? unusedCredit(last.amountMinor - last.refundedMinor, last.periodStart, last.periodEnd, now) : 0;
+        return { plan, when: 'now' as const, credit, charge: Math.max(0, plan.price.minor - credit) };
+      });
+  }
+
+  app.get(
+    '/account/subscription/change',
+    signedIn('/account/subscription/change', async (request, reply, user) => {
+      const found = await running(user);
+      if (!found || !actionsFor(found.sub, ctx.now()).changePlan) return reply.redirect('/account/subscription', 303);
+      const { sub, plan } = found;
+      const next = sub.nextPlanId ? await planOf(sub.nextPlanId) : null;
+      const options = await planOptions(sub, plan);
+      return sendPage(reply, 200, changePlanPage(await chrome(request), { csrf: reply.generateCsrf(), sub, current: plan, next, options, timeZone }));
+    }),
+  );
+
+  app.post(
+    '/account/subscription/change',
+    signedIn('/account/subscription/change', async (request, reply, user) => {
+      const id = formSubscription(request);
+      const slug = field(request.body, 'plan');
+      if (!/^[a-z0-9][a-z0-9-]{0,119}$/.test(slug)) throw new HttpProblem('not-found', 'There is no such plan.');
+      const done = await withBillingPage(ctx, request, reply, async () => {
+        const previous = await planOf((await ctx.billing.service.owned(user, id)).planId);
+        const outcome = await ctx.billing.service.changePlan(user, id, slug);
+        return { previous, outcome, sub: await ctx.billing.service.owned(user, id) };
+      });
+      if (!done.ok) return done.sent;
+      return sendPage(reply, 200, changedPage(await chrome(request), { ...done.value, timeZone }));
+    }),
+  );
+}

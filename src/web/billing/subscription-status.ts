@@ -1,0 +1,51 @@
+import type { Subscription } from '../../domain/billing/subscriptions.js';
+import { formatDate } from '../views/format.js';
+
+/**
+ * What a reader's subscription is doing, in words, and which actions it allows. Pure, so each status
+ * reads the same wherever it is shown.
+ */
+
+export function statusInWords(sub: Subscription, timeZone: string): string {
+  const day = (d: Date | null) => (d ? formatDate(d, timeZone) : 'the end of the term');
+  switch (sub.status) {
+    case 'active':
+      return sub.cancelAtPeriodEnd ? `Cancels on ${day(sub.currentPeriodEnd)}` : 'Active';
+    case 'past-due':
+      return `Payment failed — access until ${day(sub.graceUntil)}`;
+    case 'expired':
+      return 'Ended';
+    case 'refunded':
+      return 'Refunded';
+    case 'awaiting-payment':
+      return 'Awaiting payment';
+    case 'abandoned':
+      return 'Checkout not completed';
+  }
+}
+
+export interface SubscriptionActions {
+  cancel: boolean;
+  undoCancel: boolean;
+  changePlan: boolean;
+  /** Renewal shown only while it will happen. */
+  renews: boolean;
+  running: boolean;
+}
+
+export function actionsFor(sub: Subscription, now: Date): SubscriptionActions {
+  const active = sub.status === 'active';
+  const beforeEnd = !sub.currentPeriodEnd || now < sub.currentPeriodEnd;
+  return {
+    cancel: active && !sub.cancelAtPeriodEnd,
+    undoCancel: active && sub.cancelAtPeriodEnd && beforeEnd,
+    changePlan: active && !!sub.gatewaySubscriptionId,
+    renews: active && !sub.cancelAtPeriodEnd && !!sub.currentPeriodEnd,
+    running: active || sub.status === 'past-due',
+  };
+}
+
+/** The subscription the account page is about: the running one, else the newest not abandoned at checkout. */
+export function subscriptionToShow(current: Subscription | null, all: Subscription[]): Subscription | null {
+  return current ?? all.find((s) => s.status !== 'abandoned') ?? null;
+}
