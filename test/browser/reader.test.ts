@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
-import { browserAvailable, launchBrowser } from '../support/browser.js';
+import { browserAvailable, freePort, launchBrowser } from '../support/browser.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { createArticle } from '../support/factories.js';
@@ -18,8 +18,11 @@ describe.runIf(run)('a reader in a real browser', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
-    t = await buildTestApp(database.db, { env: { MASTHEAD_FREE_LIMIT: '3', MASTHEAD_PAYMENT_GATEWAY: 'test' } });
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    // Redirects (to the test gateway and back) use PUBLIC_URL, so the port is chosen before the app is built.
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    t = await buildTestApp(database.db, { env: { MASTHEAD_FREE_LIMIT: '3', MASTHEAD_PAYMENT_GATEWAY: 'test', PUBLIC_URL: base } });
+    await t.app.listen({ port, host: '127.0.0.1' });
     for (let i = 0; i < 4; i++) metered.push((await createArticle(database.db, { publishedAt: new Date(Date.now() - 3600_000) })).slug);
     premium = (await createArticle(database.db, { visibility: 'premium', publishedAt: new Date(Date.now() - 3600_000) })).slug;
     await provisionUser(database.db, { email: 'browser@example.com', role: 'reader', name: 'Bea Browser', password: 'correct horse battery' }, new Date());
@@ -59,6 +62,41 @@ describe.runIf(run)('a reader in a real browser', () => {
     expect(await page.getByRole('link', { name: 'Bea Browser' }).isVisible()).toBe(true);
     await page.goto(`${base}/article/${premium}`);
     expect(await page.locator('.paywall').isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('subscribes through the test gateway and then reads premium stories without ads', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/login`);
+    const login = page.locator('form[action="/login"]');
+    await login.getByLabel('Email address').fill('browser@example.com');
+    await login.getByLabel('Password').fill('correct horse battery');
+    await Promise.all([page.waitForURL(`${base}/`), login.locator('button[type=submit]').click()]);
+
+    await page.goto(`${base}/plans`);
+    await Promise.all([page.waitForURL(/\/subscribe\/smart-essential$/), page.getByRole('link', { name: 'Choose Smart Essential' }).click()]);
+    expect(await page.locator('main').textContent()).toContain('₹2,700');
+    await page.getByLabel('Name on the invoice').fill('Bea Browser');
+    await page.getByLabel('Address line 1').fill('12 Marine Drive');
+    await page.getByLabel('Town or city').fill('Mumbai');
+    await page.getByLabel('State or Union Territory').selectOption('27');
+    await page.getByLabel('PIN code').fill('400020');
+    await Promise.all([page.waitForURL(/\/test-gateway\/checkout\//), page.getByRole('button', { name: 'Continue to payment' }).click()]);
+    expect(await page.locator('main').textContent()).toMatch(/TEST GATEWAY/i);
+
+    await Promise.all([page.waitForURL(/\/subscribe\/complete/), page.getByRole('button', { name: 'Pay with test card •••• 4242' }).click()]);
+    expect(await page.locator('main').textContent()).toMatch(/subscribed/i);
+
+    await page.goto(`${base}/article/${premium}`);
+    expect(await page.locator('.article-body').isVisible()).toBe(true);
+    expect(await page.locator('.paywall').count()).toBe(0);
+    expect(await page.locator('.ad-slot').count()).toBe(0);
+
+    await page.goto(`${base}/account/subscription`);
+    const account = (await page.locator('main').textContent()) ?? '';
+    expect(account).toContain('Smart Essential');
+    expect(account).toContain('₹2,700');
+    expect(account).toContain('Test card •••• 4242');
     await page.close();
   });
 });
