@@ -94,9 +94,12 @@ export function createTestGateway(options: TestGatewayOptions) {
     await options.deliver(body, { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: signTestWebhook(body, options.secret, now()) });
   }
 
-  /** Charges the mandate for one period and reports the outcome by webhook. */
-  async function charge(sub: TestSubscription, amount: Money, periodStart: Date): Promise<void> {
-    if (sub.mandate === 'decline') {
+  /**
+   * Charges the mandate for one period and reports the outcome by webhook. `authorised`: the buyer is
+   * present and approves this debit (the first one at checkout), whatever the mandate does later.
+   */
+  async function charge(sub: TestSubscription, amount: Money, periodStart: Date, authorised = false): Promise<void> {
+    if (sub.mandate === 'decline' && !authorised) {
       await send('payment.failed', { subscription: sub.id, reference: sub.subscriptionId, reason: 'The test mandate was set to decline.' });
       return;
     }
@@ -120,10 +123,17 @@ export function createTestGateway(options: TestGatewayOptions) {
         returnUrl: request.returnUrl,
         cancelUrl: request.cancelUrl,
         status: 'open',
-        gatewaySubscriptionId: null,
+        // Named up front (as Razorpay does), so a subscription whose webhooks are lost can still be reconciled.
+        gatewaySubscriptionId: id('sub'),
       };
       await save(checkout.id, 'checkout', checkout);
-      return { redirectUrl: `${options.publicUrl}/test-gateway/checkout/${checkout.id}`, gatewaySubscriptionId: null, gatewayCustomerId: null, gatewayCheckoutId: checkout.id, checkoutForm: null };
+      return {
+        redirectUrl: `${options.publicUrl}/test-gateway/checkout/${checkout.id}`,
+        gatewaySubscriptionId: checkout.gatewaySubscriptionId,
+        gatewayCustomerId: null,
+        gatewayCheckoutId: checkout.id,
+        checkoutForm: null,
+      };
     },
 
     parseWebhook(rawBody, headers, at): WebhookParse {
@@ -174,7 +184,9 @@ export function createTestGateway(options: TestGatewayOptions) {
     },
 
     async fetchSubscription(gatewaySubscriptionId): Promise<GatewaySubscriptionState> {
-      const sub = await mustLoad<TestSubscription>(gatewaySubscriptionId);
+      const sub = await load<TestSubscription>(gatewaySubscriptionId);
+      // Checkout not completed (yet): the mandate does not exist.
+      if (!sub) return { status: 'pending', currentPeriodEnd: null, cancelAtPeriodEnd: false, payments: [] };
       return {
         status: sub.status === 'cancelled' ? 'cancelled' : 'active',
         currentPeriodEnd: new Date(sub.currentPeriodEnd),
@@ -202,7 +214,7 @@ export function createTestGateway(options: TestGatewayOptions) {
         return outcome === 'decline' ? `${checkout.returnUrl}&declined=1` : checkout.cancelUrl;
       }
       const sub: TestSubscription = {
-        id: id('sub'),
+        id: checkout.gatewaySubscriptionId ?? id('sub'),
         subscriptionId: checkout.subscriptionId,
         amount: checkout.amount,
         term: checkout.term,
@@ -217,7 +229,7 @@ export function createTestGateway(options: TestGatewayOptions) {
       await save(sub.id, 'subscription', sub);
       await send('checkout.completed', { subscription: sub.id, reference: checkout.subscriptionId });
       // The first debit goes through with the mandate's authorisation, whatever later renewals do.
-      await charge({ ...sub, mandate: 'approve' }, checkout.amount, now());
+      await charge(sub, checkout.amount, now(), true);
       return checkout.returnUrl;
     },
 

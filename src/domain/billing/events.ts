@@ -1,4 +1,4 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Database, Queryable } from '../../adapters/db/database.js';
 import { grantEntitlements, revokeEntitlements } from '../entitlements/queries.js';
 import type { BillingEvent, GatewayName } from './gateway.js';
 import { issueCreditNote, issueInvoice, type SupplierDetails } from './invoices.js';
@@ -16,6 +16,17 @@ export interface BillingRules {
   graceDays: number;
   supplier: () => Promise<SupplierDetails>;
   enqueue: Enqueue;
+}
+
+/**
+ * Runs billing work in one transaction, with the supplier details read before it starts. `rules.supplier`
+ * reads through the pool, and on PGlite a pool query waits for the open transaction to end: called inside
+ * the transaction it would wait forever.
+ */
+export async function billingTransaction<T>(db: Database, rules: BillingRules, work: (tx: Queryable, rules: BillingRules) => Promise<T>): Promise<T> {
+  const supplier = await rules.supplier();
+  const withSupplier: BillingRules = { ...rules, supplier: async () => supplier };
+  return db.transaction((tx) => work(tx, withSupplier));
 }
 
 /** The subscription's entitlements follow its state: granted until `accessUntil`, revoked when it ends. */
@@ -91,14 +102,18 @@ async function recordPayment(tx: Queryable, sub: Subscription, event: Extract<Bi
   if (event.gatewaySubscriptionId && !sub.gatewaySubscriptionId) await setGatewayIds(tx, sub.id, { gatewaySubscriptionId: event.gatewaySubscriptionId });
   if (await findPaymentByGatewayId(tx, sub.gateway, event.gatewayPaymentId)) return; // already recorded
   const previous = await listSubscriptionPayments(tx, sub.id);
-  // A renewal takes over a scheduled downgrade; the period follows the plan in force for it.
-  const renewal = previous.length > 0 && !!sub.currentPeriodEnd && event.occurredAt.getTime() >= sub.currentPeriodEnd.getTime() - 24 * 3600 * 1000;
-  const planId = renewal && sub.nextPlanId ? sub.nextPlanId : sub.planId;
+  // What kind of payment this is depends on the period paid when it was made, not on the latest one:
+  // a renewal delivered after a newer renewal is still a renewal (events arrive in any order).
+  const before = previous.find((p) => p.capturedAt.getTime() <= event.occurredAt.getTime());
+  const renewal = !!before && event.occurredAt.getTime() >= before.periodEnd.getTime() - 24 * 3600 * 1000;
+  // The latest renewal takes over a scheduled downgrade; the period follows the plan in force for it.
+  const takesOver = renewal && before === previous[0] && sub.nextPlanId !== null;
+  const planId = takesOver && sub.nextPlanId ? sub.nextPlanId : sub.planId;
   const plan = await findPlan(tx, planId);
   if (!plan) throw new Error(`subscription ${sub.id} has no plan ${planId}`);
-  const start = event.periodStart ?? (renewal && sub.currentPeriodEnd ? sub.currentPeriodEnd : event.occurredAt);
+  const start = event.periodStart ?? (renewal && before ? before.periodEnd : event.occurredAt);
   const end = event.periodEnd ?? addTerm(start, plan.term);
-  const kind = previous.length === 0 ? 'initial' : renewal ? 'renewal' : 'upgrade';
+  const kind = !before ? 'initial' : renewal ? 'renewal' : 'upgrade';
   const paymentId = await insertPayment(tx, {
     subscriptionId: sub.id,
     userId: sub.userId,
@@ -113,8 +128,8 @@ async function recordPayment(tx: Queryable, sub: Subscription, event: Extract<Bi
     capturedAt: event.occurredAt,
   });
   if (paymentId === null) return;
-  if (planId !== sub.planId || (renewal && sub.nextPlanId)) await setPlan(tx, sub.id, planId, null);
-  if (event.paymentMethod) await setPaymentMethod(tx, sub.id, event.paymentMethod);
+  if (takesOver) await setPlan(tx, sub.id, planId, null);
+  if (event.paymentMethod && before === previous[0]) await setPaymentMethod(tx, sub.id, event.paymentMethod);
   const updated = { ...sub, planId };
   await applyLifecycle(tx, updated, { type: 'payment-captured', periodStart: start, periodEnd: end, at: event.occurredAt }, now, rules.graceDays);
   const invoice = await issueInvoice(tx, { paymentId, now, supplier: await rules.supplier() });

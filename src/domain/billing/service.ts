@@ -1,8 +1,8 @@
 import type { Database } from '../../adapters/db/database.js';
 import type { User } from '../accounts/model.js';
-import { applyBillingEvents, applyLifecycle, recordRefund, type BillingRules } from './events.js';
+import { applyBillingEvents, applyLifecycle, billingTransaction, recordRefund, type BillingRules } from './events.js';
 import type { CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
-import { unusedCredit } from './lifecycle.js';
+import { transition, unusedCredit } from './lifecycle.js';
 import { findPayment, listSubscriptionPayments } from './payments.js';
 import { findActivePlanBySlug, findPlan, type Plan } from './plans.js';
 import { findSubscription, insertSubscription, listUserSubscriptions, lockSubscription, setGatewayIds, setPlan, type Subscription } from './subscriptions.js';
@@ -89,19 +89,24 @@ export function createBillingService(deps: BillingDeps) {
 
     /** Applies verified webhook events. Idempotent; safe in any order. */
     applyEvents(gateway: GatewayName, events: Parameters<typeof applyBillingEvents>[2]) {
-      return deps.db.transaction((tx) => applyBillingEvents(tx, gateway, events, deps.now(), deps));
+      return billingTransaction(deps.db, deps, (tx, rules) => applyBillingEvents(tx, gateway, events, deps.now(), rules));
     },
 
     /** Cancel anytime: the subscription runs to the end of the paid term; the reader can undo it until then. */
     async cancel(user: User, subscriptionId: number): Promise<void> {
       const sub = await owned(user, subscriptionId);
-      if (sub.gatewaySubscriptionId && sub.status === 'active') await gatewayFor(sub.gateway).setCancelAtPeriodEnd(sub.gatewaySubscriptionId, true);
+      if (sub.gatewaySubscriptionId && sub.status === 'active' && !sub.cancelAtPeriodEnd) await gatewayFor(sub.gateway).setCancelAtPeriodEnd(sub.gatewaySubscriptionId, true);
+      // A past-due subscription ends at once: the gateway must stop retrying, or a late retry would charge the reader.
+      if (sub.gatewaySubscriptionId && sub.status === 'past-due') await gatewayFor(sub.gateway).cancelNow(sub.gatewaySubscriptionId);
       await lifecycle(sub, { type: 'cancel-at-period-end', at: deps.now() });
     },
 
     async undoCancel(user: User, subscriptionId: number): Promise<void> {
       const sub = await owned(user, subscriptionId);
       if (!sub.cancelAtPeriodEnd) return;
+      // Refuse before telling the gateway: an ended subscription must not have its gateway side revived.
+      const check = transition(sub, { type: 'undo-cancel', at: deps.now() });
+      if (!check.ok) throw new BillingError('invalid-transition', check.reason);
       if (sub.gatewaySubscriptionId) await gatewayFor(sub.gateway).setCancelAtPeriodEnd(sub.gatewaySubscriptionId, false);
       await lifecycle(sub, { type: 'undo-cancel', at: deps.now() });
     },
@@ -115,11 +120,15 @@ export function createBillingService(deps: BillingDeps) {
       if (sub.status !== 'active' || !sub.gatewaySubscriptionId) throw new BillingError('invalid-transition', 'Only an active subscription can change plan.');
       const [current, next] = await Promise.all([findPlan(deps.db, sub.planId), findActivePlanBySlug(deps.db, planSlug)]);
       if (!current || !next) throw new BillingError('unknown-plan', 'There is no such plan.');
+      const gateway = gatewayFor(sub.gateway);
       if (next.id === current.id) {
-        if (sub.nextPlanId) await setPlan(deps.db, sub.id, sub.planId, null);
+        // Taking back a scheduled downgrade: the gateway was told to switch at renewal, so tell it to stay.
+        if (sub.nextPlanId) {
+          await gateway.changePlan({ gatewaySubscriptionId: sub.gatewaySubscriptionId, plan: current, when: 'period-end', chargeNow: null, subscriptionId: sub.id });
+          await setPlan(deps.db, sub.id, sub.planId, null);
+        }
         return { when: 'period-end', charge: 0, credit: 0, plan: next };
       }
-      const gateway = gatewayFor(sub.gateway);
       if (next.price.minor <= current.price.minor) {
         await gateway.changePlan({ gatewaySubscriptionId: sub.gatewaySubscriptionId, plan: next, when: 'period-end', chargeNow: null, subscriptionId: sub.id });
         await setPlan(deps.db, sub.id, sub.planId, next.id);
@@ -147,7 +156,7 @@ export function createBillingService(deps: BillingDeps) {
         amount: { minor: amountMinor, currency: payment.currency },
         reason,
       });
-      await deps.db.transaction((tx) => recordRefund(tx, payment.id, payment.subscriptionId, gatewayRefundId, amountMinor, reason, deps.now(), deps));
+      await billingTransaction(deps.db, deps, (tx, rules) => recordRefund(tx, payment.id, payment.subscriptionId, gatewayRefundId, amountMinor, reason, deps.now(), rules));
       const sub = await findSubscription(deps.db, payment.subscriptionId);
       if (sub?.status === 'refunded' && sub.gatewaySubscriptionId) await gatewayFor(sub.gateway).cancelNow(sub.gatewaySubscriptionId).catch(() => undefined);
     },

@@ -1,0 +1,152 @@
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { addTerm } from '../../src/domain/billing/lifecycle.js';
+import { findActivePlanBySlug } from '../../src/domain/billing/plans.js';
+import { BillingError } from '../../src/domain/billing/service.js';
+import { describeEachEngine } from '../support/databases.js';
+import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
+import { DAY, T0, emailKinds, startBilling, type Harness } from './billing-harness.js';
+
+/** Plan changes and refunds through the real app on the test gateway. */
+describeEachEngine('billing: plan changes and refunds', (get) => {
+  let smtp: TestSmtpServer;
+  let h: Harness;
+  beforeAll(async () => {
+    smtp = await startTestSmtpServer();
+  });
+  afterAll(() => smtp.close());
+  beforeEach(async () => {
+    h = await startBilling(get(), smtp);
+  });
+  afterEach(() => h.close());
+
+  const planId = async (slug: string) => (await findActivePlanBySlug(h.db, slug))!.id;
+
+  it('upgrade quarterly → super saver mid-period: charged the price less the unused part, a new 2-year term from now', async () => {
+    const reader = await h.reader();
+    const id = await h.subscribe(reader);
+    await h.runJobs();
+    const { currentPeriodStart: start, currentPeriodEnd: end } = await h.sub(id);
+    h.clock.advance(30 * DAY);
+    const now = h.clock.now();
+
+    const unused = (end!.getTime() - now.getTime()) / (end!.getTime() - start!.getTime());
+    const credit = Math.floor(90_000 * unused);
+    const result = await h.ctx.billing.service.changePlan(reader, id, 'super-saver');
+    expect(result).toMatchObject({ when: 'now', credit, charge: 390_000 - credit });
+    expect(credit).toBe(60_652); // 62 of 92 days unused
+
+    const twoYears = addTerm(now, { count: 2, unit: 'year' });
+    expect(await h.sub(id)).toMatchObject({ status: 'active', planId: await planId('super-saver'), nextPlanId: null, currentPeriodStart: now, currentPeriodEnd: twoYears });
+    const payments = await h.payments(id);
+    expect(payments.map((p) => [p.kind, p.amountMinor])).toEqual([['initial', 90_000], ['upgrade', 329_348]]);
+    expect(payments[1]).toMatchObject({ planId: await planId('super-saver'), periodStart: now, periodEnd: twoYears });
+    const invoices = await h.invoices(reader.id);
+    expect(invoices.map((i) => [i.number, i.totalMinor])).toEqual([['DL/2627/000001', 90_000], ['DL/2627/000002', 329_348]]);
+    expect(invoices[1]!.description).toContain('Super Saver');
+    await h.runJobs();
+    expect(emailKinds(h.emails(reader))).toEqual(['receipt', 'receipt']);
+    expect(h.emails(reader)[1]!.subject).toContain('₹3,293.48');
+    expect(await h.entitlements(reader.id)).toContain('premium');
+
+    // The old quarterly renewal date passes without a charge; the next one is two years on, at the full price.
+    h.clock.set(new Date(end!.getTime() + DAY));
+    await h.sweep();
+    expect(await h.payments(id)).toHaveLength(2);
+    h.clock.set(new Date(twoYears.getTime() - 3 * DAY));
+    await h.sweep();
+    h.clock.set(twoYears);
+    await h.sweep();
+    const renewal = (await h.payments(id))[2];
+    expect(renewal).toMatchObject({ kind: 'renewal', amountMinor: 390_000, periodStart: twoYears, periodEnd: addTerm(twoYears, { count: 2, unit: 'year' }) });
+  });
+
+  it('downgrade super saver → quarterly takes effect at the next renewal, which charges ₹900 for 3 months', async () => {
+    const reader = await h.reader();
+    const id = await h.subscribe(reader, 'super-saver');
+    const end = (await h.sub(id)).currentPeriodEnd!;
+    expect(end).toEqual(addTerm(new Date(T0), { count: 2, unit: 'year' }));
+    h.clock.advance(100 * DAY);
+
+    expect(await h.ctx.billing.service.changePlan(reader, id, 'smart-quarterly')).toMatchObject({ when: 'period-end', charge: 0, credit: 0 });
+    expect(await h.sub(id)).toMatchObject({ status: 'active', planId: await planId('super-saver'), nextPlanId: await planId('smart-quarterly'), currentPeriodEnd: end });
+    expect(await h.payments(id)).toHaveLength(1);
+
+    h.clock.set(new Date(end.getTime() - 3 * DAY));
+    await h.sweep();
+    const notice = h.emails(reader).find((m) => emailKinds([m])[0] === 'pre-debit')!;
+    expect(notice.text).toContain('Smart Quarterly');
+    expect(notice.text).toContain('₹900');
+
+    h.clock.set(end);
+    await h.sweep();
+    const payments = await h.payments(id);
+    expect(payments.map((p) => [p.kind, p.amountMinor])).toEqual([['initial', 390_000], ['renewal', 90_000]]);
+    const next = addTerm(end, { count: 3, unit: 'month' });
+    expect(payments[1]).toMatchObject({ planId: await planId('smart-quarterly'), periodStart: end, periodEnd: next });
+    expect(await h.sub(id)).toMatchObject({ status: 'active', planId: await planId('smart-quarterly'), nextPlanId: null, currentPeriodEnd: next });
+    expect((await h.invoices(reader.id)).map((i) => i.totalMinor)).toEqual([390_000, 90_000]);
+  });
+
+  it('a downgrade taken back before the renewal renews on the current plan', async () => {
+    const reader = await h.reader();
+    const id = await h.subscribe(reader, 'super-saver');
+    const end = (await h.sub(id)).currentPeriodEnd!;
+    await h.ctx.billing.service.changePlan(reader, id, 'smart-quarterly');
+    expect(await h.ctx.billing.service.changePlan(reader, id, 'super-saver')).toMatchObject({ when: 'period-end', charge: 0 });
+    expect((await h.sub(id)).nextPlanId).toBeNull();
+
+    h.clock.set(new Date(end.getTime() - 3 * DAY));
+    await h.sweep();
+    h.clock.set(end);
+    await h.sweep();
+    const renewal = (await h.payments(id))[1];
+    expect(renewal).toMatchObject({ kind: 'renewal', amountMinor: 390_000, planId: await planId('super-saver'), periodEnd: addTerm(end, { count: 2, unit: 'year' }) });
+  });
+
+  it('refunds: a partial one issues a credit note and keeps access; the rest ends access; more than is left is refused', async () => {
+    const reader = await h.reader();
+    const id = await h.subscribe(reader);
+    const gatewayId = (await h.sub(id)).gatewaySubscriptionId!;
+    const [payment] = await h.payments(id);
+    const service = h.ctx.billing.service;
+    h.clock.advance(2 * DAY);
+
+    await service.refund(payment!.id, 30_000, 'Charged twice by mistake');
+    expect((await h.payments(id))[0]).toMatchObject({ amountMinor: 90_000, refundedMinor: 30_000 });
+    expect(await h.count('refunds where payment_id = $1', [payment!.id])).toBe(1);
+    const note = (await h.invoices(reader.id)).find((i) => i.kind === 'credit-note')!;
+    expect(note).toMatchObject({ number: 'CN/2627/000001', paymentId: payment!.id, totalMinor: 30_000 });
+    expect(note.taxableMinor + note.cgstMinor + note.sgstMinor + note.igstMinor).toBe(30_000);
+    expect(note.original?.number).toBe('DL/2627/000001');
+    expect((await h.sub(id)).status).toBe('active');
+    expect(await h.entitlements(reader.id)).toContain('premium');
+
+    // More than the 60,000 paise left: refused before the gateway is asked, nothing stored.
+    const before = { refunds: await h.count('refunds'), invoices: await h.count('invoices'), records: await h.count("test_gateway_records where kind = 'refund'") };
+    for (const amount of [60_001, 0, -5, 100.5]) {
+      const refused = service.refund(payment!.id, amount, 'too much');
+      await expect(refused).rejects.toBeInstanceOf(BillingError);
+      await expect(refused).rejects.toMatchObject({ code: 'invalid-amount' });
+    }
+    expect({ refunds: await h.count('refunds'), invoices: await h.count('invoices'), records: await h.count("test_gateway_records where kind = 'refund'") }).toEqual(before);
+    expect((await h.payments(id))[0]!.refundedMinor).toBe(30_000);
+
+    // The remaining 60,000 paise: refunded in full, access ends, the mandate is cancelled.
+    await service.refund(payment!.id, 60_000, 'Cancelled within the first week');
+    expect((await h.payments(id))[0]!.refundedMinor).toBe(90_000);
+    expect(await h.sub(id)).toMatchObject({ status: 'refunded' });
+    expect(await h.entitlements(reader.id)).toEqual([]);
+    expect((await h.ctx.billing.testGateway!.mandate(gatewayId))?.status).toBe('cancelled');
+    const notes = (await h.invoices(reader.id)).filter((i) => i.kind === 'credit-note');
+    expect(notes.map((n) => [n.number, n.totalMinor])).toEqual([['CN/2627/000001', 30_000], ['CN/2627/000002', 60_000]]);
+    await expect(service.refund(payment!.id, 1, 'nothing left')).rejects.toMatchObject({ code: 'invalid-amount' });
+    await h.runJobs();
+    expect(emailKinds(h.emails(reader)).sort()).toEqual(['receipt', 'refund', 'refund']);
+
+    // A refunded subscription never renews, and the sweep leaves it alone.
+    h.clock.set(new Date((await h.sub(id)).currentPeriodEnd!.getTime() + DAY));
+    await h.sweep();
+    expect(await h.sub(id)).toMatchObject({ status: 'refunded' });
+    expect(await h.payments(id)).toHaveLength(1);
+  });
+});
