@@ -1,4 +1,4 @@
-import type { Database } from '../adapters/db/database.js';
+import type { Database, Queryable } from '../adapters/db/database.js';
 import { createRazorpayGateway } from '../adapters/payments/razorpay.js';
 import { createStripeGateway } from '../adapters/payments/stripe.js';
 import { createTestGateway, type TestGatewayHosted } from '../adapters/payments/test-gateway.js';
@@ -23,7 +23,7 @@ export interface Billing {
 }
 
 /** Supplier details for invoices: the `supplier` setting, else the demo's invented company. */
-async function loadSupplier(db: Database): Promise<SupplierDetails> {
+async function loadSupplier(db: Queryable): Promise<SupplierDetails> {
   const { rows } = await db.query<{ value: Partial<SupplierDetails> }>("select value from settings where key = 'supplier'");
   return { ...DEFAULT_SUPPLIER, ...(rows[0]?.value ?? {}) };
 }
@@ -87,7 +87,7 @@ export function createBilling(config: Config, db: Database, keys: Keys, publicat
     publicUrl: config.publicUrl,
     now,
     graceDays: config.graceDays,
-    supplier: () => loadSupplier(db),
+    supplier: loadSupplier,
     enqueue,
   };
   return {

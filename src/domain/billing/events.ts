@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../../adapters/db/database.js';
+import type { Queryable } from '../../adapters/db/database.js';
 import { grantEntitlements, revokeEntitlements } from '../entitlements/queries.js';
 import type { BillingEvent, GatewayName } from './gateway.js';
 import { issueCreditNote, issueInvoice, type SupplierDetails } from './invoices.js';
@@ -14,19 +14,9 @@ export interface Enqueue {
 
 export interface BillingRules {
   graceDays: number;
-  supplier: () => Promise<SupplierDetails>;
+  /** Supplier details for invoices, read through the caller's transaction (on PGlite a read outside it would wait for it). */
+  supplier: (q: Queryable) => Promise<SupplierDetails>;
   enqueue: Enqueue;
-}
-
-/**
- * Runs billing work in one transaction, with the supplier details read before it starts. `rules.supplier`
- * reads through the pool, and on PGlite a pool query waits for the open transaction to end: called inside
- * the transaction it would wait forever.
- */
-export async function billingTransaction<T>(db: Database, rules: BillingRules, work: (tx: Queryable, rules: BillingRules) => Promise<T>): Promise<T> {
-  const supplier = await rules.supplier();
-  const withSupplier: BillingRules = { ...rules, supplier: async () => supplier };
-  return db.transaction((tx) => work(tx, withSupplier));
 }
 
 /** The subscription's entitlements follow its state: granted until `accessUntil`, revoked when it ends. */
@@ -132,7 +122,7 @@ async function recordPayment(tx: Queryable, sub: Subscription, event: Extract<Bi
   if (event.paymentMethod && before === previous[0]) await setPaymentMethod(tx, sub.id, event.paymentMethod);
   const updated = { ...sub, planId };
   await applyLifecycle(tx, updated, { type: 'payment-captured', periodStart: start, periodEnd: end, at: event.occurredAt }, now, rules.graceDays);
-  const invoice = await issueInvoice(tx, { paymentId, now, supplier: await rules.supplier() });
+  const invoice = await issueInvoice(tx, { paymentId, now, supplier: await rules.supplier(tx) });
   await rules.enqueue(tx, { kind: 'billing-email', payload: { template: 'receipt', paymentId, invoiceId: invoice.id }, uniqueKey: `receipt:${paymentId}` });
 }
 
@@ -150,7 +140,7 @@ export async function recordRefund(
   const sub = await lockSubscription(tx, subscriptionId);
   const refundId = await insertRefund(tx, { paymentId, gatewayRefundId, amountMinor, reason, now });
   if (refundId === null || !sub) return false;
-  await issueCreditNote(tx, { refundId, now, supplier: await rules.supplier() });
+  await issueCreditNote(tx, { refundId, now, supplier: await rules.supplier(tx) });
   const { rows } = await tx.query<{ amount_minor: number; refunded_minor: number }>('select amount_minor, refunded_minor from payments where id = $1', [paymentId]);
   const payment = rows[0];
   if (payment && payment.refunded_minor >= payment.amount_minor) {

@@ -1,6 +1,6 @@
 import type { Database } from '../../adapters/db/database.js';
 import type { User } from '../accounts/model.js';
-import { applyBillingEvents, applyLifecycle, billingTransaction, recordRefund, type BillingRules } from './events.js';
+import { applyBillingEvents, applyLifecycle, recordRefund, type BillingRules } from './events.js';
 import type { CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
 import { transition, unusedCredit } from './lifecycle.js';
 import { findPayment, listSubscriptionPayments } from './payments.js';
@@ -89,7 +89,7 @@ export function createBillingService(deps: BillingDeps) {
 
     /** Applies verified webhook events. Idempotent; safe in any order. */
     applyEvents(gateway: GatewayName, events: Parameters<typeof applyBillingEvents>[2]) {
-      return billingTransaction(deps.db, deps, (tx, rules) => applyBillingEvents(tx, gateway, events, deps.now(), rules));
+      return deps.db.transaction((tx) => applyBillingEvents(tx, gateway, events, deps.now(), deps));
     },
 
     /** Cancel anytime: the subscription runs to the end of the paid term; the reader can undo it until then. */
@@ -156,7 +156,7 @@ export function createBillingService(deps: BillingDeps) {
         amount: { minor: amountMinor, currency: payment.currency },
         reason,
       });
-      await billingTransaction(deps.db, deps, (tx, rules) => recordRefund(tx, payment.id, payment.subscriptionId, gatewayRefundId, amountMinor, reason, deps.now(), rules));
+      await deps.db.transaction((tx) => recordRefund(tx, payment.id, payment.subscriptionId, gatewayRefundId, amountMinor, reason, deps.now(), deps));
       const sub = await findSubscription(deps.db, payment.subscriptionId);
       if (sub?.status === 'refunded' && sub.gatewaySubscriptionId) await gatewayFor(sub.gateway).cancelNow(sub.gatewaySubscriptionId).catch(() => undefined);
     },

@@ -2,7 +2,7 @@ import type { Queryable } from '../../adapters/db/database.js';
 import { applyLifecycle } from './events.js';
 import type { BillingDeps } from './service.js';
 import { findPlan } from './plans.js';
-import { applyBillingEvents, billingTransaction } from './events.js';
+import { applyBillingEvents } from './events.js';
 import { listSubscriptionsNeedingAttention, lockSubscription, type Subscription } from './subscriptions.js';
 
 const HOUR = 3600 * 1000;
@@ -70,7 +70,7 @@ export async function reconcile(deps: BillingDeps, sub: Subscription): Promise<v
   if (state.status === 'cancelled' || state.status === 'ended') {
     events.push({ type: 'subscription-ended', subscriptionId: sub.id, gatewaySubscriptionId: sub.gatewaySubscriptionId, occurredAt: deps.now() } as never);
   }
-  if (events.length > 0) await billingTransaction(deps.db, deps, (tx, rules) => applyBillingEvents(tx, sub.gateway, events, deps.now(), rules));
+  if (events.length > 0) await deps.db.transaction((tx) => applyBillingEvents(tx, sub.gateway, events, deps.now(), deps));
 }
 
 async function sweepOne(deps: BillingDeps, sub: Subscription, now: Date): Promise<void> {
