@@ -21,6 +21,16 @@ describeEachEngine('billing: plan changes and refunds', (get) => {
 
   const planId = async (slug: string) => (await findActivePlanBySlug(h.db, slug))!.id;
 
+  it('a declined upgrade charges nothing and leaves the reader on the plan they paid for', async () => {
+    const reader = await h.reader();
+    const id = await h.subscribe(reader, 'smart-quarterly', true);
+    await h.runJobs();
+    h.clock.advance(10 * DAY);
+    await h.ctx.billing.service.changePlan(reader, id, 'super-saver');
+    expect(await h.sub(id)).toMatchObject({ status: 'active', planId: await planId('smart-quarterly'), nextPlanId: null });
+    expect((await h.payments(id)).map((p) => p.amountMinor)).toEqual([90_000]);
+  });
+
   it('upgrade quarterly → super saver mid-period: charged the price less the unused part, a new 2-year term from now', async () => {
     const reader = await h.reader();
     const id = await h.subscribe(reader);

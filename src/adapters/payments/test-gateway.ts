@@ -170,6 +170,11 @@ export function createTestGateway(options: TestGatewayOptions) {
 
     async changePlan({ gatewaySubscriptionId, plan, when, chargeNow }) {
       const sub = await mustLoad<TestSubscription>(gatewaySubscriptionId);
+      // A declined upgrade leaves the mandate on the old plan, as a real gateway would.
+      if (when === 'now' && chargeNow && sub.mandate === 'decline') {
+        await send('payment.failed', { subscription: sub.id, reference: sub.subscriptionId, reason: 'The test mandate was set to decline.' });
+        return;
+      }
       sub.amount = plan.price;
       sub.term = plan.term;
       await save(sub.id, 'subscription', sub);

@@ -77,6 +77,7 @@ export async function applyBillingEvents(tx: Queryable, gateway: GatewayName, ev
         break;
       case 'payment-failed': {
         const result = await applyLifecycle(tx, sub, { type: 'payment-failed', at: event.occurredAt, graceDays: rules.graceDays }, now, rules.graceDays);
+        if (!(result.ok && result.changed)) await dropDeclinedUpgrade(tx, sub);
         if (result.ok && result.changed) await rules.enqueue(tx, { kind: 'billing-email', payload: { template: 'payment-failed', subscriptionId: sub.id }, uniqueKey: `payment-failed:${sub.id}:${sub.currentPeriodEnd?.toISOString()}` });
         break;
       }
@@ -96,8 +97,8 @@ async function recordPayment(tx: Queryable, sub: Subscription, event: Extract<Bi
   // a renewal delivered after a newer renewal is still a renewal (events arrive in any order).
   const before = previous.find((p) => p.capturedAt.getTime() <= event.occurredAt.getTime());
   const renewal = !!before && event.occurredAt.getTime() >= before.periodEnd.getTime() - 24 * 3600 * 1000;
-  // The latest renewal takes over a scheduled downgrade; the period follows the plan in force for it.
-  const takesOver = renewal && before === previous[0] && sub.nextPlanId !== null;
+  // The latest payment takes over the waiting plan: a downgrade at renewal, an upgrade when its charge is paid.
+  const takesOver = !!before && before === previous[0] && sub.nextPlanId !== null;
   const planId = takesOver && sub.nextPlanId ? sub.nextPlanId : sub.planId;
   const plan = await findPlan(tx, planId);
   if (!plan) throw new Error(`subscription ${sub.id} has no plan ${planId}`);
@@ -124,6 +125,13 @@ async function recordPayment(tx: Queryable, sub: Subscription, event: Extract<Bi
   await applyLifecycle(tx, updated, { type: 'payment-captured', periodStart: start, periodEnd: end, at: event.occurredAt }, now, rules.graceDays);
   const invoice = await issueInvoice(tx, { paymentId, now, supplier: await rules.supplier(tx) });
   await rules.enqueue(tx, { kind: 'billing-email', payload: { template: 'receipt', paymentId, invoiceId: invoice.id }, uniqueKey: `receipt:${paymentId}` });
+}
+
+/** A failed charge outside renewal time is a declined upgrade: the reader stays on the plan they paid for. */
+async function dropDeclinedUpgrade(tx: Queryable, sub: Subscription): Promise<void> {
+  if (sub.nextPlanId === null) return;
+  const [current, next] = await Promise.all([findPlan(tx, sub.planId), findPlan(tx, sub.nextPlanId)]);
+  if (current && next && next.price.minor > current.price.minor) await setPlan(tx, sub.id, sub.planId, null);
 }
 
 /** Records a refund once, issues its credit note, and ends access when the payment is refunded in full. */

@@ -29,6 +29,14 @@ export interface BillingDeps extends BillingRules {
 
 const RUNNING = new Set(['active', 'past-due']);
 
+export interface PlanChangeQuote {
+  when: 'now' | 'period-end';
+  /** Minor units charged now (upgrade), after the credit. */
+  charge: number;
+  credit: number;
+  plan: Plan;
+}
+
 export function createBillingService(deps: BillingDeps) {
   const gatewayFor = (name: GatewayName): PaymentGateway => {
     const gateway = deps.gateways[name];
@@ -112,10 +120,22 @@ export function createBillingService(deps: BillingDeps) {
     },
 
     /**
-     * Plan change. A dearer plan starts at once: the unused part of the current payment is credited
-     * against its price and the new term starts now. A cheaper plan takes over at the next renewal.
+     * What changing to `next` would do now, without doing it: a dearer plan starts at once, with the unused
+     * part of the last payment credited against its price; a cheaper one takes over at the next renewal.
+     * The account page shows this quote and `changePlan` charges exactly it.
      */
-    async changePlan(user: User, subscriptionId: number, planSlug: string): Promise<{ when: 'now' | 'period-end'; charge: number; credit: number; plan: Plan }> {
+    async quoteChange(sub: Subscription, current: Plan, next: Plan): Promise<PlanChangeQuote> {
+      if (next.price.minor <= current.price.minor) return { when: 'period-end', charge: 0, credit: 0, plan: next };
+      const [last] = await listSubscriptionPayments(deps.db, sub.id);
+      const credit = last ? unusedCredit(last.amountMinor - last.refundedMinor, last.periodStart, last.periodEnd, deps.now()) : 0;
+      return { when: 'now', charge: Math.max(0, next.price.minor - credit), credit, plan: next };
+    },
+
+    /**
+     * Plan change. The new plan waits in `nextPlanId` until it is paid for: an upgrade's charge takes it
+     * over at once (a declined one drops it), a downgrade takes over at the next renewal.
+     */
+    async changePlan(user: User, subscriptionId: number, planSlug: string): Promise<PlanChangeQuote> {
       const sub = await owned(user, subscriptionId);
       if (sub.status !== 'active' || !sub.gatewaySubscriptionId) throw new BillingError('invalid-transition', 'Only an active subscription can change plan.');
       const [current, next] = await Promise.all([findPlan(deps.db, sub.planId), findActivePlanBySlug(deps.db, planSlug)]);
@@ -129,18 +149,11 @@ export function createBillingService(deps: BillingDeps) {
         }
         return { when: 'period-end', charge: 0, credit: 0, plan: next };
       }
-      if (next.price.minor <= current.price.minor) {
-        await gateway.changePlan({ gatewaySubscriptionId: sub.gatewaySubscriptionId, plan: next, when: 'period-end', chargeNow: null, subscriptionId: sub.id });
-        await setPlan(deps.db, sub.id, sub.planId, next.id);
-        return { when: 'period-end', charge: 0, credit: 0, plan: next };
-      }
-      const [last] = await listSubscriptionPayments(deps.db, sub.id);
-      const now = deps.now();
-      const credit = last ? unusedCredit(last.amountMinor - last.refundedMinor, last.periodStart, last.periodEnd, now) : 0;
-      const charge = Math.max(0, next.price.minor - credit);
-      await setPlan(deps.db, sub.id, next.id, null);
-      await gateway.changePlan({ gatewaySubscriptionId: sub.gatewaySubscriptionId, plan: next, when: 'now', chargeNow: { minor: charge, currency: next.price.currency }, subscriptionId: sub.id });
-      return { when: 'now', charge, credit, plan: next };
+      const quote = await this.quoteChange(sub, current, next);
+      await setPlan(deps.db, sub.id, sub.planId, next.id);
+      const chargeNow = quote.when === 'now' ? { minor: quote.charge, currency: next.price.currency } : null;
+      await gateway.changePlan({ gatewaySubscriptionId: sub.gatewaySubscriptionId, plan: next, when: quote.when, chargeNow, subscriptionId: sub.id });
+      return quote;
     },
 
     /** Admin refund, full or partial, through the gateway; recorded at once with its credit note. */

@@ -1,3 +1,4 @@
+import type { PlanChangeQuote } from '../../domain/billing/service.js';
 import { formatMoney } from '../../domain/billing/money.js';
 import { planDisplay, type Plan } from '../../domain/billing/plans.js';
 import type { Subscription } from '../../domain/billing/subscriptions.js';
@@ -9,13 +10,8 @@ import { billingLayout, messagePage } from './page-parts.js';
 
 /** Changing plan: what each other plan would cost and when it takes over; then what happened. */
 
-export interface PlanOption {
-  plan: Plan;
-  /** Dearer plans start now with a credit; others take over at the end of the term. */
-  when: 'now' | 'period-end';
-  credit: number;
-  charge: number;
-}
+/** Dearer plans start now with a credit; others take over at the end of the term. */
+export type PlanOption = PlanChangeQuote;
 
 export function changePlanPage(chrome: PageChrome, data: { csrf: string; sub: Subscription; current: Plan; next: Plan | null; options: PlanOption[]; timeZone: string }): string {
   const end = data.sub.currentPeriodEnd ? formatDate(data.sub.currentPeriodEnd, data.timeZone) : 'the end of your term';

@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../../domain/accounts/model.js';
 import { listInvoices } from '../../domain/billing/invoices.js';
-import { unusedCredit } from '../../domain/billing/lifecycle.js';
-import { listSubscriptionPayments } from '../../domain/billing/payments.js';
 import { findPlan, listActivePlans, type Plan } from '../../domain/billing/plans.js';
 import type { Subscription } from '../../domain/billing/subscriptions.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
@@ -90,18 +88,10 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
     }),
   );
 
-  /** What switching to each other plan would do now: the same credit rule the service applies. */
+  /** What switching to each other plan would do now, as the service quotes it. */
   async function planOptions(sub: Subscription, current: Plan): Promise<PlanOption[]> {
-    const [plans, payments] = await Promise.all([listActivePlans(ctx.db), listSubscriptionPayments(ctx.db, sub.id)]);
-    const last = payments[0];
-    const now = ctx.now();
-    return plans
-      .filter((p) => p.id !== current.id && p.id !== sub.nextPlanId)
-      .map((plan) => {
-        if (plan.price.minor <= current.price.minor) return { plan, when: 'period-end' as const, credit: 0, charge: 0 };
-        const credit = last ? unusedCredit(last.amountMinor - last.refundedMinor, last.periodStart, last.periodEnd, now) : 0;
-        return { plan, when: 'now' as const, credit, charge: Math.max(0, plan.price.minor - credit) };
-      });
+    const plans = await listActivePlans(ctx.db);
+    return Promise.all(plans.filter((p) => p.id !== current.id && p.id !== sub.nextPlanId).map((plan) => ctx.billing.service.quoteChange(sub, current, plan)));
   }
 
   app.get(
