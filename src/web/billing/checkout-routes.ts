@@ -21,7 +21,7 @@ import {
 import { describeBillingError, withBillingPage } from './failures.js';
 import { messagePage } from './page-parts.js';
 import { profileValues, readProfileForm } from './profile-form.js';
-import { findBillingProfile, saveBillingProfile } from './profile-queries.js';
+import { findBillingProfile, saveBillingProfile } from '../../domain/billing/profiles.js';
 
 type PlanParams = { Params: { plan: string } };
 type CompleteQuery = { Querystring: Record<string, unknown> };

@@ -65,12 +65,16 @@ ${csrfField(data.csrf)}
   return billingLayout(chrome, `Pay for ${data.plan.name}`, main);
 }
 
-/** The policy of the Razorpay page: its script and frames, and nothing else new; forms still post only here. */
+/**
+ * The policy of the Razorpay page only: Razorpay's script, its frames and API calls, and the inline styles
+ * its payment window sets (no other page allows these); forms still post only here.
+ */
 export const RAZORPAY_CSP = [
   "default-src 'self'",
-  'script-src https://checkout.razorpay.com',
-  'frame-src https://api.razorpay.com https://checkout.razorpay.com',
-  "style-src 'self'",
+  'script-src https://checkout.razorpay.com https://*.razorpay.com',
+  'frame-src https://api.razorpay.com https://checkout.razorpay.com https://*.razorpay.com',
+  "connect-src 'self' https://*.razorpay.com",
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' https: data:",
   "object-src 'none'",
   "base-uri 'none'",

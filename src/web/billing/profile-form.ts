@@ -1,6 +1,6 @@
 import { isValidGstin, isValidPin, selectableStates, stateByCode } from '../../domain/billing/gst.js';
 import { collect, field, type FormState } from '../accounts/forms.js';
-import type { BillingProfile } from './profile-queries.js';
+import type { BillingProfile } from '../../domain/billing/profiles.js';
 
 /**
  * Reading and checking the billing details form: what a GST invoice to an unregistered buyer needs
