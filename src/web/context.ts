@@ -4,7 +4,9 @@ import type { Config } from '../config/config.js';
 import type { Keys } from '../config/secret.js';
 import type { Mailer } from '../adapters/email/mailer.js';
 import type { AuthService } from '../domain/accounts/auth-service.js';
-import type { Billing } from '../wiring/billing.js';
+import type { TestGatewayHosted } from '../adapters/payments/test-gateway.js';
+import type { GatewayName, PaymentGateway } from '../domain/billing/gateway.js';
+import type { BillingDeps, BillingService } from '../domain/billing/service.js';
 import type { AccessPolicy } from '../domain/access/model.js';
 import type { Plan } from '../domain/billing/plans.js';
 import type { ContentService } from '../domain/content/service.js';
@@ -29,4 +31,17 @@ export interface AppContext {
   policy: AccessPolicy;
   /** The clock every rule reads; tests replace it. */
   now: () => Date;
+}
+
+/** Billing as the web layer sees it (built in src/wiring/billing.ts). */
+export interface Billing {
+  service: BillingService;
+  deps: BillingDeps;
+  gateways: Partial<Record<GatewayName, PaymentGateway>>;
+  /** The test gateway's hosted pages, when it is on. */
+  testGateway: TestGatewayHosted | null;
+  /** The Razorpay checkout callback check, when Razorpay is configured. */
+  verifyRazorpayCheckout: ((input: { paymentId: string; subscriptionId: string; signature: string }) => boolean) | null;
+  /** Connects the test gateway's webhook delivery to the running app (set once the app exists). */
+  connectWebhooks(deliver: (rawBody: string, headers: Record<string, string>) => Promise<void>): void;
 }

@@ -9,18 +9,8 @@ import type { GatewayName, PaymentGateway } from '../domain/billing/gateway.js';
 import { DEFAULT_SUPPLIER, type SupplierDetails } from '../domain/billing/invoices.js';
 import { createBillingService, type BillingDeps, type BillingService } from '../domain/billing/service.js';
 import { enqueueJob } from '../jobs/queries.js';
+import type { Billing } from '../web/context.js';
 
-export interface Billing {
-  service: BillingService;
-  deps: BillingDeps;
-  gateways: Partial<Record<GatewayName, PaymentGateway>>;
-  /** The test gateway's hosted pages, when it is on. */
-  testGateway: TestGatewayHosted | null;
-  /** The Razorpay checkout callback check, when Razorpay is configured. */
-  verifyRazorpayCheckout: ((input: { paymentId: string; subscriptionId: string; signature: string }) => boolean) | null;
-  /** Connects the test gateway's webhook delivery to the running app (set once the app exists). */
-  connectWebhooks(deliver: (rawBody: string, headers: Record<string, string>) => Promise<void>): void;
-}
 
 /** Supplier details for invoices: the `supplier` setting, else the demo's invented company. */
 async function loadSupplier(db: Queryable): Promise<SupplierDetails> {
