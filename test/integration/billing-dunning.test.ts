@@ -104,6 +104,25 @@ describeEachEngine('billing: failed renewals and cancellation', (get) => {
     expect(await h.ctx.billing.service.current(reader.id)).toBeNull();
   });
 
+  it('with a gateway whose cancellations are final (Razorpay), undo works until the cancellation goes to the gateway two days before the end', async () => {
+    const reader = await h.reader();
+    const id = await h.subscribe(reader);
+    const { end, gatewaySubscriptionId } = await h.sub(id).then((s) => ({ end: s.currentPeriodEnd!, gatewaySubscriptionId: s.gatewaySubscriptionId! }));
+    Object.assign(h.ctx.billing.gateways.test!, { finalCancellation: true });
+    const told = async () => (await h.ctx.billing.testGateway!.mandate(gatewaySubscriptionId))?.cancelAtPeriodEnd;
+
+    await h.ctx.billing.service.cancel(reader, id);
+    expect(await told()).toBe(false); // kept to ourselves for now
+    await h.ctx.billing.service.undoCancel(reader, id);
+    await h.ctx.billing.service.cancel(reader, id);
+    h.clock.set(new Date(end.getTime() - 47 * 3600 * 1000));
+    await h.sweep();
+    await h.sweep();
+    expect(await told()).toBe(true);
+    await expect(h.ctx.billing.service.undoCancel(reader, id)).rejects.toMatchObject({ code: 'invalid-transition' });
+    expect((await h.sub(id)).cancelAtPeriodEnd).toBe(true);
+  });
+
   it('cancel at period end: access until the paid end, undo works, then it expires with no renewal charge', async () => {
     const reader = await h.reader();
     const id = await h.subscribe(reader);

@@ -137,6 +137,8 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): Razorpay
 
   return {
     name: 'razorpay',
+    // Razorpay cannot revive a subscription whose cancellation is scheduled (its docs: cancelled is terminal).
+    finalCancellation: true,
 
     async startCheckout(request): Promise<CheckoutStart> {
       const planId = await ensurePlan(request.plan);

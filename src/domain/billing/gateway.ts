@@ -89,6 +89,11 @@ export interface GatewaySubscriptionState {
 
 export interface PaymentGateway {
   readonly name: GatewayName;
+  /**
+   * True when a scheduled cancellation cannot be undone at the gateway (Razorpay). The domain then keeps a
+   * cancellation to itself, so the reader can undo it, and tells the gateway two days before the period ends.
+   */
+  readonly finalCancellation?: boolean;
   startCheckout(request: CheckoutRequest): Promise<CheckoutStart>;
   /** Verifies the signature on the raw body (never re-serialised JSON) and normalises the event. */
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>, now: Date): WebhookParse;

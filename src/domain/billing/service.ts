@@ -3,6 +3,7 @@ import type { User } from '../accounts/model.js';
 import { applyBillingEvents, applyLifecycle, recordRefund, type BillingRules } from './events.js';
 import type { CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
 import { transition, unusedCredit } from './lifecycle.js';
+import { noticeSentAt } from './notices.js';
 import { findPayment, listSubscriptionPayments } from './payments.js';
 import { findActivePlanBySlug, findPlan, type Plan } from './plans.js';
 import { findSubscription, insertSubscription, listUserSubscriptions, lockSubscription, setGatewayIds, setPlan, type Subscription } from './subscriptions.js';
@@ -103,9 +104,12 @@ export function createBillingService(deps: BillingDeps) {
     /** Cancel anytime: the subscription runs to the end of the paid term; the reader can undo it until then. */
     async cancel(user: User, subscriptionId: number): Promise<void> {
       const sub = await owned(user, subscriptionId);
-      if (sub.gatewaySubscriptionId && sub.status === 'active' && !sub.cancelAtPeriodEnd) await gatewayFor(sub.gateway).setCancelAtPeriodEnd(sub.gatewaySubscriptionId, true);
+      const gateway = gatewayFor(sub.gateway);
+      if (sub.gatewaySubscriptionId && sub.status === 'active' && !sub.cancelAtPeriodEnd && !gateway.finalCancellation) {
+        await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, true);
+      }
       // A past-due subscription ends at once: the gateway must stop retrying, or a late retry would charge the reader.
-      if (sub.gatewaySubscriptionId && sub.status === 'past-due') await gatewayFor(sub.gateway).cancelNow(sub.gatewaySubscriptionId);
+      if (sub.gatewaySubscriptionId && sub.status === 'past-due') await gateway.cancelNow(sub.gatewaySubscriptionId);
       await lifecycle(sub, { type: 'cancel-at-period-end', at: deps.now() });
     },
 
@@ -115,7 +119,14 @@ export function createBillingService(deps: BillingDeps) {
       // Refuse before telling the gateway: an ended subscription must not have its gateway side revived.
       const check = transition(sub, { type: 'undo-cancel', at: deps.now() });
       if (!check.ok) throw new BillingError('invalid-transition', check.reason);
-      if (sub.gatewaySubscriptionId) await gatewayFor(sub.gateway).setCancelAtPeriodEnd(sub.gatewaySubscriptionId, false);
+      const gateway = gatewayFor(sub.gateway);
+      if (gateway.finalCancellation) {
+        if (await noticeSentAt(deps.db, sub, 'gateway-cancel')) {
+          throw new BillingError('invalid-transition', 'Your cancellation has already gone to the payment gateway and cannot be undone; you can subscribe again when the period ends.');
+        }
+      } else if (sub.gatewaySubscriptionId) {
+        await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, false);
+      }
       await lifecycle(sub, { type: 'undo-cancel', at: deps.now() });
     },
 

@@ -1,8 +1,8 @@
 import type { Queryable } from '../../adapters/db/database.js';
-import { applyLifecycle } from './events.js';
+import { applyBillingEvents, applyLifecycle } from './events.js';
 import type { BillingDeps } from './service.js';
 import { findPlan } from './plans.js';
-import { applyBillingEvents } from './events.js';
+import { claimNotice, noticeSentAt } from './notices.js';
 import { listSubscriptionsNeedingAttention, lockSubscription, type Subscription } from './subscriptions.js';
 
 const HOUR = 3600 * 1000;
@@ -12,25 +12,8 @@ const NOTICE_FROM_MS = 72 * HOUR;
 const NOTICE_LEAD_MS = 24 * HOUR;
 /** Days after the failed renewal on which reminders go out, while the grace period lasts. */
 const DUNNING_DAYS = [1, 3, 6];
-
-/** Records that a notice was sent for this period; false when it already was (so it is sent once). */
-async function claimNotice(db: Queryable, sub: Subscription, kind: string, now: Date): Promise<boolean> {
-  const { rows } = await db.query(
-    `insert into notices (subscription_id, kind, period_end, sent_at) values ($1, $2, $3, $4)
-     on conflict do nothing returning subscription_id`,
-    [sub.id, kind, sub.currentPeriodEnd ?? new Date(0), now],
-  );
-  return rows.length > 0;
-}
-
-async function noticeSentAt(db: Queryable, sub: Subscription, kind: string): Promise<Date | null> {
-  const { rows } = await db.query<{ sent_at: Date }>('select sent_at from notices where subscription_id = $1 and kind = $2 and period_end = $3', [
-    sub.id,
-    kind,
-    sub.currentPeriodEnd ?? new Date(0),
-  ]);
-  return rows[0] ? new Date(rows[0].sent_at) : null;
-}
+/** How long before the period end a final cancellation is sent to the gateway. */
+export const FINAL_CANCEL_LEAD_MS = 48 * HOUR;
 
 /**
  * The periodic billing job: pre-debit notices, renewal requests, reconciliation of anything that looks
@@ -98,6 +81,12 @@ async function sweepOne(deps: BillingDeps, sub: Subscription, now: Date): Promis
       if (result?.ok && result.changed && result.state.status === 'past-due') await email(deps, sub, 'payment-failed', end.toISOString());
     }
     return;
+  }
+  // A gateway whose cancellations are final (Razorpay) hears of one only two days before the period ends,
+  // so until then the reader can still undo it; the gateway then stops the renewal at the cycle end.
+  const gateway = deps.gateways[sub.gateway];
+  if (sub.status === 'active' && sub.cancelAtPeriodEnd && gateway?.finalCancellation && sub.gatewaySubscriptionId && t >= end.getTime() - FINAL_CANCEL_LEAD_MS && t < end.getTime()) {
+    if (await claimNotice(deps.db, sub, 'gateway-cancel', now)) await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, true);
   }
   if (sub.status === 'active' && sub.cancelAtPeriodEnd && t >= end.getTime()) {
     const result = await lifecycle(deps, sub, { type: 'period-ended', at: now, graceDays: deps.graceDays });
