@@ -11,6 +11,7 @@ import { pageChrome } from '../pages/chrome.js';
 import { listRecentPayments } from './payments-queries.js';
 import { paymentsPage } from './payments-views.js';
 import { readRefundForm } from './refund-form.js';
+import { adminUserRoutes } from './users.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
 
@@ -24,6 +25,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     reply.header('cache-control', 'no-store');
     reply.header('x-robots-tag', 'noindex');
   });
+
+  await adminUserRoutes(app, ctx);
 
   async function show(request: FastifyRequest, reply: FastifyReply, status: number, extra: { notice?: string; failed?: { paymentId: number; form: FormState } }) {
     const payments = await listRecentPayments(ctx.db);
