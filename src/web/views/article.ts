@@ -52,9 +52,12 @@ function paywall(input: ArticlePageInput, decision: AccessDecision & { allowed: 
   let title: string;
   let action = html`<a class="button" href="/plans">${copy.render('paywall.subscribe_button')}</a>`;
   switch (decision.reason) {
-    case 'meter-exhausted':
-      title = copy.render('paywall.meter_exhausted', { free_limit: input.freeLimit });
+    case 'meter-exhausted': {
+      // Registered readers had the registration bonus on top of the free limit.
+      const registered = input.read.readerContext.reader.kind === 'registered';
+      title = copy.render('paywall.meter_exhausted', { free_limit: input.freeLimit + (registered ? input.registrationBonus : 0) });
       break;
+    }
     case 'registration-required':
       title = copy.render('paywall.registration', { free_limit: input.freeLimit, bonus: input.registrationBonus });
       action = html`<a class="button" href="/register?next=${next}">${copy.render('paywall.registration_button')}</a>`;
