@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { constants, createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
@@ -78,8 +78,9 @@ async function run(argv: string[]): Promise<number> {
       return withDatabase(config, async (db) => {
         // A new data folder has no sections yet, and every article names one: write the defaults (only into empty tables).
         await seedBaseline(db);
-        const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-        const progress = importProgress(process.stderr);
+        const input = createReadStream(file, 'utf8');
+        const lines = createInterface({ input, crlfDelay: Infinity });
+        const progress = importProgress(process.stderr, input, (await stat(file)).size);
         const report = await importArticles(db, lines, progress.update);
         progress.stop();
         for (const failure of report.failures) console.error(`line ${failure.line}: ${failure.reason}`);
