@@ -3,7 +3,7 @@
  * imports the app: the benchmark talks to it over HTTP like any client, so the measurement includes
  * everything `masthead start` does.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 
 /** A port that was free a moment ago (the OS picks it; we release it for the child to take). */
@@ -69,6 +69,11 @@ export async function startApp(options: AppOptions): Promise<AppProcess> {
     MASTHEAD_CRAWLER_RANGES: '',
   };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'SECRET_KEY']) delete env[name];
+  // The demo content is written by `masthead seed` in its own process first, so the measured server is
+  // one that opens an existing database, as a publisher's does after every restart. (PGlite's WASM heap
+  // never shrinks: a server that seeded 560 articles itself would carry that peak for its whole life.)
+  const seeded = spawnSync(process.execPath, [options.cliPath, 'seed'], { env, encoding: 'utf8' });
+  if (seeded.status !== 0) throw new Error(`masthead seed failed:\n${seeded.stderr}`);
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cliPath, 'start'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -36,6 +36,8 @@ function envNumber(name: string, fallback: number): number {
   return value;
 }
 
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
 const log = (line: string) => console.error(`[bench] ${line}`);
 
 /** Everything started so far, so any exit path can stop it. */
@@ -107,7 +109,10 @@ async function main(): Promise<number> {
   rss.start();
   const scenarios = await prepareScenarios(app.baseUrl);
   const measurements: ScenarioMeasurement[] = [];
-  for (const scenario of scenarios) measurements.push(await runScenario(scenario, app, rss, load, tempDir));
+  for (const scenario of scenarios) {
+    measurements.push(await runScenario(scenario, app, rss, load, tempDir));
+    if (exited(app.child)) break; // Reported below; measuring a dead server only counts refused connections.
+  }
   rss.stop();
   const peakRssMb = rss.peakKb / 1024;
 
@@ -125,8 +130,9 @@ async function main(): Promise<number> {
 
   const output = app.output();
   if (output.length > 0) console.log(`\nServer output (last ${output.length} lines, LOG_LEVEL=warn):\n${output.join('\n')}`);
-  if (app.child.exitCode !== null || app.child.signalCode !== null) {
-    console.log('\nERROR: the server exited during the run.');
+  if (exited(app.child)) {
+    const how = app.child.signalCode ? `killed by ${app.child.signalCode}` : `exit code ${app.child.exitCode}`;
+    console.log(`\nERROR: the server exited during the run (${how}); figures after that point are connection errors.`);
     return 1;
   }
   if (profileDir) log(`CPU profile of the server will be written to ${profileDir} as it exits.`);

@@ -30,9 +30,14 @@ function bearer(request: FastifyRequest): string | null {
 export function registerAuthentication(app: FastifyInstance, ctx: AppContext): void {
   const cookieName = sessionCookieName(ctx);
   app.decorateRequest('auth', null);
-  app.addHook('onRequest', async (request) => {
+  // Callback style: most requests carry no session and should not pay for a promise.
+  app.addHook('onRequest', (request, _reply, done) => {
     const token = request.url.startsWith('/api/') ? bearer(request) : request.cookies[cookieName];
-    if (token) request.auth = await resolveSession(ctx.db, token, ctx.now());
+    if (!token) return done();
+    resolveSession(ctx.db, token, ctx.now()).then((session) => {
+      request.auth = session;
+      done();
+    }, done);
   });
 }
 

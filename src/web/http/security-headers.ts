@@ -24,5 +24,8 @@ export function applySecurityHeaders(ctx: AppContext, reply: FastifyReply): void
 
 /** Security headers on every response; a route may replace the CSP (the Razorpay checkout page loads its script). */
 export function securityHeaders(app: FastifyInstance, ctx: AppContext): void {
-  app.addHook('onRequest', async (_request, reply) => applySecurityHeaders(ctx, reply));
+  app.addHook('onRequest', (_request, reply, done) => {
+    applySecurityHeaders(ctx, reply);
+    done();
+  });
 }

@@ -3,16 +3,17 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { readArticle } from '../reading.js';
-import { articlePage } from '../views/article.js';
 import { homePage, plansPage, sectionPage } from '../views/pages.js';
 import { SITE_CSS, SITE_CSS_PATH } from '../views/site-css.js';
-import { lowestPerMonth, pageChrome } from './chrome.js';
+import { articlePages } from './article-page.js';
+import { pageChrome } from './chrome.js';
 
 const SLUG = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,119}$' });
 const PAGE_SIZE = 20;
 
 /** The reader-facing HTML pages. */
 export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const renderArticle = articlePages(ctx);
   app.get('/', async (request, reply) => {
     const sections = await ctx.content.sections();
     const [latest, picks, bySection] = await Promise.all([
@@ -58,15 +59,7 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
       const read = await readArticle(ctx, request, reply, request.params.slug);
       if (!read) throw new HttpProblem('not-found', 'There is no such article.');
       reply.type('text/html; charset=utf-8');
-      return articlePage({
-        chrome: await pageChrome(ctx, request),
-        read,
-        publicUrl: ctx.config.publicUrl,
-        timeZone: ctx.policy.timeZone,
-        freeLimit: ctx.policy.freeLimit,
-        registrationBonus: ctx.policy.registrationBonus,
-        lowestPerMonth: await lowestPerMonth(ctx),
-      });
+      return renderArticle(request, read);
     },
   );
 

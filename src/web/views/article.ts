@@ -84,14 +84,23 @@ function adSlot(input: ArticlePageInput, position: string): SafeHtml | '' {
   return html`<aside class="ad-slot" data-slot="${position}" aria-label="${input.chrome.copy.render('site.ad_label')}">${input.chrome.copy.render('site.ad_label')}</aside>`;
 }
 
-/** The article page: the whole body for a reader who may read it, otherwise the lead-in and the paywall. */
-export function articlePage(input: ArticlePageInput): string {
+/** "You have 7 free articles left this month", shown while a metered article is read on the meter. */
+export function meterNote(read: ArticleRead, copy: PageChrome['copy']): SafeHtml | '' {
+  const { decision, prepared } = read;
+  if (decision.readsLeft === null || prepared.article.visibility !== 'metered' || !decision.allowed) return '';
+  return html`<p class="meter-note" role="status">${copy.render('meter.remaining', { left: decision.readsLeft })}</p>`;
+}
+
+/**
+ * The article page: the whole body for a reader who may read it, otherwise the lead-in and the paywall.
+ * `meterSlot` replaces the meter note (a placeholder filled per request by a cached page).
+ */
+export function articlePage(input: ArticlePageInput, meterSlot?: SafeHtml): string {
   const { prepared, decision } = input.read;
   const { article } = prepared;
   const { copy, site, sections } = input.chrome;
   const section = sections.find((s) => s.slug === article.section);
   const provenance = parseProvenance(article.provenance);
-  const showMeter = decision.readsLeft !== null && article.visibility === 'metered' && decision.allowed;
   const body = decision.allowed
     ? html`<div class="${GATED_CLASS}">${raw(prepared.bodyHtml)}</div>`
     : html`<div class="article-lead">${raw(prepared.leadHtml)}</div>${paywall(input, decision)}`;
@@ -100,7 +109,7 @@ export function articlePage(input: ArticlePageInput): string {
 <h1>${article.headline}</h1>
 <p class="standfirst">${article.standfirst}</p>
 <p class="byline">${article.authors.length ? html`By <strong>${joinNames(article.authors)}</strong> · ` : ''}${article.dateline ? html`${article.dateline} · ` : ''}<time datetime="${article.publishedAt.toISOString()}">${formatDateTime(article.publishedAt, input.timeZone)}</time> · ${copy.render('article.reading_time', { minutes: prepared.readingMinutes })}</p>
-${showMeter ? html`<p class="meter-note" role="status">${copy.render('meter.remaining', { left: decision.readsLeft ?? 0 })}</p>` : ''}
+${meterSlot ?? meterNote(input.read, copy)}
 ${adSlot(input, 'top')}
 ${body}
 ${provenance.kind === 'wire' ? html`<p class="disclaimer">${copy.render('article.wire_disclaimer', { publication: site.publicationName })}</p>` : ''}

@@ -11,7 +11,9 @@ export interface PageChrome {
   /** Section slug to mark as current in the navigation. */
   currentSection?: string;
   /** The signed-in reader, if any. */
-  user: { name: string; email: string; role: string } | null;
+  user: PageUser | null;
+  /** Replaces the account links (a placeholder filled per request by a cached page). */
+  accountSlot?: SafeHtml;
 }
 
 export interface PageOptions {
@@ -21,6 +23,17 @@ export interface PageOptions {
   /** Extra markup for <head> (JSON-LD, alternate links). */
   head?: SafeHtml;
   noindex?: boolean;
+}
+
+export interface PageUser {
+  name: string;
+  email: string;
+  role: string;
+}
+
+/** The masthead's account links: the reader's name when signed in, else Subscribe and Log in. */
+export function accountArea(user: PageUser | null | undefined): SafeHtml {
+  return user ? html`<a href="/account">${user.name || user.email}</a>` : html`<a href="/plans">Subscribe</a> · <a href="/login">Log in</a>`;
 }
 
 /** The shell of every page: head, masthead with section navigation, main content, footer. */
@@ -41,9 +54,7 @@ ${page.head ?? ''}
 </head><body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="masthead"><div class="wrap">
-<div class="account">${chrome.user
-      ? html`<a href="/account">${chrome.user.name || chrome.user.email}</a>`
-      : html`<a href="/plans">Subscribe</a> · <a href="/login">Log in</a>`}</div>
+<div class="account">${chrome.accountSlot ?? accountArea(chrome.user)}</div>
 <a class="brand" href="/">${site.publicationName}</a>
 <p class="tagline">${site.tagline}</p>
 <nav class="sections" aria-label="Sections"><ul>${sections.map(

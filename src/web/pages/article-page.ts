@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import { ENTITLEMENTS } from '../../domain/access/model.js';
+import type { AppContext } from '../context.js';
+import type { ArticleRead } from '../reading.js';
+import { articlePage, meterNote } from '../views/article.js';
+import { raw } from '../views/html.js';
+import { accountArea } from '../views/layout.js';
+import { lowestPerMonth, pageChrome } from './chrome.js';
+
+// Placeholders no article text can contain (a random token behind control characters).
+const MARK = `\u0001${randomBytes(8).toString('hex')}`;
+const ACCOUNT_SLOT = `${MARK}a\u0001`;
+const METER_SLOT = `${MARK}m\u0001`;
+
+/**
+ * Renders article pages from cached parts. A page depends on the article, on what the access decision
+ * said (the full body or the lead-in with one kind of paywall), on the ad-free entitlement and on the
+ * reader's kind; only the account links and the meter note differ between readers beyond that. Each
+ * variant is rendered once with placeholders for those two, cut into three parts and kept for a minute;
+ * a request joins the parts around its own two snippets. The cache key holds the decision, so a reader is
+ * only ever served the variant their own decision chose: gated text cannot cross between readers.
+ */
+export function articlePages(ctx: AppContext) {
+  const cache = new LRUCache<string, [string, string, string]>({ max: 2_000, ttl: 60_000 });
+
+  async function parts(request: FastifyRequest, read: ArticleRead, key: string): Promise<[string, string, string]> {
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const chrome = { ...(await pageChrome(ctx, request)), accountSlot: raw(ACCOUNT_SLOT) };
+    const page = articlePage(
+      {
+        chrome,
+        read,
+        publicUrl: ctx.config.publicUrl,
+        timeZone: ctx.policy.timeZone,
+        freeLimit: ctx.policy.freeLimit,
+        registrationBonus: ctx.policy.registrationBonus,
+        lowestPerMonth: await lowestPerMonth(ctx),
+      },
+      raw(METER_SLOT),
+    );
+    const [head = '', rest = ''] = page.split(ACCOUNT_SLOT);
+    const [middle = '', tail = ''] = rest.split(METER_SLOT);
+    const cut: [string, string, string] = [head, middle, tail];
+    cache.set(key, cut);
+    return cut;
+  }
+
+  return async function render(request: FastifyRequest, read: ArticleRead): Promise<string> {
+    const { prepared, decision, readerContext } = read;
+    const key = [
+      prepared.article.slug,
+      prepared.article.updatedAt.getTime(),
+      decision.allowed ? 'allowed' : decision.reason,
+      readerContext.reader.entitlements.has(ENTITLEMENTS.adFree) ? 'ad-free' : 'ads',
+      readerContext.reader.kind,
+    ].join('|');
+    const [head, middle, tail] = await parts(request, read, key);
+    const user = request.auth?.user;
+    return head + accountArea(user ? { name: user.name, email: user.email, role: user.role } : null).value + middle + meterNote(read, ctx.copy).toString() + tail;
+  };
+}
