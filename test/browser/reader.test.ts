@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { browserAvailable, freePort, launchBrowser } from '../support/browser.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
@@ -29,6 +29,15 @@ describe.runIf(run)('a reader in a real browser', () => {
     browser = await launchBrowser();
   }, 60_000);
 
+  /** Signs in through the login form, as a reader would. */
+  async function signIn(page: Page): Promise<void> {
+    await page.goto(`${base}/login`);
+    const form = page.locator('form[action="/login"]');
+    await form.getByLabel('Email address').fill('browser@example.com');
+    await form.getByLabel('Password').fill('correct horse battery');
+    await Promise.all([page.waitForURL(`${base}/`), form.locator('button[type=submit]').click()]);
+  }
+
   afterAll(async () => {
     await browser?.close();
     await t?.app.close();
@@ -54,11 +63,7 @@ describe.runIf(run)('a reader in a real browser', () => {
 
   it('signs in with a password and sees the account name', async () => {
     const page = await browser.newPage();
-    await page.goto(`${base}/login`);
-    const form = page.locator('form[action="/login"]');
-    await form.getByLabel('Email address').fill('browser@example.com');
-    await form.getByLabel('Password').fill('correct horse battery');
-    await Promise.all([page.waitForURL(`${base}/`), form.locator('button[type=submit]').click()]);
+    await signIn(page);
     expect(await page.getByRole('link', { name: 'Bea Browser' }).isVisible()).toBe(true);
     await page.goto(`${base}/article/${premium}`);
     expect(await page.locator('.paywall').isVisible()).toBe(true);
@@ -67,11 +72,7 @@ describe.runIf(run)('a reader in a real browser', () => {
 
   it('subscribes through the test gateway and then reads premium stories without ads', async () => {
     const page = await browser.newPage();
-    await page.goto(`${base}/login`);
-    const login = page.locator('form[action="/login"]');
-    await login.getByLabel('Email address').fill('browser@example.com');
-    await login.getByLabel('Password').fill('correct horse battery');
-    await Promise.all([page.waitForURL(`${base}/`), login.locator('button[type=submit]').click()]);
+    await signIn(page);
 
     await page.goto(`${base}/plans`);
     await Promise.all([page.waitForURL(/\/subscribe\/smart-essential$/), page.getByRole('link', { name: 'Choose Smart Essential' }).click()]);

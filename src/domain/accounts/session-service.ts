@@ -3,7 +3,7 @@ import { insertChallenge } from './challenges.js';
 import { deviceName } from './device-name.js';
 import { SESSION_TIMEOUTS, type Device, type User } from './model.js';
 import { hashToken, newToken } from './secrets.js';
-import { countLiveSessions, findLiveSession, findLiveSessionByRefresh, insertSession, listDevices, rotateSessionTokens, touchSession } from './sessions.js';
+import { countLiveSessions, findLiveSession, insertSession, listDevices, rotateSessionTokens, touchSession } from './sessions.js';
 import { findUserById, lockUser } from './users.js';
 
 /** The device a sign-in comes from. */
@@ -89,7 +89,7 @@ export async function resolveSession(db: Queryable, token: string, now: Date): P
 export async function refreshAppSession(db: Queryable, refreshToken: string, now: Date): Promise<IssuedSession | null> {
   if (refreshToken.length < 20 || refreshToken.length > 100) return null;
   const oldRefreshHash = hashToken(refreshToken);
-  const session = await findLiveSessionByRefresh(db, oldRefreshHash, now);
+  const session = await findLiveSession(db, oldRefreshHash, now, 'refresh');
   if (!session || session.kind !== 'app') return null;
   const token = newToken();
   const nextRefresh = newToken();

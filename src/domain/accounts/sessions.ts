@@ -25,20 +25,12 @@ export async function insertSession(
   return rows[0]!.id;
 }
 
-/** The live session behind a token hash, or null. */
-export async function findLiveSession(db: Queryable, tokenHash: string, now: Date): Promise<SessionRecord | null> {
+/** The live session behind a token hash (`token`) or a refresh-token hash (`refresh`), or null. */
+export async function findLiveSession(db: Queryable, hash: string, now: Date, by: 'token' | 'refresh' = 'token'): Promise<SessionRecord | null> {
+  const column = by === 'token' ? 'token_hash' : 'refresh_hash';
   const { rows } = await db.query<{ id: number; user_id: number; kind: 'web' | 'app'; last_seen_at: Date; token_expires_at: Date }>(
-    `select id, user_id, kind, last_seen_at, token_expires_at from sessions where token_hash = $1 and ${live('$2')}`,
-    [tokenHash, now],
-  );
-  const r = rows[0];
-  return r ? { id: r.id, userId: r.user_id, kind: r.kind, lastSeenAt: new Date(r.last_seen_at), tokenExpiresAt: new Date(r.token_expires_at) } : null;
-}
-
-export async function findLiveSessionByRefresh(db: Queryable, refreshHash: string, now: Date): Promise<SessionRecord | null> {
-  const { rows } = await db.query<{ id: number; user_id: number; kind: 'web' | 'app'; last_seen_at: Date; token_expires_at: Date }>(
-    `select id, user_id, kind, last_seen_at, token_expires_at from sessions where refresh_hash = $1 and ${live('$2')}`,
-    [refreshHash, now],
+    `select id, user_id, kind, last_seen_at, token_expires_at from sessions where ${column} = $1 and ${live('$2')}`,
+    [hash, now],
   );
   const r = rows[0];
   return r ? { id: r.id, userId: r.user_id, kind: r.kind, lastSeenAt: new Date(r.last_seen_at), tokenExpiresAt: new Date(r.token_expires_at) } : null;

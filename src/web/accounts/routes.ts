@@ -1,3 +1,4 @@
+import { privatePages } from '../http/security-headers.js';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { accountPageRoutes } from './account-routes.js';
@@ -11,10 +12,7 @@ import { signInRoutes } from './sign-in-routes.js';
  * cache (`no-store`), and none is for search engines.
  */
 export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.header('cache-control', 'no-store');
-    reply.header('x-robots-tag', 'noindex');
-  });
+  privatePages(app);
   await signInRoutes(app, ctx);
   await resetRoutes(app, ctx);
   await accountPageRoutes(app, ctx);

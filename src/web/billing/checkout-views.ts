@@ -1,3 +1,4 @@
+import { contentSecurityPolicy } from '../http/security-headers.js';
 import { selectableStates } from '../../domain/billing/gst.js';
 import { planDisplay, type Plan } from '../../domain/billing/plans.js';
 import { emptyForm, type FormState } from '../accounts/forms.js';
@@ -69,18 +70,12 @@ ${csrfField(data.csrf)}
  * The policy of the Razorpay page only: Razorpay's script, its frames and API calls, and the inline styles
  * its payment window sets (no other page allows these); forms still post only here.
  */
-export const RAZORPAY_CSP = [
-  "default-src 'self'",
-  'script-src https://checkout.razorpay.com https://*.razorpay.com',
-  'frame-src https://api.razorpay.com https://checkout.razorpay.com https://*.razorpay.com',
-  "connect-src 'self' https://*.razorpay.com",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' https: data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const RAZORPAY_CSP = contentSecurityPolicy({
+  'script-src': 'https://checkout.razorpay.com https://*.razorpay.com',
+  'frame-src': 'https://api.razorpay.com https://checkout.razorpay.com https://*.razorpay.com',
+  'connect-src': "'self' https://*.razorpay.com",
+  'style-src': "'self' 'unsafe-inline'",
+});
 
 export function subscribedPage(chrome: PageChrome, data: { plan: Plan }): string {
   return messagePage(chrome, {

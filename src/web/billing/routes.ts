@@ -1,3 +1,4 @@
+import { privatePages } from '../http/security-headers.js';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { checkoutRoutes } from './checkout-routes.js';
@@ -11,10 +12,7 @@ import { testGatewayRoutes } from './test-gateway-routes.js';
  * none may be stored by a cache or indexed.
  */
 export async function billingPageRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.header('cache-control', 'no-store');
-    reply.header('x-robots-tag', 'noindex');
-  });
+  privatePages(app);
   await checkoutRoutes(app, ctx);
   await testGatewayRoutes(app, ctx);
   await subscriptionRoutes(app, ctx);
