@@ -1,23 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { addTerm } from '../../src/domain/billing/lifecycle.js';
 import { BillingError } from '../../src/domain/billing/service.js';
 import { listGrants } from '../../src/domain/entitlements/queries.js';
 import { describeEachEngine } from '../support/databases.js';
-import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
-import { DAY, HOUR, MINUTE, emailKinds, startBilling, type Harness } from './billing-harness.js';
+import { DAY, HOUR, MINUTE, emailKinds, useBilling } from './billing-harness.js';
 
 /** Failed renewals (grace, reminders, recovery, expiry) and cancel-at-period-end, through the real app and jobs. */
 describeEachEngine('billing: failed renewals and cancellation', (get) => {
-  let smtp: TestSmtpServer;
-  let h: Harness;
-  beforeAll(async () => {
-    smtp = await startTestSmtpServer();
-  });
-  afterAll(() => smtp.close());
-  beforeEach(async () => {
-    h = await startBilling(get(), smtp);
-  });
-  afterEach(() => h.close());
+  const h = useBilling(get);
 
   /** A reader whose renewals the mandate declines, at the end of the first period with the renewal attempted. */
   async function failedRenewal() {

@@ -13,7 +13,8 @@ import { findSubscription, type Subscription } from '../../src/domain/billing/su
 import { activeEntitlements } from '../../src/domain/entitlements/queries.js';
 import { createJobs, jobHandlers } from '../../src/wiring/jobs.js';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
-import type { ReceivedEmail, TestSmtpServer } from '../support/smtp-server.js';
+import { startTestSmtpServer, type ReceivedEmail, type TestSmtpServer } from '../support/smtp-server.js';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 export const T0 = '2026-11-24T10:00:00.000Z';
 export const HOUR = 3600 * 1000;
@@ -45,6 +46,7 @@ export async function startBilling(db: Database, smtp: TestSmtpServer, options: 
     ctx,
     clock,
     db,
+    smtp,
     /** A verified reader with an address of their own (emails are told apart by recipient). */
     async reader(): Promise<User> {
       sequence++;
@@ -99,4 +101,27 @@ export function emailKinds(emails: ReceivedEmail[]): string[] {
 export async function attachmentsOf(email: ReceivedEmail): Promise<{ filename: string; contentType: string; content: Buffer }[]> {
   const parsed = await simpleParser(email.raw);
   return parsed.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content }));
+}
+
+/**
+ * Declares the set-up every billing suite shares: one SMTP server for the suite, a fresh harness per test.
+ * Returns a stand-in that always forwards to the current test's harness.
+ */
+export function useBilling(get: () => Database): Harness {
+  let smtp: TestSmtpServer;
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    smtp = await startTestSmtpServer();
+  });
+  afterAll(() => smtp.close());
+  beforeEach(async () => {
+    current = await startBilling(get(), smtp);
+  });
+  afterEach(() => current?.close());
+  return new Proxy({} as Harness, {
+    get: (_target, key) => {
+      if (!current) throw new Error('the billing harness is used outside a test');
+      return current[key as keyof Harness];
+    },
+  });
 }

@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { addTerm } from '../../src/domain/billing/lifecycle.js';
 import { SUBSCRIBER_ENTITLEMENTS } from '../../src/domain/billing/plans.js';
 import { describeEachEngine } from '../support/databases.js';
-import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
-import { DAY, HOUR, MINUTE, T0, attachmentsOf, emailKinds, startBilling, type Harness } from './billing-harness.js';
+import { DAY, HOUR, MINUTE, T0, attachmentsOf, emailKinds, useBilling } from './billing-harness.js';
 
 /**
  * A subscription's life as a reader and the publisher see it, driven through the real app: checkout on
@@ -11,16 +10,7 @@ import { DAY, HOUR, MINUTE, T0, attachmentsOf, emailKinds, startBilling, type Ha
  * on a fake clock, emails caught by a real SMTP server.
  */
 describeEachEngine('billing lifecycle', (get) => {
-  let smtp: TestSmtpServer;
-  let h: Harness;
-  beforeAll(async () => {
-    smtp = await startTestSmtpServer();
-  });
-  afterAll(() => smtp.close());
-  beforeEach(async () => {
-    h = await startBilling(get(), smtp);
-  });
-  afterEach(() => h.close());
+  const h = useBilling(get);
 
   it('checkout → approve: active, entitled, one ₹900 payment, one invoice whose parts add up, a receipt with the PDF', async () => {
     const reader = await h.reader();
@@ -162,7 +152,7 @@ describeEachEngine('billing lifecycle', (get) => {
       jobs: await h.count('jobs'),
       webhooks: await h.count('webhook_events'),
       grants: await h.count('entitlement_grants'),
-      emails: smtp.messages.length,
+      emails: h.smtp.messages.length,
       subs: (await h.db.query('select id, status, cancel_at_period_end, current_period_end, grace_until, plan_id from subscriptions order by id')).rows,
     });
     // Every point where the sweep does something: notice, renewal, failure, dunning, abandonment, expiry.

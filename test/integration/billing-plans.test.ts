@@ -1,23 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { addTerm } from '../../src/domain/billing/lifecycle.js';
 import { findActivePlanBySlug } from '../../src/domain/billing/plans.js';
 import { BillingError } from '../../src/domain/billing/service.js';
 import { describeEachEngine } from '../support/databases.js';
-import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
-import { DAY, T0, emailKinds, startBilling, type Harness } from './billing-harness.js';
+import { DAY, T0, emailKinds, useBilling } from './billing-harness.js';
 
 /** Plan changes and refunds through the real app on the test gateway. */
 describeEachEngine('billing: plan changes and refunds', (get) => {
-  let smtp: TestSmtpServer;
-  let h: Harness;
-  beforeAll(async () => {
-    smtp = await startTestSmtpServer();
-  });
-  afterAll(() => smtp.close());
-  beforeEach(async () => {
-    h = await startBilling(get(), smtp);
-  });
-  afterEach(() => h.close());
+  const h = useBilling(get);
 
   const planId = async (slug: string) => (await findActivePlanBySlug(h.db, slug))!.id;
 

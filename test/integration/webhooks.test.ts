@@ -1,26 +1,16 @@
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { TEST_SIGNATURE_HEADER, signTestWebhook } from '../../src/adapters/payments/test-gateway.js';
 import { addTerm } from '../../src/domain/billing/lifecycle.js';
 import { runBillingSweep } from '../../src/domain/billing/sweep.js';
 import { describeEachEngine } from '../support/databases.js';
-import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
-import { DAY, HOUR, MINUTE, T0, startBilling, type Harness } from './billing-harness.js';
+import { DAY, HOUR, MINUTE, T0, useBilling } from './billing-harness.js';
 
 /**
  * POST /webhooks/:gateway with the test gateway's real, signed deliveries: exactly once under concurrent
  * redelivery, refused when not authentic, safe out of order, recovered after a crash or a lost webhook.
  */
 describeEachEngine('gateway webhooks', (get) => {
-  let smtp: TestSmtpServer;
-  let h: Harness;
-  beforeAll(async () => {
-    smtp = await startTestSmtpServer();
-  });
-  afterAll(() => smtp.close());
-  beforeEach(async () => {
-    h = await startBilling(get(), smtp);
-  });
-  afterEach(() => h.close());
+  const h = useBilling(get);
 
   const post = (body: string | Buffer, headers: Record<string, string>, gateway = 'test') =>
     h.app.inject({ method: 'POST', url: `/webhooks/${gateway}`, payload: body, headers });
