@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import type { Reader } from '../../domain/access/model.js';
 import { activeEntitlements } from '../../domain/entitlements/queries.js';
 import { decodeMeterToken, encodeMeterToken } from '../../domain/metering/meter-token.js';
@@ -10,6 +11,23 @@ import type { AppContext } from '../context.js';
 
 export const METER_COOKIE = 'mh_meter';
 const NO_ENTITLEMENTS: ReadonlySet<string> = new Set();
+
+/**
+ * Hot-path memos. A verified token string always decodes to the same meter, and an address to the same
+ * network key within a month, so both are kept for a while instead of recomputing two HMACs per request.
+ * Only verified results are kept; the keys are the exact inputs.
+ */
+const memos = new WeakMap<AppContext['keys'], { tokens: LRUCache<string, MeterState>; networks: LRUCache<string, string> }>();
+
+/** The memos of one set of keys (an app instance): a token verified under one key says nothing under another. */
+function memosFor(ctx: AppContext) {
+  let memo = memos.get(ctx.keys);
+  if (!memo) {
+    memo = { tokens: new LRUCache({ max: 50_000 }), networks: new LRUCache({ max: 50_000 }) };
+    memos.set(ctx.keys, memo);
+  }
+  return memo;
+}
 
 /** Who is asking, as the access decision sees them, with the meter they carry. */
 export interface ReaderContext {
@@ -37,7 +55,13 @@ export async function identifyReader(ctx: AppContext, request: FastifyRequest): 
   if (ctx.crawlers.isVerified(request.ip)) {
     return { reader: { kind: 'verified-crawler', entitlements: NO_ENTITLEMENTS }, meter: emptyMeter(period), period, userId: null };
   }
-  const token = decodeMeterToken(request.cookies[METER_COOKIE], ctx.keys.meter);
+  const raw = request.cookies[METER_COOKIE];
+  const { tokens } = memosFor(ctx);
+  let token = raw ? tokens.get(raw) : undefined;
+  if (!token && raw) {
+    token = decodeMeterToken(raw, ctx.keys.meter) ?? undefined;
+    if (token) tokens.set(raw, token);
+  }
   return {
     reader: { kind: 'anonymous', entitlements: NO_ENTITLEMENTS },
     meter: token ? currentMeter(token, period) : emptyMeter(period),
@@ -48,7 +72,13 @@ export async function identifyReader(ctx: AppContext, request: FastifyRequest): 
 
 /** The anonymous reader's network (salted hash of its prefix) and how much of its monthly budget is used. */
 export async function networkUsage(ctx: AppContext, ip: string, period: string): Promise<{ key: string; used: number }> {
-  const key = `net:${networkKey(ip, ctx.keys.networkSalt, period)}`;
+  const { networks } = memosFor(ctx);
+  const memo = `${period}|${ip}`;
+  let key = networks.get(memo);
+  if (!key) {
+    key = `net:${networkKey(ip, ctx.keys.networkSalt, period)}`;
+    networks.set(memo, key);
+  }
   return { key, used: await ctx.counters.get(key) };
 }
 

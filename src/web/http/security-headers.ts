@@ -22,13 +22,17 @@ export function contentSecurityPolicy(overrides: Record<string, string> = {}): s
 
 const CSP = contentSecurityPolicy();
 
+const HEADERS = Object.freeze({
+  'content-security-policy': CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'cross-origin-opener-policy': 'same-origin',
+});
+const HTTPS_HEADERS = Object.freeze({ ...HEADERS, 'strict-transport-security': 'max-age=31536000; includeSubDomains' });
+
 /** Sets the security headers on one reply (ASVS V3.4). HSTS only when the public URL is https. */
 export function applySecurityHeaders(ctx: AppContext, reply: FastifyReply): void {
-  reply.header('content-security-policy', CSP);
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('referrer-policy', 'strict-origin-when-cross-origin');
-  reply.header('cross-origin-opener-policy', 'same-origin');
-  if (ctx.config.publicUrl.startsWith('https:')) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  reply.headers(ctx.config.publicUrl.startsWith('https:') ? HTTPS_HEADERS : HEADERS);
 }
 
 /** Security headers on every response; a route may replace the CSP (the Razorpay checkout page loads its script). */

@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { ENTITLEMENTS } from '../../domain/access/model.js';
 import type { AppContext } from '../context.js';
 import type { ArticleRead } from '../reading.js';
-import { articlePage, meterNote } from '../views/article.js';
+import { articlePage, meterNote, meterNoteCount } from '../views/article.js';
 import { raw } from '../views/html.js';
 import { accountArea } from '../views/layout.js';
 import { lowestPerMonth, pageChrome } from './chrome.js';
@@ -24,6 +24,8 @@ const METER_SLOT = `${MARK}m\u0001`;
  */
 export function articlePages(ctx: AppContext) {
   const cache = new LRUCache<string, [string, string, string]>({ max: 2_000, ttl: 60_000 });
+  // "N free articles left" for each N: formatted once, not per request.
+  const meterNotes = new Map<number | null, string>();
 
   async function parts(request: FastifyRequest, read: ArticleRead, key: string): Promise<[string, string, string]> {
     const hit = cache.get(key);
@@ -59,6 +61,12 @@ export function articlePages(ctx: AppContext) {
     ].join('|');
     const [head, middle, tail] = await parts(request, read, key);
     const user = request.auth?.user;
-    return head + accountArea(user ? { name: user.name, email: user.email, role: user.role } : null).value + middle + meterNote(read, ctx.copy).toString() + tail;
+    const noteKey = meterNoteCount(read);
+    let note = meterNotes.get(noteKey);
+    if (note === undefined) {
+      note = meterNote(read, ctx.copy).toString();
+      meterNotes.set(noteKey, note);
+    }
+    return head + accountArea(user ? { name: user.name, email: user.email, role: user.role } : null).value + middle + note + tail;
   };
 }

@@ -86,9 +86,15 @@ function adSlot(input: ArticlePageInput, position: string): SafeHtml | '' {
 
 /** "You have 7 free articles left this month", shown while a metered article is read on the meter. */
 export function meterNote(read: ArticleRead, copy: PageChrome['copy']): SafeHtml | '' {
+  const left = meterNoteCount(read);
+  return left === null ? '' : html`<p class="meter-note" role="status">${copy.render('meter.remaining', { left })}</p>`;
+}
+
+/** The count the meter note shows, or null when the page has no meter note. */
+export function meterNoteCount(read: ArticleRead): number | null {
   const { decision, prepared } = read;
-  if (decision.readsLeft === null || prepared.article.visibility !== 'metered' || !decision.allowed) return '';
-  return html`<p class="meter-note" role="status">${copy.render('meter.remaining', { left: decision.readsLeft })}</p>`;
+  if (decision.readsLeft === null || prepared.article.visibility !== 'metered' || !decision.allowed) return null;
+  return decision.readsLeft;
 }
 
 /**
