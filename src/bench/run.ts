@@ -1,18 +1,21 @@
 /**
  * `npm run bench`: the project's benchmark (DESIGN.md §5), in one run.
  *
- * 1. Starts `node dist/cli.js start` as a child on a fresh temp data folder (embedded PGlite, demo
- *    content, a per-network budget high enough for one load-generator address) and waits for /healthz.
+ * 1. Seeds a fresh temp data folder with the demo content (`masthead seed`, its own process), then
+ *    starts `node dist/cli.js start` on it as a child (embedded PGlite, a per-network budget high
+ *    enough for one load-generator address) and waits for /healthz (processes.ts).
  * 2. Prepares three readers (see scenarios.ts) and captures the exact bytes the app sends each.
  * 3. Per scenario: autocannon against the app and against a bare `http` server (its own child
  *    process) replaying those bytes — same connections, duration and warm-up, measured in
  *    alternating slices so machine noise hits both alike (load.ts).
- * 4. Samples the app's RSS every 200 ms; prints a table and PASS/FAIL against the targets.
+ * 4. Samples the app's RSS every 200 ms and the CPU other processes take (monitor.ts); prints a
+ *    table and PASS/FAIL against the targets (report.ts).
  *
  * Environment: BENCH_DURATION (measured seconds per server per scenario, default 10), BENCH_WARMUP
- * (seconds, default 2), BENCH_ROUNDS (alternating slices, default 5), BENCH_CONNECTIONS (default 64), BENCH_CPU_PROF (a folder: run the app with `--cpu-prof` and write
- * its profile there on exit). Exit code 1 only if the app failed requests or the run could not be set up;
- * missed targets are reported, not fatal.
+ * (seconds, default 2), BENCH_ROUNDS (alternating slices, default 5), BENCH_CONNECTIONS (default 64),
+ * BENCH_CPU_PROF (a folder: run the app with `--cpu-prof` and write its profile there on exit).
+ * Exit code 1 only if the app failed requests, died, or the run could not be set up; missed targets
+ * are reported, not fatal.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -12,6 +12,9 @@ export interface ArticleRead {
   readerContext: ReaderContext;
 }
 
+/** Every article response depends on who asks: no shared cache may keep it. */
+const PRIVATE = Object.freeze({ 'cache-control': 'private, no-cache', vary: 'Cookie, Authorization' });
+
 /** Network budgets are monthly; keys outlive the month by a little so late requests still count. */
 const NETWORK_TTL_SECONDS = 32 * 24 * 3600;
 
@@ -22,16 +25,21 @@ const NETWORK_TTL_SECONDS = 32 * 24 * 3600;
  */
 export async function readArticle(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, slug: string): Promise<ArticleRead | null> {
   const prepared = await ctx.content.article(slug);
-  // Every response below depends on who asks: no shared cache may keep it.
-  reply.header('cache-control', 'private, no-cache');
-  reply.header('vary', 'Cookie, Authorization');
+  reply.headers(PRIVATE);
   if (!prepared) return null;
   const readerContext = await identifyReader(ctx, request);
   const { reader, period, userId } = readerContext;
-  const usage = reader.kind === 'anonymous' && prepared.item.visibility === 'metered' ? await networkUsage(ctx, request.ip, period) : null;
-  const network: NetworkBudget | null = usage ? { used: usage.used, limit: ctx.config.networkBudget } : null;
-  const input: AccessInput = { reader, item: prepared.item, meter: readerContext.meter, network, policy: ctx.policy, now: ctx.now() };
+  let input: AccessInput = { reader, item: prepared.item, meter: readerContext.meter, network: null, policy: ctx.policy, now: ctx.now() };
   let decision = decideAccess(input);
+  // The network budget matters only for a read that would use a free article: only then is it looked up
+  // (rereads, subscribers and walled readers never wait on the counter store).
+  let usage: { key: string; used: number } | null = null;
+  if (decision.charged && reader.kind === 'anonymous') {
+    usage = await networkUsage(ctx, request.ip, period);
+    const network: NetworkBudget = { used: usage.used, limit: ctx.config.networkBudget };
+    input = { ...input, network };
+    decision = decideAccess(input);
+  }
   // A HEAD request shows nothing to read, so it uses up nothing.
   if (request.method === 'HEAD') return { prepared, decision, readerContext };
   if (decision.charged && userId !== null) {
