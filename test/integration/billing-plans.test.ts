@@ -114,6 +114,7 @@ describeEachEngine('billing: plan changes and refunds', (get) => {
     await service.refund(payment!.id, 30_000, 'Charged twice by mistake');
     expect((await h.payments(id))[0]).toMatchObject({ amountMinor: 90_000, refundedMinor: 30_000 });
     expect(await h.count('refunds where payment_id = $1', [payment!.id])).toBe(1);
+    expect(await h.count(`refunds where reason = 'Charged twice by mistake'`)).toBe(1); // the admin's reason is kept
     const note = (await h.invoices(reader.id)).find((i) => i.kind === 'credit-note')!;
     expect(note).toMatchObject({ number: 'CN/2627/000001', paymentId: payment!.id, totalMinor: 30_000 });
     expect(note.taxableMinor + note.cgstMinor + note.sgstMinor + note.igstMinor).toBe(30_000);

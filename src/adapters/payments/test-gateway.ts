@@ -181,8 +181,8 @@ export function createTestGateway(options: TestGatewayOptions) {
       if (when === 'now' && chargeNow) await charge(sub, chargeNow, now());
     },
 
-    async refund({ gatewayPaymentId, amount }) {
-      const refund = { id: id('rfd'), payment: gatewayPaymentId, amount };
+    async refund({ gatewayPaymentId, amount, reason }) {
+      const refund = { id: id('rfd'), payment: gatewayPaymentId, amount, reason };
       await save(refund.id, 'refund', refund);
       await send('refund.processed', refund);
       return { gatewayRefundId: refund.id };
@@ -276,7 +276,7 @@ function toEvents(event: { type: string; created: number; data: Record<string, a
     case 'payment.failed':
       return [{ type: 'payment-failed', subscriptionId: Number(d.reference), gatewaySubscriptionId: String(d.subscription), gatewayPaymentId: null, reason: String(d.reason), occurredAt: at }];
     case 'refund.processed':
-      return [{ type: 'refund-processed', gatewayPaymentId: String(d.payment), gatewayRefundId: String(d.id), amount: d.amount as Money, occurredAt: at }];
+      return [{ type: 'refund-processed', gatewayPaymentId: String(d.payment), gatewayRefundId: String(d.id), amount: d.amount as Money, reason: typeof d.reason === 'string' ? d.reason : undefined, occurredAt: at }];
     default:
       return [];
   }

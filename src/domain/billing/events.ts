@@ -60,7 +60,7 @@ export async function applyBillingEvents(tx: Queryable, gateway: GatewayName, ev
         notes.push(`refund for unknown payment ${event.gatewayPaymentId}`);
         continue;
       }
-      await recordRefund(tx, payment.id, payment.subscriptionId, event.gatewayRefundId, event.amount.minor, 'refund at the gateway', now, rules);
+      await recordRefund(tx, payment.id, payment.subscriptionId, event.gatewayRefundId, event.amount.minor, event.reason ?? 'refund at the gateway', now, rules);
       continue;
     }
     const sub = await locate(tx, gateway, 'subscriptionId' in event ? event.subscriptionId : null, event.gatewaySubscriptionId);

@@ -71,6 +71,8 @@ export type BillingEvent =
       gatewayPaymentId: string;
       gatewayRefundId: string;
       amount: Money;
+      /** The reason given when the refund was asked for, when the gateway carries it back. */
+      reason?: string;
       occurredAt: Date;
     };
 
