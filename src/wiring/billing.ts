@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../adapters/db/database.js';
 import { createRazorpayGateway } from '../adapters/payments/razorpay.js';
-import { createStripeGateway } from '../adapters/payments/stripe.js';
+import { createStripeGateway, stripeApiBase } from '../adapters/payments/stripe.js';
 import { createTestGateway, type TestGatewayHosted } from '../adapters/payments/test-gateway.js';
 import type { Config } from '../config/config.js';
 import type { Keys } from '../config/secret.js';
@@ -59,12 +59,11 @@ export function createBilling(config: Config, db: Database, keys: Keys, publicat
     verifyRazorpayCheckout = (input) => razorpay.verifyCheckoutSignature(input);
   }
   if (config.stripe) {
-    const api = config.stripe.apiUrl ? new URL(config.stripe.apiUrl) : null;
     gateways.stripe = createStripeGateway({
       secretKey: config.stripe.secretKey,
       webhookSecret: config.stripe.webhookSecret,
       publication,
-      apiBase: api ? { host: api.hostname, port: Number(api.port || (api.protocol === 'https:' ? 443 : 80)), protocol: api.protocol === 'https:' ? 'https' : 'http' } : undefined,
+      apiBase: stripeApiBase(config.stripe.apiUrl),
     });
   }
   const enqueue: Enqueue = async (tx, job) => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { validateWebhookSignature } from 'razorpay/dist/utils/razorpay-utils.js';
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { startFakeStripe, type FakeStripe } from '../../src/adapters/payments/stripe-fake-api.js';
+import { startFakeStripe, type FakeStripe } from '../support/fake-stripe.js';
 import { addTerm } from '../../src/domain/billing/lifecycle.js';
 import { describeEachEngine } from '../support/databases.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
@@ -105,6 +105,37 @@ describeEachEngine('Stripe and Razorpay webhooks', (get) => {
     const again = event('evt_test_2');
     expect((await post('stripe', again, sign(again))).statusCode).toBe(200);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('Stripe: when every webhook is lost, the sweep finds the paid checkout and activates the subscription once', async () => {
+    h = await startBilling(get(), smtp, {
+      env: { MASTHEAD_PAYMENT_GATEWAY: 'stripe', STRIPE_SECRET_KEY: 'sk_test_masthead', STRIPE_WEBHOOK_SECRET: STRIPE_SECRET, STRIPE_API_URL: `http://127.0.0.1:${stripeApi.apiBase.port}` },
+    });
+    stripeApi.reset();
+    stripeApi.on('POST', /^\/v1\/checkout\/sessions$/, () => ({ body: { id: 'cs_lost', object: 'checkout.session', url: 'https://checkout.stripe.com/c/pay/cs_lost', customer: null } }));
+    const reader = await h.reader();
+    const { subscriptionId: id } = await h.ctx.billing.service.startCheckout(reader, 'smart-quarterly');
+    const metadata = { masthead_subscription_id: String(id), masthead_publication: h.ctx.site.publicationName };
+    stripeApi.on('GET', /^\/v1\/checkout\/sessions\/cs_lost$/, () => ({ body: { id: 'cs_lost', object: 'checkout.session', status: 'complete', subscription: 'sub_lost', customer: 'cus_lost' } }));
+    stripeApi.on('GET', /^\/v1\/subscriptions\/sub_lost$/, () => ({
+      body: { id: 'sub_lost', object: 'subscription', status: 'active', cancel_at_period_end: false, customer: 'cus_lost', metadata, items: { object: 'list', data: [{ id: 'si_1', current_period_end: periodEnd }] } },
+    }));
+    stripeApi.on('GET', /^\/v1\/invoices$/, () => ({
+      body: {
+        object: 'list', has_more: false,
+        data: [{
+          id: 'in_lost', object: 'invoice', amount_paid: 90_000, currency: 'inr', status: 'paid', created: t, status_transitions: { paid_at: t },
+          parent: { type: 'subscription_details', subscription_details: { subscription: 'sub_lost', metadata } },
+          lines: { object: 'list', data: [{ id: 'il_1', parent: { type: 'subscription_item_details', subscription_item_details: { subscription: 'sub_lost', proration: false } }, period: { start: t, end: periodEnd } }] },
+        }],
+      },
+    }));
+    h.clock.advance(16 * 60 * 1000);
+    await h.sweep();
+    await h.sweep();
+    expect(await h.sub(id)).toMatchObject({ status: 'active', gatewaySubscriptionId: 'sub_lost', gatewayCustomerId: 'cus_lost' });
+    expect((await h.payments(id)).map((p) => [p.gatewayPaymentId, p.amountMinor])).toEqual([['in_lost', 90_000]]);
+    expect(await h.entitlements(reader.id)).toContain('premium');
   });
 
   it('Razorpay: subscription.charged signed with the webhook secret (as the SDK verifies it) activates the subscription', async () => {

@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { Database, Queryable } from '../../src/adapters/db/database.js';
 import { renderInvoicePdf } from '../../src/adapters/pdf/invoice-pdf.js';
-import { extractPdfText } from '../../src/adapters/pdf/pdf-text.js';
+import { extractPdfText } from '../support/pdf-text.js';
 import { splitGstInclusive } from '../../src/domain/billing/gst.js';
 import { DEFAULT_SUPPLIER, findInvoice, issueCreditNote, issueInvoice, listInvoices, type SupplierDetails } from '../../src/domain/billing/invoices.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';

@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PaymentGateway } from '../../domain/billing/gateway.js';
 import { DEMO_PLANS, type Plan } from '../../domain/billing/plans.js';
-import { startFakeStripe, type FakeStripe } from './stripe-fake-api.js';
+import { startFakeStripe, type FakeStripe } from '../../../test/support/fake-stripe.js';
 import { createStripeGateway, stripeApiBase, withSessionIdPlaceholder } from './stripe.js';
 
 const SECRET = 'whsec_test_secret';

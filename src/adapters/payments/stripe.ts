@@ -210,6 +210,12 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       };
     },
 
+    async findCheckoutSubscription(gatewayCheckoutId) {
+      const session = loose(await stripe.checkout.sessions.retrieve(gatewayCheckoutId));
+      const subscription = idOf(session.subscription);
+      return session.status === 'complete' && subscription ? { gatewaySubscriptionId: subscription, gatewayCustomerId: idOf(session.customer) } : null;
+    },
+
     async paymentMethodUpdateUrl({ gatewaySubscriptionId, gatewayCustomerId, returnUrl }) {
       const customer = gatewayCustomerId ?? idOf((await retrieveSubscription(gatewaySubscriptionId)).customer);
       if (!customer) return null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SUPPLIER, type Invoice } from '../../domain/billing/invoices.js';
 import { formatRupeesAscii, renderInvoicePdf } from './invoice-pdf.js';
-import { extractPdfText } from './pdf-text.js';
+import { extractPdfText } from '../../../test/support/pdf-text.js';
 
 const invoice: Invoice = {
   id: 1,

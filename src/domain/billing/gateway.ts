@@ -112,6 +112,11 @@ export interface PaymentGateway {
   changePlan(input: { gatewaySubscriptionId: string; plan: Plan; when: 'now' | 'period-end'; chargeNow: Money | null; subscriptionId: number }): Promise<void>;
   refund(input: { gatewayPaymentId: string; amount: Money; reason: string }): Promise<{ gatewayRefundId: string }>;
   fetchSubscription(gatewaySubscriptionId: string): Promise<GatewaySubscriptionState>;
+  /**
+   * For gateways whose subscription id is only known once checkout completes (Stripe): the subscription a
+   * completed checkout created, so a lost `checkout completed` webhook can be repaired; null while unpaid.
+   */
+  findCheckoutSubscription?(gatewayCheckoutId: string): Promise<{ gatewaySubscriptionId: string; gatewayCustomerId: string | null } | null>;
   /** A page where the reader updates the payment method (Stripe portal, Razorpay subscription link), if any. */
   paymentMethodUpdateUrl(input: { gatewaySubscriptionId: string; gatewayCustomerId: string | null; returnUrl: string }): Promise<string | null>;
 }

@@ -3,7 +3,7 @@ import { applyBillingEvents, applyLifecycle } from './events.js';
 import type { BillingDeps } from './service.js';
 import { findPlan } from './plans.js';
 import { claimNotice, noticeSentAt } from './notices.js';
-import { listSubscriptionsNeedingAttention, lockSubscription, type Subscription } from './subscriptions.js';
+import { listSubscriptionsNeedingAttention, lockSubscription, setGatewayIds, type Subscription } from './subscriptions.js';
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
@@ -45,9 +45,18 @@ async function lifecycle(deps: BillingDeps, sub: Subscription, event: Parameters
 }
 
 /** Asks the gateway for the truth about a subscription and applies any payment we missed. */
-export async function reconcile(deps: BillingDeps, sub: Subscription): Promise<void> {
-  const gateway = deps.gateways[sub.gateway];
-  if (!gateway || !sub.gatewaySubscriptionId) return;
+export async function reconcile(deps: BillingDeps, found: Subscription): Promise<void> {
+  const gateway = deps.gateways[found.gateway];
+  if (!gateway) return;
+  let sub = found;
+  // The webhook that names the gateway's subscription may be the one that was lost: ask the checkout.
+  if (!sub.gatewaySubscriptionId && sub.gatewayCheckoutId && gateway.findCheckoutSubscription) {
+    const ids = await gateway.findCheckoutSubscription(sub.gatewayCheckoutId);
+    if (!ids) return;
+    await setGatewayIds(deps.db, sub.id, ids);
+    sub = { ...sub, ...ids };
+  }
+  if (!sub.gatewaySubscriptionId) return;
   const state = await gateway.fetchSubscription(sub.gatewaySubscriptionId);
   const events = [...state.payments].reverse().map((p) => ({ ...p, subscriptionId: sub.id }));
   if (state.status === 'cancelled' || state.status === 'ended') {
