@@ -11,6 +11,17 @@ describeEachEngine('billing: plan changes and refunds', (get) => {
 
   const planId = async (slug: string) => (await findActivePlanBySlug(h.db, slug))!.id;
 
+  it('two refunds asked at the same moment can never add up to more than the payment', async () => {
+    const reader = await h.reader();
+    const id = await h.subscribe(reader);
+    const [payment] = await h.payments(id);
+    const results = await Promise.allSettled([60_000, 60_000].map((amount) => h.ctx.billing.service.refund(payment!.id, amount, 'double click')));
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((await h.payments(id))[0]).toMatchObject({ refundedMinor: 60_000 });
+    expect(await h.count('refunds')).toBe(1);
+    expect(await h.count(`test_gateway_records where kind = 'refund'`)).toBe(1); // the gateway was asked once
+  });
+
   it('a declined upgrade charges nothing and leaves the reader on the plan they paid for', async () => {
     const reader = await h.reader();
     const id = await h.subscribe(reader, 'smart-quarterly', true);

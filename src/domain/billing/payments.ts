@@ -91,3 +91,20 @@ export async function insertRefund(db: Queryable, r: { paymentId: number; gatewa
   if (id !== null) await db.query('update payments set refunded_minor = refunded_minor + $2 where id = $1', [r.paymentId, r.amountMinor]);
   return id;
 }
+
+/**
+ * Holds `amountMinor` of a payment for a refund about to be asked of the gateway, if that much is still
+ * neither refunded nor held: one atomic statement, so concurrent refunds can never exceed the payment.
+ */
+export async function reserveRefund(db: Queryable, paymentId: number, amountMinor: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `update payments set refund_reserved_minor = refund_reserved_minor + $2
+     where id = $1 and refunded_minor + refund_reserved_minor + $2 <= amount_minor`,
+    [paymentId, amountMinor],
+  );
+  return rowCount > 0;
+}
+
+export async function releaseRefundReservation(db: Queryable, paymentId: number, amountMinor: number): Promise<void> {
+  await db.query('update payments set refund_reserved_minor = greatest(0, refund_reserved_minor - $2) where id = $1', [paymentId, amountMinor]);
+}

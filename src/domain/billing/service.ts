@@ -4,7 +4,7 @@ import { applyBillingEvents, applyLifecycle, recordRefund, type BillingRules } f
 import type { CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
 import { transition, unusedCredit } from './lifecycle.js';
 import { noticeSentAt } from './notices.js';
-import { findPayment, listSubscriptionPayments } from './payments.js';
+import { findPayment, listSubscriptionPayments, releaseRefundReservation, reserveRefund } from './payments.js';
 import { findActivePlanBySlug, findPlan, type Plan } from './plans.js';
 import { findSubscription, insertSubscription, listUserSubscriptions, lockSubscription, setGatewayIds, setPlan, type Subscription } from './subscriptions.js';
 
@@ -172,15 +172,20 @@ export function createBillingService(deps: BillingDeps) {
       const payment = await findPayment(deps.db, paymentId);
       if (!payment) throw new BillingError('not-found', 'There is no such payment.');
       const refundable = payment.amountMinor - payment.refundedMinor;
-      if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0 || amountMinor > refundable) {
-        throw new BillingError('invalid-amount', `The refund must be between 1 paisa and the ${refundable} paise not yet refunded.`);
+      const invalid = () => new BillingError('invalid-amount', `The refund must be between 1 paisa and the ${refundable} paise not yet refunded.`);
+      if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0 || amountMinor > refundable) throw invalid();
+      // Held before the gateway is asked, released once its answer is recorded (or it fails).
+      if (!(await reserveRefund(deps.db, payment.id, amountMinor))) throw invalid();
+      try {
+        const { gatewayRefundId } = await gatewayFor(payment.gateway).refund({
+          gatewayPaymentId: payment.gatewayPaymentId,
+          amount: { minor: amountMinor, currency: payment.currency },
+          reason,
+        });
+        await deps.db.transaction((tx) => recordRefund(tx, payment.id, payment.subscriptionId, gatewayRefundId, amountMinor, reason, deps.now(), deps));
+      } finally {
+        await releaseRefundReservation(deps.db, payment.id, amountMinor);
       }
-      const { gatewayRefundId } = await gatewayFor(payment.gateway).refund({
-        gatewayPaymentId: payment.gatewayPaymentId,
-        amount: { minor: amountMinor, currency: payment.currency },
-        reason,
-      });
-      await deps.db.transaction((tx) => recordRefund(tx, payment.id, payment.subscriptionId, gatewayRefundId, amountMinor, reason, deps.now(), deps));
       const sub = await findSubscription(deps.db, payment.subscriptionId);
       if (sub?.status === 'refunded' && sub.gatewaySubscriptionId) await gatewayFor(sub.gateway).cancelNow(sub.gatewaySubscriptionId).catch(() => undefined);
     },

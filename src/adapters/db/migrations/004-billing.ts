@@ -45,6 +45,8 @@ create table payments (
   amount_minor integer not null check (amount_minor >= 0),
   currency text not null,
   refunded_minor integer not null default 0,
+  -- Refunds asked of the gateway and not yet answered: held so two at once cannot exceed the payment.
+  refund_reserved_minor integer not null default 0,
   period_start timestamptz not null,
   period_end timestamptz not null,
   captured_at timestamptz not null,
