@@ -94,6 +94,21 @@ describeEachEngine('gateway webhooks', (get) => {
     expect((await post(body, signed(body, new Date(now.getTime() - 299_000)))).statusCode).toBe(200);
   });
 
+  it('records a payment of an unexpected amount (the money was taken) and notes the difference in the webhook log', async () => {
+    const reader = await h.reader();
+    const id = await h.subscribe(reader);
+    const { currentPeriodEnd: end, gatewaySubscriptionId } = await h.sub(id);
+    h.clock.set(end!);
+    const body = JSON.stringify({
+      id: 'evt_odd_amount', type: 'payment.captured', created: Math.floor(end!.getTime() / 1000),
+      data: { subscription: gatewaySubscriptionId, reference: id, method: 'card', payment: { id: 'pay_odd', amount: { minor: 50_000, currency: 'INR' }, periodStart: end!.toISOString(), periodEnd: addTerm(end!, { count: 3, unit: 'month' }).toISOString(), at: end!.toISOString() } },
+    });
+    expect((await post(body, { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: signTestWebhook(body, h.ctx.keys.webhook, end!) })).statusCode).toBe(200);
+    expect((await h.payments(id)).map((p) => p.amountMinor).sort()).toEqual([50_000, 90_000]);
+    const { rows } = await h.db.query<{ last_error: string }>(`select last_error from webhook_events where event_id = 'evt_odd_amount'`);
+    expect(rows[0]?.last_error).toContain('differs from the plan price 90000 INR');
+  });
+
   it('out of order: a failure of the previous cycle delivered after the later payment leaves it active', async () => {
     const reader = await h.reader();
     const id = await h.subscribe(reader, 'smart-quarterly', true);

@@ -73,7 +73,10 @@ export async function applyBillingEvents(tx: Queryable, gateway: GatewayName, ev
         await setGatewayIds(tx, sub.id, { gatewaySubscriptionId: event.gatewaySubscriptionId, gatewayCustomerId: event.gatewayCustomerId });
         break;
       case 'payment-captured':
-        await recordPayment(tx, sub, event, now, rules);
+        {
+          const note = await recordPayment(tx, sub, event, now, rules);
+          if (note) notes.push(note);
+        }
         break;
       case 'payment-failed': {
         const result = await applyLifecycle(tx, sub, { type: 'payment-failed', at: event.occurredAt, graceDays: rules.graceDays }, now, rules.graceDays);
@@ -89,9 +92,13 @@ export async function applyBillingEvents(tx: Queryable, gateway: GatewayName, ev
   return notes;
 }
 
-async function recordPayment(tx: Queryable, sub: Subscription, event: Extract<BillingEvent, { type: 'payment-captured' }>, now: Date, rules: BillingRules): Promise<void> {
+/**
+ * Records a captured payment with its period, entitlements, invoice and receipt. Returns a note for the
+ * webhook log when the amount is not the plan's price (the money was taken, so it is still recorded).
+ */
+async function recordPayment(tx: Queryable, sub: Subscription, event: Extract<BillingEvent, { type: 'payment-captured' }>, now: Date, rules: BillingRules): Promise<string | null> {
   if (event.gatewaySubscriptionId && !sub.gatewaySubscriptionId) await setGatewayIds(tx, sub.id, { gatewaySubscriptionId: event.gatewaySubscriptionId });
-  if (await findPaymentByGatewayId(tx, sub.gateway, event.gatewayPaymentId)) return; // already recorded
+  if (await findPaymentByGatewayId(tx, sub.gateway, event.gatewayPaymentId)) return null; // already recorded
   const previous = await listSubscriptionPayments(tx, sub.id);
   // What kind of payment this is depends on the period paid when it was made, not on the latest one:
   // a renewal delivered after a newer renewal is still a renewal (events arrive in any order).
@@ -118,13 +125,19 @@ async function recordPayment(tx: Queryable, sub: Subscription, event: Extract<Bi
     periodEnd: end,
     capturedAt: event.occurredAt,
   });
-  if (paymentId === null) return;
+  if (paymentId === null) return null;
   if (takesOver) await setPlan(tx, sub.id, planId, null);
   if (event.paymentMethod && before === previous[0]) await setPaymentMethod(tx, sub.id, event.paymentMethod);
   const updated = { ...sub, planId };
   await applyLifecycle(tx, updated, { type: 'payment-captured', periodStart: start, periodEnd: end, at: event.occurredAt }, now, rules.graceDays);
   const invoice = await issueInvoice(tx, { paymentId, now, supplier: await rules.supplier(tx) });
   await rules.enqueue(tx, { kind: 'billing-email', payload: { template: 'receipt', paymentId, invoiceId: invoice.id }, uniqueKey: `receipt:${paymentId}` });
+  // An upgrade is charged less the credit; any other payment should be the plan's price exactly.
+  const expected = kind === 'upgrade' ? null : plan.price;
+  if (expected && (event.amount.minor !== expected.minor || event.amount.currency !== expected.currency)) {
+    return `payment ${event.gatewayPaymentId} of ${event.amount.minor} ${event.amount.currency} differs from the plan price ${expected.minor} ${expected.currency}`;
+  }
+  return null;
 }
 
 /** A failed charge outside renewal time is a declined upgrade: the reader stays on the plan they paid for. */
