@@ -94,6 +94,15 @@ describeEachEngine('billing: failed renewals and cancellation', (get) => {
     expect(await h.ctx.billing.service.current(reader.id)).toBeNull();
   });
 
+  it('a new payment method shows on the subscription at once, before any charge', async () => {
+    const reader = await h.reader();
+    const id = await h.subscribe(reader);
+    const { gatewaySubscriptionId } = await h.sub(id);
+    await h.ctx.billing.testGateway!.updateMandate(gatewaySubscriptionId!, 'upi', false);
+    expect(await h.sub(id)).toMatchObject({ paymentMethod: 'Test UPI AutoPay (reader@okledger)', status: 'active' });
+    expect(await h.payments(id)).toHaveLength(1);
+  });
+
   it('with a gateway whose cancellations are final (Razorpay), undo works until the cancellation goes to the gateway two days before the end', async () => {
     const reader = await h.reader();
     const id = await h.subscribe(reader);

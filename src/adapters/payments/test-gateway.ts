@@ -245,6 +245,7 @@ export function createTestGateway(options: TestGatewayOptions) {
       sub.method = METHOD_NAMES[method];
       await save(sub.id, 'subscription', sub);
       if (overdue) await charge(sub, sub.amount, new Date(sub.currentPeriodEnd));
+      else await send('payment_method.updated', { subscription: sub.id, reference: sub.subscriptionId, method: sub.method });
     },
   };
 
@@ -275,6 +276,8 @@ function toEvents(event: { type: string; created: number; data: Record<string, a
       return [captured({ id: String(d.subscription), subscriptionId: Number(d.reference), method: String(d.method) }, d.payment as TestPayment)];
     case 'payment.failed':
       return [{ type: 'payment-failed', subscriptionId: Number(d.reference), gatewaySubscriptionId: String(d.subscription), gatewayPaymentId: null, reason: String(d.reason), occurredAt: at }];
+    case 'payment_method.updated':
+      return [{ type: 'payment-method-changed', subscriptionId: Number(d.reference), gatewaySubscriptionId: String(d.subscription), paymentMethod: String(d.method), occurredAt: at }];
     case 'refund.processed':
       return [{ type: 'refund-processed', gatewayPaymentId: String(d.payment), gatewayRefundId: String(d.id), amount: d.amount as Money, reason: typeof d.reason === 'string' ? d.reason : undefined, occurredAt: at }];
     default:

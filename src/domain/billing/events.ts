@@ -84,6 +84,9 @@ export async function applyBillingEvents(tx: Queryable, gateway: GatewayName, ev
         if (result.ok && result.changed) await rules.enqueue(tx, { kind: 'billing-email', payload: { template: 'payment-failed', subscriptionId: sub.id }, uniqueKey: `payment-failed:${sub.id}:${sub.currentPeriodEnd?.toISOString()}` });
         break;
       }
+      case 'payment-method-changed':
+        await setPaymentMethod(tx, sub.id, event.paymentMethod);
+        break;
       case 'subscription-ended':
         await applyLifecycle(tx, sub, { type: 'ended-at-gateway', at: event.occurredAt }, now, rules.graceDays);
         break;

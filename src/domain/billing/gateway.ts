@@ -67,6 +67,14 @@ export type BillingEvent =
       occurredAt: Date;
     }
   | {
+      type: 'payment-method-changed';
+      subscriptionId: number | null;
+      gatewaySubscriptionId: string;
+      /** As the gateway describes the new method. */
+      paymentMethod: string;
+      occurredAt: Date;
+    }
+  | {
       type: 'refund-processed';
       gatewayPaymentId: string;
       gatewayRefundId: string;
