@@ -1,30 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SUPPLIER, type Invoice } from '../../domain/billing/invoices.js';
+import { sampleInvoice } from '../../../test/support/invoices.js';
 import { formatRupeesAscii, renderInvoicePdf } from './invoice-pdf.js';
 import { extractPdfText } from '../../../test/support/pdf-text.js';
 
-const invoice: Invoice = {
-  id: 1,
-  number: 'DL/2627/000123',
-  kind: 'invoice',
-  paymentId: 1,
-  refundId: null,
-  userId: 1,
-  issuedAt: new Date('2026-11-24T05:00:00Z'),
-  financialYear: '2026-27',
-  supplier: { name: DEFAULT_SUPPLIER.name, addressLines: DEFAULT_SUPPLIER.addressLines, stateCode: '27', gstin: DEFAULT_SUPPLIER.gstin },
+/** A reader in Karnataka: IGST. */
+const invoice = sampleInvoice({
   recipient: { name: 'Asha Rao', email: null, addressLines: ['1 MG Road', 'Bengaluru'], pin: '560001', stateCode: '29', gstin: null },
   placeOfSupply: '29',
-  description: 'Smart Essential digital subscription, 24 Nov 2026 to 23 Nov 2027',
-  sac: '998431',
-  currency: 'INR',
-  taxableMinor: 228_814,
   cgstMinor: 0,
   sgstMinor: 0,
   igstMinor: 41_186,
-  totalMinor: 270_000,
-  original: null,
-};
+});
 
 describe('renderInvoicePdf', () => {
   it('prints the invoice with the ₹ sign from the embedded Noto Sans', async () => {

@@ -1,33 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Invoice } from '../../domain/billing/invoices.js';
 import { DEFAULT_SUPPLIER } from '../../domain/billing/invoices.js';
+import { sampleInvoice } from '../../../test/support/invoices.js';
 import { invoiceHtml } from './invoice.js';
 
-function invoice(overrides: Partial<Invoice> = {}): Invoice {
-  return {
-    id: 1,
-    number: 'DL/2627/000123',
-    kind: 'invoice',
-    paymentId: 1,
-    refundId: null,
-    userId: 1,
-    issuedAt: new Date('2026-11-24T05:00:00Z'),
-    financialYear: '2026-27',
-    supplier: { name: DEFAULT_SUPPLIER.name, addressLines: DEFAULT_SUPPLIER.addressLines, stateCode: '27', gstin: DEFAULT_SUPPLIER.gstin },
-    recipient: { name: 'Asha Rao', email: 'asha@example.com', addressLines: ['12 Park Street', 'Pune'], pin: '411001', stateCode: '27', gstin: null },
-    placeOfSupply: '27',
-    description: 'Smart Essential digital subscription, 24 Nov 2026 to 23 Nov 2027',
-    sac: '998431',
-    currency: 'INR',
-    taxableMinor: 228_814,
-    cgstMinor: 20_593,
-    sgstMinor: 20_593,
-    igstMinor: 0,
-    totalMinor: 270_000,
-    original: null,
-    ...overrides,
-  };
-}
+const invoice = sampleInvoice;
 
 describe('invoiceHtml', () => {
   it('shows every Rule 46 particular for a supply within Maharashtra', () => {
