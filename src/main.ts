@@ -96,21 +96,27 @@ export async function createAppContext(
   };
 }
 
-/** Seeds what an empty database needs; demo articles too when the demo is on. */
-export async function prepareContent(config: Config, db: Database, log: (line: string) => void): Promise<void> {
+/** Seeds what an empty database needs; demo articles too when the demo is on. Returns whether it wrote articles. */
+export async function prepareContent(config: Config, db: Database, log: (line: string) => void): Promise<boolean> {
   await seedBaseline(db);
-  if (!config.demo) return;
-  if (await hasNoArticles(db)) log(`Seeded ${await seedDemoArticles(db, new Date())} demo articles.`);
+  if (!config.demo) return false;
+  const seeded = await hasNoArticles(db);
+  if (seeded) log(`Seeded ${await seedDemoArticles(db, new Date())} demo articles.`);
   await seedDemoAccounts(db, new Date());
   log('Demo accounts (sign in at /login):');
   for (const a of DEMO_ACCOUNTS) log(`  ${a.name.padEnd(16)} ${a.email.padEnd(32)} password: ${a.password}`);
   log(`Emails are written to ${join(config.dataDir, 'outbox')} and shown at ${config.publicUrl}/dev/outbox`);
+  return seeded;
 }
 
 /** `masthead start`: migrate, seed when empty, listen. Returns the running app and a stop function. */
 export async function startServer(config: Config, log: (line: string) => void = console.log): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
-  const db = await openMigratedDatabase(config);
-  await prepareContent(config, db, log);
+  let db = await openMigratedDatabase(config);
+  if ((await prepareContent(config, db, log)) && db.engine === 'pglite') {
+    // PGlite's WASM heap never shrinks: reopening after writing the demo content halves the server's memory.
+    await db.close();
+    db = await openMigratedDatabase(config);
+  }
   const ctx = await createAppContext(config, db);
   const app = await buildApp(ctx);
   const jobs = createJobs(ctx);

@@ -23,11 +23,13 @@ const METER_SLOT = `${MARK}m\u0001`;
  * only ever served the variant their own decision chose: gated text cannot cross between readers.
  */
 export function articlePages(ctx: AppContext) {
-  const cache = new LRUCache<string, [string, string, string]>({ max: 2_000, ttl: 60_000 });
-  // "N free articles left" for each N: formatted once, not per request.
-  const meterNotes = new Map<number | null, string>();
+  // Kept as UTF-8 bytes: the page has non-ASCII characters, and encoding it per request showed in profiles.
+  const cache = new LRUCache<string, [Buffer, Buffer, Buffer]>({ max: 2_000, ttl: 60_000 });
+  // "N free articles left" for each N: formatted and encoded once, not per request.
+  const meterNotes = new Map<number | null, Buffer>();
+  const ANONYMOUS = Buffer.from(accountArea(null).value);
 
-  async function parts(request: FastifyRequest, read: ArticleRead, key: string): Promise<[string, string, string]> {
+  async function parts(request: FastifyRequest, read: ArticleRead, key: string): Promise<[Buffer, Buffer, Buffer]> {
     const hit = cache.get(key);
     if (hit) return hit;
     const chrome = { ...(await pageChrome(ctx, request)), accountSlot: raw(ACCOUNT_SLOT) };
@@ -45,12 +47,12 @@ export function articlePages(ctx: AppContext) {
     );
     const [head = '', rest = ''] = page.split(ACCOUNT_SLOT);
     const [middle = '', tail = ''] = rest.split(METER_SLOT);
-    const cut: [string, string, string] = [head, middle, tail];
+    const cut: [Buffer, Buffer, Buffer] = [Buffer.from(head), Buffer.from(middle), Buffer.from(tail)];
     cache.set(key, cut);
     return cut;
   }
 
-  return async function render(request: FastifyRequest, read: ArticleRead): Promise<string> {
+  return async function render(request: FastifyRequest, read: ArticleRead): Promise<Buffer> {
     const { prepared, decision, readerContext } = read;
     const key = [
       prepared.article.slug,
@@ -64,9 +66,10 @@ export function articlePages(ctx: AppContext) {
     const noteKey = meterNoteCount(read);
     let note = meterNotes.get(noteKey);
     if (note === undefined) {
-      note = meterNote(read, ctx.copy).toString();
+      note = Buffer.from(meterNote(read, ctx.copy).toString());
       meterNotes.set(noteKey, note);
     }
-    return head + accountArea(user ? { name: user.name, email: user.email, role: user.role } : null).value + middle + note + tail;
+    const account = user ? Buffer.from(accountArea({ name: user.name, email: user.email, role: user.role }).value) : ANONYMOUS;
+    return Buffer.concat([head, account, middle, note, tail]);
   };
 }
