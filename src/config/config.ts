@@ -118,7 +118,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
-  const demo = env.MASTHEAD_DEMO ?? 'true';
+  // The demo (public demo passwords, the test gateway) is on for the embedded database only, unless asked:
+  // a publisher pointing Masthead at a PostgreSQL server gets a production set-up by default.
+  const demo = env.MASTHEAD_DEMO || (env.DATABASE_URL ? 'false' : 'true');
   if (demo !== 'true' && demo !== 'false') throw new ConfigError('MASTHEAD_DEMO', 'expected true or false');
   return {
     port,

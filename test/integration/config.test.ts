@@ -35,6 +35,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('turns the demo (public passwords, test gateway) off by default once a PostgreSQL server is configured', () => {
+    const production = loadConfig({ DATABASE_URL: 'postgres://app@db.internal/masthead' }, CWD);
+    expect(production).toMatchObject({ demo: false, paymentGateway: null });
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db.internal/masthead', MASTHEAD_DEMO: 'true' }, CWD).demo).toBe(true);
+  });
+
   it('treats an empty variable like an unset one', () => {
     const empty = Object.fromEntries(
       [
