@@ -3,8 +3,8 @@ import { insertChallenge } from './challenges.js';
 import { deviceName } from './device-name.js';
 import { SESSION_TIMEOUTS, type Device, type User } from './model.js';
 import { hashToken, newToken } from './secrets.js';
-import { countLiveSessions, findLiveSession, insertSession, listDevices, rotateSessionTokens, touchSession } from './sessions.js';
-import { findUserById, lockUser } from './users.js';
+import { countLiveSessions, findLiveSessionByRefresh, findLiveSessionWithUser, insertSession, listDevices, rotateSessionTokens, touchSession } from './sessions.js';
+import { lockUser } from './users.js';
 
 /** The device a sign-in comes from. */
 export interface DeviceInfo {
@@ -77,10 +77,9 @@ export interface ResolvedSession {
  */
 export async function resolveSession(db: Queryable, token: string, now: Date): Promise<ResolvedSession | null> {
   if (token.length < 20 || token.length > 100) return null;
-  const session = await findLiveSession(db, hashToken(token), now);
-  if (!session || session.tokenExpiresAt <= now) return null;
-  const user = await findUserById(db, session.userId);
-  if (!user) return null;
+  const found = await findLiveSessionWithUser(db, hashToken(token), now);
+  if (!found || found.session.tokenExpiresAt <= now) return null;
+  const { session, user } = found;
   if (now.getTime() - session.lastSeenAt.getTime() > SESSION_TIMEOUTS.touchEveryMs) await touchSession(db, session.id, now);
   return { sessionId: session.id, kind: session.kind, user };
 }
@@ -89,7 +88,7 @@ export async function resolveSession(db: Queryable, token: string, now: Date): P
 export async function refreshAppSession(db: Queryable, refreshToken: string, now: Date): Promise<IssuedSession | null> {
   if (refreshToken.length < 20 || refreshToken.length > 100) return null;
   const oldRefreshHash = hashToken(refreshToken);
-  const session = await findLiveSession(db, oldRefreshHash, now, 'refresh');
+  const session = await findLiveSessionByRefresh(db, oldRefreshHash, now);
   if (!session || session.kind !== 'app') return null;
   const token = newToken();
   const nextRefresh = newToken();

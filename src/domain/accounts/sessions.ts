@@ -1,5 +1,6 @@
 import type { Queryable } from '../../adapters/db/database.js';
-import { SESSION_TIMEOUTS, type Device } from './model.js';
+import { SESSION_TIMEOUTS, type Device, type User } from './model.js';
+import { toUser, userColumns, type UserRow } from './users.js';
 
 export interface SessionRecord {
   id: number;
@@ -10,8 +11,8 @@ export interface SessionRecord {
 }
 
 /** Live = not revoked, within its absolute lifetime, and used within the idle timeout. */
-const LIVE = `revoked_at is null and expires_at > $NOW and last_seen_at > $NOW - interval '${SESSION_TIMEOUTS.idleMs / 1000} seconds'`;
-const live = (param: string) => LIVE.replaceAll('$NOW', param);
+const live = (now: string, table = '') =>
+  `${table}revoked_at is null and ${table}expires_at > ${now} and ${table}last_seen_at > ${now} - interval '${SESSION_TIMEOUTS.idleMs / 1000} seconds'`;
 
 export async function insertSession(
   db: Queryable,
@@ -25,15 +26,31 @@ export async function insertSession(
   return rows[0]!.id;
 }
 
-/** The live session behind a token hash (`token`) or a refresh-token hash (`refresh`), or null. */
-export async function findLiveSession(db: Queryable, hash: string, now: Date, by: 'token' | 'refresh' = 'token'): Promise<SessionRecord | null> {
-  const column = by === 'token' ? 'token_hash' : 'refresh_hash';
+/** The live session whose refresh token has this hash (app sessions), or null. */
+export async function findLiveSessionByRefresh(db: Queryable, refreshHash: string, now: Date): Promise<SessionRecord | null> {
   const { rows } = await db.query<{ id: number; user_id: number; kind: 'web' | 'app'; last_seen_at: Date; token_expires_at: Date }>(
-    `select id, user_id, kind, last_seen_at, token_expires_at from sessions where ${column} = $1 and ${live('$2')}`,
-    [hash, now],
+    `select id, user_id, kind, last_seen_at, token_expires_at from sessions where refresh_hash = $1 and ${live('$2')}`,
+    [refreshHash, now],
   );
   const r = rows[0];
   return r ? { id: r.id, userId: r.user_id, kind: r.kind, lastSeenAt: new Date(r.last_seen_at), tokenExpiresAt: new Date(r.token_expires_at) } : null;
+}
+
+/**
+ * The live session behind a token hash with its (not deleted) account, in one query: this runs on every
+ * request of a signed-in reader.
+ */
+export async function findLiveSessionWithUser(db: Queryable, tokenHash: string, now: Date): Promise<{ session: SessionRecord; user: User } | null> {
+  const { rows } = await db.query<UserRow & { session_id: number; kind: 'web' | 'app'; last_seen_at: Date; token_expires_at: Date }>(
+    `select s.id as session_id, s.kind, s.last_seen_at, s.token_expires_at, ${userColumns('u')}
+     from sessions s join users u on u.id = s.user_id and u.deleted_at is null
+     where s.token_hash = $1 and ${live('$2', 's.')}`,
+    [tokenHash, now],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const session = { id: r.session_id, userId: r.id, kind: r.kind, lastSeenAt: new Date(r.last_seen_at), tokenExpiresAt: new Date(r.token_expires_at) };
+  return { session, user: toUser(r) };
 }
 
 export async function touchSession(db: Queryable, id: number, now: Date): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../adapters/db/database.js';
 import type { Role, User } from './model.js';
 
-interface UserRow {
+export interface UserRow {
   id: number;
   email: string;
   name: string;
@@ -14,7 +14,10 @@ interface UserRow {
 
 const COLUMNS = 'id, email, name, role, email_verified_at, device_limit, created_at, password_hash';
 
-function toUser(row: UserRow): User {
+/** The user columns qualified by a table alias, for queries that join users (one round trip for a session). */
+export const userColumns = (alias: string) => COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ');
+
+export function toUser(row: UserRow): User {
   return {
     id: row.id,
     email: row.email,

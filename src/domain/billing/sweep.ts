@@ -1,5 +1,6 @@
 import type { Queryable } from '../../adapters/db/database.js';
 import { applyBillingEvents, applyLifecycle } from './events.js';
+import type { BillingEvent } from './gateway.js';
 import type { BillingDeps } from './service.js';
 import { findPlan } from './plans.js';
 import { claimNotice, noticeSentAt } from './notices.js';
@@ -58,9 +59,9 @@ export async function reconcile(deps: BillingDeps, found: Subscription): Promise
   }
   if (!sub.gatewaySubscriptionId) return;
   const state = await gateway.fetchSubscription(sub.gatewaySubscriptionId);
-  const events = [...state.payments].reverse().map((p) => ({ ...p, subscriptionId: sub.id }));
+  const events: BillingEvent[] = [...state.payments].reverse().map((p) => ({ ...p, subscriptionId: sub.id }));
   if (state.status === 'cancelled' || state.status === 'ended') {
-    events.push({ type: 'subscription-ended', subscriptionId: sub.id, gatewaySubscriptionId: sub.gatewaySubscriptionId, occurredAt: deps.now() } as never);
+    events.push({ type: 'subscription-ended', subscriptionId: sub.id, gatewaySubscriptionId: sub.gatewaySubscriptionId, occurredAt: deps.now() });
   }
   if (events.length > 0) await deps.db.transaction((tx) => applyBillingEvents(tx, sub.gateway, events, deps.now(), deps));
 }
