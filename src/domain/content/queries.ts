@@ -53,11 +53,10 @@ export async function listSections(db: Queryable): Promise<Section[]> {
   return rows.map((r) => ({ slug: r.slug, name: r.name, position: r.position, premiumEntitlement: r.premium_entitlement }));
 }
 
-export async function upsertSection(db: Queryable, section: Section): Promise<void> {
+/** Adds the section unless one with its slug exists: a publisher's own names and order are never overwritten. */
+export async function ensureSection(db: Queryable, section: Section): Promise<void> {
   await db.query(
-    `insert into sections (slug, name, position, premium_entitlement) values ($1, $2, $3, $4)
-     on conflict (slug) do update set name = excluded.name, position = excluded.position,
-       premium_entitlement = excluded.premium_entitlement`,
+    `insert into sections (slug, name, position, premium_entitlement) values ($1, $2, $3, $4) on conflict (slug) do nothing`,
     [section.slug, section.name, section.position, section.premiumEntitlement],
   );
 }

@@ -3,7 +3,7 @@ import { DEMO_PLANS, upsertPlan } from '../billing/plans.js';
 import { DEFAULT_SITE_SETTINGS, saveSiteSettings } from '../site/settings.js';
 import { DEMO_SECTIONS } from './demo/sections.js';
 import { generateDemoArticles } from './demo/generator.js';
-import { upsertArticle, upsertSection } from './queries.js';
+import { upsertArticle, ensureSection } from './queries.js';
 
 /**
  * What every site starts with: the default sections, the three plans and site settings.
@@ -16,7 +16,7 @@ export async function seedBaseline(db: Database): Promise<void> {
               (select count(*)::int from settings where key = 'site') as settings`,
     );
     const counts = rows[0] ?? { sections: 0, plans: 0, settings: 0 };
-    if (counts.sections === 0) for (const section of DEMO_SECTIONS) await upsertSection(tx, section);
+    if (counts.sections === 0) for (const section of DEMO_SECTIONS) await ensureSection(tx, section);
     if (counts.plans === 0) for (const plan of DEMO_PLANS) await upsertPlan(tx, plan);
     if (counts.settings === 0) await saveSiteSettings(tx, DEFAULT_SITE_SETTINGS);
   });
@@ -26,7 +26,7 @@ export async function seedBaseline(db: Database): Promise<void> {
 export async function seedDemoArticles(db: Database, now: Date): Promise<number> {
   const articles = generateDemoArticles({ now });
   await db.transaction(async (tx) => {
-    for (const section of DEMO_SECTIONS) await upsertSection(tx, section);
+    for (const section of DEMO_SECTIONS) await ensureSection(tx, section);
     for (const article of articles) await upsertArticle(tx, article);
   });
   return articles.length;
