@@ -69,7 +69,7 @@ export function articlePages(ctx: AppContext) {
       note = Buffer.from(meterNote(read, ctx.copy).toString());
       meterNotes.set(noteKey, note);
     }
-    const account = user ? Buffer.from(accountArea({ name: user.name, email: user.email, role: user.role }).value) : ANONYMOUS;
+    const account = user ? Buffer.from(accountArea(user).value) : ANONYMOUS;
     return Buffer.concat([head, account, middle, note, tail]);
   };
 }

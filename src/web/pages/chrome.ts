@@ -7,7 +7,7 @@ import type { PageChrome } from '../views/layout.js';
 /** What every page's shell needs, from cached reads, and who is signed in. */
 export async function pageChrome(ctx: AppContext, request: FastifyRequest): Promise<PageChrome> {
   const user = request.auth?.user;
-  return { site: ctx.site, sections: await ctx.content.sections(), copy: ctx.copy, user: user ? { name: user.name, email: user.email, role: user.role } : null };
+  return { site: ctx.site, sections: await ctx.content.sections(), copy: ctx.copy, user: user ?? null };
 }
 
 /** The lowest per-month figure among the plans ("₹162"), for the paywall. */
