@@ -38,7 +38,13 @@ async function run(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { help: { type: 'boolean', short: 'h' }, email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+    },
   });
   const [command, ...rest] = positionals;
   if (!command || values.help) {
@@ -84,25 +90,35 @@ async function run(argv: string[]): Promise<number> {
         const report = await importArticles(db, lines, progress.update);
         progress.stop();
         for (const failure of report.failures) console.error(`line ${failure.line}: ${failure.reason}`);
-        console.log(`Imported ${report.created + report.updated} of ${report.lines} lines: ${report.created} new, ${report.updated} updated, ${report.failures.length} failed.`);
+        console.log(
+          `Imported ${report.created + report.updated} of ${report.lines} lines: ${report.created} new, ${report.updated} updated, ${report.failures.length} failed.`,
+        );
         return report.failures.length === 0 ? 0 : 1;
       });
     }
     case 'user': {
       const { email, role, name, password } = values;
       if (rest[0] !== 'create' || typeof email !== 'string' || typeof role !== 'string') {
-        console.error('masthead user: usage: masthead user create --email ADDRESS --role reader|editor|admin [--name NAME] [--password PASSWORD]');
+        console.error(
+          'masthead user: usage: masthead user create --email ADDRESS --role reader|editor|admin [--name NAME] [--password PASSWORD]',
+        );
         return 2;
       }
       return withDatabase(config, async (db) => {
         try {
           const result = await provisionUser(
             db,
-            { email, role: role as Role, name: typeof name === 'string' ? name : undefined, password: typeof password === 'string' ? password : undefined },
+            {
+              email,
+              role: role as Role,
+              name: typeof name === 'string' ? name : undefined,
+              password: typeof password === 'string' ? password : undefined,
+            },
             new Date(),
           );
           console.log(`${result.created ? 'Created' : 'Updated'} ${result.user.email} (${result.user.role}).`);
-          if (result.generatedPassword) console.log(`Password: ${result.generatedPassword}  (shown once; the user can change it at /account/password)`);
+          if (result.generatedPassword)
+            console.log(`Password: ${result.generatedPassword}  (shown once; the user can change it at /account/password)`);
           return 0;
         } catch (error) {
           if (!(error instanceof AccountError)) throw error;

@@ -67,7 +67,8 @@ export async function createAppContext(
   const copy = loadCopy();
   const site = await loadSiteSettings(db);
   const counters = options.counters ?? (config.redisUrl ? await redisCounters(config.redisUrl) : memoryCounters());
-  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom });
+  const mailer =
+    options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom });
   return {
     config,
     db,
@@ -110,7 +111,10 @@ export async function prepareContent(config: Config, db: Database, log: (line: s
 }
 
 /** `masthead start`: migrate, seed when empty, listen. Returns the running app and a stop function. */
-export async function startServer(config: Config, log: (line: string) => void = console.log): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
+export async function startServer(
+  config: Config,
+  log: (line: string) => void = console.log,
+): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
   let db = await openMigratedDatabase(config);
   if ((await prepareContent(config, db, log)) && db.engine === 'pglite') {
     // PGlite's WASM heap never shrinks: reopening after writing the demo content halves the server's memory.

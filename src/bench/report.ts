@@ -86,7 +86,8 @@ export function verdicts(measurements: ScenarioMeasurement[], peakRssMb: number)
       out.push({
         label: `app errors (${m.scenario.key})`,
         status: 'ERROR',
-        detail: `${m.app.errors} connection errors/timeouts, ${m.app.non2xx} non-2xx ${codes.map(([c, n]) => `${c}×${n}`).join(' ')}`.trim(),
+        detail:
+          `${m.app.errors} connection errors/timeouts, ${m.app.non2xx} non-2xx ${codes.map(([c, n]) => `${c}×${n}`).join(' ')}`.trim(),
       });
     }
   }

@@ -55,7 +55,13 @@ async function cleanup(): Promise<void> {
 }
 
 /** Measures one scenario: the app and a bare server sending the same bytes, side by side. */
-async function runScenario(scenario: Scenario, app: AppProcess, rss: RssSampler, load: PairOptions, workDir: string): Promise<ScenarioMeasurement> {
+async function runScenario(
+  scenario: Scenario,
+  app: AppProcess,
+  rss: RssSampler,
+  load: PairOptions,
+  workDir: string,
+): Promise<ScenarioMeasurement> {
   const headers: Record<string, string> = scenario.cookie ? { cookie: scenario.cookie } : {};
   log(`(${scenario.key}) ${scenario.name}: ${scenario.path}${scenario.cookie ? ' with meter cookie' : ''}, ${scenario.body.length} bytes`);
   const bodyFile = join(workDir, `body-${scenario.key}`);
@@ -70,7 +76,8 @@ async function runScenario(scenario: Scenario, app: AppProcess, rss: RssSampler,
     const result = await measurePair({ url: app.baseUrl + scenario.path, headers }, { url: bare.url + scenario.path, headers }, load);
     const otherCpu = await neighbours.stop(ours);
     const appPeakRssMb = rss.resetPhase() / 1024;
-    for (const side of ['app', 'bare'] as const) log(`    ${side.padEnd(4)}: ${Math.round(result[side].rps)} req/s, p99 ${result[side].p99Ms} ms`);
+    for (const side of ['app', 'bare'] as const)
+      log(`    ${side.padEnd(4)}: ${Math.round(result[side].rps)} req/s, p99 ${result[side].p99Ms} ms`);
     if (otherCpu !== null) log(`    other processes used ${Math.round(otherCpu * 100)}% of the machine's CPU meanwhile`);
     return { scenario, ...result, appPeakRssMb, otherCpu };
   } finally {

@@ -98,7 +98,14 @@ export async function prepareScenarios(baseUrl: string, freeLimit = 10): Promise
 
   return [
     { key: 'a', name: 'new anonymous reader', path: articlePath, cookie: null, body: fresh.body, contentType: fresh.contentType },
-    { key: 'b', name: 'returning reader, reread', path: articlePath, cookie: fresh.meterCookie, body: reread.body, contentType: reread.contentType },
+    {
+      key: 'b',
+      name: 'returning reader, reread',
+      path: articlePath,
+      cookie: fresh.meterCookie,
+      body: reread.body,
+      contentType: reread.contentType,
+    },
     { key: 'c', name: 'paywalled reader', path: wallPath, cookie, body: walled.body, contentType: walled.contentType },
   ];
 }

@@ -88,7 +88,10 @@ function timeZone(env: Env): string {
 }
 
 function proxies(env: Env): string[] {
-  const list = (env.MASTHEAD_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (env.MASTHEAD_TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const entry of list) {
     const valid = entry.includes('/') ? safe(() => ipaddr.parseCIDR(entry)) : ipaddr.isValid(entry);
     if (!valid) throw new ConfigError('MASTHEAD_TRUSTED_PROXIES', `${quote(entry)} is not an IP address or CIDR range`);
@@ -177,8 +180,10 @@ function payments(env: Env, demo: boolean): Pick<Config, 'paymentGateway' | 'gra
   if (chosen !== '' && chosen !== 'test' && chosen !== 'razorpay' && chosen !== 'stripe') {
     throw new ConfigError('MASTHEAD_PAYMENT_GATEWAY', 'expected test, razorpay or stripe');
   }
-  if (chosen === 'razorpay' && !razorpay) throw new ConfigError('MASTHEAD_PAYMENT_GATEWAY', 'razorpay needs RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET');
-  if (chosen === 'stripe' && !stripe) throw new ConfigError('MASTHEAD_PAYMENT_GATEWAY', 'stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
+  if (chosen === 'razorpay' && !razorpay)
+    throw new ConfigError('MASTHEAD_PAYMENT_GATEWAY', 'razorpay needs RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET');
+  if (chosen === 'stripe' && !stripe)
+    throw new ConfigError('MASTHEAD_PAYMENT_GATEWAY', 'stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
   return { paymentGateway: chosen === '' ? null : chosen, graceDays: integer(env, 'MASTHEAD_GRACE_DAYS', 7, 0, 60), razorpay, stripe };
 }
 

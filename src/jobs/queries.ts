@@ -54,9 +54,7 @@ export async function claimDueJobs(tx: Queryable, now: Date, leaseUntil: Date, l
      returning id, kind, payload, attempts`,
     [now, leaseUntil, limit],
   );
-  return rows
-    .map((r) => ({ id: Number(r.id), kind: r.kind, payload: r.payload, attempt: Number(r.attempts) }))
-    .sort((a, b) => a.id - b.id);
+  return rows.map((r) => ({ id: Number(r.id), kind: r.kind, payload: r.payload, attempt: Number(r.attempts) })).sort((a, b) => a.id - b.id);
 }
 
 /** Marks a job done and releases its lease. */

@@ -23,7 +23,12 @@ const NETWORK_TTL_SECONDS = 32 * 24 * 3600;
  * record what the read used (server meter, or meter cookie and network budget) and mark the response as
  * private to the reader. Page, API and any later representation call this, so they cannot disagree.
  */
-export async function readArticle(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, slug: string): Promise<ArticleRead | null> {
+export async function readArticle(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  slug: string,
+): Promise<ArticleRead | null> {
   const prepared = await ctx.content.article(slug);
   reply.headers(PRIVATE);
   if (!prepared) return null;

@@ -29,10 +29,22 @@ export async function sendBillingEmail(ctx: AppContext, job: BillingEmailJob): P
   const publication = ctx.site.publicationName;
   const manage = `${ctx.config.publicUrl}/account/subscription`;
   const footer = copy.render('email.billing.footer', { publication });
-  const send = async (userId: number, subject: string, paragraphs: string[], action: { label: string; url: string }, attachments?: { filename: string; content: Buffer; contentType: string }[]) => {
+  const send = async (
+    userId: number,
+    subject: string,
+    paragraphs: string[],
+    action: { label: string; url: string },
+    attachments?: { filename: string; content: Buffer; contentType: string }[],
+  ) => {
     const user = await findUserById(ctx.db, userId);
     if (!user) return; // the account was deleted meanwhile
-    await ctx.mailer.send({ to: user.email, subject, tag: job.template, attachments, ...renderEmail({ publication, preheader: subject, paragraphs, action, footer }) });
+    await ctx.mailer.send({
+      to: user.email,
+      subject,
+      tag: job.template,
+      attachments,
+      ...renderEmail({ publication, preheader: subject, paragraphs, action, footer }),
+    });
   };
 
   if (job.template === 'receipt' && job.paymentId) {
@@ -42,7 +54,15 @@ export async function sendBillingEmail(ctx: AppContext, job: BillingEmailJob): P
     const plan = await findPlan(ctx.db, payment.planId);
     const amount = formatMoney({ minor: payment.amountMinor, currency: payment.currency });
     const period = `${formatInvoiceDate(payment.periodStart)} to ${formatInvoiceDate(new Date(payment.periodEnd.getTime() - 1))}`;
-    const pdf = invoice ? [{ filename: `${invoice.number.replaceAll('/', '-')}.pdf`, content: await renderInvoicePdf(invoice), contentType: 'application/pdf' }] : undefined;
+    const pdf = invoice
+      ? [
+          {
+            filename: `${invoice.number.replaceAll('/', '-')}.pdf`,
+            content: await renderInvoicePdf(invoice),
+            contentType: 'application/pdf',
+          },
+        ]
+      : undefined;
     await send(
       payment.userId,
       copy.render('email.receipt.subject', { publication, amount }),
@@ -54,16 +74,24 @@ export async function sendBillingEmail(ctx: AppContext, job: BillingEmailJob): P
   }
 
   if (job.template === 'refund' && job.refundId) {
-    const { rows } = await ctx.db.query<{ payment_id: number; amount_minor: number }>('select payment_id, amount_minor from refunds where id = $1', [job.refundId]);
+    const { rows } = await ctx.db.query<{ payment_id: number; amount_minor: number }>(
+      'select payment_id, amount_minor from refunds where id = $1',
+      [job.refundId],
+    );
     const refund = rows[0];
     const payment = refund ? await findPayment(ctx.db, refund.payment_id) : null;
     if (!refund || !payment) return;
     const note = (await listInvoices(ctx.db, payment.userId)).find((i) => i.refundId === job.refundId);
     const amount = formatMoney({ minor: refund.amount_minor, currency: payment.currency });
-    await send(payment.userId, copy.render('email.refund.subject', { amount, publication }), [copy.render('email.refund.body', { amount, credit_note: note?.number ?? '' })], {
-      label: copy.render('email.billing.action'),
-      url: manage,
-    });
+    await send(
+      payment.userId,
+      copy.render('email.refund.subject', { amount, publication }),
+      [copy.render('email.refund.body', { amount, credit_note: note?.number ?? '' })],
+      {
+        label: copy.render('email.billing.action'),
+        url: manage,
+      },
+    );
     return;
   }
 
@@ -79,14 +107,25 @@ export async function sendBillingEmail(ctx: AppContext, job: BillingEmailJob): P
       await send(
         sub.userId,
         copy.render('email.pre_debit.subject', { publication, date }),
-        [copy.render('email.pre_debit.body', { plan: planName, date, amount, method: sub.paymentMethod ?? 'your saved payment method', gateway: GATEWAY_NAMES[sub.gateway] })],
+        [
+          copy.render('email.pre_debit.body', {
+            plan: planName,
+            date,
+            amount,
+            method: sub.paymentMethod ?? 'your saved payment method',
+            gateway: GATEWAY_NAMES[sub.gateway],
+          }),
+        ],
         { label: copy.render('email.billing.action'), url: manage },
       );
       return;
     case 'payment-failed':
     case 'dunning': {
       const graceUntil = sub.graceUntil ? formatInvoiceDate(sub.graceUntil) : date;
-      const subject = job.template === 'dunning' ? copy.render('email.dunning.subject', { publication }) : copy.render('email.payment_failed.subject', { publication });
+      const subject =
+        job.template === 'dunning'
+          ? copy.render('email.dunning.subject', { publication })
+          : copy.render('email.payment_failed.subject', { publication });
       await send(sub.userId, subject, [copy.render('email.payment_failed.body', { amount, plan: planName, grace_until: graceUntil })], {
         label: copy.render('email.billing.update_action'),
         url: update,
@@ -94,10 +133,15 @@ export async function sendBillingEmail(ctx: AppContext, job: BillingEmailJob): P
       return;
     }
     case 'ended':
-      await send(sub.userId, copy.render('email.ended.subject', { publication }), [copy.render('email.ended.body', { plan: planName, date })], {
-        label: copy.render('email.billing.action'),
-        url: `${ctx.config.publicUrl}/plans`,
-      });
+      await send(
+        sub.userId,
+        copy.render('email.ended.subject', { publication }),
+        [copy.render('email.ended.body', { plan: planName, date })],
+        {
+          label: copy.render('email.billing.action'),
+          url: `${ctx.config.publicUrl}/plans`,
+        },
+      );
       return;
   }
 }

@@ -11,7 +11,6 @@ import { createBillingService, type BillingDeps, type BillingService } from '../
 import { enqueueJob } from '../jobs/queries.js';
 import type { Billing } from '../web/context.js';
 
-
 /** Supplier details for invoices: the `supplier` setting, else the demo's invented company. */
 async function loadSupplier(db: Queryable): Promise<SupplierDetails> {
   const { rows } = await db.query<{ value: Partial<SupplierDetails> }>("select value from settings where key = 'supplier'");
@@ -26,7 +25,13 @@ export function createBilling(config: Config, db: Database, keys: Keys, publicat
   };
   let testGateway: TestGatewayHosted | null = null;
   if (config.paymentGateway === 'test') {
-    const test = createTestGateway({ db, secret: keys.webhook, publicUrl: config.publicUrl, now, deliver: (raw, headers) => deliver(raw, headers) });
+    const test = createTestGateway({
+      db,
+      secret: keys.webhook,
+      publicUrl: config.publicUrl,
+      now,
+      deliver: (raw, headers) => deliver(raw, headers),
+    });
     gateways.test = test.gateway;
     testGateway = test.hosted;
   }

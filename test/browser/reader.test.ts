@@ -25,7 +25,11 @@ describe.runIf(run)('a reader in a real browser', () => {
     await t.app.listen({ port, host: '127.0.0.1' });
     for (let i = 0; i < 4; i++) metered.push((await createArticle(database.db, { publishedAt: new Date(Date.now() - 3600_000) })).slug);
     premium = (await createArticle(database.db, { visibility: 'premium', publishedAt: new Date(Date.now() - 3600_000) })).slug;
-    await provisionUser(database.db, { email: 'browser@example.com', role: 'reader', name: 'Bea Browser', password: 'correct horse battery' }, new Date());
+    await provisionUser(
+      database.db,
+      { email: 'browser@example.com', role: 'reader', name: 'Bea Browser', password: 'correct horse battery' },
+      new Date(),
+    );
     browser = await launchBrowser();
   }, 60_000);
 
@@ -75,7 +79,10 @@ describe.runIf(run)('a reader in a real browser', () => {
     await signIn(page);
 
     await page.goto(`${base}/plans`);
-    await Promise.all([page.waitForURL(/\/subscribe\/smart-essential$/), page.getByRole('link', { name: 'Choose Smart Essential' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/subscribe\/smart-essential$/),
+      page.getByRole('link', { name: 'Choose Smart Essential' }).click(),
+    ]);
     expect(await page.locator('main').textContent()).toContain('₹2,700');
     await page.getByLabel('Name on the invoice').fill('Bea Browser');
     await page.getByLabel('Address line 1').fill('12 Marine Drive');
@@ -85,7 +92,10 @@ describe.runIf(run)('a reader in a real browser', () => {
     await Promise.all([page.waitForURL(/\/test-gateway\/checkout\//), page.getByRole('button', { name: 'Continue to payment' }).click()]);
     expect(await page.locator('main').textContent()).toMatch(/TEST GATEWAY/i);
 
-    await Promise.all([page.waitForURL(/\/subscribe\/complete/), page.getByRole('button', { name: 'Pay with test card •••• 4242' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/subscribe\/complete/),
+      page.getByRole('button', { name: 'Pay with test card •••• 4242' }).click(),
+    ]);
     expect(await page.locator('main').textContent()).toMatch(/subscribed/i);
 
     await page.goto(`${base}/article/${premium}`);

@@ -21,7 +21,8 @@ interface Run {
 function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of Object.keys(env)) {
-    if (/^(MASTHEAD_|DATABASE_URL$|TEST_DATABASE_URL$|REDIS_URL$|PORT$|HOST$|PUBLIC_URL$|SECRET_KEY$|LOG_LEVEL$|PG)/.test(name)) delete env[name];
+    if (/^(MASTHEAD_|DATABASE_URL$|TEST_DATABASE_URL$|REDIS_URL$|PORT$|HOST$|PUBLIC_URL$|SECRET_KEY$|LOG_LEVEL$|PG)/.test(name))
+      delete env[name];
   }
   return env;
 }
@@ -111,7 +112,9 @@ describe('masthead CLI', () => {
     // Saved on Windows: a byte-order mark and CRLF line endings.
     writeFileSync(
       file,
-      '\uFEFF' + [article('cli-first', { headline: 'First, corrected' }), article('cli-third'), article('cli-fourth')].join('\r\n') + '\r\n',
+      '\uFEFF' +
+        [article('cli-first', { headline: 'First, corrected' }), article('cli-third'), article('cli-fourth')].join('\r\n') +
+        '\r\n',
     );
     const run = await masthead(['import', file], env);
     expect(run.stderr).toBe('');

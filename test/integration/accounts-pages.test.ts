@@ -5,7 +5,8 @@ import { describeEachEngine } from '../support/databases.js';
 import { startTestSmtpServer, type ReceivedEmail, type TestSmtpServer } from '../support/smtp-server.js';
 
 const CHROME_LINUX = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
-const SAFARI_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
+const SAFARI_IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
 const PASSWORD = 'long enough passphrase';
 let networks = 0;
 let addresses = 0;
@@ -21,9 +22,18 @@ function browser(app: FastifyInstance, ua = CHROME_LINUX) {
       const headers: Record<string, string> = { 'user-agent': ua };
       if (b.jar) headers.cookie = b.jar;
       if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-      const res = await app.inject({ method, url, headers, remoteAddress: ip, payload: form ? new URLSearchParams(form).toString() : undefined });
+      const res = await app.inject({
+        method,
+        url,
+        headers,
+        remoteAddress: ip,
+        payload: form ? new URLSearchParams(form).toString() : undefined,
+      });
       // A cleared cookie comes back empty: drop it, as a browser would.
-      b.jar = cookiesFrom(res, b.jar).split('; ').filter((c) => c && !c.endsWith('=')).join('; ');
+      b.jar = cookiesFrom(res, b.jar)
+        .split('; ')
+        .filter((c) => c && !c.endsWith('='))
+        .join('; ');
       csrf = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1] ?? csrf;
       return res;
     },
@@ -43,7 +53,8 @@ const linkPath = (url: string) => {
   const u = new URL(url);
   return u.pathname + u.search;
 };
-const without = (body: string, ...values: string[]) => values.reduce((text, v) => text.replaceAll(v, 'X'), body.replace(/name="_csrf" value="[^"]+"/g, ''));
+const without = (body: string, ...values: string[]) =>
+  values.reduce((text, v) => text.replaceAll(v, 'X'), body.replace(/name="_csrf" value="[^"]+"/g, ''));
 
 describeEachEngine('account pages', (db) => {
   const clock = fakeClock('2026-11-24T10:00:00Z');
@@ -72,7 +83,12 @@ describeEachEngine('account pages', (db) => {
   }
 
   const liveSessions = async (email: string) =>
-    (await db().query<{ n: number }>('select count(*)::int as n from sessions s join users u on u.id = s.user_id where u.email = $1 and s.revoked_at is null', [email])).rows[0]!.n;
+    (
+      await db().query<{ n: number }>(
+        'select count(*)::int as n from sessions s join users u on u.id = s.user_id where u.email = $1 and s.revoked_at is null',
+        [email],
+      )
+    ).rows[0]!.n;
   const signedIn = async (b: Browser) => (await b.get('/account')).statusCode === 200;
 
   it('signs up with an emailed code and shows the account with the reader’s name', async () => {
@@ -85,7 +101,9 @@ describeEachEngine('account pages', (db) => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Check your email');
     expect(res.body).toContain('action="/login/code"');
-    expect([res.headers['set-cookie']].flat()).toEqual(expect.arrayContaining([expect.stringMatching(/^mh_auth=[\w-]{40,}; Max-Age=900; Path=\/; HttpOnly; SameSite=Lax$/)]));
+    expect([res.headers['set-cookie']].flat()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^mh_auth=[\w-]{40,}; Max-Age=900; Path=\/; HttpOnly; SameSite=Lax$/)]),
+    );
     const done = await b.post('/login/code', { email, code: (await nextEmail(email)).code });
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe('/');
@@ -280,7 +298,9 @@ describeEachEngine('account pages', (db) => {
       const b = browser(limited.app);
       await signUp(b, email);
       await b.post('/logout', {});
-      const results = await Promise.all(Array.from({ length: 5 }, () => browser(limited.app).post('/login', { email, password: PASSWORD })));
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => browser(limited.app).post('/login', { email, password: PASSWORD })),
+      );
       expect(results.filter((r) => r.statusCode === 303)).toHaveLength(2);
       expect(results.filter((r) => r.body.includes('too many devices'))).toHaveLength(3);
       expect(await liveSessions(email)).toBe(2);

@@ -9,7 +9,12 @@ describeEachEngine('admin: a reader’s data on request', (db) => {
   let reader = '';
 
   const signIn = async (email: string, password: string) => {
-    const result = await t.ctx.auth.signInWithPassword({ email, password, device: { kind: 'web', userAgent: 'test' }, origin: { networkKey: 'test' } });
+    const result = await t.ctx.auth.signInWithPassword({
+      email,
+      password,
+      device: { kind: 'web', userAgent: 'test' },
+      origin: { networkKey: 'test' },
+    });
     if (result.status !== 'signed-in') throw new Error('not signed in');
     return `mh_session=${result.session.token}`;
   };
@@ -42,14 +47,26 @@ describeEachEngine('admin: a reader’s data on request', (db) => {
     expect(data.json().account.email).toBe('asks@example.com');
 
     const form = await csrf(admin, '/admin/users?email=asks@example.com');
-    const wrong = await t.app.inject({ method: 'POST', url: `/admin/users/${id}/delete`, headers: { cookie: form.cookie }, payload: { _csrf: form.token, confirm: 'someone@else.com' } });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: `/admin/users/${id}/delete`,
+      headers: { cookie: form.cookie },
+      payload: { _csrf: form.token, confirm: 'someone@else.com' },
+    });
     expect(wrong.statusCode).toBe(400);
     expect((await t.app.inject({ url: '/account', headers: { cookie: reader } })).statusCode).toBe(200);
 
-    const done = await t.app.inject({ method: 'POST', url: `/admin/users/${id}/delete`, headers: { cookie: form.cookie }, payload: { _csrf: form.token, confirm: 'asks@example.com' } });
+    const done = await t.app.inject({
+      method: 'POST',
+      url: `/admin/users/${id}/delete`,
+      headers: { cookie: form.cookie },
+      payload: { _csrf: form.token, confirm: 'asks@example.com' },
+    });
     expect(done.statusCode).toBe(303);
     // The reader is signed out everywhere and their address is gone.
     expect((await t.app.inject({ url: '/account', headers: { cookie: reader } })).headers.location).toMatch(/^\/login/);
-    expect((await t.app.inject({ url: '/admin/users?email=asks@example.com', headers: { cookie: admin } })).body).toContain('No account has that address.');
+    expect((await t.app.inject({ url: '/admin/users?email=asks@example.com', headers: { cookie: admin } })).body).toContain(
+      'No account has that address.',
+    );
   });
 });

@@ -19,16 +19,34 @@ describeEachEngine('app API contract: OpenAPI and bad input', (db, engine) => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
     const expected: Record<string, string[]> = {
-      '/api/v1/auth/token': ['post'], '/api/v1/auth/code': ['post'], '/api/v1/auth/code/verify': ['post'],
-      '/api/v1/auth/refresh': ['post'], '/api/v1/auth/revoke': ['post'], '/api/v1/auth/replace-device': ['post'],
-      '/api/v1/me': ['get'], '/api/v1/me/devices': ['get'], '/api/v1/me/devices/{id}': ['delete'],
-      '/api/v1/articles': ['get'], '/api/v1/articles/{slug}': ['get'],
+      '/api/v1/auth/token': ['post'],
+      '/api/v1/auth/code': ['post'],
+      '/api/v1/auth/code/verify': ['post'],
+      '/api/v1/auth/refresh': ['post'],
+      '/api/v1/auth/revoke': ['post'],
+      '/api/v1/auth/replace-device': ['post'],
+      '/api/v1/me': ['get'],
+      '/api/v1/me/devices': ['get'],
+      '/api/v1/me/devices/{id}': ['delete'],
+      '/api/v1/articles': ['get'],
+      '/api/v1/articles/{slug}': ['get'],
     };
     for (const [path, methods] of Object.entries(expected)) expect(Object.keys(doc.paths[path] ?? {}).sort(), path).toEqual(methods);
     for (const path of Object.keys(doc.paths)) expect(path).toMatch(/^\/api\/v1\//);
     const codes = doc.components.schemas.ErrorResponse.properties.error.properties.code.enum;
-    for (const code of ['invalid-input', 'unauthorized', 'invalid-token', 'invalid-credentials', 'invalid-code', 'device-limit-reached', 'rate-limited', 'not-found']) expect(codes).toContain(code);
-    for (const [ref, name] of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) expect(doc.components.schemas[name!], ref).toBeDefined();
+    for (const code of [
+      'invalid-input',
+      'unauthorized',
+      'invalid-token',
+      'invalid-credentials',
+      'invalid-code',
+      'device-limit-reached',
+      'rate-limited',
+      'not-found',
+    ])
+      expect(codes).toContain(code);
+    for (const [ref, name] of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g))
+      expect(doc.components.schemas[name!], ref).toBeDefined();
     expect(JSON.stringify(doc)).not.toMatch(/"\$ref":"(?!#\/components\/schemas\/)/);
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
       for (const [method, op] of Object.entries(item)) {
@@ -39,7 +57,8 @@ describeEachEngine('app API contract: OpenAPI and bad input', (db, engine) => {
         if (ok !== '204') expect(op.responses[ok].content['application/json'].schema, what).toBeDefined();
         const errors = Object.entries(op.responses as Record<string, Json>).filter(([s]) => s.startsWith('4'));
         expect(errors.length, what).toBeGreaterThan(0);
-        for (const [, r] of errors) expect(r.content['application/json'].schema.$ref, what).toMatch(/^#\/components\/schemas\/(ErrorResponse|DeviceLimitResponse)$/);
+        for (const [, r] of errors)
+          expect(r.content['application/json'].schema.$ref, what).toMatch(/^#\/components\/schemas\/(ErrorResponse|DeviceLimitResponse)$/);
       }
     }
   });
@@ -66,7 +85,11 @@ describeEachEngine('app API contract: OpenAPI and bad input', (db, engine) => {
       ['/api/v1/auth/token', { body: { email: u.email, password: PASSWORD, role: 'admin' } }, /^body\/role is not allowed$/],
       ['/api/v1/auth/code', { body: { email: u.email, next: '/x' } }, /^body\/next is not allowed$/],
       ['/api/v1/auth/code/verify', { body: { email: u.email, code: '12ab56', challenge_token: 'c'.repeat(43) } }, /body\/code/],
-      ['/api/v1/auth/code/verify', { body: { email: u.email, code: 123456, challenge_token: 'c'.repeat(43) } }, /body\/code must be string/],
+      [
+        '/api/v1/auth/code/verify',
+        { body: { email: u.email, code: 123456, challenge_token: 'c'.repeat(43) } },
+        /body\/code must be string/,
+      ],
       ['/api/v1/auth/code/verify', { body: { email: u.email, code: '123456', challenge_token: 'short' } }, /body\/challenge_token/],
       ['/api/v1/auth/refresh', { body: {} }, /^body\/refresh_token is required$/],
       ['/api/v1/auth/refresh', { body: { refresh_token: null } }, /body\/refresh_token must be string/],
@@ -79,7 +102,10 @@ describeEachEngine('app API contract: OpenAPI and bad input', (db, engine) => {
       expect(res.statusCode, `${what} → ${res.body}`).toBe(400);
       expect(expectError(res, 400, 'invalid-input'), what).toMatch(message);
     }
-    const form = await api('POST', '/api/v1/auth/token', { raw: `email=${u.email}&password=x`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await api('POST', '/api/v1/auth/token', {
+      raw: `email=${u.email}&password=x`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expectError(form, 415, 'unsupported-media-type');
     expectError(await api('DELETE', `/api/v1/me/devices/${'9'.repeat(30)}`, { token: access_token }), 400, 'invalid-input');
     expectError(await api('GET', '/api/v1/me', { headers: { authorization: 'Basic abc' } }), 401, 'invalid-token');

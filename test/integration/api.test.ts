@@ -27,15 +27,22 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     await smtp?.close();
   });
 
-  const read = async (slug: string, token?: string) => (await api('GET', `/api/v1/articles/${slug}`, { token, ip: newIp() })).json() as Json;
+  const read = async (slug: string, token?: string) =>
+    (await api('GET', `/api/v1/articles/${slug}`, { token, ip: newIp() })).json() as Json;
 
   it('signs in with a password and returns a bearer token pair', async () => {
     const u = await newUser();
-    const res = await api('POST', '/api/v1/auth/token', { body: { email: u.email.toUpperCase(), password: PASSWORD, device_name: 'Asha’s iPhone' } });
+    const res = await api('POST', '/api/v1/auth/token', {
+      body: { email: u.email.toUpperCase(), password: PASSWORD, device_name: 'Asha’s iPhone' },
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const body = res.json();
-    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, user: { id: u.id, email: u.email, name: u.name, role: 'reader', email_verified: true } });
+    expect(body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 3600,
+      user: { id: u.id, email: u.email, name: u.name, role: 'reader', email_verified: true },
+    });
     expect(body.access_token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(body.refresh_token).not.toBe(body.access_token);
     expect((await api('GET', '/api/v1/me', { token: body.access_token })).json().user.email).toBe(u.email);
@@ -77,7 +84,11 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     const { challenge_token } = (await api('POST', '/api/v1/auth/code', { body: { email: u.email }, ip })).json();
     const code = /\b(\d{6})\b/.exec((await smtp.waitFor((m) => m.to.includes(u.email))).subject)![1]!;
     const wrong = code === '000000' ? '111111' : '000000';
-    expectError(await api('POST', '/api/v1/auth/code/verify', { body: { email: u.email, code: wrong, challenge_token }, ip }), 401, 'invalid-code');
+    expectError(
+      await api('POST', '/api/v1/auth/code/verify', { body: { email: u.email, code: wrong, challenge_token }, ip }),
+      401,
+      'invalid-code',
+    );
     expect((await api('POST', '/api/v1/auth/code/verify', { body: { email: u.email, code, challenge_token }, ip })).statusCode).toBe(200);
 
     for (let i = 0; i < 4; i++) expect((await api('POST', '/api/v1/auth/code', { body: { email: u.email }, ip })).statusCode).toBe(202);
@@ -209,6 +220,10 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expect((await api('GET', '/api/v1/me', { token: replaced.json().access_token })).statusCode).toBe(200);
     const stillIn = await Promise.all(sessions.map(async (s) => (await api('GET', '/api/v1/me', { token: s.access_token })).statusCode));
     expect(stillIn.filter((s) => s === 401)).toHaveLength(1);
-    expectError(await api('POST', '/api/v1/auth/replace-device', { body: { choice_token: body.choice_token, device_id: victim } }), 400, 'expired-code');
+    expectError(
+      await api('POST', '/api/v1/auth/replace-device', { body: { choice_token: body.choice_token, device_id: victim } }),
+      400,
+      'expired-code',
+    );
   });
 });

@@ -74,7 +74,15 @@ describeEachEngine('bad input', (db) => {
   });
 
   it('refuses slugs that cannot exist with a 4xx, never a 500', async () => {
-    for (const url of ['/article/UPPER', '/article/a..b', '/article/%00', `/article/${'a'.repeat(300)}`, '/article/a%2Fb', '/article/-leading-dash', '/article/%20']) {
+    for (const url of [
+      '/article/UPPER',
+      '/article/a..b',
+      '/article/%00',
+      `/article/${'a'.repeat(300)}`,
+      '/article/a%2Fb',
+      '/article/-leading-dash',
+      '/article/%20',
+    ]) {
       const res = await get(url);
       expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
       expect(res.statusCode, url).toBeLessThan(500);
@@ -141,7 +149,11 @@ describeEachEngine('bad input', (db) => {
 
   it('refuses an oversized request body with 413 and JSON, not a 500', async () => {
     const big = JSON.stringify({ headline: 'x'.repeat(1024 * 1024) });
-    expectJsonError(await send('POST', '/api/v1/articles', { payload: big, headers: { 'content-type': 'application/json' } }), 413, 'payload-too-large');
+    expectJsonError(
+      await send('POST', '/api/v1/articles', { payload: big, headers: { 'content-type': 'application/json' } }),
+      413,
+      'payload-too-large',
+    );
   });
 
   it('refuses malformed JSON with a 4xx', async () => {
@@ -150,7 +162,10 @@ describeEachEngine('bad input', (db) => {
       expect(String(res.statusCode), payload).toMatch(/^4\d\d$/);
       expectJsonError(res, /^4\d\d$/);
     }
-    const bad = await send('PUT', `/api/v1/articles/${slug}`, { payload: '{"headline": ', headers: { 'content-type': 'application/json' } });
+    const bad = await send('PUT', `/api/v1/articles/${slug}`, {
+      payload: '{"headline": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expectJsonError(bad, /^4\d\d$/);
   });
 
@@ -197,7 +212,9 @@ describeEachEngine('bad input', (db) => {
   });
 
   it('sent the security headers on every answer, errors included', () => {
-    const missing = seen.filter(({ res }) => !res.headers['content-security-policy'] || res.headers['x-content-type-options'] !== 'nosniff');
+    const missing = seen.filter(
+      ({ res }) => !res.headers['content-security-policy'] || res.headers['x-content-type-options'] !== 'nosniff',
+    );
     expect(missing.map(({ what, res }) => `${res.statusCode} ${what}`)).toEqual([]);
   });
 });

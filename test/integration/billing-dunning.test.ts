@@ -39,7 +39,16 @@ describeEachEngine('billing: failed renewals and cancellation', (get) => {
   it('sends reminders on days 1, 3 and 6, each once, then recovers when the reader updates the mandate', async () => {
     const { reader, id, end, gatewayId } = await failedRenewal();
     const reminders = () => emailKinds(h.emails(reader)).filter((k) => k === 'dunning').length;
-    const schedule: [number, number][] = [[12 * HOUR, 0], [DAY, 1], [DAY + HOUR, 1], [2 * DAY, 1], [3 * DAY, 2], [5 * DAY, 2], [6 * DAY, 3], [6 * DAY + 6 * HOUR, 3]];
+    const schedule: [number, number][] = [
+      [12 * HOUR, 0],
+      [DAY, 1],
+      [DAY + HOUR, 1],
+      [2 * DAY, 1],
+      [3 * DAY, 2],
+      [5 * DAY, 2],
+      [6 * DAY, 3],
+      [6 * DAY + 6 * HOUR, 3],
+    ];
     for (const [offset, expected] of schedule) {
       h.clock.set(new Date(end.getTime() + offset));
       await h.sweep();
@@ -52,9 +61,18 @@ describeEachEngine('billing: failed renewals and cancellation', (get) => {
     // The reader switches to UPI on the mandate page; the overdue renewal is charged at once.
     await h.ctx.billing.testGateway!.updateMandate(gatewayId, 'upi', true);
     const next = addTerm(end, { count: 3, unit: 'month' });
-    expect(await h.sub(id)).toMatchObject({ status: 'active', graceUntil: null, currentPeriodStart: end, currentPeriodEnd: next, paymentMethod: 'Test UPI AutoPay (reader@okledger)' });
+    expect(await h.sub(id)).toMatchObject({
+      status: 'active',
+      graceUntil: null,
+      currentPeriodStart: end,
+      currentPeriodEnd: next,
+      paymentMethod: 'Test UPI AutoPay (reader@okledger)',
+    });
     const payments = await h.payments(id);
-    expect(payments.map((p) => [p.kind, p.amountMinor])).toEqual([['initial', 90_000], ['renewal', 90_000]]);
+    expect(payments.map((p) => [p.kind, p.amountMinor])).toEqual([
+      ['initial', 90_000],
+      ['renewal', 90_000],
+    ]);
     expect((await h.invoices(reader.id)).map((i) => i.number)).toEqual(['DL/2627/000001', 'DL/2627/000002']);
     await h.sweep();
     expect(emailKinds(h.emails(reader)).at(-1)).toBe('receipt');
@@ -106,7 +124,9 @@ describeEachEngine('billing: failed renewals and cancellation', (get) => {
   it('with a gateway whose cancellations are final (Razorpay), undo works until the cancellation goes to the gateway two days before the end', async () => {
     const reader = await h.reader();
     const id = await h.subscribe(reader);
-    const { end, gatewaySubscriptionId } = await h.sub(id).then((s) => ({ end: s.currentPeriodEnd!, gatewaySubscriptionId: s.gatewaySubscriptionId! }));
+    const { end, gatewaySubscriptionId } = await h
+      .sub(id)
+      .then((s) => ({ end: s.currentPeriodEnd!, gatewaySubscriptionId: s.gatewaySubscriptionId! }));
     Object.assign(h.ctx.billing.gateways.test!, { finalCancellation: true });
     const told = async () => (await h.ctx.billing.testGateway!.mandate(gatewaySubscriptionId))?.cancelAtPeriodEnd;
 
@@ -126,7 +146,9 @@ describeEachEngine('billing: failed renewals and cancellation', (get) => {
     const reader = await h.reader();
     const id = await h.subscribe(reader);
     await h.runJobs();
-    const { end, gatewaySubscriptionId } = await h.sub(id).then((s) => ({ end: s.currentPeriodEnd!, gatewaySubscriptionId: s.gatewaySubscriptionId! }));
+    const { end, gatewaySubscriptionId } = await h
+      .sub(id)
+      .then((s) => ({ end: s.currentPeriodEnd!, gatewaySubscriptionId: s.gatewaySubscriptionId! }));
     const grantEnds = async () => [...new Set((await listGrants(h.db, reader.id, h.clock.now())).map((g) => g.endsAt?.toISOString()))];
 
     h.clock.advance(10 * DAY);

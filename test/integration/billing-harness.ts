@@ -22,7 +22,19 @@ export const DAY = 24 * HOUR;
 export const MINUTE = 60 * 1000;
 
 /** Billing tables emptied before each test, children first, so each test starts from no subscriptions and serial 1. */
-const BILLING_TABLES = ['invoices', 'refunds', 'payments', 'notices', 'subscriptions', 'webhook_events', 'jobs', 'test_gateway_records', 'entitlement_grants', 'invoice_sequences', 'gateway_plans'];
+const BILLING_TABLES = [
+  'invoices',
+  'refunds',
+  'payments',
+  'notices',
+  'subscriptions',
+  'webhook_events',
+  'jobs',
+  'test_gateway_records',
+  'entitlement_grants',
+  'invoice_sequences',
+  'gateway_plans',
+];
 
 export async function resetBilling(db: Database): Promise<void> {
   for (const table of BILLING_TABLES) await db.query(`delete from ${table}`);
@@ -36,7 +48,10 @@ export type Harness = Awaited<ReturnType<typeof startBilling>>;
 export async function startBilling(db: Database, smtp: TestSmtpServer, options: { start?: string; env?: Record<string, string> } = {}) {
   await resetBilling(db);
   const clock = fakeClock(options.start ?? T0);
-  const test: TestApp = await buildTestApp(db, { now: clock.now, env: { MASTHEAD_PAYMENT_GATEWAY: 'test', SMTP_URL: smtp.url, ...options.env } });
+  const test: TestApp = await buildTestApp(db, {
+    now: clock.now,
+    env: { MASTHEAD_PAYMENT_GATEWAY: 'test', SMTP_URL: smtp.url, ...options.env },
+  });
   const { app, ctx } = test;
   const jobs = createJobs(ctx);
   const handlers = jobHandlers(ctx);
@@ -73,7 +88,8 @@ export async function startBilling(db: Database, smtp: TestSmtpServer, options: 
     entitlements: async (userId: number) => [...(await activeEntitlements(db, userId, clock.now()))].sort(),
     /** Emails received for this reader, oldest first. */
     emails: (user: User): ReceivedEmail[] => smtp.messages.filter((m) => m.to.includes(user.email)),
-    count: async (sql: string, params: unknown[] = []): Promise<number> => Number((await db.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params)).rows[0]!.n),
+    count: async (sql: string, params: unknown[] = []): Promise<number> =>
+      Number((await db.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params)).rows[0]!.n),
     async close(): Promise<void> {
       await jobs.stop();
       await app.close();

@@ -19,7 +19,13 @@ describeEachEngine('billing lifecycle', (get) => {
 
     const sub = await h.sub(id);
     const end = addTerm(new Date(T0), { count: 3, unit: 'month' });
-    expect(sub).toMatchObject({ status: 'active', cancelAtPeriodEnd: false, currentPeriodStart: new Date(T0), currentPeriodEnd: end, paymentMethod: 'Test card •••• 4242' });
+    expect(sub).toMatchObject({
+      status: 'active',
+      cancelAtPeriodEnd: false,
+      currentPeriodStart: new Date(T0),
+      currentPeriodEnd: end,
+      paymentMethod: 'Test card •••• 4242',
+    });
     expect(sub.gatewaySubscriptionId).toMatch(/^sub_/);
     expect(await h.entitlements(reader.id)).toEqual([...SUBSCRIBER_ENTITLEMENTS].sort());
     expect(await h.entitlements(reader.id)).toEqual(expect.arrayContaining(['premium', 'ad-free', 'archive']));
@@ -27,12 +33,25 @@ describeEachEngine('billing lifecycle', (get) => {
 
     const payments = await h.payments(id);
     expect(payments).toHaveLength(1);
-    expect(payments[0]).toMatchObject({ kind: 'initial', amountMinor: 90_000, currency: 'INR', refundedMinor: 0, periodStart: new Date(T0), periodEnd: end });
+    expect(payments[0]).toMatchObject({
+      kind: 'initial',
+      amountMinor: 90_000,
+      currency: 'INR',
+      refundedMinor: 0,
+      periodStart: new Date(T0),
+      periodEnd: end,
+    });
 
     const invoices = await h.invoices(reader.id);
     expect(invoices).toHaveLength(1);
     const invoice = invoices[0]!;
-    expect(invoice).toMatchObject({ kind: 'invoice', number: 'DL/2627/000001', paymentId: payments[0]!.id, totalMinor: 90_000, currency: 'INR' });
+    expect(invoice).toMatchObject({
+      kind: 'invoice',
+      number: 'DL/2627/000001',
+      paymentId: payments[0]!.id,
+      totalMinor: 90_000,
+      currency: 'INR',
+    });
     expect(invoice.taxableMinor + invoice.cgstMinor + invoice.sgstMinor + invoice.igstMinor).toBe(90_000);
     expect(invoice.taxableMinor).toBe(76_271);
 
@@ -77,7 +96,10 @@ describeEachEngine('billing lifecycle', (get) => {
     await h.sweep();
     await h.sweep();
     const payments = await h.payments(id);
-    expect(payments.map((p) => [p.kind, p.amountMinor])).toEqual([['initial', 90_000], ['renewal', 90_000]]);
+    expect(payments.map((p) => [p.kind, p.amountMinor])).toEqual([
+      ['initial', 90_000],
+      ['renewal', 90_000],
+    ]);
     const next = addTerm(end, { count: 3, unit: 'month' });
     expect(payments[1]).toMatchObject({ periodStart: end, periodEnd: next });
     expect(await h.sub(id)).toMatchObject({ status: 'active', currentPeriodStart: end, currentPeriodEnd: next });
@@ -137,7 +159,7 @@ describeEachEngine('billing lifecycle', (get) => {
 
   it('running the whole sweep and the jobs twice at the same clock changes nothing the second time', async () => {
     const readers = [await h.reader(), await h.reader(), await h.reader()];
-    const [renewing, failing, cancelling] = readers as [typeof readers[0], typeof readers[0], typeof readers[0]];
+    const [renewing, failing, cancelling] = readers as [(typeof readers)[0], (typeof readers)[0], (typeof readers)[0]];
     await h.subscribe(renewing);
     const failingId = await h.subscribe(failing, 'smart-quarterly', true);
     const cancellingId = await h.subscribe(cancelling);
@@ -153,7 +175,9 @@ describeEachEngine('billing lifecycle', (get) => {
       webhooks: await h.count('webhook_events'),
       grants: await h.count('entitlement_grants'),
       emails: h.smtp.messages.length,
-      subs: (await h.db.query('select id, status, cancel_at_period_end, current_period_end, grace_until, plan_id from subscriptions order by id')).rows,
+      subs: (
+        await h.db.query('select id, status, cancel_at_period_end, current_period_end, grace_until, plan_id from subscriptions order by id')
+      ).rows,
     });
     // Every point where the sweep does something: notice, renewal, failure, dunning, abandonment, expiry.
     for (const offset of [-3 * DAY, 0, 3 * HOUR, DAY, 3 * DAY, 6 * DAY, 8 * DAY]) {
@@ -170,6 +194,14 @@ describeEachEngine('billing lifecycle', (get) => {
     // Jobs due together run concurrently, so the order of arrival is not asserted.
     expect(emailKinds(h.emails(renewing)).sort()).toEqual(['pre-debit', 'receipt', 'receipt']);
     expect(emailKinds(h.emails(cancelling)).sort()).toEqual(['ended', 'receipt']);
-    expect(emailKinds(h.emails(failing)).sort()).toEqual(['dunning', 'dunning', 'dunning', 'ended', 'payment-failed', 'pre-debit', 'receipt']);
+    expect(emailKinds(h.emails(failing)).sort()).toEqual([
+      'dunning',
+      'dunning',
+      'dunning',
+      'ended',
+      'payment-failed',
+      'pre-debit',
+      'receipt',
+    ]);
   });
 });

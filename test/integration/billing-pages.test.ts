@@ -35,7 +35,13 @@ function browser(app: FastifyInstance) {
       const headers: Record<string, string> = {};
       if (b.jar) headers.cookie = b.jar;
       if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-      const res = await app.inject({ method, url, headers, remoteAddress: ip, payload: form ? new URLSearchParams(form).toString() : undefined });
+      const res = await app.inject({
+        method,
+        url,
+        headers,
+        remoteAddress: ip,
+        payload: form ? new URLSearchParams(form).toString() : undefined,
+      });
       b.jar = cookiesFrom(res, b.jar);
       // Tests read text as a person would: the apostrophes the templates escape read as apostrophes.
       Object.defineProperty(res, 'body', { value: res.body.replaceAll('&#39;', "'"), configurable: true });
@@ -53,7 +59,15 @@ function browser(app: FastifyInstance) {
 type Browser = ReturnType<typeof browser>;
 const invoiceIds = (body: string) => [...body.matchAll(/href="\/account\/invoices\/(\d+)"/g)].map((m) => m[1]!);
 
-const DETAILS = { name: 'Asha Reader', address_line1: '12 Park Street', address_line2: 'Flat 4', city: 'Mumbai', state: '27', pin: '400013', gstin: '' };
+const DETAILS = {
+  name: 'Asha Reader',
+  address_line1: '12 Park Street',
+  address_line2: 'Flat 4',
+  city: 'Mumbai',
+  state: '27',
+  pin: '400013',
+  gstin: '',
+};
 
 describeEachEngine('billing pages', (db) => {
   const clock = fakeClock('2026-11-24T10:00:00Z');
@@ -94,10 +108,12 @@ describeEachEngine('billing pages', (db) => {
     return { page, next: pathOf(done.headers.location) };
   }
   const payments = async (email: string) =>
-    (await db().query<{ id: number; kind: string; amount_minor: number; period_start: Date; period_end: Date }>(
-      'select p.id, p.kind, p.amount_minor, p.period_start, p.period_end from payments p join users u on u.id = p.user_id where u.email = $1 order by p.id',
-      [email],
-    )).rows;
+    (
+      await db().query<{ id: number; kind: string; amount_minor: number; period_start: Date; period_end: Date }>(
+        'select p.id, p.kind, p.amount_minor, p.period_start, p.period_end from payments p join users u on u.id = p.user_id where u.email = $1 order by p.id',
+        [email],
+      )
+    ).rows;
 
   let reader: Browser & { email: string };
   let subscriptionId = '';
@@ -108,10 +124,20 @@ describeEachEngine('billing pages', (db) => {
     const anonymous = browser(t.app);
     const res = await anonymous.get('/subscribe/smart-quarterly');
     expect([res.statusCode, res.headers.location]).toEqual([303, '/login?next=/subscribe/smart-quarterly']);
-    expect((await anonymous.get('/login?next=/subscribe/smart-quarterly')).body).toContain('href="/register?next=%2Fsubscribe%2Fsmart-quarterly"');
+    expect((await anonymous.get('/login?next=/subscribe/smart-quarterly')).body).toContain(
+      'href="/register?next=%2Fsubscribe%2Fsmart-quarterly"',
+    );
     expect((await anonymous.get('/subscribe/no-such-plan')).statusCode).toBe(404);
     expect((await anonymous.get('/test-gateway/checkout/chk_doesnotexist')).statusCode).toBe(404);
-    expect((await anonymous.post('/checkout/razorpay/callback', { razorpay_payment_id: 'pay_1', razorpay_subscription_id: 'sub_1', razorpay_signature: 'ab' })).statusCode).toBe(404);
+    expect(
+      (
+        await anonymous.post('/checkout/razorpay/callback', {
+          razorpay_payment_id: 'pay_1',
+          razorpay_subscription_id: 'sub_1',
+          razorpay_signature: 'ab',
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 
   it('shows the plan and its renewal terms, and keeps the details when the PIN is wrong', async () => {
@@ -135,7 +161,9 @@ describeEachEngine('billing pages', (db) => {
     expect(bad.body).toContain('value="12 Park Street"');
     expect(bad.body).toContain('<option value="27" selected>Maharashtra</option>');
     expect(bad.body).toMatch(/id="billing-pin"[^>]*aria-invalid="true"/);
-    expect((await db().query('select 1 from subscriptions s join users u on u.id = s.user_id where u.email = $1', [reader.email])).rowCount).toBe(0);
+    expect(
+      (await db().query('select 1 from subscriptions s join users u on u.id = s.user_id where u.email = $1', [reader.email])).rowCount,
+    ).toBe(0);
   });
 
   it('buys through the test gateway and unlocks premium stories without ads', async () => {
@@ -144,7 +172,13 @@ describeEachEngine('billing pages', (db) => {
     expect(page.body).toContain('class="test-gateway-banner"');
     expect(page.body).toContain('₹900');
     expect(page.body).toContain(reader.email);
-    for (const label of ['Pay with test card •••• 4242', 'Pay with test UPI AutoPay', 'Decline payment', 'Abandon and go back', 'Make future renewals fail (to try dunning)']) {
+    for (const label of [
+      'Pay with test card •••• 4242',
+      'Pay with test UPI AutoPay',
+      'Decline payment',
+      'Abandon and go back',
+      'Make future renewals fail (to try dunning)',
+    ]) {
       expect(page.body).toContain(label);
     }
     expect(next).toMatch(/^\/subscribe\/complete\?subscription=\d+$/);
@@ -159,7 +193,10 @@ describeEachEngine('billing pages', (db) => {
     expect(again.body).toContain('You already have a subscription');
     expect(again.body).toContain('href="/account/subscription"');
     // The saved billing details prefill the next checkout form.
-    const profile = await db().query<{ pin: string }>('select b.pin from billing_profiles b join users u on u.id = b.user_id where u.email = $1', [reader.email]);
+    const profile = await db().query<{ pin: string }>(
+      'select b.pin from billing_profiles b join users u on u.id = b.user_id where u.email = $1',
+      [reader.email],
+    );
     expect(profile.rows[0]!.pin).toBe('400013');
   });
 
@@ -199,13 +236,17 @@ describeEachEngine('billing pages', (db) => {
     const end = day(new Date('2027-02-24T10:00:00Z'));
     const confirm = await reader.get('/account/subscription/cancel');
     expect(confirm.body).toContain(`You keep access until ${end}`);
-    expect((await reader.post('/account/subscription/cancel', { subscription: subscriptionId })).headers.location).toBe('/account/subscription?notice=cancelled');
+    expect((await reader.post('/account/subscription/cancel', { subscription: subscriptionId })).headers.location).toBe(
+      '/account/subscription?notice=cancelled',
+    );
     const cancelled = await reader.get('/account/subscription');
     expect(cancelled.body).toContain(`<dd class="subscription-status">Cancels on ${end}</dd>`);
     expect(cancelled.body).not.toContain('Next renewal');
     expect(cancelled.body).toContain('Undo cancellation');
     expect((await readsInFull(reader)).full).toBe(true);
-    expect((await reader.post('/account/subscription/undo-cancel', { subscription: subscriptionId })).headers.location).toBe('/account/subscription?notice=resumed');
+    expect((await reader.post('/account/subscription/undo-cancel', { subscription: subscriptionId })).headers.location).toBe(
+      '/account/subscription?notice=resumed',
+    );
     const resumed = await reader.get('/account/subscription');
     expect(resumed.body).toContain('<dd class="subscription-status">Active</dd>');
     expect(resumed.body).toContain('Next renewal');
@@ -223,9 +264,14 @@ describeEachEngine('billing pages', (db) => {
     expect(options.body).toMatch(/data-plan="smart-essential"[\s\S]*?Starts today/); // ₹2,700 is dearer than ₹900 too
     const changed = await reader.post('/account/subscription/change', { subscription: subscriptionId, plan: 'super-saver' });
     expect(changed.statusCode).toBe(200);
-    expect(changed.body).toContain(`We charged <strong class="charged">${inr(charge)}</strong> after <strong class="credit">${inr(credit)}</strong> credit`);
+    expect(changed.body).toContain(
+      `We charged <strong class="charged">${inr(charge)}</strong> after <strong class="credit">${inr(credit)}</strong> credit`,
+    );
     const rows = await payments(reader.email);
-    expect(rows.map((p) => [p.kind, p.amount_minor])).toEqual([['initial', 90_000], ['upgrade', charge]]);
+    expect(rows.map((p) => [p.kind, p.amount_minor])).toEqual([
+      ['initial', 90_000],
+      ['upgrade', charge],
+    ]);
     upgrade = { paymentId: rows[1]!.id, charge };
     const account = await reader.get('/account/subscription');
     expect(account.body).toContain('Super Saver (₹3,900 every 2 years)');
@@ -241,10 +287,14 @@ describeEachEngine('billing pages', (db) => {
   });
 
   it('schedules a cheaper plan for the end of the term, and can keep the current one', async () => {
-    const sub = await db().query<{ current_period_end: Date }>('select current_period_end from subscriptions where id = $1', [Number(subscriptionId)]);
+    const sub = await db().query<{ current_period_end: Date }>('select current_period_end from subscriptions where id = $1', [
+      Number(subscriptionId),
+    ]);
     const end = day(new Date(sub.rows[0]!.current_period_end));
     const options = await reader.get('/account/subscription/change');
-    expect(options.body).toMatch(new RegExp(`data-plan="smart-quarterly"[\\s\\S]*?Switches on ${end}, then ₹900 every 3 months. Nothing is charged today.`));
+    expect(options.body).toMatch(
+      new RegExp(`data-plan="smart-quarterly"[\\s\\S]*?Switches on ${end}, then ₹900 every 3 months. Nothing is charged today.`),
+    );
     const down = await reader.post('/account/subscription/change', { subscription: subscriptionId, plan: 'smart-quarterly' });
     expect(down.body).toContain(`Your plan switches on ${end}`);
     const account = await reader.get('/account/subscription');
@@ -285,7 +335,9 @@ describeEachEngine('billing pages', (db) => {
     const own = await stranger.get('/account/subscription');
     expect(own.body).toContain('You do not have a subscription');
     expect(own.body).not.toContain('Test card');
-    expect((await browser(t.app).get(`/account/invoices/${invoiceId}`)).headers.location).toBe(`/login?next=/account/invoices/${invoiceId}`);
+    expect((await browser(t.app).get(`/account/invoices/${invoiceId}`)).headers.location).toBe(
+      `/login?next=/account/invoices/${invoiceId}`,
+    );
   });
 
   it('lets only admins refund; a full refund issues a credit note and ends access', async () => {
@@ -341,11 +393,16 @@ async function startFakeRazorpay(): Promise<{ url: string; close: () => Promise<
           : req.url === '/v1/subscriptions'
             ? { id: id('sub'), entity: 'subscription', status: 'created', short_url: 'https://rzp.io/i/x', ...body }
             : null;
-      res.writeHead(reply ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(reply ?? { error: { code: 'BAD_REQUEST_ERROR', description: 'no route' } }));
+      res
+        .writeHead(reply ? 200 : 404, { 'content-type': 'application/json' })
+        .end(JSON.stringify(reply ?? { error: { code: 'BAD_REQUEST_ERROR', description: 'no route' } }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 describeEachEngine('Razorpay checkout page', (db) => {
@@ -356,7 +413,13 @@ describeEachEngine('Razorpay checkout page', (db) => {
   beforeAll(async () => {
     api = await startFakeRazorpay();
     t = await buildTestApp(db(), {
-      env: { MASTHEAD_PAYMENT_GATEWAY: 'razorpay', RAZORPAY_KEY_ID: 'rzp_test_key', RAZORPAY_KEY_SECRET: KEY_SECRET, RAZORPAY_WEBHOOK_SECRET: 'whsec', RAZORPAY_API_URL: api.url },
+      env: {
+        MASTHEAD_PAYMENT_GATEWAY: 'razorpay',
+        RAZORPAY_KEY_ID: 'rzp_test_key',
+        RAZORPAY_KEY_SECRET: KEY_SECRET,
+        RAZORPAY_WEBHOOK_SECRET: 'whsec',
+        RAZORPAY_API_URL: api.url,
+      },
     });
   });
   afterAll(() => api.close());
@@ -374,15 +437,25 @@ describeEachEngine('Razorpay checkout page', (db) => {
     expect(csp).toContain('script-src https://checkout.razorpay.com');
     expect(csp).toContain('frame-src https://api.razorpay.com https://checkout.razorpay.com');
     expect(csp).toContain("form-action 'self'");
-    expect(page.body).toMatch(/<form action="\/checkout\/razorpay\/callback" method="POST" class="razorpay-checkout">\s*<script src="https:\/\/checkout.razorpay.com\/v1\/checkout.js" data-key="rzp_test_key" data-subscription_id="(sub_\d+)"[^>]* data-name="[^"]+"[^>]* data-prefill.email="[^"]+"/);
+    expect(page.body).toMatch(
+      /<form action="\/checkout\/razorpay\/callback" method="POST" class="razorpay-checkout">\s*<script src="https:\/\/checkout.razorpay.com\/v1\/checkout.js" data-key="rzp_test_key" data-subscription_id="(sub_\d+)"[^>]* data-name="[^"]+"[^>]* data-prefill.email="[^"]+"/,
+    );
     expect(page.body).not.toContain('data-callback_url');
     const gatewaySub = /data-subscription_id="(sub_\d+)"/.exec(page.body)![1]!;
     const paymentId = 'pay_29QQoUBi66xm2f';
     const signature = createHmac('sha256', KEY_SECRET).update(`${paymentId}|${gatewaySub}`).digest('hex');
-    const forged = await b.post('/checkout/razorpay/callback', { razorpay_payment_id: paymentId, razorpay_subscription_id: gatewaySub, razorpay_signature: '0'.repeat(64) });
+    const forged = await b.post('/checkout/razorpay/callback', {
+      razorpay_payment_id: paymentId,
+      razorpay_subscription_id: gatewaySub,
+      razorpay_signature: '0'.repeat(64),
+    });
     expect(forged.statusCode).toBe(400);
     expect(forged.body).toContain('We could not confirm this payment');
-    const ok = await b.post('/checkout/razorpay/callback', { razorpay_payment_id: paymentId, razorpay_subscription_id: gatewaySub, razorpay_signature: signature });
+    const ok = await b.post('/checkout/razorpay/callback', {
+      razorpay_payment_id: paymentId,
+      razorpay_subscription_id: gatewaySub,
+      razorpay_signature: signature,
+    });
     expect(ok.statusCode).toBe(303);
     const complete = await b.get(String(ok.headers.location));
     expect(complete.body).toContain('Confirming your payment…');
@@ -457,7 +530,9 @@ describeEachEngine('dunning on the subscription page', (db) => {
     expect(recovered.body).toContain('Your payment method has been updated.');
     expect(recovered.body).toContain('<dd class="subscription-status">Active</dd>');
     expect(recovered.body).toContain('Test card •••• 4242');
-    expect(recovered.body).toContain(`class="next-renewal">${formatDate(new Date('2027-05-24T10:00:00Z'), t.ctx.policy.timeZone)}: ₹900</dd>`);
+    expect(recovered.body).toContain(
+      `class="next-renewal">${formatDate(new Date('2027-05-24T10:00:00Z'), t.ctx.policy.timeZone)}: ₹900</dd>`,
+    );
     expect(invoiceIds(recovered.body)).toHaveLength(2);
   });
 });

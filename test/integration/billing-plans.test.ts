@@ -15,7 +15,9 @@ describeEachEngine('billing: plan changes and refunds', (get) => {
     const reader = await h.reader();
     const id = await h.subscribe(reader);
     const [payment] = await h.payments(id);
-    const results = await Promise.allSettled([60_000, 60_000].map((amount) => h.ctx.billing.service.refund(payment!.id, amount, 'double click')));
+    const results = await Promise.allSettled(
+      [60_000, 60_000].map((amount) => h.ctx.billing.service.refund(payment!.id, amount, 'double click')),
+    );
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect((await h.payments(id))[0]).toMatchObject({ refundedMinor: 60_000 });
     expect(await h.count('refunds')).toBe(1);
@@ -47,12 +49,24 @@ describeEachEngine('billing: plan changes and refunds', (get) => {
     expect(credit).toBe(60_652); // 62 of 92 days unused
 
     const twoYears = addTerm(now, { count: 2, unit: 'year' });
-    expect(await h.sub(id)).toMatchObject({ status: 'active', planId: await planId('super-saver'), nextPlanId: null, currentPeriodStart: now, currentPeriodEnd: twoYears });
+    expect(await h.sub(id)).toMatchObject({
+      status: 'active',
+      planId: await planId('super-saver'),
+      nextPlanId: null,
+      currentPeriodStart: now,
+      currentPeriodEnd: twoYears,
+    });
     const payments = await h.payments(id);
-    expect(payments.map((p) => [p.kind, p.amountMinor])).toEqual([['initial', 90_000], ['upgrade', 329_348]]);
+    expect(payments.map((p) => [p.kind, p.amountMinor])).toEqual([
+      ['initial', 90_000],
+      ['upgrade', 329_348],
+    ]);
     expect(payments[1]).toMatchObject({ planId: await planId('super-saver'), periodStart: now, periodEnd: twoYears });
     const invoices = await h.invoices(reader.id);
-    expect(invoices.map((i) => [i.number, i.totalMinor])).toEqual([['DL/2627/000001', 90_000], ['DL/2627/000002', 329_348]]);
+    expect(invoices.map((i) => [i.number, i.totalMinor])).toEqual([
+      ['DL/2627/000001', 90_000],
+      ['DL/2627/000002', 329_348],
+    ]);
     expect(invoices[1]!.description).toContain('Super Saver');
     await h.runJobs();
     expect(emailKinds(h.emails(reader))).toEqual(['receipt', 'receipt']);
@@ -68,7 +82,12 @@ describeEachEngine('billing: plan changes and refunds', (get) => {
     h.clock.set(twoYears);
     await h.sweep();
     const renewal = (await h.payments(id))[2];
-    expect(renewal).toMatchObject({ kind: 'renewal', amountMinor: 390_000, periodStart: twoYears, periodEnd: addTerm(twoYears, { count: 2, unit: 'year' }) });
+    expect(renewal).toMatchObject({
+      kind: 'renewal',
+      amountMinor: 390_000,
+      periodStart: twoYears,
+      periodEnd: addTerm(twoYears, { count: 2, unit: 'year' }),
+    });
   });
 
   it('downgrade super saver → quarterly takes effect at the next renewal, which charges ₹900 for 3 months', async () => {
@@ -78,8 +97,17 @@ describeEachEngine('billing: plan changes and refunds', (get) => {
     expect(end).toEqual(addTerm(new Date(T0), { count: 2, unit: 'year' }));
     h.clock.advance(100 * DAY);
 
-    expect(await h.ctx.billing.service.changePlan(reader, id, 'smart-quarterly')).toMatchObject({ when: 'period-end', charge: 0, credit: 0 });
-    expect(await h.sub(id)).toMatchObject({ status: 'active', planId: await planId('super-saver'), nextPlanId: await planId('smart-quarterly'), currentPeriodEnd: end });
+    expect(await h.ctx.billing.service.changePlan(reader, id, 'smart-quarterly')).toMatchObject({
+      when: 'period-end',
+      charge: 0,
+      credit: 0,
+    });
+    expect(await h.sub(id)).toMatchObject({
+      status: 'active',
+      planId: await planId('super-saver'),
+      nextPlanId: await planId('smart-quarterly'),
+      currentPeriodEnd: end,
+    });
     expect(await h.payments(id)).toHaveLength(1);
 
     h.clock.set(new Date(end.getTime() - 3 * DAY));
@@ -91,10 +119,18 @@ describeEachEngine('billing: plan changes and refunds', (get) => {
     h.clock.set(end);
     await h.sweep();
     const payments = await h.payments(id);
-    expect(payments.map((p) => [p.kind, p.amountMinor])).toEqual([['initial', 390_000], ['renewal', 90_000]]);
+    expect(payments.map((p) => [p.kind, p.amountMinor])).toEqual([
+      ['initial', 390_000],
+      ['renewal', 90_000],
+    ]);
     const next = addTerm(end, { count: 3, unit: 'month' });
     expect(payments[1]).toMatchObject({ planId: await planId('smart-quarterly'), periodStart: end, periodEnd: next });
-    expect(await h.sub(id)).toMatchObject({ status: 'active', planId: await planId('smart-quarterly'), nextPlanId: null, currentPeriodEnd: next });
+    expect(await h.sub(id)).toMatchObject({
+      status: 'active',
+      planId: await planId('smart-quarterly'),
+      nextPlanId: null,
+      currentPeriodEnd: next,
+    });
     expect((await h.invoices(reader.id)).map((i) => i.totalMinor)).toEqual([390_000, 90_000]);
   });
 
@@ -111,7 +147,12 @@ describeEachEngine('billing: plan changes and refunds', (get) => {
     h.clock.set(end);
     await h.sweep();
     const renewal = (await h.payments(id))[1];
-    expect(renewal).toMatchObject({ kind: 'renewal', amountMinor: 390_000, planId: await planId('super-saver'), periodEnd: addTerm(end, { count: 2, unit: 'year' }) });
+    expect(renewal).toMatchObject({
+      kind: 'renewal',
+      amountMinor: 390_000,
+      planId: await planId('super-saver'),
+      periodEnd: addTerm(end, { count: 2, unit: 'year' }),
+    });
   });
 
   it('refunds: a partial one issues a credit note and keeps access; the rest ends access; more than is left is refused', async () => {
@@ -134,13 +175,21 @@ describeEachEngine('billing: plan changes and refunds', (get) => {
     expect(await h.entitlements(reader.id)).toContain('premium');
 
     // More than the 60,000 paise left: refused before the gateway is asked, nothing stored.
-    const before = { refunds: await h.count('refunds'), invoices: await h.count('invoices'), records: await h.count("test_gateway_records where kind = 'refund'") };
+    const before = {
+      refunds: await h.count('refunds'),
+      invoices: await h.count('invoices'),
+      records: await h.count("test_gateway_records where kind = 'refund'"),
+    };
     for (const amount of [60_001, 0, -5, 100.5]) {
       const refused = service.refund(payment!.id, amount, 'too much');
       await expect(refused).rejects.toBeInstanceOf(BillingError);
       await expect(refused).rejects.toMatchObject({ code: 'invalid-amount' });
     }
-    expect({ refunds: await h.count('refunds'), invoices: await h.count('invoices'), records: await h.count("test_gateway_records where kind = 'refund'") }).toEqual(before);
+    expect({
+      refunds: await h.count('refunds'),
+      invoices: await h.count('invoices'),
+      records: await h.count("test_gateway_records where kind = 'refund'"),
+    }).toEqual(before);
     expect((await h.payments(id))[0]!.refundedMinor).toBe(30_000);
 
     // The remaining 60,000 paise: refunded in full, access ends, the mandate is cancelled.
@@ -150,7 +199,10 @@ describeEachEngine('billing: plan changes and refunds', (get) => {
     expect(await h.entitlements(reader.id)).toEqual([]);
     expect((await h.ctx.billing.testGateway!.mandate(gatewayId))?.status).toBe('cancelled');
     const notes = (await h.invoices(reader.id)).filter((i) => i.kind === 'credit-note');
-    expect(notes.map((n) => [n.number, n.totalMinor])).toEqual([['CN/2627/000001', 30_000], ['CN/2627/000002', 60_000]]);
+    expect(notes.map((n) => [n.number, n.totalMinor])).toEqual([
+      ['CN/2627/000001', 30_000],
+      ['CN/2627/000002', 60_000],
+    ]);
     await expect(service.refund(payment!.id, 1, 'nothing left')).rejects.toMatchObject({ code: 'invalid-amount' });
     await h.runJobs();
     expect(emailKinds(h.emails(reader)).sort()).toEqual(['receipt', 'refund', 'refund']);

@@ -44,9 +44,20 @@ describe('loadConfig', () => {
   it('treats an empty variable like an unset one', () => {
     const empty = Object.fromEntries(
       [
-        'PORT', 'HOST', 'MASTHEAD_DATA', 'DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'SECRET_KEY', 'MASTHEAD_FREE_LIMIT',
-        'MASTHEAD_TIMEZONE', 'MASTHEAD_NETWORK_BUDGET', 'MASTHEAD_LEAD_PARAGRAPHS', 'MASTHEAD_TRUSTED_PROXIES',
-        'MASTHEAD_CRAWLER_RANGES', 'LOG_LEVEL',
+        'PORT',
+        'HOST',
+        'MASTHEAD_DATA',
+        'DATABASE_URL',
+        'REDIS_URL',
+        'PUBLIC_URL',
+        'SECRET_KEY',
+        'MASTHEAD_FREE_LIMIT',
+        'MASTHEAD_TIMEZONE',
+        'MASTHEAD_NETWORK_BUDGET',
+        'MASTHEAD_LEAD_PARAGRAPHS',
+        'MASTHEAD_TRUSTED_PROXIES',
+        'MASTHEAD_CRAWLER_RANGES',
+        'LOG_LEVEL',
       ].map((name) => [name, '']),
     );
     expect(loadConfig(empty, CWD)).toEqual(loadConfig({}, CWD));

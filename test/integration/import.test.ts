@@ -33,15 +33,16 @@ async function* fromLines(lines: readonly string[]): AsyncIterable<string> {
 const slugOf = (text: string) => (JSON.parse(text) as { slug: string }).slug;
 
 async function stored(db: Queryable, slugs: string[]) {
-  const { rows } = await db.query<{ slug: string; headline: string }>('select slug, headline from articles where slug = any($1) order by slug', [slugs]);
+  const { rows } = await db.query<{ slug: string; headline: string }>(
+    'select slug, headline from articles where slug = any($1) order by slug',
+    [slugs],
+  );
   return rows;
 }
 
 /** Every column of every article, in a stable text form, to show nothing changed. */
 async function snapshot(db: Queryable): Promise<string> {
-  const { rows } = await db.query<{ snap: string | null }>(
-    `select string_agg(a::text, E'\\n' order by a.id) as snap from articles a`,
-  );
+  const { rows } = await db.query<{ snap: string | null }>(`select string_agg(a::text, E'\\n' order by a.id) as snap from articles a`);
   return rows[0]?.snap ?? '';
 }
 

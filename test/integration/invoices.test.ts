@@ -3,7 +3,14 @@ import type { Database, Queryable } from '../../src/adapters/db/database.js';
 import { renderInvoicePdf } from '../../src/adapters/pdf/invoice-pdf.js';
 import { extractPdfText } from '../support/pdf-text.js';
 import { splitGstInclusive } from '../../src/domain/billing/gst.js';
-import { DEFAULT_SUPPLIER, findInvoice, issueCreditNote, issueInvoice, listInvoices, type SupplierDetails } from '../../src/domain/billing/invoices.js';
+import {
+  DEFAULT_SUPPLIER,
+  findInvoice,
+  issueCreditNote,
+  issueInvoice,
+  listInvoices,
+  type SupplierDetails,
+} from '../../src/domain/billing/invoices.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
 import { describeEachEngine } from '../support/databases.js';
 
@@ -18,7 +25,10 @@ let sequence = 0;
 
 async function createUser(db: Queryable, profile?: { state: string; gstin?: string }): Promise<number> {
   sequence++;
-  const { rows } = await db.query<{ id: number }>('insert into users (email, name) values ($1, $2) returning id', [`reader${sequence}@example.com`, `Reader ${sequence}`]);
+  const { rows } = await db.query<{ id: number }>('insert into users (email, name) values ($1, $2) returning id', [
+    `reader${sequence}@example.com`,
+    `Reader ${sequence}`,
+  ]);
   const id = rows[0]!.id;
   if (profile) {
     await db.query(
@@ -31,7 +41,8 @@ async function createUser(db: Queryable, profile?: { state: string; gstin?: stri
 
 async function createPayment(db: Queryable, userId: number, planSlug = 'smart-essential'): Promise<{ id: number; amount: number }> {
   sequence++;
-  const plan = (await db.query<{ id: number; price_minor: number }>('select id, price_minor from plans where slug = $1', [planSlug])).rows[0]!;
+  const plan = (await db.query<{ id: number; price_minor: number }>('select id, price_minor from plans where slug = $1', [planSlug]))
+    .rows[0]!;
   const sub = await db.query<{ id: number }>(
     `insert into subscriptions (user_id, plan_id, status, gateway, created_at, updated_at) values ($1, $2, 'active', 'test', $3, $3) returning id`,
     [userId, plan.id, NOW],
@@ -62,8 +73,12 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
     const db = getDb();
     const payment = await createPayment(db, await createUser(db, { state: '27' }));
     const first = await db.transaction((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('ID') }));
-    const again = await db.transaction((tx) => issueInvoice(tx, { paymentId: payment.id, now: new Date('2026-12-01T00:00:00Z'), supplier: supplier('ID') }));
-    const racing = await Promise.all([1, 2, 3].map(() => db.transaction((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('ID') }))));
+    const again = await db.transaction((tx) =>
+      issueInvoice(tx, { paymentId: payment.id, now: new Date('2026-12-01T00:00:00Z'), supplier: supplier('ID') }),
+    );
+    const racing = await Promise.all(
+      [1, 2, 3].map(() => db.transaction((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('ID') }))),
+    );
     expect(first.number).toBe('ID/2627/000001');
     expect(again).toEqual(first);
     for (const r of racing) expect(r.id).toBe(first.id);
@@ -71,14 +86,18 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
     expect(rows[0]!.n).toBe(1);
     // No serial was burnt by the repeats: the next invoice is number 2.
     const next = await createPayment(db, await createUser(db));
-    expect((await db.transaction((tx) => issueInvoice(tx, { paymentId: next.id, now: NOW, supplier: supplier('ID') }))).number).toBe('ID/2627/000002');
+    expect((await db.transaction((tx) => issueInvoice(tx, { paymentId: next.id, now: NOW, supplier: supplier('ID') }))).number).toBe(
+      'ID/2627/000002',
+    );
   });
 
   it('gives 30 concurrent payments 30 distinct consecutive numbers', async () => {
     const db = getDb();
     const payments = [];
     for (let i = 0; i < 30; i++) payments.push(await createPayment(db, await createUser(db, { state: i % 2 ? '27' : '29' })));
-    const invoices = await Promise.all(payments.map((p) => db.transaction((tx) => issueInvoice(tx, { paymentId: p.id, now: NOW, supplier: supplier('CC') }))));
+    const invoices = await Promise.all(
+      payments.map((p) => db.transaction((tx) => issueInvoice(tx, { paymentId: p.id, now: NOW, supplier: supplier('CC') }))),
+    );
     const numbers = invoices.map((i) => i.number).sort();
     expect(numbers).toEqual(Array.from({ length: 30 }, (_, i) => `CC/2627/${String(i + 1).padStart(6, '0')}`));
   });
@@ -86,10 +105,12 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
   it('keeps the series gap-free when a transaction rolls back', async () => {
     const db = getDb();
     const [a, b] = [await createPayment(db, await createUser(db)), await createPayment(db, await createUser(db))];
-    await expect(db.transaction(async (tx) => {
-      await issueInvoice(tx, { paymentId: a.id, now: NOW, supplier: supplier('RB') });
-      throw new Error('webhook handler failed later');
-    })).rejects.toThrow('webhook handler failed later');
+    await expect(
+      db.transaction(async (tx) => {
+        await issueInvoice(tx, { paymentId: a.id, now: NOW, supplier: supplier('RB') });
+        throw new Error('webhook handler failed later');
+      }),
+    ).rejects.toThrow('webhook handler failed later');
     const issued = await db.transaction((tx) => issueInvoice(tx, { paymentId: b.id, now: NOW, supplier: supplier('RB') }));
     expect(issued.number).toBe('RB/2627/000001');
   });
@@ -125,17 +146,29 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
       expect(inv.placeOfSupply).toBe(c.pos);
       expect(inv.totalMinor).toBe(payment.amount);
       expect(inv.taxableMinor + inv.cgstMinor + inv.sgstMinor + inv.igstMinor).toBe(payment.amount);
-      expect({ taxable: inv.taxableMinor, cgst: inv.cgstMinor, sgst: inv.sgstMinor, igst: inv.igstMinor })
-        .toEqual({ taxable: expected.taxable, cgst: expected.cgst, sgst: expected.sgst, igst: expected.igst });
+      expect({ taxable: inv.taxableMinor, cgst: inv.cgstMinor, sgst: inv.sgstMinor, igst: inv.igstMinor }).toEqual({
+        taxable: expected.taxable,
+        cgst: expected.cgst,
+        sgst: expected.sgst,
+        igst: expected.igst,
+      });
       expect(inv.sac).toBe('998431');
-      expect(inv.supplier).toEqual({ name: DEFAULT_SUPPLIER.name, addressLines: DEFAULT_SUPPLIER.addressLines, stateCode: '27', gstin: DEFAULT_SUPPLIER.gstin });
+      expect(inv.supplier).toEqual({
+        name: DEFAULT_SUPPLIER.name,
+        addressLines: DEFAULT_SUPPLIER.addressLines,
+        stateCode: '27',
+        gstin: DEFAULT_SUPPLIER.gstin,
+      });
       expect(inv.recipient.gstin).toBe(c.profile?.gstin ?? null);
       expect(inv.recipient.pin).toBe(c.profile ? '411001' : null);
       expect(inv.recipient.name).toMatch(c.profile ? /^Billing Name/ : /^Reader/);
       expect(inv.description).toMatch(/digital subscription, 1 Apr 2026 to 31 Mar 2027$/);
     }
-    const quarterly = (await db.query<{ taxable_minor: number; cgst_minor: number; sgst_minor: number }>(
-      `select taxable_minor, cgst_minor, sgst_minor from invoices where number like 'SP/%' order by number limit 1`)).rows[0];
+    const quarterly = (
+      await db.query<{ taxable_minor: number; cgst_minor: number; sgst_minor: number }>(
+        `select taxable_minor, cgst_minor, sgst_minor from invoices where number like 'SP/%' order by number limit 1`,
+      )
+    ).rows[0];
     expect(quarterly).toEqual({ taxable_minor: 76_271, cgst_minor: 6_864, sgst_minor: 6_865 });
   });
 
@@ -163,7 +196,9 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
       expect(first[head] + second[head]).toBe(invoice[head]);
     }
     const tooMuch = await createRefund(db, payment.id, 1);
-    await expect(db.transaction((tx) => issueCreditNote(tx, { refundId: tooMuch, now: NOW, supplier: supplier('CR', 'CRN') }))).rejects.toThrow(/exceed/);
+    await expect(
+      db.transaction((tx) => issueCreditNote(tx, { refundId: tooMuch, now: NOW, supplier: supplier('CR', 'CRN') })),
+    ).rejects.toThrow(/exceed/);
   });
 
   it('issues the invoice first when a refund comes before it', async () => {
@@ -171,7 +206,10 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
     const payment = await createPayment(db, await createUser(db, { state: '33' }));
     const refund = await createRefund(db, payment.id, payment.amount);
     const note = await db.transaction((tx) => issueCreditNote(tx, { refundId: refund, now: NOW, supplier: supplier('EF') }));
-    const [noteAgain, invoice] = await listInvoices(db, note.userId).then((all) => [all.find((i) => i.kind === 'credit-note'), all.find((i) => i.kind === 'invoice')]);
+    const [noteAgain, invoice] = await listInvoices(db, note.userId).then((all) => [
+      all.find((i) => i.kind === 'credit-note'),
+      all.find((i) => i.kind === 'invoice'),
+    ]);
     expect(noteAgain?.id).toBe(note.id);
     expect(note.original?.number).toBe(invoice?.number);
     expect(note.igstMinor).toBe(invoice?.igstMinor);

@@ -15,24 +15,37 @@ function fakeClock(start: string | Date) {
   };
 }
 
-interface JobRow { id: number; kind: string; attempts: number; done_at: Date | null; last_error: string | null; locked_until: Date | null; failed: boolean; run_at_ms: number | null }
+interface JobRow {
+  id: number;
+  kind: string;
+  attempts: number;
+  done_at: Date | null;
+  last_error: string | null;
+  locked_until: Date | null;
+  failed: boolean;
+  run_at_ms: number | null;
+}
 
 describeEachEngine('durable jobs', (get, engine) => {
   const clock = fakeClock('2026-11-24T10:00:00Z');
   const T0 = clock.now();
   const at = (ms: number) => new Date(T0.getTime() + ms);
   const rows = async () =>
-    (await get().query<JobRow>(
-      `select id, kind, attempts, done_at, last_error, locked_until, run_at = 'infinity' as failed,
+    (
+      await get().query<JobRow>(
+        `select id, kind, attempts, done_at, last_error, locked_until, run_at = 'infinity' as failed,
               case when run_at = 'infinity' then null else (extract(epoch from run_at) * 1000)::float8 end as run_at_ms
        from jobs order by id`,
-    )).rows;
+      )
+    ).rows;
   const runner = (handlers: Record<string, JobHandler>, extra: { maxAttempts?: number; db?: Database } = {}) =>
     createJobRunner({ db: get(), handlers, now: clock.now, ...extra });
 
   /** PostgreSQL only: another connection pool to this suite's database, as a second process would have. */
   const openSecond = async () => {
-    const { rows: [db] } = await get().query<{ name: string }>('select current_database() as name');
+    const {
+      rows: [db],
+    } = await get().query<{ name: string }>('select current_database() as name');
     const url = new URL(postgresServerUrl()!);
     url.pathname = `/${db!.name}`;
     return openDatabase({ url: url.toString(), pgliteDir: null });
@@ -86,7 +99,13 @@ describeEachEngine('durable jobs', (get, engine) => {
     });
     await enqueueJob(get(), { kind: 'flaky', runAt: T0, now: T0 });
     expect(await r.runDue()).toBe(1);
-    expect((await rows())[0]).toMatchObject({ attempts: 1, last_error: 'gateway timeout #1', done_at: null, locked_until: null, run_at_ms: at(30_000).getTime() });
+    expect((await rows())[0]).toMatchObject({
+      attempts: 1,
+      last_error: 'gateway timeout #1',
+      done_at: null,
+      locked_until: null,
+      run_at_ms: at(30_000).getTime(),
+    });
     clock.advance(29_000);
     expect(await r.runDue()).toBe(0);
     clock.set(at(30_000));
@@ -103,7 +122,18 @@ describeEachEngine('durable jobs', (get, engine) => {
   it('gives up after maxAttempts and leaves the job failed', async () => {
     let runs = 0;
     const log = vi.fn();
-    const r = createJobRunner({ db: get(), now: clock.now, maxAttempts: 3, log, handlers: { doomed: async () => { runs++; throw new Error('always'); } } });
+    const r = createJobRunner({
+      db: get(),
+      now: clock.now,
+      maxAttempts: 3,
+      log,
+      handlers: {
+        doomed: async () => {
+          runs++;
+          throw new Error('always');
+        },
+      },
+    });
     await enqueueJob(get(), { kind: 'doomed', runAt: T0, now: T0 });
     for (let i = 0; i < 6; i++) {
       await r.runDue();
@@ -179,7 +209,12 @@ describeEachEngine('durable jobs', (get, engine) => {
     const r = createJobRunner({ db: get(), now: clock.now, handlers: {}, log });
     await enqueueJob(get(), { kind: 'mystery', runAt: T0, now: T0 });
     expect(await r.runDue()).toBe(1);
-    expect((await rows())[0]).toMatchObject({ attempts: 1, done_at: null, last_error: 'no handler for job kind "mystery"', run_at_ms: at(30_000).getTime() });
+    expect((await rows())[0]).toMatchObject({
+      attempts: 1,
+      done_at: null,
+      last_error: 'no handler for job kind "mystery"',
+      run_at_ms: at(30_000).getTime(),
+    });
     expect(log).toHaveBeenCalledWith('job failed; will retry', expect.objectContaining({ kind: 'mystery' }));
   });
 
@@ -235,7 +270,9 @@ describeEachEngine('durable jobs', (get, engine) => {
     clock.set('2026-11-24T10:20:00Z');
     expect(await scheduleRecurring(get(), 'digest', hour, clock.now())).toBe(true);
     expect(await scheduleRecurring(get(), 'digest', hour, clock.now())).toBe(false);
-    const { rows: [job] } = await get().query<{ unique_key: string; run_at: Date }>('select unique_key, run_at from jobs');
+    const {
+      rows: [job],
+    } = await get().query<{ unique_key: string; run_at: Date }>('select unique_key, run_at from jobs');
     expect(job?.unique_key).toBe('digest@2026-11-24T11:00:00.000Z');
     expect(new Date(job!.run_at).toISOString()).toBe('2026-11-24T11:00:00.000Z');
     // The handler re-arms itself for the following slot.
@@ -243,6 +280,8 @@ describeEachEngine('durable jobs', (get, engine) => {
     clock.set('2026-11-24T11:00:00Z');
     expect(await r.runDue()).toBe(1);
     expect(await pendingJobs(get())).toBe(1);
-    expect((await get().query<{ unique_key: string }>('select unique_key from jobs where done_at is null')).rows[0]?.unique_key).toBe('digest@2026-11-24T12:00:00.000Z');
+    expect((await get().query<{ unique_key: string }>('select unique_key from jobs where done_at is null')).rows[0]?.unique_key).toBe(
+      'digest@2026-11-24T12:00:00.000Z',
+    );
   });
 });

@@ -89,7 +89,9 @@ describeEachEngine('every page', (db) => {
   beforeAll(async () => {
     t = await buildTestApp(db(), { now: clock.now });
     for (let i = 0; i < 23; i++) {
-      economy.push((await createArticle(db(), { section: 'economy', slug: `economy-${i + 1}`, publishedAt: new Date(now - (3 + i) * DAY) })).slug);
+      economy.push(
+        (await createArticle(db(), { section: 'economy', slug: `economy-${i + 1}`, publishedAt: new Date(now - (3 + i) * DAY) })).slug,
+      );
     }
     await make('fresh-free', { visibility: 'free', publishedAt: new Date(now - HOUR), headline: 'Fresh and free' });
     await make('metered-47h', { visibility: 'metered', publishedAt: new Date(now - 47 * HOUR) });
@@ -97,13 +99,41 @@ describeEachEngine('every page', (db) => {
     await make('too-old-49h', { publishedAt: new Date(now - 49 * HOUR) });
     await make('five-days-old', { publishedAt: new Date(now - 5 * DAY) });
     await make('not-yet', { publishedAt: new Date(now + HOUR), headline: 'Embargoed until later' });
-    await make('ampersand', { section: 'companies', publishedAt: new Date(now - 3 * DAY), headline: 'Tata & Sons <rise> "quoted" it\'s', authors: ["O'Neil & Co"], tags: ['m&a'] });
-    await make('pick-one', { section: 'companies', editorsPick: true, publishedAt: new Date(now - 4 * DAY), headline: 'First pick of the editors' });
-    await make('pick-two', { section: 'technology', editorsPick: true, publishedAt: new Date(now - 6 * DAY), headline: 'Second pick of the editors' });
+    await make('ampersand', {
+      section: 'companies',
+      publishedAt: new Date(now - 3 * DAY),
+      headline: 'Tata & Sons <rise> "quoted" it\'s',
+      authors: ["O'Neil & Co"],
+      tags: ['m&a'],
+    });
+    await make('pick-one', {
+      section: 'companies',
+      editorsPick: true,
+      publishedAt: new Date(now - 4 * DAY),
+      headline: 'First pick of the editors',
+    });
+    await make('pick-two', {
+      section: 'technology',
+      editorsPick: true,
+      publishedAt: new Date(now - 6 * DAY),
+      headline: 'Second pick of the editors',
+    });
     await make('wire', { visibility: 'free', provenance: 'wire:Asia Wire', publishedAt: new Date(now - 7 * DAY) });
-    await make('partner', { visibility: 'free', provenance: 'partner:Mint Lounge', publishedAt: new Date(now - 8 * DAY), dateline: null, authors: [], tags: [] });
+    await make('partner', {
+      visibility: 'free',
+      provenance: 'partner:Mint Lounge',
+      publishedAt: new Date(now - 8 * DAY),
+      dateline: null,
+      authors: [],
+      tags: [],
+    });
     await make('walled', { visibility: 'metered', publishedAt: new Date(now - 9 * DAY) });
-    await make('from-1997', { section: 'opinion', visibility: 'metered', publishedAt: new Date('1997-06-15T04:00:00Z'), headline: 'An archive story' });
+    await make('from-1997', {
+      section: 'opinion',
+      visibility: 'metered',
+      publishedAt: new Date('1997-06-15T04:00:00Z'),
+      headline: 'An archive story',
+    });
   });
 
   const HTML_PAGES: [what: string, url: string, status: number, shows: string | null][] = [
@@ -208,8 +238,14 @@ describeEachEngine('every page', (db) => {
     const res = await get('/');
     const nav = between(res.body, '<nav class="sections"', '</nav>');
     for (const [slug, name] of [
-      ['markets', 'Markets'], ['economy', 'Economy'], ['companies', 'Companies'], ['politics', 'Politics'],
-      ['world', 'World'], ['technology', 'Technology'], ['opinion', 'Opinion'], ['markets-insight', 'Markets Insight'],
+      ['markets', 'Markets'],
+      ['economy', 'Economy'],
+      ['companies', 'Companies'],
+      ['politics', 'Politics'],
+      ['world', 'World'],
+      ['technology', 'Technology'],
+      ['opinion', 'Opinion'],
+      ['markets-insight', 'Markets Insight'],
     ]) {
       expect(nav).toContain(`<a href="/section/${slug}">${name}</a>`);
     }
@@ -330,7 +366,9 @@ describeEachEngine('every page', (db) => {
       expect(link, item).toMatch(/^http:\/\/localhost:3000\/article\/[a-z0-9-]+$/);
       expect(item).toMatch(/<title>[^<]+<\/title>/);
       expect(item).toContain(`<guid isPermaLink="true">${link}</guid>`);
-      expect(item).toMatch(/<pubDate>(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT<\/pubDate>/);
+      expect(item).toMatch(
+        /<pubDate>(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT<\/pubDate>/,
+      );
     }
     expect(items[0]).toContain(`/article/${s['fresh-free']}</link>`);
     expect(res.body).not.toContain(s['not-yet']);

@@ -35,7 +35,9 @@ describeEachEngine('metered paywall', (db) => {
       expect(res.body).toMatch(GATED);
       const left = 9 - i;
       expect(res.body).toContain(
-        left === 0 ? 'This is your last free article this month.' : `You have ${left} free article${left === 1 ? '' : 's'} left this month.`,
+        left === 0
+          ? 'This is your last free article this month.'
+          : `You have ${left} free article${left === 1 ? '' : 's'} left this month.`,
       );
       cookie = cookiesFrom(res, cookie);
     }
@@ -121,14 +123,22 @@ describeEachEngine('metered paywall', (db) => {
 
   it('gives full text to crawlers verified by published IP ranges, never by User-Agent', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ranges-'));
-    writeFileSync(join(dir, 'bot.json'), JSON.stringify({ creationTime: 'x', prefixes: [{ ipv4Prefix: '66.249.64.0/27' }, { ipv6Prefix: '2001:4860:4801:10::/64' }] }));
+    writeFileSync(
+      join(dir, 'bot.json'),
+      JSON.stringify({ creationTime: 'x', prefixes: [{ ipv4Prefix: '66.249.64.0/27' }, { ipv6Prefix: '2001:4860:4801:10::/64' }] }),
+    );
     const c = await buildTestApp(db(), { now: clock.now, env: { MASTHEAD_CRAWLER_RANGES: join(dir, 'bot.json') } });
-    const crawl = (ip: string, ua: string) => c.app.inject({ url: `/article/${premium}`, remoteAddress: ip, headers: { 'user-agent': ua } });
+    const crawl = (ip: string, ua: string) =>
+      c.app.inject({ url: `/article/${premium}`, remoteAddress: ip, headers: { 'user-agent': ua } });
     expect((await crawl('66.249.64.5', 'Googlebot/2.1')).body).toMatch(GATED);
     expect((await crawl('2001:4860:4801:10::1', 'anything')).body).toMatch(GATED);
     const spoofed = await crawl('203.0.113.9', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)');
     expect(spoofed.body).not.toMatch(GATED);
-    const referred = await c.app.inject({ url: `/article/${premium}`, remoteAddress: '203.0.113.9', headers: { referer: 'https://www.google.com/' } });
+    const referred = await c.app.inject({
+      url: `/article/${premium}`,
+      remoteAddress: '203.0.113.9',
+      headers: { referer: 'https://www.google.com/' },
+    });
     expect(referred.body).not.toMatch(GATED);
   });
 

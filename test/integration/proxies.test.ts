@@ -30,7 +30,10 @@ describeEachEngine('forwarded addresses', (db) => {
   it('behind a trusted proxy, each reader network has its own budget', async () => {
     expect((await read(slugs[0]!, '10.0.0.1', '198.51.100.7')).json().access.allowed).toBe(true);
     expect((await read(slugs[1]!, '10.0.0.1', '198.51.100.8')).json().access.allowed).toBe(true);
-    expect((await read(slugs[2]!, '10.0.0.1', '198.51.100.9')).json().access).toMatchObject({ allowed: false, reason: 'network-budget-exhausted' });
+    expect((await read(slugs[2]!, '10.0.0.1', '198.51.100.9')).json().access).toMatchObject({
+      allowed: false,
+      reason: 'network-budget-exhausted',
+    });
     expect((await read(slugs[2]!, '10.0.0.1', '203.0.113.5')).json().access.allowed).toBe(true); // another network
   });
 
@@ -42,6 +45,9 @@ describeEachEngine('forwarded addresses', (db) => {
 
   it('a crawler address is believed only from the trusted proxy', async () => {
     expect((await read(premium, '10.0.0.1', '66.249.64.5')).json().access).toMatchObject({ allowed: true, reason: 'verified-crawler' });
-    expect((await read(premium, '192.0.2.20', '66.249.64.5')).json().access).toMatchObject({ allowed: false, reason: 'subscription-required' });
+    expect((await read(premium, '192.0.2.20', '66.249.64.5')).json().access).toMatchObject({
+      allowed: false,
+      reason: 'subscription-required',
+    });
   });
 });

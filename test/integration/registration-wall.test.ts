@@ -25,10 +25,16 @@ describeEachEngine('registration wall', (db) => {
   });
 
   it('gives registered readers the extra articles, counted on the server', async () => {
-    const signedIn = await t.ctx.auth.signInWithPassword({ email: 'wall@example.com', password: 'registered reader', device: { kind: 'web', userAgent: 'x' }, origin: { networkKey: 'x' } });
+    const signedIn = await t.ctx.auth.signInWithPassword({
+      email: 'wall@example.com',
+      password: 'registered reader',
+      device: { kind: 'web', userAgent: 'x' },
+      origin: { networkKey: 'x' },
+    });
     if (signedIn.status !== 'signed-in') throw new Error('not signed in');
     const cookie = `mh_session=${signedIn.session.token}`;
-    for (let i = 0; i < 5; i++) expect((await t.app.inject({ url: `/article/${slugs[i]}`, headers: { cookie } })).body).toMatch(/secret\d+-[3-9]/);
+    for (let i = 0; i < 5; i++)
+      expect((await t.app.inject({ url: `/article/${slugs[i]}`, headers: { cookie } })).body).toMatch(/secret\d+-[3-9]/);
     const sixth = await t.app.inject({ url: `/article/${slugs[5]}`, headers: { cookie } });
     expect(sixth.body).toContain('reached your limit of 5 free articles');
     expect(sixth.body).not.toMatch(/secret\d+-[3-9]/);

@@ -29,9 +29,11 @@ describeEachEngine('gateway webhooks', (get) => {
       if (response.statusCode >= 300) throw new Error(`webhook answered ${response.statusCode}`);
     });
   const stored = async () =>
-    (await h.db.query<{ event_type: string; processed: boolean; attempts: number; last_error: string | null }>(
-      'select event_type, processed_at is not null as processed, attempts, last_error from webhook_events order by id',
-    )).rows;
+    (
+      await h.db.query<{ event_type: string; processed: boolean; attempts: number; last_error: string | null }>(
+        'select event_type, processed_at is not null as processed, attempts, last_error from webhook_events order by id',
+      )
+    ).rows;
   const receiptJobs = () => h.count(`jobs where kind = 'billing-email' and payload->>'template' = 'receipt'`);
 
   it('the same signed webhook delivered 50 times at once: all answered 2xx, one payment, one invoice, one receipt', async () => {
@@ -65,11 +67,27 @@ describeEachEngine('gateway webhooks', (get) => {
     const id = await h.subscribe(reader);
     const before = { events: await h.count('webhook_events'), payments: await h.count('payments') };
     const body = JSON.stringify({
-      id: 'evt_manual', type: 'payment.captured', created: Math.floor(h.clock.now().getTime() / 1000),
-      data: { subscription: (await h.sub(id)).gatewaySubscriptionId, reference: id, method: 'card', payment: { id: 'pay_manual', amount: { minor: 90_000, currency: 'INR' }, periodStart: T0, periodEnd: '2031-01-01T00:00:00.000Z', at: T0 } },
+      id: 'evt_manual',
+      type: 'payment.captured',
+      created: Math.floor(h.clock.now().getTime() / 1000),
+      data: {
+        subscription: (await h.sub(id)).gatewaySubscriptionId,
+        reference: id,
+        method: 'card',
+        payment: {
+          id: 'pay_manual',
+          amount: { minor: 90_000, currency: 'INR' },
+          periodStart: T0,
+          periodEnd: '2031-01-01T00:00:00.000Z',
+          at: T0,
+        },
+      },
     });
     const now = h.clock.now();
-    const signed = (b: string, at = now, secret = h.ctx.keys.webhook) => ({ 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: signTestWebhook(b, secret, at) });
+    const signed = (b: string, at = now, secret = h.ctx.keys.webhook) => ({
+      'content-type': 'application/json',
+      [TEST_SIGNATURE_HEADER]: signTestWebhook(b, secret, at),
+    });
 
     const refusals: [string, Promise<{ statusCode: number; json(): any }>, number][] = [
       ['signed with another secret', post(body, signed(body, now, Buffer.from('not-the-webhook-secret'))), 401],
@@ -81,7 +99,11 @@ describeEachEngine('gateway webhooks', (get) => {
       ['not JSON, validly signed', post('{"id": "evt_1", "type": ', signed('{"id": "evt_1", "type": ')), 400],
       ['unknown gateway', post(body, signed(body), 'paypal'), 404],
       ['prototype key as gateway', post(body, signed(body), '__proto__'), 404],
-      ['Razorpay, not configured', post(body, { 'x-razorpay-signature': 'ab'.repeat(32), 'content-type': 'application/json' }, 'razorpay'), 404],
+      [
+        'Razorpay, not configured',
+        post(body, { 'x-razorpay-signature': 'ab'.repeat(32), 'content-type': 'application/json' }, 'razorpay'),
+        404,
+      ],
       ['Stripe, not configured', post(body, { 'stripe-signature': 't=1,v1=ab', 'content-type': 'application/json' }, 'stripe'), 404],
     ];
     for (const [what, response, status] of refusals) {
@@ -100,10 +122,26 @@ describeEachEngine('gateway webhooks', (get) => {
     const { currentPeriodEnd: end, gatewaySubscriptionId } = await h.sub(id);
     h.clock.set(end!);
     const body = JSON.stringify({
-      id: 'evt_odd_amount', type: 'payment.captured', created: Math.floor(end!.getTime() / 1000),
-      data: { subscription: gatewaySubscriptionId, reference: id, method: 'card', payment: { id: 'pay_odd', amount: { minor: 50_000, currency: 'INR' }, periodStart: end!.toISOString(), periodEnd: addTerm(end!, { count: 3, unit: 'month' }).toISOString(), at: end!.toISOString() } },
+      id: 'evt_odd_amount',
+      type: 'payment.captured',
+      created: Math.floor(end!.getTime() / 1000),
+      data: {
+        subscription: gatewaySubscriptionId,
+        reference: id,
+        method: 'card',
+        payment: {
+          id: 'pay_odd',
+          amount: { minor: 50_000, currency: 'INR' },
+          periodStart: end!.toISOString(),
+          periodEnd: addTerm(end!, { count: 3, unit: 'month' }).toISOString(),
+          at: end!.toISOString(),
+        },
+      },
     });
-    expect((await post(body, { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: signTestWebhook(body, h.ctx.keys.webhook, end!) })).statusCode).toBe(200);
+    expect(
+      (await post(body, { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: signTestWebhook(body, h.ctx.keys.webhook, end!) }))
+        .statusCode,
+    ).toBe(200);
     expect((await h.payments(id)).map((p) => p.amountMinor).sort()).toEqual([50_000, 90_000]);
     const { rows } = await h.db.query<{ last_error: string }>(`select last_error from webhook_events where event_id = 'evt_odd_amount'`);
     expect(rows[0]?.last_error).toContain('differs from the plan price 90000 INR');
@@ -129,7 +167,12 @@ describeEachEngine('gateway webhooks', (get) => {
     expect(await h.sub(id)).toMatchObject({ status: 'active', currentPeriodStart: end, currentPeriodEnd: next, graceUntil: null });
     expect(await h.entitlements(reader.id)).toContain('premium');
     await h.runJobs();
-    expect(h.emails(reader).map((m) => m.subject).filter((s) => s.startsWith('We could not renew'))).toEqual([]);
+    expect(
+      h
+        .emails(reader)
+        .map((m) => m.subject)
+        .filter((s) => s.startsWith('We could not renew')),
+    ).toEqual([]);
   });
 
   it('out of order: an older payment delivered after a newer one never moves the period backwards', async () => {
@@ -144,7 +187,12 @@ describeEachEngine('gateway webhooks', (get) => {
     h.clock.set(end1!);
     await h.sweep(); // renewal 1, held back
     h.clock.set(end2); // the gateway charges again on its own schedule; renewal 2, held back too
-    await h.ctx.billing.gateways.test!.requestRenewal({ gatewaySubscriptionId: gatewaySubscriptionId!, amount: { minor: 90_000, currency: 'INR' }, subscriptionId: id, periodEnd: end2 });
+    await h.ctx.billing.gateways.test!.requestRenewal({
+      gatewaySubscriptionId: gatewaySubscriptionId!,
+      amount: { minor: 90_000, currency: 'INR' },
+      subscriptionId: id,
+      periodEnd: end2,
+    });
     expect(held.map((w) => w.type)).toEqual(['payment.captured', 'payment.captured']);
 
     await deliver(held[1]!.body);
@@ -153,7 +201,11 @@ describeEachEngine('gateway webhooks', (get) => {
     await deliver(held[1]!.body);
     expect(await h.sub(id)).toMatchObject({ status: 'active', currentPeriodStart: end2, currentPeriodEnd: end3 });
     const payments = await h.payments(id);
-    expect(payments.map((p) => [p.kind, p.periodEnd])).toEqual([['initial', end1], ['renewal', end2], ['renewal', end3]]);
+    expect(payments.map((p) => [p.kind, p.periodEnd])).toEqual([
+      ['initial', end1],
+      ['renewal', end2],
+      ['renewal', end3],
+    ]);
     expect(await h.invoices(reader.id)).toHaveLength(3);
   });
 
@@ -173,7 +225,12 @@ describeEachEngine('gateway webhooks', (get) => {
     h.clock.set(end);
     await runBillingSweep(h.ctx.billing.deps); // requests the renewal; its webhook is stored, then applying it fails
     expect(service.applyEvents).toBe(applyEvents);
-    expect((await stored()).at(-1)).toEqual({ event_type: 'payment.captured', processed: false, attempts: 1, last_error: 'process died mid-way' });
+    expect((await stored()).at(-1)).toEqual({
+      event_type: 'payment.captured',
+      processed: false,
+      attempts: 1,
+      last_error: 'process died mid-way',
+    });
     expect(await h.sub(id)).toMatchObject({ status: 'active', currentPeriodEnd: end });
     expect(await h.payments(id)).toHaveLength(1);
     expect(await h.entitlements(reader.id)).toContain('premium');
@@ -203,7 +260,11 @@ describeEachEngine('gateway webhooks', (get) => {
     h.clock.advance(6 * MINUTE);
     await h.sweep();
     await h.sweep();
-    expect(await h.sub(id)).toMatchObject({ status: 'active', currentPeriodStart: new Date(T0), currentPeriodEnd: addTerm(new Date(T0), { count: 3, unit: 'month' }) });
+    expect(await h.sub(id)).toMatchObject({
+      status: 'active',
+      currentPeriodStart: new Date(T0),
+      currentPeriodEnd: addTerm(new Date(T0), { count: 3, unit: 'month' }),
+    });
     expect(await h.payments(id)).toHaveLength(1);
     expect(await h.invoices(reader.id)).toHaveLength(1);
     expect(await h.entitlements(reader.id)).toContain('premium');

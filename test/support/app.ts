@@ -25,10 +25,7 @@ export interface TestApp {
 }
 
 /** The real app on the given database, with baseline data, a fixed secret, silent logs and a controllable clock. */
-export async function buildTestApp(
-  db: Database,
-  options: { now?: () => Date; env?: Record<string, string> } = {},
-): Promise<TestApp> {
+export async function buildTestApp(db: Database, options: { now?: () => Date; env?: Record<string, string> } = {}): Promise<TestApp> {
   const env = { MASTHEAD_DATA: mkdtempSync(join(tmpdir(), 'masthead-test-')), LOG_LEVEL: 'silent', MASTHEAD_DEMO: 'false', ...options.env };
   const config = loadConfig(env);
   await seedBaseline(db);

@@ -58,7 +58,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const match = [...routes].reverse().find((r) => r.method === recorded.method && r.path.test(recorded.path));
       const answer = match
         ? match.route(recorded, [...(match.path.exec(recorded.path) ?? [])].slice(1))
-        : { status: 404, body: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${recorded.method}: ${recorded.path})` } } };
+        : {
+            status: 404,
+            body: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${recorded.method}: ${recorded.path})` } },
+          };
       res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', 'request-id': `req_${requests.length}` });
       res.end(JSON.stringify(answer.body));
     });

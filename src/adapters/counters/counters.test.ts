@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { memoryCounters, redisCounters, type Counters } from './counters.js';
 
 const stores: [string, () => Promise<Counters>][] = [['memory', async () => memoryCounters()]];
-if (process.env.REDIS_URL) stores.push(['redis', () => redisCounters(process.env.REDIS_URL!, `masthead-test:${process.pid}:${Date.now()}:`)]);
+if (process.env.REDIS_URL)
+  stores.push(['redis', () => redisCounters(process.env.REDIS_URL!, `masthead-test:${process.pid}:${Date.now()}:`)]);
 
 for (const [name, open] of stores) {
   describe(`counters [${name}]`, () => {

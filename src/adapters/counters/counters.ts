@@ -60,7 +60,11 @@ export async function redisCounters(url: string, prefix = 'masthead:'): Promise<
       return value === null ? 0 : Number(value);
     },
     async increment(key, ttlSeconds, by = 1) {
-      const result = await redis.multi().incrby(prefix + key, by).expire(prefix + key, ttlSeconds, 'NX').exec();
+      const result = await redis
+        .multi()
+        .incrby(prefix + key, by)
+        .expire(prefix + key, ttlSeconds, 'NX')
+        .exec();
       const [error, value] = result?.[0] ?? [new Error('no reply'), 0];
       if (error) throw error;
       return Number(value);

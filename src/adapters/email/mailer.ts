@@ -78,9 +78,7 @@ function smtpOptions(smtpUrl: string) {
     // ?requireTLS=true refuses to send credentials if STARTTLS is unavailable; ?ignoreTLS=true is for local catchers.
     requireTLS: flag('requireTLS'),
     ignoreTLS: flag('ignoreTLS'),
-    auth: url.username
-      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
-      : undefined,
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     // Sign-in emails are sent while a reader waits; nodemailer's defaults (up to minutes) are too patient.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,

@@ -87,7 +87,15 @@ function mapEvent(type: string, event: RzpEvent, occurredAt: Date): BillingEvent
       // The reader completed the mandate in Checkout. Only our own subscriptions carry the note.
       const s = need(sub, 'subscription');
       if (ours === null) return [];
-      return [{ type: 'checkout-completed', subscriptionId: ours, gatewaySubscriptionId: s.id, gatewayCustomerId: s.customer_id ?? null, occurredAt }];
+      return [
+        {
+          type: 'checkout-completed',
+          subscriptionId: ours,
+          gatewaySubscriptionId: s.id,
+          gatewayCustomerId: s.customer_id ?? null,
+          occurredAt,
+        },
+      ];
     }
     case 'subscription.charged': {
       const s = need(sub, 'subscription');
@@ -112,7 +120,16 @@ function mapEvent(type: string, event: RzpEvent, occurredAt: Date): BillingEvent
       // pending: a renewal charge failed and Razorpay retries; halted: retries exhausted, no more auto-charges.
       const s = need(sub, 'subscription');
       const reason = type === 'subscription.halted' ? 'halted' : 'pending';
-      return [{ type: 'payment-failed', subscriptionId: ours, gatewaySubscriptionId: s.id, gatewayPaymentId: pay?.id ?? null, reason, occurredAt }];
+      return [
+        {
+          type: 'payment-failed',
+          subscriptionId: ours,
+          gatewaySubscriptionId: s.id,
+          gatewayPaymentId: pay?.id ?? null,
+          reason,
+          occurredAt,
+        },
+      ];
     }
     case 'payment.failed': {
       // Mapped only when the delivery names a subscription; plain one-off payment failures are not ours to track.
@@ -120,7 +137,16 @@ function mapEvent(type: string, event: RzpEvent, occurredAt: Date): BillingEvent
       const gatewaySubscriptionId = sub?.id ?? p.subscription_id ?? null;
       if (!gatewaySubscriptionId) return [];
       const reason = p.error_description ?? p.error_code ?? 'payment failed';
-      return [{ type: 'payment-failed', subscriptionId: ours ?? noteSubscriptionId(p.notes), gatewaySubscriptionId, gatewayPaymentId: p.id, reason, occurredAt }];
+      return [
+        {
+          type: 'payment-failed',
+          subscriptionId: ours ?? noteSubscriptionId(p.notes),
+          gatewaySubscriptionId,
+          gatewayPaymentId: p.id,
+          reason,
+          occurredAt,
+        },
+      ];
     }
     case 'subscription.cancelled':
     case 'subscription.completed': {

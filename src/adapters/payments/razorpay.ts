@@ -1,10 +1,5 @@
 import Razorpay from 'razorpay';
-import type {
-  BillingEvent,
-  CheckoutStart,
-  GatewaySubscriptionState,
-  PaymentGateway,
-} from '../../domain/billing/gateway.js';
+import type { BillingEvent, CheckoutStart, GatewaySubscriptionState, PaymentGateway } from '../../domain/billing/gateway.js';
 import { formatMoney } from '../../domain/billing/money.js';
 import { describeTerm, type Plan } from '../../domain/billing/plans.js';
 import { parseRazorpayWebhook } from './razorpay-webhook.js';

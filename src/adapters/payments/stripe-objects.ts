@@ -124,8 +124,14 @@ export function invoicePeriod(invoice: StripeObject): { start: Date | null; end:
 }
 
 const BRANDS: Record<string, string> = {
-  visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', rupay: 'RuPay', diners: 'Diners Club',
-  discover: 'Discover', jcb: 'JCB', unionpay: 'UnionPay',
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  amex: 'American Express',
+  rupay: 'RuPay',
+  diners: 'Diners Club',
+  discover: 'Discover',
+  jcb: 'JCB',
+  unionpay: 'UnionPay',
 };
 
 /** "Visa •••• 4242", "Card •••• 4242", "UPI (name@bank)" from a charge's payment_method_details. */

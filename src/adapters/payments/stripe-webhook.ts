@@ -1,8 +1,21 @@
 import type Stripe from 'stripe';
 import type { BillingEvent, WebhookParse } from '../../domain/billing/gateway.js';
 import {
-  META, dateOf, idOf, invoiceFailureReason, invoiceOurSubscriptionId, invoicePublication, invoiceSubscriptionId,
-  invoiceToCaptured, listData, num, obj, ourId, publicationIn, str, type StripeObject,
+  META,
+  dateOf,
+  idOf,
+  invoiceFailureReason,
+  invoiceOurSubscriptionId,
+  invoicePublication,
+  invoiceSubscriptionId,
+  invoiceToCaptured,
+  listData,
+  num,
+  obj,
+  ourId,
+  publicationIn,
+  str,
+  type StripeObject,
 } from './stripe-objects.js';
 
 /** Stripe's default and ours: a signed timestamp older than this (seconds) is refused as stale. */
@@ -36,7 +49,12 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
  * Verifies `Stripe-Signature` on the raw body with `constructEvent` (300 s tolerance, measured from
  * `now`), then normalises the event. Signed events that are not ours or not handled parse to no events.
  */
-export function parseStripeWebhook(ctx: WebhookContext, rawBody: Buffer, headers: Record<string, string | string[] | undefined>, now: Date): WebhookParse {
+export function parseStripeWebhook(
+  ctx: WebhookContext,
+  rawBody: Buffer,
+  headers: Record<string, string | string[] | undefined>,
+  now: Date,
+): WebhookParse {
   const signature = header(headers, 'stripe-signature');
   if (typeof signature !== 'string' || signature === '') {
     return { ok: false, reason: 'bad-signature', message: 'missing or repeated Stripe-Signature header' };
@@ -95,10 +113,16 @@ function mapEvent(type: string, o: StripeObject, at: Date, publication: string):
       if (!invoiceId) return 'malformed';
       const gatewaySubscriptionId = invoiceSubscriptionId(o);
       if (!gatewaySubscriptionId || foreign(invoicePublication(o), publication)) return [];
-      return [{
-        type: 'payment-failed', subscriptionId: invoiceOurSubscriptionId(o), gatewaySubscriptionId,
-        gatewayPaymentId: invoiceId, reason: invoiceFailureReason(o), occurredAt: at,
-      }];
+      return [
+        {
+          type: 'payment-failed',
+          subscriptionId: invoiceOurSubscriptionId(o),
+          gatewaySubscriptionId,
+          gatewayPaymentId: invoiceId,
+          reason: invoiceFailureReason(o),
+          occurredAt: at,
+        },
+      ];
     }
     case 'customer.subscription.updated':
       // Only the terminal "first payment never came" transition matters here; cancel-at-period-end and
@@ -138,9 +162,21 @@ function refundProcessed(refund: StripeObject, charge: StripeObject | null, at: 
   const amount = num(refund.amount);
   const currency = str(refund.currency) ?? str(charge?.currency);
   const metadata = obj(refund.metadata);
-  const gatewayPaymentId = str(metadata?.[META.paymentId]) ?? idOf(refund.payment_intent) ?? idOf(charge?.payment_intent)
-    ?? idOf(refund.charge) ?? str(charge?.id);
+  const gatewayPaymentId =
+    str(metadata?.[META.paymentId]) ??
+    idOf(refund.payment_intent) ??
+    idOf(charge?.payment_intent) ??
+    idOf(refund.charge) ??
+    str(charge?.id);
   if (!gatewayRefundId || amount === null || !currency || !gatewayPaymentId) return 'malformed';
   if (foreign(publicationIn([metadata]), publication)) return [];
-  return [{ type: 'refund-processed', gatewayPaymentId, gatewayRefundId, amount: { minor: amount, currency: currency.toUpperCase() }, occurredAt: at }];
+  return [
+    {
+      type: 'refund-processed',
+      gatewayPaymentId,
+      gatewayRefundId,
+      amount: { minor: amount, currency: currency.toUpperCase() },
+      occurredAt: at,
+    },
+  ];
 }

@@ -4,8 +4,19 @@ import type { CheckoutRequest, CheckoutStart, GatewaySubscriptionState, PaymentG
 import type { Money } from '../../domain/billing/money.js';
 import type { Plan } from '../../domain/billing/plans.js';
 import {
-  META, dateOf, idOf, invoiceToCaptured, isObject, listData, mapStatus, num, obj, str, subscriptionPeriodEnd,
-  type CapturedPayment, type StripeObject,
+  META,
+  dateOf,
+  idOf,
+  invoiceToCaptured,
+  isObject,
+  listData,
+  mapStatus,
+  num,
+  obj,
+  str,
+  subscriptionPeriodEnd,
+  type CapturedPayment,
+  type StripeObject,
 } from './stripe-objects.js';
 import { parseStripeWebhook } from './stripe-webhook.js';
 
@@ -40,7 +51,10 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
 
   /** A stable Idempotency-Key (≤ 255 chars) for one logical operation. */
   const idempotencyKey = (kind: string, ...parts: (string | number)[]) =>
-    `masthead-${kind}-${createHash('sha256').update(JSON.stringify([publication, ...parts])).digest('hex').slice(0, 40)}`;
+    `masthead-${kind}-${createHash('sha256')
+      .update(JSON.stringify([publication, ...parts]))
+      .digest('hex')
+      .slice(0, 40)}`;
 
   const recurring = (plan: Plan) => ({ interval: plan.term.unit, interval_count: plan.term.count });
 
@@ -57,7 +71,10 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       price = stripe.prices
         .create(
           {
-            currency: currencyOf(plan.price), unit_amount: minorOf(plan.price), tax_behavior: 'inclusive', recurring: recurring(plan),
+            currency: currencyOf(plan.price),
+            unit_amount: minorOf(plan.price),
+            tax_behavior: 'inclusive',
+            recurring: recurring(plan),
             product_data: { name: plan.name, metadata: { [META.planId]: String(plan.id), [META.publication]: publication } },
             metadata: { [META.planId]: String(plan.id), [META.publication]: publication },
           },
@@ -103,13 +120,18 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
         mode: 'subscription',
         customer_email: request.customer.email,
         client_reference_id: String(subscriptionId),
-        line_items: [{
-          quantity: 1,
-          price_data: {
-            currency: currencyOf(plan.price), unit_amount: minorOf(plan.price), tax_behavior: 'inclusive',
-            recurring: recurring(plan), product_data: { name: plan.name },
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: currencyOf(plan.price),
+              unit_amount: minorOf(plan.price),
+              tax_behavior: 'inclusive',
+              recurring: recurring(plan),
+              product_data: { name: plan.name },
+            },
           },
-        }],
+        ],
         subscription_data: { metadata },
         metadata: { ...metadata, [META.planId]: String(plan.id), [META.userId]: String(request.customer.userId) },
         success_url: withSessionIdPlaceholder(request.returnUrl),
@@ -117,8 +139,11 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       });
       if (!session.url) throw new Error(`Stripe Checkout session ${session.id} came back without a URL`);
       return {
-        redirectUrl: session.url, gatewaySubscriptionId: null, gatewayCustomerId: idOf(session.customer),
-        gatewayCheckoutId: session.id, checkoutForm: null,
+        redirectUrl: session.url,
+        gatewaySubscriptionId: null,
+        gatewayCustomerId: idOf(session.customer),
+        gatewayCheckoutId: session.id,
+        checkoutForm: null,
       };
     },
 
@@ -165,9 +190,11 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       // Our plans differ in interval, and an interval change resets the billing anchor, so a direct
       // update cannot wait for period end: a schedule keeps the current phase and starts the new price after it.
       const scheduleId = idOf(subscription.schedule);
-      const schedule = loose(scheduleId
-        ? await stripe.subscriptionSchedules.retrieve(scheduleId)
-        : await stripe.subscriptionSchedules.create({ from_subscription: gatewaySubscriptionId }));
+      const schedule = loose(
+        scheduleId
+          ? await stripe.subscriptionSchedules.retrieve(scheduleId)
+          : await stripe.subscriptionSchedules.create({ from_subscription: gatewaySubscriptionId }),
+      );
       const current = obj(schedule.current_phase) ?? listData({ data: schedule.phases })[0];
       const start = num(current?.start_date);
       const end = num(current?.end_date);
@@ -175,7 +202,12 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       await stripe.subscriptionSchedules.update(str(schedule.id) ?? '', {
         end_behavior: 'release',
         phases: [
-          { items: [{ price: currentPrice, quantity: num(item.quantity) ?? 1 }], start_date: start, end_date: end, proration_behavior: 'none' },
+          {
+            items: [{ price: currentPrice, quantity: num(item.quantity) ?? 1 }],
+            start_date: start,
+            end_date: end,
+            proration_behavior: 'none',
+          },
           { items: [{ price, quantity: 1 }], duration: recurring(plan), proration_behavior: 'none' },
         ],
       });
@@ -200,7 +232,10 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
         stripe.invoices.list({ subscription: gatewaySubscriptionId, status: 'paid', limit: 5 }),
       ]);
       const payments = invoices.data
-        .map((invoice) => { const o = loose(invoice); return invoiceToCaptured(o, dateOf(o.created) ?? new Date(0)); })
+        .map((invoice) => {
+          const o = loose(invoice);
+          return invoiceToCaptured(o, dateOf(o.created) ?? new Date(0));
+        })
         .filter((p): p is CapturedPayment => p !== null);
       return {
         status: mapStatus(subscription.status),
@@ -213,7 +248,9 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
     async findCheckoutSubscription(gatewayCheckoutId) {
       const session = loose(await stripe.checkout.sessions.retrieve(gatewayCheckoutId));
       const subscription = idOf(session.subscription);
-      return session.status === 'complete' && subscription ? { gatewaySubscriptionId: subscription, gatewayCustomerId: idOf(session.customer) } : null;
+      return session.status === 'complete' && subscription
+        ? { gatewaySubscriptionId: subscription, gatewayCustomerId: idOf(session.customer) }
+        : null;
     },
 
     async paymentMethodUpdateUrl({ gatewaySubscriptionId, gatewayCustomerId, returnUrl }) {
@@ -246,7 +283,8 @@ function currencyOf(money: Money): string {
 }
 
 function minorOf(money: Money): number {
-  if (!Number.isSafeInteger(money.minor) || money.minor <= 0) throw new Error(`amount must be a positive integer of minor units, got ${money.minor}`);
+  if (!Number.isSafeInteger(money.minor) || money.minor <= 0)
+    throw new Error(`amount must be a positive integer of minor units, got ${money.minor}`);
   return money.minor;
 }
 

@@ -91,7 +91,10 @@ export function createTestGateway(options: TestGatewayOptions) {
 
   async function send(type: string, data: Record<string, unknown>): Promise<void> {
     const body = JSON.stringify({ id: id('evt'), type, created: Math.floor(now().getTime() / 1000), data });
-    await options.deliver(body, { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: signTestWebhook(body, options.secret, now()) });
+    await options.deliver(body, {
+      'content-type': 'application/json',
+      [TEST_SIGNATURE_HEADER]: signTestWebhook(body, options.secret, now()),
+    });
   }
 
   /**
@@ -103,7 +106,13 @@ export function createTestGateway(options: TestGatewayOptions) {
       await send('payment.failed', { subscription: sub.id, reference: sub.subscriptionId, reason: 'The test mandate was set to decline.' });
       return;
     }
-    const payment: TestPayment = { id: id('pay'), amount, periodStart: periodStart.toISOString(), periodEnd: addTerm(periodStart, sub.term).toISOString(), at: now().toISOString() };
+    const payment: TestPayment = {
+      id: id('pay'),
+      amount,
+      periodStart: periodStart.toISOString(),
+      periodEnd: addTerm(periodStart, sub.term).toISOString(),
+      at: now().toISOString(),
+    };
     sub.payments.unshift(payment);
     sub.currentPeriodEnd = payment.periodEnd;
     await save(sub.id, 'subscription', sub);
@@ -141,8 +150,10 @@ export function createTestGateway(options: TestGatewayOptions) {
       const match = typeof header === 'string' ? /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header) : null;
       if (!match) return { ok: false, reason: 'bad-signature', message: `missing or malformed ${TEST_SIGNATURE_HEADER} header` };
       const expected = createHmac('sha256', options.secret).update(`${match[1]}.`).update(rawBody).digest();
-      if (!timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'))) return { ok: false, reason: 'bad-signature', message: 'signature does not match' };
-      if (Math.abs(at.getTime() / 1000 - Number(match[1])) > TOLERANCE_SECONDS) return { ok: false, reason: 'stale', message: 'timestamp outside the tolerance zone' };
+      if (!timingSafeEqual(expected, Buffer.from(match[2]!, 'hex')))
+        return { ok: false, reason: 'bad-signature', message: 'signature does not match' };
+      if (Math.abs(at.getTime() / 1000 - Number(match[1])) > TOLERANCE_SECONDS)
+        return { ok: false, reason: 'stale', message: 'timestamp outside the tolerance zone' };
       let event: { id: string; type: string; created: number; data: Record<string, any> };
       try {
         event = JSON.parse(rawBody.toString('utf8'));
@@ -172,7 +183,11 @@ export function createTestGateway(options: TestGatewayOptions) {
       const sub = await mustLoad<TestSubscription>(gatewaySubscriptionId);
       // A declined upgrade leaves the mandate on the old plan, as a real gateway would.
       if (when === 'now' && chargeNow && sub.mandate === 'decline') {
-        await send('payment.failed', { subscription: sub.id, reference: sub.subscriptionId, reason: 'The test mandate was set to decline.' });
+        await send('payment.failed', {
+          subscription: sub.id,
+          reference: sub.subscriptionId,
+          reason: 'The test mandate was set to decline.',
+        });
         return;
       }
       sub.amount = plan.price;
@@ -211,7 +226,12 @@ export function createTestGateway(options: TestGatewayOptions) {
     mandate: (gatewaySubscriptionId: string) => load<TestSubscription>(gatewaySubscriptionId),
 
     /** The buyer's choice on the hosted checkout page; returns where to send them next. */
-    async complete(checkoutId: string, outcome: 'approve' | 'decline' | 'abandon', method: PaymentMethodChoice, declineRenewals: boolean): Promise<string> {
+    async complete(
+      checkoutId: string,
+      outcome: 'approve' | 'decline' | 'abandon',
+      method: PaymentMethodChoice,
+      declineRenewals: boolean,
+    ): Promise<string> {
       const checkout = await mustLoad<TestCheckout>(checkoutId);
       if (checkout.status !== 'open') return checkout.status === 'approved' ? checkout.returnUrl : checkout.cancelUrl;
       if (outcome !== 'approve') {
@@ -252,7 +272,10 @@ export function createTestGateway(options: TestGatewayOptions) {
   return { gateway, hosted };
 }
 
-function captured(sub: Pick<TestSubscription, 'id' | 'subscriptionId' | 'method'>, p: TestPayment): Extract<BillingEvent, { type: 'payment-captured' }> {
+function captured(
+  sub: Pick<TestSubscription, 'id' | 'subscriptionId' | 'method'>,
+  p: TestPayment,
+): Extract<BillingEvent, { type: 'payment-captured' }> {
   return {
     type: 'payment-captured',
     subscriptionId: sub.subscriptionId,
@@ -271,15 +294,51 @@ function toEvents(event: { type: string; created: number; data: Record<string, a
   const at = new Date(event.created * 1000);
   switch (event.type) {
     case 'checkout.completed':
-      return [{ type: 'checkout-completed', subscriptionId: Number(d.reference), gatewaySubscriptionId: String(d.subscription), gatewayCustomerId: null, occurredAt: at }];
+      return [
+        {
+          type: 'checkout-completed',
+          subscriptionId: Number(d.reference),
+          gatewaySubscriptionId: String(d.subscription),
+          gatewayCustomerId: null,
+          occurredAt: at,
+        },
+      ];
     case 'payment.captured':
-      return [captured({ id: String(d.subscription), subscriptionId: Number(d.reference), method: String(d.method) }, d.payment as TestPayment)];
+      return [
+        captured({ id: String(d.subscription), subscriptionId: Number(d.reference), method: String(d.method) }, d.payment as TestPayment),
+      ];
     case 'payment.failed':
-      return [{ type: 'payment-failed', subscriptionId: Number(d.reference), gatewaySubscriptionId: String(d.subscription), gatewayPaymentId: null, reason: String(d.reason), occurredAt: at }];
+      return [
+        {
+          type: 'payment-failed',
+          subscriptionId: Number(d.reference),
+          gatewaySubscriptionId: String(d.subscription),
+          gatewayPaymentId: null,
+          reason: String(d.reason),
+          occurredAt: at,
+        },
+      ];
     case 'payment_method.updated':
-      return [{ type: 'payment-method-changed', subscriptionId: Number(d.reference), gatewaySubscriptionId: String(d.subscription), paymentMethod: String(d.method), occurredAt: at }];
+      return [
+        {
+          type: 'payment-method-changed',
+          subscriptionId: Number(d.reference),
+          gatewaySubscriptionId: String(d.subscription),
+          paymentMethod: String(d.method),
+          occurredAt: at,
+        },
+      ];
     case 'refund.processed':
-      return [{ type: 'refund-processed', gatewayPaymentId: String(d.payment), gatewayRefundId: String(d.id), amount: d.amount as Money, reason: typeof d.reason === 'string' ? d.reason : undefined, occurredAt: at }];
+      return [
+        {
+          type: 'refund-processed',
+          gatewayPaymentId: String(d.payment),
+          gatewayRefundId: String(d.id),
+          amount: d.amount as Money,
+          reason: typeof d.reason === 'string' ? d.reason : undefined,
+          occurredAt: at,
+        },
+      ];
     default:
       return [];
   }

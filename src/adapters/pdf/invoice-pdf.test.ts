@@ -19,9 +19,24 @@ describe('renderInvoicePdf', () => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.toString('latin1')).toContain('NotoSans');
     const text = extractPdfText(pdf);
-    for (const line of ['Tax Invoice', 'Invoice no.: DL/2627/000123', 'Date: 24 Nov 2026', DEFAULT_SUPPLIER.name, `GSTIN: ${DEFAULT_SUPPLIER.gstin}`,
-      'Asha Rao', 'PIN 560001', 'State: Karnataka (29)', 'Place of supply: Karnataka (29)', '998431', 'IGST @ 18%', '₹2,288.14', '₹411.86', '₹2,700',
-      'Whether tax is payable on reverse charge: No']) expect(text).toContain(line);
+    for (const line of [
+      'Tax Invoice',
+      'Invoice no.: DL/2627/000123',
+      'Date: 24 Nov 2026',
+      DEFAULT_SUPPLIER.name,
+      `GSTIN: ${DEFAULT_SUPPLIER.gstin}`,
+      'Asha Rao',
+      'PIN 560001',
+      'State: Karnataka (29)',
+      'Place of supply: Karnataka (29)',
+      '998431',
+      'IGST @ 18%',
+      '₹2,288.14',
+      '₹411.86',
+      '₹2,700',
+      'Whether tax is payable on reverse charge: No',
+    ])
+      expect(text).toContain(line);
   });
 
   it('falls back to "Rs." with the standard Helvetica, which has no ₹', async () => {
@@ -42,7 +57,12 @@ describe('renderInvoicePdf', () => {
   });
 
   it('titles a credit note and cites the original invoice', async () => {
-    const note: Invoice = { ...invoice, kind: 'credit-note', number: 'CN/2627/000007', original: { number: 'DL/2627/000123', issuedAt: invoice.issuedAt } };
+    const note: Invoice = {
+      ...invoice,
+      kind: 'credit-note',
+      number: 'CN/2627/000007',
+      original: { number: 'DL/2627/000123', issuedAt: invoice.issuedAt },
+    };
     const text = extractPdfText(await renderInvoicePdf(note, { compress: false }));
     expect(text).toContain('Credit Note');
     expect(text).toContain('Credit note no.: CN/2627/000007');

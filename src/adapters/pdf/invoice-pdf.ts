@@ -127,7 +127,11 @@ function layOut(doc: PDFKit.PDFDocument, s: InvoiceSheet, money: (m: Money) => s
     doc.y = Math.max(end, doc.y) + 4;
   };
   const rule = () => {
-    doc.moveTo(left, doc.y).lineTo(left + width, doc.y).lineWidth(0.5).stroke();
+    doc
+      .moveTo(left, doc.y)
+      .lineTo(left + width, doc.y)
+      .lineWidth(0.5)
+      .stroke();
     doc.y += 4;
   };
   row(['Description', 'SAC', 'Amount'], true);

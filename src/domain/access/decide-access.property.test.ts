@@ -101,10 +101,9 @@ describe('decideAccess properties', () => {
   });
 
   it('keeps the meter within the limit, without duplicates, charging each article once a month', () => {
-    const readsArb = fc.array(
-      fc.record({ id: fc.integer({ min: 1, max: 15 }), minutes: fc.integer({ min: 0, max: 6 * 24 * 60 }) }),
-      { maxLength: 60 },
-    );
+    const readsArb = fc.array(fc.record({ id: fc.integer({ min: 1, max: 15 }), minutes: fc.integer({ min: 0, max: 6 * 24 * 60 }) }), {
+      maxLength: 60,
+    });
     fc.assert(
       fc.property(policyArb, readerArb, dateArb, readsArb, (policy, reader, start, reads) => {
         const limit = limitOf(reader, policy);
@@ -114,8 +113,12 @@ describe('decideAccess properties', () => {
         for (const { id, minutes } of reads) {
           now += minutes * 60_000; // time only moves forward, sometimes across a month boundary
           const item: AccessItem = {
-            id, visibility: 'metered', section: 'news', provenance: 'staff',
-            publishedAt: new Date(now), premiumEntitlement: 'premium',
+            id,
+            visibility: 'metered',
+            section: 'news',
+            provenance: 'staff',
+            publishedAt: new Date(now),
+            premiumEntitlement: 'premium',
           };
           const decision = decideAccess({ reader, item, meter, network: null, policy, now: new Date(now) });
           meter = decision.meter;

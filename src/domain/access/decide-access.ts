@@ -75,8 +75,7 @@ export function decideAccess(input: AccessInput): AccessDecision {
     // NaN publication date: age unknown, so it may be archived; deny rather than guess.
     if (!Number.isFinite(item.publishedAt.getTime())) return deny('unknown', meter, readsLeftFor(reader, meter, policy));
     if (isArchived(item, policy, nowMs)) {
-      const entitled =
-        entitlements.has(ENTITLEMENTS.archive) && (visibility === 'metered' || entitlements.has(item.premiumEntitlement));
+      const entitled = entitlements.has(ENTITLEMENTS.archive) && (visibility === 'metered' || entitlements.has(item.premiumEntitlement));
       return entitled
         ? grant('entitled', meter, false, readsLeftFor(reader, meter, policy))
         : deny('archive-subscription-required', meter, readsLeftFor(reader, meter, policy));

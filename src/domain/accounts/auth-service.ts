@@ -3,7 +3,15 @@ import type { Database, Queryable } from '../../adapters/db/database.js';
 import type { Mailer } from '../../adapters/email/mailer.js';
 import type { Copy } from '../copy/copy.js';
 import { accountEmail } from './emails.js';
-import { countFailedAttempt, insertChallenge, lockChallengeByLink, lockLatestChallenge, markChallengeUsed, type Challenge, type ChallengePurpose } from './challenges.js';
+import {
+  countFailedAttempt,
+  insertChallenge,
+  lockChallengeByLink,
+  lockLatestChallenge,
+  markChallengeUsed,
+  type Challenge,
+  type ChallengePurpose,
+} from './challenges.js';
 import { AccountError, CHALLENGE_RULES, type User } from './model.js';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { hashCode, hashToken, newCode, newToken } from './secrets.js';
@@ -50,7 +58,13 @@ export function createAuthService(deps: AuthDeps) {
   }
 
   /** Creates a challenge and returns the code and link token to email. */
-  async function challenge(purpose: ChallengePurpose, email: string, user: User | null, binding: string, payload?: Record<string, unknown>) {
+  async function challenge(
+    purpose: ChallengePurpose,
+    email: string,
+    user: User | null,
+    binding: string,
+    payload?: Record<string, unknown>,
+  ) {
     const code = newCode();
     const linkToken = newToken();
     await insertChallenge(deps.db, {
@@ -75,7 +89,12 @@ export function createAuthService(deps: AuthDeps) {
    * Verifies an answer to a challenge inside a transaction. Failed tries are counted (and committed);
    * five wrong codes end the challenge. Returns the challenge, used up, or a failure code.
    */
-  async function consume(tx: Queryable, answer: ChallengeAnswer, purposes: ChallengePurpose[], binding: string): Promise<Challenge | AccountError> {
+  async function consume(
+    tx: Queryable,
+    answer: ChallengeAnswer,
+    purposes: ChallengePurpose[],
+    binding: string,
+  ): Promise<Challenge | AccountError> {
     const now = deps.now();
     let found: Challenge | null = null;
     if ('linkToken' in answer) {
@@ -141,7 +160,13 @@ export function createAuthService(deps: AuthDeps) {
         let user = await findUserByEmail(tx, found.email);
         if (!user && found.purpose === 'sign-up') {
           const payload = (found.payload ?? {}) as { name?: string; passwordHash?: string | null };
-          await insertUser(tx, { email: found.email, name: payload.name ?? '', passwordHash: payload.passwordHash ?? null, role: 'reader', verifiedAt: now });
+          await insertUser(tx, {
+            email: found.email,
+            name: payload.name ?? '',
+            passwordHash: payload.passwordHash ?? null,
+            role: 'reader',
+            verifiedAt: now,
+          });
           user = await findUserByEmail(tx, found.email);
         }
         if (!user) return new AccountError('expired-code', 'That account no longer exists.');
@@ -163,7 +188,10 @@ export function createAuthService(deps: AuthDeps) {
       const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
       if (!user || !ok) {
         await throttle.failed(keys);
-        throw new AccountError('invalid-credentials', 'That email and password do not match an account. Try again, or sign in with an emailed code.');
+        throw new AccountError(
+          'invalid-credentials',
+          'That email and password do not match an account. Try again, or sign in with an emailed code.',
+        );
       }
       await throttle.succeeded([`acct:${input.email}`]);
       return deps.db.transaction((tx) => startSession(tx, user, input.device, deps.now(), deps.deviceLimit));
@@ -173,11 +201,13 @@ export function createAuthService(deps: AuthDeps) {
     async replaceDevice(input: { choiceToken: string; deviceId: number; device: DeviceInfo }): Promise<SignInResult> {
       const result = await deps.db.transaction(async (tx) => {
         const found = await consume(tx, { linkToken: input.choiceToken }, ['device-choice'], input.choiceToken);
-        if (found instanceof AccountError || found.userId === null) return new AccountError('expired-code', 'That choice has expired. Sign in again.');
+        if (found instanceof AccountError || found.userId === null)
+          return new AccountError('expired-code', 'That choice has expired. Sign in again.');
         const now = deps.now();
         const user = await findUserById(tx, found.userId);
         if (!user) return new AccountError('expired-code', 'That account no longer exists.');
-        if (!(await revokeSession(tx, user.id, input.deviceId, now))) return new AccountError('not-found', 'That device is not signed in to your account.');
+        if (!(await revokeSession(tx, user.id, input.deviceId, now)))
+          return new AccountError('not-found', 'That device is not signed in to your account.');
         return startSession(tx, user, input.device, now, deps.deviceLimit);
       });
       if (result instanceof AccountError) throw result;

@@ -48,14 +48,37 @@ function toChallenge(r: Row): Challenge {
 
 export async function insertChallenge(
   db: Queryable,
-  c: { purpose: ChallengePurpose; email: string; userId: number | null; codeHash: string | null; linkHash: string | null; bindingHash: string; payload?: Record<string, unknown>; now: Date },
+  c: {
+    purpose: ChallengePurpose;
+    email: string;
+    userId: number | null;
+    codeHash: string | null;
+    linkHash: string | null;
+    bindingHash: string;
+    payload?: Record<string, unknown>;
+    now: Date;
+  },
 ): Promise<number> {
   // A new challenge replaces older open ones of the same purpose for the address: only the latest email works.
-  await db.query('update auth_challenges set used_at = $3 where email = $1 and purpose = $2 and used_at is null', [c.email, c.purpose, c.now]);
+  await db.query('update auth_challenges set used_at = $3 where email = $1 and purpose = $2 and used_at is null', [
+    c.email,
+    c.purpose,
+    c.now,
+  ]);
   const { rows } = await db.query<{ id: number }>(
     `insert into auth_challenges (purpose, email, user_id, code_hash, link_hash, binding_hash, payload, created_at, expires_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
-    [c.purpose, c.email, c.userId, c.codeHash, c.linkHash, c.bindingHash, c.payload ? JSON.stringify(c.payload) : null, c.now, new Date(c.now.getTime() + CHALLENGE_RULES.ttlMs)],
+    [
+      c.purpose,
+      c.email,
+      c.userId,
+      c.codeHash,
+      c.linkHash,
+      c.bindingHash,
+      c.payload ? JSON.stringify(c.payload) : null,
+      c.now,
+      new Date(c.now.getTime() + CHALLENGE_RULES.ttlMs),
+    ],
   );
   return rows[0]!.id;
 }

@@ -11,10 +11,16 @@ export async function exportAccountData(db: Database, userId: number, now: Date)
     'select period, article_ids from reader_meters where user_id = $1 order by period',
     [userId],
   );
-  const { rows: sessions } = await db.query<{ kind: string; device_name: string; user_agent: string; created_at: Date; last_seen_at: Date; revoked_at: Date | null }>(
-    'select kind, device_name, user_agent, created_at, last_seen_at, revoked_at from sessions where user_id = $1 order by created_at',
-    [userId],
-  );
+  const { rows: sessions } = await db.query<{
+    kind: string;
+    device_name: string;
+    user_agent: string;
+    created_at: Date;
+    last_seen_at: Date;
+    revoked_at: Date | null;
+  }>('select kind, device_name, user_agent, created_at, last_seen_at, revoked_at from sessions where user_id = $1 order by created_at', [
+    userId,
+  ]);
   return {
     exported_at: now.toISOString(),
     account: {
@@ -26,7 +32,12 @@ export async function exportAccountData(db: Database, userId: number, now: Date)
       created_at: user.createdAt.toISOString(),
       has_password: user.hasPassword,
     },
-    devices_signed_in: (await listDevices(db, userId, now, null)).map((d) => ({ name: d.name, kind: d.kind, first_seen: d.createdAt.toISOString(), last_seen: d.lastSeenAt.toISOString() })),
+    devices_signed_in: (await listDevices(db, userId, now, null)).map((d) => ({
+      name: d.name,
+      kind: d.kind,
+      first_seen: d.createdAt.toISOString(),
+      last_seen: d.lastSeenAt.toISOString(),
+    })),
     sessions: sessions.map((s) => ({
       kind: s.kind,
       device: s.device_name,
@@ -35,7 +46,12 @@ export async function exportAccountData(db: Database, userId: number, now: Date)
       last_seen_at: new Date(s.last_seen_at).toISOString(),
       signed_out_at: s.revoked_at ? new Date(s.revoked_at).toISOString() : null,
     })),
-    entitlements: (await listGrants(db, userId, now)).map((g) => ({ entitlement: g.entitlement, source: g.source, starts_at: g.startsAt.toISOString(), ends_at: g.endsAt?.toISOString() ?? null })),
+    entitlements: (await listGrants(db, userId, now)).map((g) => ({
+      entitlement: g.entitlement,
+      source: g.source,
+      starts_at: g.startsAt.toISOString(),
+      ends_at: g.endsAt?.toISOString() ?? null,
+    })),
     articles_read_by_month: meters.map((m) => ({ month: m.period, article_ids: m.article_ids })),
   };
 }

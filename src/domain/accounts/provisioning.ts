@@ -38,7 +38,13 @@ export async function provisionUser(
 /** The demo's accounts. The passwords are public: they exist only in the demo database. */
 export const DEMO_ACCOUNTS = [
   { email: 'reader@demo.masthead.test', name: 'Demo Reader', password: 'ledger-reader-demo', role: 'reader' as const, subscriber: false },
-  { email: 'subscriber@demo.masthead.test', name: 'Demo Subscriber', password: 'ledger-subscriber-demo', role: 'reader' as const, subscriber: true },
+  {
+    email: 'subscriber@demo.masthead.test',
+    name: 'Demo Subscriber',
+    password: 'ledger-subscriber-demo',
+    role: 'reader' as const,
+    subscriber: true,
+  },
   { email: 'admin@demo.masthead.test', name: 'Demo Admin', password: 'ledger-admin-demo', role: 'admin' as const, subscriber: false },
 ];
 

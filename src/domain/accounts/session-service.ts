@@ -3,7 +3,15 @@ import { insertChallenge } from './challenges.js';
 import { deviceName } from './device-name.js';
 import { SESSION_TIMEOUTS, type Device, type User } from './model.js';
 import { hashToken, newToken } from './secrets.js';
-import { countLiveSessions, findLiveSessionByRefresh, findLiveSessionWithUser, insertSession, listDevices, rotateSessionTokens, touchSession } from './sessions.js';
+import {
+  countLiveSessions,
+  findLiveSessionByRefresh,
+  findLiveSessionWithUser,
+  insertSession,
+  listDevices,
+  rotateSessionTokens,
+  touchSession,
+} from './sessions.js';
 import { lockUser } from './users.js';
 
 /** The device a sign-in comes from. */
@@ -93,6 +101,13 @@ export async function refreshAppSession(db: Queryable, refreshToken: string, now
   const token = newToken();
   const nextRefresh = newToken();
   const tokenExpiresAt = new Date(now.getTime() + SESSION_TIMEOUTS.appAccessMs);
-  const rotated = await rotateSessionTokens(db, { id: session.id, oldRefreshHash, tokenHash: hashToken(token), refreshHash: hashToken(nextRefresh), tokenExpiresAt, now });
+  const rotated = await rotateSessionTokens(db, {
+    id: session.id,
+    oldRefreshHash,
+    tokenHash: hashToken(token),
+    refreshHash: hashToken(nextRefresh),
+    tokenExpiresAt,
+    now,
+  });
   return rotated ? { id: session.id, token, refreshToken: nextRefresh, tokenExpiresAt } : null;
 }

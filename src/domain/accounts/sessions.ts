@@ -16,12 +16,31 @@ const live = (now: string, table = '') =>
 
 export async function insertSession(
   db: Queryable,
-  s: { userId: number; tokenHash: string; refreshHash: string | null; kind: 'web' | 'app'; deviceName: string; userAgent: string; now: Date; tokenExpiresAt: Date },
+  s: {
+    userId: number;
+    tokenHash: string;
+    refreshHash: string | null;
+    kind: 'web' | 'app';
+    deviceName: string;
+    userAgent: string;
+    now: Date;
+    tokenExpiresAt: Date;
+  },
 ): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
     `insert into sessions (user_id, token_hash, refresh_hash, kind, device_name, user_agent, created_at, last_seen_at, expires_at, token_expires_at)
      values ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) returning id`,
-    [s.userId, s.tokenHash, s.refreshHash, s.kind, s.deviceName, s.userAgent.slice(0, 512), s.now, new Date(s.now.getTime() + SESSION_TIMEOUTS.absoluteMs), s.tokenExpiresAt],
+    [
+      s.userId,
+      s.tokenHash,
+      s.refreshHash,
+      s.kind,
+      s.deviceName,
+      s.userAgent.slice(0, 512),
+      s.now,
+      new Date(s.now.getTime() + SESSION_TIMEOUTS.absoluteMs),
+      s.tokenExpiresAt,
+    ],
   );
   return rows[0]!.id;
 }
@@ -33,14 +52,20 @@ export async function findLiveSessionByRefresh(db: Queryable, refreshHash: strin
     [refreshHash, now],
   );
   const r = rows[0];
-  return r ? { id: r.id, userId: r.user_id, kind: r.kind, lastSeenAt: new Date(r.last_seen_at), tokenExpiresAt: new Date(r.token_expires_at) } : null;
+  return r
+    ? { id: r.id, userId: r.user_id, kind: r.kind, lastSeenAt: new Date(r.last_seen_at), tokenExpiresAt: new Date(r.token_expires_at) }
+    : null;
 }
 
 /**
  * The live session behind a token hash with its (not deleted) account, in one query: this runs on every
  * request of a signed-in reader.
  */
-export async function findLiveSessionWithUser(db: Queryable, tokenHash: string, now: Date): Promise<{ session: SessionRecord; user: User } | null> {
+export async function findLiveSessionWithUser(
+  db: Queryable,
+  tokenHash: string,
+  now: Date,
+): Promise<{ session: SessionRecord; user: User } | null> {
   const { rows } = await db.query<UserRow & { session_id: number; kind: 'web' | 'app'; last_seen_at: Date; token_expires_at: Date }>(
     `select s.id as session_id, s.kind, s.last_seen_at, s.token_expires_at, ${userColumns('u')}
      from sessions s join users u on u.id = s.user_id and u.deleted_at is null
@@ -49,7 +74,13 @@ export async function findLiveSessionWithUser(db: Queryable, tokenHash: string, 
   );
   const r = rows[0];
   if (!r) return null;
-  const session = { id: r.session_id, userId: r.id, kind: r.kind, lastSeenAt: new Date(r.last_seen_at), tokenExpiresAt: new Date(r.token_expires_at) };
+  const session = {
+    id: r.session_id,
+    userId: r.id,
+    kind: r.kind,
+    lastSeenAt: new Date(r.last_seen_at),
+    tokenExpiresAt: new Date(r.token_expires_at),
+  };
   return { session, user: toUser(r) };
 }
 
@@ -73,7 +104,10 @@ export async function rotateSessionTokens(
 }
 
 export async function countLiveSessions(db: Queryable, userId: number, now: Date): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from sessions where user_id = $1 and ${live('$2')}`, [userId, now]);
+  const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from sessions where user_id = $1 and ${live('$2')}`, [
+    userId,
+    now,
+  ]);
   return rows[0]?.n ?? 0;
 }
 
@@ -94,7 +128,11 @@ export async function listDevices(db: Queryable, userId: number, now: Date, curr
 
 /** Revokes one of the user's sessions; returns false when it was not theirs or not live. */
 export async function revokeSession(db: Queryable, userId: number, sessionId: number, now: Date): Promise<boolean> {
-  const { rowCount } = await db.query('update sessions set revoked_at = $3 where id = $1 and user_id = $2 and revoked_at is null', [sessionId, userId, now]);
+  const { rowCount } = await db.query('update sessions set revoked_at = $3 where id = $1 and user_id = $2 and revoked_at is null', [
+    sessionId,
+    userId,
+    now,
+  ]);
   return rowCount > 0;
 }
 

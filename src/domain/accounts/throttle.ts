@@ -34,7 +34,11 @@ export function authThrottle(counters: Counters): AuthThrottle {
       const blocks = await Promise.all(keys.map((k) => counters.get(`block:${k}`)));
       const seconds = Math.max(0, ...blocks);
       if (seconds > 0) {
-        throw new AccountError('rate-limited', `Too many failed attempts. Try again in ${Math.ceil(seconds / 60)} minute(s), or sign in with an emailed code.`, seconds);
+        throw new AccountError(
+          'rate-limited',
+          `Too many failed attempts. Try again in ${Math.ceil(seconds / 60)} minute(s), or sign in with an emailed code.`,
+          seconds,
+        );
       }
     },
     async failed(keys) {

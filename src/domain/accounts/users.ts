@@ -15,7 +15,10 @@ export interface UserRow {
 const COLUMNS = 'id, email, name, role, email_verified_at, device_limit, created_at, password_hash';
 
 /** The user columns qualified by a table alias, for queries that join users (one round trip for a session). */
-export const userColumns = (alias: string) => COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ');
+export const userColumns = (alias: string) =>
+  COLUMNS.split(', ')
+    .map((c) => `${alias}.${c}`)
+    .join(', ');
 
 export function toUser(row: UserRow): User {
   return {

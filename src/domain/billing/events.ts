@@ -5,7 +5,15 @@ import { issueCreditNote, issueInvoice, type SupplierDetails } from './invoices.
 import { accessUntil, addTerm, transition, type LifecycleEvent, type SubscriptionState } from './lifecycle.js';
 import { findPaymentByGatewayId, insertPayment, insertRefund, listSubscriptionPayments } from './payments.js';
 import { findPlan } from './plans.js';
-import { findSubscriptionIdByGatewayId, lockSubscription, saveSubscriptionState, setGatewayIds, setPaymentMethod, setPlan, type Subscription } from './subscriptions.js';
+import {
+  findSubscriptionIdByGatewayId,
+  lockSubscription,
+  saveSubscriptionState,
+  setGatewayIds,
+  setPaymentMethod,
+  setPlan,
+  type Subscription,
+} from './subscriptions.js';
 
 /** A unit of work to run after the change commits (emails), queued in the same transaction. */
 export interface Enqueue {
@@ -20,7 +28,13 @@ export interface BillingRules {
 }
 
 /** The subscription's entitlements follow its state: granted until `accessUntil`, revoked when it ends. */
-export async function syncEntitlements(tx: Queryable, sub: Subscription, state: SubscriptionState, now: Date, graceDays: number): Promise<void> {
+export async function syncEntitlements(
+  tx: Queryable,
+  sub: Subscription,
+  state: SubscriptionState,
+  now: Date,
+  graceDays: number,
+): Promise<void> {
   const source = `subscription:${sub.id}`;
   await revokeEntitlements(tx, source, now);
   const until = accessUntil(state, graceDays);
@@ -38,7 +52,12 @@ export async function applyLifecycle(tx: Queryable, sub: Subscription, event: Li
   return result;
 }
 
-async function locate(tx: Queryable, gateway: GatewayName, ourId: number | null, gatewaySubscriptionId: string | null): Promise<Subscription | null> {
+async function locate(
+  tx: Queryable,
+  gateway: GatewayName,
+  ourId: number | null,
+  gatewaySubscriptionId: string | null,
+): Promise<Subscription | null> {
   const id = ourId ?? (gatewaySubscriptionId ? await findSubscriptionIdByGatewayId(tx, gateway, gatewaySubscriptionId) : null);
   if (id === null) return null;
   const sub = await lockSubscription(tx, id);
@@ -51,7 +70,13 @@ async function locate(tx: Queryable, gateway: GatewayName, ourId: number | null,
  * and refunds are unique by their gateway ids), so a repeated or late event changes nothing.
  * Returns a note per event that did not match anything, for the webhook log.
  */
-export async function applyBillingEvents(tx: Queryable, gateway: GatewayName, events: BillingEvent[], now: Date, rules: BillingRules): Promise<string[]> {
+export async function applyBillingEvents(
+  tx: Queryable,
+  gateway: GatewayName,
+  events: BillingEvent[],
+  now: Date,
+  rules: BillingRules,
+): Promise<string[]> {
   const notes: string[] = [];
   for (const event of events) {
     if (event.type === 'refund-processed') {
@@ -60,7 +85,16 @@ export async function applyBillingEvents(tx: Queryable, gateway: GatewayName, ev
         notes.push(`refund for unknown payment ${event.gatewayPaymentId}`);
         continue;
       }
-      await recordRefund(tx, payment.id, payment.subscriptionId, event.gatewayRefundId, event.amount.minor, event.reason ?? 'refund at the gateway', now, rules);
+      await recordRefund(
+        tx,
+        payment.id,
+        payment.subscriptionId,
+        event.gatewayRefundId,
+        event.amount.minor,
+        event.reason ?? 'refund at the gateway',
+        now,
+        rules,
+      );
       continue;
     }
     const sub = await locate(tx, gateway, 'subscriptionId' in event ? event.subscriptionId : null, event.gatewaySubscriptionId);
@@ -79,9 +113,20 @@ export async function applyBillingEvents(tx: Queryable, gateway: GatewayName, ev
         }
         break;
       case 'payment-failed': {
-        const result = await applyLifecycle(tx, sub, { type: 'payment-failed', at: event.occurredAt, graceDays: rules.graceDays }, now, rules.graceDays);
+        const result = await applyLifecycle(
+          tx,
+          sub,
+          { type: 'payment-failed', at: event.occurredAt, graceDays: rules.graceDays },
+          now,
+          rules.graceDays,
+        );
         if (!(result.ok && result.changed)) await dropDeclinedUpgrade(tx, sub);
-        if (result.ok && result.changed) await rules.enqueue(tx, { kind: 'billing-email', payload: { template: 'payment-failed', subscriptionId: sub.id }, uniqueKey: `payment-failed:${sub.id}:${sub.currentPeriodEnd?.toISOString()}` });
+        if (result.ok && result.changed)
+          await rules.enqueue(tx, {
+            kind: 'billing-email',
+            payload: { template: 'payment-failed', subscriptionId: sub.id },
+            uniqueKey: `payment-failed:${sub.id}:${sub.currentPeriodEnd?.toISOString()}`,
+          });
         break;
       }
       case 'payment-method-changed':
@@ -99,8 +144,15 @@ export async function applyBillingEvents(tx: Queryable, gateway: GatewayName, ev
  * Records a captured payment with its period, entitlements, invoice and receipt. Returns a note for the
  * webhook log when the amount is not the plan's price (the money was taken, so it is still recorded).
  */
-async function recordPayment(tx: Queryable, sub: Subscription, event: Extract<BillingEvent, { type: 'payment-captured' }>, now: Date, rules: BillingRules): Promise<string | null> {
-  if (event.gatewaySubscriptionId && !sub.gatewaySubscriptionId) await setGatewayIds(tx, sub.id, { gatewaySubscriptionId: event.gatewaySubscriptionId });
+async function recordPayment(
+  tx: Queryable,
+  sub: Subscription,
+  event: Extract<BillingEvent, { type: 'payment-captured' }>,
+  now: Date,
+  rules: BillingRules,
+): Promise<string | null> {
+  if (event.gatewaySubscriptionId && !sub.gatewaySubscriptionId)
+    await setGatewayIds(tx, sub.id, { gatewaySubscriptionId: event.gatewaySubscriptionId });
   if (await findPaymentByGatewayId(tx, sub.gateway, event.gatewayPaymentId)) return null; // already recorded
   const previous = await listSubscriptionPayments(tx, sub.id);
   // What kind of payment this is depends on the period paid when it was made, not on the latest one:
@@ -132,9 +184,19 @@ async function recordPayment(tx: Queryable, sub: Subscription, event: Extract<Bi
   if (takesOver) await setPlan(tx, sub.id, planId, null);
   if (event.paymentMethod && before === previous[0]) await setPaymentMethod(tx, sub.id, event.paymentMethod);
   const updated = { ...sub, planId };
-  await applyLifecycle(tx, updated, { type: 'payment-captured', periodStart: start, periodEnd: end, at: event.occurredAt }, now, rules.graceDays);
+  await applyLifecycle(
+    tx,
+    updated,
+    { type: 'payment-captured', periodStart: start, periodEnd: end, at: event.occurredAt },
+    now,
+    rules.graceDays,
+  );
   const invoice = await issueInvoice(tx, { paymentId, now, supplier: await rules.supplier(tx) });
-  await rules.enqueue(tx, { kind: 'billing-email', payload: { template: 'receipt', paymentId, invoiceId: invoice.id }, uniqueKey: `receipt:${paymentId}` });
+  await rules.enqueue(tx, {
+    kind: 'billing-email',
+    payload: { template: 'receipt', paymentId, invoiceId: invoice.id },
+    uniqueKey: `receipt:${paymentId}`,
+  });
   // An upgrade is charged less the credit; any other payment should be the plan's price exactly.
   const expected = kind === 'upgrade' ? null : plan.price;
   if (expected && (event.amount.minor !== expected.minor || event.amount.currency !== expected.currency)) {
@@ -165,7 +227,10 @@ export async function recordRefund(
   const refundId = await insertRefund(tx, { paymentId, gatewayRefundId, amountMinor, reason, now });
   if (refundId === null || !sub) return false;
   await issueCreditNote(tx, { refundId, now, supplier: await rules.supplier(tx) });
-  const { rows } = await tx.query<{ amount_minor: number; refunded_minor: number }>('select amount_minor, refunded_minor from payments where id = $1', [paymentId]);
+  const { rows } = await tx.query<{ amount_minor: number; refunded_minor: number }>(
+    'select amount_minor, refunded_minor from payments where id = $1',
+    [paymentId],
+  );
   const payment = rows[0];
   if (payment && payment.refunded_minor >= payment.amount_minor) {
     await applyLifecycle(tx, sub, { type: 'refunded-in-full', at: now }, now, rules.graceDays);

@@ -117,7 +117,13 @@ export interface PaymentGateway {
   /** Ends the gateway subscription now (after a full refund, or when it expired on our side). */
   cancelNow(gatewaySubscriptionId: string): Promise<void>;
   /** Moves the gateway subscription to another plan: at once with `chargeNow` (upgrade), or from the next renewal. */
-  changePlan(input: { gatewaySubscriptionId: string; plan: Plan; when: 'now' | 'period-end'; chargeNow: Money | null; subscriptionId: number }): Promise<void>;
+  changePlan(input: {
+    gatewaySubscriptionId: string;
+    plan: Plan;
+    when: 'now' | 'period-end';
+    chargeNow: Money | null;
+    subscriptionId: number;
+  }): Promise<void>;
   refund(input: { gatewayPaymentId: string; amount: Money; reason: string }): Promise<{ gatewayRefundId: string }>;
   fetchSubscription(gatewaySubscriptionId: string): Promise<GatewaySubscriptionState>;
   /**
@@ -126,5 +132,9 @@ export interface PaymentGateway {
    */
   findCheckoutSubscription?(gatewayCheckoutId: string): Promise<{ gatewaySubscriptionId: string; gatewayCustomerId: string | null } | null>;
   /** A page where the reader updates the payment method (Stripe portal, Razorpay subscription link), if any. */
-  paymentMethodUpdateUrl(input: { gatewaySubscriptionId: string; gatewayCustomerId: string | null; returnUrl: string }): Promise<string | null>;
+  paymentMethodUpdateUrl(input: {
+    gatewaySubscriptionId: string;
+    gatewayCustomerId: string | null;
+    returnUrl: string;
+  }): Promise<string | null>;
 }

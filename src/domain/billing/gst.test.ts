@@ -134,8 +134,13 @@ describe('GSTIN', () => {
     const letter = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ');
     const digit = fc.constantFrom(...'0123456789');
     const prefix = fc
-      .tuple(fc.constantFrom(...selectableStates().map((s) => s.code)), fc.array(letter, { minLength: 5, maxLength: 5 }),
-        fc.array(digit, { minLength: 4, maxLength: 4 }), letter, fc.constantFrom(...'123456789ABC'))
+      .tuple(
+        fc.constantFrom(...selectableStates().map((s) => s.code)),
+        fc.array(letter, { minLength: 5, maxLength: 5 }),
+        fc.array(digit, { minLength: 4, maxLength: 4 }),
+        letter,
+        fc.constantFrom(...'123456789ABC'),
+      )
       .map(([state, a, d, l, entity]) => `${state}${a.join('')}${d.join('')}${l}${entity}Z`);
     fc.assert(
       fc.property(prefix, fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'), (first14, other) => {

@@ -96,7 +96,8 @@ export interface GstSplit {
  * otherwise IGST. Integer arithmetic only, so no float can lose a paisa.
  */
 export function splitGstInclusive(totalMinor: number, supplierState: string, placeOfSupply: string): GstSplit {
-  if (!Number.isSafeInteger(totalMinor) || totalMinor < 0) throw new Error(`total must be a non-negative integer of paise, got ${totalMinor}`);
+  if (!Number.isSafeInteger(totalMinor) || totalMinor < 0)
+    throw new Error(`total must be a non-negative integer of paise, got ${totalMinor}`);
   // round(a / b) half-up as floor((2a + b) / 2b), with exact integer division.
   const numerator = 2 * totalMinor * 100 + (100 + GST_RATE_PERCENT);
   const denominator = 2 * (100 + GST_RATE_PERCENT);

@@ -48,7 +48,10 @@ export function invoiceSheet(invoice: Invoice): InvoiceSheet {
   const half = GST_RATE_PERCENT / 2;
   const localTax = stateByCode(supplier.stateCode)?.localTax ?? 'SGST';
   const taxes = intraState
-    ? [{ label: `CGST @ ${half}%`, amount: money(invoice.cgstMinor) }, { label: `${localTax} @ ${half}%`, amount: money(invoice.sgstMinor) }]
+    ? [
+        { label: `CGST @ ${half}%`, amount: money(invoice.cgstMinor) },
+        { label: `${localTax} @ ${half}%`, amount: money(invoice.sgstMinor) },
+      ]
     : [{ label: `IGST @ ${GST_RATE_PERCENT}%`, amount: money(invoice.igstMinor) }];
   const recipientLines = [...recipient.addressLines];
   if (recipient.pin) recipientLines.push(`PIN ${recipient.pin}`);

@@ -91,8 +91,15 @@ async function lockPayment(tx: Queryable, paymentId: number): Promise<PaymentRow
 
 async function loadRecipient(tx: Queryable, userId: number): Promise<InvoiceRecipient> {
   const { rows } = await tx.query<{
-    email: string; user_name: string; name: string | null; address_line1: string | null; address_line2: string | null;
-    city: string | null; state_code: string | null; pin: string | null; gstin: string | null;
+    email: string;
+    user_name: string;
+    name: string | null;
+    address_line1: string | null;
+    address_line2: string | null;
+    city: string | null;
+    state_code: string | null;
+    pin: string | null;
+    gstin: string | null;
   }>(
     `select u.email, u.name as user_name, b.name, b.address_line1, b.address_line2, b.city, b.state_code, b.pin, b.gstin
      from users u left join billing_profiles b on b.user_id = u.id where u.id = $1`,
@@ -128,13 +135,35 @@ interface NewDocument {
 }
 
 async function insertDocument(tx: Queryable, d: NewDocument): Promise<Invoice> {
-  const supplier: InvoiceSupplier = { name: d.supplier.name, addressLines: d.supplier.addressLines, stateCode: d.supplier.stateCode, gstin: d.supplier.gstin };
+  const supplier: InvoiceSupplier = {
+    name: d.supplier.name,
+    addressLines: d.supplier.addressLines,
+    stateCode: d.supplier.stateCode,
+    gstin: d.supplier.gstin,
+  };
   const { rows } = await tx.query<{ id: number }>(
     `insert into invoices (number, kind, payment_id, refund_id, user_id, issued_at, financial_year, supplier, recipient,
        place_of_supply, description, sac, taxable_minor, cgst_minor, sgst_minor, igst_minor, total_minor, currency)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'INR') returning id`,
-    [d.number, d.kind, d.paymentId, d.refundId, d.userId, d.now, financialYear(d.now), JSON.stringify(supplier), JSON.stringify(d.recipient),
-      d.placeOfSupply, d.description, NEWS_SUBSCRIPTION_SAC, d.amounts.taxable, d.amounts.cgst, d.amounts.sgst, d.amounts.igst, d.amounts.total],
+    [
+      d.number,
+      d.kind,
+      d.paymentId,
+      d.refundId,
+      d.userId,
+      d.now,
+      financialYear(d.now),
+      JSON.stringify(supplier),
+      JSON.stringify(d.recipient),
+      d.placeOfSupply,
+      d.description,
+      NEWS_SUBSCRIPTION_SAC,
+      d.amounts.taxable,
+      d.amounts.cgst,
+      d.amounts.sgst,
+      d.amounts.igst,
+      d.amounts.total,
+    ],
   );
   const stored = await selectOne(tx, 'i.id = $1', [rows[0]?.id]);
   if (!stored) throw new Error('invoice vanished after insert');
@@ -150,7 +179,11 @@ export async function issueInvoice(tx: Queryable, input: { paymentId: number; no
   const existing = await selectOne(tx, `i.payment_id = $1 and i.kind = 'invoice'`, [payment.id]);
   if (existing) return existing;
   const recipient = await loadRecipient(tx, payment.user_id);
-  const pos = placeOfSupply({ recipientGstin: recipient.gstin, recipientState: recipient.stateCode, supplierState: input.supplier.stateCode });
+  const pos = placeOfSupply({
+    recipientGstin: recipient.gstin,
+    recipientState: recipient.stateCode,
+    supplierState: input.supplier.stateCode,
+  });
   // The last day of service: period ends are exclusive instants, so step back a millisecond before naming the day.
   const lastDay = new Date(new Date(payment.period_end).getTime() - 1);
   return insertDocument(tx, {
@@ -175,7 +208,10 @@ export async function issueInvoice(tx: Queryable, input: { paymentId: number; no
  * from the invoice by a paisa and a full refund cancels every head exactly.
  */
 export async function issueCreditNote(tx: Queryable, input: { refundId: number; now: Date; supplier: SupplierDetails }): Promise<Invoice> {
-  const { rows } = await tx.query<{ payment_id: number; amount_minor: number }>('select payment_id, amount_minor from refunds where id = $1', [input.refundId]);
+  const { rows } = await tx.query<{ payment_id: number; amount_minor: number }>(
+    'select payment_id, amount_minor from refunds where id = $1',
+    [input.refundId],
+  );
   const refund = rows[0];
   if (!refund) throw new Error(`refund ${input.refundId} not found`);
   const payment = await lockPayment(tx, refund.payment_id);
@@ -203,7 +239,14 @@ export async function issueCreditNote(tx: Queryable, input: { refundId: number; 
     recipient: original.recipient,
     placeOfSupply: original.placeOfSupply,
     description: `Refund against invoice ${original.number}: ${original.description}`,
-    amounts: { taxable: a.taxable - b.taxable, cgst: a.cgst - b.cgst, sgst: a.sgst - b.sgst, igst: a.igst - b.igst, rate: a.rate, total: refund.amount_minor },
+    amounts: {
+      taxable: a.taxable - b.taxable,
+      cgst: a.cgst - b.cgst,
+      sgst: a.sgst - b.sgst,
+      igst: a.igst - b.igst,
+      rate: a.rate,
+      total: refund.amount_minor,
+    },
   });
 }
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { accessUntil, addTerm, transition, unusedCredit, type SubscriptionState } from './lifecycle.js';
 
 const d = (iso: string) => new Date(iso);
-const awaiting: SubscriptionState = { status: 'awaiting-payment', cancelAtPeriodEnd: false, currentPeriodStart: null, currentPeriodEnd: null, graceUntil: null, lastPaymentAt: null };
+const awaiting: SubscriptionState = {
+  status: 'awaiting-payment',
+  cancelAtPeriodEnd: false,
+  currentPeriodStart: null,
+  currentPeriodEnd: null,
+  graceUntil: null,
+  lastPaymentAt: null,
+};
 const active: SubscriptionState = {
   status: 'active',
   cancelAtPeriodEnd: false,
@@ -21,7 +28,12 @@ function apply(state: SubscriptionState, event: Parameters<typeof transition>[1]
 
 describe('subscription lifecycle', () => {
   it('awaiting payment → active when the first payment is captured', () => {
-    const r = apply(awaiting, { type: 'payment-captured', periodStart: d('2026-11-24T10:00:00Z'), periodEnd: d('2027-02-24T10:00:00Z'), at: d('2026-11-24T10:00:00Z') });
+    const r = apply(awaiting, {
+      type: 'payment-captured',
+      periodStart: d('2026-11-24T10:00:00Z'),
+      periodEnd: d('2027-02-24T10:00:00Z'),
+      at: d('2026-11-24T10:00:00Z'),
+    });
     expect(r.state).toMatchObject({ status: 'active', currentPeriodEnd: d('2027-02-24T10:00:00Z') });
   });
 
@@ -30,12 +42,22 @@ describe('subscription lifecycle', () => {
   });
 
   it('active → active with a later period on renewal', () => {
-    const r = apply(active, { type: 'payment-captured', periodStart: d('2027-02-01T00:00:00Z'), periodEnd: d('2027-05-01T00:00:00Z'), at: d('2027-02-01T00:05:00Z') });
+    const r = apply(active, {
+      type: 'payment-captured',
+      periodStart: d('2027-02-01T00:00:00Z'),
+      periodEnd: d('2027-05-01T00:00:00Z'),
+      at: d('2027-02-01T00:05:00Z'),
+    });
     expect(r.state.currentPeriodEnd).toEqual(d('2027-05-01T00:00:00Z'));
   });
 
   it('a late, older payment event never shortens the paid period', () => {
-    const r = apply(active, { type: 'payment-captured', periodStart: d('2026-08-01T00:00:00Z'), periodEnd: d('2026-11-01T00:00:00Z'), at: d('2026-08-01T00:00:00Z') });
+    const r = apply(active, {
+      type: 'payment-captured',
+      periodStart: d('2026-08-01T00:00:00Z'),
+      periodEnd: d('2026-11-01T00:00:00Z'),
+      at: d('2026-08-01T00:00:00Z'),
+    });
     expect(r.state.currentPeriodEnd).toEqual(active.currentPeriodEnd);
     expect(r.state.lastPaymentAt).toEqual(active.lastPaymentAt);
   });
@@ -69,7 +91,12 @@ describe('subscription lifecycle', () => {
   });
 
   it('past due → active when the payment is recovered', () => {
-    const r = apply(pastDue, { type: 'payment-captured', periodStart: d('2027-02-01T00:00:00Z'), periodEnd: d('2027-05-01T00:00:00Z'), at: d('2027-02-03T00:00:00Z') });
+    const r = apply(pastDue, {
+      type: 'payment-captured',
+      periodStart: d('2027-02-01T00:00:00Z'),
+      periodEnd: d('2027-05-01T00:00:00Z'),
+      at: d('2027-02-03T00:00:00Z'),
+    });
     expect(r.state).toMatchObject({ status: 'active', graceUntil: null });
   });
 
@@ -81,7 +108,14 @@ describe('subscription lifecycle', () => {
   it('any running subscription → refunded on a full refund, and a payment event afterwards changes nothing', () => {
     const refunded = apply(active, { type: 'refunded-in-full', at: d('2026-11-02T00:00:00Z') }).state;
     expect(refunded.status).toBe('refunded');
-    expect(apply(refunded, { type: 'payment-captured', periodStart: d('2026-11-01T00:00:00Z'), periodEnd: d('2027-02-01T00:00:00Z'), at: d('2026-11-01T00:00:00Z') }).changed).toBe(false);
+    expect(
+      apply(refunded, {
+        type: 'payment-captured',
+        periodStart: d('2026-11-01T00:00:00Z'),
+        periodEnd: d('2027-02-01T00:00:00Z'),
+        at: d('2026-11-01T00:00:00Z'),
+      }).changed,
+    ).toBe(false);
   });
 
   it('ended at the gateway → expired; an expired one stays expired', () => {

@@ -35,7 +35,11 @@ export type Transition = { ok: true; state: SubscriptionState; changed: boolean 
 
 const DAY = 24 * 3600 * 1000;
 const same = (state: SubscriptionState): Transition => ({ ok: true, state, changed: false });
-const to = (state: SubscriptionState, patch: Partial<SubscriptionState>): Transition => ({ ok: true, state: { ...state, ...patch }, changed: true });
+const to = (state: SubscriptionState, patch: Partial<SubscriptionState>): Transition => ({
+  ok: true,
+  state: { ...state, ...patch },
+  changed: true,
+});
 const refuse = (reason: string): Transition => ({ ok: false, reason });
 const ended = (s: SubscriptionState) => s.status === 'expired' || s.status === 'refunded' || s.status === 'abandoned';
 
@@ -62,7 +66,8 @@ export function transition(state: SubscriptionState, event: LifecycleEvent): Tra
       if (state.status === 'past-due') return to(state, { status: 'expired', cancelAtPeriodEnd: true });
       return state.cancelAtPeriodEnd ? same(state) : to(state, { cancelAtPeriodEnd: true });
     case 'undo-cancel':
-      if (state.status !== 'active' || (state.currentPeriodEnd && event.at >= state.currentPeriodEnd)) return refuse('This subscription has already ended.');
+      if (state.status !== 'active' || (state.currentPeriodEnd && event.at >= state.currentPeriodEnd))
+        return refuse('This subscription has already ended.');
       return state.cancelAtPeriodEnd ? to(state, { cancelAtPeriodEnd: false }) : same(state);
     case 'period-ended':
       if (state.status !== 'active' || !state.currentPeriodEnd || event.at < state.currentPeriodEnd) return same(state);

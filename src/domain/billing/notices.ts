@@ -18,10 +18,9 @@ export async function claimNotice(db: Queryable, sub: Subscription, kind: string
 
 /** When a notice of this kind went out for the subscription's current period, or null. */
 export async function noticeSentAt(db: Queryable, sub: Subscription, kind: string): Promise<Date | null> {
-  const { rows } = await db.query<{ sent_at: Date }>('select sent_at from notices where subscription_id = $1 and kind = $2 and period_end = $3', [
-    sub.id,
-    kind,
-    sub.currentPeriodEnd ?? new Date(0),
-  ]);
+  const { rows } = await db.query<{ sent_at: Date }>(
+    'select sent_at from notices where subscription_id = $1 and kind = $2 and period_end = $3',
+    [sub.id, kind, sub.currentPeriodEnd ?? new Date(0)],
+  );
   return rows[0] ? new Date(rows[0].sent_at) : null;
 }

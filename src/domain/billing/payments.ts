@@ -57,13 +57,28 @@ export async function insertPayment(db: Queryable, p: Omit<Payment, 'id' | 'refu
     `insert into payments (subscription_id, user_id, gateway, gateway_payment_id, kind, plan_id, amount_minor, currency, period_start, period_end, captured_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      on conflict (gateway, gateway_payment_id) do nothing returning id`,
-    [p.subscriptionId, p.userId, p.gateway, p.gatewayPaymentId, p.kind, p.planId, p.amountMinor, p.currency, p.periodStart, p.periodEnd, p.capturedAt],
+    [
+      p.subscriptionId,
+      p.userId,
+      p.gateway,
+      p.gatewayPaymentId,
+      p.kind,
+      p.planId,
+      p.amountMinor,
+      p.currency,
+      p.periodStart,
+      p.periodEnd,
+      p.capturedAt,
+    ],
   );
   return rows[0]?.id ?? null;
 }
 
 export async function findPaymentByGatewayId(db: Queryable, gateway: GatewayName, gatewayPaymentId: string): Promise<Payment | null> {
-  const { rows } = await db.query<Row>('select * from payments where gateway = $1 and gateway_payment_id = $2', [gateway, gatewayPaymentId]);
+  const { rows } = await db.query<Row>('select * from payments where gateway = $1 and gateway_payment_id = $2', [
+    gateway,
+    gatewayPaymentId,
+  ]);
   return rows[0] ? toPayment(rows[0]) : null;
 }
 
@@ -73,7 +88,9 @@ export async function findPayment(db: Queryable, id: number): Promise<Payment | 
 }
 
 export async function listSubscriptionPayments(db: Queryable, subscriptionId: number): Promise<Payment[]> {
-  const { rows } = await db.query<Row>('select * from payments where subscription_id = $1 order by captured_at desc, id desc', [subscriptionId]);
+  const { rows } = await db.query<Row>('select * from payments where subscription_id = $1 order by captured_at desc, id desc', [
+    subscriptionId,
+  ]);
   return rows.map(toPayment);
 }
 
@@ -81,7 +98,10 @@ export async function listSubscriptionPayments(db: Queryable, subscriptionId: nu
  * Records a refund once (by the gateway's refund id) and adds it to the payment's refunded total.
  * Returns the refund id, or null when it was already recorded.
  */
-export async function insertRefund(db: Queryable, r: { paymentId: number; gatewayRefundId: string; amountMinor: number; reason: string; now: Date }): Promise<number | null> {
+export async function insertRefund(
+  db: Queryable,
+  r: { paymentId: number; gatewayRefundId: string; amountMinor: number; reason: string; now: Date },
+): Promise<number | null> {
   const { rows } = await db.query<{ id: number }>(
     `insert into refunds (payment_id, gateway_refund_id, amount_minor, reason, created_at) values ($1, $2, $3, $4, $5)
      on conflict (gateway_refund_id) do nothing returning id`,
@@ -106,5 +126,8 @@ export async function reserveRefund(db: Queryable, paymentId: number, amountMino
 }
 
 export async function releaseRefundReservation(db: Queryable, paymentId: number, amountMinor: number): Promise<void> {
-  await db.query('update payments set refund_reserved_minor = greatest(0, refund_reserved_minor - $2) where id = $1', [paymentId, amountMinor]);
+  await db.query('update payments set refund_reserved_minor = greatest(0, refund_reserved_minor - $2) where id = $1', [
+    paymentId,
+    amountMinor,
+  ]);
 }

@@ -27,9 +27,30 @@ export const SUBSCRIBER_ENTITLEMENTS = [
 ];
 
 export const DEMO_PLANS: Omit<Plan, 'id'>[] = [
-  { slug: 'smart-quarterly', name: 'Smart Quarterly', term: { count: 3, unit: 'month' }, price: { minor: 90_000, currency: 'INR' }, entitlements: SUBSCRIBER_ENTITLEMENTS, position: 1 },
-  { slug: 'smart-essential', name: 'Smart Essential', term: { count: 1, unit: 'year' }, price: { minor: 270_000, currency: 'INR' }, entitlements: SUBSCRIBER_ENTITLEMENTS, position: 2 },
-  { slug: 'super-saver', name: 'Super Saver', term: { count: 2, unit: 'year' }, price: { minor: 390_000, currency: 'INR' }, entitlements: SUBSCRIBER_ENTITLEMENTS, position: 3 },
+  {
+    slug: 'smart-quarterly',
+    name: 'Smart Quarterly',
+    term: { count: 3, unit: 'month' },
+    price: { minor: 90_000, currency: 'INR' },
+    entitlements: SUBSCRIBER_ENTITLEMENTS,
+    position: 1,
+  },
+  {
+    slug: 'smart-essential',
+    name: 'Smart Essential',
+    term: { count: 1, unit: 'year' },
+    price: { minor: 270_000, currency: 'INR' },
+    entitlements: SUBSCRIBER_ENTITLEMENTS,
+    position: 2,
+  },
+  {
+    slug: 'super-saver',
+    name: 'Super Saver',
+    term: { count: 2, unit: 'year' },
+    price: { minor: 390_000, currency: 'INR' },
+    entitlements: SUBSCRIBER_ENTITLEMENTS,
+    position: 3,
+  },
 ];
 
 /** Length of a term in months; a day-based term counts 30 days a month. */

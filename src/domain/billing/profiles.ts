@@ -32,7 +32,15 @@ export async function findBillingProfile(db: Queryable, userId: number): Promise
   );
   const r = rows[0];
   if (!r) return null;
-  return { name: r.name, addressLine1: r.address_line1, addressLine2: r.address_line2, city: r.city, stateCode: r.state_code, pin: r.pin, gstin: r.gstin };
+  return {
+    name: r.name,
+    addressLine1: r.address_line1,
+    addressLine2: r.address_line2,
+    city: r.city,
+    stateCode: r.state_code,
+    pin: r.pin,
+    gstin: r.gstin,
+  };
 }
 
 export async function saveBillingProfile(db: Queryable, userId: number, p: BillingProfile, now: Date): Promise<void> {

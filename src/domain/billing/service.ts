@@ -6,12 +6,21 @@ import { transition, unusedCredit } from './lifecycle.js';
 import { noticeSentAt } from './notices.js';
 import { findPayment, listSubscriptionPayments, releaseRefundReservation, reserveRefund } from './payments.js';
 import { findActivePlanBySlug, findPlan, type Plan } from './plans.js';
-import { findSubscription, insertSubscription, listUserSubscriptions, lockSubscription, setGatewayIds, setPlan, type Subscription } from './subscriptions.js';
+import {
+  findSubscription,
+  insertSubscription,
+  listUserSubscriptions,
+  lockSubscription,
+  setGatewayIds,
+  setPlan,
+  type Subscription,
+} from './subscriptions.js';
 
 /** Why a billing request was refused: the web layer shows the message. */
 export class BillingError extends Error {
   constructor(
-    readonly code: 'no-gateway' | 'unknown-plan' | 'already-subscribed' | 'not-found' | 'invalid-transition' | 'invalid-amount' | 'gateway-error',
+    readonly code:
+      'no-gateway' | 'unknown-plan' | 'already-subscribed' | 'not-found' | 'invalid-transition' | 'invalid-amount' | 'gateway-error',
     message: string,
   ) {
     super(message);
@@ -74,12 +83,19 @@ export function createBillingService(deps: BillingDeps) {
 
     /** Starts checkout: a subscription awaiting payment, and where to send the buyer. */
     async startCheckout(user: User, planSlug: string): Promise<{ subscriptionId: number; start: CheckoutStart }> {
-      if (!deps.checkoutGateway) throw new BillingError('no-gateway', 'Subscriptions are not on sale yet: no payment gateway is configured.');
+      if (!deps.checkoutGateway)
+        throw new BillingError('no-gateway', 'Subscriptions are not on sale yet: no payment gateway is configured.');
       const plan = await findActivePlanBySlug(deps.db, planSlug);
       if (!plan) throw new BillingError('unknown-plan', 'There is no such plan.');
-      if (await this.current(user.id)) throw new BillingError('already-subscribed', 'You already have a subscription. Change your plan from your account page.');
+      if (await this.current(user.id))
+        throw new BillingError('already-subscribed', 'You already have a subscription. Change your plan from your account page.');
       const gateway = gatewayFor(deps.checkoutGateway);
-      const subscriptionId = await insertSubscription(deps.db, { userId: user.id, planId: plan.id, gateway: gateway.name, now: deps.now() });
+      const subscriptionId = await insertSubscription(deps.db, {
+        userId: user.id,
+        planId: plan.id,
+        gateway: gateway.name,
+        now: deps.now(),
+      });
       let start: CheckoutStart;
       try {
         start = await gateway.startCheckout({
@@ -122,7 +138,10 @@ export function createBillingService(deps: BillingDeps) {
       const gateway = gatewayFor(sub.gateway);
       if (gateway.finalCancellation) {
         if (await noticeSentAt(deps.db, sub, 'gateway-cancel')) {
-          throw new BillingError('invalid-transition', 'Your cancellation has already gone to the payment gateway and cannot be undone; you can subscribe again when the period ends.');
+          throw new BillingError(
+            'invalid-transition',
+            'Your cancellation has already gone to the payment gateway and cannot be undone; you can subscribe again when the period ends.',
+          );
         }
       } else if (sub.gatewaySubscriptionId) {
         await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, false);
@@ -148,14 +167,21 @@ export function createBillingService(deps: BillingDeps) {
      */
     async changePlan(user: User, subscriptionId: number, planSlug: string): Promise<PlanChangeQuote> {
       const sub = await owned(user, subscriptionId);
-      if (sub.status !== 'active' || !sub.gatewaySubscriptionId) throw new BillingError('invalid-transition', 'Only an active subscription can change plan.');
+      if (sub.status !== 'active' || !sub.gatewaySubscriptionId)
+        throw new BillingError('invalid-transition', 'Only an active subscription can change plan.');
       const [current, next] = await Promise.all([findPlan(deps.db, sub.planId), findActivePlanBySlug(deps.db, planSlug)]);
       if (!current || !next) throw new BillingError('unknown-plan', 'There is no such plan.');
       const gateway = gatewayFor(sub.gateway);
       if (next.id === current.id) {
         // Taking back a scheduled downgrade: the gateway was told to switch at renewal, so tell it to stay.
         if (sub.nextPlanId) {
-          await gateway.changePlan({ gatewaySubscriptionId: sub.gatewaySubscriptionId, plan: current, when: 'period-end', chargeNow: null, subscriptionId: sub.id });
+          await gateway.changePlan({
+            gatewaySubscriptionId: sub.gatewaySubscriptionId,
+            plan: current,
+            when: 'period-end',
+            chargeNow: null,
+            subscriptionId: sub.id,
+          });
           await setPlan(deps.db, sub.id, sub.planId, null);
         }
         return { when: 'period-end', charge: 0, credit: 0, plan: next };
@@ -163,7 +189,13 @@ export function createBillingService(deps: BillingDeps) {
       const quote = await this.quoteChange(sub, current, next);
       await setPlan(deps.db, sub.id, sub.planId, next.id);
       const chargeNow = quote.when === 'now' ? { minor: quote.charge, currency: next.price.currency } : null;
-      await gateway.changePlan({ gatewaySubscriptionId: sub.gatewaySubscriptionId, plan: next, when: quote.when, chargeNow, subscriptionId: sub.id });
+      await gateway.changePlan({
+        gatewaySubscriptionId: sub.gatewaySubscriptionId,
+        plan: next,
+        when: quote.when,
+        chargeNow,
+        subscriptionId: sub.id,
+      });
       return quote;
     },
 
@@ -172,7 +204,8 @@ export function createBillingService(deps: BillingDeps) {
       const payment = await findPayment(deps.db, paymentId);
       if (!payment) throw new BillingError('not-found', 'There is no such payment.');
       const refundable = payment.amountMinor - payment.refundedMinor;
-      const invalid = () => new BillingError('invalid-amount', `The refund must be between 1 paisa and the ${refundable} paise not yet refunded.`);
+      const invalid = () =>
+        new BillingError('invalid-amount', `The refund must be between 1 paisa and the ${refundable} paise not yet refunded.`);
       if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0 || amountMinor > refundable) throw invalid();
       // Held before the gateway is asked, released once its answer is recorded (or it fails).
       if (!(await reserveRefund(deps.db, payment.id, amountMinor))) throw invalid();
@@ -182,12 +215,17 @@ export function createBillingService(deps: BillingDeps) {
           amount: { minor: amountMinor, currency: payment.currency },
           reason,
         });
-        await deps.db.transaction((tx) => recordRefund(tx, payment.id, payment.subscriptionId, gatewayRefundId, amountMinor, reason, deps.now(), deps));
+        await deps.db.transaction((tx) =>
+          recordRefund(tx, payment.id, payment.subscriptionId, gatewayRefundId, amountMinor, reason, deps.now(), deps),
+        );
       } finally {
         await releaseRefundReservation(deps.db, payment.id, amountMinor);
       }
       const sub = await findSubscription(deps.db, payment.subscriptionId);
-      if (sub?.status === 'refunded' && sub.gatewaySubscriptionId) await gatewayFor(sub.gateway).cancelNow(sub.gatewaySubscriptionId).catch(() => undefined);
+      if (sub?.status === 'refunded' && sub.gatewaySubscriptionId)
+        await gatewayFor(sub.gateway)
+          .cancelNow(sub.gatewaySubscriptionId)
+          .catch(() => undefined);
     },
 
     /** Where the reader can update the payment method, if the gateway offers a page. */

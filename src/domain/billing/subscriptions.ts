@@ -59,7 +59,10 @@ function toSubscription(r: Row): Subscription {
   };
 }
 
-export async function insertSubscription(db: Queryable, s: { userId: number; planId: number; gateway: GatewayName; now: Date }): Promise<number> {
+export async function insertSubscription(
+  db: Queryable,
+  s: { userId: number; planId: number; gateway: GatewayName; now: Date },
+): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
     `insert into subscriptions (user_id, plan_id, status, gateway, created_at, updated_at) values ($1, $2, 'awaiting-payment', $3, $4, $4) returning id`,
     [s.userId, s.planId, s.gateway, s.now],
@@ -74,8 +77,15 @@ export async function lockSubscription(db: Queryable, id: number): Promise<Subsc
   return rows[0] ? toSubscription(rows[0]) : null;
 }
 
-export async function findSubscriptionIdByGatewayId(db: Queryable, gateway: GatewayName, gatewaySubscriptionId: string): Promise<number | null> {
-  const { rows } = await db.query<{ id: number }>('select id from subscriptions where gateway = $1 and gateway_subscription_id = $2', [gateway, gatewaySubscriptionId]);
+export async function findSubscriptionIdByGatewayId(
+  db: Queryable,
+  gateway: GatewayName,
+  gatewaySubscriptionId: string,
+): Promise<number | null> {
+  const { rows } = await db.query<{ id: number }>('select id from subscriptions where gateway = $1 and gateway_subscription_id = $2', [
+    gateway,
+    gatewaySubscriptionId,
+  ]);
   return rows[0]?.id ?? null;
 }
 

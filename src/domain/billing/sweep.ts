@@ -35,7 +35,11 @@ export async function runBillingSweep(deps: BillingDeps): Promise<void> {
 }
 
 async function email(deps: BillingDeps, sub: Subscription, template: string, key: string) {
-  await deps.enqueue(deps.db, { kind: 'billing-email', payload: { template, subscriptionId: sub.id }, uniqueKey: `${template}:${sub.id}:${key}` });
+  await deps.enqueue(deps.db, {
+    kind: 'billing-email',
+    payload: { template, subscriptionId: sub.id },
+    uniqueKey: `${template}:${sub.id}:${key}`,
+  });
 }
 
 async function lifecycle(deps: BillingDeps, sub: Subscription, event: Parameters<typeof applyLifecycle>[2]) {
@@ -61,7 +65,12 @@ export async function reconcile(deps: BillingDeps, found: Subscription): Promise
   const state = await gateway.fetchSubscription(sub.gatewaySubscriptionId);
   const events: BillingEvent[] = [...state.payments].reverse().map((p) => ({ ...p, subscriptionId: sub.id }));
   if (state.status === 'cancelled' || state.status === 'ended') {
-    events.push({ type: 'subscription-ended', subscriptionId: sub.id, gatewaySubscriptionId: sub.gatewaySubscriptionId, occurredAt: deps.now() });
+    events.push({
+      type: 'subscription-ended',
+      subscriptionId: sub.id,
+      gatewaySubscriptionId: sub.gatewaySubscriptionId,
+      occurredAt: deps.now(),
+    });
   }
   if (events.length > 0) await deps.db.transaction((tx) => applyBillingEvents(tx, sub.gateway, events, deps.now(), deps));
 }
@@ -76,13 +85,25 @@ async function sweepOne(deps: BillingDeps, sub: Subscription, now: Date): Promis
   const end = sub.currentPeriodEnd;
   if (!end) return;
   if (sub.status === 'active' && !sub.cancelAtPeriodEnd) {
-    if (t >= end.getTime() - NOTICE_FROM_MS && (await claimNotice(deps.db, sub, 'pre-debit', now))) await email(deps, sub, 'pre-debit', end.toISOString());
+    if (t >= end.getTime() - NOTICE_FROM_MS && (await claimNotice(deps.db, sub, 'pre-debit', now)))
+      await email(deps, sub, 'pre-debit', end.toISOString());
     if (t < end.getTime()) return;
     const noticeAt = await noticeSentAt(deps.db, sub, 'pre-debit');
     // Never debit without a notice at least 24 hours old; a late notice pushes the charge back.
-    if (noticeAt && t >= noticeAt.getTime() + NOTICE_LEAD_MS && sub.gatewaySubscriptionId && (await claimNotice(deps.db, sub, 'renewal-requested', now))) {
+    if (
+      noticeAt &&
+      t >= noticeAt.getTime() + NOTICE_LEAD_MS &&
+      sub.gatewaySubscriptionId &&
+      (await claimNotice(deps.db, sub, 'renewal-requested', now))
+    ) {
       const plan = await findPlan(deps.db, sub.nextPlanId ?? sub.planId);
-      if (plan) await deps.gateways[sub.gateway]?.requestRenewal({ gatewaySubscriptionId: sub.gatewaySubscriptionId, amount: plan.price, subscriptionId: sub.id, periodEnd: end });
+      if (plan)
+        await deps.gateways[sub.gateway]?.requestRenewal({
+          gatewaySubscriptionId: sub.gatewaySubscriptionId,
+          amount: plan.price,
+          subscriptionId: sub.id,
+          periodEnd: end,
+        });
       return;
     }
     if (t >= Math.max(end.getTime(), (noticeAt?.getTime() ?? t) + NOTICE_LEAD_MS) + 2 * HOUR) {
@@ -95,7 +116,14 @@ async function sweepOne(deps: BillingDeps, sub: Subscription, now: Date): Promis
   // A gateway whose cancellations are final (Razorpay) hears of one only two days before the period ends,
   // so until then the reader can still undo it; the gateway then stops the renewal at the cycle end.
   const gateway = deps.gateways[sub.gateway];
-  if (sub.status === 'active' && sub.cancelAtPeriodEnd && gateway?.finalCancellation && sub.gatewaySubscriptionId && t >= end.getTime() - FINAL_CANCEL_LEAD_MS && t < end.getTime()) {
+  if (
+    sub.status === 'active' &&
+    sub.cancelAtPeriodEnd &&
+    gateway?.finalCancellation &&
+    sub.gatewaySubscriptionId &&
+    t >= end.getTime() - FINAL_CANCEL_LEAD_MS &&
+    t < end.getTime()
+  ) {
     if (await claimNotice(deps.db, sub, 'gateway-cancel', now)) await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, true);
   }
   if (sub.status === 'active' && sub.cancelAtPeriodEnd && t >= end.getTime()) {

@@ -33,7 +33,10 @@ export async function markWebhookFailed(db: Queryable, id: number, error: string
 }
 
 /** Stored events not yet applied (processing failed, or the process died midway), oldest first. */
-export async function listUnprocessedWebhooks(db: Queryable, limit = 100): Promise<{ id: number; gateway: GatewayName; events: BillingEvent[] }[]> {
+export async function listUnprocessedWebhooks(
+  db: Queryable,
+  limit = 100,
+): Promise<{ id: number; gateway: GatewayName; events: BillingEvent[] }[]> {
   const { rows } = await db.query<{ id: number; gateway: GatewayName; payload: unknown }>(
     `select id, gateway, payload from webhook_events where processed_at is null and attempts < 20 order by received_at, id limit ${limit}`,
   );

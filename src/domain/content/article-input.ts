@@ -44,8 +44,20 @@ export const ARTICLE_INPUT_LIMITS = {
 
 /** Fields of the import format; anything else is rejected. */
 export const ARTICLE_INPUT_FIELDS = [
-  'slug', 'headline', 'standfirst', 'body', 'section', 'visibility', 'provenance', 'published_at',
-  'updated_at', 'authors', 'tags', 'dateline', 'lead_image', 'editors_pick',
+  'slug',
+  'headline',
+  'standfirst',
+  'body',
+  'section',
+  'visibility',
+  'provenance',
+  'published_at',
+  'updated_at',
+  'authors',
+  'tags',
+  'dateline',
+  'lead_image',
+  'editors_pick',
 ] as const;
 
 const REQUIRED_FIELDS = ['slug', 'headline', 'standfirst', 'body', 'section', 'visibility', 'provenance', 'published_at'];
@@ -59,8 +71,7 @@ const fail = (reason: string): never => {
   throw new InputError(reason);
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function text(field: string, value: unknown, max: number): string {
   if (typeof value !== 'string') return fail(`"${field}" must be a string`);
@@ -84,9 +95,20 @@ function textList(field: string, value: unknown, maxItems: number, maxChars: num
 function dateTime(field: string, value: unknown): Date {
   const match = typeof value === 'string' ? DATE_TIME_PATTERN.exec(value) : null;
   if (!match) return fail(`"${field}" is not an ISO 8601 date-time with an offset (e.g. 2024-05-01T09:30:00+05:30)`);
-  const [year, month, day, hour, minute, second = 0, , offH = 0, offM = 0] = match.slice(1).map((p) => (p === undefined ? undefined : Number(p)));
+  const [year, month, day, hour, minute, second = 0, , offH = 0, offM = 0] = match
+    .slice(1)
+    .map((p) => (p === undefined ? undefined : Number(p)));
   const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
-  const valid = month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth && hour! <= 23 && minute! <= 59 && second <= 59 && offH <= 23 && offM <= 59;
+  const valid =
+    month! >= 1 &&
+    month! <= 12 &&
+    day! >= 1 &&
+    day! <= daysInMonth &&
+    hour! <= 23 &&
+    minute! <= 59 &&
+    second <= 59 &&
+    offH <= 23 &&
+    offM <= 59;
   const date = new Date(value as string);
   if (!valid || Number.isNaN(date.getTime())) fail(`"${field}" is not an ISO 8601 date-time (impossible date or time)`);
   return date;
@@ -99,7 +121,8 @@ function leadImage(value: unknown): ArticleInput['leadImage'] {
   if (extra !== undefined) fail(`unknown field "lead_image.${extra}"`);
   const url = text('lead_image.url', value.url, ARTICLE_INPUT_LIMITS.imageUrl);
   const siteRelative = url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\');
-  if (!siteRelative && !/^https:\/\/[^/\s]+/.test(url)) fail('"lead_image.url" must start with https:// or be a site-relative path starting with "/"');
+  if (!siteRelative && !/^https:\/\/[^/\s]+/.test(url))
+    fail('"lead_image.url" must start with https:// or be a site-relative path starting with "/"');
   if (/\s/.test(url)) fail('"lead_image.url" must not contain whitespace');
   if (typeof value.alt !== 'string') fail('"lead_image.alt" must be a string');
   const alt = (value.alt as string).trim();
@@ -132,7 +155,8 @@ function parseRecord(raw: Record<string, unknown>, knownSections: ReadonlySet<st
   const publishedAt = dateTime('published_at', raw.published_at);
   const updatedAt = raw.updated_at === undefined || raw.updated_at === null ? null : dateTime('updated_at', raw.updated_at);
   if (updatedAt && updatedAt < publishedAt) fail('"updated_at" is earlier than "published_at"');
-  const dateline = raw.dateline === undefined || raw.dateline === null ? null : text('dateline', raw.dateline, ARTICLE_INPUT_LIMITS.dateline);
+  const dateline =
+    raw.dateline === undefined || raw.dateline === null ? null : text('dateline', raw.dateline, ARTICLE_INPUT_LIMITS.dateline);
   if (raw.editors_pick !== undefined && typeof raw.editors_pick !== 'boolean') fail('"editors_pick" must be true or false');
 
   return {

@@ -55,10 +55,12 @@ export async function listSections(db: Queryable): Promise<Section[]> {
 
 /** Adds the section unless one with its slug exists: a publisher's own names and order are never overwritten. */
 export async function ensureSection(db: Queryable, section: Section): Promise<void> {
-  await db.query(
-    `insert into sections (slug, name, position, premium_entitlement) values ($1, $2, $3, $4) on conflict (slug) do nothing`,
-    [section.slug, section.name, section.position, section.premiumEntitlement],
-  );
+  await db.query(`insert into sections (slug, name, position, premium_entitlement) values ($1, $2, $3, $4) on conflict (slug) do nothing`, [
+    section.slug,
+    section.name,
+    section.position,
+    section.premiumEntitlement,
+  ]);
 }
 
 /** Inserts the article or, when its slug exists, replaces it. Returns the id and whether it was new. */

@@ -31,10 +31,7 @@ const NOT_FOUND = Symbol('not found');
  * Reads content through in-process caches so the request path rarely waits on the database.
  * Entries live `ttlMs` (writes by other processes, e.g. `masthead import`, show up within it).
  */
-export function createContentService(
-  db: Queryable,
-  options: { leadParagraphs: number; now?: () => Date; ttlMs?: number },
-): ContentService {
+export function createContentService(db: Queryable, options: { leadParagraphs: number; now?: () => Date; ttlMs?: number }): ContentService {
   const now = options.now ?? (() => new Date());
   const ttl = options.ttlMs ?? 30_000;
   const articles = new LRUCache<string, PreparedArticle | typeof NOT_FOUND>({ max: 5_000, ttl });

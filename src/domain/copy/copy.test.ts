@@ -5,9 +5,7 @@ describe('reader-facing copy', () => {
   const copy = loadCopy();
 
   it('fills the paywall limit', () => {
-    expect(copy.render('paywall.meter_exhausted', { free_limit: 10 })).toBe(
-      "You've reached your limit of 10 free articles this month.",
-    );
+    expect(copy.render('paywall.meter_exhausted', { free_limit: 10 })).toBe("You've reached your limit of 10 free articles this month.");
   });
 
   it('says how many free articles are left, in words a reader expects', () => {
@@ -17,9 +15,7 @@ describe('reader-facing copy', () => {
   });
 
   it('refuses the {{free_limit}} placeholder that leaked on the real site', () => {
-    expect(() => loadCopy({ 'paywall.meter_exhausted': "You've reached your limit of {{free_limit}} free articles" })).toThrow(
-      CopyError,
-    );
+    expect(() => loadCopy({ 'paywall.meter_exhausted': "You've reached your limit of {{free_limit}} free articles" })).toThrow(CopyError);
   });
 
   it('refuses a message that uses an unknown variable', () => {

@@ -5,7 +5,10 @@ import { DEFAULT_COPY, type CopyKey, type CopyValues, type MessageDefinition } f
 /** A message that uses an undeclared variable, does not parse, or was rendered with a variable missing. */
 export class CopyError extends Error {
   readonly code = 'copy-invalid';
-  constructor(readonly key: string, problem: string) {
+  constructor(
+    readonly key: string,
+    problem: string,
+  ) {
     super(`copy "${key}": ${problem}`);
     this.name = 'CopyError';
   }

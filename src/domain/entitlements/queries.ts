@@ -24,7 +24,13 @@ export async function listGrants(db: Queryable, userId: number, now: Date): Prom
      where user_id = $1 and revoked_at is null and (ends_at is null or ends_at > $2) order by entitlement`,
     [userId, now],
   );
-  return rows.map((r) => ({ id: r.id, entitlement: r.entitlement, source: r.source, startsAt: new Date(r.starts_at), endsAt: r.ends_at ? new Date(r.ends_at) : null }));
+  return rows.map((r) => ({
+    id: r.id,
+    entitlement: r.entitlement,
+    source: r.source,
+    startsAt: new Date(r.starts_at),
+    endsAt: r.ends_at ? new Date(r.ends_at) : null,
+  }));
 }
 
 /** Grants entitlements from one source (a subscription, a complimentary grant); used by billing and admin. */
@@ -45,6 +51,9 @@ export async function grantEntitlements(
 
 /** Ends every grant from a source at `at` (cancellation, expiry, refund). */
 export async function revokeEntitlements(db: Queryable, source: string, at: Date): Promise<number> {
-  const { rowCount } = await db.query('update entitlement_grants set revoked_at = $2 where source = $1 and revoked_at is null', [source, at]);
+  const { rowCount } = await db.query('update entitlement_grants set revoked_at = $2 where source = $1 and revoked_at is null', [
+    source,
+    at,
+  ]);
   return rowCount;
 }

@@ -36,9 +36,5 @@ function networkPrefix(ip: string): string {
 export function networkKey(ip: string, salt: Buffer, period: string): string {
   if (salt.length < MIN_NETWORK_SALT_BYTES) throw new RangeError(`network salt must be at least ${MIN_NETWORK_SALT_BYTES} bytes`);
   const prefix = typeof ip === 'string' ? networkPrefix(ip) : 'unknown';
-  return createHmac('sha256', salt)
-    .update(`masthead/network\n${period}\n${prefix}`)
-    .digest()
-    .subarray(0, KEY_BYTES)
-    .toString('base64url');
+  return createHmac('sha256', salt).update(`masthead/network\n${period}\n${prefix}`).digest().subarray(0, KEY_BYTES).toString('base64url');
 }

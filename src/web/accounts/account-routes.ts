@@ -42,14 +42,26 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
     }),
   );
 
-  async function showDevices(request: FastifyRequest, reply: FastifyReply, auth: ResolvedSession, status: number, extra: { notice?: string; error?: string }) {
+  async function showDevices(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    auth: ResolvedSession,
+    status: number,
+    extra: { notice?: string; error?: string },
+  ) {
     const devices = await listDevices(ctx.db, auth.user.id, ctx.now(), auth.sessionId);
-    return sendPage(reply, status, devicesPage(await chrome(request), { csrf: reply.generateCsrf(), devices, timeZone: ctx.policy.timeZone, ...extra }));
+    return sendPage(
+      reply,
+      status,
+      devicesPage(await chrome(request), { csrf: reply.generateCsrf(), devices, timeZone: ctx.policy.timeZone, ...extra }),
+    );
   }
 
   app.get<Query>(
     '/account/devices',
-    signedIn('/account/devices', (request, reply, auth) => showDevices(request, reply, auth, 200, { notice: noticeOf(request.query as Record<string, unknown>) })),
+    signedIn('/account/devices', (request, reply, auth) =>
+      showDevices(request, reply, auth, 200, { notice: noticeOf(request.query as Record<string, unknown>) }),
+    ),
   );
 
   /** Signs out one of the reader's own devices (another reader's session id is simply not found). */
@@ -79,7 +91,10 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
   const showPassword = async (request: FastifyRequest, reply: FastifyReply, auth: ResolvedSession, status: number, form?: FormState) =>
     sendPage(reply, status, passwordPage(await chrome(request), { csrf: reply.generateCsrf(), hasPassword: auth.user.hasPassword, form }));
 
-  app.get('/account/password', signedIn('/account/password', (request, reply, auth) => showPassword(request, reply, auth, 200)));
+  app.get(
+    '/account/password',
+    signedIn('/account/password', (request, reply, auth) => showPassword(request, reply, auth, 200)),
+  );
 
   app.post(
     '/account/password',
@@ -98,8 +113,13 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
       );
       if (!result.ok) {
         const { code, status, message } = result.failure;
-        const errors: Record<string, string> = code === 'invalid-credentials' ? { current: message } : code === 'weak-password' ? { password: message } : {};
-        return showPassword(request, reply, auth, status, { values: {}, errors, message: Object.keys(errors).length ? undefined : message });
+        const errors: Record<string, string> =
+          code === 'invalid-credentials' ? { current: message } : code === 'weak-password' ? { password: message } : {};
+        return showPassword(request, reply, auth, status, {
+          values: {},
+          errors,
+          message: Object.keys(errors).length ? undefined : message,
+        });
       }
       return reply.redirect('/account?notice=password-changed', 303);
     }),
@@ -123,7 +143,10 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
   const showDelete = async (request: FastifyRequest, reply: FastifyReply, auth: ResolvedSession, status: number, form?: FormState) =>
     sendPage(reply, status, deletePage(await chrome(request), { csrf: reply.generateCsrf(), email: auth.user.email, form }));
 
-  app.get('/account/delete', signedIn('/account/delete', (request, reply, auth) => showDelete(request, reply, auth, 200)));
+  app.get(
+    '/account/delete',
+    signedIn('/account/delete', (request, reply, auth) => showDelete(request, reply, auth, 200)),
+  );
 
   app.post(
     '/account/delete',

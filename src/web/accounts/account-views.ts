@@ -7,7 +7,10 @@ import { accountLayout, accountNav, csrfField, formMessage, input, notice } from
 
 /** The signed-in reader's pages: overview, devices, password, data download and deletion. */
 
-export function accountHomePage(chrome: PageChrome, data: { csrf: string; user: User; deviceCount: number; timeZone: string; notice?: string }): string {
+export function accountHomePage(
+  chrome: PageChrome,
+  data: { csrf: string; user: User; deviceCount: number; timeZone: string; notice?: string },
+): string {
   const { user } = data;
   const main = html`<h1>Your account</h1>
 ${notice(data.notice)}
@@ -27,14 +30,19 @@ ${accountNav(data.csrf, '/account')}`;
   return accountLayout(chrome, 'Your account', main);
 }
 
-export function devicesPage(chrome: PageChrome, data: { csrf: string; devices: Device[]; timeZone: string; notice?: string; error?: string }): string {
+export function devicesPage(
+  chrome: PageChrome,
+  data: { csrf: string; devices: Device[]; timeZone: string; notice?: string; error?: string },
+): string {
   const others = data.devices.filter((d) => !d.current).length;
   const main = html`<h1>Devices</h1>
 ${notice(data.notice)}
 ${data.error ? html`<p class="form-error" role="alert">${data.error}</p>` : ''}
 <p>Your account is signed in on these devices. Sign out any you do not recognise, then change your password.</p>
 <ul class="device-list">${data.devices.map(
-    (d) => html`<li class="device${d.current ? ' current' : ''}"><p id="device-${d.id}"><strong>${d.name}</strong>${d.current ? html` <span class="this-device">(this device)</span>` : ''}<br>
+    (
+      d,
+    ) => html`<li class="device${d.current ? ' current' : ''}"><p id="device-${d.id}"><strong>${d.name}</strong>${d.current ? html` <span class="this-device">(this device)</span>` : ''}<br>
 Signed in ${formatDate(d.createdAt, data.timeZone)} · last active ${formatDateTime(d.lastSeenAt, data.timeZone)}</p>
 <form method="post" action="/account/devices/${d.id}/sign-out">${csrfField(data.csrf)}<button type="submit" class="button secondary" aria-describedby="device-${d.id}">Sign out</button></form></li>`,
   )}</ul>

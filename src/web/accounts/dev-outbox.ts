@@ -30,12 +30,12 @@ function outboxPage(entries: OutboxEntry[], data: { mailer: 'outbox' | 'smtp'; p
 ${data.mailer === 'smtp' ? html`<p>Email is being sent through SMTP, so new messages appear in the mail server, not here.</p>` : ''}
 ${entries.length === 0 ? html`<p>No emails yet. Ask for a sign-in code and reload this page.</p>` : ''}
 ${entries.map(
-    (e) => html`<article class="outbox-email">
+  (e) => html`<article class="outbox-email">
 <h2>${e.subject}</h2>
 <p class="outbox-meta">To <strong>${e.to}</strong> · ${formatDateTime(new Date(e.sentAt), data.timeZone)}${e.tag ? html` · ${e.tag}` : ''}</p>
 <pre class="outbox-text">${linkify(e.text, data.publicUrl)}</pre>
 </article>`,
-  )}`;
+)}`;
 }
 
 /** `/dev/outbox`: the latest emails, so a demo reader can see their codes and links. 404 unless the demo is on. */

@@ -87,7 +87,10 @@ export function failureOf(error: unknown, reply: FastifyReply): Failure {
 }
 
 /** Runs an account operation; an AccountError comes back as a Failure, anything else is thrown. */
-export async function attempt<T>(reply: FastifyReply, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; failure: Failure }> {
+export async function attempt<T>(
+  reply: FastifyReply,
+  work: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; failure: Failure }> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {
@@ -99,7 +102,13 @@ export async function attempt<T>(reply: FastifyReply, work: () => Promise<T>): P
  * Completes a sign-in: a new session replaces any this browser had (ASVS 7.2.4), its cookie is set and
  * the reader goes on to `next`. At the device limit the reader chooses a device to sign out instead.
  */
-export async function finishSignIn(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, result: SignInResult, next: string): Promise<FastifyReply> {
+export async function finishSignIn(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  result: SignInResult,
+  next: string,
+): Promise<FastifyReply> {
   if (result.status === 'signed-in') {
     if (request.auth) await revokeSession(ctx.db, request.auth.user.id, request.auth.sessionId, ctx.now());
     setSessionCookie(ctx, reply, result.session.token);

@@ -19,7 +19,11 @@ export async function resetRoutes(app: FastifyInstance, ctx: AppContext): Promis
     sendPage(reply, status, resetRequestPage(await chrome(request), { csrf: reply.generateCsrf(), form }));
 
   const showCodeForm = async (request: FastifyRequest, reply: FastifyReply, status: number, email: string, form?: FormState) =>
-    sendPage(reply, status, checkEmailPage(await chrome(request), { csrf: reply.generateCsrf(), next: '/', email, purpose: 'reset', form }));
+    sendPage(
+      reply,
+      status,
+      checkEmailPage(await chrome(request), { csrf: reply.generateCsrf(), next: '/', email, purpose: 'reset', form }),
+    );
 
   const showTokenForm = async (request: FastifyRequest, reply: FastifyReply, status: number, token: string, form?: FormState) =>
     sendPage(reply, status, resetConfirmPage(await chrome(request), { csrf: reply.generateCsrf(), token, form }));
@@ -34,7 +38,8 @@ export async function resetRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const { email } = checked.values;
     const binding = bindBrowser(ctx, request, reply, '/');
     const result = await attempt(reply, () => ctx.auth.requestPasswordReset({ email, binding, origin: authOrigin(ctx, request) }));
-    if (!result.ok) return showRequest(request, reply, result.failure.status, { values: typed, errors: {}, message: result.failure.message });
+    if (!result.ok)
+      return showRequest(request, reply, result.failure.status, { values: typed, errors: {}, message: result.failure.message });
     return showCodeForm(request, reply, 200, email);
   });
 
@@ -65,7 +70,8 @@ export async function resetRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const valid = checkToken(token);
       retry = (status, form) => showTokenForm(request, reply, status, valid ?? '', form);
       const checked = collect({ password: checkPassword(rawPassword) }, {});
-      if (!valid) return showRequest(request, reply, 400, { values: {}, errors: {}, message: 'That reset link is not valid. Ask for a new code.' });
+      if (!valid)
+        return showRequest(request, reply, 400, { values: {}, errors: {}, message: 'That reset link is not valid. Ask for a new code.' });
       if (!checked.ok) return retry(400, checked.form);
       answer = { linkToken: valid };
     } else {
@@ -81,11 +87,17 @@ export async function resetRoutes(app: FastifyInstance, ctx: AppContext): Promis
     // Checked before the code is spent, so a refused password does not use up the emailed code.
     const weak = passwordProblem(rawPassword, email);
     if (weak) return retry(400, { values: email ? { email } : {}, errors: { password: weak } });
-    const result = await attempt(reply, () => ctx.auth.resetPassword({ answer, binding: readBinding(request), password: rawPassword, origin: authOrigin(ctx, request) }));
+    const result = await attempt(reply, () =>
+      ctx.auth.resetPassword({ answer, binding: readBinding(request), password: rawPassword, origin: authOrigin(ctx, request) }),
+    );
     if (!result.ok) {
       const { code, status, message } = result.failure;
       const target = code === 'weak-password' ? 'password' : 'code' in answer && status === 400 ? 'code' : null;
-      return retry(status, { values: email ? { email } : {}, errors: target ? { [target]: message } : {}, message: target ? undefined : message });
+      return retry(status, {
+        values: email ? { email } : {},
+        errors: target ? { [target]: message } : {},
+        message: target ? undefined : message,
+      });
     }
     // Every session was revoked, this browser's too.
     if (request.auth) clearSessionCookie(ctx, reply);

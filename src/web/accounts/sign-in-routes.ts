@@ -19,11 +19,21 @@ const NOTICES: Record<string, string> = {
 export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const chrome = (request: FastifyRequest) => pageChrome(ctx, request);
 
-  async function showLogin(request: FastifyRequest, reply: FastifyReply, status: number, data: { next: string; password?: FormState; code?: FormState; notice?: string }) {
+  async function showLogin(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    data: { next: string; password?: FormState; code?: FormState; notice?: string },
+  ) {
     return sendPage(reply, status, loginPage(await chrome(request), { csrf: reply.generateCsrf(), ...data }));
   }
 
-  async function showCodeForm(request: FastifyRequest, reply: FastifyReply, status: number, data: { next: string; email: string; form?: FormState; showEmailField?: boolean }) {
+  async function showCodeForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    data: { next: string; email: string; form?: FormState; showEmailField?: boolean },
+  ) {
     return sendPage(reply, status, checkEmailPage(await chrome(request), { csrf: reply.generateCsrf(), purpose: 'sign-in', ...data }));
   }
 
@@ -40,8 +50,14 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const checked = collect({ email: checkEmail(typed.email), password: checkPassword(field(request.body, 'password')) }, typed);
     if (!checked.ok) return showLogin(request, reply, 400, { next, password: checked.form });
     const { email, password } = checked.values;
-    const result = await attempt(reply, () => ctx.auth.signInWithPassword({ email, password: password ?? '', device: deviceInfo(request), origin: authOrigin(ctx, request) }));
-    if (!result.ok) return showLogin(request, reply, result.failure.status, { next, password: { values: typed, errors: {}, message: result.failure.message } });
+    const result = await attempt(reply, () =>
+      ctx.auth.signInWithPassword({ email, password: password ?? '', device: deviceInfo(request), origin: authOrigin(ctx, request) }),
+    );
+    if (!result.ok)
+      return showLogin(request, reply, result.failure.status, {
+        next,
+        password: { values: typed, errors: {}, message: result.failure.message },
+      });
     return finishSignIn(ctx, request, reply, result.value, next);
   });
 
@@ -54,7 +70,11 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const { email } = checked.values;
     const binding = bindBrowser(ctx, request, reply, next);
     const result = await attempt(reply, () => ctx.auth.requestSignInCode({ email, binding, origin: authOrigin(ctx, request) }));
-    if (!result.ok) return showLogin(request, reply, result.failure.status, { next, code: { values: typed, errors: {}, message: result.failure.message } });
+    if (!result.ok)
+      return showLogin(request, reply, result.failure.status, {
+        next,
+        code: { values: typed, errors: {}, message: result.failure.message },
+      });
     return showCodeForm(request, reply, 200, { next, email });
   });
 
@@ -69,10 +89,15 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const next = safeNext(field(request.body, 'next'));
     const typed = { name: field(request.body, 'name'), email: field(request.body, 'email') };
     const checked = collect(
-      { name: checkName(typed.name), email: checkEmail(typed.email), password: checkPassword(field(request.body, 'password'), { optional: true }) },
+      {
+        name: checkName(typed.name),
+        email: checkEmail(typed.email),
+        password: checkPassword(field(request.body, 'password'), { optional: true }),
+      },
       typed,
     );
-    const show = async (status: number, form: FormState) => sendPage(reply, status, registerPage(await chrome(request), { csrf: reply.generateCsrf(), next, form }));
+    const show = async (status: number, form: FormState) =>
+      sendPage(reply, status, registerPage(await chrome(request), { csrf: reply.generateCsrf(), next, form }));
     if (!checked.ok) return show(400, checked.form);
     const { name, email, password } = checked.values;
     const binding = bindBrowser(ctx, request, reply, next);
@@ -86,7 +111,9 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
   });
 
   /** The code form on its own, for a reader who comes back to it later. */
-  app.get<Query>('/login/code', async (request, reply) => showCodeForm(request, reply, 200, { next: safeNext(request.query.next), email: '', showEmailField: true }));
+  app.get<Query>('/login/code', async (request, reply) =>
+    showCodeForm(request, reply, 200, { next: safeNext(request.query.next), email: '', showEmailField: true }),
+  );
 
   app.post('/login/code', async (request, reply) => {
     const next = safeNext(field(request.body, 'next'));
@@ -101,7 +128,11 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     );
     if (!result.ok) {
       const { failure } = result;
-      const form: FormState = { values: { email: shownEmail }, errors: failure.status === 400 ? { code: failure.message } : {}, message: failure.status === 400 ? undefined : failure.message };
+      const form: FormState = {
+        values: { email: shownEmail },
+        errors: failure.status === 400 ? { code: failure.message } : {},
+        message: failure.status === 400 ? undefined : failure.message,
+      };
       return showCodeForm(request, reply, failure.status, { next, email: shownEmail, form });
     }
     return finishSignIn(ctx, request, reply, result.value, next);
@@ -113,9 +144,20 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const problem = async (status: number, title: string, message: string, advice?: string) =>
       sendPage(reply, status, linkProblemPage(await chrome(request), { csrf: reply.generateCsrf(), next, title, message, advice }));
     const token = checkToken(typeof request.query.token === 'string' ? request.query.token : '');
-    if (!token) return problem(400, 'This link is not complete', 'The sign-in link is missing part of its address.', 'Copy the whole link from the email, or type the 6-digit code instead.');
+    if (!token)
+      return problem(
+        400,
+        'This link is not complete',
+        'The sign-in link is missing part of its address.',
+        'Copy the whole link from the email, or type the 6-digit code instead.',
+      );
     const result = await attempt(reply, () =>
-      ctx.auth.completeSignIn({ answer: { linkToken: token }, binding: readBinding(request), device: deviceInfo(request), origin: authOrigin(ctx, request) }),
+      ctx.auth.completeSignIn({
+        answer: { linkToken: token },
+        binding: readBinding(request),
+        device: deviceInfo(request),
+        origin: authOrigin(ctx, request),
+      }),
     );
     if (result.ok) return finishSignIn(ctx, request, reply, result.value, next);
     const { failure } = result;
@@ -133,10 +175,15 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const next = safeNext(field(request.body, 'next'));
     const choiceToken = checkToken(field(request.body, 'choiceToken'));
     const deviceId = checkId(field(request.body, 'deviceId'));
-    const again = (status: number, message: string) => showLogin(request, reply, status, { next, password: { values: {}, errors: {}, message } });
+    const again = (status: number, message: string) =>
+      showLogin(request, reply, status, { next, password: { values: {}, errors: {}, message } });
     if (!choiceToken || !deviceId) return again(400, 'That choice is not valid. Sign in again.');
     const result = await attempt(reply, () => ctx.auth.replaceDevice({ choiceToken, deviceId, device: deviceInfo(request) }));
-    if (!result.ok) return again(result.failure.status, result.failure.code === 'not-found' ? `${result.failure.message} Sign in again.` : result.failure.message);
+    if (!result.ok)
+      return again(
+        result.failure.status,
+        result.failure.code === 'not-found' ? `${result.failure.message} Sign in again.` : result.failure.message,
+      );
     return finishSignIn(ctx, request, reply, result.value, next);
   });
 

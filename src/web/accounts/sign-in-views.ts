@@ -101,7 +101,9 @@ export function deviceLimitPage(
 ${data.message ? html`<p class="form-error" role="alert">${data.message}</p>` : ''}
 <p>Your account can be signed in on ${data.limit} device${data.limit === 1 ? '' : 's'} at a time. Choose a device to sign out, and you will be signed in here.</p>
 <ul class="device-list">${data.devices.map(
-    (d) => html`<li class="device"><p id="device-${d.id}"><strong>${d.name}</strong><br>Last active ${formatDateTime(d.lastSeenAt, data.timeZone)}</p>
+    (
+      d,
+    ) => html`<li class="device"><p id="device-${d.id}"><strong>${d.name}</strong><br>Last active ${formatDateTime(d.lastSeenAt, data.timeZone)}</p>
 <form method="post" action="/login/replace-device">${csrfField(data.csrf)}${hidden('next', data.next)}${hidden('choiceToken', data.choiceToken)}${hidden('deviceId', d.id)}
 <button type="submit" class="button" aria-describedby="device-${d.id}">Sign out this device and continue</button></form></li>`,
   )}</ul>
@@ -110,7 +112,10 @@ ${data.message ? html`<p class="form-error" role="alert">${data.message}</p>` : 
 }
 
 /** A link that did not work (expired, used, or opened elsewhere), with a way forward. */
-export function linkProblemPage(chrome: PageChrome, data: { csrf: string; next: string; title: string; message: string; advice?: string }): string {
+export function linkProblemPage(
+  chrome: PageChrome,
+  data: { csrf: string; next: string; title: string; message: string; advice?: string },
+): string {
   const main = html`<h1>${data.title}</h1>
 <p class="form-error" role="alert">${data.message}</p>
 ${data.advice ? html`<p>${data.advice}</p>` : ''}

@@ -12,7 +12,8 @@ describe('refund amounts', () => {
   });
 
   it('refuses anything that is not plainly rupees', () => {
-    for (const raw of ['', '1,000', '₹900', '-5', '+5', '1e3', '9.999', '.5', '5.', '0x10', 'NaN', '１００']) expect(parseRupees(raw)).toBeNull();
+    for (const raw of ['', '1,000', '₹900', '-5', '+5', '1e3', '9.999', '.5', '5.', '0x10', 'NaN', '１００'])
+      expect(parseRupees(raw)).toBeNull();
   });
 
   it('shows paise back the way they are typed', () => {
@@ -23,8 +24,15 @@ describe('refund amounts', () => {
 
   it('wants an amount above zero and a reason', () => {
     const empty = readRefundForm({ amount: '0', reason: '  ' });
-    expect(empty.ok ? null : empty.form.errors).toEqual({ amount: 'Enter an amount above ₹0.', reason: expect.stringContaining('Say why') });
-    expect(readRefundForm({ amount: '12.50', reason: 'Charged twice' })).toMatchObject({ ok: true, amountMinor: 1250, reason: 'Charged twice' });
+    expect(empty.ok ? null : empty.form.errors).toEqual({
+      amount: 'Enter an amount above ₹0.',
+      reason: expect.stringContaining('Say why'),
+    });
+    expect(readRefundForm({ amount: '12.50', reason: 'Charged twice' })).toMatchObject({
+      ok: true,
+      amountMinor: 1250,
+      reason: 'Charged twice',
+    });
     expect(readRefundForm({ amount: '1', reason: 'bad\u0000byte' }).ok).toBe(false);
   });
 });

@@ -18,7 +18,9 @@ export function rupeesInput(minor: number): string {
   return paise === 0 ? String(rupees) : `${rupees}.${String(paise).padStart(2, '0')}`;
 }
 
-export function readRefundForm(body: unknown): { ok: true; amountMinor: number; reason: string; typed: Record<string, string> } | { ok: false; form: FormState } {
+export function readRefundForm(
+  body: unknown,
+): { ok: true; amountMinor: number; reason: string; typed: Record<string, string> } | { ok: false; form: FormState } {
   const typed = { amount: field(body, 'amount').slice(0, 30), reason: field(body, 'reason').slice(0, REASON_MAX + 50) };
   const errors: Record<string, string> = {};
   const amountMinor = parseRupees(typed.amount);

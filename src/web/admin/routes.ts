@@ -28,9 +28,19 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   await adminUserRoutes(app, ctx);
 
-  async function show(request: FastifyRequest, reply: FastifyReply, status: number, extra: { notice?: string; failed?: { paymentId: number; form: FormState } }) {
+  async function show(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    extra: { notice?: string; failed?: { paymentId: number; form: FormState } },
+  ) {
     const payments = await listRecentPayments(ctx.db);
-    const page = paymentsPage(await pageChrome(ctx, request), { payments, csrf: reply.generateCsrf(), timeZone: ctx.policy.timeZone, ...extra });
+    const page = paymentsPage(await pageChrome(ctx, request), {
+      payments,
+      csrf: reply.generateCsrf(),
+      timeZone: ctx.policy.timeZone,
+      ...extra,
+    });
     return sendPage(reply, status, page);
   }
 
@@ -48,7 +58,10 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (!read.ok) return show(request, reply, 400, { failed: { paymentId: payment.id, form: read.form } });
     const refundable = payment.amountMinor - payment.refundedMinor;
     const tooMuch = () => {
-      const error = refundable > 0 ? `Refund at most ${formatMoney({ minor: refundable, currency: payment.currency })}, the part of this payment not yet refunded.` : 'This payment is already refunded in full.';
+      const error =
+        refundable > 0
+          ? `Refund at most ${formatMoney({ minor: refundable, currency: payment.currency })}, the part of this payment not yet refunded.`
+          : 'This payment is already refunded in full.';
       return show(request, reply, 400, { failed: { paymentId: payment.id, form: { values: read.typed, errors: { amount: error } } } });
     };
     if (read.amountMinor > refundable) return tooMuch();

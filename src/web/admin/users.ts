@@ -31,16 +31,22 @@ export async function adminUserRoutes(app: FastifyInstance, ctx: AppContext): Pr
 <form method="get" action="/admin/users" class="account-form"><label for="find-email">Reader's email address</label>
 <input id="find-email" name="email" type="email" value="${typed}" maxlength="254"> <button type="submit" class="button">Find</button></form>
 ${typed && !user ? html`<p role="status">No account has that address.</p>` : ''}
-${user
-  ? html`<section class="admin-user" data-user="${user.id}"><h2>${user.name || user.email}</h2>
+${
+  user
+    ? html`<section class="admin-user" data-user="${user.id}"><h2>${user.name || user.email}</h2>
 <p>${user.email} · ${user.role} · joined ${formatDateTime(user.createdAt, ctx.policy.timeZone)}</p>
 <p><a class="button" href="/admin/users/${user.id}/export">Download their data (JSON)</a></p>
 <form method="post" action="/admin/users/${user.id}/delete" class="account-form">${csrfField(reply.generateCsrf())}
 <label for="confirm-email">To delete this account, type its email address</label>
 <input id="confirm-email" name="confirm" type="email" maxlength="254" required>
 <button type="submit" class="button danger">Delete account</button></form></section>`
-  : ''}`;
-    return sendPage(reply, 200, layout(await pageChrome(ctx, request), { title: 'Readers (admin)', noindex: true }, html`<div class="admin-page">${main}</div>`));
+    : ''
+}`;
+    return sendPage(
+      reply,
+      200,
+      layout(await pageChrome(ctx, request), { title: 'Readers (admin)', noindex: true }, html`<div class="admin-page">${main}</div>`),
+    );
   });
 
   app.get<{ Params: { id: string } }>('/admin/users/:id/export', async (request, reply) => {

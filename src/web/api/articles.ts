@@ -27,7 +27,9 @@ const AccessJson = Type.Object(
   {
     allowed: Type.Boolean(),
     reason: Type.String({ description: 'Why: free, entitled, metered, metered-reread, meter-exhausted, subscription-required…' }),
-    reads_left: Type.Union([Type.Integer(), Type.Null()], { description: 'Free metered articles left this month; null when the meter does not apply.' }),
+    reads_left: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'Free metered articles left this month; null when the meter does not apply.',
+    }),
   },
   { additionalProperties: false },
 );

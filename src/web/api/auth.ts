@@ -84,14 +84,20 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
         tags: ['auth'],
         operationId: 'createToken',
         summary: 'Sign in with email and password',
-        description: 'Signs this app in as a new device. Wrong email or password: 401 invalid-credentials. At the device limit: 409 with the devices and a choice_token for /api/v1/auth/replace-device.',
+        description:
+          'Signs this app in as a new device. Wrong email or password: 401 invalid-credentials. At the device limit: 409 with the devices and a choice_token for /api/v1/auth/replace-device.',
         body: Type.Object({ email: S.Email, password: S.Password, ...S.DeviceFields }, { additionalProperties: false }),
         response: TOKEN_RESPONSES,
       },
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const result = await ctx.auth.signInWithPassword({ email: normaliseEmail(email), password, device: device(request, request.body), origin: origin(ctx, request) });
+      const result = await ctx.auth.signInWithPassword({
+        email: normaliseEmail(email),
+        password,
+        device: device(request, request.body),
+        origin: origin(ctx, request),
+      });
       return answer(reply, result);
     },
   );
@@ -106,7 +112,10 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
         description: 'Always 202, whether or not the address has an account. Keep challenge_token: it binds the code to this app.',
         body: Type.Object({ email: S.Email }, { additionalProperties: false }),
         response: {
-          202: Type.Object({ challenge_token: Type.String({ description: 'Send with the code to /api/v1/auth/code/verify.' }) }, { additionalProperties: false }),
+          202: Type.Object(
+            { challenge_token: Type.String({ description: 'Send with the code to /api/v1/auth/code/verify.' }) },
+            { additionalProperties: false },
+          ),
           ...S.errorResponses(...S.BODY_ERRORS, 429),
         },
       },
@@ -125,7 +134,8 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
         tags: ['auth'],
         operationId: 'verifyCode',
         summary: 'Sign in with the emailed code',
-        description: 'Wrong code: 401 invalid-code (five tries). Expired or used: 400 expired-code. Another challenge_token: 400 wrong-browser.',
+        description:
+          'Wrong code: 401 invalid-code (five tries). Expired or used: 400 expired-code. Another challenge_token: 400 wrong-browser.',
         body: Type.Object(
           { email: S.Email, code: Type.String({ pattern: '^[0-9]{6}$' }), challenge_token: S.OpaqueToken, ...S.DeviceFields },
           { additionalProperties: false },
@@ -153,7 +163,10 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
         operationId: 'replaceDevice',
         summary: 'At the device limit: sign out a device and sign this app in',
         description: 'An expired or used choice_token: 400 expired-code. A device that is not signed in to the account: 404.',
-        body: Type.Object({ choice_token: S.OpaqueToken, device_id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), ...S.DeviceFields }, { additionalProperties: false }),
+        body: Type.Object(
+          { choice_token: S.OpaqueToken, device_id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), ...S.DeviceFields },
+          { additionalProperties: false },
+        ),
         response: { ...TOKEN_RESPONSES, ...S.errorResponses(...S.BODY_ERRORS, 404, 409) },
       },
     },
@@ -170,7 +183,8 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
         tags: ['auth'],
         operationId: 'refreshToken',
         summary: 'Exchange a refresh token for a new token pair',
-        description: 'The old access and refresh tokens stop working. An unknown, used or revoked refresh token: 401 invalid-token (sign in again).',
+        description:
+          'The old access and refresh tokens stop working. An unknown, used or revoked refresh token: 401 invalid-token (sign in again).',
         body: Type.Object({ refresh_token: S.OpaqueToken }, { additionalProperties: false }),
         response: { 200: S.TokenPair, ...S.errorResponses(...S.BODY_ERRORS, 401) },
       },

@@ -13,7 +13,8 @@ import * as S from './schemas.js';
  */
 export function requireBearer(request: FastifyRequest): ResolvedSession {
   if (request.auth) return request.auth;
-  if (request.headers.authorization) throw new S.ApiProblem(401, 'invalid-token', 'The access token is not valid or has expired. Refresh it, or sign in again.');
+  if (request.headers.authorization)
+    throw new S.ApiProblem(401, 'invalid-token', 'The access token is not valid or has expired. Refresh it, or sign in again.');
   throw new HttpProblem('unauthorized', 'Sign in first: send Authorization: Bearer <access_token>.');
 }
 

@@ -11,7 +11,14 @@ import { ERROR_STATUS } from '../http/errors.js';
  * invalid-credentials and invalid-code → 401 (the proof of identity failed); expired-code, wrong-browser
  * and weak-password → 400 (the request cannot succeed as sent, ask again).
  */
-export const API_ONLY_CODES = ['invalid-token', 'invalid-credentials', 'invalid-code', 'expired-code', 'wrong-browser', 'weak-password'] as const;
+export const API_ONLY_CODES = [
+  'invalid-token',
+  'invalid-credentials',
+  'invalid-code',
+  'expired-code',
+  'wrong-browser',
+  'weak-password',
+] as const;
 export type ApiErrorCode = keyof typeof ERROR_STATUS | (typeof API_ONLY_CODES)[number];
 
 /** An API-only failure (see API_ONLY_CODES), answered by the API scope's error handler. */
@@ -36,7 +43,12 @@ const ErrorBody = Type.Object(
 /** Every API error: `{ "error": { "code", "message" } }`. */
 export const ErrorResponse = Type.Object(
   { error: ErrorBody },
-  { $id: 'ErrorResponse', title: 'ErrorResponse', additionalProperties: false, description: 'An error, with a stable code and a message safe to show.' },
+  {
+    $id: 'ErrorResponse',
+    title: 'ErrorResponse',
+    additionalProperties: false,
+    description: 'An error, with a stable code and a message safe to show.',
+  },
 );
 
 export const DeviceJson = Type.Object(
@@ -145,7 +157,8 @@ function describe(e: FastifySchemaValidationError, dataVar: string): string[] {
   const at = `${dataVar}${clip(e.instancePath)}`;
   const params = e.params as { requiredProperties?: string[]; missingProperty?: string; additionalProperty?: string };
   if (e.keyword === 'boolean' && e.schemaPath.endsWith('/additionalProperties')) return [`${at} is not allowed`];
-  if (e.keyword === 'additionalProperties') return params.additionalProperty ? [`${at}/${clip(params.additionalProperty)} is not allowed`] : [];
+  if (e.keyword === 'additionalProperties')
+    return params.additionalProperty ? [`${at}/${clip(params.additionalProperty)} is not allowed`] : [];
   if (e.keyword === 'required') return (params.requiredProperties ?? [params.missingProperty ?? '']).map((p) => `${at}/${p} is required`);
   if (e.keyword === 'type' && e.instancePath === '' && dataVar === 'body') return ['body must be a JSON object'];
   return [`${at} ${e.message ?? 'is not valid'}`];

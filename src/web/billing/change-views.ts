@@ -13,9 +13,15 @@ import { billingLayout, messagePage } from './page-parts.js';
 /** Dearer plans start now with a credit; others take over at the end of the term. */
 export type PlanOption = PlanChangeQuote;
 
-export function changePlanPage(chrome: PageChrome, data: { csrf: string; sub: Subscription; current: Plan; next: Plan | null; options: PlanOption[]; timeZone: string }): string {
+export function changePlanPage(
+  chrome: PageChrome,
+  data: { csrf: string; sub: Subscription; current: Plan; next: Plan | null; options: PlanOption[]; timeZone: string },
+): string {
   const end = data.sub.currentPeriodEnd ? formatDate(data.sub.currentPeriodEnd, data.timeZone) : 'the end of your term';
-  const form = (plan: Plan, label: string) => html`<form method="post" action="/account/subscription/change">${csrfField(data.csrf)}${hidden('subscription', data.sub.id)}${hidden('plan', plan.slug)}
+  const form = (
+    plan: Plan,
+    label: string,
+  ) => html`<form method="post" action="/account/subscription/change">${csrfField(data.csrf)}${hidden('subscription', data.sub.id)}${hidden('plan', plan.slug)}
 <button type="submit" class="button" aria-describedby="change-${plan.slug}">${label}</button></form>`;
   const main = html`<h1>Change plan</h1>
 <p>You are on <strong>${data.current.name}</strong> (${planDisplay(data.current).price} every ${planDisplay(data.current).term})${
@@ -26,27 +32,36 @@ export function changePlanPage(chrome: PageChrome, data: { csrf: string; sub: Su
 <li><strong>A cheaper plan starts when this term ends</strong> (${end}). Nothing is charged today; the next renewal is at the new price.</li>
 </ul>
 ${data.options.map((o) => {
-    const shown = planDisplay(o.plan);
-    const explain =
-      o.when === 'now'
-        ? html`Starts today. ${shown.price} less ${formatMoney({ minor: o.credit, currency: o.plan.price.currency })} credit: you pay <strong>${formatMoney({ minor: o.charge, currency: o.plan.price.currency })}</strong> now, then ${shown.price} every ${shown.term}.`
-        : html`Switches on ${end}, then ${shown.price} every ${shown.term}. Nothing is charged today.`;
-    return html`<section class="plan-option" data-plan="${o.plan.slug}" aria-labelledby="option-${o.plan.slug}">
+  const shown = planDisplay(o.plan);
+  const explain =
+    o.when === 'now'
+      ? html`Starts today. ${shown.price} less ${formatMoney({ minor: o.credit, currency: o.plan.price.currency })} credit: you pay <strong>${formatMoney({ minor: o.charge, currency: o.plan.price.currency })}</strong> now, then ${shown.price} every ${shown.term}.`
+      : html`Switches on ${end}, then ${shown.price} every ${shown.term}. Nothing is charged today.`;
+  return html`<section class="plan-option" data-plan="${o.plan.slug}" aria-labelledby="option-${o.plan.slug}">
 <h2 id="option-${o.plan.slug}">${o.plan.name} <span class="per-month">${chrome.copy.render('plans.per_month', { amount: shown.perMonth })}</span></h2>
 <p id="change-${o.plan.slug}">${explain}</p>
 ${form(o.plan, `Switch to ${o.plan.name}`)}
 </section>`;
-  })}
-${data.next ? html`<section class="plan-option" aria-labelledby="option-keep"><h2 id="option-keep">Keep ${data.current.name}</h2>
+})}
+${
+  data.next
+    ? html`<section class="plan-option" aria-labelledby="option-keep"><h2 id="option-keep">Keep ${data.current.name}</h2>
 <p id="change-${data.current.slug}">Cancel the switch to ${data.next.name}: you stay on ${data.current.name} and renew at ${planDisplay(data.current).price}.</p>
-${form(data.current, `Keep ${data.current.name}`)}</section>` : ''}
+${form(data.current, `Keep ${data.current.name}`)}</section>`
+    : ''
+}
 <p><a href="/account/subscription">Back to your subscription</a></p>`;
   return billingLayout(chrome, 'Change plan', main);
 }
 
 export function changedPage(
   chrome: PageChrome,
-  data: { outcome: { when: 'now' | 'period-end'; charge: number; credit: number; plan: Plan }; previous: Plan; sub: Subscription; timeZone: string },
+  data: {
+    outcome: { when: 'now' | 'period-end'; charge: number; credit: number; plan: Plan };
+    previous: Plan;
+    sub: Subscription;
+    timeZone: string;
+  },
 ): string {
   const { outcome } = data;
   const money = (minor: number) => formatMoney({ minor, currency: outcome.plan.price.currency });

@@ -76,9 +76,14 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
     if (!started.ok) return started.sent;
     const { start } = started.value;
     if (start.redirectUrl) return reply.redirect(start.redirectUrl, 303);
-    if (!start.checkoutForm) throw new Error(`gateway gave neither a redirect nor a checkout form for subscription ${started.value.subscriptionId}`);
+    if (!start.checkoutForm)
+      throw new Error(`gateway gave neither a redirect nor a checkout form for subscription ${started.value.subscriptionId}`);
     reply.header('content-security-policy', RAZORPAY_CSP);
-    return sendPage(reply, 200, razorpayCheckoutPage(await chrome(request), { plan, csrf: reply.generateCsrf(), checkoutForm: start.checkoutForm }));
+    return sendPage(
+      reply,
+      200,
+      razorpayCheckoutPage(await chrome(request), { plan, csrf: reply.generateCsrf(), checkoutForm: start.checkoutForm }),
+    );
   });
 
   /**

@@ -26,7 +26,11 @@ export function describeBillingError(error: BillingError): { status: number; tit
         body: html`<p>${error.message}</p><p><a class="button" href="/account/subscription">Go to your subscription</a></p>`,
       };
     case 'invalid-transition':
-      return { status: 409, title: 'That cannot be done now', body: html`<p>${error.message}</p><p><a href="/account/subscription">Back to your subscription</a></p>` };
+      return {
+        status: 409,
+        title: 'That cannot be done now',
+        body: html`<p>${error.message}</p><p><a href="/account/subscription">Back to your subscription</a></p>`,
+      };
     case 'invalid-amount':
       return { status: 400, title: 'Check the amount', body: html`<p>${error.message}</p>` };
     case 'gateway-error':

@@ -10,7 +10,6 @@ import { html } from '../views/html.js';
 import { invoiceHtml } from '../views/invoice.js';
 import { layout } from '../views/layout.js';
 
-
 /**
  * A reader's tax invoices and credit notes: `/account/invoices/12` as a page, `/account/invoices/12.pdf`
  * as a download. Only the owner's own documents are found (findInvoice filters by user), so every other
@@ -33,6 +32,10 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: AppContext): Prom
     const title = `${invoice.kind === 'credit-note' ? 'Credit note' : 'Tax invoice'} ${invoice.number}`;
     const main = html`${invoiceHtml(invoice)}
 <p class="invoice-links"><a href="/account/invoices/${invoice.id}.pdf" download>Download PDF</a> · <a href="/account/subscription">Back to your subscription</a></p>`;
-    return sendPage(reply, 200, layout(await pageChrome(ctx, request), { title, noindex: true }, html`<div class="invoice-page">${main}</div>`));
+    return sendPage(
+      reply,
+      200,
+      layout(await pageChrome(ctx, request), { title, noindex: true }, html`<div class="invoice-page">${main}</div>`),
+    );
   });
 }

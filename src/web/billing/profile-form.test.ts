@@ -1,13 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { checkGstin, checkPin, checkState, readProfileForm } from './profile-form.js';
 
-const GOOD = { name: ' Asha  Reader ', address_line1: '12 Park Street', address_line2: '', city: 'Mumbai', state: '27', pin: '400 013', gstin: '' };
+const GOOD = {
+  name: ' Asha  Reader ',
+  address_line1: '12 Park Street',
+  address_line2: '',
+  city: 'Mumbai',
+  state: '27',
+  pin: '400 013',
+  gstin: '',
+};
 
 describe('billing details form', () => {
   it('cleans and accepts a complete address', () => {
     expect(readProfileForm(GOOD)).toEqual({
       ok: true,
-      profile: { name: 'Asha Reader', addressLine1: '12 Park Street', addressLine2: '', city: 'Mumbai', stateCode: '27', pin: '400013', gstin: null },
+      profile: {
+        name: 'Asha Reader',
+        addressLine1: '12 Park Street',
+        addressLine2: '',
+        city: 'Mumbai',
+        stateCode: '27',
+        pin: '400013',
+        gstin: null,
+      },
     });
   });
 

@@ -56,7 +56,15 @@ export function typedProfile(body: unknown): Record<string, string> {
 /** The saved profile as form values, to prefill the form. */
 export function profileValues(p: BillingProfile | null, fallbackName: string): Record<string, string> {
   if (!p) return { name: fallbackName };
-  return { name: p.name, address_line1: p.addressLine1, address_line2: p.addressLine2, city: p.city, state: p.stateCode, pin: p.pin, gstin: p.gstin ?? '' };
+  return {
+    name: p.name,
+    address_line1: p.addressLine1,
+    address_line2: p.addressLine2,
+    city: p.city,
+    state: p.stateCode,
+    pin: p.pin,
+    gstin: p.gstin ?? '',
+  };
 }
 
 export function readProfileForm(body: unknown): { ok: true; profile: BillingProfile } | { ok: false; form: FormState } {
@@ -78,6 +86,14 @@ export function readProfileForm(body: unknown): { ok: true; profile: BillingProf
   const v = checked.values;
   return {
     ok: true,
-    profile: { name: v.name, addressLine1: v.address_line1, addressLine2: v.address_line2, city: v.city, stateCode: v.state, pin: v.pin, gstin: v.gstin },
+    profile: {
+      name: v.name,
+      addressLine1: v.address_line1,
+      addressLine2: v.address_line2,
+      city: v.city,
+      stateCode: v.state,
+      pin: v.pin,
+      gstin: v.gstin,
+    },
   };
 }

@@ -51,14 +51,29 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
   app.get(
     '/account/subscription',
     signedIn('/account/subscription', async (request, reply, user) => {
-      const [current, all, invoices] = await Promise.all([ctx.billing.service.current(user.id), ctx.billing.service.list(user.id), listInvoices(ctx.db, user.id)]);
+      const [current, all, invoices] = await Promise.all([
+        ctx.billing.service.current(user.id),
+        ctx.billing.service.list(user.id),
+        listInvoices(ctx.db, user.id),
+      ]);
       const sub = subscriptionToShow(current, all);
       const plan = sub ? await planOf(sub.planId) : null;
       const renewalPlan = sub?.nextPlanId ? await planOf(sub.nextPlanId) : plan;
-      const updateUrl = sub && actionsFor(sub, ctx.now()).running ? await ctx.billing.service.paymentMethodUpdateUrl(sub).catch(() => null) : null;
+      const updateUrl =
+        sub && actionsFor(sub, ctx.now()).running ? await ctx.billing.service.paymentMethodUpdateUrl(sub).catch(() => null) : null;
       const query = request.query as Record<string, unknown>;
       const notice = typeof query.notice === 'string' ? NOTICES[query.notice] : undefined;
-      const page = subscriptionPage(await chrome(request), { csrf: reply.generateCsrf(), timeZone, now: ctx.now(), sub, plan, renewalPlan, updateUrl, invoices, notice });
+      const page = subscriptionPage(await chrome(request), {
+        csrf: reply.generateCsrf(),
+        timeZone,
+        now: ctx.now(),
+        sub,
+        plan,
+        renewalPlan,
+        updateUrl,
+        invoices,
+        notice,
+      });
       return sendPage(reply, 200, page);
     }),
   );
@@ -91,7 +106,11 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
   /** What switching to each other plan would do now, as the service quotes it. */
   async function planOptions(sub: Subscription, current: Plan): Promise<PlanOption[]> {
     const plans = await listActivePlans(ctx.db);
-    return Promise.all(plans.filter((p) => p.id !== current.id && p.id !== sub.nextPlanId).map((plan) => ctx.billing.service.quoteChange(sub, current, plan)));
+    return Promise.all(
+      plans
+        .filter((p) => p.id !== current.id && p.id !== sub.nextPlanId)
+        .map((plan) => ctx.billing.service.quoteChange(sub, current, plan)),
+    );
   }
 
   app.get(
@@ -102,7 +121,11 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
       const { sub, plan } = found;
       const next = sub.nextPlanId ? await planOf(sub.nextPlanId) : null;
       const options = await planOptions(sub, plan);
-      return sendPage(reply, 200, changePlanPage(await chrome(request), { csrf: reply.generateCsrf(), sub, current: plan, next, options, timeZone }));
+      return sendPage(
+        reply,
+        200,
+        changePlanPage(await chrome(request), { csrf: reply.generateCsrf(), sub, current: plan, next, options, timeZone }),
+      );
     }),
   );
 

@@ -30,7 +30,9 @@ function invoiceTable(invoices: Invoice[], timeZone: string): SafeHtml {
 <caption class="visually-hidden">Your invoices and credit notes</caption>
 <thead><tr><th scope="col">Document</th><th scope="col">Number</th><th scope="col">Date</th><th scope="col" class="num">Total</th><th scope="col">Download</th></tr></thead>
 <tbody>${invoices.map(
-    (i) => html`<tr data-invoice="${i.id}"><td>${i.kind === 'credit-note' ? 'Credit note' : 'Tax invoice'}</td><th scope="row">${i.number}</th><td>${formatDate(i.issuedAt, timeZone)}</td>
+    (
+      i,
+    ) => html`<tr data-invoice="${i.id}"><td>${i.kind === 'credit-note' ? 'Credit note' : 'Tax invoice'}</td><th scope="row">${i.number}</th><td>${formatDate(i.issuedAt, timeZone)}</td>
 <td class="num">${i.kind === 'credit-note' ? '−' : ''}${formatMoney({ minor: i.totalMinor, currency: i.currency })}</td>
 <td><a href="/account/invoices/${i.id}">View<span class="visually-hidden"> ${i.number}</span></a> · <a href="/account/invoices/${i.id}.pdf" download>PDF<span class="visually-hidden"> of ${i.number}</span></a></td></tr>`,
   )}</tbody></table>`;
@@ -43,9 +45,13 @@ function details(data: SubscriptionPageData, sub: Subscription, plan: Plan): Saf
   return html`<dl class="account-details subscription-details">
 <dt>Plan</dt><dd>${plan.name} (${planDisplay(plan).price} every ${planDisplay(plan).term})</dd>
 <dt>Status</dt><dd class="subscription-status">${statusInWords(sub, data.timeZone)}</dd>
-${can.renews ? html`<dt>Next renewal</dt><dd class="next-renewal">${day(sub.currentPeriodEnd)}: ${formatMoney(renewal.price)}${
-    renewal.id !== plan.id ? html` for ${renewal.name} (your plan changes then)` : ''
-  }</dd>` : ''}
+${
+  can.renews
+    ? html`<dt>Next renewal</dt><dd class="next-renewal">${day(sub.currentPeriodEnd)}: ${formatMoney(renewal.price)}${
+        renewal.id !== plan.id ? html` for ${renewal.name} (your plan changes then)` : ''
+      }</dd>`
+    : ''
+}
 ${sub.status === 'active' && sub.cancelAtPeriodEnd ? html`<dt>Access until</dt><dd>${day(sub.currentPeriodEnd)}</dd>` : ''}
 ${sub.paymentMethod ? html`<dt>Payment method</dt><dd class="payment-method">${sub.paymentMethod}</dd>` : ''}
 </dl>`;
@@ -55,13 +61,21 @@ function actions(data: SubscriptionPageData, sub: Subscription): SafeHtml {
   const can = actionsFor(sub, data.now);
   const pastDue = sub.status === 'past-due';
   return html`<div class="subscription-actions">
-${pastDue ? html`<p class="form-error" role="alert">Your last renewal payment failed. Update your payment method to keep reading after ${
-    sub.graceUntil ? formatDate(sub.graceUntil, data.timeZone) : 'the grace period'
-  }.</p>` : ''}
+${
+  pastDue
+    ? html`<p class="form-error" role="alert">Your last renewal payment failed. Update your payment method to keep reading after ${
+        sub.graceUntil ? formatDate(sub.graceUntil, data.timeZone) : 'the grace period'
+      }.</p>`
+    : ''
+}
 ${can.running && data.updateUrl ? html`<p><a class="button${pastDue ? '' : ' secondary'}" href="${data.updateUrl}">Update payment method</a></p>` : ''}
 ${can.changePlan ? html`<p><a class="button secondary" href="/account/subscription/change">Change plan</a></p>` : ''}
-${can.undoCancel ? html`<form method="post" action="/account/subscription/undo-cancel">${csrfField(data.csrf)}${hidden('subscription', sub.id)}
-<button type="submit" class="button">Undo cancellation</button></form>` : ''}
+${
+  can.undoCancel
+    ? html`<form method="post" action="/account/subscription/undo-cancel">${csrfField(data.csrf)}${hidden('subscription', sub.id)}
+<button type="submit" class="button">Undo cancellation</button></form>`
+    : ''
+}
 ${can.cancel ? html`<p><a href="/account/subscription/cancel">Cancel subscription</a></p>` : ''}
 ${!can.running ? html`<p><a class="button" href="/plans">See the plans</a></p>` : ''}
 </div>`;

@@ -20,8 +20,12 @@ function testLayout(chrome: PageChrome, title: string, main: SafeHtml): string {
 export function testCheckoutPage(chrome: PageChrome, data: { checkout: TestCheckout; csrf: string }): string {
   const c = data.checkout;
   if (c.status !== 'open') {
-    return testLayout(chrome, 'Checkout closed', html`<h1>This checkout is closed</h1>
-<p>It was ${c.status} already.</p><p><a href="${c.returnUrl}">Return to the shop</a></p>`);
+    return testLayout(
+      chrome,
+      'Checkout closed',
+      html`<h1>This checkout is closed</h1>
+<p>It was ${c.status} already.</p><p><a href="${c.returnUrl}">Return to the shop</a></p>`,
+    );
   }
   const main = html`<h1>Pay ${formatMoney(c.amount)}</h1>
 <dl class="account-details">

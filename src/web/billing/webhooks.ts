@@ -29,9 +29,17 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
       if (!parsed.ok) {
         const status = parsed.reason === 'malformed' ? 400 : 401;
         request.log.warn({ gateway: name, reason: parsed.reason }, 'webhook refused');
-        return reply.code(status).send({ error: { code: parsed.reason === 'malformed' ? 'bad-request' : 'unauthorized', message: parsed.message } });
+        return reply
+          .code(status)
+          .send({ error: { code: parsed.reason === 'malformed' ? 'bad-request' : 'unauthorized', message: parsed.message } });
       }
-      const id = await recordWebhookEvent(ctx.db, { gateway: name, eventId: parsed.eventId, eventType: parsed.eventType, events: parsed.events, now });
+      const id = await recordWebhookEvent(ctx.db, {
+        gateway: name,
+        eventId: parsed.eventId,
+        eventType: parsed.eventType,
+        events: parsed.events,
+        now,
+      });
       if (id === null) return { received: true, duplicate: true };
       try {
         const notes = await ctx.billing.service.applyEvents(name, parsed.events);

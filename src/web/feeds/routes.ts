@@ -15,7 +15,8 @@ function rss(ctx: AppContext, title: string, link: string, articles: ArticleSumm
   const sectionName = (slug: string) => sections.find((s) => s.slug === slug)?.name ?? slug;
   const items = articles
     .map(
-      (a) => `<item><title>${escapeXml(a.headline)}</title><link>${ctx.config.publicUrl}/article/${a.slug}</link>` +
+      (a) =>
+        `<item><title>${escapeXml(a.headline)}</title><link>${ctx.config.publicUrl}/article/${a.slug}</link>` +
         `<guid isPermaLink="true">${ctx.config.publicUrl}/article/${a.slug}</guid><pubDate>${a.publishedAt.toUTCString()}</pubDate>` +
         // Only the standfirst: feeds never carry body text, gated or not.
         `<description>${escapeXml(a.standfirst)}</description><category>${escapeXml(sectionName(a.section))}</category>` +
@@ -57,7 +58,13 @@ export async function feedRoutes(app: FastifyInstance, ctx: AppContext): Promise
       if (!section) throw new HttpProblem('not-found', 'There is no such section.');
       const articles = await ctx.content.list({ section: section.slug, limit: FEED_SIZE });
       reply.type('application/rss+xml; charset=utf-8').header('cache-control', 'public, max-age=300');
-      return rss(ctx, `${section.name} | ${ctx.site.publicationName}`, `${base}/section/${section.slug}`, articles, await ctx.content.sections());
+      return rss(
+        ctx,
+        `${section.name} | ${ctx.site.publicationName}`,
+        `${base}/section/${section.slug}`,
+        articles,
+        await ctx.content.sections(),
+      );
     },
   );
 
@@ -89,7 +96,8 @@ ${maps.map((m) => `<sitemap><loc>${base}/sitemaps/${m}.xml</loc></sitemap>`).joi
     reply.type(xml).header('cache-control', 'public, max-age=300');
     return urlset(
       articles.map(
-        (a) => `<url><loc>${base}/article/${a.slug}</loc><news:news><news:publication><news:name>${name}</news:name>` +
+        (a) =>
+          `<url><loc>${base}/article/${a.slug}</loc><news:news><news:publication><news:name>${name}</news:name>` +
           `<news:language>${language}</news:language></news:publication>` +
           `<news:publication_date>${a.publishedAt.toISOString()}</news:publication_date>` +
           `<news:title>${escapeXml(a.headline)}</news:title></news:news></url>`,
@@ -111,7 +119,9 @@ ${maps.map((m) => `<sitemap><loc>${base}/sitemaps/${m}.xml</loc></sitemap>`).joi
       );
       if (rows.length === 0) throw new HttpProblem('not-found', 'No articles were published that year.');
       reply.type(xml).header('cache-control', 'public, max-age=3600');
-      return urlset(rows.map((r) => `<url><loc>${base}/article/${r.slug}</loc><lastmod>${new Date(r.updated_at).toISOString()}</lastmod></url>`));
+      return urlset(
+        rows.map((r) => `<url><loc>${base}/article/${r.slug}</loc><lastmod>${new Date(r.updated_at).toISOString()}</lastmod></url>`),
+      );
     },
   );
 

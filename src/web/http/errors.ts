@@ -5,17 +5,17 @@
 export const ERROR_STATUS = {
   'bad-request': 400,
   'invalid-input': 400,
-  'unauthorized': 401,
-  'forbidden': 403,
+  unauthorized: 401,
+  forbidden: 403,
   'csrf-invalid': 403,
   'not-found': 404,
   'method-not-allowed': 405,
-  'conflict': 409,
+  conflict: 409,
   'device-limit-reached': 409,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'rate-limited': 429,
-  'internal': 500,
+  internal: 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

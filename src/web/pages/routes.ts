@@ -48,20 +48,23 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
       if (page > pages) throw new HttpProblem('not-found', `This section has ${pages} pages.`);
       const articles = await ctx.content.list({ section: section.slug, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
       reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60');
-      return sectionPage(await pageChrome(ctx, request), { section, articles, page, pages, timeZone: ctx.policy.timeZone, publicUrl: ctx.config.publicUrl });
+      return sectionPage(await pageChrome(ctx, request), {
+        section,
+        articles,
+        page,
+        pages,
+        timeZone: ctx.policy.timeZone,
+        publicUrl: ctx.config.publicUrl,
+      });
     },
   );
 
-  app.get<{ Params: { slug: string } }>(
-    '/article/:slug',
-    { schema: { params: Type.Object({ slug: SLUG }) } },
-    async (request, reply) => {
-      const read = await readArticle(ctx, request, reply, request.params.slug);
-      if (!read) throw new HttpProblem('not-found', 'There is no such article.');
-      reply.type('text/html; charset=utf-8');
-      return renderArticle(request, read);
-    },
-  );
+  app.get<{ Params: { slug: string } }>('/article/:slug', { schema: { params: Type.Object({ slug: SLUG }) } }, async (request, reply) => {
+    const read = await readArticle(ctx, request, reply, request.params.slug);
+    if (!read) throw new HttpProblem('not-found', 'There is no such article.');
+    reply.type('text/html; charset=utf-8');
+    return renderArticle(request, read);
+  });
 
   app.get('/plans', async (request, reply) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=300');

@@ -38,5 +38,10 @@ export function raw(markup: string): SafeHtml {
 
 /** JSON for a `<script type="application/ld+json">` block: `<` is escaped so the text cannot close the script. */
 export function jsonForScript(data: unknown): SafeHtml {
-  return new SafeHtml(JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'));
+  return new SafeHtml(
+    JSON.stringify(data)
+      .replace(/</g, '\\u003c')
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029'),
+  );
 }

@@ -9,19 +9,48 @@ describe('invoiceHtml', () => {
   it('shows every Rule 46 particular for a supply within Maharashtra', () => {
     const page = invoiceHtml(invoice()).value;
     for (const text of [
-      'Tax Invoice', 'DL/2627/000123', '24 Nov 2026', DEFAULT_SUPPLIER.name, 'Lower Parel, Mumbai 400013',
-      `GSTIN: ${DEFAULT_SUPPLIER.gstin}`, 'Asha Rao', '12 Park Street', 'PIN 411001', 'State: Maharashtra (27)',
-      'Place of supply</dt><dd>Maharashtra (27)', '998431', 'Smart Essential digital subscription',
-      '₹2,288.14', 'CGST @ 9%', 'SGST @ 9%', '₹205.93', '₹2,700', 'Whether tax is payable on reverse charge: No', 'Unregistered',
-    ]) expect(page).toContain(text);
+      'Tax Invoice',
+      'DL/2627/000123',
+      '24 Nov 2026',
+      DEFAULT_SUPPLIER.name,
+      'Lower Parel, Mumbai 400013',
+      `GSTIN: ${DEFAULT_SUPPLIER.gstin}`,
+      'Asha Rao',
+      '12 Park Street',
+      'PIN 411001',
+      'State: Maharashtra (27)',
+      'Place of supply</dt><dd>Maharashtra (27)',
+      '998431',
+      'Smart Essential digital subscription',
+      '₹2,288.14',
+      'CGST @ 9%',
+      'SGST @ 9%',
+      '₹205.93',
+      '₹2,700',
+      'Whether tax is payable on reverse charge: No',
+      'Unregistered',
+    ])
+      expect(page).toContain(text);
     expect(page).not.toContain('IGST');
   });
 
   it('shows IGST at 18% for another State and the recipient’s GSTIN when registered', () => {
-    const page = invoiceHtml(invoice({
-      placeOfSupply: '29', cgstMinor: 0, sgstMinor: 0, igstMinor: 41_186,
-      recipient: { name: 'Bengaluru Traders LLP', email: null, addressLines: ['1 MG Road', 'Bengaluru'], pin: '560001', stateCode: '29', gstin: '29AAPFU0939F1ZR' },
-    })).value;
+    const page = invoiceHtml(
+      invoice({
+        placeOfSupply: '29',
+        cgstMinor: 0,
+        sgstMinor: 0,
+        igstMinor: 41_186,
+        recipient: {
+          name: 'Bengaluru Traders LLP',
+          email: null,
+          addressLines: ['1 MG Road', 'Bengaluru'],
+          pin: '560001',
+          stateCode: '29',
+          gstin: '29AAPFU0939F1ZR',
+        },
+      }),
+    ).value;
     expect(page).toContain('IGST @ 18%');
     expect(page).toContain('₹411.86');
     expect(page).toContain('Karnataka (29)');
@@ -36,10 +65,14 @@ describe('invoiceHtml', () => {
   });
 
   it('titles a credit note and cites the invoice it reduces', () => {
-    const page = invoiceHtml(invoice({
-      kind: 'credit-note', number: 'CN/2627/000007', refundId: 3,
-      original: { number: 'DL/2627/000123', issuedAt: new Date('2026-11-24T05:00:00Z') },
-    })).value;
+    const page = invoiceHtml(
+      invoice({
+        kind: 'credit-note',
+        number: 'CN/2627/000007',
+        refundId: 3,
+        original: { number: 'DL/2627/000123', issuedAt: new Date('2026-11-24T05:00:00Z') },
+      }),
+    ).value;
     expect(page).toContain('Credit Note');
     expect(page).toContain('Credit note no.</dt><dd>CN/2627/000007');
     expect(page).toContain('Against invoice</dt><dd>DL/2627/000123 dated 24 Nov 2026');

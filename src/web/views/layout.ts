@@ -33,7 +33,9 @@ export interface PageUser {
 
 /** The masthead's account links: the reader's name when signed in, else Subscribe and Log in. */
 export function accountArea(user: PageUser | null | undefined): SafeHtml {
-  return user ? html`<a href="/account">${user.name || user.email}</a>` : html`<a href="/plans">Subscribe</a> · <a href="/login">Log in</a>`;
+  return user
+    ? html`<a href="/account">${user.name || user.email}</a>`
+    : html`<a href="/plans">Subscribe</a> · <a href="/login">Log in</a>`;
 }
 
 /** The shell of every page: head, masthead with section navigation, main content, footer. */

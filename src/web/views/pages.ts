@@ -8,19 +8,29 @@ import { storyCard } from './listing.js';
 
 export function homePage(
   chrome: PageChrome,
-  data: { lead: ArticleSummary | null; picks: ArticleSummary[]; bySection: { section: Section; articles: ArticleSummary[] }[]; timeZone: string; publicUrl: string },
+  data: {
+    lead: ArticleSummary | null;
+    picks: ArticleSummary[];
+    bySection: { section: Section; articles: ArticleSummary[] }[];
+    timeZone: string;
+    publicUrl: string;
+  },
 ): string {
   const card = (a: ArticleSummary) => storyCard(a, chrome.sections, data.timeZone);
-  const main = html`<h1 class="visually-hidden">${chrome.site.publicationName}</h1>${data.lead ? html`<section class="lead-story">
+  const main = html`<h1 class="visually-hidden">${chrome.site.publicationName}</h1>${
+    data.lead
+      ? html`<section class="lead-story">
 <p class="kicker">${chrome.sections.find((s) => s.slug === data.lead?.section)?.name ?? ''}${data.lead.visibility === 'premium' ? html`<span class="badge">Premium</span>` : ''}</p>
 <h2><a href="/article/${data.lead.slug}">${data.lead.headline}</a></h2>
-<p class="standfirst">${data.lead.standfirst}</p></section>` : ''}
+<p class="standfirst">${data.lead.standfirst}</p></section>`
+      : ''
+  }
 ${data.picks.length ? html`<section class="block" aria-labelledby="picks"><h2 id="picks">Editor's picks</h2><div class="grid">${data.picks.map(card)}</div></section>` : ''}
 ${data.bySection.map(
-    ({ section, articles }) => html`<section class="block" aria-labelledby="s-${section.slug}">
+  ({ section, articles }) => html`<section class="block" aria-labelledby="s-${section.slug}">
 <h2 id="s-${section.slug}"><a href="/section/${section.slug}">${section.name}</a></h2>
 <div class="grid">${articles.map(card)}</div></section>`,
-  )}`;
+)}`;
   return layout(chrome, { title: chrome.site.publicationName, description: chrome.site.tagline, canonical: `${data.publicUrl}/` }, main);
 }
 

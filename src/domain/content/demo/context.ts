@@ -1,7 +1,26 @@
 import type { Rng } from './prng.js';
 import {
-  BROKERAGES, COMPANIES, CONCERNS, CROPS, FIRST_NAMES, FOREIGN_PLACES, INDIAN_CITIES, LAST_NAMES, LAWS, MONTHS, ORDINALS,
-  PRODUCTS, ROLES, STARTUPS, STATE_CITIES, STATES, TECH_TOPICS, VENTURE_FUNDS, VENTURES, WEEKDAYS, type StoryKind,
+  BROKERAGES,
+  COMPANIES,
+  CONCERNS,
+  CROPS,
+  FIRST_NAMES,
+  FOREIGN_PLACES,
+  INDIAN_CITIES,
+  LAST_NAMES,
+  LAWS,
+  MONTHS,
+  ORDINALS,
+  PRODUCTS,
+  ROLES,
+  STARTUPS,
+  STATE_CITIES,
+  STATES,
+  TECH_TOPICS,
+  VENTURE_FUNDS,
+  VENTURES,
+  WEEKDAYS,
+  type StoryKind,
 } from './word-bank.js';
 
 /** Placeholder values for one article: the same company, people and numbers throughout its text. */
@@ -18,13 +37,37 @@ const crore = (n: number): string => `₹${fmt(n)} crore`;
 /** Up/down wording, so a story's verbs agree with its numbers. */
 const DIRECTION = {
   up: {
-    up: 'up', climbs: 'climbs', climb: 'climb', rise: 'rise', rises: 'rises', moved: 'rose', higher: 'higher', gain: 'gain',
-    buyers: 'buyers', flows: 'inflows', aboveBelow: 'above', beats: 'beats', widen: 'widen', breadth: 'advancers',
+    up: 'up',
+    climbs: 'climbs',
+    climb: 'climb',
+    rise: 'rise',
+    rises: 'rises',
+    moved: 'rose',
+    higher: 'higher',
+    gain: 'gain',
+    buyers: 'buyers',
+    flows: 'inflows',
+    aboveBelow: 'above',
+    beats: 'beats',
+    widen: 'widen',
+    breadth: 'advancers',
     verdict: 'ahead of expectations',
   },
   down: {
-    up: 'down', climbs: 'slips', climb: 'slip', rise: 'fall', rises: 'falls', moved: 'fell', higher: 'lower', gain: 'drop',
-    buyers: 'sellers', flows: 'outflows', aboveBelow: 'below', beats: 'misses', widen: 'narrow', breadth: 'decliners',
+    up: 'down',
+    climbs: 'slips',
+    climb: 'slip',
+    rise: 'fall',
+    rises: 'falls',
+    moved: 'fell',
+    higher: 'lower',
+    gain: 'drop',
+    buyers: 'sellers',
+    flows: 'outflows',
+    aboveBelow: 'below',
+    beats: 'misses',
+    widen: 'narrow',
+    breadth: 'decliners',
     verdict: 'a touch below expectations',
   },
 };
@@ -51,7 +94,11 @@ function policy(rng: Rng): Pick<StoryContext, 'policyHead' | 'policyPast' | 'new
     return { policyHead: `holds repo rate at ${to}`, policyPast: `left the repo rate unchanged at ${to}`, newRate: rate.toFixed(2) };
   }
   const [head, past] = move === 'cut' ? ['cuts', 'cut'] : ['raises', 'raised'];
-  return { policyHead: `${head} repo rate by ${bps} bps to ${to}`, policyPast: `${past} the repo rate by ${bps} basis points to ${to}`, newRate: rate.toFixed(2) };
+  return {
+    policyHead: `${head} repo rate by ${bps} bps to ${to}`,
+    policyPast: `${past} the repo rate by ${bps} basis points to ${to}`,
+    newRate: rate.toFixed(2),
+  };
 }
 
 /** Draws every value a template may use, for a story of `kind` published at `at`. */

@@ -96,7 +96,9 @@ describe('generateDemoArticles', () => {
 
   it('writes 5-9 paragraph Markdown bodies with some subheadings, lists and bold names', () => {
     for (const article of articles) {
-      const paragraphs = article.body.split('\n\n').filter((b) => !b.startsWith('## ') && !b.startsWith('- ') && !b.startsWith('**At a glance**'));
+      const paragraphs = article.body
+        .split('\n\n')
+        .filter((b) => !b.startsWith('## ') && !b.startsWith('- ') && !b.startsWith('**At a glance**'));
       expect(paragraphs.length, article.slug).toBeGreaterThanOrEqual(5);
       expect(paragraphs.length, article.slug).toBeLessThanOrEqual(9);
     }

@@ -5,9 +5,7 @@ import { createRng, type Rng } from './prng.js';
 import { SECTION_WEIGHTS } from './sections.js';
 import { BUSINESS_STORIES } from './stories-business.js';
 import { PUBLIC_STORIES } from './stories-public.js';
-import {
-  COLUMNISTS, GENERIC_BULLETS, GENERIC_PARAGRAPHS, GENERIC_SUBHEADS, PARTNERS, WIRE_AGENCIES, type StoryKind,
-} from './word-bank.js';
+import { COLUMNISTS, GENERIC_BULLETS, GENERIC_PARAGRAPHS, GENERIC_SUBHEADS, PARTNERS, WIRE_AGENCIES, type StoryKind } from './word-bank.js';
 
 /** Options for `generateDemoArticles`. */
 export interface DemoOptions {
@@ -64,7 +62,7 @@ function spread(rng: Rng, count: number, from: number, to: number, floor: number
   const span = Math.max(0, to - from);
   return Array.from({ length: count }, (_, i) => {
     let t = to - ((i + rng.next()) / Math.max(count, 1)) * span;
-    const istHour = (((t + IST_OFFSET_MS) % DAY) + DAY) % DAY / HOUR;
+    const istHour = ((((t + IST_OFFSET_MS) % DAY) + DAY) % DAY) / HOUR;
     if (istHour < 6) t = t - 7 * HOUR >= floor ? t - 7 * HOUR : t + 6 * HOUR;
     return new Date(Math.floor(t / MINUTE) * MINUTE);
   });
@@ -106,19 +104,18 @@ function makeArticle(rng: Rng, at: Date, now: number, recent: boolean, run: RunS
 
   // Shares chosen so the totals land near 65/25/10 and 25/55/20 once the forced sections are counted.
   const roll = rng.next();
-  const provenance = STAFF_ONLY.has(section) || roll < 0.5625
-    ? 'staff'
-    : roll < 0.875 ? `wire:${rng.pick(WIRE_AGENCIES)}` : `partner:${rng.pick(PARTNERS)}`;
+  const provenance =
+    STAFF_ONLY.has(section) || roll < 0.5625 ? 'staff' : roll < 0.875 ? `wire:${rng.pick(WIRE_AGENCIES)}` : `partner:${rng.pick(PARTNERS)}`;
   const visRoll = rng.next();
-  const visibility: Visibility = section === 'markets-insight'
-    ? 'premium'
-    : visRoll < 0.284 ? 'free' : visRoll < 0.909 ? 'metered' : 'premium';
+  const visibility: Visibility =
+    section === 'markets-insight' ? 'premium' : visRoll < 0.284 ? 'free' : visRoll < 0.909 ? 'metered' : 'premium';
 
-  const authors = section === 'opinion'
-    ? [rng.pick(COLUMNISTS)]
-    : provenance === 'staff'
-      ? rng.sample(run.staff, rng.chance(0.25) ? 2 : 1)
-      : [`${provenance.slice(provenance.indexOf(':') + 1)} ${provenance.startsWith('wire:') ? 'desk' : 'correspondent'}`];
+  const authors =
+    section === 'opinion'
+      ? [rng.pick(COLUMNISTS)]
+      : provenance === 'staff'
+        ? rng.sample(run.staff, rng.chance(0.25) ? 2 : 1)
+        : [`${provenance.slice(provenance.indexOf(':') + 1)} ${provenance.startsWith('wire:') ? 'desk' : 'correspondent'}`];
   const standfirst = fill(rng.pick(kind.standfirsts), ctx);
   const body = buildBody(rng, kind, ctx);
   // The featured companies become tags only when the story names them.
@@ -152,7 +149,12 @@ function buildBody(rng: Rng, kind: StoryKind, ctx: StoryContext): string {
   const pool = kind.generic === false ? [] : GENERIC_PARAGRAPHS;
   const genericCount = Math.min(pool.length, Math.max(target - own.length, rng.int(1, 2)));
   const ownCount = Math.min(own.length - 1, target - 1 - genericCount);
-  const picked = rng.sample(own.slice(1).map((_, i) => i + 1), ownCount).sort((a, b) => a - b);
+  const picked = rng
+    .sample(
+      own.slice(1).map((_, i) => i + 1),
+      ownCount,
+    )
+    .sort((a, b) => a - b);
   const paragraphs = [own[0]!, ...picked.map((i) => own[i]!)];
   for (const extra of rng.sample(pool, genericCount)) paragraphs.splice(rng.int(1, paragraphs.length), 0, extra);
 
@@ -176,7 +178,10 @@ function uniqueSlug(rng: Rng, headline: string, taken: Set<string>): string {
     .replace(/^-+|-+$/g, '');
   const cut = base.length <= 80 ? base : base.slice(0, 81).replace(/-[^-]*$/, '');
   for (;;) {
-    const slug = `${cut || 'story'}-${rng.int(0, 36 ** 4 - 1).toString(36).padStart(4, '0')}`;
+    const slug = `${cut || 'story'}-${rng
+      .int(0, 36 ** 4 - 1)
+      .toString(36)
+      .padStart(4, '0')}`;
     if (!taken.has(slug)) {
       taken.add(slug);
       return slug;

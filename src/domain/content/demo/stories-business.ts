@@ -142,7 +142,12 @@ export const BUSINESS_STORIES: StoryKind[] = [
       'Exporters such as **{company}** have been asking for faster refunds of duties and taxes paid on inputs, which they say tie up working capital.',
     ],
     subheads: ['Trade balance', 'The road ahead', 'What exporters want'],
-    bullets: ['Exports: ${usd} billion', 'Imports: ${usd2} billion', 'Growth estimate: {gdp}%', 'Current-account deficit forecast: {cad}% of GDP'],
+    bullets: [
+      'Exports: ${usd} billion',
+      'Imports: ${usd2} billion',
+      'Growth estimate: {gdp}%',
+      'Current-account deficit forecast: {cad}% of GDP',
+    ],
   },
   {
     section: 'companies',
@@ -193,8 +198,18 @@ export const BUSINESS_STORIES: StoryKind[] = [
     section: 'companies',
     tags: ['investment', 'manufacturing'],
     sectors: [
-      'steel', 'automobile', 'cement', 'power', 'textile', 'pharmaceutical', 'consumer goods', 'chemicals',
-      'renewable energy', 'defence', 'fertiliser', 'battery',
+      'steel',
+      'automobile',
+      'cement',
+      'power',
+      'textile',
+      'pharmaceutical',
+      'consumer goods',
+      'chemicals',
+      'renewable energy',
+      'defence',
+      'fertiliser',
+      'battery',
     ],
     headlines: [
       '{company} to invest {amount} in new {state} plant',
@@ -241,6 +256,12 @@ export const BUSINESS_STORIES: StoryKind[] = [
       'Our view: accumulate on declines, with a strict eye on quarterly margins. Investors with a shorter horizon may prefer to wait for the next set of results.',
     ],
     subheads: ['The bull case', 'The bear case', 'Valuation check', 'Our view'],
-    bullets: ['Price: ₹{price}', 'Target: ₹{target}', 'Forward P/E: {pe}', 'Operating margin: {margin}%', 'Setu 50 range: {rangeLow} to {rangeHigh}'],
+    bullets: [
+      'Price: ₹{price}',
+      'Target: ₹{target}',
+      'Forward P/E: {pe}',
+      'Operating margin: {margin}%',
+      'Setu 50 range: {rangeLow} to {rangeHigh}',
+    ],
   },
 ];

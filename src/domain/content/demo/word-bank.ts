@@ -72,18 +72,79 @@ export const STARTUPS: Company[] = [
 ];
 
 export const FIRST_NAMES = [
-  'Aarti', 'Rohan', 'Meera', 'Vikram', 'Nandini', 'Arjun', 'Kavya', 'Siddharth', 'Ishita', 'Farhan',
-  'Priyanka', 'Rahul', 'Shreya', 'Anirudh', 'Zoya', 'Karthik', 'Lakshmi', 'Devesh', 'Tanvi', 'Imran',
-  'Gauri', 'Harish', 'Nikhil', 'Pooja', 'Suresh', 'Anjali', 'Joseph', 'Ritu', 'Manpreet', 'Sameer',
+  'Aarti',
+  'Rohan',
+  'Meera',
+  'Vikram',
+  'Nandini',
+  'Arjun',
+  'Kavya',
+  'Siddharth',
+  'Ishita',
+  'Farhan',
+  'Priyanka',
+  'Rahul',
+  'Shreya',
+  'Anirudh',
+  'Zoya',
+  'Karthik',
+  'Lakshmi',
+  'Devesh',
+  'Tanvi',
+  'Imran',
+  'Gauri',
+  'Harish',
+  'Nikhil',
+  'Pooja',
+  'Suresh',
+  'Anjali',
+  'Joseph',
+  'Ritu',
+  'Manpreet',
+  'Sameer',
 ];
 
 export const LAST_NAMES = [
-  'Kulkarni', 'Iyer', 'Bhattacharya', 'Menon', 'Reddy', 'Deshpande', 'Chatterjee', 'Nair', 'Sethi', 'Rao',
-  'Khanna', 'Banerjee', 'Pillai', 'Joshi', 'Qureshi', 'Fernandes', 'Gill', 'Mehta', 'Saxena', 'Hegde',
-  'Dutta', 'Patil', 'Chawla', 'Krishnan', 'Bose', 'Thakur', 'Varghese', 'Ahluwalia', 'Shetty', 'Mishra',
+  'Kulkarni',
+  'Iyer',
+  'Bhattacharya',
+  'Menon',
+  'Reddy',
+  'Deshpande',
+  'Chatterjee',
+  'Nair',
+  'Sethi',
+  'Rao',
+  'Khanna',
+  'Banerjee',
+  'Pillai',
+  'Joshi',
+  'Qureshi',
+  'Fernandes',
+  'Gill',
+  'Mehta',
+  'Saxena',
+  'Hegde',
+  'Dutta',
+  'Patil',
+  'Chawla',
+  'Krishnan',
+  'Bose',
+  'Thakur',
+  'Varghese',
+  'Ahluwalia',
+  'Shetty',
+  'Mishra',
 ];
 
-export const COLUMNISTS = ['Radhika Sen', 'Vivek Anand Rao', 'Kamala Subramanian', 'Aditya Merchant', 'Farida Lokhandwala', 'Prakash Venugopal'];
+export const COLUMNISTS = [
+  'Radhika Sen',
+  'Vivek Anand Rao',
+  'Kamala Subramanian',
+  'Aditya Merchant',
+  'Farida Lokhandwala',
+  'Prakash Venugopal',
+];
 
 export const INDIAN_CITIES = ['Mumbai', 'New Delhi', 'Bengaluru', 'Chennai', 'Kolkata', 'Hyderabad', 'Pune', 'Ahmedabad'];
 
@@ -104,8 +165,18 @@ export const FOREIGN_PLACES: { city: string; country: string }[] = [
 ];
 
 export const STATES = [
-  'Maharashtra', 'Karnataka', 'Tamil Nadu', 'Gujarat', 'Uttar Pradesh', 'West Bengal',
-  'Telangana', 'Odisha', 'Rajasthan', 'Kerala', 'Punjab', 'Madhya Pradesh',
+  'Maharashtra',
+  'Karnataka',
+  'Tamil Nadu',
+  'Gujarat',
+  'Uttar Pradesh',
+  'West Bengal',
+  'Telangana',
+  'Odisha',
+  'Rajasthan',
+  'Kerala',
+  'Punjab',
+  'Madhya Pradesh',
 ];
 
 /** Dateline cities for stories about a state (`StoryKind.local`). */
@@ -122,21 +193,48 @@ export const STATE_CITIES: Record<string, string[]> = {
 export const WIRE_AGENCIES = ['Bharat News Service', 'Asia Wire', 'Indo-Pacific Press', 'Continental Newswire'];
 export const PARTNERS = ['Harbour Review', 'Meridian Business Weekly', 'Eastern Ledger'];
 
-export const BROKERAGES = ['Konkan Securities', 'Sahyog Capital', 'Trident Research', 'Banyan Equities', 'Lighthouse Wealth', 'Nakshatra Broking'];
+export const BROKERAGES = [
+  'Konkan Securities',
+  'Sahyog Capital',
+  'Trident Research',
+  'Banyan Equities',
+  'Lighthouse Wealth',
+  'Nakshatra Broking',
+];
 export const VENTURE_FUNDS = ['Peepal Tree Capital', 'Monsoon Ventures', 'Lantern Partners', 'Trellis Capital', 'Saffron Seed Fund'];
 
 export const ROLES = ['chief executive', 'managing director', 'chief financial officer', 'chairman', 'head of strategy'];
 export const PRODUCTS = [
-  'engineering goods', 'pharmaceuticals', 'readymade garments', 'gems and jewellery', 'basmati rice',
-  'marine products', 'electronics', 'organic chemicals', 'spices', 'leather goods', 'auto components',
+  'engineering goods',
+  'pharmaceuticals',
+  'readymade garments',
+  'gems and jewellery',
+  'basmati rice',
+  'marine products',
+  'electronics',
+  'organic chemicals',
+  'spices',
+  'leather goods',
+  'auto components',
 ];
 export const CROPS = ['pulses', 'cotton', 'soybean', 'paddy', 'sugarcane', 'groundnut', 'maize'];
 export const CONCERNS = ['food inflation', 'global volatility', 'weak rural demand', 'sticky services prices', 'high crude oil prices'];
-export const VENTURES = ['green hydrogen', 'battery storage', 'cold-chain logistics', 'specialty chemicals', 'airport services', 'data centres'];
+export const VENTURES = [
+  'green hydrogen',
+  'battery storage',
+  'cold-chain logistics',
+  'specialty chemicals',
+  'airport services',
+  'data centres',
+];
 export const LAWS = ['insolvency rules', 'labour compliance', 'company registration', 'tax appeals', 'land records', 'shipping regulation'];
 export const TECH_TOPICS = [
-  'digital lending apps', 'data centres', 'online gaming', 'payment aggregators',
-  'cloud storage of financial data', 'the use of AI in credit scoring',
+  'digital lending apps',
+  'data centres',
+  'online gaming',
+  'payment aggregators',
+  'cloud storage of financial data',
+  'the use of AI in credit scoring',
 ];
 
 /** News paragraphs that fit most stories; mixed into the body between a kind's own paragraphs. */
@@ -166,5 +264,18 @@ export const GENERIC_BULLETS = [
 ];
 
 export const ORDINALS = ['second', 'third', 'fourth', 'fifth', 'sixth'];
-export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
