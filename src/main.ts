@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { memoryCounters, redisCounters, type Counters } from './adapters/counters/counters.js';
-import { openDatabase, type Database } from './adapters/db/database.js';
+import { openDatabase } from './adapters/db/database.js';
+import { legacyDatabase, type Database } from './adapters/db/legacy.js';
 import { migrate } from './adapters/db/migrate.js';
 import type { Config } from './config/config.js';
 import { deriveKeys, resolveSecret } from './config/secret.js';
@@ -15,21 +16,21 @@ import { createAuthService } from './domain/accounts/auth-service.js';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.js';
 import { loadSiteSettings } from './domain/site/settings.js';
 import { buildApp } from './web/app.js';
-import type { AppContext } from './web/context.js';
+import type { AppContext } from './context.js';
 import { loadCrawlerRanges } from './web/http/crawlers.js';
 import { createBilling } from './wiring/billing.js';
 import { createJobs } from './wiring/jobs.js';
 
 /** Opens the configured database (PGlite in the data folder unless DATABASE_URL is set) and migrates it. */
 export async function openMigratedDatabase(config: Config): Promise<Database> {
-  const db = await openDatabase({ url: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') });
+  const handle = await openDatabase({ url: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') });
   try {
-    await migrate(db);
+    await migrate(handle);
   } catch (error) {
-    await db.close();
+    await handle.close();
     throw error;
   }
-  return db;
+  return legacyDatabase(handle);
 }
 
 export function accessPolicy(config: Config): AccessPolicy {
@@ -73,7 +74,7 @@ export async function createAppContext(
     config,
     db,
     keys,
-    content: createContentService(db, { leadParagraphs: config.leadParagraphs, now }),
+    content: createContentService(db, { leadParagraphs: config.leadParagraphs, timeZone: config.timeZone, now }),
     copy,
     site,
     plans: cachedPlans(db),

@@ -9,14 +9,14 @@
  * `run_at = 'infinity'` (see `queries.ts`). A job with no handler for its kind counts as a failure
  * (so a newer instance that knows the kind can still pick it up on a retry).
  */
-import type { Database, Queryable } from '../adapters/db/database.js';
+import type { Db } from '../domain/ports/database.js';
 import { claimDueJobs, enqueueJob, markJobDone, markJobFailed, type ClaimedJob } from './queries.js';
 
 export { enqueueJob, pendingJobs, failedJobs } from './queries.js';
 
 /** What a handler gets besides its payload. `attempt` is 1 on the first run. */
 export interface JobContext {
-  db: Database;
+  db: Db;
   now: () => Date;
   attempt: number;
 }
@@ -25,7 +25,7 @@ export interface JobContext {
 export type JobHandler = (payload: any, ctx: JobContext) => Promise<void>;
 
 export interface JobRunnerOptions {
-  db: Database;
+  db: Db;
   handlers: Record<string, JobHandler>;
   now?: () => Date;
   /** Delay between polls in `start()` mode (default 5000 ms). */
@@ -87,7 +87,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     let ran = 0;
     for (;;) {
       const at = now();
-      const claimed = await db.transaction((tx) => claimDueJobs(tx, at, new Date(at.getTime() + leaseMs), batch));
+      const claimed = await db.transaction().execute((tx) => claimDueJobs(tx, at, new Date(at.getTime() + leaseMs), batch));
       await Promise.all(claimed.map((job) => runOne(job).catch((e) => log('job bookkeeping failed', { id: job.id, error: String(e) }))));
       ran += claimed.length;
       // A full batch means more may be due. Failed jobs move ≥ 30 s ahead, so this ends.
@@ -134,7 +134,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
  * itself while startup also arms it) create it once. Call at startup and at the end of the job's handler.
  * Returns whether this call created it.
  */
-export async function scheduleRecurring(db: Queryable, kind: string, everyMs: number, now: Date, payload?: object): Promise<boolean> {
+export async function scheduleRecurring(db: Db, kind: string, everyMs: number, now: Date, payload?: object): Promise<boolean> {
   if (!(everyMs > 0)) throw new Error('everyMs must be positive');
   const runAt = new Date((Math.floor(now.getTime() / everyMs) + 1) * everyMs);
   return enqueueJob(db, { kind, payload, runAt, uniqueKey: `${kind}@${runAt.toISOString()}`, now });

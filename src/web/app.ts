@@ -7,7 +7,7 @@ import { accountRoutes } from './accounts/routes.js';
 import { articleApiRoutes } from './api/articles.js';
 import { authApiRoutes } from './api/auth.js';
 import { registerAuthentication } from './http/auth.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { feedRoutes } from './feeds/routes.js';
 import { webhookRoutes } from './billing/webhooks.js';
 import { billingPageRoutes } from './billing/routes.js';

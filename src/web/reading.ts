@@ -3,7 +3,7 @@ import { decideAccess } from '../domain/access/decide-access.js';
 import type { AccessDecision, AccessInput, NetworkBudget } from '../domain/access/model.js';
 import type { PreparedArticle } from '../domain/content/service.js';
 import { chargeReaderMeter, loadReaderMeter } from '../domain/metering/reader-meters.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { identifyReader, networkUsage, setMeterCookie, type ReaderContext } from './http/reader.js';
 
 export interface ArticleRead {

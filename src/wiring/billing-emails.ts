@@ -7,7 +7,7 @@ import { formatMoney } from '../domain/billing/money.js';
 import { findPayment } from '../domain/billing/payments.js';
 import { findPlan } from '../domain/billing/plans.js';
 import { findSubscription } from '../domain/billing/subscriptions.js';
-import type { AppContext } from '../web/context.js';
+import type { AppContext } from '../context.js';
 
 export interface BillingEmailJob {
   template: 'receipt' | 'pre-debit' | 'payment-failed' | 'dunning' | 'ended' | 'refund';

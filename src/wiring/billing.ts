@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../adapters/db/database.js';
+import type { Database, Queryable } from '../adapters/db/legacy.js';
 import { createRazorpayGateway } from '../adapters/payments/razorpay.js';
 import { createStripeGateway, stripeApiBase } from '../adapters/payments/stripe.js';
 import { createTestGateway, type TestGatewayHosted } from '../adapters/payments/test-gateway.js';
@@ -9,7 +9,7 @@ import type { GatewayName, PaymentGateway } from '../domain/billing/gateway.js';
 import { DEFAULT_SUPPLIER, type SupplierDetails } from '../domain/billing/invoices.js';
 import { createBillingService, type BillingDeps, type BillingService } from '../domain/billing/service.js';
 import { enqueueJob } from '../jobs/queries.js';
-import type { Billing } from '../web/context.js';
+import type { Billing } from '../context.js';
 
 /** Supplier details for invoices: the `supplier` setting, else the demo's invented company. */
 async function loadSupplier(db: Queryable): Promise<SupplierDetails> {

@@ -1,7 +1,7 @@
 import { runBillingSweep } from '../domain/billing/sweep.js';
 import { listUnprocessedWebhooks, markWebhookFailed, markWebhookProcessed } from '../domain/billing/webhook-log.js';
 import { createJobRunner, scheduleRecurring, type JobHandler } from '../jobs/runner.js';
-import type { AppContext } from '../web/context.js';
+import type { AppContext } from '../context.js';
 import { sendBillingEmail } from './billing-emails.js';
 
 const SWEEP_EVERY_MS = 5 * 60 * 1000;

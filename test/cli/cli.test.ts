@@ -145,11 +145,9 @@ describe('masthead CLI', () => {
   });
 
   it('stored exactly what the imports reported', { timeout: SLOW }, async () => {
-    const db = await openDatabase({ url: null, pgliteDir: join(work, 'data', 'pglite') });
+    const handle = await openDatabase({ url: null, pgliteDir: join(work, 'data', 'pglite') });
     try {
-      const { rows } = await db.query<{ slug: string; headline: string; section: string }>(
-        'select slug, headline, section from articles order by slug',
-      );
+      const rows = await handle.db.selectFrom('articles').select(['slug', 'headline', 'section']).orderBy('slug').execute();
       expect(rows).toEqual([
         { slug: 'cli-first', headline: 'First, corrected', section: 'markets' },
         { slug: 'cli-fourth', headline: 'Headline of cli-fourth', section: 'markets' },
@@ -157,7 +155,7 @@ describe('masthead CLI', () => {
         { slug: 'cli-third', headline: 'Headline of cli-third', section: 'markets' },
       ]);
     } finally {
-      await db.close();
+      await handle.close();
     }
   });
 

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import type { Database } from '../../src/adapters/db/database.js';
+import type { Database } from '../../src/adapters/db/legacy.js';
 import { hashPassword } from '../../src/domain/accounts/passwords.js';
 import { insertUser } from '../../src/domain/accounts/users.js';
 import type { TestApp } from '../support/app.js';

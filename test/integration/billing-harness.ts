@@ -4,7 +4,7 @@
  * reader or publisher would notice (subscription rows, entitlements, payments, invoices, emails).
  */
 import { simpleParser } from 'mailparser';
-import type { Database } from '../../src/adapters/db/database.js';
+import type { Database } from '../../src/adapters/db/legacy.js';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import type { User } from '../../src/domain/accounts/model.js';
 import { listInvoices } from '../../src/domain/billing/invoices.js';

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import type { Queryable } from '../../src/adapters/db/database.js';
+import type { Queryable } from '../../src/adapters/db/legacy.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
 import { importArticles, type ImportProgress } from '../../src/domain/content/import.js';
 import { describeEachEngine } from '../support/databases.js';

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import type { Database, Queryable } from '../../src/adapters/db/database.js';
+import type { Database, Queryable } from '../../src/adapters/db/legacy.js';
 import { renderInvoicePdf } from '../../src/adapters/pdf/invoice-pdf.js';
 import { extractPdfText } from '../support/pdf-text.js';
 import { splitGstInclusive } from '../../src/domain/billing/gst.js';

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeEach, expect, it, vi } from 'vitest';
-import { openDatabase, type Database } from '../../src/adapters/db/database.js';
+import { openDatabase } from '../../src/adapters/db/database.js';
+import { legacyDatabase, type Database } from '../../src/adapters/db/legacy.js';
+import type { Db } from '../../src/domain/ports/database.js';
 import { createJobRunner, enqueueJob, failedJobs, pendingJobs, scheduleRecurring, type JobHandler } from '../../src/jobs/runner.js';
 import { claimDueJobs } from '../../src/jobs/queries.js';
 import { describeEachEngine, postgresServerUrl } from '../support/databases.js';
@@ -48,7 +50,7 @@ describeEachEngine('durable jobs', (get, engine) => {
     } = await get().query<{ name: string }>('select current_database() as name');
     const url = new URL(postgresServerUrl()!);
     url.pathname = `/${db!.name}`;
-    return openDatabase({ url: url.toString(), pgliteDir: null });
+    return legacyDatabase(await openDatabase({ url: url.toString(), pgliteDir: null }));
   };
 
   beforeEach(async () => {
@@ -257,7 +259,8 @@ describeEachEngine('durable jobs', (get, engine) => {
 
   it('logs errors in the polling loop instead of throwing them', async () => {
     const log = vi.fn();
-    const broken: Database = { ...get(), transaction: async () => Promise.reject(new Error('connection lost')) };
+    // The database goes away: every transaction fails.
+    const broken = { transaction: () => ({ execute: () => Promise.reject(new Error('connection lost')) }) } as unknown as Db;
     const r = createJobRunner({ db: broken, now: clock.now, handlers: {}, pollMs: 10, log });
     r.start();
     await vi.waitFor(() => expect(log.mock.calls.length).toBeGreaterThanOrEqual(2), { timeout: 5000, interval: 10 });

@@ -2,12 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { Database } from '../../src/adapters/db/database.js';
+import type { Database } from '../../src/adapters/db/legacy.js';
 import { loadConfig } from '../../src/config/config.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
 import { createAppContext } from '../../src/main.js';
 import { buildApp } from '../../src/web/app.js';
-import type { AppContext } from '../../src/web/context.js';
+import type { AppContext } from '../../src/context.js';
 
 /** A clock tests can move. */
 export function fakeClock(start: string | Date) {

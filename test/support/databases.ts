@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, beforeAll, afterAll } from 'vitest';
-import { openDatabase, type Database } from '../../src/adapters/db/database.js';
+import { openDatabase } from '../../src/adapters/db/database.js';
+import { legacyDatabase, type Database } from '../../src/adapters/db/legacy.js';
 import { migrate } from '../../src/adapters/db/migrate.js';
 
 export type Engine = 'pglite' | 'postgres';
@@ -25,8 +26,9 @@ export interface TestDatabase {
 /** A new, migrated database of the given engine: in-memory PGlite, or a freshly created database on the server. */
 export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
   if (engine === 'pglite') {
-    const db = await openDatabase({ url: null, pgliteDir: null });
-    await migrate(db);
+    const handle = await openDatabase({ url: null, pgliteDir: null });
+    await migrate(handle);
+    const db = legacyDatabase(handle);
     return { db, destroy: () => db.close() };
   }
   const serverUrl = postgresServerUrl();
@@ -38,8 +40,9 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), pgliteDir: null });
-  await migrate(db);
+  const handle = await openDatabase({ url: url.toString(), pgliteDir: null });
+  await migrate(handle);
+  const db = legacyDatabase(handle);
   return {
     db,
     async destroy() {

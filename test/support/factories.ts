@@ -1,4 +1,4 @@
-import type { Queryable } from '../../src/adapters/db/database.js';
+import type { Queryable } from '../../src/adapters/db/legacy.js';
 import type { ArticleInput } from '../../src/domain/content/article-input.js';
 import { upsertArticle } from '../../src/domain/content/queries.js';
 

@@ -1,23 +1,19 @@
-/**
- * The database port: PostgreSQL dialect, parameters as $1, $2 …
- * Implemented by PGlite (embedded, the default) and node-postgres (DATABASE_URL).
- * Repository functions take a `Queryable` first so the transaction scope is visible at the call.
- */
-export interface Queryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: Row[]; rowCount: number }>;
-  /** Executes a script of several statements without parameters (migrations). */
-  exec(sql: string): Promise<void>;
-}
+import type { Db, Tx } from '../../domain/ports/database.js';
 
-export interface Database extends Queryable {
-  /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+/**
+ * An open database: Kysely for every query, plus what only the composition root and the migrator need.
+ * PostgreSQL dialect on both engines: PGlite (embedded, the default) and node-postgres (DATABASE_URL).
+ */
+export interface DatabaseHandle {
+  readonly db: Db;
   readonly engine: 'pglite' | 'postgres';
+  /** Runs a script of several statements without parameters (migrations) inside the transaction `tx`. */
+  runScript(tx: Tx, script: string): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Opens the configured database: PostgreSQL when a URL is given, otherwise PGlite in `pgliteDir` (or in memory when null). */
-export async function openDatabase(options: { url: string | null; pgliteDir: string | null }): Promise<Database> {
+export async function openDatabase(options: { url: string | null; pgliteDir: string | null }): Promise<DatabaseHandle> {
   if (options.url) {
     const { openPostgres } = await import('./postgres.js');
     return openPostgres(options.url);

@@ -1,4 +1,5 @@
-import type { Database } from './database.js';
+import { sql } from 'kysely';
+import type { DatabaseHandle } from './database.js';
 import content from './migrations/001-content.js';
 import plans from './migrations/002-plans.js';
 import accounts from './migrations/003-accounts.js';
@@ -13,19 +14,19 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */
-export async function migrate(db: Database): Promise<number[]> {
-  await db.exec(`create table if not exists schema_migrations (
-    version integer primary key, name text not null, applied_at timestamptz not null default now())`);
-  return db.transaction(async (tx) => {
+export async function migrate({ db, runScript }: Pick<DatabaseHandle, 'db' | 'runScript'>): Promise<number[]> {
+  await sql`create table if not exists schema_migrations (
+    version integer primary key, name text not null, applied_at timestamptz not null default now())`.execute(db);
+  return db.transaction().execute(async (tx) => {
     // One migrator at a time across instances; the lock ends with the transaction.
-    await tx.query('select pg_advisory_xact_lock(8151)');
-    const { rows } = await tx.query<{ version: number }>('select version from schema_migrations');
+    await sql`select pg_advisory_xact_lock(8151)`.execute(tx);
+    const rows = await tx.selectFrom('schema_migrations').select('version').execute();
     const done = new Set(rows.map((r) => r.version));
     const applied: number[] = [];
     for (const migration of MIGRATIONS) {
       if (done.has(migration.version)) continue;
-      await tx.exec(migration.sql);
-      await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [migration.version, migration.name]);
+      await runScript(tx, migration.sql);
+      await tx.insertInto('schema_migrations').values({ version: migration.version, name: migration.name }).execute();
       applied.push(migration.version);
     }
     return applied;

@@ -1,10 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import type { Database, Queryable } from './database.js';
+import { Kysely } from 'kysely';
+import type { DB } from '../../domain/ports/database.js';
+import type { DatabaseHandle } from './database.js';
 import { lockDataFolder } from './data-folder-lock.js';
+import { PgliteDialect } from './pglite-dialect.js';
 
 /** PGlite: PostgreSQL compiled to WASM, in process. One process at a time may open a data folder. */
-export async function openPglite(dataDir: string | null): Promise<Database> {
+export async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const unlock = dataDir ? await lockDataFolder(dataDir) : async () => undefined;
   let pg: PGlite;
@@ -14,21 +17,11 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     await unlock();
     throw error;
   }
-  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
-    async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await q.query<Row>(sql, params as unknown[]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
-    },
-    async exec(sql: string) {
-      await q.exec(sql);
-    },
-  });
-  const base = wrap(pg);
   return {
     engine: 'pglite',
-    query: base.query,
-    transaction: (work) => pg.transaction((tx) => work(wrap(tx))),
-    exec: base.exec,
+    db: new Kysely<DB>({ dialect: new PgliteDialect(pg) }),
+    // The transaction holds the session, so the script runs inside it (PGlite's exec takes several statements).
+    runScript: async (_tx, script) => void (await pg.exec(script)),
     async close() {
       await pg.close();
       await unlock();

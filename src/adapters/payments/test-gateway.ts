@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Database } from '../db/database.js';
+import type { Database } from '../db/legacy.js';
 import type { BillingEvent, GatewaySubscriptionState, PaymentGateway, WebhookParse } from '../../domain/billing/gateway.js';
 import { addTerm } from '../../domain/billing/lifecycle.js';
 import type { Money } from '../../domain/billing/money.js';

@@ -1,5 +1,5 @@
 import type { Counters } from '../../adapters/counters/counters.js';
-import type { Database, Queryable } from '../../adapters/db/database.js';
+import type { Database, Queryable } from '../../adapters/db/legacy.js';
 import type { Mailer } from '../../adapters/email/mailer.js';
 import type { Copy } from '../copy/copy.js';
 import { accountEmail } from './emails.js';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Queryable } from '../../adapters/db/legacy.js';
 import { CHALLENGE_RULES } from './model.js';
 
 export type ChallengePurpose = 'sign-up' | 'sign-in' | 'reset-password' | 'device-choice';

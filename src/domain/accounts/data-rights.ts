@@ -1,4 +1,4 @@
-import type { Database } from '../../adapters/db/database.js';
+import type { Database } from '../../adapters/db/legacy.js';
 import { listGrants } from '../entitlements/queries.js';
 import { listDevices, revokeAllSessions } from './sessions.js';
 import { anonymiseUser, findUserById } from './users.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../../adapters/db/database.js';
+import type { Database } from '../../adapters/db/legacy.js';
 import { SUBSCRIBER_ENTITLEMENTS } from '../billing/plans.js';
 import { grantEntitlements } from '../entitlements/queries.js';
 import { AccountError, isEmail, normaliseEmail, ROLES, type Role, type User } from './model.js';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Queryable } from '../../adapters/db/legacy.js';
 import { insertChallenge } from './challenges.js';
 import { deviceName } from './device-name.js';
 import { SESSION_TIMEOUTS, type Device, type User } from './model.js';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Queryable } from '../../adapters/db/legacy.js';
 import { SESSION_TIMEOUTS, type Device, type User } from './model.js';
 import { toUser, userColumns, type UserRow } from './users.js';
 

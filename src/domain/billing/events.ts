@@ -1,4 +1,4 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Queryable } from '../../adapters/db/legacy.js';
 import { grantEntitlements, revokeEntitlements } from '../entitlements/queries.js';
 import type { BillingEvent, GatewayName } from './gateway.js';
 import { issueCreditNote, issueInvoice, type SupplierDetails } from './invoices.js';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Queryable } from '../../adapters/db/legacy.js';
 
 /** CGST Rule 46(b): a serial number of at most 16 characters, unique for the financial year. */
 export const MAX_DOCUMENT_NUMBER_LENGTH = 16;

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Queryable } from '../../adapters/db/legacy.js';
 import { financialYear, NEWS_SUBSCRIPTION_SAC, placeOfSupply, splitGstInclusive, type GstSplit } from './gst.js';
 import type { Invoice, InvoiceRecipient, InvoiceSupplier, SupplierDetails } from './invoice-model.js';
 import { nextDocumentNumber } from './invoice-numbering.js';

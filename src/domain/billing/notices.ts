@@ -1,4 +1,4 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Queryable } from '../../adapters/db/legacy.js';
 import type { Subscription } from './subscriptions.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Queryable } from '../../adapters/db/legacy.js';
+import type { Db } from '../ports/database.js';
 import { ENTITLEMENTS } from '../access/model.js';
 import { floorToMajor, formatMoney, type Money } from './money.js';
 
@@ -118,13 +119,37 @@ function toPlan(r: PlanRow): Plan {
   };
 }
 
-export async function upsertPlan(db: Queryable, plan: Omit<Plan, 'id'>): Promise<void> {
-  await db.query(
-    `insert into plans (slug, name, term_count, term_unit, price_minor, currency, entitlements, position)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)
-     on conflict (slug) do update set name = excluded.name, term_count = excluded.term_count,
-       term_unit = excluded.term_unit, price_minor = excluded.price_minor, currency = excluded.currency,
-       entitlements = excluded.entitlements, position = excluded.position`,
-    [plan.slug, plan.name, plan.term.count, plan.term.unit, plan.price.minor, plan.price.currency, plan.entitlements, plan.position],
-  );
+export async function countPlans(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('plans')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+export async function upsertPlan(db: Db, plan: Omit<Plan, 'id'>): Promise<void> {
+  await db
+    .insertInto('plans')
+    .values({
+      slug: plan.slug,
+      name: plan.name,
+      term_count: plan.term.count,
+      term_unit: plan.term.unit,
+      price_minor: plan.price.minor,
+      currency: plan.price.currency,
+      entitlements: plan.entitlements,
+      position: plan.position,
+    })
+    .onConflict((oc) =>
+      oc.column('slug').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        term_count: eb.ref('excluded.term_count'),
+        term_unit: eb.ref('excluded.term_unit'),
+        price_minor: eb.ref('excluded.price_minor'),
+        currency: eb.ref('excluded.currency'),
+        entitlements: eb.ref('excluded.entitlements'),
+        position: eb.ref('excluded.position'),
+      })),
+    )
+    .execute();
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Queryable } from '../../adapters/db/legacy.js';
 
 /**
  * The reader's billing details (name and address for the tax invoice, optional GSTIN). One row per

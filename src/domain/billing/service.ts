@@ -1,4 +1,4 @@
-import type { Database } from '../../adapters/db/database.js';
+import type { Database } from '../../adapters/db/legacy.js';
 import type { User } from '../accounts/model.js';
 import { applyBillingEvents, applyLifecycle, recordRefund, type BillingRules } from './events.js';
 import type { CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';

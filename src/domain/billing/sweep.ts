@@ -1,4 +1,4 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Queryable } from '../../adapters/db/legacy.js';
 import { applyBillingEvents, applyLifecycle } from './events.js';
 import type { BillingEvent } from './gateway.js';
 import type { BillingDeps } from './service.js';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Queryable } from '../../adapters/db/legacy.js';
 import type { BillingEvent, GatewayName } from './gateway.js';
 
 const DATE_FIELDS = new Set(['occurredAt', 'periodStart', 'periodEnd']);

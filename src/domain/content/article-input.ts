@@ -1,27 +1,12 @@
-import { isProvenance, VISIBILITIES, type Visibility } from './model.js';
+import { isProvenance, VISIBILITIES, type Article, type Visibility } from './model.js';
 
 /**
- * A validated article as it arrives from an import (NDJSON) or the demo seeder, before it has an id.
+ * A validated article as it arrives from an import (NDJSON) or the demo seeder, before it has an id;
+ * without `updatedAt` it was never updated after publication.
  * Produced only by `parseArticleInput` (or by code whose output passes it).
  */
-export interface ArticleInput {
-  slug: string;
-  headline: string;
-  /** One-sentence summary shown under the headline. */
-  standfirst: string;
-  /** Markdown source. */
-  body: string;
-  section: string;
-  tags: string[];
-  authors: string[];
-  dateline: string | null;
-  visibility: Visibility;
-  /** `staff`, `wire:<agency>` or `partner:<name>`. */
-  provenance: string;
-  publishedAt: Date;
+export interface ArticleInput extends Omit<Article, 'id' | 'updatedAt'> {
   updatedAt: Date | null;
-  leadImage: { url: string; alt: string } | null;
-  editorsPick: boolean;
 }
 
 /** Result of `parseArticleInput`: the article, or the first problem found, naming the field. */

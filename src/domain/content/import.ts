@@ -1,6 +1,6 @@
-import type { Database, Queryable } from '../../adapters/db/database.js';
+import type { Db, Tx } from '../ports/database.js';
 import { parseArticleInput, type ArticleInput } from './article-input.js';
-import { listSections, upsertArticle } from './queries.js';
+import { listSections, upsertArticle, upsertArticles, withSavepoint } from './queries.js';
 
 export interface ImportReport {
   lines: number;
@@ -21,11 +21,11 @@ const MAX_LINE_CHARS = 1_000_000;
 
 /**
  * Imports articles from NDJSON lines, upserting by slug. A bad line (unparseable JSON, invalid field,
- * database refusal) is reported with its number and reason and skips only itself: each line runs under
- * its own savepoint inside a batch transaction.
+ * database refusal) is reported with its number and reason and skips only itself. A batch goes in as one
+ * statement; when the database refuses it, its lines are written one by one, each under its own savepoint.
  */
 export async function importArticles(
-  db: Database,
+  db: Db,
   lines: AsyncIterable<string>,
   onProgress: (progress: ImportProgress) => void = () => undefined,
 ): Promise<ImportReport> {
@@ -37,8 +37,13 @@ export async function importArticles(
     if (batch.length === 0) return;
     const pending = batch;
     batch = [];
-    await db.transaction(async (tx) => {
-      for (const { line, input } of pending) await upsertOne(tx, line, input, report);
+    await db.transaction().execute(async (tx) => {
+      const inputs = pending.map((p) => p.input);
+      // Two lines with one slug can't share a statement; such a batch goes line by line (the later line wins).
+      const oneStatement = new Set(inputs.map((i) => i.slug)).size === inputs.length;
+      const results = oneStatement ? await withSavepoint(tx, () => upsertArticles(tx, inputs)).catch(() => null) : null;
+      if (!results) for (const { line, input } of pending) await upsertOne(tx, line, input, report);
+      else for (const { created } of results) created ? report.created++ : report.updated++;
     });
     onProgress({ line: report.lines, created: report.created, updated: report.updated, failed: report.failures.length });
   };
@@ -71,15 +76,12 @@ function parseLine(text: string, known: ReadonlySet<string>) {
   return parseArticleInput(raw, known);
 }
 
-async function upsertOne(tx: Queryable, line: number, input: ArticleInput, report: ImportReport): Promise<void> {
-  await tx.query('savepoint import_line');
+async function upsertOne(tx: Tx, line: number, input: ArticleInput, report: ImportReport): Promise<void> {
   try {
-    const { created } = await upsertArticle(tx, input);
-    await tx.query('release savepoint import_line');
+    const { created } = await withSavepoint(tx, () => upsertArticle(tx, input));
     if (created) report.created++;
     else report.updated++;
   } catch (error) {
-    await tx.query('rollback to savepoint import_line');
     report.failures.push({ line, reason: `refused by the database: ${(error as Error).message}` });
   }
 }

@@ -52,13 +52,11 @@ export interface Article {
   editorsPick: boolean;
 }
 
+/** An article without its body: what lists, feeds and sitemaps need. */
+export type ArticleSummary = Omit<Article, 'body'>;
+
 /** What an article is for the access decision: no text, only the facts rules look at. */
-export interface AccessItem {
-  id: number;
-  visibility: Visibility;
-  section: string;
-  provenance: Provenance;
-  publishedAt: Date;
+export interface AccessItem extends Pick<Article, 'id' | 'visibility' | 'section' | 'provenance' | 'publishedAt'> {
   /** Entitlement that unlocks the item when it is premium (or archived). */
   premiumEntitlement: string;
 }

@@ -1,33 +1,28 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import { sql, type Selectable } from 'kysely';
+import type { Db, Tx } from '../ports/database.js';
+import type { Articles } from '../ports/schema.js';
 import type { ArticleInput } from './article-input.js';
-import type { Article, Section } from './model.js';
+import type { Article, ArticleSummary, Section } from './model.js';
 
-interface ArticleRow {
-  id: number;
-  slug: string;
-  headline: string;
-  standfirst: string;
-  body: string;
-  section: string;
-  tags: string[];
-  authors: string[];
-  dateline: string | null;
-  visibility: Article['visibility'];
-  provenance: string;
-  published_at: Date;
-  updated_at: Date;
-  lead_image_url: string | null;
-  lead_image_alt: string | null;
-  editors_pick: boolean;
-}
+const SUMMARY_COLUMNS = [
+  'id',
+  'slug',
+  'headline',
+  'standfirst',
+  'section',
+  'tags',
+  'authors',
+  'dateline',
+  'visibility',
+  'provenance',
+  'published_at',
+  'updated_at',
+  'lead_image_url',
+  'lead_image_alt',
+  'editors_pick',
+] as const;
 
-/** An article without its body: what lists, feeds and sitemaps need. */
-export type ArticleSummary = Omit<Article, 'body'>;
-
-const SUMMARY_COLUMNS = `id, slug, headline, standfirst, section, tags, authors, dateline, visibility, provenance,
-  published_at, updated_at, lead_image_url, lead_image_alt, editors_pick`;
-
-function toSummary(row: Omit<ArticleRow, 'body'>): ArticleSummary {
+function toSummary(row: Omit<Selectable<Articles>, 'body'>): ArticleSummary {
   return {
     id: row.id,
     slug: row.slug,
@@ -39,98 +34,191 @@ function toSummary(row: Omit<ArticleRow, 'body'>): ArticleSummary {
     dateline: row.dateline,
     visibility: row.visibility,
     provenance: row.provenance,
-    publishedAt: new Date(row.published_at),
-    updatedAt: new Date(row.updated_at),
+    publishedAt: row.published_at,
+    updatedAt: row.updated_at,
     leadImage: row.lead_image_url ? { url: row.lead_image_url, alt: row.lead_image_alt ?? '' } : null,
     editorsPick: row.editors_pick,
   };
 }
 
-export async function listSections(db: Queryable): Promise<Section[]> {
-  const { rows } = await db.query<{ slug: string; name: string; position: number; premium_entitlement: string }>(
-    'select slug, name, position, premium_entitlement from sections order by position, slug',
-  );
+export async function listSections(db: Db): Promise<Section[]> {
+  const rows = await db.selectFrom('sections').selectAll().orderBy('position').orderBy('slug').execute();
   return rows.map((r) => ({ slug: r.slug, name: r.name, position: r.position, premiumEntitlement: r.premium_entitlement }));
 }
 
 /** Adds the section unless one with its slug exists: a publisher's own names and order are never overwritten. */
-export async function ensureSection(db: Queryable, section: Section): Promise<void> {
-  await db.query(`insert into sections (slug, name, position, premium_entitlement) values ($1, $2, $3, $4) on conflict (slug) do nothing`, [
-    section.slug,
-    section.name,
-    section.position,
-    section.premiumEntitlement,
-  ]);
+export async function ensureSection(db: Db, section: Section): Promise<void> {
+  await db
+    .insertInto('sections')
+    .values({ slug: section.slug, name: section.name, position: section.position, premium_entitlement: section.premiumEntitlement })
+    .onConflict((oc) => oc.column('slug').doNothing())
+    .execute();
+}
+
+function toRow(input: ArticleInput) {
+  return {
+    slug: input.slug,
+    headline: input.headline,
+    standfirst: input.standfirst,
+    body: input.body,
+    section: input.section,
+    tags: input.tags,
+    authors: input.authors,
+    dateline: input.dateline,
+    visibility: input.visibility,
+    provenance: input.provenance,
+    published_at: input.publishedAt,
+    updated_at: input.updatedAt ?? input.publishedAt,
+    lead_image_url: input.leadImage?.url ?? null,
+    lead_image_alt: input.leadImage?.alt ?? null,
+    editors_pick: input.editorsPick,
+  };
 }
 
 /** Inserts the article or, when its slug exists, replaces it. Returns the id and whether it was new. */
-export async function upsertArticle(db: Queryable, input: ArticleInput): Promise<{ id: number; created: boolean }> {
-  const { rows } = await db.query<{ id: number; created: boolean }>(
-    `insert into articles (slug, headline, standfirst, body, section, tags, authors, dateline, visibility, provenance,
-       published_at, updated_at, lead_image_url, lead_image_alt, editors_pick)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-     on conflict (slug) do update set headline = excluded.headline, standfirst = excluded.standfirst,
-       body = excluded.body, section = excluded.section, tags = excluded.tags, authors = excluded.authors,
-       dateline = excluded.dateline, visibility = excluded.visibility, provenance = excluded.provenance,
-       published_at = excluded.published_at, updated_at = excluded.updated_at,
-       lead_image_url = excluded.lead_image_url, lead_image_alt = excluded.lead_image_alt,
-       editors_pick = excluded.editors_pick
-     returning id, (xmax = 0) as created`,
-    [
-      input.slug,
-      input.headline,
-      input.standfirst,
-      input.body,
-      input.section,
-      input.tags,
-      input.authors,
-      input.dateline,
-      input.visibility,
-      input.provenance,
-      input.publishedAt,
-      input.updatedAt ?? input.publishedAt,
-      input.leadImage?.url ?? null,
-      input.leadImage?.alt ?? null,
-      input.editorsPick,
-    ],
-  );
-  const row = rows[0];
-  if (!row) throw new Error(`upsert of ${input.slug} returned nothing`);
-  return row;
+export async function upsertArticle(db: Db, input: ArticleInput): Promise<{ id: number; created: boolean }> {
+  const [result] = await upsertArticles(db, [input]);
+  if (!result) throw new Error(`upsert of ${input.slug} returned nothing`);
+  return result;
 }
 
-export async function findArticleBySlug(db: Queryable, slug: string): Promise<Article | null> {
-  const { rows } = await db.query<ArticleRow>(`select ${SUMMARY_COLUMNS}, body from articles where slug = $1`, [slug]);
-  const row = rows[0];
+/**
+ * Inserts or replaces (by slug) several articles in one statement; results in input order. Fails as a
+ * whole if any row is refused, or if two inputs share a slug.
+ */
+export async function upsertArticles(db: Db, inputs: readonly ArticleInput[]): Promise<{ id: number; created: boolean }[]> {
+  if (inputs.length === 0) return [];
+  const rows = await db
+    .insertInto('articles')
+    .values(inputs.map(toRow))
+    .onConflict((oc) =>
+      oc.column('slug').doUpdateSet((eb) => ({
+        headline: eb.ref('excluded.headline'),
+        standfirst: eb.ref('excluded.standfirst'),
+        body: eb.ref('excluded.body'),
+        section: eb.ref('excluded.section'),
+        tags: eb.ref('excluded.tags'),
+        authors: eb.ref('excluded.authors'),
+        dateline: eb.ref('excluded.dateline'),
+        visibility: eb.ref('excluded.visibility'),
+        provenance: eb.ref('excluded.provenance'),
+        published_at: eb.ref('excluded.published_at'),
+        updated_at: eb.ref('excluded.updated_at'),
+        lead_image_url: eb.ref('excluded.lead_image_url'),
+        lead_image_alt: eb.ref('excluded.lead_image_alt'),
+        editors_pick: eb.ref('excluded.editors_pick'),
+      })),
+    )
+    // xmax is 0 only on a row this statement inserted.
+    .returning(['id', 'slug', sql<boolean>`xmax = 0`.as('created')])
+    .execute();
+  const bySlug = new Map(rows.map((r) => [r.slug, { id: r.id, created: r.created }]));
+  return inputs.map((input) => bySlug.get(input.slug)!);
+}
+
+/** Runs `work` under a savepoint of the transaction: when it throws, only its own writes are undone. */
+export async function withSavepoint<T>(tx: Tx, work: () => Promise<T>): Promise<T> {
+  await sql`savepoint masthead_step`.execute(tx);
+  try {
+    const result = await work();
+    await sql`release savepoint masthead_step`.execute(tx);
+    return result;
+  } catch (error) {
+    await sql`rollback to savepoint masthead_step`.execute(tx);
+    throw error;
+  }
+}
+
+export async function findArticleBySlug(db: Db, slug: string): Promise<Article | null> {
+  const row = await db.selectFrom('articles').select(SUMMARY_COLUMNS).select('body').where('slug', '=', slug).executeTakeFirst();
   return row ? { ...toSummary(row), body: row.body } : null;
 }
 
 /** Newest first, optionally in one section; only articles already published at `now`. */
 export async function listArticles(
-  db: Queryable,
-  options: { section?: string; limit: number; offset?: number; now: Date; since?: Date; editorsPick?: boolean },
+  db: Db,
+  options: {
+    section?: string | undefined;
+    limit: number;
+    offset?: number | undefined;
+    now: Date;
+    since?: Date | undefined;
+    editorsPick?: boolean | undefined;
+  },
 ): Promise<ArticleSummary[]> {
-  const params: unknown[] = [options.now];
-  const where = ['published_at <= $1'];
-  if (options.section) where.push(`section = $${params.push(options.section)}`);
-  if (options.since) where.push(`published_at >= $${params.push(options.since)}`);
-  if (options.editorsPick) where.push('editors_pick');
-  const limit = `$${params.push(options.limit)}`;
-  const offset = `$${params.push(options.offset ?? 0)}`;
-  const { rows } = await db.query<ArticleRow>(
-    `select ${SUMMARY_COLUMNS} from articles where ${where.join(' and ')}
-     order by published_at desc, id desc limit ${limit} offset ${offset}`,
-    params,
-  );
+  let query = db.selectFrom('articles').select(SUMMARY_COLUMNS).where('published_at', '<=', options.now);
+  if (options.section) query = query.where('section', '=', options.section);
+  if (options.since) query = query.where('published_at', '>=', options.since);
+  if (options.editorsPick) query = query.where('editors_pick', '=', true);
+  const rows = await query
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit)
+    .offset(options.offset ?? 0)
+    .execute();
   return rows.map(toSummary);
 }
 
-export async function countArticles(db: Queryable, options: { section?: string; now: Date }): Promise<number> {
-  const { rows } = options.section
-    ? await db.query<{ n: number }>('select count(*)::int as n from articles where published_at <= $1 and section = $2', [
-        options.now,
-        options.section,
-      ])
-    : await db.query<{ n: number }>('select count(*)::int as n from articles where published_at <= $1', [options.now]);
-  return rows[0]?.n ?? 0;
+export async function countArticles(db: Db, options: { section?: string | undefined; now: Date }): Promise<number> {
+  let query = db
+    .selectFrom('articles')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('published_at', '<=', options.now);
+  if (options.section) query = query.where('section', '=', options.section);
+  const row = await query.executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** True when the database holds no articles yet (a fresh demo). */
+export async function hasNoArticles(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('articles').select('id').limit(1).executeTakeFirst();
+  return row === undefined;
+}
+
+/** How many sections exist (the baseline seed fills an empty table only). */
+export async function countSections(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('sections')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** Whether any article was published in [from, to) and by `now`: one probe of the publication-date index. */
+export async function anyPublishedBetween(db: Db, from: Date, to: Date, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('articles')
+    .select('id')
+    .where('published_at', '>=', from)
+    .where('published_at', '<', to)
+    .where('published_at', '<=', now)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The earliest publication date, or null with no articles (the publication-date index answers it). */
+export async function firstPublishedAt(db: Db): Promise<Date | null> {
+  const row = await db.selectFrom('articles').select('published_at').orderBy('published_at').limit(1).executeTakeFirst();
+  return row?.published_at ?? null;
+}
+
+/** Addresses and last changes of the articles published in [from, to) and by `now`, newest first (a range scan). */
+export async function listSitemapEntries(
+  db: Db,
+  from: Date,
+  to: Date,
+  now: Date,
+  limit: number,
+): Promise<{ slug: string; updatedAt: Date }[]> {
+  const rows = await db
+    .selectFrom('articles')
+    .select(['slug', 'updated_at'])
+    .where('published_at', '>=', from)
+    .where('published_at', '<', to)
+    .where('published_at', '<=', now)
+    .orderBy('published_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ slug: r.slug, updatedAt: r.updated_at }));
 }

@@ -1,7 +1,16 @@
 import { LRUCache } from 'lru-cache';
-import type { Queryable } from '../../adapters/db/database.js';
-import type { AccessItem, Section } from './model.js';
-import { countArticles, findArticleBySlug, listArticles, listSections, type ArticleSummary } from './queries.js';
+import type { Db } from '../ports/database.js';
+import { yearIn, yearStart } from './calendar-years.js';
+import type { AccessItem, ArticleSummary, Section } from './model.js';
+import {
+  anyPublishedBetween,
+  countArticles,
+  findArticleBySlug,
+  firstPublishedAt,
+  listArticles,
+  listSections,
+  listSitemapEntries,
+} from './queries.js';
 import { renderBody, renderLead, wordCount } from './render.js';
 
 /** An article ready to serve: its facts, the access item, and the body rendered in two parts. */
@@ -21,6 +30,10 @@ export interface ContentService {
   section(slug: string): Promise<Section | null>;
   list(options: { section?: string; limit: number; offset?: number; since?: Date; editorsPick?: boolean }): Promise<ArticleSummary[]>;
   count(section?: string): Promise<number>;
+  /** Years (in the publisher's time zone) with published articles, newest first: one sitemap each. */
+  sitemapYears(): Promise<number[]>;
+  /** The articles published in `year`, newest first, at most `limit`. */
+  sitemapEntries(year: number, limit: number): Promise<{ slug: string; updatedAt: Date }[]>;
   /** Forgets cached reads, after a write through this process. Other processes see writes within the cache's TTL. */
   invalidate(): void;
 }
@@ -31,7 +44,10 @@ const NOT_FOUND = Symbol('not found');
  * Reads content through in-process caches so the request path rarely waits on the database.
  * Entries live `ttlMs` (writes by other processes, e.g. `masthead import`, show up within it).
  */
-export function createContentService(db: Queryable, options: { leadParagraphs: number; now?: () => Date; ttlMs?: number }): ContentService {
+export function createContentService(
+  db: Db,
+  options: { leadParagraphs: number; timeZone: string; now?: () => Date; ttlMs?: number },
+): ContentService {
   const now = options.now ?? (() => new Date());
   const ttl = options.ttlMs ?? 30_000;
   const articles = new LRUCache<string, PreparedArticle | typeof NOT_FOUND>({ max: 5_000, ttl });
@@ -76,6 +92,18 @@ export function createContentService(db: Queryable, options: { leadParagraphs: n
     return value;
   }
 
+  /** Each year from the first publication to now, probed by date range on the publication-date index. */
+  async function sitemapYears(): Promise<number[]> {
+    const at = now();
+    const first = await firstPublishedAt(db);
+    if (!first || first > at) return [];
+    const years: number[] = [];
+    for (let year = yearIn(at, options.timeZone); year >= yearIn(first, options.timeZone); year--) {
+      if (await anyPublishedBetween(db, yearStart(year, options.timeZone), yearStart(year + 1, options.timeZone), at)) years.push(year);
+    }
+    return years;
+  }
+
   return {
     async article(slug) {
       let hit = articles.get(slug);
@@ -95,6 +123,10 @@ export function createContentService(db: Queryable, options: { leadParagraphs: n
     },
     count(section) {
       return cachedList(`c:${section ?? ''}`, () => countArticles(db, { section, now: now() }));
+    },
+    sitemapYears,
+    sitemapEntries(year, limit) {
+      return listSitemapEntries(db, yearStart(year, options.timeZone), yearStart(year + 1, options.timeZone), now(), limit);
     },
     invalidate() {
       articles.clear();

@@ -1,12 +1,16 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Db } from '../ports/database.js';
 
 /** The entitlements a user holds at `now`: granted, started, not ended, not revoked. */
-export async function activeEntitlements(db: Queryable, userId: number, now: Date): Promise<Set<string>> {
-  const { rows } = await db.query<{ entitlement: string }>(
-    `select distinct entitlement from entitlement_grants
-     where user_id = $1 and revoked_at is null and starts_at <= $2 and (ends_at is null or ends_at > $2)`,
-    [userId, now],
-  );
+export async function activeEntitlements(db: Db, userId: number, now: Date): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('entitlement_grants')
+    .select('entitlement')
+    .distinct()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('starts_at', '<=', now)
+    .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
+    .execute();
   return new Set(rows.map((r) => r.entitlement));
 }
 
@@ -18,42 +22,39 @@ export interface EntitlementGrant {
   endsAt: Date | null;
 }
 
-export async function listGrants(db: Queryable, userId: number, now: Date): Promise<EntitlementGrant[]> {
-  const { rows } = await db.query<{ id: number; entitlement: string; source: string; starts_at: Date; ends_at: Date | null }>(
-    `select id, entitlement, source, starts_at, ends_at from entitlement_grants
-     where user_id = $1 and revoked_at is null and (ends_at is null or ends_at > $2) order by entitlement`,
-    [userId, now],
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    entitlement: r.entitlement,
-    source: r.source,
-    startsAt: new Date(r.starts_at),
-    endsAt: r.ends_at ? new Date(r.ends_at) : null,
-  }));
+export async function listGrants(db: Db, userId: number, now: Date): Promise<EntitlementGrant[]> {
+  const rows = await db
+    .selectFrom('entitlement_grants')
+    .select(['id', 'entitlement', 'source', 'starts_at', 'ends_at'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
+    .orderBy('entitlement')
+    .execute();
+  return rows.map((r) => ({ id: r.id, entitlement: r.entitlement, source: r.source, startsAt: r.starts_at, endsAt: r.ends_at }));
 }
 
 /** Grants entitlements from one source (a subscription, a complimentary grant); used by billing and admin. */
 export async function grantEntitlements(
-  db: Queryable,
+  db: Db,
   g: { userId: number; entitlements: readonly string[]; source: string; startsAt: Date; endsAt: Date | null },
 ): Promise<void> {
-  for (const entitlement of g.entitlements) {
-    await db.query('insert into entitlement_grants (user_id, entitlement, source, starts_at, ends_at) values ($1, $2, $3, $4, $5)', [
-      g.userId,
-      entitlement,
-      g.source,
-      g.startsAt,
-      g.endsAt,
-    ]);
-  }
+  if (g.entitlements.length === 0) return;
+  await db
+    .insertInto('entitlement_grants')
+    .values(
+      g.entitlements.map((entitlement) => ({ user_id: g.userId, entitlement, source: g.source, starts_at: g.startsAt, ends_at: g.endsAt })),
+    )
+    .execute();
 }
 
 /** Ends every grant from a source at `at` (cancellation, expiry, refund). */
-export async function revokeEntitlements(db: Queryable, source: string, at: Date): Promise<number> {
-  const { rowCount } = await db.query('update entitlement_grants set revoked_at = $2 where source = $1 and revoked_at is null', [
-    source,
-    at,
-  ]);
-  return rowCount;
+export async function revokeEntitlements(db: Db, source: string, at: Date): Promise<number> {
+  const result = await db
+    .updateTable('entitlement_grants')
+    .set({ revoked_at: at })
+    .where('source', '=', source)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

@@ -1,13 +1,16 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import { sql } from 'kysely';
+import type { Db } from '../ports/database.js';
 import type { MeterState } from './model.js';
 
 /** A registered reader's meter for the period, counted across all their devices. */
-export async function loadReaderMeter(db: Queryable, userId: number, period: string): Promise<MeterState> {
-  const { rows } = await db.query<{ article_ids: number[] }>('select article_ids from reader_meters where user_id = $1 and period = $2', [
-    userId,
-    period,
-  ]);
-  return { period, read: rows[0]?.article_ids ?? [] };
+export async function loadReaderMeter(db: Db, userId: number, period: string): Promise<MeterState> {
+  const row = await db
+    .selectFrom('reader_meters')
+    .select('article_ids')
+    .where('user_id', '=', userId)
+    .where('period', '=', period)
+    .executeTakeFirst();
+  return { period, read: row?.article_ids ?? [] };
 }
 
 /**
@@ -16,19 +19,32 @@ export async function loadReaderMeter(db: Queryable, userId: number, period: str
  * limit was reached meanwhile (the caller must then deny).
  */
 export async function chargeReaderMeter(
-  db: Queryable,
+  db: Db,
   userId: number,
   period: string,
   articleId: number,
   limit: number,
 ): Promise<MeterState | null> {
-  const { rows } = await db.query<{ article_ids: number[] }>(
-    `insert into reader_meters as m (user_id, period, article_ids) values ($1, $2, array[$3::int])
-     on conflict (user_id, period) do update set article_ids =
-       case when $3::int = any(m.article_ids) then m.article_ids else array_append(m.article_ids, $3::int) end
-     where $3::int = any(m.article_ids) or cardinality(m.article_ids) < $4
-     returning article_ids`,
-    [userId, period, articleId, limit],
-  );
-  return rows[0] ? { period, read: rows[0].article_ids } : null;
+  const id = sql<number>`${articleId}::int`;
+  const row = await db
+    .insertInto('reader_meters')
+    .values({ user_id: userId, period, article_ids: sql<number[]>`array[${id}]` })
+    .onConflict((oc) =>
+      oc
+        .columns(['user_id', 'period'])
+        .doUpdateSet({
+          article_ids: sql<
+            number[]
+          >`case when ${id} = any(reader_meters.article_ids) then reader_meters.article_ids else array_append(reader_meters.article_ids, ${id}) end`,
+        })
+        .where((eb) =>
+          eb.or([
+            sql<boolean>`${id} = any(reader_meters.article_ids)`,
+            eb(eb.fn('cardinality', ['reader_meters.article_ids']), '<', limit),
+          ]),
+        ),
+    )
+    .returning('article_ids')
+    .executeTakeFirst();
+  return row ? { period, read: row.article_ids } : null;
 }

@@ -1,4 +1,5 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Db } from '../ports/database.js';
+import { readSetting, writeSetting } from './queries.js';
 
 /** Publisher settings kept in the database (not code): the name readers see and what the home page says. */
 export interface SiteSettings {
@@ -15,15 +16,15 @@ export const DEFAULT_SITE_SETTINGS: SiteSettings = {
 };
 
 /** Reads the site settings, falling back to defaults for anything not stored. */
-export async function loadSiteSettings(db: Queryable): Promise<SiteSettings> {
-  const { rows } = await db.query<{ value: Partial<SiteSettings> }>("select value from settings where key = 'site'");
-  return { ...DEFAULT_SITE_SETTINGS, ...(rows[0]?.value ?? {}) };
+export async function loadSiteSettings(db: Db): Promise<SiteSettings> {
+  const stored = (await readSetting(db, 'site')) as Partial<SiteSettings> | null;
+  return { ...DEFAULT_SITE_SETTINGS, ...(stored ?? {}) };
 }
 
-export async function saveSiteSettings(db: Queryable, settings: SiteSettings): Promise<void> {
-  await db.query(
-    `insert into settings (key, value) values ('site', $1)
-     on conflict (key) do update set value = excluded.value, updated_at = now()`,
-    [JSON.stringify(settings)],
-  );
+export async function hasSiteSettings(db: Db): Promise<boolean> {
+  return (await readSetting(db, 'site')) !== null;
+}
+
+export async function saveSiteSettings(db: Db, settings: SiteSettings): Promise<void> {
+  await writeSetting(db, 'site', settings);
 }

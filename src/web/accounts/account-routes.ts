@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { deleteAccount, exportAccountData } from '../../domain/accounts/data-rights.js';
 import { listDevices, revokeAllSessions, revokeSession } from '../../domain/accounts/sessions.js';
 import type { ResolvedSession } from '../../domain/accounts/session-service.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { clearSessionCookie } from '../http/auth.js';
 import { pageChrome } from '../pages/chrome.js';
 import { accountHomePage, deletePage, devicesPage, goodbyePage, passwordPage } from './account-views.js';

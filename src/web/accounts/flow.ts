@@ -5,7 +5,7 @@ import { AccountError } from '../../domain/accounts/model.js';
 import type { DeviceInfo, SignInResult } from '../../domain/accounts/session-service.js';
 import { revokeSession } from '../../domain/accounts/sessions.js';
 import { networkKey } from '../../domain/metering/network.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { setSessionCookie } from '../http/auth.js';
 import { pageChrome } from '../pages/chrome.js';
 import { checkToken, safeNext } from './forms.js';

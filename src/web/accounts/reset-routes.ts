@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChallengeAnswer } from '../../domain/accounts/auth-service.js';
 import { passwordProblem } from '../../domain/accounts/passwords.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { clearSessionCookie } from '../http/auth.js';
 import { pageChrome } from '../pages/chrome.js';
 import { resetConfirmPage, resetRequestPage } from './account-views.js';

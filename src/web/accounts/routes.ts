@@ -1,6 +1,6 @@
 import { privatePages } from '../http/security-headers.js';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { accountPageRoutes } from './account-routes.js';
 import { devOutboxRoutes } from './dev-outbox.js';
 import { resetRoutes } from './reset-routes.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { revokeSession } from '../../domain/accounts/sessions.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { clearSessionCookie } from '../http/auth.js';
 import { pageChrome } from '../pages/chrome.js';
 import { attempt, authOrigin, bindBrowser, deviceInfo, finishSignIn, nextFromCookie, readBinding, sendPage } from './flow.js';

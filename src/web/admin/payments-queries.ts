@@ -1,4 +1,4 @@
-import type { Queryable } from '../../adapters/db/database.js';
+import type { Queryable } from '../../adapters/db/legacy.js';
 
 /** A payment as the admin list shows it, with its invoice and any credit notes. */
 export interface PaymentRow {

@@ -5,7 +5,7 @@ import { BillingError } from '../../domain/billing/service.js';
 import { sendPage } from '../accounts/flow.js';
 import { checkId, type FormState } from '../accounts/forms.js';
 import { withBillingPage } from '../billing/failures.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 import { listRecentPayments } from './payments-queries.js';

@@ -5,7 +5,7 @@ import { findUserByEmail, findUserById } from '../../domain/accounts/users.js';
 import { sendPage } from '../accounts/flow.js';
 import { checkId } from '../accounts/forms.js';
 import { csrfField, notice } from '../accounts/views.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 import { formatDateTime } from '../views/format.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AccessDecision } from '../../domain/access/model.js';
-import type { ArticleSummary } from '../../domain/content/queries.js';
-import type { AppContext } from '../context.js';
+import type { ArticleSummary } from '../../domain/content/model.js';
+import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { readArticle } from '../reading.js';
 import { errorResponses, registerSharedSchemas } from './schemas.js';

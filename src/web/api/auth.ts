@@ -7,7 +7,7 @@ import { newToken } from '../../domain/accounts/secrets.js';
 import { refreshAppSession, type DeviceInfo, type SignInResult } from '../../domain/accounts/session-service.js';
 import { revokeSession } from '../../domain/accounts/sessions.js';
 import { networkKey } from '../../domain/metering/network.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { meRoutes, requireBearer } from './me.js';
 import { openapiRoutes } from './openapi.js';

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { ResolvedSession } from '../../domain/accounts/session-service.js';
 import { listDevices, revokeSession } from '../../domain/accounts/sessions.js';
 import { listGrants } from '../../domain/entitlements/queries.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import * as S from './schemas.js';
 

@@ -5,7 +5,7 @@ import { BillingError } from '../../domain/billing/service.js';
 import { findSubscriptionIdByGatewayId } from '../../domain/billing/subscriptions.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import { checkId, field, type FormState } from '../accounts/forms.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 import {

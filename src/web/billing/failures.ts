@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BillingError } from '../../domain/billing/service.js';
 import { sendPage } from '../accounts/flow.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 import { html, type SafeHtml } from '../views/html.js';

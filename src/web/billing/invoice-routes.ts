@@ -3,7 +3,7 @@ import { renderInvoicePdf } from '../../adapters/pdf/invoice-pdf.js';
 import { findInvoice } from '../../domain/billing/invoices.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import { checkId } from '../accounts/forms.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 import { html } from '../views/html.js';

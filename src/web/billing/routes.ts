@@ -1,6 +1,6 @@
 import { privatePages } from '../http/security-headers.js';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { checkoutRoutes } from './checkout-routes.js';
 import { invoiceRoutes } from './invoice-routes.js';
 import { subscriptionRoutes } from './subscription-routes.js';

@@ -5,7 +5,7 @@ import { findPlan, listActivePlans, type Plan } from '../../domain/billing/plans
 import type { Subscription } from '../../domain/billing/subscriptions.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import { checkId, field } from '../accounts/forms.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 import { changedPage, changePlanPage, type PlanOption } from './change-views.js';

@@ -3,7 +3,7 @@ import type { PaymentMethodChoice, TestGatewayHosted } from '../../adapters/paym
 import { findSubscription, findSubscriptionIdByGatewayId } from '../../domain/billing/subscriptions.js';
 import { sendPage } from '../accounts/flow.js';
 import { field } from '../accounts/forms.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 

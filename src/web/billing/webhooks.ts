@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { markWebhookFailed, markWebhookProcessed, recordWebhookEvent } from '../../domain/billing/webhook-log.js';
 import type { GatewayName } from '../../domain/billing/gateway.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 
 const GATEWAY_NAMES: readonly GatewayName[] = ['test', 'razorpay', 'stripe'];
 

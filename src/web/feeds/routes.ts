@@ -1,9 +1,9 @@
 import escapeXml from 'escape-html';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { ArticleSummary } from '../../domain/content/queries.js';
+import type { ArticleSummary } from '../../domain/content/model.js';
 import type { Section } from '../../domain/content/model.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 
 const FEED_SIZE = 50;
@@ -69,12 +69,8 @@ export async function feedRoutes(app: FastifyInstance, ctx: AppContext): Promise
   );
 
   app.get('/sitemap.xml', async (_request, reply) => {
-    const { rows } = await ctx.db.query<{ year: number }>(
-      `select distinct extract(year from published_at at time zone $1)::int as year from articles
-       where published_at <= $2 order by year desc`,
-      [ctx.policy.timeZone, ctx.now()],
-    );
-    const maps = ['pages', 'news', ...rows.map((r) => `articles-${r.year}`)];
+    const years = await ctx.content.sitemapYears();
+    const maps = ['pages', 'news', ...years.map((year) => `articles-${year}`)];
     reply.type(xml).header('cache-control', 'public, max-age=600');
     return `<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -111,17 +107,10 @@ ${maps.map((m) => `<sitemap><loc>${base}/sitemaps/${m}.xml</loc></sitemap>`).joi
     // Any four digits: a year with no articles (1800, 2999) is a sitemap that does not exist, so 404 rather than 400.
     { schema: { params: Type.Object({ year: Type.String({ pattern: '^\\d{4}$' }) }) } },
     async (request, reply) => {
-      const { rows } = await ctx.db.query<{ slug: string; updated_at: Date }>(
-        `select slug, updated_at from articles
-         where extract(year from published_at at time zone $1) = $2 and published_at <= $3
-         order by published_at desc limit ${SITEMAP_MAX_URLS}`,
-        [ctx.policy.timeZone, Number(request.params.year), ctx.now()],
-      );
+      const rows = await ctx.content.sitemapEntries(Number(request.params.year), SITEMAP_MAX_URLS);
       if (rows.length === 0) throw new HttpProblem('not-found', 'No articles were published that year.');
       reply.type(xml).header('cache-control', 'public, max-age=3600');
-      return urlset(
-        rows.map((r) => `<url><loc>${base}/article/${r.slug}</loc><lastmod>${new Date(r.updated_at).toISOString()}</lastmod></url>`),
-      );
+      return urlset(rows.map((r) => `<url><loc>${base}/article/${r.slug}</loc><lastmod>${r.updatedAt.toISOString()}</lastmod></url>`));
     },
   );
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveSession, type ResolvedSession } from '../../domain/accounts/session-service.js';
 import { SESSION_TIMEOUTS } from '../../domain/accounts/model.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpProblem } from './errors.js';
 
 declare module 'fastify' {

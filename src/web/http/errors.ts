@@ -1,26 +1,46 @@
+import { DomainError, type ErrorCode as DomainErrorCode } from '../../domain/errors.js';
+
+/** Codes only HTTP itself produces (a malformed request, a stale form), beside the domain's. */
+type HttpOnlyCode = 'bad-request' | 'csrf-invalid' | 'method-not-allowed' | 'payload-too-large' | 'unsupported-media-type' | 'internal';
+
+export type ErrorCode = DomainErrorCode | HttpOnlyCode;
+
 /**
- * The one table of error codes the web layer answers with. Domain code returns or throws these codes;
- * only this layer turns them into HTTP statuses. Every API error body is `{ "error": { "code", "message" } }`.
+ * The one table of error codes and the HTTP status each answers with, for pages and the API alike.
+ * Domain code returns or throws the codes (`src/domain/errors.ts`); only this layer turns them into
+ * statuses, and the compiler insists every code has one. Every API error body is `{ "error": { "code", "message" } }`.
  */
-export const ERROR_STATUS = {
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   'bad-request': 400,
   'invalid-input': 400,
+  'expired-code': 400,
+  'wrong-browser': 400,
+  'weak-password': 400,
+  'invalid-amount': 400,
+  // The proof of identity failed: sign in (or refresh) again.
   unauthorized: 401,
+  'invalid-credentials': 401,
+  'invalid-code': 401,
+  'invalid-token': 401,
   forbidden: 403,
   'csrf-invalid': 403,
   'not-found': 404,
+  'unknown-plan': 404,
   'method-not-allowed': 405,
   conflict: 409,
   'device-limit-reached': 409,
+  'no-gateway': 409,
+  'already-subscribed': 409,
+  'invalid-transition': 409,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'rate-limited': 429,
   internal: 500,
-} as const;
+  // The payment gateway did not answer: nothing was charged, try again.
+  'gateway-error': 502,
+};
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-/** An expected failure with a stable code and a message safe to show. */
+/** An HTTP-level failure raised by the web layer itself, with a stable code and a message safe to show. */
 export class HttpProblem extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -35,10 +55,15 @@ export class HttpProblem extends Error {
 }
 
 /** Maps any thrown value to a code, status and a message that never reveals internals for 5xx. */
-export function describeError(error: unknown): { code: ErrorCode; status: number; message: string } {
+export function describeError(error: unknown): { code: ErrorCode; status: number; message: string; retryAfterSeconds?: number } {
   if (error instanceof HttpProblem) return { code: error.code, status: error.status, message: error.message };
-  const e = error as { statusCode?: number; code?: string; validation?: unknown; message?: string };
-  if (e && e.validation) return { code: 'invalid-input', status: 400, message: e.message ?? 'invalid input' };
+  if (error instanceof DomainError) {
+    const code: DomainErrorCode = (error as DomainError).code;
+    const described = { code, status: ERROR_STATUS[code], message: error.message };
+    return error.retryAfterSeconds === undefined ? described : { ...described, retryAfterSeconds: error.retryAfterSeconds };
+  }
+  const e = error as { statusCode?: number; code?: string; validation?: unknown; message?: string } | null | undefined;
+  if (e?.validation) return { code: 'invalid-input', status: 400, message: e.message ?? 'invalid input' };
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status === 413) return { code: 'payload-too-large', status, message: 'The request body is too large.' };
   if (status === 415) return { code: 'unsupported-media-type', status, message: 'That content type is not accepted here.' };
@@ -46,6 +71,6 @@ export function describeError(error: unknown): { code: ErrorCode; status: number
   if (status === 404) return { code: 'not-found', status, message: 'Not found.' };
   if (status === 405) return { code: 'method-not-allowed', status, message: 'Method not allowed.' };
   if (status === 429) return { code: 'rate-limited', status, message: 'Too many requests. Please wait and try again.' };
-  if (status >= 400 && status < 500) return { code: 'bad-request', status, message: e.message ?? 'Bad request.' };
+  if (status >= 400 && status < 500) return { code: 'bad-request', status, message: e?.message ?? 'Bad request.' };
   return { code: 'internal', status: 500, message: 'Something went wrong on our side.' };
 }

@@ -7,7 +7,7 @@ import type { MeterState } from '../../domain/metering/model.js';
 import { networkKey } from '../../domain/metering/network.js';
 import { currentMeter, emptyMeter, meterPeriod } from '../../domain/metering/period.js';
 import { loadReaderMeter } from '../../domain/metering/reader-meters.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 
 export const METER_COOKIE = 'mh_meter';
 const NO_ENTITLEMENTS: ReadonlySet<string> = new Set();

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 
 /** Pages use no script and no inline style, so the policy can forbid both. */
 const DIRECTIVES: Record<string, string> = {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { ENTITLEMENTS } from '../../domain/access/model.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import type { ArticleRead } from '../reading.js';
 import { articlePage, meterNote, meterNoteCount } from '../views/article.js';
 import { raw } from '../views/html.js';

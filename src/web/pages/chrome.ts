@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { perMonth } from '../../domain/billing/plans.js';
 import { formatMoney } from '../../domain/billing/money.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import type { PageChrome } from '../views/layout.js';
 
 /** What every page's shell needs, from cached reads, and who is signed in. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { readArticle } from '../reading.js';
 import { homePage, plansPage, sectionPage } from '../views/pages.js';

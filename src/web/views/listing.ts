@@ -1,4 +1,4 @@
-import type { ArticleSummary } from '../../domain/content/queries.js';
+import type { ArticleSummary } from '../../domain/content/model.js';
 import type { Section } from '../../domain/content/model.js';
 import { formatDate } from './format.js';
 import { html, type SafeHtml } from './html.js';

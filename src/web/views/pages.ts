@@ -1,6 +1,6 @@
 import type { Plan } from '../../domain/billing/plans.js';
 import { planDisplay } from '../../domain/billing/plans.js';
-import type { ArticleSummary } from '../../domain/content/queries.js';
+import type { ArticleSummary } from '../../domain/content/model.js';
 import type { Section } from '../../domain/content/model.js';
 import { html } from './html.js';
 import { layout, type PageChrome } from './layout.js';

@@ -1,18 +1,18 @@
-import type { Counters } from '../adapters/counters/counters.js';
-import type { Database } from '../adapters/db/database.js';
-import type { Config } from '../config/config.js';
-import type { Keys } from '../config/secret.js';
-import type { Mailer } from '../adapters/email/mailer.js';
-import type { AuthService } from '../domain/accounts/auth-service.js';
-import type { TestGatewayHosted } from '../adapters/payments/test-gateway.js';
-import type { GatewayName, PaymentGateway } from '../domain/billing/gateway.js';
-import type { BillingDeps, BillingService } from '../domain/billing/service.js';
-import type { AccessPolicy } from '../domain/access/model.js';
-import type { Plan } from '../domain/billing/plans.js';
-import type { ContentService } from '../domain/content/service.js';
-import type { Copy } from '../domain/copy/copy.js';
-import type { SiteSettings } from '../domain/site/settings.js';
-import type { CrawlerRanges } from './http/crawlers.js';
+import type { Counters } from './adapters/counters/counters.js';
+import type { Database } from './adapters/db/legacy.js';
+import type { Config } from './config/config.js';
+import type { Keys } from './config/secret.js';
+import type { Mailer } from './adapters/email/mailer.js';
+import type { AuthService } from './domain/accounts/auth-service.js';
+import type { TestGatewayHosted } from './adapters/payments/test-gateway.js';
+import type { GatewayName, PaymentGateway } from './domain/billing/gateway.js';
+import type { BillingDeps, BillingService } from './domain/billing/service.js';
+import type { AccessPolicy } from './domain/access/model.js';
+import type { Plan } from './domain/billing/plans.js';
+import type { ContentService } from './domain/content/service.js';
+import type { Copy } from './domain/copy/copy.js';
+import type { SiteSettings } from './domain/site/settings.js';
+import type { CrawlerRanges } from './web/http/crawlers.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
 export interface AppContext {

@@ -1,0 +1,50 @@
+/**
+ * The one error model. Every failure the domain reports has a stable code; the web layer maps each code
+ * to exactly one HTTP status (`src/web/http/errors.ts`), for pages and the API alike.
+ *
+ * - An *expected* outcome (a declined card, a refused refund, a wrong code) is a return value: `Result`.
+ * - A `DomainError` is thrown where a use case cannot go on and the caller can do nothing but report it
+ *   (the subscription does not exist, the reader is rate limited); it still carries a code.
+ * - Anything else thrown is a bug or an outage: a 500 whose details never leave the server.
+ */
+
+/** Codes of expected failures, by module. Add a code here and the web layer's status table must name it. */
+export const ERROR_CODES = {
+  common: ['invalid-input', 'not-found', 'forbidden', 'conflict', 'rate-limited', 'unauthorized'],
+  accounts: [
+    'invalid-credentials',
+    'invalid-code',
+    'expired-code',
+    'wrong-browser',
+    'device-limit-reached',
+    'weak-password',
+    'invalid-token',
+  ],
+  billing: ['no-gateway', 'unknown-plan', 'already-subscribed', 'invalid-transition', 'invalid-amount', 'gateway-error'],
+} as const;
+
+export type CommonFailure = (typeof ERROR_CODES.common)[number];
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES][number];
+
+/** An expected failure that stops a use case: a stable code and a message safe to show a reader. */
+export class DomainError<C extends ErrorCode = ErrorCode> extends Error {
+  constructor(
+    readonly code: C,
+    message: string,
+    /** For `rate-limited`: when to try again. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+/** The outcome of a use case whose failure is expected: the value, or a code with a message safe to show. */
+export type Result<T, C extends ErrorCode = ErrorCode> = { ok: true; value: T } | { ok: false; code: C; message: string };
+
+export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+export const fail = <C extends ErrorCode>(code: C, message: string): { ok: false; code: C; message: string } => ({
+  ok: false,
+  code,
+  message,
+});

@@ -1,0 +1,288 @@
+/**
+ * The database's tables as the compiler sees them. Generated from the migrations by `npm run db:types`
+ * (kysely-codegen); do not edit by hand. A test fails when this file and the migrations disagree.
+ */
+import type { ColumnType } from 'kysely';
+
+export type Generated<T> =
+  T extends ColumnType<infer S, infer I, infer U> ? ColumnType<S, I | undefined, U> : ColumnType<T, T | undefined, T>;
+
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface Articles {
+  authors: Generated<string[]>;
+  body: Generated<string>;
+  dateline: string | null;
+  editors_pick: Generated<boolean>;
+  headline: string;
+  id: Generated<number>;
+  lead_image_alt: string | null;
+  lead_image_url: string | null;
+  provenance: string;
+  published_at: Timestamp;
+  section: string;
+  slug: string;
+  standfirst: Generated<string>;
+  tags: Generated<string[]>;
+  updated_at: Timestamp;
+  visibility: 'free' | 'metered' | 'premium';
+}
+
+export interface AuthChallenges {
+  attempts: Generated<number>;
+  binding_hash: string;
+  code_hash: string | null;
+  created_at: Timestamp;
+  email: string;
+  expires_at: Timestamp;
+  id: Generated<number>;
+  link_hash: string | null;
+  payload: Json | null;
+  purpose: 'sign-up' | 'sign-in' | 'reset-password' | 'device-choice';
+  used_at: Timestamp | null;
+  user_id: number | null;
+}
+
+export interface BillingProfiles {
+  address_line1: string;
+  address_line2: Generated<string>;
+  city: string;
+  gstin: string | null;
+  name: string;
+  pin: string;
+  state_code: string;
+  updated_at: Generated<Timestamp>;
+  user_id: number;
+}
+
+export interface EntitlementGrants {
+  created_at: Generated<Timestamp>;
+  ends_at: Timestamp | null;
+  entitlement: string;
+  id: Generated<number>;
+  revoked_at: Timestamp | null;
+  source: string;
+  starts_at: Timestamp;
+  user_id: number;
+}
+
+export interface GatewayPlans {
+  gateway: string;
+  gateway_plan_id: string;
+  plan_id: number;
+  price_minor: number;
+}
+
+export interface Invoices {
+  cgst_minor: number;
+  currency: string;
+  description: string;
+  financial_year: string;
+  id: Generated<number>;
+  igst_minor: number;
+  issued_at: Timestamp;
+  kind: 'invoice' | 'credit-note';
+  number: string;
+  payment_id: number;
+  place_of_supply: string;
+  recipient: Json;
+  refund_id: number | null;
+  sac: string;
+  sgst_minor: number;
+  supplier: Json;
+  taxable_minor: number;
+  total_minor: number;
+  user_id: number;
+}
+
+export interface InvoiceSequences {
+  financial_year: string;
+  last_number: number;
+  series: string;
+}
+
+export interface Jobs {
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  done_at: Timestamp | null;
+  id: Generated<number>;
+  kind: string;
+  last_error: string | null;
+  locked_until: Timestamp | null;
+  payload: Generated<Json>;
+  run_at: Timestamp;
+  unique_key: string | null;
+}
+
+export interface Notices {
+  kind: string;
+  period_end: Timestamp;
+  sent_at: Timestamp;
+  subscription_id: number;
+}
+
+export interface Payments {
+  amount_minor: number;
+  captured_at: Timestamp;
+  currency: string;
+  gateway: string;
+  gateway_payment_id: string;
+  id: Generated<number>;
+  kind: 'initial' | 'renewal' | 'upgrade';
+  period_end: Timestamp;
+  period_start: Timestamp;
+  plan_id: number;
+  refund_reserved_minor: Generated<number>;
+  refunded_minor: Generated<number>;
+  subscription_id: number;
+  user_id: number;
+}
+
+export interface Plans {
+  active: Generated<boolean>;
+  currency: Generated<string>;
+  entitlements: Generated<string[]>;
+  id: Generated<number>;
+  name: string;
+  position: Generated<number>;
+  price_minor: number;
+  slug: string;
+  term_count: number;
+  term_unit: 'day' | 'month' | 'year';
+}
+
+export interface ReaderMeters {
+  article_ids: Generated<number[]>;
+  period: string;
+  user_id: number;
+}
+
+export interface Refunds {
+  amount_minor: number;
+  created_at: Timestamp;
+  gateway_refund_id: string;
+  id: Generated<number>;
+  payment_id: number;
+  reason: string;
+}
+
+export interface SchemaMigrations {
+  applied_at: Generated<Timestamp>;
+  name: string;
+  version: number;
+}
+
+export interface Sections {
+  name: string;
+  position: Generated<number>;
+  premium_entitlement: Generated<string>;
+  slug: string;
+}
+
+export interface Sessions {
+  created_at: Timestamp;
+  device_name: string;
+  expires_at: Timestamp;
+  id: Generated<number>;
+  ip_prefix_hash: string | null;
+  kind: 'web' | 'app';
+  last_seen_at: Timestamp;
+  refresh_hash: string | null;
+  revoked_at: Timestamp | null;
+  token_expires_at: Timestamp;
+  token_hash: string;
+  user_agent: Generated<string>;
+  user_id: number;
+}
+
+export interface Settings {
+  key: string;
+  updated_at: Generated<Timestamp>;
+  value: Json;
+}
+
+export interface Subscriptions {
+  cancel_at_period_end: Generated<boolean>;
+  created_at: Timestamp;
+  current_period_end: Timestamp | null;
+  current_period_start: Timestamp | null;
+  gateway: string;
+  gateway_checkout_id: string | null;
+  gateway_customer_id: string | null;
+  gateway_subscription_id: string | null;
+  grace_until: Timestamp | null;
+  id: Generated<number>;
+  next_plan_id: number | null;
+  payment_method: string | null;
+  plan_id: number;
+  status: 'awaiting-payment' | 'active' | 'past-due' | 'expired' | 'refunded' | 'abandoned';
+  updated_at: Timestamp;
+  user_id: number;
+}
+
+export interface TestGatewayRecords {
+  created_at: Timestamp;
+  data: Json;
+  id: string;
+  kind: string;
+}
+
+export interface Users {
+  created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
+  device_limit: number | null;
+  email: string;
+  email_verified_at: Timestamp | null;
+  id: Generated<number>;
+  name: Generated<string>;
+  password_hash: string | null;
+  role: 'reader' | 'editor' | 'admin';
+}
+
+export interface WebhookEvents {
+  attempts: Generated<number>;
+  event_id: string;
+  event_type: string;
+  gateway: string;
+  id: Generated<number>;
+  last_error: string | null;
+  payload: Json;
+  processed_at: Timestamp | null;
+  received_at: Timestamp;
+}
+
+export interface DB {
+  articles: Articles;
+  auth_challenges: AuthChallenges;
+  billing_profiles: BillingProfiles;
+  entitlement_grants: EntitlementGrants;
+  gateway_plans: GatewayPlans;
+  invoice_sequences: InvoiceSequences;
+  invoices: Invoices;
+  jobs: Jobs;
+  notices: Notices;
+  payments: Payments;
+  plans: Plans;
+  reader_meters: ReaderMeters;
+  refunds: Refunds;
+  schema_migrations: SchemaMigrations;
+  sections: Sections;
+  sessions: Sessions;
+  settings: Settings;
+  subscriptions: Subscriptions;
+  test_gateway_records: TestGatewayRecords;
+  users: Users;
+  webhook_events: WebhookEvents;
+}
