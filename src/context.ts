@@ -1,8 +1,8 @@
-import type { Counters } from './adapters/counters/counters.js';
+import type { Counters } from './domain/ports/counters.js';
 import type { Database } from './adapters/db/legacy.js';
 import type { Config } from './config/config.js';
 import type { Keys } from './config/secret.js';
-import type { Mailer } from './adapters/email/mailer.js';
+import type { Mailer } from './domain/ports/mailer.js';
 import type { AuthService } from './domain/accounts/auth-service.js';
 import type { TestGatewayHosted } from './adapters/payments/test-gateway.js';
 import type { GatewayName, PaymentGateway } from './domain/billing/gateway.js';

@@ -1,4 +1,4 @@
-import { renderEmail } from '../adapters/email/layout.js';
+import { renderEmail } from '../domain/notifications/email-layout.js';
 import { renderInvoicePdf } from '../adapters/pdf/invoice-pdf.js';
 import { findUserById } from '../domain/accounts/users.js';
 import { formatInvoiceDate } from '../domain/billing/invoice-sheet.js';

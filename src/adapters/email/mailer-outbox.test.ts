@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renderEmail } from './layout.js';
+import { renderEmail } from '../../domain/notifications/email-layout.js';
 import { createMailer, readOutbox, type Mailer } from './mailer.js';
 
 const FROM = 'The Daily Masthead <news@masthead.example.test>';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renderEmail } from './layout.js';
+import { renderEmail } from '../../domain/notifications/email-layout.js';
 import { createMailer, redactSmtpUrl, type Mailer } from './mailer.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../../../test/support/smtp-server.js';
 

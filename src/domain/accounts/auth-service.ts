@@ -1,6 +1,6 @@
-import type { Counters } from '../../adapters/counters/counters.js';
+import type { Counters } from '../ports/counters.js';
 import type { Database, Queryable } from '../../adapters/db/legacy.js';
-import type { Mailer } from '../../adapters/email/mailer.js';
+import type { Mailer } from '../ports/mailer.js';
 import type { Copy } from '../copy/copy.js';
 import { accountEmail } from './emails.js';
 import {

@@ -1,4 +1,4 @@
-import { renderEmail } from '../../adapters/email/layout.js';
+import { renderEmail } from '../notifications/email-layout.js';
 import type { Copy } from '../copy/copy.js';
 
 type Kind = 'sign-in' | 'sign-up' | 'existing' | 'no-account' | 'reset' | 'password-changed';

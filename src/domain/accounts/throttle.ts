@@ -1,4 +1,4 @@
-import type { Counters } from '../../adapters/counters/counters.js';
+import type { Counters } from '../ports/counters.js';
 import { AccountError } from './model.js';
 
 /**

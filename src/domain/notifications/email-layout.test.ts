@@ -1,6 +1,6 @@
 import escapeHtml from 'escape-html';
 import { describe, expect, it } from 'vitest';
-import { renderEmail } from './layout.js';
+import { renderEmail } from './email-layout.js';
 
 const signIn = {
   publication: 'The Daily Masthead',
