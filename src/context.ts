@@ -8,6 +8,7 @@ import type { TestGatewayHosted } from './adapters/payments/test-gateway.js';
 import type { GatewayName, PaymentGateway } from './domain/billing/gateway.js';
 import type { BillingDeps, BillingService } from './domain/billing/service.js';
 import type { AccessPolicy } from './domain/access/model.js';
+import type { ReaderService } from './domain/access/readers.js';
 import type { Plan } from './domain/billing/plans.js';
 import type { ContentService } from './domain/content/service.js';
 import type { Copy } from './domain/copy/copy.js';
@@ -24,6 +25,10 @@ export interface AppContext {
   site: SiteSettings;
   plans: () => Promise<Plan[]>;
   counters: Counters;
+  /** Who is reading: a signed-in reader's entitlements and meter, an anonymous network's budget. */
+  readers: ReaderService;
+  /** Resolves when the database answers (for /healthz). */
+  health: () => Promise<void>;
   mailer: Mailer;
   auth: AuthService;
   billing: Billing;

@@ -15,6 +15,8 @@ import { createMailer, type Mailer } from './adapters/email/mailer.js';
 import { createAuthService } from './domain/accounts/auth-service.js';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.js';
 import { loadSiteSettings } from './domain/site/settings.js';
+import { ping } from './domain/site/queries.js';
+import { createReaderService } from './domain/access/readers.js';
 import { buildApp } from './web/app.js';
 import type { AppContext } from './context.js';
 import { loadCrawlerRanges } from './web/http/crawlers.js';
@@ -79,6 +81,8 @@ export async function createAppContext(
     site,
     plans: cachedPlans(db),
     counters,
+    readers: createReaderService({ db, counters, policy: accessPolicy(config) }),
+    health: () => ping(db),
     mailer,
     auth: createAuthService({
       db,

@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decideAccess } from '../domain/access/decide-access.js';
 import type { AccessDecision, AccessInput, NetworkBudget } from '../domain/access/model.js';
 import type { PreparedArticle } from '../domain/content/service.js';
-import { chargeReaderMeter, loadReaderMeter } from '../domain/metering/reader-meters.js';
 import type { AppContext } from '../context.js';
 import { identifyReader, networkUsage, setMeterCookie, type ReaderContext } from './http/reader.js';
 
@@ -14,9 +13,6 @@ export interface ArticleRead {
 
 /** Every article response depends on who asks: no shared cache may keep it. */
 const PRIVATE = Object.freeze({ 'cache-control': 'private, no-cache', vary: 'Cookie, Authorization' });
-
-/** Network budgets are monthly; keys outlive the month by a little so late requests still count. */
-const NETWORK_TTL_SECONDS = 32 * 24 * 3600;
 
 /**
  * The one path by which any route reads an article: load it, decide access for this reader now,
@@ -48,13 +44,12 @@ export async function readArticle(
   // A HEAD request shows nothing to read, so it uses up nothing.
   if (request.method === 'HEAD') return { prepared, decision, readerContext };
   if (decision.charged && userId !== null) {
-    const limit = ctx.policy.freeLimit + ctx.policy.registrationBonus;
-    const stored = await chargeReaderMeter(ctx.db, userId, period, prepared.item.id, limit);
+    const stored = await ctx.readers.chargeRegistered(userId, period, prepared.item.id);
     // Another device used the last free article meanwhile: decide again on the stored meter (a denial).
-    if (!stored) decision = decideAccess({ ...input, meter: await loadReaderMeter(ctx.db, userId, period) });
+    if (!stored) decision = decideAccess({ ...input, meter: await ctx.readers.registeredMeter(userId, period) });
   } else if (decision.charged) {
     setMeterCookie(ctx, reply, decision.meter);
-    if (usage) await ctx.counters.increment(usage.key, NETWORK_TTL_SECONDS);
+    if (usage) await ctx.readers.chargeNetwork(usage.key);
   }
   return { prepared, decision, readerContext };
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/databases.js';
 import { buildTestApp, cookiesFrom, fakeClock, type TestApp } from '../support/app.js';
+import { tempDir } from '../support/temp.js';
 import { createArticle } from '../support/factories.js';
 
 const GATED = /secret\d+-[3-9]/; // paragraphs after the two-paragraph lead-in
@@ -122,7 +122,7 @@ describeEachEngine('metered paywall', (db) => {
   });
 
   it('gives full text to crawlers verified by published IP ranges, never by User-Agent', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ranges-'));
+    const dir = tempDir('ranges-');
     writeFileSync(
       join(dir, 'bot.json'),
       JSON.stringify({ creationTime: 'x', prefixes: [{ ipv4Prefix: '66.249.64.0/27' }, { ipv6Prefix: '2001:4860:4801:10::/64' }] }),

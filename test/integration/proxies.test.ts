@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/databases.js';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
+import { tempDir } from '../support/temp.js';
 import { createArticle } from '../support/factories.js';
 
 /** X-Forwarded-For counts only when it comes from a configured proxy: otherwise anyone could pose as anyone. */
@@ -14,7 +14,7 @@ describeEachEngine('forwarded addresses', (db) => {
   let premium = '';
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ranges-'));
+    const dir = tempDir('ranges-');
     writeFileSync(join(dir, 'bot.json'), JSON.stringify({ prefixes: [{ ipv4Prefix: '66.249.64.0/27' }] }));
     t = await buildTestApp(db(), {
       now: clock.now,

@@ -1,12 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Database } from '../../src/adapters/db/legacy.js';
 import { loadConfig } from '../../src/config/config.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
 import { createAppContext } from '../../src/main.js';
 import { buildApp } from '../../src/web/app.js';
+import { tempDir } from './temp.js';
 import type { AppContext } from '../../src/context.js';
 
 /** A clock tests can move. */
@@ -26,7 +24,7 @@ export interface TestApp {
 
 /** The real app on the given database, with baseline data, a fixed secret, silent logs and a controllable clock. */
 export async function buildTestApp(db: Database, options: { now?: () => Date; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const env = { MASTHEAD_DATA: mkdtempSync(join(tmpdir(), 'masthead-test-')), LOG_LEVEL: 'silent', MASTHEAD_DEMO: 'false', ...options.env };
+  const env = { MASTHEAD_DATA: tempDir(), LOG_LEVEL: 'silent', MASTHEAD_DEMO: 'false', ...options.env };
   const config = loadConfig(env);
   await seedBaseline(db);
   const ctx = await createAppContext(config, db, { now: options.now, secret: 'test-secret-'.padEnd(48, 'x') });

@@ -17,3 +17,8 @@ export async function writeSetting(db: Db, key: string, value: unknown): Promise
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: sql`now()` }))
     .execute();
 }
+
+/** Resolves when the database answers a trivial query. */
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,12 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { Reader } from '../../domain/access/model.js';
-import { activeEntitlements } from '../../domain/entitlements/queries.js';
 import { decodeMeterToken, encodeMeterToken } from '../../domain/metering/meter-token.js';
 import type { MeterState } from '../../domain/metering/model.js';
 import { networkKey } from '../../domain/metering/network.js';
 import { currentMeter, emptyMeter, meterPeriod } from '../../domain/metering/period.js';
-import { loadReaderMeter } from '../../domain/metering/reader-meters.js';
 import type { AppContext } from '../../context.js';
 
 export const METER_COOKIE = 'mh_meter';
@@ -49,7 +47,7 @@ export async function identifyReader(ctx: AppContext, request: FastifyRequest): 
   const period = meterPeriod(now, ctx.policy.timeZone);
   if (request.auth) {
     const userId = request.auth.user.id;
-    const [entitlements, meter] = await Promise.all([activeEntitlements(ctx.db, userId, now), loadReaderMeter(ctx.db, userId, period)]);
+    const { entitlements, meter } = await ctx.readers.registered(userId, now, period);
     return { reader: { kind: 'registered', entitlements }, meter, period, userId };
   }
   if (ctx.crawlers.isVerified(request.ip)) {
@@ -79,7 +77,7 @@ export async function networkUsage(ctx: AppContext, ip: string, period: string):
     key = `net:${networkKey(ip, ctx.keys.networkSalt, period)}`;
     networks.set(memo, key);
   }
-  return { key, used: await ctx.counters.get(key) };
+  return { key, used: await ctx.readers.networkUsed(key) };
 }
 
 /** Stores the anonymous reader's new meter in its signed cookie. */

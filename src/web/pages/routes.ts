@@ -77,7 +77,7 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 
   app.get('/healthz', async (_request, reply) => {
-    await ctx.db.query('select 1');
+    await ctx.health();
     reply.header('cache-control', 'no-store');
     return { status: 'ok' };
   });
