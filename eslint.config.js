@@ -1,0 +1,69 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Query building is SQL: it lives only in queries files, the job queue's and the database adapter. */
+const QUERY_BUILDING = {
+  selector: 'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|selectNoFrom|executeQuery)$/]',
+  message: "SQL lives only in a module's queries.ts or *-queries.ts (see docs/architecture.md).",
+};
+
+/** Import patterns a layer may not use, with the reason shown when it does. */
+const outward = (...layers) =>
+  layers.map((layer) => ({
+    group: [`**/${layer}/*`, `**/${layer}/**`],
+    message: `Dependencies point inward: this layer may not import ${layer}/ (docs/architecture.md).`,
+  }));
+const compositionRoot = {
+  group: ['**/main.js', '**/cli.js', '../context.js', '../../context.js', '../../../context.js'],
+  message: 'Only the composition root knows everything (docs/architecture.md).',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/', 'data/', 'reports/', '.bench/', 'node_modules/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // Numbers and booleans in template literals are fine: they are how messages and SQL-free keys are built.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...outward('adapters', 'web', 'jobs', 'config', 'bench', 'cli'), compositionRoot] }],
+    },
+  },
+  {
+    files: ['src/adapters/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...outward('web', 'jobs', 'bench', 'cli'), compositionRoot] }] },
+  },
+  {
+    files: ['src/web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'kysely', message: 'The web layer reaches data only through domain services.' }],
+          patterns: [...outward('adapters', 'jobs', 'bench', 'cli')],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/jobs/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...outward('web', 'bench', 'cli')] }] },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/queries.ts', 'src/**/*-queries.ts', 'src/jobs/queries.ts', 'src/adapters/db/**', 'src/**/*.test.ts'],
+    rules: { 'no-restricted-syntax': ['error', QUERY_BUILDING] },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
