@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ANONYMOUS, accountAbilities, authorize, can, POLICIES, type Actor, type Ability } from './policies.js';
+import { DomainError } from '../errors.js';
+
+const reader: Actor = { kind: 'user', id: 1, role: 'reader' };
+const otherReader: Actor = { kind: 'user', id: 2, role: 'reader' };
+const editor: Actor = { kind: 'user', id: 3, role: 'editor' };
+const admin: Actor = { kind: 'user', id: 4, role: 'admin' };
+const ACTORS = { anonymous: ANONYMOUS, reader, 'other reader': otherReader, editor, admin } as const;
+
+/** Something reader 1 owns: their invoice, subscription, device or account. */
+const readersOwn = { userId: 1 };
+
+/** Per policy, the actors allowed (everyone else is refused). Resources belong to `reader`. */
+const ALLOWED: Record<Ability, (keyof typeof ACTORS)[]> = {
+  viewInvoice: ['reader'],
+  manageSubscription: ['reader'],
+  subscribe: ['reader', 'other reader', 'editor', 'admin'],
+  signOutDevice: ['reader'],
+  manageOwnAccount: ['reader'],
+  viewNewsroom: ['editor', 'admin'],
+  editArticle: ['editor', 'admin'],
+  viewPayments: ['admin'],
+  refund: ['admin'],
+  manageReaders: ['admin'],
+};
+
+describe('policies: who may do what', () => {
+  it('lists every policy in this table', () => {
+    expect(Object.keys(ALLOWED).sort()).toEqual(Object.keys(POLICIES).sort());
+  });
+
+  for (const [ability, allowed] of Object.entries(ALLOWED) as [Ability, (keyof typeof ACTORS)[]][]) {
+    for (const [name, actor] of Object.entries(ACTORS) as [keyof typeof ACTORS, Actor][]) {
+      const expected = allowed.includes(name);
+      it(`${ability}: ${name} is ${expected ? 'allowed' : 'refused'}`, () => {
+        const check = POLICIES[ability] as (actor: Actor, resource?: unknown) => boolean;
+        expect(check(actor, readersOwn)).toBe(expected);
+      });
+    }
+  }
+
+  it('denies an ability no policy names', () => {
+    expect(can(admin, 'launchRockets' as Ability)).toBe(false);
+    expect(can(admin, 'toString' as Ability)).toBe(false);
+  });
+
+  it('authorize refuses as "not found", so another reader’s things look like nothing', () => {
+    expect(() => authorize(otherReader, 'viewInvoice', readersOwn)).toThrow(DomainError);
+    try {
+      authorize(otherReader, 'viewInvoice', readersOwn);
+    } catch (error) {
+      expect((error as DomainError).code).toBe('not-found');
+    }
+    expect(() => authorize(reader, 'viewInvoice', readersOwn)).not.toThrow();
+  });
+
+  it('tells an app which account-wide abilities the signed-in reader has', () => {
+    expect(accountAbilities(reader)).toEqual({
+      subscribe: true,
+      view_newsroom: false,
+      edit_articles: false,
+      view_payments: false,
+      refund: false,
+      manage_readers: false,
+    });
+    expect(accountAbilities(admin)).toEqual({
+      subscribe: true,
+      view_newsroom: true,
+      edit_articles: true,
+      view_payments: true,
+      refund: true,
+      manage_readers: true,
+    });
+    expect(Object.values(accountAbilities(ANONYMOUS)).some(Boolean)).toBe(false);
+  });
+});
