@@ -1,4 +1,5 @@
 import type { Counters } from './domain/ports/counters.js';
+import type { MeterStore } from './domain/ports/meter-store.js';
 import type { Database } from './adapters/db/legacy.js';
 import type { Config } from './config/config.js';
 import type { Keys } from './config/secret.js';
@@ -25,6 +26,8 @@ export interface AppContext {
   site: SiteSettings;
   plans: () => Promise<Plan[]>;
   counters: Counters;
+  /** Anonymous readers' meters (closed with the app). */
+  meters: MeterStore;
   /** Who is reading: a signed-in reader's entitlements and meter, an anonymous network's budget. */
   readers: ReaderService;
   /** Resolves when the database answers (for /healthz). */

@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { memoryCounters, redisCounters, type Counters } from './adapters/counters/counters.js';
+import { memoryMeterStore } from './adapters/meters/memory.js';
+import { redisMeterStore } from './adapters/meters/redis.js';
+import { databaseMeterStore } from './domain/metering/anonymous-meter-queries.js';
+import type { MeterStore } from './domain/ports/meter-store.js';
+import type { Db } from './domain/ports/database.js';
 import { openDatabase } from './adapters/db/database.js';
 import { legacyDatabase, type Database } from './adapters/db/legacy.js';
 import { migrate } from './adapters/db/migrate.js';
@@ -45,6 +50,16 @@ export function accessPolicy(config: Config): AccessPolicy {
   };
 }
 
+/**
+ * Where anonymous readers' meters live: Redis when several instances share one (REDIS_URL), else the
+ * PostgreSQL server (DATABASE_URL), else this process's memory (the embedded database serves one process).
+ */
+async function openMeterStore(config: Config, db: Db): Promise<MeterStore> {
+  if (config.redisUrl) return redisMeterStore(config.redisUrl);
+  if (config.databaseUrl) return databaseMeterStore(db);
+  return memoryMeterStore();
+}
+
 /** Plans change rarely: read them once a minute at most. */
 function cachedPlans(db: Database, now: () => number = Date.now): () => Promise<Plan[]> {
   let cache: { at: number; value: Promise<Plan[]> } | null = null;
@@ -62,7 +77,7 @@ function cachedPlans(db: Database, now: () => number = Date.now): () => Promise<
 export async function createAppContext(
   config: Config,
   db: Database,
-  options: { counters?: Counters; mailer?: Mailer; now?: () => Date; secret?: string } = {},
+  options: { counters?: Counters; meters?: MeterStore; mailer?: Mailer; now?: () => Date; secret?: string } = {},
 ): Promise<AppContext> {
   const secret = options.secret ?? (await resolveSecret(config.secretKey, config.dataDir));
   const now = options.now ?? (() => new Date());
@@ -70,6 +85,7 @@ export async function createAppContext(
   const copy = loadCopy();
   const site = await loadSiteSettings(db);
   const counters = options.counters ?? (config.redisUrl ? await redisCounters(config.redisUrl) : memoryCounters());
+  const meters = options.meters ?? (await openMeterStore(config, db));
   const mailer =
     options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom });
   return {
@@ -81,7 +97,8 @@ export async function createAppContext(
     site,
     plans: cachedPlans(db),
     counters,
-    readers: createReaderService({ db, counters, policy: accessPolicy(config) }),
+    meters,
+    readers: createReaderService({ db, counters, meters, policy: accessPolicy(config) }),
     health: () => ping(db),
     mailer,
     auth: createAuthService({
@@ -131,13 +148,14 @@ export async function startServer(
   const jobs = createJobs(ctx);
   await app.listen({ port: config.port, host: config.host });
   await jobs.start();
-  log(`Masthead is running at ${config.publicUrl} (database: ${db.engine}${config.redisUrl ? ', counters: redis' : ''})`);
+  log(`Masthead is running at ${config.publicUrl} (database: ${db.engine}${config.redisUrl ? ', counters and meters: redis' : ''})`);
   return {
     app,
     async stop() {
       await jobs.stop();
       await app.close();
       await ctx.counters.close();
+      await ctx.meters.close();
       await ctx.mailer.close();
       await db.close();
     },

@@ -6,8 +6,8 @@
  * Each scenario carries the exact bytes the app answered, for the bare baseline server to replay.
  */
 
-/** The meter cookie the server signs (see src/web/http/reader.ts). */
-const METER_COOKIE = 'mh_meter';
+/** The anonymous reader's cookie, naming their meter on the server (see src/web/http/reader.ts). */
+const READER_COOKIE = 'mh_reader';
 
 export interface Scenario {
   key: 'a' | 'b' | 'c';
@@ -23,20 +23,24 @@ interface Fetched {
   status: number;
   body: Buffer;
   contentType: string;
-  /** `mh_meter=…` when the response set a new meter cookie. */
-  meterCookie: string | null;
+  /** `mh_reader=…` when the response gave a new reader their id. */
+  readerCookie: string | null;
+  /** Free articles left, from the page's meter note ("You have 7 free articles left"), or null without one. */
+  left: number | null;
 }
 
 /** One GET with an optional cookie; no redirects followed, so a surprise shows up as a status. */
 async function get(baseUrl: string, path: string, cookie: string | null): Promise<Fetched> {
   const response = await fetch(baseUrl + path, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
   const body = Buffer.from(await response.arrayBuffer());
-  const setCookie = response.headers.getSetCookie().find((c) => c.startsWith(`${METER_COOKIE}=`));
+  const setCookie = response.headers.getSetCookie().find((c) => c.startsWith(`${READER_COOKIE}=`));
+  const note = /You have (\d+) free articles? left|(This is your last free article)/.exec(body.toString('utf8'));
   return {
     status: response.status,
     body,
     contentType: response.headers.get('content-type') ?? 'application/octet-stream',
-    meterCookie: setCookie ? setCookie.split(';')[0]! : null,
+    readerCookie: setCookie ? setCookie.split(';')[0]! : null,
+    left: note ? (note[2] ? 0 : Number(note[1])) : null,
   };
 }
 
@@ -70,12 +74,13 @@ export async function prepareScenarios(baseUrl: string, freeLimit = 10): Promise
 
   // (a) New anonymous reader: no cookie, so every request is a first read.
   const fresh = await getOk(baseUrl, articlePath, null);
-  if (!fresh.meterCookie) throw new Error(`a first read of ${articlePath} set no ${METER_COOKIE} cookie: is it charged?`);
+  if (!fresh.readerCookie || fresh.left !== freeLimit - 1)
+    throw new Error(`a first read of ${articlePath} was not charged to a new reader`);
   if (isPaywall(fresh.body)) throw new Error(`a first read of ${articlePath} shows the paywall`);
 
   // (b) Returning reader: the cookie from that first read, rereading the same article (free).
-  const reread = await getOk(baseUrl, articlePath, fresh.meterCookie);
-  if (reread.meterCookie) throw new Error(`a reread of ${articlePath} was charged again`);
+  const reread = await getOk(baseUrl, articlePath, fresh.readerCookie);
+  if (reread.left !== freeLimit - 1) throw new Error(`a reread of ${articlePath} was charged again`);
   if (isPaywall(reread.body)) throw new Error(`a reread of ${articlePath} shows the paywall`);
 
   // (c) Paywalled reader: read `freeLimit` distinct metered articles, then ask for one more.
@@ -84,11 +89,9 @@ export async function prepareScenarios(baseUrl: string, freeLimit = 10): Promise
   let next = 0;
   for (; next < slugs.length && charged < freeLimit; next++) {
     const read = await getOk(baseUrl, `/article/${slugs[next]}`, cookie);
-    // Only a charged read (new cookie) counts: an archived article, say, is walled without charge.
-    if (read.meterCookie) {
-      cookie = read.meterCookie;
-      charged++;
-    }
+    cookie ??= read.readerCookie;
+    // Only a charged read lowers the count: an archived article, say, is walled without charge.
+    if (read.left !== null) charged = freeLimit - read.left;
   }
   const wallSlug = slugs[next];
   if (charged < freeLimit || !wallSlug) throw new Error(`could only spend ${charged} of ${freeLimit} free reads`);
@@ -102,7 +105,7 @@ export async function prepareScenarios(baseUrl: string, freeLimit = 10): Promise
       key: 'b',
       name: 'returning reader, reread',
       path: articlePath,
-      cookie: fresh.meterCookie,
+      cookie: fresh.readerCookie,
       body: reread.body,
       contentType: reread.contentType,
     },

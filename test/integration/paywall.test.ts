@@ -75,14 +75,67 @@ describeEachEngine('metered paywall', (db) => {
     clock.set('2026-11-24T10:00:00Z');
   });
 
-  it('cannot be extended by editing the meter cookie', async () => {
+  /** Reads the first `count` metered articles from `ip`; returns the cookie after each read. */
+  async function readMetered(count: number, ip: string): Promise<string[]> {
     let cookie = '';
-    for (let i = 0; i < 10; i++) cookie = cookiesFrom(await get(`/article/${metered[i]}`, cookie, '192.0.2.50'), cookie);
-    // Drop one article id from the signed value: the signature no longer matches, so it is not honoured as a shorter meter.
-    const edited = cookie.replace(/(mh_meter=v1\.\d{4}-\d\d\.)[0-9a-z]+-/, '$1');
-    expect(edited).not.toBe(cookie);
-    const res = await get(`/api/v1/articles/${metered[0]}`, edited, '192.0.2.50');
-    expect(res.json().access.reads_left).toBe(9); // treated as a new, empty meter, never as 1 read of 10
+    const after: string[] = [];
+    for (let i = 0; i < count; i++) {
+      cookie = cookiesFrom(await get(`/article/${metered[i]}`, cookie, ip), cookie);
+      after.push(cookie);
+    }
+    return after;
+  }
+  const access = async (slug: string, cookie: string, ip: string) => (await get(`/api/v1/articles/${slug}`, cookie, ip)).json().access;
+
+  it('keeps the meter on the server: the cookie names the reader and carries no count', async () => {
+    const after = await readMetered(3, '192.0.2.40');
+    expect(after[0]).toMatch(/^mh_reader=r1\.[\w-]{22}\.[\w-]{22}$/);
+    // One id for the whole month: reading more never rewrites the cookie.
+    expect(new Set(after).size).toBe(1);
+    expect(await access(metered[3]!, after[2]!, '192.0.2.40')).toEqual({ allowed: true, reason: 'metered', reads_left: 6 });
+  });
+
+  it('gives nothing for an edited, truncated or re-signed cookie: it counts as a used-up meter, with a free account offered', async () => {
+    const [cookie] = (await readMetered(10, '192.0.2.50')).slice(-1);
+    const value = cookie!.slice('mh_reader='.length);
+    const [version, id, sig] = value.split('.');
+    const other = (await readMetered(1, '192.0.2.51'))[0]!.slice('mh_reader='.length).split('.');
+    const forgeries = [
+      `mh_reader=${value.slice(0, -1)}${value.endsWith('A') ? 'B' : 'A'}`, // edited signature
+      `mh_reader=${version}.${id!.slice(0, -1)}${id!.endsWith('A') ? 'B' : 'A'}.${sig}`, // edited id
+      `mh_reader=${value.slice(0, 30)}`, // truncated
+      `mh_reader=${version}.${id}.${other[2]}`, // another reader's signature on this id
+      'mh_reader=garbage',
+    ];
+    for (const forged of forgeries) {
+      expect(await access(metered[10]!, forged, '192.0.2.50'), forged).toMatchObject({
+        allowed: false,
+        reason: 'network-budget-exhausted',
+      });
+      const page = await get(`/article/${metered[10]}`, forged, '192.0.2.50');
+      expect(page.body).not.toMatch(GATED);
+      expect(page.body).toContain('Create a free account to keep reading on a meter of your own.');
+      expect(page.body).toMatch(/href="\/register\?next=%2Farticle%2F/);
+      expect(page.cookies).toEqual([]); // no fresh meter handed out either
+    }
+  });
+
+  it('gives nothing for presenting an older cookie again', async () => {
+    const after = await readMetered(10, '192.0.2.60');
+    // The cookie from the first read names the same meter, now used up.
+    expect(await access(metered[10]!, after[0]!, '192.0.2.60')).toEqual({ allowed: false, reason: 'meter-exhausted', reads_left: 0 });
+  });
+
+  it('gives at most one article to ten concurrent requests when one free article is left', async () => {
+    const [cookie] = (await readMetered(9, '192.0.2.70')).slice(-1);
+    const racing = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => get(`/api/v1/articles/${i < 3 ? metered[9] : metered[10 + (i % 2)]}`, cookie, '192.0.2.70')),
+    );
+    const allowed = racing.filter((res) => res.json().access.allowed);
+    const slugsRead = new Set(allowed.map((res) => res.json().article.slug));
+    expect(slugsRead.size).toBe(1); // one new article, however many requests for it got through
+    expect(racing.filter((res) => !res.json().access.allowed).every((res) => res.json().article.body_html === null)).toBe(true);
+    expect(await access(metered[11]!, cookie!, '192.0.2.70')).toMatchObject({ allowed: false, reason: 'meter-exhausted' });
   });
 
   it('caps cookie-less reading from one network with a monthly budget', async () => {
@@ -92,6 +145,10 @@ describeEachEngine('metered paywall', (db) => {
     const blocked = await ask(metered[3]!, '10.9.8.200');
     expect(blocked.json().access).toMatchObject({ allowed: false, reason: 'network-budget-exhausted' });
     expect(blocked.body).not.toMatch(GATED);
+    // Never a dead end: the wall offers a free account, which has a meter of its own.
+    const page = await small.app.inject({ url: `/article/${metered[3]}`, remoteAddress: '10.9.8.201' });
+    expect(page.body).toContain('Create a free account to keep reading on a meter of your own.');
+    expect(page.body).toContain(`href="/register?next=%2Farticle%2F${metered[3]}"`);
     expect((await ask(metered[3]!, '10.9.9.1')).json().access.allowed).toBe(true); // another network
   });
 

@@ -5,6 +5,7 @@ import plans from './migrations/002-plans.js';
 import accounts from './migrations/003-accounts.js';
 import billing from './migrations/004-billing.js';
 import indexes from './migrations/005-indexes.js';
+import anonymousMeters from './migrations/006-anonymous-meters.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -13,6 +14,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 3, name: 'accounts', sql: accounts },
   { version: 4, name: 'billing', sql: billing },
   { version: 5, name: 'indexes', sql: indexes },
+  { version: 6, name: 'anonymous-meters', sql: anonymousMeters },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

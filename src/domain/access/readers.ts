@@ -3,6 +3,7 @@ import { chargeReaderMeter, loadReaderMeter } from '../metering/reader-meters.js
 import type { MeterState } from '../metering/model.js';
 import type { Counters } from '../ports/counters.js';
 import type { Db } from '../ports/database.js';
+import type { MeterStore } from '../ports/meter-store.js';
 import type { AccessPolicy } from './model.js';
 
 /** Network budgets are monthly; keys outlive the month by a little so late requests still count. */
@@ -24,11 +25,15 @@ export interface ReaderService {
   chargeRegistered(userId: number, period: string, articleId: number): Promise<MeterState | null>;
   /** Metered reads used this month by the anonymous readers of a network (key from `networkKey`). */
   networkUsed(key: string): Promise<number>;
+  /** An anonymous reader's meter for `period`, by the id the server issued them. */
+  anonymousMeter(readerId: string, period: string): Promise<readonly number[]>;
+  /** Charges one metered read to an anonymous reader, atomically against the free limit; null when it was full. */
+  chargeAnonymous(readerId: string, period: string, articleId: number): Promise<MeterState | null>;
   chargeNetwork(key: string): Promise<void>;
 }
 
-export function createReaderService(deps: { db: Db; counters: Counters; policy: AccessPolicy }): ReaderService {
-  const { db, counters, policy } = deps;
+export function createReaderService(deps: { db: Db; counters: Counters; meters: MeterStore; policy: AccessPolicy }): ReaderService {
+  const { db, counters, meters, policy } = deps;
   const registeredLimit = policy.freeLimit + policy.registrationBonus;
   return {
     async registered(userId, now, period) {
@@ -38,6 +43,11 @@ export function createReaderService(deps: { db: Db; counters: Counters; policy: 
     registeredMeter: (userId, period) => loadReaderMeter(db, userId, period),
     chargeRegistered: (userId, period, articleId) => chargeReaderMeter(db, userId, period, articleId, registeredLimit),
     networkUsed: (key) => counters.get(key),
+    anonymousMeter: (readerId, period) => meters.read(readerId, period),
+    async chargeAnonymous(readerId, period, articleId) {
+      const read = await meters.charge(readerId, period, articleId, policy.freeLimit);
+      return read ? { period, read } : null;
+    },
     async chargeNetwork(key) {
       await counters.increment(key, NETWORK_TTL_SECONDS);
     },

@@ -30,7 +30,7 @@ export const DEFAULT_COPY = {
   },
   'paywall.registration_button': { text: 'Create a free account', vars: [] },
   'paywall.network': {
-    text: 'Readers on your network have used this month’s free articles. Subscribe or log in to keep reading.',
+    text: 'Free articles for readers without an account have run out on this network or browser this month. Create a free account to keep reading on a meter of your own.',
     vars: [],
   },
   'paywall.plans_from': { text: 'Plans from {per_month}/Month.', vars: ['per_month'] },

@@ -21,6 +21,13 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface AnonymousMeters {
+  article_ids: Generated<number[]>;
+  period: string;
+  reader_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Articles {
   authors: Generated<string[]>;
   body: Generated<string>;
@@ -264,6 +271,7 @@ export interface WebhookEvents {
 }
 
 export interface DB {
+  anonymous_meters: AnonymousMeters;
   articles: Articles;
   auth_challenges: AuthChallenges;
   billing_profiles: BillingProfiles;

@@ -1,46 +1,53 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { Reader } from '../../domain/access/model.js';
-import { decodeMeterToken, encodeMeterToken } from '../../domain/metering/meter-token.js';
 import type { MeterState } from '../../domain/metering/model.js';
 import { networkKey } from '../../domain/metering/network.js';
-import { currentMeter, emptyMeter, meterPeriod } from '../../domain/metering/period.js';
+import { emptyMeter, meterPeriod } from '../../domain/metering/period.js';
+import { issueReaderId, readReaderId } from '../../domain/metering/reader-id.js';
 import type { AppContext } from '../../context.js';
 
-export const METER_COOKIE = 'mh_meter';
+/** The anonymous reader's cookie: a server-issued, signed id naming their meter on the server. */
+export const READER_COOKIE = 'mh_reader';
 const NO_ENTITLEMENTS: ReadonlySet<string> = new Set();
 
 /**
- * Hot-path memos. A verified token string always decodes to the same meter, and an address to the same
- * network key within a month, so both are kept for a while instead of recomputing two HMACs per request.
+ * Hot-path memos. A cookie the server signed always names the same reader, and an address the same
+ * network key within a month, so both are kept for a while instead of recomputing an HMAC per request.
  * Only verified results are kept; the keys are the exact inputs.
  */
-const memos = new WeakMap<AppContext['keys'], { tokens: LRUCache<string, MeterState>; networks: LRUCache<string, string> }>();
+const memos = new WeakMap<AppContext['keys'], { readers: LRUCache<string, string>; networks: LRUCache<string, string> }>();
 
-/** The memos of one set of keys (an app instance): a token verified under one key says nothing under another. */
+/** The memos of one set of keys (an app instance): a cookie verified under one key says nothing under another. */
 function memosFor(ctx: AppContext) {
   let memo = memos.get(ctx.keys);
   if (!memo) {
-    memo = { tokens: new LRUCache({ max: 50_000 }), networks: new LRUCache({ max: 50_000 }) };
+    memo = { readers: new LRUCache({ max: 50_000 }), networks: new LRUCache({ max: 50_000 }) };
     memos.set(ctx.keys, memo);
   }
   return memo;
 }
 
-/** Who is asking, as the access decision sees them, with the meter they carry. */
+/** Who is asking, as the access decision sees them, with their meter for this month. */
 export interface ReaderContext {
   reader: Reader;
   meter: MeterState;
   period: string;
   /** Registered readers are metered on the server, per account across devices. */
   userId: number | null;
+  /**
+   * An anonymous reader's cookie: `new` when they brought none (an id is issued when a read is charged),
+   * `known` with the id the server issued, `forged` when the cookie fails its signature.
+   */
+  anonymous: { status: 'new' } | { status: 'known'; id: string } | { status: 'forged' } | null;
 }
 
 /**
- * Identifies the reader of this request. A verified crawler is recognised by its address only
- * (the crawler ranges), never by User-Agent. A signed-in reader brings their entitlements and their
- * server-side meter. Anonymous readers carry a server-signed meter cookie; a missing, stale or
- * tampered cookie counts as an empty meter.
+ * Identifies the reader of this request. A verified crawler is recognised by its address only (the
+ * crawler ranges), never by User-Agent. A signed-in reader brings their entitlements and their meter.
+ * An anonymous reader's meter is on the server, under the id their cookie carries; without a cookie the
+ * meter is empty (a new reader, bounded by the network's budget), and a cookie that fails its signature
+ * is `forged`: the read path treats it as a used-up meter, so editing a cookie never buys a read.
  */
 export async function identifyReader(ctx: AppContext, request: FastifyRequest): Promise<ReaderContext> {
   const now = ctx.now();
@@ -48,24 +55,30 @@ export async function identifyReader(ctx: AppContext, request: FastifyRequest): 
   if (request.auth) {
     const userId = request.auth.user.id;
     const { entitlements, meter } = await ctx.readers.registered(userId, now, period);
-    return { reader: { kind: 'registered', entitlements }, meter, period, userId };
+    return { reader: { kind: 'registered', entitlements }, meter, period, userId, anonymous: null };
   }
   if (ctx.crawlers.isVerified(request.ip)) {
-    return { reader: { kind: 'verified-crawler', entitlements: NO_ENTITLEMENTS }, meter: emptyMeter(period), period, userId: null };
+    return {
+      reader: { kind: 'verified-crawler', entitlements: NO_ENTITLEMENTS },
+      meter: emptyMeter(period),
+      period,
+      userId: null,
+      anonymous: null,
+    };
   }
-  const raw = request.cookies[METER_COOKIE];
-  const { tokens } = memosFor(ctx);
-  let token = raw ? tokens.get(raw) : undefined;
-  if (!token && raw) {
-    token = decodeMeterToken(raw, ctx.keys.meter) ?? undefined;
-    if (token) tokens.set(raw, token);
+  const reader: Reader = { kind: 'anonymous', entitlements: NO_ENTITLEMENTS };
+  const raw = request.cookies[READER_COOKIE];
+  if (raw === undefined || raw === '') return { reader, meter: emptyMeter(period), period, userId: null, anonymous: { status: 'new' } };
+  const { readers } = memosFor(ctx);
+  let id = readers.get(raw);
+  if (id === undefined) {
+    const read = readReaderId(raw, ctx.keys.meter);
+    if (read.status !== 'valid') return { reader, meter: emptyMeter(period), period, userId: null, anonymous: { status: 'forged' } };
+    id = read.id;
+    readers.set(raw, id);
   }
-  return {
-    reader: { kind: 'anonymous', entitlements: NO_ENTITLEMENTS },
-    meter: token ? currentMeter(token, period) : emptyMeter(period),
-    period,
-    userId: null,
-  };
+  const meter: MeterState = { period, read: await ctx.readers.anonymousMeter(id, period) };
+  return { reader, meter, period, userId: null, anonymous: { status: 'known', id } };
 }
 
 /** The anonymous reader's network (salted hash of its prefix) and how much of its monthly budget is used. */
@@ -80,13 +93,15 @@ export async function networkUsage(ctx: AppContext, ip: string, period: string):
   return { key, used: await ctx.readers.networkUsed(key) };
 }
 
-/** Stores the anonymous reader's new meter in its signed cookie. */
-export function setMeterCookie(ctx: AppContext, reply: FastifyReply, meter: MeterState): void {
-  reply.setCookie(METER_COOKIE, encodeMeterToken(meter, ctx.keys.meter), {
+/** Gives a new anonymous reader their id, in a cookie that outlives the month. Returns the id. */
+export function issueReaderCookie(ctx: AppContext, reply: FastifyReply): string {
+  const { id, cookie } = issueReaderId(ctx.keys.meter);
+  reply.setCookie(READER_COOKIE, cookie, {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
     secure: ctx.config.publicUrl.startsWith('https:'),
-    maxAge: 40 * 24 * 3600,
+    maxAge: 400 * 24 * 3600,
   });
+  return id;
 }

@@ -66,7 +66,9 @@ function paywall(input: ArticlePageInput, decision: AccessDecision & { allowed: 
       title = copy.render('paywall.archive', { publication });
       break;
     case 'network-budget-exhausted':
+      // Often a real reader behind a carrier's shared address: a free account gives them their own meter.
       title = copy.render('paywall.network');
+      action = html`<a class="button" href="/register?next=${next}">${copy.render('paywall.registration_button')}</a> <a class="button secondary" href="/plans">${copy.render('paywall.subscribe_button')}</a>`;
       break;
     default:
       title = copy.render('paywall.premium', { publication });
