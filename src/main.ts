@@ -92,7 +92,7 @@ export async function createAppContext(
     config,
     db,
     keys,
-    content: createContentService(db, { leadParagraphs: config.leadParagraphs, timeZone: config.timeZone, now }),
+    content: createContentService(db, { lead: config.lead, timeZone: config.timeZone, now }),
     copy,
     site,
     plans: cachedPlans(db),

@@ -16,8 +16,8 @@ export interface Config {
   timeZone: string;
   /** Metered reads per network prefix per month for anonymous readers. */
   networkBudget: number;
-  /** Paragraphs shown above the paywall. */
-  leadParagraphs: number;
+  /** How much of a gated article shows above the paywall: blocks (paragraphs, list items, table rows…) and words. */
+  lead: { blocks: number; words: number };
   /** Addresses/CIDRs of reverse proxies whose X-Forwarded-For is trusted. */
   trustedProxies: string[];
   /** JSON files of crawler IP ranges in the format search engines publish. */
@@ -136,7 +136,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     freeLimit: integer(env, 'MASTHEAD_FREE_LIMIT', 10, 0, 100),
     timeZone: timeZone(env),
     networkBudget: integer(env, 'MASTHEAD_NETWORK_BUDGET', 300, 1, 10_000_000),
-    leadParagraphs: integer(env, 'MASTHEAD_LEAD_PARAGRAPHS', 2, 0, 20),
+    lead: { blocks: integer(env, 'MASTHEAD_LEAD_BLOCKS', 2, 0, 20), words: integer(env, 'MASTHEAD_LEAD_WORDS', 120, 0, 2000) },
     trustedProxies: proxies(env),
     crawlerRangeFiles: (env.MASTHEAD_CRAWLER_RANGES ?? '')
       .split(',')

@@ -216,7 +216,11 @@ describeEachEngine('bad input', (db) => {
 
   it('sent the security headers on every answer, errors included', () => {
     const missing = seen.filter(
-      ({ res }) => !res.headers['content-security-policy'] || res.headers['x-content-type-options'] !== 'nosniff',
+      ({ res }) =>
+        !res.headers['content-security-policy'] ||
+        res.headers['x-content-type-options'] !== 'nosniff' ||
+        res.headers['cross-origin-resource-policy'] !== 'same-site' ||
+        !String(res.headers['permissions-policy']).includes('camera=()'),
     );
     expect(missing.map(({ what, res }) => `${res.statusCode} ${what}`)).toEqual([]);
   });

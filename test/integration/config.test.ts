@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       freeLimit: 10,
       timeZone: 'Asia/Kolkata',
       networkBudget: 300,
-      leadParagraphs: 2,
+      lead: { blocks: 2, words: 120 },
       trustedProxies: [],
       crawlerRangeFiles: [],
       demo: true,
@@ -54,7 +54,8 @@ describe('loadConfig', () => {
         'MASTHEAD_FREE_LIMIT',
         'MASTHEAD_TIMEZONE',
         'MASTHEAD_NETWORK_BUDGET',
-        'MASTHEAD_LEAD_PARAGRAPHS',
+        'MASTHEAD_LEAD_BLOCKS',
+        'MASTHEAD_LEAD_WORDS',
         'MASTHEAD_TRUSTED_PROXIES',
         'MASTHEAD_CRAWLER_RANGES',
         'LOG_LEVEL',
@@ -76,7 +77,8 @@ describe('loadConfig', () => {
         MASTHEAD_FREE_LIMIT: '5',
         MASTHEAD_TIMEZONE: 'Europe/London',
         MASTHEAD_NETWORK_BUDGET: '1000',
-        MASTHEAD_LEAD_PARAGRAPHS: '0',
+        MASTHEAD_LEAD_BLOCKS: '0',
+        MASTHEAD_LEAD_WORDS: '300',
         MASTHEAD_TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16,2001:db8::/32',
         MASTHEAD_CRAWLER_RANGES: 'ranges/google.json, /etc/masthead/bing.json',
         MASTHEAD_DEMO: 'false',
@@ -95,7 +97,7 @@ describe('loadConfig', () => {
       freeLimit: 5,
       timeZone: 'Europe/London',
       networkBudget: 1000,
-      leadParagraphs: 0,
+      lead: { blocks: 0, words: 300 },
       trustedProxies: ['10.0.0.1', '192.168.0.0/16', '2001:db8::/32'],
       crawlerRangeFiles: ['/srv/masthead/ranges/google.json', '/etc/masthead/bing.json'],
       demo: false,
@@ -117,7 +119,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ MASTHEAD_FREE_LIMIT: '0' }, CWD).freeLimit).toBe(0);
     expect(loadConfig({ MASTHEAD_FREE_LIMIT: '100' }, CWD).freeLimit).toBe(100);
     expect(loadConfig({ MASTHEAD_NETWORK_BUDGET: '1' }, CWD).networkBudget).toBe(1);
-    expect(loadConfig({ MASTHEAD_LEAD_PARAGRAPHS: '20' }, CWD).leadParagraphs).toBe(20);
+    expect(loadConfig({ MASTHEAD_LEAD_BLOCKS: '20' }, CWD).lead.blocks).toBe(20);
     expect(loadConfig({ SECRET_KEY: 'x'.repeat(32) }, CWD).secretKey).toHaveLength(32);
     expect(loadConfig({ LOG_LEVEL: 'silent' }, CWD).logLevel).toBe('silent');
     expect(loadConfig({ MASTHEAD_TIMEZONE: 'UTC' }, CWD).timeZone).toBe('UTC');
@@ -144,7 +146,8 @@ describe('loadConfig', () => {
     ['MASTHEAD_TIMEZONE', 'Mars/Base'],
     ['MASTHEAD_NETWORK_BUDGET', '0'],
     ['MASTHEAD_NETWORK_BUDGET', '1,000'],
-    ['MASTHEAD_LEAD_PARAGRAPHS', '21'],
+    ['MASTHEAD_LEAD_BLOCKS', '21'],
+    ['MASTHEAD_LEAD_WORDS', '-1'],
     ['MASTHEAD_TRUSTED_PROXIES', '10.0.0.1,not-an-address'],
     ['MASTHEAD_TRUSTED_PROXIES', '10.0.0.0/33'],
   ];

@@ -152,6 +152,21 @@ describeEachEngine('metered paywall', (db) => {
     expect((await ask(metered[3]!, '10.9.9.1')).json().access.allowed).toBe(true); // another network
   });
 
+  it('cuts the lead-in by blocks the same way on the page and in the API: a 30-item list is not shown whole', async () => {
+    const list = Array.from({ length: 30 }, (_, i) => `- listed-${i}: a point worth making`).join('\n');
+    const tail = Array.from({ length: 8 }, (_, i) => `tail-${i} ${'more words of the story '.repeat(10)}`).join('\n\n');
+    const { slug } = await createArticle(db(), { visibility: 'premium', body: `${list}\n\n${tail}` });
+    const page = await get(`/article/${slug}`);
+    const api = (await get(`/api/v1/articles/${slug}`)).json().article;
+    for (const text of [page.body, api.lead_html as string]) {
+      expect(text).toContain('listed-0');
+      expect(text).toContain('listed-1');
+      expect(text).not.toContain('listed-2');
+      expect(text).not.toContain('tail-');
+    }
+    expect(page.body).toContain(api.lead_html);
+  });
+
   it('keeps premium stories for subscribers', async () => {
     const res = await get(`/article/${premium}`);
     expect(res.body).toContain('This premium story is for The Daily Ledger subscribers');

@@ -15,8 +15,8 @@ describe('article body rendering', () => {
     expect(renderBody('[x](javascript:alert(1))')).not.toContain('href="javascript:');
   });
 
-  it('lead-in stops after the requested number of paragraphs', () => {
-    const lead = renderLead(body, 2);
+  it('lead-in stops after the requested number of blocks, a heading counting as one', () => {
+    const lead = renderLead(body + TAIL, { blocks: 3, words: 1000 });
     expect(lead).toContain('First para.');
     expect(lead).toContain('<h2>A heading</h2>');
     expect(lead).toContain('Second para.');
@@ -24,7 +24,65 @@ describe('article body rendering', () => {
     expect(lead).not.toContain('Third secret');
   });
 
-  it('lead-in of zero paragraphs is empty', () => {
-    expect(renderLead(body, 0)).toBe('');
+  it('lead-in of zero blocks or zero words is empty', () => {
+    expect(renderLead(body, { blocks: 0, words: 100 })).toBe('');
+    expect(renderLead(body, { blocks: 2, words: 0 })).toBe('');
+  });
+});
+
+const words = (n: number, stem: string) => Array.from({ length: n }, (_, i) => `${stem}${i}`).join(' ');
+/** A long tail so that a third of the body is never the binding limit unless a case wants it to be. */
+const TAIL = `\n\n${words(600, 'tail')}`;
+
+describe('lead-in: cut by blocks, within a word budget, never more than a third of the body', () => {
+  it('counts each list item as a block: a 30-item list is not shown whole', () => {
+    const list = Array.from({ length: 30 }, (_, i) => `- item-${i} of the list`).join('\n');
+    const lead = renderLead(`${list}${TAIL}`, { blocks: 2, words: 500 });
+    expect(lead).toBe('<ul>\n<li>item-0 of the list</li>\n<li>item-1 of the list</li>\n</ul>\n');
+  });
+
+  it('keeps an ordered list’s numbering when it is cut', () => {
+    const lead = renderLead(`3. third\n4. fourth\n5. fifth${TAIL}`, { blocks: 2, words: 500 });
+    expect(lead).toContain('<ol start="3">');
+    expect(lead).not.toContain('fifth');
+  });
+
+  it('counts each table row as a block, the header row included: a 20-row table is not shown whole', () => {
+    const table = `| name | value |\n|---|---|\n${Array.from({ length: 20 }, (_, i) => `| row-${i} | ${i} |`).join('\n')}`;
+    const lead = renderLead(`${table}${TAIL}`, { blocks: 3, words: 500 });
+    expect(lead).toContain('<thead>');
+    expect(lead).toContain('row-0');
+    expect(lead).toContain('row-1');
+    expect(lead).not.toContain('row-2');
+    expect(lead.match(/<table>/g)).toHaveLength(1);
+    expect(lead).toMatch(/<\/tbody>\n<\/table>/);
+  });
+
+  it('counts each quoted paragraph as a block', () => {
+    const lead = renderLead(`> said one\n>\n> said two\n>\n> said three${TAIL}`, { blocks: 2, words: 500 });
+    expect(lead).toBe('<blockquote>\n<p>said one</p>\n<p>said two</p>\n</blockquote>\n');
+  });
+
+  it('stops before the block that would pass the word budget', () => {
+    const lead = renderLead(`${words(50, 'a')}\n\n${words(50, 'b')}\n\n${words(50, 'c')}${TAIL}`, { blocks: 10, words: 120 });
+    expect(lead).toContain('a49');
+    expect(lead).toContain('b49');
+    expect(lead).not.toContain('c0');
+  });
+
+  it('never shows more than a third of a short body, whatever the rule allows', () => {
+    const short = `${words(20, 'a')}\n\n${words(20, 'b')}\n\n${words(20, 'c')}`;
+    const lead = renderLead(short, { blocks: 10, words: 1000 });
+    expect(lead).toContain('a19');
+    expect(lead).not.toContain('b0');
+    // A body whose first block alone is over a third shows no lead-in at all.
+    expect(renderLead(`${words(50, 'a')}\n\n${words(10, 'b')}`, { blocks: 10, words: 1000 })).toBe('');
+  });
+
+  it('never renders text from after the cut, even inside a list it keeps part of', () => {
+    const list = '- open item\n- second item\n  - nested secret\n- third secret';
+    const lead = renderLead(`${list}${TAIL}`, { blocks: 1, words: 500 });
+    expect(lead).toContain('open item');
+    expect(lead).not.toContain('secret');
   });
 });

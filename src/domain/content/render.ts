@@ -10,23 +10,119 @@ export function renderBody(source: string): string {
   return markdown.render(source);
 }
 
+/** How much of the body a reader without access sees above the paywall. */
+export interface LeadRule {
+  /** Blocks shown at most: a paragraph, a heading, a list item, a table row, a quoted paragraph each count as one. */
+  blocks: number;
+  /** Words shown at most. */
+  words: number;
+}
+
+/** Never more than this share of the body's words, however generous the rule: a short story keeps its point. */
+const MAX_SHARE = 1 / 3;
+
 /**
- * Renders only the lead-in: the top-level blocks up to and including the `paragraphs`-th paragraph.
- * The rest of the body is never rendered, so it cannot end up in the output by mistake.
+ * One block of the lead-in: `tokens[start, end)`. A block inside a list, table or quote carries the
+ * tokens that open and close its container, so a cut list is still a list.
  */
-export function renderLead(source: string, paragraphs: number): string {
-  if (paragraphs <= 0) return '';
-  const tokens = markdown.parse(source, {});
-  let seen = 0;
-  let end = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] as Token;
-    if (token.level !== 0 || token.nesting === 1) continue;
-    // A top-level block ends here.
-    end = i + 1;
-    if (token.type === 'paragraph_close' && ++seen >= paragraphs) break;
+interface Block {
+  start: number;
+  end: number;
+  words: number;
+  /** Index of the top-level container it belongs to (its own index when it is top level). */
+  container: number;
+}
+
+/** The index just past the token that closes the block opened at `open`. */
+function closeOf(tokens: Token[], open: number): number {
+  const token = tokens[open]!;
+  if (token.nesting !== 1) return open + 1;
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    depth += tokens[i]!.nesting;
+    if (depth === 0) return i + 1;
   }
-  return markdown.renderer.render(tokens.slice(0, end), markdown.options, {});
+  return tokens.length;
+}
+
+function wordsIn(tokens: Token[], start: number, end: number): number {
+  let words = 0;
+  for (let i = start; i < end; i++) if (tokens[i]!.type === 'inline') words += wordCount(tokens[i]!.content);
+  return words;
+}
+
+/** Splits a top-level token range into blocks: list items, table rows and a quote's paragraphs are blocks of their own. */
+function blocksOf(tokens: Token[], start: number, end: number, container: number, out: Block[]): void {
+  const type = tokens[start]!.type;
+  const inner = (childType: (t: Token) => boolean) => {
+    for (let i = start + 1; i < end - 1;) {
+      const next = closeOf(tokens, i);
+      if (childType(tokens[i]!)) out.push({ start: i, end: next, words: wordsIn(tokens, i, next), container });
+      else if (tokens[i]!.nesting === 1) blocksOf(tokens, i, next, container, out); // thead/tbody
+      i = next;
+    }
+  };
+  if (type === 'bullet_list_open' || type === 'ordered_list_open') inner((t) => t.type === 'list_item_open');
+  else if (type === 'table_open' || type === 'thead_open' || type === 'tbody_open') inner((t) => t.type === 'tr_open');
+  else if (type === 'blockquote_open') inner(() => true);
+  else out.push({ start, end, words: wordsIn(tokens, start, end), container });
+}
+
+/**
+ * Renders only the lead-in: whole blocks from the top, within `rule` and within a third of the body's
+ * words. A block that would pass a limit is left out with everything after it. The rest of the body is
+ * never rendered, so it cannot end up in the output by mistake.
+ */
+export function renderLead(source: string, rule: LeadRule): string {
+  if (rule.blocks <= 0 || rule.words <= 0) return '';
+  const tokens = markdown.parse(source, {});
+  const blocks: Block[] = [];
+  for (let i = 0; i < tokens.length;) {
+    const next = closeOf(tokens, i);
+    blocksOf(tokens, i, next, i, blocks);
+    i = next;
+  }
+  const total = blocks.reduce((sum, b) => sum + b.words, 0);
+  const budget = Math.min(rule.words, Math.floor(total * MAX_SHARE));
+  const kept: Block[] = [];
+  let words = 0;
+  for (const block of blocks) {
+    if (kept.length >= rule.blocks || words + block.words > budget) break;
+    kept.push(block);
+    words += block.words;
+  }
+  return markdown.renderer.render(leadTokens(tokens, kept), markdown.options, {});
+}
+
+/** Indexes of the open tokens enclosing `at` inside the top-level block at `container` (container first). */
+function ancestors(tokens: Token[], container: number, at: number): number[] {
+  const path: number[] = [];
+  for (let i = container; i < at;) {
+    const end = closeOf(tokens, i);
+    if (tokens[i]!.nesting === 1 && end > at) path.push(i++);
+    else i = end;
+  }
+  return path;
+}
+
+/** The kept blocks' tokens, with the list, table or quote each sits in opened and closed around them. */
+function leadTokens(tokens: Token[], kept: Block[]): Token[] {
+  const out: Token[] = [];
+  let open: number[] = [];
+  const close = (from: number) => {
+    for (let j = open.length - 1; j >= from; j--) out.push(tokens[closeOf(tokens, open[j]!) - 1]!);
+  };
+  for (const block of kept) {
+    const path = ancestors(tokens, block.container, block.start);
+    let shared = 0;
+    while (shared < open.length && shared < path.length && open[shared] === path[shared]) shared++;
+    close(shared);
+    for (const index of path.slice(shared)) out.push(tokens[index]!);
+    open = path;
+    out.push(...tokens.slice(block.start, block.end));
+  }
+  close(0);
+  return out;
 }
 
 /** Counts words of the body, for the reading time shown beside the byline. */

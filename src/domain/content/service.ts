@@ -11,7 +11,7 @@ import {
   listSections,
   listSitemapEntries,
 } from './queries.js';
-import { renderBody, renderLead, wordCount } from './render.js';
+import { renderBody, renderLead, wordCount, type LeadRule } from './render.js';
 
 /** An article ready to serve: its facts, the access item, and the body rendered in two parts. */
 export interface PreparedArticle {
@@ -46,7 +46,7 @@ const NOT_FOUND = Symbol('not found');
  */
 export function createContentService(
   db: Db,
-  options: { leadParagraphs: number; timeZone: string; now?: () => Date; ttlMs?: number },
+  options: { lead: LeadRule; timeZone: string; now?: () => Date; ttlMs?: number },
 ): ContentService {
   const now = options.now ?? (() => new Date());
   const ttl = options.ttlMs ?? 30_000;
@@ -78,7 +78,7 @@ export function createContentService(
         publishedAt: article.publishedAt,
         premiumEntitlement: section?.premiumEntitlement ?? 'premium',
       },
-      leadHtml: renderLead(body, options.leadParagraphs),
+      leadHtml: renderLead(body, options.lead),
       bodyHtml: renderBody(body),
       readingMinutes: Math.max(1, Math.round(wordCount(body) / 200)),
     };

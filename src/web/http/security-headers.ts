@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 
 /** Pages use no script and no inline style, so the policy can forbid both. */
@@ -22,11 +22,30 @@ export function contentSecurityPolicy(overrides: Record<string, string> = {}): s
 
 const CSP = contentSecurityPolicy();
 
+/** Powerful browser features the site never uses, switched off for it and anything it embeds. */
+const PERMISSIONS_POLICY = [
+  'accelerometer',
+  'browsing-topics',
+  'camera',
+  'display-capture',
+  'geolocation',
+  'gyroscope',
+  'magnetometer',
+  'microphone',
+  'payment',
+  'usb',
+]
+  .map((feature) => `${feature}=()`)
+  .join(', ');
+
 const HEADERS = Object.freeze({
   'content-security-policy': CSP,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'strict-origin-when-cross-origin',
   'cross-origin-opener-policy': 'same-origin',
+  // Other sites may link to our pages but not load our responses into theirs.
+  'cross-origin-resource-policy': 'same-site',
+  'permissions-policy': PERMISSIONS_POLICY,
 });
 const HTTPS_HEADERS = Object.freeze({ ...HEADERS, 'strict-transport-security': 'max-age=31536000; includeSubDomains' });
 
@@ -50,4 +69,13 @@ export function privatePages(app: FastifyInstance): void {
     reply.header('x-robots-tag', 'noindex');
     done();
   });
+}
+
+/**
+ * Cache headers for a page every reader may see: public for readers without a session, whose pages are
+ * the same bytes for everyone; private for a signed-in reader, whose page names them, so no shared cache
+ * can hand it to someone else. `Vary: Cookie` keeps a cache that honours it from mixing the two.
+ */
+export function publicPage(request: FastifyRequest, reply: FastifyReply, maxAgeSeconds: number): void {
+  reply.header('cache-control', request.auth ? 'private, no-cache' : `public, max-age=${maxAgeSeconds}`).header('vary', 'Cookie');
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
+import { publicPage } from '../http/security-headers.js';
 import { readArticle } from '../reading.js';
 import { homePage, plansPage, sectionPage } from '../views/pages.js';
 import { SITE_CSS, SITE_CSS_PATH } from '../views/site-css.js';
@@ -15,13 +16,14 @@ const PAGE_SIZE = 20;
 export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const renderArticle = articlePages(ctx);
   app.get('/', async (request, reply) => {
+    publicPage(request, reply, 60);
     const sections = await ctx.content.sections();
     const [latest, picks, bySection] = await Promise.all([
       ctx.content.list({ limit: 1 }),
       ctx.content.list({ limit: 6, editorsPick: true }),
       Promise.all(sections.map(async (section) => ({ section, articles: await ctx.content.list({ section: section.slug, limit: 4 }) }))),
     ]);
-    reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60');
+    reply.type('text/html; charset=utf-8');
     return homePage(await pageChrome(ctx, request), {
       lead: latest[0] ?? null,
       picks,
@@ -47,7 +49,8 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
       const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
       if (page > pages) throw new HttpProblem('not-found', `This section has ${pages} pages.`);
       const articles = await ctx.content.list({ section: section.slug, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-      reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60');
+      publicPage(request, reply, 60);
+      reply.type('text/html; charset=utf-8');
       return sectionPage(await pageChrome(ctx, request), {
         section,
         articles,
@@ -67,7 +70,8 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 
   app.get('/plans', async (request, reply) => {
-    reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=300');
+    publicPage(request, reply, 300);
+    reply.type('text/html; charset=utf-8');
     return plansPage(await pageChrome(ctx, request), { plans: await ctx.plans(), publicUrl: ctx.config.publicUrl });
   });
 
