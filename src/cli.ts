@@ -14,7 +14,8 @@ import { provisionUser } from './domain/accounts/provisioning.js';
 const USAGE = `Usage: masthead <command>
 
 Commands:
-  start              migrate, seed an empty database, serve the site (PORT, default 3000)
+  start [--demo]     migrate, seed an empty database, serve the site (PORT, default 3000);
+                     --demo adds demo content, demo accounts and the test gateway, on loopback only
   migrate            apply database migrations
   seed               write the demo sections, plans and articles
   import FILE.ndjson import articles, one JSON object per line (upsert by slug)
@@ -44,6 +45,7 @@ async function run(argv: string[]): Promise<number> {
       role: { type: 'string' },
       name: { type: 'string' },
       password: { type: 'string' },
+      demo: { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -51,7 +53,8 @@ async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
-  const config = loadConfig();
+  // `start --demo` (what `npm start` runs) is MASTHEAD_DEMO=true: the quick start's demo site, on loopback.
+  const config = loadConfig(values.demo === true ? { ...process.env, MASTHEAD_DEMO: 'true' } : process.env);
   switch (command) {
     case 'start': {
       const server = await startServer(config);

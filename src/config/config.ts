@@ -121,13 +121,20 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
-  // The demo (public demo passwords, the test gateway) is on for the embedded database only, unless asked:
-  // a publisher pointing Masthead at a PostgreSQL server gets a production set-up by default.
-  const demo = env.MASTHEAD_DEMO || (env.DATABASE_URL ? 'false' : 'true');
-  if (demo !== 'true' && demo !== 'false') throw new ConfigError('MASTHEAD_DEMO', 'expected true or false');
+  // The demo publishes its passwords and every email it sends, so it runs only when asked for, and only
+  // where nobody else can reach it, unless a second flag says that is meant.
+  const demo = flag(env, 'MASTHEAD_DEMO');
+  const demoPublic = flag(env, 'MASTHEAD_DEMO_PUBLIC');
+  const host = env.HOST || (demo ? '127.0.0.1' : '0.0.0.0');
+  if (demo && !demoPublic && (!isLoopback(host) || publicUrl.startsWith('https:'))) {
+    throw new ConfigError(
+      'MASTHEAD_DEMO',
+      'the demo shows its passwords and emails to anyone, so it runs only on a loopback HOST with an http PUBLIC_URL (set MASTHEAD_DEMO_PUBLIC=true to run it elsewhere on purpose)',
+    );
+  }
   return {
     port,
-    host: env.HOST || '0.0.0.0',
+    host,
     dataDir,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
@@ -143,14 +150,28 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       .map((s) => s.trim())
       .filter(Boolean)
       .map((p) => resolvePath(p, cwd)),
-    demo: demo === 'true',
+    demo,
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: mailFrom(env),
     deviceLimit: integer(env, 'MASTHEAD_DEVICE_LIMIT', 5, 1, 100),
     registrationBonus: integer(env, 'MASTHEAD_REGISTRATION_BONUS', 0, 0, 100),
-    ...payments(env, demo === 'true'),
+    ...payments(env, demo),
     logLevel,
   };
+}
+
+/** A true/false variable; unset means false. */
+function flag(env: Env, name: string): boolean {
+  const value = env[name] || 'false';
+  if (value !== 'true' && value !== 'false') throw new ConfigError(name, 'expected true or false');
+  return value === 'true';
+}
+
+/** True for an address only this machine can reach (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  const address = host.replace(/^\[|\]$/g, '');
+  return ipaddr.isValid(address) && ipaddr.process(address).range() === 'loopback';
 }
 
 function mailFrom(env: Env): string {

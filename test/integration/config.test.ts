@@ -30,15 +30,31 @@ describe('loadConfig', () => {
       lead: { blocks: 2, words: 120 },
       trustedProxies: [],
       crawlerRangeFiles: [],
-      demo: true,
+      demo: false,
+      paymentGateway: null,
       logLevel: 'info',
     });
   });
 
-  it('turns the demo (public passwords, test gateway) off by default once a PostgreSQL server is configured', () => {
-    const production = loadConfig({ DATABASE_URL: 'postgres://app@db.internal/masthead' }, CWD);
-    expect(production).toMatchObject({ demo: false, paymentGateway: null });
-    expect(loadConfig({ DATABASE_URL: 'postgres://app@db.internal/masthead', MASTHEAD_DEMO: 'true' }, CWD).demo).toBe(true);
+  it('is a production set-up unless the demo is asked for: no demo, no test gateway, on any engine', () => {
+    expect(loadConfig({}, CWD)).toMatchObject({ demo: false, paymentGateway: null, host: '0.0.0.0' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db.internal/masthead' }, CWD)).toMatchObject({ demo: false, paymentGateway: null });
+    // A staging site may take test payments on purpose without the rest of the demo.
+    expect(loadConfig({ MASTHEAD_PAYMENT_GATEWAY: 'test' }, CWD)).toMatchObject({ demo: false, paymentGateway: 'test' });
+  });
+
+  it('runs the demo only on loopback with an http address, unless MASTHEAD_DEMO_PUBLIC says it is meant', () => {
+    expect(loadConfig({ MASTHEAD_DEMO: 'true' }, CWD)).toMatchObject({ demo: true, host: '127.0.0.1', paymentGateway: 'test' });
+    expect(loadConfig({ MASTHEAD_DEMO: 'true', HOST: '::1' }, CWD).host).toBe('::1');
+    expect(loadConfig({ MASTHEAD_DEMO: 'true', HOST: 'localhost' }, CWD).host).toBe('localhost');
+    for (const env of [
+      { MASTHEAD_DEMO: 'true', HOST: '0.0.0.0' },
+      { MASTHEAD_DEMO: 'true', HOST: '203.0.113.5' },
+      { MASTHEAD_DEMO: 'true', PUBLIC_URL: 'https://news.example.com' },
+    ]) {
+      expect(() => loadConfig(env, CWD), JSON.stringify(env)).toThrow(/^MASTHEAD_DEMO: .*loopback/);
+      expect(loadConfig({ ...env, MASTHEAD_DEMO_PUBLIC: 'true' }, CWD).demo).toBe(true);
+    }
   });
 
   it('treats an empty variable like an unset one', () => {
@@ -138,6 +154,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'verbose'],
     ['LOG_LEVEL', 'INFO'],
     ['MASTHEAD_DEMO', 'yes'],
+    ['MASTHEAD_DEMO_PUBLIC', '1'],
     ['DATABASE_URL', 'not a url'],
     ['DATABASE_URL', 'mysql://app:pw@db/masthead'],
     ['REDIS_URL', 'http://cache:6379'],
