@@ -1,5 +1,5 @@
 import type { Counters } from '../ports/counters.js';
-import type { Database, Queryable } from '../../adapters/db/legacy.js';
+import type { Db, Tx } from '../ports/database.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { Copy } from '../copy/copy.js';
 import { accountEmail } from './emails.js';
@@ -11,17 +11,17 @@ import {
   markChallengeUsed,
   type Challenge,
   type ChallengePurpose,
-} from './challenges.js';
+} from './challenge-queries.js';
 import { AccountError, CHALLENGE_RULES, type User } from './model.js';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { hashCode, hashToken, newCode, newToken } from './secrets.js';
 import { startSession, type DeviceInfo, type SignInResult } from './session-service.js';
-import { revokeAllSessions, revokeSession } from './sessions.js';
+import { revokeAllSessions, revokeSession } from './session-queries.js';
 import { authThrottle } from './throttle.js';
-import { findUserByEmail, findUserById, insertUser, markEmailVerified, setPasswordHash } from './users.js';
+import { findUserByEmail, findUserById, insertUser, markEmailVerified, setPasswordHash } from './user-queries.js';
 
 export interface AuthDeps {
-  db: Database;
+  db: Db;
   mailer: Mailer;
   copy: Copy;
   counters: Counters;
@@ -90,7 +90,7 @@ export function createAuthService(deps: AuthDeps) {
    * five wrong codes end the challenge. Returns the challenge, used up, or a failure code.
    */
   async function consume(
-    tx: Queryable,
+    tx: Tx,
     answer: ChallengeAnswer,
     purposes: ChallengePurpose[],
     binding: string,
@@ -153,7 +153,7 @@ export function createAuthService(deps: AuthDeps) {
     /** Completes sign-up or sign-in with the emailed code or link. */
     async completeSignIn(input: { answer: ChallengeAnswer; binding: string; device: DeviceInfo; origin: Origin }): Promise<SignInResult> {
       await throttle.assertNotBlocked([`net:${input.origin.networkKey}`]);
-      const result = await deps.db.transaction(async (tx) => {
+      const result = await deps.db.transaction().execute(async (tx) => {
         const found = await consume(tx, input.answer, ['sign-up', 'sign-in'], input.binding);
         if (found instanceof AccountError) return found;
         const now = deps.now();
@@ -194,12 +194,12 @@ export function createAuthService(deps: AuthDeps) {
         );
       }
       await throttle.succeeded([`acct:${input.email}`]);
-      return deps.db.transaction((tx) => startSession(tx, user, input.device, deps.now(), deps.deviceLimit));
+      return deps.db.transaction().execute((tx) => startSession(tx, user, input.device, deps.now(), deps.deviceLimit));
     },
 
     /** At the device limit: signs out the chosen device and signs this one in. */
     async replaceDevice(input: { choiceToken: string; deviceId: number; device: DeviceInfo }): Promise<SignInResult> {
-      const result = await deps.db.transaction(async (tx) => {
+      const result = await deps.db.transaction().execute(async (tx) => {
         const found = await consume(tx, { linkToken: input.choiceToken }, ['device-choice'], input.choiceToken);
         if (found instanceof AccountError || found.userId === null)
           return new AccountError('expired-code', 'That choice has expired. Sign in again.');
@@ -227,7 +227,7 @@ export function createAuthService(deps: AuthDeps) {
       const weak = passwordProblem(input.password);
       if (weak) throw new AccountError('weak-password', weak);
       await throttle.assertNotBlocked([`net:${input.origin.networkKey}`]);
-      const result = await deps.db.transaction(async (tx) => {
+      const result = await deps.db.transaction().execute(async (tx) => {
         const found = await consume(tx, input.answer, ['reset-password'], input.binding);
         if (found instanceof AccountError) return found;
         const user = await findUserByEmail(tx, found.email);

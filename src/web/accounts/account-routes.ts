@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { deleteAccount, exportAccountData } from '../../domain/accounts/data-rights.js';
-import { listDevices, revokeAllSessions, revokeSession } from '../../domain/accounts/sessions.js';
+import { listDevices, revokeAllSessions, revokeSession } from '../../domain/accounts/session-queries.js';
 import type { ResolvedSession } from '../../domain/accounts/session-service.js';
 import type { AppContext } from '../../context.js';
 import { clearSessionCookie } from '../http/auth.js';

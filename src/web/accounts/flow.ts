@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Origin } from '../../domain/accounts/auth-service.js';
 import { AccountError } from '../../domain/accounts/model.js';
 import type { DeviceInfo, SignInResult } from '../../domain/accounts/session-service.js';
-import { revokeSession } from '../../domain/accounts/sessions.js';
+import { revokeSession } from '../../domain/accounts/session-queries.js';
 import { networkKey } from '../../domain/metering/network.js';
 import type { AppContext } from '../../context.js';
 import { setSessionCookie } from '../http/auth.js';

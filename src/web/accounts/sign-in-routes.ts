@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { revokeSession } from '../../domain/accounts/sessions.js';
+import { revokeSession } from '../../domain/accounts/session-queries.js';
 import type { AppContext } from '../../context.js';
 import { clearSessionCookie } from '../http/auth.js';
 import { pageChrome } from '../pages/chrome.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { deleteAccount, exportAccountData } from '../../domain/accounts/data-rights.js';
 import { isEmail, normaliseEmail } from '../../domain/accounts/model.js';
-import { findUserByEmail, findUserById } from '../../domain/accounts/users.js';
+import { findUserByEmail, findUserById } from '../../domain/accounts/user-queries.js';
 import { sendPage } from '../accounts/flow.js';
 import { checkId } from '../accounts/forms.js';
 import { csrfField, notice } from '../accounts/views.js';

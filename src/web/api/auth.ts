@@ -5,7 +5,7 @@ import type { Origin } from '../../domain/accounts/auth-service.js';
 import { AccountError, normaliseEmail, type AccountFailure } from '../../domain/accounts/model.js';
 import { newToken } from '../../domain/accounts/secrets.js';
 import { refreshAppSession, type DeviceInfo, type SignInResult } from '../../domain/accounts/session-service.js';
-import { revokeSession } from '../../domain/accounts/sessions.js';
+import { revokeSession } from '../../domain/accounts/session-queries.js';
 import { networkKey } from '../../domain/metering/network.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';

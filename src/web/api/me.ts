@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { ResolvedSession } from '../../domain/accounts/session-service.js';
-import { listDevices, revokeSession } from '../../domain/accounts/sessions.js';
+import { listDevices, revokeSession } from '../../domain/accounts/session-queries.js';
 import { listGrants } from '../../domain/entitlements/queries.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
