@@ -12,7 +12,7 @@ import { hasNoArticles, seedBaseline, seedDemoArticles } from './domain/content/
 import { createContentService } from './domain/content/service.js';
 import { loadCopy } from './domain/copy/copy.js';
 import { createMailer, type Mailer } from './adapters/email/mailer.js';
-import { createAuthService } from './domain/accounts/auth-service.js';
+import { createAccountsService } from './domain/accounts/service.js';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.js';
 import { loadSiteSettings } from './domain/site/settings.js';
 import { buildApp } from './web/app.js';
@@ -80,7 +80,7 @@ export async function createAppContext(
     plans: cachedPlans(db),
     counters,
     mailer,
-    auth: createAuthService({
+    accounts: createAccountsService({
       db,
       mailer,
       copy,

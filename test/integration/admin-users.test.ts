@@ -9,7 +9,7 @@ describeEachEngine('admin: a reader’s data on request', (db) => {
   let reader = '';
 
   const signIn = async (email: string, password: string) => {
-    const result = await t.ctx.auth.signInWithPassword({
+    const result = await t.ctx.accounts.signInWithPassword({
       email,
       password,
       device: { kind: 'web', userAgent: 'test' },

@@ -25,7 +25,7 @@ describeEachEngine('registration wall', (db) => {
   });
 
   it('gives registered readers the extra articles, counted on the server', async () => {
-    const signedIn = await t.ctx.auth.signInWithPassword({
+    const signedIn = await t.ctx.accounts.signInWithPassword({
       email: 'wall@example.com',
       password: 'registered reader',
       device: { kind: 'web', userAgent: 'x' },

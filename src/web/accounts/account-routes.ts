@@ -1,6 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { deleteAccount, exportAccountData } from '../../domain/accounts/data-rights.js';
-import { listDevices, revokeAllSessions, revokeSession } from '../../domain/accounts/session-queries.js';
 import type { ResolvedSession } from '../../domain/accounts/session-service.js';
 import type { AppContext } from '../../context.js';
 import { clearSessionCookie } from '../http/auth.js';
@@ -30,7 +28,7 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get<Query>(
     '/account',
     signedIn('/account', async (request, reply, auth) => {
-      const devices = await listDevices(ctx.db, auth.user.id, ctx.now(), auth.sessionId);
+      const devices = await ctx.accounts.listDevices(auth);
       const page = accountHomePage(await chrome(request), {
         csrf: reply.generateCsrf(),
         user: auth.user,
@@ -49,7 +47,7 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
     status: number,
     extra: { notice?: string; error?: string },
   ) {
-    const devices = await listDevices(ctx.db, auth.user.id, ctx.now(), auth.sessionId);
+    const devices = await ctx.accounts.listDevices(auth);
     return sendPage(
       reply,
       status,
@@ -70,7 +68,7 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
     signedIn('/account/devices', async (request, reply, auth) => {
       const id = checkId((request.params as { id: string }).id);
       if (!id) return showDevices(request, reply, auth, 400, { error: 'That is not a device of this account.' });
-      const revoked = await revokeSession(ctx.db, auth.user.id, id, ctx.now());
+      const revoked = await ctx.accounts.signOutDevice(auth, id);
       if (!revoked) return showDevices(request, reply, auth, 400, { error: 'That device is not signed in to your account.' });
       if (id === auth.sessionId) {
         clearSessionCookie(ctx, reply);
@@ -83,7 +81,7 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
   app.post(
     '/account/devices/sign-out-others',
     signedIn('/account/devices', async (_request, reply, auth) => {
-      await revokeAllSessions(ctx.db, auth.user.id, ctx.now(), auth.sessionId);
+      await ctx.accounts.signOutOtherDevices(auth);
       return reply.redirect('/account/devices?notice=others-signed-out', 303);
     }),
   );
@@ -109,7 +107,7 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
       if (!checked.ok) return showPassword(request, reply, auth, 400, checked.form);
       const { current, password } = checked.values;
       const result = await attempt(reply, () =>
-        ctx.auth.changePassword({ userId: auth.user.id, current, next: password ?? '', keepSessionId: auth.sessionId }),
+        ctx.accounts.changePassword({ userId: auth.user.id, current, next: password ?? '', keepSessionId: auth.sessionId }),
       );
       if (!result.ok) {
         const { code, status, message } = result.failure;
@@ -130,7 +128,7 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
     '/account/export',
     signedIn('/account/export', async (_request, reply, auth) => {
       const now = ctx.now();
-      const data = await exportAccountData(ctx.db, auth.user.id, now);
+      const data = await ctx.accounts.exportData(auth.user.id);
       if (!data) return redirectToLogin(reply, '/account/export');
       const filename = `account-data-${now.toISOString().slice(0, 10)}.json`;
       return reply
@@ -156,7 +154,7 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
         const error = typed.length > 20 || !typed.trim() ? 'Type DELETE to confirm.' : 'Type DELETE in capital letters to confirm.';
         return showDelete(request, reply, auth, 400, { values: { confirm: typed.slice(0, 20) }, errors: { confirm: error } });
       }
-      await deleteAccount(ctx.db, auth.user.id, ctx.now());
+      await ctx.accounts.deleteAccount(auth.user.id);
       clearSessionCookie(ctx, reply);
       const page = goodbyePage({ ...(await chrome(request)), user: null });
       return sendPage(reply, 200, page);

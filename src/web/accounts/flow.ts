@@ -3,7 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Origin } from '../../domain/accounts/auth-service.js';
 import { AccountError } from '../../domain/accounts/model.js';
 import type { DeviceInfo, SignInResult } from '../../domain/accounts/session-service.js';
-import { revokeSession } from '../../domain/accounts/session-queries.js';
 import { networkKey } from '../../domain/metering/network.js';
 import type { AppContext } from '../../context.js';
 import { setSessionCookie } from '../http/auth.js';
@@ -110,7 +109,7 @@ export async function finishSignIn(
   next: string,
 ): Promise<FastifyReply> {
   if (result.status === 'signed-in') {
-    if (request.auth) await revokeSession(ctx.db, request.auth.user.id, request.auth.sessionId, ctx.now());
+    if (request.auth) await ctx.accounts.signOut(request.auth);
     setSessionCookie(ctx, reply, result.session.token);
     clearBinding(ctx, request, reply);
     return reply.redirect(next, 303);

@@ -37,7 +37,7 @@ export async function resetRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (!checked.ok) return showRequest(request, reply, 400, checked.form);
     const { email } = checked.values;
     const binding = bindBrowser(ctx, request, reply, '/');
-    const result = await attempt(reply, () => ctx.auth.requestPasswordReset({ email, binding, origin: authOrigin(ctx, request) }));
+    const result = await attempt(reply, () => ctx.accounts.requestPasswordReset({ email, binding, origin: authOrigin(ctx, request) }));
     if (!result.ok)
       return showRequest(request, reply, result.failure.status, { values: typed, errors: {}, message: result.failure.message });
     return showCodeForm(request, reply, 200, email);
@@ -88,7 +88,7 @@ export async function resetRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const weak = passwordProblem(rawPassword, email);
     if (weak) return retry(400, { values: email ? { email } : {}, errors: { password: weak } });
     const result = await attempt(reply, () =>
-      ctx.auth.resetPassword({ answer, binding: readBinding(request), password: rawPassword, origin: authOrigin(ctx, request) }),
+      ctx.accounts.resetPassword({ answer, binding: readBinding(request), password: rawPassword, origin: authOrigin(ctx, request) }),
     );
     if (!result.ok) {
       const { code, status, message } = result.failure;

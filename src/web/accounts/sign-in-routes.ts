@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { revokeSession } from '../../domain/accounts/session-queries.js';
 import type { AppContext } from '../../context.js';
 import { clearSessionCookie } from '../http/auth.js';
 import { pageChrome } from '../pages/chrome.js';
@@ -51,7 +50,7 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (!checked.ok) return showLogin(request, reply, 400, { next, password: checked.form });
     const { email, password } = checked.values;
     const result = await attempt(reply, () =>
-      ctx.auth.signInWithPassword({ email, password: password ?? '', device: deviceInfo(request), origin: authOrigin(ctx, request) }),
+      ctx.accounts.signInWithPassword({ email, password: password ?? '', device: deviceInfo(request), origin: authOrigin(ctx, request) }),
     );
     if (!result.ok)
       return showLogin(request, reply, result.failure.status, {
@@ -69,7 +68,7 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (!checked.ok) return showLogin(request, reply, 400, { next, code: checked.form });
     const { email } = checked.values;
     const binding = bindBrowser(ctx, request, reply, next);
-    const result = await attempt(reply, () => ctx.auth.requestSignInCode({ email, binding, origin: authOrigin(ctx, request) }));
+    const result = await attempt(reply, () => ctx.accounts.requestSignInCode({ email, binding, origin: authOrigin(ctx, request) }));
     if (!result.ok)
       return showLogin(request, reply, result.failure.status, {
         next,
@@ -101,7 +100,9 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (!checked.ok) return show(400, checked.form);
     const { name, email, password } = checked.values;
     const binding = bindBrowser(ctx, request, reply, next);
-    const result = await attempt(reply, () => ctx.auth.requestSignUp({ email, name, password, binding, origin: authOrigin(ctx, request) }));
+    const result = await attempt(reply, () =>
+      ctx.accounts.requestSignUp({ email, name, password, binding, origin: authOrigin(ctx, request) }),
+    );
     if (!result.ok) {
       const { failure } = result;
       if (failure.code === 'weak-password') return show(400, { values: typed, errors: { password: failure.message } });
@@ -124,7 +125,7 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (!checked.ok) return showCodeForm(request, reply, 400, { next, email: shownEmail, form: checked.form });
     const answer = { email: checked.values.email, code: checked.values.code };
     const result = await attempt(reply, () =>
-      ctx.auth.completeSignIn({ answer, binding: readBinding(request), device: deviceInfo(request), origin: authOrigin(ctx, request) }),
+      ctx.accounts.completeSignIn({ answer, binding: readBinding(request), device: deviceInfo(request), origin: authOrigin(ctx, request) }),
     );
     if (!result.ok) {
       const { failure } = result;
@@ -152,7 +153,7 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
         'Copy the whole link from the email, or type the 6-digit code instead.',
       );
     const result = await attempt(reply, () =>
-      ctx.auth.completeSignIn({
+      ctx.accounts.completeSignIn({
         answer: { linkToken: token },
         binding: readBinding(request),
         device: deviceInfo(request),
@@ -178,7 +179,7 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const again = (status: number, message: string) =>
       showLogin(request, reply, status, { next, password: { values: {}, errors: {}, message } });
     if (!choiceToken || !deviceId) return again(400, 'That choice is not valid. Sign in again.');
-    const result = await attempt(reply, () => ctx.auth.replaceDevice({ choiceToken, deviceId, device: deviceInfo(request) }));
+    const result = await attempt(reply, () => ctx.accounts.replaceDevice({ choiceToken, deviceId, device: deviceInfo(request) }));
     if (!result.ok)
       return again(
         result.failure.status,
@@ -188,7 +189,7 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
   });
 
   app.post('/logout', async (request, reply) => {
-    if (request.auth) await revokeSession(ctx.db, request.auth.user.id, request.auth.sessionId, ctx.now());
+    if (request.auth) await ctx.accounts.signOut(request.auth);
     clearSessionCookie(ctx, reply);
     return reply.redirect('/', 303);
   });

@@ -4,8 +4,7 @@ import { Type } from 'typebox';
 import type { Origin } from '../../domain/accounts/auth-service.js';
 import { AccountError, normaliseEmail, type AccountFailure } from '../../domain/accounts/model.js';
 import { newToken } from '../../domain/accounts/secrets.js';
-import { refreshAppSession, type DeviceInfo, type SignInResult } from '../../domain/accounts/session-service.js';
-import { revokeSession } from '../../domain/accounts/session-queries.js';
+import type { DeviceInfo, SignInResult } from '../../domain/accounts/session-service.js';
 import { networkKey } from '../../domain/metering/network.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
@@ -92,7 +91,7 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const result = await ctx.auth.signInWithPassword({
+      const result = await ctx.accounts.signInWithPassword({
         email: normaliseEmail(email),
         password,
         device: device(request, request.body),
@@ -122,7 +121,7 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
     },
     async (request, reply) => {
       const binding = newToken();
-      await ctx.auth.requestSignInCode({ email: normaliseEmail(request.body.email), binding, origin: origin(ctx, request) });
+      await ctx.accounts.requestSignInCode({ email: normaliseEmail(request.body.email), binding, origin: origin(ctx, request) });
       return reply.code(202).send({ challenge_token: binding });
     },
   );
@@ -145,7 +144,7 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
     },
     async (request, reply) => {
       const { email, code, challenge_token: binding } = request.body;
-      const result = await ctx.auth.completeSignIn({
+      const result = await ctx.accounts.completeSignIn({
         answer: { email: normaliseEmail(email), code },
         binding,
         device: device(request, request.body),
@@ -172,7 +171,7 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
     },
     async (request, reply) => {
       const { choice_token: choiceToken, device_id: deviceId } = request.body;
-      return answer(reply, await ctx.auth.replaceDevice({ choiceToken, deviceId, device: device(request, request.body) }));
+      return answer(reply, await ctx.accounts.replaceDevice({ choiceToken, deviceId, device: device(request, request.body) }));
     },
   );
 
@@ -191,7 +190,7 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
     },
     async (request) => {
       const now = ctx.now();
-      const session = await refreshAppSession(ctx.db, request.body.refresh_token, now);
+      const session = await ctx.accounts.refreshAppSession(request.body.refresh_token);
       if (!session) throw new S.ApiProblem(401, 'invalid-token', 'That refresh token is not valid. Sign in again.');
       return S.tokenPairJson(session, now);
     },
@@ -210,8 +209,7 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
       },
     },
     async (request, reply) => {
-      const auth = requireBearer(request);
-      await revokeSession(ctx.db, auth.user.id, auth.sessionId, ctx.now());
+      await ctx.accounts.signOut(requireBearer(request));
       return reply.code(204).send(null);
     },
   );

@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { ResolvedSession } from '../../domain/accounts/session-service.js';
-import { listDevices, revokeSession } from '../../domain/accounts/session-queries.js';
-import { listGrants } from '../../domain/entitlements/queries.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import * as S from './schemas.js';
@@ -48,7 +46,7 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
     },
     async (request) => {
       const { user } = requireBearer(request);
-      const grants = await listGrants(ctx.db, user.id, ctx.now());
+      const grants = await ctx.accounts.listEntitlements(user.id);
       return {
         user: S.userJson(user),
         entitlements: grants.map((g) => ({
@@ -74,7 +72,7 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
     },
     async (request) => {
       const auth = requireBearer(request);
-      const devices = await listDevices(ctx.db, auth.user.id, ctx.now(), auth.sessionId);
+      const devices = await ctx.accounts.listDevices(auth);
       return { devices: devices.map(S.deviceJson) };
     },
   );
@@ -94,7 +92,7 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
     },
     async (request, reply) => {
       const auth = requireBearer(request);
-      if (!(await revokeSession(ctx.db, auth.user.id, request.params.id, ctx.now()))) {
+      if (!(await ctx.accounts.signOutDevice(auth, request.params.id))) {
         throw new HttpProblem('not-found', 'That device is not signed in to your account.');
       }
       return reply.code(204).send(null);
