@@ -15,8 +15,8 @@ describeEachEngine('admin: a reader’s data on request', (db) => {
       device: { kind: 'web', userAgent: 'test' },
       origin: { networkKey: 'test' },
     });
-    if (result.status !== 'signed-in') throw new Error('not signed in');
-    return `mh_session=${result.session.token}`;
+    if (!result.ok || result.value.status !== 'signed-in') throw new Error('not signed in');
+    return `mh_session=${result.value.session.token}`;
   };
   const csrf = async (cookie: string, url: string) => {
     const page = await t.app.inject({ url, headers: { cookie } });

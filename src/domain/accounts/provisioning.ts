@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { SUBSCRIBER_ENTITLEMENTS } from '../billing/plans.js';
 import { grantEntitlements } from '../entitlements/queries.js';
+import { DomainError } from '../errors.js';
 import type { Db } from '../ports/database.js';
-import { AccountError, isEmail, normaliseEmail, ROLES, type Role, type User } from './model.js';
+import { isEmail, normaliseEmail, ROLES, type Role, type User } from './model.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import { findUserByEmail, insertUser, setPasswordHash, setRole } from './user-queries.js';
 
 /**
  * Creates a verified account (or updates the role and password of an existing one), for
  * `masthead user create` and the demo. Returns the user and the password to hand over, when one was generated.
+ * An unusable address, role or password throws a `DomainError` for the operator to read.
  */
 export async function provisionUser(
   db: Db,
@@ -16,12 +18,12 @@ export async function provisionUser(
   now: Date,
 ): Promise<{ user: User; created: boolean; generatedPassword: string | null }> {
   const email = normaliseEmail(input.email);
-  if (!isEmail(email)) throw new AccountError('invalid-input', `"${input.email}" is not an email address`);
-  if (!ROLES.includes(input.role)) throw new AccountError('invalid-input', `role must be one of ${ROLES.join(', ')}`);
+  if (!isEmail(email)) throw new DomainError('invalid-input', `"${input.email}" is not an email address`);
+  if (!ROLES.includes(input.role)) throw new DomainError('invalid-input', `role must be one of ${ROLES.join(', ')}`);
   const generatedPassword = input.password ? null : randomBytes(12).toString('base64url');
   const password = input.password ?? generatedPassword!;
   const problem = passwordProblem(password, email);
-  if (problem) throw new AccountError('weak-password', problem);
+  if (problem) throw new DomainError('weak-password', problem);
   const passwordHash = await hashPassword(password);
   return db.transaction().execute(async (tx) => {
     const existing = await findUserByEmail(tx, email);

@@ -1,4 +1,5 @@
 import { listGrants, type EntitlementGrant } from '../entitlements/queries.js';
+import { fail, ok, type Result } from '../errors.js';
 import { createAuthService, type AuthDeps } from './auth-service.js';
 import { deleteAccount, exportAccountData } from './data-rights.js';
 import type { Device, User } from './model.js';
@@ -25,8 +26,9 @@ export function createAccountsService(deps: AuthDeps) {
     },
 
     /** Exchanges an app's refresh token for a new token pair; the old pair stops working. */
-    refreshAppSession(refreshToken: string): Promise<IssuedSession | null> {
-      return refreshAppSession(db, refreshToken, now());
+    async refreshAppSession(refreshToken: string): Promise<Result<IssuedSession, 'invalid-token'>> {
+      const session = await refreshAppSession(db, refreshToken, now());
+      return session ? ok(session) : fail('invalid-token', 'That refresh token is not valid. Sign in again.');
     },
 
     /** The devices signed in to the reader's account, the one asking marked `current`. */
@@ -34,9 +36,10 @@ export function createAccountsService(deps: AuthDeps) {
       return listDevices(db, session.user.id, now(), session.sessionId);
     },
 
-    /** Signs one of the reader's devices out (their own included); false when it is not a live device of theirs. */
-    signOutDevice(session: ResolvedSession, deviceId: number): Promise<boolean> {
-      return revokeSession(db, session.user.id, deviceId, now());
+    /** Signs one of the reader's devices out (their own included); another account's device is not found. */
+    async signOutDevice(session: ResolvedSession, deviceId: number): Promise<Result<void, 'not-found'>> {
+      const revoked = await revokeSession(db, session.user.id, deviceId, now());
+      return revoked ? ok(undefined) : fail('not-found', 'That device is not signed in to your account.');
     },
 
     /** Signs the asking device out (sign-out, or a new sign-in in the same browser). */

@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js';
 import { clearSessionCookie } from '../http/auth.js';
 import { pageChrome } from '../pages/chrome.js';
 import { accountHomePage, deletePage, devicesPage, goodbyePage, passwordPage } from './account-views.js';
-import { attempt, redirectToLogin, sendPage } from './flow.js';
+import { attempt, pageStatus, redirectToLogin, REFUSED, sendPage } from './flow.js';
 import { checkId, checkPassword, collect, field, type FormState } from './forms.js';
 
 type Query = { Querystring: Record<string, unknown> };
@@ -67,9 +67,9 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
     '/account/devices/:id/sign-out',
     signedIn('/account/devices', async (request, reply, auth) => {
       const id = checkId((request.params as { id: string }).id);
-      if (!id) return showDevices(request, reply, auth, 400, { error: 'That is not a device of this account.' });
-      const revoked = await ctx.accounts.signOutDevice(auth, id);
-      if (!revoked) return showDevices(request, reply, auth, 400, { error: 'That device is not signed in to your account.' });
+      if (!id) return showDevices(request, reply, auth, REFUSED, { error: 'That is not a device of this account.' });
+      const signedOut = await ctx.accounts.signOutDevice(auth, id);
+      if (!signedOut.ok) return showDevices(request, reply, auth, pageStatus(signedOut.code), { error: signedOut.message });
       if (id === auth.sessionId) {
         clearSessionCookie(ctx, reply);
         return reply.redirect('/', 303);
@@ -104,7 +104,7 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
         },
         {},
       );
-      if (!checked.ok) return showPassword(request, reply, auth, 400, checked.form);
+      if (!checked.ok) return showPassword(request, reply, auth, REFUSED, checked.form);
       const { current, password } = checked.values;
       const result = await attempt(reply, () =>
         ctx.accounts.changePassword({ userId: auth.user.id, current, next: password ?? '', keepSessionId: auth.sessionId }),
@@ -152,7 +152,7 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
       const typed = field(request.body, 'confirm');
       if (typed.trim() !== 'DELETE') {
         const error = typed.length > 20 || !typed.trim() ? 'Type DELETE to confirm.' : 'Type DELETE in capital letters to confirm.';
-        return showDelete(request, reply, auth, 400, { values: { confirm: typed.slice(0, 20) }, errors: { confirm: error } });
+        return showDelete(request, reply, auth, REFUSED, { values: { confirm: typed.slice(0, 20) }, errors: { confirm: error } });
       }
       await ctx.accounts.deleteAccount(auth.user.id);
       clearSessionCookie(ctx, reply);
