@@ -8,8 +8,9 @@ import { importArticles } from './domain/content/import.js';
 import { seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { openMigratedDatabase, startServer } from './main.js';
 import { importProgress } from './cli/progress.js';
-import { AccountError, type Role } from './domain/accounts/model.js';
+import type { Role } from './domain/accounts/model.js';
 import { provisionUser } from './domain/accounts/provisioning.js';
+import { DomainError } from './domain/errors.js';
 
 const USAGE = `Usage: masthead <command>
 
@@ -124,7 +125,7 @@ async function run(argv: string[]): Promise<number> {
             console.log(`Password: ${result.generatedPassword}  (shown once; the user can change it at /account/password)`);
           return 0;
         } catch (error) {
-          if (!(error instanceof AccountError)) throw error;
+          if (!(error instanceof DomainError)) throw error;
           console.error(`masthead user: ${error.message}`);
           return 2;
         }

@@ -4,7 +4,7 @@ import type { Database } from './adapters/db/legacy.js';
 import type { Config } from './config/config.js';
 import type { Keys } from './config/secret.js';
 import type { Mailer } from './domain/ports/mailer.js';
-import type { AuthService } from './domain/accounts/auth-service.js';
+import type { AccountsService } from './domain/accounts/service.js';
 import type { TestGatewayHosted } from './adapters/payments/test-gateway.js';
 import type { GatewayName, PaymentGateway } from './domain/billing/gateway.js';
 import type { BillingDeps, BillingService } from './domain/billing/service.js';
@@ -33,7 +33,8 @@ export interface AppContext {
   /** Resolves when the database answers (for /healthz). */
   health: () => Promise<void>;
   mailer: Mailer;
-  auth: AuthService;
+  /** Accounts, sessions and a reader's data: the only way the web layer reaches them. */
+  accounts: AccountsService;
   billing: Billing;
   crawlers: CrawlerRanges;
   policy: AccessPolicy;

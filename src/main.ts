@@ -17,7 +17,7 @@ import { hasNoArticles, seedBaseline, seedDemoArticles } from './domain/content/
 import { createContentService } from './domain/content/service.js';
 import { loadCopy } from './domain/copy/copy.js';
 import { createMailer, type Mailer } from './adapters/email/mailer.js';
-import { createAuthService } from './domain/accounts/auth-service.js';
+import { createAccountsService } from './domain/accounts/service.js';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.js';
 import { loadSiteSettings } from './domain/site/settings.js';
 import { ping } from './domain/site/queries.js';
@@ -101,7 +101,7 @@ export async function createAppContext(
     readers: createReaderService({ db, counters, meters, policy: accessPolicy(config) }),
     health: () => ping(db),
     mailer,
-    auth: createAuthService({
+    accounts: createAccountsService({
       db,
       mailer,
       copy,

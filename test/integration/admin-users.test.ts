@@ -9,14 +9,14 @@ describeEachEngine('admin: a reader’s data on request', (db) => {
   let reader = '';
 
   const signIn = async (email: string, password: string) => {
-    const result = await t.ctx.auth.signInWithPassword({
+    const result = await t.ctx.accounts.signInWithPassword({
       email,
       password,
       device: { kind: 'web', userAgent: 'test' },
       origin: { networkKey: 'test' },
     });
-    if (result.status !== 'signed-in') throw new Error('not signed in');
-    return `mh_session=${result.session.token}`;
+    if (!result.ok || result.value.status !== 'signed-in') throw new Error('not signed in');
+    return `mh_session=${result.value.session.token}`;
   };
   const csrf = async (cookie: string, url: string) => {
     const page = await t.app.inject({ url, headers: { cookie } });

@@ -2,7 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { Database } from '../../src/adapters/db/legacy.js';
 import { hashPassword } from '../../src/domain/accounts/passwords.js';
-import { insertUser } from '../../src/domain/accounts/users.js';
+import { insertUser } from '../../src/domain/accounts/user-queries.js';
 import type { TestApp } from '../support/app.js';
 
 /** Helpers for the app API tests: a JSON client, error checks, readers with passwords. */

@@ -25,14 +25,14 @@ describeEachEngine('registration wall', (db) => {
   });
 
   it('gives registered readers the extra articles, counted on the server', async () => {
-    const signedIn = await t.ctx.auth.signInWithPassword({
+    const signedIn = await t.ctx.accounts.signInWithPassword({
       email: 'wall@example.com',
       password: 'registered reader',
       device: { kind: 'web', userAgent: 'x' },
       origin: { networkKey: 'x' },
     });
-    if (signedIn.status !== 'signed-in') throw new Error('not signed in');
-    const cookie = `mh_session=${signedIn.session.token}`;
+    if (!signedIn.ok || signedIn.value.status !== 'signed-in') throw new Error('not signed in');
+    const cookie = `mh_session=${signedIn.value.session.token}`;
     for (let i = 0; i < 5; i++)
       expect((await t.app.inject({ url: `/article/${slugs[i]}`, headers: { cookie } })).body).toMatch(/secret\d+-[3-9]/);
     const sixth = await t.app.inject({ url: `/article/${slugs[5]}`, headers: { cookie } });

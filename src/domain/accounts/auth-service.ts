@@ -1,7 +1,8 @@
 import type { Counters } from '../ports/counters.js';
-import type { Database, Queryable } from '../../adapters/db/legacy.js';
+import type { Db, Tx } from '../ports/database.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { Copy } from '../copy/copy.js';
+import { DomainError, fail, ok, type Result } from '../errors.js';
 import { accountEmail } from './emails.js';
 import {
   countFailedAttempt,
@@ -11,17 +12,17 @@ import {
   markChallengeUsed,
   type Challenge,
   type ChallengePurpose,
-} from './challenges.js';
-import { AccountError, CHALLENGE_RULES, type User } from './model.js';
+} from './challenge-queries.js';
+import { CHALLENGE_RULES, type User } from './model.js';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { hashCode, hashToken, newCode, newToken } from './secrets.js';
 import { startSession, type DeviceInfo, type SignInResult } from './session-service.js';
-import { revokeAllSessions, revokeSession } from './sessions.js';
+import { revokeAllSessions, revokeSession } from './session-queries.js';
 import { authThrottle } from './throttle.js';
-import { findUserByEmail, findUserById, insertUser, markEmailVerified, setPasswordHash } from './users.js';
+import { findUserByEmail, findUserById, insertUser, markEmailVerified, setPasswordHash } from './user-queries.js';
 
 export interface AuthDeps {
-  db: Database;
+  db: Db;
   mailer: Mailer;
   copy: Copy;
   counters: Counters;
@@ -40,6 +41,12 @@ export interface Origin {
 /** How a one-time challenge is answered: the emailed code (with the address) or the emailed link. */
 export type ChallengeAnswer = { email: string; code: string } | { linkToken: string };
 
+/** Why an emailed code or link (or a device-limit choice) was not accepted. */
+export type ChallengeFailure = 'invalid-code' | 'expired-code' | 'wrong-browser';
+
+const WRONG_CODE = 'That code is not right. Check the latest email we sent, or ask for a new code.';
+const GONE = 'That account no longer exists.';
+
 const REQUESTS_PER_ADDRESS = 5;
 const REQUESTS_PER_NETWORK = 30;
 const WINDOW_SECONDS = 15 * 60;
@@ -47,6 +54,9 @@ const WINDOW_SECONDS = 15 * 60;
 /**
  * Sign-up, sign-in (password, emailed code or link), password reset. Every request that names an address
  * answers the same whether or not an account exists (ASVS 6.3.8); what differs is only the email sent.
+ *
+ * A refused proof (wrong password, wrong or expired code) is an expected outcome, returned as a `Result`;
+ * a rate limit throws `DomainError('rate-limited')` with the seconds to wait.
  */
 export function createAuthService(deps: AuthDeps) {
   const throttle = authThrottle(deps.counters);
@@ -87,14 +97,14 @@ export function createAuthService(deps: AuthDeps) {
 
   /**
    * Verifies an answer to a challenge inside a transaction. Failed tries are counted (and committed);
-   * five wrong codes end the challenge. Returns the challenge, used up, or a failure code.
+   * five wrong codes end the challenge. Returns the challenge, used up, or why it was refused.
    */
   async function consume(
-    tx: Queryable,
+    tx: Tx,
     answer: ChallengeAnswer,
     purposes: ChallengePurpose[],
     binding: string,
-  ): Promise<Challenge | AccountError> {
+  ): Promise<Result<Challenge, ChallengeFailure>> {
     const now = deps.now();
     let found: Challenge | null = null;
     if ('linkToken' in answer) {
@@ -106,27 +116,33 @@ export function createAuthService(deps: AuthDeps) {
         if (candidate && (!found || candidate.id > found.id)) found = candidate;
       }
     }
-    if (!found) return new AccountError('invalid-code', 'That code is not right. Check the latest email we sent, or ask for a new code.');
+    if (!found) return fail('invalid-code', WRONG_CODE);
     if (found.usedAt || found.expiresAt <= now || found.attempts >= CHALLENGE_RULES.maxAttempts) {
-      return new AccountError('expired-code', 'That code or link has expired or was already used. Ask for a new one.');
+      return fail('expired-code', 'That code or link has expired or was already used. Ask for a new one.');
     }
     if (found.bindingHash !== hashToken(binding)) {
-      return new AccountError('wrong-browser', 'Open the link, or type the code, in the same browser or app where you asked for it.');
+      return fail('wrong-browser', 'Open the link, or type the code, in the same browser or app where you asked for it.');
     }
     if ('code' in answer && found.codeHash !== hashCode(answer.code, deps.codeKey)) {
       await countFailedAttempt(tx, found.id);
-      return new AccountError('invalid-code', 'That code is not right. Check the latest email we sent, or ask for a new code.');
+      return fail('invalid-code', WRONG_CODE);
     }
     await markChallengeUsed(tx, found.id, now);
-    return found;
+    return ok(found);
   }
 
   return {
     /** Step 1 of sign-up: the account is created only when the address is proven (no pre-registration takeover). */
-    async requestSignUp(input: { email: string; name: string; password: string | null; binding: string; origin: Origin }): Promise<void> {
+    async requestSignUp(input: {
+      email: string;
+      name: string;
+      password: string | null;
+      binding: string;
+      origin: Origin;
+    }): Promise<Result<void, 'weak-password'>> {
       if (input.password !== null) {
         const problem = passwordProblem(input.password, input.email);
-        if (problem) throw new AccountError('weak-password', problem);
+        if (problem) return fail('weak-password', problem);
       }
       await limitRequests(input.email, input.origin);
       // Hash before looking the address up, so the answer takes as long whether or not an account exists.
@@ -135,10 +151,11 @@ export function createAuthService(deps: AuthDeps) {
       if (existing) {
         const { code, linkToken } = await challenge('sign-in', input.email, existing, input.binding);
         await send(input.email, 'existing', { code, url: link('/login/link', linkToken), minutes });
-        return;
+        return ok(undefined);
       }
       const { code, linkToken } = await challenge('sign-up', input.email, null, input.binding, { name: input.name, passwordHash });
       await send(input.email, 'sign-up', { code, url: link('/login/link', linkToken), minutes, name: input.name || input.email });
+      return ok(undefined);
     },
 
     /** Emails a one-time code and link to sign in (or says there is no account, to the address only). */
@@ -151,11 +168,18 @@ export function createAuthService(deps: AuthDeps) {
     },
 
     /** Completes sign-up or sign-in with the emailed code or link. */
-    async completeSignIn(input: { answer: ChallengeAnswer; binding: string; device: DeviceInfo; origin: Origin }): Promise<SignInResult> {
+    async completeSignIn(input: {
+      answer: ChallengeAnswer;
+      binding: string;
+      device: DeviceInfo;
+      origin: Origin;
+    }): Promise<Result<SignInResult, ChallengeFailure>> {
       await throttle.assertNotBlocked([`net:${input.origin.networkKey}`]);
-      const result = await deps.db.transaction(async (tx) => {
-        const found = await consume(tx, input.answer, ['sign-up', 'sign-in'], input.binding);
-        if (found instanceof AccountError) return found;
+      // A refusal is returned, not thrown, so the transaction commits the counted failed try.
+      const result = await deps.db.transaction().execute(async (tx): Promise<Result<SignInResult, ChallengeFailure>> => {
+        const consumed = await consume(tx, input.answer, ['sign-up', 'sign-in'], input.binding);
+        if (!consumed.ok) return consumed;
+        const found = consumed.value;
         const now = deps.now();
         let user = await findUserByEmail(tx, found.email);
         if (!user && found.purpose === 'sign-up') {
@@ -169,49 +193,51 @@ export function createAuthService(deps: AuthDeps) {
           });
           user = await findUserByEmail(tx, found.email);
         }
-        if (!user) return new AccountError('expired-code', 'That account no longer exists.');
+        if (!user) return fail('expired-code', GONE);
         await markEmailVerified(tx, user.id, now);
-        return startSession(tx, { ...user, emailVerifiedAt: user.emailVerifiedAt ?? now }, input.device, now, deps.deviceLimit);
+        return ok(await startSession(tx, { ...user, emailVerifiedAt: user.emailVerifiedAt ?? now }, input.device, now, deps.deviceLimit));
       });
-      if (result instanceof AccountError) {
-        await throttle.failed([`net:${input.origin.networkKey}`]);
-        throw result;
-      }
+      if (!result.ok) await throttle.failed([`net:${input.origin.networkKey}`]);
       return result;
     },
 
     /** Password sign-in. The same answer and the same time for an unknown address and a wrong password. */
-    async signInWithPassword(input: { email: string; password: string; device: DeviceInfo; origin: Origin }): Promise<SignInResult> {
+    async signInWithPassword(input: {
+      email: string;
+      password: string;
+      device: DeviceInfo;
+      origin: Origin;
+    }): Promise<Result<SignInResult, 'invalid-credentials'>> {
       const keys = [`acct:${input.email}`, `net:${input.origin.networkKey}`];
       await throttle.assertNotBlocked(keys);
       const user = await findUserByEmail(deps.db, input.email);
-      const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
-      if (!user || !ok) {
+      const matches = user?.passwordHash
+        ? await verifyPassword(user.passwordHash, input.password)
+        : await verifyAgainstDummy(input.password);
+      if (!user || !matches) {
         await throttle.failed(keys);
-        throw new AccountError(
-          'invalid-credentials',
-          'That email and password do not match an account. Try again, or sign in with an emailed code.',
-        );
+        return fail('invalid-credentials', 'That email and password do not match an account. Try again, or sign in with an emailed code.');
       }
       await throttle.succeeded([`acct:${input.email}`]);
-      return deps.db.transaction((tx) => startSession(tx, user, input.device, deps.now(), deps.deviceLimit));
+      return ok(await deps.db.transaction().execute((tx) => startSession(tx, user, input.device, deps.now(), deps.deviceLimit)));
     },
 
     /** At the device limit: signs out the chosen device and signs this one in. */
-    async replaceDevice(input: { choiceToken: string; deviceId: number; device: DeviceInfo }): Promise<SignInResult> {
-      const result = await deps.db.transaction(async (tx) => {
+    async replaceDevice(input: {
+      choiceToken: string;
+      deviceId: number;
+      device: DeviceInfo;
+    }): Promise<Result<SignInResult, 'expired-code' | 'not-found'>> {
+      return deps.db.transaction().execute(async (tx): Promise<Result<SignInResult, 'expired-code' | 'not-found'>> => {
         const found = await consume(tx, { linkToken: input.choiceToken }, ['device-choice'], input.choiceToken);
-        if (found instanceof AccountError || found.userId === null)
-          return new AccountError('expired-code', 'That choice has expired. Sign in again.');
+        if (!found.ok || found.value.userId === null) return fail('expired-code', 'That choice has expired. Sign in again.');
         const now = deps.now();
-        const user = await findUserById(tx, found.userId);
-        if (!user) return new AccountError('expired-code', 'That account no longer exists.');
+        const user = await findUserById(tx, found.value.userId);
+        if (!user) return fail('expired-code', GONE);
         if (!(await revokeSession(tx, user.id, input.deviceId, now)))
-          return new AccountError('not-found', 'That device is not signed in to your account.');
-        return startSession(tx, user, input.device, now, deps.deviceLimit);
+          return fail('not-found', 'That device is not signed in to your account.');
+        return ok(await startSession(tx, user, input.device, now, deps.deviceLimit));
       });
-      if (result instanceof AccountError) throw result;
-      return result;
     },
 
     async requestPasswordReset(input: { email: string; binding: string; origin: Origin }): Promise<void> {
@@ -223,44 +249,61 @@ export function createAuthService(deps: AuthDeps) {
     },
 
     /** Sets a new password from an emailed code or link, and signs out every device. */
-    async resetPassword(input: { answer: ChallengeAnswer; binding: string; password: string; origin: Origin }): Promise<User> {
+    async resetPassword(input: {
+      answer: ChallengeAnswer;
+      binding: string;
+      password: string;
+      origin: Origin;
+    }): Promise<Result<User, ChallengeFailure | 'weak-password'>> {
       const weak = passwordProblem(input.password);
-      if (weak) throw new AccountError('weak-password', weak);
+      if (weak) return fail('weak-password', weak);
       await throttle.assertNotBlocked([`net:${input.origin.networkKey}`]);
-      const result = await deps.db.transaction(async (tx) => {
-        const found = await consume(tx, input.answer, ['reset-password'], input.binding);
-        if (found instanceof AccountError) return found;
-        const user = await findUserByEmail(tx, found.email);
-        if (!user) return new AccountError('expired-code', 'That account no longer exists.');
-        // Thrown, not returned: the transaction rolls back and the emailed code stays usable.
-        const problem = passwordProblem(input.password, user.email);
-        if (problem) throw new AccountError('weak-password', problem);
-        await setPasswordHash(tx, user.id, await hashPassword(input.password));
-        await markEmailVerified(tx, user.id, deps.now());
-        await revokeAllSessions(tx, user.id, deps.now());
-        return user;
-      });
-      if (result instanceof AccountError) {
-        if (result.code !== 'weak-password') await throttle.failed([`net:${input.origin.networkKey}`]);
-        throw result;
+      let result: Result<User, ChallengeFailure>;
+      try {
+        result = await deps.db.transaction().execute(async (tx): Promise<Result<User, ChallengeFailure>> => {
+          const consumed = await consume(tx, input.answer, ['reset-password'], input.binding);
+          if (!consumed.ok) return consumed;
+          const user = await findUserByEmail(tx, consumed.value.email);
+          if (!user) return fail('expired-code', GONE);
+          // Thrown, not returned: the transaction rolls back and the emailed code stays usable.
+          const problem = passwordProblem(input.password, user.email);
+          if (problem) throw new DomainError('weak-password', problem);
+          await setPasswordHash(tx, user.id, await hashPassword(input.password));
+          await markEmailVerified(tx, user.id, deps.now());
+          await revokeAllSessions(tx, user.id, deps.now());
+          return ok(user);
+        });
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'weak-password') return fail('weak-password', error.message);
+        throw error;
       }
-      await send(result.email, 'password-changed', { url: `${deps.publicUrl}/reset` });
+      if (!result.ok) {
+        await throttle.failed([`net:${input.origin.networkKey}`]);
+        return result;
+      }
+      await send(result.value.email, 'password-changed', { url: `${deps.publicUrl}/reset` });
       return result;
     },
 
     /** Changes the password of a signed-in reader (current one required) and signs out their other devices. */
-    async changePassword(input: { userId: number; current: string | null; next: string; keepSessionId: number }): Promise<void> {
+    async changePassword(input: {
+      userId: number;
+      current: string | null;
+      next: string;
+      keepSessionId: number;
+    }): Promise<Result<void, 'not-found' | 'invalid-credentials' | 'weak-password'>> {
       const user = await findUserById(deps.db, input.userId);
-      if (!user) throw new AccountError('not-found', 'No such account.');
+      if (!user) return fail('not-found', 'No such account.');
       const full = await findUserByEmail(deps.db, user.email);
       if (full?.passwordHash && !(input.current && (await verifyPassword(full.passwordHash, input.current)))) {
-        throw new AccountError('invalid-credentials', 'Your current password is not right.');
+        return fail('invalid-credentials', 'Your current password is not right.');
       }
       const problem = passwordProblem(input.next, user.email);
-      if (problem) throw new AccountError('weak-password', problem);
+      if (problem) return fail('weak-password', problem);
       await setPasswordHash(deps.db, user.id, await hashPassword(input.next));
       await revokeAllSessions(deps.db, user.id, deps.now(), input.keepSessionId);
       await send(user.email, 'password-changed', { url: `${deps.publicUrl}/reset` });
+      return ok(undefined);
     },
   };
 }

@@ -1,26 +1,16 @@
-import type { Database } from '../../adapters/db/legacy.js';
-import { listGrants } from '../entitlements/queries.js';
-import { listDevices, revokeAllSessions } from './sessions.js';
-import { anonymiseUser, findUserById } from './users.js';
+import type { Db } from '../ports/database.js';
+import { listGrants, revokeUserEntitlements } from '../entitlements/queries.js';
+import { deleteReaderMeters, listReaderMeters } from '../metering/reader-meters.js';
+import { deleteChallengesOf } from './challenge-queries.js';
+import { eraseSessionDevices, listDevices, listSessionHistory, revokeAllSessions } from './session-queries.js';
+import { anonymiseUser, findUserById } from './user-queries.js';
 
 /** Everything stored about a reader, as they may download it (data portability). */
-export async function exportAccountData(db: Database, userId: number, now: Date): Promise<Record<string, unknown> | null> {
+export async function exportAccountData(db: Db, userId: number, now: Date): Promise<Record<string, unknown> | null> {
   const user = await findUserById(db, userId);
   if (!user) return null;
-  const { rows: meters } = await db.query<{ period: string; article_ids: number[] }>(
-    'select period, article_ids from reader_meters where user_id = $1 order by period',
-    [userId],
-  );
-  const { rows: sessions } = await db.query<{
-    kind: string;
-    device_name: string;
-    user_agent: string;
-    created_at: Date;
-    last_seen_at: Date;
-    revoked_at: Date | null;
-  }>('select kind, device_name, user_agent, created_at, last_seen_at, revoked_at from sessions where user_id = $1 order by created_at', [
-    userId,
-  ]);
+  const meters = await listReaderMeters(db, userId);
+  const sessions = await listSessionHistory(db, userId);
   return {
     exported_at: now.toISOString(),
     account: {
@@ -42,9 +32,9 @@ export async function exportAccountData(db: Database, userId: number, now: Date)
       kind: s.kind,
       device: s.device_name,
       user_agent: s.user_agent,
-      created_at: new Date(s.created_at).toISOString(),
-      last_seen_at: new Date(s.last_seen_at).toISOString(),
-      signed_out_at: s.revoked_at ? new Date(s.revoked_at).toISOString() : null,
+      created_at: s.created_at.toISOString(),
+      last_seen_at: s.last_seen_at.toISOString(),
+      signed_out_at: s.revoked_at?.toISOString() ?? null,
     })),
     entitlements: (await listGrants(db, userId, now)).map((g) => ({
       entitlement: g.entitlement,
@@ -52,7 +42,7 @@ export async function exportAccountData(db: Database, userId: number, now: Date)
       starts_at: g.startsAt.toISOString(),
       ends_at: g.endsAt?.toISOString() ?? null,
     })),
-    articles_read_by_month: meters.map((m) => ({ month: m.period, article_ids: m.article_ids })),
+    articles_read_by_month: meters.map((m) => ({ month: m.period, article_ids: m.read })),
   };
 }
 
@@ -61,15 +51,15 @@ export async function exportAccountData(db: Database, userId: number, now: Date)
  * entitlements end, and the account row keeps no personal data (it stays only so that records which must
  * be kept by law, such as tax invoices, still point somewhere).
  */
-export async function deleteAccount(db: Database, userId: number, now: Date): Promise<boolean> {
-  return db.transaction(async (tx) => {
+export async function deleteAccount(db: Db, userId: number, now: Date): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
     const user = await findUserById(tx, userId);
     if (!user) return false;
     await revokeAllSessions(tx, userId, now);
-    await tx.query('update sessions set user_agent = $2, device_name = $3 where user_id = $1', [userId, '', 'deleted']);
-    await tx.query('delete from reader_meters where user_id = $1', [userId]);
-    await tx.query('delete from auth_challenges where user_id = $1 or email = $2', [userId, user.email]);
-    await tx.query('update entitlement_grants set revoked_at = $2 where user_id = $1 and revoked_at is null', [userId, now]);
+    await eraseSessionDevices(tx, userId);
+    await deleteReaderMeters(tx, userId);
+    await deleteChallengesOf(tx, userId, user.email);
+    await revokeUserEntitlements(tx, userId, now);
     await anonymiseUser(tx, userId, now);
     return true;
   });

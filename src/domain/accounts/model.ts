@@ -39,29 +39,6 @@ export const SESSION_TIMEOUTS = {
 /** One-time codes and links (ASVS 6.5): single use, 10 minutes, five tries. */
 export const CHALLENGE_RULES = { ttlMs: 10 * 60 * 1000, maxAttempts: 5 } as const;
 
-/** Why an account operation did not succeed; the web layer maps these to pages and statuses. */
-export type AccountFailure =
-  | 'invalid-credentials'
-  | 'invalid-code'
-  | 'expired-code'
-  | 'wrong-browser'
-  | 'device-limit-reached'
-  | 'weak-password'
-  | 'rate-limited'
-  | 'not-found'
-  | 'invalid-input';
-
-export class AccountError extends Error {
-  constructor(
-    readonly code: AccountFailure,
-    message: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = 'AccountError';
-  }
-}
-
 /** Normalises an email address for storage and lookup: trimmed, lower-cased. */
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();

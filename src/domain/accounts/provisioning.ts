@@ -1,29 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../../adapters/db/legacy.js';
 import { SUBSCRIBER_ENTITLEMENTS } from '../billing/plans.js';
 import { grantEntitlements } from '../entitlements/queries.js';
-import { AccountError, isEmail, normaliseEmail, ROLES, type Role, type User } from './model.js';
+import { DomainError } from '../errors.js';
+import type { Db } from '../ports/database.js';
+import { isEmail, normaliseEmail, ROLES, type Role, type User } from './model.js';
 import { hashPassword, passwordProblem } from './passwords.js';
-import { findUserByEmail, insertUser, setPasswordHash, setRole } from './users.js';
+import { findUserByEmail, insertUser, setPasswordHash, setRole } from './user-queries.js';
 
 /**
  * Creates a verified account (or updates the role and password of an existing one), for
  * `masthead user create` and the demo. Returns the user and the password to hand over, when one was generated.
+ * An unusable address, role or password throws a `DomainError` for the operator to read.
  */
 export async function provisionUser(
-  db: Database,
+  db: Db,
   input: { email: string; role: Role; name?: string; password?: string },
   now: Date,
 ): Promise<{ user: User; created: boolean; generatedPassword: string | null }> {
   const email = normaliseEmail(input.email);
-  if (!isEmail(email)) throw new AccountError('invalid-input', `"${input.email}" is not an email address`);
-  if (!ROLES.includes(input.role)) throw new AccountError('invalid-input', `role must be one of ${ROLES.join(', ')}`);
+  if (!isEmail(email)) throw new DomainError('invalid-input', `"${input.email}" is not an email address`);
+  if (!ROLES.includes(input.role)) throw new DomainError('invalid-input', `role must be one of ${ROLES.join(', ')}`);
   const generatedPassword = input.password ? null : randomBytes(12).toString('base64url');
   const password = input.password ?? generatedPassword!;
   const problem = passwordProblem(password, email);
-  if (problem) throw new AccountError('weak-password', problem);
+  if (problem) throw new DomainError('weak-password', problem);
   const passwordHash = await hashPassword(password);
-  return db.transaction(async (tx) => {
+  return db.transaction().execute(async (tx) => {
     const existing = await findUserByEmail(tx, email);
     if (existing) {
       await setRole(tx, existing.id, input.role);
@@ -49,7 +51,7 @@ export const DEMO_ACCOUNTS = [
 ];
 
 /** Creates the demo accounts once; the subscriber gets a complimentary year of everything a plan includes. */
-export async function seedDemoAccounts(db: Database, now: Date): Promise<void> {
+export async function seedDemoAccounts(db: Db, now: Date): Promise<void> {
   for (const account of DEMO_ACCOUNTS) {
     if (await findUserByEmail(db, account.email)) continue;
     const { user } = await provisionUser(db, account, now);

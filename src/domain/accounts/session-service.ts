@@ -1,5 +1,5 @@
-import type { Queryable } from '../../adapters/db/legacy.js';
-import { insertChallenge } from './challenges.js';
+import type { Db, Tx } from '../ports/database.js';
+import { insertChallenge } from './challenge-queries.js';
 import { deviceName } from './device-name.js';
 import { SESSION_TIMEOUTS, type Device, type User } from './model.js';
 import { hashToken, newToken } from './secrets.js';
@@ -11,8 +11,8 @@ import {
   listDevices,
   rotateSessionTokens,
   touchSession,
-} from './sessions.js';
-import { lockUser } from './users.js';
+} from './session-queries.js';
+import { lockUser } from './user-queries.js';
 
 /** The device a sign-in comes from. */
 export interface DeviceInfo {
@@ -41,7 +41,7 @@ export type SignInResult =
  * locked first, so concurrent sign-ins at the limit queue and cannot both take the last place.
  * Never locks the reader out: at the limit it returns their devices and a token to choose one to sign out.
  */
-export async function startSession(tx: Queryable, user: User, device: DeviceInfo, now: Date, defaultLimit: number): Promise<SignInResult> {
+export async function startSession(tx: Tx, user: User, device: DeviceInfo, now: Date, defaultLimit: number): Promise<SignInResult> {
   await lockUser(tx, user.id);
   const limit = user.deviceLimit ?? defaultLimit;
   if ((await countLiveSessions(tx, user.id, now)) >= limit) {
@@ -83,7 +83,7 @@ export interface ResolvedSession {
  * The signed-in user behind a session token, or null (unknown, revoked, idle, expired, or an app access
  * token past its hour). Checked against the database on every request, so revocation is immediate.
  */
-export async function resolveSession(db: Queryable, token: string, now: Date): Promise<ResolvedSession | null> {
+export async function resolveSession(db: Db, token: string, now: Date): Promise<ResolvedSession | null> {
   if (token.length < 20 || token.length > 100) return null;
   const found = await findLiveSessionWithUser(db, hashToken(token), now);
   if (!found || found.session.tokenExpiresAt <= now) return null;
@@ -93,7 +93,7 @@ export async function resolveSession(db: Queryable, token: string, now: Date): P
 }
 
 /** Exchanges an app's refresh token for a new token pair; the old pair stops working. */
-export async function refreshAppSession(db: Queryable, refreshToken: string, now: Date): Promise<IssuedSession | null> {
+export async function refreshAppSession(db: Db, refreshToken: string, now: Date): Promise<IssuedSession | null> {
   if (refreshToken.length < 20 || refreshToken.length > 100) return null;
   const oldRefreshHash = hashToken(refreshToken);
   const session = await findLiveSessionByRefresh(db, oldRefreshHash, now);

@@ -1,5 +1,5 @@
 import type { Counters } from '../ports/counters.js';
-import { AccountError } from './model.js';
+import { DomainError } from '../errors.js';
 
 /**
  * Brute-force and abuse control for authentication (ASVS 6.1.1, 6.3.1). Two mechanisms, on keys for the
@@ -11,9 +11,9 @@ import { AccountError } from './model.js';
  *   while password sign-in is blocked.
  */
 export interface AuthThrottle {
-  /** Throws AccountError('rate-limited') when any key is over its request limit; otherwise counts the request. */
+  /** Throws DomainError('rate-limited') when any key is over its request limit; otherwise counts the request. */
   hit(keys: string[], limit: number, windowSeconds: number): Promise<void>;
-  /** Throws AccountError('rate-limited') while any key is blocked after failures. */
+  /** Throws DomainError('rate-limited') while any key is blocked after failures. */
   assertNotBlocked(keys: string[]): Promise<void>;
   failed(keys: string[]): Promise<void>;
   succeeded(keys: string[]): Promise<void>;
@@ -27,14 +27,14 @@ export function authThrottle(counters: Counters): AuthThrottle {
     async hit(keys, limit, windowSeconds) {
       const counts = await Promise.all(keys.map((k) => counters.increment(`rl:${k}`, windowSeconds)));
       if (counts.some((n) => n > limit)) {
-        throw new AccountError('rate-limited', 'Too many requests. Please wait a few minutes and try again.', windowSeconds);
+        throw new DomainError('rate-limited', 'Too many requests. Please wait a few minutes and try again.', windowSeconds);
       }
     },
     async assertNotBlocked(keys) {
       const blocks = await Promise.all(keys.map((k) => counters.get(`block:${k}`)));
       const seconds = Math.max(0, ...blocks);
       if (seconds > 0) {
-        throw new AccountError(
+        throw new DomainError(
           'rate-limited',
           `Too many failed attempts. Try again in ${Math.ceil(seconds / 60)} minute(s), or sign in with an emailed code.`,
           seconds,

@@ -58,3 +58,14 @@ export async function revokeEntitlements(db: Db, source: string, at: Date): Prom
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** Ends every grant a user holds, whatever its source, at `at` (account deletion). */
+export async function revokeUserEntitlements(db: Db, userId: number, at: Date): Promise<number> {
+  const result = await db
+    .updateTable('entitlement_grants')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

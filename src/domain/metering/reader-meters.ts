@@ -13,6 +13,22 @@ export async function loadReaderMeter(db: Db, userId: number, period: string): P
   return { period, read: row?.article_ids ?? [] };
 }
 
+/** Every period's meter of a reader, oldest first (the reader's data export). */
+export async function listReaderMeters(db: Db, userId: number): Promise<MeterState[]> {
+  const rows = await db
+    .selectFrom('reader_meters')
+    .select(['period', 'article_ids'])
+    .where('user_id', '=', userId)
+    .orderBy('period')
+    .execute();
+  return rows.map((r) => ({ period: r.period, read: r.article_ids }));
+}
+
+/** Erases a reader's reading history (account deletion). */
+export async function deleteReaderMeters(db: Db, userId: number): Promise<void> {
+  await db.deleteFrom('reader_meters').where('user_id', '=', userId).execute();
+}
+
 /**
  * Records a metered read in one atomic statement that also enforces the limit, so concurrent requests
  * from several devices can never read past it. Returns the meter after the write, or null when the

@@ -1,12 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { deleteAccount, exportAccountData } from '../../domain/accounts/data-rights.js';
-import { listDevices, revokeAllSessions, revokeSession } from '../../domain/accounts/sessions.js';
 import type { ResolvedSession } from '../../domain/accounts/session-service.js';
 import type { AppContext } from '../../context.js';
 import { clearSessionCookie } from '../http/auth.js';
 import { pageChrome } from '../pages/chrome.js';
 import { accountHomePage, deletePage, devicesPage, goodbyePage, passwordPage } from './account-views.js';
-import { attempt, redirectToLogin, sendPage } from './flow.js';
+import { attempt, pageStatus, redirectToLogin, REFUSED, sendPage } from './flow.js';
 import { checkId, checkPassword, collect, field, type FormState } from './forms.js';
 
 type Query = { Querystring: Record<string, unknown> };
@@ -30,7 +28,7 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get<Query>(
     '/account',
     signedIn('/account', async (request, reply, auth) => {
-      const devices = await listDevices(ctx.db, auth.user.id, ctx.now(), auth.sessionId);
+      const devices = await ctx.accounts.listDevices(auth);
       const page = accountHomePage(await chrome(request), {
         csrf: reply.generateCsrf(),
         user: auth.user,
@@ -49,7 +47,7 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
     status: number,
     extra: { notice?: string; error?: string },
   ) {
-    const devices = await listDevices(ctx.db, auth.user.id, ctx.now(), auth.sessionId);
+    const devices = await ctx.accounts.listDevices(auth);
     return sendPage(
       reply,
       status,
@@ -69,9 +67,9 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
     '/account/devices/:id/sign-out',
     signedIn('/account/devices', async (request, reply, auth) => {
       const id = checkId((request.params as { id: string }).id);
-      if (!id) return showDevices(request, reply, auth, 400, { error: 'That is not a device of this account.' });
-      const revoked = await revokeSession(ctx.db, auth.user.id, id, ctx.now());
-      if (!revoked) return showDevices(request, reply, auth, 400, { error: 'That device is not signed in to your account.' });
+      if (!id) return showDevices(request, reply, auth, REFUSED, { error: 'That is not a device of this account.' });
+      const signedOut = await ctx.accounts.signOutDevice(auth, id);
+      if (!signedOut.ok) return showDevices(request, reply, auth, pageStatus(signedOut.code), { error: signedOut.message });
       if (id === auth.sessionId) {
         clearSessionCookie(ctx, reply);
         return reply.redirect('/', 303);
@@ -83,7 +81,7 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
   app.post(
     '/account/devices/sign-out-others',
     signedIn('/account/devices', async (_request, reply, auth) => {
-      await revokeAllSessions(ctx.db, auth.user.id, ctx.now(), auth.sessionId);
+      await ctx.accounts.signOutOtherDevices(auth);
       return reply.redirect('/account/devices?notice=others-signed-out', 303);
     }),
   );
@@ -106,10 +104,10 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
         },
         {},
       );
-      if (!checked.ok) return showPassword(request, reply, auth, 400, checked.form);
+      if (!checked.ok) return showPassword(request, reply, auth, REFUSED, checked.form);
       const { current, password } = checked.values;
       const result = await attempt(reply, () =>
-        ctx.auth.changePassword({ userId: auth.user.id, current, next: password ?? '', keepSessionId: auth.sessionId }),
+        ctx.accounts.changePassword({ userId: auth.user.id, current, next: password ?? '', keepSessionId: auth.sessionId }),
       );
       if (!result.ok) {
         const { code, status, message } = result.failure;
@@ -130,7 +128,7 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
     '/account/export',
     signedIn('/account/export', async (_request, reply, auth) => {
       const now = ctx.now();
-      const data = await exportAccountData(ctx.db, auth.user.id, now);
+      const data = await ctx.accounts.exportData(auth.user.id);
       if (!data) return redirectToLogin(reply, '/account/export');
       const filename = `account-data-${now.toISOString().slice(0, 10)}.json`;
       return reply
@@ -154,9 +152,9 @@ export async function accountPageRoutes(app: FastifyInstance, ctx: AppContext): 
       const typed = field(request.body, 'confirm');
       if (typed.trim() !== 'DELETE') {
         const error = typed.length > 20 || !typed.trim() ? 'Type DELETE to confirm.' : 'Type DELETE in capital letters to confirm.';
-        return showDelete(request, reply, auth, 400, { values: { confirm: typed.slice(0, 20) }, errors: { confirm: error } });
+        return showDelete(request, reply, auth, REFUSED, { values: { confirm: typed.slice(0, 20) }, errors: { confirm: error } });
       }
-      await deleteAccount(ctx.db, auth.user.id, ctx.now());
+      await ctx.accounts.deleteAccount(auth.user.id);
       clearSessionCookie(ctx, reply);
       const page = goodbyePage({ ...(await chrome(request)), user: null });
       return sendPage(reply, 200, page);

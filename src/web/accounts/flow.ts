@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Origin } from '../../domain/accounts/auth-service.js';
-import { AccountError } from '../../domain/accounts/model.js';
 import type { DeviceInfo, SignInResult } from '../../domain/accounts/session-service.js';
-import { revokeSession } from '../../domain/accounts/sessions.js';
+import { DomainError, type ErrorCode, type Result } from '../../domain/errors.js';
 import { networkKey } from '../../domain/metering/network.js';
 import type { AppContext } from '../../context.js';
 import { setSessionCookie } from '../http/auth.js';
+import { ERROR_STATUS } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 import { checkToken, safeNext } from './forms.js';
 import { deviceLimitPage } from './sign-in-views.js';
 
 /**
  * What the account routes share: where a request comes from (for rate limits), which browser asked for
- * a code (the binding cookie, ASVS 6.6.2), finishing a sign-in, and turning AccountErrors into pages.
+ * a code (the binding cookie, ASVS 6.6.2), finishing a sign-in, and turning refused outcomes into pages.
  */
 
 /** Random nonce of the browser that asked for a code or link; a code only works where it was asked for. */
@@ -63,9 +63,23 @@ export function sendPage(reply: FastifyReply, status: number, body: string): Fas
   return reply.code(status).type('text/html; charset=utf-8').send(body);
 }
 
+/** The status of a form shown again with what was wrong in it. */
+export const REFUSED = ERROR_STATUS['invalid-input'];
+
+/**
+ * The status of a page answering a refused account operation: the code's status from ERROR_STATUS, save
+ * one thing HTTP itself rules out. A 401 must carry an authentication challenge (WWW-Authenticate, RFC
+ * 9110 §15.5.2), and a page proves identity with a form, not an HTTP scheme: there a wrong password or
+ * code is a refused form (400), as the app API answers it 401 with its Bearer challenge.
+ */
+export function pageStatus(code: ErrorCode): number {
+  const status = ERROR_STATUS[code];
+  return status === ERROR_STATUS.unauthorized ? REFUSED : status;
+}
+
 /** An expected failure as a page shows it. */
 export interface Failure {
-  code: AccountError['code'];
+  code: ErrorCode;
   status: number;
   message: string;
 }
@@ -73,28 +87,26 @@ export interface Failure {
 const WRONG_BROWSER =
   'This code or link was requested in a different browser, or this browser has cleared its cookies since. For your safety it only works where you asked for it: type the 6-digit code from the email in the browser where you asked for it, or ask for a new code here.';
 
-/**
- * Maps an AccountError to a status and message (400, or 429 with Retry-After); anything else is
- * unexpected and is rethrown to the error handler.
- */
-export function failureOf(error: unknown, reply: FastifyReply): Failure {
-  if (!(error instanceof AccountError)) throw error;
-  if (error.code === 'rate-limited') {
-    reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds ?? 60))));
-    return { code: error.code, status: 429, message: error.message };
-  }
-  return { code: error.code, status: 400, message: error.code === 'wrong-browser' ? WRONG_BROWSER : error.message };
+/** A refused outcome as a page shows it, in the page's own words; a rate limit also says when to try again. */
+function failureOf(reply: FastifyReply, code: ErrorCode, message: string, retryAfterSeconds?: number): Failure {
+  if (code === 'rate-limited') reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds ?? 60))));
+  return { code, status: pageStatus(code), message: code === 'wrong-browser' ? WRONG_BROWSER : message };
 }
 
-/** Runs an account operation; an AccountError comes back as a Failure, anything else is thrown. */
+/**
+ * Runs an account use case. A refused outcome, returned (`Result`) or thrown (`DomainError`, such as a
+ * rate limit), comes back as a Failure; anything else is unexpected and goes on to the error handler.
+ */
 export async function attempt<T>(
   reply: FastifyReply,
-  work: () => Promise<T>,
+  work: () => Promise<Result<T>>,
 ): Promise<{ ok: true; value: T } | { ok: false; failure: Failure }> {
   try {
-    return { ok: true, value: await work() };
+    const result = await work();
+    return result.ok ? result : { ok: false, failure: failureOf(reply, result.code, result.message) };
   } catch (error) {
-    return { ok: false, failure: failureOf(error, reply) };
+    if (!(error instanceof DomainError)) throw error;
+    return { ok: false, failure: failureOf(reply, error.code, error.message, error.retryAfterSeconds) };
   }
 }
 
@@ -110,7 +122,7 @@ export async function finishSignIn(
   next: string,
 ): Promise<FastifyReply> {
   if (result.status === 'signed-in') {
-    if (request.auth) await revokeSession(ctx.db, request.auth.user.id, request.auth.sessionId, ctx.now());
+    if (request.auth) await ctx.accounts.signOut(request.auth);
     setSessionCookie(ctx, reply, result.session.token);
     clearBinding(ctx, request, reply);
     return reply.redirect(next, 303);

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChallengeAnswer } from '../../domain/accounts/auth-service.js';
 import { passwordProblem } from '../../domain/accounts/passwords.js';
+import { ok } from '../../domain/errors.js';
 import type { AppContext } from '../../context.js';
 import { clearSessionCookie } from '../http/auth.js';
 import { pageChrome } from '../pages/chrome.js';
 import { resetConfirmPage, resetRequestPage } from './account-views.js';
-import { attempt, authOrigin, bindBrowser, clearBinding, readBinding, sendPage } from './flow.js';
+import { attempt, authOrigin, bindBrowser, clearBinding, readBinding, REFUSED, sendPage } from './flow.js';
 import { checkCode, checkEmail, checkPassword, checkToken, collect, field, type FormState } from './forms.js';
 import { checkEmailPage, linkProblemPage } from './sign-in-views.js';
 
@@ -34,10 +35,12 @@ export async function resetRoutes(app: FastifyInstance, ctx: AppContext): Promis
   app.post('/reset', async (request, reply) => {
     const typed = { email: field(request.body, 'email') };
     const checked = collect({ email: checkEmail(typed.email) }, typed);
-    if (!checked.ok) return showRequest(request, reply, 400, checked.form);
+    if (!checked.ok) return showRequest(request, reply, REFUSED, checked.form);
     const { email } = checked.values;
     const binding = bindBrowser(ctx, request, reply, '/');
-    const result = await attempt(reply, () => ctx.auth.requestPasswordReset({ email, binding, origin: authOrigin(ctx, request) }));
+    const result = await attempt(reply, async () =>
+      ok(await ctx.accounts.requestPasswordReset({ email, binding, origin: authOrigin(ctx, request) })),
+    );
     if (!result.ok)
       return showRequest(request, reply, result.failure.status, { values: typed, errors: {}, message: result.failure.message });
     return showCodeForm(request, reply, 200, email);
@@ -54,7 +57,7 @@ export async function resetRoutes(app: FastifyInstance, ctx: AppContext): Promis
         message: 'The password reset link is missing part of its address.',
         advice: 'Copy the whole link from the email, or ask for a new one on the password reset page.',
       });
-      return sendPage(reply, 400, page);
+      return sendPage(reply, REFUSED, page);
     }
     return showTokenForm(request, reply, 200, token);
   });
@@ -71,8 +74,12 @@ export async function resetRoutes(app: FastifyInstance, ctx: AppContext): Promis
       retry = (status, form) => showTokenForm(request, reply, status, valid ?? '', form);
       const checked = collect({ password: checkPassword(rawPassword) }, {});
       if (!valid)
-        return showRequest(request, reply, 400, { values: {}, errors: {}, message: 'That reset link is not valid. Ask for a new code.' });
-      if (!checked.ok) return retry(400, checked.form);
+        return showRequest(request, reply, REFUSED, {
+          values: {},
+          errors: {},
+          message: 'That reset link is not valid. Ask for a new code.',
+        });
+      if (!checked.ok) return retry(REFUSED, checked.form);
       answer = { linkToken: valid };
     } else {
       const typed = { email: field(request.body, 'email'), code: field(request.body, 'code') };
@@ -80,19 +87,19 @@ export async function resetRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const shown = checkedEmail.ok ? checkedEmail.value : '';
       retry = (status, form) => showCodeForm(request, reply, status, shown, form);
       const checked = collect({ email: checkedEmail, code: checkCode(typed.code), password: checkPassword(rawPassword) }, typed);
-      if (!checked.ok) return retry(400, checked.form);
+      if (!checked.ok) return retry(REFUSED, checked.form);
       email = checked.values.email;
       answer = { email, code: checked.values.code };
     }
     // Checked before the code is spent, so a refused password does not use up the emailed code.
     const weak = passwordProblem(rawPassword, email);
-    if (weak) return retry(400, { values: email ? { email } : {}, errors: { password: weak } });
+    if (weak) return retry(REFUSED, { values: email ? { email } : {}, errors: { password: weak } });
     const result = await attempt(reply, () =>
-      ctx.auth.resetPassword({ answer, binding: readBinding(request), password: rawPassword, origin: authOrigin(ctx, request) }),
+      ctx.accounts.resetPassword({ answer, binding: readBinding(request), password: rawPassword, origin: authOrigin(ctx, request) }),
     );
     if (!result.ok) {
       const { code, status, message } = result.failure;
-      const target = code === 'weak-password' ? 'password' : 'code' in answer && status === 400 ? 'code' : null;
+      const target = code === 'weak-password' ? 'password' : 'code' in answer && status === REFUSED ? 'code' : null;
       return retry(status, {
         values: email ? { email } : {},
         errors: target ? { [target]: message } : {},

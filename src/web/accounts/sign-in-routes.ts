@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { revokeSession } from '../../domain/accounts/sessions.js';
+import { ok } from '../../domain/errors.js';
 import type { AppContext } from '../../context.js';
 import { clearSessionCookie } from '../http/auth.js';
 import { pageChrome } from '../pages/chrome.js';
-import { attempt, authOrigin, bindBrowser, deviceInfo, finishSignIn, nextFromCookie, readBinding, sendPage } from './flow.js';
+import { attempt, authOrigin, bindBrowser, deviceInfo, finishSignIn, nextFromCookie, readBinding, REFUSED, sendPage } from './flow.js';
 import { checkCode, checkEmail, checkId, checkName, checkPassword, checkToken, collect, field, safeNext, type FormState } from './forms.js';
 import { checkEmailPage, linkProblemPage, loginPage, registerPage } from './sign-in-views.js';
 
@@ -48,10 +48,10 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const next = safeNext(field(request.body, 'next'));
     const typed = { email: field(request.body, 'email') };
     const checked = collect({ email: checkEmail(typed.email), password: checkPassword(field(request.body, 'password')) }, typed);
-    if (!checked.ok) return showLogin(request, reply, 400, { next, password: checked.form });
+    if (!checked.ok) return showLogin(request, reply, REFUSED, { next, password: checked.form });
     const { email, password } = checked.values;
     const result = await attempt(reply, () =>
-      ctx.auth.signInWithPassword({ email, password: password ?? '', device: deviceInfo(request), origin: authOrigin(ctx, request) }),
+      ctx.accounts.signInWithPassword({ email, password: password ?? '', device: deviceInfo(request), origin: authOrigin(ctx, request) }),
     );
     if (!result.ok)
       return showLogin(request, reply, result.failure.status, {
@@ -66,10 +66,12 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const next = safeNext(field(request.body, 'next'));
     const typed = { email: field(request.body, 'email') };
     const checked = collect({ email: checkEmail(typed.email) }, typed);
-    if (!checked.ok) return showLogin(request, reply, 400, { next, code: checked.form });
+    if (!checked.ok) return showLogin(request, reply, REFUSED, { next, code: checked.form });
     const { email } = checked.values;
     const binding = bindBrowser(ctx, request, reply, next);
-    const result = await attempt(reply, () => ctx.auth.requestSignInCode({ email, binding, origin: authOrigin(ctx, request) }));
+    const result = await attempt(reply, async () =>
+      ok(await ctx.accounts.requestSignInCode({ email, binding, origin: authOrigin(ctx, request) })),
+    );
     if (!result.ok)
       return showLogin(request, reply, result.failure.status, {
         next,
@@ -98,13 +100,15 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     );
     const show = async (status: number, form: FormState) =>
       sendPage(reply, status, registerPage(await chrome(request), { csrf: reply.generateCsrf(), next, form }));
-    if (!checked.ok) return show(400, checked.form);
+    if (!checked.ok) return show(REFUSED, checked.form);
     const { name, email, password } = checked.values;
     const binding = bindBrowser(ctx, request, reply, next);
-    const result = await attempt(reply, () => ctx.auth.requestSignUp({ email, name, password, binding, origin: authOrigin(ctx, request) }));
+    const result = await attempt(reply, () =>
+      ctx.accounts.requestSignUp({ email, name, password, binding, origin: authOrigin(ctx, request) }),
+    );
     if (!result.ok) {
       const { failure } = result;
-      if (failure.code === 'weak-password') return show(400, { values: typed, errors: { password: failure.message } });
+      if (failure.code === 'weak-password') return show(failure.status, { values: typed, errors: { password: failure.message } });
       return show(failure.status, { values: typed, errors: {}, message: failure.message });
     }
     return showCodeForm(request, reply, 200, { next, email });
@@ -121,17 +125,17 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const email = checkEmail(typed.email);
     const checked = collect({ email, code: checkCode(typed.code) }, typed);
     const shownEmail = email.ok ? email.value : '';
-    if (!checked.ok) return showCodeForm(request, reply, 400, { next, email: shownEmail, form: checked.form });
+    if (!checked.ok) return showCodeForm(request, reply, REFUSED, { next, email: shownEmail, form: checked.form });
     const answer = { email: checked.values.email, code: checked.values.code };
     const result = await attempt(reply, () =>
-      ctx.auth.completeSignIn({ answer, binding: readBinding(request), device: deviceInfo(request), origin: authOrigin(ctx, request) }),
+      ctx.accounts.completeSignIn({ answer, binding: readBinding(request), device: deviceInfo(request), origin: authOrigin(ctx, request) }),
     );
     if (!result.ok) {
       const { failure } = result;
       const form: FormState = {
         values: { email: shownEmail },
-        errors: failure.status === 400 ? { code: failure.message } : {},
-        message: failure.status === 400 ? undefined : failure.message,
+        errors: failure.status === REFUSED ? { code: failure.message } : {},
+        message: failure.status === REFUSED ? undefined : failure.message,
       };
       return showCodeForm(request, reply, failure.status, { next, email: shownEmail, form });
     }
@@ -146,13 +150,13 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const token = checkToken(typeof request.query.token === 'string' ? request.query.token : '');
     if (!token)
       return problem(
-        400,
+        REFUSED,
         'This link is not complete',
         'The sign-in link is missing part of its address.',
         'Copy the whole link from the email, or type the 6-digit code instead.',
       );
     const result = await attempt(reply, () =>
-      ctx.auth.completeSignIn({
+      ctx.accounts.completeSignIn({
         answer: { linkToken: token },
         binding: readBinding(request),
         device: deviceInfo(request),
@@ -177,8 +181,8 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const deviceId = checkId(field(request.body, 'deviceId'));
     const again = (status: number, message: string) =>
       showLogin(request, reply, status, { next, password: { values: {}, errors: {}, message } });
-    if (!choiceToken || !deviceId) return again(400, 'That choice is not valid. Sign in again.');
-    const result = await attempt(reply, () => ctx.auth.replaceDevice({ choiceToken, deviceId, device: deviceInfo(request) }));
+    if (!choiceToken || !deviceId) return again(REFUSED, 'That choice is not valid. Sign in again.');
+    const result = await attempt(reply, () => ctx.accounts.replaceDevice({ choiceToken, deviceId, device: deviceInfo(request) }));
     if (!result.ok)
       return again(
         result.failure.status,
@@ -188,7 +192,7 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
   });
 
   app.post('/logout', async (request, reply) => {
-    if (request.auth) await revokeSession(ctx.db, request.auth.user.id, request.auth.sessionId, ctx.now());
+    if (request.auth) await ctx.accounts.signOut(request.auth);
     clearSessionCookie(ctx, reply);
     return reply.redirect('/', 303);
   });

@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { deleteAccount, exportAccountData } from '../../domain/accounts/data-rights.js';
 import { isEmail, normaliseEmail } from '../../domain/accounts/model.js';
-import { findUserByEmail, findUserById } from '../../domain/accounts/users.js';
 import { sendPage } from '../accounts/flow.js';
 import { checkId } from '../accounts/forms.js';
 import { csrfField, notice } from '../accounts/views.js';
@@ -25,7 +23,7 @@ export async function adminUserRoutes(app: FastifyInstance, ctx: AppContext): Pr
   app.get<{ Querystring: Record<string, unknown> }>('/admin/users', async (request, reply) => {
     const typed = typeof request.query.email === 'string' ? request.query.email.slice(0, 254) : '';
     const email = normaliseEmail(typed);
-    const user = isEmail(email) ? await findUserByEmail(ctx.db, email) : null;
+    const user = isEmail(email) ? await ctx.accounts.findUserByEmail(email) : null;
     const done = request.query.deleted === '1' ? 'The account was deleted and every device signed out.' : undefined;
     const main = html`<h1>Readers</h1>${notice(done)}
 <form method="get" action="/admin/users" class="account-form"><label for="find-email">Reader's email address</label>
@@ -51,7 +49,7 @@ ${
 
   app.get<{ Params: { id: string } }>('/admin/users/:id/export', async (request, reply) => {
     const id = checkId(request.params.id);
-    const data = id ? await exportAccountData(ctx.db, id, ctx.now()) : null;
+    const data = id ? await ctx.accounts.exportData(id) : null;
     if (!data) throw new HttpProblem('not-found', 'There is no such account.');
     reply.header('content-disposition', `attachment; filename="account-${id}.json"`);
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
@@ -59,12 +57,12 @@ ${
 
   app.post<{ Params: { id: string } }>('/admin/users/:id/delete', async (request, reply) => {
     const id = checkId(request.params.id);
-    const user = id ? await findUserById(ctx.db, id) : null;
+    const user = id ? await ctx.accounts.findUserById(id) : null;
     if (!user) throw new HttpProblem('not-found', 'There is no such account.');
     if (normaliseEmail(field(request.body, 'confirm')) !== user.email) {
       throw new HttpProblem('invalid-input', 'Type the account’s email address exactly to confirm the deletion.');
     }
-    await deleteAccount(ctx.db, user.id, ctx.now());
+    await ctx.accounts.deleteAccount(user.id);
     return reply.redirect('/admin/users?deleted=1', 303);
   });
 }

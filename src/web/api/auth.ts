@@ -2,41 +2,31 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Origin } from '../../domain/accounts/auth-service.js';
-import { AccountError, normaliseEmail, type AccountFailure } from '../../domain/accounts/model.js';
+import { normaliseEmail } from '../../domain/accounts/model.js';
 import { newToken } from '../../domain/accounts/secrets.js';
-import { refreshAppSession, type DeviceInfo, type SignInResult } from '../../domain/accounts/session-service.js';
-import { revokeSession } from '../../domain/accounts/sessions.js';
+import type { DeviceInfo, SignInResult } from '../../domain/accounts/session-service.js';
+import { DomainError } from '../../domain/errors.js';
 import { networkKey } from '../../domain/metering/network.js';
 import type { AppContext } from '../../context.js';
-import { HttpProblem } from '../http/errors.js';
+import { describeError, ERROR_STATUS, HttpProblem } from '../http/errors.js';
 import { meRoutes, requireBearer } from './me.js';
 import { openapiRoutes } from './openapi.js';
 import * as S from './schemas.js';
 
-/** How each account failure answers on the API (documented in the ErrorResponse statuses). */
-const ACCOUNT_STATUS: Record<AccountFailure, number> = {
-  'invalid-credentials': 401,
-  'invalid-code': 401,
-  'expired-code': 400,
-  'wrong-browser': 400,
-  'weak-password': 400,
-  'invalid-input': 400,
-  'device-limit-reached': 409,
-  'rate-limited': 429,
-  'not-found': 404,
-};
-
 const JSON_BODY_ERRORS = new Set(['FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_INVALID_JSON_BODY']);
 
-/** Account failures answer here; anything else goes on to the app's error handler. */
-function apiErrorHandler(error: FastifyError | AccountError | S.ApiProblem, _request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof S.ApiProblem) return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
-  if (error instanceof AccountError) {
-    if (error.code === 'rate-limited') reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds ?? 60))));
-    return reply.code(ACCOUNT_STATUS[error.code]).send({ error: { code: error.code, message: error.message } });
+/**
+ * Coded failures (the domain's, and the API's own problems) answer here with the status of ERROR_STATUS,
+ * a rate limit with Retry-After; anything else goes on to the app's error handler.
+ */
+function apiErrorHandler(error: FastifyError | DomainError | HttpProblem, _request: FastifyRequest, reply: FastifyReply) {
+  if (!(error instanceof DomainError) && !(error instanceof HttpProblem)) {
+    if (JSON_BODY_ERRORS.has(error.code)) throw new HttpProblem('invalid-input', 'body must be a JSON object');
+    throw error;
   }
-  if (JSON_BODY_ERRORS.has(error.code)) throw new HttpProblem('invalid-input', 'body must be a JSON object');
-  throw error;
+  const { code, status, message, retryAfterSeconds } = describeError(error);
+  if (code === 'rate-limited') reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds ?? 60))));
+  return reply.code(status).send({ error: { code, message } });
 }
 
 /** Auth rate limits key on the salted network of the request, stable across months. */
@@ -49,7 +39,10 @@ function device(request: FastifyRequest, body: { device_name?: string; app_name?
   return { kind: 'app', userAgent: request.headers['user-agent'] ?? '', appName: app && name ? `${app} (${name})` : (app ?? name) };
 }
 
-const TOKEN_RESPONSES = { 200: S.TokenResponse, ...S.errorResponses(...S.BODY_ERRORS, 401, 409, 429) };
+const TOKEN_RESPONSES = {
+  200: S.TokenResponse,
+  ...S.errorResponses(...S.BODY_ERRORS, 'invalid-credentials', 'invalid-code', 'device-limit-reached', 'rate-limited'),
+};
 
 /** App API: tokens, the current reader, devices, and the OpenAPI document. */
 export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -67,7 +60,7 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
   async function answer(reply: FastifyReply, result: SignInResult) {
     if (result.status === 'device-limit') {
       const message = `You are signed in on ${result.limit} devices, the most allowed. Choose one to sign out.`;
-      return reply.code(409).send({
+      return reply.code(ERROR_STATUS['device-limit-reached']).send({
         error: { code: 'device-limit-reached', message },
         devices: result.devices.map(S.deviceJson),
         limit: result.limit,
@@ -92,13 +85,13 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const result = await ctx.auth.signInWithPassword({
+      const result = await ctx.accounts.signInWithPassword({
         email: normaliseEmail(email),
         password,
         device: device(request, request.body),
         origin: origin(ctx, request),
       });
-      return answer(reply, result);
+      return answer(reply, S.valueOrProblem(result));
     },
   );
 
@@ -116,13 +109,13 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
             { challenge_token: Type.String({ description: 'Send with the code to /api/v1/auth/code/verify.' }) },
             { additionalProperties: false },
           ),
-          ...S.errorResponses(...S.BODY_ERRORS, 429),
+          ...S.errorResponses(...S.BODY_ERRORS, 'rate-limited'),
         },
       },
     },
     async (request, reply) => {
       const binding = newToken();
-      await ctx.auth.requestSignInCode({ email: normaliseEmail(request.body.email), binding, origin: origin(ctx, request) });
+      await ctx.accounts.requestSignInCode({ email: normaliseEmail(request.body.email), binding, origin: origin(ctx, request) });
       return reply.code(202).send({ challenge_token: binding });
     },
   );
@@ -145,13 +138,13 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
     },
     async (request, reply) => {
       const { email, code, challenge_token: binding } = request.body;
-      const result = await ctx.auth.completeSignIn({
+      const result = await ctx.accounts.completeSignIn({
         answer: { email: normaliseEmail(email), code },
         binding,
         device: device(request, request.body),
         origin: origin(ctx, request),
       });
-      return answer(reply, result);
+      return answer(reply, S.valueOrProblem(result));
     },
   );
 
@@ -167,12 +160,13 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
           { choice_token: S.OpaqueToken, device_id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), ...S.DeviceFields },
           { additionalProperties: false },
         ),
-        response: { ...TOKEN_RESPONSES, ...S.errorResponses(...S.BODY_ERRORS, 404, 409) },
+        response: { ...TOKEN_RESPONSES, ...S.errorResponses(...S.BODY_ERRORS, 'expired-code', 'not-found', 'device-limit-reached') },
       },
     },
     async (request, reply) => {
       const { choice_token: choiceToken, device_id: deviceId } = request.body;
-      return answer(reply, await ctx.auth.replaceDevice({ choiceToken, deviceId, device: device(request, request.body) }));
+      const result = await ctx.accounts.replaceDevice({ choiceToken, deviceId, device: device(request, request.body) });
+      return answer(reply, S.valueOrProblem(result));
     },
   );
 
@@ -186,14 +180,12 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
         description:
           'The old access and refresh tokens stop working. An unknown, used or revoked refresh token: 401 invalid-token (sign in again).',
         body: Type.Object({ refresh_token: S.OpaqueToken }, { additionalProperties: false }),
-        response: { 200: S.TokenPair, ...S.errorResponses(...S.BODY_ERRORS, 401) },
+        response: { 200: S.TokenPair, ...S.errorResponses(...S.BODY_ERRORS, 'invalid-token') },
       },
     },
     async (request) => {
-      const now = ctx.now();
-      const session = await refreshAppSession(ctx.db, request.body.refresh_token, now);
-      if (!session) throw new S.ApiProblem(401, 'invalid-token', 'That refresh token is not valid. Sign in again.');
-      return S.tokenPairJson(session, now);
+      const session = S.valueOrProblem(await ctx.accounts.refreshAppSession(request.body.refresh_token));
+      return S.tokenPairJson(session, ctx.now());
     },
   );
 
@@ -206,12 +198,11 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
         summary: 'Sign this device out',
         description: 'The access and refresh tokens stop working at once.',
         security: [{ bearer: [] }],
-        response: { 204: S.NoContent, ...S.errorResponses(401) },
+        response: { 204: S.NoContent, ...S.errorResponses('unauthorized', 'invalid-token') },
       },
     },
     async (request, reply) => {
-      const auth = requireBearer(request);
-      await revokeSession(ctx.db, auth.user.id, auth.sessionId, ctx.now());
+      await ctx.accounts.signOut(requireBearer(request));
       return reply.code(204).send(null);
     },
   );

@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { ResolvedSession } from '../../domain/accounts/session-service.js';
-import { listDevices, revokeSession } from '../../domain/accounts/sessions.js';
-import { listGrants } from '../../domain/entitlements/queries.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import * as S from './schemas.js';
@@ -14,7 +12,7 @@ import * as S from './schemas.js';
 export function requireBearer(request: FastifyRequest): ResolvedSession {
   if (request.auth) return request.auth;
   if (request.headers.authorization)
-    throw new S.ApiProblem(401, 'invalid-token', 'The access token is not valid or has expired. Refresh it, or sign in again.');
+    throw new HttpProblem('invalid-token', 'The access token is not valid or has expired. Refresh it, or sign in again.');
   throw new HttpProblem('unauthorized', 'Sign in first: send Authorization: Bearer <access_token>.');
 }
 
@@ -42,13 +40,13 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
         ...bearer,
         response: {
           200: Type.Object({ user: S.UserJson, entitlements: Type.Array(Entitlement) }, { additionalProperties: false }),
-          ...S.errorResponses(401),
+          ...S.errorResponses('unauthorized', 'invalid-token'),
         },
       },
     },
     async (request) => {
       const { user } = requireBearer(request);
-      const grants = await listGrants(ctx.db, user.id, ctx.now());
+      const grants = await ctx.accounts.listEntitlements(user.id);
       return {
         user: S.userJson(user),
         entitlements: grants.map((g) => ({
@@ -69,12 +67,15 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
         operationId: 'listDevices',
         summary: 'Devices signed in to this account',
         ...bearer,
-        response: { 200: Type.Object({ devices: Type.Array(S.DeviceJson) }, { additionalProperties: false }), ...S.errorResponses(401) },
+        response: {
+          200: Type.Object({ devices: Type.Array(S.DeviceJson) }, { additionalProperties: false }),
+          ...S.errorResponses('unauthorized', 'invalid-token'),
+        },
       },
     },
     async (request) => {
       const auth = requireBearer(request);
-      const devices = await listDevices(ctx.db, auth.user.id, ctx.now(), auth.sessionId);
+      const devices = await ctx.accounts.listDevices(auth);
       return { devices: devices.map(S.deviceJson) };
     },
   );
@@ -89,14 +90,12 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
         description: 'Its tokens stop working at once. A device that is not signed in to this account: 404.',
         ...bearer,
         params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }, { additionalProperties: false }),
-        response: { 204: S.NoContent, ...S.errorResponses(400, 401, 404) },
+        response: { 204: S.NoContent, ...S.errorResponses('invalid-input', 'unauthorized', 'invalid-token', 'not-found') },
       },
     },
     async (request, reply) => {
       const auth = requireBearer(request);
-      if (!(await revokeSession(ctx.db, auth.user.id, request.params.id, ctx.now()))) {
-        throw new HttpProblem('not-found', 'That device is not signed in to your account.');
-      }
+      S.valueOrProblem(await ctx.accounts.signOutDevice(auth, request.params.id));
       return reply.code(204).send(null);
     },
   );

@@ -4,39 +4,20 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { PASSWORD_RULES } from '../../domain/accounts/passwords.js';
 import type { Device, User } from '../../domain/accounts/model.js';
 import type { IssuedSession } from '../../domain/accounts/session-service.js';
-import { ERROR_STATUS } from '../http/errors.js';
+import type { Result } from '../../domain/errors.js';
+import { ERROR_STATUS, HttpProblem, type ErrorCode } from '../http/errors.js';
 
-/**
- * Codes only the app API answers with, beyond the shared ERROR_STATUS table. Statuses: invalid-token,
- * invalid-credentials and invalid-code → 401 (the proof of identity failed); expired-code, wrong-browser
- * and weak-password → 400 (the request cannot succeed as sent, ask again).
- */
-export const API_ONLY_CODES = [
-  'invalid-token',
-  'invalid-credentials',
-  'invalid-code',
-  'expired-code',
-  'wrong-browser',
-  'weak-password',
-] as const;
-export type ApiErrorCode = keyof typeof ERROR_STATUS | (typeof API_ONLY_CODES)[number];
+/** Every code an API error may carry: those of the one status table (`ERROR_STATUS`). */
+const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 
-/** An API-only failure (see API_ONLY_CODES), answered by the API scope's error handler. */
-export class ApiProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ApiErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiProblem';
-  }
+/** The value of a use case, or its refusal thrown as a problem the API answers with the code's status. */
+export function valueOrProblem<T>(result: Result<T>): T {
+  if (!result.ok) throw new HttpProblem(result.code, result.message);
+  return result.value;
 }
 
-const ERROR_CODES = [...new Set<string>([...Object.keys(ERROR_STATUS), ...API_ONLY_CODES])] as ApiErrorCode[];
-
 const ErrorBody = Type.Object(
-  { code: Type.Unsafe<ApiErrorCode>({ type: 'string', enum: ERROR_CODES }), message: Type.String() },
+  { code: Type.Unsafe<ErrorCode>({ type: 'string', enum: ERROR_CODES }), message: Type.String() },
   { additionalProperties: false },
 );
 
@@ -118,17 +99,24 @@ const STATUS_TEXT: Record<number, string> = {
   500: 'Something went wrong on the server (internal).',
 };
 
-/** Response schemas for the given error statuses, all the shared ErrorResponse (409: DeviceLimitResponse). */
-export function errorResponses(...statuses: number[]): Record<number, TSchema> {
+const DEVICE_LIMIT = ERROR_STATUS['device-limit-reached'];
+
+/**
+ * Response schemas for the errors a route may answer with, named by code (their status comes from
+ * ERROR_STATUS) or by status; all the shared ErrorResponse, but the device limit's DeviceLimitResponse.
+ */
+export function errorResponses(...errors: (ErrorCode | number)[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
-  for (const status of [...statuses, 500]) {
-    out[status] = Type.Ref(status === 409 ? 'DeviceLimitResponse' : 'ErrorResponse', { description: STATUS_TEXT[status] ?? 'Error.' });
+  const statuses = errors.map((e) => (typeof e === 'number' ? e : ERROR_STATUS[e]));
+  for (const status of [...statuses, ERROR_STATUS.internal]) {
+    const schema = status === DEVICE_LIMIT ? 'DeviceLimitResponse' : 'ErrorResponse';
+    out[status] = Type.Ref(schema, { description: STATUS_TEXT[status] ?? 'Error.' });
   }
   return out;
 }
 
-/** Error statuses of a route that takes a JSON body. */
-export const BODY_ERRORS = [400, 413, 415] as const;
+/** Errors of a route that takes a JSON body. */
+export const BODY_ERRORS = ['invalid-input', 'payload-too-large', 'unsupported-media-type'] as const satisfies readonly ErrorCode[];
 
 const iso = (d: Date) => d.toISOString();
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { resolveSession, type ResolvedSession } from '../../domain/accounts/session-service.js';
+import type { ResolvedSession } from '../../domain/accounts/session-service.js';
 import { SESSION_TIMEOUTS } from '../../domain/accounts/model.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from './errors.js';
@@ -34,7 +34,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
   app.addHook('onRequest', (request, _reply, done) => {
     const token = request.url.startsWith('/api/') ? bearer(request) : request.cookies[cookieName];
     if (!token) return done();
-    resolveSession(ctx.db, token, ctx.now()).then((session) => {
+    ctx.accounts.resolveSession(token).then((session) => {
       request.auth = session;
       done();
     }, done);

@@ -1,0 +1,85 @@
+import { listGrants, type EntitlementGrant } from '../entitlements/queries.js';
+import { fail, ok, type Result } from '../errors.js';
+import { createAuthService, type AuthDeps } from './auth-service.js';
+import { deleteAccount, exportAccountData } from './data-rights.js';
+import type { Device, User } from './model.js';
+import { refreshAppSession, resolveSession, type IssuedSession, type ResolvedSession } from './session-service.js';
+import { listDevices, revokeAllSessions, revokeSession } from './session-queries.js';
+import { findUserByEmail, findUserById } from './user-queries.js';
+
+/**
+ * Accounts as the web layer sees them: the one place pages, the app API and the admin reach accounts,
+ * sessions and a reader's data through. Signing up, in and out and resetting passwords come from the
+ * auth flows (`auth-service.ts`); the rest is here.
+ */
+export function createAccountsService(deps: AuthDeps) {
+  const { db, now } = deps;
+  return {
+    ...createAuthService(deps),
+
+    /**
+     * The signed-in reader behind a session cookie or access token, or null (unknown, revoked, idle,
+     * expired). One query, on every request that carries a token, so a revocation takes effect at once.
+     */
+    resolveSession(token: string): Promise<ResolvedSession | null> {
+      return resolveSession(db, token, now());
+    },
+
+    /** Exchanges an app's refresh token for a new token pair; the old pair stops working. */
+    async refreshAppSession(refreshToken: string): Promise<Result<IssuedSession, 'invalid-token'>> {
+      const session = await refreshAppSession(db, refreshToken, now());
+      return session ? ok(session) : fail('invalid-token', 'That refresh token is not valid. Sign in again.');
+    },
+
+    /** The devices signed in to the reader's account, the one asking marked `current`. */
+    listDevices(session: ResolvedSession): Promise<Device[]> {
+      return listDevices(db, session.user.id, now(), session.sessionId);
+    },
+
+    /** Signs one of the reader's devices out (their own included); another account's device is not found. */
+    async signOutDevice(session: ResolvedSession, deviceId: number): Promise<Result<void, 'not-found'>> {
+      const revoked = await revokeSession(db, session.user.id, deviceId, now());
+      return revoked ? ok(undefined) : fail('not-found', 'That device is not signed in to your account.');
+    },
+
+    /** Signs the asking device out (sign-out, or a new sign-in in the same browser). */
+    async signOut(session: ResolvedSession): Promise<void> {
+      await revokeSession(db, session.user.id, session.sessionId, now());
+    },
+
+    /** Signs out every device of the account but the one asking. Returns how many. */
+    signOutOtherDevices(session: ResolvedSession): Promise<number> {
+      return revokeAllSessions(db, session.user.id, now(), session.sessionId);
+    },
+
+    /** The entitlements the reader holds now or later (not ended, not revoked). */
+    listEntitlements(userId: number): Promise<EntitlementGrant[]> {
+      return listGrants(db, userId, now());
+    },
+
+    /** Everything stored about a reader, for download; null when there is no such (live) account. */
+    exportData(userId: number): Promise<Record<string, unknown> | null> {
+      return exportAccountData(db, userId, now());
+    },
+
+    /** Deletes the account and everything personal, signing out every device; false when there is no such account. */
+    deleteAccount(userId: number): Promise<boolean> {
+      return deleteAccount(db, userId, now());
+    },
+
+    /** Admin: the live account with this (normalised) address. */
+    async findUserByEmail(email: string): Promise<User | null> {
+      const found = await findUserByEmail(db, email);
+      if (!found) return null;
+      const { passwordHash: _, ...user } = found;
+      return user;
+    },
+
+    /** Admin: the live account with this id. */
+    findUserById(id: number): Promise<User | null> {
+      return findUserById(db, id);
+    },
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;
