@@ -138,8 +138,7 @@ describeEachEngine('every page', (db) => {
 
   const HTML_PAGES: [what: string, url: string, status: number, shows: string | null][] = [
     ['home', '/', 200, 'class="lead-story"'],
-    ['section', '/section/economy', 200, 'Page 1 of 2'],
-    ['section page 2', '/section/economy?page=2', 200, 'Page 2 of 2'],
+    ['section', '/section/economy', 200, 'Older stories →'],
     ['free article', '/article/fresh-free', 200, 'Fresh and free'],
     ['metered article', '/article/metered-47h', 200, 'free articles left this month.'],
     ['premium article', '/article/premium-30h', 200, 'data-reason="subscription-required"'],
@@ -149,7 +148,7 @@ describeEachEngine('every page', (db) => {
     ['escaped article', '/article/ampersand', 200, 'Tata &amp; Sons &lt;rise&gt;'],
     ['plans', '/plans', 200, 'Every plan includes'],
     ['404', '/no-such-page', 404, 'Page not found'],
-    ['400', '/section/markets?page=abc', 400, 'Bad request'],
+    ['400', '/section/markets?before=abc', 400, 'Bad request'],
   ];
 
   it.each(HTML_PAGES)('renders the %s page whole, with nothing left unfilled', async (what, url, status, shows) => {
@@ -267,28 +266,36 @@ describeEachEngine('every page', (db) => {
     expect(res.body).not.toContain('Embargoed until later');
   });
 
-  it('pages through a section with working next and previous links', async () => {
+  it('pages back through a section with "older stories" links that continue exactly where the page ended', async () => {
     const first = await get('/section/economy');
-    expect(first.body).toContain('Page 1 of 2');
-    expect(first.body).not.toContain('rel="prev"');
-    const next = /<a rel="next" href="([^"]+)">/.exec(first.body)?.[1];
-    expect(next).toBe('/section/economy?page=2');
+    expect(first.body).not.toContain('← Latest');
+    const next = /<a rel="next" href="([^"]+)">Older stories/.exec(first.body)?.[1];
+    expect(next).toMatch(/^\/section\/economy\?before=\d+\.\d+$/);
     const onFirst = all(first.body, /<h3><a href="\/article\/([^"]+)">/g);
     expect(onFirst).toEqual(economy.slice(0, 20));
 
     const second = await get(next!);
     expect(second.statusCode).toBe(200);
-    expect(second.body).toContain('Page 2 of 2');
     expect(second.body).not.toContain('rel="next"');
-    expect(second.body).toContain('<link rel="canonical" href="http://localhost:3000/section/economy?page=2">');
-    expect(second.body).toMatch(/<title>Economy \(page 2\) \| The Daily Ledger<\/title>/);
-    const prev = /<a rel="prev" href="([^"]+)">/.exec(second.body)?.[1];
-    expect(prev).toBe('/section/economy');
+    expect(second.body).toContain(`<link rel="canonical" href="http://localhost:3000${next}">`);
+    expect(second.body).toMatch(/<title>Economy: older stories \| The Daily Ledger<\/title>/);
     expect(all(second.body, /<h3><a href="\/article\/([^"]+)">/g)).toEqual(economy.slice(20));
+    const latest = /<a href="([^"]+)">← Latest<\/a>/.exec(second.body)?.[1];
+    expect(latest).toBe('/section/economy');
+    expect((await get(latest!)).body).toBe(first.body);
 
-    const back = await get(prev!);
-    expect(back.body).toBe(first.body);
-    expect((await get('/section/economy?page=3')).statusCode).toBe(404);
+    // The API pages the same way: next_cursor continues where the last page ended, then runs out.
+    const page1 = (await get('/api/v1/articles?section=economy&limit=20')).json();
+    expect(page1.articles.map((a: { slug: string }) => a.slug)).toEqual(economy.slice(0, 20));
+    const page2 = (await get(`/api/v1/articles?section=economy&limit=20&before=${page1.next_cursor}`)).json();
+    expect(page2.articles.map((a: { slug: string }) => a.slug)).toEqual(economy.slice(20));
+    expect(page2.next_cursor).toBeNull();
+
+    // A cursor past the oldest story is a page that does not exist; an old numbered link goes to the front.
+    expect((await get('/section/economy?before=1.1')).statusCode).toBe(404);
+    const old = await get('/section/economy?page=2');
+    expect(old.statusCode).toBe(301);
+    expect(old.headers.location).toBe('/section/economy');
   });
 
   it('lists only the last two days in the Google News sitemap, with publication dates', async () => {

@@ -12,12 +12,24 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** Sees every query as it is sent (diagnostics, such as the query-plan report). */
+export type QueryObserver = (sql: string, parameters: readonly unknown[]) => void;
+
 /** Opens the configured database: PostgreSQL when a URL is given, otherwise PGlite in `pgliteDir` (or in memory when null). */
-export async function openDatabase(options: { url: string | null; pgliteDir: string | null }): Promise<DatabaseHandle> {
+export async function openDatabase(options: { url: string | null; pgliteDir: string | null; onQuery?: QueryObserver }): Promise<DatabaseHandle> {
   if (options.url) {
     const { openPostgres } = await import('./postgres.js');
-    return openPostgres(options.url);
+    return openPostgres(options.url, options.onQuery);
   }
   const { openPglite } = await import('./pglite.js');
-  return openPglite(options.pgliteDir);
+  return openPglite(options.pgliteDir, options.onQuery);
+}
+
+/** Kysely's `log` option for an observer. */
+export function logTo(onQuery: QueryObserver | undefined) {
+  return onQuery
+    ? (event: { level: string; query: { sql: string; parameters: readonly unknown[] } }) => {
+        if (event.level === 'query') onQuery(event.query.sql, event.query.parameters);
+      }
+    : undefined;
 }

@@ -2,12 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import type { DB } from '../../domain/ports/database.js';
-import type { DatabaseHandle } from './database.js';
+import { logTo, type DatabaseHandle, type QueryObserver } from './database.js';
 import { lockDataFolder } from './data-folder-lock.js';
 import { PgliteDialect } from './pglite-dialect.js';
 
 /** PGlite: PostgreSQL compiled to WASM, in process. One process at a time may open a data folder. */
-export async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
+export async function openPglite(dataDir: string | null, onQuery?: QueryObserver): Promise<DatabaseHandle> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const unlock = dataDir ? await lockDataFolder(dataDir) : async () => undefined;
   let pg: PGlite;
@@ -19,7 +19,7 @@ export async function openPglite(dataDir: string | null): Promise<DatabaseHandle
   }
   return {
     engine: 'pglite',
-    db: new Kysely<DB>({ dialect: new PgliteDialect(pg) }),
+    db: new Kysely<DB>({ dialect: new PgliteDialect(pg), ...(onQuery ? { log: logTo(onQuery)! } : {}) }),
     // The transaction holds the session, so the script runs inside it (PGlite's exec takes several statements).
     runScript: async (_tx, script) => void (await pg.exec(script)),
     async close() {

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../domain/ports/database.js';
-import type { DatabaseHandle } from './database.js';
+import { logTo, type DatabaseHandle, type QueryObserver } from './database.js';
 
 // Return BIGINT as JS numbers where they fit (as PGlite does): ids, counts and paise stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
@@ -11,12 +11,12 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
 });
 
 /** A PostgreSQL server through a node-postgres pool. */
-export async function openPostgres(url: string): Promise<DatabaseHandle> {
+export async function openPostgres(url: string, onQuery?: QueryObserver): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   await pool.query('select 1');
   return {
     engine: 'postgres',
-    db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
+    db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(onQuery ? { log: logTo(onQuery)! } : {}) }),
     // A query without parameters goes over the simple protocol, which takes several statements.
     runScript: async (tx, script) => void (await sql.raw(script).execute(tx)),
     // pool.end() resolves before its clients have closed their connections; wait for each to go, so a

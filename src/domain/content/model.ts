@@ -55,6 +55,36 @@ export interface Article {
 /** An article without its body: what lists, feeds and sitemaps need. */
 export type ArticleSummary = Omit<Article, 'body'>;
 
+/** Where a list of articles continues: after the article published at `publishedAt` with `id`. */
+export interface ListCursor {
+  publishedAt: Date;
+  id: number;
+}
+
+/** Which articles a list shows, newest first. */
+export interface ListOptions {
+  section?: string | undefined;
+  limit: number;
+  before?: ListCursor | undefined;
+  offset?: number | undefined;
+  since?: Date | undefined;
+  editorsPick?: boolean | undefined;
+}
+
+/** The cursor that continues a list after `article`, as text for a URL: `<epoch ms>.<id>`. */
+export function cursorAfter(article: Pick<Article, 'publishedAt' | 'id'>): string {
+  return `${article.publishedAt.getTime()}.${article.id}`;
+}
+
+/** Reads a cursor made by `cursorAfter`; null for anything else. */
+export function parseCursor(text: string): ListCursor | null {
+  const match = /^(\d{1,15})\.([1-9]\d{0,9})$/.exec(text);
+  if (!match) return null;
+  const publishedAt = new Date(Number(match[1]));
+  const id = Number(match[2]);
+  return Number.isNaN(publishedAt.getTime()) || id > 2_147_483_647 ? null : { publishedAt, id };
+}
+
 /** What an article is for the access decision: no text, only the facts rules look at. */
 export interface AccessItem extends Pick<Article, 'id' | 'visibility' | 'section' | 'provenance' | 'publishedAt'> {
   /** Entitlement that unlocks the item when it is premium (or archived). */

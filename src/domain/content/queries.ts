@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Db, Tx } from '../ports/database.js';
 import type { Articles } from '../ports/schema.js';
 import type { ArticleInput } from './article-input.js';
-import type { Article, ArticleSummary, Section } from './model.js';
+import type { Article, ArticleSummary, ListOptions, Section } from './model.js';
 
 const SUMMARY_COLUMNS = [
   'id',
@@ -134,22 +134,18 @@ export async function findArticleBySlug(db: Db, slug: string): Promise<Article |
   return row ? { ...toSummary(row), body: row.body } : null;
 }
 
-/** Newest first, optionally in one section; only articles already published at `now`. */
-export async function listArticles(
-  db: Db,
-  options: {
-    section?: string | undefined;
-    limit: number;
-    offset?: number | undefined;
-    now: Date;
-    since?: Date | undefined;
-    editorsPick?: boolean | undefined;
-  },
-): Promise<ArticleSummary[]> {
+/**
+ * Newest first, optionally in one section; only articles already published at `now`. `before` continues a
+ * list after its last article (keyset: one index range whatever the depth); `offset` skips rows and so
+ * costs what it skips, which is why callers bound it.
+ */
+export async function listArticles(db: Db, options: ListOptions & { now: Date }): Promise<ArticleSummary[]> {
   let query = db.selectFrom('articles').select(SUMMARY_COLUMNS).where('published_at', '<=', options.now);
   if (options.section) query = query.where('section', '=', options.section);
   if (options.since) query = query.where('published_at', '>=', options.since);
   if (options.editorsPick) query = query.where('editors_pick', '=', true);
+  const before = options.before;
+  if (before) query = query.where((eb) => eb(eb.refTuple('published_at', 'id'), '<', eb.tuple(before.publishedAt, before.id)));
   const rows = await query
     .orderBy('published_at', 'desc')
     .orderBy('id', 'desc')
@@ -157,16 +153,6 @@ export async function listArticles(
     .offset(options.offset ?? 0)
     .execute();
   return rows.map(toSummary);
-}
-
-export async function countArticles(db: Db, options: { section?: string | undefined; now: Date }): Promise<number> {
-  let query = db
-    .selectFrom('articles')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('published_at', '<=', options.now);
-  if (options.section) query = query.where('section', '=', options.section);
-  const row = await query.executeTakeFirstOrThrow();
-  return row.n;
 }
 
 /** True when the database holds no articles yet (a fresh demo). */

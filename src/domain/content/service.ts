@@ -1,16 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../ports/database.js';
 import { yearIn, yearStart } from './calendar-years.js';
-import type { AccessItem, ArticleSummary, Section } from './model.js';
-import {
-  anyPublishedBetween,
-  countArticles,
-  findArticleBySlug,
-  firstPublishedAt,
-  listArticles,
-  listSections,
-  listSitemapEntries,
-} from './queries.js';
+import { cursorAfter, type AccessItem, type ArticleSummary, type ListOptions, type Section } from './model.js';
+import { anyPublishedBetween, findArticleBySlug, firstPublishedAt, listArticles, listSections, listSitemapEntries } from './queries.js';
 import { renderBody, renderLead, wordCount, type LeadRule } from './render.js';
 
 /** An article ready to serve: its facts, the access item, and the body rendered in two parts. */
@@ -28,8 +20,7 @@ export interface ContentService {
   article(slug: string): Promise<PreparedArticle | null>;
   sections(): Promise<Section[]>;
   section(slug: string): Promise<Section | null>;
-  list(options: { section?: string; limit: number; offset?: number; since?: Date; editorsPick?: boolean }): Promise<ArticleSummary[]>;
-  count(section?: string): Promise<number>;
+  list(options: ListOptions): Promise<ArticleSummary[]>;
   /** Years (in the publisher's time zone) with published articles, newest first: one sitemap each. */
   sitemapYears(): Promise<number[]>;
   /** The articles published in `year`, newest first, at most `limit`. */
@@ -51,7 +42,7 @@ export function createContentService(
   const now = options.now ?? (() => new Date());
   const ttl = options.ttlMs ?? 30_000;
   const articles = new LRUCache<string, PreparedArticle | typeof NOT_FOUND>({ max: 5_000, ttl });
-  const lists = new LRUCache<string, ArticleSummary[] | number>({ max: 500, ttl: Math.min(ttl, 15_000) });
+  const lists = new LRUCache<string, ArticleSummary[]>({ max: 500, ttl: Math.min(ttl, 15_000) });
   let sectionsCache: { at: number; value: Promise<Section[]> } | null = null;
 
   async function sections(): Promise<Section[]> {
@@ -84,9 +75,9 @@ export function createContentService(
     };
   }
 
-  async function cachedList<T extends ArticleSummary[] | number>(key: string, load: () => Promise<T>): Promise<T> {
+  async function cachedList(key: string, load: () => Promise<ArticleSummary[]>): Promise<ArticleSummary[]> {
     const hit = lists.get(key);
-    if (hit !== undefined) return hit as T;
+    if (hit !== undefined) return hit;
     const value = await load();
     lists.set(key, value);
     return value;
@@ -118,11 +109,9 @@ export function createContentService(
       return (await sections()).find((s) => s.slug === slug) ?? null;
     },
     list(o) {
-      const key = `l:${o.section ?? ''}:${o.limit}:${o.offset ?? 0}:${o.since?.getTime() ?? ''}:${o.editorsPick ? 1 : 0}`;
+      const before = o.before ? cursorAfter(o.before) : '';
+      const key = `l:${o.section ?? ''}:${o.limit}:${before}:${o.offset ?? 0}:${o.since?.getTime() ?? ''}:${o.editorsPick ? 1 : 0}`;
       return cachedList(key, () => listArticles(db, { ...o, now: now() }));
-    },
-    count(section) {
-      return cachedList(`c:${section ?? ''}`, () => countArticles(db, { section, now: now() }));
     },
     sitemapYears,
     sitemapEntries(year, limit) {

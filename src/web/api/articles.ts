@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AccessDecision } from '../../domain/access/model.js';
-import type { ArticleSummary } from '../../domain/content/model.js';
+import { cursorAfter, parseCursor, type ArticleSummary } from '../../domain/content/model.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { readArticle } from '../reading.js';
@@ -69,7 +69,7 @@ function access(decision: AccessDecision) {
 /** Article reads for apps and scripts, through the same access decision as the pages. */
 export async function articleApiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   registerSharedSchemas(app);
-  app.get<{ Querystring: { section?: string; limit?: number; offset?: number } }>(
+  app.get<{ Querystring: { section?: string; limit?: number; offset?: number; before?: string } }>(
     '/api/v1/articles',
     {
       schema: {
@@ -81,13 +81,27 @@ export async function articleApiRoutes(app: FastifyInstance, ctx: AppContext): P
           {
             section: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,60}$' })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-            offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+            // Skipped rows cost what they skip, so offsets stay small; `before` reaches any depth at one cost.
+            offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000 })),
+            before: Type.Optional(
+              Type.String({
+                pattern: '^\\d{1,15}\\.[1-9]\\d{0,9}$',
+                description: 'Continue after an earlier page: the `next_cursor` it returned.',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
         response: {
           200: Type.Object(
-            { articles: Type.Array(ArticleSummaryJson), limit: Type.Integer(), offset: Type.Integer() },
+            {
+              articles: Type.Array(ArticleSummaryJson),
+              limit: Type.Integer(),
+              offset: Type.Integer(),
+              next_cursor: Type.Union([Type.String(), Type.Null()], {
+                description: 'Pass as `before` for the next, older page; null when there is none.',
+              }),
+            },
             { additionalProperties: false },
           ),
           ...errorResponses(400, 404),
@@ -97,8 +111,12 @@ export async function articleApiRoutes(app: FastifyInstance, ctx: AppContext): P
     async (request) => {
       const { section, limit = 20, offset = 0 } = request.query;
       if (section && !(await ctx.content.section(section))) throw new HttpProblem('not-found', `There is no section "${section}".`);
-      const articles = await ctx.content.list({ section, limit, offset });
-      return { articles: articles.map(summary), limit, offset };
+      const before = request.query.before === undefined ? undefined : parseCursor(request.query.before);
+      if (before === null) throw new HttpProblem('invalid-input', '`before` is not a cursor this API returned.');
+      const found = await ctx.content.list({ section, limit: limit + 1, offset, before });
+      const articles = found.slice(0, limit);
+      const last = articles.at(-1);
+      return { articles: articles.map(summary), limit, offset, next_cursor: found.length > limit && last ? cursorAfter(last) : null };
     },
   );
 

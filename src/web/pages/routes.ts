@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { cursorAfter, parseCursor } from '../../domain/content/model.js';
 import { HttpProblem } from '../http/errors.js';
 import { publicPage } from '../http/security-headers.js';
 import { readArticle } from '../reading.js';
@@ -33,29 +34,36 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
     });
   });
 
-  app.get<{ Params: { slug: string }; Querystring: { page?: number } }>(
+  app.get<{ Params: { slug: string }; Querystring: { before?: string; page?: number } }>(
     '/section/:slug',
     {
       schema: {
         params: Type.Object({ slug: SLUG }),
-        querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) }),
+        querystring: Type.Object({
+          before: Type.Optional(Type.String({ pattern: '^\\d{1,15}\\.[1-9]\\d{0,9}$' })),
+          // Numbered pages were replaced by "older" links; an old link goes to the section's front.
+          page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+        }),
       },
     },
     async (request, reply) => {
       const section = await ctx.content.section(request.params.slug);
       if (!section) throw new HttpProblem('not-found', 'There is no such section.');
-      const page = request.query.page ?? 1;
-      const total = await ctx.content.count(section.slug);
-      const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-      if (page > pages) throw new HttpProblem('not-found', `This section has ${pages} pages.`);
-      const articles = await ctx.content.list({ section: section.slug, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+      if (request.query.page !== undefined) return reply.redirect(`/section/${section.slug}`, 301);
+      const before = request.query.before === undefined ? undefined : parseCursor(request.query.before);
+      if (before === null) throw new HttpProblem('invalid-input', 'That is not a place in this section.');
+      // One more than a page shows whether there is an older page, without counting the section.
+      const found = await ctx.content.list({ section: section.slug, limit: PAGE_SIZE + 1, before });
+      if (before && found.length === 0) throw new HttpProblem('not-found', 'There are no older stories in this section.');
+      const articles = found.slice(0, PAGE_SIZE);
+      const last = articles.at(-1);
       publicPage(request, reply, 60);
       reply.type('text/html; charset=utf-8');
       return sectionPage(await pageChrome(ctx, request), {
         section,
         articles,
-        page,
-        pages,
+        before: request.query.before ?? null,
+        older: found.length > PAGE_SIZE && last ? cursorAfter(last) : null,
         timeZone: ctx.policy.timeZone,
         publicUrl: ctx.config.publicUrl,
       });

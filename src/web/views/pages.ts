@@ -36,21 +36,30 @@ ${data.bySection.map(
 
 export function sectionPage(
   chrome: PageChrome,
-  data: { section: Section; articles: ArticleSummary[]; page: number; pages: number; timeZone: string; publicUrl: string },
+  data: {
+    section: Section;
+    articles: ArticleSummary[];
+    /** The cursor this page continues from, or null on the section's front page. */
+    before: string | null;
+    /** The cursor of the next, older page, or null when this is the last. */
+    older: string | null;
+    timeZone: string;
+    publicUrl: string;
+  },
 ): string {
-  const { section, page, pages } = data;
+  const { section, before, older } = data;
+  const here = `/section/${section.slug}${before ? `?before=${before}` : ''}`;
   const main = html`<h1>${section.name}</h1>
 <div class="grid">${data.articles.map((a) => storyCard(a, chrome.sections, data.timeZone))}</div>
 <nav class="pager" aria-label="Pages">
-<span>${page > 1 ? html`<a rel="prev" href="/section/${section.slug}${page > 2 ? `?page=${page - 1}` : ''}">← Newer</a>` : ''}</span>
-<span>Page ${page} of ${pages}</span>
-<span>${page < pages ? html`<a rel="next" href="/section/${section.slug}?page=${page + 1}">Older →</a>` : ''}</span>
+<span>${before ? html`<a href="/section/${section.slug}">← Latest</a>` : ''}</span>
+<span>${older ? html`<a rel="next" href="/section/${section.slug}?before=${older}">Older stories →</a>` : ''}</span>
 </nav>`;
   return layout(
     { ...chrome, currentSection: section.slug },
     {
-      title: page > 1 ? `${section.name} (page ${page})` : section.name,
-      canonical: `${data.publicUrl}/section/${section.slug}${page > 1 ? `?page=${page}` : ''}`,
+      title: before ? `${section.name}: older stories` : section.name,
+      canonical: `${data.publicUrl}${here}`,
       head: html`<link rel="alternate" type="application/rss+xml" title="${section.name}" href="/section/${section.slug}/feed.xml">`,
     },
     main,

@@ -1,0 +1,194 @@
+/**
+ * `npm run explain`: the query plans of the queries pages and jobs make, on PostgreSQL with many rows.
+ *
+ * Creates a scratch database on the server named by DATABASE_URL (or TEST_DATABASE_URL), migrates it,
+ * fills it with EXPLAIN_ROWS articles and as many readers (default 100,000 each; subscriptions, payments,
+ * invoices, grants, sessions, meters, jobs and webhook events come with them), then runs the app's own
+ * query functions, records the SQL they send, and prints `EXPLAIN (ANALYZE, BUFFERS)` for each as
+ * Markdown (writes are explained inside a transaction that is rolled back). The database is dropped at the
+ * end. `--write` puts the report in docs/query-plans.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import pg from 'pg';
+import { openDatabase } from '../adapters/db/database.js';
+import { migrate } from '../adapters/db/migrate.js';
+import { findLiveSessionWithUser, listDevices } from '../domain/accounts/session-queries.js';
+import { findUserByEmail } from '../domain/accounts/user-queries.js';
+import { seedBaseline } from '../domain/content/seed.js';
+import { anyPublishedBetween, findArticleBySlug, firstPublishedAt, listArticles, listSitemapEntries } from '../domain/content/queries.js';
+import { yearStart } from '../domain/content/calendar-years.js';
+import { activeEntitlements, revokeEntitlements } from '../domain/entitlements/queries.js';
+import { databaseMeterStore } from '../domain/metering/anonymous-meter-queries.js';
+import { chargeReaderMeter, loadReaderMeter } from '../domain/metering/reader-meters.js';
+import type { Db } from '../domain/ports/database.js';
+import { claimDueJobs, pendingJobs } from '../jobs/queries.js';
+import { seedScaleArticles, seedScaleReaders } from './scale-queries.js';
+
+interface Scenario {
+  name: string;
+  /** Why the page or job makes this query, and what should answer it. */
+  why: string;
+  run(db: Db): Promise<unknown>;
+}
+
+const NOW = new Date('2026-11-24T06:30:00Z');
+const TZ = 'Asia/Kolkata';
+
+const SCENARIOS: Scenario[] = [
+  { name: 'Home: the newest article', why: 'every home page', run: (db) => listArticles(db, { limit: 1, now: NOW }) },
+  {
+    name: "Home: editor's picks",
+    why: 'every home page; the partial index on picks',
+    run: (db) => listArticles(db, { limit: 6, now: NOW, editorsPick: true }),
+  },
+  {
+    name: 'Section page 1',
+    why: 'section pages; the (section, published_at) index',
+    run: (db) => listArticles(db, { section: 'markets', limit: 20, offset: 0, now: NOW }),
+  },
+  {
+    name: 'Section, an older page far back',
+    why: '"Older stories" links: keyset, so a page 2,000 deep costs what page 1 does',
+    run: async (db) => {
+      const [deep] = await listArticles(db, { section: 'markets', limit: 1, offset: 40_000, now: NOW });
+      return listArticles(db, { section: 'markets', limit: 21, now: NOW, before: { publishedAt: deep!.publishedAt, id: deep!.id } });
+    },
+  },
+  { name: 'Article by address', why: 'every article page (cached for 30 s)', run: (db) => findArticleBySlug(db, 'scale-12345') },
+  {
+    name: 'News sitemap: the last two days',
+    why: '/sitemaps/news.xml',
+    run: (db) => listArticles(db, { limit: 1000, now: NOW, since: new Date(NOW.getTime() - 2 * 86_400_000) }),
+  },
+  { name: 'Sitemap index: first publication', why: '/sitemap.xml', run: (db) => firstPublishedAt(db) },
+  {
+    name: 'Sitemap index: any article in a year',
+    why: '/sitemap.xml, once per year',
+    run: (db) => anyPublishedBetween(db, yearStart(2010, TZ), yearStart(2011, TZ), NOW),
+  },
+  {
+    name: "Sitemap of a year's articles",
+    why: '/sitemaps/articles-YYYY.xml: a date range, not extract(year …)',
+    run: (db) => listSitemapEntries(db, yearStart(2025, TZ), yearStart(2026, TZ), NOW, 50_000),
+  },
+  {
+    name: 'Session and account of a signed-in request',
+    why: 'every signed-in request, one query',
+    run: (db) => findLiveSessionWithUser(db, 'scale-token-5000', NOW),
+  },
+  { name: 'Account by address', why: 'sign-in, sign-up', run: (db) => findUserByEmail(db, 'reader5000@scale.test') },
+  { name: "A reader's devices", why: '/account/devices', run: (db) => listDevices(db, 5000, NOW, null) },
+  { name: "A reader's entitlements", why: 'every signed-in article read', run: (db) => activeEntitlements(db, 5000, NOW) },
+  { name: "A reader's meter", why: 'every signed-in article read', run: (db) => loadReaderMeter(db, 5001, '2026-11') },
+  {
+    name: "Charging a reader's meter",
+    why: 'a signed-in reader reads a new metered article',
+    run: (db) => chargeReaderMeter(db, 5001, '2026-11', 99, 10),
+  },
+  {
+    name: 'Anonymous meter (PostgreSQL store)',
+    why: 'every anonymous article read without Redis',
+    run: (db) => databaseMeterStore(db).read('scale-reader-5000', '2026-11'),
+  },
+  {
+    name: 'Revoking a subscription’s entitlements',
+    why: 'renewal, cancellation, refund: grants by source',
+    run: (db) => revokeEntitlements(db, 'subscription:5000', NOW),
+  },
+  {
+    name: 'Claiming due jobs',
+    why: 'the job runner, every few seconds',
+    run: (db) => db.transaction().execute((tx) => claimDueJobs(tx, NOW, new Date(NOW.getTime() + 60_000), 10)),
+  },
+  { name: 'Jobs still to run', why: 'admin dashboard', run: (db) => pendingJobs(db) },
+];
+
+function serverUrl(): string {
+  const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('npm run explain needs a PostgreSQL server: set DATABASE_URL');
+  return url;
+}
+
+async function withScratchDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const admin = serverUrl();
+  const name = `masthead_explain_${randomBytes(5).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  try {
+    return await work(url.toString());
+  } finally {
+    const dropper = new pg.Client({ connectionString: admin });
+    await dropper.connect();
+    await dropper.query(`drop database if exists ${name} with (force)`);
+    await dropper.end();
+  }
+}
+
+async function report(rows: number): Promise<string> {
+  return withScratchDatabase(async (url) => {
+    let captured: { sql: string; parameters: readonly unknown[] }[] = [];
+    const handle = await openDatabase({ url, pgliteDir: null, onQuery: (sql, parameters) => captured.push({ sql, parameters }) });
+    const explainer = new pg.Client({ connectionString: url });
+    await explainer.connect();
+    try {
+      await migrate(handle);
+      await seedBaseline(handle.db);
+      const started = Date.now();
+      await seedScaleArticles(handle.db, rows, NOW);
+      await seedScaleReaders(handle.db, rows, NOW);
+      const seeded = ((Date.now() - started) / 1000).toFixed(0);
+      const counts = await explainer.query<{ relname: string; n: string }>(
+        `select relname, n_live_tup::text as n from pg_stat_user_tables where n_live_tup > 0 order by n_live_tup desc`,
+      );
+      const out: string[] = [
+        `PostgreSQL ${(await explainer.query<{ v: string }>('show server_version')).rows[0]?.v ?? '?'}, ` +
+          `${rows.toLocaleString('en')} articles and ${rows.toLocaleString('en')} readers (seeded in ${seeded} s). Rows per table: ` +
+          counts.rows.map((r) => `${r.relname} ${Number(r.n).toLocaleString('en')}`).join(', ') +
+          '.',
+      ];
+      for (const scenario of SCENARIOS) {
+        captured = [];
+        await scenario.run(handle.db);
+        const queries = captured.filter((q) => !/^(begin|commit|rollback)/i.test(q.sql));
+        out.push(`\n## ${scenario.name}\n\n${scenario.why}.\n`);
+        for (const query of queries) {
+          await explainer.query('begin');
+          try {
+            const plan = await explainer.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers, costs off) ${query.sql}`, [
+              ...query.parameters,
+            ]);
+            out.push('```sql', query.sql.trim(), '```', '```', ...plan.rows.map((r) => r['QUERY PLAN']), '```');
+          } finally {
+            await explainer.query('rollback');
+          }
+        }
+      }
+      return out.join('\n');
+    } finally {
+      await explainer.end();
+      await handle.close();
+    }
+  });
+}
+
+const HEADER = `# Query plans at scale
+
+What PostgreSQL does for the queries the pages and jobs make, with many rows. Produced by
+\`npm run explain -- --write\` (\`src/bench/explain.ts\`): a scratch database on the server in DATABASE_URL,
+synthetic rows made by \`src/bench/scale-queries.ts\`, then each query the app's own functions send, with
+\`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)\`. Every plan below reads an index (or a few pages), never a
+sequential scan of a large table; times are for one run on a 2-core machine.
+
+`;
+
+const rows = Number(process.env.EXPLAIN_ROWS ?? 100_000);
+const text = HEADER + (await report(rows)) + '\n';
+if (process.argv.includes('--write')) {
+  await writeFile(new URL('../../docs/query-plans.md', import.meta.url), text);
+  console.log('wrote docs/query-plans.md');
+} else console.log(text);

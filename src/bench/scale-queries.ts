@@ -1,0 +1,87 @@
+/**
+ * Fills a database with synthetic rows at scale, for the query-plan report and the benchmark at 100k–1M
+ * articles. Rows are made by PostgreSQL itself (generate_series), so a million articles take seconds, not
+ * an import. The text is filler: this is for measuring, never for a site.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../domain/ports/database.js';
+
+export interface ScaleCounts {
+  articles: number;
+  readers: number;
+}
+
+const SECTIONS = sql`(array['markets','economy','companies','politics','world','technology','opinion','markets-insight'])`;
+
+/** Articles spread over the years back to 1997, newest densest; every 7th premium, every 11th free, every 13th wire. */
+export async function seedScaleArticles(db: Db, count: number, now: Date): Promise<void> {
+  const batch = 50_000;
+  for (let from = 1; from <= count; from += batch) {
+    const to = Math.min(count, from + batch - 1);
+    await sql`
+      insert into articles (slug, headline, standfirst, body, section, tags, authors, visibility, provenance, published_at, updated_at, editors_pick)
+      select 'scale-' || g, 'Scale headline number ' || g, 'A standfirst for article ' || g || '.',
+             repeat('Paragraph of filler text for article ' || g || E'.\n\n', 12),
+             ${SECTIONS}[1 + g % 8], array['scale', 'tag-' || (g % 50)], array['Author ' || (g % 200)],
+             case when g % 7 = 0 then 'premium' when g % 11 = 0 then 'free' else 'metered' end,
+             case when g % 13 = 0 then 'wire:Scale Wire' else 'staff' end,
+             ${now}::timestamptz - interval '1 day' * (power(g::float / ${count}, 2) * 29 * 365),
+             ${now}::timestamptz - interval '1 day' * (power(g::float / ${count}, 2) * 29 * 365),
+             g % 97 = 0
+      from generate_series(${from}::int, ${to}::int) g
+      on conflict (slug) do nothing`.execute(db);
+  }
+}
+
+/**
+ * Readers with what readers accumulate: a session each, a meter, entitlement grants, a subscription with
+ * payments and invoices for half of them, sign-in challenges, an anonymous meter per reader, old jobs and
+ * webhook events.
+ */
+export async function seedScaleReaders(db: Db, count: number, now: Date): Promise<void> {
+  const at = sql`${now}::timestamptz`;
+  const period = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+  await sql`insert into users (email, name, role, email_verified_at, created_at)
+    select 'reader' || g || '@scale.test', 'Reader ' || g, 'reader', ${at}, ${at} - (g || ' minutes')::interval
+    from generate_series(1, ${count}::int) g`.execute(db);
+  await sql`insert into sessions (user_id, token_hash, kind, token_expires_at, device_name, created_at, last_seen_at, expires_at)
+    select id, 'scale-token-' || id, 'web', ${at} + interval '30 days', 'Firefox on Linux', ${at}, ${at}, ${at} + interval '30 days'
+    from users where email like '%@scale.test'`.execute(db);
+  await sql`insert into reader_meters (user_id, period, article_ids)
+    select id, ${period}, array[1, 2, 3] from users where email like '%@scale.test'`.execute(db);
+  await sql`insert into auth_challenges (purpose, email, user_id, code_hash, binding_hash, created_at, expires_at, used_at)
+    select 'sign-in', email, id, 'h' || id, 'b' || id, ${at} - interval '1 day', ${at} - interval '23 hours', ${at} - interval '23 hours'
+    from users where email like '%@scale.test'`.execute(db);
+  await sql`insert into anonymous_meters (reader_id, period, article_ids)
+    select 'scale-reader-' || g, ${period}, array[1, 2] from generate_series(1, ${count}::int) g`.execute(db);
+  // Half the readers subscribed: one subscription, two payments (initial and renewal), two invoices.
+  await sql`insert into subscriptions (user_id, plan_id, status, gateway, gateway_subscription_id, current_period_start, current_period_end, created_at, updated_at)
+    select u.id, p.id, 'active', 'test', 'scale-sub-' || u.id, ${at} - interval '30 days',
+           ${at} + ((u.id % 365) || ' days')::interval, ${at} - interval '400 days', ${at}
+    from users u cross join lateral (select id from plans order by id limit 1) p
+    where u.email like '%@scale.test' and u.id % 2 = 0`.execute(db);
+  for (const kind of ['initial', 'renewal'] as const) {
+    const ago = kind === 'initial' ? sql`interval '400 days'` : sql`interval '30 days'`;
+    await sql`insert into payments (subscription_id, user_id, gateway, gateway_payment_id, kind, plan_id, amount_minor, currency, period_start, period_end, captured_at)
+      select s.id, s.user_id, 'test', 'scale-pay-' || ${kind} || '-' || s.id, ${kind}, s.plan_id, 90000, 'INR',
+             ${at} - ${ago}, ${at} - ${ago} + interval '90 days', ${at} - ${ago}
+      from subscriptions s where s.gateway_subscription_id like 'scale-sub-%'`.execute(db);
+  }
+  await sql`insert into invoices (number, kind, payment_id, user_id, issued_at, financial_year, supplier, recipient, place_of_supply,
+      description, sac, taxable_minor, cgst_minor, sgst_minor, igst_minor, total_minor, currency)
+    select 'SC/' || p.id, 'invoice', p.id, p.user_id, p.captured_at, '2026-27', '{}'::jsonb, '{}'::jsonb, '27',
+           'Subscription', '998431', 76271, 6864, 6865, 0, 90000, 'INR'
+    from payments p where p.gateway_payment_id like 'scale-pay-%'`.execute(db);
+  await sql`insert into entitlement_grants (user_id, entitlement, source, starts_at, ends_at)
+    select s.user_id, e, 'subscription:' || s.id, ${at} - interval '30 days', s.current_period_end
+    from subscriptions s cross join unnest(array['premium', 'archive', 'ad-free', 'markets']) e
+    where s.gateway_subscription_id like 'scale-sub-%'`.execute(db);
+  await sql`insert into webhook_events (gateway, event_id, event_type, payload, received_at, processed_at, attempts)
+    select 'test', 'scale-evt-' || g, 'payment.captured', '{"events": []}'::jsonb, ${at} - (g || ' minutes')::interval,
+           ${at} - (g || ' minutes')::interval, 1
+    from generate_series(1, ${count}::int) g`.execute(db);
+  await sql`insert into jobs (kind, payload, unique_key, run_at, attempts, done_at, created_at)
+    select 'billing-email', '{}'::jsonb, 'scale-job-' || g, ${at} - (g || ' minutes')::interval, 1, ${at} - (g || ' minutes')::interval, ${at}
+    from generate_series(1, ${count}::int) g`.execute(db);
+  await sql`analyze`.execute(db);
+}
