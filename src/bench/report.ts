@@ -1,11 +1,11 @@
 /**
  * Turns measurements into the printed report: a Markdown table (pasteable into
- * docs/benchmarks.md) and PASS/FAIL lines against DESIGN.md §5.
+ * docs/benchmarks.md) and PASS/FAIL lines against the targets (docs/benchmarks.md#targets).
  */
 import type { LoadResult } from './load.js';
 import type { Scenario } from './scenarios.js';
 
-/** DESIGN.md §5. */
+/** The targets in docs/benchmarks.md#targets that this benchmark measures. */
 export const TARGETS = {
   /** App throughput over bare-server throughput, for the returning reader inside the meter (b). */
   minRatio: 0.5,

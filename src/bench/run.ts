@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the project's benchmark (DESIGN.md §5), in one run.
+ * `npm run bench`: the project's benchmark (targets in docs/benchmarks.md#targets), in one run.
  *
  * 1. Seeds a fresh temp data folder with the demo content (`masthead seed`, its own process), then
  *    starts `node dist/cli.js start` on it as a child (embedded PGlite, a per-network budget high

@@ -66,7 +66,7 @@ export function sectionPage(
   );
 }
 
-/** What a subscription includes (DESIGN.md §1), shown on /plans. */
+/** What a subscription includes (the publisher's offer, README), shown on /plans. */
 export const INCLUDED = [
   'Exclusive premium stories, 30+ a day, hand-picked by our editors',
   'Complimentary access to partner digital bundles',
