@@ -7,7 +7,10 @@ import { migrate } from './adapters/db/migrate.js';
 import type { Config } from './config/config.js';
 import { deriveKeys, resolveSecret } from './config/secret.js';
 import type { AccessPolicy } from './domain/access/model.js';
-import { listActivePlans, type Plan } from './domain/billing/plans.js';
+import { listActivePlans } from './domain/billing/plan-queries.js';
+import type { Plan } from './domain/billing/plans.js';
+import type { FindReader } from './domain/billing/readers.js';
+import { findUserById } from './domain/accounts/users.js';
 import { hasNoArticles, seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { createContentService } from './domain/content/service.js';
 import { loadCopy } from './domain/copy/copy.js';
@@ -42,6 +45,17 @@ export function accessPolicy(config: Config): AccessPolicy {
     unmeteredProvenances: [],
   };
 }
+
+/**
+ * How billing finds a reader's email and name: through the accounts module, on billing's own transaction.
+ * TRANSITIONAL: accounts' lookups still take a raw-SQL handle, so billing's `Db` is wrapped in one; once
+ * they take a `Db` this is `findUserById` itself.
+ */
+export const findReader: FindReader = async (db, userId) => {
+  const unused = () => Promise.reject(new Error('not available here'));
+  const user = await findUserById(legacyDatabase({ db, engine: 'postgres', runScript: unused, close: unused }), userId);
+  return user ? { email: user.email, name: user.name } : null;
+};
 
 /** Plans change rarely: read them once a minute at most. */
 function cachedPlans(db: Database, now: () => number = Date.now): () => Promise<Plan[]> {
@@ -91,7 +105,7 @@ export async function createAppContext(
       publication: site.publicationName,
       deviceLimit: config.deviceLimit,
     }),
-    billing: createBilling(config, db, keys, site.publicationName, now),
+    billing: createBilling(config, db, keys, site.publicationName, now, findReader),
     crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
     policy: accessPolicy(config),
     now,

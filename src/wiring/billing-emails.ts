@@ -2,10 +2,10 @@ import { renderEmail } from '../domain/notifications/email-layout.js';
 import { renderInvoicePdf } from '../adapters/pdf/invoice-pdf.js';
 import { findUserById } from '../domain/accounts/users.js';
 import { formatInvoiceDate } from '../domain/billing/invoice-sheet.js';
-import { findInvoice, listInvoices } from '../domain/billing/invoices.js';
+import { findUserInvoice as findInvoice, listUserInvoices as listInvoices } from '../domain/billing/invoice-queries.js';
 import { formatMoney } from '../domain/billing/money.js';
-import { findPayment } from '../domain/billing/payments.js';
-import { findPlan } from '../domain/billing/plans.js';
+import { findPayment, findRefund } from '../domain/billing/payment-queries.js';
+import { findPlan } from '../domain/billing/plan-queries.js';
 import { findSubscription } from '../domain/billing/subscriptions.js';
 import type { AppContext } from '../context.js';
 
@@ -74,15 +74,11 @@ export async function sendBillingEmail(ctx: AppContext, job: BillingEmailJob): P
   }
 
   if (job.template === 'refund' && job.refundId) {
-    const { rows } = await ctx.db.query<{ payment_id: number; amount_minor: number }>(
-      'select payment_id, amount_minor from refunds where id = $1',
-      [job.refundId],
-    );
-    const refund = rows[0];
-    const payment = refund ? await findPayment(ctx.db, refund.payment_id) : null;
+    const refund = await findRefund(ctx.db, job.refundId);
+    const payment = refund ? await findPayment(ctx.db, refund.paymentId) : null;
     if (!refund || !payment) return;
     const note = (await listInvoices(ctx.db, payment.userId)).find((i) => i.refundId === job.refundId);
-    const amount = formatMoney({ minor: refund.amount_minor, currency: payment.currency });
+    const amount = formatMoney({ minor: refund.amountMinor, currency: payment.currency });
     await send(
       payment.userId,
       copy.render('email.refund.subject', { amount, publication }),

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../adapters/db/legacy.js';
+import type { Database } from '../adapters/db/legacy.js';
 import { createRazorpayGateway } from '../adapters/payments/razorpay.js';
 import { createStripeGateway, stripeApiBase } from '../adapters/payments/stripe.js';
 import { createTestGateway, type TestGatewayHosted } from '../adapters/payments/test-gateway.js';
@@ -6,19 +6,21 @@ import type { Config } from '../config/config.js';
 import type { Keys } from '../config/secret.js';
 import type { Enqueue } from '../domain/billing/events.js';
 import type { GatewayName, PaymentGateway } from '../domain/billing/gateway.js';
-import { DEFAULT_SUPPLIER, type SupplierDetails } from '../domain/billing/invoices.js';
+import { findGatewayPlanId, saveGatewayPlanId } from '../domain/billing/plan-queries.js';
+import type { FindReader } from '../domain/billing/readers.js';
 import { createBillingService, type BillingDeps, type BillingService } from '../domain/billing/service.js';
 import { enqueueJob } from '../jobs/queries.js';
 import type { Billing } from '../context.js';
 
-/** Supplier details for invoices: the `supplier` setting, else the demo's invented company. */
-async function loadSupplier(db: Queryable): Promise<SupplierDetails> {
-  const { rows } = await db.query<{ value: Partial<SupplierDetails> }>("select value from settings where key = 'supplier'");
-  return { ...DEFAULT_SUPPLIER, ...(rows[0]?.value ?? {}) };
-}
-
 /** Builds the configured gateways and the billing service. */
-export function createBilling(config: Config, db: Database, keys: Keys, publication: string, now: () => Date): Billing {
+export function createBilling(
+  config: Config,
+  db: Database,
+  keys: Keys,
+  publication: string,
+  now: () => Date,
+  findReader: FindReader,
+): Billing {
   const gateways: Partial<Record<GatewayName, PaymentGateway>> = {};
   let deliver: (rawBody: string, headers: Record<string, string>) => Promise<void> = async () => {
     throw new Error('test gateway webhooks are not connected yet');
@@ -45,19 +47,8 @@ export function createBilling(config: Config, db: Database, keys: Keys, publicat
       publication,
       callbackUrl: `${config.publicUrl}/checkout/razorpay/callback`,
       planIds: {
-        async get(planId, priceMinor) {
-          const { rows } = await db.query<{ gateway_plan_id: string }>(
-            "select gateway_plan_id from gateway_plans where gateway = 'razorpay' and plan_id = $1 and price_minor = $2",
-            [planId, priceMinor],
-          );
-          return rows[0]?.gateway_plan_id ?? null;
-        },
-        async put(planId, priceMinor, gatewayPlanId) {
-          await db.query(
-            "insert into gateway_plans (gateway, plan_id, price_minor, gateway_plan_id) values ('razorpay', $1, $2, $3) on conflict do nothing",
-            [planId, priceMinor, gatewayPlanId],
-          );
-        },
+        get: (planId, priceMinor) => findGatewayPlanId(db, 'razorpay', planId, priceMinor),
+        put: (planId, priceMinor, gatewayPlanId) => saveGatewayPlanId(db, 'razorpay', planId, priceMinor, gatewayPlanId),
       },
     });
     gateways.razorpay = razorpay;
@@ -81,8 +72,8 @@ export function createBilling(config: Config, db: Database, keys: Keys, publicat
     publicUrl: config.publicUrl,
     now,
     graceDays: config.graceDays,
-    supplier: loadSupplier,
     enqueue,
+    findReader,
   };
   return {
     service: createBillingService(deps),

@@ -1,5 +1,5 @@
 import { runBillingSweep } from '../domain/billing/sweep.js';
-import { listUnprocessedWebhooks, markWebhookFailed, markWebhookProcessed } from '../domain/billing/webhook-log.js';
+import { listUnprocessedWebhooks, markWebhookFailed, markWebhookProcessed } from '../domain/billing/webhook-queries.js';
 import { createJobRunner, scheduleRecurring, type JobHandler } from '../jobs/runner.js';
 import type { AppContext } from '../context.js';
 import { sendBillingEmail } from './billing-emails.js';

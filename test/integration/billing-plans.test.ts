@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { addTerm } from '../../src/domain/billing/lifecycle.js';
-import { findActivePlanBySlug } from '../../src/domain/billing/plans.js';
+import { findActivePlanBySlug } from '../../src/domain/billing/plan-queries.js';
 import { BillingError } from '../../src/domain/billing/service.js';
 import { describeEachEngine } from '../support/databases.js';
 import { DAY, T0, emailKinds, useBilling } from './billing-harness.js';

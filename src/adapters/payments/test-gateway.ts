@@ -1,9 +1,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Database } from '../db/legacy.js';
 import type { BillingEvent, GatewaySubscriptionState, PaymentGateway, WebhookParse } from '../../domain/billing/gateway.js';
 import { addTerm } from '../../domain/billing/lifecycle.js';
 import type { Money } from '../../domain/billing/money.js';
 import type { TermUnit } from '../../domain/billing/plans.js';
+import type { Clock } from '../../domain/ports/clock.js';
+import type { Db } from '../../domain/ports/database.js';
+import { loadTestRecord, saveTestRecord } from './test-gateway-queries.js';
 
 /**
  * The built-in test gateway: a payment gateway that lives inside the app, for the demo and tests.
@@ -53,10 +55,10 @@ export interface TestSubscription {
 }
 
 export interface TestGatewayOptions {
-  db: Database;
+  db: Db;
   secret: Buffer;
   publicUrl: string;
-  now: () => Date;
+  now: Clock;
   /** Delivers a webhook: the app wires this to an HTTP POST to /webhooks/test. */
   deliver: (rawBody: string, headers: Record<string, string>) => Promise<void>;
 }
@@ -72,17 +74,8 @@ export function signTestWebhook(rawBody: string, secret: Buffer, at: Date): stri
 export function createTestGateway(options: TestGatewayOptions) {
   const { db, now } = options;
 
-  async function load<T>(key: string): Promise<T | null> {
-    const { rows } = await db.query<{ data: T }>('select data from test_gateway_records where id = $1', [key]);
-    return rows[0]?.data ?? null;
-  }
-  async function save(key: string, kind: string, data: object): Promise<void> {
-    await db.query(
-      `insert into test_gateway_records (id, kind, data, created_at) values ($1, $2, $3, $4)
-       on conflict (id) do update set data = excluded.data`,
-      [key, kind, JSON.stringify(data), now()],
-    );
-  }
+  const load = <T>(key: string): Promise<T | null> => loadTestRecord<T>(db, key);
+  const save = (key: string, kind: string, data: object): Promise<void> => saveTestRecord(db, { id: key, kind, data, now: now() });
   async function mustLoad<T>(key: string): Promise<T> {
     const value = await load<T>(key);
     if (!value) throw new Error(`test gateway: no record ${key}`);

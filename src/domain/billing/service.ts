@@ -1,20 +1,15 @@
-import type { Database } from '../../adapters/db/legacy.js';
 import type { User } from '../accounts/model.js';
+import type { Clock } from '../ports/clock.js';
+import type { Db } from '../ports/database.js';
 import { applyBillingEvents, applyLifecycle, recordRefund, type BillingRules } from './events.js';
 import type { CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
 import { transition, unusedCredit } from './lifecycle.js';
-import { noticeSentAt } from './notices.js';
-import { findPayment, listSubscriptionPayments, releaseRefundReservation, reserveRefund } from './payments.js';
-import { findActivePlanBySlug, findPlan, type Plan } from './plans.js';
-import {
-  findSubscription,
-  insertSubscription,
-  listUserSubscriptions,
-  lockSubscription,
-  setGatewayIds,
-  setPlan,
-  type Subscription,
-} from './subscriptions.js';
+import { noticeSentAt } from './notice-queries.js';
+import { findPayment, listSubscriptionPayments, releaseRefundReservation, reserveRefund } from './payment-queries.js';
+import { findActivePlanBySlug, findPlan } from './plan-queries.js';
+import type { Plan } from './plans.js';
+import { insertSubscription, setGatewayIds, setPlan } from './subscription-queries.js';
+import { findSubscription, listUserSubscriptions, lockSubscription, type Subscription } from './subscriptions.js';
 
 /** Why a billing request was refused: the web layer shows the message. */
 export class BillingError extends Error {
@@ -29,12 +24,12 @@ export class BillingError extends Error {
 }
 
 export interface BillingDeps extends BillingRules {
-  db: Database;
+  db: Db;
   gateways: Partial<Record<GatewayName, PaymentGateway>>;
   /** The gateway new checkouts use; null when none is configured (checkout is then unavailable). */
   checkoutGateway: GatewayName | null;
   publicUrl: string;
-  now: () => Date;
+  now: Clock;
 }
 
 const RUNNING = new Set(['active', 'past-due']);
@@ -61,7 +56,7 @@ export function createBillingService(deps: BillingDeps) {
   }
 
   async function lifecycle(sub: Subscription, event: Parameters<typeof applyLifecycle>[2]) {
-    const result = await deps.db.transaction(async (tx) => {
+    const result = await deps.db.transaction().execute(async (tx) => {
       const locked = await lockSubscription(tx, sub.id);
       if (!locked) throw new BillingError('not-found', 'There is no such subscription.');
       return applyLifecycle(tx, locked, event, deps.now(), deps.graceDays);
@@ -114,7 +109,7 @@ export function createBillingService(deps: BillingDeps) {
 
     /** Applies verified webhook events. Idempotent; safe in any order. */
     applyEvents(gateway: GatewayName, events: Parameters<typeof applyBillingEvents>[2]) {
-      return deps.db.transaction((tx) => applyBillingEvents(tx, gateway, events, deps.now(), deps));
+      return deps.db.transaction().execute((tx) => applyBillingEvents(tx, gateway, events, deps.now(), deps));
     },
 
     /** Cancel anytime: the subscription runs to the end of the paid term; the reader can undo it until then. */
@@ -215,9 +210,9 @@ export function createBillingService(deps: BillingDeps) {
           amount: { minor: amountMinor, currency: payment.currency },
           reason,
         });
-        await deps.db.transaction((tx) =>
-          recordRefund(tx, payment.id, payment.subscriptionId, gatewayRefundId, amountMinor, reason, deps.now(), deps),
-        );
+        await deps.db
+          .transaction()
+          .execute((tx) => recordRefund(tx, payment.id, payment.subscriptionId, gatewayRefundId, amountMinor, reason, deps.now(), deps));
       } finally {
         await releaseRefundReservation(deps.db, payment.id, amountMinor);
       }

@@ -1,10 +1,10 @@
-import type { Queryable } from '../../adapters/db/legacy.js';
 import { applyBillingEvents, applyLifecycle } from './events.js';
 import type { BillingEvent } from './gateway.js';
 import type { BillingDeps } from './service.js';
-import { findPlan } from './plans.js';
-import { claimNotice, noticeSentAt } from './notices.js';
-import { listSubscriptionsNeedingAttention, lockSubscription, setGatewayIds, type Subscription } from './subscriptions.js';
+import { claimNotice, noticeSentAt } from './notice-queries.js';
+import { findPlan } from './plan-queries.js';
+import { setGatewayIds } from './subscription-queries.js';
+import { listSubscriptionsNeedingAttention, lockSubscription, type Subscription } from './subscriptions.js';
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
@@ -43,7 +43,7 @@ async function email(deps: BillingDeps, sub: Subscription, template: string, key
 }
 
 async function lifecycle(deps: BillingDeps, sub: Subscription, event: Parameters<typeof applyLifecycle>[2]) {
-  return deps.db.transaction(async (tx) => {
+  return deps.db.transaction().execute(async (tx) => {
     const locked = await lockSubscription(tx, sub.id);
     return locked ? applyLifecycle(tx, locked, event, deps.now(), deps.graceDays) : null;
   });
@@ -72,7 +72,7 @@ export async function reconcile(deps: BillingDeps, found: Subscription): Promise
       occurredAt: deps.now(),
     });
   }
-  if (events.length > 0) await deps.db.transaction((tx) => applyBillingEvents(tx, sub.gateway, events, deps.now(), deps));
+  if (events.length > 0) await deps.db.transaction().execute((tx) => applyBillingEvents(tx, sub.gateway, events, deps.now(), deps));
 }
 
 async function sweepOne(deps: BillingDeps, sub: Subscription, now: Date): Promise<void> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatMoney } from '../../domain/billing/money.js';
-import { findPayment } from '../../domain/billing/payments.js';
+import { findPayment } from '../../domain/billing/payment-queries.js';
 import { BillingError } from '../../domain/billing/service.js';
 import { sendPage } from '../accounts/flow.js';
 import { checkId, type FormState } from '../accounts/forms.js';

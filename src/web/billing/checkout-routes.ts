@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../../domain/accounts/model.js';
-import { findActivePlanBySlug, findPlan, type Plan } from '../../domain/billing/plans.js';
+import { findActivePlanBySlug, findPlan } from '../../domain/billing/plan-queries.js';
+import type { Plan } from '../../domain/billing/plans.js';
 import { BillingError } from '../../domain/billing/service.js';
-import { findSubscriptionIdByGatewayId } from '../../domain/billing/subscriptions.js';
+import { findSubscriptionIdByGatewayId } from '../../domain/billing/subscription-queries.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import { checkId, field, type FormState } from '../accounts/forms.js';
 import type { AppContext } from '../../context.js';
@@ -21,7 +22,7 @@ import {
 import { describeBillingError, withBillingPage } from './failures.js';
 import { messagePage } from './page-parts.js';
 import { profileValues, readProfileForm } from './profile-form.js';
-import { findBillingProfile, saveBillingProfile } from '../../domain/billing/profiles.js';
+import { findBillingProfile, saveBillingProfile } from '../../domain/billing/profile-queries.js';
 
 type PlanParams = { Params: { plan: string } };
 type CompleteQuery = { Querystring: Record<string, unknown> };

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { renderInvoicePdf } from '../../adapters/pdf/invoice-pdf.js';
-import { findInvoice } from '../../domain/billing/invoices.js';
+import { findUserInvoice as findInvoice } from '../../domain/billing/invoice-queries.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import { checkId } from '../accounts/forms.js';
 import type { AppContext } from '../../context.js';

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../../domain/accounts/model.js';
-import { listInvoices } from '../../domain/billing/invoices.js';
-import { findPlan, listActivePlans, type Plan } from '../../domain/billing/plans.js';
+import { listUserInvoices as listInvoices } from '../../domain/billing/invoice-queries.js';
+import { findPlan, listActivePlans } from '../../domain/billing/plan-queries.js';
+import type { Plan } from '../../domain/billing/plans.js';
 import type { Subscription } from '../../domain/billing/subscriptions.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import { checkId, field } from '../accounts/forms.js';

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PaymentMethodChoice, TestGatewayHosted } from '../../adapters/payments/test-gateway.js';
-import { findSubscription, findSubscriptionIdByGatewayId } from '../../domain/billing/subscriptions.js';
+import { findSubscriptionIdByGatewayId } from '../../domain/billing/subscription-queries.js';
+import { findSubscription } from '../../domain/billing/subscriptions.js';
 import { sendPage } from '../accounts/flow.js';
 import { field } from '../accounts/forms.js';
 import type { AppContext } from '../../context.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { markWebhookFailed, markWebhookProcessed, recordWebhookEvent } from '../../domain/billing/webhook-log.js';
+import { markWebhookFailed, markWebhookProcessed, recordWebhookEvent } from '../../domain/billing/webhook-queries.js';
 import type { GatewayName } from '../../domain/billing/gateway.js';
 import type { AppContext } from '../../context.js';
 
