@@ -1,4 +1,5 @@
 import type { User } from '../accounts/model.js';
+import { DomainError, fail, ok, type Result } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../ports/database.js';
 import { applyBillingEvents, applyLifecycle, recordRefund, type BillingRules } from './events.js';
@@ -10,18 +11,6 @@ import { findActivePlanBySlug, findPlan } from './plan-queries.js';
 import type { Plan } from './plans.js';
 import { insertSubscription, setGatewayIds, setPlan } from './subscription-queries.js';
 import { findSubscription, listUserSubscriptions, lockSubscription, type Subscription } from './subscriptions.js';
-
-/** Why a billing request was refused: the web layer shows the message. */
-export class BillingError extends Error {
-  constructor(
-    readonly code:
-      'no-gateway' | 'unknown-plan' | 'already-subscribed' | 'not-found' | 'invalid-transition' | 'invalid-amount' | 'gateway-error',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BillingError';
-  }
-}
 
 export interface BillingDeps extends BillingRules {
   db: Db;
@@ -45,23 +34,31 @@ export interface PlanChangeQuote {
 export function createBillingService(deps: BillingDeps) {
   const gatewayFor = (name: GatewayName): PaymentGateway => {
     const gateway = deps.gateways[name];
-    if (!gateway) throw new BillingError('no-gateway', `The ${name} gateway is not configured.`);
+    if (!gateway) throw new DomainError('no-gateway', `The ${name} gateway is not configured.`);
     return gateway;
   };
 
   async function owned(user: User, subscriptionId: number): Promise<Subscription> {
     const sub = await findSubscription(deps.db, subscriptionId);
-    if (!sub || sub.userId !== user.id) throw new BillingError('not-found', 'There is no such subscription on your account.');
+    // Another reader's subscription is "not found", never "forbidden": its existence is not disclosed.
+    if (!sub || sub.userId !== user.id) throw new DomainError('not-found', 'There is no such subscription on your account.');
     return sub;
   }
 
-  async function lifecycle(sub: Subscription, event: Parameters<typeof applyLifecycle>[2]) {
+  /** Applies a reader's request to the locked subscription; a request the state machine refuses is an expected outcome. */
+  async function lifecycle(sub: Subscription, event: Parameters<typeof applyLifecycle>[2]): Promise<Result<void>> {
     const result = await deps.db.transaction().execute(async (tx) => {
       const locked = await lockSubscription(tx, sub.id);
-      if (!locked) throw new BillingError('not-found', 'There is no such subscription.');
+      if (!locked) throw new DomainError('not-found', 'There is no such subscription.');
       return applyLifecycle(tx, locked, event, deps.now(), deps.graceDays);
     });
-    if (!result.ok) throw new BillingError('invalid-transition', result.reason);
+    return result.ok ? ok(undefined) : fail('invalid-transition', result.reason);
+  }
+
+  /** Whether the upgrade's charge was already declined: the waiting plan was dropped and the old one kept. */
+  async function upgradeDeclined(before: Subscription): Promise<boolean> {
+    const after = await findSubscription(deps.db, before.id);
+    return !!after && after.nextPlanId === null && after.planId === before.planId;
   }
 
   return {
@@ -79,11 +76,11 @@ export function createBillingService(deps: BillingDeps) {
     /** Starts checkout: a subscription awaiting payment, and where to send the buyer. */
     async startCheckout(user: User, planSlug: string): Promise<{ subscriptionId: number; start: CheckoutStart }> {
       if (!deps.checkoutGateway)
-        throw new BillingError('no-gateway', 'Subscriptions are not on sale yet: no payment gateway is configured.');
+        throw new DomainError('no-gateway', 'Subscriptions are not on sale yet: no payment gateway is configured.');
       const plan = await findActivePlanBySlug(deps.db, planSlug);
-      if (!plan) throw new BillingError('unknown-plan', 'There is no such plan.');
+      if (!plan) throw new DomainError('unknown-plan', 'There is no such plan.');
       if (await this.current(user.id))
-        throw new BillingError('already-subscribed', 'You already have a subscription. Change your plan from your account page.');
+        throw new DomainError('already-subscribed', 'You already have a subscription. Change your plan from your account page.');
       const gateway = gatewayFor(deps.checkoutGateway);
       const subscriptionId = await insertSubscription(deps.db, {
         userId: user.id,
@@ -101,7 +98,7 @@ export function createBillingService(deps: BillingDeps) {
           cancelUrl: `${deps.publicUrl}/plans`,
         });
       } catch (error) {
-        throw new BillingError('gateway-error', `The payment gateway could not start checkout: ${(error as Error).message}`);
+        throw new DomainError('gateway-error', `The payment gateway could not start checkout: ${(error as Error).message}`);
       }
       await setGatewayIds(deps.db, subscriptionId, start);
       return { subscriptionId, start };
@@ -113,7 +110,7 @@ export function createBillingService(deps: BillingDeps) {
     },
 
     /** Cancel anytime: the subscription runs to the end of the paid term; the reader can undo it until then. */
-    async cancel(user: User, subscriptionId: number): Promise<void> {
+    async cancel(user: User, subscriptionId: number): Promise<Result<void>> {
       const sub = await owned(user, subscriptionId);
       const gateway = gatewayFor(sub.gateway);
       if (sub.gatewaySubscriptionId && sub.status === 'active' && !sub.cancelAtPeriodEnd && !gateway.finalCancellation) {
@@ -121,19 +118,19 @@ export function createBillingService(deps: BillingDeps) {
       }
       // A past-due subscription ends at once: the gateway must stop retrying, or a late retry would charge the reader.
       if (sub.gatewaySubscriptionId && sub.status === 'past-due') await gateway.cancelNow(sub.gatewaySubscriptionId);
-      await lifecycle(sub, { type: 'cancel-at-period-end', at: deps.now() });
+      return lifecycle(sub, { type: 'cancel-at-period-end', at: deps.now() });
     },
 
-    async undoCancel(user: User, subscriptionId: number): Promise<void> {
+    async undoCancel(user: User, subscriptionId: number): Promise<Result<void>> {
       const sub = await owned(user, subscriptionId);
-      if (!sub.cancelAtPeriodEnd) return;
+      if (!sub.cancelAtPeriodEnd) return ok(undefined);
       // Refuse before telling the gateway: an ended subscription must not have its gateway side revived.
       const check = transition(sub, { type: 'undo-cancel', at: deps.now() });
-      if (!check.ok) throw new BillingError('invalid-transition', check.reason);
+      if (!check.ok) return fail('invalid-transition', check.reason);
       const gateway = gatewayFor(sub.gateway);
       if (gateway.finalCancellation) {
         if (await noticeSentAt(deps.db, sub, 'gateway-cancel')) {
-          throw new BillingError(
+          return fail(
             'invalid-transition',
             'Your cancellation has already gone to the payment gateway and cannot be undone; you can subscribe again when the period ends.',
           );
@@ -141,7 +138,7 @@ export function createBillingService(deps: BillingDeps) {
       } else if (sub.gatewaySubscriptionId) {
         await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, false);
       }
-      await lifecycle(sub, { type: 'undo-cancel', at: deps.now() });
+      return lifecycle(sub, { type: 'undo-cancel', at: deps.now() });
     },
 
     /**
@@ -158,14 +155,15 @@ export function createBillingService(deps: BillingDeps) {
 
     /**
      * Plan change. The new plan waits in `nextPlanId` until it is paid for: an upgrade's charge takes it
-     * over at once (a declined one drops it), a downgrade takes over at the next renewal.
+     * over at once (a declined one drops it), a downgrade takes over at the next renewal. A gateway that
+     * answers the upgrade's charge at once (the test gateway) may decline it: the reader is told, and stays.
      */
-    async changePlan(user: User, subscriptionId: number, planSlug: string): Promise<PlanChangeQuote> {
+    async changePlan(user: User, subscriptionId: number, planSlug: string): Promise<Result<PlanChangeQuote>> {
       const sub = await owned(user, subscriptionId);
       if (sub.status !== 'active' || !sub.gatewaySubscriptionId)
-        throw new BillingError('invalid-transition', 'Only an active subscription can change plan.');
+        return fail('invalid-transition', 'Only an active subscription can change plan.');
       const [current, next] = await Promise.all([findPlan(deps.db, sub.planId), findActivePlanBySlug(deps.db, planSlug)]);
-      if (!current || !next) throw new BillingError('unknown-plan', 'There is no such plan.');
+      if (!current || !next) return fail('unknown-plan', 'There is no such plan.');
       const gateway = gatewayFor(sub.gateway);
       if (next.id === current.id) {
         // Taking back a scheduled downgrade: the gateway was told to switch at renewal, so tell it to stay.
@@ -179,7 +177,7 @@ export function createBillingService(deps: BillingDeps) {
           });
           await setPlan(deps.db, sub.id, sub.planId, null);
         }
-        return { when: 'period-end', charge: 0, credit: 0, plan: next };
+        return ok({ when: 'period-end', charge: 0, credit: 0, plan: next });
       }
       const quote = await this.quoteChange(sub, current, next);
       await setPlan(deps.db, sub.id, sub.planId, next.id);
@@ -191,19 +189,27 @@ export function createBillingService(deps: BillingDeps) {
         chargeNow,
         subscriptionId: sub.id,
       });
-      return quote;
+      if (quote.when === 'now' && (await upgradeDeclined(sub))) {
+        return fail(
+          'invalid-transition',
+          `The payment for ${next.name} was declined, so nothing was charged and you stay on ${current.name}. Update your payment method and try again.`,
+        );
+      }
+      return ok(quote);
     },
 
-    /** Admin refund, full or partial, through the gateway; recorded at once with its credit note. */
-    async refund(paymentId: number, amountMinor: number, reason: string): Promise<void> {
+    /**
+     * Admin refund, full or partial, through the gateway; recorded at once with its credit note. More than
+     * is left to refund (a second refund racing this one included) is refused before the gateway is asked.
+     */
+    async refund(paymentId: number, amountMinor: number, reason: string): Promise<Result<void>> {
       const payment = await findPayment(deps.db, paymentId);
-      if (!payment) throw new BillingError('not-found', 'There is no such payment.');
+      if (!payment) return fail('not-found', 'There is no such payment.');
       const refundable = payment.amountMinor - payment.refundedMinor;
-      const invalid = () =>
-        new BillingError('invalid-amount', `The refund must be between 1 paisa and the ${refundable} paise not yet refunded.`);
-      if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0 || amountMinor > refundable) throw invalid();
+      const invalid = () => fail('invalid-amount', `The refund must be between 1 paisa and the ${refundable} paise not yet refunded.`);
+      if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0 || amountMinor > refundable) return invalid();
       // Held before the gateway is asked, released once its answer is recorded (or it fails).
-      if (!(await reserveRefund(deps.db, payment.id, amountMinor))) throw invalid();
+      if (!(await reserveRefund(deps.db, payment.id, amountMinor))) return invalid();
       try {
         const { gatewayRefundId } = await gatewayFor(payment.gateway).refund({
           gatewayPaymentId: payment.gatewayPaymentId,
@@ -221,6 +227,7 @@ export function createBillingService(deps: BillingDeps) {
         await gatewayFor(sub.gateway)
           .cancelNow(sub.gatewaySubscriptionId)
           .catch(() => undefined);
+      return ok(undefined);
     },
 
     /** Where the reader can update the payment method, if the gateway offers a page. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatMoney } from '../../domain/billing/money.js';
 import { findPayment } from '../../domain/billing/payment-queries.js';
-import { BillingError } from '../../domain/billing/service.js';
+import { ok } from '../../domain/errors.js';
 import { sendPage } from '../accounts/flow.js';
 import { checkId, type FormState } from '../accounts/forms.js';
 import { withBillingPage } from '../billing/failures.js';
@@ -66,14 +66,10 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     };
     if (read.amountMinor > refundable) return tooMuch();
     const done = await withBillingPage(ctx, request, reply, async () => {
-      try {
-        await ctx.billing.service.refund(payment.id, read.amountMinor, read.reason);
-        return true;
-      } catch (error) {
-        // Another refund of the same payment may have landed between our check and the service's.
-        if (error instanceof BillingError && error.code === 'invalid-amount') return false;
-        throw error;
-      }
+      const refunded = await ctx.billing.service.refund(payment.id, read.amountMinor, read.reason);
+      // Another refund of the same payment may have landed between our check and the service's.
+      if (!refunded.ok && refunded.code === 'invalid-amount') return ok(false);
+      return refunded.ok ? ok(true) : refunded;
     });
     if (!done.ok) return done.sent;
     if (!done.value) return tooMuch();

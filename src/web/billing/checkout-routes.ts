@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../../domain/accounts/model.js';
 import { findActivePlanBySlug, findPlan } from '../../domain/billing/plan-queries.js';
 import type { Plan } from '../../domain/billing/plans.js';
-import { BillingError } from '../../domain/billing/service.js';
+import { ok } from '../../domain/errors.js';
 import { findSubscriptionIdByGatewayId } from '../../domain/billing/subscription-queries.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import { checkId, field, type FormState } from '../accounts/forms.js';
@@ -19,7 +19,7 @@ import {
   razorpayCheckoutPage,
   subscribedPage,
 } from './checkout-views.js';
-import { describeBillingError, withBillingPage } from './failures.js';
+import { describeBillingFailure, withBillingPage, type BillingFailure } from './failures.js';
 import { messagePage } from './page-parts.js';
 import { profileValues, readProfileForm } from './profile-form.js';
 import { findBillingProfile, saveBillingProfile } from '../../domain/billing/profile-queries.js';
@@ -45,10 +45,10 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
     sendPage(reply, status, checkoutPage(await chrome(request), { plan, csrf: reply.generateCsrf(), form }));
 
   /** The refusals startCheckout would make, shown before the reader fills in the form. */
-  async function refusal(user: User): Promise<BillingError | null> {
-    if (!ctx.billing.deps.checkoutGateway) return new BillingError('no-gateway', 'Subscriptions are not on sale yet.');
+  async function refusal(user: User): Promise<BillingFailure | null> {
+    if (!ctx.billing.deps.checkoutGateway) return { code: 'no-gateway', message: 'Subscriptions are not on sale yet.' };
     if (await ctx.billing.service.current(user.id)) {
-      return new BillingError('already-subscribed', 'You already have a subscription. Change your plan from your subscription page.');
+      return { code: 'already-subscribed', message: 'You already have a subscription. Change your plan from your subscription page.' };
     }
     return null;
   }
@@ -59,7 +59,7 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
     if (!user) return redirectToLogin(reply, `/subscribe/${plan.slug}`);
     const refused = await refusal(user);
     if (refused) {
-      const page = describeBillingError(refused);
+      const page = describeBillingFailure(refused);
       return sendPage(reply, page.status, messagePage(await chrome(request), page));
     }
     const profile = await findBillingProfile(ctx.db, user.id);
@@ -73,7 +73,7 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const read = readProfileForm(request.body);
     if (!read.ok) return showForm(request, reply, 400, plan, read.form);
     await saveBillingProfile(ctx.db, user.id, read.profile, ctx.now());
-    const started = await withBillingPage(ctx, request, reply, () => ctx.billing.service.startCheckout(user, plan.slug));
+    const started = await withBillingPage(ctx, request, reply, async () => ok(await ctx.billing.service.startCheckout(user, plan.slug)));
     if (!started.ok) return started.sent;
     const { start } = started.value;
     if (start.redirectUrl) return reply.redirect(start.redirectUrl, 303);
@@ -112,11 +112,8 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const declined = request.query.declined === '1';
     const user = request.auth?.user;
     if (!user) return redirectToLogin(reply, `/subscribe/complete?subscription=${id}${declined ? '&declined=1' : ''}`);
-    // Another reader's subscription is "not found", never "forbidden": its existence is not disclosed.
-    const sub = await ctx.billing.service.owned(user, id).catch((error: unknown) => {
-      if (error instanceof BillingError && error.code === 'not-found') throw new HttpProblem('not-found', error.message);
-      throw error;
-    });
+    // Another reader's subscription is "not found" (a DomainError the error handler answers with 404).
+    const sub = await ctx.billing.service.owned(user, id);
     const plan = await findPlan(ctx.db, sub.planId);
     if (!plan) throw new Error(`subscription ${sub.id} has no plan ${sub.planId}`);
     const page = await chrome(request);

@@ -10,6 +10,7 @@ import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 import { changedPage, changePlanPage, type PlanOption } from './change-views.js';
+import { ok } from '../../domain/errors.js';
 import { withBillingPage } from './failures.js';
 
 import { actionsFor, subscriptionToShow } from './subscription-status.js';
@@ -139,7 +140,8 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
       const done = await withBillingPage(ctx, request, reply, async () => {
         const previous = await planOf((await ctx.billing.service.owned(user, id)).planId);
         const outcome = await ctx.billing.service.changePlan(user, id, slug);
-        return { previous, outcome, sub: await ctx.billing.service.owned(user, id) };
+        if (!outcome.ok) return outcome;
+        return ok({ previous, outcome: outcome.value, sub: await ctx.billing.service.owned(user, id) });
       });
       if (!done.ok) return done.sent;
       return sendPage(reply, 200, changedPage(await chrome(request), { ...done.value, timeZone }));
