@@ -1,13 +1,15 @@
 import type { Database } from '../adapters/db/legacy.js';
 import { createRazorpayGateway } from '../adapters/payments/razorpay.js';
 import { createStripeGateway, stripeApiBase } from '../adapters/payments/stripe.js';
-import { createTestGateway, type TestGatewayHosted } from '../adapters/payments/test-gateway.js';
+import { createTestGateway } from '../adapters/payments/test-gateway.js';
+import { renderInvoicePdf } from '../adapters/pdf/invoice-pdf.js';
 import type { Config } from '../config/config.js';
 import type { Keys } from '../config/secret.js';
 import type { Enqueue } from '../domain/billing/events.js';
 import type { GatewayName, PaymentGateway } from '../domain/billing/gateway.js';
 import { findGatewayPlanId, saveGatewayPlanId } from '../domain/billing/plan-queries.js';
 import type { FindReader } from '../domain/billing/readers.js';
+import type { TestGatewayPages } from '../domain/billing/test-gateway-pages.js';
 import { createBillingService, type BillingDeps, type BillingService } from '../domain/billing/service.js';
 import { enqueueJob } from '../jobs/queries.js';
 import type { Billing } from '../context.js';
@@ -25,7 +27,7 @@ export function createBilling(
   let deliver: (rawBody: string, headers: Record<string, string>) => Promise<void> = async () => {
     throw new Error('test gateway webhooks are not connected yet');
   };
-  let testGateway: TestGatewayHosted | null = null;
+  let testGateway: TestGatewayPages | null = null;
   if (config.paymentGateway === 'test') {
     const test = createTestGateway({
       db,
@@ -74,6 +76,7 @@ export function createBilling(
     graceDays: config.graceDays,
     enqueue,
     findReader,
+    renderInvoicePdf: (invoice) => renderInvoicePdf(invoice),
   };
   return {
     service: createBillingService(deps),

@@ -2,7 +2,13 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { BillingEvent, GatewaySubscriptionState, PaymentGateway, WebhookParse } from '../../domain/billing/gateway.js';
 import { addTerm } from '../../domain/billing/lifecycle.js';
 import type { Money } from '../../domain/billing/money.js';
-import type { TermUnit } from '../../domain/billing/plans.js';
+import type {
+  PaymentMethodChoice,
+  TestCheckout,
+  TestGatewayPages,
+  TestPayment,
+  TestSubscription,
+} from '../../domain/billing/test-gateway-pages.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { Db } from '../../domain/ports/database.js';
 import { loadTestRecord, saveTestRecord } from './test-gateway-queries.js';
@@ -16,43 +22,7 @@ import { loadTestRecord, saveTestRecord } from './test-gateway-queries.js';
 export const TEST_SIGNATURE_HEADER = 'x-test-gateway-signature';
 const TOLERANCE_SECONDS = 300;
 
-export type PaymentMethodChoice = 'card' | 'upi';
 const METHOD_NAMES: Record<PaymentMethodChoice, string> = { card: 'Test card •••• 4242', upi: 'Test UPI AutoPay (reader@okledger)' };
-
-export interface TestCheckout {
-  id: string;
-  subscriptionId: number;
-  planName: string;
-  amount: Money;
-  term: { count: number; unit: TermUnit };
-  email: string;
-  returnUrl: string;
-  cancelUrl: string;
-  status: 'open' | 'approved' | 'declined' | 'abandoned';
-  gatewaySubscriptionId: string | null;
-}
-
-interface TestPayment {
-  id: string;
-  amount: Money;
-  periodStart: string;
-  periodEnd: string;
-  at: string;
-}
-
-export interface TestSubscription {
-  id: string;
-  subscriptionId: number;
-  amount: Money;
-  term: { count: number; unit: TermUnit };
-  /** What the mandate does on the next debit: the hosted page lets the buyer make renewals fail. */
-  mandate: 'approve' | 'decline';
-  method: string;
-  status: 'active' | 'cancelled';
-  cancelAtPeriodEnd: boolean;
-  currentPeriodEnd: string;
-  payments: TestPayment[];
-}
 
 export interface TestGatewayOptions {
   db: Db;
@@ -214,7 +184,7 @@ export function createTestGateway(options: TestGatewayOptions) {
   };
 
   /** The hosted pages' actions (rendered by the web layer under /test-gateway). */
-  const hosted = {
+  const hosted: TestGatewayPages = {
     checkout: (checkoutId: string) => load<TestCheckout>(checkoutId),
     mandate: (gatewaySubscriptionId: string) => load<TestSubscription>(gatewaySubscriptionId),
 
@@ -336,5 +306,3 @@ function toEvents(event: { type: string; created: number; data: Record<string, a
       return [];
   }
 }
-
-export type TestGatewayHosted = ReturnType<typeof createTestGateway>['hosted'];

@@ -2,6 +2,7 @@ import type { User } from '../accounts/model.js';
 import { DomainError, fail, ok, type Result } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../ports/database.js';
+import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
 import { applyBillingEvents, applyLifecycle, recordRefund, type BillingRules } from './events.js';
 import type { CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
 import { transition, unusedCredit } from './lifecycle.js';
@@ -9,8 +10,9 @@ import { noticeSentAt } from './notice-queries.js';
 import { findPayment, listSubscriptionPayments, releaseRefundReservation, reserveRefund } from './payment-queries.js';
 import { findActivePlanBySlug, findPlan } from './plan-queries.js';
 import type { Plan } from './plans.js';
+import { createBillingReads } from './reads.js';
 import { insertSubscription, setGatewayIds, setPlan } from './subscription-queries.js';
-import { findSubscription, listUserSubscriptions, lockSubscription, type Subscription } from './subscriptions.js';
+import { findSubscription, lockSubscription, type Subscription } from './subscriptions.js';
 
 export interface BillingDeps extends BillingRules {
   db: Db;
@@ -19,9 +21,8 @@ export interface BillingDeps extends BillingRules {
   checkoutGateway: GatewayName | null;
   publicUrl: string;
   now: Clock;
+  renderInvoicePdf: RenderInvoicePdf;
 }
-
-const RUNNING = new Set(['active', 'past-due']);
 
 export interface PlanChangeQuote {
   when: 'now' | 'period-end';
@@ -61,17 +62,22 @@ export function createBillingService(deps: BillingDeps) {
     return !!after && after.nextPlanId === null && after.planId === before.planId;
   }
 
-  return {
-    /** The reader's current subscription (running or awaiting payment), if any. */
-    async current(userId: number): Promise<Subscription | null> {
-      const subs = await listUserSubscriptions(deps.db, userId);
-      return subs.find((s) => RUNNING.has(s.status)) ?? null;
-    },
+  const reads = createBillingReads(deps);
 
-    list: (userId: number) => listUserSubscriptions(deps.db, userId),
+  return {
+    ...reads,
 
     /** One of the reader's own subscriptions (never another reader's). */
     owned,
+
+    /** Whether the reader may start a checkout now: the refusals `startCheckout` would make, before any form is filled in. */
+    async checkoutAvailability(userId: number): Promise<Result<void>> {
+      if (!deps.checkoutGateway) return fail('no-gateway', 'Subscriptions are not on sale yet.');
+      if (await reads.current(userId)) {
+        return fail('already-subscribed', 'You already have a subscription. Change your plan from your subscription page.');
+      }
+      return ok(undefined);
+    },
 
     /** Starts checkout: a subscription awaiting payment, and where to send the buyer. */
     async startCheckout(user: User, planSlug: string): Promise<{ subscriptionId: number; start: CheckoutStart }> {
@@ -79,7 +85,7 @@ export function createBillingService(deps: BillingDeps) {
         throw new DomainError('no-gateway', 'Subscriptions are not on sale yet: no payment gateway is configured.');
       const plan = await findActivePlanBySlug(deps.db, planSlug);
       if (!plan) throw new DomainError('unknown-plan', 'There is no such plan.');
-      if (await this.current(user.id))
+      if (await reads.current(user.id))
         throw new DomainError('already-subscribed', 'You already have a subscription. Change your plan from your account page.');
       const gateway = gatewayFor(deps.checkoutGateway);
       const subscriptionId = await insertSubscription(deps.db, {

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatMoney } from '../../domain/billing/money.js';
-import { findPayment } from '../../domain/billing/payment-queries.js';
 import { ok } from '../../domain/errors.js';
 import { sendPage } from '../accounts/flow.js';
 import { checkId, type FormState } from '../accounts/forms.js';
@@ -8,7 +7,6 @@ import { withBillingPage } from '../billing/failures.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
-import { listRecentPayments } from './payments-queries.js';
 import { paymentsPage } from './payments-views.js';
 import { readRefundForm } from './refund-form.js';
 import { adminUserRoutes } from './users.js';
@@ -34,7 +32,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     status: number,
     extra: { notice?: string; failed?: { paymentId: number; form: FormState } },
   ) {
-    const payments = await listRecentPayments(ctx.db);
+    const payments = await ctx.billing.service.recentPayments();
     const page = paymentsPage(await pageChrome(ctx, request), {
       payments,
       csrf: reply.generateCsrf(),
@@ -52,7 +50,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   /** Full or partial refund through the gateway; the credit note is issued as it is recorded. */
   app.post<{ Params: { id: string } }>('/admin/payments/:id/refund', async (request, reply) => {
     const paymentId = checkId(request.params.id);
-    const payment = paymentId ? await findPayment(ctx.db, paymentId) : null;
+    const payment = paymentId ? await ctx.billing.service.payment(paymentId) : null;
     if (!payment) throw new HttpProblem('not-found', 'There is no such payment.');
     const read = readRefundForm(request.body);
     if (!read.ok) return show(request, reply, 400, { failed: { paymentId: payment.id, form: read.form } });

@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../../domain/accounts/model.js';
-import { listUserInvoices as listInvoices } from '../../domain/billing/invoice-queries.js';
-import { findPlan, listActivePlans } from '../../domain/billing/plan-queries.js';
 import type { Plan } from '../../domain/billing/plans.js';
 import type { Subscription } from '../../domain/billing/subscriptions.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
@@ -32,7 +30,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
     request.auth ? handler(request, reply, request.auth.user) : redirectToLogin(reply, back);
 
   async function planOf(id: number): Promise<Plan> {
-    const plan = await findPlan(ctx.db, id);
+    const plan = await ctx.billing.service.plan(id);
     if (!plan) throw new Error(`plan ${id} not found`);
     return plan;
   }
@@ -56,7 +54,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
       const [current, all, invoices] = await Promise.all([
         ctx.billing.service.current(user.id),
         ctx.billing.service.list(user.id),
-        listInvoices(ctx.db, user.id),
+        ctx.billing.service.invoices(user.id),
       ]);
       const sub = subscriptionToShow(current, all);
       const plan = sub ? await planOf(sub.planId) : null;
@@ -107,7 +105,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
 
   /** What switching to each other plan would do now, as the service quotes it. */
   async function planOptions(sub: Subscription, current: Plan): Promise<PlanOption[]> {
-    const plans = await listActivePlans(ctx.db);
+    const plans = await ctx.billing.service.activePlans();
     return Promise.all(
       plans
         .filter((p) => p.id !== current.id && p.id !== sub.nextPlanId)
