@@ -4,13 +4,14 @@ import type { Clock } from '../ports/clock.js';
 import type { Db } from '../ports/database.js';
 import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
 import { applyBillingEvents, applyLifecycle, recordRefund, type BillingRules } from './events.js';
-import type { CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
+import type { BillingEvent, CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
 import { transition, unusedCredit } from './lifecycle.js';
 import { noticeSentAt } from './notice-queries.js';
 import { findPayment, listSubscriptionPayments, releaseRefundReservation, reserveRefund } from './payment-queries.js';
 import { findActivePlanBySlug, findPlan } from './plan-queries.js';
 import type { Plan } from './plans.js';
 import { createBillingReads } from './reads.js';
+import { applyStoredWebhooks, receiveWebhookEvent } from './webhooks.js';
 import { insertSubscription, setGatewayIds, setPlan } from './subscription-queries.js';
 import { findSubscription, lockSubscription, type Subscription } from './subscriptions.js';
 
@@ -64,7 +65,7 @@ export function createBillingService(deps: BillingDeps) {
 
   const reads = createBillingReads(deps);
 
-  return {
+  const service = {
     ...reads,
 
     /** One of the reader's own subscriptions (never another reader's). */
@@ -111,8 +112,18 @@ export function createBillingService(deps: BillingDeps) {
     },
 
     /** Applies verified webhook events. Idempotent; safe in any order. */
-    applyEvents(gateway: GatewayName, events: Parameters<typeof applyBillingEvents>[2]) {
+    applyEvents(gateway: GatewayName, events: BillingEvent[]): Promise<string[]> {
       return deps.db.transaction().execute((tx) => applyBillingEvents(tx, gateway, events, deps.now(), deps));
+    },
+
+    /** A verified webhook from a gateway: stored once per event id, then applied (through `applyEvents`). */
+    receiveWebhookEvent(gateway: GatewayName, received: { eventId: string; eventType: string; events: BillingEvent[] }) {
+      return receiveWebhookEvent(deps.db, { gateway, ...received }, (g, events) => service.applyEvents(g, events), deps.now);
+    },
+
+    /** Applies again the stored webhooks whose processing failed (the billing sweep job). */
+    applyStoredWebhooks(): Promise<void> {
+      return applyStoredWebhooks(deps.db, (g, events) => service.applyEvents(g, events), deps.now);
     },
 
     /** Cancel anytime: the subscription runs to the end of the paid term; the reader can undo it until then. */
@@ -246,6 +257,7 @@ export function createBillingService(deps: BillingDeps) {
       });
     },
   };
+  return service;
 }
 
 export type BillingService = ReturnType<typeof createBillingService>;
