@@ -33,9 +33,10 @@ export interface AppContext {
   now: () => Date;
 }
 
-/** Billing as the web layer sees it (built in src/wiring/billing.ts). */
+/** Billing as the web layer and the jobs see it (built by main.ts). */
 export interface Billing {
   service: BillingService;
+  /** What the service was built from; tests run the sweep with it. */
   deps: BillingDeps;
   gateways: Partial<Record<GatewayName, PaymentGateway>>;
   /** The test gateway's hosted pages, when it is on. */

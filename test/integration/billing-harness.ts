@@ -11,7 +11,7 @@ import { listUserInvoices } from '../../src/domain/billing/invoice-queries.js';
 import { listSubscriptionPayments } from '../../src/domain/billing/payment-queries.js';
 import { findSubscription, type Subscription } from '../../src/domain/billing/subscriptions.js';
 import { activeEntitlements } from '../../src/domain/entitlements/queries.js';
-import { createJobs, jobHandlers } from '../../src/wiring/jobs.js';
+import { createJobs, jobHandlers } from '../../src/jobs/masthead-jobs.js';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
 import { startTestSmtpServer, type ReceivedEmail, type TestSmtpServer } from '../support/smtp-server.js';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';

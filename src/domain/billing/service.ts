@@ -1,8 +1,11 @@
 import type { User } from '../accounts/model.js';
+import type { Copy } from '../copy/copy.js';
 import { DomainError, fail, ok, type Result } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../ports/database.js';
 import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
+import type { Mailer } from '../ports/mailer.js';
+import { sendBillingEmail, type BillingEmailJob } from './billing-emails.js';
 import { applyBillingEvents, applyLifecycle, recordRefund, type BillingRules } from './events.js';
 import type { BillingEvent, CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
 import { transition, unusedCredit } from './lifecycle.js';
@@ -13,6 +16,7 @@ import type { Plan } from './plans.js';
 import { createBillingReads } from './reads.js';
 import { applyStoredWebhooks, receiveWebhookEvent } from './webhooks.js';
 import { insertSubscription, setGatewayIds, setPlan } from './subscription-queries.js';
+import { runBillingSweep } from './sweep.js';
 import { findSubscription, lockSubscription, type Subscription } from './subscriptions.js';
 
 export interface BillingDeps extends BillingRules {
@@ -23,6 +27,10 @@ export interface BillingDeps extends BillingRules {
   publicUrl: string;
   now: Clock;
   renderInvoicePdf: RenderInvoicePdf;
+  /** Billing emails: sent through the mailer port, in the publication's name, with copy from the catalog. */
+  mailer: Mailer;
+  copy: Copy;
+  publication: string;
 }
 
 export interface PlanChangeQuote {
@@ -119,6 +127,14 @@ export function createBillingService(deps: BillingDeps) {
     /** A verified webhook from a gateway: stored once per event id, then applied (through `applyEvents`). */
     receiveWebhookEvent(gateway: GatewayName, received: { eventId: string; eventType: string; events: BillingEvent[] }) {
       return receiveWebhookEvent(deps.db, { gateway, ...received }, (g, events) => service.applyEvents(g, events), deps.now);
+    },
+
+    /** The periodic sweep: notices, renewals, reconciliation, dunning and expiry (the billing sweep job). */
+    runSweep: (): Promise<void> => runBillingSweep(deps),
+
+    /** Sends one billing email (the billing email job). */
+    sendEmail(job: BillingEmailJob): Promise<void> {
+      return sendBillingEmail({ ...deps, paymentMethodUpdateUrl: (sub) => service.paymentMethodUpdateUrl(sub) }, job);
     },
 
     /** Applies again the stored webhooks whose processing failed (the billing sweep job). */
