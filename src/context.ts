@@ -5,8 +5,8 @@ import type { Config } from './config/config.js';
 import type { Keys } from './config/secret.js';
 import type { Mailer } from './domain/ports/mailer.js';
 import type { AccountsService } from './domain/accounts/service.js';
-import type { TestGatewayHosted } from './adapters/payments/test-gateway.js';
 import type { GatewayName, PaymentGateway } from './domain/billing/gateway.js';
+import type { TestGatewayPages } from './domain/billing/test-gateway-pages.js';
 import type { BillingDeps, BillingService } from './domain/billing/service.js';
 import type { AccessPolicy } from './domain/access/model.js';
 import type { ReaderService } from './domain/access/readers.js';
@@ -42,13 +42,14 @@ export interface AppContext {
   now: () => Date;
 }
 
-/** Billing as the web layer sees it (built in src/wiring/billing.ts). */
+/** Billing as the web layer and the jobs see it (built by main.ts). */
 export interface Billing {
   service: BillingService;
+  /** What the service was built from; tests run the sweep with it. */
   deps: BillingDeps;
   gateways: Partial<Record<GatewayName, PaymentGateway>>;
   /** The test gateway's hosted pages, when it is on. */
-  testGateway: TestGatewayHosted | null;
+  testGateway: TestGatewayPages | null;
   /** The Razorpay checkout callback check, when Razorpay is configured. */
   verifyRazorpayCheckout: ((input: { paymentId: string; subscriptionId: string; signature: string }) => boolean) | null;
   /** Connects the test gateway's webhook delivery to the running app (set once the app exists). */

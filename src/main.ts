@@ -10,12 +10,14 @@ import { openDatabase } from './adapters/db/database.js';
 import { legacyDatabase, type Database } from './adapters/db/legacy.js';
 import { migrate } from './adapters/db/migrate.js';
 import type { Config } from './config/config.js';
-import { deriveKeys, resolveSecret } from './config/secret.js';
+import { deriveKeys, resolveSecret, type Keys } from './config/secret.js';
 import type { AccessPolicy } from './domain/access/model.js';
-import { listActivePlans, type Plan } from './domain/billing/plans.js';
+import type { Plan } from './domain/billing/plans.js';
+import type { FindReader } from './domain/billing/readers.js';
+import { findUserById } from './domain/accounts/user-queries.js';
 import { hasNoArticles, seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { createContentService } from './domain/content/service.js';
-import { loadCopy } from './domain/copy/copy.js';
+import { loadCopy, type Copy } from './domain/copy/copy.js';
 import { createMailer, type Mailer } from './adapters/email/mailer.js';
 import { createAccountsService } from './domain/accounts/service.js';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.js';
@@ -23,10 +25,13 @@ import { loadSiteSettings } from './domain/site/settings.js';
 import { ping } from './domain/site/queries.js';
 import { createReaderService } from './domain/access/readers.js';
 import { buildApp } from './web/app.js';
-import type { AppContext } from './context.js';
+import type { AppContext, Billing } from './context.js';
 import { loadCrawlerRanges } from './web/http/crawlers.js';
-import { createBilling } from './wiring/billing.js';
-import { createJobs } from './wiring/jobs.js';
+import { createPaymentGateways } from './adapters/payments/index.js';
+import { renderInvoicePdf } from './adapters/pdf/invoice-pdf.js';
+import { createBillingService, type BillingDeps } from './domain/billing/service.js';
+import { enqueueJob } from './jobs/runner.js';
+import { createJobs } from './jobs/masthead-jobs.js';
 
 /** Opens the configured database (PGlite in the data folder unless DATABASE_URL is set) and migrates it. */
 export async function openMigratedDatabase(config: Config): Promise<Database> {
@@ -60,12 +65,55 @@ async function openMeterStore(config: Config, db: Db): Promise<MeterStore> {
   return memoryMeterStore();
 }
 
+/** How billing finds a reader's email and name: through the accounts module, on billing's own transaction. */
+export const findReader: FindReader = async (db, userId) => {
+  const user = await findUserById(db, userId);
+  return user ? { email: user.email, name: user.name } : null;
+};
+
+/** The configured payment gateways and the billing service over them. */
+function createBilling(
+  config: Config,
+  db: Database,
+  options: { keys: Keys; publication: string; copy: Copy; mailer: Mailer; now: () => Date },
+): Billing {
+  const { now } = options;
+  const payments = createPaymentGateways({
+    db,
+    checkoutGateway: config.paymentGateway,
+    razorpay: config.razorpay,
+    stripe: config.stripe,
+    publicUrl: config.publicUrl,
+    publication: options.publication,
+    testWebhookSecret: options.keys.webhook,
+    now,
+  });
+  const deps: BillingDeps = {
+    db,
+    gateways: payments.gateways,
+    checkoutGateway: config.paymentGateway,
+    publicUrl: config.publicUrl,
+    now,
+    graceDays: config.graceDays,
+    // Emails go out as jobs, queued in the transaction of the change they report.
+    enqueue: async (tx, job) => {
+      await enqueueJob(tx, { kind: job.kind, payload: job.payload, uniqueKey: job.uniqueKey, runAt: job.runAt ?? now(), now: now() });
+    },
+    findReader,
+    renderInvoicePdf: (invoice) => renderInvoicePdf(invoice),
+    mailer: options.mailer,
+    copy: options.copy,
+    publication: options.publication,
+  };
+  return { service: createBillingService(deps), deps, ...payments };
+}
+
 /** Plans change rarely: read them once a minute at most. */
-function cachedPlans(db: Database, now: () => number = Date.now): () => Promise<Plan[]> {
+function cachedPlans(load: () => Promise<Plan[]>, now: () => number = Date.now): () => Promise<Plan[]> {
   let cache: { at: number; value: Promise<Plan[]> } | null = null;
   return () => {
     if (!cache || now() - cache.at > 60_000) {
-      const value = listActivePlans(db);
+      const value = load();
       cache = { at: now(), value };
       value.catch(() => (cache = null));
     }
@@ -88,6 +136,7 @@ export async function createAppContext(
   const meters = options.meters ?? (await openMeterStore(config, db));
   const mailer =
     options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom });
+  const billing = createBilling(config, db, { keys, publication: site.publicationName, copy, mailer, now });
   return {
     config,
     db,
@@ -95,7 +144,7 @@ export async function createAppContext(
     content: createContentService(db, { lead: config.lead, timeZone: config.timeZone, now }),
     copy,
     site,
-    plans: cachedPlans(db),
+    plans: cachedPlans(() => billing.service.activePlans()),
     counters,
     meters,
     readers: createReaderService({ db, counters, meters, policy: accessPolicy(config) }),
@@ -112,7 +161,7 @@ export async function createAppContext(
       publication: site.publicationName,
       deviceLimit: config.deviceLimit,
     }),
-    billing: createBilling(config, db, keys, site.publicationName, now),
+    billing,
     crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
     policy: accessPolicy(config),
     now,

@@ -1,6 +1,5 @@
 import { expect, it } from 'vitest';
 import { addTerm } from '../../src/domain/billing/lifecycle.js';
-import { BillingError } from '../../src/domain/billing/service.js';
 import { listGrants } from '../../src/domain/entitlements/queries.js';
 import { describeEachEngine } from '../support/databases.js';
 import { DAY, HOUR, MINUTE, emailKinds, useBilling } from './billing-harness.js';
@@ -138,7 +137,7 @@ describeEachEngine('billing: failed renewals and cancellation', (get) => {
     await h.sweep();
     await h.sweep();
     expect(await told()).toBe(true);
-    await expect(h.ctx.billing.service.undoCancel(reader, id)).rejects.toMatchObject({ code: 'invalid-transition' });
+    expect(await h.ctx.billing.service.undoCancel(reader, id)).toMatchObject({ ok: false, code: 'invalid-transition' });
     expect((await h.sub(id)).cancelAtPeriodEnd).toBe(true);
   });
 
@@ -182,8 +181,12 @@ describeEachEngine('billing: failed renewals and cancellation', (get) => {
     expect((await h.ctx.billing.testGateway!.mandate(gatewaySubscriptionId))?.payments).toHaveLength(1);
     expect(await h.count('notices where subscription_id = $1', [id])).toBe(0);
     expect(emailKinds(h.emails(reader))).toEqual(['receipt', 'ended']);
-    await expect(h.ctx.billing.service.undoCancel(reader, id)).rejects.toMatchObject({ code: 'invalid-transition' });
-    await expect(h.ctx.billing.service.undoCancel(reader, id)).rejects.toBeInstanceOf(BillingError);
+    expect(await h.ctx.billing.service.undoCancel(reader, id)).toMatchObject({ ok: false, code: 'invalid-transition' });
+    expect(await h.ctx.billing.service.undoCancel(reader, id)).toEqual({
+      ok: false,
+      code: 'invalid-transition',
+      message: expect.any(String),
+    });
     expect((await h.ctx.billing.testGateway!.mandate(gatewaySubscriptionId))?.cancelAtPeriodEnd).toBe(true);
   });
 

@@ -7,11 +7,11 @@ import { simpleParser } from 'mailparser';
 import type { Database } from '../../src/adapters/db/legacy.js';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import type { User } from '../../src/domain/accounts/model.js';
-import { listInvoices } from '../../src/domain/billing/invoices.js';
-import { listSubscriptionPayments } from '../../src/domain/billing/payments.js';
+import { listUserInvoices } from '../../src/domain/billing/invoice-queries.js';
+import { listSubscriptionPayments } from '../../src/domain/billing/payment-queries.js';
 import { findSubscription, type Subscription } from '../../src/domain/billing/subscriptions.js';
 import { activeEntitlements } from '../../src/domain/entitlements/queries.js';
-import { createJobs, jobHandlers } from '../../src/wiring/jobs.js';
+import { createJobs, jobHandlers } from '../../src/jobs/masthead-jobs.js';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
 import { startTestSmtpServer, type ReceivedEmail, type TestSmtpServer } from '../support/smtp-server.js';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
@@ -84,7 +84,7 @@ export async function startBilling(db: Database, smtp: TestSmtpServer, options: 
     /** Payments of a subscription, oldest first. */
     payments: async (id: number) => (await listSubscriptionPayments(db, id)).reverse(),
     /** Invoices and credit notes of a reader, oldest first. */
-    invoices: async (userId: number) => (await listInvoices(db, userId)).reverse(),
+    invoices: async (userId: number) => (await listUserInvoices(db, userId)).reverse(),
     entitlements: async (userId: number) => [...(await activeEntitlements(db, userId, clock.now()))].sort(),
     /** Emails received for this reader, oldest first. */
     emails: (user: User): ReceivedEmail[] => smtp.messages.filter((m) => m.to.includes(user.email)),

@@ -3,15 +3,16 @@ import type { Database, Queryable } from '../../src/adapters/db/legacy.js';
 import { renderInvoicePdf } from '../../src/adapters/pdf/invoice-pdf.js';
 import { extractPdfText } from '../support/pdf-text.js';
 import { splitGstInclusive } from '../../src/domain/billing/gst.js';
+import { findUserInvoice as findInvoice, listUserInvoices as listInvoices } from '../../src/domain/billing/invoice-queries.js';
 import {
   DEFAULT_SUPPLIER,
-  findInvoice,
-  issueCreditNote,
-  issueInvoice,
-  listInvoices,
+  issueCreditNote as issueNote,
+  issueInvoice as issue,
   type SupplierDetails,
 } from '../../src/domain/billing/invoices.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
+import type { Tx } from '../../src/domain/ports/database.js';
+import { findReader } from '../../src/main.js';
 import { describeEachEngine } from '../support/databases.js';
 
 const NOW = new Date('2026-11-24T05:00:00Z'); // FY 2026-27
@@ -20,6 +21,10 @@ const NOW = new Date('2026-11-24T05:00:00Z'); // FY 2026-27
 function supplier(invoiceSeries: string, creditNoteSeries = `C${invoiceSeries.slice(0, 3)}`): SupplierDetails {
   return { ...DEFAULT_SUPPLIER, invoiceSeries, creditNoteSeries };
 }
+
+/** Issuing as the app does: the reader's name and email come from the accounts module's lookup. */
+const issueInvoice = (tx: Tx, input: Omit<Parameters<typeof issue>[1], 'findReader'>) => issue(tx, { ...input, findReader });
+const issueCreditNote = (tx: Tx, input: Omit<Parameters<typeof issueNote>[1], 'findReader'>) => issueNote(tx, { ...input, findReader });
 
 let sequence = 0;
 

@@ -16,7 +16,11 @@ export interface DatabaseHandle {
 export type QueryObserver = (sql: string, parameters: readonly unknown[]) => void;
 
 /** Opens the configured database: PostgreSQL when a URL is given, otherwise PGlite in `pgliteDir` (or in memory when null). */
-export async function openDatabase(options: { url: string | null; pgliteDir: string | null; onQuery?: QueryObserver }): Promise<DatabaseHandle> {
+export async function openDatabase(options: {
+  url: string | null;
+  pgliteDir: string | null;
+  onQuery?: QueryObserver;
+}): Promise<DatabaseHandle> {
   if (options.url) {
     const { openPostgres } = await import('./postgres.js');
     return openPostgres(options.url, options.onQuery);

@@ -1,9 +1,17 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Database } from '../db/legacy.js';
 import type { BillingEvent, GatewaySubscriptionState, PaymentGateway, WebhookParse } from '../../domain/billing/gateway.js';
 import { addTerm } from '../../domain/billing/lifecycle.js';
 import type { Money } from '../../domain/billing/money.js';
-import type { TermUnit } from '../../domain/billing/plans.js';
+import type {
+  PaymentMethodChoice,
+  TestCheckout,
+  TestGatewayPages,
+  TestPayment,
+  TestSubscription,
+} from '../../domain/billing/test-gateway-pages.js';
+import type { Clock } from '../../domain/ports/clock.js';
+import type { Db } from '../../domain/ports/database.js';
+import { loadTestRecord, saveTestRecord } from './test-gateway-queries.js';
 
 /**
  * The built-in test gateway: a payment gateway that lives inside the app, for the demo and tests.
@@ -14,49 +22,13 @@ import type { TermUnit } from '../../domain/billing/plans.js';
 export const TEST_SIGNATURE_HEADER = 'x-test-gateway-signature';
 const TOLERANCE_SECONDS = 300;
 
-export type PaymentMethodChoice = 'card' | 'upi';
 const METHOD_NAMES: Record<PaymentMethodChoice, string> = { card: 'Test card •••• 4242', upi: 'Test UPI AutoPay (reader@okledger)' };
 
-export interface TestCheckout {
-  id: string;
-  subscriptionId: number;
-  planName: string;
-  amount: Money;
-  term: { count: number; unit: TermUnit };
-  email: string;
-  returnUrl: string;
-  cancelUrl: string;
-  status: 'open' | 'approved' | 'declined' | 'abandoned';
-  gatewaySubscriptionId: string | null;
-}
-
-interface TestPayment {
-  id: string;
-  amount: Money;
-  periodStart: string;
-  periodEnd: string;
-  at: string;
-}
-
-export interface TestSubscription {
-  id: string;
-  subscriptionId: number;
-  amount: Money;
-  term: { count: number; unit: TermUnit };
-  /** What the mandate does on the next debit: the hosted page lets the buyer make renewals fail. */
-  mandate: 'approve' | 'decline';
-  method: string;
-  status: 'active' | 'cancelled';
-  cancelAtPeriodEnd: boolean;
-  currentPeriodEnd: string;
-  payments: TestPayment[];
-}
-
 export interface TestGatewayOptions {
-  db: Database;
+  db: Db;
   secret: Buffer;
   publicUrl: string;
-  now: () => Date;
+  now: Clock;
   /** Delivers a webhook: the app wires this to an HTTP POST to /webhooks/test. */
   deliver: (rawBody: string, headers: Record<string, string>) => Promise<void>;
 }
@@ -72,17 +44,8 @@ export function signTestWebhook(rawBody: string, secret: Buffer, at: Date): stri
 export function createTestGateway(options: TestGatewayOptions) {
   const { db, now } = options;
 
-  async function load<T>(key: string): Promise<T | null> {
-    const { rows } = await db.query<{ data: T }>('select data from test_gateway_records where id = $1', [key]);
-    return rows[0]?.data ?? null;
-  }
-  async function save(key: string, kind: string, data: object): Promise<void> {
-    await db.query(
-      `insert into test_gateway_records (id, kind, data, created_at) values ($1, $2, $3, $4)
-       on conflict (id) do update set data = excluded.data`,
-      [key, kind, JSON.stringify(data), now()],
-    );
-  }
+  const load = <T>(key: string): Promise<T | null> => loadTestRecord<T>(db, key);
+  const save = (key: string, kind: string, data: object): Promise<void> => saveTestRecord(db, { id: key, kind, data, now: now() });
   async function mustLoad<T>(key: string): Promise<T> {
     const value = await load<T>(key);
     if (!value) throw new Error(`test gateway: no record ${key}`);
@@ -221,7 +184,7 @@ export function createTestGateway(options: TestGatewayOptions) {
   };
 
   /** The hosted pages' actions (rendered by the web layer under /test-gateway). */
-  const hosted = {
+  const hosted: TestGatewayPages = {
     checkout: (checkoutId: string) => load<TestCheckout>(checkoutId),
     mandate: (gatewaySubscriptionId: string) => load<TestSubscription>(gatewaySubscriptionId),
 
@@ -343,5 +306,3 @@ function toEvents(event: { type: string; created: number; data: Record<string, a
       return [];
   }
 }
-
-export type TestGatewayHosted = ReturnType<typeof createTestGateway>['hosted'];

@@ -1,40 +1,29 @@
-import type { Queryable } from '../../adapters/db/legacy.js';
+import type { Db, Tx } from '../ports/database.js';
 import { grantEntitlements, revokeEntitlements } from '../entitlements/queries.js';
 import type { BillingEvent, GatewayName } from './gateway.js';
-import { issueCreditNote, issueInvoice, type SupplierDetails } from './invoices.js';
+import { issueCreditNote, issueInvoice } from './invoices.js';
 import { accessUntil, addTerm, transition, type LifecycleEvent, type SubscriptionState } from './lifecycle.js';
-import { findPaymentByGatewayId, insertPayment, insertRefund, listSubscriptionPayments } from './payments.js';
-import { findPlan } from './plans.js';
-import {
-  findSubscriptionIdByGatewayId,
-  lockSubscription,
-  saveSubscriptionState,
-  setGatewayIds,
-  setPaymentMethod,
-  setPlan,
-  type Subscription,
-} from './subscriptions.js';
+import { findPayment, findPaymentByGatewayId, insertPayment, insertRefund, listSubscriptionPayments } from './payment-queries.js';
+import { findPlan } from './plan-queries.js';
+import type { FindReader } from './readers.js';
+import { findSubscriptionIdByGatewayId, saveSubscriptionState, setGatewayIds, setPaymentMethod, setPlan } from './subscription-queries.js';
+import { lockSubscription, type Subscription } from './subscriptions.js';
+import { loadSupplier } from './supplier.js';
 
 /** A unit of work to run after the change commits (emails), queued in the same transaction. */
 export interface Enqueue {
-  (tx: Queryable, job: { kind: string; payload: Record<string, unknown>; uniqueKey: string; runAt?: Date }): Promise<void>;
+  (db: Db, job: { kind: string; payload: Record<string, unknown>; uniqueKey: string; runAt?: Date }): Promise<void>;
 }
 
 export interface BillingRules {
   graceDays: number;
-  /** Supplier details for invoices, read through the caller's transaction (on PGlite a read outside it would wait for it). */
-  supplier: (q: Queryable) => Promise<SupplierDetails>;
   enqueue: Enqueue;
+  /** The accounts module's lookup of a reader, for the name and email on invoices. */
+  findReader: FindReader;
 }
 
 /** The subscription's entitlements follow its state: granted until `accessUntil`, revoked when it ends. */
-export async function syncEntitlements(
-  tx: Queryable,
-  sub: Subscription,
-  state: SubscriptionState,
-  now: Date,
-  graceDays: number,
-): Promise<void> {
+export async function syncEntitlements(tx: Tx, sub: Subscription, state: SubscriptionState, now: Date, graceDays: number): Promise<void> {
   const source = `subscription:${sub.id}`;
   await revokeEntitlements(tx, source, now);
   const until = accessUntil(state, graceDays);
@@ -44,7 +33,7 @@ export async function syncEntitlements(
 }
 
 /** Applies a lifecycle event to a locked subscription, persists it and its entitlements. Returns the new state. */
-export async function applyLifecycle(tx: Queryable, sub: Subscription, event: LifecycleEvent, now: Date, graceDays: number) {
+export async function applyLifecycle(tx: Tx, sub: Subscription, event: LifecycleEvent, now: Date, graceDays: number) {
   const result = transition(sub, event);
   if (!result.ok || !result.changed) return result;
   await saveSubscriptionState(tx, sub.id, result.state, now);
@@ -53,7 +42,7 @@ export async function applyLifecycle(tx: Queryable, sub: Subscription, event: Li
 }
 
 async function locate(
-  tx: Queryable,
+  tx: Tx,
   gateway: GatewayName,
   ourId: number | null,
   gatewaySubscriptionId: string | null,
@@ -71,7 +60,7 @@ async function locate(
  * Returns a note per event that did not match anything, for the webhook log.
  */
 export async function applyBillingEvents(
-  tx: Queryable,
+  tx: Tx,
   gateway: GatewayName,
   events: BillingEvent[],
   now: Date,
@@ -145,7 +134,7 @@ export async function applyBillingEvents(
  * webhook log when the amount is not the plan's price (the money was taken, so it is still recorded).
  */
 async function recordPayment(
-  tx: Queryable,
+  tx: Tx,
   sub: Subscription,
   event: Extract<BillingEvent, { type: 'payment-captured' }>,
   now: Date,
@@ -191,7 +180,7 @@ async function recordPayment(
     now,
     rules.graceDays,
   );
-  const invoice = await issueInvoice(tx, { paymentId, now, supplier: await rules.supplier(tx) });
+  const invoice = await issueInvoice(tx, { paymentId, now, supplier: await loadSupplier(tx), findReader: rules.findReader });
   await rules.enqueue(tx, {
     kind: 'billing-email',
     payload: { template: 'receipt', paymentId, invoiceId: invoice.id },
@@ -206,7 +195,7 @@ async function recordPayment(
 }
 
 /** A failed charge outside renewal time is a declined upgrade: the reader stays on the plan they paid for. */
-async function dropDeclinedUpgrade(tx: Queryable, sub: Subscription): Promise<void> {
+async function dropDeclinedUpgrade(tx: Tx, sub: Subscription): Promise<void> {
   if (sub.nextPlanId === null) return;
   const [current, next] = await Promise.all([findPlan(tx, sub.planId), findPlan(tx, sub.nextPlanId)]);
   if (current && next && next.price.minor > current.price.minor) await setPlan(tx, sub.id, sub.planId, null);
@@ -214,7 +203,7 @@ async function dropDeclinedUpgrade(tx: Queryable, sub: Subscription): Promise<vo
 
 /** Records a refund once, issues its credit note, and ends access when the payment is refunded in full. */
 export async function recordRefund(
-  tx: Queryable,
+  tx: Tx,
   paymentId: number,
   subscriptionId: number,
   gatewayRefundId: string,
@@ -226,13 +215,9 @@ export async function recordRefund(
   const sub = await lockSubscription(tx, subscriptionId);
   const refundId = await insertRefund(tx, { paymentId, gatewayRefundId, amountMinor, reason, now });
   if (refundId === null || !sub) return false;
-  await issueCreditNote(tx, { refundId, now, supplier: await rules.supplier(tx) });
-  const { rows } = await tx.query<{ amount_minor: number; refunded_minor: number }>(
-    'select amount_minor, refunded_minor from payments where id = $1',
-    [paymentId],
-  );
-  const payment = rows[0];
-  if (payment && payment.refunded_minor >= payment.amount_minor) {
+  await issueCreditNote(tx, { refundId, now, supplier: await loadSupplier(tx), findReader: rules.findReader });
+  const payment = await findPayment(tx, paymentId);
+  if (payment && payment.refundedMinor >= payment.amountMinor) {
     await applyLifecycle(tx, sub, { type: 'refunded-in-full', at: now }, now, rules.graceDays);
   }
   await rules.enqueue(tx, { kind: 'billing-email', payload: { template: 'refund', refundId }, uniqueKey: `refund:${refundId}` });

@@ -1,4 +1,5 @@
-import type { Queryable } from '../../adapters/db/legacy.js';
+import type { Tx } from '../ports/database.js';
+import { takeNextSerial } from './invoice-queries.js';
 
 /** CGST Rule 46(b): a serial number of at most 16 characters, unique for the financial year. */
 export const MAX_DOCUMENT_NUMBER_LENGTH = 16;
@@ -33,15 +34,7 @@ export function formatDocumentNumber(series: string, financialYear: string, seri
  * issuers queue on it, and a rolled-back transaction gives its number back — the series stays gap-free.
  * Must run inside the transaction that stores the document.
  */
-export async function nextDocumentNumber(tx: Queryable, series: string, financialYear: string): Promise<string> {
+export async function nextDocumentNumber(tx: Tx, series: string, financialYear: string): Promise<string> {
   if (!isValidSeries(series)) throw new Error(`invalid invoice series ${JSON.stringify(series)}`);
-  const { rows } = await tx.query<{ last_number: number }>(
-    `insert into invoice_sequences (series, financial_year, last_number) values ($1, $2, 1)
-     on conflict (series, financial_year) do update set last_number = invoice_sequences.last_number + 1
-     returning last_number`,
-    [series, financialYear],
-  );
-  const serial = rows[0]?.last_number;
-  if (serial === undefined) throw new Error('invoice sequence returned no row');
-  return formatDocumentNumber(series, financialYear, serial);
+  return formatDocumentNumber(series, financialYear, await takeNextSerial(tx, series, financialYear));
 }

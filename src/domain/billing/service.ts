@@ -1,243 +1,106 @@
-import type { Database } from '../../adapters/db/legacy.js';
 import type { User } from '../accounts/model.js';
-import { applyBillingEvents, applyLifecycle, recordRefund, type BillingRules } from './events.js';
-import type { CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
-import { transition, unusedCredit } from './lifecycle.js';
-import { noticeSentAt } from './notices.js';
-import { findPayment, listSubscriptionPayments, releaseRefundReservation, reserveRefund } from './payments.js';
-import { findActivePlanBySlug, findPlan, type Plan } from './plans.js';
-import {
-  findSubscription,
-  insertSubscription,
-  listUserSubscriptions,
-  lockSubscription,
-  setGatewayIds,
-  setPlan,
-  type Subscription,
-} from './subscriptions.js';
-
-/** Why a billing request was refused: the web layer shows the message. */
-export class BillingError extends Error {
-  constructor(
-    readonly code:
-      'no-gateway' | 'unknown-plan' | 'already-subscribed' | 'not-found' | 'invalid-transition' | 'invalid-amount' | 'gateway-error',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BillingError';
-  }
-}
+import type { Copy } from '../copy/copy.js';
+import { DomainError, type Result } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { Db } from '../ports/database.js';
+import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
+import type { Mailer } from '../ports/mailer.js';
+import { sendBillingEmail, type BillingEmailJob } from './billing-emails.js';
+import { checkoutAvailability, startCheckout } from './checkout.js';
+import { applyBillingEvents, type BillingRules } from './events.js';
+import type { BillingEvent, CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
+import type { Plan } from './plans.js';
+import { createBillingReads } from './reads.js';
+import { refundPayment } from './refunds.js';
+import { cancel, changePlan, gatewayFor, quoteChange, undoCancel, type PlanChangeQuote } from './subscription-changes.js';
+import { findSubscription, type Subscription } from './subscriptions.js';
+import { runBillingSweep } from './sweep.js';
+import { applyStoredWebhooks, receiveWebhookEvent } from './webhooks.js';
 
 export interface BillingDeps extends BillingRules {
-  db: Database;
+  db: Db;
   gateways: Partial<Record<GatewayName, PaymentGateway>>;
   /** The gateway new checkouts use; null when none is configured (checkout is then unavailable). */
   checkoutGateway: GatewayName | null;
   publicUrl: string;
-  now: () => Date;
+  now: Clock;
+  renderInvoicePdf: RenderInvoicePdf;
+  /** Billing emails: sent through the mailer port, in the publication's name, with copy from the catalog. */
+  mailer: Mailer;
+  copy: Copy;
+  publication: string;
 }
 
-const RUNNING = new Set(['active', 'past-due']);
-
-export interface PlanChangeQuote {
-  when: 'now' | 'period-end';
-  /** Minor units charged now (upgrade), after the credit. */
-  charge: number;
-  credit: number;
-  plan: Plan;
-}
-
+/**
+ * Billing as the web layer and the jobs use it: what the pages read (`reads.ts`), and the use cases.
+ * Refusals a reader or admin can act on come back as a `Result`; a use case that cannot go on throws a
+ * `DomainError`.
+ */
 export function createBillingService(deps: BillingDeps) {
-  const gatewayFor = (name: GatewayName): PaymentGateway => {
-    const gateway = deps.gateways[name];
-    if (!gateway) throw new BillingError('no-gateway', `The ${name} gateway is not configured.`);
-    return gateway;
-  };
+  const reads = createBillingReads(deps);
 
   async function owned(user: User, subscriptionId: number): Promise<Subscription> {
     const sub = await findSubscription(deps.db, subscriptionId);
-    if (!sub || sub.userId !== user.id) throw new BillingError('not-found', 'There is no such subscription on your account.');
+    // Another reader's subscription is "not found", never "forbidden": its existence is not disclosed.
+    if (!sub || sub.userId !== user.id) throw new DomainError('not-found', 'There is no such subscription on your account.');
     return sub;
   }
 
-  async function lifecycle(sub: Subscription, event: Parameters<typeof applyLifecycle>[2]) {
-    const result = await deps.db.transaction(async (tx) => {
-      const locked = await lockSubscription(tx, sub.id);
-      if (!locked) throw new BillingError('not-found', 'There is no such subscription.');
-      return applyLifecycle(tx, locked, event, deps.now(), deps.graceDays);
-    });
-    if (!result.ok) throw new BillingError('invalid-transition', result.reason);
-  }
-
-  return {
-    /** The reader's current subscription (running or awaiting payment), if any. */
-    async current(userId: number): Promise<Subscription | null> {
-      const subs = await listUserSubscriptions(deps.db, userId);
-      return subs.find((s) => RUNNING.has(s.status)) ?? null;
-    },
-
-    list: (userId: number) => listUserSubscriptions(deps.db, userId),
+  const service = {
+    ...reads,
 
     /** One of the reader's own subscriptions (never another reader's). */
     owned,
 
-    /** Starts checkout: a subscription awaiting payment, and where to send the buyer. */
-    async startCheckout(user: User, planSlug: string): Promise<{ subscriptionId: number; start: CheckoutStart }> {
-      if (!deps.checkoutGateway)
-        throw new BillingError('no-gateway', 'Subscriptions are not on sale yet: no payment gateway is configured.');
-      const plan = await findActivePlanBySlug(deps.db, planSlug);
-      if (!plan) throw new BillingError('unknown-plan', 'There is no such plan.');
-      if (await this.current(user.id))
-        throw new BillingError('already-subscribed', 'You already have a subscription. Change your plan from your account page.');
-      const gateway = gatewayFor(deps.checkoutGateway);
-      const subscriptionId = await insertSubscription(deps.db, {
-        userId: user.id,
-        planId: plan.id,
-        gateway: gateway.name,
-        now: deps.now(),
-      });
-      let start: CheckoutStart;
-      try {
-        start = await gateway.startCheckout({
-          subscriptionId,
-          plan,
-          customer: { userId: user.id, email: user.email, name: user.name },
-          returnUrl: `${deps.publicUrl}/subscribe/complete?subscription=${subscriptionId}`,
-          cancelUrl: `${deps.publicUrl}/plans`,
-        });
-      } catch (error) {
-        throw new BillingError('gateway-error', `The payment gateway could not start checkout: ${(error as Error).message}`);
-      }
-      await setGatewayIds(deps.db, subscriptionId, start);
-      return { subscriptionId, start };
-    },
+    /** Whether the reader may start a checkout now (no gateway, or a subscription already running, say no). */
+    checkoutAvailability: async (userId: number): Promise<Result<void>> => checkoutAvailability(deps, !!(await reads.current(userId))),
+    startCheckout: (user: User, planSlug: string): Promise<{ subscriptionId: number; start: CheckoutStart }> =>
+      startCheckout(deps, user, planSlug, async () => !!(await reads.current(user.id))),
 
-    /** Applies verified webhook events. Idempotent; safe in any order. */
-    applyEvents(gateway: GatewayName, events: Parameters<typeof applyBillingEvents>[2]) {
-      return deps.db.transaction((tx) => applyBillingEvents(tx, gateway, events, deps.now(), deps));
-    },
+    cancel: async (user: User, subscriptionId: number): Promise<Result<void>> => cancel(deps, await owned(user, subscriptionId)),
+    undoCancel: async (user: User, subscriptionId: number): Promise<Result<void>> => undoCancel(deps, await owned(user, subscriptionId)),
+    quoteChange: (sub: Subscription, current: Plan, next: Plan): Promise<PlanChangeQuote> => quoteChange(deps, sub, current, next),
+    changePlan: async (user: User, subscriptionId: number, planSlug: string): Promise<Result<PlanChangeQuote>> =>
+      changePlan(deps, await owned(user, subscriptionId), planSlug),
 
-    /** Cancel anytime: the subscription runs to the end of the paid term; the reader can undo it until then. */
-    async cancel(user: User, subscriptionId: number): Promise<void> {
-      const sub = await owned(user, subscriptionId);
-      const gateway = gatewayFor(sub.gateway);
-      if (sub.gatewaySubscriptionId && sub.status === 'active' && !sub.cancelAtPeriodEnd && !gateway.finalCancellation) {
-        await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, true);
-      }
-      // A past-due subscription ends at once: the gateway must stop retrying, or a late retry would charge the reader.
-      if (sub.gatewaySubscriptionId && sub.status === 'past-due') await gateway.cancelNow(sub.gatewaySubscriptionId);
-      await lifecycle(sub, { type: 'cancel-at-period-end', at: deps.now() });
-    },
-
-    async undoCancel(user: User, subscriptionId: number): Promise<void> {
-      const sub = await owned(user, subscriptionId);
-      if (!sub.cancelAtPeriodEnd) return;
-      // Refuse before telling the gateway: an ended subscription must not have its gateway side revived.
-      const check = transition(sub, { type: 'undo-cancel', at: deps.now() });
-      if (!check.ok) throw new BillingError('invalid-transition', check.reason);
-      const gateway = gatewayFor(sub.gateway);
-      if (gateway.finalCancellation) {
-        if (await noticeSentAt(deps.db, sub, 'gateway-cancel')) {
-          throw new BillingError(
-            'invalid-transition',
-            'Your cancellation has already gone to the payment gateway and cannot be undone; you can subscribe again when the period ends.',
-          );
-        }
-      } else if (sub.gatewaySubscriptionId) {
-        await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, false);
-      }
-      await lifecycle(sub, { type: 'undo-cancel', at: deps.now() });
-    },
-
-    /**
-     * What changing to `next` would do now, without doing it: a dearer plan starts at once, with the unused
-     * part of the last payment credited against its price; a cheaper one takes over at the next renewal.
-     * The account page shows this quote and `changePlan` charges exactly it.
-     */
-    async quoteChange(sub: Subscription, current: Plan, next: Plan): Promise<PlanChangeQuote> {
-      if (next.price.minor <= current.price.minor) return { when: 'period-end', charge: 0, credit: 0, plan: next };
-      const [last] = await listSubscriptionPayments(deps.db, sub.id);
-      const credit = last ? unusedCredit(last.amountMinor - last.refundedMinor, last.periodStart, last.periodEnd, deps.now()) : 0;
-      return { when: 'now', charge: Math.max(0, next.price.minor - credit), credit, plan: next };
-    },
-
-    /**
-     * Plan change. The new plan waits in `nextPlanId` until it is paid for: an upgrade's charge takes it
-     * over at once (a declined one drops it), a downgrade takes over at the next renewal.
-     */
-    async changePlan(user: User, subscriptionId: number, planSlug: string): Promise<PlanChangeQuote> {
-      const sub = await owned(user, subscriptionId);
-      if (sub.status !== 'active' || !sub.gatewaySubscriptionId)
-        throw new BillingError('invalid-transition', 'Only an active subscription can change plan.');
-      const [current, next] = await Promise.all([findPlan(deps.db, sub.planId), findActivePlanBySlug(deps.db, planSlug)]);
-      if (!current || !next) throw new BillingError('unknown-plan', 'There is no such plan.');
-      const gateway = gatewayFor(sub.gateway);
-      if (next.id === current.id) {
-        // Taking back a scheduled downgrade: the gateway was told to switch at renewal, so tell it to stay.
-        if (sub.nextPlanId) {
-          await gateway.changePlan({
-            gatewaySubscriptionId: sub.gatewaySubscriptionId,
-            plan: current,
-            when: 'period-end',
-            chargeNow: null,
-            subscriptionId: sub.id,
-          });
-          await setPlan(deps.db, sub.id, sub.planId, null);
-        }
-        return { when: 'period-end', charge: 0, credit: 0, plan: next };
-      }
-      const quote = await this.quoteChange(sub, current, next);
-      await setPlan(deps.db, sub.id, sub.planId, next.id);
-      const chargeNow = quote.when === 'now' ? { minor: quote.charge, currency: next.price.currency } : null;
-      await gateway.changePlan({
-        gatewaySubscriptionId: sub.gatewaySubscriptionId,
-        plan: next,
-        when: quote.when,
-        chargeNow,
-        subscriptionId: sub.id,
-      });
-      return quote;
-    },
-
-    /** Admin refund, full or partial, through the gateway; recorded at once with its credit note. */
-    async refund(paymentId: number, amountMinor: number, reason: string): Promise<void> {
-      const payment = await findPayment(deps.db, paymentId);
-      if (!payment) throw new BillingError('not-found', 'There is no such payment.');
-      const refundable = payment.amountMinor - payment.refundedMinor;
-      const invalid = () =>
-        new BillingError('invalid-amount', `The refund must be between 1 paisa and the ${refundable} paise not yet refunded.`);
-      if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0 || amountMinor > refundable) throw invalid();
-      // Held before the gateway is asked, released once its answer is recorded (or it fails).
-      if (!(await reserveRefund(deps.db, payment.id, amountMinor))) throw invalid();
-      try {
-        const { gatewayRefundId } = await gatewayFor(payment.gateway).refund({
-          gatewayPaymentId: payment.gatewayPaymentId,
-          amount: { minor: amountMinor, currency: payment.currency },
-          reason,
-        });
-        await deps.db.transaction((tx) =>
-          recordRefund(tx, payment.id, payment.subscriptionId, gatewayRefundId, amountMinor, reason, deps.now(), deps),
-        );
-      } finally {
-        await releaseRefundReservation(deps.db, payment.id, amountMinor);
-      }
-      const sub = await findSubscription(deps.db, payment.subscriptionId);
-      if (sub?.status === 'refunded' && sub.gatewaySubscriptionId)
-        await gatewayFor(sub.gateway)
-          .cancelNow(sub.gatewaySubscriptionId)
-          .catch(() => undefined);
-    },
+    /** Admin refund, full or partial; more than is left to refund is refused. */
+    refund: (paymentId: number, amountMinor: number, reason: string): Promise<Result<void>> =>
+      refundPayment(deps, paymentId, amountMinor, reason),
 
     /** Where the reader can update the payment method, if the gateway offers a page. */
     async paymentMethodUpdateUrl(sub: Subscription): Promise<string | null> {
       if (!sub.gatewaySubscriptionId) return null;
-      return gatewayFor(sub.gateway).paymentMethodUpdateUrl({
+      return gatewayFor(deps, sub.gateway).paymentMethodUpdateUrl({
         gatewaySubscriptionId: sub.gatewaySubscriptionId,
         gatewayCustomerId: sub.gatewayCustomerId,
         returnUrl: `${deps.publicUrl}/account/subscription`,
       });
     },
+
+    /** Applies verified gateway events in one transaction. Idempotent; safe in any order. */
+    applyEvents(gateway: GatewayName, events: BillingEvent[]): Promise<string[]> {
+      return deps.db.transaction().execute((tx) => applyBillingEvents(tx, gateway, events, deps.now(), deps));
+    },
+
+    /** A verified webhook from a gateway: stored once per event id, then applied (through `applyEvents`). */
+    receiveWebhookEvent(gateway: GatewayName, received: { eventId: string; eventType: string; events: BillingEvent[] }) {
+      return receiveWebhookEvent(deps.db, { gateway, ...received }, (g, events) => service.applyEvents(g, events), deps.now);
+    },
+
+    /** Applies again the stored webhooks whose processing failed (the billing sweep job). */
+    applyStoredWebhooks(): Promise<void> {
+      return applyStoredWebhooks(deps.db, (g, events) => service.applyEvents(g, events), deps.now);
+    },
+
+    /** The periodic sweep: notices, renewals, reconciliation, dunning and expiry (the billing sweep job). */
+    runSweep: (): Promise<void> => runBillingSweep(deps),
+
+    /** Sends one billing email (the billing email job). */
+    sendEmail(job: BillingEmailJob): Promise<void> {
+      return sendBillingEmail({ ...deps, paymentMethodUpdateUrl: (sub) => service.paymentMethodUpdateUrl(sub) }, job);
+    },
   };
+  return service;
 }
 
 export type BillingService = ReturnType<typeof createBillingService>;

@@ -1,32 +1,28 @@
-import type { Queryable } from '../../adapters/db/legacy.js';
 import { applyBillingEvents, applyLifecycle } from './events.js';
 import type { BillingEvent } from './gateway.js';
+import type { LifecycleEvent } from './lifecycle.js';
+import { claimNotice, noticesSent } from './notice-queries.js';
+import { findPlan } from './plan-queries.js';
 import type { BillingDeps } from './service.js';
-import { findPlan } from './plans.js';
-import { claimNotice, noticeSentAt } from './notices.js';
-import { listSubscriptionsNeedingAttention, lockSubscription, setGatewayIds, type Subscription } from './subscriptions.js';
-
-const HOUR = 3600 * 1000;
-const DAY = 24 * HOUR;
-/** The pre-debit notice goes out from 72 h before a renewal; the charge waits until 24 h after it (RBI e-mandate rule). */
-const NOTICE_FROM_MS = 72 * HOUR;
-const NOTICE_LEAD_MS = 24 * HOUR;
-/** Days after the failed renewal on which reminders go out, while the grace period lasts. */
-const DUNNING_DAYS = [1, 3, 6];
-/** How long before the period end a final cancellation is sent to the gateway. */
-export const FINAL_CANCEL_LEAD_MS = 48 * HOUR;
+import { setGatewayIds } from './subscription-queries.js';
+import { listSubscriptionsNeedingAttention, lockSubscription, type Subscription } from './subscriptions.js';
+import { NOTICE_FROM_MS, planSweep, type SweepAction } from './sweep-plan.js';
 
 /**
  * The periodic billing job: pre-debit notices, renewal requests, reconciliation of anything that looks
- * stuck, dunning reminders and expiry. Each step is guarded (notices are claimed once per period,
- * transitions ignore events that no longer apply), so running it twice changes nothing the second time.
+ * stuck, dunning reminders and expiry. For each subscription that may need it, it loads the notices sent
+ * for the current period, asks `planSweep` what is due and carries that out. Each step is guarded (notices
+ * are claimed once per period, transitions ignore events that no longer apply), so running it twice
+ * changes nothing the second time.
  */
 export async function runBillingSweep(deps: BillingDeps): Promise<void> {
   const now = deps.now();
   const subs = await listSubscriptionsNeedingAttention(deps.db, new Date(now.getTime() + NOTICE_FROM_MS));
   for (const sub of subs) {
     try {
-      await sweepOne(deps, sub, now);
+      const rules = { graceDays: deps.graceDays, finalCancellation: !!deps.gateways[sub.gateway]?.finalCancellation };
+      const actions = planSweep(sub, await noticesSent(deps.db, sub), now, rules);
+      await carryOut(deps, sub, actions, now);
     } catch (error) {
       // One subscription's trouble (say, a gateway timeout) must not stop the others; the next sweep retries.
       console.error(`billing sweep: subscription ${sub.id}: ${(error as Error).message}`);
@@ -34,16 +30,54 @@ export async function runBillingSweep(deps: BillingDeps): Promise<void> {
   }
 }
 
-async function email(deps: BillingDeps, sub: Subscription, template: string, key: string) {
-  await deps.enqueue(deps.db, {
-    kind: 'billing-email',
-    payload: { template, subscriptionId: sub.id },
-    uniqueKey: `${template}:${sub.id}:${key}`,
-  });
+async function carryOut(deps: BillingDeps, sub: Subscription, actions: readonly SweepAction[], now: Date): Promise<void> {
+  for (const action of actions) {
+    switch (action.type) {
+      case 'reconcile':
+        await reconcile(deps, sub);
+        break;
+      case 'claim-notice':
+        if (await claimNotice(deps.db, sub, action.kind, now)) await carryOut(deps, sub, action.then, now);
+        break;
+      case 'email':
+        await deps.enqueue(deps.db, {
+          kind: 'billing-email',
+          payload: { template: action.template, subscriptionId: sub.id },
+          uniqueKey: `${action.template}:${sub.id}:${action.key}`,
+        });
+        break;
+      case 'request-renewal': {
+        const plan = await findPlan(deps.db, action.planId);
+        if (plan) {
+          await deps.gateways[sub.gateway]?.requestRenewal({
+            gatewaySubscriptionId: action.gatewaySubscriptionId,
+            amount: plan.price,
+            subscriptionId: sub.id,
+            periodEnd: action.periodEnd,
+          });
+        }
+        break;
+      }
+      case 'cancel-at-gateway': {
+        const gateway = deps.gateways[sub.gateway];
+        if (action.when === 'period-end') await gateway?.setCancelAtPeriodEnd(action.gatewaySubscriptionId, true);
+        // Ending it now follows our own expiry: a gateway that fails to hear it must not undo that.
+        else await gateway?.cancelNow(action.gatewaySubscriptionId).catch(() => undefined);
+        break;
+      }
+      case 'apply': {
+        const result = await lifecycle(deps, sub, action.event);
+        if (result?.ok && result.changed && (!action.status || result.state.status === action.status)) {
+          await carryOut(deps, sub, action.then, now);
+        }
+        break;
+      }
+    }
+  }
 }
 
-async function lifecycle(deps: BillingDeps, sub: Subscription, event: Parameters<typeof applyLifecycle>[2]) {
-  return deps.db.transaction(async (tx) => {
+async function lifecycle(deps: BillingDeps, sub: Subscription, event: LifecycleEvent) {
+  return deps.db.transaction().execute(async (tx) => {
     const locked = await lockSubscription(tx, sub.id);
     return locked ? applyLifecycle(tx, locked, event, deps.now(), deps.graceDays) : null;
   });
@@ -72,80 +106,5 @@ export async function reconcile(deps: BillingDeps, found: Subscription): Promise
       occurredAt: deps.now(),
     });
   }
-  if (events.length > 0) await deps.db.transaction((tx) => applyBillingEvents(tx, sub.gateway, events, deps.now(), deps));
-}
-
-async function sweepOne(deps: BillingDeps, sub: Subscription, now: Date): Promise<void> {
-  const t = now.getTime();
-  if (sub.status === 'awaiting-payment') {
-    if (t - sub.createdAt.getTime() > 15 * 60 * 1000) await reconcile(deps, sub);
-    if (t - sub.createdAt.getTime() > DAY) await lifecycle(deps, sub, { type: 'checkout-abandoned', at: now });
-    return;
-  }
-  const end = sub.currentPeriodEnd;
-  if (!end) return;
-  if (sub.status === 'active' && !sub.cancelAtPeriodEnd) {
-    if (t >= end.getTime() - NOTICE_FROM_MS && (await claimNotice(deps.db, sub, 'pre-debit', now)))
-      await email(deps, sub, 'pre-debit', end.toISOString());
-    if (t < end.getTime()) return;
-    const noticeAt = await noticeSentAt(deps.db, sub, 'pre-debit');
-    // Never debit without a notice at least 24 hours old; a late notice pushes the charge back.
-    if (
-      noticeAt &&
-      t >= noticeAt.getTime() + NOTICE_LEAD_MS &&
-      sub.gatewaySubscriptionId &&
-      (await claimNotice(deps.db, sub, 'renewal-requested', now))
-    ) {
-      const plan = await findPlan(deps.db, sub.nextPlanId ?? sub.planId);
-      if (plan)
-        await deps.gateways[sub.gateway]?.requestRenewal({
-          gatewaySubscriptionId: sub.gatewaySubscriptionId,
-          amount: plan.price,
-          subscriptionId: sub.id,
-          periodEnd: end,
-        });
-      return;
-    }
-    if (t >= Math.max(end.getTime(), (noticeAt?.getTime() ?? t) + NOTICE_LEAD_MS) + 2 * HOUR) {
-      await reconcile(deps, sub);
-      const result = await lifecycle(deps, sub, { type: 'period-ended', at: now, graceDays: deps.graceDays });
-      if (result?.ok && result.changed && result.state.status === 'past-due') await email(deps, sub, 'payment-failed', end.toISOString());
-    }
-    return;
-  }
-  // A gateway whose cancellations are final (Razorpay) hears of one only two days before the period ends,
-  // so until then the reader can still undo it; the gateway then stops the renewal at the cycle end.
-  const gateway = deps.gateways[sub.gateway];
-  if (
-    sub.status === 'active' &&
-    sub.cancelAtPeriodEnd &&
-    gateway?.finalCancellation &&
-    sub.gatewaySubscriptionId &&
-    t >= end.getTime() - FINAL_CANCEL_LEAD_MS &&
-    t < end.getTime()
-  ) {
-    if (await claimNotice(deps.db, sub, 'gateway-cancel', now)) await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, true);
-  }
-  if (sub.status === 'active' && sub.cancelAtPeriodEnd && t >= end.getTime()) {
-    const result = await lifecycle(deps, sub, { type: 'period-ended', at: now, graceDays: deps.graceDays });
-    if (result?.ok && result.changed) await email(deps, sub, 'ended', end.toISOString());
-    return;
-  }
-  if (sub.status === 'past-due' && sub.graceUntil) {
-    if (t >= sub.graceUntil.getTime()) {
-      await reconcile(deps, sub);
-      const result = await lifecycle(deps, sub, { type: 'grace-ended', at: now });
-      if (result?.ok && result.changed) {
-        if (sub.gatewaySubscriptionId) await deps.gateways[sub.gateway]?.cancelNow(sub.gatewaySubscriptionId).catch(() => undefined);
-        await email(deps, sub, 'ended', end.toISOString());
-      }
-      return;
-    }
-    // A sweep that missed reminder days (the server was down) marks them all sent but sends only the latest.
-    let latest: number | null = null;
-    for (const day of DUNNING_DAYS) {
-      if (t >= end.getTime() + day * DAY && (await claimNotice(deps.db, sub, `dunning-${day}`, now))) latest = day;
-    }
-    if (latest !== null) await email(deps, sub, 'dunning', `${end.toISOString()}:${latest}`);
-  }
+  if (events.length > 0) await deps.db.transaction().execute((tx) => applyBillingEvents(tx, sub.gateway, events, deps.now(), deps));
 }

@@ -1,4 +1,5 @@
-import { countPlans, DEMO_PLANS, upsertPlan } from '../billing/plans.js';
+import { DEMO_PLANS } from '../billing/plans.js';
+import { countPlans, upsertPlan } from '../billing/plan-queries.js';
 import type { Db } from '../ports/database.js';
 import { DEFAULT_SITE_SETTINGS, hasSiteSettings, saveSiteSettings } from '../site/settings.js';
 import { DEMO_SECTIONS } from './demo/sections.js';

@@ -4,14 +4,14 @@ import { csrfField, formMessage, input, notice } from '../accounts/views.js';
 import { formatDateTime } from '../views/format.js';
 import { html, type SafeHtml } from '../views/html.js';
 import { layout, type PageChrome } from '../views/layout.js';
-import type { PaymentRow } from './payments-queries.js';
+import type { PaymentSummary } from '../../domain/billing/payments.js';
 import { REASON_MAX, rupeesInput } from './refund-form.js';
 
 /** The admin's payments list with a refund form per refundable payment. */
 
-const KIND: Record<PaymentRow['kind'], string> = { initial: 'First payment', renewal: 'Renewal', upgrade: 'Upgrade' };
+const KIND: Record<PaymentSummary['kind'], string> = { initial: 'First payment', renewal: 'Renewal', upgrade: 'Upgrade' };
 
-function refundForm(p: PaymentRow, csrf: string, form: FormState): SafeHtml {
+function refundForm(p: PaymentSummary, csrf: string, form: FormState): SafeHtml {
   const refundable = p.amountMinor - p.refundedMinor;
   const values = Object.keys(form.values).length ? form : { ...form, values: { amount: rupeesInput(refundable), reason: '' } };
   return html`<form method="post" action="/admin/payments/${p.id}/refund" class="refund-form" novalidate>
@@ -24,7 +24,7 @@ ${input({ form: values, name: 'reason', label: 'Reason', id: `refund-reason-${p.
 
 export function paymentsPage(
   chrome: PageChrome,
-  data: { payments: PaymentRow[]; csrf: string; timeZone: string; notice?: string; failed?: { paymentId: number; form: FormState } },
+  data: { payments: PaymentSummary[]; csrf: string; timeZone: string; notice?: string; failed?: { paymentId: number; form: FormState } },
 ): string {
   const money = (minor: number, currency: string) => formatMoney({ minor, currency });
   const main = html`<h1>Payments</h1>
@@ -37,7 +37,7 @@ ${data.payments.length === 0 ? html`<p>No payments yet.</p>` : ''}
     const form = data.failed?.paymentId === p.id ? data.failed.form : emptyForm();
     return html`<tr data-payment="${p.id}" id="payment-${p.id}">
 <th scope="row">${p.id}<br><span class="hint">${KIND[p.kind]}</span></th>
-<td>${p.email}</td><td>${p.planName}</td>
+<td>${p.email ?? 'Deleted account'}</td><td>${p.planName}</td>
 <td class="num amount">${money(p.amountMinor, p.currency)}</td>
 <td class="num refunded">${p.refundedMinor ? money(p.refundedMinor, p.currency) : '—'}</td>
 <td>${formatDateTime(p.capturedAt, data.timeZone)}</td>

@@ -1,14 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatMoney } from '../../domain/billing/money.js';
-import { findPayment } from '../../domain/billing/payments.js';
-import { BillingError } from '../../domain/billing/service.js';
+import { ok } from '../../domain/errors.js';
 import { sendPage } from '../accounts/flow.js';
 import { checkId, type FormState } from '../accounts/forms.js';
 import { withBillingPage } from '../billing/failures.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
-import { listRecentPayments } from './payments-queries.js';
 import { paymentsPage } from './payments-views.js';
 import { readRefundForm } from './refund-form.js';
 import { adminUserRoutes } from './users.js';
@@ -34,7 +32,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     status: number,
     extra: { notice?: string; failed?: { paymentId: number; form: FormState } },
   ) {
-    const payments = await listRecentPayments(ctx.db);
+    const payments = await ctx.billing.service.recentPayments();
     const page = paymentsPage(await pageChrome(ctx, request), {
       payments,
       csrf: reply.generateCsrf(),
@@ -52,7 +50,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   /** Full or partial refund through the gateway; the credit note is issued as it is recorded. */
   app.post<{ Params: { id: string } }>('/admin/payments/:id/refund', async (request, reply) => {
     const paymentId = checkId(request.params.id);
-    const payment = paymentId ? await findPayment(ctx.db, paymentId) : null;
+    const payment = paymentId ? await ctx.billing.service.payment(paymentId) : null;
     if (!payment) throw new HttpProblem('not-found', 'There is no such payment.');
     const read = readRefundForm(request.body);
     if (!read.ok) return show(request, reply, 400, { failed: { paymentId: payment.id, form: read.form } });
@@ -66,14 +64,10 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     };
     if (read.amountMinor > refundable) return tooMuch();
     const done = await withBillingPage(ctx, request, reply, async () => {
-      try {
-        await ctx.billing.service.refund(payment.id, read.amountMinor, read.reason);
-        return true;
-      } catch (error) {
-        // Another refund of the same payment may have landed between our check and the service's.
-        if (error instanceof BillingError && error.code === 'invalid-amount') return false;
-        throw error;
-      }
+      const refunded = await ctx.billing.service.refund(payment.id, read.amountMinor, read.reason);
+      // Another refund of the same payment may have landed between our check and the service's.
+      if (!refunded.ok && refunded.code === 'invalid-amount') return ok(false);
+      return refunded.ok ? ok(true) : refunded;
     });
     if (!done.ok) return done.sent;
     if (!done.value) return tooMuch();

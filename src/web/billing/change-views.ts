@@ -1,4 +1,4 @@
-import type { PlanChangeQuote } from '../../domain/billing/service.js';
+import type { PlanChangeQuote } from '../../domain/billing/subscription-changes.js';
 import { formatMoney } from '../../domain/billing/money.js';
 import { planDisplay, type Plan } from '../../domain/billing/plans.js';
 import type { Subscription } from '../../domain/billing/subscriptions.js';

@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { User } from '../../domain/accounts/model.js';
-import { findActivePlanBySlug, findPlan, type Plan } from '../../domain/billing/plans.js';
-import { BillingError } from '../../domain/billing/service.js';
-import { findSubscriptionIdByGatewayId } from '../../domain/billing/subscriptions.js';
+import type { Plan } from '../../domain/billing/plans.js';
+import { ok } from '../../domain/errors.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import { checkId, field, type FormState } from '../accounts/forms.js';
 import type { AppContext } from '../../context.js';
@@ -18,10 +16,9 @@ import {
   razorpayCheckoutPage,
   subscribedPage,
 } from './checkout-views.js';
-import { describeBillingError, withBillingPage } from './failures.js';
+import { describeBillingFailure, withBillingPage } from './failures.js';
 import { messagePage } from './page-parts.js';
 import { profileValues, readProfileForm } from './profile-form.js';
-import { findBillingProfile, saveBillingProfile } from '../../domain/billing/profiles.js';
 
 type PlanParams = { Params: { plan: string } };
 type CompleteQuery = { Querystring: Record<string, unknown> };
@@ -35,7 +32,7 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
   const chrome = (request: FastifyRequest) => pageChrome(ctx, request);
 
   async function planOf(slug: string): Promise<Plan> {
-    const plan = SLUG.test(slug) ? await findActivePlanBySlug(ctx.db, slug) : null;
+    const plan = SLUG.test(slug) ? await ctx.billing.service.activePlan(slug) : null;
     if (!plan) throw new HttpProblem('not-found', 'There is no such plan.');
     return plan;
   }
@@ -43,25 +40,17 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
   const showForm = async (request: FastifyRequest, reply: FastifyReply, status: number, plan: Plan, form: FormState) =>
     sendPage(reply, status, checkoutPage(await chrome(request), { plan, csrf: reply.generateCsrf(), form }));
 
-  /** The refusals startCheckout would make, shown before the reader fills in the form. */
-  async function refusal(user: User): Promise<BillingError | null> {
-    if (!ctx.billing.deps.checkoutGateway) return new BillingError('no-gateway', 'Subscriptions are not on sale yet.');
-    if (await ctx.billing.service.current(user.id)) {
-      return new BillingError('already-subscribed', 'You already have a subscription. Change your plan from your subscription page.');
-    }
-    return null;
-  }
-
   app.get<PlanParams>('/subscribe/:plan', async (request, reply) => {
     const plan = await planOf(request.params.plan);
     const user = request.auth?.user;
     if (!user) return redirectToLogin(reply, `/subscribe/${plan.slug}`);
-    const refused = await refusal(user);
-    if (refused) {
-      const page = describeBillingError(refused);
+    // The refusals startCheckout would make, shown before the reader fills in the form.
+    const available = await ctx.billing.service.checkoutAvailability(user.id);
+    if (!available.ok) {
+      const page = describeBillingFailure(available);
       return sendPage(reply, page.status, messagePage(await chrome(request), page));
     }
-    const profile = await findBillingProfile(ctx.db, user.id);
+    const profile = await ctx.billing.service.billingProfile(user.id);
     return showForm(request, reply, 200, plan, { values: profileValues(profile, user.name), errors: {} });
   });
 
@@ -71,8 +60,8 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
     if (!user) return redirectToLogin(reply, `/subscribe/${plan.slug}`);
     const read = readProfileForm(request.body);
     if (!read.ok) return showForm(request, reply, 400, plan, read.form);
-    await saveBillingProfile(ctx.db, user.id, read.profile, ctx.now());
-    const started = await withBillingPage(ctx, request, reply, () => ctx.billing.service.startCheckout(user, plan.slug));
+    await ctx.billing.service.saveBillingProfile(user.id, read.profile);
+    const started = await withBillingPage(ctx, request, reply, async () => ok(await ctx.billing.service.startCheckout(user, plan.slug)));
     if (!started.ok) return started.sent;
     const { start } = started.value;
     if (start.redirectUrl) return reply.redirect(start.redirectUrl, 303);
@@ -100,9 +89,9 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
     };
     const wellFormed = Object.values(input).every((v) => GATEWAY_TOKEN.test(v));
     if (!wellFormed || !verify(input)) return sendPage(reply, 400, callbackFailedPage(await chrome(request)));
-    const id = await findSubscriptionIdByGatewayId(ctx.db, 'razorpay', input.subscriptionId);
-    if (id === null) throw new HttpProblem('not-found', 'There is no such subscription.');
-    return reply.redirect(`/subscribe/complete?subscription=${id}`, 303);
+    const sub = await ctx.billing.service.subscriptionByGatewayId('razorpay', input.subscriptionId);
+    if (!sub) throw new HttpProblem('not-found', 'There is no such subscription.');
+    return reply.redirect(`/subscribe/complete?subscription=${sub.id}`, 303);
   });
 
   app.get<CompleteQuery>('/subscribe/complete', async (request, reply) => {
@@ -111,12 +100,9 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const declined = request.query.declined === '1';
     const user = request.auth?.user;
     if (!user) return redirectToLogin(reply, `/subscribe/complete?subscription=${id}${declined ? '&declined=1' : ''}`);
-    // Another reader's subscription is "not found", never "forbidden": its existence is not disclosed.
-    const sub = await ctx.billing.service.owned(user, id).catch((error: unknown) => {
-      if (error instanceof BillingError && error.code === 'not-found') throw new HttpProblem('not-found', error.message);
-      throw error;
-    });
-    const plan = await findPlan(ctx.db, sub.planId);
+    // Another reader's subscription is "not found" (a DomainError the error handler answers with 404).
+    const sub = await ctx.billing.service.owned(user, id);
+    const plan = await ctx.billing.service.plan(sub.planId);
     if (!plan) throw new Error(`subscription ${sub.id} has no plan ${sub.planId}`);
     const page = await chrome(request);
     switch (sub.status) {

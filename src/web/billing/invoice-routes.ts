@@ -1,6 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { renderInvoicePdf } from '../../adapters/pdf/invoice-pdf.js';
-import { findInvoice } from '../../domain/billing/invoices.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import { checkId } from '../accounts/forms.js';
 import type { AppContext } from '../../context.js';
@@ -22,10 +20,10 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: AppContext): Prom
     if (!id || !match) throw new HttpProblem('not-found', 'There is no such invoice.');
     const user = request.auth?.user;
     if (!user) return redirectToLogin(reply, `/account/invoices/${request.params.id}`);
-    const invoice = await findInvoice(ctx.db, user.id, id);
+    const invoice = await ctx.billing.service.invoice(user.id, id);
     if (!invoice) throw new HttpProblem('not-found', 'There is no such invoice.');
     if (match[2]) {
-      const pdf = await renderInvoicePdf(invoice);
+      const pdf = await ctx.billing.service.invoicePdf(invoice);
       const filename = `${invoice.kind === 'credit-note' ? 'credit-note' : 'invoice'}-${invoice.number.replace(/[^A-Za-z0-9-]/g, '-')}.pdf`;
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="${filename}"`).send(pdf);
     }

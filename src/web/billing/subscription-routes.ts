@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../../domain/accounts/model.js';
-import { listInvoices } from '../../domain/billing/invoices.js';
-import { findPlan, listActivePlans, type Plan } from '../../domain/billing/plans.js';
+import type { Plan } from '../../domain/billing/plans.js';
 import type { Subscription } from '../../domain/billing/subscriptions.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import { checkId, field } from '../accounts/forms.js';
@@ -9,6 +8,7 @@ import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 import { changedPage, changePlanPage, type PlanOption } from './change-views.js';
+import { ok } from '../../domain/errors.js';
 import { withBillingPage } from './failures.js';
 
 import { actionsFor, subscriptionToShow } from './subscription-status.js';
@@ -30,7 +30,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
     request.auth ? handler(request, reply, request.auth.user) : redirectToLogin(reply, back);
 
   async function planOf(id: number): Promise<Plan> {
-    const plan = await findPlan(ctx.db, id);
+    const plan = await ctx.billing.service.plan(id);
     if (!plan) throw new Error(`plan ${id} not found`);
     return plan;
   }
@@ -54,7 +54,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
       const [current, all, invoices] = await Promise.all([
         ctx.billing.service.current(user.id),
         ctx.billing.service.list(user.id),
-        listInvoices(ctx.db, user.id),
+        ctx.billing.service.invoices(user.id),
       ]);
       const sub = subscriptionToShow(current, all);
       const plan = sub ? await planOf(sub.planId) : null;
@@ -105,7 +105,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
 
   /** What switching to each other plan would do now, as the service quotes it. */
   async function planOptions(sub: Subscription, current: Plan): Promise<PlanOption[]> {
-    const plans = await listActivePlans(ctx.db);
+    const plans = await ctx.billing.service.activePlans();
     return Promise.all(
       plans
         .filter((p) => p.id !== current.id && p.id !== sub.nextPlanId)
@@ -138,7 +138,8 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
       const done = await withBillingPage(ctx, request, reply, async () => {
         const previous = await planOf((await ctx.billing.service.owned(user, id)).planId);
         const outcome = await ctx.billing.service.changePlan(user, id, slug);
-        return { previous, outcome, sub: await ctx.billing.service.owned(user, id) };
+        if (!outcome.ok) return outcome;
+        return ok({ previous, outcome: outcome.value, sub: await ctx.billing.service.owned(user, id) });
       });
       if (!done.ok) return done.sent;
       return sendPage(reply, 200, changedPage(await chrome(request), { ...done.value, timeZone }));

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PaymentMethodChoice, TestGatewayHosted } from '../../adapters/payments/test-gateway.js';
-import { findSubscription, findSubscriptionIdByGatewayId } from '../../domain/billing/subscriptions.js';
+import type { PaymentMethodChoice, TestGatewayPages } from '../../domain/billing/test-gateway-pages.js';
 import { sendPage } from '../accounts/flow.js';
 import { field } from '../accounts/forms.js';
 import type { AppContext } from '../../context.js';
@@ -21,7 +20,7 @@ const METHODS: readonly PaymentMethodChoice[] = ['card', 'upi'];
  * real gateway's pages they know the buyer by the unguessable record id in the link, not by our session.
  */
 export async function testGatewayRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const hostedOr404 = (id: string): TestGatewayHosted => {
+  const hostedOr404 = (id: string): TestGatewayPages => {
     const hosted = ctx.billing.testGateway;
     if (!hosted || !RECORD_ID.test(id)) throw new HttpProblem('not-found', 'There is no such test gateway page.');
     return hosted;
@@ -46,8 +45,7 @@ export async function testGatewayRoutes(app: FastifyInstance, ctx: AppContext): 
 
   /** Whether our side of this mandate's subscription is past due: then the new method is charged at once. */
   async function overdue(gatewaySubscriptionId: string): Promise<boolean> {
-    const id = await findSubscriptionIdByGatewayId(ctx.db, 'test', gatewaySubscriptionId);
-    const sub = id === null ? null : await findSubscription(ctx.db, id);
+    const sub = await ctx.billing.service.subscriptionByGatewayId('test', gatewaySubscriptionId);
     return sub?.status === 'past-due';
   }
 

@@ -1,4 +1,4 @@
-import type { TestCheckout, TestSubscription } from '../../adapters/payments/test-gateway.js';
+import type { TestCheckout, TestSubscription } from '../../domain/billing/test-gateway-pages.js';
 import { formatMoney } from '../../domain/billing/money.js';
 import { describeTerm } from '../../domain/billing/plans.js';
 import { csrfField } from '../accounts/views.js';

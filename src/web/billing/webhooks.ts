@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { markWebhookFailed, markWebhookProcessed, recordWebhookEvent } from '../../domain/billing/webhook-log.js';
 import type { GatewayName } from '../../domain/billing/gateway.js';
 import type { AppContext } from '../../context.js';
 
@@ -8,8 +7,9 @@ const GATEWAY_NAMES: readonly GatewayName[] = ['test', 'razorpay', 'stripe'];
 
 /**
  * POST /webhooks/:gateway. The signature is checked on the raw body as received (JSON re-serialised by a
- * parser would not match). A verified event is stored once per event id, then applied; if applying fails
- * the event stays stored and the job runner applies it later, so the gateway is answered 2xx either way.
+ * parser would not match). A verified event goes to the billing service, which stores it once per event id
+ * and applies it; if applying fails the event stays stored and the sweep job applies it later, so the
+ * gateway is answered 2xx either way.
  */
 export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.removeAllContentTypeParsers();
@@ -33,20 +33,10 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
           .code(status)
           .send({ error: { code: parsed.reason === 'malformed' ? 'bad-request' : 'unauthorized', message: parsed.message } });
       }
-      const id = await recordWebhookEvent(ctx.db, {
-        gateway: name,
-        eventId: parsed.eventId,
-        eventType: parsed.eventType,
-        events: parsed.events,
-        now,
-      });
-      if (id === null) return { received: true, duplicate: true };
-      try {
-        const notes = await ctx.billing.service.applyEvents(name, parsed.events);
-        await markWebhookProcessed(ctx.db, id, ctx.now(), notes.length ? notes.join('; ') : null);
-      } catch (error) {
-        request.log.error({ err: error, gateway: name, eventId: parsed.eventId }, 'webhook processing failed; will retry');
-        await markWebhookFailed(ctx.db, id, (error as Error).message);
+      const received = await ctx.billing.service.receiveWebhookEvent(name, parsed);
+      if (received.duplicate) return { received: true, duplicate: true };
+      if (!received.applied.ok) {
+        request.log.error({ err: received.applied.error, gateway: name, eventId: parsed.eventId }, 'webhook processing failed; will retry');
       }
       return { received: true };
     },

@@ -1,20 +1,35 @@
-import { renderEmail } from '../domain/notifications/email-layout.js';
-import { renderInvoicePdf } from '../adapters/pdf/invoice-pdf.js';
-import { findUserById } from '../domain/accounts/users.js';
-import { formatInvoiceDate } from '../domain/billing/invoice-sheet.js';
-import { findInvoice, listInvoices } from '../domain/billing/invoices.js';
-import { formatMoney } from '../domain/billing/money.js';
-import { findPayment } from '../domain/billing/payments.js';
-import { findPlan } from '../domain/billing/plans.js';
-import { findSubscription } from '../domain/billing/subscriptions.js';
-import type { AppContext } from '../context.js';
+import type { Copy } from '../copy/copy.js';
+import { renderEmail } from '../notifications/email-layout.js';
+import type { Db } from '../ports/database.js';
+import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
+import type { EmailMessage, Mailer } from '../ports/mailer.js';
+import { findUserInvoice, listUserInvoices } from './invoice-queries.js';
+import { formatInvoiceDate } from './invoice-sheet.js';
+import { formatMoney } from './money.js';
+import { findPayment, findRefund } from './payment-queries.js';
+import { findPlan } from './plan-queries.js';
+import type { FindReader } from './readers.js';
+import { findSubscription, type Subscription } from './subscriptions.js';
 
+/** The payload of a `billing-email` job: which email, and the ids its figures are read from. */
 export interface BillingEmailJob {
   template: 'receipt' | 'pre-debit' | 'payment-failed' | 'dunning' | 'ended' | 'refund';
   subscriptionId?: number;
   paymentId?: number;
   invoiceId?: number;
   refundId?: number;
+}
+
+export interface BillingEmailDeps {
+  db: Db;
+  mailer: Mailer;
+  copy: Copy;
+  publication: string;
+  publicUrl: string;
+  renderInvoicePdf: RenderInvoicePdf;
+  findReader: FindReader;
+  /** Where the reader updates the payment method, if the gateway offers a page. */
+  paymentMethodUpdateUrl(sub: Subscription): Promise<string | null>;
 }
 
 const GATEWAY_NAMES = { test: 'test gateway', razorpay: 'Razorpay', stripe: 'Stripe' } as const;
@@ -24,22 +39,21 @@ const GATEWAY_NAMES = { test: 'test gateway', razorpay: 'Razorpay', stripe: 'Str
  * committed). Every amount comes from the stored payment or invoice, so emails, invoices and the account
  * page agree to the paisa.
  */
-export async function sendBillingEmail(ctx: AppContext, job: BillingEmailJob): Promise<void> {
-  const { copy } = ctx;
-  const publication = ctx.site.publicationName;
-  const manage = `${ctx.config.publicUrl}/account/subscription`;
+export async function sendBillingEmail(deps: BillingEmailDeps, job: BillingEmailJob): Promise<void> {
+  const { copy, db, publication } = deps;
+  const manage = `${deps.publicUrl}/account/subscription`;
   const footer = copy.render('email.billing.footer', { publication });
   const send = async (
     userId: number,
     subject: string,
     paragraphs: string[],
     action: { label: string; url: string },
-    attachments?: { filename: string; content: Buffer; contentType: string }[],
+    attachments?: EmailMessage['attachments'],
   ) => {
-    const user = await findUserById(ctx.db, userId);
-    if (!user) return; // the account was deleted meanwhile
-    await ctx.mailer.send({
-      to: user.email,
+    const reader = await deps.findReader(db, userId);
+    if (!reader) return; // the account was deleted meanwhile
+    await deps.mailer.send({
+      to: reader.email,
       subject,
       tag: job.template,
       attachments,
@@ -48,17 +62,17 @@ export async function sendBillingEmail(ctx: AppContext, job: BillingEmailJob): P
   };
 
   if (job.template === 'receipt' && job.paymentId) {
-    const payment = await findPayment(ctx.db, job.paymentId);
+    const payment = await findPayment(db, job.paymentId);
     if (!payment) return;
-    const invoice = job.invoiceId ? await findInvoice(ctx.db, payment.userId, job.invoiceId) : null;
-    const plan = await findPlan(ctx.db, payment.planId);
+    const invoice = job.invoiceId ? await findUserInvoice(db, payment.userId, job.invoiceId) : null;
+    const plan = await findPlan(db, payment.planId);
     const amount = formatMoney({ minor: payment.amountMinor, currency: payment.currency });
     const period = `${formatInvoiceDate(payment.periodStart)} to ${formatInvoiceDate(new Date(payment.periodEnd.getTime() - 1))}`;
     const pdf = invoice
       ? [
           {
             filename: `${invoice.number.replaceAll('/', '-')}.pdf`,
-            content: await renderInvoicePdf(invoice),
+            content: await deps.renderInvoicePdf(invoice),
             contentType: 'application/pdf',
           },
         ]
@@ -74,34 +88,27 @@ export async function sendBillingEmail(ctx: AppContext, job: BillingEmailJob): P
   }
 
   if (job.template === 'refund' && job.refundId) {
-    const { rows } = await ctx.db.query<{ payment_id: number; amount_minor: number }>(
-      'select payment_id, amount_minor from refunds where id = $1',
-      [job.refundId],
-    );
-    const refund = rows[0];
-    const payment = refund ? await findPayment(ctx.db, refund.payment_id) : null;
+    const refund = await findRefund(db, job.refundId);
+    const payment = refund ? await findPayment(db, refund.paymentId) : null;
     if (!refund || !payment) return;
-    const note = (await listInvoices(ctx.db, payment.userId)).find((i) => i.refundId === job.refundId);
-    const amount = formatMoney({ minor: refund.amount_minor, currency: payment.currency });
+    const note = (await listUserInvoices(db, payment.userId)).find((i) => i.refundId === job.refundId);
+    const amount = formatMoney({ minor: refund.amountMinor, currency: payment.currency });
     await send(
       payment.userId,
       copy.render('email.refund.subject', { amount, publication }),
       [copy.render('email.refund.body', { amount, credit_note: note?.number ?? '' })],
-      {
-        label: copy.render('email.billing.action'),
-        url: manage,
-      },
+      { label: copy.render('email.billing.action'), url: manage },
     );
     return;
   }
 
-  const sub = job.subscriptionId ? await findSubscription(ctx.db, job.subscriptionId) : null;
+  const sub = job.subscriptionId ? await findSubscription(db, job.subscriptionId) : null;
   if (!sub) return;
-  const plan = await findPlan(ctx.db, sub.nextPlanId ?? sub.planId);
+  const plan = await findPlan(db, sub.nextPlanId ?? sub.planId);
   const planName = plan?.name ?? 'your plan';
   const amount = plan ? formatMoney(plan.price) : '';
   const date = sub.currentPeriodEnd ? formatInvoiceDate(sub.currentPeriodEnd) : '';
-  const update = (await ctx.billing.service.paymentMethodUpdateUrl(sub).catch(() => null)) ?? manage;
+  const update = (await deps.paymentMethodUpdateUrl(sub).catch(() => null)) ?? manage;
   switch (job.template) {
     case 'pre-debit':
       await send(
@@ -139,7 +146,7 @@ export async function sendBillingEmail(ctx: AppContext, job: BillingEmailJob): P
         [copy.render('email.ended.body', { plan: planName, date })],
         {
           label: copy.render('email.billing.action'),
-          url: `${ctx.config.publicUrl}/plans`,
+          url: `${deps.publicUrl}/plans`,
         },
       );
       return;

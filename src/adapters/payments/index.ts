@@ -1,0 +1,88 @@
+import { findGatewayPlanId, saveGatewayPlanId } from '../../domain/billing/plan-queries.js';
+import type { GatewayName, PaymentGateway } from '../../domain/billing/gateway.js';
+import type { TestGatewayPages } from '../../domain/billing/test-gateway-pages.js';
+import type { Clock } from '../../domain/ports/clock.js';
+import type { Db } from '../../domain/ports/database.js';
+import { createRazorpayGateway } from './razorpay.js';
+import { createStripeGateway, stripeApiBase } from './stripe.js';
+import { createTestGateway } from './test-gateway.js';
+
+/** What the configured payment gateways need, as plain values (the composition root reads them from the config). */
+export interface PaymentGatewayOptions {
+  db: Db;
+  /** The gateway new checkouts use; the test gateway is built only when it is this one. */
+  checkoutGateway: GatewayName | null;
+  razorpay: { keyId: string; keySecret: string; webhookSecret: string; apiUrl: string | null } | null;
+  stripe: { secretKey: string; webhookSecret: string; apiUrl: string | null } | null;
+  publicUrl: string;
+  /** Shown on Razorpay's checkout and Stripe's descriptions. */
+  publication: string;
+  /** Signs the test gateway's webhooks. */
+  testWebhookSecret: Buffer;
+  now: Clock;
+}
+
+export interface PaymentGateways {
+  gateways: Partial<Record<GatewayName, PaymentGateway>>;
+  /** The test gateway's hosted pages, when it is on. */
+  testGateway: TestGatewayPages | null;
+  /** The Razorpay checkout callback check, when Razorpay is configured. */
+  verifyRazorpayCheckout: ((input: { paymentId: string; subscriptionId: string; signature: string }) => boolean) | null;
+  /** Connects the test gateway's webhook delivery to the running app (set once the app exists). */
+  connectWebhooks(deliver: (rawBody: string, headers: Record<string, string>) => Promise<void>): void;
+}
+
+/** Builds the configured gateways: the built-in test gateway, Razorpay and Stripe, each only when configured. */
+export function createPaymentGateways(options: PaymentGatewayOptions): PaymentGateways {
+  const { db } = options;
+  const gateways: Partial<Record<GatewayName, PaymentGateway>> = {};
+  let deliver: (rawBody: string, headers: Record<string, string>) => Promise<void> = async () => {
+    throw new Error('test gateway webhooks are not connected yet');
+  };
+  let testGateway: TestGatewayPages | null = null;
+  if (options.checkoutGateway === 'test') {
+    const test = createTestGateway({
+      db,
+      secret: options.testWebhookSecret,
+      publicUrl: options.publicUrl,
+      now: options.now,
+      deliver: (raw, headers) => deliver(raw, headers),
+    });
+    gateways.test = test.gateway;
+    testGateway = test.hosted;
+  }
+  let verifyRazorpayCheckout: PaymentGateways['verifyRazorpayCheckout'] = null;
+  if (options.razorpay) {
+    const razorpay = createRazorpayGateway({
+      keyId: options.razorpay.keyId,
+      keySecret: options.razorpay.keySecret,
+      webhookSecret: options.razorpay.webhookSecret,
+      apiBaseUrl: options.razorpay.apiUrl ?? undefined,
+      publication: options.publication,
+      callbackUrl: `${options.publicUrl}/checkout/razorpay/callback`,
+      // Razorpay plans cannot change price: one per plan and price, remembered in the database.
+      planIds: {
+        get: (planId, priceMinor) => findGatewayPlanId(db, 'razorpay', planId, priceMinor),
+        put: (planId, priceMinor, gatewayPlanId) => saveGatewayPlanId(db, 'razorpay', planId, priceMinor, gatewayPlanId),
+      },
+    });
+    gateways.razorpay = razorpay;
+    verifyRazorpayCheckout = (input) => razorpay.verifyCheckoutSignature(input);
+  }
+  if (options.stripe) {
+    gateways.stripe = createStripeGateway({
+      secretKey: options.stripe.secretKey,
+      webhookSecret: options.stripe.webhookSecret,
+      publication: options.publication,
+      apiBase: stripeApiBase(options.stripe.apiUrl),
+    });
+  }
+  return {
+    gateways,
+    testGateway,
+    verifyRazorpayCheckout,
+    connectWebhooks(fn) {
+      deliver = fn;
+    },
+  };
+}

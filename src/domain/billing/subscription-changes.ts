@@ -1,0 +1,131 @@
+import { DomainError, fail, ok, type Result } from '../errors.js';
+import { applyLifecycle } from './events.js';
+import type { LifecycleEvent } from './lifecycle.js';
+import { transition, unusedCredit } from './lifecycle.js';
+import { noticeSentAt } from './notice-queries.js';
+import { listSubscriptionPayments } from './payment-queries.js';
+import { findActivePlanBySlug, findPlan } from './plan-queries.js';
+import type { Plan } from './plans.js';
+import type { BillingDeps } from './service.js';
+import { setPlan } from './subscription-queries.js';
+import { findSubscription, lockSubscription, type Subscription } from './subscriptions.js';
+
+/** What a reader asks of their own subscription: cancel, undo the cancellation, change plan. */
+
+export interface PlanChangeQuote {
+  when: 'now' | 'period-end';
+  /** Minor units charged now (upgrade), after the credit. */
+  charge: number;
+  credit: number;
+  plan: Plan;
+}
+
+/** The configured gateway of that name; a subscription on a gateway no longer configured cannot be changed. */
+export function gatewayFor(deps: Pick<BillingDeps, 'gateways'>, name: Subscription['gateway']) {
+  const gateway = deps.gateways[name];
+  if (!gateway) throw new DomainError('no-gateway', `The ${name} gateway is not configured.`);
+  return gateway;
+}
+
+/** Applies a reader's request to the locked subscription; a request the state machine refuses is an expected outcome. */
+async function lifecycle(deps: BillingDeps, sub: Subscription, event: LifecycleEvent): Promise<Result<void>> {
+  const result = await deps.db.transaction().execute(async (tx) => {
+    const locked = await lockSubscription(tx, sub.id);
+    if (!locked) throw new DomainError('not-found', 'There is no such subscription.');
+    return applyLifecycle(tx, locked, event, deps.now(), deps.graceDays);
+  });
+  return result.ok ? ok(undefined) : fail('invalid-transition', result.reason);
+}
+
+/** Cancel anytime: the subscription runs to the end of the paid term; the reader can undo it until then. */
+export async function cancel(deps: BillingDeps, sub: Subscription): Promise<Result<void>> {
+  const gateway = gatewayFor(deps, sub.gateway);
+  if (sub.gatewaySubscriptionId && sub.status === 'active' && !sub.cancelAtPeriodEnd && !gateway.finalCancellation) {
+    await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, true);
+  }
+  // A past-due subscription ends at once: the gateway must stop retrying, or a late retry would charge the reader.
+  if (sub.gatewaySubscriptionId && sub.status === 'past-due') await gateway.cancelNow(sub.gatewaySubscriptionId);
+  return lifecycle(deps, sub, { type: 'cancel-at-period-end', at: deps.now() });
+}
+
+/** Takes a cancellation back while the term runs, unless a gateway whose cancellations are final already heard of it. */
+export async function undoCancel(deps: BillingDeps, sub: Subscription): Promise<Result<void>> {
+  if (!sub.cancelAtPeriodEnd) return ok(undefined);
+  // Refuse before telling the gateway: an ended subscription must not have its gateway side revived.
+  const check = transition(sub, { type: 'undo-cancel', at: deps.now() });
+  if (!check.ok) return fail('invalid-transition', check.reason);
+  const gateway = gatewayFor(deps, sub.gateway);
+  if (gateway.finalCancellation) {
+    if (await noticeSentAt(deps.db, sub, 'gateway-cancel')) {
+      return fail(
+        'invalid-transition',
+        'Your cancellation has already gone to the payment gateway and cannot be undone; you can subscribe again when the period ends.',
+      );
+    }
+  } else if (sub.gatewaySubscriptionId) {
+    await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, false);
+  }
+  return lifecycle(deps, sub, { type: 'undo-cancel', at: deps.now() });
+}
+
+/**
+ * What changing to `next` would do now, without doing it: a dearer plan starts at once, with the unused
+ * part of the last payment credited against its price; a cheaper one takes over at the next renewal.
+ * The account page shows this quote and `changePlan` charges exactly it.
+ */
+export async function quoteChange(deps: BillingDeps, sub: Subscription, current: Plan, next: Plan): Promise<PlanChangeQuote> {
+  if (next.price.minor <= current.price.minor) return { when: 'period-end', charge: 0, credit: 0, plan: next };
+  const [last] = await listSubscriptionPayments(deps.db, sub.id);
+  const credit = last ? unusedCredit(last.amountMinor - last.refundedMinor, last.periodStart, last.periodEnd, deps.now()) : 0;
+  return { when: 'now', charge: Math.max(0, next.price.minor - credit), credit, plan: next };
+}
+
+/**
+ * Plan change. The new plan waits in `nextPlanId` until it is paid for: an upgrade's charge takes it
+ * over at once (a declined one drops it), a downgrade takes over at the next renewal. A gateway that
+ * answers the upgrade's charge at once (the test gateway) may decline it: the reader is told, and stays.
+ */
+export async function changePlan(deps: BillingDeps, sub: Subscription, planSlug: string): Promise<Result<PlanChangeQuote>> {
+  if (sub.status !== 'active' || !sub.gatewaySubscriptionId)
+    return fail('invalid-transition', 'Only an active subscription can change plan.');
+  const [current, next] = await Promise.all([findPlan(deps.db, sub.planId), findActivePlanBySlug(deps.db, planSlug)]);
+  if (!current || !next) return fail('unknown-plan', 'There is no such plan.');
+  const gateway = gatewayFor(deps, sub.gateway);
+  if (next.id === current.id) {
+    // Taking back a scheduled downgrade: the gateway was told to switch at renewal, so tell it to stay.
+    if (sub.nextPlanId) {
+      await gateway.changePlan({
+        gatewaySubscriptionId: sub.gatewaySubscriptionId,
+        plan: current,
+        when: 'period-end',
+        chargeNow: null,
+        subscriptionId: sub.id,
+      });
+      await setPlan(deps.db, sub.id, sub.planId, null);
+    }
+    return ok({ when: 'period-end', charge: 0, credit: 0, plan: next });
+  }
+  const quote = await quoteChange(deps, sub, current, next);
+  await setPlan(deps.db, sub.id, sub.planId, next.id);
+  const chargeNow = quote.when === 'now' ? { minor: quote.charge, currency: next.price.currency } : null;
+  await gateway.changePlan({
+    gatewaySubscriptionId: sub.gatewaySubscriptionId,
+    plan: next,
+    when: quote.when,
+    chargeNow,
+    subscriptionId: sub.id,
+  });
+  if (quote.when === 'now' && (await upgradeDeclined(deps, sub))) {
+    return fail(
+      'invalid-transition',
+      `The payment for ${next.name} was declined, so nothing was charged and you stay on ${current.name}. Update your payment method and try again.`,
+    );
+  }
+  return ok(quote);
+}
+
+/** Whether the upgrade's charge was already declined: the waiting plan was dropped and the old one kept. */
+async function upgradeDeclined(deps: BillingDeps, before: Subscription): Promise<boolean> {
+  const after = await findSubscription(deps.db, before.id);
+  return !!after && after.nextPlanId === null && after.planId === before.planId;
+}

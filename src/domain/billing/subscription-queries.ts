@@ -1,0 +1,133 @@
+import type { Selectable } from 'kysely';
+import type { Db, Tx } from '../ports/database.js';
+import type { Subscriptions } from '../ports/schema.js';
+import type { GatewayName } from './gateway.js';
+import type { SubscriptionState } from './lifecycle.js';
+import type { Subscription } from './subscriptions.js';
+
+/**
+ * Subscriptions (table `subscriptions`). A subscription as stored, without `lastPaymentAt`, which
+ * `subscriptions.ts` adds from the payments.
+ */
+export type StoredSubscription = Omit<Subscription, 'lastPaymentAt'>;
+
+function toSubscription(r: Selectable<Subscriptions>): StoredSubscription {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    planId: r.plan_id,
+    nextPlanId: r.next_plan_id,
+    status: r.status,
+    cancelAtPeriodEnd: r.cancel_at_period_end,
+    gateway: r.gateway as GatewayName,
+    gatewaySubscriptionId: r.gateway_subscription_id,
+    gatewayCustomerId: r.gateway_customer_id,
+    gatewayCheckoutId: r.gateway_checkout_id,
+    currentPeriodStart: r.current_period_start,
+    currentPeriodEnd: r.current_period_end,
+    graceUntil: r.grace_until,
+    paymentMethod: r.payment_method,
+    createdAt: r.created_at,
+  };
+}
+
+/** A new subscription awaiting its first payment; returns its id. */
+export async function insertSubscription(db: Db, s: { userId: number; planId: number; gateway: GatewayName; now: Date }): Promise<number> {
+  const row = await db
+    .insertInto('subscriptions')
+    .values({ user_id: s.userId, plan_id: s.planId, status: 'awaiting-payment', gateway: s.gateway, created_at: s.now, updated_at: s.now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Locks a subscription row for the rest of the transaction: events for one subscription apply one at a time. */
+export async function lockSubscriptionRow(tx: Tx, id: number): Promise<StoredSubscription | null> {
+  const row = await tx.selectFrom('subscriptions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return row ? toSubscription(row) : null;
+}
+
+export async function findSubscriptionRow(db: Db, id: number): Promise<StoredSubscription | null> {
+  const row = await db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toSubscription(row) : null;
+}
+
+export async function findSubscriptionIdByGatewayId(db: Db, gateway: GatewayName, gatewaySubscriptionId: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('subscriptions')
+    .select('id')
+    .where('gateway', '=', gateway)
+    .where('gateway_subscription_id', '=', gatewaySubscriptionId)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** The reader's subscriptions, newest first. */
+export async function listUserSubscriptionRows(db: Db, userId: number): Promise<StoredSubscription[]> {
+  const rows = await db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(toSubscription);
+}
+
+/** Subscriptions a periodic sweep must look at: running with a date before `before`, or awaiting payment. */
+export async function listSubscriptionRowsNeedingAttention(db: Db, before: Date, limit: number): Promise<StoredSubscription[]> {
+  const rows = await db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('status', 'in', ['active', 'past-due']),
+          eb.or([eb('current_period_end', '<=', before), eb('grace_until', '<=', before)]),
+        ]),
+        eb('status', '=', 'awaiting-payment'),
+      ]),
+    )
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toSubscription);
+}
+
+export async function saveSubscriptionState(db: Db, id: number, state: SubscriptionState, now: Date): Promise<void> {
+  await db
+    .updateTable('subscriptions')
+    .set({
+      status: state.status,
+      cancel_at_period_end: state.cancelAtPeriodEnd,
+      current_period_start: state.currentPeriodStart,
+      current_period_end: state.currentPeriodEnd,
+      grace_until: state.graceUntil,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Stores the gateway's ids; an id not given (or null) keeps the stored one. */
+export async function setGatewayIds(
+  db: Db,
+  id: number,
+  ids: { gatewaySubscriptionId?: string | null; gatewayCustomerId?: string | null; gatewayCheckoutId?: string | null },
+): Promise<void> {
+  const set = {
+    ...(ids.gatewaySubscriptionId != null ? { gateway_subscription_id: ids.gatewaySubscriptionId } : {}),
+    ...(ids.gatewayCustomerId != null ? { gateway_customer_id: ids.gatewayCustomerId } : {}),
+    ...(ids.gatewayCheckoutId != null ? { gateway_checkout_id: ids.gatewayCheckoutId } : {}),
+  };
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable('subscriptions').set(set).where('id', '=', id).execute();
+}
+
+export async function setPlan(db: Db, id: number, planId: number, nextPlanId: number | null): Promise<void> {
+  await db.updateTable('subscriptions').set({ plan_id: planId, next_plan_id: nextPlanId }).where('id', '=', id).execute();
+}
+
+export async function setPaymentMethod(db: Db, id: number, paymentMethod: string): Promise<void> {
+  await db.updateTable('subscriptions').set({ payment_method: paymentMethod }).where('id', '=', id).execute();
+}

@@ -1,0 +1,149 @@
+import type { LifecycleEvent, SubscriptionStatus } from './lifecycle.js';
+import type { Subscription } from './subscriptions.js';
+
+/**
+ * What the periodic billing sweep does for one subscription, decided as a pure function of the
+ * subscription, the notices already sent for its current period, and the time. The sweep (`sweep.ts`)
+ * loads these, asks `planSweep`, and carries the actions out; every guard of the schedule lives here.
+ */
+
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** A checkout still awaiting payment after this long is checked with the gateway (its webhooks may be lost). */
+export const RECONCILE_CHECKOUT_AFTER_MS = 15 * MINUTE;
+/** A checkout still awaiting payment after this long is abandoned. */
+export const ABANDON_CHECKOUT_AFTER_MS = DAY;
+/** The pre-debit notice goes out from 72 h before a renewal; the charge waits until 24 h after it (RBI e-mandate rule). */
+export const NOTICE_FROM_MS = 72 * HOUR;
+export const NOTICE_LEAD_MS = 24 * HOUR;
+/** How long a renewal may take to be charged before the gateway is asked and the subscription falls past due. */
+export const RENEWAL_GRACE_MS = 2 * HOUR;
+/** Days after the failed renewal on which reminders go out, while the grace period lasts. */
+export const DUNNING_DAYS = [1, 3, 6] as const;
+/** How long before the period end a final cancellation is sent to the gateway. */
+export const FINAL_CANCEL_LEAD_MS = 48 * HOUR;
+
+export type SweepEmail = 'pre-debit' | 'payment-failed' | 'dunning' | 'ended';
+
+export type SweepAction =
+  /** Ask the gateway for the truth and apply any payment or ending we missed. */
+  | { type: 'reconcile' }
+  /** Claim a once-per-period notice; `then` runs only if this sweep claimed it (never twice a period). */
+  | { type: 'claim-notice'; kind: string; then: SweepAction[] }
+  /** Queue a billing email, once per `key`. */
+  | { type: 'email'; template: SweepEmail; key: string }
+  /** Ask the gateway to charge the renewal (gateways that charge on their own schedule ignore it). */
+  | { type: 'request-renewal'; planId: number; gatewaySubscriptionId: string; periodEnd: Date }
+  /** Tell the gateway to stop renewing at the period end, or to end the subscription now. */
+  | { type: 'cancel-at-gateway'; when: 'period-end' | 'now'; gatewaySubscriptionId: string }
+  /** Apply a lifecycle event; `then` runs only if it changed the subscription (to `status`, when given). */
+  | { type: 'apply'; event: LifecycleEvent; then: SweepAction[]; status?: SubscriptionStatus };
+
+export interface SweepRules {
+  graceDays: number;
+  /** The subscription's gateway cannot undo a scheduled cancellation (Razorpay): it hears of one late. */
+  finalCancellation: boolean;
+}
+
+/** The subscription as the sweep reads it. */
+export type SweepSubject = Pick<
+  Subscription,
+  'status' | 'createdAt' | 'currentPeriodEnd' | 'cancelAtPeriodEnd' | 'graceUntil' | 'gatewaySubscriptionId' | 'planId' | 'nextPlanId'
+>;
+
+const claim = (kind: string, then: SweepAction[] = []): SweepAction => ({ type: 'claim-notice', kind, then });
+const email = (template: SweepEmail, key: string): SweepAction => ({ type: 'email', template, key });
+
+/**
+ * The actions due for one subscription at `now`. `noticesSent` holds the notices already claimed for
+ * its current period (kind → when). Running the plan twice changes nothing the second time: notices are
+ * claimed once, and lifecycle events that no longer apply change nothing.
+ */
+export function planSweep(sub: SweepSubject, noticesSent: ReadonlyMap<string, Date>, now: Date, rules: SweepRules): SweepAction[] {
+  if (sub.status === 'awaiting-payment') return planCheckout(sub, now);
+  const end = sub.currentPeriodEnd;
+  if (!end) return [];
+  if (sub.status === 'active' && !sub.cancelAtPeriodEnd) return planRenewal(sub, end, noticesSent, now, rules);
+  if (sub.status === 'active') return planCancelled(sub, end, noticesSent, now, rules);
+  if (sub.status === 'past-due' && sub.graceUntil) return planDunning(sub, end, sub.graceUntil, noticesSent, now);
+  return [];
+}
+
+function planCheckout(sub: SweepSubject, now: Date): SweepAction[] {
+  const age = now.getTime() - sub.createdAt.getTime();
+  const actions: SweepAction[] = [];
+  if (age > RECONCILE_CHECKOUT_AFTER_MS) actions.push({ type: 'reconcile' });
+  if (age > ABANDON_CHECKOUT_AFTER_MS) actions.push({ type: 'apply', event: { type: 'checkout-abandoned', at: now }, then: [] });
+  return actions;
+}
+
+/** A renewing subscription: the pre-debit notice, the renewal request, and past due when no payment came. */
+function planRenewal(sub: SweepSubject, end: Date, sent: ReadonlyMap<string, Date>, now: Date, rules: SweepRules): SweepAction[] {
+  const t = now.getTime();
+  const actions: SweepAction[] = [];
+  let noticeAt = sent.get('pre-debit') ?? null;
+  if (!noticeAt && t >= end.getTime() - NOTICE_FROM_MS) {
+    actions.push(claim('pre-debit', [email('pre-debit', end.toISOString())]));
+    noticeAt = now;
+  }
+  if (!noticeAt) return actions;
+  // Never before the period ends, and never on a notice younger than 24 hours: a late notice pushes the charge back.
+  const chargeFrom = Math.max(end.getTime(), noticeAt.getTime() + NOTICE_LEAD_MS);
+  if (t >= chargeFrom && sub.gatewaySubscriptionId && !sent.has('renewal-requested')) {
+    const request: SweepAction = {
+      type: 'request-renewal',
+      planId: sub.nextPlanId ?? sub.planId,
+      gatewaySubscriptionId: sub.gatewaySubscriptionId,
+      periodEnd: end,
+    };
+    return [...actions, claim('renewal-requested', [request])];
+  }
+  if (t >= chargeFrom + RENEWAL_GRACE_MS) {
+    actions.push(
+      { type: 'reconcile' },
+      {
+        type: 'apply',
+        event: { type: 'period-ended', at: now, graceDays: rules.graceDays },
+        then: [email('payment-failed', end.toISOString())],
+        status: 'past-due',
+      },
+    );
+  }
+  return actions;
+}
+
+/**
+ * A subscription cancelled at period end. A gateway whose cancellations are final (Razorpay) hears of it
+ * only two days before the end, so until then the reader can still undo it; at the end it expires.
+ */
+function planCancelled(sub: SweepSubject, end: Date, sent: ReadonlyMap<string, Date>, now: Date, rules: SweepRules): SweepAction[] {
+  const t = now.getTime();
+  if (t >= end.getTime()) {
+    return [
+      { type: 'apply', event: { type: 'period-ended', at: now, graceDays: rules.graceDays }, then: [email('ended', end.toISOString())] },
+    ];
+  }
+  if (rules.finalCancellation && sub.gatewaySubscriptionId && t >= end.getTime() - FINAL_CANCEL_LEAD_MS && !sent.has('gateway-cancel')) {
+    return [claim('gateway-cancel', [{ type: 'cancel-at-gateway', when: 'period-end', gatewaySubscriptionId: sub.gatewaySubscriptionId }])];
+  }
+  return [];
+}
+
+/** A failed renewal: reminders on the dunning days while the grace lasts, then it expires. */
+function planDunning(sub: SweepSubject, end: Date, graceUntil: Date, sent: ReadonlyMap<string, Date>, now: Date): SweepAction[] {
+  const t = now.getTime();
+  if (t >= graceUntil.getTime()) {
+    const then: SweepAction[] = sub.gatewaySubscriptionId
+      ? [{ type: 'cancel-at-gateway', when: 'now', gatewaySubscriptionId: sub.gatewaySubscriptionId }]
+      : [];
+    return [
+      { type: 'reconcile' },
+      { type: 'apply', event: { type: 'grace-ended', at: now }, then: [...then, email('ended', end.toISOString())] },
+    ];
+  }
+  // A sweep that missed reminder days (the server was down) marks them all sent but sends only the latest.
+  const due = DUNNING_DAYS.filter((day) => t >= end.getTime() + day * DAY && !sent.has(`dunning-${day}`));
+  return due.map((day, i) => claim(`dunning-${day}`, i === due.length - 1 ? [email('dunning', `${end.toISOString()}:${day}`)] : []));
+}

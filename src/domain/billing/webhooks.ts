@@ -1,0 +1,54 @@
+import type { Clock } from '../ports/clock.js';
+import type { Db } from '../ports/database.js';
+import type { BillingEvent, GatewayName } from './gateway.js';
+import {
+  listUnprocessedWebhooks,
+  markWebhookFailed,
+  markWebhookProcessed,
+  recordWebhookEvent,
+  type StoredWebhook,
+} from './webhook-queries.js';
+
+/**
+ * Gateway webhooks, one path for all: a verified delivery is stored once per event id, then applied;
+ * if applying fails the event stays stored and `applyStoredWebhooks` (the billing sweep job) applies it
+ * later. Applying is idempotent, so a retry after a crash midway changes nothing twice.
+ */
+
+/** Applies normalised events (in one transaction) and returns notes for the webhook log. */
+export type ApplyEvents = (gateway: GatewayName, events: BillingEvent[]) => Promise<string[]>;
+
+export type Applied = { ok: true } | { ok: false; error: Error };
+
+/** Applies one stored webhook and records the outcome in the log: processed (with any notes), or failed. */
+export async function applyStoredEvent(db: Db, stored: StoredWebhook, apply: ApplyEvents, now: Clock): Promise<Applied> {
+  try {
+    const notes = await apply(stored.gateway, stored.events);
+    await markWebhookProcessed(db, stored.id, now(), notes.length ? notes.join('; ') : null);
+    return { ok: true };
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    await markWebhookFailed(db, stored.id, failure.message);
+    return { ok: false, error: failure };
+  }
+}
+
+/**
+ * A verified webhook: stored once, then applied. A redelivery of an event already stored is a duplicate
+ * and changes nothing (the unique event id decides, so 50 deliveries at once make one payment).
+ */
+export async function receiveWebhookEvent(
+  db: Db,
+  received: { gateway: GatewayName; eventId: string; eventType: string; events: BillingEvent[] },
+  apply: ApplyEvents,
+  now: Clock,
+): Promise<{ duplicate: true } | { duplicate: false; applied: Applied }> {
+  const id = await recordWebhookEvent(db, { ...received, now: now() });
+  if (id === null) return { duplicate: true };
+  return { duplicate: false, applied: await applyStoredEvent(db, { id, gateway: received.gateway, events: received.events }, apply, now) };
+}
+
+/** Applies again every stored webhook whose processing failed or never finished, oldest first. */
+export async function applyStoredWebhooks(db: Db, apply: ApplyEvents, now: Clock): Promise<void> {
+  for (const stored of await listUnprocessedWebhooks(db)) await applyStoredEvent(db, stored, apply, now);
+}
