@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { importArticles } from './domain/content/import.js';
 import { seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { openMigratedDatabase, startServer } from './main.js';
+import type { Db } from './domain/ports/database.js';
 import { importProgress } from './cli/progress.js';
 import type { Role } from './domain/accounts/model.js';
 import { provisionUser } from './domain/accounts/provisioning.js';
@@ -25,13 +26,13 @@ Commands:
 
 Configuration comes from the environment; see README.md.`;
 
-async function withDatabase<T>(config: Config, work: (db: Awaited<ReturnType<typeof openMigratedDatabase>>) => Promise<T>): Promise<T> {
-  const db = await openMigratedDatabase(config);
+async function withDatabase<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
+  const handle = await openMigratedDatabase(config);
   try {
-    return await work(db);
+    return await work(handle.db);
   } finally {
     // An open PGlite keeps the event loop alive: always close it so the command exits.
-    await db.close();
+    await handle.close();
   }
 }
 

@@ -1,6 +1,5 @@
 import type { Counters } from './domain/ports/counters.js';
 import type { MeterStore } from './domain/ports/meter-store.js';
-import type { Database } from './adapters/db/legacy.js';
 import type { Config } from './config/config.js';
 import type { Keys } from './config/secret.js';
 import type { Mailer } from './domain/ports/mailer.js';
@@ -19,7 +18,6 @@ import type { CrawlerRanges } from './web/http/crawlers.js';
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
 export interface AppContext {
   config: Config;
-  db: Database;
   keys: Keys;
   content: ContentService;
   copy: Copy;

@@ -6,8 +6,7 @@ import { redisMeterStore } from './adapters/meters/redis.js';
 import { databaseMeterStore } from './domain/metering/anonymous-meter-queries.js';
 import type { MeterStore } from './domain/ports/meter-store.js';
 import type { Db } from './domain/ports/database.js';
-import { openDatabase } from './adapters/db/database.js';
-import { legacyDatabase, type Database } from './adapters/db/legacy.js';
+import { openDatabase, type DatabaseHandle } from './adapters/db/database.js';
 import { migrate } from './adapters/db/migrate.js';
 import type { Config } from './config/config.js';
 import { deriveKeys, resolveSecret, type Keys } from './config/secret.js';
@@ -34,7 +33,7 @@ import { enqueueJob } from './jobs/runner.js';
 import { createJobs } from './jobs/masthead-jobs.js';
 
 /** Opens the configured database (PGlite in the data folder unless DATABASE_URL is set) and migrates it. */
-export async function openMigratedDatabase(config: Config): Promise<Database> {
+export async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
   const handle = await openDatabase({ url: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') });
   try {
     await migrate(handle);
@@ -42,7 +41,7 @@ export async function openMigratedDatabase(config: Config): Promise<Database> {
     await handle.close();
     throw error;
   }
-  return legacyDatabase(handle);
+  return handle;
 }
 
 export function accessPolicy(config: Config): AccessPolicy {
@@ -74,7 +73,7 @@ export const findReader: FindReader = async (db, userId) => {
 /** The configured payment gateways and the billing service over them. */
 function createBilling(
   config: Config,
-  db: Database,
+  db: Db,
   options: { keys: Keys; publication: string; copy: Copy; mailer: Mailer; now: () => Date },
 ): Billing {
   const { now } = options;
@@ -124,7 +123,7 @@ function cachedPlans(load: () => Promise<Plan[]>, now: () => number = Date.now):
 /** Wires adapters and domain services into the web layer's context. */
 export async function createAppContext(
   config: Config,
-  db: Database,
+  db: Db,
   options: { counters?: Counters; meters?: MeterStore; mailer?: Mailer; now?: () => Date; secret?: string } = {},
 ): Promise<AppContext> {
   const secret = options.secret ?? (await resolveSecret(config.secretKey, config.dataDir));
@@ -139,7 +138,6 @@ export async function createAppContext(
   const billing = createBilling(config, db, { keys, publication: site.publicationName, copy, mailer, now });
   return {
     config,
-    db,
     keys,
     content: createContentService(db, { lead: config.lead, timeZone: config.timeZone, now }),
     copy,
@@ -169,7 +167,7 @@ export async function createAppContext(
 }
 
 /** Seeds what an empty database needs; demo articles too when the demo is on. Returns whether it wrote articles. */
-export async function prepareContent(config: Config, db: Database, log: (line: string) => void): Promise<boolean> {
+export async function prepareContent(config: Config, db: Db, log: (line: string) => void): Promise<boolean> {
   await seedBaseline(db);
   if (!config.demo) return false;
   const seeded = await hasNoArticles(db);
@@ -186,18 +184,18 @@ export async function startServer(
   config: Config,
   log: (line: string) => void = console.log,
 ): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
-  let db = await openMigratedDatabase(config);
-  if ((await prepareContent(config, db, log)) && db.engine === 'pglite') {
+  let handle = await openMigratedDatabase(config);
+  if ((await prepareContent(config, handle.db, log)) && handle.engine === 'pglite') {
     // PGlite's WASM heap never shrinks: reopening after writing the demo content halves the server's memory.
-    await db.close();
-    db = await openMigratedDatabase(config);
+    await handle.close();
+    handle = await openMigratedDatabase(config);
   }
-  const ctx = await createAppContext(config, db);
+  const ctx = await createAppContext(config, handle.db);
   const app = await buildApp(ctx);
-  const jobs = createJobs(ctx);
+  const jobs = createJobs({ db: handle.db, now: ctx.now, billing: ctx.billing });
   await app.listen({ port: config.port, host: config.host });
   await jobs.start();
-  log(`Masthead is running at ${config.publicUrl} (database: ${db.engine}${config.redisUrl ? ', counters and meters: redis' : ''})`);
+  log(`Masthead is running at ${config.publicUrl} (database: ${handle.engine}${config.redisUrl ? ', counters and meters: redis' : ''})`);
   return {
     app,
     async stop() {
@@ -206,7 +204,7 @@ export async function startServer(
       await ctx.counters.close();
       await ctx.meters.close();
       await ctx.mailer.close();
-      await db.close();
+      await handle.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import type { Database } from '../../src/adapters/db/legacy.js';
+import type { TestDb } from '../support/raw-sql.js';
 import { hashPassword } from '../../src/domain/accounts/passwords.js';
 import { insertUser } from '../../src/domain/accounts/user-queries.js';
 import type { TestApp } from '../support/app.js';
@@ -19,7 +19,7 @@ interface Options {
   headers?: Record<string, string>;
 }
 
-export function apiClient(app: () => TestApp, db: () => Database, now: () => Date, engine: string) {
+export function apiClient(app: () => TestApp, db: () => TestDb, now: () => Date, engine: string) {
   let ipCounter = 0;
   let userCounter = 0;
   const api = (method: 'GET' | 'POST' | 'DELETE', url: string, o: Options = {}) => {

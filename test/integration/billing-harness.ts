@@ -4,7 +4,7 @@
  * reader or publisher would notice (subscription rows, entitlements, payments, invoices, emails).
  */
 import { simpleParser } from 'mailparser';
-import type { Database } from '../../src/adapters/db/legacy.js';
+import type { TestDb } from '../support/raw-sql.js';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import type { User } from '../../src/domain/accounts/model.js';
 import { listUserInvoices } from '../../src/domain/billing/invoice-queries.js';
@@ -36,7 +36,7 @@ const BILLING_TABLES = [
   'gateway_plans',
 ];
 
-export async function resetBilling(db: Database): Promise<void> {
+export async function resetBilling(db: TestDb): Promise<void> {
   for (const table of BILLING_TABLES) await db.query(`delete from ${table}`);
 }
 
@@ -45,7 +45,7 @@ let sequence = 0;
 export type Harness = Awaited<ReturnType<typeof startBilling>>;
 
 /** The app on the test gateway at T0 (or `start`), with emails going to `smtp`. */
-export async function startBilling(db: Database, smtp: TestSmtpServer, options: { start?: string; env?: Record<string, string> } = {}) {
+export async function startBilling(db: TestDb, smtp: TestSmtpServer, options: { start?: string; env?: Record<string, string> } = {}) {
   await resetBilling(db);
   const clock = fakeClock(options.start ?? T0);
   const test: TestApp = await buildTestApp(db, {
@@ -53,8 +53,9 @@ export async function startBilling(db: Database, smtp: TestSmtpServer, options: 
     env: { MASTHEAD_PAYMENT_GATEWAY: 'test', SMTP_URL: smtp.url, ...options.env },
   });
   const { app, ctx } = test;
-  const jobs = createJobs(ctx);
-  const handlers = jobHandlers(ctx);
+  const services = { db, now: ctx.now, billing: ctx.billing };
+  const jobs = createJobs(services);
+  const handlers = jobHandlers(services);
 
   const h = {
     app,
@@ -123,7 +124,7 @@ export async function attachmentsOf(email: ReceivedEmail): Promise<{ filename: s
  * Declares the set-up every billing suite shares: one SMTP server for the suite, a fresh harness per test.
  * Returns a stand-in that always forwards to the current test's harness.
  */
-export function useBilling(get: () => Database): Harness {
+export function useBilling(get: () => TestDb): Harness {
   let smtp: TestSmtpServer;
   let current: Harness | undefined;
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import type { Queryable } from '../../src/adapters/db/legacy.js';
+import type { TestDb } from '../support/raw-sql.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
 import { importArticles, type ImportProgress } from '../../src/domain/content/import.js';
 import { describeEachEngine } from '../support/databases.js';
@@ -32,7 +32,7 @@ async function* fromLines(lines: readonly string[]): AsyncIterable<string> {
 
 const slugOf = (text: string) => (JSON.parse(text) as { slug: string }).slug;
 
-async function stored(db: Queryable, slugs: string[]) {
+async function stored(db: TestDb, slugs: string[]) {
   const { rows } = await db.query<{ slug: string; headline: string }>(
     'select slug, headline from articles where slug = any($1) order by slug',
     [slugs],
@@ -41,7 +41,7 @@ async function stored(db: Queryable, slugs: string[]) {
 }
 
 /** Every column of every article, in a stable text form, to show nothing changed. */
-async function snapshot(db: Queryable): Promise<string> {
+async function snapshot(db: TestDb): Promise<string> {
   const { rows } = await db.query<{ snap: string | null }>(`select string_agg(a::text, E'\\n' order by a.id) as snap from articles a`);
   return rows[0]?.snap ?? '';
 }

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import type { Database, Queryable } from '../../src/adapters/db/legacy.js';
+import type { TestDb } from '../support/raw-sql.js';
 import { renderInvoicePdf } from '../../src/adapters/pdf/invoice-pdf.js';
 import { extractPdfText } from '../support/pdf-text.js';
 import { splitGstInclusive } from '../../src/domain/billing/gst.js';
@@ -28,7 +28,7 @@ const issueCreditNote = (tx: Tx, input: Omit<Parameters<typeof issueNote>[1], 'f
 
 let sequence = 0;
 
-async function createUser(db: Queryable, profile?: { state: string; gstin?: string }): Promise<number> {
+async function createUser(db: TestDb, profile?: { state: string; gstin?: string }): Promise<number> {
   sequence++;
   const { rows } = await db.query<{ id: number }>('insert into users (email, name) values ($1, $2) returning id', [
     `reader${sequence}@example.com`,
@@ -44,7 +44,7 @@ async function createUser(db: Queryable, profile?: { state: string; gstin?: stri
   return id;
 }
 
-async function createPayment(db: Queryable, userId: number, planSlug = 'smart-essential'): Promise<{ id: number; amount: number }> {
+async function createPayment(db: TestDb, userId: number, planSlug = 'smart-essential'): Promise<{ id: number; amount: number }> {
   sequence++;
   const plan = (await db.query<{ id: number; price_minor: number }>('select id, price_minor from plans where slug = $1', [planSlug]))
     .rows[0]!;
@@ -60,7 +60,7 @@ async function createPayment(db: Queryable, userId: number, planSlug = 'smart-es
   return { id: rows[0]!.id, amount: plan.price_minor };
 }
 
-async function createRefund(db: Queryable, paymentId: number, amount: number): Promise<number> {
+async function createRefund(db: TestDb, paymentId: number, amount: number): Promise<number> {
   sequence++;
   const { rows } = await db.query<{ id: number }>(
     `insert into refunds (payment_id, gateway_refund_id, amount_minor, reason, created_at) values ($1, $2, $3, 'requested', $4) returning id`,
@@ -69,7 +69,7 @@ async function createRefund(db: Queryable, paymentId: number, amount: number): P
   return rows[0]!.id;
 }
 
-describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
+describeEachEngine('tax invoices and credit notes', (getDb: () => TestDb) => {
   beforeAll(async () => {
     await seedBaseline(getDb());
   });
@@ -77,12 +77,14 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
   it('issues one invoice per payment, however often or concurrently asked', async () => {
     const db = getDb();
     const payment = await createPayment(db, await createUser(db, { state: '27' }));
-    const first = await db.transaction((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('ID') }));
-    const again = await db.transaction((tx) =>
-      issueInvoice(tx, { paymentId: payment.id, now: new Date('2026-12-01T00:00:00Z'), supplier: supplier('ID') }),
-    );
+    const first = await db.transaction().execute((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('ID') }));
+    const again = await db
+      .transaction()
+      .execute((tx) => issueInvoice(tx, { paymentId: payment.id, now: new Date('2026-12-01T00:00:00Z'), supplier: supplier('ID') }));
     const racing = await Promise.all(
-      [1, 2, 3].map(() => db.transaction((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('ID') }))),
+      [1, 2, 3].map(() =>
+        db.transaction().execute((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('ID') })),
+      ),
     );
     expect(first.number).toBe('ID/2627/000001');
     expect(again).toEqual(first);
@@ -91,9 +93,9 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
     expect(rows[0]!.n).toBe(1);
     // No serial was burnt by the repeats: the next invoice is number 2.
     const next = await createPayment(db, await createUser(db));
-    expect((await db.transaction((tx) => issueInvoice(tx, { paymentId: next.id, now: NOW, supplier: supplier('ID') }))).number).toBe(
-      'ID/2627/000002',
-    );
+    expect(
+      (await db.transaction().execute((tx) => issueInvoice(tx, { paymentId: next.id, now: NOW, supplier: supplier('ID') }))).number,
+    ).toBe('ID/2627/000002');
   });
 
   it('gives 30 concurrent payments 30 distinct consecutive numbers', async () => {
@@ -101,7 +103,7 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
     const payments = [];
     for (let i = 0; i < 30; i++) payments.push(await createPayment(db, await createUser(db, { state: i % 2 ? '27' : '29' })));
     const invoices = await Promise.all(
-      payments.map((p) => db.transaction((tx) => issueInvoice(tx, { paymentId: p.id, now: NOW, supplier: supplier('CC') }))),
+      payments.map((p) => db.transaction().execute((tx) => issueInvoice(tx, { paymentId: p.id, now: NOW, supplier: supplier('CC') }))),
     );
     const numbers = invoices.map((i) => i.number).sort();
     expect(numbers).toEqual(Array.from({ length: 30 }, (_, i) => `CC/2627/${String(i + 1).padStart(6, '0')}`));
@@ -111,12 +113,12 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
     const db = getDb();
     const [a, b] = [await createPayment(db, await createUser(db)), await createPayment(db, await createUser(db))];
     await expect(
-      db.transaction(async (tx) => {
+      db.transaction().execute(async (tx) => {
         await issueInvoice(tx, { paymentId: a.id, now: NOW, supplier: supplier('RB') });
         throw new Error('webhook handler failed later');
       }),
     ).rejects.toThrow('webhook handler failed later');
-    const issued = await db.transaction((tx) => issueInvoice(tx, { paymentId: b.id, now: NOW, supplier: supplier('RB') }));
+    const issued = await db.transaction().execute((tx) => issueInvoice(tx, { paymentId: b.id, now: NOW, supplier: supplier('RB') }));
     expect(issued.number).toBe('RB/2627/000001');
   });
 
@@ -124,7 +126,7 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
     const db = getDb();
     const issue = async (now: Date) => {
       const p = await createPayment(db, await createUser(db));
-      return db.transaction((tx) => issueInvoice(tx, { paymentId: p.id, now, supplier: supplier('FY') }));
+      return db.transaction().execute((tx) => issueInvoice(tx, { paymentId: p.id, now, supplier: supplier('FY') }));
     };
     const march = await issue(new Date('2027-03-31T18:29:00Z'));
     const march2 = await issue(new Date('2027-03-31T18:29:59Z'));
@@ -146,7 +148,7 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
     for (const c of cases) {
       const userId = await createUser(db, c.profile);
       const payment = await createPayment(db, userId, c.plan);
-      const inv = await db.transaction((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('SP') }));
+      const inv = await db.transaction().execute((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('SP') }));
       const expected = splitGstInclusive(payment.amount, '27', c.pos);
       expect(inv.placeOfSupply).toBe(c.pos);
       expect(inv.totalMinor).toBe(payment.amount);
@@ -180,13 +182,21 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
   it('issues credit notes that cite the invoice and, summed, cancel it to the paisa', async () => {
     const db = getDb();
     const payment = await createPayment(db, await createUser(db, { state: '27' }), 'smart-quarterly');
-    const invoice = await db.transaction((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('CR', 'CRN') }));
+    const invoice = await db
+      .transaction()
+      .execute((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('CR', 'CRN') }));
     const partial = await createRefund(db, payment.id, 30_001);
     const rest = await createRefund(db, payment.id, payment.amount - 30_001);
     // Issued out of order on purpose: the split follows refund order, not issue order.
-    const second = await db.transaction((tx) => issueCreditNote(tx, { refundId: rest, now: NOW, supplier: supplier('CR', 'CRN') }));
-    const first = await db.transaction((tx) => issueCreditNote(tx, { refundId: partial, now: NOW, supplier: supplier('CR', 'CRN') }));
-    const repeat = await db.transaction((tx) => issueCreditNote(tx, { refundId: partial, now: NOW, supplier: supplier('CR', 'CRN') }));
+    const second = await db
+      .transaction()
+      .execute((tx) => issueCreditNote(tx, { refundId: rest, now: NOW, supplier: supplier('CR', 'CRN') }));
+    const first = await db
+      .transaction()
+      .execute((tx) => issueCreditNote(tx, { refundId: partial, now: NOW, supplier: supplier('CR', 'CRN') }));
+    const repeat = await db
+      .transaction()
+      .execute((tx) => issueCreditNote(tx, { refundId: partial, now: NOW, supplier: supplier('CR', 'CRN') }));
     expect(repeat.id).toBe(first.id);
     expect([second.number, first.number]).toEqual(['CRN/2627/000001', 'CRN/2627/000002']);
     for (const note of [first, second]) {
@@ -202,7 +212,7 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
     }
     const tooMuch = await createRefund(db, payment.id, 1);
     await expect(
-      db.transaction((tx) => issueCreditNote(tx, { refundId: tooMuch, now: NOW, supplier: supplier('CR', 'CRN') })),
+      db.transaction().execute((tx) => issueCreditNote(tx, { refundId: tooMuch, now: NOW, supplier: supplier('CR', 'CRN') })),
     ).rejects.toThrow(/exceed/);
   });
 
@@ -210,7 +220,7 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
     const db = getDb();
     const payment = await createPayment(db, await createUser(db, { state: '33' }));
     const refund = await createRefund(db, payment.id, payment.amount);
-    const note = await db.transaction((tx) => issueCreditNote(tx, { refundId: refund, now: NOW, supplier: supplier('EF') }));
+    const note = await db.transaction().execute((tx) => issueCreditNote(tx, { refundId: refund, now: NOW, supplier: supplier('EF') }));
     const [noteAgain, invoice] = await listInvoices(db, note.userId).then((all) => [
       all.find((i) => i.kind === 'credit-note'),
       all.find((i) => i.kind === 'invoice'),
@@ -230,7 +240,7 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => Database) => {
     const db = getDb();
     const [owner, other] = [await createUser(db, { state: '27' }), await createUser(db, { state: '27' })];
     const payment = await createPayment(db, owner);
-    const inv = await db.transaction((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('AC') }));
+    const inv = await db.transaction().execute((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('AC') }));
     expect(await findInvoice(db, other, inv.id)).toBeNull();
     expect(await findInvoice(db, owner, 2 ** 40)).toBeNull();
     expect(await listInvoices(db, other)).toEqual([]);

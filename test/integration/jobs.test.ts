@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeEach, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
-import { legacyDatabase, type Database } from '../../src/adapters/db/legacy.js';
+import { withRawSql, type TestDb } from '../support/raw-sql.js';
 import type { Db } from '../../src/domain/ports/database.js';
 import { createJobRunner, enqueueJob, failedJobs, pendingJobs, scheduleRecurring, type JobHandler } from '../../src/jobs/runner.js';
 import { claimDueJobs } from '../../src/jobs/queries.js';
@@ -40,7 +40,7 @@ describeEachEngine('durable jobs', (get, engine) => {
        from jobs order by id`,
       )
     ).rows;
-  const runner = (handlers: Record<string, JobHandler>, extra: { maxAttempts?: number; db?: Database } = {}) =>
+  const runner = (handlers: Record<string, JobHandler>, extra: { maxAttempts?: number; db?: TestDb } = {}) =>
     createJobRunner({ db: get(), handlers, now: clock.now, ...extra });
 
   /** PostgreSQL only: another connection pool to this suite's database, as a second process would have. */
@@ -50,7 +50,8 @@ describeEachEngine('durable jobs', (get, engine) => {
     } = await get().query<{ name: string }>('select current_database() as name');
     const url = new URL(postgresServerUrl()!);
     url.pathname = `/${db!.name}`;
-    return legacyDatabase(await openDatabase({ url: url.toString(), pgliteDir: null }));
+    const handle = await openDatabase({ url: url.toString(), pgliteDir: null });
+    return Object.assign(withRawSql(handle.db), { close: () => handle.close() });
   };
 
   beforeEach(async () => {
@@ -194,12 +195,14 @@ describeEachEngine('durable jobs', (get, engine) => {
     try {
       await enqueueJob(get(), { kind: 'k', payload: { n: 1 }, runAt: at(-2), now: T0 });
       await enqueueJob(get(), { kind: 'k', payload: { n: 2 }, runAt: at(-1), now: T0 });
-      const claimedElsewhere = await get().transaction(async (tx) => {
-        const mine = await claimDueJobs(tx, T0, at(60_000), 1); // holds the row lock until commit
-        const theirs = await other.transaction((tx2) => claimDueJobs(tx2, T0, at(60_000), 5));
-        expect(mine.map((j) => j.payload)).toEqual([{ n: 1 }]);
-        return theirs;
-      });
+      const claimedElsewhere = await get()
+        .transaction()
+        .execute(async (tx) => {
+          const mine = await claimDueJobs(tx, T0, at(60_000), 1); // holds the row lock until commit
+          const theirs = await other.transaction().execute((tx2) => claimDueJobs(tx2, T0, at(60_000), 5));
+          expect(mine.map((j) => j.payload)).toEqual([{ n: 1 }]);
+          return theirs;
+        });
       expect(claimedElsewhere.map((j) => j.payload)).toEqual([{ n: 2 }]);
     } finally {
       await other.close();

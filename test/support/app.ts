@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { Database } from '../../src/adapters/db/legacy.js';
+import type { TestDb } from './raw-sql.js';
 import { loadConfig } from '../../src/config/config.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
 import { createAppContext } from '../../src/main.js';
@@ -23,7 +23,7 @@ export interface TestApp {
 }
 
 /** The real app on the given database, with baseline data, a fixed secret, silent logs and a controllable clock. */
-export async function buildTestApp(db: Database, options: { now?: () => Date; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function buildTestApp(db: TestDb, options: { now?: () => Date; env?: Record<string, string> } = {}): Promise<TestApp> {
   const env = { MASTHEAD_DATA: tempDir(), LOG_LEVEL: 'silent', MASTHEAD_DEMO: 'false', ...options.env };
   const config = loadConfig(env);
   await seedBaseline(db);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, beforeAll, afterAll } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
-import { legacyDatabase, type Database } from '../../src/adapters/db/legacy.js';
+import { withRawSql, type TestDb } from './raw-sql.js';
 import { migrate } from '../../src/adapters/db/migrate.js';
 
 export type Engine = 'pglite' | 'postgres';
@@ -18,7 +18,7 @@ export function engines(): Engine[] {
 }
 
 export interface TestDatabase {
-  db: Database;
+  db: TestDb;
   /** Closes the connection and drops the database created for the test. */
   destroy(): Promise<void>;
 }
@@ -28,8 +28,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   if (engine === 'pglite') {
     const handle = await openDatabase({ url: null, pgliteDir: null });
     await migrate(handle);
-    const db = legacyDatabase(handle);
-    return { db, destroy: () => db.close() };
+    return { db: withRawSql(handle.db), destroy: () => handle.close() };
   }
   const serverUrl = postgresServerUrl();
   if (!serverUrl) throw new Error('no PostgreSQL server configured');
@@ -42,11 +41,11 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   url.pathname = `/${name}`;
   const handle = await openDatabase({ url: url.toString(), pgliteDir: null });
   await migrate(handle);
-  const db = legacyDatabase(handle);
+  const db = withRawSql(handle.db);
   return {
     db,
     async destroy() {
-      await db.close();
+      await handle.close();
       const dropper = new pg.Client({ connectionString: serverUrl });
       await dropper.connect();
       await dropper.query(`drop database if exists ${name} with (force)`);
@@ -59,7 +58,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
  * Declares `suite` once per engine, each with its own fresh database.
  * Inside, call `get()` to reach the database of the running engine.
  */
-export function describeEachEngine(title: string, suite: (get: () => Database, engine: Engine) => void): void {
+export function describeEachEngine(title: string, suite: (get: () => TestDb, engine: Engine) => void): void {
   for (const engine of engines()) {
     describe(`${title} [${engine}]`, () => {
       let test: TestDatabase | undefined;

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../src/adapters/db/legacy.js';
+import type { TestDb } from './raw-sql.js';
 import type { ArticleInput } from '../../src/domain/content/article-input.js';
 import { upsertArticle } from '../../src/domain/content/queries.js';
 
@@ -32,7 +32,7 @@ export function articleInput(overrides: Partial<ArticleInput> = {}): ArticleInpu
 }
 
 /** Stores an article built by `articleInput` and returns it with its id. */
-export async function createArticle(db: Queryable, overrides: Partial<ArticleInput> = {}): Promise<ArticleInput & { id: number }> {
+export async function createArticle(db: TestDb, overrides: Partial<ArticleInput> = {}): Promise<ArticleInput & { id: number }> {
   const input = articleInput(overrides);
   const { id } = await upsertArticle(db, input);
   return { ...input, id };

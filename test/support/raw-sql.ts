@@ -1,0 +1,28 @@
+import { CompiledQuery } from 'kysely';
+import type { Db, Tx } from '../../src/domain/ports/database.js';
+
+/**
+ * Tests read and arrange rows directly: a test database is the app's Kysely instance with a
+ * `query(sql, params)` method for plain SQL beside it (never in src/, where SQL lives in queries files).
+ */
+export interface RawQuery {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: Row[]; rowCount: number }>;
+}
+
+export type TestDb = Db & RawQuery;
+
+/** `db` with `query(sql, params)`: Kysely's own methods keep working on the same connection. */
+export function withRawSql<K extends Db | Tx>(target: K): K & RawQuery {
+  const query = async <Row>(text: string, params: readonly unknown[] = []) => {
+    const result = await target.executeQuery<Row>(CompiledQuery.raw(text, [...params]));
+    return { rows: result.rows as Row[], rowCount: Number(result.numAffectedRows ?? result.rows.length) };
+  };
+  return new Proxy(target, {
+    get(object, property) {
+      if (property === 'query') return query;
+      // Kysely keeps its state in private fields: call its methods on the object itself, not the proxy.
+      const value: unknown = Reflect.get(object, property, object);
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  }) as K & RawQuery;
+}
