@@ -3,6 +3,7 @@ import type { MeterStore } from './domain/ports/meter-store.js';
 import type { Config } from './config/config.js';
 import type { Keys } from './config/secret.js';
 import type { Mailer } from './domain/ports/mailer.js';
+import type { Notifier, NotificationTemplates } from './domain/notifications/notifications.js';
 import type { AccountsService } from './domain/accounts/service.js';
 import type { GatewayName, PaymentGateway } from './domain/billing/gateway.js';
 import type { TestGatewayPages } from './domain/billing/test-gateway-pages.js';
@@ -34,6 +35,8 @@ export interface AppContext {
   /** Accounts, sessions and a reader's data: the only way the web layer reaches them. */
   accounts: AccountsService;
   billing: Billing;
+  /** Emails: queued by use cases, sent by the notification job with these templates. */
+  notifications: { notifier: Notifier; templates: NotificationTemplates };
   crawlers: CrawlerRanges;
   policy: AccessPolicy;
   /** The clock every rule reads; tests replace it. */

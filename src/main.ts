@@ -29,8 +29,9 @@ import { loadCrawlerRanges } from './web/http/crawlers.js';
 import { createPaymentGateways } from './adapters/payments/index.js';
 import { renderInvoicePdf } from './adapters/pdf/invoice-pdf.js';
 import { createBillingService, type BillingDeps } from './domain/billing/service.js';
-import { enqueueJob } from './jobs/runner.js';
-import { createJobs } from './jobs/masthead-jobs.js';
+import { JOBS_CHANNEL, jobQueue } from './jobs/queries.js';
+import { createNotifier, type Notifier } from './domain/notifications/notifications.js';
+import { createJobs, type JobServices } from './jobs/masthead-jobs.js';
 
 /** Opens the configured database (PGlite in the data folder unless DATABASE_URL is set) and migrates it. */
 export async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
@@ -74,7 +75,7 @@ export const findReader: FindReader = async (db, userId) => {
 function createBilling(
   config: Config,
   db: Db,
-  options: { keys: Keys; publication: string; copy: Copy; mailer: Mailer; now: () => Date },
+  options: { keys: Keys; publication: string; copy: Copy; notifier: Notifier; now: () => Date },
 ): Billing {
   const { now } = options;
   const payments = createPaymentGateways({
@@ -94,17 +95,19 @@ function createBilling(
     publicUrl: config.publicUrl,
     now,
     graceDays: config.graceDays,
-    // Emails go out as jobs, queued in the transaction of the change they report.
-    enqueue: async (tx, job) => {
-      await enqueueJob(tx, { kind: job.kind, payload: job.payload, uniqueKey: job.uniqueKey, runAt: job.runAt ?? now(), now: now() });
-    },
+    // Emails go out as notification jobs, queued in the transaction of the change they report.
+    notify: (tx, template, data, uniqueKey) => options.notifier.notify(tx, { template, data, uniqueKey }),
     findReader,
     renderInvoicePdf: (invoice) => renderInvoicePdf(invoice),
-    mailer: options.mailer,
     copy: options.copy,
     publication: options.publication,
   };
   return { service: createBillingService(deps), deps, ...payments };
+}
+
+/** What the job runner needs from the app: its database, clock, services and every module's email templates. */
+export function jobServices(ctx: AppContext, db: Db): JobServices {
+  return { db, now: ctx.now, billing: ctx.billing, mailer: ctx.mailer, templates: ctx.notifications.templates };
 }
 
 /** Plans change rarely: read them once a minute at most. */
@@ -135,7 +138,8 @@ export async function createAppContext(
   const meters = options.meters ?? (await openMeterStore(config, db));
   const mailer =
     options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom });
-  const billing = createBilling(config, db, { keys, publication: site.publicationName, copy, mailer, now });
+  const notifier = createNotifier(jobQueue(now));
+  const billing = createBilling(config, db, { keys, publication: site.publicationName, copy, notifier, now });
   return {
     config,
     keys,
@@ -160,6 +164,7 @@ export async function createAppContext(
       deviceLimit: config.deviceLimit,
     }),
     billing,
+    notifications: { notifier, templates: { ...billing.service.emailTemplates } },
     crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
     policy: accessPolicy(config),
     now,
@@ -192,13 +197,15 @@ export async function startServer(
   }
   const ctx = await createAppContext(config, handle.db);
   const app = await buildApp(ctx);
-  const jobs = createJobs({ db: handle.db, now: ctx.now, billing: ctx.billing });
+  const jobs = createJobs(jobServices(ctx, handle.db));
+  const unlisten = await handle.listen(JOBS_CHANNEL, jobs.wake);
   await app.listen({ port: config.port, host: config.host });
   await jobs.start();
   log(`Masthead is running at ${config.publicUrl} (database: ${handle.engine}${config.redisUrl ? ', counters and meters: redis' : ''})`);
   return {
     app,
     async stop() {
+      await unlisten();
       await jobs.stop();
       await app.close();
       await ctx.counters.close();

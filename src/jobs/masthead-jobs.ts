@@ -1,8 +1,16 @@
-import type { BillingEmailJob } from '../domain/billing/billing-emails.js';
+import { Type } from 'typebox';
 import type { BillingService } from '../domain/billing/service.js';
+import {
+  deliverNotification,
+  isSecretNotification,
+  NOTIFICATION_JOB,
+  type NotificationTemplates,
+} from '../domain/notifications/notifications.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { Db } from '../domain/ports/database.js';
-import { createJobRunner, scheduleRecurring, type JobHandler } from './runner.js';
+import type { Mailer } from '../domain/ports/mailer.js';
+import { defineJob, type JobKind } from './registry.js';
+import { createJobRunner, scheduleRecurring } from './runner.js';
 
 const SWEEP_EVERY_MS = 5 * 60 * 1000;
 
@@ -11,29 +19,51 @@ export interface JobServices {
   db: Db;
   now: Clock;
   billing: { service: BillingService };
+  mailer: Mailer;
+  /** Every module's email templates, for the notification job. */
+  templates: NotificationTemplates;
 }
 
-/** The handlers of every job kind, for the runner (and for tests that run jobs by hand). */
-export function jobHandlers(services: JobServices): Record<string, JobHandler> {
+const Id = Type.Integer({ minimum: 1 });
+
+/** Every job kind, with the schema its payload is checked against when the job is claimed. */
+export function jobKinds(services: JobServices): JobKind[] {
   const billing = services.billing.service;
-  return {
+  const notification = Type.Object({ template: Type.String({ maxLength: 100 }), data: Type.Unknown() });
+  return [
     // Stored webhooks whose processing failed first (they are idempotent), then the sweep; then the next run.
-    'billing-sweep': async () => {
+    defineJob('billing-sweep', Type.Object({}), async () => {
       await billing.applyStoredWebhooks();
       await billing.runSweep();
       await scheduleRecurring(services.db, 'billing-sweep', SWEEP_EVERY_MS, services.now());
-    },
-    'billing-email': (payload: BillingEmailJob) => billing.sendEmail(payload),
-  };
+    }),
+    defineJob(NOTIFICATION_JOB, notification, (job) => deliverNotification(services.templates, services.mailer, job), {
+      erasePayloadWhenDone: (job) => isSecretNotification(services.templates, job),
+    }),
+    // Billing emails queued before they became notifications (an upgrade with emails still waiting).
+    defineJob(
+      'billing-email',
+      Type.Object({
+        template: Type.Union(['receipt', 'pre-debit', 'payment-failed', 'dunning', 'ended', 'refund'].map((t) => Type.Literal(t))),
+        subscriptionId: Type.Optional(Id),
+        paymentId: Type.Optional(Id),
+        invoiceId: Type.Optional(Id),
+        refundId: Type.Optional(Id),
+      }),
+      ({ template, ...data }) => deliverNotification(services.templates, services.mailer, { template: `billing.${template}`, data }),
+    ),
+  ];
 }
 
 /** The durable job runner with Masthead's jobs: renewals, notices, dunning, reconciliation, emails. */
 export function createJobs(services: JobServices) {
   const runner = createJobRunner({
     db: services.db,
-    handlers: jobHandlers(services),
+    kinds: jobKinds(services),
     now: services.now,
-    log: (message, fields) => console.error(`jobs: ${message}`, fields ?? ''),
+    log: (message, fields) => {
+      console.error(`jobs: ${message}`, fields ?? '');
+    },
   });
   return {
     async start() {
@@ -42,5 +72,8 @@ export function createJobs(services: JobServices) {
     },
     stop: () => runner.stop(),
     runDue: () => runner.runDue(),
+    wake: () => {
+      runner.wake();
+    },
   };
 }

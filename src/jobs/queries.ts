@@ -12,6 +12,7 @@
  */
 import { sql } from 'kysely';
 import type { Db, Tx } from '../domain/ports/database.js';
+import type { JobQueue } from '../domain/ports/job-queue.js';
 
 /** A job claimed by a worker: `attempt` is this run's attempt number (1 on the first run). */
 export interface ClaimedJob {
@@ -23,13 +24,23 @@ export interface ClaimedJob {
 
 const GAVE_UP = sql<Date>`'infinity'::timestamptz`;
 
+/** The channel a queued job is announced on (NOTIFY, delivered when its transaction commits) to wake runners. */
+export const JOBS_CHANNEL = 'masthead_jobs';
+
+/** The queue as the domain's JobQueue port: jobs due now unless they say otherwise, on the given clock. */
+export function jobQueue(now: () => Date): JobQueue {
+  return {
+    enqueue: (db, job) => enqueueJob(db, { ...job, runAt: job.runAt ?? now(), now: now() }),
+  };
+}
+
 /**
  * Adds a job. Returns false (and changes nothing) when a job with the same `uniqueKey` already exists,
  * whether it is pending, done or failed: unique keys are never reused, which makes enqueue idempotent.
  */
 export async function enqueueJob(
   db: Db,
-  job: { kind: string; payload?: object; runAt: Date; uniqueKey?: string; now: Date },
+  job: { kind: string; payload?: object; runAt: Date; uniqueKey?: string | undefined; now: Date },
 ): Promise<boolean> {
   const result = await db
     .insertInto('jobs')
@@ -42,7 +53,10 @@ export async function enqueueJob(
     })
     .onConflict((oc) => oc.column('unique_key').doNothing())
     .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  const added = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  // Delivered to listening runners when the transaction commits, so they run it at once rather than at the next poll.
+  if (added) await sql`select pg_notify(${JOBS_CHANNEL}, ${job.kind})`.execute(db);
+  return added;
 }
 
 /**
@@ -72,9 +86,14 @@ export async function claimDueJobs(tx: Tx, now: Date, leaseUntil: Date, limit: n
   return rows.map((r) => ({ id: r.id, kind: r.kind, payload: r.payload, attempt: r.attempts })).sort((a, b) => a.id - b.id);
 }
 
-/** Marks a job done and releases its lease. */
-export async function markJobDone(db: Db, id: number, now: Date): Promise<void> {
-  await db.updateTable('jobs').set({ done_at: now, locked_until: null }).where('id', '=', id).where('done_at', 'is', null).execute();
+/** Marks a job done and releases its lease; `erasePayload` blanks a payload that must not be kept. */
+export async function markJobDone(db: Db, id: number, now: Date, options: { erasePayload?: boolean } = {}): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ done_at: now, locked_until: null, ...(options.erasePayload ? { payload: '{}' } : {}) })
+    .where('id', '=', id)
+    .where('done_at', 'is', null)
+    .execute();
 }
 
 /**

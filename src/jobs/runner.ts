@@ -6,27 +6,19 @@
  * Lifecycle of a job: claimed (lease taken, `attempts + 1`) in a short transaction → handler runs outside
  * it → on success `done_at` is set; on failure `last_error` is recorded and it is retried after
  * 30 s × 2^(attempt − 1), capped at 1 h; after `maxAttempts` it is left failed: `done_at` null and
- * `run_at = 'infinity'` (see `queries.ts`). A job with no handler for its kind counts as a failure
- * (so a newer instance that knows the kind can still pick it up on a retry).
+ * `run_at = 'infinity'` (see `queries.ts`). A job whose kind this runner does not know counts as a failure
+ * (so a newer instance that knows the kind can still pick it up on a retry); a payload that does not match
+ * its kind's schema fails for good at once, since running it again cannot change it.
  */
 import type { Db } from '../domain/ports/database.js';
 import { claimDueJobs, enqueueJob, markJobDone, markJobFailed, type ClaimedJob } from './queries.js';
+import { jobRegistry, payloadProblem, type JobKind } from './registry.js';
 
 export { enqueueJob, pendingJobs, failedJobs } from './queries.js';
 
-/** What a handler gets besides its payload. `attempt` is 1 on the first run. */
-export interface JobContext {
-  db: Db;
-  now: () => Date;
-  attempt: number;
-}
-
-/** Runs one job. Throw to fail the attempt. Must be idempotent: it may run more than once. */
-export type JobHandler = (payload: any, ctx: JobContext) => Promise<void>;
-
 export interface JobRunnerOptions {
   db: Db;
-  handlers: Record<string, JobHandler>;
+  kinds: readonly JobKind[];
   now?: () => Date;
   /** Delay between polls in `start()` mode (default 5000 ms). */
   pollMs?: number;
@@ -46,6 +38,8 @@ export interface JobRunner {
   start(): void;
   /** Stops polling and resolves when the run in progress (if any) has finished. */
   stop(): Promise<void>;
+  /** Runs at once instead of at the next poll (a job was just queued); a run in progress goes round once more. */
+  wake(): void;
 }
 
 const BASE_BACKOFF_MS = 30_000;
@@ -58,7 +52,8 @@ export function backoffMs(attempt: number): number {
 
 /** Creates a runner for `handlers` (keyed by job kind). */
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
-  const { db, handlers } = options;
+  const { db } = options;
+  const registry = jobRegistry(options.kinds);
   const now = options.now ?? (() => new Date());
   const pollMs = options.pollMs ?? 5000;
   const batch = options.batch ?? 10;
@@ -67,14 +62,16 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const log = options.log ?? (() => undefined);
 
   async function runOne(job: ClaimedJob): Promise<void> {
-    const handler = Object.hasOwn(handlers, job.kind) ? handlers[job.kind] : undefined;
+    const kind = registry.get(job.kind);
+    const problem = kind ? payloadProblem(kind, job.payload) : null;
     try {
-      if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
-      await handler(job.payload, { db, now, attempt: job.attempt });
-      await markJobDone(db, job.id, now());
+      if (!kind) throw new Error(`no handler for job kind "${job.kind}"`);
+      if (problem) throw new Error(problem);
+      await kind.run(job.payload, { db, now, attempt: job.attempt });
+      await markJobDone(db, job.id, now(), { erasePayload: kind.erasePayloadWhenDone?.(job.payload) === true });
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000) || 'error';
-      const giveUp = job.attempt >= maxAttempts;
+      const giveUp = job.attempt >= maxAttempts || problem !== null;
       const retryAt = giveUp ? null : new Date(now().getTime() + backoffMs(job.attempt));
       const current = await markJobFailed(db, job, message, retryAt);
       const fields = { id: job.id, kind: job.kind, attempt: job.attempt, error: message, retryAt: retryAt?.toISOString() };
@@ -98,15 +95,19 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = true;
+  let again = false;
 
   function tick(): void {
     timer = undefined;
+    again = false;
     running = run(() => !stopped)
-      .catch((error) => log('job runner poll failed', { error: error instanceof Error ? error.message : String(error) }))
+      .catch((error: unknown) => {
+        log('job runner poll failed', { error: error instanceof Error ? error.message : String(error) });
+      })
       .finally(() => {
         running = undefined;
         if (!stopped) {
-          timer = setTimeout(tick, pollMs);
+          timer = setTimeout(tick, again ? 0 : pollMs);
           timer.unref();
         }
       });
@@ -124,6 +125,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       if (timer) clearTimeout(timer);
       timer = undefined;
       await running;
+    },
+    wake() {
+      if (stopped) return;
+      if (running) again = true;
+      else {
+        if (timer) clearTimeout(timer);
+        tick();
+      }
     },
   };
 }

@@ -11,7 +11,8 @@ import { listUserInvoices } from '../../src/domain/billing/invoice-queries.js';
 import { listSubscriptionPayments } from '../../src/domain/billing/payment-queries.js';
 import { findSubscription, type Subscription } from '../../src/domain/billing/subscriptions.js';
 import { activeEntitlements } from '../../src/domain/entitlements/queries.js';
-import { createJobs, jobHandlers } from '../../src/jobs/masthead-jobs.js';
+import { createJobs, jobKinds } from '../../src/jobs/masthead-jobs.js';
+import { jobServices } from '../../src/main.js';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
 import { startTestSmtpServer, type ReceivedEmail, type TestSmtpServer } from '../support/smtp-server.js';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
@@ -53,9 +54,9 @@ export async function startBilling(db: TestDb, smtp: TestSmtpServer, options: { 
     env: { MASTHEAD_PAYMENT_GATEWAY: 'test', SMTP_URL: smtp.url, ...options.env },
   });
   const { app, ctx } = test;
-  const services = { db, now: ctx.now, billing: ctx.billing };
+  const services = jobServices(ctx, db);
   const jobs = createJobs(services);
-  const handlers = jobHandlers(services);
+  const sweepJob = jobKinds(services).find((k) => k.kind === 'billing-sweep')!;
 
   const h = {
     app,
@@ -77,7 +78,7 @@ export async function startBilling(db: TestDb, smtp: TestSmtpServer, options: { 
     },
     /** The periodic job as the runner runs it (stored webhooks, then the sweep), then every job due (emails). */
     async sweep(): Promise<void> {
-      await handlers['billing-sweep']!({}, { db, now: clock.now, attempt: 1 });
+      await sweepJob.run({}, { db, now: clock.now, attempt: 1 });
       await jobs.runDue();
     },
     runJobs: () => jobs.runDue(),

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { beforeEach, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
 import { withRawSql, type TestDb } from '../support/raw-sql.js';
 import type { Db } from '../../src/domain/ports/database.js';
-import { createJobRunner, enqueueJob, failedJobs, pendingJobs, scheduleRecurring, type JobHandler } from '../../src/jobs/runner.js';
-import { claimDueJobs } from '../../src/jobs/queries.js';
-import { describeEachEngine, postgresServerUrl } from '../support/databases.js';
+import { Type } from 'typebox';
+import { createJobRunner, enqueueJob, failedJobs, pendingJobs, scheduleRecurring } from '../../src/jobs/runner.js';
+import { defineJob, type JobContext } from '../../src/jobs/registry.js';
+import { claimDueJobs, JOBS_CHANNEL } from '../../src/jobs/queries.js';
+import { createTestDatabase, describeEachEngine, engines, postgresServerUrl, type TestDatabase } from '../support/databases.js';
 
 /** Same as `fakeClock` in test/support/app.ts, kept local so this test doesn't load the whole web app. */
 function fakeClock(start: string | Date) {
@@ -16,6 +18,10 @@ function fakeClock(start: string | Date) {
     advance: (ms: number) => (current = new Date(current.getTime() + ms)),
   };
 }
+
+/** A job kind per handler, taking any payload (the schema checks have cases of their own below). */
+type JobHandler = (payload: any, ctx: JobContext) => Promise<void>;
+const kinds = (handlers: Record<string, JobHandler>) => Object.entries(handlers).map(([kind, run]) => defineJob(kind, Type.Unknown(), run));
 
 interface JobRow {
   id: number;
@@ -41,7 +47,7 @@ describeEachEngine('durable jobs', (get, engine) => {
       )
     ).rows;
   const runner = (handlers: Record<string, JobHandler>, extra: { maxAttempts?: number; db?: TestDb } = {}) =>
-    createJobRunner({ db: get(), handlers, now: clock.now, ...extra });
+    createJobRunner({ db: get(), kinds: kinds(handlers), now: clock.now, ...extra });
 
   /** PostgreSQL only: another connection pool to this suite's database, as a second process would have. */
   const openSecond = async () => {
@@ -130,12 +136,12 @@ describeEachEngine('durable jobs', (get, engine) => {
       now: clock.now,
       maxAttempts: 3,
       log,
-      handlers: {
+      kinds: kinds({
         doomed: async () => {
           runs++;
           throw new Error('always');
         },
-      },
+      }),
     });
     await enqueueJob(get(), { kind: 'doomed', runAt: T0, now: T0 });
     for (let i = 0; i < 6; i++) {
@@ -178,8 +184,8 @@ describeEachEngine('durable jobs', (get, engine) => {
         ran.set(i, (ran.get(i) ?? 0) + 1);
         await sleep(2);
       };
-      const a = createJobRunner({ db: get(), handlers: { count: handler }, now: clock.now, batch: 3 });
-      const b = createJobRunner({ db: second ?? get(), handlers: { count: handler }, now: clock.now, batch: 3 });
+      const a = createJobRunner({ db: get(), kinds: kinds({ count: handler }), now: clock.now, batch: 3 });
+      const b = createJobRunner({ db: second ?? get(), kinds: kinds({ count: handler }), now: clock.now, batch: 3 });
       const counts = await Promise.all([a.runDue(), b.runDue(), a.runDue(), b.runDue()]);
       expect(counts.reduce((x, y) => x + y, 0)).toBe(40);
       expect(ran.size).toBe(40);
@@ -211,7 +217,7 @@ describeEachEngine('durable jobs', (get, engine) => {
 
   it('records an unknown kind as an error instead of crashing', async () => {
     const log = vi.fn();
-    const r = createJobRunner({ db: get(), now: clock.now, handlers: {}, log });
+    const r = createJobRunner({ db: get(), now: clock.now, kinds: [], log });
     await enqueueJob(get(), { kind: 'mystery', runAt: T0, now: T0 });
     expect(await r.runDue()).toBe(1);
     expect((await rows())[0]).toMatchObject({
@@ -231,14 +237,14 @@ describeEachEngine('durable jobs', (get, engine) => {
       db: get(),
       now: clock.now,
       pollMs: 10,
-      handlers: {
+      kinds: kinds({
         quick: async () => void events.push('quick'),
         slow: async () => {
           events.push('slow:start');
           await gate;
           events.push('slow:end');
         },
-      },
+      }),
     });
     r.start();
     await sleep(30);
@@ -260,11 +266,49 @@ describeEachEngine('durable jobs', (get, engine) => {
     expect(await pendingJobs(get())).toBe(1);
   });
 
+  it('checks a payload against its kind’s schema when the job is claimed, and gives up at once on one that does not fit', async () => {
+    const ran: unknown[] = [];
+    const log = vi.fn();
+    const r = createJobRunner({
+      db: get(),
+      now: clock.now,
+      log,
+      kinds: [defineJob('mail', Type.Object({ to: Type.String({ format: 'email' }) }), async (p) => void ran.push(p.to))],
+    });
+    await enqueueJob(get(), { kind: 'mail', payload: { to: 'reader@example.com' }, runAt: T0, now: T0 });
+    await enqueueJob(get(), { kind: 'mail', payload: { to: 42 }, runAt: T0, now: T0 });
+    expect(await r.runDue()).toBe(2);
+    expect(ran).toEqual(['reader@example.com']);
+    const bad = (await rows()).find((j) => j.last_error !== null)!;
+    expect(bad).toMatchObject({ attempts: 1, failed: true, done_at: null });
+    expect(bad.last_error).toBe('payload does not match job kind "mail": /to must be string');
+    expect(await failedJobs(get())).toBe(1);
+  });
+
+  it('erases a payload that holds a secret once its job is done, and keeps the others', async () => {
+    const r = createJobRunner({
+      db: get(),
+      now: clock.now,
+      kinds: [
+        defineJob('code', Type.Object({ code: Type.String() }), async () => undefined, { erasePayloadWhenDone: () => true }),
+        defineJob('note', Type.Object({ text: Type.String() }), async () => undefined),
+      ],
+    });
+    await enqueueJob(get(), { kind: 'code', payload: { code: '123456' }, runAt: T0, now: T0 });
+    await enqueueJob(get(), { kind: 'note', payload: { text: 'kept' }, runAt: T0, now: T0 });
+    await r.runDue();
+    const payloads = (await get().query<{ kind: string; payload: unknown }>('select kind, payload from jobs order by kind')).rows;
+    expect(payloads).toEqual([
+      { kind: 'code', payload: {} },
+      { kind: 'note', payload: { text: 'kept' } },
+    ]);
+  });
+
   it('logs errors in the polling loop instead of throwing them', async () => {
     const log = vi.fn();
     // The database goes away: every transaction fails.
     const broken = { transaction: () => ({ execute: () => Promise.reject(new Error('connection lost')) }) } as unknown as Db;
-    const r = createJobRunner({ db: broken, now: clock.now, handlers: {}, pollMs: 10, log });
+    const r = createJobRunner({ db: broken, now: clock.now, kinds: [], pollMs: 10, log });
     r.start();
     await vi.waitFor(() => expect(log.mock.calls.length).toBeGreaterThanOrEqual(2), { timeout: 5000, interval: 10 });
     await r.stop();
@@ -289,5 +333,32 @@ describeEachEngine('durable jobs', (get, engine) => {
     expect((await get().query<{ unique_key: string }>('select unique_key from jobs where done_at is null')).rows[0]?.unique_key).toBe(
       'digest@2026-11-24T12:00:00.000Z',
     );
+  });
+});
+
+describe.each(engines())('runners wake when a job is queued [%s]', (engine) => {
+  let test: TestDatabase;
+  beforeAll(async () => (test = await createTestDatabase(engine)), 60_000);
+  afterAll(() => test.destroy());
+
+  it('runs a job queued on another connection as soon as its transaction commits, not at the next poll', async () => {
+    const ran: number[] = [];
+    const runner = createJobRunner({
+      db: test.db,
+      pollMs: 60_000,
+      kinds: [defineJob('ping', Type.Object({ n: Type.Integer() }), async ({ n }) => void ran.push(n))],
+    });
+    runner.start();
+    const unlisten = await test.handle.listen(JOBS_CHANNEL, () => runner.wake());
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the first poll has come and gone
+      const queuedAt = Date.now();
+      await test.db.transaction().execute((tx) => enqueueJob(tx, { kind: 'ping', payload: { n: 1 }, runAt: new Date(0), now: new Date() }));
+      await vi.waitFor(() => expect(ran).toEqual([1]), { timeout: 5_000, interval: 10 });
+      expect(Date.now() - queuedAt).toBeLessThan(5_000);
+    } finally {
+      await unlisten();
+      await runner.stop();
+    }
   });
 });

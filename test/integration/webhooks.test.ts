@@ -34,7 +34,7 @@ describeEachEngine('gateway webhooks', (get) => {
         'select event_type, processed_at is not null as processed, attempts, last_error from webhook_events order by id',
       )
     ).rows;
-  const receiptJobs = () => h.count(`jobs where kind = 'billing-email' and payload->>'template' = 'receipt'`);
+  const receiptJobs = () => h.count(`jobs where kind = 'notification' and payload->>'template' = 'billing.receipt'`);
 
   it('the same signed webhook delivered 50 times at once: all answered 2xx, one payment, one invoice, one receipt', async () => {
     const reader = await h.reader();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, beforeAll, afterAll } from 'vitest';
-import { openDatabase } from '../../src/adapters/db/database.js';
+import { openDatabase, type DatabaseHandle } from '../../src/adapters/db/database.js';
 import { withRawSql, type TestDb } from './raw-sql.js';
 import { migrate } from '../../src/adapters/db/migrate.js';
 
@@ -19,6 +19,8 @@ export function engines(): Engine[] {
 
 export interface TestDatabase {
   db: TestDb;
+  /** The open database as the app gets it (for LISTEN and the like). */
+  handle: DatabaseHandle;
   /** Closes the connection and drops the database created for the test. */
   destroy(): Promise<void>;
 }
@@ -28,7 +30,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   if (engine === 'pglite') {
     const handle = await openDatabase({ url: null, pgliteDir: null });
     await migrate(handle);
-    return { db: withRawSql(handle.db), destroy: () => handle.close() };
+    return { db: withRawSql(handle.db), handle, destroy: () => handle.close() };
   }
   const serverUrl = postgresServerUrl();
   if (!serverUrl) throw new Error('no PostgreSQL server configured');
@@ -44,6 +46,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   const db = withRawSql(handle.db);
   return {
     db,
+    handle,
     async destroy() {
       await handle.close();
       const dropper = new pg.Client({ connectionString: serverUrl });

@@ -9,6 +9,11 @@ export interface DatabaseHandle {
   readonly engine: 'pglite' | 'postgres';
   /** Runs a script of several statements without parameters (migrations) inside the transaction `tx`. */
   runScript(tx: Tx, script: string): Promise<void>;
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel` (sent by any connection, delivered when its transaction
+   * commits). Resolves to a function that stops listening.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -22,6 +22,7 @@ export async function openPglite(dataDir: string | null, onQuery?: QueryObserver
     db: new Kysely<DB>({ dialect: new PgliteDialect(pg), ...(onQuery ? { log: logTo(onQuery)! } : {}) }),
     // The transaction holds the session, so the script runs inside it (PGlite's exec takes several statements).
     runScript: async (_tx, script) => void (await pg.exec(script)),
+    listen: (channel, onNotify) => pg.listen(channel, onNotify),
     async close() {
       await pg.close();
       await unlock();

@@ -19,6 +19,19 @@ export async function openPostgres(url: string, onQuery?: QueryObserver): Promis
     db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(onQuery ? { log: logTo(onQuery)! } : {}) }),
     // A query without parameters goes over the simple protocol, which takes several statements.
     runScript: async (tx, script) => void (await sql.raw(script).execute(tx)),
+    // A connection of its own, outside the pool, stays subscribed. If it drops, runners still poll.
+    async listen(channel, onNotify) {
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', () => undefined);
+      await client.connect();
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify();
+      });
+      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        await client.end().catch(() => undefined);
+      };
+    },
     // pool.end() resolves before its clients have closed their connections; wait for each to go, so a
     // caller that drops the database next does not kill live connections.
     close: () =>

@@ -1,8 +1,10 @@
+import { Type } from 'typebox';
 import type { Copy } from '../copy/copy.js';
+import type { NotificationTemplates } from '../notifications/notifications.js';
 import { renderEmail } from '../notifications/email-layout.js';
 import type { Db } from '../ports/database.js';
 import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
-import type { EmailMessage, Mailer } from '../ports/mailer.js';
+import type { EmailMessage } from '../ports/mailer.js';
 import { findUserInvoice, listUserInvoices } from './invoice-queries.js';
 import { formatInvoiceDate } from './invoice-sheet.js';
 import { formatMoney } from './money.js';
@@ -11,18 +13,55 @@ import { findPlan } from './plan-queries.js';
 import type { FindReader } from './readers.js';
 import { findSubscription, type Subscription } from './subscriptions.js';
 
-/** The payload of a `billing-email` job: which email, and the ids its figures are read from. */
+/** Which billing email, and the ids its figures are read from when it is sent. */
 export interface BillingEmailJob {
   template: 'receipt' | 'pre-debit' | 'payment-failed' | 'dunning' | 'ended' | 'refund';
-  subscriptionId?: number;
-  paymentId?: number;
-  invoiceId?: number;
-  refundId?: number;
+  subscriptionId?: number | undefined;
+  paymentId?: number | undefined;
+  invoiceId?: number | undefined;
+  refundId?: number | undefined;
 }
+
+const Id = Type.Integer({ minimum: 1 });
+const OfSubscription = Type.Object({ subscriptionId: Id });
+
+/**
+ * The billing emails as notification templates: each carries only ids, and is written when it is sent, so
+ * every amount comes from the stored payment or invoice and a deleted account gets nothing.
+ */
+export function billingEmailTemplates(deps: BillingEmailDeps) {
+  const render = (job: BillingEmailJob) => renderBillingEmail(deps, job);
+  return {
+    'billing.receipt': {
+      data: Type.Object({ paymentId: Id, invoiceId: Type.Optional(Id) }),
+      render: (data: { paymentId: number; invoiceId?: number }) => render({ template: 'receipt', ...data }),
+    },
+    'billing.refund': {
+      data: Type.Object({ refundId: Id }),
+      render: (data: { refundId: number }) => render({ template: 'refund', ...data }),
+    },
+    'billing.pre-debit': { data: OfSubscription, render: (data: { subscriptionId: number }) => render({ template: 'pre-debit', ...data }) },
+    'billing.payment-failed': {
+      data: OfSubscription,
+      render: (data: { subscriptionId: number }) => render({ template: 'payment-failed', ...data }),
+    },
+    'billing.dunning': { data: OfSubscription, render: (data: { subscriptionId: number }) => render({ template: 'dunning', ...data }) },
+    'billing.ended': { data: OfSubscription, render: (data: { subscriptionId: number }) => render({ template: 'ended', ...data }) },
+  } satisfies NotificationTemplates;
+}
+
+export type BillingEmailTemplates = ReturnType<typeof billingEmailTemplates>;
+
+/** Queues a billing email in `db`'s transaction, once per `uniqueKey`; it is written and sent after the change commits. */
+export type BillingNotify = <K extends keyof BillingEmailTemplates>(
+  db: Db,
+  template: K,
+  data: Parameters<BillingEmailTemplates[K]['render']>[0],
+  uniqueKey: string,
+) => Promise<void>;
 
 export interface BillingEmailDeps {
   db: Db;
-  mailer: Mailer;
   copy: Copy;
   publication: string;
   publicUrl: string;
@@ -35,35 +74,35 @@ export interface BillingEmailDeps {
 const GATEWAY_NAMES = { test: 'test gateway', razorpay: 'Razorpay', stripe: 'Stripe' } as const;
 
 /**
- * Sends one billing email (a job, so it survives restarts and runs after the change it reports has
- * committed). Every amount comes from the stored payment or invoice, so emails, invoices and the account
- * page agree to the paisa.
+ * Writes one billing email, or null when there is nothing to send (the account or the record is gone).
+ * Every amount comes from the stored payment or invoice, so emails, invoices and the account page agree
+ * to the paisa.
  */
-export async function sendBillingEmail(deps: BillingEmailDeps, job: BillingEmailJob): Promise<void> {
+async function renderBillingEmail(deps: BillingEmailDeps, job: BillingEmailJob): Promise<EmailMessage | null> {
   const { copy, db, publication } = deps;
   const manage = `${deps.publicUrl}/account/subscription`;
   const footer = copy.render('email.billing.footer', { publication });
-  const send = async (
+  const message = async (
     userId: number,
     subject: string,
     paragraphs: string[],
     action: { label: string; url: string },
     attachments?: EmailMessage['attachments'],
-  ) => {
+  ): Promise<EmailMessage | null> => {
     const reader = await deps.findReader(db, userId);
-    if (!reader) return; // the account was deleted meanwhile
-    await deps.mailer.send({
+    if (!reader) return null; // the account was deleted meanwhile
+    return {
       to: reader.email,
       subject,
       tag: job.template,
-      attachments,
+      ...(attachments ? { attachments } : {}),
       ...renderEmail({ publication, preheader: subject, paragraphs, action, footer }),
-    });
+    };
   };
 
   if (job.template === 'receipt' && job.paymentId) {
     const payment = await findPayment(db, job.paymentId);
-    if (!payment) return;
+    if (!payment) return null;
     const invoice = job.invoiceId ? await findUserInvoice(db, payment.userId, job.invoiceId) : null;
     const plan = await findPlan(db, payment.planId);
     const amount = formatMoney({ minor: payment.amountMinor, currency: payment.currency });
@@ -77,33 +116,31 @@ export async function sendBillingEmail(deps: BillingEmailDeps, job: BillingEmail
           },
         ]
       : undefined;
-    await send(
+    return message(
       payment.userId,
       copy.render('email.receipt.subject', { publication, amount }),
       [copy.render('email.receipt.body', { amount, plan: plan?.name ?? 'your plan', period, invoice: invoice?.number ?? '' })],
       { label: copy.render('email.billing.action'), url: manage },
       pdf,
     );
-    return;
   }
 
   if (job.template === 'refund' && job.refundId) {
     const refund = await findRefund(db, job.refundId);
     const payment = refund ? await findPayment(db, refund.paymentId) : null;
-    if (!refund || !payment) return;
+    if (!refund || !payment) return null;
     const note = (await listUserInvoices(db, payment.userId)).find((i) => i.refundId === job.refundId);
     const amount = formatMoney({ minor: refund.amountMinor, currency: payment.currency });
-    await send(
+    return message(
       payment.userId,
       copy.render('email.refund.subject', { amount, publication }),
       [copy.render('email.refund.body', { amount, credit_note: note?.number ?? '' })],
       { label: copy.render('email.billing.action'), url: manage },
     );
-    return;
   }
 
   const sub = job.subscriptionId ? await findSubscription(db, job.subscriptionId) : null;
-  if (!sub) return;
+  if (!sub) return null;
   const plan = await findPlan(db, sub.nextPlanId ?? sub.planId);
   const planName = plan?.name ?? 'your plan';
   const amount = plan ? formatMoney(plan.price) : '';
@@ -111,7 +148,7 @@ export async function sendBillingEmail(deps: BillingEmailDeps, job: BillingEmail
   const update = (await deps.paymentMethodUpdateUrl(sub).catch(() => null)) ?? manage;
   switch (job.template) {
     case 'pre-debit':
-      await send(
+      return message(
         sub.userId,
         copy.render('email.pre_debit.subject', { publication, date }),
         [
@@ -125,7 +162,6 @@ export async function sendBillingEmail(deps: BillingEmailDeps, job: BillingEmail
         ],
         { label: copy.render('email.billing.action'), url: manage },
       );
-      return;
     case 'payment-failed':
     case 'dunning': {
       const graceUntil = sub.graceUntil ? formatInvoiceDate(sub.graceUntil) : date;
@@ -133,14 +169,13 @@ export async function sendBillingEmail(deps: BillingEmailDeps, job: BillingEmail
         job.template === 'dunning'
           ? copy.render('email.dunning.subject', { publication })
           : copy.render('email.payment_failed.subject', { publication });
-      await send(sub.userId, subject, [copy.render('email.payment_failed.body', { amount, plan: planName, grace_until: graceUntil })], {
+      return message(sub.userId, subject, [copy.render('email.payment_failed.body', { amount, plan: planName, grace_until: graceUntil })], {
         label: copy.render('email.billing.update_action'),
         url: update,
       });
-      return;
     }
     case 'ended':
-      await send(
+      return message(
         sub.userId,
         copy.render('email.ended.subject', { publication }),
         [copy.render('email.ended.body', { plan: planName, date })],
@@ -149,6 +184,6 @@ export async function sendBillingEmail(deps: BillingEmailDeps, job: BillingEmail
           url: `${deps.publicUrl}/plans`,
         },
       );
-      return;
   }
+  return null;
 }

@@ -5,19 +5,16 @@ import { issueCreditNote, issueInvoice } from './invoices.js';
 import { accessUntil, addTerm, transition, type LifecycleEvent, type SubscriptionState } from './lifecycle.js';
 import { findPayment, findPaymentByGatewayId, insertPayment, insertRefund, listSubscriptionPayments } from './payment-queries.js';
 import { findPlan } from './plan-queries.js';
+import type { BillingNotify } from './billing-emails.js';
 import type { FindReader } from './readers.js';
 import { findSubscriptionIdByGatewayId, saveSubscriptionState, setGatewayIds, setPaymentMethod, setPlan } from './subscription-queries.js';
 import { lockSubscription, type Subscription } from './subscriptions.js';
 import { loadSupplier } from './supplier.js';
 
-/** A unit of work to run after the change commits (emails), queued in the same transaction. */
-export interface Enqueue {
-  (db: Db, job: { kind: string; payload: Record<string, unknown>; uniqueKey: string; runAt?: Date }): Promise<void>;
-}
-
 export interface BillingRules {
   graceDays: number;
-  enqueue: Enqueue;
+  /** Billing emails, queued in the transaction of the change they report. */
+  notify: BillingNotify;
   /** The accounts module's lookup of a reader, for the name and email on invoices. */
   findReader: FindReader;
 }
@@ -111,11 +108,12 @@ export async function applyBillingEvents(
         );
         if (!(result.ok && result.changed)) await dropDeclinedUpgrade(tx, sub);
         if (result.ok && result.changed)
-          await rules.enqueue(tx, {
-            kind: 'billing-email',
-            payload: { template: 'payment-failed', subscriptionId: sub.id },
-            uniqueKey: `payment-failed:${sub.id}:${sub.currentPeriodEnd?.toISOString()}`,
-          });
+          await rules.notify(
+            tx,
+            'billing.payment-failed',
+            { subscriptionId: sub.id },
+            `payment-failed:${sub.id}:${sub.currentPeriodEnd?.toISOString()}`,
+          );
         break;
       }
       case 'payment-method-changed':
@@ -181,11 +179,7 @@ async function recordPayment(
     rules.graceDays,
   );
   const invoice = await issueInvoice(tx, { paymentId, now, supplier: await loadSupplier(tx), findReader: rules.findReader });
-  await rules.enqueue(tx, {
-    kind: 'billing-email',
-    payload: { template: 'receipt', paymentId, invoiceId: invoice.id },
-    uniqueKey: `receipt:${paymentId}`,
-  });
+  await rules.notify(tx, 'billing.receipt', { paymentId, invoiceId: invoice.id }, `receipt:${paymentId}`);
   // An upgrade is charged less the credit; any other payment should be the plan's price exactly.
   const expected = kind === 'upgrade' ? null : plan.price;
   if (expected && (event.amount.minor !== expected.minor || event.amount.currency !== expected.currency)) {
@@ -220,6 +214,6 @@ export async function recordRefund(
   if (payment && payment.refundedMinor >= payment.amountMinor) {
     await applyLifecycle(tx, sub, { type: 'refunded-in-full', at: now }, now, rules.graceDays);
   }
-  await rules.enqueue(tx, { kind: 'billing-email', payload: { template: 'refund', refundId }, uniqueKey: `refund:${refundId}` });
+  await rules.notify(tx, 'billing.refund', { refundId }, `refund:${refundId}`);
   return true;
 }

@@ -4,8 +4,7 @@ import { DomainError, type Result } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../ports/database.js';
 import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
-import type { Mailer } from '../ports/mailer.js';
-import { sendBillingEmail, type BillingEmailJob } from './billing-emails.js';
+import { billingEmailTemplates } from './billing-emails.js';
 import { checkoutAvailability, startCheckout } from './checkout.js';
 import { applyBillingEvents, type BillingRules } from './events.js';
 import type { BillingEvent, CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
@@ -25,8 +24,7 @@ export interface BillingDeps extends BillingRules {
   publicUrl: string;
   now: Clock;
   renderInvoicePdf: RenderInvoicePdf;
-  /** Billing emails: sent through the mailer port, in the publication's name, with copy from the catalog. */
-  mailer: Mailer;
+  /** Billing emails are written in the publication's name, with copy from the catalog. */
   copy: Copy;
   publication: string;
 }
@@ -44,6 +42,16 @@ export function createBillingService(deps: BillingDeps) {
     // Another reader's subscription is "not found", never "forbidden": its existence is not disclosed.
     if (!sub || sub.userId !== user.id) throw new DomainError('not-found', 'There is no such subscription on your account.');
     return sub;
+  }
+
+  /** Where the reader can update the payment method, if the gateway offers a page. */
+  async function paymentMethodUpdateUrl(sub: Subscription): Promise<string | null> {
+    if (!sub.gatewaySubscriptionId) return null;
+    return gatewayFor(deps, sub.gateway).paymentMethodUpdateUrl({
+      gatewaySubscriptionId: sub.gatewaySubscriptionId,
+      gatewayCustomerId: sub.gatewayCustomerId,
+      returnUrl: `${deps.publicUrl}/account/subscription`,
+    });
   }
 
   const service = {
@@ -67,15 +75,7 @@ export function createBillingService(deps: BillingDeps) {
     refund: (paymentId: number, amountMinor: number, reason: string): Promise<Result<void>> =>
       refundPayment(deps, paymentId, amountMinor, reason),
 
-    /** Where the reader can update the payment method, if the gateway offers a page. */
-    async paymentMethodUpdateUrl(sub: Subscription): Promise<string | null> {
-      if (!sub.gatewaySubscriptionId) return null;
-      return gatewayFor(deps, sub.gateway).paymentMethodUpdateUrl({
-        gatewaySubscriptionId: sub.gatewaySubscriptionId,
-        gatewayCustomerId: sub.gatewayCustomerId,
-        returnUrl: `${deps.publicUrl}/account/subscription`,
-      });
-    },
+    paymentMethodUpdateUrl,
 
     /** Applies verified gateway events in one transaction. Idempotent; safe in any order. */
     applyEvents(gateway: GatewayName, events: BillingEvent[]): Promise<string[]> {
@@ -95,10 +95,8 @@ export function createBillingService(deps: BillingDeps) {
     /** The periodic sweep: notices, renewals, reconciliation, dunning and expiry (the billing sweep job). */
     runSweep: (): Promise<void> => runBillingSweep(deps),
 
-    /** Sends one billing email (the billing email job). */
-    sendEmail(job: BillingEmailJob): Promise<void> {
-      return sendBillingEmail({ ...deps, paymentMethodUpdateUrl: (sub) => service.paymentMethodUpdateUrl(sub) }, job);
-    },
+    /** The billing emails, for the notification job that sends them. */
+    emailTemplates: billingEmailTemplates({ ...deps, paymentMethodUpdateUrl }),
   };
   return service;
 }

@@ -40,11 +40,7 @@ async function carryOut(deps: BillingDeps, sub: Subscription, actions: readonly 
         if (await claimNotice(deps.db, sub, action.kind, now)) await carryOut(deps, sub, action.then, now);
         break;
       case 'email':
-        await deps.enqueue(deps.db, {
-          kind: 'billing-email',
-          payload: { template: action.template, subscriptionId: sub.id },
-          uniqueKey: `${action.template}:${sub.id}:${action.key}`,
-        });
+        await deps.notify(deps.db, `billing.${action.template}`, { subscriptionId: sub.id }, `${action.template}:${sub.id}:${action.key}`);
         break;
       case 'request-renewal': {
         const plan = await findPlan(deps.db, action.planId);
