@@ -120,6 +120,16 @@ const cases: Case[] = [
     { allowed: false, reason: 'meter-exhausted', charged: false, readsLeft: 0, read: meter(12).read },
   ],
   [
+    'policy lowered mid-month: a free article reports 0 left for a meter above the new limit, never negative',
+    input({ meter: meter(12), item: { visibility: 'free' } }),
+    { allowed: true, reason: 'free', charged: false, readsLeft: 0, read: meter(12).read },
+  ],
+  [
+    'policy lowered mid-month: a premium article reports 0 left for a meter above the new limit, never negative',
+    input({ meter: meter(12), item: { visibility: 'premium' } }),
+    { allowed: false, reason: 'subscription-required', charged: false, readsLeft: 0, read: meter(12).read },
+  ],
+  [
     'subscriber, metered article → entitled, not charged',
     input({ reader: subscriber, meter: meter(10) }),
     { allowed: true, reason: 'entitled', charged: false, readsLeft: null, read: meter(10).read },
@@ -128,6 +138,16 @@ const cases: Case[] = [
     'wire story under an unmetered licence → unmetered-provenance, not charged',
     input({ item: { provenance: 'wire:PTI' }, policy: { ...policy, unmeteredProvenances: ['partner:', 'wire:'] } }),
     { allowed: true, reason: 'unmetered-provenance', charged: false, readsLeft: 8, read: [1, 2] },
+  ],
+  [
+    'staff story when only wire stories are unmetered → metered, charged',
+    input({ policy: { ...policy, unmeteredProvenances: ['wire:'] } }),
+    { allowed: true, reason: 'metered', charged: true, readsLeft: 7, read: [1, 2, 99] },
+  ],
+  [
+    'anonymous reader on a network with one read of its budget left → metered, charged',
+    input({ network: { used: 499, limit: 500 } }),
+    { allowed: true, reason: 'metered', charged: true, readsLeft: 7, read: [1, 2, 99] },
   ],
   [
     'anonymous reader on a network whose budget is spent → network-budget-exhausted',
@@ -185,6 +205,16 @@ const cases: Case[] = [
     { allowed: true, reason: 'entitled', charged: false, readsLeft: null, read: [1, 2] },
   ],
   [
+    'archive rule on, publication date unknown → denied unknown (it may be archived)',
+    input({ policy: archive, item: { publishedAt: new Date(Number.NaN) } }),
+    { allowed: false, reason: 'unknown', charged: false, readsLeft: 8, read: [1, 2] },
+  ],
+  [
+    'no archive rule, publication date unknown → metered as usual',
+    input({ item: { publishedAt: new Date(Number.NaN) } }),
+    { allowed: true, reason: 'metered', charged: true, readsLeft: 7, read: [1, 2, 99] },
+  ],
+  [
     'article exactly archiveAfterDays old is not yet archived',
     input({ policy: { ...policy, archiveAfterDays: 1 }, item: { publishedAt: new Date(NOW.getTime() - 86_400_000) } }),
     { allowed: true, reason: 'metered', charged: true, readsLeft: 7, read: [1, 2, 99] },
@@ -213,6 +243,16 @@ const cases: Case[] = [
     'unknown reader kind on a metered article → denied unknown',
     input({ reader: { kind: 'robot' as Reader['kind'], entitlements: new Set() } }),
     { allowed: false, reason: 'unknown', charged: false, readsLeft: null, read: [1, 2] },
+  ],
+  [
+    'unknown reader kind, free article → free, meter not reported',
+    input({ reader: { kind: 'robot' as Reader['kind'], entitlements: new Set() }, item: { visibility: 'free' } }),
+    { allowed: true, reason: 'free', charged: false, readsLeft: null, read: [1, 2] },
+  ],
+  [
+    'invalid clock on a free article → still free, meter untouched and not reported',
+    input({ now: new Date(Number.NaN), item: { visibility: 'free' } }),
+    { allowed: true, reason: 'free', charged: false, readsLeft: null, read: [1, 2] },
   ],
   [
     'invalid clock on a metered article → denied unknown',

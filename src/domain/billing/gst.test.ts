@@ -2,16 +2,25 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   financialYear,
+  GST_RATE_PERCENT,
   GST_STATES,
   gstinCheckCharacter,
   isValidGstin,
   isValidPin,
+  NEWS_SUBSCRIPTION_SAC,
   placeOfSupply,
   selectableStates,
   splitGstInclusive,
   stateByCode,
 } from './gst.js';
 import { DEFAULT_SUPPLIER } from './invoices.js';
+
+describe('GST facts on a news subscription invoice', () => {
+  it('classifies it under SAC 998431 at 18%', () => {
+    expect(NEWS_SUBSCRIPTION_SAC).toBe('998431');
+    expect(GST_RATE_PERCENT).toBe(18);
+  });
+});
 
 describe('splitGstInclusive', () => {
   it('matches the reference table for the three plans (intra-State)', () => {
@@ -30,10 +39,16 @@ describe('splitGstInclusive', () => {
     expect(splitGstInclusive(1, '27', '27')).toEqual({ taxable: 1, cgst: 0, sgst: 0, igst: 0, rate: 18 });
   });
 
-  it('rejects fractions, negatives and unsafe integers', () => {
-    expect(() => splitGstInclusive(1.5, '27', '27')).toThrow();
-    expect(() => splitGstInclusive(-1, '27', '27')).toThrow();
-    expect(() => splitGstInclusive(2 ** 53, '27', '27')).toThrow();
+  it('rejects fractions, negatives and unsafe integers, saying it wants paise', () => {
+    expect(() => splitGstInclusive(1.5, '27', '27')).toThrow('total must be a non-negative integer of paise, got 1.5');
+    expect(() => splitGstInclusive(-1, '27', '27')).toThrow(/non-negative integer of paise/);
+    expect(() => splitGstInclusive(2 ** 53, '27', '27')).toThrow(/non-negative integer of paise/);
+  });
+
+  it('gives the odd paisa of an intra-State split to SGST/UTGST', () => {
+    // ₹9.99: taxable 847 paise, tax 152 → 76 + 76; ₹10: taxable 847, tax 153 → CGST 76, SGST 77.
+    expect(splitGstInclusive(999, '27', '27')).toEqual({ taxable: 847, cgst: 76, sgst: 76, igst: 0, rate: 18 });
+    expect(splitGstInclusive(1_000, '04', '04')).toEqual({ taxable: 847, cgst: 76, sgst: 77, igst: 0, rate: 18 });
   });
 
   it('always adds up to the total, to the paisa, with taxable the nearest paisa to total / 1.18', () => {
@@ -56,17 +71,65 @@ describe('splitGstInclusive', () => {
   });
 });
 
+/** The GST state code list (GSTN), with the UTs that levy UTGST instead of SGST. */
+const OFFICIAL_STATE_CODES: [code: string, name: string, localTax: 'SGST' | 'UTGST'][] = [
+  ['01', 'Jammu and Kashmir', 'SGST'],
+  ['02', 'Himachal Pradesh', 'SGST'],
+  ['03', 'Punjab', 'SGST'],
+  ['04', 'Chandigarh', 'UTGST'],
+  ['05', 'Uttarakhand', 'SGST'],
+  ['06', 'Haryana', 'SGST'],
+  ['07', 'Delhi', 'SGST'],
+  ['08', 'Rajasthan', 'SGST'],
+  ['09', 'Uttar Pradesh', 'SGST'],
+  ['10', 'Bihar', 'SGST'],
+  ['11', 'Sikkim', 'SGST'],
+  ['12', 'Arunachal Pradesh', 'SGST'],
+  ['13', 'Nagaland', 'SGST'],
+  ['14', 'Manipur', 'SGST'],
+  ['15', 'Mizoram', 'SGST'],
+  ['16', 'Tripura', 'SGST'],
+  ['17', 'Meghalaya', 'SGST'],
+  ['18', 'Assam', 'SGST'],
+  ['19', 'West Bengal', 'SGST'],
+  ['20', 'Jharkhand', 'SGST'],
+  ['21', 'Odisha', 'SGST'],
+  ['22', 'Chhattisgarh', 'SGST'],
+  ['23', 'Madhya Pradesh', 'SGST'],
+  ['24', 'Gujarat', 'SGST'],
+  ['26', 'Dadra and Nagar Haveli and Daman and Diu', 'UTGST'],
+  ['27', 'Maharashtra', 'SGST'],
+  ['29', 'Karnataka', 'SGST'],
+  ['30', 'Goa', 'SGST'],
+  ['31', 'Lakshadweep', 'UTGST'],
+  ['32', 'Kerala', 'SGST'],
+  ['33', 'Tamil Nadu', 'SGST'],
+  ['34', 'Puducherry', 'SGST'],
+  ['35', 'Andaman and Nicobar Islands', 'UTGST'],
+  ['36', 'Telangana', 'SGST'],
+  ['37', 'Andhra Pradesh', 'SGST'],
+  ['38', 'Ladakh', 'UTGST'],
+  ['97', 'Other Territory', 'UTGST'],
+];
+
 describe('GST states', () => {
-  it('knows the codes by their names', () => {
-    expect(stateByCode('27')?.name).toBe('Maharashtra');
-    expect(stateByCode('29')?.name).toBe('Karnataka');
-    expect(stateByCode('07')?.name).toBe('Delhi');
-    expect(stateByCode('33')?.name).toBe('Tamil Nadu');
-    expect(stateByCode('36')?.name).toBe('Telangana');
-    expect(stateByCode('37')?.name).toBe('Andhra Pradesh');
-    expect(stateByCode('38')?.name).toBe('Ladakh');
+  it.each(OFFICIAL_STATE_CODES)('%s is %s, levying CGST + %s within it', (code, name, localTax) => {
+    expect(stateByCode(code)).toMatchObject({ code, name, localTax });
+  });
+
+  it('offers readers exactly the codes issued today, in code order', () => {
+    expect(selectableStates().map((s) => [s.code, s.name])).toEqual(OFFICIAL_STATE_CODES.map(([code, name]) => [code, name]));
+  });
+
+  it('still knows the legacy codes old GSTINs carry', () => {
+    expect(stateByCode('25')).toMatchObject({ name: 'Daman and Diu', localTax: 'UTGST', legacy: true });
+    expect(stateByCode('28')).toMatchObject({ name: 'Andhra Pradesh (old)', localTax: 'SGST', legacy: true });
+  });
+
+  it('knows no other codes', () => {
     expect(stateByCode('00')).toBeUndefined();
     expect(stateByCode('7')).toBeUndefined();
+    expect(stateByCode('39')).toBeUndefined();
   });
 
   it('has unique two-digit codes and marks UTs without a legislature as UTGST', () => {
@@ -119,6 +182,14 @@ describe('GSTIN', () => {
     expect(gstinCheckCharacter('27AAPFU0939F1Z')).toBe('V');
   });
 
+  it('computes the check character from the first 14 characters only', () => {
+    expect(gstinCheckCharacter('27AAPFU0939F1ZV')).toBe('V');
+  });
+
+  it('refuses to compute a check character over anything but 0-9 and A-Z', () => {
+    expect(() => gstinCheckCharacter('27aapfu0939f1z')).toThrow('GSTIN characters must be 0-9 or A-Z');
+  });
+
   it('rejects a wrong check character, case, length, unknown State and a broken PAN', () => {
     expect(isValidGstin('27AAPFU0939F1ZW')).toBe(false);
     expect(isValidGstin('27aapfu0939f1zv')).toBe(false);
@@ -128,6 +199,11 @@ describe('GSTIN', () => {
     expect(isValidGstin(unknownState + gstinCheckCharacter(unknownState))).toBe(false);
     const badPan = `27AAPF10939F1Z`;
     expect(isValidGstin(badPan + gstinCheckCharacter(badPan))).toBe(false);
+  });
+
+  it('refuses 16 characters even when the last 15 would pass as a GSTIN', () => {
+    expect(isValidGstin('09ZFWCC5399G1ZT')).toBe(true);
+    expect(isValidGstin('109ZFWCC5399G1ZT')).toBe(false); // a stray digit in front
   });
 
   it('catches every single-character change of the check character', () => {
@@ -159,6 +235,8 @@ describe('isValidPin', () => {
     expect(isValidPin('012345')).toBe(false);
     expect(isValidPin('40001')).toBe(false);
     expect(isValidPin('4000133')).toBe(false);
+    expect(isValidPin('1400013')).toBe(false); // seven digits whose last six would pass
+    expect(isValidPin('PIN 400013')).toBe(false);
     expect(isValidPin('40 013')).toBe(false);
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { accessUntil, addTerm, transition, unusedCredit, type SubscriptionState } from './lifecycle.js';
+import { accessUntil, addTerm, transition, unusedCredit, type LifecycleEvent, type SubscriptionState } from './lifecycle.js';
 
 const d = (iso: string) => new Date(iso);
+const PAID_START = d('2026-11-01T00:00:00Z');
+const PAID_END = d('2027-02-01T00:00:00Z');
+const GRACE_END = d('2027-02-08T00:00:00Z');
+
+/** One subscription in each state, with the fields that state really has. */
 const awaiting: SubscriptionState = {
   status: 'awaiting-payment',
   cancelAtPeriodEnd: false,
@@ -13,135 +18,292 @@ const awaiting: SubscriptionState = {
 const active: SubscriptionState = {
   status: 'active',
   cancelAtPeriodEnd: false,
-  currentPeriodStart: d('2026-11-01T00:00:00Z'),
-  currentPeriodEnd: d('2027-02-01T00:00:00Z'),
+  currentPeriodStart: PAID_START,
+  currentPeriodEnd: PAID_END,
   graceUntil: null,
-  lastPaymentAt: d('2026-11-01T00:00:00Z'),
+  lastPaymentAt: PAID_START,
 };
-const pastDue: SubscriptionState = { ...active, status: 'past-due', graceUntil: d('2027-02-08T00:00:00Z') };
+const cancelling: SubscriptionState = { ...active, cancelAtPeriodEnd: true };
+const pastDue: SubscriptionState = { ...active, status: 'past-due', graceUntil: GRACE_END };
+/** Expired because the grace period ran out. */
+const expired: SubscriptionState = { ...pastDue, status: 'expired' };
+const refunded: SubscriptionState = { ...active, status: 'refunded', cancelAtPeriodEnd: true };
+const abandoned: SubscriptionState = { ...awaiting, status: 'abandoned' };
 
-function apply(state: SubscriptionState, event: Parameters<typeof transition>[1]) {
+const STATES = { awaiting, active, cancelling, pastDue, expired, refunded, abandoned };
+type StateName = keyof typeof STATES;
+
+/** One event of each type, at a moment when it would apply to a subscription in the right state. */
+const RENEWAL_PAID_AT = d('2027-02-01T00:05:00Z');
+const NEXT_END = d('2027-05-01T00:00:00Z');
+const FAILED_AT = d('2027-02-01T00:10:00Z');
+const EVENTS = {
+  'payment-captured': { type: 'payment-captured', periodStart: PAID_END, periodEnd: NEXT_END, at: RENEWAL_PAID_AT },
+  'payment-failed': { type: 'payment-failed', at: FAILED_AT, graceDays: 7 },
+  'cancel-at-period-end': { type: 'cancel-at-period-end', at: d('2027-01-15T00:00:00Z') },
+  'undo-cancel': { type: 'undo-cancel', at: d('2027-01-20T00:00:00Z') },
+  'period-ended': { type: 'period-ended', at: d('2027-02-01T02:00:00Z'), graceDays: 7 },
+  'grace-ended': { type: 'grace-ended', at: GRACE_END },
+  'ended-at-gateway': { type: 'ended-at-gateway', at: d('2027-01-10T00:00:00Z') },
+  'refunded-in-full': { type: 'refunded-in-full', at: d('2026-11-02T00:00:00Z') },
+  'checkout-abandoned': { type: 'checkout-abandoned', at: d('2026-11-02T00:00:00Z') },
+} satisfies Record<LifecycleEvent['type'], LifecycleEvent>;
+type EventName = keyof typeof EVENTS;
+
+type Expected = { kind: 'refused' } | { kind: 'unchanged' } | { kind: 'becomes'; patch: Partial<SubscriptionState> };
+const refused: Expected = { kind: 'refused' };
+const unchanged: Expected = { kind: 'unchanged' };
+const becomes = (patch: Partial<SubscriptionState>): Expected => ({ kind: 'becomes', patch });
+
+const renewed = {
+  status: 'active',
+  currentPeriodStart: PAID_END,
+  currentPeriodEnd: NEXT_END,
+  graceUntil: null,
+  lastPaymentAt: RENEWAL_PAID_AT,
+} as const;
+const expires = becomes({ status: 'expired' });
+const refunds = becomes({ status: 'refunded', cancelAtPeriodEnd: true });
+
+type Case = [state: StateName, event: EventName, expected: Expected, rule: string];
+
+/** Every state × every event. Each guard of `transition` has at least one row here that fails without it. */
+const MATRIX: Case[] = [
+  ['awaiting', 'payment-captured', becomes(renewed), 'the first payment starts the paid period'],
+  ['awaiting', 'payment-failed', unchanged, 'a failed first payment leaves checkout open: nothing was running to fall past due'],
+  ['awaiting', 'cancel-at-period-end', refused, 'nothing running to cancel'],
+  ['awaiting', 'undo-cancel', refused, 'nothing running to resume'],
+  ['awaiting', 'period-ended', unchanged, 'no paid period to end'],
+  ['awaiting', 'grace-ended', unchanged, 'no grace period to end'],
+  ['awaiting', 'ended-at-gateway', expires, 'the gateway ending it ends it'],
+  ['awaiting', 'refunded-in-full', refunds, 'a refund is final'],
+  ['awaiting', 'checkout-abandoned', becomes({ status: 'abandoned' }), 'an unpaid checkout is abandoned'],
+
+  ['active', 'payment-captured', becomes(renewed), 'a renewal extends the paid period and records the payment'],
+  [
+    'active',
+    'payment-failed',
+    becomes({ status: 'past-due', graceUntil: d('2027-02-08T00:10:00Z') }),
+    'a failed renewal starts the grace period',
+  ],
+  ['active', 'cancel-at-period-end', becomes({ cancelAtPeriodEnd: true }), 'cancelling keeps access to the end of the paid period'],
+  ['active', 'undo-cancel', unchanged, 'nothing to undo'],
+  [
+    'active',
+    'period-ended',
+    becomes({ status: 'past-due', graceUntil: GRACE_END }),
+    'an unpaid renewal starts the grace period at the paid end',
+  ],
+  ['active', 'grace-ended', unchanged, 'a paid-up subscription has no grace period to end'],
+  ['active', 'ended-at-gateway', expires, 'the gateway ending it ends it'],
+  ['active', 'refunded-in-full', refunds, 'a refund ends access at once'],
+  ['active', 'checkout-abandoned', unchanged, 'a paid subscription is never abandoned'],
+
+  ['cancelling', 'payment-captured', becomes(renewed), 'a payment extends the period and keeps the request to cancel'],
+  [
+    'cancelling',
+    'payment-failed',
+    becomes({ status: 'past-due', graceUntil: d('2027-02-08T00:10:00Z') }),
+    'a failed renewal starts the grace period',
+  ],
+  ['cancelling', 'cancel-at-period-end', unchanged, 'cancelling twice changes nothing'],
+  ['cancelling', 'undo-cancel', becomes({ cancelAtPeriodEnd: false }), 'undo before the end renews again'],
+  ['cancelling', 'period-ended', expires, 'a cancelled subscription ends at its paid end, with no grace'],
+  ['cancelling', 'grace-ended', unchanged, 'a paid-up subscription has no grace period to end'],
+  ['cancelling', 'ended-at-gateway', expires, 'the gateway ending it ends it'],
+  ['cancelling', 'refunded-in-full', refunds, 'a refund ends access at once'],
+  ['cancelling', 'checkout-abandoned', unchanged, 'a paid subscription is never abandoned'],
+
+  ['pastDue', 'payment-captured', becomes(renewed), 'a recovered payment makes it active and clears the grace period'],
+  ['pastDue', 'payment-failed', unchanged, 'a repeated failure does not push the grace period back'],
+  [
+    'pastDue',
+    'cancel-at-period-end',
+    becomes({ status: 'expired', cancelAtPeriodEnd: true }),
+    'cancelling while past due ends it now: nothing paid is left to run',
+  ],
+  ['pastDue', 'undo-cancel', refused, 'only a running paid subscription can be resumed'],
+  ['pastDue', 'period-ended', unchanged, 'the period already ended: the grace period is not restarted'],
+  ['pastDue', 'grace-ended', expires, 'the grace period ran out'],
+  ['pastDue', 'ended-at-gateway', expires, 'the gateway ending it ends it'],
+  ['pastDue', 'refunded-in-full', refunds, 'a refund ends access at once'],
+  ['pastDue', 'checkout-abandoned', unchanged, 'a paid subscription is never abandoned'],
+
+  ['expired', 'payment-captured', becomes(renewed), 'a payment after the end starts a new paid period'],
+  ['expired', 'payment-failed', unchanged, 'an ended subscription cannot fall past due'],
+  ['expired', 'cancel-at-period-end', refused, 'nothing running to cancel'],
+  ['expired', 'undo-cancel', refused, 'an ended subscription cannot be resumed'],
+  ['expired', 'period-ended', unchanged, 'an ended subscription does not fall past due again'],
+  ['expired', 'grace-ended', unchanged, 'already ended'],
+  ['expired', 'ended-at-gateway', unchanged, 'already ended'],
+  ['expired', 'refunded-in-full', refunds, 'a refund after the end is still recorded'],
+  ['expired', 'checkout-abandoned', unchanged, 'a once-paid subscription is never abandoned'],
+
+  ['refunded', 'payment-captured', unchanged, 'a late payment event does not revive a refunded subscription'],
+  ['refunded', 'payment-failed', unchanged, 'a refunded subscription cannot fall past due'],
+  ['refunded', 'cancel-at-period-end', refused, 'nothing running to cancel'],
+  ['refunded', 'undo-cancel', refused, 'a refunded subscription cannot be resumed'],
+  ['refunded', 'period-ended', unchanged, 'a refunded subscription does not fall past due'],
+  ['refunded', 'grace-ended', unchanged, 'a refunded subscription stays refunded'],
+  ['refunded', 'ended-at-gateway', unchanged, 'a refunded subscription stays refunded when the gateway reports the end'],
+  ['refunded', 'refunded-in-full', unchanged, 'a repeated refund event changes nothing'],
+  ['refunded', 'checkout-abandoned', unchanged, 'a refunded subscription is never abandoned'],
+
+  ['abandoned', 'payment-captured', becomes(renewed), 'a payment that arrives after the checkout was abandoned still activates it'],
+  ['abandoned', 'payment-failed', unchanged, 'nothing was running to fall past due'],
+  ['abandoned', 'cancel-at-period-end', refused, 'nothing running to cancel'],
+  ['abandoned', 'undo-cancel', refused, 'nothing running to resume'],
+  ['abandoned', 'period-ended', unchanged, 'no paid period to end'],
+  ['abandoned', 'grace-ended', unchanged, 'no grace period to end'],
+  ['abandoned', 'ended-at-gateway', unchanged, 'already ended'],
+  ['abandoned', 'refunded-in-full', refunds, 'a refund is final'],
+  ['abandoned', 'checkout-abandoned', unchanged, 'already abandoned'],
+];
+
+function expectOutcome(state: SubscriptionState, event: LifecycleEvent, expected: Expected) {
   const result = transition(state, event);
-  if (!result.ok) throw new Error(result.reason);
-  return result;
+  if (expected.kind === 'refused') {
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(/\w/);
+    return;
+  }
+  if (!result.ok) throw new Error(`refused: ${result.reason}`);
+  expect(result.changed).toBe(expected.kind === 'becomes');
+  expect(result.state).toEqual(expected.kind === 'becomes' ? { ...state, ...expected.patch } : state);
 }
 
-describe('subscription lifecycle', () => {
-  it('awaiting payment → active when the first payment is captured', () => {
-    const r = apply(awaiting, {
+describe('subscription lifecycle: every state × every event', () => {
+  it('covers every pair exactly once', () => {
+    const pairs = new Set(MATRIX.map(([state, event]) => `${state} × ${event}`));
+    expect(pairs.size).toBe(MATRIX.length);
+    expect(MATRIX).toHaveLength(Object.keys(STATES).length * Object.keys(EVENTS).length);
+  });
+
+  it.each(MATRIX.map(([state, event, expected, rule]) => [state, event, rule, expected] as const))(
+    '%s × %s: %s',
+    (state, event, _rule, expected) => {
+      expectOutcome(STATES[state], EVENTS[event], expected);
+    },
+  );
+});
+
+type TimedCase = [name: string, state: SubscriptionState, event: LifecycleEvent, expected: Expected];
+const justBefore = (date: Date) => new Date(date.getTime() - 1);
+/** Paid in the last hours of its period (say, a manual payment), so a failure just before it falls inside the renewal window. */
+const paidLate: SubscriptionState = { ...active, lastPaymentAt: d('2027-01-31T20:00:00Z') };
+
+/** The time guards, at their edges. */
+const ON_TIME: TimedCase[] = [
+  [
+    'a failure more than a day before the paid end is not a renewal failure',
+    active,
+    { type: 'payment-failed', at: justBefore(d('2027-01-31T00:00:00Z')), graceDays: 7 },
+    unchanged,
+  ],
+  [
+    'a failure exactly a day before the paid end starts the grace period, counted from the paid end',
+    active,
+    { type: 'payment-failed', at: d('2027-01-31T00:00:00Z'), graceDays: 7 },
+    becomes({ status: 'past-due', graceUntil: GRACE_END }),
+  ],
+  [
+    'a failure older than the latest payment is stale, even inside the renewal window',
+    paidLate,
+    { type: 'payment-failed', at: d('2027-01-31T19:00:00Z'), graceDays: 7 },
+    unchanged,
+  ],
+  [
+    'a failure at the same instant as the latest payment is stale',
+    paidLate,
+    { type: 'payment-failed', at: d('2027-01-31T20:00:00Z'), graceDays: 7 },
+    unchanged,
+  ],
+  [
+    'a failure after the latest payment, inside the renewal window, starts the grace period',
+    paidLate,
+    { type: 'payment-failed', at: d('2027-01-31T21:00:00Z'), graceDays: 7 },
+    becomes({ status: 'past-due', graceUntil: GRACE_END }),
+  ],
+  [
+    'undo a moment before the paid end',
+    cancelling,
+    { type: 'undo-cancel', at: justBefore(PAID_END) },
+    becomes({ cancelAtPeriodEnd: false }),
+  ],
+  ['undo at the paid end is too late', cancelling, { type: 'undo-cancel', at: PAID_END }, refused],
+  [
+    'period-ended before the paid end changes nothing',
+    cancelling,
+    { type: 'period-ended', at: justBefore(PAID_END), graceDays: 7 },
+    unchanged,
+  ],
+  ['period-ended at the paid end ends a cancelled subscription', cancelling, { type: 'period-ended', at: PAID_END, graceDays: 7 }, expires],
+  [
+    'a payment for the same paid end with a later start takes its start: the period it paid for',
+    active,
+    // The same instant as the paid end, but a Date of its own, as it arrives from the gateway.
+    {
       type: 'payment-captured',
-      periodStart: d('2026-11-24T10:00:00Z'),
-      periodEnd: d('2027-02-24T10:00:00Z'),
-      at: d('2026-11-24T10:00:00Z'),
-    });
-    expect(r.state).toMatchObject({ status: 'active', currentPeriodEnd: d('2027-02-24T10:00:00Z') });
+      periodStart: d('2026-12-15T00:00:00Z'),
+      periodEnd: d('2027-02-01T00:00:00Z'),
+      at: d('2026-12-15T00:00:00Z'),
+    },
+    becomes({ currentPeriodStart: d('2026-12-15T00:00:00Z'), lastPaymentAt: d('2026-12-15T00:00:00Z') }),
+  ],
+  ['grace-ended before the grace end changes nothing', pastDue, { type: 'grace-ended', at: justBefore(GRACE_END) }, unchanged],
+];
+
+describe('subscription lifecycle: time guards at their edges', () => {
+  it.each(ON_TIME)('%s', (_name, state, event, expected) => {
+    expectOutcome(state, event, expected);
   });
 
-  it('awaiting payment → abandoned when checkout is never completed', () => {
-    expect(apply(awaiting, { type: 'checkout-abandoned', at: d('2026-11-25T10:00:00Z') }).state.status).toBe('abandoned');
-  });
-
-  it('active → active with a later period on renewal', () => {
-    const r = apply(active, {
-      type: 'payment-captured',
-      periodStart: d('2027-02-01T00:00:00Z'),
-      periodEnd: d('2027-05-01T00:00:00Z'),
-      at: d('2027-02-01T00:05:00Z'),
-    });
-    expect(r.state.currentPeriodEnd).toEqual(d('2027-05-01T00:00:00Z'));
-  });
-
-  it('a late, older payment event never shortens the paid period', () => {
-    const r = apply(active, {
+  it('a late, older payment event never shortens the paid period or moves its start', () => {
+    const result = transition(active, {
       type: 'payment-captured',
       periodStart: d('2026-08-01T00:00:00Z'),
       periodEnd: d('2026-11-01T00:00:00Z'),
       at: d('2026-08-01T00:00:00Z'),
     });
-    expect(r.state.currentPeriodEnd).toEqual(active.currentPeriodEnd);
-    expect(r.state.lastPaymentAt).toEqual(active.lastPaymentAt);
-  });
-
-  it('active → cancel at period end, and back again (undo) before the end', () => {
-    const cancelled = apply(active, { type: 'cancel-at-period-end', at: d('2026-12-01T00:00:00Z') }).state;
-    expect(cancelled).toMatchObject({ status: 'active', cancelAtPeriodEnd: true });
-    expect(apply(cancelled, { type: 'undo-cancel', at: d('2027-01-01T00:00:00Z') }).state.cancelAtPeriodEnd).toBe(false);
-    expect(transition(cancelled, { type: 'undo-cancel', at: d('2027-02-02T00:00:00Z') }).ok).toBe(false);
-  });
-
-  it('cancelled at period end → expired when the period ends', () => {
-    const cancelled = { ...active, cancelAtPeriodEnd: true };
-    expect(apply(cancelled, { type: 'period-ended', at: d('2027-01-31T00:00:00Z'), graceDays: 7 }).changed).toBe(false);
-    expect(apply(cancelled, { type: 'period-ended', at: d('2027-02-01T00:00:00Z'), graceDays: 7 }).state.status).toBe('expired');
-  });
-
-  it('active → past due with a grace period when the renewal fails', () => {
-    const r = apply(active, { type: 'payment-failed', at: d('2027-02-01T00:10:00Z'), graceDays: 7 });
-    expect(r.state).toMatchObject({ status: 'past-due', graceUntil: d('2027-02-08T00:10:00Z') });
-  });
-
-  it('a failure long before renewal time, or older than the last payment, changes nothing', () => {
-    expect(apply(active, { type: 'payment-failed', at: d('2026-12-15T00:00:00Z'), graceDays: 7 }).changed).toBe(false);
-    expect(apply(active, { type: 'payment-failed', at: d('2026-10-31T00:00:00Z'), graceDays: 7 }).changed).toBe(false);
-  });
-
-  it('active → past due when the period ends with no renewal payment', () => {
-    const r = apply(active, { type: 'period-ended', at: d('2027-02-01T02:00:00Z'), graceDays: 7 });
-    expect(r.state).toMatchObject({ status: 'past-due', graceUntil: d('2027-02-08T00:00:00Z') });
-  });
-
-  it('past due → active when the payment is recovered', () => {
-    const r = apply(pastDue, {
-      type: 'payment-captured',
-      periodStart: d('2027-02-01T00:00:00Z'),
-      periodEnd: d('2027-05-01T00:00:00Z'),
-      at: d('2027-02-03T00:00:00Z'),
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.state).toMatchObject({
+      status: 'active',
+      currentPeriodStart: PAID_START,
+      currentPeriodEnd: PAID_END,
+      lastPaymentAt: PAID_START,
     });
-    expect(r.state).toMatchObject({ status: 'active', graceUntil: null });
   });
+});
 
-  it('past due → expired when the grace period runs out', () => {
-    expect(apply(pastDue, { type: 'grace-ended', at: d('2027-02-07T23:00:00Z') }).changed).toBe(false);
-    expect(apply(pastDue, { type: 'grace-ended', at: d('2027-02-08T00:00:00Z') }).state.status).toBe('expired');
+describe('accessUntil', () => {
+  it.each([
+    ['a renewing subscription: through the grace period after its paid end', active, GRACE_END],
+    ['a cancelled subscription: exactly to its paid end', cancelling, PAID_END],
+    ['a past-due subscription: to the end of its grace period', pastDue, GRACE_END],
+    ['an expired subscription that had a grace period: none', expired, null],
+    ['a refunded subscription: none', refunded, null],
+    ['an unpaid checkout: none', awaiting, null],
+  ])('%s', (_name, state, until) => {
+    expect(accessUntil(state, 7)).toEqual(until);
   });
+});
 
-  it('any running subscription → refunded on a full refund, and a payment event afterwards changes nothing', () => {
-    const refunded = apply(active, { type: 'refunded-in-full', at: d('2026-11-02T00:00:00Z') }).state;
-    expect(refunded.status).toBe('refunded');
-    expect(
-      apply(refunded, {
-        type: 'payment-captured',
-        periodStart: d('2026-11-01T00:00:00Z'),
-        periodEnd: d('2027-02-01T00:00:00Z'),
-        at: d('2026-11-01T00:00:00Z'),
-      }).changed,
-    ).toBe(false);
-  });
-
-  it('ended at the gateway → expired; an expired one stays expired', () => {
-    const expired = apply(active, { type: 'ended-at-gateway', at: d('2026-12-01T00:00:00Z') }).state;
-    expect(expired.status).toBe('expired');
-    expect(apply(expired, { type: 'ended-at-gateway', at: d('2026-12-02T00:00:00Z') }).changed).toBe(false);
-    expect(transition(expired, { type: 'cancel-at-period-end', at: d('2026-12-02T00:00:00Z') }).ok).toBe(false);
-  });
-
-  it('grants access through the grace period while renewing, exactly to the end when cancelled, never when ended', () => {
-    expect(accessUntil(active, 7)).toEqual(d('2027-02-08T00:00:00Z'));
-    expect(accessUntil({ ...active, cancelAtPeriodEnd: true }, 7)).toEqual(d('2027-02-01T00:00:00Z'));
-    expect(accessUntil(pastDue, 7)).toEqual(d('2027-02-08T00:00:00Z'));
-    expect(accessUntil({ ...active, status: 'expired' }, 7)).toBeNull();
-    expect(accessUntil(awaiting, 7)).toBeNull();
-  });
-
+describe('addTerm', () => {
   it('adds calendar terms, clamping to the end of shorter months', () => {
     expect(addTerm(d('2026-11-30T10:00:00Z'), { count: 3, unit: 'month' })).toEqual(d('2027-02-28T10:00:00Z'));
     expect(addTerm(d('2026-11-24T10:00:00Z'), { count: 2, unit: 'year' })).toEqual(d('2028-11-24T10:00:00Z'));
     expect(addTerm(d('2026-11-24T10:00:00Z'), { count: 30, unit: 'day' })).toEqual(d('2026-12-24T10:00:00Z'));
   });
+});
 
+describe('unusedCredit', () => {
   it('credits the unused part of a period, rounded down', () => {
     expect(unusedCredit(90_000, d('2026-01-01T00:00:00Z'), d('2026-01-31T00:00:00Z'), d('2026-01-16T00:00:00Z'))).toBe(45_000);
     expect(unusedCredit(90_000, d('2026-01-01T00:00:00Z'), d('2026-01-31T00:00:00Z'), d('2026-02-16T00:00:00Z'))).toBe(0);
     expect(unusedCredit(100, d('2026-01-01T00:00:00Z'), d('2026-01-04T00:00:00Z'), d('2026-01-02T00:00:00Z'))).toBe(66);
+  });
+
+  it('gives no credit for a period of no length', () => {
+    expect(unusedCredit(90_000, d('2026-01-01T00:00:00Z'), d('2026-01-01T00:00:00Z'), d('2025-12-01T00:00:00Z'))).toBe(0);
   });
 });

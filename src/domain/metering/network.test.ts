@@ -34,6 +34,17 @@ describe('networkKey', () => {
     expect(key('not an ip')).not.toBe(key('203.0.113.7'));
   });
 
+  it('reads an address of up to 100 characters; longer input is not an address, even when it parses', () => {
+    const linkLocal = (zoneLength: number) => `fe80::1%${'a'.repeat(zoneLength)}`;
+    expect(linkLocal(92)).toHaveLength(100);
+    expect(key(linkLocal(92))).toBe(key('fe80::2'));
+    expect(key(linkLocal(93))).toBe(key('not an ip'));
+  });
+
+  it('gives a request without an address (a closed socket) the same unknown-network key', () => {
+    expect(key(undefined as unknown as string)).toBe(key('not an ip'));
+  });
+
   it('never contains the raw address or its prefix', () => {
     for (const ip of ['203.0.113.7', '2001:db8:abcd::1', '10.0.0.1']) {
       const k = key(ip);
@@ -44,6 +55,7 @@ describe('networkKey', () => {
   });
 
   it('refuses a short salt', () => {
-    expect(() => networkKey('203.0.113.7', Buffer.alloc(8), '2026-10')).toThrow(RangeError);
+    expect(() => networkKey('203.0.113.7', Buffer.alloc(8), '2026-10')).toThrow(new RangeError('network salt must be at least 32 bytes'));
+    expect(networkKey('203.0.113.7', Buffer.alloc(32), '2026-10')).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 });

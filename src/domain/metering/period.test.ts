@@ -21,9 +21,21 @@ describe('meterPeriod', () => {
     }
   });
 
+  it('turns the month at the right second when the boundary falls inside a 15-minute bucket', () => {
+    // Madras Time (+05:21:10) in 1900: November began at 18:38:50 UTC, inside the 18:30–18:45 bucket.
+    expect(meterPeriod(new Date('1900-10-31T18:38:49.999Z'), 'Asia/Kolkata')).toBe('1900-10');
+    expect(meterPeriod(new Date('1900-10-31T18:38:50.000Z'), 'Asia/Kolkata')).toBe('1900-11');
+    expect(meterPeriod(new Date('1900-10-31T18:30:00.000Z'), 'Asia/Kolkata')).toBe('1900-10');
+    expect(meterPeriod(new Date('1900-10-31T18:44:59.999Z'), 'Asia/Kolkata')).toBe('1900-11');
+  });
+
+  it('always writes the year with four digits', () => {
+    expect(meterPeriod(new Date('0999-06-15T00:00:00Z'), 'UTC')).toBe('0999-06');
+  });
+
   it('throws RangeError for an unknown zone or an invalid date', () => {
     expect(() => meterPeriod(new Date(), 'Mars/Olympus')).toThrow(RangeError);
-    expect(() => meterPeriod(new Date(Number.NaN), 'UTC')).toThrow(RangeError);
+    expect(() => meterPeriod(new Date(Number.NaN), 'UTC')).toThrow(new RangeError('meterPeriod: invalid date'));
   });
 });
 
