@@ -9,9 +9,13 @@ describe('document numbers', () => {
   });
 
   it('refuse numbers that would not fit or could not be told apart', () => {
-    expect(() => formatDocumentNumber('ABCD', '2026-27', 1_000_000)).toThrow(/16 characters/);
-    expect(() => formatDocumentNumber('DL', '2026-27', 0)).toThrow();
-    expect(() => formatDocumentNumber('dl', '2026-27', 1)).toThrow();
+    expect(() => formatDocumentNumber('ABCD', '2026-27', 1_000_000)).toThrow(
+      'document number ABCD/2627/1000000 is longer than 16 characters',
+    );
+    expect(() => formatDocumentNumber('DL', '2026-27', 0)).toThrow('invalid serial 0');
+    expect(() => formatDocumentNumber('DL', '2026-27', 1.5)).toThrow('invalid serial 1.5');
+    expect(formatDocumentNumber('DL', '2026-27', 1)).toBe('DL/2627/000001');
+    expect(() => formatDocumentNumber('dl', '2026-27', 1)).toThrow('invalid invoice series "dl"');
     expect(() => formatDocumentNumber('D/L', '2026-27', 1)).toThrow();
   });
 
@@ -21,6 +25,8 @@ describe('document numbers', () => {
     expect(isValidSeries('')).toBe(false);
     expect(isValidSeries('TOOLONG')).toBe(false);
     expect(financialYearCode('2026-27')).toBe('2627');
-    expect(() => financialYearCode('2026')).toThrow();
+    for (const bad of ['2026', '12026-27', '2026-271', '2026-7']) {
+      expect(() => financialYearCode(bad), bad).toThrow(`financial year must look like 2026-27, got ${bad}`);
+    }
   });
 });

@@ -12,6 +12,19 @@ describe('anonymous reader ids', () => {
     expect(cookie).toMatch(/^r1\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
   });
 
+  it('still accepts cookies issued before a restart or an upgrade, under the same key', () => {
+    // Issued with key 0x07 × 32 for the id AAAA…: the format and the signing context are part of the contract.
+    expect(readReaderId('r1.AAAAAAAAAAAAAAAAAAAAAA.-MJpe7VEj7s4MF4EAbUr0Q', key)).toEqual({
+      status: 'valid',
+      id: 'AAAAAAAAAAAAAAAAAAAAAA',
+    });
+  });
+
+  it('refuses a signed cookie with anything before or after it', () => {
+    const { cookie } = issueReaderId(key);
+    for (const padded of [`x${cookie}`, `${cookie}x`, ` ${cookie}`, `${cookie}.`]) expect(readReaderId(padded, key).status).toBe('invalid');
+  });
+
   it('issues a different id each time', () => {
     const ids = new Set(Array.from({ length: 1000 }, () => issueReaderId(key).id));
     expect(ids.size).toBe(1000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS, accountAbilities, authorize, can, POLICIES, type Actor, type Ability } from './policies.js';
+import { ANONYMOUS, accountAbilities, actorOf, authorize, can, POLICIES, type Actor, type Ability } from './policies.js';
 import { DomainError } from '../errors.js';
 
 const reader: Actor = { kind: 'user', id: 1, role: 'reader' };
@@ -40,6 +40,12 @@ describe('policies: who may do what', () => {
     }
   }
 
+  it('treats nobody signed in as anonymous, and a signed-in user by id and role', () => {
+    expect(actorOf(null)).toEqual({ kind: 'anonymous' });
+    expect(actorOf(undefined)).toBe(ANONYMOUS);
+    expect(actorOf({ id: 9, role: 'editor' })).toEqual({ kind: 'user', id: 9, role: 'editor' });
+  });
+
   it('denies an ability no policy names', () => {
     expect(can(admin, 'launchRockets' as Ability)).toBe(false);
     expect(can(admin, 'toString' as Ability)).toBe(false);
@@ -51,6 +57,7 @@ describe('policies: who may do what', () => {
       authorize(otherReader, 'viewInvoice', readersOwn);
     } catch (error) {
       expect((error as DomainError).code).toBe('not-found');
+      expect((error as DomainError).message).toBe('Not found.');
     }
     expect(() => authorize(reader, 'viewInvoice', readersOwn)).not.toThrow();
   });
