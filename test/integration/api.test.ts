@@ -205,6 +205,51 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expectError(await api('DELETE', '/api/v1/me/devices/abc', { token: a.access_token }), 400, 'invalid-input');
   });
 
+  it('chooses the credential by the route Fastify matched: a session cookie never reaches the API, however the path is spelt', async () => {
+    const u = await newUser();
+    const signedIn = await t.ctx.accounts.signInWithPassword({
+      email: u.email,
+      password: PASSWORD,
+      device: { kind: 'web', userAgent: 'test' },
+      origin: { networkKey: 'route-test' },
+    });
+    if (!signedIn.ok || signedIn.value.status !== 'signed-in') throw new Error('not signed in');
+    const cookie = `mh_session=${signedIn.value.session.token}`;
+    expect((await t.app.inject({ url: '/account', headers: { cookie } })).statusCode).toBe(200);
+    for (const url of ['/api/v1/me', '/%61pi/v1/me', '/api/v1/%6De', '/%61%70%69/v1/me/devices']) {
+      const res = await api('GET', url, { headers: { cookie } });
+      expectError(res, 401, 'unauthorized');
+      expect(res.headers['www-authenticate'], url).toMatch(/^Bearer/);
+    }
+    // A state change on the API, spelt so the raw URL does not start with /api/: no cookie sign-out, no CSRF page.
+    const revoke = await api('POST', '/%61pi/v1/auth/revoke', { headers: { cookie } });
+    expectError(revoke, 401, 'unauthorized');
+    expect((await t.app.inject({ url: '/account', headers: { cookie } })).statusCode).toBe(200);
+  });
+
+  it('answers a bearer token that does not work with 401 invalid-token, even where a token is optional', async () => {
+    const slug = metered[0]!;
+    const s = await signIn((await newUser()).email);
+    await api('POST', '/api/v1/auth/revoke', { token: s.access_token });
+    for (const authorization of ['Bearer garbage', `Bearer ${'A'.repeat(43)}`, `Bearer ${s.access_token}`, 'Basic YTpi']) {
+      for (const url of [`/api/v1/articles/${slug}`, '/api/v1/articles']) {
+        const res = await api('GET', url, { headers: { authorization }, ip: newIp() });
+        expectError(res, 401, 'invalid-token');
+        expect(res.headers['www-authenticate'], `${authorization} ${url}`).toMatch(/^Bearer/);
+        expect(res.body).not.toMatch(GATED);
+      }
+    }
+    // Without a token the article is read as an anonymous reader, as before.
+    expect((await api('GET', `/api/v1/articles/${slug}`, { ip: newIp() })).statusCode).toBe(200);
+    // Routes that take no token ignore a stale one: an app can still refresh with its old header attached.
+    const fresh = await signIn((await newUser()).email);
+    const refreshed = await api('POST', '/api/v1/auth/refresh', {
+      body: { refresh_token: fresh.refresh_token },
+      headers: { authorization: 'Bearer garbage' },
+    });
+    expect(refreshed.statusCode, refreshed.body).toBe(200);
+  });
+
   it('answers 409 at the device limit and replaces a chosen device', async () => {
     const u = await newUser();
     const sessions = [];
