@@ -33,6 +33,8 @@ export interface AppContext {
   /** Resolves when the database answers (for /healthz). */
   health: () => Promise<void>;
   mailer: Mailer;
+  /** The newest `limit` emails written to the outbox folder (the demo's /dev/outbox); empty with SMTP. */
+  outbox: (limit: number) => Promise<OutboxMessage[]>;
   /** Accounts, sessions and a reader's data: the only way the web layer reaches them. */
   accounts: AccountsService;
   billing: Billing;
@@ -40,6 +42,16 @@ export interface AppContext {
   policy: AccessPolicy;
   /** The clock every rule reads; tests replace it. */
   now: () => Date;
+}
+
+/** An email as the demo's outbox page lists it. */
+export interface OutboxMessage {
+  to: string;
+  subject: string;
+  text: string;
+  tag?: string;
+  /** ISO 8601 time the message was written. */
+  sentAt: string;
 }
 
 /** Billing as the web layer sees it (built in src/wiring/billing.ts). */

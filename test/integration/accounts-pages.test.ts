@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/adapters/db/legacy.js';
+import { loadConfig } from '../../src/config/config.js';
+import { DEMO_ACCOUNTS, provisionUser } from '../../src/domain/accounts/provisioning.js';
+import { seedBaseline } from '../../src/domain/content/seed.js';
+import { prepareContent } from '../../src/main.js';
 import { buildTestApp, cookiesFrom, fakeClock, type TestApp } from '../support/app.js';
-import { describeEachEngine } from '../support/databases.js';
+import { createTestDatabase, describeEachEngine } from '../support/databases.js';
+import { createArticle } from '../support/factories.js';
+import { tempDir } from '../support/temp.js';
 import { startTestSmtpServer, type ReceivedEmail, type TestSmtpServer } from '../support/smtp-server.js';
 
 const CHROME_LINUX = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
@@ -13,13 +20,14 @@ let addresses = 0;
 const newEmail = () => `reader${++addresses}-${Date.now()}@example.com`;
 
 /** A browser: its own cookie jar, network (so rate limits of one test do not touch another) and User-Agent. */
-function browser(app: FastifyInstance, ua = CHROME_LINUX) {
-  const ip = `10.${++networks >> 8}.${networks & 255}.7`;
+function browser(app: FastifyInstance, ua = CHROME_LINUX, ip = `10.${++networks >> 8}.${networks & 255}.7`) {
   let csrf = '';
   const b = {
     jar: '',
+    /** Headers every request of this browser sends (a proxy's X-Forwarded-For). */
+    headers: {} as Record<string, string>,
     async send(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
-      const headers: Record<string, string> = { 'user-agent': ua };
+      const headers: Record<string, string> = { 'user-agent': ua, ...b.headers };
       if (b.jar) headers.cookie = b.jar;
       if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
       const res = await app.inject({
@@ -56,7 +64,7 @@ const linkPath = (url: string) => {
 const without = (body: string, ...values: string[]) =>
   values.reduce((text, v) => text.replaceAll(v, 'X'), body.replace(/name="_csrf" value="[^"]+"/g, ''));
 
-describeEachEngine('account pages', (db) => {
+describeEachEngine('account pages', (db, engine) => {
   const clock = fakeClock('2026-11-24T10:00:00Z');
   let smtp: TestSmtpServer;
   let t: TestApp;
@@ -387,10 +395,10 @@ describeEachEngine('account pages', (db) => {
     }
   });
 
-  it('shows the outbox only in demo mode', async () => {
-    expect((await browser(t.app).get('/dev/outbox')).statusCode).toBe(404);
+  it('shows the outbox only in demo mode, and only to this machine', async () => {
+    expect((await browser(t.app, CHROME_LINUX, '127.0.0.1').get('/dev/outbox')).statusCode).toBe(404);
     const demo = await buildTestApp(db(), { now: clock.now, env: { MASTHEAD_DEMO: 'true' } });
-    const b = browser(demo.app);
+    const b = browser(demo.app, CHROME_LINUX, '127.0.0.1');
     const email = newEmail();
     await b.post('/login/email', { email });
     const page = await b.get('/dev/outbox');
@@ -399,5 +407,59 @@ describeEachEngine('account pages', (db) => {
     expect(page.body).toContain('<meta name="robots" content="noindex">');
     expect(page.body).toContain(email);
     expect(page.body).toContain('/register');
+    expect((await browser(demo.app, CHROME_LINUX, '::1').get('/dev/outbox')).statusCode).toBe(200);
+    // From any other address, the page does not exist, and shows nobody's codes.
+    for (const ip of ['10.9.8.7', '192.168.1.20', '2001:db8::1']) {
+      const elsewhere = await browser(demo.app, CHROME_LINUX, ip).get('/dev/outbox');
+      expect(elsewhere.statusCode, ip).toBe(404);
+      expect(elsewhere.body, ip).not.toContain(email);
+    }
+    // X-Forwarded-For counts only from a trusted proxy: behind one, the client's address decides.
+    const proxied = await buildTestApp(db(), { now: clock.now, env: { MASTHEAD_DEMO: 'true', MASTHEAD_TRUSTED_PROXIES: '127.0.0.1' } });
+    const outside = browser(proxied.app, CHROME_LINUX, '127.0.0.1');
+    outside.headers['x-forwarded-for'] = '203.0.113.9';
+    expect((await outside.get('/dev/outbox')).statusCode).toBe(404);
+    expect((await browser(proxied.app, CHROME_LINUX, '127.0.0.1').get('/dev/outbox')).statusCode).toBe(200);
+    const spoofed = browser(demo.app, CHROME_LINUX, '203.0.113.9');
+    spoofed.headers['x-forwarded-for'] = '127.0.0.1';
+    expect((await spoofed.get('/dev/outbox')).statusCode).toBe(404);
+  });
+
+  describe('demo accounts', () => {
+    const demoConfig = () => loadConfig({ MASTHEAD_DATA: tempDir(), MASTHEAD_DEMO: 'true', LOG_LEVEL: 'silent' });
+    const demoAddresses = DEMO_ACCOUNTS.map((a) => a.email);
+    const countDemo = async (database: Database) =>
+      (await database.query<{ n: number }>('select count(*)::int as n from users where email = any($1)', [demoAddresses])).rows[0]!.n;
+
+    it('are created in an empty database, with their passwords printed', async () => {
+      const fresh = await createTestDatabase(engine);
+      try {
+        await seedBaseline(fresh.db);
+        await createArticle(fresh.db);
+        const lines: string[] = [];
+        await prepareContent(demoConfig(), fresh.db, (line) => lines.push(line));
+        expect(await countDemo(fresh.db)).toBe(DEMO_ACCOUNTS.length);
+        expect(lines.join('\n')).toContain(`password: ${DEMO_ACCOUNTS[0]!.password}`);
+      } finally {
+        await fresh.destroy();
+      }
+    });
+
+    it('are never added to a database that holds other accounts, and the start says why', async () => {
+      const fresh = await createTestDatabase(engine);
+      try {
+        await seedBaseline(fresh.db);
+        await createArticle(fresh.db);
+        await provisionUser(fresh.db, { email: 'real.reader@example.com', role: 'reader', password: 'a real password' }, clock.now());
+        const lines: string[] = [];
+        await prepareContent(demoConfig(), fresh.db, (line) => lines.push(line));
+        expect(await countDemo(fresh.db)).toBe(0);
+        const said = lines.join('\n');
+        expect(said).toContain('Demo accounts not created: this database already holds 1 other account(s)');
+        for (const a of DEMO_ACCOUNTS) expect(said).not.toContain(a.password);
+      } finally {
+        await fresh.destroy();
+      }
+    });
   });
 });

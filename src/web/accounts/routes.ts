@@ -16,5 +16,5 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Prom
   await signInRoutes(app, ctx);
   await resetRoutes(app, ctx);
   await accountPageRoutes(app, ctx);
-  await devOutboxRoutes(app, ctx);
+  devOutboxRoutes(app, ctx);
 }
