@@ -293,6 +293,13 @@ describeEachEngine('account pages', (db, engine) => {
       expect(choice.body.match(/Sign out this device and continue/g)).toHaveLength(2);
       const id = /<p id="device-(\d+)"><strong>Safari on iOS/.exec(choice.body)?.[1] ?? '';
       const token = /name="choiceToken" value="([^"]+)"/.exec(choice.body)?.[1] ?? '';
+      // A device that is not one of the account's (an edited form): the choice is shown again, still usable.
+      const wrong = await third.post('/login/replace-device', { choiceToken: token, deviceId: '2147483647', next: '/plans' });
+      expect(wrong.statusCode).toBe(404);
+      expect(wrong.body).toContain('That device is not signed in to your account.');
+      expect(wrong.body.match(/Sign out this device and continue/g)).toHaveLength(2);
+      expect(wrong.body).toContain(`name="choiceToken" value="${token}"`);
+      expect(await signedIn(second)).toBe(true);
       const done = await third.post('/login/replace-device', { choiceToken: token, deviceId: id, next: '/plans' });
       expect([done.statusCode, done.headers.location]).toEqual([303, '/plans']);
       expect(await signedIn(third)).toBe(true);

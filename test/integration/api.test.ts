@@ -104,10 +104,32 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     const second = res.json();
     expect(second).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
     expect(second.refresh_token).not.toBe(first.refresh_token);
-    expectError(await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: first.refresh_token } }), 401, 'invalid-token');
     expectError(await api('GET', '/api/v1/me', { token: first.access_token }), 401, 'invalid-token');
     expect((await api('GET', '/api/v1/me', { token: second.access_token })).statusCode).toBe(200);
     expectError(await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: 'A'.repeat(43) } }), 401, 'invalid-token');
+    // An unknown token changes nothing; the pair in use still works.
+    expect((await api('GET', '/api/v1/me', { token: second.access_token })).statusCode).toBe(200);
+    // The old refresh token is refused (and, being a replay, ends the session: next test).
+    expectError(await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: first.refresh_token } }), 401, 'invalid-token');
+  });
+
+  it('revokes the device’s session when a refresh token that was already exchanged comes back', async () => {
+    const u = await newUser();
+    const stolen = await signIn(u.email, IPHONE);
+    const other = await signIn(u.email, ANDROID);
+    const legit = (await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: stolen.refresh_token } })).json();
+    const newer = (await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: legit.refresh_token } })).json();
+    expect((await api('GET', '/api/v1/me', { token: newer.access_token })).statusCode).toBe(200);
+    // The copy of the first refresh token is replayed: refused, and the whole session ends.
+    expectError(await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: stolen.refresh_token } }), 401, 'invalid-token');
+    expectError(await api('GET', '/api/v1/me', { token: newer.access_token }), 401, 'invalid-token');
+    expectError(await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: newer.refresh_token } }), 401, 'invalid-token');
+    // The reader signs in again on that device; their other devices were not touched.
+    expect((await api('GET', '/api/v1/me', { token: other.access_token })).statusCode).toBe(200);
+    const again = await signIn(u.email, IPHONE);
+    expect((await api('GET', '/api/v1/me', { token: again.access_token })).statusCode).toBe(200);
+    const devices = (await api('GET', '/api/v1/me/devices', { token: again.access_token })).json().devices as Json[];
+    expect(devices).toHaveLength(2);
   });
 
   it('revokes: the token fails on the very next request, and so does its refresh token', async () => {
@@ -260,6 +282,17 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expect(body.devices).toHaveLength(t.ctx.config.deviceLimit);
     expect(body.limit).toBe(t.ctx.config.deviceLimit);
     const victim = body.devices.at(-1).id;
+    // A device that is not one of the account's: refused, and the choice stays open for the right one.
+    const stranger = await signIn((await newUser()).email);
+    const theirs = (await api('GET', '/api/v1/me/devices', { token: stranger.access_token })).json().devices[0].id;
+    for (const device_id of [theirs, 2_147_483_647]) {
+      expectError(
+        await api('POST', '/api/v1/auth/replace-device', { body: { choice_token: body.choice_token, device_id } }),
+        404,
+        'not-found',
+      );
+    }
+    expect((await api('GET', '/api/v1/me', { token: stranger.access_token })).statusCode).toBe(200);
     const replaced = await api('POST', '/api/v1/auth/replace-device', { body: { choice_token: body.choice_token, device_id: victim } });
     expect(replaced.statusCode, replaced.body).toBe(200);
     expect((await api('GET', '/api/v1/me', { token: replaced.json().access_token })).statusCode).toBe(200);

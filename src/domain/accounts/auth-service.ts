@@ -2,10 +2,11 @@ import type { Counters } from '../ports/counters.js';
 import type { Db, Tx } from '../ports/database.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { Copy } from '../copy/copy.js';
-import { DomainError, fail, ok, type Result } from '../errors.js';
+import { fail, ok, type Result } from '../errors.js';
 import { accountEmail } from './emails.js';
 import {
   countFailedAttempt,
+  findChallengeByLink,
   insertChallenge,
   lockChallengeByLink,
   lockLatestChallenge,
@@ -13,11 +14,11 @@ import {
   type Challenge,
   type ChallengePurpose,
 } from './challenge-queries.js';
-import { CHALLENGE_RULES, type User } from './model.js';
+import { CHALLENGE_RULES, type Device, type User } from './model.js';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { hashCode, hashToken, newCode, newToken } from './secrets.js';
 import { startSession, type DeviceInfo, type SignInResult } from './session-service.js';
-import { revokeAllSessions, revokeSession } from './session-queries.js';
+import { listDevices, revokeAllSessions, revokeSession } from './session-queries.js';
 import { authThrottle } from './throttle.js';
 import { findUserByEmail, findUserById, insertUser, markEmailVerified, setPasswordHash } from './user-queries.js';
 
@@ -46,6 +47,7 @@ export type ChallengeFailure = 'invalid-code' | 'expired-code' | 'wrong-browser'
 
 const WRONG_CODE = 'That code is not right. Check the latest email we sent, or ask for a new code.';
 const GONE = 'That account no longer exists.';
+const CHOICE_EXPIRED = 'That choice has expired. Sign in again.';
 
 const REQUESTS_PER_ADDRESS = 5;
 const REQUESTS_PER_NETWORK = 30;
@@ -96,10 +98,12 @@ export function createAuthService(deps: AuthDeps) {
     deps.mailer.send({ to, ...accountEmail(copy, publication, kind, values) });
 
   /**
-   * Verifies an answer to a challenge inside a transaction. Failed tries are counted (and committed);
-   * five wrong codes end the challenge. Returns the challenge, used up, or why it was refused.
+   * Verifies an answer to a challenge inside a transaction, without using it up: the caller marks it used
+   * (`markChallengeUsed`) once everything else it does has succeeded, so a refusal later on (a device that
+   * is not the reader's, a weak new password) leaves the emailed code or the choice usable. Failed tries
+   * are counted (and committed); five wrong codes end the challenge.
    */
-  async function consume(
+  async function verify(
     tx: Tx,
     answer: ChallengeAnswer,
     purposes: ChallengePurpose[],
@@ -127,7 +131,6 @@ export function createAuthService(deps: AuthDeps) {
       await countFailedAttempt(tx, found.id);
       return fail('invalid-code', WRONG_CODE);
     }
-    await markChallengeUsed(tx, found.id, now);
     return ok(found);
   }
 
@@ -177,10 +180,11 @@ export function createAuthService(deps: AuthDeps) {
       await throttle.assertNotBlocked([`net:${input.origin.networkKey}`]);
       // A refusal is returned, not thrown, so the transaction commits the counted failed try.
       const result = await deps.db.transaction().execute(async (tx): Promise<Result<SignInResult, ChallengeFailure>> => {
-        const consumed = await consume(tx, input.answer, ['sign-up', 'sign-in'], input.binding);
-        if (!consumed.ok) return consumed;
-        const found = consumed.value;
+        const verified = await verify(tx, input.answer, ['sign-up', 'sign-in'], input.binding);
+        if (!verified.ok) return verified;
+        const found = verified.value;
         const now = deps.now();
+        await markChallengeUsed(tx, found.id, now);
         let user = await findUserByEmail(tx, found.email);
         if (!user && found.purpose === 'sign-up') {
           const payload = (found.payload ?? {}) as { name?: string; passwordHash?: string | null };
@@ -222,22 +226,36 @@ export function createAuthService(deps: AuthDeps) {
       return ok(await deps.db.transaction().execute((tx) => startSession(tx, user, input.device, deps.now(), deps.deviceLimit)));
     },
 
-    /** At the device limit: signs out the chosen device and signs this one in. */
+    /**
+     * At the device limit: signs out the chosen device and signs this one in. A device that is not one of
+     * the account's live devices refuses the choice without using it up, so the reader can choose again.
+     */
     async replaceDevice(input: {
       choiceToken: string;
       deviceId: number;
       device: DeviceInfo;
     }): Promise<Result<SignInResult, 'expired-code' | 'not-found'>> {
       return deps.db.transaction().execute(async (tx): Promise<Result<SignInResult, 'expired-code' | 'not-found'>> => {
-        const found = await consume(tx, { linkToken: input.choiceToken }, ['device-choice'], input.choiceToken);
-        if (!found.ok || found.value.userId === null) return fail('expired-code', 'That choice has expired. Sign in again.');
+        const found = await verify(tx, { linkToken: input.choiceToken }, ['device-choice'], input.choiceToken);
+        if (!found.ok || found.value.userId === null) return fail('expired-code', CHOICE_EXPIRED);
         const now = deps.now();
         const user = await findUserById(tx, found.value.userId);
         if (!user) return fail('expired-code', GONE);
         if (!(await revokeSession(tx, user.id, input.deviceId, now)))
           return fail('not-found', 'That device is not signed in to your account.');
+        await markChallengeUsed(tx, found.value.id, now);
         return ok(await startSession(tx, user, input.device, now, deps.deviceLimit));
       });
+    },
+
+    /** The devices to choose from for a device-limit choice still open, or null when it expired or was used. */
+    async deviceChoice(choiceToken: string): Promise<{ devices: Device[]; limit: number } | null> {
+      const found = await findChallengeByLink(deps.db, hashToken(choiceToken));
+      const now = deps.now();
+      if (found?.purpose !== 'device-choice' || found.userId === null || found.usedAt || found.expiresAt <= now) return null;
+      const user = await findUserById(deps.db, found.userId);
+      if (!user) return null;
+      return { devices: await listDevices(deps.db, user.id, now, null), limit: user.deviceLimit ?? deps.deviceLimit };
     },
 
     async requestPasswordReset(input: { email: string; binding: string; origin: Origin }): Promise<void> {
@@ -258,25 +276,21 @@ export function createAuthService(deps: AuthDeps) {
       const weak = passwordProblem(input.password);
       if (weak) return fail('weak-password', weak);
       await throttle.assertNotBlocked([`net:${input.origin.networkKey}`]);
-      let result: Result<User, ChallengeFailure>;
-      try {
-        result = await deps.db.transaction().execute(async (tx): Promise<Result<User, ChallengeFailure>> => {
-          const consumed = await consume(tx, input.answer, ['reset-password'], input.binding);
-          if (!consumed.ok) return consumed;
-          const user = await findUserByEmail(tx, consumed.value.email);
-          if (!user) return fail('expired-code', GONE);
-          // Thrown, not returned: the transaction rolls back and the emailed code stays usable.
-          const problem = passwordProblem(input.password, user.email);
-          if (problem) throw new DomainError('weak-password', problem);
-          await setPasswordHash(tx, user.id, await hashPassword(input.password));
-          await markEmailVerified(tx, user.id, deps.now());
-          await revokeAllSessions(tx, user.id, deps.now());
-          return ok(user);
-        });
-      } catch (error) {
-        if (error instanceof DomainError && error.code === 'weak-password') return fail('weak-password', error.message);
-        throw error;
-      }
+      const result = await deps.db.transaction().execute(async (tx): Promise<Result<User, ChallengeFailure | 'weak-password'>> => {
+        const verified = await verify(tx, input.answer, ['reset-password'], input.binding);
+        if (!verified.ok) return verified;
+        const user = await findUserByEmail(tx, verified.value.email);
+        if (!user) return fail('expired-code', GONE);
+        // Refused before the code is used up, so the reader can choose another password with the same code.
+        const problem = passwordProblem(input.password, user.email);
+        if (problem) return fail('weak-password', problem);
+        await markChallengeUsed(tx, verified.value.id, deps.now());
+        await setPasswordHash(tx, user.id, await hashPassword(input.password));
+        await markEmailVerified(tx, user.id, deps.now());
+        await revokeAllSessions(tx, user.id, deps.now());
+        return ok(user);
+      });
+      if (!result.ok && result.code === 'weak-password') return result;
       if (!result.ok) {
         await throttle.failed([`net:${input.origin.networkKey}`]);
         return result;

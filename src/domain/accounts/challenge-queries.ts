@@ -99,6 +99,12 @@ export async function lockChallengeByLink(tx: Tx, linkHash: string): Promise<Cha
   return row ? toChallenge(row) : null;
 }
 
+/** The challenge an emailed link (or a device-limit choice) points at, without locking it (to show a choice again). */
+export async function findChallengeByLink(db: Db, linkHash: string): Promise<Challenge | null> {
+  const row = await db.selectFrom('auth_challenges').select(COLUMNS).where('link_hash', '=', linkHash).executeTakeFirst();
+  return row ? toChallenge(row) : null;
+}
+
 export async function countFailedAttempt(db: Db, id: number): Promise<void> {
   await db
     .updateTable('auth_challenges')

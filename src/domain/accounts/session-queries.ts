@@ -1,5 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
-import type { DB, Db } from '../ports/database.js';
+import type { DB, Db, Tx } from '../ports/database.js';
 import { SESSION_TIMEOUTS, type Device, type User } from './model.js';
 import { toUser, USER_COLUMNS } from './user-queries.js';
 
@@ -88,20 +88,34 @@ export async function touchSession(db: Db, id: number, now: Date): Promise<void>
 }
 
 /**
- * Replaces the app session's tokens (refresh rotation) if the refresh token is still the current one:
- * the old pair stops working at once, and of two concurrent refreshes with one token only one wins.
+ * Replaces the app session's tokens (refresh rotation) if the refresh token is still the current one, and
+ * retires the old refresh token: the old pair stops working at once, a retired token presented again is
+ * recognised as reused (`findRetiredRefreshToken`), and of two refreshes with one token only one wins.
  */
 export async function rotateSessionTokens(
-  db: Db,
+  tx: Tx,
   s: { id: number; oldRefreshHash: string; tokenHash: string; refreshHash: string; tokenExpiresAt: Date; now: Date },
 ): Promise<boolean> {
-  const result = await db
+  const result = await tx
     .updateTable('sessions')
     .set({ token_hash: s.tokenHash, refresh_hash: s.refreshHash, token_expires_at: s.tokenExpiresAt, last_seen_at: s.now })
     .where('id', '=', s.id)
     .where('refresh_hash', '=', s.oldRefreshHash)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  if (Number(result.numUpdatedRows) === 0) return false;
+  await tx.insertInto('retired_refresh_tokens').values({ refresh_hash: s.oldRefreshHash, session_id: s.id, retired_at: s.now }).execute();
+  return true;
+}
+
+/** The session (and its owner) a refresh token belonged to before it was exchanged, or null if it never was. */
+export async function findRetiredRefreshToken(db: Db, refreshHash: string): Promise<{ sessionId: number; userId: number } | null> {
+  const row = await db
+    .selectFrom('retired_refresh_tokens')
+    .innerJoin('sessions', 'sessions.id', 'retired_refresh_tokens.session_id')
+    .select(['sessions.id', 'sessions.user_id'])
+    .where('retired_refresh_tokens.refresh_hash', '=', refreshHash)
+    .executeTakeFirst();
+  return row ? { sessionId: row.id, userId: row.user_id } : null;
 }
 
 export async function countLiveSessions(db: Db, userId: number, now: Date): Promise<number> {
@@ -157,13 +171,9 @@ export async function revokeSession(db: Db, userId: number, sessionId: number, n
 
 /** Revokes every session of the user except `keepId` (null: all). Returns how many. */
 export async function revokeAllSessions(db: Db, userId: number, now: Date, keepId: number | null = null): Promise<number> {
-  const result = await db
-    .updateTable('sessions')
-    .set({ revoked_at: now })
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .$if(keepId !== null, (qb) => qb.where('id', '<>', keepId!))
-    .executeTakeFirst();
+  let query = db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (keepId !== null) query = query.where('id', '<>', keepId);
+  const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 

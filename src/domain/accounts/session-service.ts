@@ -7,8 +7,10 @@ import {
   countLiveSessions,
   findLiveSessionByRefresh,
   findLiveSessionWithUser,
+  findRetiredRefreshToken,
   insertSession,
   listDevices,
+  revokeSession,
   rotateSessionTokens,
   touchSession,
 } from './session-queries.js';
@@ -92,22 +94,34 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
   return { sessionId: session.id, kind: session.kind, user };
 }
 
-/** Exchanges an app's refresh token for a new token pair; the old pair stops working. */
+/**
+ * Exchanges an app's refresh token for a new token pair; the old pair stops working. A refresh token that
+ * was already exchanged is a copy in someone else's hands (or a replay): the session it belongs to is
+ * revoked at once, so the thief and the legitimate app both lose it and the reader signs in again
+ * (token family reuse detection). Two concurrent refreshes with one token count as reuse too: an app
+ * refreshes one request at a time.
+ */
 export async function refreshAppSession(db: Db, refreshToken: string, now: Date): Promise<IssuedSession | null> {
   if (refreshToken.length < 20 || refreshToken.length > 100) return null;
   const oldRefreshHash = hashToken(refreshToken);
-  const session = await findLiveSessionByRefresh(db, oldRefreshHash, now);
-  if (!session || session.kind !== 'app') return null;
-  const token = newToken();
-  const nextRefresh = newToken();
-  const tokenExpiresAt = new Date(now.getTime() + SESSION_TIMEOUTS.appAccessMs);
-  const rotated = await rotateSessionTokens(db, {
-    id: session.id,
-    oldRefreshHash,
-    tokenHash: hashToken(token),
-    refreshHash: hashToken(nextRefresh),
-    tokenExpiresAt,
-    now,
+  return db.transaction().execute(async (tx) => {
+    const session = await findLiveSessionByRefresh(tx, oldRefreshHash, now);
+    const token = newToken();
+    const nextRefresh = newToken();
+    const tokenExpiresAt = new Date(now.getTime() + SESSION_TIMEOUTS.appAccessMs);
+    const rotated =
+      session?.kind === 'app' &&
+      (await rotateSessionTokens(tx, {
+        id: session.id,
+        oldRefreshHash,
+        tokenHash: hashToken(token),
+        refreshHash: hashToken(nextRefresh),
+        tokenExpiresAt,
+        now,
+      }));
+    if (rotated) return { id: session.id, token, refreshToken: nextRefresh, tokenExpiresAt };
+    const reused = await findRetiredRefreshToken(tx, oldRefreshHash);
+    if (reused) await revokeSession(tx, reused.userId, reused.sessionId, now);
+    return null;
   });
-  return rotated ? { id: session.id, token, refreshToken: nextRefresh, tokenExpiresAt } : null;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Origin } from '../../domain/accounts/auth-service.js';
+import type { Device } from '../../domain/accounts/model.js';
 import type { DeviceInfo, SignInResult } from '../../domain/accounts/session-service.js';
 import { DomainError, type ErrorCode, type Result } from '../../domain/errors.js';
 import { networkKey } from '../../domain/metering/network.js';
@@ -127,15 +128,24 @@ export async function finishSignIn(
     clearBinding(ctx, request, reply);
     return reply.redirect(next, 303);
   }
-  const page = deviceLimitPage(await pageChrome(ctx, request), {
-    csrf: reply.generateCsrf(),
+  return showDeviceChoice(ctx, request, reply, 200, {
     next,
     choiceToken: result.choiceToken,
     devices: result.devices,
     limit: result.limit,
-    timeZone: ctx.policy.timeZone,
   });
-  return sendPage(reply, 200, page);
+}
+
+/** The device-limit choice: the reader's devices, each with a button to sign it out and continue here. */
+export async function showDeviceChoice(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  choice: { next: string; choiceToken: string; devices: Device[]; limit: number; message?: string },
+): Promise<FastifyReply> {
+  const page = deviceLimitPage(await pageChrome(ctx, request), { csrf: reply.generateCsrf(), timeZone: ctx.policy.timeZone, ...choice });
+  return sendPage(reply, status, page);
 }
 
 /** Account pages need a signed-in reader; others go to sign in and come back. */

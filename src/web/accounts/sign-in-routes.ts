@@ -3,7 +3,18 @@ import { ok } from '../../domain/errors.js';
 import type { AppContext } from '../../context.js';
 import { clearSessionCookie } from '../http/auth.js';
 import { pageChrome } from '../pages/chrome.js';
-import { attempt, authOrigin, bindBrowser, deviceInfo, finishSignIn, nextFromCookie, readBinding, REFUSED, sendPage } from './flow.js';
+import {
+  attempt,
+  authOrigin,
+  bindBrowser,
+  deviceInfo,
+  finishSignIn,
+  nextFromCookie,
+  readBinding,
+  REFUSED,
+  sendPage,
+  showDeviceChoice,
+} from './flow.js';
 import { checkCode, checkEmail, checkId, checkName, checkPassword, checkToken, collect, field, safeNext, type FormState } from './forms.js';
 import { checkEmailPage, linkProblemPage, loginPage, registerPage } from './sign-in-views.js';
 
@@ -183,12 +194,12 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
       showLogin(request, reply, status, { next, password: { values: {}, errors: {}, message } });
     if (!choiceToken || !deviceId) return again(REFUSED, 'That choice is not valid. Sign in again.');
     const result = await attempt(reply, () => ctx.accounts.replaceDevice({ choiceToken, deviceId, device: deviceInfo(request) }));
-    if (!result.ok)
-      return again(
-        result.failure.status,
-        result.failure.code === 'not-found' ? `${result.failure.message} Sign in again.` : result.failure.message,
-      );
-    return finishSignIn(ctx, request, reply, result.value, next);
+    if (result.ok) return finishSignIn(ctx, request, reply, result.value, next);
+    const { failure } = result;
+    // Not one of the account's devices: the choice is still open, so the reader chooses again.
+    const choice = failure.code === 'not-found' ? await ctx.accounts.deviceChoice(choiceToken) : null;
+    if (choice) return showDeviceChoice(ctx, request, reply, failure.status, { next, choiceToken, ...choice, message: failure.message });
+    return again(failure.status, failure.code === 'not-found' ? `${failure.message} Sign in again.` : failure.message);
   });
 
   app.post('/logout', async (request, reply) => {
