@@ -223,6 +223,56 @@ describeEachEngine('account pages', (db, engine) => {
     expect(limited.body).toContain(`value="${email}"`);
   });
 
+  it('cannot be turned against a reader: failures on an attacker’s network leave the reader’s networks and devices alone', async () => {
+    const email = newEmail();
+    const laptop = browser(t.app);
+    await signUp(laptop, email);
+    expect(laptop.jar).toMatch(/(^|; )mh_device=d1\.[\w.-]+/);
+    expect((await laptop.post('/logout', {})).statusCode).toBe(303);
+    const A = '203.0.113.50';
+    const attacker = browser(t.app, CHROME_LINUX, A);
+    const answers: number[] = [];
+    for (let i = 0; i < 20; i++) answers.push((await attacker.post('/login', { email, password: `a wrong guess ${i}` })).statusCode);
+    expect(answers.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
+    expect(answers.slice(5)).toEqual(Array.from({ length: 15 }, () => 429)); // the attacker’s network waits
+    // The attacker asks for codes for the address too, and types wrong ones.
+    expect((await attacker.post('/login/email', { email })).statusCode).toBe(200);
+    await nextEmail(email);
+    for (let i = 0; i < 6; i++) await attacker.post('/login/code', { email, code: String(100000 + i) });
+
+    // The reader, on another network, in a browser they never used: password and code both work.
+    const away = browser(t.app, SAFARI_IPHONE);
+    expect((await away.post('/login', { email, password: PASSWORD })).statusCode).toBe(303);
+    const byCode = browser(t.app);
+    expect((await byCode.post('/login/email', { email })).statusCode).toBe(200);
+    const { code } = await nextEmail(email);
+    // Another code asked for by the attacker does not spoil the one the reader is about to type.
+    expect((await attacker.post('/login/email', { email })).statusCode).toBe(200);
+    await nextEmail(email);
+    expect((await byCode.post('/login/code', { email, code })).statusCode).toBe(303);
+    expect(await signedIn(byCode)).toBe(true);
+
+    // On the attacker's very network, the reader's own laptop (a known device) still gets in, both ways.
+    const home = browser(t.app, CHROME_LINUX, A);
+    home.jar = laptop.jar;
+    expect((await home.post('/login', { email, password: PASSWORD })).statusCode).toBe(303);
+    expect(await signedIn(home)).toBe(true);
+    await home.post('/logout', {});
+    expect((await home.post('/login/email', { email })).statusCode).toBe(200);
+    expect((await home.post('/login/code', { email, code: (await nextEmail(email)).code })).statusCode).toBe(303);
+    expect(await signedIn(home)).toBe(true);
+
+    // A forged or another account's device cookie is no way round the attacker's wait.
+    const other = browser(t.app);
+    await signUp(other, newEmail());
+    const otherDevice = /mh_device=([^;]+)/.exec(other.jar)?.[1] ?? '';
+    for (const cookie of [`mh_device=${otherDevice}`, `mh_device=${otherDevice.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}`]) {
+      const forged = browser(t.app, CHROME_LINUX, A);
+      forged.jar = cookie;
+      expect((await forged.post('/login', { email, password: PASSWORD })).statusCode, cookie).toBe(429);
+    }
+  });
+
   it('refuses a form without its CSRF token and changes nothing', async () => {
     const b = browser(t.app);
     const email = newEmail();

@@ -97,6 +97,26 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('keeps a reader’s sign-in open on their network whatever an attacker does on another', async () => {
+    const u = await newUser();
+    const attacker = newIp();
+    const answers: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await api('POST', '/api/v1/auth/token', { body: { email: u.email, password: `wrong guess ${i}` }, ip: attacker });
+      answers.push(res.statusCode);
+    }
+    expect(answers).toEqual([...Array.from({ length: 5 }, () => 401), ...Array.from({ length: 15 }, () => 429)]);
+    const home = newIp();
+    expect((await api('POST', '/api/v1/auth/token', { body: { email: u.email, password: PASSWORD }, ip: home })).statusCode).toBe(200);
+    const asked = await api('POST', '/api/v1/auth/code', { body: { email: u.email }, ip: home });
+    const code = /\b(\d{6})\b/.exec((await smtp.waitFor((m) => m.to.includes(u.email))).subject)![1]!;
+    const verified = await api('POST', '/api/v1/auth/code/verify', {
+      body: { email: u.email, code, challenge_token: asked.json().challenge_token },
+      ip: home,
+    });
+    expect(verified.statusCode, verified.body).toBe(200);
+  });
+
   it('rotates refresh tokens: the old pair stops working', async () => {
     const first = await signIn((await newUser()).email);
     const res = await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: first.refresh_token } });

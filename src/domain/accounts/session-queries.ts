@@ -28,6 +28,8 @@ export async function insertSession(
     kind: 'web' | 'app';
     deviceName: string;
     userAgent: string;
+    /** Salted key of the network the sign-in came from (`hasSignedInFrom`). */
+    networkKey: string | null;
     now: Date;
     tokenExpiresAt: Date;
   },
@@ -41,6 +43,7 @@ export async function insertSession(
       kind: s.kind,
       device_name: s.deviceName,
       user_agent: s.userAgent.slice(0, 512),
+      ip_prefix_hash: s.networkKey,
       created_at: s.now,
       last_seen_at: s.now,
       expires_at: new Date(s.now.getTime() + SESSION_TIMEOUTS.absoluteMs),
@@ -49,6 +52,19 @@ export async function insertSession(
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** Whether the account signed in from this network (its salted key) within the longest session lifetime. */
+export async function hasSignedInFrom(db: Db, userId: number, networkKey: string, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('ip_prefix_hash', '=', networkKey)
+    .where('created_at', '>', new Date(now.getTime() - SESSION_TIMEOUTS.absoluteMs))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The live session whose refresh token has this hash (app sessions), or null. */
@@ -177,7 +193,11 @@ export async function revokeAllSessions(db: Db, userId: number, now: Date, keepI
   return Number(result.numUpdatedRows);
 }
 
-/** Forgets which devices a (deleted) user signed in from; the rows stay, revoked, for the audit trail. */
+/** Forgets which devices (and networks) a (deleted) user signed in from; the rows stay, revoked, for the audit trail. */
 export async function eraseSessionDevices(db: Db, userId: number): Promise<void> {
-  await db.updateTable('sessions').set({ user_agent: '', device_name: 'deleted' }).where('user_id', '=', userId).execute();
+  await db
+    .updateTable('sessions')
+    .set({ user_agent: '', device_name: 'deleted', ip_prefix_hash: null })
+    .where('user_id', '=', userId)
+    .execute();
 }

@@ -22,6 +22,10 @@ export interface DeviceInfo {
   userAgent: string;
   /** For apps: the app's own name, e.g. "Ledger for Android". */
   appName?: string;
+  /** Salted key of the network it signs in from (recorded: the account's own networks). */
+  networkKey?: string;
+  /** The session this browser had until now: ended in the same transaction as the new one starts (ASVS 7.2.4). */
+  replaces?: { userId: number; sessionId: number } | null;
 }
 
 export interface IssuedSession {
@@ -34,7 +38,8 @@ export interface IssuedSession {
 }
 
 export type SignInResult =
-  | { status: 'signed-in'; user: User; session: IssuedSession }
+  /** `knownDevice`: the token that marks this browser as a known device of the account (`known-device.ts`). */
+  | { status: 'signed-in'; user: User; session: IssuedSession; knownDevice?: string }
   /** At the device limit: the reader picks a device to sign out, proving the choice with `choiceToken`. */
   | { status: 'device-limit'; user: User; choiceToken: string; devices: Device[]; limit: number };
 
@@ -59,6 +64,7 @@ export async function startSession(tx: Tx, user: User, device: DeviceInfo, now: 
     });
     return { status: 'device-limit', user, choiceToken, devices: await listDevices(tx, user.id, now, null), limit };
   }
+  if (device.replaces) await revokeSession(tx, device.replaces.userId, device.replaces.sessionId, now);
   const token = newToken();
   const refreshToken = device.kind === 'app' ? newToken() : null;
   const tokenExpiresAt = new Date(now.getTime() + (device.kind === 'app' ? SESSION_TIMEOUTS.appAccessMs : SESSION_TIMEOUTS.absoluteMs));
@@ -69,6 +75,7 @@ export async function startSession(tx: Tx, user: User, device: DeviceInfo, now: 
     kind: device.kind,
     deviceName: deviceName(device.userAgent, device.kind, device.appName),
     userAgent: device.userAgent,
+    networkKey: device.networkKey ?? null,
     now,
     tokenExpiresAt,
   });

@@ -193,7 +193,9 @@ export async function signInRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const again = (status: number, message: string) =>
       showLogin(request, reply, status, { next, password: { values: {}, errors: {}, message } });
     if (!choiceToken || !deviceId) return again(REFUSED, 'That choice is not valid. Sign in again.');
-    const result = await attempt(reply, () => ctx.accounts.replaceDevice({ choiceToken, deviceId, device: deviceInfo(request) }));
+    const result = await attempt(reply, () =>
+      ctx.accounts.replaceDevice({ choiceToken, deviceId, device: deviceInfo(request), origin: authOrigin(ctx, request) }),
+    );
     if (result.ok) return finishSignIn(ctx, request, reply, result.value, next);
     const { failure } = result;
     // Not one of the account's devices: the choice is still open, so the reader chooses again.

@@ -165,7 +165,12 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
     },
     async (request, reply) => {
       const { choice_token: choiceToken, device_id: deviceId } = request.body;
-      const result = await ctx.accounts.replaceDevice({ choiceToken, deviceId, device: device(request, request.body) });
+      const result = await ctx.accounts.replaceDevice({
+        choiceToken,
+        deviceId,
+        device: device(request, request.body),
+        origin: origin(ctx, request),
+      });
       return answer(reply, S.valueOrProblem(result));
     },
   );
