@@ -273,6 +273,30 @@ describeEachEngine('account pages', (db, engine) => {
     }
   });
 
+  it('goes on to a next page whatever its characters, percent-encoded, after writing exactly one session', async () => {
+    const email = newEmail();
+    await signUp(browser(t.app), email);
+    const before = await liveSessions(email);
+    const b = browser(t.app);
+    const res = await b.post('/login', { email, password: PASSWORD, next: '/ā' });
+    expect([res.statusCode, res.headers.location]).toEqual([303, '/%C4%81']);
+    expect(await liveSessions(email)).toBe(before + 1);
+    expect(await signedIn(b)).toBe(true);
+    const cases: [string, string][] = [
+      ['/ā ü?x=ß#top', '/%C4%81%20%C3%BC?x=%C3%9F#top'],
+      ['/section/markets?page=2', '/section/markets?page=2'],
+      ['/%E2%82%AC', '/%E2%82%AC'],
+      ['/\u{1F4F0}', '/%F0%9F%93%B0'],
+      ['/\u0085', '/%C2%85'],
+    ];
+    for (const [next, location] of cases) {
+      const again = await b.get(`/login?next=${encodeURIComponent(next)}`);
+      expect([again.statusCode, again.headers.location], next).toEqual([303, location]);
+    }
+    expect((await b.get('/login?next=%ED%A0%80')).headers.location).toMatch(/^[\x21-\x7e]+$/);
+    expect(await liveSessions(email)).toBe(before + 1);
+  });
+
   it('refuses a form without its CSRF token and changes nothing', async () => {
     const b = browser(t.app);
     const email = newEmail();

@@ -76,12 +76,18 @@ export function checkToken(raw: string): string | null {
 
 /**
  * Where to go after signing in: only a same-site path (a single leading `/`, no backslash, no control
- * characters), else the home page. Stops open redirects such as `//evil.example` (ASVS 3.7.2).
+ * characters), else the home page. Stops open redirects such as `//evil.example` (ASVS 3.7.2). What is
+ * not printable ASCII is percent-encoded as UTF-8, as a browser would send it: a Location header carries
+ * ASCII only, and a path like `/ā` must not fail the redirect after the reader is signed in.
  */
 export function safeNext(raw: unknown): string {
   if (typeof raw !== 'string' || raw.length > 512) return '/';
   if (!raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\') || CONTROL.test(raw)) return '/';
-  return raw;
+  try {
+    return raw.replace(/[^\x21-\x7e]+/gu, (run) => encodeURIComponent(run));
+  } catch {
+    return '/'; // a lone surrogate: not text at all
+  }
 }
 
 /**
