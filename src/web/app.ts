@@ -13,6 +13,7 @@ import { webhookRoutes } from './billing/webhooks.js';
 import { billingPageRoutes } from './billing/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { describeError } from './http/errors.js';
+import { declaredRoutes as declared } from './http/forms.js';
 import { applySecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { pageChrome } from './pages/chrome.js';
 import { pageRoutes } from './pages/routes.js';
@@ -102,11 +103,16 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   await app.register(async (scope) => pageRoutes(scope, ctx));
   await app.register(async (scope) => feedRoutes(scope, ctx));
-  await app.register((scope, _options, done) => {
-    articleApiRoutes(scope, ctx);
-    done();
-  });
-  await app.register(async (scope) => accountRoutes(scope, ctx));
+  await app.register(
+    declared((scope) => {
+      articleApiRoutes(scope, ctx);
+    }),
+  );
+  await app.register(
+    declared((scope) => {
+      accountRoutes(scope, ctx);
+    }),
+  );
   await app.register(async (scope) => authApiRoutes(scope, ctx));
   await app.register(async (scope) => webhookRoutes(scope, ctx));
   await app.register(async (scope) => billingPageRoutes(scope, ctx));

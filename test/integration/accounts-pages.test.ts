@@ -476,6 +476,54 @@ describeEachEngine('account pages', (db, engine) => {
     }
   });
 
+  it('reads every form through its schema: tidied input, a message beside each field, the form shown again', async () => {
+    const email = newEmail();
+    await signUp(browser(t.app), email);
+    const b = browser(t.app);
+    // Addresses are trimmed and lower-cased, codes lose the spaces and dashes copied with them.
+    const asked = await b.post('/login/email', { email: `  ${email.toUpperCase()} ` });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain(`<strong>${email}</strong>`);
+    const { code } = await nextEmail(email);
+    const spaced = `${code.slice(0, 3)} - ${code.slice(3)}`;
+    expect((await b.post('/login/code', { email: email.toUpperCase(), code: spaced })).statusCode).toBe(303);
+    expect(await signedIn(b)).toBe(true);
+
+    const cases: [string, Record<string, string>, Record<string, string>][] = [
+      [
+        '/reset/confirm',
+        { email: '', code: '12', password: 'a fine passphrase' },
+        { email: 'Enter your email address.', code: 'The code is 6 digits, like 123456.' },
+      ],
+      ['/reset/confirm', { email, code: '123456', password: 'p'.repeat(257) }, { password: 'Use at most 256 characters.' }],
+      ['/account/password', { current: '', password: '' }, { password: 'Enter your password.' }],
+      ['/account/password', { current: PASSWORD, password: 'q'.repeat(300) }, { password: 'Use at most 256 characters.' }],
+      ['/account/delete', { confirm: '' }, { confirm: 'Type DELETE to confirm.' }],
+      ['/account/delete', { confirm: 'DELETE THIS ACCOUNT NOW' }, { confirm: 'Type DELETE to confirm.' }],
+      ['/account/delete', { confirm: 'delete' }, { confirm: 'Type DELETE in capital letters to confirm.' }],
+    ];
+    for (const [url, fields, errors] of cases) {
+      const res = await b.post(url, fields);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.body, url).toContain('Please correct the fields marked below.');
+      for (const [name, message] of Object.entries(errors)) {
+        expect(res.body, `${url} ${name}`).toMatch(
+          new RegExp(`<p class="field-error" id="[\\w-]+-error">${message.replace(/[.()]/g, '\\$&')}</p>`),
+        );
+      }
+      for (const secret of [fields.password, fields.current].filter((v) => v && v.length > 3)) expect(res.body, url).not.toContain(secret);
+    }
+    expect((await b.post('/account/delete', { confirm: 'DELETE THIS ACCOUNT NOW' })).body).toContain('value="DELETE THIS ACCOUNT "');
+    const noCurrent = await b.post('/account/password', { current: '', password: 'another fine passphrase' });
+    expect(noCurrent.statusCode).toBe(400);
+    expect(noCurrent.body).toContain('Enter your current password.');
+    expect(await signedIn(b)).toBe(true);
+    const badLink = await b.post('/reset/confirm', { token: 'not a token', password: 'a fine passphrase' });
+    expect([badLink.statusCode, badLink.body.includes('That reset link is not valid. Ask for a new code.')]).toEqual([400, true]);
+    const incomplete = await b.get('/login/link?token=short');
+    expect([incomplete.statusCode, incomplete.body.includes('This link is not complete')]).toEqual([400, true]);
+  });
+
   it('shows the outbox only in demo mode, and only to this machine', async () => {
     expect((await browser(t.app, CHROME_LINUX, '127.0.0.1').get('/dev/outbox')).statusCode).toBe(404);
     const demo = await buildTestApp(db(), { now: clock.now, env: { MASTHEAD_DEMO: 'true' } });

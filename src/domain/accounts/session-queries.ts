@@ -148,19 +148,26 @@ export async function countLiveSessions(db: Db, userId: number, now: Date): Prom
 export async function listDevices(db: Db, userId: number, now: Date, currentId: number | null): Promise<Device[]> {
   const rows = await db
     .selectFrom('sessions')
-    .select(['id', 'kind', 'device_name', 'created_at', 'last_seen_at'])
+    .select(['id', 'user_id', 'kind', 'device_name', 'created_at', 'last_seen_at'])
     .where('user_id', '=', userId)
     .where(isLive(now))
     .orderBy('last_seen_at', 'desc')
     .execute();
   return rows.map((r) => ({
     id: r.id,
+    userId: r.user_id,
     kind: r.kind,
     name: r.device_name,
     createdAt: r.created_at,
     lastSeenAt: r.last_seen_at,
     current: r.id === currentId,
   }));
+}
+
+/** The account a live session (a signed-in device) belongs to, or null when there is no such live session. */
+export async function findLiveSessionOwner(db: Db, sessionId: number, now: Date): Promise<{ userId: number } | null> {
+  const row = await db.selectFrom('sessions').select('user_id').where('id', '=', sessionId).where(isLive(now)).executeTakeFirst();
+  return row ? { userId: row.user_id } : null;
 }
 
 /** Every session the user ever had, live or not, oldest first (for the reader's data export). */

@@ -7,6 +7,7 @@ import { html, type SafeHtml } from '../views/html.js';
 import { formatDateTime } from '../views/format.js';
 import { layout } from '../views/layout.js';
 import { sendPage } from './flow.js';
+import { NoFields } from './forms.js';
 
 /** Links to this site inside an email's text become clickable; everything else stays plain, escaped text. */
 function linkify(text: string, publicUrl: string): SafeHtml[] {
@@ -44,7 +45,7 @@ ${entries.map(
  * Anything else is the ordinary 404, as if the page did not exist.
  */
 export function devOutboxRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/dev/outbox', async (request, reply) => {
+  app.get('/dev/outbox', { schema: { querystring: NoFields } }, async (request, reply) => {
     if (!ctx.config.demo || !isLoopback(request.ip)) throw new HttpProblem('not-found', 'Not found.');
     const entries = await ctx.outbox(30);
     const main = outboxPage(entries, { mailer: ctx.mailer.kind, publicUrl: ctx.config.publicUrl, timeZone: ctx.policy.timeZone });

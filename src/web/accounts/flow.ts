@@ -10,7 +10,8 @@ import type { AppContext } from '../../context.js';
 import { setSessionCookie } from '../http/auth.js';
 import { ERROR_STATUS } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
-import { checkToken, safeNext } from './forms.js';
+import { safeNext } from '../http/forms.js';
+import { checkToken } from './forms.js';
 import { deviceLimitPage } from './sign-in-views.js';
 
 /**

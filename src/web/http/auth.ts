@@ -93,3 +93,9 @@ export function setSessionCookie(ctx: AppContext, reply: FastifyReply, token: st
 export function clearSessionCookie(ctx: AppContext, reply: FastifyReply): void {
   reply.clearCookie(sessionCookieName(ctx), { path: '/', secure: ctx.config.publicUrl.startsWith('https:') });
 }
+
+/** The session of a request whose route requires one (a hook sent everyone else elsewhere before the handler). */
+export function requireSession(request: FastifyRequest): ResolvedSession {
+  if (!request.auth) throw new HttpProblem('unauthorized', 'Sign in first.');
+  return request.auth;
+}
