@@ -45,6 +45,26 @@ describeEachEngine('app API contract: OpenAPI and bad input', (db, engine) => {
       'not-found',
     ])
       expect(codes).toContain(code);
+    // What a reader may do travels with the reader and with each device, documented for clients to generate.
+    const me = doc.paths['/api/v1/me'].get.responses['200'].content['application/json'].schema;
+    expect(me.required).toContain('abilities');
+    expect(Object.keys(me.properties.abilities.properties).sort()).toEqual([
+      'edit_articles',
+      'manage_readers',
+      'refund',
+      'subscribe',
+      'view_newsroom',
+      'view_payments',
+    ]);
+    for (const ability of Object.values(me.properties.abilities.properties as Record<string, Json>)) {
+      expect(ability.type).toBe('boolean');
+      expect(ability.description).toBeTruthy();
+    }
+    const device = doc.paths['/api/v1/me/devices'].get.responses['200'].content['application/json'].schema.properties.devices.items;
+    expect(device.required).toContain('abilities');
+    expect(device.properties.abilities).toMatchObject({ required: ['sign_out'], properties: { sign_out: { type: 'boolean' } } });
+    const limit = doc.components.schemas.DeviceLimitResponse.properties.devices.items;
+    expect(limit.properties.abilities.properties.sign_out.type).toBe('boolean');
     for (const [ref, name] of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g))
       expect(doc.components.schemas[name!], ref).toBeDefined();
     expect(JSON.stringify(doc)).not.toMatch(/"\$ref":"(?!#\/components\/schemas\/)/);

@@ -178,6 +178,14 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expect((await api('GET', '/api/v1/me', { token: access_token })).json()).toEqual({
       user: { id: u.id, email: u.email, name: u.name, role: 'reader', email_verified: true },
       entitlements: [],
+      abilities: {
+        subscribe: true,
+        view_newsroom: false,
+        edit_articles: false,
+        view_payments: false,
+        refund: false,
+        manage_readers: false,
+      },
     });
     const denied = await read(premium, access_token);
     expect(denied.access).toMatchObject({ allowed: false, reason: 'subscription-required' });
@@ -233,6 +241,7 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expect(list).toHaveLength(2);
     const mine = list.find((d) => d.current)!;
     expect(mine).toMatchObject({ kind: 'app', name: 'Ledger (Asha’s iPhone) on iOS' });
+    expect(list.map((d) => d.abilities)).toEqual([{ sign_out: true }, { sign_out: true }]);
     expect(mine.first_seen).toMatch(/^\d{4}-\d\d-\d\dT/);
     const other = list.find((d) => !d.current)!;
     expect((await api('DELETE', `/api/v1/me/devices/${other.id}`, { token: a.access_token })).statusCode).toBe(204);
@@ -292,6 +301,20 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expect(refreshed.statusCode, refreshed.body).toBe(200);
   });
 
+  it('tells an admin’s app what an admin may do', async () => {
+    const u = await newUser();
+    await db().query(`update users set role = 'admin' where id = $1`, [u.id]);
+    const { access_token } = await signIn(u.email);
+    expect((await api('GET', '/api/v1/me', { token: access_token })).json().abilities).toEqual({
+      subscribe: true,
+      view_newsroom: true,
+      edit_articles: true,
+      view_payments: true,
+      refund: true,
+      manage_readers: true,
+    });
+  });
+
   it('answers 409 at the device limit and replaces a chosen device', async () => {
     const u = await newUser();
     const sessions = [];
@@ -300,6 +323,7 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expectError(limit, 409, 'device-limit-reached');
     const body = limit.json();
     expect(body.devices).toHaveLength(t.ctx.config.deviceLimit);
+    for (const d of body.devices as Json[]) expect(d.abilities).toEqual({ sign_out: true });
     expect(body.limit).toBe(t.ctx.config.deviceLimit);
     const victim = body.devices.at(-1).id;
     // A device that is not one of the account's: refused, and the choice stays open for the right one.
