@@ -75,18 +75,20 @@ export function createAccountsService(deps: AuthDeps) {
      * the reader themselves (policy `manageOwnAccount`) or an admin answering their request
      * (`manageReaders`); anyone else is told it does not exist (DomainError 'not-found').
      */
-    exportData(actor: Actor, userId: number): Promise<Record<string, unknown> | null> {
+    async exportData(actor: Actor, userId: number): Promise<Record<string, unknown> | null> {
       authorizeAccountData(actor, userId);
-      return exportAccountData(db, userId, now());
+      const data = await exportAccountData(db, userId, now());
+      return data;
     },
 
     /**
      * Deletes the account and everything personal, signing out every device; false when there is no such
      * account. The same policies as `exportData`.
      */
-    deleteAccount(actor: Actor, userId: number): Promise<boolean> {
+    async deleteAccount(actor: Actor, userId: number): Promise<boolean> {
       authorizeAccountData(actor, userId);
-      return deleteAccount(db, userId, now());
+      const deleted = await deleteAccount(db, userId, now());
+      return deleted;
     },
 
     /** Admin: the live account with this (normalised) address. */
