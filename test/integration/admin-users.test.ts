@@ -75,7 +75,7 @@ describeEachEngine('admin: a reader’s data on request', (db) => {
     const id = /data-user="(\d+)"/.exec(found.body)?.[1];
     const data = await t.app.inject({ url: `/admin/users/${id}/export`, headers: { cookie: admin } });
     expect(data.headers['content-disposition']).toContain('attachment');
-    expect(data.json().account.email).toBe('asks@example.com');
+    expect(data.json<{ account: { email: string } }>().account.email).toBe('asks@example.com');
 
     const form = await csrf(admin, '/admin/users?email=asks@example.com');
     const wrong = await t.app.inject({

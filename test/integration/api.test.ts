@@ -1,10 +1,12 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
+   These tests read API answers as untyped JSON on purpose: what they check is the shape on the wire, which the compiler cannot know. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { grantEntitlements } from '../../src/domain/entitlements/queries.js';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { createArticle } from '../support/factories.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
-import { ANDROID, apiClient, IPHONE, PASSWORD, type Json } from './api-client.js';
+import { ANDROID, apiClient, codeIn, IPHONE, PASSWORD, type Json } from './api-client.js';
 
 const GATED = /secret\d+-[3-9]/; // paragraphs after the lead-in
 
@@ -23,12 +25,17 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     premium = (await createArticle(db(), { visibility: 'premium' })).slug;
   });
   afterAll(async () => {
-    await t?.ctx.mailer.close();
-    await smtp?.close();
+    await t.ctx.mailer.close();
+    await smtp.close();
   });
 
-  const read = async (slug: string, token?: string) =>
-    (await api('GET', `/api/v1/articles/${slug}`, { token, ip: newIp() })).json() as Json;
+  /** The i-th metered article. */
+  const meteredSlug = (i: number): string => {
+    const found = metered[i];
+    if (found === undefined) throw new Error(`no metered article ${i}`);
+    return found;
+  };
+  const read = async (slug: string, token?: string) => (await api('GET', `/api/v1/articles/${slug}`, { token, ip: newIp() })).json<Json>();
 
   it('signs in with a password and returns a bearer token pair', async () => {
     const u = await newUser();
@@ -62,7 +69,7 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expect(asked.statusCode, asked.body).toBe(202);
     const { challenge_token } = asked.json();
     const mail = await smtp.waitFor((m) => m.to.includes(u.email));
-    const code = /\b(\d{6})\b/.exec(mail.subject)![1]!;
+    const code = codeIn(mail.subject);
     expect(mail.text).toContain(code);
 
     const verify = (body: Json) => api('POST', '/api/v1/auth/code/verify', { body: { email: u.email, ...body }, ip });
@@ -82,7 +89,7 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     const u = await newUser();
     const ip = newIp();
     const { challenge_token } = (await api('POST', '/api/v1/auth/code', { body: { email: u.email }, ip })).json();
-    const code = /\b(\d{6})\b/.exec((await smtp.waitFor((m) => m.to.includes(u.email))).subject)![1]!;
+    const code = codeIn((await smtp.waitFor((m) => m.to.includes(u.email))).subject);
     const wrong = code === '000000' ? '111111' : '000000';
     expectError(
       await api('POST', '/api/v1/auth/code/verify', { body: { email: u.email, code: wrong, challenge_token }, ip }),
@@ -109,7 +116,7 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     const home = newIp();
     expect((await api('POST', '/api/v1/auth/token', { body: { email: u.email, password: PASSWORD }, ip: home })).statusCode).toBe(200);
     const asked = await api('POST', '/api/v1/auth/code', { body: { email: u.email }, ip: home });
-    const code = /\b(\d{6})\b/.exec((await smtp.waitFor((m) => m.to.includes(u.email))).subject)![1]!;
+    const code = codeIn((await smtp.waitFor((m) => m.to.includes(u.email))).subject);
     const verified = await api('POST', '/api/v1/auth/code/verify', {
       body: { email: u.email, code, challenge_token: asked.json().challenge_token },
       ip: home,
@@ -210,27 +217,27 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     const a = (await signIn(u.email, IPHONE)).access_token;
     const b = (await signIn(u.email, ANDROID)).access_token;
     for (let i = 0; i < 10; i++) {
-      const res = await read(metered[i]!, i % 2 ? b : a);
+      const res = await read(meteredSlug(i), i % 2 ? b : a);
       expect(res.access, `read ${i + 1}`).toEqual({ allowed: true, reason: 'metered', reads_left: 9 - i });
     }
     for (const token of [a, b]) {
-      const res = await read(metered[10]!, token);
+      const res = await read(meteredSlug(10), token);
       expect(res.access).toEqual({ allowed: false, reason: 'meter-exhausted', reads_left: 0 });
       expect(res.article.body_html).toBeNull();
     }
-    expect((await read(metered[0]!, b)).access).toMatchObject({ allowed: true, reason: 'metered-reread' });
+    expect((await read(meteredSlug(0), b)).access).toMatchObject({ allowed: true, reason: 'metered-reread' });
   });
 
   it('never lets concurrent reads from two devices pass the limit', async () => {
     const u = await newUser();
     const a = (await signIn(u.email, IPHONE)).access_token;
     const b = (await signIn(u.email, ANDROID)).access_token;
-    for (let i = 0; i < 9; i++) expect((await read(metered[i]!, a)).access.allowed).toBe(true);
-    const results = await Promise.all([9, 10, 11, 12, 13].flatMap((i) => [read(metered[i]!, a), read(metered[i]!, b)]));
+    for (let i = 0; i < 9; i++) expect((await read(meteredSlug(i), a)).access.allowed).toBe(true);
+    const results = await Promise.all([9, 10, 11, 12, 13].flatMap((i) => [read(meteredSlug(i), a), read(meteredSlug(i), b)]));
     const opened = new Set(results.filter((r) => r.access.allowed).map((r) => r.article.slug));
     expect(opened.size).toBe(1);
     const { rows } = await db().query<{ n: number }>('select cardinality(article_ids) as n from reader_meters where user_id = $1', [u.id]);
-    expect(rows[0]!.n).toBe(10);
+    expect(rows[0]?.n).toBe(10);
   });
 
   it('lists devices and signs out another one', async () => {
@@ -239,11 +246,11 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     const b = await signIn(u.email, ANDROID);
     const list = (await api('GET', '/api/v1/me/devices', { token: a.access_token })).json().devices as Json[];
     expect(list).toHaveLength(2);
-    const mine = list.find((d) => d.current)!;
+    const mine: Json = list.find((d) => d.current) ?? {};
     expect(mine).toMatchObject({ kind: 'app', name: 'Ledger (Asha’s iPhone) on iOS' });
     expect(list.map((d) => d.abilities)).toEqual([{ sign_out: true }, { sign_out: true }]);
     expect(mine.first_seen).toMatch(/^\d{4}-\d\d-\d\dT/);
-    const other = list.find((d) => !d.current)!;
+    const other: Json = list.find((d) => !d.current) ?? {};
     expect((await api('DELETE', `/api/v1/me/devices/${other.id}`, { token: a.access_token })).statusCode).toBe(204);
     expectError(await api('GET', '/api/v1/me', { token: b.access_token }), 401, 'invalid-token');
     expect((await api('GET', '/api/v1/me/devices', { token: a.access_token })).json().devices).toHaveLength(1);
@@ -279,7 +286,7 @@ describeEachEngine('app API /api/v1', (db, engine) => {
   });
 
   it('answers a bearer token that does not work with 401 invalid-token, even where a token is optional', async () => {
-    const slug = metered[0]!;
+    const slug = meteredSlug(0);
     const s = await signIn((await newUser()).email);
     await api('POST', '/api/v1/auth/revoke', { token: s.access_token });
     for (const authorization of ['Bearer garbage', `Bearer ${'A'.repeat(43)}`, `Bearer ${s.access_token}`, 'Basic YTpi']) {
