@@ -13,6 +13,7 @@ export const LIMITS = { email: 254, name: 100, password: PASSWORD_RULES.max } as
 
 /** Opaque tokens from links and hidden fields (base64url, as `newToken` makes them). */
 const TOKEN = '^[A-Za-z0-9_-]{20,100}$';
+const TOKEN_SHAPE = new RegExp(TOKEN);
 
 export const Field = {
   /** Trimmed and lower-cased, as addresses are stored. */
@@ -115,7 +116,7 @@ export const DeviceParams = form({ id: id({ invalid: 'That is not a device of th
 
 /** Opaque tokens in cookies (the browser's binding nonce): the shape `newToken` makes, else null. */
 export function checkToken(raw: string): string | null {
-  return new RegExp(TOKEN).test(raw) ? raw : null;
+  return TOKEN_SHAPE.test(raw) ? raw : null;
 }
 
 // What the billing pages still read their forms with, until they move onto the form helper too.

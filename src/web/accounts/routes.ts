@@ -1,6 +1,6 @@
+import type { FastifyInstance } from 'fastify';
 import { useForms } from '../http/forms.js';
 import { privatePages } from '../http/security-headers.js';
-import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { accountPageRoutes } from './account-routes.js';
 import { devOutboxRoutes } from './dev-outbox.js';
@@ -9,8 +9,9 @@ import { signInRoutes } from './sign-in-routes.js';
 
 /**
  * Account pages: sign-up, sign-in, devices, password, data rights, and the demo's outbox. Server-rendered
- * forms, no script; every form, query string and path parameter is read by the form helper (`useForms`). Every response is personal or carries a one-time token, so none may be stored by a
- * cache (`no-store`), and none is for search engines.
+ * forms, no script; every form, query string and path parameter is read by the form helper (`useForms`).
+ * Every response is personal or carries a one-time token, so none may be stored by a cache (`no-store`),
+ * and none is for search engines.
  */
 export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
   privatePages(app);
