@@ -32,6 +32,8 @@ export interface AppContext {
   /** Resolves when the database answers (for /healthz). */
   health: () => Promise<void>;
   mailer: Mailer;
+  /** The newest `limit` emails written to the outbox folder (the demo's /dev/outbox); empty with SMTP. */
+  outbox: (limit: number) => Promise<OutboxMessage[]>;
   /** Accounts, sessions and a reader's data: the only way the web layer reaches them. */
   accounts: AccountsService;
   billing: Billing;
@@ -43,6 +45,17 @@ export interface AppContext {
   now: () => Date;
 }
 
+/** An email as the demo's outbox page lists it. */
+export interface OutboxMessage {
+  to: string;
+  subject: string;
+  text: string;
+  tag?: string;
+  /** ISO 8601 time the message was written. */
+  sentAt: string;
+}
+
+/** Billing as the web layer sees it (built in src/wiring/billing.ts). */
 /** Billing as the web layer and the jobs see it (built by main.ts). */
 export interface Billing {
   service: BillingService;

@@ -17,7 +17,7 @@ import { findUserById } from './domain/accounts/user-queries.js';
 import { hasNoArticles, seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { createContentService } from './domain/content/service.js';
 import { loadCopy, type Copy } from './domain/copy/copy.js';
-import { createMailer, type Mailer } from './adapters/email/mailer.js';
+import { createMailer, readOutbox, type Mailer } from './adapters/email/mailer.js';
 import { createAccountsService } from './domain/accounts/service.js';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.js';
 import { loadSiteSettings } from './domain/site/settings.js';
@@ -152,6 +152,7 @@ export async function createAppContext(
     readers: createReaderService({ db, counters, meters, policy: accessPolicy(config) }),
     health: () => ping(db),
     mailer,
+    outbox: (limit) => readOutbox(join(config.dataDir, 'outbox'), limit),
     accounts: createAccountsService({
       db,
       mailer,
@@ -177,9 +178,15 @@ export async function prepareContent(config: Config, db: Db, log: (line: string)
   if (!config.demo) return false;
   const seeded = await hasNoArticles(db);
   if (seeded) log(`Seeded ${await seedDemoArticles(db, new Date())} demo articles.`);
-  await seedDemoAccounts(db, new Date());
-  log('Demo accounts (sign in at /login):');
-  for (const a of DEMO_ACCOUNTS) log(`  ${a.name.padEnd(16)} ${a.email.padEnd(32)} password: ${a.password}`);
+  const accounts = await seedDemoAccounts(db, new Date());
+  if (accounts.status === 'skipped') {
+    log(
+      `Demo accounts not created: this database already holds ${accounts.otherAccounts} other account(s), so it is not a demo database and their published passwords have no place in it.`,
+    );
+  } else {
+    log('Demo accounts (sign in at /login):');
+    for (const a of DEMO_ACCOUNTS) log(`  ${a.name.padEnd(16)} ${a.email.padEnd(32)} password: ${a.password}`);
+  }
   log(`Emails are written to ${join(config.dataDir, 'outbox')} and shown at ${config.publicUrl}/dev/outbox`);
   return seeded;
 }

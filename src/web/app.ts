@@ -6,19 +6,27 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { accountRoutes } from './accounts/routes.js';
 import { articleApiRoutes } from './api/articles.js';
 import { authApiRoutes } from './api/auth.js';
-import { registerAuthentication } from './http/auth.js';
+import { registerAuthentication, routeKind } from './http/auth.js';
 import type { AppContext } from '../context.js';
 import { feedRoutes } from './feeds/routes.js';
 import { webhookRoutes } from './billing/webhooks.js';
 import { billingPageRoutes } from './billing/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { describeError } from './http/errors.js';
+import { declaredRoutes as declared } from './http/forms.js';
 import { applySecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { pageChrome } from './pages/chrome.js';
 import { pageRoutes } from './pages/routes.js';
 import { errorPage } from './views/pages.js';
 
-const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
+/**
+ * Whether an error is answered in the API's JSON: by the matched route when there is one (as Fastify
+ * decoded the path), else, for a URL no route matches, by how it starts.
+ */
+const answersJson = (request: FastifyRequest) => {
+  const kind = routeKind(request);
+  return kind === null ? request.url.startsWith('/api/') : kind === 'api';
+};
 
 /** Answers an error as JSON for the API and as an HTML page elsewhere; 5xx details never leave the server. */
 async function sendError(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, error: unknown) {
@@ -27,7 +35,10 @@ async function sendError(ctx: AppContext, request: FastifyRequest, reply: Fastif
   // Errors raised before routing (a malformed URL) skip the hooks, so the headers are set here too.
   applySecurityHeaders(ctx, reply);
   reply.code(status).header('cache-control', 'no-store');
-  if (isApi(request)) return reply.send({ error: { code, message } });
+  if (answersJson(request)) {
+    if (status === 401) reply.header('www-authenticate', 'Bearer realm="api"');
+    return reply.send({ error: { code, message } });
+  }
   let chrome;
   try {
     chrome = await pageChrome(ctx, request);
@@ -70,16 +81,20 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       info: { title: `${ctx.site.publicationName} API`, version: '1' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
-    transform: ({ schema, url }) => ({ schema: { ...(schema ?? {}), hide: !url.startsWith('/api/v1/') } as never, url }),
+    transform: ({ schema, url }) => ({ schema: { ...schema, hide: !url.startsWith('/api/v1/') }, url }),
   });
   securityHeaders(app, ctx);
   registerAuthentication(app, ctx);
   // Every state-changing form needs the CSRF token. The API authenticates with bearer tokens only, which
-  // a cross-site page cannot send; gateway webhooks are verified by their signatures.
+  // a cross-site page cannot send; gateway webhooks are verified by their signatures. Decided by the
+  // route Fastify matched, never by the URL as the client spelt it.
   app.addHook('preHandler', (request, reply, done) => {
     const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
     // Unknown routes fall through to the 404 handler: there is no form to protect.
-    if (safe || !request.routeOptions.url || request.url.startsWith('/api/') || request.url.startsWith('/webhooks/')) return done();
+    if (safe || routeKind(request) !== 'page') {
+      done();
+      return;
+    }
     app.csrfProtection(request, reply, done);
   });
 
@@ -88,8 +103,16 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   await app.register(async (scope) => pageRoutes(scope, ctx));
   await app.register(async (scope) => feedRoutes(scope, ctx));
-  await app.register(async (scope) => articleApiRoutes(scope, ctx));
-  await app.register(async (scope) => accountRoutes(scope, ctx));
+  await app.register(
+    declared((scope) => {
+      articleApiRoutes(scope, ctx);
+    }),
+  );
+  await app.register(
+    declared((scope) => {
+      accountRoutes(scope, ctx);
+    }),
+  );
   await app.register(async (scope) => authApiRoutes(scope, ctx));
   await app.register(async (scope) => webhookRoutes(scope, ctx));
   await app.register(async (scope) => billingPageRoutes(scope, ctx));

@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestDb } from '../support/raw-sql.js';
+import { loadConfig } from '../../src/config/config.js';
+import { DEMO_ACCOUNTS, provisionUser } from '../../src/domain/accounts/provisioning.js';
+import { seedBaseline } from '../../src/domain/content/seed.js';
+import { prepareContent } from '../../src/main.js';
 import { buildTestApp, cookiesFrom, fakeClock, type TestApp } from '../support/app.js';
-import { describeEachEngine } from '../support/databases.js';
+import { createTestDatabase, describeEachEngine } from '../support/databases.js';
+import { createArticle } from '../support/factories.js';
+import { tempDir } from '../support/temp.js';
 import { startTestSmtpServer, type ReceivedEmail, type TestSmtpServer } from '../support/smtp-server.js';
 
 const CHROME_LINUX = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
@@ -13,13 +20,14 @@ let addresses = 0;
 const newEmail = () => `reader${++addresses}-${Date.now()}@example.com`;
 
 /** A browser: its own cookie jar, network (so rate limits of one test do not touch another) and User-Agent. */
-function browser(app: FastifyInstance, ua = CHROME_LINUX) {
-  const ip = `10.${++networks >> 8}.${networks & 255}.7`;
+function browser(app: FastifyInstance, ua = CHROME_LINUX, ip = `10.${++networks >> 8}.${networks & 255}.7`) {
   let csrf = '';
   const b = {
     jar: '',
+    /** Headers every request of this browser sends (a proxy's X-Forwarded-For). */
+    headers: {} as Record<string, string>,
     async send(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
-      const headers: Record<string, string> = { 'user-agent': ua };
+      const headers: Record<string, string> = { 'user-agent': ua, ...b.headers };
       if (b.jar) headers.cookie = b.jar;
       if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
       const res = await app.inject({
@@ -56,7 +64,7 @@ const linkPath = (url: string) => {
 const without = (body: string, ...values: string[]) =>
   values.reduce((text, v) => text.replaceAll(v, 'X'), body.replace(/name="_csrf" value="[^"]+"/g, ''));
 
-describeEachEngine('account pages', (db) => {
+describeEachEngine('account pages', (db, engine) => {
   const clock = fakeClock('2026-11-24T10:00:00Z');
   let smtp: TestSmtpServer;
   let t: TestApp;
@@ -82,13 +90,13 @@ describeEachEngine('account pages', (db) => {
     expect(done.statusCode).toBe(303);
   }
 
-  const liveSessions = async (email: string) =>
-    (
-      await db().query<{ n: number }>(
-        'select count(*)::int as n from sessions s join users u on u.id = s.user_id where u.email = $1 and s.revoked_at is null',
-        [email],
-      )
-    ).rows[0]!.n;
+  const liveSessions = async (email: string) => {
+    const { rows } = await db().query<{ n: number }>(
+      'select count(*)::int as n from sessions s join users u on u.id = s.user_id where u.email = $1 and s.revoked_at is null',
+      [email],
+    );
+    return Number(rows[0]?.n);
+  };
   const signedIn = async (b: Browser) => (await b.get('/account')).statusCode === 200;
 
   it('signs up with an emailed code and shows the account with the reader’s name', async () => {
@@ -215,6 +223,80 @@ describeEachEngine('account pages', (db) => {
     expect(limited.body).toContain(`value="${email}"`);
   });
 
+  it('cannot be turned against a reader: failures on an attacker’s network leave the reader’s networks and devices alone', async () => {
+    const email = newEmail();
+    const laptop = browser(t.app);
+    await signUp(laptop, email);
+    expect(laptop.jar).toMatch(/(^|; )mh_device=d1\.[\w.-]+/);
+    expect((await laptop.post('/logout', {})).statusCode).toBe(303);
+    const A = '203.0.113.50';
+    const attacker = browser(t.app, CHROME_LINUX, A);
+    const answers: number[] = [];
+    for (let i = 0; i < 20; i++) answers.push((await attacker.post('/login', { email, password: `a wrong guess ${i}` })).statusCode);
+    expect(answers.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
+    expect(answers.slice(5)).toEqual(Array.from({ length: 15 }, () => 429)); // the attacker’s network waits
+    // The attacker asks for codes for the address too, and types wrong ones.
+    expect((await attacker.post('/login/email', { email })).statusCode).toBe(200);
+    await nextEmail(email);
+    for (let i = 0; i < 6; i++) await attacker.post('/login/code', { email, code: String(100000 + i) });
+
+    // The reader, on another network, in a browser they never used: password and code both work.
+    const away = browser(t.app, SAFARI_IPHONE);
+    expect((await away.post('/login', { email, password: PASSWORD })).statusCode).toBe(303);
+    const byCode = browser(t.app);
+    expect((await byCode.post('/login/email', { email })).statusCode).toBe(200);
+    const { code } = await nextEmail(email);
+    // Another code asked for by the attacker does not spoil the one the reader is about to type.
+    expect((await attacker.post('/login/email', { email })).statusCode).toBe(200);
+    await nextEmail(email);
+    expect((await byCode.post('/login/code', { email, code })).statusCode).toBe(303);
+    expect(await signedIn(byCode)).toBe(true);
+
+    // On the attacker's very network, the reader's own laptop (a known device) still gets in, both ways.
+    const home = browser(t.app, CHROME_LINUX, A);
+    home.jar = laptop.jar;
+    expect((await home.post('/login', { email, password: PASSWORD })).statusCode).toBe(303);
+    expect(await signedIn(home)).toBe(true);
+    await home.post('/logout', {});
+    expect((await home.post('/login/email', { email })).statusCode).toBe(200);
+    expect((await home.post('/login/code', { email, code: (await nextEmail(email)).code })).statusCode).toBe(303);
+    expect(await signedIn(home)).toBe(true);
+
+    // A forged or another account's device cookie is no way round the attacker's wait.
+    const other = browser(t.app);
+    await signUp(other, newEmail());
+    const otherDevice = /mh_device=([^;]+)/.exec(other.jar)?.[1] ?? '';
+    for (const cookie of [`mh_device=${otherDevice}`, `mh_device=${otherDevice.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}`]) {
+      const forged = browser(t.app, CHROME_LINUX, A);
+      forged.jar = cookie;
+      expect((await forged.post('/login', { email, password: PASSWORD })).statusCode, cookie).toBe(429);
+    }
+  });
+
+  it('goes on to a next page whatever its characters, percent-encoded, after writing exactly one session', async () => {
+    const email = newEmail();
+    await signUp(browser(t.app), email);
+    const before = await liveSessions(email);
+    const b = browser(t.app);
+    const res = await b.post('/login', { email, password: PASSWORD, next: '/ā' });
+    expect([res.statusCode, res.headers.location]).toEqual([303, '/%C4%81']);
+    expect(await liveSessions(email)).toBe(before + 1);
+    expect(await signedIn(b)).toBe(true);
+    const cases: [string, string][] = [
+      ['/ā ü?x=ß#top', '/%C4%81%20%C3%BC?x=%C3%9F#top'],
+      ['/section/markets?page=2', '/section/markets?page=2'],
+      ['/%E2%82%AC', '/%E2%82%AC'],
+      ['/\u{1F4F0}', '/%F0%9F%93%B0'],
+      ['/\u0085', '/%C2%85'],
+    ];
+    for (const [next, location] of cases) {
+      const again = await b.get(`/login?next=${encodeURIComponent(next)}`);
+      expect([again.statusCode, again.headers.location], next).toEqual([303, location]);
+    }
+    expect((await b.get('/login?next=%ED%A0%80')).headers.location).toMatch(/^[\x21-\x7e]+$/);
+    expect(await liveSessions(email)).toBe(before + 1);
+  });
+
   it('refuses a form without its CSRF token and changes nothing', async () => {
     const b = browser(t.app);
     const email = newEmail();
@@ -285,6 +367,13 @@ describeEachEngine('account pages', (db) => {
       expect(choice.body.match(/Sign out this device and continue/g)).toHaveLength(2);
       const id = /<p id="device-(\d+)"><strong>Safari on iOS/.exec(choice.body)?.[1] ?? '';
       const token = /name="choiceToken" value="([^"]+)"/.exec(choice.body)?.[1] ?? '';
+      // A device that is not one of the account's (an edited form): the choice is shown again, still usable.
+      const wrong = await third.post('/login/replace-device', { choiceToken: token, deviceId: '2147483647', next: '/plans' });
+      expect(wrong.statusCode).toBe(404);
+      expect(wrong.body).toContain('That device is not signed in to your account.');
+      expect(wrong.body.match(/Sign out this device and continue/g)).toHaveLength(2);
+      expect(wrong.body).toContain(`name="choiceToken" value="${token}"`);
+      expect(await signedIn(second)).toBe(true);
       const done = await third.post('/login/replace-device', { choiceToken: token, deviceId: id, next: '/plans' });
       expect([done.statusCode, done.headers.location]).toEqual([303, '/plans']);
       expect(await signedIn(third)).toBe(true);
@@ -337,7 +426,7 @@ describeEachEngine('account pages', (db) => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="account-data-\d{4}-\d\d-\d\d\.json"$/);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.json().account.email).toBe(email);
+    expect(res.json<{ account: { email: string } }>().account.email).toBe(email);
   });
 
   it('deletes an account, signing out everywhere; the address can sign up again as new', async () => {
@@ -387,10 +476,58 @@ describeEachEngine('account pages', (db) => {
     }
   });
 
-  it('shows the outbox only in demo mode', async () => {
-    expect((await browser(t.app).get('/dev/outbox')).statusCode).toBe(404);
+  it('reads every form through its schema: tidied input, a message beside each field, the form shown again', async () => {
+    const email = newEmail();
+    await signUp(browser(t.app), email);
+    const b = browser(t.app);
+    // Addresses are trimmed and lower-cased, codes lose the spaces and dashes copied with them.
+    const asked = await b.post('/login/email', { email: `  ${email.toUpperCase()} ` });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain(`<strong>${email}</strong>`);
+    const { code } = await nextEmail(email);
+    const spaced = `${code.slice(0, 3)} - ${code.slice(3)}`;
+    expect((await b.post('/login/code', { email: email.toUpperCase(), code: spaced })).statusCode).toBe(303);
+    expect(await signedIn(b)).toBe(true);
+
+    const cases: [string, Record<string, string>, Record<string, string>][] = [
+      [
+        '/reset/confirm',
+        { email: '', code: '12', password: 'a fine passphrase' },
+        { email: 'Enter your email address.', code: 'The code is 6 digits, like 123456.' },
+      ],
+      ['/reset/confirm', { email, code: '123456', password: 'p'.repeat(257) }, { password: 'Use at most 256 characters.' }],
+      ['/account/password', { current: '', password: '' }, { password: 'Enter your password.' }],
+      ['/account/password', { current: PASSWORD, password: 'q'.repeat(300) }, { password: 'Use at most 256 characters.' }],
+      ['/account/delete', { confirm: '' }, { confirm: 'Type DELETE to confirm.' }],
+      ['/account/delete', { confirm: 'DELETE THIS ACCOUNT NOW' }, { confirm: 'Type DELETE to confirm.' }],
+      ['/account/delete', { confirm: 'delete' }, { confirm: 'Type DELETE in capital letters to confirm.' }],
+    ];
+    for (const [url, fields, errors] of cases) {
+      const res = await b.post(url, fields);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.body, url).toContain('Please correct the fields marked below.');
+      for (const [name, message] of Object.entries(errors)) {
+        expect(res.body, `${url} ${name}`).toMatch(
+          new RegExp(`<p class="field-error" id="[\\w-]+-error">${message.replace(/[.()]/g, '\\$&')}</p>`),
+        );
+      }
+      for (const secret of [fields.password, fields.current].filter((v) => v && v.length > 3)) expect(res.body, url).not.toContain(secret);
+    }
+    expect((await b.post('/account/delete', { confirm: 'DELETE THIS ACCOUNT NOW' })).body).toContain('value="DELETE THIS ACCOUNT "');
+    const noCurrent = await b.post('/account/password', { current: '', password: 'another fine passphrase' });
+    expect(noCurrent.statusCode).toBe(400);
+    expect(noCurrent.body).toContain('Enter your current password.');
+    expect(await signedIn(b)).toBe(true);
+    const badLink = await b.post('/reset/confirm', { token: 'not a token', password: 'a fine passphrase' });
+    expect([badLink.statusCode, badLink.body.includes('That reset link is not valid. Ask for a new code.')]).toEqual([400, true]);
+    const incomplete = await b.get('/login/link?token=short');
+    expect([incomplete.statusCode, incomplete.body.includes('This link is not complete')]).toEqual([400, true]);
+  });
+
+  it('shows the outbox only in demo mode, and only to this machine', async () => {
+    expect((await browser(t.app, CHROME_LINUX, '127.0.0.1').get('/dev/outbox')).statusCode).toBe(404);
     const demo = await buildTestApp(db(), { now: clock.now, env: { MASTHEAD_DEMO: 'true' } });
-    const b = browser(demo.app);
+    const b = browser(demo.app, CHROME_LINUX, '127.0.0.1');
     const email = newEmail();
     await b.post('/login/email', { email });
     const page = await b.get('/dev/outbox');
@@ -399,5 +536,61 @@ describeEachEngine('account pages', (db) => {
     expect(page.body).toContain('<meta name="robots" content="noindex">');
     expect(page.body).toContain(email);
     expect(page.body).toContain('/register');
+    expect((await browser(demo.app, CHROME_LINUX, '::1').get('/dev/outbox')).statusCode).toBe(200);
+    // From any other address, the page does not exist, and shows nobody's codes.
+    for (const ip of ['10.9.8.7', '192.168.1.20', '2001:db8::1']) {
+      const elsewhere = await browser(demo.app, CHROME_LINUX, ip).get('/dev/outbox');
+      expect(elsewhere.statusCode, ip).toBe(404);
+      expect(elsewhere.body, ip).not.toContain(email);
+    }
+    // X-Forwarded-For counts only from a trusted proxy: behind one, the client's address decides.
+    const proxied = await buildTestApp(db(), { now: clock.now, env: { MASTHEAD_DEMO: 'true', MASTHEAD_TRUSTED_PROXIES: '127.0.0.1' } });
+    const outside = browser(proxied.app, CHROME_LINUX, '127.0.0.1');
+    outside.headers['x-forwarded-for'] = '203.0.113.9';
+    expect((await outside.get('/dev/outbox')).statusCode).toBe(404);
+    expect((await browser(proxied.app, CHROME_LINUX, '127.0.0.1').get('/dev/outbox')).statusCode).toBe(200);
+    const spoofed = browser(demo.app, CHROME_LINUX, '203.0.113.9');
+    spoofed.headers['x-forwarded-for'] = '127.0.0.1';
+    expect((await spoofed.get('/dev/outbox')).statusCode).toBe(404);
+  });
+
+  describe('demo accounts', () => {
+    const demoConfig = () => loadConfig({ MASTHEAD_DATA: tempDir(), MASTHEAD_DEMO: 'true', LOG_LEVEL: 'silent' });
+    const demoAddresses = DEMO_ACCOUNTS.map((a) => a.email);
+    const countDemo = async (database: TestDb) =>
+      Number(
+        (await database.query<{ n: number }>('select count(*)::int as n from users where email = any($1)', [demoAddresses])).rows[0]?.n,
+      );
+
+    it('are created in an empty database, with their passwords printed', async () => {
+      const fresh = await createTestDatabase(engine);
+      try {
+        await seedBaseline(fresh.db);
+        await createArticle(fresh.db);
+        const lines: string[] = [];
+        await prepareContent(demoConfig(), fresh.db, (line) => lines.push(line));
+        expect(await countDemo(fresh.db)).toBe(DEMO_ACCOUNTS.length);
+        for (const a of DEMO_ACCOUNTS) expect(lines.join('\n')).toContain(`password: ${a.password}`);
+      } finally {
+        await fresh.destroy();
+      }
+    });
+
+    it('are never added to a database that holds other accounts, and the start says why', async () => {
+      const fresh = await createTestDatabase(engine);
+      try {
+        await seedBaseline(fresh.db);
+        await createArticle(fresh.db);
+        await provisionUser(fresh.db, { email: 'real.reader@example.com', role: 'reader', password: 'a real password' }, clock.now());
+        const lines: string[] = [];
+        await prepareContent(demoConfig(), fresh.db, (line) => lines.push(line));
+        expect(await countDemo(fresh.db)).toBe(0);
+        const said = lines.join('\n');
+        expect(said).toContain('Demo accounts not created: this database already holds 1 other account(s)');
+        for (const a of DEMO_ACCOUNTS) expect(said).not.toContain(a.password);
+      } finally {
+        await fresh.destroy();
+      }
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
+import { actorOf } from '../../src/domain/policies/policies.js';
 import { describeEachEngine } from '../support/databases.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 
@@ -38,13 +39,43 @@ describeEachEngine('admin: a reader’s data on request', (db) => {
     expect((await t.app.inject({ url: '/admin/users' })).statusCode).toBe(404);
   });
 
+  it('lets only the reader themselves, or an admin, reach a reader’s data (manageOwnAccount, manageReaders)', async () => {
+    const { user: owner } = await provisionUser(
+      db(),
+      { email: 'owner@example.com', role: 'reader', password: 'the owner password' },
+      new Date(),
+    );
+    const { user: other } = await provisionUser(
+      db(),
+      { email: 'other@example.com', role: 'reader', password: 'another password' },
+      new Date(),
+    );
+    const { user: editor } = await provisionUser(
+      db(),
+      { email: 'editor@example.com', role: 'editor', password: 'an editor password' },
+      new Date(),
+    );
+    const { user: boss } = await provisionUser(
+      db(),
+      { email: 'boss@example.com', role: 'admin', password: 'an admin password' },
+      new Date(),
+    );
+    for (const stranger of [actorOf(other), actorOf(editor), actorOf(null)]) {
+      await expect(t.ctx.accounts.exportData(stranger, owner.id)).rejects.toMatchObject({ code: 'not-found' });
+      await expect(t.ctx.accounts.deleteAccount(stranger, owner.id)).rejects.toMatchObject({ code: 'not-found' });
+    }
+    expect((await t.ctx.accounts.exportData(actorOf(owner), owner.id))?.account).toMatchObject({ email: 'owner@example.com' });
+    expect((await t.ctx.accounts.exportData(actorOf(boss), owner.id))?.account).toMatchObject({ email: 'owner@example.com' });
+    expect(await t.ctx.accounts.findUserById(owner.id)).not.toBeNull();
+  });
+
   it('finds a reader, downloads their data, and deletes the account only when the address is typed', async () => {
     const found = await t.app.inject({ url: '/admin/users?email=ASKS@example.com', headers: { cookie: admin } });
     expect(found.body).toContain('Asha Asks');
     const id = /data-user="(\d+)"/.exec(found.body)?.[1];
     const data = await t.app.inject({ url: `/admin/users/${id}/export`, headers: { cookie: admin } });
     expect(data.headers['content-disposition']).toContain('attachment');
-    expect(data.json().account.email).toBe('asks@example.com');
+    expect(data.json<{ account: { email: string } }>().account.email).toBe('asks@example.com');
 
     const form = await csrf(admin, '/admin/users?email=asks@example.com');
     const wrong = await t.app.inject({

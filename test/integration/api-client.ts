@@ -33,25 +33,32 @@ export function apiClient(app: () => TestApp, db: () => TestDb, now: () => Date,
     api,
     /** Each test asks from its own network, so auth rate limits of one test do not reach another. */
     newIp: () => `10.${engine === 'pglite' ? 1 : 2}.${++ipCounter}.9`,
-    expectError(res: LightMyRequestResponse, status: number, code: string): string {
+    expectError: (res: LightMyRequestResponse, status: number, code: string): string => {
       expect(res.statusCode, res.body).toBe(status);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      const body = res.json() as Json;
+      const body = res.json<{ error: { code: string; message: string } }>();
       expect(body.error.code, res.body).toBe(code);
       expect(body.error.message.length).toBeGreaterThan(0);
-      return body.error.message as string;
+      return body.error.message;
     },
-    async newUser(password: string | null = PASSWORD) {
+    newUser: async (password: string | null = PASSWORD) => {
       const email = `reader${++userCounter}@example.com`;
       const passwordHash = password && (await hashPassword(password));
       const user = await insertUser(db(), { email, name: `Reader ${userCounter}`, passwordHash, role: 'reader', verifiedAt: now() });
       return { ...user, email };
     },
-    async signIn(email: string, ua = IPHONE, extra: Json = {}): Promise<Json> {
+    signIn: async (email: string, ua = IPHONE, extra: Json = {}): Promise<Json> => {
       const body = { email, password: PASSWORD, app_name: 'Ledger', ...extra };
       const res = await api('POST', '/api/v1/auth/token', { body, headers: { 'user-agent': ua } });
       expect(res.statusCode, res.body).toBe(200);
-      return res.json();
+      return res.json<Json>();
     },
   };
+}
+
+/** The 6-digit code an email's subject carries. */
+export function codeIn(subject: string): string {
+  const code = /\b(\d{6})\b/.exec(subject)?.[1];
+  if (code === undefined) throw new Error(`no code in "${subject}"`);
+  return code;
 }

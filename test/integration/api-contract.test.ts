@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
+   These tests read API answers as untyped JSON on purpose: what they check is the shape on the wire, which the compiler cannot know. */
 import { beforeAll, expect, it } from 'vitest';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
@@ -45,15 +47,35 @@ describeEachEngine('app API contract: OpenAPI and bad input', (db, engine) => {
       'not-found',
     ])
       expect(codes).toContain(code);
+    // What a reader may do travels with the reader and with each device, documented for clients to generate.
+    const me = doc.paths['/api/v1/me'].get.responses['200'].content['application/json'].schema;
+    expect(me.required).toContain('abilities');
+    expect(Object.keys(me.properties.abilities.properties).sort()).toEqual([
+      'edit_articles',
+      'manage_readers',
+      'refund',
+      'subscribe',
+      'view_newsroom',
+      'view_payments',
+    ]);
+    for (const ability of Object.values(me.properties.abilities.properties as Record<string, Json>)) {
+      expect(ability.type).toBe('boolean');
+      expect(ability.description).toBeTruthy();
+    }
+    const device = doc.paths['/api/v1/me/devices'].get.responses['200'].content['application/json'].schema.properties.devices.items;
+    expect(device.required).toContain('abilities');
+    expect(device.properties.abilities).toMatchObject({ required: ['sign_out'], properties: { sign_out: { type: 'boolean' } } });
+    const limit = doc.components.schemas.DeviceLimitResponse.properties.devices.items;
+    expect(limit.properties.abilities.properties.sign_out.type).toBe('boolean');
     for (const [ref, name] of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g))
-      expect(doc.components.schemas[name!], ref).toBeDefined();
+      expect(doc.components.schemas[name ?? ''], ref).toBeDefined();
     expect(JSON.stringify(doc)).not.toMatch(/"\$ref":"(?!#\/components\/schemas\/)/);
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
       for (const [method, op] of Object.entries(item)) {
         const what = `${method} ${path}`;
         expect(op.tags?.length, what).toBeGreaterThan(0);
         expect(op.summary, what).toBeTruthy();
-        const ok = Object.keys(op.responses).find((s) => s.startsWith('2'))!;
+        const ok = Object.keys(op.responses).find((s) => s.startsWith('2')) ?? '';
         if (ok !== '204') expect(op.responses[ok].content['application/json'].schema, what).toBeDefined();
         const errors = Object.entries(op.responses as Record<string, Json>).filter(([s]) => s.startsWith('4'));
         expect(errors.length, what).toBeGreaterThan(0);

@@ -1,10 +1,12 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
+   These tests read API answers as untyped JSON on purpose: what they check is the shape on the wire, which the compiler cannot know. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { grantEntitlements } from '../../src/domain/entitlements/queries.js';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { createArticle } from '../support/factories.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
-import { ANDROID, apiClient, IPHONE, PASSWORD, type Json } from './api-client.js';
+import { ANDROID, apiClient, codeIn, IPHONE, PASSWORD, type Json } from './api-client.js';
 
 const GATED = /secret\d+-[3-9]/; // paragraphs after the lead-in
 
@@ -23,12 +25,17 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     premium = (await createArticle(db(), { visibility: 'premium' })).slug;
   });
   afterAll(async () => {
-    await t?.ctx.mailer.close();
-    await smtp?.close();
+    await t.ctx.mailer.close();
+    await smtp.close();
   });
 
-  const read = async (slug: string, token?: string) =>
-    (await api('GET', `/api/v1/articles/${slug}`, { token, ip: newIp() })).json() as Json;
+  /** The i-th metered article. */
+  const meteredSlug = (i: number): string => {
+    const found = metered[i];
+    if (found === undefined) throw new Error(`no metered article ${i}`);
+    return found;
+  };
+  const read = async (slug: string, token?: string) => (await api('GET', `/api/v1/articles/${slug}`, { token, ip: newIp() })).json<Json>();
 
   it('signs in with a password and returns a bearer token pair', async () => {
     const u = await newUser();
@@ -62,7 +69,7 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expect(asked.statusCode, asked.body).toBe(202);
     const { challenge_token } = asked.json();
     const mail = await smtp.waitFor((m) => m.to.includes(u.email));
-    const code = /\b(\d{6})\b/.exec(mail.subject)![1]!;
+    const code = codeIn(mail.subject);
     expect(mail.text).toContain(code);
 
     const verify = (body: Json) => api('POST', '/api/v1/auth/code/verify', { body: { email: u.email, ...body }, ip });
@@ -82,7 +89,7 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     const u = await newUser();
     const ip = newIp();
     const { challenge_token } = (await api('POST', '/api/v1/auth/code', { body: { email: u.email }, ip })).json();
-    const code = /\b(\d{6})\b/.exec((await smtp.waitFor((m) => m.to.includes(u.email))).subject)![1]!;
+    const code = codeIn((await smtp.waitFor((m) => m.to.includes(u.email))).subject);
     const wrong = code === '000000' ? '111111' : '000000';
     expectError(
       await api('POST', '/api/v1/auth/code/verify', { body: { email: u.email, code: wrong, challenge_token }, ip }),
@@ -97,6 +104,26 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('keeps a reader’s sign-in open on their network whatever an attacker does on another', async () => {
+    const u = await newUser();
+    const attacker = newIp();
+    const answers: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await api('POST', '/api/v1/auth/token', { body: { email: u.email, password: `wrong guess ${i}` }, ip: attacker });
+      answers.push(res.statusCode);
+    }
+    expect(answers).toEqual([...Array.from({ length: 5 }, () => 401), ...Array.from({ length: 15 }, () => 429)]);
+    const home = newIp();
+    expect((await api('POST', '/api/v1/auth/token', { body: { email: u.email, password: PASSWORD }, ip: home })).statusCode).toBe(200);
+    const asked = await api('POST', '/api/v1/auth/code', { body: { email: u.email }, ip: home });
+    const code = codeIn((await smtp.waitFor((m) => m.to.includes(u.email))).subject);
+    const verified = await api('POST', '/api/v1/auth/code/verify', {
+      body: { email: u.email, code, challenge_token: asked.json().challenge_token },
+      ip: home,
+    });
+    expect(verified.statusCode, verified.body).toBe(200);
+  });
+
   it('rotates refresh tokens: the old pair stops working', async () => {
     const first = await signIn((await newUser()).email);
     const res = await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: first.refresh_token } });
@@ -104,10 +131,32 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     const second = res.json();
     expect(second).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
     expect(second.refresh_token).not.toBe(first.refresh_token);
-    expectError(await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: first.refresh_token } }), 401, 'invalid-token');
     expectError(await api('GET', '/api/v1/me', { token: first.access_token }), 401, 'invalid-token');
     expect((await api('GET', '/api/v1/me', { token: second.access_token })).statusCode).toBe(200);
     expectError(await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: 'A'.repeat(43) } }), 401, 'invalid-token');
+    // An unknown token changes nothing; the pair in use still works.
+    expect((await api('GET', '/api/v1/me', { token: second.access_token })).statusCode).toBe(200);
+    // The old refresh token is refused (and, being a replay, ends the session: next test).
+    expectError(await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: first.refresh_token } }), 401, 'invalid-token');
+  });
+
+  it('revokes the device’s session when a refresh token that was already exchanged comes back', async () => {
+    const u = await newUser();
+    const stolen = await signIn(u.email, IPHONE);
+    const other = await signIn(u.email, ANDROID);
+    const legit = (await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: stolen.refresh_token } })).json();
+    const newer = (await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: legit.refresh_token } })).json();
+    expect((await api('GET', '/api/v1/me', { token: newer.access_token })).statusCode).toBe(200);
+    // The copy of the first refresh token is replayed: refused, and the whole session ends.
+    expectError(await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: stolen.refresh_token } }), 401, 'invalid-token');
+    expectError(await api('GET', '/api/v1/me', { token: newer.access_token }), 401, 'invalid-token');
+    expectError(await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: newer.refresh_token } }), 401, 'invalid-token');
+    // The reader signs in again on that device; their other devices were not touched.
+    expect((await api('GET', '/api/v1/me', { token: other.access_token })).statusCode).toBe(200);
+    const again = await signIn(u.email, IPHONE);
+    expect((await api('GET', '/api/v1/me', { token: again.access_token })).statusCode).toBe(200);
+    const devices = (await api('GET', '/api/v1/me/devices', { token: again.access_token })).json().devices as Json[];
+    expect(devices).toHaveLength(2);
   });
 
   it('revokes: the token fails on the very next request, and so does its refresh token', async () => {
@@ -136,6 +185,14 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expect((await api('GET', '/api/v1/me', { token: access_token })).json()).toEqual({
       user: { id: u.id, email: u.email, name: u.name, role: 'reader', email_verified: true },
       entitlements: [],
+      abilities: {
+        subscribe: true,
+        view_newsroom: false,
+        edit_articles: false,
+        view_payments: false,
+        refund: false,
+        manage_readers: false,
+      },
     });
     const denied = await read(premium, access_token);
     expect(denied.access).toMatchObject({ allowed: false, reason: 'subscription-required' });
@@ -160,27 +217,27 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     const a = (await signIn(u.email, IPHONE)).access_token;
     const b = (await signIn(u.email, ANDROID)).access_token;
     for (let i = 0; i < 10; i++) {
-      const res = await read(metered[i]!, i % 2 ? b : a);
+      const res = await read(meteredSlug(i), i % 2 ? b : a);
       expect(res.access, `read ${i + 1}`).toEqual({ allowed: true, reason: 'metered', reads_left: 9 - i });
     }
     for (const token of [a, b]) {
-      const res = await read(metered[10]!, token);
+      const res = await read(meteredSlug(10), token);
       expect(res.access).toEqual({ allowed: false, reason: 'meter-exhausted', reads_left: 0 });
       expect(res.article.body_html).toBeNull();
     }
-    expect((await read(metered[0]!, b)).access).toMatchObject({ allowed: true, reason: 'metered-reread' });
+    expect((await read(meteredSlug(0), b)).access).toMatchObject({ allowed: true, reason: 'metered-reread' });
   });
 
   it('never lets concurrent reads from two devices pass the limit', async () => {
     const u = await newUser();
     const a = (await signIn(u.email, IPHONE)).access_token;
     const b = (await signIn(u.email, ANDROID)).access_token;
-    for (let i = 0; i < 9; i++) expect((await read(metered[i]!, a)).access.allowed).toBe(true);
-    const results = await Promise.all([9, 10, 11, 12, 13].flatMap((i) => [read(metered[i]!, a), read(metered[i]!, b)]));
+    for (let i = 0; i < 9; i++) expect((await read(meteredSlug(i), a)).access.allowed).toBe(true);
+    const results = await Promise.all([9, 10, 11, 12, 13].flatMap((i) => [read(meteredSlug(i), a), read(meteredSlug(i), b)]));
     const opened = new Set(results.filter((r) => r.access.allowed).map((r) => r.article.slug));
     expect(opened.size).toBe(1);
     const { rows } = await db().query<{ n: number }>('select cardinality(article_ids) as n from reader_meters where user_id = $1', [u.id]);
-    expect(rows[0]!.n).toBe(10);
+    expect(rows[0]?.n).toBe(10);
   });
 
   it('lists devices and signs out another one', async () => {
@@ -189,10 +246,11 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     const b = await signIn(u.email, ANDROID);
     const list = (await api('GET', '/api/v1/me/devices', { token: a.access_token })).json().devices as Json[];
     expect(list).toHaveLength(2);
-    const mine = list.find((d) => d.current)!;
+    const mine: Json = list.find((d) => d.current) ?? {};
     expect(mine).toMatchObject({ kind: 'app', name: 'Ledger (Asha’s iPhone) on iOS' });
+    expect(list.map((d) => d.abilities)).toEqual([{ sign_out: true }, { sign_out: true }]);
     expect(mine.first_seen).toMatch(/^\d{4}-\d\d-\d\dT/);
-    const other = list.find((d) => !d.current)!;
+    const other: Json = list.find((d) => !d.current) ?? {};
     expect((await api('DELETE', `/api/v1/me/devices/${other.id}`, { token: a.access_token })).statusCode).toBe(204);
     expectError(await api('GET', '/api/v1/me', { token: b.access_token }), 401, 'invalid-token');
     expect((await api('GET', '/api/v1/me/devices', { token: a.access_token })).json().devices).toHaveLength(1);
@@ -205,6 +263,65 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expectError(await api('DELETE', '/api/v1/me/devices/abc', { token: a.access_token }), 400, 'invalid-input');
   });
 
+  it('chooses the credential by the route Fastify matched: a session cookie never reaches the API, however the path is spelt', async () => {
+    const u = await newUser();
+    const signedIn = await t.ctx.accounts.signInWithPassword({
+      email: u.email,
+      password: PASSWORD,
+      device: { kind: 'web', userAgent: 'test' },
+      origin: { networkKey: 'route-test' },
+    });
+    if (!signedIn.ok || signedIn.value.status !== 'signed-in') throw new Error('not signed in');
+    const cookie = `mh_session=${signedIn.value.session.token}`;
+    expect((await t.app.inject({ url: '/account', headers: { cookie } })).statusCode).toBe(200);
+    for (const url of ['/api/v1/me', '/%61pi/v1/me', '/api/v1/%6De', '/%61%70%69/v1/me/devices']) {
+      const res = await api('GET', url, { headers: { cookie } });
+      expectError(res, 401, 'unauthorized');
+      expect(res.headers['www-authenticate'], url).toMatch(/^Bearer/);
+    }
+    // A state change on the API, spelt so the raw URL does not start with /api/: no cookie sign-out, no CSRF page.
+    const revoke = await api('POST', '/%61pi/v1/auth/revoke', { headers: { cookie } });
+    expectError(revoke, 401, 'unauthorized');
+    expect((await t.app.inject({ url: '/account', headers: { cookie } })).statusCode).toBe(200);
+  });
+
+  it('answers a bearer token that does not work with 401 invalid-token, even where a token is optional', async () => {
+    const slug = meteredSlug(0);
+    const s = await signIn((await newUser()).email);
+    await api('POST', '/api/v1/auth/revoke', { token: s.access_token });
+    for (const authorization of ['Bearer garbage', `Bearer ${'A'.repeat(43)}`, `Bearer ${s.access_token}`, 'Basic YTpi']) {
+      for (const url of [`/api/v1/articles/${slug}`, '/api/v1/articles']) {
+        const res = await api('GET', url, { headers: { authorization }, ip: newIp() });
+        expectError(res, 401, 'invalid-token');
+        expect(res.headers['www-authenticate'], `${authorization} ${url}`).toMatch(/^Bearer/);
+        expect(res.body).not.toMatch(GATED);
+      }
+    }
+    // Without a token the article is read as an anonymous reader, as before.
+    expect((await api('GET', `/api/v1/articles/${slug}`, { ip: newIp() })).statusCode).toBe(200);
+    // Routes that take no token ignore a stale one: an app can still refresh with its old header attached.
+    const fresh = await signIn((await newUser()).email);
+    const refreshed = await api('POST', '/api/v1/auth/refresh', {
+      body: { refresh_token: fresh.refresh_token },
+      headers: { authorization: 'Bearer garbage' },
+    });
+    expect(refreshed.statusCode, refreshed.body).toBe(200);
+  });
+
+  it('tells an admin’s app what an admin may do', async () => {
+    const u = await newUser();
+    await db().query(`update users set role = 'admin' where id = $1`, [u.id]);
+    const { access_token } = await signIn(u.email);
+    expect((await api('GET', '/api/v1/me', { token: access_token })).json().abilities).toEqual({
+      subscribe: true,
+      view_newsroom: true,
+      edit_articles: true,
+      view_payments: true,
+      refund: true,
+      manage_readers: true,
+    });
+  });
+
   it('answers 409 at the device limit and replaces a chosen device', async () => {
     const u = await newUser();
     const sessions = [];
@@ -213,8 +330,20 @@ describeEachEngine('app API /api/v1', (db, engine) => {
     expectError(limit, 409, 'device-limit-reached');
     const body = limit.json();
     expect(body.devices).toHaveLength(t.ctx.config.deviceLimit);
+    for (const d of body.devices as Json[]) expect(d.abilities).toEqual({ sign_out: true });
     expect(body.limit).toBe(t.ctx.config.deviceLimit);
     const victim = body.devices.at(-1).id;
+    // A device that is not one of the account's: refused, and the choice stays open for the right one.
+    const stranger = await signIn((await newUser()).email);
+    const theirs = (await api('GET', '/api/v1/me/devices', { token: stranger.access_token })).json().devices[0].id;
+    for (const device_id of [theirs, 2_147_483_647]) {
+      expectError(
+        await api('POST', '/api/v1/auth/replace-device', { body: { choice_token: body.choice_token, device_id } }),
+        404,
+        'not-found',
+      );
+    }
+    expect((await api('GET', '/api/v1/me', { token: stranger.access_token })).statusCode).toBe(200);
     const replaced = await api('POST', '/api/v1/auth/replace-device', { body: { choice_token: body.choice_token, device_id: victim } });
     expect(replaced.statusCode, replaced.body).toBe(200);
     expect((await api('GET', '/api/v1/me', { token: replaced.json().access_token })).statusCode).toBe(200);

@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
-import { buildTestApp, cookiesFrom, fakeClock, type TestApp } from '../support/app.js';
+import { provisionUser } from '../../src/domain/accounts/provisioning.js';
+import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { createArticle } from '../support/factories.js';
 
@@ -42,7 +43,7 @@ describeEachEngine('bad input', (db) => {
     if (typeof status === 'number') expect(res.statusCode, res.body).toBe(status);
     else expect(String(res.statusCode), res.body).toMatch(status);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    const body = res.json() as { error: { code: string; message: string } };
+    const body = res.json<{ error: { code: string; message: string } }>();
     expect(Object.keys(body)).toEqual(['error']);
     expect(typeof body.error.message).toBe('string');
     expect(body.error.message.length).toBeGreaterThan(0);
@@ -200,6 +201,112 @@ describeEachEngine('bad input', (db) => {
       const res = await get(url);
       expect(String(res.statusCode), url).toMatch(/^4\d\d$/);
     }
+  });
+
+  it('answers odd input on every account and admin page with a 4xx, never a 500, and writes no session', async () => {
+    const now = clock.now();
+    await provisionUser(db(), { email: 'odd.reader@example.com', role: 'reader', password: 'an odd reader password' }, now);
+    await provisionUser(db(), { email: 'odd.admin@example.com', role: 'admin', password: 'an odd admin password' }, now);
+    const signedIn = async (email: string, password: string) => {
+      const result = await t.ctx.accounts.signInWithPassword({
+        email,
+        password,
+        device: { kind: 'web', userAgent: 'x' },
+        origin: { networkKey: 'odd' },
+      });
+      if (!result.ok || result.value.status !== 'signed-in') throw new Error('not signed in');
+      return `mh_session=${result.value.session.token}`;
+    };
+    /** A cookie jar with a CSRF cookie and the token of its form, as a browser holds them. */
+    const withCsrf = async (cookie: string) => {
+      const page = await get('/reset', cookie ? { cookie } : {});
+      const csrfCookie = page.cookies.find((c) => c.name === 'mh_csrf')?.value ?? '';
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+      return { cookie: [cookie, `mh_csrf=${csrfCookie}`].filter(Boolean).join('; '), token };
+    };
+    const anonymous = await withCsrf('');
+    const reader = await withCsrf(await signedIn('odd.reader@example.com', 'an odd reader password'));
+    const admin = await withCsrf(await signedIn('odd.admin@example.com', 'an odd admin password'));
+    const sessions = async () => Number((await db().query<{ n: number }>('select count(*)::int as n from sessions')).rows[0]?.n);
+    const before = await sessions();
+
+    const odd = [
+      '%00',
+      'a%00b%40example.com',
+      '%FF%FE',
+      '%ED%A0%80',
+      '1e400',
+      '-1',
+      '0',
+      '2147483648',
+      '%C4%81',
+      'x'.repeat(5000),
+      '%0D%0ALocation:%20//evil',
+    ];
+    const expect4xx = (res: LightMyRequestResponse, what: string) => {
+      expect(res.statusCode, `${what} → ${res.body.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, what).toBeLessThan(500);
+      expect(res.headers['content-type'], what).toMatch(/^text\/html/);
+    };
+    for (const value of odd) {
+      for (const [who, url] of [
+        [anonymous, `/login?next=${value}&notice=${value}`],
+        [anonymous, `/register?next=${value}`],
+        [anonymous, `/login/code?next=${value}`],
+        [reader, `/account?notice=${value}`],
+        [reader, `/account/devices?notice=${value}`],
+      ] as const) {
+        const res = await get(url, { cookie: who.cookie });
+        expect(res.statusCode, url.slice(0, 80)).toBeLessThan(500);
+        expect(res.headers.location ?? '', url.slice(0, 80)).toMatch(/^[\x21-\x7e]*$/);
+      }
+      for (const url of [`/login/link?token=${value}`, `/reset/confirm?token=${value}`]) expect4xx(await get(url), url.slice(0, 80));
+      expect4xx(await get(`/admin/users?email=${value}`, { cookie: admin.cookie }), `admin search ${value.slice(0, 20)}`);
+      expect4xx(await get(`/admin/users/${value}/export`, { cookie: admin.cookie }), `admin export ${value.slice(0, 20)}`);
+
+      const forms: [typeof anonymous, string, string][] = [
+        [anonymous, '/login', `email=${value}&password=${value}&next=${value}`],
+        [anonymous, '/login/email', `email=${value}&next=${value}`],
+        [anonymous, '/register', `name=${value}&email=${value}&password=${value}`],
+        [anonymous, '/login/code', `email=${value}&code=${value}`],
+        [anonymous, '/login/replace-device', `choiceToken=${value}&deviceId=${value}`],
+        [anonymous, '/reset', `email=${value}`],
+        [anonymous, '/reset/confirm', `token=${value}&password=${value}`],
+        [anonymous, '/reset/confirm', `email=${value}&code=${value}&password=${value}`],
+        [reader, '/account/password', `current=${value}&password=${value}`],
+        [reader, '/account/delete', `confirm=${value}`],
+        [reader, `/account/devices/${value}/sign-out`, ''],
+        [admin, `/admin/users/${value}/delete`, `confirm=${value}`],
+        [admin, '/admin/users/1/delete', `confirm=${value}`],
+      ];
+      for (const [who, url, fields] of forms) {
+        const res = await send('POST', url, {
+          headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: `_csrf=${who.token}&${fields}`,
+        });
+        expect4xx(res, `POST ${url.slice(0, 60)} ${fields.slice(0, 60)}`);
+      }
+    }
+    // The same forms posted as JSON, with arrays and objects where text belongs.
+    for (const url of ['/login', '/register', '/login/code', '/reset/confirm', '/login/replace-device']) {
+      const payload = JSON.stringify({
+        _csrf: anonymous.token,
+        email: ['a@b.co', 'c@d.co'],
+        password: { $ne: '' },
+        code: 123456,
+        deviceId: 1e300,
+        next: ['/x'],
+      });
+      expect4xx(
+        await send('POST', url, { headers: { cookie: anonymous.cookie, 'content-type': 'application/json' }, payload }),
+        `JSON ${url}`,
+      );
+    }
+    expect(await sessions()).toBe(before);
+    // The reader and the admin are still signed in: nothing odd signed them out or deleted them.
+    expect((await get('/account', { cookie: reader.cookie })).statusCode).toBe(200);
+    expect((await get('/admin/users', { cookie: admin.cookie })).statusCode).toBe(200);
+    expect4xx(await get('/admin/users?email=%00', { cookie: admin.cookie }), 'the NUL search');
   });
 
   it('leaves the stored articles exactly as they were', async () => {

@@ -51,12 +51,15 @@ export async function insertChallenge(
     now: Date;
   },
 ): Promise<number> {
-  // A new challenge replaces older open ones of the same purpose for the address: only the latest email works.
+  // A new challenge replaces the older open ones of the same purpose for the address *in the same browser*:
+  // there only the latest email works. Challenges asked for elsewhere stay, so whoever asks for codes for
+  // someone else's address cannot spoil the code the reader is about to type.
   await db
     .updateTable('auth_challenges')
     .set({ used_at: c.now })
     .where('email', '=', c.email)
     .where('purpose', '=', c.purpose)
+    .where('binding_hash', '=', c.bindingHash)
     .where('used_at', 'is', null)
     .execute();
   const row = await db
@@ -77,13 +80,19 @@ export async function insertChallenge(
   return row.id;
 }
 
-/** The newest open challenge for an address and purpose, locked for the transaction. */
-export async function lockLatestChallenge(tx: Tx, email: string, purpose: ChallengePurpose): Promise<Challenge | null> {
+/** The newest open challenge for an address and purpose asked for in this browser (binding), locked for the transaction. */
+export async function lockLatestChallenge(
+  tx: Tx,
+  email: string,
+  purpose: ChallengePurpose,
+  bindingHash: string,
+): Promise<Challenge | null> {
   const row = await tx
     .selectFrom('auth_challenges')
     .select(COLUMNS)
     .where('email', '=', email)
     .where('purpose', '=', purpose)
+    .where('binding_hash', '=', bindingHash)
     .where('used_at', 'is', null)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
@@ -93,9 +102,29 @@ export async function lockLatestChallenge(tx: Tx, email: string, purpose: Challe
   return row ? toChallenge(row) : null;
 }
 
+/** Whether the address has a challenge of these purposes open (unused, unexpired) in any browser. */
+export async function hasOpenChallenge(db: Db, email: string, purposes: ChallengePurpose[], now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('auth_challenges')
+    .select('id')
+    .where('email', '=', email)
+    .where('purpose', 'in', purposes)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** The challenge an emailed link (or a device-limit choice) points at, locked for the transaction. */
 export async function lockChallengeByLink(tx: Tx, linkHash: string): Promise<Challenge | null> {
   const row = await tx.selectFrom('auth_challenges').select(COLUMNS).where('link_hash', '=', linkHash).forUpdate().executeTakeFirst();
+  return row ? toChallenge(row) : null;
+}
+
+/** The challenge an emailed link (or a device-limit choice) points at, without locking it (to show a choice again). */
+export async function findChallengeByLink(db: Db, linkHash: string): Promise<Challenge | null> {
+  const row = await db.selectFrom('auth_challenges').select(COLUMNS).where('link_hash', '=', linkHash).executeTakeFirst();
   return row ? toChallenge(row) : null;
 }
 

@@ -16,6 +16,8 @@ export interface User {
 /** A signed-in device: one session. */
 export interface Device {
   id: number;
+  /** The account it is signed in to. */
+  userId: number;
   kind: 'web' | 'app';
   name: string;
   createdAt: Date;
@@ -44,7 +46,16 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+const ADDRESS_CHAR = '[^\\s@<>()[\\]\\\\,;:"\\u0000-\\u001f\\u007f\\ud800-\\udfff]';
+
+/**
+ * The shape of an address, as a JSON Schema `pattern` (a Unicode regular expression): something@domain.tld,
+ * without spaces, brackets, quotes or control characters. A practical check; the real one is the email we send.
+ */
+export const EMAIL_PATTERN = `^${ADDRESS_CHAR}+@${ADDRESS_CHAR}+\\.${ADDRESS_CHAR}{2,}$`;
+const EMAIL = new RegExp(EMAIL_PATTERN, 'u');
+
 /** A practical check of an address's shape (the real check is the email we send). */
 export function isEmail(value: string): boolean {
-  return value.length <= 254 && /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/.test(value);
+  return value.length <= 254 && EMAIL.test(value);
 }

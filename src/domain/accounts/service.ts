@@ -1,11 +1,17 @@
 import { listGrants, type EntitlementGrant } from '../entitlements/queries.js';
 import { fail, ok, type Result } from '../errors.js';
+import { actorOf, authorize, can, type Actor } from '../policies/policies.js';
 import { createAuthService, type AuthDeps } from './auth-service.js';
 import { deleteAccount, exportAccountData } from './data-rights.js';
 import type { Device, User } from './model.js';
 import { refreshAppSession, resolveSession, type IssuedSession, type ResolvedSession } from './session-service.js';
-import { listDevices, revokeAllSessions, revokeSession } from './session-queries.js';
+import { findLiveSessionOwner, listDevices, revokeAllSessions, revokeSession } from './session-queries.js';
 import { findUserByEmail, findUserById } from './user-queries.js';
+
+/** A reader's own data (`manageOwnAccount`), or any reader's for an admin (`manageReaders`); else not found. */
+function authorizeAccountData(actor: Actor, userId: number): void {
+  if (!can(actor, 'manageOwnAccount', { userId })) authorize(actor, 'manageReaders');
+}
 
 /**
  * Accounts as the web layer sees them: the one place pages, the app API and the admin reach accounts,
@@ -36,10 +42,17 @@ export function createAccountsService(deps: AuthDeps) {
       return listDevices(db, session.user.id, now(), session.sessionId);
     },
 
-    /** Signs one of the reader's devices out (their own included); another account's device is not found. */
+    /**
+     * Signs a device out, if the reader may (policy `signOutDevice`: their own devices, this one included).
+     * Another account's device is answered as one that does not exist.
+     */
     async signOutDevice(session: ResolvedSession, deviceId: number): Promise<Result<void, 'not-found'>> {
-      const revoked = await revokeSession(db, session.user.id, deviceId, now());
-      return revoked ? ok(undefined) : fail('not-found', 'That device is not signed in to your account.');
+      const device = await findLiveSessionOwner(db, deviceId, now());
+      const allowed = device !== null && can(actorOf(session.user), 'signOutDevice', device);
+      if (!allowed || !(await revokeSession(db, device.userId, deviceId, now()))) {
+        return fail('not-found', 'That device is not signed in to your account.');
+      }
+      return ok(undefined);
     },
 
     /** Signs the asking device out (sign-out, or a new sign-in in the same browser). */
@@ -57,14 +70,25 @@ export function createAccountsService(deps: AuthDeps) {
       return listGrants(db, userId, now());
     },
 
-    /** Everything stored about a reader, for download; null when there is no such (live) account. */
-    exportData(userId: number): Promise<Record<string, unknown> | null> {
-      return exportAccountData(db, userId, now());
+    /**
+     * Everything stored about a reader, for download; null when there is no such (live) account. Only for
+     * the reader themselves (policy `manageOwnAccount`) or an admin answering their request
+     * (`manageReaders`); anyone else is told it does not exist (DomainError 'not-found').
+     */
+    async exportData(actor: Actor, userId: number): Promise<Record<string, unknown> | null> {
+      authorizeAccountData(actor, userId);
+      const data = await exportAccountData(db, userId, now());
+      return data;
     },
 
-    /** Deletes the account and everything personal, signing out every device; false when there is no such account. */
-    deleteAccount(userId: number): Promise<boolean> {
-      return deleteAccount(db, userId, now());
+    /**
+     * Deletes the account and everything personal, signing out every device; false when there is no such
+     * account. The same policies as `exportData`.
+     */
+    async deleteAccount(actor: Actor, userId: number): Promise<boolean> {
+      authorizeAccountData(actor, userId);
+      const deleted = await deleteAccount(db, userId, now());
+      return deleted;
     },
 
     /** Admin: the live account with this (normalised) address. */

@@ -1,5 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
-import type { DB, Db } from '../ports/database.js';
+import type { DB, Db, Tx } from '../ports/database.js';
 import { SESSION_TIMEOUTS, type Device, type User } from './model.js';
 import { toUser, USER_COLUMNS } from './user-queries.js';
 
@@ -28,6 +28,8 @@ export async function insertSession(
     kind: 'web' | 'app';
     deviceName: string;
     userAgent: string;
+    /** Salted key of the network the sign-in came from (`hasSignedInFrom`). */
+    networkKey: string | null;
     now: Date;
     tokenExpiresAt: Date;
   },
@@ -41,6 +43,7 @@ export async function insertSession(
       kind: s.kind,
       device_name: s.deviceName,
       user_agent: s.userAgent.slice(0, 512),
+      ip_prefix_hash: s.networkKey,
       created_at: s.now,
       last_seen_at: s.now,
       expires_at: new Date(s.now.getTime() + SESSION_TIMEOUTS.absoluteMs),
@@ -49,6 +52,19 @@ export async function insertSession(
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** Whether the account signed in from this network (its salted key) within the longest session lifetime. */
+export async function hasSignedInFrom(db: Db, userId: number, networkKey: string, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('ip_prefix_hash', '=', networkKey)
+    .where('created_at', '>', new Date(now.getTime() - SESSION_TIMEOUTS.absoluteMs))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The live session whose refresh token has this hash (app sessions), or null. */
@@ -88,20 +104,34 @@ export async function touchSession(db: Db, id: number, now: Date): Promise<void>
 }
 
 /**
- * Replaces the app session's tokens (refresh rotation) if the refresh token is still the current one:
- * the old pair stops working at once, and of two concurrent refreshes with one token only one wins.
+ * Replaces the app session's tokens (refresh rotation) if the refresh token is still the current one, and
+ * retires the old refresh token: the old pair stops working at once, a retired token presented again is
+ * recognised as reused (`findRetiredRefreshToken`), and of two refreshes with one token only one wins.
  */
 export async function rotateSessionTokens(
-  db: Db,
+  tx: Tx,
   s: { id: number; oldRefreshHash: string; tokenHash: string; refreshHash: string; tokenExpiresAt: Date; now: Date },
 ): Promise<boolean> {
-  const result = await db
+  const result = await tx
     .updateTable('sessions')
     .set({ token_hash: s.tokenHash, refresh_hash: s.refreshHash, token_expires_at: s.tokenExpiresAt, last_seen_at: s.now })
     .where('id', '=', s.id)
     .where('refresh_hash', '=', s.oldRefreshHash)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  if (Number(result.numUpdatedRows) === 0) return false;
+  await tx.insertInto('retired_refresh_tokens').values({ refresh_hash: s.oldRefreshHash, session_id: s.id, retired_at: s.now }).execute();
+  return true;
+}
+
+/** The session (and its owner) a refresh token belonged to before it was exchanged, or null if it never was. */
+export async function findRetiredRefreshToken(db: Db, refreshHash: string): Promise<{ sessionId: number; userId: number } | null> {
+  const row = await db
+    .selectFrom('retired_refresh_tokens')
+    .innerJoin('sessions', 'sessions.id', 'retired_refresh_tokens.session_id')
+    .select(['sessions.id', 'sessions.user_id'])
+    .where('retired_refresh_tokens.refresh_hash', '=', refreshHash)
+    .executeTakeFirst();
+  return row ? { sessionId: row.id, userId: row.user_id } : null;
 }
 
 export async function countLiveSessions(db: Db, userId: number, now: Date): Promise<number> {
@@ -118,19 +148,26 @@ export async function countLiveSessions(db: Db, userId: number, now: Date): Prom
 export async function listDevices(db: Db, userId: number, now: Date, currentId: number | null): Promise<Device[]> {
   const rows = await db
     .selectFrom('sessions')
-    .select(['id', 'kind', 'device_name', 'created_at', 'last_seen_at'])
+    .select(['id', 'user_id', 'kind', 'device_name', 'created_at', 'last_seen_at'])
     .where('user_id', '=', userId)
     .where(isLive(now))
     .orderBy('last_seen_at', 'desc')
     .execute();
   return rows.map((r) => ({
     id: r.id,
+    userId: r.user_id,
     kind: r.kind,
     name: r.device_name,
     createdAt: r.created_at,
     lastSeenAt: r.last_seen_at,
     current: r.id === currentId,
   }));
+}
+
+/** The account a live session (a signed-in device) belongs to, or null when there is no such live session. */
+export async function findLiveSessionOwner(db: Db, sessionId: number, now: Date): Promise<{ userId: number } | null> {
+  const row = await db.selectFrom('sessions').select('user_id').where('id', '=', sessionId).where(isLive(now)).executeTakeFirst();
+  return row ? { userId: row.user_id } : null;
 }
 
 /** Every session the user ever had, live or not, oldest first (for the reader's data export). */
@@ -157,17 +194,17 @@ export async function revokeSession(db: Db, userId: number, sessionId: number, n
 
 /** Revokes every session of the user except `keepId` (null: all). Returns how many. */
 export async function revokeAllSessions(db: Db, userId: number, now: Date, keepId: number | null = null): Promise<number> {
-  const result = await db
-    .updateTable('sessions')
-    .set({ revoked_at: now })
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .$if(keepId !== null, (qb) => qb.where('id', '<>', keepId!))
-    .executeTakeFirst();
+  let query = db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (keepId !== null) query = query.where('id', '<>', keepId);
+  const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
-/** Forgets which devices a (deleted) user signed in from; the rows stay, revoked, for the audit trail. */
+/** Forgets which devices (and networks) a (deleted) user signed in from; the rows stay, revoked, for the audit trail. */
 export async function eraseSessionDevices(db: Db, userId: number): Promise<void> {
-  await db.updateTable('sessions').set({ user_agent: '', device_name: 'deleted' }).where('user_id', '=', userId).execute();
+  await db
+    .updateTable('sessions')
+    .set({ user_agent: '', device_name: 'deleted', ip_prefix_hash: null })
+    .where('user_id', '=', userId)
+    .execute();
 }

@@ -7,8 +7,10 @@ import {
   countLiveSessions,
   findLiveSessionByRefresh,
   findLiveSessionWithUser,
+  findRetiredRefreshToken,
   insertSession,
   listDevices,
+  revokeSession,
   rotateSessionTokens,
   touchSession,
 } from './session-queries.js';
@@ -20,6 +22,10 @@ export interface DeviceInfo {
   userAgent: string;
   /** For apps: the app's own name, e.g. "Ledger for Android". */
   appName?: string;
+  /** Salted key of the network it signs in from (recorded: the account's own networks). */
+  networkKey?: string;
+  /** The session this browser had until now: ended in the same transaction as the new one starts (ASVS 7.2.4). */
+  replaces?: { userId: number; sessionId: number } | null;
 }
 
 export interface IssuedSession {
@@ -32,7 +38,8 @@ export interface IssuedSession {
 }
 
 export type SignInResult =
-  | { status: 'signed-in'; user: User; session: IssuedSession }
+  /** `knownDevice`: the token that marks this browser as a known device of the account (`known-device.ts`). */
+  | { status: 'signed-in'; user: User; session: IssuedSession; knownDevice?: string }
   /** At the device limit: the reader picks a device to sign out, proving the choice with `choiceToken`. */
   | { status: 'device-limit'; user: User; choiceToken: string; devices: Device[]; limit: number };
 
@@ -57,6 +64,7 @@ export async function startSession(tx: Tx, user: User, device: DeviceInfo, now: 
     });
     return { status: 'device-limit', user, choiceToken, devices: await listDevices(tx, user.id, now, null), limit };
   }
+  if (device.replaces) await revokeSession(tx, device.replaces.userId, device.replaces.sessionId, now);
   const token = newToken();
   const refreshToken = device.kind === 'app' ? newToken() : null;
   const tokenExpiresAt = new Date(now.getTime() + (device.kind === 'app' ? SESSION_TIMEOUTS.appAccessMs : SESSION_TIMEOUTS.absoluteMs));
@@ -67,6 +75,7 @@ export async function startSession(tx: Tx, user: User, device: DeviceInfo, now: 
     kind: device.kind,
     deviceName: deviceName(device.userAgent, device.kind, device.appName),
     userAgent: device.userAgent,
+    networkKey: device.networkKey ?? null,
     now,
     tokenExpiresAt,
   });
@@ -92,22 +101,34 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
   return { sessionId: session.id, kind: session.kind, user };
 }
 
-/** Exchanges an app's refresh token for a new token pair; the old pair stops working. */
+/**
+ * Exchanges an app's refresh token for a new token pair; the old pair stops working. A refresh token that
+ * was already exchanged is a copy in someone else's hands (or a replay): the session it belongs to is
+ * revoked at once, so the thief and the legitimate app both lose it and the reader signs in again
+ * (token family reuse detection). Two concurrent refreshes with one token count as reuse too: an app
+ * refreshes one request at a time.
+ */
 export async function refreshAppSession(db: Db, refreshToken: string, now: Date): Promise<IssuedSession | null> {
   if (refreshToken.length < 20 || refreshToken.length > 100) return null;
   const oldRefreshHash = hashToken(refreshToken);
-  const session = await findLiveSessionByRefresh(db, oldRefreshHash, now);
-  if (!session || session.kind !== 'app') return null;
-  const token = newToken();
-  const nextRefresh = newToken();
-  const tokenExpiresAt = new Date(now.getTime() + SESSION_TIMEOUTS.appAccessMs);
-  const rotated = await rotateSessionTokens(db, {
-    id: session.id,
-    oldRefreshHash,
-    tokenHash: hashToken(token),
-    refreshHash: hashToken(nextRefresh),
-    tokenExpiresAt,
-    now,
+  return db.transaction().execute(async (tx) => {
+    const session = await findLiveSessionByRefresh(tx, oldRefreshHash, now);
+    const token = newToken();
+    const nextRefresh = newToken();
+    const tokenExpiresAt = new Date(now.getTime() + SESSION_TIMEOUTS.appAccessMs);
+    const rotated =
+      session?.kind === 'app' &&
+      (await rotateSessionTokens(tx, {
+        id: session.id,
+        oldRefreshHash,
+        tokenHash: hashToken(token),
+        refreshHash: hashToken(nextRefresh),
+        tokenExpiresAt,
+        now,
+      }));
+    if (rotated) return { id: session.id, token, refreshToken: nextRefresh, tokenExpiresAt };
+    const reused = await findRetiredRefreshToken(tx, oldRefreshHash);
+    if (reused) await revokeSession(tx, reused.userId, reused.sessionId, now);
+    return null;
   });
-  return rotated ? { id: session.id, token, refreshToken: nextRefresh, tokenExpiresAt } : null;
 }

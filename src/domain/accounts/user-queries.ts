@@ -92,3 +92,13 @@ export async function anonymiseUser(db: Db, userId: number, at: Date): Promise<v
     .where('id', '=', userId)
     .execute();
 }
+
+/** How many accounts, live or deleted, have an address other than these (the demo's check for a real database). */
+export async function countAccountsExcept(db: Db, emails: readonly string[]): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .$if(emails.length > 0, (qb) => qb.where('email', 'not in', emails))
+    .executeTakeFirstOrThrow();
+  return row.n;
+}

@@ -185,6 +185,12 @@ export interface Refunds {
   reason: string;
 }
 
+export interface RetiredRefreshTokens {
+  refresh_hash: string;
+  retired_at: Timestamp;
+  session_id: number;
+}
+
 export interface SchemaMigrations {
   applied_at: Generated<Timestamp>;
   name: string;
@@ -285,6 +291,7 @@ export interface DB {
   plans: Plans;
   reader_meters: ReaderMeters;
   refunds: Refunds;
+  retired_refresh_tokens: RetiredRefreshTokens;
   schema_migrations: SchemaMigrations;
   sections: Sections;
   sessions: Sessions;

@@ -30,9 +30,10 @@ ${accountNav(data.csrf, '/account')}`;
   return accountLayout(chrome, 'Your account', main);
 }
 
+/** The reader's devices; a device shows its sign-out button when the reader may sign it out. */
 export function devicesPage(
   chrome: PageChrome,
-  data: { csrf: string; devices: Device[]; timeZone: string; notice?: string; error?: string },
+  data: { csrf: string; devices: (Device & { canSignOut: boolean })[]; timeZone: string; notice?: string; error?: string },
 ): string {
   const others = data.devices.filter((d) => !d.current).length;
   const main = html`<h1>Devices</h1>
@@ -44,7 +45,7 @@ ${data.error ? html`<p class="form-error" role="alert">${data.error}</p>` : ''}
       d,
     ) => html`<li class="device${d.current ? ' current' : ''}"><p id="device-${d.id}"><strong>${d.name}</strong>${d.current ? html` <span class="this-device">(this device)</span>` : ''}<br>
 Signed in ${formatDate(d.createdAt, data.timeZone)} · last active ${formatDateTime(d.lastSeenAt, data.timeZone)}</p>
-<form method="post" action="/account/devices/${d.id}/sign-out">${csrfField(data.csrf)}<button type="submit" class="button secondary" aria-describedby="device-${d.id}">Sign out</button></form></li>`,
+${d.canSignOut ? html`<form method="post" action="/account/devices/${d.id}/sign-out">${csrfField(data.csrf)}<button type="submit" class="button secondary" aria-describedby="device-${d.id}">Sign out</button></form>` : ''}</li>`,
   )}</ul>
 ${others > 0 ? html`<form method="post" action="/account/devices/sign-out-others">${csrfField(data.csrf)}<button type="submit" class="button">Sign out all other devices</button></form>` : ''}
 ${accountNav(data.csrf, '/account/devices')}`;

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Origin } from '../../domain/accounts/auth-service.js';
+import { KNOWN_DEVICE_DAYS } from '../../domain/accounts/known-device.js';
+import type { Device } from '../../domain/accounts/model.js';
 import type { DeviceInfo, SignInResult } from '../../domain/accounts/session-service.js';
 import { DomainError, type ErrorCode, type Result } from '../../domain/errors.js';
 import { networkKey } from '../../domain/metering/network.js';
@@ -8,7 +10,8 @@ import type { AppContext } from '../../context.js';
 import { setSessionCookie } from '../http/auth.js';
 import { ERROR_STATUS } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
-import { checkToken, safeNext } from './forms.js';
+import { safeNext } from '../http/forms.js';
+import { checkToken } from './forms.js';
 import { deviceLimitPage } from './sign-in-views.js';
 
 /**
@@ -24,14 +27,20 @@ const BINDING_SECONDS = 15 * 60;
 
 const secure = (ctx: AppContext) => ctx.config.publicUrl.startsWith('https:');
 
-/** Rate-limit key of the request's network: salted, never the raw address. */
+/** Marks a browser that signed in before (a known device, for the rate limits); signed by the server. */
+const knownDeviceCookie = (ctx: AppContext) => (secure(ctx) ? '__Host-mh_device' : 'mh_device');
+const KNOWN_DEVICE_SECONDS = KNOWN_DEVICE_DAYS * 24 * 3600;
+
+/** Where a request comes from, for the rate limits: its network (salted, never the raw address) and its known-device token. */
 export function authOrigin(ctx: AppContext, request: FastifyRequest): Origin {
-  return { networkKey: networkKey(request.ip, ctx.keys.networkSalt, 'auth') };
+  return { networkKey: networkKey(request.ip, ctx.keys.networkSalt, 'auth'), knownDevice: request.cookies[knownDeviceCookie(ctx)] ?? null };
 }
 
+/** This browser, as a new session records it; the session it has now (if any) ends as the new one starts. */
 export function deviceInfo(request: FastifyRequest): DeviceInfo {
   const ua = request.headers['user-agent'];
-  return { kind: 'web', userAgent: typeof ua === 'string' ? ua.slice(0, 512) : '' };
+  const replaces = request.auth ? { userId: request.auth.user.id, sessionId: request.auth.sessionId } : null;
+  return { kind: 'web', userAgent: typeof ua === 'string' ? ua.slice(0, 512) : '', replaces };
 }
 
 /**
@@ -106,13 +115,16 @@ export async function attempt<T>(
     return result.ok ? result : { ok: false, failure: failureOf(reply, result.code, result.message) };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { ok: false, failure: failureOf(reply, error.code, error.message, error.retryAfterSeconds) };
+    const { code, message, retryAfterSeconds } = error as DomainError;
+    return { ok: false, failure: failureOf(reply, code, message, retryAfterSeconds) };
   }
 }
 
 /**
- * Completes a sign-in: a new session replaces any this browser had (ASVS 7.2.4), its cookie is set and
- * the reader goes on to `next`. At the device limit the reader chooses a device to sign out instead.
+ * Completes a sign-in: the new session (which ended any this browser had, ASVS 7.2.4, in the same
+ * transaction) gets its cookie, the browser is remembered as a known device of the account, and the
+ * reader goes on to `next`, already a safe ASCII path, so nothing here can fail once the session exists.
+ * At the device limit the reader chooses a device to sign out instead.
  */
 export async function finishSignIn(
   ctx: AppContext,
@@ -122,20 +134,32 @@ export async function finishSignIn(
   next: string,
 ): Promise<FastifyReply> {
   if (result.status === 'signed-in') {
-    if (request.auth) await ctx.accounts.signOut(request.auth);
     setSessionCookie(ctx, reply, result.session.token);
+    if (result.knownDevice) {
+      const options = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secure(ctx), maxAge: KNOWN_DEVICE_SECONDS };
+      reply.setCookie(knownDeviceCookie(ctx), result.knownDevice, options);
+    }
     clearBinding(ctx, request, reply);
     return reply.redirect(next, 303);
   }
-  const page = deviceLimitPage(await pageChrome(ctx, request), {
-    csrf: reply.generateCsrf(),
+  return showDeviceChoice(ctx, request, reply, 200, {
     next,
     choiceToken: result.choiceToken,
     devices: result.devices,
     limit: result.limit,
-    timeZone: ctx.policy.timeZone,
   });
-  return sendPage(reply, 200, page);
+}
+
+/** The device-limit choice: the reader's devices, each with a button to sign it out and continue here. */
+export async function showDeviceChoice(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  choice: { next: string; choiceToken: string; devices: Device[]; limit: number; message?: string },
+): Promise<FastifyReply> {
+  const page = deviceLimitPage(await pageChrome(ctx, request), { csrf: reply.generateCsrf(), timeZone: ctx.policy.timeZone, ...choice });
+  return sendPage(reply, status, page);
 }
 
 /** Account pages need a signed-in reader; others go to sign in and come back. */

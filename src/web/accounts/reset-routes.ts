@@ -1,19 +1,19 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChallengeAnswer } from '../../domain/accounts/auth-service.js';
-import { passwordProblem } from '../../domain/accounts/passwords.js';
 import { ok } from '../../domain/errors.js';
 import type { AppContext } from '../../context.js';
 import { clearSessionCookie } from '../http/auth.js';
+import { checkForm, readForm, type FormState } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
 import { resetConfirmPage, resetRequestPage } from './account-views.js';
 import { attempt, authOrigin, bindBrowser, clearBinding, readBinding, REFUSED, sendPage } from './flow.js';
-import { checkCode, checkEmail, checkPassword, checkToken, collect, field, type FormState } from './forms.js';
+import { LinkQuery, NoFields, ResetByCodeForm, ResetByLinkForm, ResetConfirmForm, ResetRequestForm } from './forms.js';
 import { checkEmailPage, linkProblemPage } from './sign-in-views.js';
 
-type Query = { Querystring: Record<string, unknown> };
-
 /** Forgotten password: request a code or link by email, then choose a new password (every device is signed out). */
-export async function resetRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export function resetRoutes(scope: FastifyInstance, ctx: AppContext): void {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const chrome = (request: FastifyRequest) => pageChrome(ctx, request);
 
   const showRequest = async (request: FastifyRequest, reply: FastifyReply, status: number, form?: FormState) =>
@@ -29,27 +29,27 @@ export async function resetRoutes(app: FastifyInstance, ctx: AppContext): Promis
   const showTokenForm = async (request: FastifyRequest, reply: FastifyReply, status: number, token: string, form?: FormState) =>
     sendPage(reply, status, resetConfirmPage(await chrome(request), { csrf: reply.generateCsrf(), token, form }));
 
-  app.get('/reset', async (request, reply) => showRequest(request, reply, 200));
+  app.get('/reset', { schema: { querystring: NoFields } }, async (request, reply) => showRequest(request, reply, 200));
 
   /** The same page follows whether or not the address has an account (ASVS 6.3.8). */
-  app.post('/reset', async (request, reply) => {
-    const typed = { email: field(request.body, 'email') };
-    const checked = collect({ email: checkEmail(typed.email) }, typed);
-    if (!checked.ok) return showRequest(request, reply, REFUSED, checked.form);
-    const { email } = checked.values;
+  app.post('/reset', { schema: { body: ResetRequestForm }, attachValidation: true }, async (request, reply) => {
+    const read = readForm(request, ResetRequestForm);
+    if (!read.ok) return showRequest(request, reply, REFUSED, read.form);
+    const { email } = read.values;
     const binding = bindBrowser(ctx, request, reply, '/');
-    const result = await attempt(reply, async () =>
-      ok(await ctx.accounts.requestPasswordReset({ email, binding, origin: authOrigin(ctx, request) })),
-    );
+    const result = await attempt(reply, async () => {
+      await ctx.accounts.requestPasswordReset({ email, binding, origin: authOrigin(ctx, request) });
+      return ok(undefined);
+    });
     if (!result.ok)
-      return showRequest(request, reply, result.failure.status, { values: typed, errors: {}, message: result.failure.message });
+      return showRequest(request, reply, result.failure.status, { values: { email }, errors: {}, message: result.failure.message });
     return showCodeForm(request, reply, 200, email);
   });
 
   /** Opened from the emailed link: nothing is used up until the new password is submitted. */
-  app.get<Query>('/reset/confirm', async (request, reply) => {
-    const token = checkToken(typeof request.query.token === 'string' ? request.query.token : '');
-    if (!token) {
+  app.get('/reset/confirm', { schema: { querystring: LinkQuery }, attachValidation: true }, async (request, reply) => {
+    const read = readForm(request, LinkQuery, 'query');
+    if (!read.ok) {
       const page = linkProblemPage(await chrome(request), {
         csrf: reply.generateCsrf(),
         next: '/',
@@ -59,49 +59,45 @@ export async function resetRoutes(app: FastifyInstance, ctx: AppContext): Promis
       });
       return sendPage(reply, REFUSED, page);
     }
-    return showTokenForm(request, reply, 200, token);
+    return showTokenForm(request, reply, 200, read.values.token);
   });
 
   /** With the link's token, or with the address and the emailed code. */
-  app.post('/reset/confirm', async (request, reply) => {
-    const token = field(request.body, 'token');
-    const rawPassword = field(request.body, 'password');
+  app.post('/reset/confirm', { schema: { body: ResetConfirmForm }, attachValidation: true }, async (request, reply) => {
+    const loose = readForm(request, ResetConfirmForm);
+    const byLink = loose.ok && loose.values.token !== '';
     let answer: ChallengeAnswer;
     let retry: (status: number, form: FormState) => Promise<FastifyReply>;
-    let email: string | undefined;
-    if (token) {
-      const valid = checkToken(token);
-      retry = (status, form) => showTokenForm(request, reply, status, valid ?? '', form);
-      const checked = collect({ password: checkPassword(rawPassword) }, {});
-      if (!valid)
+    let password: string;
+    if (byLink) {
+      const read = checkForm(ResetByLinkForm, request.body);
+      const token = read.ok ? read.values.token : read.valid.token;
+      if (token === undefined)
         return showRequest(request, reply, REFUSED, {
           values: {},
           errors: {},
           message: 'That reset link is not valid. Ask for a new code.',
         });
-      if (!checked.ok) return retry(REFUSED, checked.form);
-      answer = { linkToken: valid };
+      retry = (status, form) => showTokenForm(request, reply, status, token, form);
+      if (!read.ok) return retry(REFUSED, read.form);
+      answer = { linkToken: token };
+      password = read.values.password;
     } else {
-      const typed = { email: field(request.body, 'email'), code: field(request.body, 'code') };
-      const checkedEmail = checkEmail(typed.email);
-      const shown = checkedEmail.ok ? checkedEmail.value : '';
+      const read = checkForm(ResetByCodeForm, request.body);
+      const shown = read.ok ? read.values.email : (read.valid.email ?? '');
       retry = (status, form) => showCodeForm(request, reply, status, shown, form);
-      const checked = collect({ email: checkedEmail, code: checkCode(typed.code), password: checkPassword(rawPassword) }, typed);
-      if (!checked.ok) return retry(REFUSED, checked.form);
-      email = checked.values.email;
-      answer = { email, code: checked.values.code };
+      if (!read.ok) return retry(REFUSED, read.form);
+      answer = { email: read.values.email, code: read.values.code };
+      password = read.values.password;
     }
-    // Checked before the code is spent, so a refused password does not use up the emailed code.
-    const weak = passwordProblem(rawPassword, email);
-    if (weak) return retry(REFUSED, { values: email ? { email } : {}, errors: { password: weak } });
     const result = await attempt(reply, () =>
-      ctx.accounts.resetPassword({ answer, binding: readBinding(request), password: rawPassword, origin: authOrigin(ctx, request) }),
+      ctx.accounts.resetPassword({ answer, binding: readBinding(request), password, origin: authOrigin(ctx, request) }),
     );
     if (!result.ok) {
       const { code, status, message } = result.failure;
       const target = code === 'weak-password' ? 'password' : 'code' in answer && status === REFUSED ? 'code' : null;
       return retry(status, {
-        values: email ? { email } : {},
+        values: 'email' in answer ? { email: answer.email } : {},
         errors: target ? { [target]: message } : {},
         message: target ? undefined : message,
       });

@@ -1,5 +1,6 @@
-import { privatePages } from '../http/security-headers.js';
 import type { FastifyInstance } from 'fastify';
+import { useForms } from '../http/forms.js';
+import { privatePages } from '../http/security-headers.js';
 import type { AppContext } from '../../context.js';
 import { accountPageRoutes } from './account-routes.js';
 import { devOutboxRoutes } from './dev-outbox.js';
@@ -8,13 +9,15 @@ import { signInRoutes } from './sign-in-routes.js';
 
 /**
  * Account pages: sign-up, sign-in, devices, password, data rights, and the demo's outbox. Server-rendered
- * forms, no script. Every response is personal or carries a one-time token, so none may be stored by a
- * cache (`no-store`), and none is for search engines.
+ * forms, no script; every form, query string and path parameter is read by the form helper (`useForms`).
+ * Every response is personal or carries a one-time token, so none may be stored by a cache (`no-store`),
+ * and none is for search engines.
  */
-export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
   privatePages(app);
-  await signInRoutes(app, ctx);
-  await resetRoutes(app, ctx);
-  await accountPageRoutes(app, ctx);
-  await devOutboxRoutes(app, ctx);
+  useForms(app);
+  signInRoutes(app, ctx);
+  resetRoutes(app, ctx);
+  accountPageRoutes(app, ctx);
+  devOutboxRoutes(app, ctx);
 }

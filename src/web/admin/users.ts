@@ -1,68 +1,106 @@
-import type { FastifyInstance } from 'fastify';
-import { isEmail, normaliseEmail } from '../../domain/accounts/model.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import { EMAIL_PATTERN } from '../../domain/accounts/model.js';
+import { actorOf, authorize } from '../../domain/policies/policies.js';
 import { sendPage } from '../accounts/flow.js';
-import { checkId } from '../accounts/forms.js';
 import { csrfField, notice } from '../accounts/views.js';
 import type { AppContext } from '../../context.js';
+import { declaredRoutes, form, id, keyword, readForm, text, useForms } from '../http/forms.js';
 import { HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 import { formatDateTime } from '../views/format.js';
 import { html } from '../views/html.js';
 import { layout } from '../views/layout.js';
 
-const field = (body: unknown, name: string) => {
-  const value = (body as Record<string, unknown> | null)?.[name];
-  return typeof value === 'string' ? value.trim() : '';
+const ADDRESS = {
+  maxLength: 254,
+  normalise: ['trim' as const, 'lower' as const],
+  messages: { maxLength: 'An email address has at most 254 characters.', pattern: 'Enter an email address like name@example.com.' },
+};
+const SearchQuery = form({ email: text({ ...ADDRESS, pattern: `^$|${EMAIL_PATTERN}` }), deleted: keyword(['1']) });
+const UserParams = form({ id: id({ invalid: 'There is no such account.' }) });
+const DeleteForm = form({ confirm: text(ADDRESS) });
+const NoQuery = form({});
+
+/** Only admins may find readers and act on their data requests (policy `manageReaders`); to anyone else the pages do not exist. */
+const mayManageReaders: onRequestHookHandler = (request, _reply, done) => {
+  try {
+    authorize(actorOf(request.auth?.user), 'manageReaders');
+    done();
+  } catch (error) {
+    done(error as Error);
+  }
 };
 
 /**
- * Data rights on request (registered by adminRoutes, so only admins reach it): find a reader by email,
- * download everything stored about them, or delete their account.
+ * Data rights on request (registered by adminRoutes, behind its admin check): find a reader by email,
+ * download everything stored about them, or delete their account. Each route checks the policy too.
  */
-export async function adminUserRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.get<{ Querystring: Record<string, unknown> }>('/admin/users', async (request, reply) => {
-    const typed = typeof request.query.email === 'string' ? request.query.email.slice(0, 254) : '';
-    const email = normaliseEmail(typed);
-    const user = isEmail(email) ? await ctx.accounts.findUserByEmail(email) : null;
-    const done = request.query.deleted === '1' ? 'The account was deleted and every device signed out.' : undefined;
-    const main = html`<h1>Readers</h1>${notice(done)}
-<form method="get" action="/admin/users" class="account-form"><label for="find-email">Reader's email address</label>
-<input id="find-email" name="email" type="email" value="${typed}" maxlength="254"> <button type="submit" class="button">Find</button></form>
-${typed && !user ? html`<p role="status">No account has that address.</p>` : ''}
-${
-  user
-    ? html`<section class="admin-user" data-user="${user.id}"><h2>${user.name || user.email}</h2>
-<p>${user.email} · ${user.role} · joined ${formatDateTime(user.createdAt, ctx.policy.timeZone)}</p>
-<p><a class="button" href="/admin/users/${user.id}/export">Download their data (JSON)</a></p>
-<form method="post" action="/admin/users/${user.id}/delete" class="account-form">${csrfField(reply.generateCsrf())}
-<label for="confirm-email">To delete this account, type its email address</label>
-<input id="confirm-email" name="confirm" type="email" maxlength="254" required>
-<button type="submit" class="button danger">Delete account</button></form></section>`
-    : ''
-}`;
-    return sendPage(
-      reply,
-      200,
-      layout(await pageChrome(ctx, request), { title: 'Readers (admin)', noindex: true }, html`<div class="admin-page">${main}</div>`),
-    );
-  });
+export async function adminUserRoutes(parent: FastifyInstance, ctx: AppContext): Promise<void> {
+  await parent.register(
+    declaredRoutes((scope) => {
+      useForms(scope);
+      const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+      app.get(
+        '/admin/users',
+        { schema: { querystring: SearchQuery }, attachValidation: true, onRequest: mayManageReaders },
+        async (request, reply) => {
+          const read = readForm(request, SearchQuery, 'query');
+          const typed = read.ok ? read.values.email : (read.form.values.email ?? '');
+          const email = read.ok ? read.values.email : '';
+          const user = email ? await ctx.accounts.findUserByEmail(email) : null;
+          const done = read.ok && read.values.deleted === '1' ? 'The account was deleted and every device signed out.' : undefined;
+          const problem = read.ok ? undefined : read.messages[0];
+          const main = html`<h1>Readers</h1>${notice(done)}
+  <form method="get" action="/admin/users" class="account-form"><label for="find-email">Reader's email address</label>
+  ${problem ? html`<p class="field-error" id="find-email-error">${problem}</p>` : ''}
+  <input id="find-email" name="email" type="email" value="${typed}" maxlength="254"${problem ? html` aria-describedby="find-email-error" aria-invalid="true"` : ''}> <button type="submit" class="button">Find</button></form>
+  ${email && !user ? html`<p role="status">No account has that address.</p>` : ''}
+  ${
+    user
+      ? html`<section class="admin-user" data-user="${user.id}"><h2>${user.name || user.email}</h2>
+  <p>${user.email} · ${user.role} · joined ${formatDateTime(user.createdAt, ctx.policy.timeZone)}</p>
+  <p><a class="button" href="/admin/users/${user.id}/export">Download their data (JSON)</a></p>
+  <form method="post" action="/admin/users/${user.id}/delete" class="account-form">${csrfField(reply.generateCsrf())}
+  <label for="confirm-email">To delete this account, type its email address</label>
+  <input id="confirm-email" name="confirm" type="email" maxlength="254" required>
+  <button type="submit" class="button danger">Delete account</button></form></section>`
+      : ''
+  }`;
+          const page = layout(
+            await pageChrome(ctx, request),
+            { title: 'Readers (admin)', noindex: true },
+            html`<div class="admin-page">${main}</div>`,
+          );
+          return sendPage(reply, problem ? 400 : 200, page);
+        },
+      );
 
-  app.get<{ Params: { id: string } }>('/admin/users/:id/export', async (request, reply) => {
-    const id = checkId(request.params.id);
-    const data = id ? await ctx.accounts.exportData(id) : null;
-    if (!data) throw new HttpProblem('not-found', 'There is no such account.');
-    reply.header('content-disposition', `attachment; filename="account-${id}.json"`);
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
-  });
+      app.get(
+        '/admin/users/:id/export',
+        { schema: { params: UserParams, querystring: NoQuery }, onRequest: mayManageReaders },
+        async (request, reply) => {
+          const { id: userId } = request.params;
+          const data = await ctx.accounts.exportData(actorOf(request.auth?.user), userId);
+          if (!data) throw new HttpProblem('not-found', 'There is no such account.');
+          reply.header('content-disposition', `attachment; filename="account-${userId}.json"`);
+          return reply.type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
+        },
+      );
 
-  app.post<{ Params: { id: string } }>('/admin/users/:id/delete', async (request, reply) => {
-    const id = checkId(request.params.id);
-    const user = id ? await ctx.accounts.findUserById(id) : null;
-    if (!user) throw new HttpProblem('not-found', 'There is no such account.');
-    if (normaliseEmail(field(request.body, 'confirm')) !== user.email) {
-      throw new HttpProblem('invalid-input', 'Type the account’s email address exactly to confirm the deletion.');
-    }
-    await ctx.accounts.deleteAccount(user.id);
-    return reply.redirect('/admin/users?deleted=1', 303);
-  });
+      app.post(
+        '/admin/users/:id/delete',
+        { schema: { params: UserParams, body: DeleteForm }, onRequest: mayManageReaders },
+        async (request, reply) => {
+          const user = await ctx.accounts.findUserById(request.params.id);
+          if (!user) throw new HttpProblem('not-found', 'There is no such account.');
+          if (request.body.confirm !== user.email) {
+            throw new HttpProblem('invalid-input', 'Type the account’s email address exactly to confirm the deletion.');
+          }
+          await ctx.accounts.deleteAccount(actorOf(request.auth?.user), user.id);
+          return reply.redirect('/admin/users?deleted=1', 303);
+        },
+      );
+    }),
+  );
 }

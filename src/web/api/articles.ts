@@ -67,7 +67,7 @@ function access(decision: AccessDecision) {
 }
 
 /** Article reads for apps and scripts, through the same access decision as the pages. */
-export async function articleApiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export function articleApiRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerSharedSchemas(app);
   app.get<{ Querystring: { section?: string; limit?: number; offset?: number; before?: string } }>(
     '/api/v1/articles',
@@ -104,7 +104,7 @@ export async function articleApiRoutes(app: FastifyInstance, ctx: AppContext): P
             },
             { additionalProperties: false },
           ),
-          ...errorResponses(400, 404),
+          ...errorResponses(400, 'invalid-token', 404),
         },
       },
     },
@@ -128,12 +128,12 @@ export async function articleApiRoutes(app: FastifyInstance, ctx: AppContext): P
         operationId: 'getArticle',
         summary: 'One article, through the paywall',
         description:
-          'The same access decision as the article page. With a bearer token the reader is registered: their entitlements apply and metered reads count on their account across devices. Without one, the meter cookie and the network budget apply.',
+          'The same access decision as the article page. With a bearer token the reader is registered: their entitlements apply and metered reads count on their account across devices. Without one, the meter cookie and the network budget apply. A token that is not valid (expired, revoked, malformed): 401 invalid-token, never a silent anonymous read.',
         security: optionalBearer,
         params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,119}$' }) }),
         response: {
           200: Type.Object({ article: ArticleJson, access: AccessJson }, { additionalProperties: false }),
-          ...errorResponses(400, 404),
+          ...errorResponses(400, 'invalid-token', 404),
         },
       },
     },

@@ -7,6 +7,7 @@ import { newToken } from '../../domain/accounts/secrets.js';
 import type { DeviceInfo, SignInResult } from '../../domain/accounts/session-service.js';
 import { DomainError } from '../../domain/errors.js';
 import { networkKey } from '../../domain/metering/network.js';
+import { actorOf } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
 import { describeError, ERROR_STATUS, HttpProblem } from '../http/errors.js';
 import { meRoutes, requireBearer } from './me.js';
@@ -62,7 +63,7 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
       const message = `You are signed in on ${result.limit} devices, the most allowed. Choose one to sign out.`;
       return reply.code(ERROR_STATUS['device-limit-reached']).send({
         error: { code: 'device-limit-reached', message },
-        devices: result.devices.map(S.deviceJson),
+        devices: result.devices.map((d) => S.deviceJson(d, actorOf(result.user))),
         limit: result.limit,
         choice_token: result.choiceToken,
       });
@@ -165,7 +166,12 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
     },
     async (request, reply) => {
       const { choice_token: choiceToken, device_id: deviceId } = request.body;
-      const result = await ctx.accounts.replaceDevice({ choiceToken, deviceId, device: device(request, request.body) });
+      const result = await ctx.accounts.replaceDevice({
+        choiceToken,
+        deviceId,
+        device: device(request, request.body),
+        origin: origin(ctx, request),
+      });
       return answer(reply, S.valueOrProblem(result));
     },
   );
@@ -207,6 +213,6 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
     },
   );
 
-  await meRoutes(scope, ctx);
+  meRoutes(scope, ctx);
   await openapiRoutes(scope);
 }

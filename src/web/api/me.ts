@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { ResolvedSession } from '../../domain/accounts/session-service.js';
+import { accountAbilities, actorOf } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import * as S from './schemas.js';
@@ -29,17 +30,20 @@ const Entitlement = Type.Object(
 const bearer = { security: [{ bearer: [] }] };
 
 /** The signed-in reader: account, entitlements, devices. */
-export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export function meRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/api/v1/me',
     {
       schema: {
         tags: ['account'],
         operationId: 'getMe',
-        summary: 'The signed-in reader and their entitlements',
+        summary: 'The signed-in reader, their entitlements and what they may do',
         ...bearer,
         response: {
-          200: Type.Object({ user: S.UserJson, entitlements: Type.Array(Entitlement) }, { additionalProperties: false }),
+          200: Type.Object(
+            { user: S.UserJson, entitlements: Type.Array(Entitlement), abilities: S.AbilitiesJson },
+            { additionalProperties: false },
+          ),
           ...S.errorResponses('unauthorized', 'invalid-token'),
         },
       },
@@ -47,8 +51,10 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
     async (request) => {
       const { user } = requireBearer(request);
       const grants = await ctx.accounts.listEntitlements(user.id);
+      const abilities: Static<typeof S.AbilitiesJson> = accountAbilities(actorOf(user));
       return {
         user: S.userJson(user),
+        abilities,
         entitlements: grants.map((g) => ({
           entitlement: g.entitlement,
           source: g.source,
@@ -75,8 +81,9 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
     },
     async (request) => {
       const auth = requireBearer(request);
+      const actor = actorOf(auth.user);
       const devices = await ctx.accounts.listDevices(auth);
-      return { devices: devices.map(S.deviceJson) };
+      return { devices: devices.map((d) => S.deviceJson(d, actor)) };
     },
   );
 

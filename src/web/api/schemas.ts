@@ -5,6 +5,7 @@ import { PASSWORD_RULES } from '../../domain/accounts/passwords.js';
 import type { Device, User } from '../../domain/accounts/model.js';
 import type { IssuedSession } from '../../domain/accounts/session-service.js';
 import type { Result } from '../../domain/errors.js';
+import { can, type Actor } from '../../domain/policies/policies.js';
 import { ERROR_STATUS, HttpProblem, type ErrorCode } from '../http/errors.js';
 
 /** Every code an API error may carry: those of the one status table (`ERROR_STATUS`). */
@@ -40,6 +41,25 @@ export const DeviceJson = Type.Object(
     first_seen: Type.String({ format: 'date-time' }),
     last_seen: Type.String({ format: 'date-time' }),
     current: Type.Boolean({ description: 'True for the device making this request.' }),
+    abilities: Type.Object(
+      { sign_out: Type.Boolean({ description: 'Whether the reader may sign this device out (DELETE /api/v1/me/devices/{id}).' }) },
+      { additionalProperties: false, description: 'What the reader may do with this device: show only the actions that will work.' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const ability = (description: string) => Type.Boolean({ description });
+
+/** What the signed-in reader may do, beside their account (`accountAbilities`): an app shows only what will work. */
+export const AbilitiesJson = Type.Object(
+  {
+    subscribe: ability('Buy a subscription.'),
+    view_newsroom: ability('Open the newsroom (staff).'),
+    edit_articles: ability('Write, edit and publish articles (staff).'),
+    view_payments: ability('See payments (admins).'),
+    refund: ability('Refund payments (admins).'),
+    manage_readers: ability('Find readers and act on their data requests (admins).'),
   },
   { additionalProperties: false },
 );
@@ -124,8 +144,17 @@ export function userJson(user: User): Static<typeof UserJson> {
   return { id: user.id, email: user.email, name: user.name, role: user.role, email_verified: user.emailVerifiedAt !== null };
 }
 
-export function deviceJson(d: Device): Static<typeof DeviceJson> {
-  return { id: d.id, name: d.name, kind: d.kind, first_seen: iso(d.createdAt), last_seen: iso(d.lastSeenAt), current: d.current };
+/** A device as the API shows it to `actor`, with what they may do with it (policy `signOutDevice`). */
+export function deviceJson(d: Device, actor: Actor): Static<typeof DeviceJson> {
+  return {
+    id: d.id,
+    name: d.name,
+    kind: d.kind,
+    first_seen: iso(d.createdAt),
+    last_seen: iso(d.lastSeenAt),
+    current: d.current,
+    abilities: { sign_out: can(actor, 'signOutDevice', d) },
+  };
 }
 
 export function tokenPairJson(session: IssuedSession, now: Date): Static<typeof TokenPair> {

@@ -16,25 +16,64 @@ export function sessionCookieName(ctx: AppContext): string {
   return ctx.config.publicUrl.startsWith('https:') ? '__Host-mh_session' : 'mh_session';
 }
 
-function bearer(request: FastifyRequest): string | null {
-  const header = request.headers.authorization;
-  if (!header) return null;
-  const match = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(header);
-  return match ? match[1]! : null;
-}
+/** What kind of route answers a request: the app API, a gateway webhook, or a page. */
+export type RouteKind = 'api' | 'webhook' | 'page';
 
 /**
- * Resolves the session of every request that carries one. The API reads only bearer tokens and pages only
- * the cookie, so a cross-site page can never ride a reader's cookie into the API.
+ * The kind of the route Fastify matched, from the route's own path (`/api/v1/me/devices/:id`), never from
+ * the URL the client sent: `/%61pi/v1/me` matches the API route too, and must be treated as the API.
+ * Null when no route matched (the 404 handler).
+ */
+export function routeKind(request: FastifyRequest): RouteKind | null {
+  const route = request.routeOptions.url;
+  if (route === undefined) return null;
+  if (route.startsWith('/api/')) return 'api';
+  if (route.startsWith('/webhooks/')) return 'webhook';
+  return 'page';
+}
+
+/** Whether the matched API route takes a bearer token (required or optional): its OpenAPI `security` names it. */
+function takesBearer(request: FastifyRequest): boolean {
+  const security = (request.routeOptions.schema as { security?: Record<string, unknown>[] } | undefined)?.security;
+  return Array.isArray(security) && security.some((requirement) => Object.hasOwn(requirement, 'bearer'));
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{20,100})$/;
+
+const invalidToken = () => new HttpProblem('invalid-token', 'The access token is not valid or has expired. Refresh it, or sign in again.');
+
+/**
+ * Resolves the session of every request that carries one, by the credential its route takes: API routes
+ * read only bearer tokens and pages only the cookie, so a cross-site page can never ride a reader's
+ * cookie into the API, however the URL is spelt. On an API route that takes a token, an Authorization
+ * header that does not name a live session is a 401 `invalid-token` even where the token is optional,
+ * so an app learns to refresh instead of silently reading as an anonymous reader.
  */
 export function registerAuthentication(app: FastifyInstance, ctx: AppContext): void {
   const cookieName = sessionCookieName(ctx);
   app.decorateRequest('auth', null);
   // Callback style: most requests carry no session and should not pay for a promise.
   app.addHook('onRequest', (request, _reply, done) => {
-    const token = request.url.startsWith('/api/') ? bearer(request) : request.cookies[cookieName];
-    if (!token) return done();
+    const kind = routeKind(request);
+    let token: string | undefined;
+    if (kind === 'page') {
+      token = request.cookies[cookieName];
+    } else if (kind === 'api' && request.headers.authorization !== undefined && takesBearer(request)) {
+      token = BEARER.exec(request.headers.authorization)?.[1];
+      if (!token) {
+        done(invalidToken());
+        return;
+      }
+    }
+    if (!token) {
+      done();
+      return;
+    }
     ctx.accounts.resolveSession(token).then((session) => {
+      if (!session && kind === 'api') {
+        done(invalidToken());
+        return;
+      }
       request.auth = session;
       done();
     }, done);
@@ -55,8 +94,8 @@ export function clearSessionCookie(ctx: AppContext, reply: FastifyReply): void {
   reply.clearCookie(sessionCookieName(ctx), { path: '/', secure: ctx.config.publicUrl.startsWith('https:') });
 }
 
-/** The signed-in session, or a 401 problem (API) — pages redirect with `requirePageUser` instead. */
-export function requireAuth(request: FastifyRequest): ResolvedSession {
+/** The session of a request whose route requires one (a hook sent everyone else elsewhere before the handler). */
+export function requireSession(request: FastifyRequest): ResolvedSession {
   if (!request.auth) throw new HttpProblem('unauthorized', 'Sign in first.');
   return request.auth;
 }
