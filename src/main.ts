@@ -19,6 +19,7 @@ import { createContentService } from './domain/content/service.js';
 import { loadCopy, type Copy } from './domain/copy/copy.js';
 import { createMailer, readOutbox, type Mailer } from './adapters/email/mailer.js';
 import { createAccountsService } from './domain/accounts/service.js';
+import { accountEmailTemplates } from './domain/accounts/emails.js';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.js';
 import { loadSiteSettings } from './domain/site/settings.js';
 import { ping } from './domain/site/queries.js';
@@ -155,7 +156,7 @@ export async function createAppContext(
     outbox: (limit) => readOutbox(join(config.dataDir, 'outbox'), limit),
     accounts: createAccountsService({
       db,
-      mailer,
+      notifier,
       copy,
       counters,
       codeKey: keys.session,
@@ -165,7 +166,10 @@ export async function createAppContext(
       deviceLimit: config.deviceLimit,
     }),
     billing,
-    notifications: { notifier, templates: { ...billing.service.emailTemplates } },
+    notifications: {
+      notifier,
+      templates: { ...accountEmailTemplates(copy, site.publicationName), ...billing.service.emailTemplates },
+    },
     crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
     policy: accessPolicy(config),
     now,

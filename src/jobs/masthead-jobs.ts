@@ -56,18 +56,22 @@ export function jobKinds(services: JobServices): JobKind[] {
 }
 
 /** The durable job runner with Masthead's jobs: renewals, notices, dunning, reconciliation, emails. */
-export function createJobs(services: JobServices) {
+export function createJobs(services: JobServices, options: { pollMs?: number; log?: (message: string, fields?: object) => void } = {}) {
   const runner = createJobRunner({
     db: services.db,
     kinds: jobKinds(services),
     now: services.now,
-    log: (message, fields) => {
-      console.error(`jobs: ${message}`, fields ?? '');
-    },
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    log:
+      options.log ??
+      ((message, fields) => {
+        console.error(`jobs: ${message}`, fields ?? '');
+      }),
   });
   return {
-    async start() {
-      await scheduleRecurring(services.db, 'billing-sweep', SWEEP_EVERY_MS, services.now());
+    /** Starts running jobs; `recurring` (the default) also schedules the periodic billing sweep. */
+    async start({ recurring = true }: { recurring?: boolean } = {}) {
+      if (recurring) await scheduleRecurring(services.db, 'billing-sweep', SWEEP_EVERY_MS, services.now());
       runner.start();
     },
     stop: () => runner.stop(),

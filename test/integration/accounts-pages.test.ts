@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestDb } from '../support/raw-sql.js';
 import { loadConfig } from '../../src/config/config.js';
 import { DEMO_ACCOUNTS, provisionUser } from '../../src/domain/accounts/provisioning.js';
@@ -8,7 +8,7 @@ import { prepareContent } from '../../src/main.js';
 import { buildTestApp, cookiesFrom, fakeClock, type TestApp } from '../support/app.js';
 import { createTestDatabase, describeEachEngine } from '../support/databases.js';
 import { createArticle } from '../support/factories.js';
-import { tempDir } from '../support/temp.js';
+import { afterThisFile, tempDir } from '../support/temp.js';
 import { startTestSmtpServer, type ReceivedEmail, type TestSmtpServer } from '../support/smtp-server.js';
 
 const CHROME_LINUX = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
@@ -125,6 +125,49 @@ describeEachEngine('account pages', (db, engine) => {
     const out = await b.post('/logout', {});
     expect([out.statusCode, out.headers.location]).toEqual([303, '/']);
     expect((await b.get('/account')).headers.location).toBe('/login?next=/account');
+  });
+
+  it('does the same work for an address with and without an account, and sends the email after answering', async () => {
+    const known = newEmail();
+    await signUp(browser(t.app), known);
+    const unknown = newEmail();
+    const writes = async (email: string) => {
+      const [challenges, jobs] = await Promise.all([
+        db().query<{ n: number }>('select count(*)::int as n from auth_challenges where email = $1', [email]),
+        db().query<{ n: number }>("select count(*)::int as n from jobs where kind = 'notification' and payload->'data'->>'to' = $1", [
+          email,
+        ]),
+      ]);
+      return { challenges: challenges.rows[0]!.n, emails: jobs.rows[0]!.n };
+    };
+    for (const [path, form] of [
+      ['/login/email', 'login'],
+      ['/reset', 'reset'],
+    ] as const) {
+      const before = { known: await writes(known), unknown: await writes(unknown) };
+      const sentBefore = smtp.messages.length;
+      const a = browser(t.app);
+      const b = browser(t.app);
+      await a.get(form === 'login' ? '/login' : '/reset');
+      await b.get(form === 'login' ? '/login' : '/reset');
+      const [forKnown, forUnknown] = [await a.post(path, { email: known }), await b.post(path, { email: unknown })];
+      expect([forKnown.statusCode, forUnknown.statusCode], path).toEqual([200, 200]);
+      // The same page, but for the address and the form's own CSRF token.
+      const page = (body: string, email: string) => body.replaceAll(email, 'X').replace(/name="_csrf" value="[^"]+"/g, '');
+      expect(page(forKnown.body, known), path).toBe(page(forUnknown.body, unknown));
+      const after = { known: await writes(known), unknown: await writes(unknown) };
+      // One challenge and one queued email each: the same writes whether or not there is an account.
+      expect(after.known.challenges - before.known.challenges, path).toBe(1);
+      expect(after.unknown.challenges - before.unknown.challenges, path).toBe(1);
+      expect(after.known.emails - before.known.emails, path).toBe(1);
+      expect(after.unknown.emails - before.unknown.emails, path).toBe(1);
+      // Nothing went out while the requests ran (the job runner sends them afterwards)…
+      expect(smtp.messages.length - sentBefore, path).toBeLessThanOrEqual(2);
+      // …and then the reader gets a code, the stranger only a pointer to sign up.
+      expect((await nextEmail(known)).code, path).toMatch(/^\d{6}$/);
+      const stranger = await nextEmail(unknown);
+      expect([stranger.code, stranger.link], path).toEqual(['', '']);
+    }
   });
 
   it('accepts an emailed link once, in the browser that asked, and returns to ?next=', async () => {
@@ -526,10 +569,16 @@ describeEachEngine('account pages', (db, engine) => {
 
   it('shows the outbox only in demo mode, and only to this machine', async () => {
     expect((await browser(t.app, CHROME_LINUX, '127.0.0.1').get('/dev/outbox')).statusCode).toBe(404);
-    const demo = await buildTestApp(db(), { now: clock.now, env: { MASTHEAD_DEMO: 'true' } });
+    // A database of its own: the job runner of this file's other apps would otherwise send the email through
+    // their mailer, not the demo's outbox (every instance of a real site has the same mail set-up).
+    const demoDb = await createTestDatabase(engine);
+    afterThisFile(() => demoDb.destroy());
+    const demo = await buildTestApp(demoDb.db, { now: clock.now, env: { MASTHEAD_DEMO: 'true' } });
     const b = browser(demo.app, CHROME_LINUX, '127.0.0.1');
     const email = newEmail();
     await b.post('/login/email', { email });
+    // The email is sent by the job runner once the request's work has committed.
+    await vi.waitFor(async () => expect((await b.get('/dev/outbox')).body).toContain(email), { timeout: 5_000, interval: 20 });
     const page = await b.get('/dev/outbox');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Development page.');

@@ -11,7 +11,7 @@ import { listUserInvoices } from '../../src/domain/billing/invoice-queries.js';
 import { listSubscriptionPayments } from '../../src/domain/billing/payment-queries.js';
 import { findSubscription, type Subscription } from '../../src/domain/billing/subscriptions.js';
 import { activeEntitlements } from '../../src/domain/entitlements/queries.js';
-import { createJobs, jobKinds } from '../../src/jobs/masthead-jobs.js';
+import { jobKinds } from '../../src/jobs/masthead-jobs.js';
 import { jobServices } from '../../src/main.js';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
 import { startTestSmtpServer, type ReceivedEmail, type TestSmtpServer } from '../support/smtp-server.js';
@@ -51,11 +51,13 @@ export async function startBilling(db: TestDb, smtp: TestSmtpServer, options: { 
   const clock = fakeClock(options.start ?? T0);
   const test: TestApp = await buildTestApp(db, {
     now: clock.now,
+    // Billing tests run the sweep and the emails themselves, at the clock times they set.
+    jobs: 'manual',
     env: { MASTHEAD_PAYMENT_GATEWAY: 'test', SMTP_URL: smtp.url, ...options.env },
   });
   const { app, ctx } = test;
   const services = jobServices(ctx, db);
-  const jobs = createJobs(services);
+  const { jobs } = test;
   const sweepJob = jobKinds(services).find((k) => k.kind === 'billing-sweep')!;
 
   const h = {

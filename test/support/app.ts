@@ -2,9 +2,10 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { TestDb } from './raw-sql.js';
 import { loadConfig } from '../../src/config/config.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
-import { createAppContext } from '../../src/main.js';
+import { createJobs } from '../../src/jobs/masthead-jobs.js';
+import { createAppContext, jobServices } from '../../src/main.js';
 import { buildApp } from '../../src/web/app.js';
-import { tempDir } from './temp.js';
+import { afterThisFile, tempDir } from './temp.js';
 import type { AppContext } from '../../src/context.js';
 
 /** A clock tests can move. */
@@ -20,16 +21,31 @@ export function fakeClock(start: string | Date) {
 export interface TestApp {
   app: FastifyInstance;
   ctx: AppContext;
+  /** The app's job runner: running in the background (emails go out as they would), unless `jobs: 'manual'`. */
+  jobs: ReturnType<typeof createJobs>;
 }
 
-/** The real app on the given database, with baseline data, a fixed secret, silent logs and a controllable clock. */
-export async function buildTestApp(db: TestDb, options: { now?: () => Date; env?: Record<string, string> } = {}): Promise<TestApp> {
+/**
+ * The real app on the given database, with baseline data, a fixed secret, silent logs and a controllable
+ * clock. Its job runner polls every few milliseconds, so queued emails arrive as tests wait for them;
+ * `jobs: 'manual'` leaves running jobs to the test (`jobs.runDue()`). The periodic sweep is never scheduled.
+ */
+export async function buildTestApp(
+  db: TestDb,
+  options: { now?: () => Date; env?: Record<string, string>; jobs?: 'background' | 'manual' } = {},
+): Promise<TestApp> {
   const env = { MASTHEAD_DATA: tempDir(), LOG_LEVEL: 'silent', MASTHEAD_DEMO: 'false', ...options.env };
   const config = loadConfig(env);
   await seedBaseline(db);
   const ctx = await createAppContext(config, db, { now: options.now, secret: 'test-secret-'.padEnd(48, 'x') });
   const app = await buildApp(ctx);
-  return { app, ctx };
+  // Errors of a runner polling a database its suite has already dropped are no news.
+  const jobs = createJobs(jobServices(ctx, db), { pollMs: 10, log: () => undefined });
+  if (options.jobs !== 'manual') {
+    await jobs.start({ recurring: false });
+    afterThisFile(() => jobs.stop());
+  }
+  return { app, ctx, jobs };
 }
 
 /** The cookies a response set, as a Cookie header value to send next time. */

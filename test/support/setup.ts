@@ -1,5 +1,8 @@
 import { afterAll } from 'vitest';
-import { removeTempDirs } from './temp.js';
+import { removeTempDirs, runFileCleanups } from './temp.js';
 
 // Runs before every test file (vitest.config.ts `setupFiles`): the folders a file's tests made go with it.
-afterAll(removeTempDirs);
+afterAll(async () => {
+  await runFileCleanups();
+  removeTempDirs();
+});

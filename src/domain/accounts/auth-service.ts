@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import type { Counters } from '../ports/counters.js';
 import type { Db } from '../ports/database.js';
-import type { Mailer } from '../ports/mailer.js';
 import type { Copy } from '../copy/copy.js';
 import { createChallenges } from './challenges.js';
-import { accountEmail } from './emails.js';
+import type { Notifier } from '../notifications/notifications.js';
+import type { accountEmail, AccountEmailTemplate } from './emails.js';
 import { issueKnownDevice, verifyKnownDevice } from './known-device.js';
 import { CHALLENGE_RULES, type User } from './model.js';
 import { passwordFlows } from './password-service.js';
@@ -17,7 +17,8 @@ export type { ChallengeAnswer, ChallengeFailure } from './challenges.js';
 
 export interface AuthDeps {
   db: Db;
-  mailer: Mailer;
+  /** Account emails are queued, and sent by the notification job once the request's work has committed. */
+  notifier: Notifier;
   copy: Copy;
   counters: Counters;
   codeKey: Buffer;
@@ -74,8 +75,11 @@ export function authKit(deps: AuthDeps) {
     },
 
     link: (path: string, token: string) => `${deps.publicUrl}${path}?token=${encodeURIComponent(token)}`,
-    send: (to: string, kind: EmailKind, values: EmailValues) =>
-      deps.mailer.send({ to, ...accountEmail(deps.copy, deps.publication, kind, values) }),
+    /** Queues an account email: the request only writes a job, so it takes as long whatever the email says. */
+    send: (to: string, kind: EmailKind, values: EmailValues) => {
+      const template: AccountEmailTemplate = `account.${kind}`;
+      return deps.notifier.notify(deps.db, { template, data: { to, ...values } });
+    },
   };
 }
 

@@ -1,4 +1,6 @@
+import { Type, type Static } from 'typebox';
 import { renderEmail } from '../notifications/email-layout.js';
+import type { NotificationTemplates } from '../notifications/notifications.js';
 import type { Copy } from '../copy/copy.js';
 
 type Kind = 'sign-in' | 'sign-up' | 'existing' | 'no-account' | 'reset' | 'password-changed';
@@ -62,4 +64,32 @@ export function accountEmail(
         copy.render('email.reset.action'),
       );
   }
+}
+
+const KINDS = ['sign-in', 'sign-up', 'existing', 'no-account', 'reset', 'password-changed'] as const satisfies readonly Kind[];
+/** Emails carrying a one-time code or link: their queued copy is erased once they are sent. */
+const WITH_SECRET: ReadonlySet<Kind> = new Set(['sign-in', 'sign-up', 'existing', 'reset']);
+
+const AccountEmailData = Type.Object({
+  to: Type.String({ maxLength: 254 }),
+  url: Type.String({ maxLength: 2000 }),
+  code: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
+  minutes: Type.Optional(Type.Integer({ minimum: 1 })),
+  name: Type.Optional(Type.String({ maxLength: 254 })),
+});
+export type AccountEmailData = Static<typeof AccountEmailData>;
+export type AccountEmailTemplate = `account.${Kind}`;
+
+/** The account emails as notification templates (`account.sign-in` …), written in the publication's name. */
+export function accountEmailTemplates(copy: Copy, publication: string): NotificationTemplates {
+  return Object.fromEntries(
+    KINDS.map((kind) => [
+      `account.${kind}`,
+      {
+        data: AccountEmailData,
+        secret: WITH_SECRET.has(kind),
+        render: async ({ to, ...values }: AccountEmailData) => ({ to, ...accountEmail(copy, publication, kind, values) }),
+      },
+    ]),
+  );
 }

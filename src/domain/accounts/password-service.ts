@@ -14,8 +14,9 @@ export function passwordFlows(kit: AuthKit) {
     async requestPasswordReset(input: { email: string; binding: string; origin: Origin }): Promise<void> {
       const user = await findUserByEmail(deps.db, input.email);
       await throttle.countEmail(await kit.requester(input.email, user, input.origin, true));
-      if (!user) return send(input.email, 'no-account', { url: `${deps.publicUrl}/register` });
+      // The same work either way (see requestSignInCode): without an account the code is never sent.
       const { code, linkToken } = await challenges.issue('reset-password', input.email, user, input.binding);
+      if (!user) return send(input.email, 'no-account', { url: `${deps.publicUrl}/register` });
       await send(input.email, 'reset', { code, url: link('/reset/confirm', linkToken), minutes });
     },
 

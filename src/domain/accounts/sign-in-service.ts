@@ -52,8 +52,10 @@ export function signInFlows(kit: AuthKit) {
     async requestSignInCode(input: { email: string; binding: string; origin: Origin }): Promise<void> {
       const user = await findUserByEmail(deps.db, input.email);
       await throttle.countEmail(await kit.requester(input.email, user, input.origin, true));
-      if (!user) return send(input.email, 'no-account', { url: `${deps.publicUrl}/register` });
+      // The same work whether or not the address has an account (a challenge, a queued email), so the time
+      // the answer takes tells nothing. Without an account the code is never sent, so it cannot be used.
       const { code, linkToken } = await challenges.issue('sign-in', input.email, user, input.binding);
+      if (!user) return send(input.email, 'no-account', { url: `${deps.publicUrl}/register` });
       await send(input.email, 'sign-in', { code, url: link('/login/link', linkToken), minutes });
     },
 
