@@ -49,6 +49,20 @@ async function sendError(ctx: AppContext, request: FastifyRequest, reply: Fastif
   return reply.type('text/html; charset=utf-8').send(errorPage(chrome, status, text));
 }
 
+/** One route as registered: for tests that walk every route (schemas present, odd input answered). */
+export interface RouteSummary {
+  methods: string[];
+  url: string;
+  schema: { params?: unknown; querystring?: unknown; body?: unknown };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the app, in the order registered. */
+    routeList: readonly RouteSummary[];
+  }
+}
+
 /** Builds the HTTP application: pages, feeds, API. No socket is opened; tests call `inject()`. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -68,6 +82,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
   });
 
+  const routes: RouteSummary[] = [];
+  app.addHook('onRoute', (route) => {
+    routes.push({ methods: [route.method].flat(), url: route.url, schema: route.schema ?? {} });
+  });
+  app.decorate('routeList', routes);
   await app.register(cookie);
   await app.register(formbody);
   await app.register(csrf, {
