@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { addTerm } from '../../src/domain/billing/lifecycle.js';
 import { listGrants } from '../../src/domain/entitlements/queries.js';
+import { SWEEP_PAGE } from '../../src/domain/billing/sweep.js';
 import { describeEachEngine } from '../support/databases.js';
 import { DAY, HOUR, MINUTE, emailKinds, useBilling } from './billing-harness.js';
 
@@ -197,4 +198,34 @@ describeEachEngine('billing: failed renewals and cancellation', (get) => {
     expect(await h.entitlements(reader.id)).toEqual([]);
     expect((await h.ctx.billing.testGateway!.mandate(gatewayId))?.status).toBe('cancelled');
   });
+});
+
+describeEachEngine('billing: a sweep over more subscriptions than fit in one page', (get) => {
+  const h = useBilling(get);
+
+  it('sends the pre-debit notice to every subscription due, however many need nothing today', async () => {
+    const count = SWEEP_PAGE + 20;
+    const end = new Date(h.clock.now().getTime() + 48 * HOUR);
+    // Readers whose renewal is two days away: every one is inside the 72-hour pre-debit window.
+    await get().query(
+      `insert into users (email, name, role, email_verified_at) select 'sweep' || g || '@example.com', 'Reader ' || g, 'reader', now()
+       from generate_series(1, $1::int) g`,
+      [count],
+    );
+    await get().query(
+      `insert into subscriptions (user_id, plan_id, status, gateway, gateway_subscription_id, current_period_start, current_period_end, created_at, updated_at)
+       select u.id, (select id from plans where slug = 'smart-quarterly'), 'active', 'test', 'sweep-' || u.id, $1, $2, $1, $1
+       from users u where u.email like 'sweep%@example.com'`,
+      [new Date(end.getTime() - 90 * DAY), end],
+    );
+    const notices = () =>
+      h.count(
+        `notices n join subscriptions s on s.id = n.subscription_id where n.kind = 'pre-debit' and s.gateway_subscription_id like 'sweep-%'`,
+      );
+    await h.sweep();
+    expect(await notices()).toBe(count);
+    // A second sweep finds them all noticed already and sends nothing twice.
+    await h.sweep();
+    expect(await notices()).toBe(count);
+  }, 120_000);
 });

@@ -7,6 +7,7 @@ import billing from './migrations/004-billing.js';
 import indexes from './migrations/005-indexes.js';
 import anonymousMeters from './migrations/006-anonymous-meters.js';
 import retiredRefreshTokens from './migrations/007-retired-refresh-tokens.js';
+import sweepIndexes from './migrations/008-sweep-indexes.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 5, name: 'indexes', sql: indexes },
   { version: 6, name: 'anonymous-meters', sql: anonymousMeters },
   { version: 7, name: 'retired-refresh-tokens', sql: retiredRefreshTokens },
+  { version: 8, name: 'sweep-indexes', sql: sweepIndexes },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

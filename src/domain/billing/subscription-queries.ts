@@ -75,21 +75,29 @@ export async function listUserSubscriptionRows(db: Db, userId: number): Promise<
 }
 
 /** Subscriptions a periodic sweep must look at: running with a date before `before`, or awaiting payment. */
-export async function listSubscriptionRowsNeedingAttention(db: Db, before: Date, limit: number): Promise<StoredSubscription[]> {
+/**
+ * Running subscriptions with a period end or grace end before `before`, and checkouts awaiting payment,
+ * after id `page.after`, by id. Each branch matches a partial index of migration 8, so the sweep reads only
+ * the subscriptions it may act on, not every running one.
+ */
+export async function listSubscriptionRowsNeedingAttention(
+  db: Db,
+  before: Date,
+  page: { after: number; limit: number },
+): Promise<StoredSubscription[]> {
   const rows = await db
     .selectFrom('subscriptions')
     .selectAll()
+    .where('id', '>', page.after)
     .where((eb) =>
       eb.or([
-        eb.and([
-          eb('status', 'in', ['active', 'past-due']),
-          eb.or([eb('current_period_end', '<=', before), eb('grace_until', '<=', before)]),
-        ]),
+        eb.and([eb('status', 'in', ['active', 'past-due']), eb('current_period_end', '<=', before)]),
+        eb.and([eb('status', '=', 'past-due'), eb('grace_until', '<=', before)]),
         eb('status', '=', 'awaiting-payment'),
       ]),
     )
     .orderBy('id')
-    .limit(limit)
+    .limit(page.limit)
     .execute();
   return rows.map(toSubscription);
 }

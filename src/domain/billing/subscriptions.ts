@@ -54,6 +54,10 @@ export async function listUserSubscriptions(db: Db, userId: number): Promise<Sub
 }
 
 /** Subscriptions a periodic sweep must look at: running with a date before `before`, or awaiting payment. */
-export async function listSubscriptionsNeedingAttention(db: Db, before: Date, limit = 500): Promise<Subscription[]> {
-  return withLastPayment(db, await listSubscriptionRowsNeedingAttention(db, before, limit));
+export async function listSubscriptionsNeedingAttention(
+  db: Db,
+  before: Date,
+  page: { after: number; limit: number },
+): Promise<Subscription[]> {
+  return withLastPayment(db, await listSubscriptionRowsNeedingAttention(db, before, page));
 }

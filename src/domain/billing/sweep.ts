@@ -17,18 +17,29 @@ import { NOTICE_FROM_MS, planSweep, type SweepAction } from './sweep-plan.js';
  */
 export async function runBillingSweep(deps: BillingDeps): Promise<void> {
   const now = deps.now();
-  const subs = await listSubscriptionsNeedingAttention(deps.db, new Date(now.getTime() + NOTICE_FROM_MS));
-  for (const sub of subs) {
-    try {
-      const rules = { graceDays: deps.graceDays, finalCancellation: !!deps.gateways[sub.gateway]?.finalCancellation };
-      const actions = planSweep(sub, await noticesSent(deps.db, sub), now, rules);
-      await carryOut(deps, sub, actions, now);
-    } catch (error) {
-      // One subscription's trouble (say, a gateway timeout) must not stop the others; the next sweep retries.
-      console.error(`billing sweep: subscription ${sub.id}: ${(error as Error).message}`);
+  const before = new Date(now.getTime() + NOTICE_FROM_MS);
+  // Page by id through everything that may need attention: many of them need nothing today (a notice
+  // already sent), and a fixed first page of those must never starve the rest.
+  for (let after = 0; ;) {
+    const subs = await listSubscriptionsNeedingAttention(deps.db, before, { after, limit: SWEEP_PAGE });
+    for (const sub of subs) {
+      try {
+        const rules = { graceDays: deps.graceDays, finalCancellation: !!deps.gateways[sub.gateway]?.finalCancellation };
+        const actions = planSweep(sub, await noticesSent(deps.db, sub), now, rules);
+        await carryOut(deps, sub, actions, now);
+      } catch (error) {
+        // One subscription's trouble (say, a gateway timeout) must not stop the others; the next sweep retries.
+        console.error(`billing sweep: subscription ${sub.id}: ${(error as Error).message}`);
+      }
     }
+    const last = subs.at(-1);
+    if (!last || subs.length < SWEEP_PAGE) return;
+    after = last.id;
   }
 }
+
+/** Subscriptions loaded and handled at a time by the sweep. */
+export const SWEEP_PAGE = 500;
 
 async function carryOut(deps: BillingDeps, sub: Subscription, actions: readonly SweepAction[], now: Date): Promise<void> {
   for (const action of actions) {
