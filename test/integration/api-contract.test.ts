@@ -1,5 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
-   These tests read API answers as untyped JSON on purpose: what they check is the shape on the wire, which the compiler cannot know. */
+ 
 import { beforeAll, expect, it } from 'vitest';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';

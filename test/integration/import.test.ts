@@ -203,7 +203,7 @@ describeEachEngine('NDJSON article import', (db) => {
       provenance: 'wire:Asia Wire',
     });
     expect(await importArticles(db(), fromLines([text]))).toMatchObject({ created: 1, failures: [] });
-    const { rows } = await db().query<Record<string, unknown>>(
+    const { rows } = await db().query(
       `select headline, dateline, published_at, updated_at, lead_image_url, lead_image_alt, provenance, editors_pick
        from articles where slug = 'stored-faithfully'`,
     );

@@ -15,7 +15,7 @@ export type TestDb = Db & RawQuery;
 export function withRawSql<K extends Db | Tx>(target: K): K & RawQuery {
   const query = async <Row>(text: string, params: readonly unknown[] = []) => {
     const result = await target.executeQuery<Row>(CompiledQuery.raw(text, [...params]));
-    return { rows: result.rows as Row[], rowCount: Number(result.numAffectedRows ?? result.rows.length) };
+    return { rows: result.rows, rowCount: Number(result.numAffectedRows ?? result.rows.length) };
   };
   return new Proxy(target, {
     get(object, property) {

@@ -102,7 +102,7 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): Razorpay
   }
 
   async function fetchSub(id: string): Promise<RzpSubscription> {
-    return (await call('subscriptions.fetch', () => rzp.subscriptions.fetch(id))) as RzpSubscription;
+    return (await call('subscriptions.fetch', () => rzp.subscriptions.fetch(id)));
   }
 
   /** Paid cycle invoices of a subscription, newest first, with the payment fetched for its method. */

@@ -83,7 +83,7 @@ function dateTime(field: string, value: unknown): Date {
   const [year, month, day, hour, minute, second = 0, , offH = 0, offM = 0] = match
     .slice(1)
     .map((p) => (p === undefined ? undefined : Number(p)));
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  const daysInMonth = new Date(Date.UTC(year!, month, 0)).getUTCDate();
   const valid =
     month! >= 1 &&
     month! <= 12 &&

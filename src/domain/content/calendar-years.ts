@@ -26,7 +26,7 @@ function format(timeZone: string): Intl.DateTimeFormat {
 function wallClockAsUtc(ms: number, timeZone: string): number {
   const p: Record<string, number> = {};
   for (const part of format(timeZone).formatToParts(ms)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  return Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second);
 }
 
 /** The year `date` falls in, in `timeZone`. */

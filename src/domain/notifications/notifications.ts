@@ -47,7 +47,7 @@ export function createNotifier(queue: JobQueue): Notifier {
  */
 export function notifierFor<T extends NotificationTemplates>(notifier: Notifier, _templates: T) {
   return <K extends keyof T & string>(db: Db, template: K, data: Static<T[K]['data']>, uniqueKey?: string) =>
-    notifier.notify(db, { template, data: data as object, uniqueKey });
+    notifier.notify(db, { template, data: data, uniqueKey });
 }
 
 /**

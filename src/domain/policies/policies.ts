@@ -50,7 +50,7 @@ type ResourceOf<A extends Ability> = Parameters<(typeof POLICIES)[A]> extends [A
 /** Whether `actor` may do `ability` (to `resource`, for the policies that take one). Unknown abilities are denied. */
 export function can<A extends Ability>(actor: Actor, ability: A, ...resource: ResourceOf<A>): boolean {
   const policy = Object.hasOwn(POLICIES, ability) ? (POLICIES[ability] as (actor: Actor, resource?: unknown) => boolean) : null;
-  return policy !== null && policy(actor, resource[0]) === true;
+  return policy !== null && policy(actor, resource[0]);
 }
 
 /**
