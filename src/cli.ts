@@ -146,7 +146,8 @@ run(process.argv.slice(2)).then(
     if (error instanceof ConfigError) console.error(`masthead: configuration error: ${error.message}`);
     else if ((error as NodeJS.ErrnoException).code === 'ENOENT') console.error(`masthead: ${(error as Error).message}`);
     // One line an operator can act on ("folder in use", "connection refused"); the stack only when asked for.
-    else if (process.env.LOG_LEVEL === 'debug') console.error(`masthead: ${(error as Error).stack ?? error}`);
+    else if (process.env.LOG_LEVEL === 'debug')
+      console.error(`masthead: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     else console.error(`masthead: ${error instanceof Error ? error.message : String(error)} (LOG_LEVEL=debug shows details)`);
     process.exitCode = 1;
   },

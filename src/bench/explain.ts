@@ -20,7 +20,7 @@ import { anyPublishedBetween, findArticleBySlug, firstPublishedAt, listArticles,
 import { yearStart } from '../domain/content/calendar-years.js';
 import { activeEntitlements, revokeEntitlements } from '../domain/entitlements/queries.js';
 import { databaseMeterStore } from '../domain/metering/anonymous-meter-queries.js';
-import { chargeReaderMeter, loadReaderMeter } from '../domain/metering/reader-meters.js';
+import { chargeReaderMeter, loadReaderMeter } from '../domain/metering/reader-meter-queries.js';
 import type { Db } from '../domain/ports/database.js';
 import { claimDueJobs, pendingJobs } from '../jobs/queries.js';
 import { listUserInvoices } from '../domain/billing/invoice-queries.js';

@@ -50,7 +50,10 @@ class Tally {
       const instance = autocannon(
         { url: target.url, headers: target.headers, connections, duration: durationS, timeout: 10 },
         (error: unknown, result: autocannon.Result) => {
-          if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+          if (error) {
+            reject(error instanceof Error ? error : new Error('autocannon failed', { cause: error }));
+            return;
+          }
           if (record) this.add(result);
           resolve();
         },

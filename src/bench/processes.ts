@@ -55,8 +55,10 @@ export interface AppOptions {
  * REDIS_URL) or change the meter is overridden, so the run is the same on every machine.
  */
 export async function startApp(options: AppOptions): Promise<AppProcess> {
+  // Anything that would leave the embedded database or change the site's keys is not passed on.
+  const { DATABASE_URL: _db, REDIS_URL: _redis, PUBLIC_URL: _url, SECRET_KEY: _key, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     MASTHEAD_DATA: options.dataDir,
     PORT: String(options.port),
     HOST: '127.0.0.1',
@@ -68,7 +70,6 @@ export async function startApp(options: AppOptions): Promise<AppProcess> {
     MASTHEAD_TRUSTED_PROXIES: '',
     MASTHEAD_CRAWLER_RANGES: '',
   };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'SECRET_KEY']) delete env[name];
   // The demo content is written by `masthead seed` in its own process first, so the measured server is
   // one that opens an existing database, as a publisher's does after every restart. (PGlite's WASM heap
   // never shrinks: a server that seeded 560 articles itself would carry that peak for its whole life.)
@@ -84,7 +85,7 @@ export async function startApp(options: AppOptions): Promise<AppProcess> {
     await waitForHealth(child, baseUrl, options.startTimeoutMs ?? 90_000);
   } catch (error) {
     await stopChild(child);
-    throw new Error(`${(error as Error).message}\n--- server output ---\n${output.lines().join('\n')}`);
+    throw new Error(`${(error as Error).message}\n--- server output ---\n${output.lines().join('\n')}`, { cause: error });
   }
   const startupOutput = output.lines();
   output.clear();

@@ -44,7 +44,7 @@ export function jobKinds(services: JobServices): JobKind[] {
     defineJob(
       'billing-email',
       Type.Object({
-        template: Type.Union(['receipt', 'pre-debit', 'payment-failed', 'dunning', 'ended', 'refund'].map((t) => Type.Literal(t))),
+        template: Type.Enum(['receipt', 'pre-debit', 'payment-failed', 'dunning', 'ended', 'refund']),
         subscriptionId: Type.Optional(Id),
         paymentId: Type.Optional(Id),
         invoiceId: Type.Optional(Id),

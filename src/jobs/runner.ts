@@ -85,7 +85,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     for (;;) {
       const at = now();
       const claimed = await db.transaction().execute((tx) => claimDueJobs(tx, at, new Date(at.getTime() + leaseMs), batch));
-      await Promise.all(claimed.map((job) => runOne(job).catch((e) => log('job bookkeeping failed', { id: job.id, error: String(e) }))));
+      await Promise.all(
+        claimed.map((job) => runOne(job).catch((e: unknown) => log('job bookkeeping failed', { id: job.id, error: String(e) }))),
+      );
       ran += claimed.length;
       // A full batch means more may be due. Failed jobs move ≥ 30 s ahead, so this ends.
       if (claimed.length < batch || !keepGoing()) return ran;

@@ -9,7 +9,7 @@ import type { TestApp } from '../support/app.js';
 export const PASSWORD = 'correct horse battery';
 export const IPHONE = 'Ledger/2.1 (iPhone; CPU iPhone OS 17_4 like Mac OS X)';
 export const ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) Ledger/2.1';
-export type Json = Record<string, any>;  
+export type Json = Record<string, any>;
 
 interface Options {
   token?: string;

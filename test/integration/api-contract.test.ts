@@ -1,4 +1,3 @@
- 
 import { beforeAll, expect, it } from 'vitest';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';

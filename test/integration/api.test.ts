@@ -1,4 +1,3 @@
- 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { grantEntitlements } from '../../src/domain/entitlements/queries.js';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';

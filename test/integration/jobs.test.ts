@@ -81,7 +81,11 @@ describeEachEngine('durable jobs', (get, engine) => {
 
   it('does not run a future job until the clock passes run_at', async () => {
     let runs = 0;
-    const r = runner({ later: async () => void runs++ });
+    const r = runner({
+      later: async () => {
+        runs++;
+      },
+    });
     await enqueueJob(get(), { kind: 'later', runAt: at(60_000), now: T0 });
     expect(await r.runDue()).toBe(0);
     clock.advance(59_999);
@@ -326,7 +330,11 @@ describeEachEngine('durable jobs', (get, engine) => {
     expect(job?.unique_key).toBe('digest@2026-11-24T11:00:00.000Z');
     expect(new Date(job!.run_at).toISOString()).toBe('2026-11-24T11:00:00.000Z');
     // The handler re-arms itself for the following slot.
-    const r = runner({ digest: async (_p, ctx) => void (await scheduleRecurring(ctx.db, 'digest', hour, ctx.now())) });
+    const r = runner({
+      digest: async (_p, ctx) => {
+        await scheduleRecurring(ctx.db, 'digest', hour, ctx.now());
+      },
+    });
     clock.set('2026-11-24T11:00:00Z');
     expect(await r.runDue()).toBe(1);
     expect(await pendingJobs(get())).toBe(1);

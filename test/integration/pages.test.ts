@@ -195,7 +195,7 @@ describeEachEngine('every page', (db) => {
       expect(api.statusCode).toBe(200);
       expect(api.headers['content-type']).toMatch(/^application\/json/);
       expectNoLeftovers(`API ${slug}`, api.body);
-      const { article } = api.json() as { article: Record<string, unknown> };
+      const { article } = api.json<{ article: Record<string, unknown> }>();
       for (const [key, value] of Object.entries(article)) {
         if (key !== 'body_html' && key !== 'dateline') expect(value, `${slug}.${key}`).not.toBeNull();
       }
@@ -204,7 +204,7 @@ describeEachEngine('every page', (db) => {
     const list = await get('/api/v1/articles?section=economy&limit=5');
     expect(list.statusCode).toBe(200);
     expectNoLeftovers('API list', list.body);
-    expect((list.json() as { articles: { slug: string }[] }).articles.map((a) => a.slug)).toEqual(economy.slice(0, 5));
+    expect(list.json<{ articles: { slug: string }[] }>().articles.map((a) => a.slug)).toEqual(economy.slice(0, 5));
   });
 
   it('shows each plan’s price per month and per term, and what every plan includes', async () => {

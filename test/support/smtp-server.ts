@@ -73,7 +73,7 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
             for (const waiter of waiters) waiter(message);
             callback();
           },
-          (error: Error) => callback(error),
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
         );
       });
     },

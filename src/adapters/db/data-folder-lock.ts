@@ -20,6 +20,7 @@ export async function lockDataFolder(dir: string): Promise<() => Promise<void>> 
       if (pid && pid !== process.pid && isAlive(pid)) {
         throw new Error(
           `the database folder ${dir} is in use by process ${pid}; stop it first (or use DATABASE_URL for a PostgreSQL server)`,
+          { cause: error },
         );
       }
       await unlink(file).catch(() => undefined);

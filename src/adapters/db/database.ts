@@ -35,10 +35,8 @@ export async function openDatabase(options: {
 }
 
 /** Kysely's `log` option for an observer. */
-export function logTo(onQuery: QueryObserver | undefined) {
-  return onQuery
-    ? (event: { level: string; query: { sql: string; parameters: readonly unknown[] } }) => {
-        if (event.level === 'query') onQuery(event.query.sql, event.query.parameters);
-      }
-    : undefined;
+export function logTo(onQuery: QueryObserver) {
+  return (event: { level: string; query: { sql: string; parameters: readonly unknown[] } }) => {
+    if (event.level === 'query') onQuery(event.query.sql, event.query.parameters);
+  };
 }

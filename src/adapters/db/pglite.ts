@@ -19,9 +19,11 @@ export async function openPglite(dataDir: string | null, onQuery?: QueryObserver
   }
   return {
     engine: 'pglite',
-    db: new Kysely<DB>({ dialect: new PgliteDialect(pg), ...(onQuery ? { log: logTo(onQuery)! } : {}) }),
+    db: new Kysely<DB>({ dialect: new PgliteDialect(pg), ...(onQuery ? { log: logTo(onQuery) } : {}) }),
     // The transaction holds the session, so the script runs inside it (PGlite's exec takes several statements).
-    runScript: async (_tx, script) => void (await pg.exec(script)),
+    runScript: async (_tx, script) => {
+      await pg.exec(script);
+    },
     listen: (channel, onNotify) => pg.listen(channel, onNotify),
     async close() {
       await pg.close();

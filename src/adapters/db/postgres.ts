@@ -16,9 +16,11 @@ export async function openPostgres(url: string, onQuery?: QueryObserver): Promis
   await pool.query('select 1');
   return {
     engine: 'postgres',
-    db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(onQuery ? { log: logTo(onQuery)! } : {}) }),
+    db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(onQuery ? { log: logTo(onQuery) } : {}) }),
     // A query without parameters goes over the simple protocol, which takes several statements.
-    runScript: async (tx, script) => void (await sql.raw(script).execute(tx)),
+    runScript: async (tx, script) => {
+      await sql.raw(script).execute(tx);
+    },
     // A connection of its own, outside the pool, stays subscribed. If it drops, runners still poll.
     async listen(channel, onNotify) {
       const client = new pg.Client({ connectionString: url });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import type { EmailMessage, Mailer } from '../../domain/ports/mailer.js';
+import type { Mailer } from '../../domain/ports/mailer.js';
 
 export type { EmailMessage, Mailer } from '../../domain/ports/mailer.js';
 

@@ -40,8 +40,8 @@ function isArchived(item: AccessItem, policy: AccessPolicy, nowMs: number): bool
 
 function hasUnmeteredProvenance(provenance: string, prefixes: readonly string[]): boolean {
   // Plain loop: no closure allocation on the hot path.
-  for (let i = 0; i < prefixes.length; i++) {
-    if (provenance.startsWith(prefixes[i]!)) return true;
+  for (const prefix of prefixes) {
+    if (provenance.startsWith(prefix)) return true;
   }
   return false;
 }
@@ -90,7 +90,9 @@ export function decideAccess(input: AccessInput): AccessDecision {
 
   // Metered from here on.
   if (entitlements.has(ENTITLEMENTS.premium)) return grant('entitled', meter, false, null);
-  if (reader.kind !== 'anonymous' && reader.kind !== 'registered') return deny('unknown', meter, null);
+  // Widened like `visibility`: a reader kind from outside the type (a bad row) is denied, not metered.
+  const kind: string = reader.kind;
+  if (kind !== 'anonymous' && kind !== 'registered') return deny('unknown', meter, null);
 
   const limit = meterLimit(reader, policy);
   if (hasUnmeteredProvenance(item.provenance, policy.unmeteredProvenances)) {

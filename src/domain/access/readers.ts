@@ -1,5 +1,5 @@
 import { activeEntitlements } from '../entitlements/queries.js';
-import { chargeReaderMeter, loadReaderMeter } from '../metering/reader-meters.js';
+import { chargeReaderMeter, loadReaderMeter } from '../metering/reader-meter-queries.js';
 import type { MeterState } from '../metering/model.js';
 import type { Counters } from '../ports/counters.js';
 import type { Db } from '../ports/database.js';

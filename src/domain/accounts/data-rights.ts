@@ -1,6 +1,6 @@
 import type { Db } from '../ports/database.js';
 import { listGrants, revokeUserEntitlements } from '../entitlements/queries.js';
-import { deleteReaderMeters, listReaderMeters } from '../metering/reader-meters.js';
+import { deleteReaderMeters, listReaderMeters } from '../metering/reader-meter-queries.js';
 import { deleteChallengesOf } from './challenge-queries.js';
 import { eraseSessionDevices, listDevices, listSessionHistory, revokeAllSessions } from './session-queries.js';
 import { anonymiseUser, findUserById } from './user-queries.js';

@@ -80,20 +80,21 @@ function textList(field: string, value: unknown, maxItems: number, maxChars: num
 function dateTime(field: string, value: unknown): Date {
   const match = typeof value === 'string' ? DATE_TIME_PATTERN.exec(value) : null;
   if (!match) return fail(`"${field}" is not an ISO 8601 date-time with an offset (e.g. 2024-05-01T09:30:00+05:30)`);
-  const [year, month, day, hour, minute, second = 0, , offH = 0, offM = 0] = match
-    .slice(1)
-    .map((p) => (p === undefined ? undefined : Number(p)));
-  const daysInMonth = new Date(Date.UTC(year!, month, 0)).getUTCDate();
+  // Groups: 1 year, 2 month, 3 day, 4 hour, 5 minute, 6 second, 7 zone, 8–9 offset hours and minutes; absent reads as 0.
+  const group = (i: number) => Number(match[i] ?? 0);
+  const [year, month, day, hour, minute, second, offH, offM] = [
+    group(1),
+    group(2),
+    group(3),
+    group(4),
+    group(5),
+    group(6),
+    group(8),
+    group(9),
+  ];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   const valid =
-    month! >= 1 &&
-    month! <= 12 &&
-    day! >= 1 &&
-    day! <= daysInMonth &&
-    hour! <= 23 &&
-    minute! <= 59 &&
-    second <= 59 &&
-    offH <= 23 &&
-    offM <= 59;
+    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59 && offH <= 23 && offM <= 59;
   const date = new Date(value as string);
   if (!valid || Number.isNaN(date.getTime())) fail(`"${field}" is not an ISO 8601 date-time (impossible date or time)`);
   return date;

@@ -43,7 +43,7 @@ export async function importArticles(
       const oneStatement = new Set(inputs.map((i) => i.slug)).size === inputs.length;
       const results = oneStatement ? await withSavepoint(tx, () => upsertArticles(tx, inputs)).catch(() => null) : null;
       if (!results) for (const { line, input } of pending) await upsertOne(tx, line, input, report);
-      else for (const { created } of results) created ? report.created++ : report.updated++;
+      else for (const { created } of results) report[created ? 'created' : 'updated']++;
     });
     onProgress({ line: report.lines, created: report.created, updated: report.updated, failed: report.failures.length });
   };

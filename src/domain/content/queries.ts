@@ -113,7 +113,11 @@ export async function upsertArticles(db: Db, inputs: readonly ArticleInput[]): P
     .returning(['id', 'slug', sql<boolean>`xmax = 0`.as('created')])
     .execute();
   const bySlug = new Map(rows.map((r) => [r.slug, { id: r.id, created: r.created }]));
-  return inputs.map((input) => bySlug.get(input.slug)!);
+  return inputs.map((input) => {
+    const row = bySlug.get(input.slug);
+    if (!row) throw new Error(`upsert returned no row for ${input.slug}`);
+    return row;
+  });
 }
 
 /** Runs `work` under a savepoint of the transaction: when it throws, only its own writes are undone. */

@@ -70,9 +70,10 @@ export function loadCopy(overrides: Partial<Record<CopyKey, string>> = {}, local
     render(key, ...rest) {
       const entry = compiled.get(key);
       if (!entry) throw new CopyError(key, 'is not a known message');
-      const values = (rest[0] ?? {}) as Record<string, string | number>;
+      // Typed callers fill every variable; a JavaScript caller or a cast may still pass null.
+      const values = (rest[0] ?? {}) as Record<string, string | number | null | undefined>;
       for (const name of entry.vars) {
-        if (values[name] === undefined || values[name] === null) throw new CopyError(key, `variable {${name}} was not filled`);
+        if (values[name] == null) throw new CopyError(key, `variable {${name}} was not filled`);
       }
       return String(entry.format.format(values));
     },

@@ -13,16 +13,20 @@ export function withNamedSchemas<T>(document: T): T {
   const schemas = copy.components?.schemas;
   if (!schemas) return copy;
   const renamed = new Map<string, string>();
+  const named: typeof schemas = {};
   for (const [key, schema] of Object.entries(schemas)) {
-    const title = schema?.title;
-    if (!/^def-\d+$/.test(key) || typeof title !== 'string' || !/^[A-Za-z0-9._-]+$/.test(title) || title in schemas) continue;
-    schemas[title] = schema;
-    delete schemas[key];
-    renamed.set(`${COMPONENT}${key}`, `${COMPONENT}${title}`);
+    const title = schema.title;
+    const rename = /^def-\d+$/.test(key) && typeof title === 'string' && /^[A-Za-z0-9._-]+$/.test(title) && !(title in schemas);
+    named[rename ? title : key] = schema;
+    if (rename) renamed.set(`${COMPONENT}${key}`, `${COMPONENT}${title}`);
   }
   if (renamed.size === 0) return copy;
+  copy.components = { ...copy.components, schemas: named };
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
     if (typeof record.$ref === 'string' && renamed.has(record.$ref)) record.$ref = renamed.get(record.$ref);

@@ -45,7 +45,7 @@ export async function loadCrawlerRanges(files: string[]): Promise<CrawlerRanges>
     try {
       documents.push(JSON.parse(await readFile(file, 'utf8')));
     } catch (error) {
-      throw new Error(`MASTHEAD_CRAWLER_RANGES: cannot read ${file}: ${(error as Error).message}`);
+      throw new Error(`MASTHEAD_CRAWLER_RANGES: cannot read ${file}: ${(error as Error).message}`, { cause: error });
     }
   }
   return crawlerRanges(documents);

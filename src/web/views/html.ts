@@ -18,7 +18,8 @@ function serialize(value: Interpolation): string {
   if (value === null || value === undefined || value === false) return '';
   if (Array.isArray(value)) {
     let out = '';
-    for (const item of value) out += serialize(item);
+    // Array.isArray narrows to any[]; the items are Interpolations by the type of `value`.
+    for (const item of value as readonly Interpolation[]) out += serialize(item);
     return out;
   }
   return escapeHtml(String(value));
