@@ -128,7 +128,7 @@ function cachedPlans(load: () => Promise<Plan[]>, now: () => number = Date.now):
 export async function createAppContext(
   config: Config,
   db: Db,
-  options: { counters?: Counters; meters?: MeterStore; mailer?: Mailer; now?: () => Date; secret?: string } = {},
+  options: { counters?: Counters; meters?: MeterStore; mailer?: Mailer; now?: (() => Date) | undefined; secret?: string } = {},
 ): Promise<AppContext> {
   const secret = options.secret ?? (await resolveSecret(config.secretKey, config.dataDir));
   const now = options.now ?? (() => new Date());

@@ -40,7 +40,7 @@ export function jobQueue(now: () => Date): JobQueue {
  */
 export async function enqueueJob(
   db: Db,
-  job: { kind: string; payload?: object; runAt: Date; uniqueKey?: string | undefined; now: Date },
+  job: { kind: string; payload?: object | undefined; runAt: Date; uniqueKey?: string | undefined; now: Date },
 ): Promise<boolean> {
   const result = await db
     .insertInto('jobs')

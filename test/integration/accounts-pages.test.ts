@@ -35,7 +35,7 @@ function browser(app: FastifyInstance, ua = CHROME_LINUX, ip = `10.${++networks 
         url,
         headers,
         remoteAddress: ip,
-        payload: form ? new URLSearchParams(form).toString() : undefined,
+        ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
       });
       // A cleared cookie comes back empty: drop it, as a browser would.
       b.jar = cookiesFrom(res, b.jar)

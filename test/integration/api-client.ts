@@ -12,7 +12,7 @@ export const ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) Ledger/2.1';
 export type Json = Record<string, any>;
 
 interface Options {
-  token?: string;
+  token?: string | undefined;
   body?: unknown;
   raw?: string;
   ip?: string;
@@ -27,7 +27,7 @@ export function apiClient(app: () => TestApp, db: () => TestDb, now: () => Date,
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     if (o.body !== undefined || o.raw !== undefined) headers['content-type'] ??= 'application/json';
     const payload = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
-    return app().app.inject({ method, url, headers, payload, remoteAddress: o.ip ?? '192.0.2.1' });
+    return app().app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }), remoteAddress: o.ip ?? '192.0.2.1' });
   };
   return {
     api,

@@ -35,7 +35,7 @@ export interface RazorpayGatewayOptions {
   /** The secret set on the webhook in the dashboard (not the API key secret). */
   webhookSecret: string;
   /** Default https://api.razorpay.com; tests point it at a local server. */
-  apiBaseUrl?: string;
+  apiBaseUrl?: string | undefined;
   planIds: RazorpayPlanIdStore;
   /** Publication name shown in Checkout. */
   publication: string;
@@ -102,7 +102,7 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): Razorpay
   }
 
   async function fetchSub(id: string): Promise<RzpSubscription> {
-    return (await call('subscriptions.fetch', () => rzp.subscriptions.fetch(id)));
+    return await call('subscriptions.fetch', () => rzp.subscriptions.fetch(id));
   }
 
   /** Paid cycle invoices of a subscription, newest first, with the payment fetched for its method. */

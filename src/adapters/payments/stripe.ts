@@ -28,7 +28,7 @@ export interface StripeGatewayOptions {
   /** The endpoint's signing secret, `whsec_…`. */
   webhookSecret: string;
   /** Where the REST API answers; tests point it at a local server. Default: api.stripe.com over HTTPS. */
-  apiBase?: { host: string; port: number; protocol: 'http' | 'https' };
+  apiBase?: { host: string; port: number; protocol: 'http' | 'https' } | undefined;
   /** Tag written into metadata; events tagged with another publication are ignored. */
   publication: string;
 }

@@ -47,7 +47,7 @@ export async function insertChallenge(
     codeHash: string | null;
     linkHash: string | null;
     bindingHash: string;
-    payload?: Record<string, unknown>;
+    payload?: Record<string, unknown> | undefined;
     now: Date;
   },
 ): Promise<number> {

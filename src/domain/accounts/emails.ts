@@ -6,7 +6,7 @@ import type { Copy } from '../copy/copy.js';
 type Kind = 'sign-in' | 'sign-up' | 'existing' | 'no-account' | 'reset' | 'password-changed';
 interface Values {
   url: string;
-  code?: string;
+  code?: string | undefined;
   minutes?: number;
   name?: string;
 }

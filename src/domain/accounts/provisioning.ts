@@ -14,7 +14,7 @@ import { countAccountsExcept, findUserByEmail, insertUser, setPasswordHash, setR
  */
 export async function provisionUser(
   db: Db,
-  input: { email: string; role: Role; name?: string; password?: string },
+  input: { email: string; role: Role; name?: string | undefined; password?: string | undefined },
   now: Date,
 ): Promise<{ user: User; created: boolean; generatedPassword: string | null }> {
   const email = normaliseEmail(input.email);

@@ -21,7 +21,7 @@ export interface DeviceInfo {
   kind: 'web' | 'app';
   userAgent: string;
   /** For apps: the app's own name, e.g. "Ledger for Android". */
-  appName?: string;
+  appName?: string | undefined;
   /** Salted key of the network it signs in from (recorded: the account's own networks). */
   networkKey?: string;
   /** The session this browser had until now: ended in the same transaction as the new one starts (ASVS 7.2.4). */

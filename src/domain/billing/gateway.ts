@@ -80,7 +80,7 @@ export type BillingEvent =
       gatewayRefundId: string;
       amount: Money;
       /** The reason given when the refund was asked for, when the gateway carries it back. */
-      reason?: string;
+      reason?: string | undefined;
       occurredAt: Date;
     };
 

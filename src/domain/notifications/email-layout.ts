@@ -11,7 +11,7 @@ export interface EmailContent {
   /** One call to action, e.g. a sign-in link. The URL must be http(s) or mailto. */
   action?: { label: string; url: string };
   /** A short code to type in (e.g. a 6-digit sign-in code), set large and on its own line. */
-  code?: string;
+  code?: string | undefined;
   /** Small print under a rule: why the reader got this email, how to stop it. */
   footer?: string;
   /** Language of the content, for screen readers; defaults to `en`. */

@@ -45,7 +45,7 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
     reply: FastifyReply,
     auth: ResolvedSession,
     status: number,
-    extra: { notice?: string; error?: string },
+    extra: { notice?: string | undefined; error?: string | undefined },
   ) {
     const actor = actorOf(auth.user);
     const devices = (await ctx.accounts.listDevices(auth)).map((d) => ({ ...d, canSignOut: can(actor, 'signOutDevice', d) }));
@@ -85,7 +85,13 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
     return reply.redirect('/account/devices?notice=others-signed-out', 303);
   });
 
-  const showPassword = async (request: FastifyRequest, reply: FastifyReply, auth: ResolvedSession, status: number, form?: FormState) =>
+  const showPassword = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    auth: ResolvedSession,
+    status: number,
+    form?: FormState  ,
+  ) =>
     sendPage(reply, status, passwordPage(await chrome(request), { csrf: reply.generateCsrf(), hasPassword: auth.user.hasPassword, form }));
 
   app.get('/account/password', { schema: { querystring: NoFields }, ...signedIn('/account/password') }, async (request, reply) =>
@@ -129,8 +135,13 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
       .send(`${JSON.stringify(data, null, 2)}\n`);
   });
 
-  const showDelete = async (request: FastifyRequest, reply: FastifyReply, auth: ResolvedSession, status: number, form?: FormState) =>
-    sendPage(reply, status, deletePage(await chrome(request), { csrf: reply.generateCsrf(), email: auth.user.email, form }));
+  const showDelete = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    auth: ResolvedSession,
+    status: number,
+    form?: FormState  ,
+  ) => sendPage(reply, status, deletePage(await chrome(request), { csrf: reply.generateCsrf(), email: auth.user.email, form }));
 
   app.get('/account/delete', { schema: { querystring: NoFields }, ...signedIn('/account/delete') }, async (request, reply) =>
     showDelete(request, reply, session(request), 200),

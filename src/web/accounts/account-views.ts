@@ -9,7 +9,7 @@ import { accountLayout, accountNav, csrfField, formMessage, input, notice } from
 
 export function accountHomePage(
   chrome: PageChrome,
-  data: { csrf: string; user: User; deviceCount: number; timeZone: string; notice?: string },
+  data: { csrf: string; user: User; deviceCount: number; timeZone: string; notice?: string | undefined },
 ): string {
   const { user } = data;
   const main = html`<h1>Your account</h1>
@@ -33,7 +33,13 @@ ${accountNav(data.csrf, '/account')}`;
 /** The reader's devices; a device shows its sign-out button when the reader may sign it out. */
 export function devicesPage(
   chrome: PageChrome,
-  data: { csrf: string; devices: (Device & { canSignOut: boolean })[]; timeZone: string; notice?: string; error?: string },
+  data: {
+    csrf: string;
+    devices: (Device & { canSignOut: boolean })[];
+    timeZone: string;
+    notice?: string | undefined;
+    error?: string | undefined;
+  },
 ): string {
   const others = data.devices.filter((d) => !d.current).length;
   const main = html`<h1>Devices</h1>
@@ -52,7 +58,7 @@ ${accountNav(data.csrf, '/account/devices')}`;
   return accountLayout(chrome, 'Devices', main);
 }
 
-export function passwordPage(chrome: PageChrome, data: { csrf: string; hasPassword: boolean; form?: FormState }): string {
+export function passwordPage(chrome: PageChrome, data: { csrf: string; hasPassword: boolean; form?: FormState | undefined }): string {
   const form = data.form ?? emptyForm();
   const title = data.hasPassword ? 'Change your password' : 'Set a password';
   const main = html`<h1>${title}</h1>
@@ -66,7 +72,7 @@ ${accountNav(data.csrf, '/account/password')}`;
   return accountLayout(chrome, title, main);
 }
 
-export function deletePage(chrome: PageChrome, data: { csrf: string; email: string; form?: FormState }): string {
+export function deletePage(chrome: PageChrome, data: { csrf: string; email: string; form?: FormState | undefined }): string {
   const form = data.form ?? emptyForm();
   const main = html`<h1>Delete your account</h1>
 <p>This deletes the account for <strong>${data.email}</strong>: every device is signed out, your reading history is erased and any subscription access ends. It cannot be undone.</p>
@@ -87,7 +93,7 @@ export function goodbyePage(chrome: PageChrome): string {
   return accountLayout(chrome, 'Account deleted', main);
 }
 
-export function resetRequestPage(chrome: PageChrome, data: { csrf: string; form?: FormState }): string {
+export function resetRequestPage(chrome: PageChrome, data: { csrf: string; form?: FormState | undefined }): string {
   const form = data.form ?? emptyForm();
   const main = html`<h1>Reset your password</h1>
 <p>We will email you a 6-digit code and a link to choose a new password.</p>
@@ -101,7 +107,7 @@ ${input({ form, name: 'email', label: 'Email address', id: 'reset-email', type: 
 }
 
 /** The page the emailed reset link opens: the token travels on in a hidden field, not a URL. */
-export function resetConfirmPage(chrome: PageChrome, data: { csrf: string; token: string; form?: FormState }): string {
+export function resetConfirmPage(chrome: PageChrome, data: { csrf: string; token: string; form?: FormState | undefined }): string {
   const form = data.form ?? emptyForm();
   const main = html`<h1>Choose a new password</h1>
 <form method="post" action="/reset/confirm" class="account-form" novalidate>

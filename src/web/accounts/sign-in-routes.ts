@@ -45,7 +45,7 @@ export function signInRoutes(scope: FastifyInstance, ctx: AppContext): void {
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    data: { next: string; password?: FormState; code?: FormState; notice?: string },
+    data: { next: string; password?: FormState | undefined; code?: FormState | undefined; notice?: string | undefined },
   ) {
     return sendPage(reply, status, loginPage(await chrome(request), { csrf: reply.generateCsrf(), ...data }));
   }
@@ -54,7 +54,7 @@ export function signInRoutes(scope: FastifyInstance, ctx: AppContext): void {
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    data: { next: string; email: string; form?: FormState; showEmailField?: boolean },
+    data: { next: string; email: string; form?: FormState | undefined; showEmailField?: boolean | undefined },
   ) {
     return sendPage(reply, status, checkEmailPage(await chrome(request), { csrf: reply.generateCsrf(), purpose: 'sign-in', ...data }));
   }
@@ -161,7 +161,7 @@ export function signInRoutes(scope: FastifyInstance, ctx: AppContext): void {
   /** The emailed link. It works once, for 10 minutes, in the browser that asked for it. */
   app.get('/login/link', { schema: { querystring: LinkQuery }, attachValidation: true }, async (request, reply) => {
     const next = nextFromCookie(request);
-    const problem = async (status: number, title: string, message: string, advice?: string) =>
+    const problem = async (status: number, title: string, message: string, advice?: string  ) =>
       sendPage(reply, status, linkProblemPage(await chrome(request), { csrf: reply.generateCsrf(), next, title, message, advice }));
     const read = readForm(request, LinkQuery, 'query');
     if (!read.ok)

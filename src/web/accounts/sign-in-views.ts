@@ -21,7 +21,7 @@ ${emailField(form, id)}
 
 export function loginPage(
   chrome: PageChrome,
-  data: { csrf: string; next: string; password?: FormState; code?: FormState; notice?: string },
+  data: { csrf: string; next: string; password?: FormState | undefined; code?: FormState | undefined; notice?: string | undefined },
 ): string {
   const password = data.password ?? emptyForm();
   const main = html`<h1>Sign in</h1>
@@ -42,7 +42,7 @@ ${codeRequestForm(data.csrf, data.next, data.code ?? emptyForm(), 'code-email')}
   return accountLayout(chrome, 'Sign in', main);
 }
 
-export function registerPage(chrome: PageChrome, data: { csrf: string; next: string; form?: FormState }): string {
+export function registerPage(chrome: PageChrome, data: { csrf: string; next: string; form?: FormState | undefined }): string {
   const form = data.form ?? emptyForm();
   const main = html`<h1>Create a free account</h1>
 <form method="post" action="/register" class="account-form" novalidate>
@@ -71,7 +71,14 @@ ${input({
  */
 export function checkEmailPage(
   chrome: PageChrome,
-  data: { csrf: string; next: string; email: string; purpose: 'sign-in' | 'reset'; form?: FormState; showEmailField?: boolean },
+  data: {
+    csrf: string;
+    next: string;
+    email: string;
+    purpose: 'sign-in' | 'reset';
+    form?: FormState | undefined;
+    showEmailField?: boolean | undefined;
+  },
 ): string {
   const form = data.form ?? emptyForm({ email: data.email });
   const reset = data.purpose === 'reset';
@@ -95,7 +102,15 @@ ${reset ? input({ form, name: 'password', label: 'New password', id: 'new-passwo
  */
 export function deviceLimitPage(
   chrome: PageChrome,
-  data: { csrf: string; next: string; choiceToken: string; devices: Device[]; limit: number; timeZone: string; message?: string },
+  data: {
+    csrf: string;
+    next: string;
+    choiceToken: string;
+    devices: Device[];
+    limit: number;
+    timeZone: string;
+    message?: string | undefined;
+  },
 ): string {
   const main = html`<h1>You are signed in on too many devices</h1>
 ${data.message ? html`<p class="form-error" role="alert">${data.message}</p>` : ''}
@@ -114,7 +129,7 @@ ${data.message ? html`<p class="form-error" role="alert">${data.message}</p>` : 
 /** A link that did not work (expired, used, or opened elsewhere), with a way forward. */
 export function linkProblemPage(
   chrome: PageChrome,
-  data: { csrf: string; next: string; title: string; message: string; advice?: string },
+  data: { csrf: string; next: string; title: string; message: string; advice?: string | undefined },
 ): string {
   const main = html`<h1>${data.title}</h1>
 <p class="form-error" role="alert">${data.message}</p>

@@ -24,7 +24,13 @@ ${input({ form: values, name: 'reason', label: 'Reason', id: `refund-reason-${p.
 
 export function paymentsPage(
   chrome: PageChrome,
-  data: { payments: PaymentSummary[]; csrf: string; timeZone: string; notice?: string; failed?: { paymentId: number; form: FormState } },
+  data: {
+    payments: PaymentSummary[];
+    csrf: string;
+    timeZone: string;
+    notice?: string | undefined;
+    failed?: { paymentId: number; form: FormState };
+  },
 ): string {
   const money = (minor: number, currency: string) => formatMoney({ minor, currency });
   const main = html`<h1>Payments</h1>

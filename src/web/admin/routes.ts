@@ -30,7 +30,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    extra: { notice?: string; failed?: { paymentId: number; form: FormState } },
+    extra: { notice?: string | undefined; failed?: { paymentId: number; form: FormState } },
   ) {
     const payments = await ctx.billing.service.recentPayments();
     const page = paymentsPage(await pageChrome(ctx, request), {

@@ -21,7 +21,7 @@ export interface SubscriptionPageData {
   renewalPlan: Plan | null;
   updateUrl: string | null;
   invoices: Invoice[];
-  notice?: string;
+  notice?: string | undefined;
 }
 
 function invoiceTable(invoices: Invoice[], timeZone: string): SafeHtml {

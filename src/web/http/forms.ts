@@ -15,7 +15,7 @@ import { Compile } from 'typebox/compile';
 export interface FormState {
   values: Record<string, string>;
   errors: Record<string, string>;
-  message?: string;
+  message?: string | undefined;
 }
 
 export const emptyForm = (values: Record<string, string> = {}): FormState => ({ values, errors: {} });

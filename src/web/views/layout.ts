@@ -21,7 +21,7 @@ export interface PageOptions {
   description?: string;
   canonical?: string;
   /** Extra markup for <head> (JSON-LD, alternate links). */
-  head?: SafeHtml;
+  head?: SafeHtml | undefined;
   noindex?: boolean;
 }
 
