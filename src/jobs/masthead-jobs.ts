@@ -10,9 +10,11 @@ import type { Clock } from '../domain/ports/clock.js';
 import type { Db } from '../domain/ports/database.js';
 import type { Mailer } from '../domain/ports/mailer.js';
 import { defineJob, type JobKind } from './registry.js';
+import { housekeeping } from './housekeeping.js';
 import { createJobRunner, scheduleRecurring } from './runner.js';
 
 const SWEEP_EVERY_MS = 5 * 60 * 1000;
+const HOUSEKEEPING_EVERY_MS = 24 * 3600 * 1000;
 
 /** What Masthead's jobs run against: the database the runner claims from, the clock, and the services. */
 export interface JobServices {
@@ -36,6 +38,12 @@ export function jobKinds(services: JobServices): JobKind[] {
       await billing.applyStoredWebhooks();
       await billing.runSweep();
       await scheduleRecurring(services.db, 'billing-sweep', SWEEP_EVERY_MS, services.now());
+    }),
+    // Once a day: rows that no longer do anything (old months' meters, spent refresh tokens, old finished jobs).
+    defineJob('housekeeping', Type.Object({}), async () => {
+      const now = services.now();
+      await housekeeping(services.db, now);
+      await scheduleRecurring(services.db, 'housekeeping', HOUSEKEEPING_EVERY_MS, now);
     }),
     defineJob(NOTIFICATION_JOB, notification, (job) => deliverNotification(services.templates, services.mailer, job), {
       erasePayloadWhenDone: (job) => isSecretNotification(services.templates, job),
@@ -69,9 +77,12 @@ export function createJobs(services: JobServices, options: { pollMs?: number; lo
       }),
   });
   return {
-    /** Starts running jobs; `recurring` (the default) also schedules the periodic billing sweep. */
+    /** Starts running jobs; `recurring` (the default) also schedules the periodic billing sweep and the daily housekeeping. */
     async start({ recurring = true }: { recurring?: boolean } = {}) {
-      if (recurring) await scheduleRecurring(services.db, 'billing-sweep', SWEEP_EVERY_MS, services.now());
+      if (recurring) {
+        await scheduleRecurring(services.db, 'billing-sweep', SWEEP_EVERY_MS, services.now());
+        await scheduleRecurring(services.db, 'housekeeping', HOUSEKEEPING_EVERY_MS, services.now());
+      }
       runner.start();
     },
     stop: () => runner.stop(),

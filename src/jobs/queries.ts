@@ -133,3 +133,22 @@ export async function failedJobs(db: Db): Promise<number> {
     .executeTakeFirstOrThrow();
   return row.n;
 }
+
+/**
+ * Deletes jobs finished before `before`. A job with a unique key stays (the key keeps a later enqueue of
+ * the same work from running it twice), except a recurring job's slot (`kind@time`): that slot is past.
+ */
+export async function deleteFinishedJobsBefore(db: Db, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('jobs')
+    .where('done_at', '<', before)
+    .where((eb) =>
+      eb.or([
+        eb('unique_key', 'is', null),
+        // The key scheduleRecurring gives a slot: `${kind}@${runAt.toISOString()}`.
+        eb('unique_key', '=', sql<string>`kind || '@' || to_char(run_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -208,3 +208,20 @@ export async function eraseSessionDevices(db: Db, userId: number): Promise<void>
     .where('user_id', '=', userId)
     .execute();
 }
+
+/**
+ * Forgets exchanged refresh tokens of sessions that have ended (signed out or expired): such a token can
+ * no longer be used, so its reuse no longer needs noticing. Returns how many went.
+ */
+export async function deleteSpentRefreshTokens(db: Db, now: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('retired_refresh_tokens')
+    .where('session_id', 'in', (eb) =>
+      eb
+        .selectFrom('sessions')
+        .select('id')
+        .where((s) => s.or([s('revoked_at', 'is not', null), s('expires_at', '<', now)])),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
