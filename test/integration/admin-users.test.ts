@@ -2,23 +2,14 @@ import { beforeAll, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { actorOf } from '../../src/domain/policies/policies.js';
 import { describeEachEngine } from '../support/databases.js';
-import { buildTestApp, type TestApp } from '../support/app.js';
+import { buildTestApp, sessionCookie, type TestApp } from '../support/app.js';
 
 describeEachEngine('admin: a reader’s data on request', (db) => {
   let t: TestApp;
   let admin = '';
   let reader = '';
 
-  const signIn = async (email: string, password: string) => {
-    const result = await t.ctx.accounts.signInWithPassword({
-      email,
-      password,
-      device: { kind: 'web', userAgent: 'test' },
-      origin: { networkKey: 'test' },
-    });
-    if (!result.ok || result.value.status !== 'signed-in') throw new Error('not signed in');
-    return `mh_session=${result.value.session.token}`;
-  };
+  const signIn = (email: string, password: string) => sessionCookie(t.ctx, email, password);
   const csrf = async (cookie: string, url: string) => {
     const page = await t.app.inject({ url, headers: { cookie } });
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { grantEntitlements } from '../../src/domain/entitlements/queries.js';
-import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
+import { buildTestApp, sessionCookie, fakeClock, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { createArticle } from '../support/factories.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
@@ -263,14 +263,7 @@ describeEachEngine('app API /api/v1', (db, engine) => {
 
   it('chooses the credential by the route Fastify matched: a session cookie never reaches the API, however the path is spelt', async () => {
     const u = await newUser();
-    const signedIn = await t.ctx.accounts.signInWithPassword({
-      email: u.email,
-      password: PASSWORD,
-      device: { kind: 'web', userAgent: 'test' },
-      origin: { networkKey: 'route-test' },
-    });
-    if (!signedIn.ok || signedIn.value.status !== 'signed-in') throw new Error('not signed in');
-    const cookie = `mh_session=${signedIn.value.session.token}`;
+    const cookie = await sessionCookie(t.ctx, u.email, PASSWORD);
     expect((await t.app.inject({ url: '/account', headers: { cookie } })).statusCode).toBe(200);
     for (const url of ['/api/v1/me', '/%61pi/v1/me', '/api/v1/%6De', '/%61%70%69/v1/me/devices']) {
       const res = await api('GET', url, { headers: { cookie } });

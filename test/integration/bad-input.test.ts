@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
-import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
+import { buildTestApp, sessionCookie, fakeClock, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { createArticle } from '../support/factories.js';
 
@@ -208,16 +208,7 @@ describeEachEngine('bad input', (db) => {
     const now = clock.now();
     await provisionUser(db(), { email: 'odd.reader@example.com', role: 'reader', password: 'an odd reader password' }, now);
     await provisionUser(db(), { email: 'odd.admin@example.com', role: 'admin', password: 'an odd admin password' }, now);
-    const signedIn = async (email: string, password: string) => {
-      const result = await t.ctx.accounts.signInWithPassword({
-        email,
-        password,
-        device: { kind: 'web', userAgent: 'x' },
-        origin: { networkKey: 'odd' },
-      });
-      if (!result.ok || result.value.status !== 'signed-in') throw new Error('not signed in');
-      return `mh_session=${result.value.session.token}`;
-    };
+    const signedIn = (email: string, password: string) => sessionCookie(t.ctx, email, password);
     /** A cookie jar with a CSRF cookie and the token of its form, as a browser holds them. */
     const withCsrf = async (cookie: string) => {
       const page = await get('/reset', cookie ? { cookie } : {});

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
-import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
+import { buildTestApp, sessionCookie, fakeClock, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { createArticle } from '../support/factories.js';
 
@@ -43,16 +43,7 @@ describeEachEngine('every route against odd input', (db) => {
     return sums.join('\n');
   };
 
-  async function session(email: string, password: string): Promise<string> {
-    const result = await t.ctx.accounts.signInWithPassword({
-      email,
-      password,
-      device: { kind: 'web', userAgent: 'fuzz' },
-      origin: { networkKey: 'fuzz' },
-    });
-    if (!result.ok || result.value.status !== 'signed-in') throw new Error(`could not sign in ${email}`);
-    return `mh_session=${result.value.session.token}`;
-  }
+  const session = (email: string, password: string) => sessionCookie(t.ctx, email, password);
 
   /** A browser's cookie jar with its CSRF cookie, and the token its forms carry. */
   async function withCsrf(cookie: string) {

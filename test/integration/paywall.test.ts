@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/databases.js';
-import { buildTestApp, cookiesFrom, fakeClock, type TestApp } from '../support/app.js';
+import { buildTestApp, cookiesFrom, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
+import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { tempDir } from '../support/temp.js';
 import { createArticle } from '../support/factories.js';
 
@@ -187,6 +188,29 @@ describeEachEngine('metered paywall', (db) => {
     const res = await get(`/article/${free}`);
     expect(res.headers['cache-control']).toBe('private, no-cache');
     expect(String(res.headers.vary)).toContain('Cookie');
+  });
+
+  it('lets shared caches keep the front, section and plans pages only for readers who are not signed in', async () => {
+    await provisionUser(
+      db(),
+      { email: 'cached@example.com', role: 'reader', name: 'Cache Reader', password: 'a cached reader password' },
+      clock.now(),
+    );
+    const cookie = await sessionCookie(t.ctx, 'cached@example.com', 'a cached reader password');
+    const { section } = (await db().query<{ section: string }>('select section from articles where slug = $1', [free])).rows[0]!;
+    for (const url of ['/', `/section/${section}`, '/plans']) {
+      const anonymous = await get(url);
+      expect([anonymous.statusCode, anonymous.headers['cache-control']], url).toEqual([
+        200,
+        expect.stringMatching(/^public, max-age=\d+$/),
+      ]);
+      expect(String(anonymous.headers.vary), url).toContain('Cookie');
+      // The signed-in page names the reader: a shared cache must never hand it to anyone else.
+      const signedIn = await get(url, cookie);
+      expect([signedIn.statusCode, signedIn.headers['cache-control']], url).toEqual([200, 'private, no-cache']);
+      expect(signedIn.body, url).toContain('Cache Reader');
+      expect(anonymous.body, url).not.toContain('Cache Reader');
+    }
   });
 
   it('shows ad slots to readers without the ad-free entitlement', async () => {

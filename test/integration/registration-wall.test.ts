@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { describeEachEngine } from '../support/databases.js';
-import { buildTestApp, cookiesFrom, fakeClock, type TestApp } from '../support/app.js';
+import { buildTestApp, sessionCookie, cookiesFrom, fakeClock, type TestApp } from '../support/app.js';
 import { createArticle } from '../support/factories.js';
 
 describeEachEngine('registration wall', (db) => {
@@ -25,14 +25,7 @@ describeEachEngine('registration wall', (db) => {
   });
 
   it('gives registered readers the extra articles, counted on the server', async () => {
-    const signedIn = await t.ctx.accounts.signInWithPassword({
-      email: 'wall@example.com',
-      password: 'registered reader',
-      device: { kind: 'web', userAgent: 'x' },
-      origin: { networkKey: 'x' },
-    });
-    if (!signedIn.ok || signedIn.value.status !== 'signed-in') throw new Error('not signed in');
-    const cookie = `mh_session=${signedIn.value.session.token}`;
+    const cookie = await sessionCookie(t.ctx, 'wall@example.com', 'registered reader');
     for (let i = 0; i < 5; i++)
       expect((await t.app.inject({ url: `/article/${slugs[i]}`, headers: { cookie } })).body).toMatch(/secret\d+-[3-9]/);
     const sixth = await t.app.inject({ url: `/article/${slugs[5]}`, headers: { cookie } });

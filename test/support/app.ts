@@ -62,3 +62,15 @@ export function cookiesFrom(response: LightMyRequestResponse, previous = ''): st
   }
   return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 }
+
+/** Signs `email` in with its password, as a web browser would, and returns the session's Cookie header value. */
+export async function sessionCookie(ctx: AppContext, email: string, password: string): Promise<string> {
+  const result = await ctx.accounts.signInWithPassword({
+    email,
+    password,
+    device: { kind: 'web', userAgent: 'test' },
+    origin: { networkKey: 'test' },
+  });
+  if (!result.ok || result.value.status !== 'signed-in') throw new Error(`could not sign ${email} in`);
+  return `mh_session=${result.value.session.token}`;
+}
