@@ -13,16 +13,16 @@ import { writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { openDatabase } from '../adapters/db/database.js';
 import { migrate } from '../adapters/db/migrate.js';
-import { findLiveSessionWithUser, listDevices } from '../domain/accounts/session-queries.js';
+import { deleteSpentRefreshTokens, findLiveSessionWithUser, listDevices } from '../domain/accounts/session-queries.js';
 import { findUserByEmail } from '../domain/accounts/user-queries.js';
 import { seedBaseline } from '../domain/content/seed.js';
 import { anyPublishedBetween, findArticleBySlug, firstPublishedAt, listArticles, listSitemapEntries } from '../domain/content/queries.js';
 import { yearStart } from '../domain/content/calendar-years.js';
 import { activeEntitlements, revokeEntitlements } from '../domain/entitlements/queries.js';
-import { databaseMeterStore } from '../domain/metering/anonymous-meter-queries.js';
+import { databaseMeterStore, deleteMetersBefore } from '../domain/metering/anonymous-meter-queries.js';
 import { chargeReaderMeter, loadReaderMeter } from '../domain/metering/reader-meter-queries.js';
 import type { Db } from '../domain/ports/database.js';
-import { claimDueJobs, pendingJobs } from '../jobs/queries.js';
+import { claimDueJobs, deleteFinishedJobsBefore, pendingJobs } from '../jobs/queries.js';
 import { listUserInvoices } from '../domain/billing/invoice-queries.js';
 import { findPaymentByGatewayId } from '../domain/billing/payment-queries.js';
 import { createBillingReads } from '../domain/billing/reads.js';
@@ -135,6 +135,21 @@ const SCENARIOS: Scenario[] = [
     run: (db) => findSubscriptionIdByGatewayId(db, 'test', 'scale-sub-5000'),
   },
   { name: 'Webhooks waiting to be applied again', why: 'the sweep job', run: (db) => listUnprocessedWebhooks(db) },
+  {
+    name: 'Housekeeping: meters of months that are over',
+    why: 'the daily housekeeping job; the period index',
+    run: (db) => deleteMetersBefore(db, '2026-10'),
+  },
+  {
+    name: 'Housekeeping: refresh tokens of ended sessions',
+    why: 'the daily housekeeping job',
+    run: (db) => deleteSpentRefreshTokens(db, NOW),
+  },
+  {
+    name: 'Housekeeping: jobs finished 30 days ago',
+    why: 'the daily housekeeping job; the partial index on finished jobs',
+    run: (db) => deleteFinishedJobsBefore(db, new Date(NOW.getTime() - 30 * 86_400_000)),
+  },
 ];
 
 function serverUrl(): string {

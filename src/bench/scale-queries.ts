@@ -47,6 +47,14 @@ export async function seedScaleReaders(db: Db, count: number, now: Date): Promis
   await sql`insert into sessions (user_id, token_hash, kind, token_expires_at, device_name, created_at, last_seen_at, expires_at)
     select id, 'scale-token-' || id, 'web', ${at} + interval '30 days', 'Firefox on Linux', ${at}, ${at}, ${at} + interval '30 days'
     from users where email like '%@scale.test'`.execute(db);
+  // Every tenth app session was refreshed once, and every twentieth has since been signed out.
+  await sql`update sessions set revoked_at = ${at} - interval '1 day' where user_id % 20 = 0 and token_hash like 'scale-token-%'`.execute(
+    db,
+  );
+  await sql`insert into retired_refresh_tokens (refresh_hash, session_id, retired_at)
+    select 'scale-refresh-' || id, id, ${at} - interval '2 days' from sessions where user_id % 10 = 0 and token_hash like 'scale-token-%'`.execute(
+    db,
+  );
   await sql`insert into reader_meters (user_id, period, article_ids)
     select id, ${period}, array[1, 2, 3] from users where email like '%@scale.test'`.execute(db);
   await sql`insert into auth_challenges (purpose, email, user_id, code_hash, binding_hash, created_at, expires_at, used_at)
