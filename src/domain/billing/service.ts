@@ -1,6 +1,7 @@
 import type { User } from '../accounts/model.js';
 import type { Copy } from '../copy/copy.js';
 import { DomainError, type Result } from '../errors.js';
+import { actorOf, can } from '../policies/policies.js';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../ports/database.js';
 import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
@@ -39,8 +40,10 @@ export function createBillingService(deps: BillingDeps) {
 
   async function owned(user: User, subscriptionId: number): Promise<Subscription> {
     const sub = await findSubscription(deps.db, subscriptionId);
-    // Another reader's subscription is "not found", never "forbidden": its existence is not disclosed.
-    if (!sub || sub.userId !== user.id) throw new DomainError('not-found', 'There is no such subscription on your account.');
+    // Only its reader acts on a subscription (policy `manageSubscription`). Another reader's is "not found",
+    // never "forbidden": its existence is not disclosed.
+    if (!sub || !can(actorOf(user), 'manageSubscription', sub))
+      throw new DomainError('not-found', 'There is no such subscription on your account.');
     return sub;
   }
 

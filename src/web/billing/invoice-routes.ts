@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { actorOf } from '../../domain/policies/policies.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
@@ -11,8 +12,8 @@ import { invoiceAddress, InvoiceParams, NoFields, valuesOr404 } from './forms.js
 
 /**
  * A reader's tax invoices and credit notes: `/account/invoices/12` as a page, `/account/invoices/12.pdf`
- * as a download. Only the owner's own documents are found (findInvoice filters by user), so every other
- * id is a 404 whether or not it exists.
+ * as a download. Only those the reader may see are found (policy `viewInvoice`: their own; an admin's, any
+ * reader's), so every other id is a 404 whether or not it exists.
  */
 export async function invoiceRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const schema = { params: InvoiceParams, querystring: NoFields };
@@ -21,7 +22,7 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: AppContext): Prom
     if (!address) throw new HttpProblem('not-found', 'There is no such invoice.');
     const user = request.auth?.user;
     if (!user) return redirectToLogin(reply, `/account/invoices/${address.id}${address.pdf ? '.pdf' : ''}`);
-    const invoice = await ctx.billing.service.invoice(user.id, address.id);
+    const invoice = await ctx.billing.service.invoiceFor(actorOf(user), address.id);
     if (!invoice) throw new HttpProblem('not-found', 'There is no such invoice.');
     if (address.pdf) {
       const pdf = await ctx.billing.service.invoicePdf(invoice);
