@@ -5,6 +5,7 @@ import { actorOf, can } from '../policies/policies.js';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../ports/database.js';
 import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
+import { stopSubscriptionsOf } from './account-deletion.js';
 import { billingEmailTemplates } from './billing-emails.js';
 import { checkoutAvailability, startCheckout } from './checkout.js';
 import { applyBillingEvents, type BillingRules } from './events.js';
@@ -73,6 +74,9 @@ export function createBillingService(deps: BillingDeps) {
     quoteChange: (sub: Subscription, current: Plan, next: Plan): Promise<PlanChangeQuote> => quoteChange(deps, sub, current, next),
     changePlan: async (user: User, subscriptionId: number, planSlug: string): Promise<Result<PlanChangeQuote>> =>
       changePlan(deps, await owned(user, subscriptionId), planSlug),
+
+    /** Before an account is deleted: its subscriptions stop renewing now, at the gateway first (`gateway-error` if one cannot be told). */
+    stopSubscriptionsOf: (userId: number): Promise<Result<void, 'gateway-error'>> => stopSubscriptionsOf(deps, userId),
 
     /** Admin refund, full or partial; more than is left to refund is refused. */
     refund: (paymentId: number, amountMinor: number, reason: string): Promise<Result<void>> =>
