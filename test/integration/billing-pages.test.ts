@@ -392,7 +392,7 @@ async function startFakeRazorpay(): Promise<{ url: string; close: () => Promise<
   let seq = 0;
   const server: Server = createServer((req, res) => {
     let raw = '';
-    req.on('data', (c) => (raw += c));
+    req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
       const body = raw ? JSON.parse(raw) : {};
       const id = (p: string) => `${p}_${String(++seq).padStart(14, '0')}`;
