@@ -164,6 +164,8 @@ export async function createAppContext(
       publicUrl: config.publicUrl,
       publication: site.publicationName,
       deviceLimit: config.deviceLimit,
+      // A deleted reader must never be charged again: billing stops their subscriptions before anything is erased.
+      subscriptions: { stopSubscriptionsOf: (userId) => billing.service.stopSubscriptionsOf(userId) },
     }),
     billing,
     notifications: {

@@ -338,6 +338,15 @@ describeEachEngine('billing pages', (db) => {
     expect((await browser(t.app).get(`/account/invoices/${invoiceId}`)).headers.location).toBe(
       `/login?next=/account/invoices/${invoiceId}`,
     );
+    // An editor is staff but handles no payments: the invoice does not exist for them either (policy viewInvoice).
+    const editor = await signIn('editor', 'editor');
+    expect((await editor.get(`/account/invoices/${invoiceId}`)).statusCode).toBe(404);
+    // An admin who handles payments and refunds may see any reader's invoice, as HTML and PDF.
+    const admin = await signIn('admin', 'admin');
+    const seen = await admin.get(`/account/invoices/${invoiceId}`);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.body).toContain('Asha Reader');
+    expect((await admin.get(`/account/invoices/${invoiceId}.pdf`)).headers['content-type']).toBe('application/pdf');
   });
 
   it('lets only admins refund; a full refund issues a credit note and ends access', async () => {
@@ -383,7 +392,7 @@ async function startFakeRazorpay(): Promise<{ url: string; close: () => Promise<
   let seq = 0;
   const server: Server = createServer((req, res) => {
     let raw = '';
-    req.on('data', (c) => (raw += c));
+    req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
       const body = raw ? JSON.parse(raw) : {};
       const id = (p: string) => `${p}_${String(++seq).padStart(14, '0')}`;

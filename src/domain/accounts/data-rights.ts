@@ -49,7 +49,9 @@ export async function exportAccountData(db: Db, userId: number, now: Date): Prom
 /**
  * Deletes a reader's account: every device is signed out, reading history and pending codes are erased,
  * entitlements end, and the account row keeps no personal data (it stays only so that records which must
- * be kept by law, such as tax invoices, still point somewhere).
+ * be kept by law, such as tax invoices, still point somewhere). Callers go through the accounts service,
+ * which first stops the reader's subscriptions at their gateways (`SubscriptionStopper`) and calls this
+ * only once that succeeded.
  */
 export async function deleteAccount(db: Db, userId: number, now: Date): Promise<boolean> {
   return db.transaction().execute(async (tx) => {

@@ -6,6 +6,7 @@ import { deleteAccount, exportAccountData } from './data-rights.js';
 import type { Device, User } from './model.js';
 import { refreshAppSession, resolveSession, type IssuedSession, type ResolvedSession } from './session-service.js';
 import { findLiveSessionOwner, listDevices, revokeAllSessions, revokeSession } from './session-queries.js';
+import type { SubscriptionStopper } from './subscription-stopper.js';
 import { findUserByEmail, findUserById } from './user-queries.js';
 
 /** A reader's own data (`manageOwnAccount`), or any reader's for an admin (`manageReaders`); else not found. */
@@ -18,7 +19,12 @@ function authorizeAccountData(actor: Actor, userId: number): void {
  * sessions and a reader's data through. Signing up, in and out and resetting passwords come from the
  * auth flows (`auth-service.ts`); the rest is here.
  */
-export function createAccountsService(deps: AuthDeps) {
+export interface AccountsDeps extends AuthDeps {
+  /** Billing, as far as deleting an account needs it: stopping the reader's subscriptions first. */
+  subscriptions: SubscriptionStopper;
+}
+
+export function createAccountsService(deps: AccountsDeps) {
   const { db, now } = deps;
   return {
     ...createAuthService(deps),
@@ -83,12 +89,14 @@ export function createAccountsService(deps: AuthDeps) {
 
     /**
      * Deletes the account and everything personal, signing out every device; false when there is no such
-     * account. The same policies as `exportData`.
+     * account. The same policies as `exportData`. Any subscription that could still charge the reader is
+     * stopped at its gateway first; when a gateway cannot be told (`gateway-error`), nothing is deleted.
      */
-    async deleteAccount(actor: Actor, userId: number): Promise<boolean> {
+    async deleteAccount(actor: Actor, userId: number): Promise<Result<boolean, 'gateway-error'>> {
       authorizeAccountData(actor, userId);
-      const deleted = await deleteAccount(db, userId, now());
-      return deleted;
+      const stopped = await deps.subscriptions.stopSubscriptionsOf(userId);
+      if (!stopped.ok) return stopped;
+      return ok(await deleteAccount(db, userId, now()));
     },
 
     /** Admin: the live account with this (normalised) address. */

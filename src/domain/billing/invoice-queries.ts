@@ -130,6 +130,14 @@ export async function listUserInvoices(db: Db, userId: number): Promise<Invoice[
   return rows.map(toInvoice);
 }
 
+/** One invoice or credit note by id, whoever it belongs to: the caller decides who may see it (policy `viewInvoice`). */
+export async function findInvoice(db: Db, id: number): Promise<Invoice | null> {
+  // Ids are int4: anything else cannot match, and would make PostgreSQL raise instead.
+  if (!Number.isInteger(id) || id < 1 || id > 2_147_483_647) return null;
+  const row = await selectDocuments(db).where('i.id', '=', id).executeTakeFirst();
+  return row ? toInvoice(row) : null;
+}
+
 /** One invoice or credit note, only if it belongs to `userId` (access control lives in the query, not the caller). */
 export async function findUserInvoice(db: Db, userId: number, id: number): Promise<Invoice | null> {
   // Ids are int4: anything else cannot match, and would make PostgreSQL raise instead.

@@ -2,7 +2,8 @@ import type { Db } from '../ports/database.js';
 import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
 import type { GatewayName } from './gateway.js';
 import type { Invoice } from './invoice-model.js';
-import { documentNumbersOfPayments, findUserInvoice, listUserInvoices } from './invoice-queries.js';
+import { can, type Actor } from '../policies/policies.js';
+import { documentNumbersOfPayments, findInvoice, findUserInvoice, listUserInvoices } from './invoice-queries.js';
 import { findPayment, listRecentPayments } from './payment-queries.js';
 import type { Payment, PaymentSummary } from './payments.js';
 import { findActivePlanBySlug, findPlan, findPlans, listActivePlans } from './plan-queries.js';
@@ -50,6 +51,14 @@ export function createBillingReads(deps: { db: Db; now: () => Date; findReader: 
     invoices: (userId: number): Promise<Invoice[]> => listUserInvoices(db, userId),
     /** One invoice or credit note, only if it belongs to the reader: any other id reads as missing. */
     invoice: (userId: number, id: number): Promise<Invoice | null> => findUserInvoice(db, userId, id),
+    /**
+     * One invoice or credit note, if `actor` may see it (policy `viewInvoice`: its reader, or an admin who
+     * handles payments). Any other id reads as missing, whether or not it exists.
+     */
+    async invoiceFor(actor: Actor, id: number): Promise<Invoice | null> {
+      const invoice = await findInvoice(db, id);
+      return invoice && can(actor, 'viewInvoice', invoice) ? invoice : null;
+    },
     invoicePdf: (invoice: Invoice): Promise<Buffer> => deps.renderInvoicePdf(invoice),
 
     payment: (id: number): Promise<Payment | null> => findPayment(db, id),

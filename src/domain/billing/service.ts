@@ -1,9 +1,11 @@
 import type { User } from '../accounts/model.js';
 import type { Copy } from '../copy/copy.js';
 import { DomainError, type Result } from '../errors.js';
+import { actorOf, can } from '../policies/policies.js';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../ports/database.js';
 import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
+import { stopSubscriptionsOf } from './account-deletion.js';
 import { billingEmailTemplates } from './billing-emails.js';
 import { checkoutAvailability, startCheckout } from './checkout.js';
 import { applyBillingEvents, type BillingRules } from './events.js';
@@ -39,8 +41,10 @@ export function createBillingService(deps: BillingDeps) {
 
   async function owned(user: User, subscriptionId: number): Promise<Subscription> {
     const sub = await findSubscription(deps.db, subscriptionId);
-    // Another reader's subscription is "not found", never "forbidden": its existence is not disclosed.
-    if (!sub || sub.userId !== user.id) throw new DomainError('not-found', 'There is no such subscription on your account.');
+    // Only its reader acts on a subscription (policy `manageSubscription`). Another reader's is "not found",
+    // never "forbidden": its existence is not disclosed.
+    if (!sub || !can(actorOf(user), 'manageSubscription', sub))
+      throw new DomainError('not-found', 'There is no such subscription on your account.');
     return sub;
   }
 
@@ -70,6 +74,9 @@ export function createBillingService(deps: BillingDeps) {
     quoteChange: (sub: Subscription, current: Plan, next: Plan): Promise<PlanChangeQuote> => quoteChange(deps, sub, current, next),
     changePlan: async (user: User, subscriptionId: number, planSlug: string): Promise<Result<PlanChangeQuote>> =>
       changePlan(deps, await owned(user, subscriptionId), planSlug),
+
+    /** Before an account is deleted: its subscriptions stop renewing now, at the gateway first (`gateway-error` if one cannot be told). */
+    stopSubscriptionsOf: (userId: number): Promise<Result<void, 'gateway-error'>> => stopSubscriptionsOf(deps, userId),
 
     /** Admin refund, full or partial; more than is left to refund is refused. */
     refund: (paymentId: number, amountMinor: number, reason: string): Promise<Result<void>> =>

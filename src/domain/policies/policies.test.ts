@@ -13,7 +13,7 @@ const readersOwn = { userId: 1 };
 
 /** Per policy, the actors allowed (everyone else is refused). Resources belong to `reader`. */
 const ALLOWED: Record<Ability, (keyof typeof ACTORS)[]> = {
-  viewInvoice: ['reader'],
+  viewInvoice: ['reader', 'admin'],
   manageSubscription: ['reader'],
   subscribe: ['reader', 'other reader', 'editor', 'admin'],
   signOutDevice: ['reader'],
@@ -44,6 +44,16 @@ describe('policies: who may do what', () => {
     expect(actorOf(null)).toEqual({ kind: 'anonymous' });
     expect(actorOf(undefined)).toBe(ANONYMOUS);
     expect(actorOf({ id: 9, role: 'editor' })).toEqual({ kind: 'user', id: 9, role: 'editor' });
+  });
+
+  it('lets only a subscription’s reader act on it, while its invoices are also an admin’s to see', () => {
+    const subscription = { userId: 1 };
+    expect(can(reader, 'manageSubscription', subscription)).toBe(true);
+    expect(can(admin, 'manageSubscription', subscription)).toBe(false);
+    expect(can(otherReader, 'viewInvoice', { userId: 1 })).toBe(false);
+    expect(can(editor, 'viewInvoice', { userId: 1 })).toBe(false);
+    expect(can(admin, 'viewInvoice', { userId: 1 })).toBe(true);
+    expect(can(admin, 'viewInvoice', { userId: 4 })).toBe(true);
   });
 
   it('denies an ability no policy names', () => {

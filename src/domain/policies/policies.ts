@@ -16,6 +16,8 @@ const signedIn = (actor: Actor): actor is Extract<Actor, { kind: 'user' }> => ac
 const isAdmin = (actor: Actor) => signedIn(actor) && actor.role === 'admin';
 const isStaff = (actor: Actor) => signedIn(actor) && (actor.role === 'admin' || actor.role === 'editor');
 const owns = (actor: Actor, resource: { userId: number }) => signedIn(actor) && actor.id === resource.userId;
+/** Payments, refunds and the documents they issue are an admin's to handle. */
+const handlesPayments = (actor: Actor) => isAdmin(actor);
 
 /**
  * Who may do what, one line each. A policy answers true only for the actors it names: anything not listed
@@ -23,8 +25,8 @@ const owns = (actor: Actor, resource: { userId: number }) => signedIn(actor) && 
  * tools need a staff role; money and readers' data need an admin.
  */
 export const POLICIES = {
-  /** See an invoice or credit note (HTML or PDF). */
-  viewInvoice: (actor: Actor, invoice: { userId: number }) => owns(actor, invoice),
+  /** See an invoice or credit note (HTML or PDF): its reader's, and an admin's, who handles payments and refunds. */
+  viewInvoice: (actor: Actor, invoice: { userId: number }) => owns(actor, invoice) || handlesPayments(actor),
   /** Cancel, undo, change plan or update the payment method of a subscription. */
   manageSubscription: (actor: Actor, subscription: { userId: number }) => owns(actor, subscription),
   /** Buy a subscription. */
@@ -38,8 +40,8 @@ export const POLICIES = {
   /** Write, edit and publish articles. */
   editArticle: (actor: Actor) => isStaff(actor),
   /** See payments and refund them. */
-  viewPayments: (actor: Actor) => isAdmin(actor),
-  refund: (actor: Actor) => isAdmin(actor),
+  viewPayments: (actor: Actor) => handlesPayments(actor),
+  refund: (actor: Actor) => handlesPayments(actor),
   /** Find a reader, download their data, delete their account on request. */
   manageReaders: (actor: Actor) => isAdmin(actor),
 } as const;

@@ -147,7 +147,10 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
     showDelete(request, reply, session(request), 200),
   );
 
-  /** Deletes the reader's own account (policy `manageOwnAccount`) once they type DELETE. */
+  /**
+   * Deletes the reader's own account (policy `manageOwnAccount`) once they type DELETE; a running
+   * subscription is stopped at its gateway first, and when that fails nothing is deleted.
+   */
   app.post(
     '/account/delete',
     { schema: { body: DeleteForm }, attachValidation: true, ...signedIn('/account/delete') },
@@ -155,7 +158,12 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
       const auth = session(request);
       const read = readForm(request, DeleteForm);
       if (!read.ok) return showDelete(request, reply, auth, REFUSED, read.form);
-      await ctx.accounts.deleteAccount(actorOf(auth.user), auth.user.id);
+      const deleted = await ctx.accounts.deleteAccount(actorOf(auth.user), auth.user.id);
+      if (!deleted.ok) {
+        // A gateway could not stop the subscription's renewals: nothing was erased, the reader may try again.
+        request.log.error({ failure: deleted }, 'account not deleted: a subscription could not be stopped');
+        return showDelete(request, reply, auth, pageStatus(deleted.code), { values: {}, errors: {}, message: deleted.message });
+      }
       clearSessionCookie(ctx, reply);
       const page = goodbyePage({ ...(await chrome(request)), user: null });
       return sendPage(reply, 200, page);

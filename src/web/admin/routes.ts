@@ -1,25 +1,46 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { formatMoney } from '../../domain/billing/money.js';
 import { ok } from '../../domain/errors.js';
+import { actorOf, authorize, can, type Ability } from '../../domain/policies/policies.js';
 import { sendPage } from '../accounts/flow.js';
-import { checkId, type FormState } from '../accounts/forms.js';
 import { withBillingPage } from '../billing/failures.js';
+import { valuesOr404 } from '../billing/forms.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
+import { form, keyword, readForm, useForms, type FormState } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
 import { paymentsPage } from './payments-views.js';
-import { readRefundForm } from './refund-form.js';
+import { PaymentParams, readRefund, RefundForm } from './refund-form.js';
 import { adminUserRoutes } from './users.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
+const PaymentsQuery = form({ notice: keyword(Object.keys(NOTICES)) });
+
+/** What the admin area holds: anyone who may do none of it learns nothing of it. */
+const ADMIN_ABILITIES: readonly Ability[] = ['viewPayments', 'refund', 'manageReaders'];
+
+/** Route option: the policy a route needs, checked before anything else the route does (a refusal reads as not found). */
+const allowed = (ability: 'viewPayments' | 'refund'): { onRequest: onRequestHookHandler } => ({
+  onRequest: (request, _reply, done) => {
+    try {
+      authorize(actorOf(request.auth?.user), ability);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  },
+});
 
 /**
  * Admin pages. Only admins learn they exist: everyone else, signed in or not, gets the ordinary 404,
- * decided before anything else runs (CSRF included).
+ * decided before anything else runs (CSRF included). Every query string, path parameter and form is read by
+ * the form helper (`useForms`).
  */
 export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  useForms(app);
   app.addHook('onRequest', async (request, reply) => {
-    if (request.auth?.user.role !== 'admin') throw new HttpProblem('not-found', 'Not found.');
+    const actor = actorOf(request.auth?.user);
+    if (!ADMIN_ABILITIES.some((ability) => can(actor, ability))) throw new HttpProblem('not-found', 'Not found.');
     reply.header('cache-control', 'no-store');
     reply.header('x-robots-tag', 'noindex');
   });
@@ -42,17 +63,22 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     return sendPage(reply, status, page);
   }
 
-  app.get<{ Querystring: Record<string, unknown> }>('/admin/payments', async (request, reply) => {
-    const notice = typeof request.query.notice === 'string' ? NOTICES[request.query.notice] : undefined;
-    return show(request, reply, 200, { notice });
-  });
+  app.get(
+    '/admin/payments',
+    { schema: { querystring: PaymentsQuery }, attachValidation: true, ...allowed('viewPayments') },
+    async (request, reply) => {
+      const query = readForm(request, PaymentsQuery, 'query');
+      return show(request, reply, 200, { notice: query.ok ? NOTICES[query.values.notice] : undefined });
+    },
+  );
 
   /** Full or partial refund through the gateway; the credit note is issued as it is recorded. */
-  app.post<{ Params: { id: string } }>('/admin/payments/:id/refund', async (request, reply) => {
-    const paymentId = checkId(request.params.id);
-    const payment = paymentId ? await ctx.billing.service.payment(paymentId) : null;
+  const refundSchema = { params: PaymentParams, body: RefundForm };
+  app.post('/admin/payments/:id/refund', { schema: refundSchema, attachValidation: true, ...allowed('refund') }, async (request, reply) => {
+    const { id: paymentId } = valuesOr404(readForm(request, PaymentParams, 'params'));
+    const payment = await ctx.billing.service.payment(paymentId);
     if (!payment) throw new HttpProblem('not-found', 'There is no such payment.');
-    const read = readRefundForm(request.body);
+    const read = readRefund(readForm(request, RefundForm));
     if (!read.ok) return show(request, reply, 400, { failed: { paymentId: payment.id, form: read.form } });
     const refundable = payment.amountMinor - payment.refundedMinor;
     const tooMuch = () => {

@@ -6,7 +6,8 @@ import { sendPage } from '../accounts/flow.js';
 import { csrfField, notice } from '../accounts/views.js';
 import type { AppContext } from '../../context.js';
 import { declaredRoutes, form, id, keyword, readForm, text, useForms } from '../http/forms.js';
-import { HttpProblem } from '../http/errors.js';
+import { messagePage } from '../billing/page-parts.js';
+import { ERROR_STATUS, HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 import { formatDateTime } from '../views/format.js';
 import { html } from '../views/html.js';
@@ -97,7 +98,16 @@ export async function adminUserRoutes(parent: FastifyInstance, ctx: AppContext):
           if (request.body.confirm !== user.email) {
             throw new HttpProblem('invalid-input', 'Type the account’s email address exactly to confirm the deletion.');
           }
-          await ctx.accounts.deleteAccount(actorOf(request.auth?.user), user.id);
+          const deleted = await ctx.accounts.deleteAccount(actorOf(request.auth?.user), user.id);
+          if (!deleted.ok) {
+            // Their subscription could not be stopped at its gateway: nothing was erased.
+            request.log.error({ failure: deleted, userId: user.id }, 'account not deleted: a subscription could not be stopped');
+            const page = messagePage(await pageChrome(ctx, request), {
+              title: 'The account was not deleted',
+              body: html`<p>${deleted.message}</p><p><a href="/admin/users">Back to readers</a></p>`,
+            });
+            return sendPage(reply, ERROR_STATUS[deleted.code], page);
+          }
           return reply.redirect('/admin/users?deleted=1', 303);
         },
       );

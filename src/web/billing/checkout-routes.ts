@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Plan } from '../../domain/billing/plans.js';
 import { ok } from '../../domain/errors.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
-import { checkId, field, type FormState } from '../accounts/forms.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
+import { readForm, type FormState } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
 import {
   callbackFailedPage,
@@ -18,21 +18,20 @@ import {
 } from './checkout-views.js';
 import { describeBillingFailure, withBillingPage } from './failures.js';
 import { messagePage } from './page-parts.js';
-import { profileValues, readProfileForm } from './profile-form.js';
+import { CompleteQuery, NoFields, PlanParams, RazorpayCallbackForm, valuesOr404 } from './forms.js';
+import { ProfileForm, profileValues, readProfile } from './profile-form.js';
 
-type PlanParams = { Params: { plan: string } };
-type CompleteQuery = { Querystring: Record<string, unknown> };
-
-const SLUG = /^[a-z0-9][a-z0-9-]{0,119}$/;
-/** Razorpay ids (pay_…, sub_…) and the hex signature are short; anything longer is not theirs. */
-const GATEWAY_TOKEN = /^[A-Za-z0-9_]{1,100}$/;
+/** Every route reads what it takes through the form helper; an address that names nothing is a 404. */
+const READS = { attachValidation: true } as const;
 
 /** Checkout: the billing details form, the hand-off to the gateway, Razorpay's callback and the outcome page. */
 export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const chrome = (request: FastifyRequest) => pageChrome(ctx, request);
 
-  async function planOf(slug: string): Promise<Plan> {
-    const plan = SLUG.test(slug) ? await ctx.billing.service.activePlan(slug) : null;
+  /** The plan on sale that the path names; any other is not found. */
+  async function planOf(request: FastifyRequest): Promise<Plan> {
+    const { plan: slug } = valuesOr404(readForm(request, PlanParams, 'params'));
+    const plan = await ctx.billing.service.activePlan(slug);
     if (!plan) throw new HttpProblem('not-found', 'There is no such plan.');
     return plan;
   }
@@ -40,8 +39,8 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
   const showForm = async (request: FastifyRequest, reply: FastifyReply, status: number, plan: Plan, form: FormState) =>
     sendPage(reply, status, checkoutPage(await chrome(request), { plan, csrf: reply.generateCsrf(), form }));
 
-  app.get<PlanParams>('/subscribe/:plan', async (request, reply) => {
-    const plan = await planOf(request.params.plan);
+  app.get('/subscribe/:plan', { schema: { params: PlanParams, querystring: NoFields }, ...READS }, async (request, reply) => {
+    const plan = await planOf(request);
     const user = request.auth?.user;
     if (!user) return redirectToLogin(reply, `/subscribe/${plan.slug}`);
     // The refusals startCheckout would make, shown before the reader fills in the form.
@@ -54,11 +53,11 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
     return showForm(request, reply, 200, plan, { values: profileValues(profile, user.name), errors: {} });
   });
 
-  app.post<PlanParams>('/subscribe/:plan', async (request, reply) => {
-    const plan = await planOf(request.params.plan);
+  app.post('/subscribe/:plan', { schema: { params: PlanParams, body: ProfileForm }, ...READS }, async (request, reply) => {
+    const plan = await planOf(request);
     const user = request.auth?.user;
     if (!user) return redirectToLogin(reply, `/subscribe/${plan.slug}`);
-    const read = readProfileForm(request.body);
+    const read = readProfile(readForm(request, ProfileForm));
     if (!read.ok) return showForm(request, reply, 400, plan, read.form);
     await ctx.billing.service.saveBillingProfile(user.id, read.profile);
     const started = await withBillingPage(ctx, request, reply, async () => ok(await ctx.billing.service.startCheckout(user, plan.slug)));
@@ -79,25 +78,26 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
    * Razorpay Checkout posts the signed ids of the authorised first payment here. The signature proves
    * the browser's copy; access itself follows the webhook, so this only points to the outcome page.
    */
-  app.post('/checkout/razorpay/callback', async (request, reply) => {
+  app.post('/checkout/razorpay/callback', { schema: { body: RazorpayCallbackForm }, ...READS }, async (request, reply) => {
     const verify = ctx.billing.verifyRazorpayCheckout;
     if (!verify) throw new HttpProblem('not-found', 'Razorpay is not configured.');
-    const input = {
-      paymentId: field(request.body, 'razorpay_payment_id'),
-      subscriptionId: field(request.body, 'razorpay_subscription_id'),
-      signature: field(request.body, 'razorpay_signature'),
-    };
-    const wellFormed = Object.values(input).every((v) => GATEWAY_TOKEN.test(v));
-    if (!wellFormed || !verify(input)) return sendPage(reply, 400, callbackFailedPage(await chrome(request)));
+    const read = readForm(request, RazorpayCallbackForm);
+    const input = read.ok
+      ? {
+          paymentId: read.values.razorpay_payment_id,
+          subscriptionId: read.values.razorpay_subscription_id,
+          signature: read.values.razorpay_signature,
+        }
+      : null;
+    if (!input || !verify(input)) return sendPage(reply, 400, callbackFailedPage(await chrome(request)));
     const sub = await ctx.billing.service.subscriptionByGatewayId('razorpay', input.subscriptionId);
     if (!sub) throw new HttpProblem('not-found', 'There is no such subscription.');
     return reply.redirect(`/subscribe/complete?subscription=${sub.id}`, 303);
   });
 
-  app.get<CompleteQuery>('/subscribe/complete', async (request, reply) => {
-    const id = checkId(typeof request.query.subscription === 'string' ? request.query.subscription : '');
-    if (!id) throw new HttpProblem('not-found', 'There is no such subscription.');
-    const declined = request.query.declined === '1';
+  app.get('/subscribe/complete', { schema: { querystring: CompleteQuery }, ...READS }, async (request, reply) => {
+    const { subscription: id, declined: declinedFlag } = valuesOr404(readForm(request, CompleteQuery, 'query'));
+    const declined = declinedFlag === '1';
     const user = request.auth?.user;
     if (!user) return redirectToLogin(reply, `/subscribe/complete?subscription=${id}${declined ? '&declined=1' : ''}`);
     // Another reader's subscription is "not found" (a DomainError the error handler answers with 404).

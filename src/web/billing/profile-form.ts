@@ -1,6 +1,9 @@
 import { isValidGstin, isValidPin, selectableStates, stateByCode } from '../../domain/billing/gst.js';
+import type { Static } from 'typebox';
 import { collect, field, type FormState } from '../accounts/forms.js';
 import type { BillingProfile } from '../../domain/billing/profiles.js';
+import { form, text as textField, type FormRead } from '../http/forms.js';
+import { hasControlCharacter } from './forms.js';
 
 /**
  * Reading and checking the billing details form: what a GST invoice to an unregistered buyer needs
@@ -10,16 +13,34 @@ import type { BillingProfile } from '../../domain/billing/profiles.js';
 export const PROFILE_LIMITS = { name: 100, line: 100, city: 60 } as const;
 export const PROFILE_FIELDS = ['name', 'address_line1', 'address_line2', 'city', 'state', 'pin', 'gstin'] as const;
 
+/**
+ * The form as the route declares it (form helper): each field one string of bounded length. What a GST
+ * invoice needs of each (a real PIN, a State from the list, a GSTIN of that State) is checked after, by
+ * `readProfileForm`.
+ */
+const typed = (limit: number, maxLength = 200) => textField({ maxLength, messages: { maxLength: `Use at most ${limit} characters.` } });
+export const ProfileForm = form({
+  name: typed(PROFILE_LIMITS.name),
+  address_line1: typed(PROFILE_LIMITS.line),
+  address_line2: typed(PROFILE_LIMITS.line),
+  city: typed(PROFILE_LIMITS.city),
+  state: textField({ maxLength: 10, messages: { maxLength: 'Choose a State or Union Territory from the list.' } }),
+  pin: textField({ maxLength: 20, messages: { maxLength: 'A PIN code is 6 digits and does not start with 0, like 400013.' } }),
+  gstin: textField({
+    maxLength: 40,
+    messages: { maxLength: 'A GSTIN has 15 characters, like 27AAACT0000D1Z9. Leave it empty if you have none.' },
+  }),
+});
+
 type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
 const bad = (error: string): Checked<never> => ({ ok: false, error });
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function text(raw: string, options: { max: number; missing?: string }): Checked<string> {
   const value = raw.trim().replace(/\s+/g, ' ');
   if (!value) return options.missing ? bad(options.missing) : ok('');
   if (value.length > options.max) return bad(`Use at most ${options.max} characters.`);
-  if (CONTROL.test(value)) return bad('Use letters, numbers, spaces and punctuation only.');
+  if (hasControlCharacter(value)) return bad('Use letters, numbers, spaces and punctuation only.');
   return ok(value);
 }
 
@@ -96,4 +117,14 @@ export function readProfileForm(body: unknown): { ok: true; profile: BillingProf
       gstin: v.gstin,
     },
   };
+}
+
+/**
+ * The billing details as the form helper read them (`readForm(request, ProfileForm)`), checked for the
+ * invoice: the profile, or the form again with every message (the helper's, and the invoice's for the rest).
+ */
+export function readProfile(read: FormRead<Static<typeof ProfileForm>>): ReturnType<typeof readProfileForm> {
+  if (read.ok) return readProfileForm(read.values);
+  const rest = readProfileForm(read.form.values);
+  return { ok: false, form: { values: read.form.values, errors: { ...(rest.ok ? {} : rest.form.errors), ...read.form.errors } } };
 }

@@ -1,3 +1,4 @@
+import { useForms } from '../http/forms.js';
 import { privatePages } from '../http/security-headers.js';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
@@ -9,10 +10,12 @@ import { testGatewayRoutes } from './test-gateway-routes.js';
 /**
  * Reader billing pages: checkout, the test gateway's hosted pages, the subscription page and invoices.
  * Server-rendered forms, no script except on Razorpay's checkout page. Every response is personal, so
- * none may be stored by a cache or indexed.
+ * none may be stored by a cache or indexed. Every query string, path parameter and form is read by the
+ * form helper (`useForms`): a route that declares no schema for what it takes stops the app from starting.
  */
 export async function billingPageRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   privatePages(app);
+  useForms(app);
   await checkoutRoutes(app, ctx);
   await testGatewayRoutes(app, ctx);
   await subscriptionRoutes(app, ctx);

@@ -3,13 +3,13 @@ import type { User } from '../../domain/accounts/model.js';
 import type { Plan } from '../../domain/billing/plans.js';
 import type { Subscription } from '../../domain/billing/subscriptions.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
-import { checkId, field } from '../accounts/forms.js';
 import type { AppContext } from '../../context.js';
-import { HttpProblem } from '../http/errors.js';
+import { readForm } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
 import { changedPage, changePlanPage, type PlanOption } from './change-views.js';
 import { ok } from '../../domain/errors.js';
 import { withBillingPage } from './failures.js';
+import { ChangePlanForm, NoFields, SubscriptionForm, SubscriptionQuery, valuesOr404 } from './forms.js';
 
 import { actionsFor, subscriptionToShow } from './subscription-status.js';
 import { cancelPage, subscriptionPage } from './subscription-views.js';
@@ -41,15 +41,19 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
     return sub ? { sub, plan: await planOf(sub.planId) } : null;
   }
 
-  /** The subscription named by the form's hidden field; another reader's id reads as not found. */
-  const formSubscription = (request: FastifyRequest): number => {
-    const id = checkId(field(request.body, 'subscription'));
-    if (!id) throw new HttpProblem('not-found', 'There is no such subscription on your account.');
-    return id;
-  };
+  /** The subscription named by the form's hidden field; a malformed id, like another reader's, reads as not found. */
+  const formSubscription = (request: FastifyRequest): number => valuesOr404(readForm(request, SubscriptionForm)).subscription;
+
+  /**
+   * What each route reads, through the form helper. A malformed value is answered by the route (after the
+   * sign-in check), so a signed-out reader is sent to sign in whatever the form held.
+   */
+  const page = { schema: { querystring: NoFields }, attachValidation: true };
+  const posts = (body: typeof SubscriptionForm | typeof ChangePlanForm) => ({ schema: { body }, attachValidation: true });
 
   app.get(
     '/account/subscription',
+    { schema: { querystring: SubscriptionQuery }, attachValidation: true },
     signedIn('/account/subscription', async (request, reply, user) => {
       const [current, all, invoices] = await Promise.all([
         ctx.billing.service.current(user.id),
@@ -61,8 +65,8 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
       const renewalPlan = sub?.nextPlanId ? await planOf(sub.nextPlanId) : plan;
       const updateUrl =
         sub && actionsFor(sub, ctx.now()).running ? await ctx.billing.service.paymentMethodUpdateUrl(sub).catch(() => null) : null;
-      const query = request.query as Record<string, unknown>;
-      const notice = typeof query.notice === 'string' ? NOTICES[query.notice] : undefined;
+      const query = readForm(request, SubscriptionQuery, 'query');
+      const notice = query.ok ? NOTICES[query.values.notice] : undefined;
       const page = subscriptionPage(await chrome(request), {
         csrf: reply.generateCsrf(),
         timeZone,
@@ -80,6 +84,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
 
   app.get(
     '/account/subscription/cancel',
+    page,
     signedIn('/account/subscription/cancel', async (request, reply, user) => {
       const found = await running(user);
       if (!found || !actionsFor(found.sub, ctx.now()).cancel) return reply.redirect('/account/subscription', 303);
@@ -89,6 +94,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
 
   app.post(
     '/account/subscription/cancel',
+    posts(SubscriptionForm),
     signedIn('/account/subscription', async (request, reply, user) => {
       const done = await withBillingPage(ctx, request, reply, () => ctx.billing.service.cancel(user, formSubscription(request)));
       return done.ok ? reply.redirect('/account/subscription?notice=cancelled', 303) : done.sent;
@@ -97,6 +103,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
 
   app.post(
     '/account/subscription/undo-cancel',
+    posts(SubscriptionForm),
     signedIn('/account/subscription', async (request, reply, user) => {
       const done = await withBillingPage(ctx, request, reply, () => ctx.billing.service.undoCancel(user, formSubscription(request)));
       return done.ok ? reply.redirect('/account/subscription?notice=resumed', 303) : done.sent;
@@ -115,6 +122,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
 
   app.get(
     '/account/subscription/change',
+    page,
     signedIn('/account/subscription/change', async (request, reply, user) => {
       const found = await running(user);
       if (!found || !actionsFor(found.sub, ctx.now()).changePlan) return reply.redirect('/account/subscription', 303);
@@ -131,10 +139,9 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
 
   app.post(
     '/account/subscription/change',
+    posts(ChangePlanForm),
     signedIn('/account/subscription/change', async (request, reply, user) => {
-      const id = formSubscription(request);
-      const slug = field(request.body, 'plan');
-      if (!/^[a-z0-9][a-z0-9-]{0,119}$/.test(slug)) throw new HttpProblem('not-found', 'There is no such plan.');
+      const { subscription: id, plan: slug } = valuesOr404(readForm(request, ChangePlanForm));
       const done = await withBillingPage(ctx, request, reply, async () => {
         const previous = await planOf((await ctx.billing.service.owned(user, id)).planId);
         const outcome = await ctx.billing.service.changePlan(user, id, slug);

@@ -1,17 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PaymentMethodChoice, TestGatewayPages } from '../../domain/billing/test-gateway-pages.js';
 import { sendPage } from '../accounts/flow.js';
-import { field } from '../accounts/forms.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
+import { readForm } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
-
+import { NoFields, RecordParams, TestCheckoutForm, TestMandateForm } from './forms.js';
 import { testCheckoutPage, testMandatePage } from './test-gateway-views.js';
 
-type IdParams = { Params: { id: string } };
-
-/** Test gateway record ids: a prefix and 12 base64url characters. */
-const RECORD_ID = /^(chk|sub)_[A-Za-z0-9_-]{8,40}$/;
 const CHOICES = { card: ['approve', 'card'], upi: ['approve', 'upi'], decline: ['decline', 'card'], abandon: ['abandon', 'card'] } as const;
 const METHODS: readonly PaymentMethodChoice[] = ['card', 'upi'];
 
@@ -20,26 +16,36 @@ const METHODS: readonly PaymentMethodChoice[] = ['card', 'upi'];
  * real gateway's pages they know the buyer by the unguessable record id in the link, not by our session.
  */
 export async function testGatewayRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const hostedOr404 = (id: string): TestGatewayPages => {
+  /** The hosted pages and the record id in the path; without the test gateway, or with a malformed id, a 404. */
+  const hostedOr404 = (request: FastifyRequest): { hosted: TestGatewayPages; id: string } => {
     const hosted = ctx.billing.testGateway;
-    if (!hosted || !RECORD_ID.test(id)) throw new HttpProblem('not-found', 'There is no such test gateway page.');
-    return hosted;
+    const read = readForm(request, RecordParams, 'params');
+    if (!hosted || !read.ok) throw new HttpProblem('not-found', 'There is no such test gateway page.');
+    return { hosted, id: read.values.id };
   };
+  const page = { schema: { params: RecordParams, querystring: NoFields }, attachValidation: true };
+  const post = (body: typeof TestCheckoutForm | typeof TestMandateForm) => ({
+    schema: { params: RecordParams, body },
+    attachValidation: true,
+  });
   const chrome = (request: FastifyRequest) => pageChrome(ctx, request);
 
-  app.get<IdParams>('/test-gateway/checkout/:id', async (request, reply) => {
-    const checkout = await hostedOr404(request.params.id).checkout(request.params.id);
+  app.get('/test-gateway/checkout/:id', page, async (request, reply) => {
+    const { hosted, id } = hostedOr404(request);
+    const checkout = await hosted.checkout(id);
     if (!checkout) throw new HttpProblem('not-found', 'There is no such checkout.');
     return sendPage(reply, 200, testCheckoutPage(await chrome(request), { checkout, csrf: reply.generateCsrf() }));
   });
 
-  app.post<IdParams>('/test-gateway/checkout/:id', async (request, reply) => {
-    const hosted = hostedOr404(request.params.id);
-    const checkout = await hosted.checkout(request.params.id);
+  app.post('/test-gateway/checkout/:id', post(TestCheckoutForm), async (request, reply) => {
+    const { hosted, id } = hostedOr404(request);
+    const checkout = await hosted.checkout(id);
     if (!checkout) throw new HttpProblem('not-found', 'There is no such checkout.');
-    const choice = CHOICES[field(request.body, 'choice') as keyof typeof CHOICES];
-    if (!choice) throw new HttpProblem('bad-request', 'Choose one of the buttons.');
-    const next = await hosted.complete(checkout.id, choice[0], choice[1], field(request.body, 'decline_renewals') === '1');
+    const read = readForm(request, TestCheckoutForm);
+    // `choice` is one of the keywords (the keys of CHOICES) or ''.
+    const choice = read.ok && read.values.choice ? CHOICES[read.values.choice as keyof typeof CHOICES] : null;
+    if (!read.ok || !choice) throw new HttpProblem('bad-request', 'Choose one of the buttons.');
+    const next = await hosted.complete(checkout.id, choice[0], choice[1], read.values.decline_renewals === '1');
     return reply.redirect(next, 303);
   });
 
@@ -49,18 +55,20 @@ export async function testGatewayRoutes(app: FastifyInstance, ctx: AppContext): 
     return sub?.status === 'past-due';
   }
 
-  app.get<IdParams>('/test-gateway/mandate/:id', async (request, reply) => {
-    const mandate = await hostedOr404(request.params.id).mandate(request.params.id);
+  app.get('/test-gateway/mandate/:id', page, async (request, reply) => {
+    const { hosted, id } = hostedOr404(request);
+    const mandate = await hosted.mandate(id);
     if (!mandate) throw new HttpProblem('not-found', 'There is no such mandate.');
     const page = testMandatePage(await chrome(request), { mandate, overdue: await overdue(mandate.id), csrf: reply.generateCsrf() });
     return sendPage(reply, 200, page);
   });
 
-  app.post<IdParams>('/test-gateway/mandate/:id', async (request, reply) => {
-    const hosted = hostedOr404(request.params.id);
-    const mandate = await hosted.mandate(request.params.id);
+  app.post('/test-gateway/mandate/:id', post(TestMandateForm), async (request, reply) => {
+    const { hosted, id } = hostedOr404(request);
+    const mandate = await hosted.mandate(id);
     if (!mandate) throw new HttpProblem('not-found', 'There is no such mandate.');
-    const method = METHODS.find((m) => m === field(request.body, 'method'));
+    const read = readForm(request, TestMandateForm);
+    const method = read.ok ? METHODS.find((m) => m === read.values.method) : undefined;
     if (!method) throw new HttpProblem('bad-request', 'Choose a payment method.');
     await hosted.updateMandate(mandate.id, method, await overdue(mandate.id));
     return reply.redirect('/account/subscription?notice=method-updated', 303);
