@@ -40,6 +40,9 @@ export class DomainError<C extends ErrorCode = ErrorCode> extends Error {
 }
 
 /** The outcome of a use case whose failure is expected: the value, or a code with a message safe to show. */
+/** `instanceof DomainError` narrows to `DomainError<any>`; this narrows to a code of the table. */
+export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;
+
 export type Result<T, C extends ErrorCode = ErrorCode> = { ok: true; value: T } | { ok: false; code: C; message: string };
 
 export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });

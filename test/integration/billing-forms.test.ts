@@ -16,7 +16,7 @@ function browser(app: FastifyInstance) {
   const send = async (method: 'GET' | 'POST', url: string, payload?: string) => {
     const headers: Record<string, string> = jar ? { cookie: jar } : {};
     if (payload !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await app.inject({ method, url, headers, remoteAddress: ip, payload });
+    const res = await app.inject({ method, url, headers, remoteAddress: ip, ...(payload === undefined ? {} : { payload }) });
     jar = cookiesFrom(res, jar);
     csrf = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1] ?? csrf;
     return res;

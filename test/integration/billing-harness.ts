@@ -93,7 +93,7 @@ export async function startBilling(db: TestDb, smtp: TestSmtpServer, options: { 
     /** Emails received for this reader, oldest first. */
     emails: (user: User): ReceivedEmail[] => smtp.messages.filter((m) => m.to.includes(user.email)),
     count: async (sql: string, params: unknown[] = []): Promise<number> =>
-      Number((await db.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params)).rows[0]!.n),
+      (await db.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params)).rows[0]!.n,
     async close(): Promise<void> {
       await jobs.stop();
       await app.close();

@@ -49,13 +49,14 @@ export function parseRazorpayWebhook(rawBody: Buffer, headers: Headers, now: Dat
   if (!verifyHmacHex(rawBody, signature, webhookSecret)) {
     return { ok: false, reason: 'bad-signature', message: 'X-Razorpay-Signature does not match the body' };
   }
-  let event: RzpEvent;
+  // `null`, a number or an array parse too: only an object with an `event` name is an event.
+  let event: RzpEvent | null;
   try {
-    event = JSON.parse(rawBody.toString('utf8')) as RzpEvent;
+    event = JSON.parse(rawBody.toString('utf8')) as RzpEvent | null;
   } catch {
     return { ok: false, reason: 'malformed', message: 'body is not JSON' };
   }
-  if (typeof event !== 'object' || event === null || typeof event.event !== 'string') {
+  if (typeof event !== 'object' || event === null || Array.isArray(event) || typeof event.event !== 'string') {
     return { ok: false, reason: 'malformed', message: 'body is not a Razorpay event' };
   }
   const eventType = event.event;

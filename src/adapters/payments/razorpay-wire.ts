@@ -183,7 +183,7 @@ export async function call<T>(operation: string, fn: () => Promise<T>): Promise<
   try {
     return await fn();
   } catch (err) {
-    const e = err as { statusCode?: unknown; error?: { code?: unknown; description?: unknown } };
+    const e = err as { statusCode?: unknown; error?: { code?: unknown; description?: unknown } } | null | undefined;
     if (typeof e?.statusCode === 'number') {
       const code = typeof e.error?.code === 'string' ? e.error.code : 'RAZORPAY_ERROR';
       const detail = typeof e.error?.description === 'string' ? e.error.description : 'no description';

@@ -503,13 +503,13 @@ describe('razorpay gateway: subscription management', () => {
     expect(await gateway.paymentMethodUpdateUrl({ gatewaySubscriptionId: id, gatewayCustomerId: null, returnUrl: 'https://x.test' })).toBe(
       'https://rzp.io/i/abc123',
     );
-    expect(
-      await gateway.requestRenewal({
+    await expect(
+      gateway.requestRenewal({
         gatewaySubscriptionId: id,
         amount: { minor: 1, currency: 'INR' },
         subscriptionId: 60,
         periodEnd: new Date(),
       }),
-    ).toBeUndefined();
+    ).resolves.toBeUndefined();
   });
 });

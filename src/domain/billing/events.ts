@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../ports/database.js';
+import type { Tx } from '../ports/database.js';
 import { grantEntitlements, revokeEntitlements } from '../entitlements/queries.js';
 import type { BillingEvent, GatewayName } from './gateway.js';
 import { issueCreditNote, issueInvoice } from './invoices.js';
@@ -151,7 +151,7 @@ async function recordPayment(
   const planId = takesOver && sub.nextPlanId ? sub.nextPlanId : sub.planId;
   const plan = await findPlan(tx, planId);
   if (!plan) throw new Error(`subscription ${sub.id} has no plan ${planId}`);
-  const start = event.periodStart ?? (renewal && before ? before.periodEnd : event.occurredAt);
+  const start = event.periodStart ?? (renewal ? before.periodEnd : event.occurredAt);
   const end = event.periodEnd ?? addTerm(start, plan.term);
   const kind = !before ? 'initial' : renewal ? 'renewal' : 'upgrade';
   const paymentId = await insertPayment(tx, {

@@ -141,7 +141,7 @@ export async function findRefund(db: Db, id: number): Promise<Refund | null> {
 export async function refundedBefore(db: Db, paymentId: number, refundId: number): Promise<number> {
   const row = await db
     .selectFrom('refunds')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_minor'), eb.lit(0)).as('before'))
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('amount_minor'), eb.lit(0)).as('before'))
     .where('payment_id', '=', paymentId)
     .where('id', '<', refundId)
     .executeTakeFirstOrThrow();

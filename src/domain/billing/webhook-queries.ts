@@ -7,7 +7,9 @@ const DATE_FIELDS = new Set(['occurredAt', 'periodStart', 'periodEnd']);
 
 /** Stored events come back with their dates as Date objects again. */
 function revive(json: string): BillingEvent[] {
-  return JSON.parse(json, (key, value) => (DATE_FIELDS.has(key) && typeof value === 'string' ? new Date(value) : value));
+  return JSON.parse(json, (key, value: unknown) =>
+    DATE_FIELDS.has(key) && typeof value === 'string' ? new Date(value) : value,
+  ) as BillingEvent[];
 }
 
 /** A stored webhook: the gateway's events as it normalised them. */

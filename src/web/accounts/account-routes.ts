@@ -85,13 +85,7 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
     return reply.redirect('/account/devices?notice=others-signed-out', 303);
   });
 
-  const showPassword = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    auth: ResolvedSession,
-    status: number,
-    form?: FormState  ,
-  ) =>
+  const showPassword = async (request: FastifyRequest, reply: FastifyReply, auth: ResolvedSession, status: number, form?: FormState) =>
     sendPage(reply, status, passwordPage(await chrome(request), { csrf: reply.generateCsrf(), hasPassword: auth.user.hasPassword, form }));
 
   app.get('/account/password', { schema: { querystring: NoFields }, ...signedIn('/account/password') }, async (request, reply) =>
@@ -135,13 +129,8 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
       .send(`${JSON.stringify(data, null, 2)}\n`);
   });
 
-  const showDelete = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    auth: ResolvedSession,
-    status: number,
-    form?: FormState  ,
-  ) => sendPage(reply, status, deletePage(await chrome(request), { csrf: reply.generateCsrf(), email: auth.user.email, form }));
+  const showDelete = async (request: FastifyRequest, reply: FastifyReply, auth: ResolvedSession, status: number, form?: FormState) =>
+    sendPage(reply, status, deletePage(await chrome(request), { csrf: reply.generateCsrf(), email: auth.user.email, form }));
 
   app.get('/account/delete', { schema: { querystring: NoFields }, ...signedIn('/account/delete') }, async (request, reply) =>
     showDelete(request, reply, session(request), 200),

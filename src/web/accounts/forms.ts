@@ -118,39 +118,3 @@ export const DeviceParams = form({ id: id({ invalid: 'That is not a device of th
 export function checkToken(raw: string): string | null {
   return TOKEN_SHAPE.test(raw) ? raw : null;
 }
-
-// What the billing pages still read their forms with, until they move onto the form helper too.
-
-/** One text field of a url-encoded (or JSON) body; anything that is not a single string reads as ''. */
-export function field(body: unknown, name: string): string {
-  if (!body || typeof body !== 'object') return '';
-  const value = (body as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : '';
-}
-
-type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
-
-/** A database id: a positive integer that fits a PostgreSQL int. */
-export function checkId(raw: string): number | null {
-  if (!/^[1-9]\d{0,9}$/.test(raw)) return null;
-  const value = Number(raw);
-  return value <= 2_147_483_647 ? value : null;
-}
-
-/**
- * Runs several checks and collects the messages by field name. On failure the form state carries `typed`,
- * what the reader entered (callers leave passwords out), so the form comes back filled in.
- */
-export function collect<T extends Record<string, Checked<unknown>>>(
-  checks: T,
-  typed: Record<string, string>,
-): { ok: true; values: { [K in keyof T]: T[K] extends Checked<infer V> ? V : never } } | { ok: false; form: FormState } {
-  const errors: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  for (const [name, result] of Object.entries(checks)) {
-    if (result.ok) values[name] = result.value;
-    else errors[name] = result.error;
-  }
-  if (Object.keys(errors).length > 0) return { ok: false, form: { values: typed, errors } };
-  return { ok: true, values: values as never };
-}

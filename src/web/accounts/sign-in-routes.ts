@@ -161,7 +161,7 @@ export function signInRoutes(scope: FastifyInstance, ctx: AppContext): void {
   /** The emailed link. It works once, for 10 minutes, in the browser that asked for it. */
   app.get('/login/link', { schema: { querystring: LinkQuery }, attachValidation: true }, async (request, reply) => {
     const next = nextFromCookie(request);
-    const problem = async (status: number, title: string, message: string, advice?: string  ) =>
+    const problem = async (status: number, title: string, message: string, advice?: string) =>
       sendPage(reply, status, linkProblemPage(await chrome(request), { csrf: reply.generateCsrf(), next, title, message, advice }));
     const read = readForm(request, LinkQuery, 'query');
     if (!read.ok)

@@ -1,5 +1,5 @@
 import { formatMoney } from '../../domain/billing/money.js';
-import { emptyForm, type FormState } from '../accounts/forms.js';
+import { emptyForm, type FormState } from '../http/forms.js';
 import { csrfField, formMessage, input, notice } from '../accounts/views.js';
 import { formatDateTime } from '../views/format.js';
 import { html, type SafeHtml } from '../views/html.js';

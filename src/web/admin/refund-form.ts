@@ -1,5 +1,5 @@
 import type { Static } from 'typebox';
-import { field, type FormState } from '../accounts/forms.js';
+import { field, type FormState } from '../http/forms.js';
 import { hasControlCharacter } from '../billing/forms.js';
 import { form, id, text, type FormRead } from '../http/forms.js';
 

@@ -1,7 +1,7 @@
 import { contentSecurityPolicy } from '../http/security-headers.js';
 import { selectableStates } from '../../domain/billing/gst.js';
 import { planDisplay, type Plan } from '../../domain/billing/plans.js';
-import { emptyForm, type FormState } from '../accounts/forms.js';
+import { emptyForm, type FormState } from '../http/forms.js';
 import { csrfField, formMessage, input } from '../accounts/views.js';
 import { html, type SafeHtml } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';

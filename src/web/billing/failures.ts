@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorCode, type Result } from '../../domain/errors.js';
+import { DomainError, isDomainError, type ErrorCode, type Result } from '../../domain/errors.js';
 import { sendPage } from '../accounts/flow.js';
 import type { AppContext } from '../../context.js';
 import { ERROR_STATUS, HttpProblem } from '../http/errors.js';
@@ -77,7 +77,7 @@ export async function withBillingPage<T>(
   try {
     outcome = await work();
   } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
+    if (!isDomainError(error)) throw error;
     outcome = { ok: false, code: error.code, message: error.message };
   }
   if (outcome.ok) return outcome;

@@ -1,4 +1,4 @@
-import type { FormState } from '../accounts/forms.js';
+import type { FormState } from '../http/forms.js';
 import { html, type SafeHtml } from '../views/html.js';
 import { layout, type PageChrome } from '../views/layout.js';
 

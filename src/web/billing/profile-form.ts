@@ -1,6 +1,6 @@
 import { isValidGstin, isValidPin, selectableStates, stateByCode } from '../../domain/billing/gst.js';
 import type { Static } from 'typebox';
-import { collect, field, type FormState } from '../accounts/forms.js';
+import { collect, field, type FormState } from '../http/forms.js';
 import type { BillingProfile } from '../../domain/billing/profiles.js';
 import { form, text as textField, type FormRead } from '../http/forms.js';
 import { hasControlCharacter } from './forms.js';

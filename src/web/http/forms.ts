@@ -233,3 +233,35 @@ export const declaredRoutes = (routes: (scope: FastifyInstance) => void) => (sco
     routes(scope);
     resolve();
   });
+
+/**
+ * Checks the schema cannot state (a GSTIN's checksum, an amount against what is left to refund) run on
+ * the values a schema already read, through these two: a field as text, and the messages collected by field.
+ */
+
+/** One text field of a url-encoded (or JSON) body; anything that is not a single string reads as ''. */
+export function field(body: unknown, name: string): string {
+  if (!body || typeof body !== 'object') return '';
+  const value = (body as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : '';
+}
+
+type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/**
+ * Runs several checks and collects the messages by field name. On failure the form state carries `typed`,
+ * what the reader entered (callers leave passwords out), so the form comes back filled in.
+ */
+export function collect<T extends Record<string, Checked<unknown>>>(
+  checks: T,
+  typed: Record<string, string>,
+): { ok: true; values: { [K in keyof T]: T[K] extends Checked<infer V> ? V : never } } | { ok: false; form: FormState } {
+  const errors: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  for (const [name, result] of Object.entries(checks)) {
+    if (result.ok) values[name] = result.value;
+    else errors[name] = result.error;
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, form: { values: typed, errors } };
+  return { ok: true, values: values as never };
+}
