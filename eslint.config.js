@@ -20,7 +20,7 @@ const compositionRoot = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'data/', 'reports/', '.bench/', 'node_modules/', 'coverage/'] },
+  { ignores: ['dist/', 'data/', 'reports/', '.bench/', 'node_modules/', 'coverage/', '.stryker-tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
