@@ -12,8 +12,8 @@ import type { Config } from './config/config.js';
 import { deriveKeys, resolveSecret, type Keys } from './config/secret.js';
 import type { AccessPolicy } from './domain/access/model.js';
 import type { Plan } from './domain/billing/plans.js';
-import type { FindReader } from './domain/billing/readers.js';
-import { findUserById } from './domain/accounts/user-queries.js';
+import type { FindReaders } from './domain/billing/readers.js';
+import { findUsersByIds } from './domain/accounts/user-queries.js';
 import { hasNoArticles, seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { createContentService } from './domain/content/service.js';
 import { loadCopy, type Copy } from './domain/copy/copy.js';
@@ -67,10 +67,8 @@ async function openMeterStore(config: Config, db: Db): Promise<MeterStore> {
 }
 
 /** How billing finds a reader's email and name: through the accounts module, on billing's own transaction. */
-export const findReader: FindReader = async (db, userId) => {
-  const user = await findUserById(db, userId);
-  return user ? { email: user.email, name: user.name } : null;
-};
+export const findReaders: FindReaders = async (db, userIds) =>
+  new Map((await findUsersByIds(db, userIds)).map((user) => [user.id, { email: user.email, name: user.name }]));
 
 /** The configured payment gateways and the billing service over them. */
 function createBilling(
@@ -98,7 +96,7 @@ function createBilling(
     graceDays: config.graceDays,
     // Emails go out as notification jobs, queued in the transaction of the change they report.
     notify: (tx, template, data, uniqueKey) => options.notifier.notify(tx, { template, data, uniqueKey }),
-    findReader,
+    findReaders,
     renderInvoicePdf: (invoice) => renderInvoicePdf(invoice),
     copy: options.copy,
     publication: options.publication,

@@ -29,7 +29,7 @@ import { createBillingReads } from '../domain/billing/reads.js';
 import type { BillingDeps } from '../domain/billing/service.js';
 import { findSubscriptionIdByGatewayId, listSubscriptionRowsNeedingAttention } from '../domain/billing/subscription-queries.js';
 import { listUnprocessedWebhooks } from '../domain/billing/webhook-queries.js';
-import { findReader } from '../main.js';
+import { findReaders } from '../main.js';
 import { seedScaleArticles, seedScaleReaders } from './scale-queries.js';
 
 interface Scenario {
@@ -116,7 +116,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'Admin: the newest payments',
     why: '/admin/payments, with each payment’s plan, reader and invoice numbers',
-    run: (db) => createBillingReads({ db, findReader } as unknown as BillingDeps).recentPayments(100),
+    run: (db) => createBillingReads({ db, findReaders } as unknown as BillingDeps).recentPayments(100),
   },
   { name: "A reader's invoices", why: '/account/subscription', run: (db) => listUserInvoices(db, 5000) },
   {

@@ -12,7 +12,7 @@ import {
 } from '../../src/domain/billing/invoices.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
 import type { Tx } from '../../src/domain/ports/database.js';
-import { findReader } from '../../src/main.js';
+import { findReaders } from '../../src/main.js';
 import { describeEachEngine } from '../support/databases.js';
 
 const NOW = new Date('2026-11-24T05:00:00Z'); // FY 2026-27
@@ -23,8 +23,8 @@ function supplier(invoiceSeries: string, creditNoteSeries = `C${invoiceSeries.sl
 }
 
 /** Issuing as the app does: the reader's name and email come from the accounts module's lookup. */
-const issueInvoice = (tx: Tx, input: Omit<Parameters<typeof issue>[1], 'findReader'>) => issue(tx, { ...input, findReader });
-const issueCreditNote = (tx: Tx, input: Omit<Parameters<typeof issueNote>[1], 'findReader'>) => issueNote(tx, { ...input, findReader });
+const issueInvoice = (tx: Tx, input: Omit<Parameters<typeof issue>[1], 'findReaders'>) => issue(tx, { ...input, findReaders });
+const issueCreditNote = (tx: Tx, input: Omit<Parameters<typeof issueNote>[1], 'findReaders'>) => issueNote(tx, { ...input, findReaders });
 
 let sequence = 0;
 

@@ -50,6 +50,13 @@ export async function findUserById(db: Db, id: number): Promise<User | null> {
   return row ? toUser(row) : null;
 }
 
+/** Live accounts among `ids`, in one query. */
+export async function findUsersByIds(db: Db, ids: readonly number[]): Promise<User[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('users').select(USER_COLUMNS).where('id', 'in', ids).where('deleted_at', 'is', null).execute();
+  return rows.map(toUser);
+}
+
 /** Locks the account row for the rest of the transaction: sign-ins at the device limit queue here. */
 export async function lockUser(tx: Tx, id: number): Promise<void> {
   await tx.selectFrom('users').select('id').where('id', '=', id).forUpdate().execute();

@@ -10,7 +10,7 @@ import { formatInvoiceDate } from './invoice-sheet.js';
 import { formatMoney } from './money.js';
 import { findPayment, findRefund } from './payment-queries.js';
 import { findPlan } from './plan-queries.js';
-import type { FindReader } from './readers.js';
+import { findReader, type FindReaders } from './readers.js';
 import { findSubscription, type Subscription } from './subscriptions.js';
 
 /** Which billing email, and the ids its figures are read from when it is sent. */
@@ -66,7 +66,7 @@ export interface BillingEmailDeps {
   publication: string;
   publicUrl: string;
   renderInvoicePdf: RenderInvoicePdf;
-  findReader: FindReader;
+  findReaders: FindReaders;
   /** Where the reader updates the payment method, if the gateway offers a page. */
   paymentMethodUpdateUrl(sub: Subscription): Promise<string | null>;
 }
@@ -89,7 +89,7 @@ async function renderBillingEmail(deps: BillingEmailDeps, job: BillingEmailJob):
     action: { label: string; url: string },
     attachments?: EmailMessage['attachments'],
   ): Promise<EmailMessage | null> => {
-    const reader = await deps.findReader(db, userId);
+    const reader = await findReader(deps.findReaders, db, userId);
     if (!reader) return null; // the account was deleted meanwhile
     return {
       to: reader.email,

@@ -6,7 +6,7 @@ import { accessUntil, addTerm, transition, type LifecycleEvent, type Subscriptio
 import { findPayment, findPaymentByGatewayId, insertPayment, insertRefund, listSubscriptionPayments } from './payment-queries.js';
 import { findPlan } from './plan-queries.js';
 import type { BillingNotify } from './billing-emails.js';
-import type { FindReader } from './readers.js';
+import type { FindReaders } from './readers.js';
 import { findSubscriptionIdByGatewayId, saveSubscriptionState, setGatewayIds, setPaymentMethod, setPlan } from './subscription-queries.js';
 import { lockSubscription, type Subscription } from './subscriptions.js';
 import { loadSupplier } from './supplier.js';
@@ -16,7 +16,7 @@ export interface BillingRules {
   /** Billing emails, queued in the transaction of the change they report. */
   notify: BillingNotify;
   /** The accounts module's lookup of a reader, for the name and email on invoices. */
-  findReader: FindReader;
+  findReaders: FindReaders;
 }
 
 /** The subscription's entitlements follow its state: granted until `accessUntil`, revoked when it ends. */
@@ -178,7 +178,7 @@ async function recordPayment(
     now,
     rules.graceDays,
   );
-  const invoice = await issueInvoice(tx, { paymentId, now, supplier: await loadSupplier(tx), findReader: rules.findReader });
+  const invoice = await issueInvoice(tx, { paymentId, now, supplier: await loadSupplier(tx), findReaders: rules.findReaders });
   await rules.notify(tx, 'billing.receipt', { paymentId, invoiceId: invoice.id }, `receipt:${paymentId}`);
   // An upgrade is charged less the credit; any other payment should be the plan's price exactly.
   const expected = kind === 'upgrade' ? null : plan.price;
@@ -209,7 +209,7 @@ export async function recordRefund(
   const sub = await lockSubscription(tx, subscriptionId);
   const refundId = await insertRefund(tx, { paymentId, gatewayRefundId, amountMinor, reason, now });
   if (refundId === null || !sub) return false;
-  await issueCreditNote(tx, { refundId, now, supplier: await loadSupplier(tx), findReader: rules.findReader });
+  await issueCreditNote(tx, { refundId, now, supplier: await loadSupplier(tx), findReaders: rules.findReaders });
   const payment = await findPayment(tx, paymentId);
   if (payment && payment.refundedMinor >= payment.amountMinor) {
     await applyLifecycle(tx, sub, { type: 'refunded-in-full', at: now }, now, rules.graceDays);

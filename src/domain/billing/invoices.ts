@@ -8,7 +8,7 @@ import { findRefund, lockPayment, refundedBefore } from './payment-queries.js';
 import type { Payment } from './payments.js';
 import { findPlan } from './plan-queries.js';
 import { findBillingProfile } from './profile-queries.js';
-import type { FindReader } from './readers.js';
+import { findReader, type FindReaders } from './readers.js';
 
 export { DEFAULT_SUPPLIER, type Invoice, type InvoiceRecipient, type InvoiceSupplier, type SupplierDetails } from './invoice-model.js';
 
@@ -19,7 +19,7 @@ export interface IssueInput {
   now: Date;
   supplier: SupplierDetails;
   /** The accounts module's lookup of the reader (name and email on the document). */
-  findReader: FindReader;
+  findReaders: FindReaders;
 }
 
 /** Locks the payment row: issuers of documents for one payment queue here, which makes the existence checks safe. */
@@ -31,8 +31,8 @@ async function lockInvoicedPayment(tx: Tx, paymentId: number): Promise<Payment> 
   return payment;
 }
 
-async function loadRecipient(tx: Tx, userId: number, findReader: FindReader): Promise<InvoiceRecipient> {
-  const reader = await findReader(tx, userId);
+async function loadRecipient(tx: Tx, userId: number, findReaders: FindReaders): Promise<InvoiceRecipient> {
+  const reader = await findReader(findReaders, tx, userId);
   const profile = await findBillingProfile(tx, userId);
   // Without a billing profile the invoice still goes out, addressed by name or email; place of supply then
   // falls back to the supplier's State (s.12(2)(b)(ii)). Checkout is what should capture the address.
@@ -95,7 +95,7 @@ export async function issueInvoice(tx: Tx, input: IssueInput & { paymentId: numb
   if (existing) return existing;
   const plan = await findPlan(tx, payment.planId);
   if (!plan) throw new Error(`payment ${payment.id} has no plan ${payment.planId}`);
-  const recipient = await loadRecipient(tx, payment.userId, input.findReader);
+  const recipient = await loadRecipient(tx, payment.userId, input.findReaders);
   const pos = placeOfSupply({
     recipientGstin: recipient.gstin,
     recipientState: recipient.stateCode,

@@ -10,7 +10,7 @@ import { findActivePlanBySlug, findPlan, findPlans, listActivePlans } from './pl
 import type { Plan } from './plans.js';
 import { findBillingProfile, saveBillingProfile } from './profile-queries.js';
 import type { BillingProfile } from './profiles.js';
-import type { FindReader } from './readers.js';
+import type { FindReaders } from './readers.js';
 import { findSubscriptionIdByGatewayId } from './subscription-queries.js';
 import { findSubscription, listUserSubscriptions, type Subscription } from './subscriptions.js';
 
@@ -20,7 +20,7 @@ const RUNNING = new Set(['active', 'past-due']);
  * What the billing pages read, and the billing details a reader saves: the web layer reaches billing data
  * only through these (and the use cases), never through a query.
  */
-export function createBillingReads(deps: { db: Db; now: () => Date; findReader: FindReader; renderInvoicePdf: RenderInvoicePdf }) {
+export function createBillingReads(deps: { db: Db; now: () => Date; findReaders: FindReaders; renderInvoicePdf: RenderInvoicePdf }) {
   const { db } = deps;
   return {
     /** The plans on sale, in the publisher's order. */
@@ -73,11 +73,10 @@ export function createBillingReads(deps: { db: Db; now: () => Date; findReader: 
         ),
         documentNumbersOfPayments(db, ids),
       ]);
-      const emails = new Map<number, string | null>();
-      for (const userId of new Set(payments.map((p) => p.userId))) emails.set(userId, (await deps.findReader(db, userId))?.email ?? null);
+      const readers = await deps.findReaders(db, [...new Set(payments.map((p) => p.userId))]);
       return payments.map((p) => ({
         id: p.id,
-        email: emails.get(p.userId) ?? null,
+        email: readers.get(p.userId)?.email ?? null,
         planName: plans.get(p.planId)?.name ?? '',
         kind: p.kind,
         amountMinor: p.amountMinor,
