@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import type { DB } from '../../domain/ports/database.js';
-import { logTo, type DatabaseHandle, type QueryObserver } from './database.js';
+import { logTo, type DatabaseHandle, type QueryObserver } from './handle.js';
 import { lockDataFolder } from './data-folder-lock.js';
 import { PgliteDialect } from './pglite-dialect.js';
 

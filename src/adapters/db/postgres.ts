@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../domain/ports/database.js';
-import { logTo, type DatabaseHandle, type QueryObserver } from './database.js';
+import { logTo, type DatabaseHandle, type QueryObserver } from './handle.js';
 
 // Return BIGINT as JS numbers where they fit (as PGlite does): ids, counts and paise stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
