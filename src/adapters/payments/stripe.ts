@@ -47,6 +47,10 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
     ...(options.apiBase ?? {}),
   });
   const publication = options.publication;
+  // Checkout Sessions are hosted on checkout.stripe.com; a stand-in API (tests, staging) hosts its own pages.
+  const checkoutOrigins = options.apiBase
+    ? [`${options.apiBase.protocol}://${options.apiBase.host}:${options.apiBase.port}`]
+    : ['https://checkout.stripe.com'];
   const prices = new Map<string, Promise<string>>();
 
   /** A stable Idempotency-Key (≤ 255 chars) for one logical operation. */
@@ -112,6 +116,7 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
 
   return {
     name: 'stripe',
+    checkoutOrigins,
 
     async startCheckout(request: CheckoutRequest): Promise<CheckoutStart> {
       const { plan, subscriptionId } = request;

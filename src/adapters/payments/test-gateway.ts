@@ -100,7 +100,8 @@ export function createTestGateway(options: TestGatewayOptions) {
       };
       await save(checkout.id, 'checkout', checkout);
       return {
-        redirectUrl: `${options.publicUrl}/test-gateway/checkout/${checkout.id}`,
+        // A page of this site: a path, so the hand-off works at whatever address the site was opened.
+        redirectUrl: `/test-gateway/checkout/${checkout.id}`,
         gatewaySubscriptionId: checkout.gatewaySubscriptionId,
         gatewayCustomerId: null,
         gatewayCheckoutId: checkout.id,

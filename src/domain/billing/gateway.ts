@@ -18,7 +18,10 @@ export interface CheckoutRequest {
 }
 
 export interface CheckoutStart {
-  /** Where to send the buyer's browser (hosted page), or null when `checkoutForm` must be rendered (Razorpay Checkout). */
+  /**
+   * Where to send the buyer's browser: the gateway's hosted page (an origin in `checkoutOrigins`), a path on
+   * this site (the test gateway), or null when `checkoutForm` must be rendered (Razorpay Checkout).
+   */
   redirectUrl: string | null;
   /** Gateway's subscription id when known at this point (Razorpay creates it up front). */
   gatewaySubscriptionId: string | null;
@@ -104,6 +107,12 @@ export interface PaymentGateway {
    * cancellation to itself, so the reader can undo it, and tells the gateway two days before the period ends.
    */
   readonly finalCancellation?: boolean;
+  /**
+   * The origins of the hosted pages `startCheckout` sends the reader to. The checkout form's page allows
+   * them as form targets (CSP `form-action`): a browser checks every redirect after a form is sent, so
+   * without them the hand-off to the gateway is blocked.
+   */
+  readonly checkoutOrigins?: readonly string[];
   startCheckout(request: CheckoutRequest): Promise<CheckoutStart>;
   /** Verifies the signature on the raw body (never re-serialised JSON) and normalises the event. */
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>, now: Date): WebhookParse;

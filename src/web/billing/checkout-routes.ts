@@ -4,6 +4,7 @@ import { ok } from '../../domain/errors.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
+import { contentSecurityPolicy } from '../http/security-headers.js';
 import { readForm, type FormState } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
 import {
@@ -36,8 +37,15 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
     return plan;
   }
 
-  const showForm = async (request: FastifyRequest, reply: FastifyReply, status: number, plan: Plan, form: FormState) =>
-    sendPage(reply, status, checkoutPage(await chrome(request), { plan, csrf: reply.generateCsrf(), form }));
+  // The form hands the reader to the gateway's hosted page by a redirect, which the browser checks against
+  // the form page's `form-action`: that page allows the checkout gateway's origins as well as its own.
+  const checkoutGateway = ctx.billing.deps.checkoutGateway;
+  const checkoutOrigins = (checkoutGateway && ctx.billing.gateways[checkoutGateway]?.checkoutOrigins) ?? [];
+  const formCsp = contentSecurityPolicy({ 'form-action': ["'self'", ...checkoutOrigins].join(' ') });
+  const showForm = async (request: FastifyRequest, reply: FastifyReply, status: number, plan: Plan, form: FormState) => {
+    reply.header('content-security-policy', formCsp);
+    return sendPage(reply, status, checkoutPage(await chrome(request), { plan, csrf: reply.generateCsrf(), form }));
+  };
 
   app.get('/subscribe/:plan', { schema: { params: PlanParams, querystring: NoFields }, ...READS }, async (request, reply) => {
     const plan = await planOf(request);

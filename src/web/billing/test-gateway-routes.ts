@@ -46,7 +46,9 @@ export async function testGatewayRoutes(app: FastifyInstance, ctx: AppContext): 
     const choice = read.ok && read.values.choice ? CHOICES[read.values.choice as keyof typeof CHOICES] : null;
     if (!read.ok || !choice) throw new HttpProblem('bad-request', 'Choose one of the buttons.');
     const next = await hosted.complete(checkout.id, choice[0], choice[1], read.values.decline_renewals === '1');
-    return reply.redirect(next, 303);
+    // The gateway returns the reader to PUBLIC_URL; this stand-in page is on the site itself, so it sends
+    // them back by path, to the address they are using (a real gateway's page is not bound by our CSP).
+    return reply.redirect(next.startsWith(`${ctx.config.publicUrl}/`) ? next.slice(ctx.config.publicUrl.length) : next, 303);
   });
 
   /** Whether our side of this mandate's subscription is past due: then the new method is charged at once. */
