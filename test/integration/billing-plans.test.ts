@@ -131,6 +131,28 @@ describeEachEngine('billing: plan changes and refunds', (get) => {
     expect((await h.invoices(reader.id)).map((i) => i.totalMinor)).toEqual([390_000, 90_000]);
   });
 
+  it('a refund in full of an older payment keeps the period a newer payment paid for; refunding that one ends it', async () => {
+    const reader = await h.reader();
+    const id = await h.subscribe(reader);
+    const end = (await h.sub(id)).currentPeriodEnd!;
+    h.clock.set(new Date(end.getTime() - 3 * DAY));
+    await h.sweep();
+    h.clock.set(end);
+    await h.sweep();
+    const [first, renewal] = await h.payments(id);
+    expect([first?.kind, renewal?.kind]).toEqual(['initial', 'renewal']);
+    const renewedUntil = (await h.sub(id)).currentPeriodEnd!;
+    expect(renewedUntil.getTime()).toBeGreaterThan(end.getTime());
+
+    expect(await h.ctx.billing.service.refund(first!.id, first!.amountMinor, 'Goodwill for last quarter')).toMatchObject({ ok: true });
+    expect(await h.sub(id)).toMatchObject({ status: 'active', currentPeriodEnd: renewedUntil });
+    expect(await h.entitlements(reader.id)).toContain('premium');
+
+    expect(await h.ctx.billing.service.refund(renewal!.id, renewal!.amountMinor, 'Cancelled this quarter')).toMatchObject({ ok: true });
+    expect(await h.sub(id)).toMatchObject({ status: 'refunded' });
+    expect(await h.entitlements(reader.id)).toEqual([]);
+  });
+
   it('a downgrade taken back before the renewal renews on the current plan', async () => {
     const reader = await h.reader();
     const id = await h.subscribe(reader, 'super-saver');

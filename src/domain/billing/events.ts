@@ -195,7 +195,11 @@ async function dropDeclinedUpgrade(tx: Tx, sub: Subscription): Promise<void> {
   if (current && next && next.price.minor > current.price.minor) await setPlan(tx, sub.id, sub.planId, null);
 }
 
-/** Records a refund once, issues its credit note, and ends access when the payment is refunded in full. */
+/**
+ * Records a refund once and issues its credit note. A refund applies to the period its payment paid for:
+ * access ends when the payment is refunded in full and no later payment has paid a later period (refunding
+ * last quarter's payment never ends the quarter a newer payment covers).
+ */
 export async function recordRefund(
   tx: Tx,
   paymentId: number,
@@ -211,7 +215,8 @@ export async function recordRefund(
   if (refundId === null || !sub) return false;
   await issueCreditNote(tx, { refundId, now, supplier: await loadSupplier(tx), findReaders: rules.findReaders });
   const payment = await findPayment(tx, paymentId);
-  if (payment && payment.refundedMinor >= payment.amountMinor) {
+  const paidTheCurrentPeriod = payment && (!sub.currentPeriodEnd || payment.periodEnd.getTime() >= sub.currentPeriodEnd.getTime());
+  if (payment && paidTheCurrentPeriod && payment.refundedMinor >= payment.amountMinor) {
     await applyLifecycle(tx, sub, { type: 'refunded-in-full', at: now }, now, rules.graceDays);
   }
   await rules.notify(tx, 'billing.refund', { refundId }, `refund:${refundId}`);
