@@ -245,6 +245,45 @@ describeEachEngine('gateway webhooks', (get) => {
     expect(await receiptJobs()).toBe(2);
   });
 
+  it('a refund delivered before its payment waits, and is applied as soon as the payment arrives', async () => {
+    const reader = await h.reader();
+    const held = intercept();
+    const { subscriptionId: id, start } = await h.ctx.billing.service.startCheckout(reader, 'smart-quarterly');
+    await h.ctx.billing.testGateway!.complete(start.gatewayCheckoutId!, 'approve', 'card', false);
+    const [completed, captured] = held;
+    expect((await deliver(completed!.body)).statusCode).toBe(200);
+    const payment = JSON.parse(captured!.body).data.payment as { id: string; amount: { minor: number; currency: string } };
+    const refund = JSON.stringify({
+      id: 'evt_refund_first',
+      type: 'refund.processed',
+      created: Math.floor(h.clock.now().getTime() / 1000),
+      data: { id: 'rfnd_first', payment: payment.id, amount: payment.amount, reason: 'Refunded from the dashboard' },
+    });
+
+    // Acknowledged (a gateway must never see an error for it), stored, and not applied: there is no payment yet.
+    expect((await deliver(refund)).statusCode).toBe(200);
+    expect((await stored()).at(-1)).toEqual({
+      event_type: 'refund.processed',
+      processed: false,
+      attempts: 1,
+      last_error: `waiting for payment ${payment.id}`,
+    });
+    expect(await h.count('refunds')).toBe(0);
+
+    // The payment arrives: recorded, then the refund that waited for it, with its credit note; access ends.
+    expect((await post(captured!.body, captured!.headers)).statusCode).toBe(200);
+    expect((await stored()).map((w) => [w.event_type, w.processed])).toEqual([
+      ['checkout.completed', true],
+      ['refund.processed', true],
+      ['payment.captured', true],
+    ]);
+    const [recorded] = await h.payments(id);
+    expect(recorded).toMatchObject({ amountMinor: payment.amount.minor, refundedMinor: payment.amount.minor });
+    expect((await h.invoices(reader.id)).map((i) => i.kind)).toEqual(['invoice', 'credit-note']);
+    expect(await h.sub(id)).toMatchObject({ status: 'refunded' });
+    expect(await h.entitlements(reader.id)).toEqual([]);
+  });
+
   it('lost webhooks: after 15 minutes the sweep asks the gateway and activates the subscription, with one payment', async () => {
     const reader = await h.reader();
     const held = intercept(); // the network eats every delivery

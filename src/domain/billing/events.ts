@@ -1,4 +1,5 @@
 import type { Tx } from '../ports/database.js';
+import { WAITING_FOR_PAYMENT } from './webhook-queries.js';
 import { grantEntitlements, revokeEntitlements } from '../entitlements/queries.js';
 import type { BillingEvent, GatewayName } from './gateway.js';
 import { issueCreditNote, issueInvoice } from './invoices.js';
@@ -50,6 +51,14 @@ async function locate(
   return sub && sub.gateway === gateway ? sub : null;
 }
 
+/** A refund that came before its payment: the delivery is kept, unapplied, until the payment is recorded. */
+export class WaitingForPayment extends Error {
+  constructor(readonly gatewayPaymentId: string) {
+    super(`${WAITING_FOR_PAYMENT} ${gatewayPaymentId}`);
+    this.name = 'WaitingForPayment';
+  }
+}
+
 /**
  * Applies normalised gateway events inside one transaction: the payment, the extended period, the
  * entitlements and the invoice are written together or not at all. Every step is idempotent (payments
@@ -67,10 +76,9 @@ export async function applyBillingEvents(
   for (const event of events) {
     if (event.type === 'refund-processed') {
       const payment = await findPaymentByGatewayId(tx, gateway, event.gatewayPaymentId);
-      if (!payment) {
-        notes.push(`refund for unknown payment ${event.gatewayPaymentId}`);
-        continue;
-      }
+      // Gateways send events in any order: a refund may come before its payment. The whole delivery then
+      // waits (nothing of it is applied) and is applied again when a payment arrives, or by the sweep.
+      if (!payment) throw new WaitingForPayment(event.gatewayPaymentId);
       await recordRefund(
         tx,
         payment.id,

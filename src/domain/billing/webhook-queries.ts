@@ -3,6 +3,9 @@ import type { BillingEvent, GatewayName } from './gateway.js';
 
 /** The webhook log (table `webhook_events`): every verified delivery, stored once, and whether it was applied. */
 
+/** How the log marks a delivery parked until its payment arrives (`WaitingForPayment` in events.ts). */
+export const WAITING_FOR_PAYMENT = 'waiting for payment';
+
 const DATE_FIELDS = new Set(['occurredAt', 'periodStart', 'periodEnd']);
 
 /** Stored events come back with their dates as Date objects again. */
@@ -59,12 +62,13 @@ export async function markWebhookFailed(db: Db, id: number, error: string): Prom
 }
 
 /** Stored events not yet applied (processing failed, or the process died midway), oldest first. */
-export async function listUnprocessedWebhooks(db: Db, limit = 100): Promise<StoredWebhook[]> {
+export async function listUnprocessedWebhooks(db: Db, limit = 100, only: { waitingForPayment?: boolean } = {}): Promise<StoredWebhook[]> {
   const rows = await db
     .selectFrom('webhook_events')
     .select(['id', 'gateway', 'payload'])
     .where('processed_at', 'is', null)
     .where('attempts', '<', 20)
+    .$if(only.waitingForPayment === true, (q) => q.where('last_error', 'like', `${WAITING_FOR_PAYMENT}%`))
     .orderBy('received_at')
     .orderBy('id')
     .limit(limit)

@@ -45,7 +45,13 @@ export async function receiveWebhookEvent(
 ): Promise<{ duplicate: true } | { duplicate: false; applied: Applied }> {
   const id = await recordWebhookEvent(db, { ...received, now: now() });
   if (id === null) return { duplicate: true };
-  return { duplicate: false, applied: await applyStoredEvent(db, { id, gateway: received.gateway, events: received.events }, apply, now) };
+  const applied = await applyStoredEvent(db, { id, gateway: received.gateway, events: received.events }, apply, now);
+  // A payment just recorded may be the one a parked refund waits for: apply those now, not at the next sweep.
+  if (applied.ok && received.events.some((e) => e.type === 'payment-captured')) {
+    for (const waiting of await listUnprocessedWebhooks(db, 100, { waitingForPayment: true }))
+      await applyStoredEvent(db, waiting, apply, now);
+  }
+  return { duplicate: false, applied };
 }
 
 /** Applies again every stored webhook whose processing failed or never finished, oldest first. */
