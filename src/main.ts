@@ -208,7 +208,7 @@ export async function refuseDemoSupplierWhenLive(config: Config, db: Db): Promis
   if (!live || !isDemoSupplier(await loadSupplier(db))) return;
   throw new ConfigError(
     live,
-    `a live gateway issues real tax invoices, but the publisher's identity is still the demo one: set ${Object.values(SUPPLIER_VARIABLES).join(', ')}`,
+    `a live gateway issues real tax invoices, but the publisher's identity is still the demo one: set ${Object.values(SUPPLIER_VARIABLES).join(', ')} (or run \`masthead settings supplier\`)`,
   );
 }
 
