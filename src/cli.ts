@@ -9,6 +9,7 @@ import { seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { openMigratedDatabase, startServer } from './main.js';
 import type { Db } from './domain/ports/database.js';
 import { importProgress } from './cli/progress.js';
+import { SUPPLIER_USAGE, supplierSettings } from './cli/supplier-settings.js';
 import type { Role } from './domain/accounts/model.js';
 import { provisionUser } from './domain/accounts/provisioning.js';
 import { DomainError } from './domain/errors.js';
@@ -23,6 +24,8 @@ Commands:
   import FILE.ndjson import articles, one JSON object per line (upsert by slug)
   user create --email ADDRESS --role reader|editor|admin [--name NAME] [--password PASSWORD]
                      create a verified account (or change its role); prints a generated password
+  settings supplier [--name NAME --address "LINE | LINE" --state CODE --gstin GSTIN --series PREFIX]
+                     show or set the publisher's identity new invoices carry (see MASTHEAD_SUPPLIER_*)
 
 Configuration comes from the environment; see README.md.`;
 
@@ -48,6 +51,10 @@ async function run(argv: string[]): Promise<number> {
       name: { type: 'string' },
       password: { type: 'string' },
       demo: { type: 'boolean' },
+      address: { type: 'string' },
+      state: { type: 'string' },
+      gstin: { type: 'string' },
+      series: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -132,6 +139,12 @@ async function run(argv: string[]): Promise<number> {
         }
       });
     }
+    case 'settings':
+      if (rest[0] !== 'supplier') {
+        console.error(`masthead settings: usage: ${SUPPLIER_USAGE}`);
+        return 2;
+      }
+      return withDatabase(config, (db) => supplierSettings(db, config, values, { log: console.log, error: console.error }));
     default:
       console.error(`masthead: unknown command "${command}"\n\n${USAGE}`);
       return 2;

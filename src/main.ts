@@ -8,7 +8,7 @@ import type { MeterStore } from './domain/ports/meter-store.js';
 import type { Db } from './domain/ports/database.js';
 import { openDatabase, type DatabaseHandle } from './adapters/db/database.js';
 import { migrate } from './adapters/db/migrate.js';
-import type { Config } from './config/config.js';
+import { ConfigError, SUPPLIER_VARIABLES, type Config } from './config/config.js';
 import { deriveKeys, resolveSecret, type Keys } from './config/secret.js';
 import type { AccessPolicy } from './domain/access/model.js';
 import type { Plan } from './domain/billing/plans.js';
@@ -30,6 +30,7 @@ import { loadCrawlerRanges } from './web/http/crawlers.js';
 import { createPaymentGateways } from './adapters/payments/index.js';
 import { renderInvoicePdf } from './adapters/pdf/invoice-pdf.js';
 import { createBillingService, type BillingDeps } from './domain/billing/service.js';
+import { isDemoSupplier, loadSupplier, saveSupplierIdentity } from './domain/billing/supplier.js';
 import { JOBS_CHANNEL, jobQueue } from './jobs/queries.js';
 import { createNotifier, type Notifier } from './domain/notifications/notifications.js';
 import { createJobs, type JobServices } from './jobs/masthead-jobs.js';
@@ -129,6 +130,8 @@ export async function createAppContext(
   options: { counters?: Counters; meters?: MeterStore; mailer?: Mailer; now?: (() => Date) | undefined; secret?: string } = {},
 ): Promise<AppContext> {
   const secret = options.secret ?? (await resolveSecret(config.secretKey, config.dataDir));
+  // The configured identity is what new invoices carry; issued ones keep the supplier stored in their row.
+  if (config.supplier) await saveSupplierIdentity(db, config.supplier);
   const now = options.now ?? (() => new Date());
   const keys = deriveKeys(secret);
   const copy = loadCopy();
@@ -195,12 +198,33 @@ export async function prepareContent(config: Config, db: Db, log: (line: string)
   return seeded;
 }
 
+/**
+ * Refuses to take real payments in the demo company's name: with Razorpay or Stripe configured, the invoices are
+ * real tax invoices, so the publisher's identity must be configured or stored (the test gateway and the demo
+ * keep the demo identity).
+ */
+export async function refuseDemoSupplierWhenLive(config: Config, db: Db): Promise<void> {
+  const live = config.razorpay ? 'RAZORPAY_KEY_ID' : config.stripe ? 'STRIPE_SECRET_KEY' : null;
+  if (!live || !isDemoSupplier(await loadSupplier(db))) return;
+  throw new ConfigError(
+    live,
+    `a live gateway issues real tax invoices, but the publisher's identity is still the demo one: set ${Object.values(SUPPLIER_VARIABLES).join(', ')} (or run \`masthead settings supplier\`)`,
+  );
+}
+
 /** `masthead start`: migrate, seed when empty, listen. Returns the running app and a stop function. */
 export async function startServer(
   config: Config,
   log: (line: string) => void = console.log,
 ): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
   let handle = await openMigratedDatabase(config);
+  try {
+    if (config.supplier) await saveSupplierIdentity(handle.db, config.supplier);
+    await refuseDemoSupplierWhenLive(config, handle.db);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
   if ((await prepareContent(config, handle.db, log)) && handle.engine === 'pglite') {
     // PGlite's WASM heap never shrinks: reopening after writing the demo content halves the server's memory.
     await handle.close();

@@ -1,5 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
+import { DEFAULT_SUPPLIER } from '../domain/billing/invoice-model.js';
+import { checkSupplierIdentity, type SupplierIdentity, type SupplierIdentityField } from '../domain/billing/supplier-identity.js';
 
 /** Everything Masthead reads from the environment, validated once at start. */
 export interface Config {
@@ -38,6 +40,11 @@ export interface Config {
   razorpay: { keyId: string; keySecret: string; webhookSecret: string; apiUrl: string | null } | null;
   stripe: { secretKey: string; webhookSecret: string; apiUrl: string | null } | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /**
+   * The publisher's legal identity printed on new invoices (MASTHEAD_SUPPLIER_*, MASTHEAD_INVOICE_SERIES), stored as
+   * the `supplier` setting at start; null → whatever is stored, else the demo's invented company.
+   */
+  supplier: SupplierIdentity | null;
 }
 
 /** A bad environment value: the message is one line naming the variable. */
@@ -157,6 +164,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     registrationBonus: integer(env, 'MASTHEAD_REGISTRATION_BONUS', 0, 0, 100),
     ...payments(env, demo),
     logLevel,
+    supplier: supplier(env),
   };
 }
 
@@ -206,6 +214,36 @@ function payments(env: Env, demo: boolean): Pick<Config, 'paymentGateway' | 'gra
   if (chosen === 'stripe' && !stripe)
     throw new ConfigError('MASTHEAD_PAYMENT_GATEWAY', 'stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
   return { paymentGateway: chosen === '' ? null : chosen, graceDays: integer(env, 'MASTHEAD_GRACE_DAYS', 7, 0, 60), razorpay, stripe };
+}
+
+/** The environment variable of each part of the publisher's identity. */
+export const SUPPLIER_VARIABLES: Record<SupplierIdentityField, string> = {
+  name: 'MASTHEAD_SUPPLIER_NAME',
+  address: 'MASTHEAD_SUPPLIER_ADDRESS',
+  state: 'MASTHEAD_SUPPLIER_STATE',
+  gstin: 'MASTHEAD_SUPPLIER_GSTIN',
+  invoiceSeries: 'MASTHEAD_INVOICE_SERIES',
+};
+
+/** All of the identity or none of it: half an identity would print a mix of the publisher and the demo company. */
+function supplier(env: Env): SupplierIdentity | null {
+  const fields = Object.keys(SUPPLIER_VARIABLES) as SupplierIdentityField[];
+  const set = fields.filter((field) => env[SUPPLIER_VARIABLES[field]]?.trim());
+  if (set.length === 0) return null;
+  const missing = fields.filter((field) => !set.includes(field)).map((field) => SUPPLIER_VARIABLES[field]);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing[0] as string,
+      `missing: the publisher's identity is all of ${Object.values(SUPPLIER_VARIABLES).join(', ')} or none (unset: ${missing.join(', ')})`,
+    );
+  }
+  const value = (field: SupplierIdentityField): string => env[SUPPLIER_VARIABLES[field]] ?? '';
+  const checked = checkSupplierIdentity(
+    { name: value('name'), address: value('address'), state: value('state'), gstin: value('gstin'), invoiceSeries: value('invoiceSeries') },
+    DEFAULT_SUPPLIER.creditNoteSeries,
+  );
+  if (!checked.ok) throw new ConfigError(SUPPLIER_VARIABLES[checked.field], checked.problem);
+  return checked.value;
 }
 
 function required(env: Env, name: string, why: string): string {

@@ -48,6 +48,14 @@ function masthead(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
+const IDENTITY = {
+  MASTHEAD_SUPPLIER_NAME: 'Bengaluru Courier Media Pvt Ltd',
+  MASTHEAD_SUPPLIER_ADDRESS: '14 Residency Road | Bengaluru 560025',
+  MASTHEAD_SUPPLIER_STATE: '29',
+  MASTHEAD_SUPPLIER_GSTIN: '29AAGCB1286Q1Z0',
+  MASTHEAD_INVOICE_SERIES: 'BC',
+};
+
 const nonEmptyLines = (text: string) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
 
 function article(slug: string, overrides: Record<string, unknown> = {}): string {
@@ -178,6 +186,49 @@ describe('masthead CLI', () => {
     const run = await masthead(['--help'], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: masthead');
+  });
+
+  it('start with a live gateway and the demo identity exits 1 with one line saying what to set', { timeout: SLOW }, async () => {
+    const live = { RAZORPAY_KEY_ID: 'rzp_live_x', RAZORPAY_KEY_SECRET: 'hunter2', RAZORPAY_WEBHOOK_SECRET: 'hunter2', PORT: '0' };
+    const run = await masthead(['start'], { ...env, ...live });
+    expect(run.code).toBe(1);
+    const errors = nonEmptyLines(run.stderr);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^masthead: configuration error: RAZORPAY_KEY_ID: a live gateway issues real tax invoices/);
+    expect(errors[0]).toContain('MASTHEAD_SUPPLIER_GSTIN');
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.stderr).not.toContain('hunter2');
+  });
+
+  it('a bad identity variable exits 1 with one line naming it', { timeout: SLOW }, async () => {
+    const run = await masthead(['migrate'], { ...env, ...IDENTITY, MASTHEAD_SUPPLIER_STATE: '27' });
+    expect(run.code).toBe(1);
+    expect(nonEmptyLines(run.stderr)).toEqual([
+      'masthead: configuration error: MASTHEAD_SUPPLIER_STATE: 27 does not match the GSTIN, which was issued in 29 (Karnataka)',
+    ]);
+  });
+
+  it('settings supplier checks what it is given as the variables are checked, in one line, exit 2', { timeout: SLOW }, async () => {
+    const options = ['--name', 'Bengaluru Courier Media Pvt Ltd', '--address', '14 Residency Road | Bengaluru 560025', '--state', '29'];
+    const bad = await masthead(['settings', 'supplier', ...options, '--gstin', '29AAGCB1286Q1Z1', '--series', 'BC'], env);
+    expect(bad.code).toBe(2);
+    expect(nonEmptyLines(bad.stderr)).toEqual(['masthead settings: --gstin: "29AAGCB1286Q1Z1" fails its check character (a typo?)']);
+    const partial = await masthead(['settings', 'supplier', '--gstin', '29AAGCB1286Q1Z0'], env);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toContain('missing --name, --address, --state, --series');
+  });
+
+  it('settings supplier shows the identity new invoices carry, and stores a new one', { timeout: SLOW }, async () => {
+    const options = ['--name', 'Bengaluru Courier Media Pvt Ltd', '--address', '14 Residency Road | Bengaluru 560025', '--state', '29'];
+
+    expect((await masthead(['settings', 'supplier'], env)).stdout).toMatch(/^\(demo\) The Daily Ledger Media Pvt Ltd/);
+    const good = await masthead(['settings', 'supplier', ...options, '--gstin', '29AAGCB1286Q1Z0', '--series', 'BC'], env);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain('New invoices carry: Bengaluru Courier Media Pvt Ltd, 14 Residency Road, Bengaluru 560025; State 29');
+    const shown = await masthead(['settings', 'supplier'], env);
+    expect(shown.stdout.trim()).toBe(
+      'Bengaluru Courier Media Pvt Ltd, 14 Residency Road, Bengaluru 560025; State 29; GSTIN 29AAGCB1286Q1Z0; invoices BC/…, credit notes CN/…',
+    );
   });
 
   it.each([

@@ -200,3 +200,61 @@ describe('loadConfig', () => {
     expect(error.message).toMatch(/^MASTHEAD_FREE_LIMIT: /);
   });
 });
+
+describe("loadConfig: the publisher's identity", () => {
+  const IDENTITY = {
+    MASTHEAD_SUPPLIER_NAME: 'Bengaluru Courier Media Pvt Ltd',
+    MASTHEAD_SUPPLIER_ADDRESS: '3rd Floor, 14 Residency Road | Bengaluru 560025',
+    MASTHEAD_SUPPLIER_STATE: '29',
+    MASTHEAD_SUPPLIER_GSTIN: '29AAGCB1286Q1Z0',
+    MASTHEAD_INVOICE_SERIES: 'BC',
+  };
+
+  it('is null when none of it is set: invoices keep the stored supplier, or the demo one', () => {
+    expect(loadConfig({}, CWD).supplier).toBeNull();
+  });
+
+  it('reads all five variables: the address split into lines at "|"', () => {
+    expect(loadConfig(IDENTITY, CWD).supplier).toEqual({
+      name: 'Bengaluru Courier Media Pvt Ltd',
+      addressLines: ['3rd Floor, 14 Residency Road', 'Bengaluru 560025'],
+      stateCode: '29',
+      gstin: '29AAGCB1286Q1Z0',
+      invoiceSeries: 'BC',
+    });
+  });
+
+  it('is all or nothing: a part missing names the first missing variable and lists the others', () => {
+    const { MASTHEAD_SUPPLIER_STATE: _state, MASTHEAD_INVOICE_SERIES: _series, ...partial } = IDENTITY;
+    const message = configError(partial).message;
+    expect(message).toMatch(/^MASTHEAD_SUPPLIER_STATE: missing: /);
+    expect(message).toContain('unset: MASTHEAD_SUPPLIER_STATE, MASTHEAD_INVOICE_SERIES');
+    expect(configError({ MASTHEAD_SUPPLIER_GSTIN: '29AAGCB1286Q1Z0' }).message).toMatch(/^MASTHEAD_SUPPLIER_NAME: missing: /);
+  });
+
+  it('names the bad variable, on one line, for each bad value', () => {
+    for (const [variable, value, problem] of [
+      ['MASTHEAD_SUPPLIER_NAME', 'Two\nLines Ltd', /one line/],
+      ['MASTHEAD_SUPPLIER_ADDRESS', 'Line one | | Bengaluru', /non-empty lines/],
+      ['MASTHEAD_SUPPLIER_GSTIN', '29AAGCB1286Q1Z1', /fails its check character/],
+      ['MASTHEAD_SUPPLIER_GSTIN', '29AAGCB1286Q', /is not a GSTIN/],
+      ['MASTHEAD_SUPPLIER_GSTIN', '99AAGCB1286Q1Z0', /is not a GSTIN/],
+      ['MASTHEAD_SUPPLIER_GSTIN', '27AAACT0000D1Z9', /demo's invented GSTIN/],
+      ['MASTHEAD_SUPPLIER_STATE', '27', /27 does not match the GSTIN, which was issued in 29 \(Karnataka\)/],
+      ['MASTHEAD_SUPPLIER_STATE', 'Karnataka', /two-digit GST state code \(Karnataka is 29\)/],
+      ['MASTHEAD_INVOICE_SERIES', 'bc/1', /expected 1 to 4 capitals, digits or hyphens/],
+      ['MASTHEAD_INVOICE_SERIES', 'TOOLONG', /expected 1 to 4/],
+      ['MASTHEAD_INVOICE_SERIES', 'CN', /credit notes' series/],
+    ] as const) {
+      const message = configError({ ...IDENTITY, [variable]: value }).message;
+      expect(message.startsWith(`${variable}: `), message).toBe(true);
+      expect(message).toMatch(problem);
+      expect(message).not.toMatch(/[\r\n]/);
+    }
+  });
+
+  it('takes a GSTIN in lower case and trims the values', () => {
+    const config = loadConfig({ ...IDENTITY, MASTHEAD_SUPPLIER_GSTIN: ' 29aagcb1286q1z0 ', MASTHEAD_SUPPLIER_NAME: ' Courier ' }, CWD);
+    expect(config.supplier).toMatchObject({ gstin: '29AAGCB1286Q1Z0', name: 'Courier' });
+  });
+});
