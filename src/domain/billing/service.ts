@@ -16,7 +16,7 @@ import { refundPayment } from './refunds.js';
 import { cancel, changePlan, gatewayFor, quoteChange, undoCancel, type PlanChangeQuote } from './subscription-changes.js';
 import { findSubscription, type Subscription } from './subscriptions.js';
 import { runBillingSweep } from './sweep.js';
-import { applyStoredWebhooks, receiveWebhookEvent } from './webhooks.js';
+import { applyStoredWebhooks, parkUnreadableWebhook, receiveWebhookEvent } from './webhooks.js';
 
 export interface BillingDeps extends BillingRules {
   db: Db;
@@ -92,6 +92,11 @@ export function createBillingService(deps: BillingDeps) {
     /** A verified webhook from a gateway: stored once per event id, then applied (through `applyEvents`). */
     receiveWebhookEvent(gateway: GatewayName, received: { eventId: string; eventType: string; events: BillingEvent[] }) {
       return receiveWebhookEvent(deps.db, { gateway, ...received }, (g, events) => service.applyEvents(g, events), deps.now);
+    },
+
+    /** A signed delivery we could not read: acknowledged and kept for review, never applied. */
+    parkUnreadableWebhook(gateway: GatewayName, rawBody: Buffer, reason: string): Promise<void> {
+      return parkUnreadableWebhook(deps.db, { gateway, rawBody, reason }, deps.now);
     },
 
     /** Applies again the stored webhooks whose processing failed (the billing sweep job). */

@@ -45,6 +45,34 @@ export async function recordWebhookEvent(
   return row?.id ?? null;
 }
 
+/** A stored webhook is applied again by the sweep until it has been tried this many times. */
+export const MAX_WEBHOOK_ATTEMPTS = 20;
+
+/**
+ * Keeps a signed delivery that could not be read (a payload of a shape we do not know) for someone to
+ * look at: stored with its text, never applied, never retried. Null when the same body was parked before.
+ */
+export async function parkWebhook(
+  db: Db,
+  p: { gateway: GatewayName; eventId: string; body: string; reason: string; now: Date },
+): Promise<number | null> {
+  const row = await db
+    .insertInto('webhook_events')
+    .values({
+      gateway: p.gateway,
+      event_id: p.eventId,
+      event_type: 'unreadable',
+      payload: JSON.stringify({ events: [], unreadable: p.body }),
+      received_at: p.now,
+      attempts: MAX_WEBHOOK_ATTEMPTS,
+      last_error: `parked for review: ${p.reason}`.slice(0, 2000),
+    })
+    .onConflict((oc) => oc.columns(['gateway', 'event_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
 export async function markWebhookProcessed(db: Db, id: number, now: Date, note: string | null): Promise<void> {
   await db
     .updateTable('webhook_events')
@@ -67,7 +95,7 @@ export async function listUnprocessedWebhooks(db: Db, limit = 100, only: { waiti
     .selectFrom('webhook_events')
     .select(['id', 'gateway', 'payload'])
     .where('processed_at', 'is', null)
-    .where('attempts', '<', 20)
+    .where('attempts', '<', MAX_WEBHOOK_ATTEMPTS)
     .$if(only.waitingForPayment === true, (q) => q.where('last_error', 'like', `${WAITING_FOR_PAYMENT}%`))
     .orderBy('received_at')
     .orderBy('id')

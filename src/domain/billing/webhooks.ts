@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../ports/database.js';
 import type { BillingEvent, GatewayName } from './gateway.js';
@@ -5,6 +6,7 @@ import {
   listUnprocessedWebhooks,
   markWebhookFailed,
   markWebhookProcessed,
+  parkWebhook,
   recordWebhookEvent,
   type StoredWebhook,
 } from './webhook-queries.js';
@@ -52,6 +54,24 @@ export async function receiveWebhookEvent(
       await applyStoredEvent(db, waiting, apply, now);
   }
   return { duplicate: false, applied };
+}
+
+/** How much of an unreadable delivery is kept for review. */
+const PARKED_BODY_CHARS = 100_000;
+
+/**
+ * A delivery whose signature is good but whose payload we cannot read. It is acknowledged, never refused:
+ * a gateway retries refused deliveries and, after a day of failures, disables the endpoint (Razorpay), which
+ * would lose every event after it. Kept once per body for review.
+ */
+export async function parkUnreadableWebhook(
+  db: Db,
+  p: { gateway: GatewayName; rawBody: Buffer; reason: string },
+  now: Clock,
+): Promise<void> {
+  const eventId = `unreadable-sha256:${createHash('sha256').update(p.rawBody).digest('hex')}`;
+  const body = p.rawBody.toString('utf8').slice(0, PARKED_BODY_CHARS);
+  await parkWebhook(db, { gateway: p.gateway, eventId, body, reason: p.reason, now: now() });
 }
 
 /** Applies again every stored webhook whose processing failed or never finished, oldest first. */

@@ -26,12 +26,15 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const now = ctx.now();
       const parsed = gateway.parseWebhook(raw, request.headers, now);
+      // Every adapter checks the signature before it reads the payload: `malformed` is signed by the gateway.
+      if (!parsed.ok && parsed.reason === 'malformed') {
+        request.log.warn({ gateway: name, reason: parsed.message }, 'signed webhook not understood; parked for review');
+        await ctx.billing.service.parkUnreadableWebhook(name, raw, parsed.message);
+        return { received: true, parked: true };
+      }
       if (!parsed.ok) {
-        const status = parsed.reason === 'malformed' ? 400 : 401;
         request.log.warn({ gateway: name, reason: parsed.reason }, 'webhook refused');
-        return reply
-          .code(status)
-          .send({ error: { code: parsed.reason === 'malformed' ? 'bad-request' : 'unauthorized', message: parsed.message } });
+        return reply.code(401).send({ error: { code: 'unauthorized', message: parsed.message } });
       }
       const received = await ctx.billing.service.receiveWebhookEvent(name, parsed);
       if (received.duplicate) return { received: true, duplicate: true };
