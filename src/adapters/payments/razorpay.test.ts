@@ -193,7 +193,7 @@ describe('razorpay gateway: checkout', () => {
       plan_id: expect.stringMatching(/^plan_/),
       total_count: 120,
       quantity: 1,
-      customer_notify: 1,
+      customer_notify: 0,
       notes: { masthead_subscription_id: '41', masthead_user_id: '7' },
     });
     expect(new Set(created.map((r) => r.body.plan_id)).size).toBe(1);
@@ -458,7 +458,7 @@ describe('razorpay gateway: subscription management', () => {
       plan_id: expect.stringMatching(/^plan_/),
       remaining_count: 50,
       schedule_change_at: 'cycle_end',
-      customer_notify: 1,
+      customer_notify: 0,
     });
     await gateway.changePlan({
       gatewaySubscriptionId: id,

@@ -143,7 +143,10 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): Razorpay
           plan_id: planId,
           total_count: cyclesFor(request.plan.term),
           quantity: 1,
-          customer_notify: 1,
+          // Masthead sends the reader's receipts, GST invoices, pre-debit notices and dunning emails itself:
+          // 0 tells Razorpay that we handle the communication, so readers are not sent a second, non-GST
+          // invoice (see README-razorpay.md, "Emails").
+          customer_notify: 0,
           notes: { [SUBSCRIPTION_NOTE]: ours, masthead_user_id: String(request.customer.userId) },
         }),
       );
@@ -205,7 +208,7 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): Razorpay
           plan_id: planId,
           remaining_count: remaining,
           schedule_change_at: when === 'now' ? 'now' : 'cycle_end',
-          customer_notify: 1,
+          customer_notify: 0,
         }),
       );
     },
