@@ -84,6 +84,7 @@ function createBilling(
     razorpay: config.razorpay,
     stripe: config.stripe,
     publicUrl: config.publicUrl,
+    timeZone: config.timeZone,
     publication: options.publication,
     testWebhookSecret: options.keys.webhook,
     now,
@@ -95,6 +96,7 @@ function createBilling(
     publicUrl: config.publicUrl,
     now,
     graceDays: config.graceDays,
+    timeZone: config.timeZone,
     // Emails go out as notification jobs, queued in the transaction of the change they report.
     notify: (tx, template, data, uniqueKey) => options.notifier.notify(tx, { template, data, uniqueKey }),
     findReaders,

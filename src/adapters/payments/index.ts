@@ -15,6 +15,8 @@ export interface PaymentGatewayOptions {
   razorpay: { keyId: string; keySecret: string; webhookSecret: string; apiUrl: string | null } | null;
   stripe: { secretKey: string; webhookSecret: string; apiUrl: string | null } | null;
   publicUrl: string;
+  /** The publisher's time zone: the test gateway counts terms on its calendar, as billing does. */
+  timeZone: string;
   /** Shown on Razorpay's checkout and Stripe's descriptions. */
   publication: string;
   /** Signs the test gateway's webhooks. */
@@ -45,6 +47,7 @@ export function createPaymentGateways(options: PaymentGatewayOptions): PaymentGa
       db,
       secret: options.testWebhookSecret,
       publicUrl: options.publicUrl,
+      timeZone: options.timeZone,
       now: options.now,
       deliver: (raw, headers) => deliver(raw, headers),
     });

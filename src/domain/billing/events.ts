@@ -18,6 +18,8 @@ export interface BillingRules {
   notify: BillingNotify;
   /** The accounts module's lookup of a reader, for the name and email on invoices. */
   findReaders: FindReaders;
+  /** The publisher's time zone: terms are counted on its calendar (`addTerm`). IST when not given. */
+  timeZone?: string;
 }
 
 /** The subscription's entitlements follow its state: granted until `accessUntil`, revoked when it ends. */
@@ -160,7 +162,7 @@ async function recordPayment(
   const plan = await findPlan(tx, planId);
   if (!plan) throw new Error(`subscription ${sub.id} has no plan ${planId}`);
   const start = event.periodStart ?? (renewal ? before.periodEnd : event.occurredAt);
-  const end = event.periodEnd ?? addTerm(start, plan.term);
+  const end = event.periodEnd ?? addTerm(start, plan.term, rules.timeZone);
   const kind = !before ? 'initial' : renewal ? 'renewal' : 'upgrade';
   const paymentId = await insertPayment(tx, {
     subscriptionId: sub.id,

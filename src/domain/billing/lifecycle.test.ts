@@ -294,6 +294,18 @@ describe('addTerm', () => {
     expect(addTerm(d('2026-11-24T10:00:00Z'), { count: 2, unit: 'year' })).toEqual(d('2028-11-24T10:00:00Z'));
     expect(addTerm(d('2026-11-24T10:00:00Z'), { count: 30, unit: 'day' })).toEqual(d('2026-12-24T10:00:00Z'));
   });
+
+  it('counts the term on the publisher’s calendar, not UTC’s', () => {
+    // 00:30 IST on 1 March is 19:00 UTC on 28 February: in UTC a quarter would end on 28 May (29 May IST).
+    expect(addTerm(d('2026-03-01T00:30:00+05:30'), { count: 3, unit: 'month' })).toEqual(d('2026-06-01T00:30:00+05:30'));
+    expect(addTerm(d('2026-03-01T00:30:00+05:30'), { count: 1, unit: 'year' })).toEqual(d('2027-03-01T00:30:00+05:30'));
+    // Month end, one rule: the same day where it exists, else the month's last day, at the same time.
+    expect(addTerm(d('2026-01-31T23:59:00+05:30'), { count: 1, unit: 'month' })).toEqual(d('2026-02-28T23:59:00+05:30'));
+    expect(addTerm(d('2027-11-30T00:15:00+05:30'), { count: 3, unit: 'month' })).toEqual(d('2028-02-29T00:15:00+05:30'));
+    // Milliseconds are kept, and another publisher's zone (with summer time) is honoured.
+    expect(addTerm(d('2026-03-01T00:30:00.250+05:30'), { count: 3, unit: 'month' })).toEqual(d('2026-06-01T00:30:00.250+05:30'));
+    expect(addTerm(d('2026-01-15T09:00:00Z'), { count: 6, unit: 'month' }, 'Europe/London')).toEqual(d('2026-07-15T09:00:00+01:00'));
+  });
 });
 
 describe('unusedCredit', () => {

@@ -8,6 +8,8 @@
  * Late or repeated events never move a subscription backwards: a payment only ever extends the paid
  * period, and a failure older than the latest payment changes nothing.
  */
+import { instantOfWallClock, wallClockAsUtc } from '../time/zoned.js';
+
 export type SubscriptionStatus = 'awaiting-payment' | 'active' | 'past-due' | 'expired' | 'refunded' | 'abandoned';
 
 export interface SubscriptionState {
@@ -98,9 +100,16 @@ export function accessUntil(state: SubscriptionState, graceDays: number): Date |
   return null;
 }
 
-/** Adds a plan term to a date in calendar terms (months keep the day of month where it exists). */
-export function addTerm(from: Date, term: { count: number; unit: 'day' | 'month' | 'year' }): Date {
-  const d = new Date(from);
+/**
+ * Adds a plan term to a date on the publisher's calendar: the term is counted on the wall clock of
+ * `timeZone` (IST unless the publisher's is given), so a quarter bought at 00:30 IST on 1 March ends at
+ * 00:30 IST on 1 June, not on 31 May as it would in UTC. Months keep the day of the month; where the
+ * month is shorter (a term from 31 January), it ends on that month's last day, at the same time of day.
+ */
+export function addTerm(from: Date, term: { count: number; unit: 'day' | 'month' | 'year' }, timeZone = 'Asia/Kolkata'): Date {
+  // The wall clock keeps whole seconds; the milliseconds are carried over as they are.
+  const ms = ((from.getTime() % 1000) + 1000) % 1000;
+  const d = new Date(wallClockAsUtc(from.getTime(), timeZone) + ms);
   if (term.unit === 'day') d.setUTCDate(d.getUTCDate() + term.count);
   else {
     const months = term.unit === 'year' ? term.count * 12 : term.count;
@@ -110,7 +119,7 @@ export function addTerm(from: Date, term: { count: number; unit: 'day' | 'month'
     const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
     d.setUTCDate(Math.min(day, lastDay));
   }
-  return d;
+  return new Date(instantOfWallClock(d.getTime() - ms, timeZone) + ms);
 }
 
 /**
