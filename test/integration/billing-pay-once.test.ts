@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachEngine } from '../support/databases.js';
-import { useBilling } from './billing-harness.js';
+import { DAY, MINUTE, useBilling } from './billing-harness.js';
 
 /**
  * A reader pays once: however often a checkout is opened or Approve is pressed, and however quickly, one
@@ -16,7 +16,7 @@ describeEachEngine('billing: a reader pays once', (get) => {
     const hosted = h.ctx.billing.testGateway!;
     const next = await Promise.all([1, 2, 3].map(() => hosted.complete(checkoutId, 'approve', 'card', false)));
 
-    expect(new Set(next)).toEqual(new Set([`http://localhost:3000/subscribe/complete?subscription=${subscriptionId}`]));
+    expect(new Set(next)).toEqual(new Set([`${h.ctx.config.publicUrl}/subscribe/complete?subscription=${subscriptionId}`]));
     expect((await h.sub(subscriptionId)).status).toBe('active');
     expect(await h.payments(subscriptionId)).toHaveLength(1);
     expect(await h.invoices(reader.id)).toHaveLength(1);
@@ -24,5 +24,72 @@ describeEachEngine('billing: a reader pays once', (get) => {
     // A press after the fact shows the outcome and charges nothing.
     expect(await hosted.complete(checkoutId, 'approve', 'upi', false)).toBe(next[0]);
     expect(await h.payments(subscriptionId)).toHaveLength(1);
+  });
+
+  it('two checkouts opened before paying, one after the other and two at once: one checkout, one subscription, one payment', async () => {
+    const reader = await h.reader();
+    const service = h.ctx.billing.service;
+    const first = await service.startCheckout(reader, 'smart-quarterly');
+    const again = await service.startCheckout(reader, 'smart-quarterly');
+    const together = await Promise.all([
+      service.startCheckout(reader, 'smart-quarterly'),
+      service.startCheckout(reader, 'smart-quarterly'),
+    ]);
+    for (const other of [again, ...together]) {
+      expect(other.subscriptionId).toBe(first.subscriptionId);
+      expect(other.start.redirectUrl).toBe(first.start.redirectUrl);
+    }
+    expect(await h.count('subscriptions where user_id = $1', [reader.id])).toBe(1);
+
+    const hosted = h.ctx.billing.testGateway!;
+    await hosted.complete(first.start.gatewayCheckoutId!, 'approve', 'card', false);
+    await hosted.complete(again.start.gatewayCheckoutId!, 'approve', 'card', false);
+    expect((await h.sub(first.subscriptionId)).status).toBe('active');
+    expect(await h.count('payments where user_id = $1', [reader.id])).toBe(1);
+    // Once one runs, no second checkout opens.
+    await expect(service.startCheckout(reader, 'smart-essential')).rejects.toMatchObject({ code: 'already-subscribed' });
+  });
+
+  it('two checkouts at once for a fresh reader create one subscription row', async () => {
+    const reader = await h.reader();
+    const service = h.ctx.billing.service;
+    const starts = await Promise.all([1, 2, 3].map(() => service.startCheckout(reader, 'smart-quarterly')));
+    expect(new Set(starts.map((s) => s.subscriptionId)).size).toBe(1);
+    expect(await h.count('subscriptions where user_id = $1', [reader.id])).toBe(1);
+    expect(await h.count(`test_gateway_records where kind = 'checkout'`)).toBe(1);
+  });
+
+  it('a checkout for another plan replaces the open one: the older is abandoned here and closed at the gateway', async () => {
+    const reader = await h.reader();
+    const service = h.ctx.billing.service;
+    const hosted = h.ctx.billing.testGateway!;
+    const older = await service.startCheckout(reader, 'smart-quarterly');
+    const newer = await service.startCheckout(reader, 'smart-essential');
+    expect(newer.subscriptionId).not.toBe(older.subscriptionId);
+    expect((await h.sub(older.subscriptionId)).status).toBe('abandoned');
+    expect((await hosted.checkout(older.start.gatewayCheckoutId!))?.status).toBe('abandoned');
+
+    // The older page can no longer be paid: Approve there goes back to the plans and charges nothing.
+    expect(await hosted.complete(older.start.gatewayCheckoutId!, 'approve', 'card', false)).toBe(`${h.ctx.config.publicUrl}/plans`);
+    await hosted.complete(newer.start.gatewayCheckoutId!, 'approve', 'card', false);
+    expect((await h.sub(older.subscriptionId)).status).toBe('abandoned');
+    expect((await h.sub(newer.subscriptionId)).status).toBe('active');
+    expect(await h.count('payments where user_id = $1', [reader.id])).toBe(1);
+  });
+
+  it('the sweep abandons a day-old checkout and closes it at the test gateway, so a late Approve charges nothing', async () => {
+    const reader = await h.reader();
+    const hosted = h.ctx.billing.testGateway!;
+    const { subscriptionId, start } = await h.ctx.billing.service.startCheckout(reader, 'smart-quarterly');
+    h.clock.advance(DAY + MINUTE);
+    await h.sweep();
+    expect((await h.sub(subscriptionId)).status).toBe('abandoned');
+    expect((await hosted.checkout(start.gatewayCheckoutId!))?.status).toBe('abandoned');
+    await hosted.complete(start.gatewayCheckoutId!, 'approve', 'card', false);
+    expect(await h.count('payments where user_id = $1', [reader.id])).toBe(0);
+    expect((await h.sub(subscriptionId)).status).toBe('abandoned');
+    // The reader can start afresh.
+    const fresh = await h.ctx.billing.service.startCheckout(reader, 'smart-quarterly');
+    expect(fresh.subscriptionId).not.toBe(subscriptionId);
   });
 });

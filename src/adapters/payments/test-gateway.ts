@@ -143,6 +143,26 @@ export function createTestGateway(options: TestGatewayOptions) {
       await save(sub.id, 'subscription', { ...sub, status: 'cancelled' });
     },
 
+    async cancelCheckout({ gatewayCheckoutId, gatewaySubscriptionId }) {
+      const checkout = gatewayCheckoutId ? await load<TestCheckout>(gatewayCheckoutId) : null;
+      // An open hosted page can no longer be approved; a mandate it already created stops charging.
+      if (checkout?.status === 'open') await replaceTestRecordIf(db, checkout.id, 'open', { ...checkout, status: 'abandoned' });
+      const sub = gatewaySubscriptionId ? await load<TestSubscription>(gatewaySubscriptionId) : null;
+      if (sub && sub.status !== 'cancelled') await save(sub.id, 'subscription', { ...sub, status: 'cancelled' });
+    },
+
+    async resumeCheckout({ gatewayCheckoutId }) {
+      const checkout = gatewayCheckoutId ? await load<TestCheckout>(gatewayCheckoutId) : null;
+      if (checkout?.status !== 'open') return null;
+      return {
+        redirectUrl: `${options.publicUrl}/test-gateway/checkout/${checkout.id}`,
+        gatewaySubscriptionId: checkout.gatewaySubscriptionId,
+        gatewayCustomerId: null,
+        gatewayCheckoutId: checkout.id,
+        checkoutForm: null,
+      };
+    },
+
     async changePlan({ gatewaySubscriptionId, plan, when, chargeNow }) {
       const sub = await mustLoad<TestSubscription>(gatewaySubscriptionId);
       // A declined upgrade leaves the mandate on the old plan, as a real gateway would.
