@@ -92,4 +92,34 @@ describeEachEngine('billing: a reader pays once', (get) => {
     const fresh = await h.ctx.billing.service.startCheckout(reader, 'smart-quarterly');
     expect(fresh.subscriptionId).not.toBe(subscriptionId);
   });
+
+  it('two concurrent submissions of one upgrade: one change, one charge; submitting it again changes nothing', async () => {
+    const reader = await h.reader();
+    const id = await h.subscribe(reader, 'smart-quarterly');
+    const service = h.ctx.billing.service;
+    h.clock.advance(10 * DAY);
+    const results = await Promise.all([1, 2].map(() => service.changePlan(reader, id, 'smart-essential')));
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+
+    const paid = await h.payments(id);
+    expect(paid.map((p) => p.kind)).toEqual(['initial', 'upgrade']);
+    expect(await h.invoices(reader.id)).toHaveLength(2);
+    const sub = await h.sub(id);
+    const essential = (await service.activePlan('smart-essential'))!;
+    expect([sub.planId, sub.nextPlanId]).toEqual([essential.id, null]);
+
+    expect((await service.changePlan(reader, id, 'smart-essential')).ok).toBe(true);
+    expect(await h.payments(id)).toHaveLength(2);
+  });
+
+  it('two concurrent submissions of one downgrade schedule it once', async () => {
+    const reader = await h.reader();
+    const id = await h.subscribe(reader, 'super-saver');
+    const service = h.ctx.billing.service;
+    const results = await Promise.all([1, 2].map(() => service.changePlan(reader, id, 'smart-quarterly')));
+    expect(results.map((r) => r.ok && r.value.when)).toEqual(['period-end', 'period-end']);
+    const quarterly = (await service.activePlan('smart-quarterly'))!;
+    expect((await h.sub(id)).nextPlanId).toBe(quarterly.id);
+    expect(await h.payments(id)).toHaveLength(1);
+  });
 });
