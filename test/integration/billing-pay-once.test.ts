@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { cookiesFrom } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { DAY, MINUTE, useBilling } from './billing-harness.js';
 
@@ -121,5 +122,29 @@ describeEachEngine('billing: a reader pays once', (get) => {
     const quarterly = (await service.activePlan('smart-quarterly'))!;
     expect((await h.sub(id)).nextPlanId).toBe(quarterly.id);
     expect(await h.payments(id)).toHaveLength(1);
+  });
+
+  it('Approve pressed three times at once on the hosted page: one payment, and every press is sent to the outcome', async () => {
+    const reader = await h.reader();
+    const { subscriptionId, start } = await h.ctx.billing.service.startCheckout(reader, 'smart-quarterly');
+    const path = new URL(start.redirectUrl!).pathname;
+    const page = await h.app.inject({ method: 'GET', url: path });
+    expect(page.statusCode).toBe(200);
+    const cookie = cookiesFrom(page, '');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const approve = () =>
+      h.app.inject({
+        method: 'POST',
+        url: path,
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrf, choice: 'card' }).toString(),
+      });
+    const presses = await Promise.all([approve(), approve(), approve()]);
+    expect(presses.map((r) => [r.statusCode, r.headers.location])).toEqual(
+      Array(3).fill([303, `${h.ctx.config.publicUrl}/subscribe/complete?subscription=${subscriptionId}`]),
+    );
+    expect(await h.payments(subscriptionId)).toHaveLength(1);
+    expect(await h.invoices(reader.id)).toHaveLength(1);
+    expect((await h.sub(subscriptionId)).status).toBe('active');
   });
 });
