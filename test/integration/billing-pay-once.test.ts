@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { cookiesFrom } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { DAY, MINUTE, useBilling } from './billing-harness.js';
@@ -9,6 +9,7 @@ import { DAY, MINUTE, useBilling } from './billing-harness.js';
  */
 describeEachEngine('billing: a reader pays once', (get) => {
   const h = useBilling(get);
+  afterEach(() => vi.restoreAllMocks());
 
   it('three concurrent approves of one checkout: one payment, one invoice, and every press lands on the outcome', async () => {
     const reader = await h.reader();
@@ -146,5 +147,15 @@ describeEachEngine('billing: a reader pays once', (get) => {
     expect(await h.payments(subscriptionId)).toHaveLength(1);
     expect(await h.invoices(reader.id)).toHaveLength(1);
     expect((await h.sub(subscriptionId)).status).toBe('active');
+  });
+
+  it('a checkout the gateway could not start does not hold the reader’s one open checkout', async () => {
+    const reader = await h.reader();
+    const gateway = h.ctx.billing.gateways.test!;
+    vi.spyOn(gateway, 'startCheckout').mockRejectedValueOnce(new Error('connect ETIMEDOUT'));
+    await expect(h.ctx.billing.service.startCheckout(reader, 'smart-quarterly')).rejects.toMatchObject({ code: 'gateway-error' });
+    const { subscriptionId } = await h.ctx.billing.service.startCheckout(reader, 'smart-quarterly');
+    expect((await h.sub(subscriptionId)).status).toBe('awaiting-payment');
+    expect(await h.count(`subscriptions where user_id = $1 and status = 'abandoned'`, [reader.id])).toBe(1);
   });
 });
