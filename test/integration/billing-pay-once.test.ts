@@ -1,4 +1,5 @@
 import { afterEach, expect, it, vi } from 'vitest';
+import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { cookiesFrom } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { DAY, MINUTE, useBilling } from './billing-harness.js';
@@ -157,5 +158,44 @@ describeEachEngine('billing: a reader pays once', (get) => {
     const { subscriptionId } = await h.ctx.billing.service.startCheckout(reader, 'smart-quarterly');
     expect((await h.sub(subscriptionId)).status).toBe('awaiting-payment');
     expect(await h.count(`subscriptions where user_id = $1 and status = 'abandoned'`, [reader.id])).toBe(1);
+  });
+
+  it('pressing Subscribe again (two tabs at once) sends the reader to the same hosted checkout', async () => {
+    const email = `twice-${Date.now().toString(36)}@example.in`;
+    const password = 'a reader passphrase';
+    const { user } = await provisionUser(get(), { email, role: 'reader', name: 'Asha Twice', password }, h.clock.now());
+    const signedIn = await h.ctx.accounts.signInWithPassword({
+      email,
+      password,
+      device: { kind: 'web', userAgent: 'test' },
+      origin: { networkKey: 'test' },
+    });
+    if (!signedIn.ok || signedIn.value.status !== 'signed-in') throw new Error('not signed in');
+    const session = `mh_session=${signedIn.value.session.token}`;
+    const form = await h.app.inject({ url: '/subscribe/smart-quarterly', headers: { cookie: session } });
+    expect(form.statusCode).toBe(200);
+    const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+    const cookie = `${session}; mh_csrf=${form.cookies.find((c) => c.name === 'mh_csrf')?.value ?? ''}`;
+    const details = {
+      name: 'Asha Twice',
+      address_line1: '12 Park Street',
+      address_line2: '',
+      city: 'Mumbai',
+      state: '27',
+      pin: '400013',
+      gstin: '',
+    };
+    const subscribe = () =>
+      h.app.inject({
+        method: 'POST',
+        url: '/subscribe/smart-quarterly',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: token, ...details }).toString(),
+      });
+    const presses = await Promise.all([subscribe(), subscribe()]);
+    expect(presses.map((r) => r.statusCode)).toEqual([303, 303]);
+    expect(presses[1].headers.location).toBe(presses[0].headers.location);
+    expect(String(presses[0].headers.location)).toMatch(/\/test-gateway\/checkout\/chk_/);
+    expect(await h.count('subscriptions where user_id = $1', [user.id])).toBe(1);
   });
 });
