@@ -72,6 +72,18 @@ describeEachEngine('deleting a subscribed reader’s account', (get) => {
     expect((await findUserById(get(), reader.user.id))?.email ?? null).not.toBe(reader.user.email);
   });
 
+  it('closes a checkout still awaiting payment at the gateway, so its page can no longer be paid', async () => {
+    const reader = await subscribedReader('admin');
+    const { subscriptionId, start } = await h.ctx.billing.service.startCheckout(reader.user, 'smart-quarterly');
+    const res = await reader.post('/account/delete', { confirm: 'DELETE' });
+    expect(res.statusCode).toBe(200);
+    expect((await h.sub(subscriptionId)).status).toBe('abandoned');
+    const hosted = h.ctx.billing.testGateway!;
+    expect((await hosted.checkout(start.gatewayCheckoutId!))?.status).toBe('abandoned');
+    await hosted.complete(start.gatewayCheckoutId!, 'approve', 'card', false);
+    expect(await h.payments(subscriptionId)).toHaveLength(0);
+  });
+
   it('refuses the deletion, erasing nothing, when the gateway cannot stop the renewals', async () => {
     const reader = await subscribedReader();
     const gateway = h.ctx.billing.gateways.test!;

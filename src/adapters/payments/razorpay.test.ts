@@ -443,6 +443,19 @@ describe('razorpay gateway: subscription management', () => {
     expect((await gateway.fetchSubscription(id)).status).toBe('cancelled');
   });
 
+  it('offers a created subscription again, and closes an unpaid one; a cancelled one is neither offered nor cancelled twice', async () => {
+    const request = checkout(61, plan(1, 3, 'month', 90_000));
+    const first = await gateway.startCheckout(request);
+    const ids = { gatewaySubscriptionId: first.gatewaySubscriptionId, gatewayCheckoutId: null };
+    expect(await gateway.resumeCheckout!({ ...request, ...ids })).toEqual(first);
+    await gateway.cancelCheckout(ids);
+    expect(requests.at(-1)).toMatchObject({ method: 'POST', path: `/v1/subscriptions/${ids.gatewaySubscriptionId}/cancel`, body: null });
+    expect(await gateway.resumeCheckout!({ ...request, ...ids })).toBeNull();
+    const before = requests.filter((r) => r.method === 'POST').length;
+    await gateway.cancelCheckout(ids);
+    expect(requests.filter((r) => r.method === 'POST').length).toBe(before);
+  });
+
   it('changes plan now or at cycle end via subscriptions.update', async () => {
     const id = await newSub();
     await gateway.changePlan({

@@ -1,5 +1,11 @@
 import Razorpay from 'razorpay';
-import type { BillingEvent, CheckoutStart, GatewaySubscriptionState, PaymentGateway } from '../../domain/billing/gateway.js';
+import type {
+  BillingEvent,
+  CheckoutRequest,
+  CheckoutStart,
+  GatewaySubscriptionState,
+  PaymentGateway,
+} from '../../domain/billing/gateway.js';
 import { formatMoney } from '../../domain/billing/money.js';
 import { describeTerm, type Plan } from '../../domain/billing/plans.js';
 import { parseRazorpayWebhook } from './razorpay-webhook.js';
@@ -130,6 +136,28 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): Razorpay
     );
   }
 
+  /** What Razorpay Checkout (checkout.js) needs to ask the buyer to authorise subscription `id`. */
+  function checkoutFor(request: CheckoutRequest, id: string): CheckoutStart {
+    const { plan } = request;
+    return {
+      redirectUrl: null,
+      gatewaySubscriptionId: id,
+      gatewayCustomerId: null, // Razorpay creates the customer when the mandate is authorised
+      gatewayCheckoutId: null,
+      // checkout.js option names; dotted keys are nested options (rendered as data-prefill.email="…").
+      checkoutForm: {
+        key: options.keyId,
+        subscription_id: id,
+        name: options.publication,
+        description: `${plan.name}: ${formatMoney(plan.price)} every ${describeTerm(plan.term)}`,
+        'prefill.name': request.customer.name,
+        'prefill.email': request.customer.email,
+        [`notes.${SUBSCRIPTION_NOTE}`]: String(request.subscriptionId),
+        callback_url: options.callbackUrl,
+      },
+    };
+  }
+
   return {
     name: 'razorpay',
     // Razorpay cannot revive a subscription whose cancellation is scheduled (its docs: cancelled is terminal).
@@ -150,24 +178,22 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): Razorpay
           notes: { [SUBSCRIPTION_NOTE]: ours, masthead_user_id: String(request.customer.userId) },
         }),
       );
-      const { plan } = request;
-      return {
-        redirectUrl: null,
-        gatewaySubscriptionId: sub.id,
-        gatewayCustomerId: null, // Razorpay creates the customer when the mandate is authorised
-        gatewayCheckoutId: null,
-        // checkout.js option names; dotted keys are nested options (rendered as data-prefill.email="…").
-        checkoutForm: {
-          key: options.keyId,
-          subscription_id: sub.id,
-          name: options.publication,
-          description: `${plan.name}: ${formatMoney(plan.price)} every ${describeTerm(plan.term)}`,
-          'prefill.name': request.customer.name,
-          'prefill.email': request.customer.email,
-          [`notes.${SUBSCRIPTION_NOTE}`]: ours,
-          callback_url: options.callbackUrl,
-        },
-      };
+      return checkoutFor(request, sub.id);
+    },
+
+    async resumeCheckout(request) {
+      if (!request.gatewaySubscriptionId) return null;
+      const sub = await fetchSub(request.gatewaySubscriptionId);
+      // Only a subscription whose mandate was never authorised can be offered to the buyer again.
+      return sub.status === 'created' ? checkoutFor(request, sub.id) : null;
+    },
+
+    async cancelCheckout({ gatewaySubscriptionId }) {
+      if (!gatewaySubscriptionId) return;
+      const sub = await fetchSub(gatewaySubscriptionId);
+      if (sub.status === 'created' || sub.status === 'authenticated') {
+        await call('subscriptions.cancel', () => rzp.subscriptions.cancel(gatewaySubscriptionId, false));
+      }
     },
 
     parseWebhook(rawBody, headers, now) {

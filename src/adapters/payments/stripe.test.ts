@@ -309,6 +309,33 @@ describe('subscription calls', () => {
     ]);
   });
 
+  it('offers an open checkout session again and expires it when the checkout is abandoned; a completed one is left alone', async () => {
+    const session = (id: string, status: string) => ({
+      id,
+      object: 'checkout.session',
+      status,
+      url: `https://checkout.stripe.com/c/pay/${id}`,
+    });
+    fake.on('GET', /^\/v1\/checkout\/sessions\/(cs_\w+)$/, (_r, [id]) => ({ body: session(id!, id === 'cs_done' ? 'complete' : 'open') }));
+    fake.on('POST', /^\/v1\/checkout\/sessions\/(cs_\w+)\/expire$/, (_r, [id]) => ({ body: session(id!, 'expired') }));
+    const request = {
+      subscriptionId: 42,
+      plan: quarterly,
+      customer: { userId: 7, email: 'reader@example.in', name: 'Reader' },
+      returnUrl: 'https://news.example.in/r',
+      cancelUrl: 'https://news.example.in/c',
+      gatewaySubscriptionId: null,
+    };
+    expect(await gateway.resumeCheckout!({ ...request, gatewayCheckoutId: 'cs_open' })).toMatchObject({
+      redirectUrl: 'https://checkout.stripe.com/c/pay/cs_open',
+      gatewayCheckoutId: 'cs_open',
+    });
+    expect(await gateway.resumeCheckout!({ ...request, gatewayCheckoutId: 'cs_done' })).toBeNull();
+    await gateway.cancelCheckout({ gatewaySubscriptionId: null, gatewayCheckoutId: 'cs_open' });
+    await gateway.cancelCheckout({ gatewaySubscriptionId: null, gatewayCheckoutId: 'cs_done' });
+    expect(fake.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual(['/v1/checkout/sessions/cs_open/expire']);
+  });
+
   it('changes plan now with an invoiced proration, and at period end through a schedule', async () => {
     fake.on('POST', /^\/v1\/prices$/, () => ({ body: { id: 'price_yearly', object: 'price' } }));
     fake.on('POST', /^\/v1\/subscription_schedules$/, () => ({

@@ -250,6 +250,21 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       };
     },
 
+    async cancelCheckout({ gatewayCheckoutId }) {
+      if (!gatewayCheckoutId) return;
+      const session = loose(await stripe.checkout.sessions.retrieve(gatewayCheckoutId));
+      // An open session can still be paid; expiring it makes its page refuse payment.
+      if (session.status === 'open') await stripe.checkout.sessions.expire(gatewayCheckoutId);
+    },
+
+    async resumeCheckout({ gatewayCheckoutId }) {
+      if (!gatewayCheckoutId) return null;
+      const session = loose(await stripe.checkout.sessions.retrieve(gatewayCheckoutId));
+      const url = str(session.url);
+      if (session.status !== 'open' || !url) return null;
+      return { redirectUrl: url, gatewaySubscriptionId: null, gatewayCustomerId: null, gatewayCheckoutId, checkoutForm: null };
+    },
+
     async findCheckoutSubscription(gatewayCheckoutId) {
       const session = loose(await stripe.checkout.sessions.retrieve(gatewayCheckoutId));
       const subscription = idOf(session.subscription);

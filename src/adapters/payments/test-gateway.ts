@@ -11,7 +11,7 @@ import type {
 } from '../../domain/billing/test-gateway-pages.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { Db } from '../../domain/ports/database.js';
-import { loadTestRecord, saveTestRecord } from './test-gateway-queries.js';
+import { loadTestRecord, replaceTestRecordIf, saveTestRecord } from './test-gateway-queries.js';
 
 /**
  * The built-in test gateway: a payment gateway that lives inside the app, for the demo and tests.
@@ -146,6 +146,26 @@ export function createTestGateway(options: TestGatewayOptions) {
       await save(sub.id, 'subscription', { ...sub, status: 'cancelled' });
     },
 
+    async cancelCheckout({ gatewayCheckoutId, gatewaySubscriptionId }) {
+      const checkout = gatewayCheckoutId ? await load<TestCheckout>(gatewayCheckoutId) : null;
+      // An open hosted page can no longer be approved; a mandate it already created stops charging.
+      if (checkout?.status === 'open') await replaceTestRecordIf(db, checkout.id, 'open', { ...checkout, status: 'abandoned' });
+      const sub = gatewaySubscriptionId ? await load<TestSubscription>(gatewaySubscriptionId) : null;
+      if (sub && sub.status !== 'cancelled') await save(sub.id, 'subscription', { ...sub, status: 'cancelled' });
+    },
+
+    async resumeCheckout({ gatewayCheckoutId }) {
+      const checkout = gatewayCheckoutId ? await load<TestCheckout>(gatewayCheckoutId) : null;
+      if (checkout?.status !== 'open') return null;
+      return {
+        redirectUrl: `${options.publicUrl}/test-gateway/checkout/${checkout.id}`,
+        gatewaySubscriptionId: checkout.gatewaySubscriptionId,
+        gatewayCustomerId: null,
+        gatewayCheckoutId: checkout.id,
+        checkoutForm: null,
+      };
+    },
+
     async changePlan({ gatewaySubscriptionId, plan, when, chargeNow }) {
       const sub = await mustLoad<TestSubscription>(gatewaySubscriptionId);
       // A declined upgrade leaves the mandate on the old plan, as a real gateway would.
@@ -200,13 +220,18 @@ export function createTestGateway(options: TestGatewayOptions) {
       declineRenewals: boolean,
     ): Promise<string> {
       const checkout = await mustLoad<TestCheckout>(checkoutId);
-      if (checkout.status !== 'open') return checkout.status === 'approved' ? checkout.returnUrl : checkout.cancelUrl;
-      if (outcome !== 'approve') {
-        await save(checkout.id, 'checkout', { ...checkout, status: outcome === 'decline' ? 'declined' : 'abandoned' });
-        return outcome === 'decline' ? `${checkout.returnUrl}&declined=1` : checkout.cancelUrl;
+      const settled = (c: TestCheckout) => (c.status === 'approved' ? c.returnUrl : c.cancelUrl);
+      if (checkout.status !== 'open') return settled(checkout);
+      const status = outcome === 'approve' ? 'approved' : outcome === 'decline' ? 'declined' : 'abandoned';
+      const gatewaySubscriptionId = checkout.gatewaySubscriptionId ?? id('sub');
+      // Only the request that moves the checkout out of `open` acts on it: Approve pressed three times at
+      // once charges once, and the other presses see the outcome the first one reached.
+      if (!(await replaceTestRecordIf(db, checkout.id, 'open', { ...checkout, status, gatewaySubscriptionId }))) {
+        return settled(await mustLoad<TestCheckout>(checkoutId));
       }
+      if (outcome !== 'approve') return outcome === 'decline' ? `${checkout.returnUrl}&declined=1` : checkout.cancelUrl;
       const sub: TestSubscription = {
-        id: checkout.gatewaySubscriptionId ?? id('sub'),
+        id: gatewaySubscriptionId,
         subscriptionId: checkout.subscriptionId,
         amount: checkout.amount,
         term: checkout.term,
@@ -217,7 +242,6 @@ export function createTestGateway(options: TestGatewayOptions) {
         currentPeriodEnd: now().toISOString(),
         payments: [],
       };
-      await save(checkout.id, 'checkout', { ...checkout, status: 'approved', gatewaySubscriptionId: sub.id });
       await save(sub.id, 'subscription', sub);
       await send('checkout.completed', { subscription: sub.id, reference: checkout.subscriptionId });
       // The first debit goes through with the mandate's authorisation, whatever later renewals do.

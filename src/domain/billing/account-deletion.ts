@@ -29,6 +29,17 @@ async function stopAtGateway(gateway: PaymentGateway | undefined, gatewaySubscri
   }
 }
 
+/** Closes an unpaid checkout at the gateway, so it can no longer be paid; false when the gateway cannot be told. */
+async function closeCheckout(gateway: PaymentGateway | undefined, sub: Subscription): Promise<boolean> {
+  if (!sub.gatewaySubscriptionId && !sub.gatewayCheckoutId) return true;
+  if (!gateway) return false;
+  const ids = { gatewaySubscriptionId: sub.gatewaySubscriptionId, gatewayCheckoutId: sub.gatewayCheckoutId };
+  return gateway.cancelCheckout(ids).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Ends our side of the subscription at once: no access, no renewal, no reminder. */
 async function endHere(deps: BillingDeps, sub: Subscription): Promise<void> {
   const now = deps.now();
@@ -51,7 +62,10 @@ async function endHere(deps: BillingDeps, sub: Subscription): Promise<void> {
 export async function stopSubscriptionsOf(deps: BillingDeps, userId: number): Promise<Result<void, 'gateway-error'>> {
   const subs = (await listUserSubscriptions(deps.db, userId)).filter((s) => MAY_CHARGE.has(s.status));
   for (const sub of subs) {
-    if (sub.gatewaySubscriptionId && !(await stopAtGateway(deps.gateways[sub.gateway], sub.gatewaySubscriptionId))) {
+    if (sub.status === 'awaiting-payment') {
+      // An unpaid checkout has no mandate to end: its page (or created gateway subscription) is closed instead.
+      if (!(await closeCheckout(deps.gateways[sub.gateway], sub))) return fail('gateway-error', stopFailedMessage(sub.gateway));
+    } else if (sub.gatewaySubscriptionId && !(await stopAtGateway(deps.gateways[sub.gateway], sub.gatewaySubscriptionId))) {
       return fail('gateway-error', stopFailedMessage(sub.gateway));
     }
     await endHere(deps, sub);

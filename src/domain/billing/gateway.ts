@@ -125,6 +125,19 @@ export interface PaymentGateway {
   setCancelAtPeriodEnd(gatewaySubscriptionId: string, cancel: boolean): Promise<void>;
   /** Ends the gateway subscription now (after a full refund, or when it expired on our side). */
   cancelNow(gatewaySubscriptionId: string): Promise<void>;
+  /**
+   * Closes what a checkout that was never paid left at the gateway (the test gateway's hosted checkout,
+   * Razorpay's created subscription, Stripe's checkout session), so a late payment cannot revive it.
+   * Closing something already closed is not an error.
+   */
+  cancelCheckout(ids: { gatewaySubscriptionId: string | null; gatewayCheckoutId: string | null }): Promise<void>;
+  /**
+   * The same checkout again, when it can still be paid (a second "Subscribe" press, another tab); null when
+   * it cannot, and then the domain closes it and starts a new one. Gateways without it always start anew.
+   */
+  resumeCheckout?(
+    request: CheckoutRequest & { gatewaySubscriptionId: string | null; gatewayCheckoutId: string | null },
+  ): Promise<CheckoutStart | null>;
   /** Moves the gateway subscription to another plan: at once with `chargeNow` (upgrade), or from the next renewal. */
   changePlan(input: {
     gatewaySubscriptionId: string;

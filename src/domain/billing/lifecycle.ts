@@ -5,6 +5,10 @@
  * - past-due: the renewal failed; access continues until `graceUntil` while reminders go out
  * - expired: ended (cancelled at period end, grace ran out, or ended at the gateway)
  * - refunded: the payment was refunded in full; access ends at once
+ * - abandoned: the checkout was never paid (a day passed, or the reader chose another plan); what it left at
+ *   the gateway is closed first, so a payment should never come. If one still does (money the gateway took
+ *   before hearing of it), the money is real: it is recorded with its invoice and the subscription runs for
+ *   the term paid, as for any payment; refunding it, if the reader also runs another, is for support.
  * Late or repeated events never move a subscription backwards: a payment only ever extends the paid
  * period, and a failure older than the latest payment changes nothing.
  */

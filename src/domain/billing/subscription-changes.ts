@@ -106,15 +106,24 @@ export async function changePlan(deps: BillingDeps, sub: Subscription, planSlug:
     return ok({ when: 'period-end', charge: 0, credit: 0, plan: next });
   }
   const quote = await quoteChange(deps, sub, current, next);
-  await setPlan(deps.db, sub.id, sub.planId, next.id);
+  const claim = await claimPlanChange(deps, sub.id, next.id);
+  if (claim === 'not-active') return fail('invalid-transition', 'Only an active subscription can change plan.');
+  // The same change submitted again (a double click, two tabs at once) is already under way or done.
+  if (claim === 'same') return ok(quote);
   const chargeNow = quote.when === 'now' ? { minor: quote.charge, currency: next.price.currency } : null;
-  await gateway.changePlan({
-    gatewaySubscriptionId: sub.gatewaySubscriptionId,
-    plan: next,
-    when: quote.when,
-    chargeNow,
-    subscriptionId: sub.id,
-  });
+  try {
+    await gateway.changePlan({
+      gatewaySubscriptionId: sub.gatewaySubscriptionId,
+      plan: next,
+      when: quote.when,
+      chargeNow,
+      subscriptionId: sub.id,
+    });
+  } catch (error) {
+    // The gateway did not take the change: the waiting plan goes back to what it was, so it can be tried again.
+    await setPlan(deps.db, sub.id, sub.planId, claim.previousNextPlanId);
+    throw error;
+  }
   if (quote.when === 'now' && (await upgradeDeclined(deps, sub))) {
     return fail(
       'invalid-transition',
@@ -128,4 +137,24 @@ export async function changePlan(deps: BillingDeps, sub: Subscription, planSlug:
 async function upgradeDeclined(deps: BillingDeps, before: Subscription): Promise<boolean> {
   const after = await findSubscription(deps.db, before.id);
   return !!after && after.nextPlanId === null && after.planId === before.planId;
+}
+
+/**
+ * Records `nextPlanId` as the plan waiting to take over, under the subscription's lock, so of two
+ * concurrent submissions of one change only the first reaches the gateway (and charges). 'same' when that
+ * plan is already the current or the waiting one; the lock is released before the gateway is called,
+ * because its answer (the upgrade's payment) is applied under the same lock.
+ */
+async function claimPlanChange(
+  deps: BillingDeps,
+  id: number,
+  nextPlanId: number,
+): Promise<{ previousNextPlanId: number | null } | 'same' | 'not-active'> {
+  return deps.db.transaction().execute(async (tx) => {
+    const locked = await lockSubscription(tx, id);
+    if (!locked || locked.status !== 'active' || !locked.gatewaySubscriptionId) return 'not-active';
+    if (locked.planId === nextPlanId || locked.nextPlanId === nextPlanId) return 'same';
+    await setPlan(tx, id, locked.planId, nextPlanId);
+    return { previousNextPlanId: locked.nextPlanId };
+  });
 }

@@ -31,14 +31,32 @@ function toSubscription(r: Selectable<Subscriptions>): StoredSubscription {
   };
 }
 
-/** A new subscription awaiting its first payment; returns its id. */
-export async function insertSubscription(db: Db, s: { userId: number; planId: number; gateway: GatewayName; now: Date }): Promise<number> {
+/**
+ * A new subscription awaiting its first payment; returns its id, or null when the reader already has one
+ * awaiting payment (the unique index of migration 10: of two concurrent checkouts, one is created).
+ */
+export async function insertSubscription(
+  db: Db,
+  s: { userId: number; planId: number; gateway: GatewayName; now: Date },
+): Promise<number | null> {
   const row = await db
     .insertInto('subscriptions')
     .values({ user_id: s.userId, plan_id: s.planId, status: 'awaiting-payment', gateway: s.gateway, created_at: s.now, updated_at: s.now })
+    .onConflict((oc) => oc.column('user_id').where('status', '=', 'awaiting-payment').doNothing())
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** The reader's checkout awaiting payment, if any (at most one: migration 10). */
+export async function findOpenCheckoutRow(db: Db, userId: number): Promise<StoredSubscription | null> {
+  const row = await db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('status', '=', 'awaiting-payment')
+    .executeTakeFirst();
+  return row ? toSubscription(row) : null;
 }
 
 /** Locks a subscription row for the rest of the transaction: events for one subscription apply one at a time. */

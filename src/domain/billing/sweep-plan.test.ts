@@ -83,7 +83,11 @@ const CASES: Record<string, Case> = {
   'checkout: abandoned once a day old, after asking the gateway': {
     sub: checkout,
     now: afterCheckout(DAY + MINUTE),
-    expected: [reconcile, { type: 'apply', event: { type: 'checkout-abandoned', at: afterCheckout(DAY + MINUTE) }, then: [] }],
+    expected: [
+      reconcile,
+      { type: 'close-checkout-at-gateway' },
+      { type: 'apply', event: { type: 'checkout-abandoned', at: afterCheckout(DAY + MINUTE) }, then: [] },
+    ],
   },
 
   // Renewal: pre-debit notice, the charge, past due

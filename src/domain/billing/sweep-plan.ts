@@ -38,6 +38,8 @@ export type SweepAction =
   | { type: 'request-renewal'; planId: number; gatewaySubscriptionId: string; periodEnd: Date }
   /** Tell the gateway to stop renewing at the period end, or to end the subscription now. */
   | { type: 'cancel-at-gateway'; when: 'period-end' | 'now'; gatewaySubscriptionId: string }
+  /** Close what an unpaid checkout left at the gateway, so a late payment cannot revive it. */
+  | { type: 'close-checkout-at-gateway' }
   /** Apply a lifecycle event; `then` runs only if it changed the subscription (to `status`, when given). */
   | { type: 'apply'; event: LifecycleEvent; then: SweepAction[]; status?: SubscriptionStatus };
 
@@ -75,7 +77,10 @@ function planCheckout(sub: SweepSubject, now: Date): SweepAction[] {
   const age = now.getTime() - sub.createdAt.getTime();
   const actions: SweepAction[] = [];
   if (age > RECONCILE_CHECKOUT_AFTER_MS) actions.push({ type: 'reconcile' });
-  if (age > ABANDON_CHECKOUT_AFTER_MS) actions.push({ type: 'apply', event: { type: 'checkout-abandoned', at: now }, then: [] });
+  // The gateway side is closed first: if that fails, the checkout stays open here and the next sweep tries again.
+  if (age > ABANDON_CHECKOUT_AFTER_MS) {
+    actions.push({ type: 'close-checkout-at-gateway' }, { type: 'apply', event: { type: 'checkout-abandoned', at: now }, then: [] });
+  }
   return actions;
 }
 

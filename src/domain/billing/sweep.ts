@@ -72,6 +72,12 @@ async function carryOut(deps: BillingDeps, sub: Subscription, actions: readonly 
         else await gateway?.cancelNow(action.gatewaySubscriptionId).catch(() => undefined);
         break;
       }
+      case 'close-checkout-at-gateway':
+        await deps.gateways[sub.gateway]?.cancelCheckout({
+          gatewaySubscriptionId: sub.gatewaySubscriptionId,
+          gatewayCheckoutId: sub.gatewayCheckoutId,
+        });
+        break;
       case 'apply': {
         const result = await lifecycle(deps, sub, action.event);
         if (result?.ok && result.changed && (!action.status || result.state.status === action.status)) {
