@@ -129,7 +129,7 @@ describeEachEngine('billing: a reader pays once', (get) => {
   it('Approve pressed three times at once on the hosted page: one payment, and every press is sent to the outcome', async () => {
     const reader = await h.reader();
     const { subscriptionId, start } = await h.ctx.billing.service.startCheckout(reader, 'smart-quarterly');
-    const path = new URL(start.redirectUrl!).pathname;
+    const path = start.redirectUrl!; // the test gateway's page is a path on this site
     const page = await h.app.inject({ method: 'GET', url: path });
     expect(page.statusCode).toBe(200);
     const cookie = cookiesFrom(page, '');
@@ -143,7 +143,7 @@ describeEachEngine('billing: a reader pays once', (get) => {
       });
     const presses = await Promise.all([approve(), approve(), approve()]);
     expect(presses.map((r) => [r.statusCode, r.headers.location])).toEqual(
-      Array(3).fill([303, `${h.ctx.config.publicUrl}/subscribe/complete?subscription=${subscriptionId}`]),
+      Array(3).fill([303, `/subscribe/complete?subscription=${subscriptionId}`]),
     );
     expect(await h.payments(subscriptionId)).toHaveLength(1);
     expect(await h.invoices(reader.id)).toHaveLength(1);

@@ -158,7 +158,7 @@ export function createTestGateway(options: TestGatewayOptions) {
       const checkout = gatewayCheckoutId ? await load<TestCheckout>(gatewayCheckoutId) : null;
       if (checkout?.status !== 'open') return null;
       return {
-        redirectUrl: `${options.publicUrl}/test-gateway/checkout/${checkout.id}`,
+        redirectUrl: `/test-gateway/checkout/${checkout.id}`,
         gatewaySubscriptionId: checkout.gatewaySubscriptionId,
         gatewayCustomerId: null,
         gatewayCheckoutId: checkout.id,
