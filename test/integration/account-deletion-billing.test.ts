@@ -1,3 +1,4 @@
+import { sessionCookie } from '../support/app.js';
 import { afterEach, expect, it, vi } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { findUserById } from '../../src/domain/accounts/user-queries.js';
@@ -19,14 +20,7 @@ describeEachEngine('deleting a subscribed reader’s account', (get) => {
     const email = `deleting-${++n}-${Date.now().toString(36)}@example.in`;
     const password = 'a reader passphrase';
     const { user } = await provisionUser(get(), { email, role, name: 'Asha Deletes', password }, h.clock.now());
-    const signedIn = await h.ctx.accounts.signInWithPassword({
-      email,
-      password,
-      device: { kind: 'web', userAgent: 'test' },
-      origin: { networkKey: 'test' },
-    });
-    if (!signedIn.ok || signedIn.value.status !== 'signed-in') throw new Error('not signed in');
-    const session = `mh_session=${signedIn.value.session.token}`;
+    const session = await sessionCookie(h.ctx, email, password);
     const page = await h.app.inject({ url: '/account/delete', headers: { cookie: session } });
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
     const csrf = page.cookies.find((c) => c.name === 'mh_csrf')?.value ?? '';

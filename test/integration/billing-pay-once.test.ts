@@ -1,6 +1,6 @@
 import { afterEach, expect, it, vi } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
-import { cookiesFrom } from '../support/app.js';
+import { cookiesFrom, sessionCookie } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { DAY, MINUTE, useBilling } from './billing-harness.js';
 
@@ -164,14 +164,7 @@ describeEachEngine('billing: a reader pays once', (get) => {
     const email = `twice-${Date.now().toString(36)}@example.in`;
     const password = 'a reader passphrase';
     const { user } = await provisionUser(get(), { email, role: 'reader', name: 'Asha Twice', password }, h.clock.now());
-    const signedIn = await h.ctx.accounts.signInWithPassword({
-      email,
-      password,
-      device: { kind: 'web', userAgent: 'test' },
-      origin: { networkKey: 'test' },
-    });
-    if (!signedIn.ok || signedIn.value.status !== 'signed-in') throw new Error('not signed in');
-    const session = `mh_session=${signedIn.value.session.token}`;
+    const session = await sessionCookie(h.ctx, email, password);
     const form = await h.app.inject({ url: '/subscribe/smart-quarterly', headers: { cookie: session } });
     expect(form.statusCode).toBe(200);
     const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;

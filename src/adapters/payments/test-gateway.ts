@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { BillingEvent, GatewaySubscriptionState, PaymentGateway, WebhookParse } from '../../domain/billing/gateway.js';
+import type { BillingEvent, CheckoutStart, GatewaySubscriptionState, PaymentGateway, WebhookParse } from '../../domain/billing/gateway.js';
 import { addTerm } from '../../domain/billing/lifecycle.js';
 import type { Money } from '../../domain/billing/money.js';
 import type {
@@ -34,6 +34,15 @@ export interface TestGatewayOptions {
   /** Delivers a webhook: the app wires this to an HTTP POST to /webhooks/test. */
   deliver: (rawBody: string, headers: Record<string, string>) => Promise<void>;
 }
+
+/** Where a checkout's reader pays: a page of this site, by path, so the hand-off works at whatever address the site was opened. */
+const hostedPage = (checkout: TestCheckout): CheckoutStart => ({
+  redirectUrl: `/test-gateway/checkout/${checkout.id}`,
+  gatewaySubscriptionId: checkout.gatewaySubscriptionId,
+  gatewayCustomerId: null,
+  gatewayCheckoutId: checkout.id,
+  checkoutForm: null,
+});
 
 const id = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url')}`;
 
@@ -101,14 +110,7 @@ export function createTestGateway(options: TestGatewayOptions) {
         gatewaySubscriptionId: id('sub'),
       };
       await save(checkout.id, 'checkout', checkout);
-      return {
-        // A page of this site: a path, so the hand-off works at whatever address the site was opened.
-        redirectUrl: `/test-gateway/checkout/${checkout.id}`,
-        gatewaySubscriptionId: checkout.gatewaySubscriptionId,
-        gatewayCustomerId: null,
-        gatewayCheckoutId: checkout.id,
-        checkoutForm: null,
-      };
+      return hostedPage(checkout);
     },
 
     parseWebhook(rawBody, headers, at): WebhookParse {
@@ -157,13 +159,7 @@ export function createTestGateway(options: TestGatewayOptions) {
     async resumeCheckout({ gatewayCheckoutId }) {
       const checkout = gatewayCheckoutId ? await load<TestCheckout>(gatewayCheckoutId) : null;
       if (checkout?.status !== 'open') return null;
-      return {
-        redirectUrl: `/test-gateway/checkout/${checkout.id}`,
-        gatewaySubscriptionId: checkout.gatewaySubscriptionId,
-        gatewayCustomerId: null,
-        gatewayCheckoutId: checkout.id,
-        checkoutForm: null,
-      };
+      return hostedPage(checkout);
     },
 
     async changePlan({ gatewaySubscriptionId, plan, when, chargeNow }) {

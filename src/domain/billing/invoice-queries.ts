@@ -61,26 +61,7 @@ export async function takeNextSerial(tx: Tx, series: string, financialYear: stri
 }
 
 /** A document as issued: its number, amounts and the parties as they stand today (snapshotted as JSON). */
-export interface NewDocument {
-  number: string;
-  kind: Invoice['kind'];
-  paymentId: number;
-  refundId: number | null;
-  userId: number;
-  issuedAt: Date;
-  financialYear: string;
-  supplier: InvoiceSupplier;
-  recipient: InvoiceRecipient;
-  placeOfSupply: string;
-  description: string;
-  sac: string;
-  currency: string;
-  taxableMinor: number;
-  cgstMinor: number;
-  sgstMinor: number;
-  igstMinor: number;
-  totalMinor: number;
-}
+export type NewDocument = Omit<Invoice, 'id' | 'original'>;
 
 /** Stores a document and returns it as read back. */
 export async function insertDocument(tx: Tx, d: NewDocument): Promise<Invoice> {
