@@ -385,6 +385,41 @@ describeEachEngine('billing pages', (db) => {
     expect(account.body).toContain(`−${inr(upgrade.charge)}`);
     expect(await readsInFull(reader)).toEqual({ full: false, ads: true });
   });
+
+  it('brings the reader back to the story that sent them to the plans, through sign-in and the gateway', async () => {
+    const b = browser(t.app);
+    const story = `/article/${premium.slug}`;
+    const from = encodeURIComponent(story);
+    const paywall = await b.get(story);
+    expect(paywall.body).toContain(`href="/plans?from=${from}"`);
+    const plans = await b.get(`/plans?from=${from}`);
+    expect(plans.body).toContain(`href="/subscribe/super-saver?from=${from}"`);
+    // Anything but a path on this site is not kept: the plans link nowhere else.
+    expect((await b.get('/plans?from=//evil.example/x')).body).toContain('href="/subscribe/super-saver"');
+
+    // Not signed in yet: the plan (and the story) survive signing in.
+    const chosen = await b.get(`/subscribe/super-saver?from=${from}`);
+    expect([chosen.statusCode, chosen.headers.location]).toEqual([
+      303,
+      `/login?next=/subscribe/super-saver%3Ffrom%3D${encodeURIComponent(from)}`,
+    ]);
+    const email = newEmail('returning');
+    await provisionUser(db(), { email, role: 'reader', name: 'Ravi Reader', password: PASSWORD }, clock.now());
+    await b.get(String(chosen.headers.location));
+    const signedIn = await b.post('/login', { email, password: PASSWORD, next: `/subscribe/super-saver?from=${from}` });
+    expect([signedIn.statusCode, signedIn.headers.location]).toEqual([303, `/subscribe/super-saver?from=${from}`]);
+    const form = await b.get(String(signedIn.headers.location));
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('Subscribe: Super Saver');
+
+    const { next } = await checkout(Object.assign(b, { email }), 'super-saver', 'card');
+    const done = await b.get(next);
+    expect(done.body).toContain("You're subscribed");
+    expect(done.body).toContain(`<a class="button" href="${story}">Continue reading your story</a>`);
+    expect((await b.get(story)).body).toContain(premium.lastParagraph);
+    // The story is forgotten once it has been offered: a later visit to the page links to the front page.
+    expect((await b.get(next)).body).not.toContain('Continue reading your story');
+  });
 });
 
 /** A stand-in for Razorpay's REST API: creating a plan and a subscription is all checkout needs. */

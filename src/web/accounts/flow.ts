@@ -162,7 +162,10 @@ export async function showDeviceChoice(
   return sendPage(reply, status, page);
 }
 
-/** Account pages need a signed-in reader; others go to sign in and come back. */
+/**
+ * Account pages need a signed-in reader; others go to sign in and come back. The way back is one query
+ * value, its own query string included (`/subscribe/x?from=…`); only its slashes stay as they are.
+ */
 export function redirectToLogin(reply: FastifyReply, back: string): FastifyReply {
-  return reply.redirect(`/login?next=${encodeURI(back)}`, 303);
+  return reply.redirect(`/login?next=${encodeURIComponent(back).replaceAll('%2F', '/')}`, 303);
 }

@@ -19,8 +19,9 @@ import {
 } from './checkout-views.js';
 import { describeBillingFailure, withBillingPage } from './failures.js';
 import { messagePage } from './page-parts.js';
-import { CompleteQuery, NoFields, PlanParams, RazorpayCallbackForm, valuesOr404 } from './forms.js';
+import { CompleteQuery, PlanParams, RazorpayCallbackForm, valuesOr404 } from './forms.js';
 import { ProfileForm, profileValues, readProfile } from './profile-form.js';
+import { FromQuery, fromQuery, rememberStory, takeStory } from './return-to.js';
 
 /** Every route reads what it takes through the form helper; an address that names nothing is a 404. */
 const READS = { attachValidation: true } as const;
@@ -47,10 +48,14 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
     return sendPage(reply, status, checkoutPage(await chrome(request), { plan, csrf: reply.generateCsrf(), form }));
   };
 
-  app.get('/subscribe/:plan', { schema: { params: PlanParams, querystring: NoFields }, ...READS }, async (request, reply) => {
+  app.get('/subscribe/:plan', { schema: { params: PlanParams, querystring: FromQuery }, ...READS }, async (request, reply) => {
     const plan = await planOf(request);
+    const read = readForm(request, FromQuery, 'query');
+    const from = read.ok ? read.values.from : '/';
     const user = request.auth?.user;
-    if (!user) return redirectToLogin(reply, `/subscribe/${plan.slug}`);
+    // Signing in comes back to this address, the story it came from included.
+    if (!user) return redirectToLogin(reply, `/subscribe/${plan.slug}${fromQuery(from)}`);
+    rememberStory(ctx, reply, from);
     // The refusals startCheckout would make, shown before the reader fills in the form.
     const available = await ctx.billing.service.checkoutAvailability(user.id);
     if (!available.ok) {
@@ -116,7 +121,7 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
     switch (sub.status) {
       case 'active':
       case 'past-due':
-        return sendPage(reply, 200, subscribedPage(page, { plan }));
+        return sendPage(reply, 200, subscribedPage(page, { plan, story: takeStory(ctx, request, reply) }));
       case 'awaiting-payment':
         return sendPage(reply, 200, declined ? paymentFailedPage(page, { plan }) : confirmingPage(page));
       case 'abandoned':

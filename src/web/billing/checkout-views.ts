@@ -77,13 +77,14 @@ export const RAZORPAY_CSP = contentSecurityPolicy({
   'style-src': "'self' 'unsafe-inline'",
 });
 
-export function subscribedPage(chrome: PageChrome, data: { plan: Plan }): string {
+/** The outcome of a paid checkout; `story` is the story that sent the reader to the plans, to go back to. */
+export function subscribedPage(chrome: PageChrome, data: { plan: Plan; story: string | null }): string {
   return messagePage(chrome, {
     title: "You're subscribed",
     body: html`<p class="notice" role="status">Thank you. Your ${data.plan.name} subscription is active and your receipt and tax invoice are on their way by email.</p>
 <h2>What's included</h2>
 <ul class="includes">${INCLUDED.map((item) => html`<li>${item}</li>`)}</ul>
-<p><a class="button" href="/">Start reading premium stories</a></p>
+<p>${data.story ? html`<a class="button" href="${data.story}">Continue reading your story</a> <a href="/">Front page</a>` : html`<a class="button" href="/">Start reading premium stories</a>`}</p>
 <p><a href="/account/subscription">Manage your subscription and invoices</a></p>`,
   });
 }

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { cursorAfter, parseCursor } from '../../domain/content/model.js';
+import { FromQuery } from '../billing/return-to.js';
 import { HttpProblem } from '../http/errors.js';
+import { checkForm } from '../http/forms.js';
 import { publicPage } from '../http/security-headers.js';
 import { readArticle } from '../reading.js';
 import { homePage, plansPage, sectionPage } from '../views/pages.js';
@@ -80,7 +82,9 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.get('/plans', async (request, reply) => {
     publicPage(request, reply, 300);
     reply.type('text/html; charset=utf-8');
-    return plansPage(await pageChrome(ctx, request), { plans: await ctx.plans(), publicUrl: ctx.config.publicUrl });
+    const read = checkForm(FromQuery, request.query);
+    const from = read.ok ? read.values.from : '/';
+    return plansPage(await pageChrome(ctx, request), { plans: await ctx.plans(), publicUrl: ctx.config.publicUrl, from });
   });
 
   app.get(SITE_CSS_PATH, async (_request, reply) => {

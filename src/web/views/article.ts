@@ -1,6 +1,7 @@
 import type { AccessDecision } from '../../domain/access/model.js';
 import { ENTITLEMENTS } from '../../domain/access/model.js';
 import { parseProvenance } from '../../domain/content/model.js';
+import { fromQuery } from '../billing/return-to.js';
 import type { ArticleRead } from '../reading.js';
 import { formatDateTime, joinNames } from './format.js';
 import { html, jsonForScript, raw, type SafeHtml } from './html.js';
@@ -47,10 +48,13 @@ export function articleJsonLd(input: ArticlePageInput): Record<string, unknown> 
 
 function paywall(input: ArticlePageInput, decision: AccessDecision & { allowed: false }): SafeHtml {
   const { copy, site } = input.chrome;
-  const next = encodeURIComponent(`/article/${input.read.prepared.article.slug}`);
+  const story = `/article/${input.read.prepared.article.slug}`;
+  const next = encodeURIComponent(story);
+  // The plans lead back here once the reader has subscribed.
+  const plans = `/plans${fromQuery(story)}`;
   const publication = site.publicationName;
   let title: string;
-  let action = html`<a class="button" href="/plans">${copy.render('paywall.subscribe_button')}</a>`;
+  let action = html`<a class="button" href="${plans}">${copy.render('paywall.subscribe_button')}</a>`;
   switch (decision.reason) {
     case 'meter-exhausted': {
       // Registered readers had the registration bonus on top of the free limit.
@@ -68,7 +72,7 @@ function paywall(input: ArticlePageInput, decision: AccessDecision & { allowed: 
     case 'network-budget-exhausted':
       // Often a real reader behind a carrier's shared address: a free account gives them their own meter.
       title = copy.render('paywall.network');
-      action = html`<a class="button" href="/register?next=${next}">${copy.render('paywall.registration_button')}</a> <a class="button secondary" href="/plans">${copy.render('paywall.subscribe_button')}</a>`;
+      action = html`<a class="button" href="/register?next=${next}">${copy.render('paywall.registration_button')}</a> <a class="button secondary" href="${plans}">${copy.render('paywall.subscribe_button')}</a>`;
       break;
     default:
       title = copy.render('paywall.premium', { publication });

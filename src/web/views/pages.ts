@@ -1,5 +1,6 @@
 import type { Plan } from '../../domain/billing/plans.js';
 import { planDisplay } from '../../domain/billing/plans.js';
+import { fromQuery } from '../billing/return-to.js';
 import type { ArticleSummary } from '../../domain/content/model.js';
 import type { Section } from '../../domain/content/model.js';
 import { html } from './html.js';
@@ -78,7 +79,7 @@ export const INCLUDED = [
   'Access on all devices: mobile, tablet and PC, web or app',
 ];
 
-export function plansPage(chrome: PageChrome, data: { plans: Plan[]; publicUrl: string }): string {
+export function plansPage(chrome: PageChrome, data: { plans: Plan[]; publicUrl: string; from: string }): string {
   const { copy } = chrome;
   const main = html`<h1>${copy.render('plans.title', { publication: chrome.site.publicationName })}</h1>
 <div class="plans">${data.plans.map((plan) => {
@@ -87,7 +88,7 @@ export function plansPage(chrome: PageChrome, data: { plans: Plan[]; publicUrl: 
 <h2 id="plan-${plan.slug}">${plan.name}</h2>
 <p class="per-month">${copy.render('plans.per_month', { amount: shown.perMonth })}</p>
 <p class="price">${copy.render('plans.renewal', { price: shown.price, term: shown.term })}</p>
-<p><a class="button" href="/subscribe/${plan.slug}">${copy.render('plans.choose', { plan: plan.name })}</a></p>
+<p><a class="button" href="/subscribe/${plan.slug}${fromQuery(data.from)}">${copy.render('plans.choose', { plan: plan.name })}</a></p>
 </section>`;
   })}</div>
 <section class="block"><h2>${copy.render('plans.includes_title')}</h2><ul class="includes">${INCLUDED.map((item) => html`<li>${item}</li>`)}</ul></section>`;
