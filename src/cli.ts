@@ -10,6 +10,8 @@ import { openMigratedDatabase, startServer } from './main.js';
 import type { Db } from './domain/ports/database.js';
 import { importProgress } from './cli/progress.js';
 import { SUPPLIER_USAGE, supplierSettings } from './cli/supplier-settings.js';
+import { planListing } from './cli/plan-list.js';
+import { listActivePlans } from './domain/billing/plan-queries.js';
 import type { Role } from './domain/accounts/model.js';
 import { provisionUser } from './domain/accounts/provisioning.js';
 import { DomainError } from './domain/errors.js';
@@ -24,6 +26,7 @@ Commands:
   import FILE.ndjson import articles, one JSON object per line (upsert by slug)
   user create --email ADDRESS --role reader|editor|admin [--name NAME] [--password PASSWORD]
                      create a verified account (or change its role); prints a generated password
+  plans              list the plans on sale, warning about any priced above the ₹15,000 e-mandate limit
   settings supplier [--name NAME --address "LINE | LINE" --state CODE --gstin GSTIN --series PREFIX]
                      show or set the publisher's identity new invoices carry (see MASTHEAD_SUPPLIER_*)
 
@@ -139,6 +142,11 @@ async function run(argv: string[]): Promise<number> {
         }
       });
     }
+    case 'plans':
+      return withDatabase(config, async (db) => {
+        for (const line of planListing(await listActivePlans(db))) console.log(line);
+        return 0;
+      });
     case 'settings':
       if (rest[0] !== 'supplier') {
         console.error(`masthead settings: usage: ${SUPPLIER_USAGE}`);

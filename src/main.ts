@@ -33,6 +33,7 @@ import { createBillingService, type BillingDeps } from './domain/billing/service
 import { isDemoSupplier, loadSupplier, saveSupplierIdentity } from './domain/billing/supplier.js';
 import { JOBS_CHANNEL, jobQueue } from './jobs/queries.js';
 import { createNotifier, type Notifier } from './domain/notifications/notifications.js';
+import type { JobQueue } from './domain/ports/job-queue.js';
 import { createJobs, type JobServices } from './jobs/masthead-jobs.js';
 
 /** Opens the configured database (PGlite in the data folder unless DATABASE_URL is set) and migrates it. */
@@ -75,7 +76,7 @@ export const findReaders: FindReaders = async (db, userIds) =>
 function createBilling(
   config: Config,
   db: Db,
-  options: { keys: Keys; publication: string; copy: Copy; notifier: Notifier; now: () => Date },
+  options: { keys: Keys; publication: string; copy: Copy; notifier: Notifier; jobs: JobQueue; now: () => Date },
 ): Billing {
   const { now } = options;
   const payments = createPaymentGateways({
@@ -99,6 +100,7 @@ function createBilling(
     timeZone: config.timeZone,
     // Emails go out as notification jobs, queued in the transaction of the change they report.
     notify: (tx, template, data, uniqueKey) => options.notifier.notify(tx, { template, data, uniqueKey }),
+    jobs: options.jobs,
     findReaders,
     renderInvoicePdf: (invoice) => renderInvoicePdf(invoice),
     copy: options.copy,
@@ -142,8 +144,9 @@ export async function createAppContext(
   const meters = options.meters ?? (await openMeterStore(config, db));
   const mailer =
     options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom });
-  const notifier = createNotifier(jobQueue(now));
-  const billing = createBilling(config, db, { keys, publication: site.publicationName, copy, notifier, now });
+  const jobs = jobQueue(now);
+  const notifier = createNotifier(jobs);
+  const billing = createBilling(config, db, { keys, publication: site.publicationName, copy, notifier, jobs, now });
   return {
     config,
     keys,

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { BillingService } from '../domain/billing/service.js';
+import { REFUND_UNWANTED_PAYMENT_JOB } from '../domain/billing/unwanted-payments.js';
 import {
   deliverNotification,
   isSecretNotification,
@@ -45,6 +46,12 @@ export function jobKinds(services: JobServices): JobKind[] {
       await housekeeping(services.db, now);
       await scheduleRecurring(services.db, 'housekeeping', HOUSEKEEPING_EVERY_MS, now);
     }),
+    // Money captured for a subscription the reader no longer has, refunded in full (retried until the gateway takes it).
+    defineJob(
+      REFUND_UNWANTED_PAYMENT_JOB,
+      Type.Object({ paymentId: Id, reason: Type.String({ maxLength: 500 }) }),
+      ({ paymentId, reason }) => billing.refundUnwantedPayment(paymentId, reason),
+    ),
     defineJob(NOTIFICATION_JOB, notification, (job) => deliverNotification(services.templates, services.mailer, job), {
       erasePayloadWhenDone: (job) => isSecretNotification(services.templates, job),
     }),

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
+import { upsertPlan } from '../../src/domain/billing/plan-queries.js';
+import { seedBaseline } from '../../src/domain/content/seed.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** A new PGlite data folder takes a few seconds to create; CI machines are small. */
@@ -229,6 +231,32 @@ describe('masthead CLI', () => {
     expect(shown.stdout.trim()).toBe(
       'Bengaluru Courier Media Pvt Ltd, 14 Residency Road, Bengaluru 560025; State 29; GSTIN 29AAGCB1286Q1Z0; invoices BC/…, credit notes CN/…',
     );
+  });
+
+  it('plans lists the plans on sale and warns about one priced above the ₹15,000 e-mandate limit', { timeout: SLOW }, async () => {
+    const handle = await openDatabase({ url: null, pgliteDir: join(work, 'data', 'pglite') });
+    try {
+      await seedBaseline(handle.db);
+      await upsertPlan(handle.db, {
+        slug: 'patron',
+        name: 'Patron',
+        term: { count: 1, unit: 'year' },
+        price: { minor: 2_000_000, currency: 'INR' },
+        entitlements: ['premium'],
+        position: 9,
+      });
+    } finally {
+      await handle.close();
+    }
+    const run = await masthead(['plans'], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = nonEmptyLines(run.stdout);
+    expect(lines.find((l) => l.startsWith('smart-quarterly'))).toContain('Smart Quarterly: ₹900 every 3 months (₹300/month)');
+    const patron = lines.findIndex((l) => l.startsWith('patron'));
+    expect(lines[patron]).toContain('Patron: ₹20,000 every year');
+    expect(lines[patron + 1]).toMatch(/^ {2}Warning: Patron costs ₹20,000, above the ₹15,000 RBI e-mandate limit: .*approve each renewal/);
+    expect(lines.filter((l) => l.includes('Warning'))).toHaveLength(1);
   });
 
   it.each([

@@ -53,7 +53,7 @@ describeEachEngine('billing lifecycle', (get) => {
       currency: 'INR',
     });
     expect(invoice.taxableMinor + invoice.cgstMinor + invoice.sgstMinor + invoice.igstMinor).toBe(90_000);
-    expect(invoice.taxableMinor).toBe(76_271);
+    expect(invoice.taxableMinor).toBe(76_272); // CGST and SGST ₹68.64 each: 9% of ₹762.72
 
     // The receipt is a job: nothing is sent until the runner runs it, and it is sent once.
     expect(h.emails(reader)).toEqual([]);

@@ -152,7 +152,8 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => TestDb) => {
       const expected = splitGstInclusive(payment.amount, '27', c.pos);
       expect(inv.placeOfSupply).toBe(c.pos);
       expect(inv.totalMinor).toBe(payment.amount);
-      expect(inv.taxableMinor + inv.cgstMinor + inv.sgstMinor + inv.igstMinor).toBe(payment.amount);
+      // ₹2,700 across States prints a rounding of −₹0.01: 18% of ₹2,288.14 is ₹411.87.
+      expect(inv.taxableMinor + inv.cgstMinor + inv.sgstMinor + inv.igstMinor + expected.rounding).toBe(payment.amount);
       expect({ taxable: inv.taxableMinor, cgst: inv.cgstMinor, sgst: inv.sgstMinor, igst: inv.igstMinor }).toEqual({
         taxable: expected.taxable,
         cgst: expected.cgst,
@@ -176,7 +177,7 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => TestDb) => {
         `select taxable_minor, cgst_minor, sgst_minor from invoices where number like 'SP/%' order by number limit 1`,
       )
     ).rows[0];
-    expect(quarterly).toEqual({ taxable_minor: 76_271, cgst_minor: 6_864, sgst_minor: 6_865 });
+    expect(quarterly).toEqual({ taxable_minor: 76_272, cgst_minor: 6_864, sgst_minor: 6_864 });
   });
 
   it('issues credit notes that cite the invoice and, summed, cancel it to the paisa', async () => {
@@ -214,6 +215,27 @@ describeEachEngine('tax invoices and credit notes', (getDb: () => TestDb) => {
     await expect(
       db.transaction().execute((tx) => issueCreditNote(tx, { refundId: tooMuch, now: NOW, supplier: supplier('CR', 'CRN') })),
     ).rejects.toThrow(/exceed/);
+  });
+
+  it('prints a partial refund’s credit note with equal CGST and SGST, each 9% of its taxable value, and a rounding line for the paisa', async () => {
+    const db = getDb();
+    const payment = await createPayment(db, await createUser(db, { state: '27' }), 'smart-essential');
+    await db.transaction().execute((tx) => issueInvoice(tx, { paymentId: payment.id, now: NOW, supplier: supplier('RD', 'RDN') }));
+    // ₹24.97 back: its tax of ₹3.81 used to be printed as CGST ₹1.90 and SGST ₹1.91, neither of them 9% of ₹21.16.
+    const refund = await createRefund(db, payment.id, 2_497);
+    const note = await db
+      .transaction()
+      .execute((tx) => issueCreditNote(tx, { refundId: refund, now: NOW, supplier: supplier('RD', 'RDN') }));
+    expect(note).toMatchObject({ taxableMinor: 2_116, cgstMinor: 190, sgstMinor: 190, igstMinor: 0, totalMinor: 2_497 });
+
+    const text = extractPdfText(await renderInvoicePdf(note, { compress: false }));
+    const amountAfter = (label: string) => text[text.findIndex((line) => line.startsWith(label)) + 1];
+    expect(amountAfter('Taxable value')).toBe('₹21.16');
+    expect(amountAfter('CGST @ 9%')).toBe('₹1.90');
+    expect(amountAfter('SGST @ 9%')).toBe('₹1.90');
+    expect(amountAfter('Rounding')).toBe('₹0.01');
+    expect(amountAfter('Total')).toBe('₹24.97');
+    expect(text.join('\n')).not.toContain('₹1.91');
   });
 
   it('issues the invoice first when a refund comes before it', async () => {

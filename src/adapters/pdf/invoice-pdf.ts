@@ -140,6 +140,7 @@ function layOut(doc: PDFKit.PDFDocument, s: InvoiceSheet, money: (m: Money) => s
   rule();
   row(['Taxable value', '', money(s.taxable)]);
   for (const tax of s.taxes) row([tax.label, '', money(tax.amount)]);
+  if (s.rounding) row(['Rounding', '', money(s.rounding)]);
   rule();
   row(['Total', '', money(s.total)], true);
   doc.moveDown();

@@ -11,6 +11,8 @@ import type { FindReaders } from './readers.js';
 import { findSubscriptionIdByGatewayId, saveSubscriptionState, setGatewayIds, setPaymentMethod, setPlan } from './subscription-queries.js';
 import { lockSubscription, type Subscription } from './subscriptions.js';
 import { loadSupplier } from './supplier.js';
+import { queueRefundIfUnwanted } from './unwanted-payments.js';
+import type { JobQueue } from '../ports/job-queue.js';
 
 export interface BillingRules {
   graceDays: number;
@@ -18,6 +20,8 @@ export interface BillingRules {
   notify: BillingNotify;
   /** The accounts module's lookup of a reader, for the name and email on invoices. */
   findReaders: FindReaders;
+  /** The durable job queue: work queued in a transaction runs after it commits (a refund asked of the gateway). */
+  jobs: JobQueue;
   /** The publisher's time zone: terms are counted on its calendar (`addTerm`). IST when not given. */
   timeZone?: string;
 }
@@ -139,7 +143,9 @@ export async function applyBillingEvents(
 
 /**
  * Records a captured payment with its period, entitlements, invoice and receipt. Returns a note for the
- * webhook log when the amount is not the plan's price (the money was taken, so it is still recorded).
+ * webhook log when the amount is not the plan's price (the money was taken, so it is still recorded), or
+ * when the money buys nothing: for a subscription the reader no longer has (`unwanted-payments.ts`) the
+ * payment is recorded and invoiced, changes no period or access, and its full refund is queued.
  */
 async function recordPayment(
   tx: Tx,
@@ -178,18 +184,23 @@ async function recordPayment(
     capturedAt: event.occurredAt,
   });
   if (paymentId === null) return null;
-  if (takesOver) await setPlan(tx, sub.id, planId, null);
-  if (event.paymentMethod && before === previous[0]) await setPaymentMethod(tx, sub.id, event.paymentMethod);
-  const updated = { ...sub, planId };
-  await applyLifecycle(
-    tx,
-    updated,
-    { type: 'payment-captured', periodStart: start, periodEnd: end, at: event.occurredAt },
-    now,
-    rules.graceDays,
-  );
+  // Money for a subscription the reader no longer has buys nothing: it is refunded in full, by a job.
+  const unwanted = await queueRefundIfUnwanted(tx, sub, paymentId, rules);
+  if (!unwanted) {
+    if (takesOver) await setPlan(tx, sub.id, planId, null);
+    if (event.paymentMethod && before === previous[0]) await setPaymentMethod(tx, sub.id, event.paymentMethod);
+    const updated = { ...sub, planId };
+    await applyLifecycle(
+      tx,
+      updated,
+      { type: 'payment-captured', periodStart: start, periodEnd: end, at: event.occurredAt },
+      now,
+      rules.graceDays,
+    );
+  }
   const invoice = await issueInvoice(tx, { paymentId, now, supplier: await loadSupplier(tx), findReaders: rules.findReaders });
   await rules.notify(tx, 'billing.receipt', { paymentId, invoiceId: invoice.id }, `receipt:${paymentId}`);
+  if (unwanted) return `payment ${event.gatewayPaymentId} for ${sub.status} subscription ${sub.id} is refunded: ${unwanted}`;
   // An upgrade is charged less the credit; any other payment should be the plan's price exactly.
   const expected = kind === 'upgrade' ? null : plan.price;
   if (expected && (event.amount.minor !== expected.minor || event.amount.currency !== expected.currency)) {

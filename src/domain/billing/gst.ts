@@ -81,33 +81,107 @@ export function selectableStates(): GstState[] {
   return GST_STATES.filter((s) => !s.legacy);
 }
 
-/** An inclusive total split into taxable value and tax heads, all integer paise; the parts add up to the total. */
+/**
+ * An inclusive total split into taxable value and tax heads, all integer paise. Each tax is its rate of the
+ * taxable value, rounded half-up to the paisa; `rounding` is what is left of the total (usually 0, never
+ * more than a paisa either way), so taxable + taxes + rounding = total always.
+ */
 export interface GstSplit {
   taxable: number;
   cgst: number;
   sgst: number;
   igst: number;
+  /** Total − taxable − taxes: printed as a "Rounding" line when it is not zero. */
+  rounding: number;
   rate: typeof GST_RATE_PERCENT;
 }
 
+/** round(a / b) half-up for non-negative integers, as floor((2a + b) / 2b) with exact integer division. */
+function divideRounded(a: number, b: number): number {
+  const numerator = 2 * a + b;
+  const denominator = 2 * b;
+  return (numerator - (numerator % denominator)) / denominator;
+}
+
+/** The tax heads on a taxable value: each its rate of the value, rounded half-up to the paisa. */
+export function taxesOn(taxable: number, intraState: boolean): Pick<GstSplit, 'cgst' | 'sgst' | 'igst'> {
+  if (intraState) {
+    const half = divideRounded(taxable * (GST_RATE_PERCENT / 2), 100);
+    return { cgst: half, sgst: half, igst: 0 };
+  }
+  return { cgst: 0, sgst: 0, igst: divideRounded(taxable * GST_RATE_PERCENT, 100) };
+}
+
 /**
- * Splits a GST-inclusive total: taxable = round(total × 100 / 118) half-up, tax = the rest.
- * Same State (supply within the supplier's State) ⇒ CGST + SGST/UTGST, the odd paisa going to SGST;
- * otherwise IGST. Integer arithmetic only, so no float can lose a paisa.
+ * Splits a GST-inclusive total so that every printed figure can be checked with a calculator: each tax is
+ * round(taxable × rate) (CGST and SGST/UTGST at half the rate each, so always equal) and the parts add up
+ * to the total. The taxable value is the paisa nearest total / 1.18 for which that holds exactly, looking
+ * one paisa either side; where no such value exists (the rounded taxes step over the total), it is the
+ * nearest paisa and a `rounding` of ±1 paisa carries the difference. Same State (supply within the
+ * supplier's State) ⇒ CGST + SGST/UTGST; otherwise IGST. Integer arithmetic only.
  */
 export function splitGstInclusive(totalMinor: number, supplierState: string, placeOfSupply: string): GstSplit {
   if (!Number.isSafeInteger(totalMinor) || totalMinor < 0)
     throw new Error(`total must be a non-negative integer of paise, got ${totalMinor}`);
-  // round(a / b) half-up as floor((2a + b) / 2b), with exact integer division.
-  const numerator = 2 * totalMinor * 100 + (100 + GST_RATE_PERCENT);
-  const denominator = 2 * (100 + GST_RATE_PERCENT);
-  const taxable = (numerator - (numerator % denominator)) / denominator;
-  const tax = totalMinor - taxable;
-  if (supplierState === placeOfSupply) {
-    const cgst = Math.floor(tax / 2);
-    return { taxable, cgst, sgst: tax - cgst, igst: 0, rate: GST_RATE_PERCENT };
+  const intraState = supplierState === placeOfSupply;
+  const nearest = divideRounded(totalMinor * 100, 100 + GST_RATE_PERCENT);
+  // Candidates nearest first: distance to total·100/118, compared in integers as |118·v − 100·total|.
+  const distance = (v: number) => Math.abs((100 + GST_RATE_PERCENT) * v - 100 * totalMinor);
+  const candidates = [nearest, nearest - 1, nearest + 1].filter((v) => v >= 0).sort((a, b) => distance(a) - distance(b));
+  const split = (taxable: number): GstSplit => {
+    const taxes = taxesOn(taxable, intraState);
+    const rounding = totalMinor - taxable - taxes.cgst - taxes.sgst - taxes.igst;
+    return { taxable, ...taxes, rounding, rate: GST_RATE_PERCENT };
+  };
+  return candidates.map(split).find((s) => s.rounding === 0) ?? split(nearest);
+}
+
+/**
+ * Whether a document's figures keep the rule `splitGstInclusive` follows: each tax is its rate of the
+ * taxable value (rounded to the paisa), CGST equals SGST, and what is left of the total is at most a paisa.
+ */
+export function isConsistentSplit(split: GstHeads, totalMinor: number, intraState: boolean): boolean {
+  if (split.taxable < 0) return false;
+  const taxes = taxesOn(split.taxable, intraState);
+  const rounding = totalMinor - split.taxable - split.cgst - split.sgst - split.igst;
+  return taxes.cgst === split.cgst && taxes.sgst === split.sgst && taxes.igst === split.igst && Math.abs(rounding) <= 1;
+}
+
+/** The amounts a tax document prints: taxable value and tax heads, in paise. */
+export type GstHeads = Pick<GstSplit, 'taxable' | 'cgst' | 'sgst' | 'igst'>;
+
+/**
+ * What a credit note of `amount` credits against an invoice, given the credit notes issued before it.
+ * Split like any document (`splitGstInclusive`), so every tax is its rate of the taxable value and CGST
+ * equals SGST. The note that completes a full refund credits what is left of each head instead, when those
+ * figures keep the same rule (`isConsistentSplit`), so the invoice and its notes cancel to the paisa (or
+ * at least its taxes do, with a taxable value a paisa or two off); a single full refund thus mirrors its
+ * invoice. Where no checkable note can carry what is left, the notes leave a paisa of a head uncancelled.
+ */
+export function creditNoteHeads(
+  amount: number,
+  invoice: GstHeads & { total: number },
+  earlier: readonly (GstHeads & { total: number })[],
+  supplierState: string,
+  placeOfSupply: string,
+): GstHeads {
+  const { taxable, cgst, sgst, igst } = splitGstInclusive(amount, supplierState, placeOfSupply);
+  const own = { taxable, cgst, sgst, igst };
+  const sum = (head: (d: GstHeads & { total: number }) => number) => earlier.reduce((total, d) => total + head(d), 0);
+  if (sum((d) => d.total) + amount !== invoice.total) return own;
+  const rest = {
+    taxable: invoice.taxable - sum((d) => d.taxable),
+    cgst: invoice.cgst - sum((d) => d.cgst),
+    sgst: invoice.sgst - sum((d) => d.sgst),
+    igst: invoice.igst - sum((d) => d.igst),
+  };
+  // The taxes left are credited as they are when a taxable value within two paise of what is left keeps them
+  // checkable: the tax cancels exactly, and the taxable value is the nearest that prints true.
+  for (const shift of [0, -1, 1, -2, 2]) {
+    const candidate = { ...rest, taxable: rest.taxable + shift };
+    if (isConsistentSplit(candidate, amount, supplierState === placeOfSupply)) return candidate;
   }
-  return { taxable, cgst: 0, sgst: 0, igst: tax, rate: GST_RATE_PERCENT };
+  return own;
 }
 
 /**

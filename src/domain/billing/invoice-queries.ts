@@ -105,6 +105,16 @@ export async function findRefundCreditNote(db: Db, refundId: number): Promise<In
   return row ? toInvoice(row) : null;
 }
 
+/** The credit notes issued against a payment's invoice, oldest first. */
+export async function listPaymentCreditNotes(db: Db, paymentId: number): Promise<Invoice[]> {
+  const rows = await selectDocuments(db)
+    .where('i.payment_id', '=', paymentId)
+    .where('i.kind', '=', 'credit-note')
+    .orderBy('i.id')
+    .execute();
+  return rows.map(toInvoice);
+}
+
 /** A reader's invoices and credit notes, newest first. */
 export async function listUserInvoices(db: Db, userId: number): Promise<Invoice[]> {
   const rows = await selectDocuments(db).where('i.user_id', '=', userId).orderBy('i.issued_at', 'desc').orderBy('i.id', 'desc').execute();

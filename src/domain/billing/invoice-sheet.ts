@@ -21,6 +21,11 @@ export interface InvoiceSheet {
   taxable: Money;
   /** CGST + SGST/UTGST for a supply within the supplier's State, IGST otherwise. */
   taxes: { label: string; amount: Money }[];
+  /**
+   * What the total holds beyond the taxable value and the taxes (a paisa either way), or null when they add
+   * up exactly: each tax is printed as its rate of the printed taxable value, so the reader can check it.
+   */
+  rounding: Money | null;
   total: Money;
   reverseCharge: string;
   footer: string[];
@@ -53,6 +58,7 @@ export function invoiceSheet(invoice: Invoice): InvoiceSheet {
         { label: `${localTax} @ ${half}%`, amount: money(invoice.sgstMinor) },
       ]
     : [{ label: `IGST @ ${GST_RATE_PERCENT}%`, amount: money(invoice.igstMinor) }];
+  const rounding = invoice.totalMinor - invoice.taxableMinor - invoice.cgstMinor - invoice.sgstMinor - invoice.igstMinor;
   const recipientLines = [...recipient.addressLines];
   if (recipient.pin) recipientLines.push(`PIN ${recipient.pin}`);
   if (recipient.stateCode) recipientLines.push(`State: ${stateLabel(recipient.stateCode)}`);
@@ -69,6 +75,7 @@ export function invoiceSheet(invoice: Invoice): InvoiceSheet {
     description: invoice.description,
     taxable: money(invoice.taxableMinor),
     taxes,
+    rounding: rounding === 0 ? null : money(rounding),
     total: money(invoice.totalMinor),
     reverseCharge: 'Whether tax is payable on reverse charge: No',
     footer: [`For ${supplier.name}: authorised signatory (electronically issued invoice).`],

@@ -1,8 +1,8 @@
 import type { Tx } from '../ports/database.js';
-import { financialYear, NEWS_SUBSCRIPTION_SAC, placeOfSupply, splitGstInclusive, type GstSplit } from './gst.js';
+import { creditNoteHeads, financialYear, NEWS_SUBSCRIPTION_SAC, placeOfSupply, splitGstInclusive, type GstHeads } from './gst.js';
 import type { Invoice, InvoiceRecipient, InvoiceSupplier, SupplierDetails } from './invoice-model.js';
 import { nextDocumentNumber } from './invoice-numbering.js';
-import { findPaymentInvoice, findRefundCreditNote, insertDocument } from './invoice-queries.js';
+import { findPaymentInvoice, findRefundCreditNote, insertDocument, listPaymentCreditNotes } from './invoice-queries.js';
 import { formatInvoiceDate } from './invoice-sheet.js';
 import { findRefund, lockPayment, refundedBefore } from './payment-queries.js';
 import type { Payment } from './payments.js';
@@ -58,7 +58,7 @@ interface Document {
   recipient: InvoiceRecipient;
   placeOfSupply: string;
   description: string;
-  amounts: GstSplit & { total: number };
+  amounts: GstHeads & { total: number };
 }
 
 function store(tx: Tx, d: Document): Promise<Invoice> {
@@ -120,9 +120,11 @@ export async function issueInvoice(tx: Tx, input: IssueInput & { paymentId: numb
 
 /**
  * Issues the credit note for a refund (idempotent per refund), issuing the payment's invoice first if it
- * has none. Addressed like the invoice it reduces, with the same place of supply. Each head is credited as
- * split(refunded so far, this one included) − split(refunded before it), so partial refunds never drift
- * from the invoice by a paisa and a full refund cancels every head exactly.
+ * has none. Addressed like the invoice it reduces, with the same place of supply. Its amount is split by
+ * the invoice's own rule (`splitGstInclusive`), so every printed tax is its rate of the printed taxable
+ * value and CGST equals SGST. The refund that completes a full refund credits what is left of each head
+ * instead, when those figures keep that rule, so the invoice and its credit notes cancel to the paisa;
+ * otherwise partial refunds may leave a paisa per head uncancelled (a refund of everything at once never does).
  */
 export async function issueCreditNote(tx: Tx, input: IssueInput & { refundId: number }): Promise<Invoice> {
   const refund = await findRefund(tx, input.refundId);
@@ -135,8 +137,7 @@ export async function issueCreditNote(tx: Tx, input: IssueInput & { refundId: nu
   const before = await refundedBefore(tx, payment.id, input.refundId);
   const after = before + refund.amountMinor;
   if (after > original.totalMinor) throw new Error(`refunds of payment ${payment.id} exceed its invoice ${original.number}`);
-  const split = (total: number) => splitGstInclusive(total, original.supplier.stateCode, original.placeOfSupply);
-  const [a, b] = [split(after), split(before)];
+  const heads = await creditedHeads(tx, original, input.refundId, refund.amountMinor);
   return store(tx, {
     number: await nextDocumentNumber(tx, input.supplier.creditNoteSeries, financialYear(input.now)),
     kind: 'credit-note',
@@ -148,13 +149,13 @@ export async function issueCreditNote(tx: Tx, input: IssueInput & { refundId: nu
     recipient: original.recipient,
     placeOfSupply: original.placeOfSupply,
     description: `Refund against invoice ${original.number}: ${original.description}`,
-    amounts: {
-      taxable: a.taxable - b.taxable,
-      cgst: a.cgst - b.cgst,
-      sgst: a.sgst - b.sgst,
-      igst: a.igst - b.igst,
-      rate: a.rate,
-      total: refund.amountMinor,
-    },
+    amounts: { ...heads, total: refund.amountMinor },
   });
+}
+
+/** The heads a credit note of `amount` credits against `original`, after the notes issued before it (`creditNoteHeads`). */
+async function creditedHeads(tx: Tx, original: Invoice, refundId: number, amount: number): Promise<GstHeads> {
+  const heads = (d: Invoice) => ({ taxable: d.taxableMinor, cgst: d.cgstMinor, sgst: d.sgstMinor, igst: d.igstMinor, total: d.totalMinor });
+  const earlier = (await listPaymentCreditNotes(tx, original.paymentId)).filter((n) => n.refundId !== null && n.refundId < refundId);
+  return creditNoteHeads(amount, heads(original), earlier.map(heads), original.supplier.stateCode, original.placeOfSupply);
 }

@@ -6,9 +6,14 @@
  * - expired: ended (cancelled at period end, grace ran out, or ended at the gateway)
  * - refunded: the payment was refunded in full; access ends at once
  * - abandoned: the checkout was never paid (a day passed, or the reader chose another plan); what it left at
- *   the gateway is closed first, so a payment should never come. If one still does (money the gateway took
- *   before hearing of it), the money is real: it is recorded with its invoice and the subscription runs for
- *   the term paid, as for any payment; refunding it, if the reader also runs another, is for support.
+ *   the gateway is closed first, so a payment should never come.
+ * Money the gateway still takes for an ended subscription (before hearing of the end) either buys access
+ * or is refunded automatically, never neither (`unwanted-payments.ts`). It is always recorded and
+ * invoiced. It buys the term paid when the subscription simply lapsed (abandoned, or expired after a
+ * failed renewal) and the reader runs nothing else: as for any payment, it becomes active again. It is
+ * refunded in full, by a job that asks the gateway once (a credit note and an email follow), when the
+ * reader no longer has it: refunded, cancelled, the account deleted, or another of their subscriptions
+ * (running or awaiting payment) covers that time. That is why `payment-captured` is ignored when refunded.
  * Late or repeated events never move a subscription backwards: a payment only ever extends the paid
  * period, and a failure older than the latest payment changes nothing.
  */

@@ -38,3 +38,18 @@ export async function refundPayment(deps: BillingDeps, paymentId: number, amount
   }
   return ok(undefined);
 }
+
+/**
+ * The job queued by `queueRefundIfUnwanted`: refunds in full, through the gateway, a payment that bought
+ * nothing, recorded like any refund (credit note, email). Runs again until it succeeds: what is already
+ * refunded (by an earlier run whose gateway webhook recorded it, or by an admin) is not asked again, and
+ * a refusal or gateway error throws, so the job runner retries it later.
+ */
+export async function refundUnwantedPayment(deps: BillingDeps, paymentId: number, reason: string): Promise<void> {
+  const payment = await findPayment(deps.db, paymentId);
+  if (!payment) return;
+  const left = payment.amountMinor - payment.refundedMinor;
+  if (left <= 0) return;
+  const result = await refundPayment(deps, paymentId, left, reason);
+  if (!result.ok) throw new Error(`payment ${paymentId} is not refunded yet: ${result.message}`);
+}

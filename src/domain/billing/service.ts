@@ -12,7 +12,7 @@ import { applyBillingEvents, type BillingRules } from './events.js';
 import type { BillingEvent, CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
 import type { Plan } from './plans.js';
 import { createBillingReads } from './reads.js';
-import { refundPayment } from './refunds.js';
+import { refundPayment, refundUnwantedPayment } from './refunds.js';
 import { cancel, changePlan, gatewayFor, quoteChange, undoCancel, type PlanChangeQuote } from './subscription-changes.js';
 import { findSubscription, type Subscription } from './subscriptions.js';
 import { runBillingSweep } from './sweep.js';
@@ -81,6 +81,9 @@ export function createBillingService(deps: BillingDeps) {
     /** Admin refund, full or partial; more than is left to refund is refused. */
     refund: (paymentId: number, amountMinor: number, reason: string): Promise<Result<void>> =>
       refundPayment(deps, paymentId, amountMinor, reason),
+
+    /** The refund job for money that bought nothing (queued when it was recorded); throws to be retried. */
+    refundUnwantedPayment: (paymentId: number, reason: string): Promise<void> => refundUnwantedPayment(deps, paymentId, reason),
 
     paymentMethodUpdateUrl,
 

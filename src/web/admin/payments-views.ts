@@ -1,4 +1,6 @@
+import { mandateWarning } from '../../domain/billing/mandate-limits.js';
 import { formatMoney } from '../../domain/billing/money.js';
+import { planDisplay, type Plan } from '../../domain/billing/plans.js';
 import { emptyForm, type FormState } from '../http/forms.js';
 import { csrfField, formMessage, input, notice } from '../accounts/views.js';
 import { formatDateTime } from '../views/format.js';
@@ -22,10 +24,22 @@ ${input({ form: values, name: 'reason', label: 'Reason', id: `refund-reason-${p.
 </form>`;
 }
 
+/** The plans on sale as readers see their prices, warning about any priced above the e-mandate limit. */
+function plansOnSale(plans: readonly Plan[]): SafeHtml {
+  return html`<h2 id="plans">Plans on sale</h2>
+<ul class="admin-plans">${plans.map((plan) => {
+    const shown = planDisplay(plan);
+    const warning = mandateWarning(plan);
+    return html`<li data-plan="${plan.slug}">${plan.name}: ${shown.price} every ${shown.term}${warning ? html`<p class="warning mandate-warning" role="note">${warning}</p>` : ''}</li>`;
+  })}</ul>`;
+}
+
 export function paymentsPage(
   chrome: PageChrome,
   data: {
     payments: PaymentSummary[];
+    /** The plans on sale, each with the e-mandate warning when its price is above the limit. */
+    plans: readonly Plan[];
     csrf: string;
     timeZone: string;
     notice?: string | undefined;
@@ -50,6 +64,7 @@ ${data.payments.length === 0 ? html`<p>No payments yet.</p>` : ''}
 <td>${p.invoiceNumber ?? '—'}${p.creditNotes.map((n) => html`<br><span class="credit-note">Credit note ${n}</span>`)}</td>
 <td>${p.refundedMinor < p.amountMinor ? refundForm(p, data.csrf, form) : 'Refunded in full'}</td>
 </tr>`;
-  })}</tbody></table>`;
+  })}</tbody></table>
+${plansOnSale(data.plans)}`;
   return layout(chrome, { title: 'Payments (admin)', noindex: true }, html`<div class="admin-page">${main}</div>`);
 }

@@ -56,6 +56,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const payments = await ctx.billing.service.recentPayments();
     const page = paymentsPage(await pageChrome(ctx, request), {
       payments,
+      plans: await ctx.billing.service.activePlans(),
       csrf: reply.generateCsrf(),
       timeZone: ctx.policy.timeZone,
       ...extra,

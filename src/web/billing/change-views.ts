@@ -7,6 +7,7 @@ import { formatDate } from '../views/format.js';
 import { html } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';
 import { billingLayout, messagePage } from './page-parts.js';
+import { mandateNote } from './checkout-views.js';
 
 /** Changing plan: what each other plan would cost and when it takes over; then what happened. */
 
@@ -40,6 +41,7 @@ ${data.options.map((o) => {
   return html`<section class="plan-option" data-plan="${o.plan.slug}" aria-labelledby="option-${o.plan.slug}">
 <h2 id="option-${o.plan.slug}">${o.plan.name} <span class="per-month">${chrome.copy.render('plans.per_month', { amount: shown.perMonth })}</span></h2>
 <p id="change-${o.plan.slug}">${explain}</p>
+${mandateNote(o.plan.price, o.when === 'now' ? { minor: o.charge, currency: o.plan.price.currency } : null)}
 ${form(o.plan, `Switch to ${o.plan.name}`)}
 </section>`;
 })}

@@ -1,5 +1,7 @@
 import { contentSecurityPolicy } from '../http/security-headers.js';
 import { selectableStates } from '../../domain/billing/gst.js';
+import { E_MANDATE_LIMIT, needsExtraAuthentication } from '../../domain/billing/mandate-limits.js';
+import { formatMoney, type Money } from '../../domain/billing/money.js';
 import { planDisplay, type Plan } from '../../domain/billing/plans.js';
 import { emptyForm, type FormState } from '../http/forms.js';
 import { csrfField, formMessage, input } from '../accounts/views.js';
@@ -11,6 +13,19 @@ import { PROFILE_LIMITS } from './profile-form.js';
 
 /** Checkout: the plan with its auto-renew terms, the billing details form, Razorpay's checkout, the outcome. */
 
+/**
+ * Said before the reader pays when a debit on their mandate is above the RBI e-mandate limit: their bank
+ * will ask them to approve it (each renewal; an upgrade charge taken today), or it fails. Empty otherwise.
+ */
+export function mandateNote(renewal: Money, chargeToday: Money | null = null): SafeHtml | '' {
+  const debits = [
+    chargeToday && needsExtraAuthentication(chargeToday) ? `the payment of ${formatMoney(chargeToday)} today` : null,
+    needsExtraAuthentication(renewal) ? `each renewal of ${formatMoney(renewal)}` : null,
+  ].filter((d): d is string => d !== null);
+  if (debits.length === 0) return '';
+  return html`<p class="mandate-note">Your bank may ask you to approve ${debits.join(' and ')} with an OTP or PIN: RBI rules require that for automatic payments above ${formatMoney(E_MANDATE_LIMIT)}.</p>`;
+}
+
 /** The plan as /plans shows it, and the renewal terms said plainly before any payment. */
 export function planSummary(chrome: PageChrome, plan: Plan): SafeHtml {
   const shown = planDisplay(plan);
@@ -19,7 +34,8 @@ export function planSummary(chrome: PageChrome, plan: Plan): SafeHtml {
 <p class="per-month">${chrome.copy.render('plans.per_month', { amount: shown.perMonth })}</p>
 <p class="price">${chrome.copy.render('plans.renewal', { price: shown.price, term: shown.term })}</p>
 </section>
-<p class="auto-renew" id="auto-renew"><strong>Renews automatically every ${shown.term} at ${shown.price}</strong> (GST included) until you cancel. Cancel anytime from your account: you keep access until the end of the term you paid for. We email you before each renewal.</p>`;
+<p class="auto-renew" id="auto-renew"><strong>Renews automatically every ${shown.term} at ${shown.price}</strong> (GST included) until you cancel. Cancel anytime from your account: you keep access until the end of the term you paid for. We email you before each renewal.</p>
+${mandateNote(plan.price)}`;
 }
 
 export function checkoutPage(chrome: PageChrome, data: { plan: Plan; csrf: string; form?: FormState }): string {

@@ -78,6 +78,14 @@ describe('invoiceHtml', () => {
     expect(page).toContain('Against invoice</dt><dd>DL/2627/000123 dated 24 Nov 2026');
   });
 
+  it('prints a Rounding line for the paisa the rounded taxes cannot carry, and none when the parts add up', () => {
+    // ₹2,700 across States: IGST is 18% of ₹2,288.14 = ₹411.87, one paisa over the total.
+    const page = invoiceHtml(invoice({ placeOfSupply: '29', cgstMinor: 0, sgstMinor: 0, igstMinor: 41_187 })).value;
+    expect(page).toContain('IGST @ 18%</th><td class="num">₹411.87</td>');
+    expect(page).toContain('Rounding</th><td class="num">-₹0.01</td>');
+    expect(invoiceHtml(invoice()).value).not.toContain('Rounding');
+  });
+
   it('escapes what readers typed', () => {
     const page = invoiceHtml(invoice({ recipient: { ...invoice().recipient, name: '<script>alert(1)</script>' } })).value;
     expect(page).not.toContain('<script>');

@@ -42,6 +42,7 @@ ${s.original ? html`<dt>Against invoice</dt><dd>${s.original.number} dated ${s.o
 <tfoot>
 <tr><th scope="row" colspan="2">Taxable value</th><td class="num">${formatMoney(s.taxable)}</td></tr>
 ${s.taxes.map((t) => html`<tr><th scope="row" colspan="2">${t.label}</th><td class="num">${formatMoney(t.amount)}</td></tr>`)}
+${s.rounding ? html`<tr><th scope="row" colspan="2">Rounding</th><td class="num">${formatMoney(s.rounding)}</td></tr>` : ''}
 <tr class="invoice-total"><th scope="row" colspan="2">Total</th><td class="num">${formatMoney(s.total)}</td></tr>
 </tfoot>
 </table>
