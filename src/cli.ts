@@ -22,7 +22,7 @@ Commands:
   migrate            apply database migrations
   seed               write the demo sections, plans and articles
   import FILE.ndjson import articles, one JSON object per line (upsert by slug)
-  user create --email ADDRESS --role reader|editor|admin [--name NAME] [--password PASSWORD]
+  user create --email ADDRESS --role reader|editor|business|admin [--name NAME] [--password PASSWORD]
                      create a verified account (or change its role); prints a generated password
   settings supplier [--name NAME --address "LINE | LINE" --state CODE --gstin GSTIN --series PREFIX]
                      show or set the publisher's identity new invoices carry (see MASTHEAD_SUPPLIER_*)
@@ -112,7 +112,7 @@ async function run(argv: string[]): Promise<number> {
       const { email, role, name, password } = values;
       if (rest[0] !== 'create' || typeof email !== 'string' || typeof role !== 'string') {
         console.error(
-          'masthead user: usage: masthead user create --email ADDRESS --role reader|editor|admin [--name NAME] [--password PASSWORD]',
+          'masthead user: usage: masthead user create --email ADDRESS --role reader|editor|business|admin [--name NAME] [--password PASSWORD]',
         );
         return 2;
       }
