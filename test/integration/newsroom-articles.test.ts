@@ -273,4 +273,29 @@ describeEachEngine('newsroom: writing, scheduling, publishing and unpublishing a
     const scheduled = await t.app.inject({ url: '/admin/articles?status=scheduled', headers: { cookie: editor } });
     expect(scheduled.body).not.toContain('Wire copy on crude oil');
   });
+
+  it('answers odd input with a clear 4xx, never a 500', async () => {
+    const id = await create({ slug: 'odd-input' });
+    const get = async (url: string) => (await t.app.inject({ url, headers: { cookie: editor } })).statusCode;
+    expect(await get('/admin/articles/abc/edit')).toBe(404);
+    expect(await get('/admin/articles/99999999999/edit')).toBe(404);
+    expect(await get('/admin/articles/2147483647/edit')).toBe(404);
+    expect(await get(`/admin/articles/${id}/edit?compare=2147483647`)).toBe(404);
+    expect(await get(`/admin/articles/${id}/edit?compare=x`)).toBe(200);
+    expect(await get('/admin/articles/2147483647/preview')).toBe(404);
+    expect(await get('/admin/articles?before=nonsense')).toBe(400);
+    expect(await get('/admin/articles?status=everything&q=%25_%5C')).toBe(200);
+    const edit = `/admin/articles/${id}/edit`;
+    const form = await csrf(editor, edit);
+    const odd = await t.app.inject({
+      method: 'POST',
+      url: edit,
+      headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${encodeURIComponent(form.token)}&version=x&headline=A&headline=B&visibility=secret&tags=a&tags=b&action=launch`,
+    });
+    expect(odd.statusCode).toBe(400);
+    expect(odd.body).toContain('id="article-visibility-error"');
+    const missingVersion = await post(editor, edit, edit, { ...articleForm({ slug: 'odd-input' }), version: '' });
+    expect(missingVersion.statusCode).toBe(409);
+  });
 });
