@@ -2,6 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
+import { createArticle } from '../support/factories.js';
 
 const NOW = '2026-11-24T10:00:00Z';
 const HOUR = 3600 * 1000;
@@ -297,5 +298,27 @@ describeEachEngine('newsroom: writing, scheduling, publishing and unpublishing a
     expect(odd.body).toContain('id="article-visibility-error"');
     const missingVersion = await post(editor, edit, edit, { ...articleForm({ slug: 'odd-input' }), version: '' });
     expect(missingVersion.statusCode).toBe(409);
+  });
+
+  it('pages the list 50 at a time, last changed first, and the next page continues where the first ended', async () => {
+    for (let i = 0; i < 55; i++) {
+      await createArticle(db(), {
+        slug: `paged-${i}`,
+        headline: `Paged story ${i}`,
+        section: 'economy',
+        publishedAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
+      });
+    }
+    const first = await t.app.inject({ url: '/admin/articles?section=economy', headers: { cookie: editor } });
+    const ids = (body: string) => [...body.matchAll(/data-article="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(ids(first.body)).toHaveLength(50);
+    expect(first.body).toContain('Paged story 54<');
+    const older = /rel="next" href="([^"]+)"/.exec(first.body)?.[1]?.replaceAll('&amp;', '&') ?? '';
+    expect(older).toContain('section=economy');
+    const second = await t.app.inject({ url: older, headers: { cookie: editor } });
+    expect(ids(second.body)).toHaveLength(5);
+    expect(second.body).toContain('Paged story 0<');
+    expect(new Set([...ids(first.body), ...ids(second.body)]).size).toBe(55);
+    expect(second.body).not.toContain('rel="next"');
   });
 });
