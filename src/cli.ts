@@ -24,7 +24,7 @@ Commands:
   migrate            apply database migrations
   seed               write the demo sections, plans and articles
   import FILE.ndjson import articles, one JSON object per line (upsert by slug)
-  user create --email ADDRESS --role reader|editor|admin [--name NAME] [--password PASSWORD]
+  user create --email ADDRESS --role reader|editor|business|admin [--name NAME] [--password PASSWORD]
                      create a verified account (or change its role); prints a generated password
   plans              list the plans on sale, warning about any priced above the ₹15,000 e-mandate limit
   settings supplier [--name NAME --address "LINE | LINE" --state CODE --gstin GSTIN --series PREFIX]
@@ -115,7 +115,7 @@ async function run(argv: string[]): Promise<number> {
       const { email, role, name, password } = values;
       if (rest[0] !== 'create' || typeof email !== 'string' || typeof role !== 'string') {
         console.error(
-          'masthead user: usage: masthead user create --email ADDRESS --role reader|editor|admin [--name NAME] [--password PASSWORD]',
+          'masthead user: usage: masthead user create --email ADDRESS --role reader|editor|business|admin [--name NAME] [--password PASSWORD]',
         );
         return 2;
       }

@@ -12,6 +12,7 @@ import type { AccessPolicy } from './domain/access/model.js';
 import type { ReaderService } from './domain/access/readers.js';
 import type { Plan } from './domain/billing/plans.js';
 import type { ContentService } from './domain/content/service.js';
+import type { NewsroomService } from './domain/content/newsroom-service.js';
 import type { Copy } from './domain/copy/copy.js';
 import type { SiteSettings } from './domain/site/settings.js';
 import type { CrawlerRanges } from './web/http/crawlers.js';
@@ -21,6 +22,8 @@ export interface AppContext {
   config: Config;
   keys: Keys;
   content: ContentService;
+  /** Writing, scheduling, publishing and unpublishing articles (staff with `editContent`). */
+  newsroom: NewsroomService;
   copy: Copy;
   site: SiteSettings;
   plans: () => Promise<Plan[]>;

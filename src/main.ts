@@ -16,6 +16,7 @@ import type { FindReaders } from './domain/billing/readers.js';
 import { findUsersByIds } from './domain/accounts/user-queries.js';
 import { hasNoArticles, seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { createContentService } from './domain/content/service.js';
+import { createNewsroomService } from './domain/content/newsroom-service.js';
 import { loadCopy, type Copy } from './domain/copy/copy.js';
 import { createMailer, readOutbox, type Mailer } from './adapters/email/mailer.js';
 import { createAccountsService } from './domain/accounts/service.js';
@@ -147,10 +148,12 @@ export async function createAppContext(
   const jobs = jobQueue(now);
   const notifier = createNotifier(jobs);
   const billing = createBilling(config, db, { keys, publication: site.publicationName, copy, notifier, jobs, now });
+  const content = createContentService(db, { lead: config.lead, timeZone: config.timeZone, now });
   return {
     config,
     keys,
-    content: createContentService(db, { lead: config.lead, timeZone: config.timeZone, now }),
+    content,
+    newsroom: createNewsroomService({ db, now, onChange: () => content.invalidate() }),
     copy,
     site,
     plans: cachedPlans(() => billing.service.activePlans()),

@@ -23,7 +23,9 @@ const union = (...values: string[]) => values.map((v) => `'${v}'`).join(' | ');
 /** Columns whose values a check constraint in the migrations lists; keep in step with them. */
 const ENUM_COLUMNS: Record<string, string> = {
   'articles.visibility': union('free', 'metered', 'premium'),
-  'users.role': union('reader', 'editor', 'admin'),
+  'users.role': union('reader', 'editor', 'business', 'admin'),
+  'articles.status': union('draft', 'published', 'unpublished'),
+  'article_revisions.action': union('create', 'save', 'publish', 'schedule', 'unpublish', 'restore'),
   'sessions.kind': union('web', 'app'),
   'auth_challenges.purpose': union('sign-up', 'sign-in', 'reset-password', 'device-choice'),
   'plans.term_unit': union('day', 'month', 'year'),

@@ -11,6 +11,7 @@ import sweepIndexes from './migrations/008-sweep-indexes.js';
 import housekeepingIndexes from './migrations/009-housekeeping-indexes.js';
 import oneOpenCheckout from './migrations/010-one-open-checkout.js';
 import invoiceRounding from './migrations/011-invoice-rounding.js';
+import newsroom from './migrations/012-newsroom.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 9, name: 'housekeeping-indexes', sql: housekeepingIndexes },
   { version: 10, name: 'one-open-checkout', sql: oneOpenCheckout },
   { version: 11, name: 'invoice-rounding', sql: invoiceRounding },
+  { version: 12, name: 'newsroom', sql: newsroom },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

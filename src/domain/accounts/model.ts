@@ -1,4 +1,8 @@
-export const ROLES = ['reader', 'editor', 'admin'] as const;
+/**
+ * Who an account is: a reader; an editor (articles and sections); the business team (plans, refunds, readers,
+ * settings other than content); an admin (everything).
+ */
+export const ROLES = ['reader', 'editor', 'business', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface User {

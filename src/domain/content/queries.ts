@@ -22,7 +22,16 @@ const SUMMARY_COLUMNS = [
   'editors_pick',
 ] as const;
 
-function toSummary(row: Omit<Selectable<Articles>, 'body'>): ArticleSummary {
+/** A row a reader may see: published, so it has a publication time. */
+type LiveRow = Omit<Selectable<Articles>, 'body' | 'status' | 'version' | 'published_at'> & { published_at: Date };
+
+/**
+ * Readers only ever see published articles (and only once their time has come: callers compare `published_at`
+ * with now). The literal lets the planner use the partial indexes `where status = 'published'`.
+ */
+const LIVE = sql.lit<'published'>('published');
+
+function toSummary(row: LiveRow): ArticleSummary {
   return {
     id: row.id,
     slug: row.slug,
@@ -69,6 +78,8 @@ function toRow(input: ArticleInput) {
     provenance: input.provenance,
     published_at: input.publishedAt,
     updated_at: input.updatedAt ?? input.publishedAt,
+    // New imported articles are published; an import over an existing one leaves its status to the newsroom.
+    status: 'published' as const,
     lead_image_url: input.leadImage?.url ?? null,
     lead_image_alt: input.leadImage?.alt ?? null,
     editors_pick: input.editorsPick,
@@ -107,6 +118,8 @@ export async function upsertArticles(db: Db, inputs: readonly ArticleInput[]): P
         lead_image_url: eb.ref('excluded.lead_image_url'),
         lead_image_alt: eb.ref('excluded.lead_image_alt'),
         editors_pick: eb.ref('excluded.editors_pick'),
+        // A newsroom form open on this article must not save over the import unawares.
+        version: sql<number>`articles.version + 1`,
       })),
     )
     // xmax is 0 only on a row this statement inserted.
@@ -133,8 +146,16 @@ export async function withSavepoint<T>(tx: Tx, work: () => Promise<T>): Promise<
   }
 }
 
+/** The published article at `slug` (its time may still be ahead: the caller compares it with now), or null. */
 export async function findArticleBySlug(db: Db, slug: string): Promise<Article | null> {
-  const row = await db.selectFrom('articles').select(SUMMARY_COLUMNS).select('body').where('slug', '=', slug).executeTakeFirst();
+  const row = await db
+    .selectFrom('articles')
+    .select(SUMMARY_COLUMNS)
+    .select('body')
+    .where('slug', '=', slug)
+    .where('status', '=', LIVE)
+    .$narrowType<{ published_at: Date }>()
+    .executeTakeFirst();
   return row ? { ...toSummary(row), body: row.body } : null;
 }
 
@@ -144,7 +165,12 @@ export async function findArticleBySlug(db: Db, slug: string): Promise<Article |
  * costs what it skips, which is why callers bound it.
  */
 export async function listArticles(db: Db, options: ListOptions & { now: Date }): Promise<ArticleSummary[]> {
-  let query = db.selectFrom('articles').select(SUMMARY_COLUMNS).where('published_at', '<=', options.now);
+  let query = db
+    .selectFrom('articles')
+    .select(SUMMARY_COLUMNS)
+    .where('status', '=', LIVE)
+    .where('published_at', '<=', options.now)
+    .$narrowType<{ published_at: Date }>();
   if (options.section) query = query.where('section', '=', options.section);
   if (options.since) query = query.where('published_at', '>=', options.since);
   if (options.editorsPick) query = query.where('editors_pick', '=', true);
@@ -179,6 +205,7 @@ export async function anyPublishedBetween(db: Db, from: Date, to: Date, now: Dat
   const row = await db
     .selectFrom('articles')
     .select('id')
+    .where('status', '=', LIVE)
     .where('published_at', '>=', from)
     .where('published_at', '<', to)
     .where('published_at', '<=', now)
@@ -187,9 +214,15 @@ export async function anyPublishedBetween(db: Db, from: Date, to: Date, now: Dat
   return row !== undefined;
 }
 
-/** The earliest publication date, or null with no articles (the publication-date index answers it). */
+/** The earliest publication date of a published article, or null with none (the publication-date index answers it). */
 export async function firstPublishedAt(db: Db): Promise<Date | null> {
-  const row = await db.selectFrom('articles').select('published_at').orderBy('published_at').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('articles')
+    .select('published_at')
+    .where('status', '=', LIVE)
+    .orderBy('published_at')
+    .limit(1)
+    .executeTakeFirst();
   return row?.published_at ?? null;
 }
 
@@ -204,6 +237,7 @@ export async function listSitemapEntries(
   const rows = await db
     .selectFrom('articles')
     .select(['slug', 'updated_at'])
+    .where('status', '=', LIVE)
     .where('published_at', '>=', from)
     .where('published_at', '<', to)
     .where('published_at', '<=', now)

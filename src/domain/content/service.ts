@@ -1,8 +1,9 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../ports/database.js';
 import { yearIn, yearStart } from './calendar-years.js';
-import { cursorAfter, type AccessItem, type ArticleSummary, type ListOptions, type Section } from './model.js';
+import { cursorAfter, type AccessItem, type Article, type ArticleSummary, type ListOptions, type Section } from './model.js';
 import { anyPublishedBetween, findArticleBySlug, firstPublishedAt, listArticles, listSections, listSitemapEntries } from './queries.js';
+import { redirectedSlug } from './newsroom-queries.js';
 import { renderBody, renderLead, wordCount, type LeadRule } from './render.js';
 
 /** An article ready to serve: its facts, the access item, and the body rendered in two parts. */
@@ -25,11 +26,33 @@ export interface ContentService {
   sitemapYears(): Promise<number[]>;
   /** The articles published in `year`, newest first, at most `limit`. */
   sitemapEntries(year: number, limit: number): Promise<{ slug: string; updatedAt: Date }[]>;
+  /** The current slug of a published article that once lived at `slug` (its address before a slug change), or null. */
+  redirect(slug: string): Promise<string | null>;
   /** Forgets cached reads, after a write through this process. Other processes see writes within the cache's TTL. */
   invalidate(): void;
 }
 
 const NOT_FOUND = Symbol('not found');
+
+/** An article made ready to serve: the access item and the body rendered whole and cut to its lead-in. */
+export function prepareArticle(article: Article, sections: readonly Section[], lead: LeadRule): PreparedArticle {
+  const section = sections.find((s) => s.slug === article.section);
+  const { body, ...summary } = article;
+  return {
+    article: summary,
+    item: {
+      id: article.id,
+      visibility: article.visibility,
+      section: article.section,
+      provenance: article.provenance,
+      publishedAt: article.publishedAt,
+      premiumEntitlement: section?.premiumEntitlement ?? 'premium',
+    },
+    leadHtml: renderLead(body, lead),
+    bodyHtml: renderBody(body),
+    readingMinutes: Math.max(1, Math.round(wordCount(body) / 200)),
+  };
+}
 
 /**
  * Reads content through in-process caches so the request path rarely waits on the database.
@@ -57,22 +80,7 @@ export function createContentService(
   async function prepare(slug: string): Promise<PreparedArticle | typeof NOT_FOUND> {
     const article = await findArticleBySlug(db, slug);
     if (!article || article.publishedAt > now()) return NOT_FOUND;
-    const section = (await sections()).find((s) => s.slug === article.section);
-    const { body, ...summary } = article;
-    return {
-      article: summary,
-      item: {
-        id: article.id,
-        visibility: article.visibility,
-        section: article.section,
-        provenance: article.provenance,
-        publishedAt: article.publishedAt,
-        premiumEntitlement: section?.premiumEntitlement ?? 'premium',
-      },
-      leadHtml: renderLead(body, options.lead),
-      bodyHtml: renderBody(body),
-      readingMinutes: Math.max(1, Math.round(wordCount(body) / 200)),
-    };
+    return prepareArticle(article, await sections(), options.lead);
   }
 
   async function cachedList(key: string, load: () => Promise<ArticleSummary[]>): Promise<ArticleSummary[]> {
@@ -116,6 +124,9 @@ export function createContentService(
     sitemapYears,
     sitemapEntries(year, limit) {
       return listSitemapEntries(db, yearStart(year, options.timeZone), yearStart(year + 1, options.timeZone), now(), limit);
+    },
+    redirect(slug) {
+      return redirectedSlug(db, slug);
     },
     invalidate() {
       articles.clear();

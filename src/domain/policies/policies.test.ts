@@ -6,23 +6,25 @@ const reader: Actor = { kind: 'user', id: 1, role: 'reader' };
 const otherReader: Actor = { kind: 'user', id: 2, role: 'reader' };
 const editor: Actor = { kind: 'user', id: 3, role: 'editor' };
 const admin: Actor = { kind: 'user', id: 4, role: 'admin' };
-const ACTORS = { anonymous: ANONYMOUS, reader, 'other reader': otherReader, editor, admin } as const;
+const business: Actor = { kind: 'user', id: 5, role: 'business' };
+const ACTORS = { anonymous: ANONYMOUS, reader, 'other reader': otherReader, editor, business, admin } as const;
 
 /** Something reader 1 owns: their invoice, subscription, device or account. */
 const readersOwn = { userId: 1 };
 
 /** Per policy, the actors allowed (everyone else is refused). Resources belong to `reader`. */
 const ALLOWED: Record<Ability, (keyof typeof ACTORS)[]> = {
-  viewInvoice: ['reader', 'admin'],
+  viewInvoice: ['reader', 'business', 'admin'],
   manageSubscription: ['reader'],
-  subscribe: ['reader', 'other reader', 'editor', 'admin'],
+  subscribe: ['reader', 'other reader', 'editor', 'business', 'admin'],
   signOutDevice: ['reader'],
   manageOwnAccount: ['reader'],
-  viewNewsroom: ['editor', 'admin'],
-  editArticle: ['editor', 'admin'],
-  viewPayments: ['admin'],
-  refund: ['admin'],
-  manageReaders: ['admin'],
+  viewNewsroom: ['editor', 'business', 'admin'],
+  editContent: ['editor', 'admin'],
+  manageBusiness: ['business', 'admin'],
+  viewPayments: ['business', 'admin'],
+  refund: ['business', 'admin'],
+  manageReaders: ['business', 'admin'],
 };
 
 describe('policies: who may do what', () => {
@@ -90,5 +92,12 @@ describe('policies: who may do what', () => {
       manage_readers: true,
     });
     expect(Object.values(accountAbilities(ANONYMOUS)).some(Boolean)).toBe(false);
+  });
+
+  it('keeps the newsroom and the money apart: an editor cannot refund, the business team cannot edit articles', () => {
+    expect(accountAbilities(editor)).toMatchObject({ view_newsroom: true, edit_articles: true, view_payments: false, refund: false });
+    expect(accountAbilities(business)).toMatchObject({ view_newsroom: true, edit_articles: false, refund: true, manage_readers: true });
+    expect(can(editor, 'manageBusiness')).toBe(false);
+    expect(can(business, 'editContent')).toBe(false);
   });
 });

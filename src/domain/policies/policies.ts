@@ -13,20 +13,24 @@ export function actorOf(user: { id: number; role: Role } | null | undefined): Ac
 
 // Small named predicates the policies are built from.
 const signedIn = (actor: Actor): actor is Extract<Actor, { kind: 'user' }> => actor.kind === 'user';
-const isAdmin = (actor: Actor) => signedIn(actor) && actor.role === 'admin';
-const isStaff = (actor: Actor) => signedIn(actor) && (actor.role === 'admin' || actor.role === 'editor');
+const hasRole = (actor: Actor, ...roles: Role[]) => signedIn(actor) && roles.includes(actor.role);
+/** Anyone on the staff: the newsroom, the business team, admins. */
+const isStaff = (actor: Actor) => hasRole(actor, 'editor', 'business', 'admin');
+/** Articles and sections are the newsroom's: editors and admins. */
+const editsContent = (actor: Actor) => hasRole(actor, 'editor', 'admin');
+/** Plans, payments, refunds, readers and the settings other than content: the business team and admins. */
+const runsBusiness = (actor: Actor) => hasRole(actor, 'business', 'admin');
 const owns = (actor: Actor, resource: { userId: number }) => signedIn(actor) && actor.id === resource.userId;
-/** Payments, refunds and the documents they issue are an admin's to handle. */
-const handlesPayments = (actor: Actor) => isAdmin(actor);
 
 /**
  * Who may do what, one line each. A policy answers true only for the actors it names: anything not listed
  * is denied. Resources owned by readers (subscriptions, invoices, devices) are their owner's alone; staff
- * tools need a staff role; money and readers' data need an admin.
+ * tools need a staff role; content needs an editor; money and readers' data need the business team (admins
+ * may do both).
  */
 export const POLICIES = {
-  /** See an invoice or credit note (HTML or PDF): its reader's, and an admin's, who handles payments and refunds. */
-  viewInvoice: (actor: Actor, invoice: { userId: number }) => owns(actor, invoice) || handlesPayments(actor),
+  /** See an invoice or credit note (HTML or PDF): its reader's, and the business team's, who handle payments and refunds. */
+  viewInvoice: (actor: Actor, invoice: { userId: number }) => owns(actor, invoice) || runsBusiness(actor),
   /** Cancel, undo, change plan or update the payment method of a subscription. */
   manageSubscription: (actor: Actor, subscription: { userId: number }) => owns(actor, subscription),
   /** Buy a subscription. */
@@ -35,15 +39,17 @@ export const POLICIES = {
   signOutDevice: (actor: Actor, device: { userId: number }) => owns(actor, device),
   /** Download or delete one's own account data. */
   manageOwnAccount: (actor: Actor, account: { userId: number }) => owns(actor, account),
-  /** Open the newsroom and the admin area. */
+  /** Open the newsroom and the admin area (what each staff member finds there depends on the abilities below). */
   viewNewsroom: (actor: Actor) => isStaff(actor),
-  /** Write, edit and publish articles. */
-  editArticle: (actor: Actor) => isStaff(actor),
+  /** Write, edit, schedule, publish and unpublish articles. */
+  editContent: (actor: Actor) => editsContent(actor),
+  /** Plans, refunds, readers and the settings other than content. */
+  manageBusiness: (actor: Actor) => runsBusiness(actor),
   /** See payments and refund them. */
-  viewPayments: (actor: Actor) => handlesPayments(actor),
-  refund: (actor: Actor) => handlesPayments(actor),
+  viewPayments: (actor: Actor) => runsBusiness(actor),
+  refund: (actor: Actor) => runsBusiness(actor),
   /** Find a reader, download their data, delete their account on request. */
-  manageReaders: (actor: Actor) => isAdmin(actor),
+  manageReaders: (actor: Actor) => runsBusiness(actor),
 } as const;
 
 export type Ability = keyof typeof POLICIES;
@@ -70,7 +76,7 @@ export function accountAbilities(
   return {
     subscribe: can(actor, 'subscribe'),
     view_newsroom: can(actor, 'viewNewsroom'),
-    edit_articles: can(actor, 'editArticle'),
+    edit_articles: can(actor, 'editContent'),
     view_payments: can(actor, 'viewPayments'),
     refund: can(actor, 'refund'),
     manage_readers: can(actor, 'manageReaders'),

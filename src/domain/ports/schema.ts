@@ -28,6 +28,22 @@ export interface AnonymousMeters {
   updated_at: Generated<Timestamp>;
 }
 
+export interface ArticleRedirects {
+  article_id: number;
+  created_at: Timestamp;
+  slug: string;
+}
+
+export interface ArticleRevisions {
+  action: 'create' | 'save' | 'publish' | 'schedule' | 'unpublish' | 'restore';
+  article_id: number;
+  created_at: Timestamp;
+  fields: Json;
+  id: Generated<number>;
+  user_id: number | null;
+  version: number;
+}
+
 export interface Articles {
   authors: Generated<string[]>;
   body: Generated<string>;
@@ -38,12 +54,14 @@ export interface Articles {
   lead_image_alt: string | null;
   lead_image_url: string | null;
   provenance: string;
-  published_at: Timestamp;
+  published_at: Timestamp | null;
   section: string;
   slug: string;
   standfirst: Generated<string>;
+  status: 'draft' | 'published' | 'unpublished';
   tags: Generated<string[]>;
   updated_at: Timestamp;
+  version: Generated<number>;
   visibility: 'free' | 'metered' | 'premium';
 }
 
@@ -261,7 +279,7 @@ export interface Users {
   id: Generated<number>;
   name: Generated<string>;
   password_hash: string | null;
-  role: 'reader' | 'editor' | 'admin';
+  role: 'reader' | 'editor' | 'business' | 'admin';
 }
 
 export interface WebhookEvents {
@@ -278,6 +296,8 @@ export interface WebhookEvents {
 
 export interface DB {
   anonymous_meters: AnonymousMeters;
+  article_redirects: ArticleRedirects;
+  article_revisions: ArticleRevisions;
   articles: Articles;
   auth_challenges: AuthChallenges;
   billing_profiles: BillingProfiles;

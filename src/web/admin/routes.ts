@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { formatMoney } from '../../domain/billing/money.js';
 import { ok } from '../../domain/errors.js';
-import { actorOf, authorize, can, type Ability } from '../../domain/policies/policies.js';
+import { actorOf, authorize, can } from '../../domain/policies/policies.js';
 import { sendPage } from '../accounts/flow.js';
 import { withBillingPage } from '../billing/failures.js';
 import { valuesOr404 } from '../billing/forms.js';
@@ -12,12 +12,11 @@ import { pageChrome } from '../pages/chrome.js';
 import { paymentsPage } from './payments-views.js';
 import { PaymentParams, readRefund, RefundForm } from './refund-form.js';
 import { adminUserRoutes } from './users.js';
+import { adminArticleRoutes } from './articles.js';
+import { adminHomePage } from './article-views.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
 const PaymentsQuery = form({ notice: keyword(Object.keys(NOTICES)) });
-
-/** What the admin area holds: anyone who may do none of it learns nothing of it. */
-const ADMIN_ABILITIES: readonly Ability[] = ['viewPayments', 'refund', 'manageReaders'];
 
 /** Route option: the policy a route needs, checked before anything else the route does (a refusal reads as not found). */
 const allowed = (ability: 'viewPayments' | 'refund'): { onRequest: onRequestHookHandler } => ({
@@ -32,20 +31,31 @@ const allowed = (ability: 'viewPayments' | 'refund'): { onRequest: onRequestHook
 });
 
 /**
- * Admin pages. Only admins learn they exist: everyone else, signed in or not, gets the ordinary 404,
- * decided before anything else runs (CSRF included). Every query string, path parameter and form is read by
- * the form helper (`useForms`).
+ * Admin pages. Only staff (policy `viewNewsroom`) learn they exist: everyone else, signed in or not, gets the
+ * ordinary 404, decided before anything else runs (CSRF included); each route then checks its own ability, so
+ * an editor finds no payments and the business team no article editor. Every query string, path parameter and
+ * form is read by the form helper (`useForms`).
  */
 export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   useForms(app);
   app.addHook('onRequest', async (request, reply) => {
-    const actor = actorOf(request.auth?.user);
-    if (!ADMIN_ABILITIES.some((ability) => can(actor, ability))) throw new HttpProblem('not-found', 'Not found.');
+    if (!can(actorOf(request.auth?.user), 'viewNewsroom')) throw new HttpProblem('not-found', 'Not found.');
     reply.header('cache-control', 'no-store');
     reply.header('x-robots-tag', 'noindex');
   });
 
   await adminUserRoutes(app, ctx);
+  await adminArticleRoutes(app, ctx);
+
+  /** The staff's start page: links to what this member of staff may do, and nothing else. */
+  app.get('/admin', { schema: { querystring: form({}) } }, async (request, reply) => {
+    const actor = actorOf(request.auth?.user);
+    const links: [string, string][] = [];
+    if (can(actor, 'editContent')) links.push(['/admin/articles', 'Articles'], ['/admin/articles/new', 'Write an article']);
+    if (can(actor, 'viewPayments')) links.push(['/admin/payments', 'Payments and refunds']);
+    if (can(actor, 'manageReaders')) links.push(['/admin/users', 'Readers']);
+    return sendPage(reply, 200, adminHomePage(await pageChrome(ctx, request), links));
+  });
 
   async function show(
     request: FastifyRequest,

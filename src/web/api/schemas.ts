@@ -80,7 +80,7 @@ export const UserJson = Type.Object(
     id: Type.Integer(),
     email: Type.String({ format: 'email' }),
     name: Type.String(),
-    role: Type.Union([Type.Literal('reader'), Type.Literal('editor'), Type.Literal('admin')]),
+    role: Type.Union([Type.Literal('reader'), Type.Literal('editor'), Type.Literal('business'), Type.Literal('admin')]),
     email_verified: Type.Boolean(),
   },
   { additionalProperties: false },

@@ -74,7 +74,12 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get<{ Params: { slug: string } }>('/article/:slug', { schema: { params: Type.Object({ slug: SLUG }) } }, async (request, reply) => {
     const read = await readArticle(ctx, request, reply, request.params.slug);
-    if (!read) throw new HttpProblem('not-found', 'There is no such article.');
+    if (!read) {
+      // An address the article had before its slug changed leads to it for good.
+      const moved = await ctx.content.redirect(request.params.slug);
+      if (moved) return reply.header('cache-control', 'public, max-age=3600').redirect(`/article/${moved}`, 301);
+      throw new HttpProblem('not-found', 'There is no such article.');
+    }
     reply.type('text/html; charset=utf-8');
     return renderArticle(request, read);
   });

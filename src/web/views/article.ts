@@ -16,6 +16,8 @@ export interface ArticlePageInput {
   registrationBonus: number;
   /** "₹162", the lowest per-month figure among the plans, for the paywall; null when there are no plans. */
   lowestPerMonth: string | null;
+  /** A newsroom preview's banner: shown above the story, and the page is kept out of search engines. */
+  previewBanner?: SafeHtml | undefined;
 }
 
 /** CSS class of the gated part of the body; named in the JSON-LD `hasPart.cssSelector`. */
@@ -116,7 +118,7 @@ export function articlePage(input: ArticlePageInput, meterSlot?: SafeHtml): stri
   const body = decision.allowed
     ? html`<div class="${GATED_CLASS}">${raw(prepared.bodyHtml)}</div>`
     : html`<div class="article-lead">${raw(prepared.leadHtml)}</div>${paywall(input, decision)}`;
-  const main = html`<article class="story">
+  const main = html`${input.previewBanner ?? ''}<article class="story">
 <p class="kicker"><a href="/section/${article.section}">${section?.name ?? article.section}</a>${article.visibility === 'premium' ? html`<span class="badge">Premium</span>` : ''}</p>
 <h1>${article.headline}</h1>
 <p class="standfirst">${article.standfirst}</p>
@@ -136,6 +138,7 @@ ${adSlot(input, 'bottom')}
       description: article.standfirst,
       canonical: `${input.publicUrl}/article/${article.slug}`,
       head: html`<script type="application/ld+json">${jsonForScript(articleJsonLd(input))}</script>`,
+      noindex: input.previewBanner !== undefined,
     },
     main,
   );

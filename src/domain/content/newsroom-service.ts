@@ -1,0 +1,126 @@
+import { DomainError } from '../errors.js';
+import type { Db } from '../ports/database.js';
+import { authorize, type Actor } from '../policies/policies.js';
+import { applyAction, checkArticleFields, type ArticleFields, type NewsroomArticle, type SaveAction } from './newsroom.js';
+import {
+  articleIdWithSlug,
+  findNewsroomArticle,
+  findRevision,
+  insertArticle,
+  insertRevision,
+  listNewsroomArticles,
+  listRevisions,
+  moveSlug,
+  updateArticleAt,
+  type NewsroomFilters,
+  type NewsroomSummary,
+  type Revision,
+} from './newsroom-queries.js';
+import { listSections } from './queries.js';
+
+/** The outcome of a save: the article's id and new version, or what stopped it (nothing was written then). */
+export type SaveResult =
+  | { ok: true; id: number; version: number }
+  | { ok: false; kind: 'invalid'; errors: Record<string, string> }
+  /** Someone saved the article since the editor opened it: `current` is what they saved. */
+  | { ok: false; kind: 'conflict'; current: NewsroomArticle };
+
+export interface NewsroomService {
+  list(actor: Actor, filters: Omit<NewsroomFilters, 'now'>): Promise<NewsroomSummary[]>;
+  article(actor: Actor, id: number): Promise<NewsroomArticle | null>;
+  revisions(actor: Actor, id: number): Promise<Revision[]>;
+  revision(actor: Actor, id: number, revisionId: number): Promise<Revision | null>;
+  /** Creates (`id` null) or saves an article over `version`, then does `action`; every save keeps a revision. */
+  save(actor: Actor, input: { id: number | null; version: number | null; fields: ArticleFields; action: SaveAction }): Promise<SaveResult>;
+  /** Puts a revision's fields back over `version` (a new revision; the status and publication time stay). */
+  restore(actor: Actor, id: number, revisionId: number, version: number): Promise<SaveResult | null>;
+}
+
+const REVISIONS_SHOWN = 50;
+const SLUG_TAKEN = 'Another article has this slug: choose another.';
+
+/** Unique violation (SQLSTATE 23505), as both engines report it. */
+const isUniqueViolation = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+
+/**
+ * Writing, scheduling, publishing and unpublishing articles (policy `editContent` on every call; refusals read
+ * as not found). Readers' caches in this process are dropped after each write (`onChange`); other instances
+ * see it within their cache's lifetime.
+ */
+export function createNewsroomService(deps: { db: Db; now: () => Date; onChange: () => void }): NewsroomService {
+  const { db, now } = deps;
+
+  async function save(
+    actor: Actor,
+    input: { id: number | null; version: number | null; fields: ArticleFields; action: SaveAction },
+  ): Promise<SaveResult> {
+    authorize(actor, 'editContent');
+    const userId = actor.kind === 'user' ? actor.id : null;
+    const at = now();
+    let result: SaveResult;
+    try {
+      result = await db.transaction().execute(async (tx): Promise<SaveResult> => {
+        const current = input.id === null ? null : await findNewsroomArticle(tx, input.id);
+        if (input.id !== null && !current) throw new DomainError('not-found', 'There is no such article.');
+        if (current && current.version !== input.version) return { ok: false, kind: 'conflict', current };
+        const state = applyAction(current, input.action, at);
+        const sections = new Set((await listSections(tx)).map((s) => s.slug));
+        const checked = checkArticleFields(input.fields, sections, { draft: !state.ok || state.status !== 'published' });
+        const errors: Record<string, string> = {
+          ...(checked.ok ? {} : checked.errors),
+          ...(state.ok ? {} : { [state.field]: state.message }),
+        };
+        if (!errors.slug && (await articleIdWithSlug(tx, input.fields.slug, current?.id ?? null)) !== null) errors.slug = SLUG_TAKEN;
+        if (Object.keys(errors).length > 0 || !state.ok) return { ok: false, kind: 'invalid', errors };
+
+        let id: number;
+        let version: number;
+        if (current) {
+          const next = await updateArticleAt(tx, current.id, current.version, input.fields, state);
+          if (next === null) return { ok: false, kind: 'conflict', current: (await findNewsroomArticle(tx, current.id)) ?? current };
+          id = current.id;
+          version = next;
+        } else {
+          id = await insertArticle(tx, input.fields, state);
+          version = 1;
+        }
+        await moveSlug(tx, id, current?.slug ?? null, input.fields.slug, at);
+        const action = current === null && input.action.kind === 'save' ? 'create' : input.action.kind;
+        await insertRevision(tx, { articleId: id, version, userId, action, fields: input.fields, at });
+        return { ok: true, id, version };
+      });
+    } catch (error) {
+      // Another editor took the slug between our check and the write.
+      if (isUniqueViolation(error)) return { ok: false, kind: 'invalid', errors: { slug: SLUG_TAKEN } };
+      throw error;
+    }
+    if (result.ok) deps.onChange();
+    return result;
+  }
+
+  return {
+    async list(actor, filters) {
+      authorize(actor, 'editContent');
+      return listNewsroomArticles(db, { ...filters, now: now() });
+    },
+    async article(actor, id) {
+      authorize(actor, 'editContent');
+      return findNewsroomArticle(db, id);
+    },
+    async revisions(actor, id) {
+      authorize(actor, 'editContent');
+      return listRevisions(db, id, REVISIONS_SHOWN);
+    },
+    async revision(actor, id, revisionId) {
+      authorize(actor, 'editContent');
+      return findRevision(db, id, revisionId);
+    },
+    save,
+    async restore(actor, id, revisionId, version) {
+      authorize(actor, 'editContent');
+      const revision = await findRevision(db, id, revisionId);
+      if (!revision) return null;
+      return save(actor, { id, version, fields: revision.fields, action: { kind: 'restore' } });
+    },
+  };
+}

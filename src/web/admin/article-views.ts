@@ -1,0 +1,211 @@
+import { VISIBILITIES, type Section } from '../../domain/content/model.js';
+import { shownStatus, ARTICLE_STATUSES, type NewsroomArticle } from '../../domain/content/newsroom.js';
+import type { NewsroomSummary, Revision } from '../../domain/content/newsroom-queries.js';
+import type { FieldDiff } from '../../domain/content/revision-diff.js';
+import { csrfField, formMessage, hidden, input, notice } from '../accounts/views.js';
+import type { FormState } from '../http/forms.js';
+import { formatDateTime } from '../views/format.js';
+import { html, type SafeHtml } from '../views/html.js';
+import { layout, type PageChrome } from '../views/layout.js';
+
+/** The newsroom's pages: the article list and the article editor with its revisions. Everything is escaped by `html`. */
+
+const STATUS_LABEL = { draft: 'Draft', scheduled: 'Scheduled', published: 'Published', unpublished: 'Unpublished' } as const;
+const FIELD_LABEL: Record<FieldDiff['field'], string> = {
+  headline: 'Headline',
+  standfirst: 'Standfirst',
+  body: 'Body',
+  section: 'Section',
+  tags: 'Tags',
+  authors: 'Authors',
+  dateline: 'Dateline',
+  visibility: 'Visibility',
+  provenance: 'Provenance',
+  slug: 'Slug',
+  leadImage: 'Lead image',
+};
+
+export function adminLayout(chrome: PageChrome, title: string, main: SafeHtml): string {
+  return layout(chrome, { title: `${title} (newsroom)`, noindex: true }, html`<div class="admin-page">${main}</div>`);
+}
+
+function errorOf(form: FormState, name: string, fieldId: string): SafeHtml | '' {
+  const error = form.errors[name];
+  return error ? html`<p class="field-error" id="${fieldId}-error">${error}</p>` : '';
+}
+
+const invalid = (form: FormState, name: string, fieldId: string): SafeHtml | '' =>
+  form.errors[name] ? html` aria-describedby="${fieldId}-error" aria-invalid="true"` : '';
+
+function textarea(form: FormState, name: string, label: string, rows: number, hint?: string): SafeHtml {
+  const fieldId = `article-${name}`;
+  return html`<div class="field${form.errors[name] ? ' has-error' : ''}"><label for="${fieldId}">${label}</label>
+${hint ? html`<p class="hint">${hint}</p>` : ''}${errorOf(form, name, fieldId)}
+<textarea id="${fieldId}" name="${name}" rows="${rows}"${invalid(form, name, fieldId)}>${form.values[name] ?? ''}</textarea></div>`;
+}
+
+function select(form: FormState, name: string, label: string, options: readonly (readonly [string, string])[]): SafeHtml {
+  const fieldId = `article-${name}`;
+  const current = form.values[name] ?? '';
+  return html`<div class="field${form.errors[name] ? ' has-error' : ''}"><label for="${fieldId}">${label}</label>${errorOf(form, name, fieldId)}
+<select id="${fieldId}" name="${name}"${invalid(form, name, fieldId)}>${options.map(
+    ([value, text]) => html`<option value="${value}"${value === current ? ' selected' : ''}>${text}</option>`,
+  )}</select></div>`;
+}
+
+const field = (form: FormState, name: string, label: string, maxlength: number, hint?: string) =>
+  input({ form, name, label, id: `article-${name}`, maxlength, ...(hint ? { hint } : {}) });
+
+export interface ArticleListInput {
+  articles: NewsroomSummary[];
+  sections: Section[];
+  query: Record<string, string>;
+  older: string | null;
+  now: Date;
+  timeZone: string;
+}
+
+export function articleListPage(chrome: PageChrome, input: ArticleListInput): string {
+  const q = input.query;
+  const filter = (name: string, label: string, options: readonly (readonly [string, string])[]) =>
+    html`<label>${label} <select name="${name}"><option value="">Any</option>${options.map(
+      ([value, text]) => html`<option value="${value}"${q[name] === value ? ' selected' : ''}>${text}</option>`,
+    )}</select></label> `;
+  const olderQuery = new URLSearchParams({ ...q, before: input.older ?? '' }).toString();
+  const main = html`<h1>Articles</h1><p><a class="button" href="/admin/articles/new">Write an article</a></p>
+<form method="get" action="/admin/articles" class="admin-filters"><label>Headline <input type="search" name="q" value="${q.q ?? ''}" maxlength="200"></label>
+${filter(
+  'section',
+  'Section',
+  input.sections.map((s) => [s.slug, s.name] as const),
+)}${filter(
+    'visibility',
+    'Visibility',
+    VISIBILITIES.map((v) => [v, v] as const),
+  )}${filter(
+    'status',
+    'Status',
+    ARTICLE_STATUSES.map((s) => [s, STATUS_LABEL[s]] as const),
+  )}${filter('provenance', 'Provenance', [
+    ['staff', 'Staff'],
+    ['wire', 'Wire'],
+    ['partner', 'Partner'],
+  ])}<button type="submit" class="button secondary">Filter</button></form>
+${
+  input.articles.length === 0
+    ? html`<p role="status">No articles match.</p>`
+    : html`<table class="admin-table"><thead><tr><th>Headline</th><th>Status</th><th>Section</th><th>Visibility</th><th>Provenance</th><th>Last changed</th></tr></thead><tbody>${input.articles.map(
+        (a) =>
+          html`<tr data-article="${a.id}"><td><a href="/admin/articles/${a.id}/edit">${a.headline}</a></td><td>${STATUS_LABEL[shownStatus(a, input.now)]}</td><td>${a.section}</td><td>${a.visibility}</td><td>${a.provenance}</td><td>${formatDateTime(a.updatedAt, input.timeZone)}</td></tr>`,
+      )}</tbody></table>`
+}
+${input.older ? html`<p><a rel="next" href="/admin/articles?${olderQuery}">Older articles</a></p>` : ''}`;
+  return adminLayout(chrome, 'Articles', main);
+}
+
+export interface ArticleEditInput {
+  /** Null while writing a new article. */
+  article: NewsroomArticle | null;
+  form: FormState;
+  sections: Section[];
+  csrf: string;
+  now: Date;
+  timeZone: string;
+  notice?: string | undefined;
+  revisions: Revision[];
+  /** The revision compared with the current text, and what differs. */
+  compare?: { revision: Revision; diffs: FieldDiff[] } | undefined;
+}
+
+function statusLine(article: NewsroomArticle, now: Date, timeZone: string): SafeHtml {
+  const status = shownStatus(article, now);
+  const when = article.publishedAt ? formatDateTime(article.publishedAt, timeZone) : '';
+  const text =
+    status === 'scheduled'
+      ? html`Scheduled for ${when}`
+      : status === 'published'
+        ? html`Published ${when} · <a href="/article/${article.slug}">on the site</a>`
+        : html`${STATUS_LABEL[status]}`;
+  return html`<p class="article-status" data-status="${status}">${text} · <a href="/admin/articles/${article.id}/preview">Preview</a></p>`;
+}
+
+function revisionList(input: ArticleEditInput, article: NewsroomArticle): SafeHtml {
+  return html`<section class="revisions" aria-labelledby="revisions-title"><h2 id="revisions-title">Revisions</h2><ol>${input.revisions.map(
+    (
+      r,
+    ) => html`<li data-revision="${r.id}">${formatDateTime(r.createdAt, input.timeZone)} · ${r.by ?? 'a deleted account'} · ${r.action} (version ${r.version})
+ · <a href="/admin/articles/${article.id}/edit?compare=${r.id}#compare">Compare with current</a>
+<form method="post" action="/admin/articles/${article.id}/revisions/${r.id}/restore" class="inline-form">${csrfField(input.csrf)}${hidden('version', article.version)}<button type="submit" class="button secondary">Restore</button></form></li>`,
+  )}</ol></section>`;
+}
+
+function comparison(compare: NonNullable<ArticleEditInput['compare']>, timeZone: string): SafeHtml {
+  const { revision, diffs } = compare;
+  return html`<section id="compare" class="revision-diff" aria-labelledby="compare-title"><h2 id="compare-title">Revision of ${formatDateTime(revision.createdAt, timeZone)} against the current text</h2>
+${
+  diffs.length === 0
+    ? html`<p>No field differs.</p>`
+    : diffs.map(
+        (d) =>
+          html`<h3>${FIELD_LABEL[d.field]}</h3><pre class="diff" data-field="${d.field}">${d.lines.map((line) =>
+            line.kind === 'same'
+              ? html`  ${line.text}\n`
+              : line.kind === 'removed'
+                ? html`<del>- ${line.text}</del>\n`
+                : html`<ins>+ ${line.text}</ins>\n`,
+          )}</pre>`,
+      )
+}</section>`;
+}
+
+export function articleEditPage(chrome: PageChrome, input: ArticleEditInput): string {
+  const { article, form } = input;
+  const action = article ? `/admin/articles/${article.id}/edit` : '/admin/articles/new';
+  const status = article ? shownStatus(article, input.now) : 'draft';
+  const live = status === 'published' || status === 'scheduled';
+  const main = html`<p><a href="/admin/articles">All articles</a></p>
+<h1>${article ? html`Edit: ${article.headline}` : 'Write an article'}</h1>
+${notice(input.notice)}${article ? statusLine(article, input.now, input.timeZone) : ''}
+${formMessage(form)}
+<form method="post" action="${action}" class="account-form article-form">${csrfField(input.csrf)}${hidden('version', form.values.version ?? '')}
+${field(form, 'headline', 'Headline', 300)}
+${textarea(form, 'standfirst', 'Standfirst', 3)}
+${textarea(form, 'body', 'Body', 20, 'Markdown, as the import takes it: blank lines between paragraphs, ## for a subheading.')}
+${select(
+  form,
+  'section',
+  'Section',
+  input.sections.map((s) => [s.slug, s.name] as const),
+)}
+${field(form, 'tags', 'Tags', 1400, 'Separated by commas.')}
+${field(form, 'authors', 'Authors', 1400, 'Separated by commas.')}
+${field(form, 'dateline', 'Dateline', 120)}
+${select(form, 'visibility', 'Who may read it', [
+  ['free', 'Free: everyone'],
+  ['metered', 'Metered: counts against the free articles'],
+  ['premium', 'Premium: subscribers'],
+])}
+${field(form, 'provenance', 'Provenance', 70, 'staff, wire:<agency> or partner:<name>.')}
+${field(form, 'slug', 'Slug', 120, 'The address: /article/<slug>. Left empty, it is made from the headline. Changing it keeps the old address working.')}
+${field(form, 'imageUrl', 'Lead image address', 2000, 'https://… or a path on this site.')}
+${field(form, 'imageAlt', 'Lead image description (alt text)', 500)}
+<div class="field${form.errors.publishAt ? ' has-error' : ''}"><label for="article-publishAt">Publish at (${input.timeZone})</label>${errorOf(form, 'publishAt', 'article-publishAt')}
+<input id="article-publishAt" name="publishAt" type="datetime-local" value="${form.values.publishAt ?? ''}"${invalid(form, 'publishAt', 'article-publishAt')}></div>
+<p class="actions"><button type="submit" name="action" value="save" class="button secondary">${live ? 'Save changes' : 'Save draft'}</button>
+${status === 'published' ? '' : html`<button type="submit" name="action" value="publish" class="button">Publish now</button> `}
+${status === 'published' ? '' : html`<button type="submit" name="action" value="schedule" class="button secondary">Schedule</button> `}
+${live ? html`<button type="submit" name="action" value="unpublish" class="button danger">Unpublish</button>` : ''}</p>
+</form>
+${input.compare ? comparison(input.compare, input.timeZone) : ''}
+${article ? revisionList(input, article) : ''}`;
+  return adminLayout(chrome, article ? `Edit: ${article.headline}` : 'Write an article', main);
+}
+
+/** The staff's start page: what each may do. */
+export function adminHomePage(chrome: PageChrome, links: [string, string][]): string {
+  return adminLayout(
+    chrome,
+    'Admin',
+    html`<h1>Admin</h1><ul class="admin-links">${links.map(([href, label]) => html`<li><a href="${href}">${label}</a></li>`)}</ul>`,
+  );
+}

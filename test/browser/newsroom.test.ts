@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { provisionUser } from '../../src/domain/accounts/provisioning.js';
+import { browserAvailable, freePort, launchBrowser } from '../support/browser.js';
+import { buildTestApp, type TestApp } from '../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+
+const run = browserAvailable();
+
+describe.runIf(run)('an editor in a real browser', () => {
+  let database: TestDatabase;
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    t = await buildTestApp(database.db, { env: { PUBLIC_URL: base } });
+    await t.app.listen({ port, host: '127.0.0.1' });
+    await provisionUser(
+      database.db,
+      { email: 'desk@example.com', role: 'editor', name: 'Desk Editor', password: 'an editor password' },
+      new Date(),
+    );
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.app.close();
+    await database?.destroy();
+  });
+
+  it('writes a draft, previews it, publishes it and finds it on the site', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/login`);
+    const login = page.locator('form[action="/login"]');
+    await login.getByLabel('Email address').fill('desk@example.com');
+    await login.getByLabel('Password').fill('an editor password');
+    await Promise.all([page.waitForURL(`${base}/`), login.locator('button[type=submit]').click()]);
+
+    await page.goto(`${base}/admin/articles/new`);
+    await page.getByLabel('Headline').fill('Port traffic hits a record in November');
+    await page.getByLabel('Standfirst').fill('Container volumes rose for the fifth month.');
+    await page.getByLabel('Body').fill('Ports handled more boxes than ever.\n\nThe browser-test-paragraph closes the story.');
+    await page.getByLabel('Who may read it').selectOption('free');
+    await page.getByLabel('Authors').fill('Desk Editor');
+    await Promise.all([
+      page.waitForURL(/\/admin\/articles\/\d+\/edit\?notice=saved/),
+      page.getByRole('button', { name: 'Save draft' }).click(),
+    ]);
+    expect(await page.locator('.article-status').getAttribute('data-status')).toBe('draft');
+    const slug = await page.getByLabel('Slug', { exact: true }).inputValue();
+    expect(slug).toBe('port-traffic-hits-a-record-in-november');
+
+    // Not on the site yet; the preview shows it as readers will see it.
+    expect((await page.request.get(`${base}/article/${slug}`)).status()).toBe(404);
+    await page.getByRole('link', { name: 'Preview' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Port traffic hits a record in November');
+    expect(await page.locator('.preview-banner').isVisible()).toBe(true);
+    expect(await page.locator('.article-body').textContent()).toContain('browser-test-paragraph');
+    await page.getByRole('link', { name: 'Back to the editor' }).click();
+
+    await Promise.all([page.waitForURL(/notice=published/), page.getByRole('button', { name: 'Publish now' }).click()]);
+    expect(await page.getByRole('status').first().textContent()).toContain('Published');
+    await page.getByRole('link', { name: 'on the site' }).click();
+    await page.waitForURL(`${base}/article/${slug}`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Port traffic hits a record in November');
+    expect(await page.locator('.article-body').textContent()).toContain('browser-test-paragraph');
+    expect(await page.locator('.preview-banner').count()).toBe(0);
+  }, 60_000);
+});
