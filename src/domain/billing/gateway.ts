@@ -64,7 +64,25 @@ export type BillingEvent =
       occurredAt: Date;
     }
   | {
+      /** The gateway will not renew it any more (cancelled, completed); what was paid for still runs out. */
       type: 'subscription-ended';
+      subscriptionId: number | null;
+      gatewaySubscriptionId: string;
+      occurredAt: Date;
+    }
+  | {
+      /** A subscription whose renewal had failed is active again at the gateway (Razorpay `halted` → `active`). */
+      type: 'subscription-reactivated';
+      subscriptionId: number | null;
+      gatewaySubscriptionId: string;
+      /** The gateway's current cycle, which it will charge from now on. */
+      periodStart: Date;
+      periodEnd: Date;
+      occurredAt: Date;
+    }
+  | {
+      /** Renewals paused (`subscription-paused`) or resumed at the gateway, by the publisher or the payer. */
+      type: 'subscription-paused' | 'subscription-resumed';
       subscriptionId: number | null;
       gatewaySubscriptionId: string;
       occurredAt: Date;
@@ -85,6 +103,14 @@ export type BillingEvent =
       /** The reason given when the refund was asked for, when the gateway carries it back. */
       reason?: string | undefined;
       occurredAt: Date;
+    }
+  | {
+      /** A refund the gateway accepted and then could not pay out (Razorpay `refund.failed`): support must act. */
+      type: 'refund-failed';
+      gatewayPaymentId: string;
+      gatewayRefundId: string;
+      amount: Money;
+      occurredAt: Date;
     };
 
 export type WebhookParse =
@@ -103,10 +129,16 @@ export interface GatewaySubscriptionState {
 export interface PaymentGateway {
   readonly name: GatewayName;
   /**
-   * True when a scheduled cancellation cannot be undone at the gateway (Razorpay). The domain then keeps a
-   * cancellation to itself, so the reader can undo it, and tells the gateway two days before the period ends.
+   * True when a scheduled cancellation cannot be undone at the gateway (Razorpay). The gateway is told when the
+   * reader cancels (a failed call is sent again by the sweep), and the reader cannot undo it.
    */
   readonly finalCancellation?: boolean;
+  /**
+   * True for a gateway that charges a renewal only when asked (`requestRenewal`: the test gateway). Others
+   * charge on their own schedule, and a renewal they have not reported yet is still in flight until
+   * `RENEWAL_CONFIRMATION_MS` after the period end.
+   */
+  readonly renewsOnRequest?: boolean;
   /**
    * The origins of the hosted pages `startCheckout` sends the reader to. The checkout form's page allows
    * them as form targets (CSP `form-action`): a browser checks every redirect after a form is sent, so

@@ -24,7 +24,12 @@ export async function runBillingSweep(deps: BillingDeps): Promise<void> {
     const subs = await listSubscriptionsNeedingAttention(deps.db, before, { after, limit: SWEEP_PAGE });
     for (const sub of subs) {
       try {
-        const rules = { graceDays: deps.graceDays, finalCancellation: !!deps.gateways[sub.gateway]?.finalCancellation };
+        const gateway = deps.gateways[sub.gateway];
+        const rules = {
+          graceDays: deps.graceDays,
+          finalCancellation: !!gateway?.finalCancellation,
+          chargesOnItsOwn: !gateway?.renewsOnRequest,
+        };
         const actions = planSweep(sub, await noticesSent(deps.db, sub), now, rules);
         await carryOut(deps, sub, actions, now);
       } catch (error) {
