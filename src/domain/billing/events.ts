@@ -12,6 +12,7 @@ import { findSubscriptionIdByGatewayId, saveSubscriptionState, setGatewayIds, se
 import { lockSubscription, type Subscription } from './subscriptions.js';
 import { claimNotice, noticeSentAt } from './notice-queries.js';
 import { CANCEL_REQUESTED, GATEWAY_CANCELLED, GATEWAY_PAUSED } from './sweep-plan.js';
+import { linkReplacement } from './plan-replacement.js';
 import { loadSupplier } from './supplier.js';
 
 export interface BillingRules {
@@ -210,6 +211,7 @@ async function recordPayment(
     capturedAt: event.occurredAt,
   });
   if (paymentId === null) return null;
+  if (kind === 'initial') await linkReplacement(tx, sub, event.occurredAt);
   if (takesOver) await setPlan(tx, sub.id, planId, null);
   if (event.paymentMethod && before === previous[0]) await setPaymentMethod(tx, sub.id, event.paymentMethod);
   const updated = { ...sub, planId };

@@ -113,6 +113,17 @@ export type BillingEvent =
       occurredAt: Date;
     };
 
+/**
+ * The gateway would not move this subscription to another plan, for a reason the reader can act on (Razorpay
+ * updates no subscription paid by UPI or e-mandate, and only the offer of one paid by a domestic card). The
+ * plan can then be changed only by a new subscription, which the reader authorises.
+ */
+export interface PlanChangeRefused {
+  refused: 'payment-method';
+  /** The gateway's own words, for the log. */
+  message: string;
+}
+
 export type WebhookParse =
   | { ok: true; eventId: string; eventType: string; events: BillingEvent[] }
   | { ok: false; reason: 'bad-signature' | 'stale' | 'malformed'; message: string };
@@ -170,14 +181,19 @@ export interface PaymentGateway {
   resumeCheckout?(
     request: CheckoutRequest & { gatewaySubscriptionId: string | null; gatewayCheckoutId: string | null },
   ): Promise<CheckoutStart | null>;
-  /** Moves the gateway subscription to another plan: at once with `chargeNow` (upgrade), or from the next renewal. */
+  /**
+   * Moves the gateway subscription to another plan: at once with `chargeNow` (upgrade), or from the next renewal.
+   * Resolves with nothing once the gateway took the change, or with a refusal it documents (an expected outcome).
+   */
   changePlan(input: {
     gatewaySubscriptionId: string;
     plan: Plan;
     when: 'now' | 'period-end';
     chargeNow: Money | null;
     subscriptionId: number;
-  }): Promise<void>;
+    // `void`: a gateway that never refuses (the test gateway, Stripe) keeps its plain `Promise<void>`.
+    // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
+  }): Promise<void | PlanChangeRefused>;
   refund(input: { gatewayPaymentId: string; amount: Money; reason: string }): Promise<{ gatewayRefundId: string }>;
   fetchSubscription(gatewaySubscriptionId: string): Promise<GatewaySubscriptionState>;
   /**

@@ -15,9 +15,14 @@ import { findSubscription, lockSubscription, type Subscription } from './subscri
 /** What a reader asks of their own subscription: cancel, undo the cancellation, change plan. */
 
 export interface PlanChangeQuote {
-  when: 'now' | 'period-end';
-  /** Minor units charged now (upgrade), after the credit. */
+  /**
+   * `new-subscription`: the gateway cannot change this subscription's plan (Razorpay on UPI, e-mandate, most
+   * domestic cards); the reader is offered a new subscription on `plan` instead (`plan-replacement.ts`).
+   */
+  when: 'now' | 'period-end' | 'new-subscription';
+  /** Minor units charged now (upgrade), after the credit; for a new subscription, its full price. */
   charge: number;
+  /** Credited against the charge; for a new subscription, refunded once it is paid (estimated as of now). */
   credit: number;
   plan: Plan;
 }
@@ -152,18 +157,26 @@ export async function changePlan(deps: BillingDeps, sub: Subscription, planSlug:
   // The same change submitted again (a double click, two tabs at once) is already under way or done.
   if (claim === 'same') return ok(quote);
   const chargeNow = quote.when === 'now' ? { minor: quote.charge, currency: next.price.currency } : null;
+  let answer: Awaited<ReturnType<typeof gateway.changePlan>>;
   try {
-    await gateway.changePlan({
+    answer = await gateway.changePlan({
       gatewaySubscriptionId: sub.gatewaySubscriptionId,
       plan: next,
-      when: quote.when,
+      when: quote.when === 'now' ? 'now' : 'period-end',
       chargeNow,
       subscriptionId: sub.id,
     });
   } catch (error) {
     // The gateway did not take the change: the waiting plan goes back to what it was, so it can be tried again.
     await setPlan(deps.db, sub.id, sub.planId, claim.previousNextPlanId);
-    throw error;
+    throw new DomainError('gateway-error', `The payment gateway did not change the plan: ${(error as Error).message}`);
+  }
+  if (answer) {
+    // Refused for the payment method: nothing changes here, and the reader is offered a new subscription instead.
+    await setPlan(deps.db, sub.id, sub.planId, claim.previousNextPlanId);
+    const [last] = await listSubscriptionPayments(deps.db, sub.id);
+    const credit = last ? unusedCredit(last.amountMinor - last.refundedMinor, last.periodStart, last.periodEnd, deps.now()) : 0;
+    return ok({ when: 'new-subscription', charge: next.price.minor, credit, plan: next });
   }
   if (quote.when === 'now' && (await upgradeDeclined(deps, sub))) {
     return fail(

@@ -292,6 +292,20 @@ const CASES: Record<string, Case> = {
   },
   'past due: without a grace end it is left alone': { sub: { ...pastDue, graceUntil: null }, now: at(DAY), expected: [] },
 
+  // Replaced by a new subscription (a plan change the gateway refused)
+  'replaced: once the new subscription is paid, the old one is cancelled at the gateway, credited and ended': {
+    sub: renewing,
+    sent: { 'replaced-by:9': at(-30 * DAY) },
+    now: at(-30 * DAY),
+    expected: [{ type: 'finish-replacement' }],
+  },
+  'replaced: an ended subscription has nothing left to finish': {
+    sub: { ...renewing, status: 'expired' },
+    sent: { 'replaced-by:9': at(-30 * DAY) },
+    now: at(-30 * DAY),
+    expected: [],
+  },
+
   // Ended
   'ended: an expired subscription is left alone': { sub: { ...pastDue, status: 'expired' }, now: at(10 * DAY), expected: [] },
   'ended: a refunded subscription is left alone': {

@@ -39,6 +39,8 @@ export const RENEWAL_CONFIRMATION_MS = 3 * DAY;
 export const CANCEL_REQUESTED = 'cancel-requested';
 export const GATEWAY_CANCELLED = 'gateway-cancel';
 export const GATEWAY_PAUSED = 'gateway-paused';
+/** Notice kind prefix on a subscription a paid new one replaces (`plan-replacement.ts`). */
+export const REPLACED_BY = 'replaced-by:';
 
 export type SweepEmail = 'pre-debit' | 'payment-failed' | 'dunning' | 'ended';
 
@@ -55,6 +57,8 @@ export type SweepAction =
   | { type: 'cancel-at-gateway'; when: 'period-end' | 'now'; gatewaySubscriptionId: string }
   /** Close what an unpaid checkout left at the gateway, so a late payment cannot revive it. */
   | { type: 'close-checkout-at-gateway' }
+  /** A paid new subscription replaces this one: cancel it at the gateway, refund its unused part, end it. */
+  | { type: 'finish-replacement' }
   /** Apply a lifecycle event; `then` runs only if it changed the subscription (to `status`, when given). */
   | { type: 'apply'; event: LifecycleEvent; then: SweepAction[]; status?: SubscriptionStatus };
 
@@ -85,6 +89,8 @@ const email = (template: SweepEmail, key: string): SweepAction => ({ type: 'emai
  */
 export function planSweep(sub: SweepSubject, noticesSent: ReadonlyMap<string, Date>, now: Date, rules: SweepRules): SweepAction[] {
   if (sub.status === 'awaiting-payment') return planCheckout(sub, now);
+  const running = sub.status === 'active' || sub.status === 'past-due';
+  if (running && [...noticesSent.keys()].some((kind) => kind.startsWith(REPLACED_BY))) return [{ type: 'finish-replacement' }];
   const end = sub.currentPeriodEnd;
   if (!end) return [];
   if (sub.status === 'active' && !sub.cancelAtPeriodEnd) return planRenewal(sub, end, noticesSent, now, rules);

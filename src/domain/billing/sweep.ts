@@ -6,6 +6,7 @@ import { findPlan } from './plan-queries.js';
 import type { BillingDeps } from './service.js';
 import { setGatewayIds } from './subscription-queries.js';
 import { listSubscriptionsNeedingAttention, lockSubscription, type Subscription } from './subscriptions.js';
+import { finishReplacement } from './plan-replacement.js';
 import { NOTICE_FROM_MS, planSweep, type SweepAction } from './sweep-plan.js';
 
 /**
@@ -77,6 +78,9 @@ async function carryOut(deps: BillingDeps, sub: Subscription, actions: readonly 
         else await gateway?.cancelNow(action.gatewaySubscriptionId).catch(() => undefined);
         break;
       }
+      case 'finish-replacement':
+        await finishReplacement(deps, sub.id);
+        break;
       case 'close-checkout-at-gateway':
         await deps.gateways[sub.gateway]?.cancelCheckout({
           gatewaySubscriptionId: sub.gatewaySubscriptionId,
