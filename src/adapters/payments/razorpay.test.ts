@@ -61,6 +61,9 @@ function route(r: Recorded): [number, unknown] {
     const sub = subs.get(m[1]!);
     if (!sub) return [400, { error: { code: 'BAD_REQUEST_ERROR', description: 'The id provided does not exist' } }];
     if (r.method === 'POST' && m[2]) Object.assign(sub, r.body?.cancel_at_cycle_end ? {} : { status: 'cancelled', ended_at: T0 });
+    // Update a Subscription, "Errors": not for a subscription authorised via UPI or e-mandate.
+    if (r.method === 'PATCH' && (sub.payment_method === 'upi' || sub.payment_method === 'emandate'))
+      return [400, { error: { code: 'BAD_REQUEST_ERROR', description: 'subscriptions cannot be updated when payment mode is UPI' } }];
     if (r.method === 'PATCH')
       Object.assign(sub, { plan_id: r.body.plan_id, has_scheduled_changes: r.body.schedule_change_at === 'cycle_end' });
     return [200, sub];
@@ -550,6 +553,25 @@ describe('razorpay gateway: subscription management', () => {
       subscriptionId: 60,
     });
     expect(requests.at(-1)!.body).toMatchObject({ plan_id: patch.body.plan_id, schedule_change_at: 'now' });
+  });
+
+  it("reports Razorpay's documented refusal to update a UPI subscription as an expected outcome, and other errors as errors", async () => {
+    const id = await newSub();
+    Object.assign(subs.get(id)!, { status: 'active', payment_method: 'upi' });
+    const input = {
+      gatewaySubscriptionId: id,
+      plan: plan(3, 2, 'year', 390_000),
+      when: 'now',
+      chargeNow: null,
+      subscriptionId: 60,
+    } as const;
+    expect(await gateway.changePlan(input)).toEqual({
+      refused: 'payment-method',
+      message: expect.stringContaining('subscriptions cannot be updated when payment mode is UPI'),
+    });
+    await expect(gateway.changePlan({ ...input, gatewaySubscriptionId: 'sub_missing' })).rejects.toBeInstanceOf(RazorpayGatewayError);
+    Object.assign(subs.get(id)!, { payment_method: 'card' });
+    expect(await gateway.changePlan(input)).toBeUndefined();
   });
 
   it('maps fetched status, period end, recent paid invoices and the update link', async () => {
