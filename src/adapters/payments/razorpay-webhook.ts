@@ -40,8 +40,8 @@ export function headerValue(headers: Headers, name: string): string | undefined 
  * 1. `X-Razorpay-Signature` must be the hex HMAC-SHA256 of the raw body bytes keyed with the webhook secret
  *    (checked before anything is parsed; re-serialised JSON does not verify).
  * 2. The event id is the `x-razorpay-event-id` header (stable across retries and replays), else a hash of the body.
- * 3. Events we do not act on (`subscription.activated`, `.updated`, `.paused`, `.resumed`, …) are acknowledged
- *    with no billing events, so Razorpay stops retrying them.
+ * 3. Events we do not act on (`subscription.updated`, `refund.created`, …) are acknowledged with no billing
+ *    events, so Razorpay stops retrying them.
  */
 export function parseRazorpayWebhook(rawBody: Buffer, headers: Headers, now: Date, webhookSecret: string): WebhookParse {
   const signature = headerValue(headers, 'x-razorpay-signature');
@@ -149,6 +149,21 @@ function mapEvent(type: string, event: RzpEvent, occurredAt: Date): BillingEvent
         },
       ];
     }
+    case 'subscription.activated': {
+      // Sent on the first activation and when a pending or halted subscription is active again (Subscriptions
+      // webhook events). The domain applies it only to a subscription whose renewal had failed.
+      const s = need(sub, 'subscription');
+      const periodStart = fromUnix(s.current_start);
+      const periodEnd = fromUnix(s.current_end);
+      if (!periodStart || !periodEnd) return [];
+      return [{ type: 'subscription-reactivated', subscriptionId: ours, gatewaySubscriptionId: s.id, periodStart, periodEnd, occurredAt }];
+    }
+    case 'subscription.paused':
+    case 'subscription.resumed': {
+      const s = need(sub, 'subscription');
+      const kind = type === 'subscription.paused' ? 'subscription-paused' : 'subscription-resumed';
+      return [{ type: kind, subscriptionId: ours, gatewaySubscriptionId: s.id, occurredAt }];
+    }
     case 'subscription.cancelled':
     case 'subscription.completed': {
       const s = need(sub, 'subscription');
@@ -159,6 +174,12 @@ function mapEvent(type: string, event: RzpEvent, occurredAt: Date): BillingEvent
       const paymentId = r.payment_id ?? pay?.id;
       if (!paymentId) throw new MalformedEvent('refund names no payment');
       return [{ type: 'refund-processed', gatewayPaymentId: paymentId, gatewayRefundId: r.id, amount: amountOf(r, 'refund'), occurredAt }];
+    }
+    case 'refund.failed': {
+      const r = need(event.payload?.refund?.entity, 'refund');
+      const paymentId = r.payment_id ?? pay?.id;
+      if (!paymentId) throw new MalformedEvent('refund names no payment');
+      return [{ type: 'refund-failed', gatewayPaymentId: paymentId, gatewayRefundId: r.id, amount: amountOf(r, 'refund'), occurredAt }];
     }
     default:
       return [];

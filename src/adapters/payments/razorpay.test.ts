@@ -5,6 +5,7 @@ import { validatePaymentVerification, validateWebhookSignature } from 'razorpay/
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckoutRequest } from '../../domain/billing/gateway.js';
 import type { Plan } from '../../domain/billing/plans.js';
+import { razorpayFixture } from '../../../test/support/razorpay-fixtures.js';
 import { createRazorpayGateway, RazorpayGatewayError, type RazorpayGateway } from './razorpay.js';
 
 const KEY_ID = 'rzp_test_1DP5mmOlF5G5ag';
@@ -60,6 +61,9 @@ function route(r: Recorded): [number, unknown] {
     const sub = subs.get(m[1]!);
     if (!sub) return [400, { error: { code: 'BAD_REQUEST_ERROR', description: 'The id provided does not exist' } }];
     if (r.method === 'POST' && m[2]) Object.assign(sub, r.body?.cancel_at_cycle_end ? {} : { status: 'cancelled', ended_at: T0 });
+    // Update a Subscription, "Errors": not for a subscription authorised via UPI or e-mandate.
+    if (r.method === 'PATCH' && (sub.payment_method === 'upi' || sub.payment_method === 'emandate'))
+      return [400, { error: { code: 'BAD_REQUEST_ERROR', description: 'subscriptions cannot be updated when payment mode is UPI' } }];
     if (r.method === 'PATCH')
       Object.assign(sub, { plan_id: r.body.plan_id, has_scheduled_changes: r.body.schedule_change_at === 'cycle_end' });
     return [200, sub];
@@ -330,7 +334,16 @@ describe('razorpay gateway: webhooks', () => {
       },
     ]);
     expect(events('subscription.authenticated', { subscription: { entity: subEntity({ notes: [] }) } })).toEqual([]);
-    expect(events('subscription.activated', s)).toEqual([]);
+    expect(events('subscription.activated', s)).toEqual([
+      {
+        type: 'subscription-reactivated',
+        subscriptionId: 41,
+        gatewaySubscriptionId: 'sub_00000000000001',
+        periodStart: new Date(T0 * 1000),
+        periodEnd: new Date((T0 + 7_776_000) * 1000),
+        occurredAt: at,
+      },
+    ]);
     expect(events('subscription.pending', { ...s, payment: { entity: payEntity({ status: 'failed' }) } })).toEqual([
       {
         type: 'payment-failed',
@@ -373,6 +386,65 @@ describe('razorpay gateway: webhooks', () => {
     ]);
     expect(events('order.paid', {})).toEqual([]);
     expect(events('subscription.updated', s)).toEqual([]);
+  });
+
+  it("maps the sample payloads of Razorpay's webhook documentation (test/fixtures/razorpay)", () => {
+    const parsed = (body: string) => {
+      const r = deliver(gateway, body);
+      if (!r.ok) throw new Error(r.message);
+      return r.events;
+    };
+    const sec = (s: number) => new Date(s * 1000);
+    expect(parsed(razorpayFixture('subscription.charged'))).toEqual([
+      {
+        type: 'payment-captured',
+        subscriptionId: null, // the sample's notes carry no id of ours: matched by the gateway id
+        gatewaySubscriptionId: 'sub_DEX6xcJ1HSW4CR',
+        gatewayPaymentId: 'pay_DEXFWroJ6LikKT',
+        amount: { minor: 100000, currency: 'INR' },
+        periodStart: sec(1570213800),
+        periodEnd: sec(1572892200),
+        paymentMethod: 'MasterCard •••• 5558',
+        occurredAt: sec(1567690383),
+      },
+    ]);
+    // The sample has its created_at inside `payload`: the delivery time is then the receiving time.
+    expect(parsed(razorpayFixture('subscription.activated', { createdAt: 1567690383 }))).toEqual([
+      {
+        type: 'subscription-reactivated',
+        subscriptionId: null,
+        gatewaySubscriptionId: 'sub_DEX6xcJ1HSW4CR',
+        periodStart: sec(1570213800),
+        periodEnd: sec(1572892200),
+        occurredAt: sec(1567690383),
+      },
+    ]);
+    expect(parsed(razorpayFixture('subscription.halted'))).toEqual([
+      {
+        type: 'payment-failed',
+        subscriptionId: null,
+        gatewaySubscriptionId: 'sub_DEX6xcJ1HSW4CR',
+        gatewayPaymentId: null,
+        reason: 'halted',
+        occurredAt: sec(1567691269),
+      },
+    ]);
+    expect(parsed(razorpayFixture('subscription.paused', { subscription: { notes: { masthead_subscription_id: '41' } } }))).toEqual([
+      { type: 'subscription-paused', subscriptionId: 41, gatewaySubscriptionId: 'sub_FeQ9WWOjGUZMpG', occurredAt: sec(1600416473) },
+    ]);
+    expect(parsed(razorpayFixture('subscription.resumed'))).toEqual([
+      { type: 'subscription-resumed', subscriptionId: null, gatewaySubscriptionId: 'sub_FeQ9WWOjGUZMpG', occurredAt: sec(1600416481) },
+    ]);
+    expect(parsed(razorpayFixture('subscription.cancelled'))).toEqual([
+      { type: 'subscription-ended', subscriptionId: null, gatewaySubscriptionId: 'sub_DEXpmJhEIZK4fe', occurredAt: sec(1567692732) },
+    ]);
+    const refund = {
+      gatewayPaymentId: 'pay_FPoJKWQQ8lK13n',
+      gatewayRefundId: 'rfnd_FS8TWyPrCsa0OB',
+      amount: { minor: 50000, currency: 'INR' },
+    };
+    expect(parsed(razorpayFixture('refund.processed'))).toMatchObject([{ type: 'refund-processed', ...refund }]);
+    expect(parsed(razorpayFixture('refund.failed'))).toMatchObject([{ type: 'refund-failed', ...refund }]);
   });
 
   it('verifies the checkout callback signature over payment_id|subscription_id with the key secret', () => {
@@ -481,6 +553,25 @@ describe('razorpay gateway: subscription management', () => {
       subscriptionId: 60,
     });
     expect(requests.at(-1)!.body).toMatchObject({ plan_id: patch.body.plan_id, schedule_change_at: 'now' });
+  });
+
+  it("reports Razorpay's documented refusal to update a UPI subscription as an expected outcome, and other errors as errors", async () => {
+    const id = await newSub();
+    Object.assign(subs.get(id)!, { status: 'active', payment_method: 'upi' });
+    const input = {
+      gatewaySubscriptionId: id,
+      plan: plan(3, 2, 'year', 390_000),
+      when: 'now',
+      chargeNow: null,
+      subscriptionId: 60,
+    } as const;
+    expect(await gateway.changePlan(input)).toEqual({
+      refused: 'payment-method',
+      message: expect.stringContaining('subscriptions cannot be updated when payment mode is UPI'),
+    });
+    await expect(gateway.changePlan({ ...input, gatewaySubscriptionId: 'sub_missing' })).rejects.toBeInstanceOf(RazorpayGatewayError);
+    Object.assign(subs.get(id)!, { payment_method: 'card' });
+    expect(await gateway.changePlan(input)).toBeUndefined();
   });
 
   it('maps fetched status, period end, recent paid invoices and the update link', async () => {

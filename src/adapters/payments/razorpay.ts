@@ -68,6 +68,20 @@ function sdkAxiosDefaults(rzp: Razorpay): { baseURL?: string; timeout?: number }
   return (rzp.api as unknown as { rq?: { defaults?: { baseURL?: string; timeout?: number } } }).rq?.defaults;
 }
 
+/**
+ * Razorpay's documented refusal of `subscriptions.update` for the payment method: "subscriptions cannot be
+ * updated when payment mode is UPI" (400 BAD_REQUEST_ERROR; Update a Subscription, Errors: "You cannot update a
+ * Subscription authorised via UPI mode or Emandate"). Domestic-card subscriptions may update only their offer;
+ * the wording of that refusal is not documented, so any 400 naming the payment mode or the offer counts.
+ */
+function isPaymentMethodRefusal(error: unknown): error is RazorpayGatewayError {
+  return (
+    error instanceof RazorpayGatewayError &&
+    error.statusCode === 400 &&
+    /cannot be updated|payment mode|emandate|only (update )?the offer/i.test(error.message)
+  );
+}
+
 /** Builds the Razorpay Subscriptions gateway. All REST calls go through the official `razorpay` SDK. */
 export function createRazorpayGateway(options: RazorpayGatewayOptions): RazorpayGateway {
   const rzp = new Razorpay({ key_id: options.keyId, key_secret: options.keySecret });
@@ -229,14 +243,19 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): Razorpay
       // Keep start + cycles within Razorpay's 100-year cap under the new term.
       const from = Math.max(Date.now() / 1000, when === 'period-end' ? (sub.current_end ?? 0) : 0);
       const remaining = cyclesFor(plan.term, sub.start_at ? from - sub.start_at : 0);
-      await call('subscriptions.update', () =>
-        rzp.subscriptions.update(gatewaySubscriptionId, {
-          plan_id: planId,
-          remaining_count: remaining,
-          schedule_change_at: when === 'now' ? 'now' : 'cycle_end',
-          customer_notify: 0,
-        }),
-      );
+      try {
+        await call('subscriptions.update', () =>
+          rzp.subscriptions.update(gatewaySubscriptionId, {
+            plan_id: planId,
+            remaining_count: remaining,
+            schedule_change_at: when === 'now' ? 'now' : 'cycle_end',
+            customer_notify: 0,
+          }),
+        );
+      } catch (error) {
+        if (isPaymentMethodRefusal(error)) return { refused: 'payment-method', message: error.message };
+        throw error;
+      }
     },
 
     async refund({ gatewayPaymentId, amount, reason }) {

@@ -95,6 +95,8 @@ export function createTestGateway(options: TestGatewayOptions) {
 
   const gateway: PaymentGateway = {
     name: 'test',
+    // Its renewals are charged when the sweep asks, and answered at once.
+    renewsOnRequest: true,
     async startCheckout(request) {
       const checkout: TestCheckout = {
         id: id('chk'),

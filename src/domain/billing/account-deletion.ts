@@ -47,9 +47,7 @@ async function endHere(deps: BillingDeps, sub: Subscription): Promise<void> {
     const locked = await lockSubscription(tx, sub.id);
     if (!locked) return;
     const event =
-      locked.status === 'awaiting-payment'
-        ? ({ type: 'checkout-abandoned', at: now } as const)
-        : ({ type: 'ended-at-gateway', at: now } as const);
+      locked.status === 'awaiting-payment' ? ({ type: 'checkout-abandoned', at: now } as const) : ({ type: 'ended-now', at: now } as const);
     await applyLifecycle(tx, locked, event, now, deps.graceDays);
   });
 }

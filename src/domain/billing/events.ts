@@ -10,6 +10,9 @@ import type { BillingNotify } from './billing-emails.js';
 import type { FindReaders } from './readers.js';
 import { findSubscriptionIdByGatewayId, saveSubscriptionState, setGatewayIds, setPaymentMethod, setPlan } from './subscription-queries.js';
 import { lockSubscription, type Subscription } from './subscriptions.js';
+import { claimNotice, noticeSentAt } from './notice-queries.js';
+import { CANCEL_REQUESTED, GATEWAY_CANCELLED, GATEWAY_PAUSED } from './sweep-plan.js';
+import { linkReplacement, subscriptionsReplacedBy } from './plan-replacement.js';
 import { loadSupplier } from './supplier.js';
 import { queueRefundIfUnwanted } from './unwanted-payments.js';
 import type { JobQueue } from '../ports/job-queue.js';
@@ -97,6 +100,13 @@ export async function applyBillingEvents(
       );
       continue;
     }
+    if (event.type === 'refund-failed') {
+      // The credit note stays (it records what was granted); the money did not reach the reader.
+      notes.push(
+        `refund ${event.gatewayRefundId} of ${event.amount.minor} ${event.amount.currency} on payment ${event.gatewayPaymentId} failed at the gateway: pay it out another way`,
+      );
+      continue;
+    }
     const sub = await locate(tx, gateway, 'subscriptionId' in event ? event.subscriptionId : null, event.gatewaySubscriptionId);
     if (!sub) {
       notes.push(`${event.type} for unknown subscription ${event.gatewaySubscriptionId}`);
@@ -133,8 +143,31 @@ export async function applyBillingEvents(
       case 'payment-method-changed':
         await setPaymentMethod(tx, sub.id, event.paymentMethod);
         break;
-      case 'subscription-ended':
-        await applyLifecycle(tx, sub, { type: 'ended-at-gateway', at: event.occurredAt }, now, rules.graceDays);
+      case 'subscription-ended': {
+        const result = await applyLifecycle(tx, sub, { type: 'ended-at-gateway', at: event.occurredAt }, now, rules.graceDays);
+        // Cancelled there already: a cancellation we still owe the gateway is no longer to be sent.
+        if (result.ok && result.state.status === 'active') await claimNotice(tx, sub, GATEWAY_CANCELLED, now);
+        break;
+      }
+      case 'subscription-reactivated':
+        await applyLifecycle(
+          tx,
+          sub,
+          { type: 'reactivated-at-gateway', periodStart: event.periodStart, periodEnd: event.periodEnd, at: event.occurredAt },
+          now,
+          rules.graceDays,
+        );
+        break;
+      case 'subscription-paused': {
+        const result = await applyLifecycle(tx, sub, { type: 'paused-at-gateway', at: event.occurredAt }, now, rules.graceDays);
+        // Only paused: no cancellation is sent for it, so the gateway can still resume it.
+        if (result.ok && result.changed) await claimNotice(tx, sub, GATEWAY_PAUSED, now);
+        break;
+      }
+      case 'subscription-resumed':
+        // A resume never takes back the reader's own cancellation (Razorpay cannot undo one either).
+        if (await noticeSentAt(tx, sub, CANCEL_REQUESTED)) break;
+        await applyLifecycle(tx, sub, { type: 'resumed-at-gateway', at: event.occurredAt }, now, rules.graceDays);
         break;
     }
   }
@@ -184,9 +217,11 @@ async function recordPayment(
     capturedAt: event.occurredAt,
   });
   if (paymentId === null) return null;
-  // Money for a subscription the reader no longer has buys nothing: it is refunded in full, by a job.
-  const unwanted = await queueRefundIfUnwanted(tx, sub, paymentId, rules);
+  // Money for a subscription the reader no longer has buys nothing: it is refunded in full, by a job. The
+  // subscriptions this one replaces (a plan change through a new mandate) do not count as taking its place.
+  const unwanted = await queueRefundIfUnwanted(tx, sub, paymentId, rules, await subscriptionsReplacedBy(tx, sub.id));
   if (!unwanted) {
+    if (kind === 'initial') await linkReplacement(tx, sub, event.occurredAt);
     if (takesOver) await setPlan(tx, sub.id, planId, null);
     if (event.paymentMethod && before === previous[0]) await setPaymentMethod(tx, sub.id, event.paymentMethod);
     const updated = { ...sub, planId };

@@ -64,7 +64,25 @@ export type BillingEvent =
       occurredAt: Date;
     }
   | {
+      /** The gateway will not renew it any more (cancelled, completed); what was paid for still runs out. */
       type: 'subscription-ended';
+      subscriptionId: number | null;
+      gatewaySubscriptionId: string;
+      occurredAt: Date;
+    }
+  | {
+      /** A subscription whose renewal had failed is active again at the gateway (Razorpay `halted` → `active`). */
+      type: 'subscription-reactivated';
+      subscriptionId: number | null;
+      gatewaySubscriptionId: string;
+      /** The gateway's current cycle, which it will charge from now on. */
+      periodStart: Date;
+      periodEnd: Date;
+      occurredAt: Date;
+    }
+  | {
+      /** Renewals paused (`subscription-paused`) or resumed at the gateway, by the publisher or the payer. */
+      type: 'subscription-paused' | 'subscription-resumed';
       subscriptionId: number | null;
       gatewaySubscriptionId: string;
       occurredAt: Date;
@@ -85,7 +103,26 @@ export type BillingEvent =
       /** The reason given when the refund was asked for, when the gateway carries it back. */
       reason?: string | undefined;
       occurredAt: Date;
+    }
+  | {
+      /** A refund the gateway accepted and then could not pay out (Razorpay `refund.failed`): support must act. */
+      type: 'refund-failed';
+      gatewayPaymentId: string;
+      gatewayRefundId: string;
+      amount: Money;
+      occurredAt: Date;
     };
+
+/**
+ * The gateway would not move this subscription to another plan, for a reason the reader can act on (Razorpay
+ * updates no subscription paid by UPI or e-mandate, and only the offer of one paid by a domestic card). The
+ * plan can then be changed only by a new subscription, which the reader authorises.
+ */
+export interface PlanChangeRefused {
+  refused: 'payment-method';
+  /** The gateway's own words, for the log. */
+  message: string;
+}
 
 export type WebhookParse =
   | { ok: true; eventId: string; eventType: string; events: BillingEvent[] }
@@ -103,10 +140,16 @@ export interface GatewaySubscriptionState {
 export interface PaymentGateway {
   readonly name: GatewayName;
   /**
-   * True when a scheduled cancellation cannot be undone at the gateway (Razorpay). The domain then keeps a
-   * cancellation to itself, so the reader can undo it, and tells the gateway two days before the period ends.
+   * True when a scheduled cancellation cannot be undone at the gateway (Razorpay). The gateway is told when the
+   * reader cancels (a failed call is sent again by the sweep), and the reader cannot undo it.
    */
   readonly finalCancellation?: boolean;
+  /**
+   * True for a gateway that charges a renewal only when asked (`requestRenewal`: the test gateway). Others
+   * charge on their own schedule, and a renewal they have not reported yet is still in flight until
+   * `RENEWAL_CONFIRMATION_MS` after the period end.
+   */
+  readonly renewsOnRequest?: boolean;
   /**
    * The origins of the hosted pages `startCheckout` sends the reader to. The checkout form's page allows
    * them as form targets (CSP `form-action`): a browser checks every redirect after a form is sent, so
@@ -138,14 +181,19 @@ export interface PaymentGateway {
   resumeCheckout?(
     request: CheckoutRequest & { gatewaySubscriptionId: string | null; gatewayCheckoutId: string | null },
   ): Promise<CheckoutStart | null>;
-  /** Moves the gateway subscription to another plan: at once with `chargeNow` (upgrade), or from the next renewal. */
+  /**
+   * Moves the gateway subscription to another plan: at once with `chargeNow` (upgrade), or from the next renewal.
+   * Resolves with nothing once the gateway took the change, or with a refusal it documents (an expected outcome).
+   */
   changePlan(input: {
     gatewaySubscriptionId: string;
     plan: Plan;
     when: 'now' | 'period-end';
     chargeNow: Money | null;
     subscriptionId: number;
-  }): Promise<void>;
+    // `void`: a gateway that never refuses (the test gateway, Stripe) keeps its plain `Promise<void>`.
+    // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
+  }): Promise<void | PlanChangeRefused>;
   refund(input: { gatewayPaymentId: string; amount: Money; reason: string }): Promise<{ gatewayRefundId: string }>;
   fetchSubscription(gatewaySubscriptionId: string): Promise<GatewaySubscriptionState>;
   /**

@@ -3,7 +3,7 @@
  * - awaiting-payment: checkout started, nothing paid yet (→ abandoned after a day)
  * - active: paid through `currentPeriodEnd`; with `cancelAtPeriodEnd` it ends there instead of renewing
  * - past-due: the renewal failed; access continues until `graceUntil` while reminders go out
- * - expired: ended (cancelled at period end, grace ran out, or ended at the gateway)
+ * - expired: ended (cancelled at period end, grace ran out, the gateway stopped renewing, or the account was deleted)
  * - refunded: the payment was refunded in full; access ends at once
  * - abandoned: the checkout was never paid (a day passed, or the reader chose another plan); what it left at
  *   the gateway is closed first, so a payment should never come.
@@ -38,7 +38,15 @@ export type LifecycleEvent =
   | { type: 'undo-cancel'; at: Date }
   | { type: 'period-ended'; at: Date; graceDays: number }
   | { type: 'grace-ended'; at: Date }
+  /** The gateway will not renew it any more (cancelled or completed there): the paid period still runs out. */
   | { type: 'ended-at-gateway'; at: Date }
+  /** Ended here at once, access included (the reader's account is deleted). */
+  | { type: 'ended-now'; at: Date }
+  /** The gateway brought a past-due subscription back (Razorpay `halted` → `active`), for the period it names. */
+  | { type: 'reactivated-at-gateway'; periodStart: Date; periodEnd: Date; at: Date }
+  /** Renewals paused at the gateway (Razorpay `paused`): access runs to the paid end unless it is resumed. */
+  | { type: 'paused-at-gateway'; at: Date }
+  | { type: 'resumed-at-gateway'; at: Date }
   | { type: 'refunded-in-full'; at: Date }
   | { type: 'checkout-abandoned'; at: Date };
 
@@ -88,7 +96,31 @@ export function transition(state: SubscriptionState, event: LifecycleEvent): Tra
       if (state.status !== 'past-due' || !state.graceUntil || event.at < state.graceUntil) return same(state);
       return to(state, { status: 'expired' });
     case 'ended-at-gateway':
+      // No more renewals, not "no more access": what was paid for still runs to its end (a cycle-end cancel
+      // can be reported early, razorpay-node#325). A subscription with nothing paid left ends now.
+      if (ended(state)) return same(state);
+      if (state.status === 'active' && state.currentPeriodEnd && event.at < state.currentPeriodEnd) {
+        return state.cancelAtPeriodEnd ? same(state) : to(state, { cancelAtPeriodEnd: true });
+      }
+      return to(state, { status: 'expired' });
+    case 'ended-now':
       return ended(state) ? same(state) : to(state, { status: 'expired' });
+    case 'reactivated-at-gateway': {
+      // Only a running subscription comes back: an unpaid checkout waits for its charge, an ended one stays ended.
+      if (state.status !== 'active' && state.status !== 'past-due') return same(state);
+      const later = !state.currentPeriodEnd || event.periodEnd > state.currentPeriodEnd;
+      if (state.status === 'active' && !later) return same(state);
+      return to(state, {
+        status: 'active',
+        graceUntil: null,
+        ...(later ? { currentPeriodStart: event.periodStart, currentPeriodEnd: event.periodEnd } : {}),
+      });
+    }
+    case 'paused-at-gateway':
+      return state.status === 'active' && !state.cancelAtPeriodEnd ? to(state, { cancelAtPeriodEnd: true }) : same(state);
+    case 'resumed-at-gateway':
+      if (state.status !== 'active' || !state.cancelAtPeriodEnd) return same(state);
+      return state.currentPeriodEnd && event.at >= state.currentPeriodEnd ? same(state) : to(state, { cancelAtPeriodEnd: false });
     case 'refunded-in-full':
       return state.status === 'refunded' ? same(state) : to(state, { status: 'refunded', cancelAtPeriodEnd: true });
     case 'checkout-abandoned':

@@ -42,3 +42,14 @@ export async function noticesSent(db: Db, sub: { id: number; currentPeriodEnd: D
     .execute();
   return new Map(rows.map((r) => [r.kind, r.sent_at]));
 }
+
+/** The kinds of notices of a subscription that start with `prefix`, whatever their period (links between subscriptions). */
+export async function noticeKindsStartingWith(db: Db, subscriptionId: number, prefix: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('notices')
+    .select('kind')
+    .where('subscription_id', '=', subscriptionId)
+    .where('kind', 'like', `${prefix.replace(/[%_\\]/g, '\\$&')}%`)
+    .execute();
+  return rows.map((r) => r.kind);
+}

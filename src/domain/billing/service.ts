@@ -13,6 +13,7 @@ import type { BillingEvent, CheckoutStart, GatewayName, PaymentGateway } from '.
 import type { Plan } from './plans.js';
 import { createBillingReads } from './reads.js';
 import { refundPayment, refundUnwantedPayment } from './refunds.js';
+import { finishReplacementsOf, startReplacement } from './plan-replacement.js';
 import { cancel, changePlan, gatewayFor, quoteChange, undoCancel, type PlanChangeQuote } from './subscription-changes.js';
 import { findSubscription, type Subscription } from './subscriptions.js';
 import { runBillingSweep } from './sweep.js';
@@ -75,6 +76,10 @@ export function createBillingService(deps: BillingDeps) {
     changePlan: async (user: User, subscriptionId: number, planSlug: string): Promise<Result<PlanChangeQuote>> =>
       changePlan(deps, await owned(user, subscriptionId), planSlug),
 
+    /** A plan change the gateway refused: a new subscription on `planSlug`, through checkout, replaces this one once paid. */
+    startReplacement: async (user: User, subscriptionId: number, planSlug: string) =>
+      startReplacement(deps, user, await owned(user, subscriptionId), planSlug),
+
     /** Before an account is deleted: its subscriptions stop renewing now, at the gateway first (`gateway-error` if one cannot be told). */
     stopSubscriptionsOf: (userId: number): Promise<Result<void, 'gateway-error'>> => stopSubscriptionsOf(deps, userId),
 
@@ -88,8 +93,16 @@ export function createBillingService(deps: BillingDeps) {
     paymentMethodUpdateUrl,
 
     /** Applies verified gateway events in one transaction. Idempotent; safe in any order. */
-    applyEvents(gateway: GatewayName, events: BillingEvent[]): Promise<string[]> {
-      return deps.db.transaction().execute((tx) => applyBillingEvents(tx, gateway, events, deps.now(), deps));
+    async applyEvents(gateway: GatewayName, events: BillingEvent[]): Promise<string[]> {
+      const notes = await deps.db.transaction().execute((tx) => applyBillingEvents(tx, gateway, events, deps.now(), deps));
+      // A first payment may complete a plan replacement: the old subscription is cancelled and credited now
+      // (a failure there is retried by the sweep, never by failing the webhook).
+      for (const event of events) {
+        if (event.type !== 'payment-captured') continue;
+        const id = event.subscriptionId ?? (await reads.subscriptionByGatewayId(gateway, event.gatewaySubscriptionId))?.id;
+        if (id) await finishReplacementsOf(deps, id);
+      }
+      return notes;
     },
 
     /** A verified webhook from a gateway: stored once per event id, then applied (through `applyEvents`). */

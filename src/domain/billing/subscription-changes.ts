@@ -2,7 +2,9 @@ import { DomainError, fail, ok, type Result } from '../errors.js';
 import { applyLifecycle } from './events.js';
 import type { LifecycleEvent } from './lifecycle.js';
 import { transition, unusedCredit } from './lifecycle.js';
-import { noticeSentAt } from './notice-queries.js';
+import { claimNotice, noticeSentAt } from './notice-queries.js';
+import { CANCEL_REQUESTED, GATEWAY_CANCELLED } from './sweep-plan.js';
+import type { PaymentGateway } from './gateway.js';
 import { listSubscriptionPayments } from './payment-queries.js';
 import { findActivePlanBySlug, findPlan } from './plan-queries.js';
 import type { Plan } from './plans.js';
@@ -13,9 +15,14 @@ import { findSubscription, lockSubscription, type Subscription } from './subscri
 /** What a reader asks of their own subscription: cancel, undo the cancellation, change plan. */
 
 export interface PlanChangeQuote {
-  when: 'now' | 'period-end';
-  /** Minor units charged now (upgrade), after the credit. */
+  /**
+   * `new-subscription`: the gateway cannot change this subscription's plan (Razorpay on UPI, e-mandate, most
+   * domestic cards); the reader is offered a new subscription on `plan` instead (`plan-replacement.ts`).
+   */
+  when: 'now' | 'period-end' | 'new-subscription';
+  /** Minor units charged now (upgrade), after the credit; for a new subscription, its full price. */
   charge: number;
+  /** Credited against the charge; for a new subscription, refunded once it is paid (estimated as of now). */
   credit: number;
   plan: Plan;
 }
@@ -40,7 +47,8 @@ async function lifecycle(deps: BillingDeps, sub: Subscription, event: LifecycleE
 /** Cancel anytime: the subscription runs to the end of the paid term; the reader can undo it until then. */
 export async function cancel(deps: BillingDeps, sub: Subscription): Promise<Result<void>> {
   const gateway = gatewayFor(deps, sub.gateway);
-  if (sub.gatewaySubscriptionId && sub.status === 'active' && !sub.cancelAtPeriodEnd && !gateway.finalCancellation) {
+  if (gateway.finalCancellation) return cancelForGood(deps, gateway, sub);
+  if (sub.gatewaySubscriptionId && sub.status === 'active' && !sub.cancelAtPeriodEnd) {
     await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, true);
   }
   // A past-due subscription ends at once: the gateway must stop retrying, or a late retry would charge the reader.
@@ -48,24 +56,62 @@ export async function cancel(deps: BillingDeps, sub: Subscription): Promise<Resu
   return lifecycle(deps, sub, { type: 'cancel-at-period-end', at: deps.now() });
 }
 
-/** Takes a cancellation back while the term runs, unless a gateway whose cancellations are final already heard of it. */
+/**
+ * Cancelling on a gateway that cannot take a cancellation back (Razorpay). The reader's request is recorded
+ * first, with the cancellation marked as owed to the gateway; then the gateway is told at once
+ * (`cancel_at_cycle_end`). If that call fails the reader is still cancelled here, and every billing sweep
+ * sends it again until the gateway has it, so no renewal can be charged after a cancel.
+ */
+async function cancelForGood(deps: BillingDeps, gateway: PaymentGateway, sub: Subscription): Promise<Result<void>> {
+  if (sub.gatewaySubscriptionId && sub.status === 'past-due') await gateway.cancelNow(sub.gatewaySubscriptionId);
+  const now = deps.now();
+  const result = await deps.db.transaction().execute(async (tx) => {
+    const locked = await lockSubscription(tx, sub.id);
+    if (!locked) throw new DomainError('not-found', 'There is no such subscription.');
+    const applied = await applyLifecycle(tx, locked, { type: 'cancel-at-period-end', at: now }, now, deps.graceDays);
+    if (applied.ok && applied.state.status === 'active') await claimNotice(tx, locked, CANCEL_REQUESTED, now);
+    return applied;
+  });
+  if (!result.ok) return fail('invalid-transition', result.reason);
+  if (result.state.status === 'active' && sub.gatewaySubscriptionId) await tellGatewayOfCancel(deps, gateway, sub);
+  return ok(undefined);
+}
+
+/** Sends an owed cancellation once; a failure is left for the sweep to send again. */
+async function tellGatewayOfCancel(deps: BillingDeps, gateway: PaymentGateway, sub: Subscription): Promise<void> {
+  if (!sub.gatewaySubscriptionId || (await noticeSentAt(deps.db, sub, GATEWAY_CANCELLED))) return;
+  try {
+    await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, true);
+  } catch (error) {
+    console.error(
+      `cancel: subscription ${sub.id}: the ${gateway.name} gateway was not told; the billing sweep sends it again: ${(error as Error).message}`,
+    );
+    return;
+  }
+  await claimNotice(deps.db, sub, GATEWAY_CANCELLED, deps.now());
+}
+
+/**
+ * Takes a cancellation back while the term runs. A gateway whose cancellations are final (Razorpay) cannot:
+ * the reader is told so, and that they can subscribe again once the paid term ends.
+ */
 export async function undoCancel(deps: BillingDeps, sub: Subscription): Promise<Result<void>> {
   if (!sub.cancelAtPeriodEnd) return ok(undefined);
   // Refuse before telling the gateway: an ended subscription must not have its gateway side revived.
   const check = transition(sub, { type: 'undo-cancel', at: deps.now() });
   if (!check.ok) return fail('invalid-transition', check.reason);
   const gateway = gatewayFor(deps, sub.gateway);
-  if (gateway.finalCancellation) {
-    if (await noticeSentAt(deps.db, sub, 'gateway-cancel')) {
-      return fail(
-        'invalid-transition',
-        'Your cancellation has already gone to the payment gateway and cannot be undone; you can subscribe again when the period ends.',
-      );
-    }
-  } else if (sub.gatewaySubscriptionId) {
-    await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, false);
-  }
+  if (gateway.finalCancellation) return fail('invalid-transition', finalCancellationMessage(sub, deps.timeZone));
+  if (sub.gatewaySubscriptionId) await gateway.setCancelAtPeriodEnd(sub.gatewaySubscriptionId, false);
   return lifecycle(deps, sub, { type: 'undo-cancel', at: deps.now() });
+}
+
+/** Why a cancellation on a gateway whose cancellations are final cannot be undone, and what the reader can do. */
+export function finalCancellationMessage(sub: Pick<Subscription, 'currentPeriodEnd'>, timeZone = 'Asia/Kolkata'): string {
+  const end = sub.currentPeriodEnd
+    ? new Intl.DateTimeFormat('en-IN', { timeZone, day: 'numeric', month: 'short', year: 'numeric' }).format(sub.currentPeriodEnd)
+    : 'the end of the term you paid for';
+  return `Your payment gateway cannot take a cancellation back, so your subscription will not renew. You keep access until ${end}; from then you can subscribe again from the plans page.`;
 }
 
 /**
@@ -111,18 +157,26 @@ export async function changePlan(deps: BillingDeps, sub: Subscription, planSlug:
   // The same change submitted again (a double click, two tabs at once) is already under way or done.
   if (claim === 'same') return ok(quote);
   const chargeNow = quote.when === 'now' ? { minor: quote.charge, currency: next.price.currency } : null;
+  let answer: Awaited<ReturnType<typeof gateway.changePlan>>;
   try {
-    await gateway.changePlan({
+    answer = await gateway.changePlan({
       gatewaySubscriptionId: sub.gatewaySubscriptionId,
       plan: next,
-      when: quote.when,
+      when: quote.when === 'now' ? 'now' : 'period-end',
       chargeNow,
       subscriptionId: sub.id,
     });
   } catch (error) {
     // The gateway did not take the change: the waiting plan goes back to what it was, so it can be tried again.
     await setPlan(deps.db, sub.id, sub.planId, claim.previousNextPlanId);
-    throw error;
+    throw new DomainError('gateway-error', `The payment gateway did not change the plan: ${(error as Error).message}`);
+  }
+  if (answer) {
+    // Refused for the payment method: nothing changes here, and the reader is offered a new subscription instead.
+    await setPlan(deps.db, sub.id, sub.planId, claim.previousNextPlanId);
+    const [last] = await listSubscriptionPayments(deps.db, sub.id);
+    const credit = last ? unusedCredit(last.amountMinor - last.refundedMinor, last.periodStart, last.periodEnd, deps.now()) : 0;
+    return ok({ when: 'new-subscription', charge: next.price.minor, credit, plan: next });
   }
   if (quote.when === 'now' && (await upgradeDeclined(deps, sub))) {
     return fail(

@@ -112,6 +112,18 @@ export async function listSubscriptionRowsNeedingAttention(
         eb.and([eb('status', 'in', ['active', 'past-due']), eb('current_period_end', '<=', before)]),
         eb.and([eb('status', '=', 'past-due'), eb('grace_until', '<=', before)]),
         eb('status', '=', 'awaiting-payment'),
+        // Replaced by a paid new subscription (plan-replacement.ts), not yet cancelled and credited.
+        eb.and([
+          eb('status', 'in', ['active', 'past-due']),
+          eb.exists(
+            eb
+              .selectFrom('notices')
+              .select('notices.subscription_id')
+              .whereRef('notices.subscription_id', '=', 'subscriptions.id')
+              .whereRef('notices.period_end', '=', 'subscriptions.current_period_end')
+              .where('notices.kind', 'like', 'replaced-by:%'),
+          ),
+        ]),
       ]),
     )
     .orderBy('id')

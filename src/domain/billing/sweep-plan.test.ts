@@ -26,8 +26,11 @@ const CREATED = new Date('2027-01-10T08:00:00.000Z');
 const checkout: SweepSubject = { ...renewing, status: 'awaiting-payment', createdAt: CREATED, currentPeriodEnd: null };
 const afterCheckout = (offsetMs: number) => new Date(CREATED.getTime() + offsetMs);
 
-const rules: SweepRules = { graceDays: 7, finalCancellation: false };
-const finalCancellation: SweepRules = { ...rules, finalCancellation: true };
+/** The test gateway: charges a renewal when asked, answers at once. */
+const rules: SweepRules = { graceDays: 7, finalCancellation: false, chargesOnItsOwn: false };
+/** Razorpay: cancellations are final, renewals are charged on its own schedule. */
+const finalCancellation: SweepRules = { ...rules, finalCancellation: true, chargesOnItsOwn: true };
+const ownSchedule: SweepRules = { ...rules, chargesOnItsOwn: true };
 
 const reconcile: SweepAction = { type: 'reconcile' };
 const claim = (kind: string, then: SweepAction[] = []): SweepAction => ({ type: 'claim-notice', kind, then });
@@ -48,7 +51,10 @@ const expiry = (now: Date): SweepAction => ({
   event: { type: 'period-ended', at: now, graceDays: 7 },
   then: [email('ended')],
 });
-const toGateway = claim('gateway-cancel', [{ type: 'cancel-at-gateway', when: 'period-end', gatewaySubscriptionId: 'sub_1' }]);
+const toGateway: SweepAction[] = [
+  { type: 'cancel-at-gateway', when: 'period-end', gatewaySubscriptionId: 'sub_1' },
+  claim('gateway-cancel'),
+];
 const graceEnd = (now: Date, cancelAtGateway = true): SweepAction[] => [
   reconcile,
   {
@@ -166,24 +172,74 @@ const CASES: Record<string, Case> = {
     expected: pastDueAfter(at(25 * HOUR)),
   },
 
+  // A debit the gateway makes on its own schedule (Razorpay, Stripe) is in flight for 3 days after the end
+  'renewal in flight: 2 h after the end the gateway is asked once, and nothing is marked failed': {
+    sub: renewing,
+    rules: ownSchedule,
+    sent: { 'pre-debit': at(-72 * HOUR), 'renewal-requested': at(0) },
+    now: at(2 * HOUR),
+    expected: [claim('renewal-checked', [reconcile])],
+  },
+  'renewal in flight: no “payment failed” until 3 days after the end': {
+    sub: renewing,
+    rules: ownSchedule,
+    sent: { 'pre-debit': at(-72 * HOUR), 'renewal-requested': at(0), 'renewal-checked': at(2 * HOUR) },
+    now: at(3 * DAY - MINUTE),
+    expected: [],
+  },
+  'renewal in flight: 3 days after the end with nothing reported, reconciled then past due': {
+    sub: renewing,
+    rules: ownSchedule,
+    sent: { 'pre-debit': at(-72 * HOUR), 'renewal-requested': at(0), 'renewal-checked': at(2 * HOUR) },
+    now: at(3 * DAY),
+    expected: pastDueAfter(at(3 * DAY)),
+  },
+  'renewal in flight: reminder days that fell while the debit was in flight are marked sent, not emailed': {
+    sub: pastDue,
+    rules: ownSchedule,
+    now: at(3 * DAY + HOUR),
+    expected: [dunning(1, false), dunning(3, false)],
+  },
+  'renewal in flight: later reminders go out as usual': {
+    sub: pastDue,
+    rules: ownSchedule,
+    sent: { 'dunning-1': at(3 * DAY), 'dunning-3': at(3 * DAY) },
+    now: at(6 * DAY),
+    expected: [dunning(6)],
+  },
+
   // Cancelled at period end
-  'cancelled: a final cancellation goes to the gateway 48 h before the end': {
+  'cancelled: a cancellation owed to a final gateway (its send failed) is sent again by any sweep': {
+    sub: cancelled,
+    rules: finalCancellation,
+    sent: { 'cancel-requested': at(-70 * HOUR) },
+    now: at(-70 * HOUR),
+    expected: toGateway,
+  },
+  'cancelled: an older cancellation, not recorded as owed, goes to the gateway 48 h before the end': {
     sub: cancelled,
     rules: finalCancellation,
     now: at(-48 * HOUR),
-    expected: [toGateway],
+    expected: toGateway,
   },
-  'cancelled: not earlier than 48 h before the end, so the reader can still undo it': {
+  'cancelled: an older cancellation waits for the last 48 h (it may be a pause)': {
     sub: cancelled,
     rules: finalCancellation,
     now: at(-48 * HOUR - MINUTE),
+    expected: [],
+  },
+  'cancelled: renewals paused at the gateway are never turned into a cancellation': {
+    sub: cancelled,
+    rules: finalCancellation,
+    sent: { 'gateway-paused': at(-5 * DAY) },
+    now: at(-24 * HOUR),
     expected: [],
   },
   'cancelled: only a gateway whose cancellation is final is told early': { sub: cancelled, now: at(-24 * HOUR), expected: [] },
   'cancelled: the gateway is told once': {
     sub: cancelled,
     rules: finalCancellation,
-    sent: { 'gateway-cancel': at(-48 * HOUR) },
+    sent: { 'cancel-requested': at(-5 * DAY), 'gateway-cancel': at(-5 * DAY) },
     now: at(-24 * HOUR),
     expected: [],
   },
@@ -235,6 +291,20 @@ const CASES: Record<string, Case> = {
     expected: graceEnd(at(7 * DAY), false),
   },
   'past due: without a grace end it is left alone': { sub: { ...pastDue, graceUntil: null }, now: at(DAY), expected: [] },
+
+  // Replaced by a new subscription (a plan change the gateway refused)
+  'replaced: once the new subscription is paid, the old one is cancelled at the gateway, credited and ended': {
+    sub: renewing,
+    sent: { 'replaced-by:9': at(-30 * DAY) },
+    now: at(-30 * DAY),
+    expected: [{ type: 'finish-replacement' }],
+  },
+  'replaced: an ended subscription has nothing left to finish': {
+    sub: { ...renewing, status: 'expired' },
+    sent: { 'replaced-by:9': at(-30 * DAY) },
+    now: at(-30 * DAY),
+    expected: [],
+  },
 
   // Ended
   'ended: an expired subscription is left alone': { sub: { ...pastDue, status: 'expired' }, now: at(10 * DAY), expected: [] },

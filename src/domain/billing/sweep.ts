@@ -6,6 +6,7 @@ import { findPlan } from './plan-queries.js';
 import type { BillingDeps } from './service.js';
 import { setGatewayIds } from './subscription-queries.js';
 import { listSubscriptionsNeedingAttention, lockSubscription, type Subscription } from './subscriptions.js';
+import { finishReplacement } from './plan-replacement.js';
 import { NOTICE_FROM_MS, planSweep, type SweepAction } from './sweep-plan.js';
 
 /**
@@ -24,7 +25,12 @@ export async function runBillingSweep(deps: BillingDeps): Promise<void> {
     const subs = await listSubscriptionsNeedingAttention(deps.db, before, { after, limit: SWEEP_PAGE });
     for (const sub of subs) {
       try {
-        const rules = { graceDays: deps.graceDays, finalCancellation: !!deps.gateways[sub.gateway]?.finalCancellation };
+        const gateway = deps.gateways[sub.gateway];
+        const rules = {
+          graceDays: deps.graceDays,
+          finalCancellation: !!gateway?.finalCancellation,
+          chargesOnItsOwn: !gateway?.renewsOnRequest,
+        };
         const actions = planSweep(sub, await noticesSent(deps.db, sub), now, rules);
         await carryOut(deps, sub, actions, now);
       } catch (error) {
@@ -72,6 +78,9 @@ async function carryOut(deps: BillingDeps, sub: Subscription, actions: readonly 
         else await gateway?.cancelNow(action.gatewaySubscriptionId).catch(() => undefined);
         break;
       }
+      case 'finish-replacement':
+        await finishReplacement(deps, sub.id);
+        break;
       case 'close-checkout-at-gateway':
         await deps.gateways[sub.gateway]?.cancelCheckout({
           gatewaySubscriptionId: sub.gatewaySubscriptionId,

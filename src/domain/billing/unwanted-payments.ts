@@ -43,9 +43,11 @@ export async function queueRefundIfUnwanted(
   sub: Subscription,
   paymentId: number,
   rules: { jobs: JobQueue; findReaders: FindReaders },
+  /** The reader's subscriptions this one was bought to replace: they do not take its place. */
+  replaces: readonly number[] = [],
 ): Promise<string | null> {
   if (sub.status === 'active' || sub.status === 'past-due') return null;
-  const others = await listUserSubscriptions(tx, sub.userId);
+  const others = (await listUserSubscriptions(tx, sub.userId)).filter((o) => !replaces.includes(o.id));
   const reader = await findReader(rules.findReaders, tx, sub.userId);
   const reason = unwantedPaymentReason(sub, others, reader !== null);
   if (!reason) return null;

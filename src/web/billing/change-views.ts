@@ -59,16 +59,18 @@ ${form(data.current, `Keep ${data.current.name}`)}</section>`
 export function changedPage(
   chrome: PageChrome,
   data: {
-    outcome: { when: 'now' | 'period-end'; charge: number; credit: number; plan: Plan };
+    outcome: PlanChangeQuote;
     previous: Plan;
     sub: Subscription;
     timeZone: string;
+    csrf: string;
   },
 ): string {
   const { outcome } = data;
   const money = (minor: number) => formatMoney({ minor, currency: outcome.plan.price.currency });
   const end = data.sub.currentPeriodEnd ? formatDate(data.sub.currentPeriodEnd, data.timeZone) : 'the end of your term';
   const back = html`<p><a class="button" href="/account/subscription">Back to your subscription</a></p>`;
+  if (outcome.when === 'new-subscription') return replacementOfferPage(chrome, { ...data, money, end });
   if (outcome.when === 'now') {
     return messagePage(chrome, {
       title: `You're on ${outcome.plan.name} now`,
@@ -85,5 +87,25 @@ export function changedPage(
   return messagePage(chrome, {
     title: `Your plan switches on ${end}`,
     body: html`<p class="notice change-outcome" role="status">Your plan switches to ${outcome.plan.name} on ${end}, when your ${data.previous.name} term ends. Nothing is charged today; the renewal then is ${planDisplay(outcome.plan).price}.</p>${back}`,
+  });
+}
+
+/**
+ * The gateway cannot move this subscription to another plan (Razorpay: UPI AutoPay, e-mandate and most domestic
+ * cards): nothing changed, and the reader may switch by a new subscription they authorise.
+ */
+function replacementOfferPage(
+  chrome: PageChrome,
+  data: { outcome: PlanChangeQuote; previous: Plan; sub: Subscription; csrf: string; money: (minor: number) => string; end: string },
+): string {
+  const { outcome, previous } = data;
+  const shown = planDisplay(outcome.plan);
+  return messagePage(chrome, {
+    title: `Your payment method cannot switch plans`,
+    body: html`<p class="notice change-outcome" role="status">Your payment method does not let us change the plan of a running subscription, so nothing has changed: you stay on ${previous.name} and renew on ${data.end}.</p>
+<p>You can switch to ${outcome.plan.name} with a new subscription instead. You authorise a new payment mandate and pay <strong class="charged">${shown.price}</strong> for a new ${shown.term} term starting today. As soon as that payment goes through, your ${previous.name} subscription is cancelled and the unused part of it is refunded to you: <strong class="credit">${data.money(outcome.credit)}</strong> if you switch now.</p>
+<form method="post" action="/account/subscription/replace">${csrfField(data.csrf)}${hidden('subscription', data.sub.id)}${hidden('plan', outcome.plan.slug)}
+<button type="submit" class="button">Start a new ${outcome.plan.name} subscription</button></form>
+<p><a href="/account/subscription">Keep ${previous.name}</a></p>`,
   });
 }

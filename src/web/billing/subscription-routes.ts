@@ -13,6 +13,7 @@ import { ChangePlanForm, NoFields, SubscriptionForm, SubscriptionQuery, valuesOr
 
 import { actionsFor, subscriptionToShow } from './subscription-status.js';
 import { cancelPage, subscriptionPage } from './subscription-views.js';
+import { RAZORPAY_CSP, razorpayCheckoutPage } from './checkout-views.js';
 
 type Handler = (request: FastifyRequest, reply: FastifyReply, user: User) => Promise<FastifyReply>;
 
@@ -28,6 +29,8 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
   const timeZone = ctx.policy.timeZone;
   const signedIn = (back: string, handler: Handler) => async (request: FastifyRequest, reply: FastifyReply) =>
     request.auth ? handler(request, reply, request.auth.user) : redirectToLogin(reply, back);
+
+  const finalCancellation = (sub: Subscription) => !!ctx.billing.gateways[sub.gateway]?.finalCancellation;
 
   async function planOf(id: number): Promise<Plan> {
     const plan = await ctx.billing.service.plan(id);
@@ -77,6 +80,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
         updateUrl,
         invoices,
         notice,
+        finalCancellation: !!sub && finalCancellation(sub),
       });
       return sendPage(reply, 200, page);
     }),
@@ -88,7 +92,16 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
     signedIn('/account/subscription/cancel', async (request, reply, user) => {
       const found = await running(user);
       if (!found || !actionsFor(found.sub, ctx.now()).cancel) return reply.redirect('/account/subscription', 303);
-      return sendPage(reply, 200, cancelPage(await chrome(request), { csrf: reply.generateCsrf(), ...found, timeZone }));
+      return sendPage(
+        reply,
+        200,
+        cancelPage(await chrome(request), {
+          csrf: reply.generateCsrf(),
+          ...found,
+          timeZone,
+          finalCancellation: finalCancellation(found.sub),
+        }),
+      );
     }),
   );
 
@@ -149,7 +162,29 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
         return ok({ previous, outcome: outcome.value, sub: await ctx.billing.service.owned(user, id) });
       });
       if (!done.ok) return done.sent;
-      return sendPage(reply, 200, changedPage(await chrome(request), { ...done.value, timeZone }));
+      return sendPage(reply, 200, changedPage(await chrome(request), { ...done.value, timeZone, csrf: reply.generateCsrf() }));
+    }),
+  );
+
+  /** A plan change the gateway refused for the payment method: a new subscription, paid through checkout, replaces this one. */
+  app.post(
+    '/account/subscription/replace',
+    posts(ChangePlanForm),
+    signedIn('/account/subscription/change', async (request, reply, user) => {
+      const { subscription: id, plan: slug } = valuesOr404(readForm(request, ChangePlanForm));
+      const done = await withBillingPage(ctx, request, reply, () => ctx.billing.service.startReplacement(user, id, slug));
+      if (!done.ok) return done.sent;
+      const { subscriptionId, start } = done.value;
+      if (start.redirectUrl) return reply.redirect(start.redirectUrl, 303);
+      if (!start.checkoutForm) throw new Error(`gateway gave neither a redirect nor a checkout form for subscription ${subscriptionId}`);
+      const plan = await ctx.billing.service.activePlan(slug);
+      if (!plan) throw new Error(`plan ${slug} vanished during checkout`);
+      reply.header('content-security-policy', RAZORPAY_CSP);
+      return sendPage(
+        reply,
+        200,
+        razorpayCheckoutPage(await chrome(request), { plan, csrf: reply.generateCsrf(), checkoutForm: start.checkoutForm }),
+      );
     }),
   );
 }

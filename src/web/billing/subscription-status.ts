@@ -26,6 +26,7 @@ export function statusInWords(sub: Subscription, timeZone: string): string {
 
 export interface SubscriptionActions {
   cancel: boolean;
+  /** False on a gateway whose cancellations are final (Razorpay): the page says so instead. */
   undoCancel: boolean;
   changePlan: boolean;
   /** Renewal shown only while it will happen. */
@@ -33,12 +34,12 @@ export interface SubscriptionActions {
   running: boolean;
 }
 
-export function actionsFor(sub: Subscription, now: Date): SubscriptionActions {
+export function actionsFor(sub: Subscription, now: Date, finalCancellation = false): SubscriptionActions {
   const active = sub.status === 'active';
   const beforeEnd = !sub.currentPeriodEnd || now < sub.currentPeriodEnd;
   return {
     cancel: active && !sub.cancelAtPeriodEnd,
-    undoCancel: active && sub.cancelAtPeriodEnd && beforeEnd,
+    undoCancel: active && sub.cancelAtPeriodEnd && beforeEnd && !finalCancellation,
     changePlan: active && !!sub.gatewaySubscriptionId,
     renews: active && !sub.cancelAtPeriodEnd && !!sub.currentPeriodEnd,
     running: active || sub.status === 'past-due',

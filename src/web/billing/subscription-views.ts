@@ -22,6 +22,8 @@ export interface SubscriptionPageData {
   updateUrl: string | null;
   invoices: Invoice[];
   notice?: string | undefined;
+  /** The subscription's gateway cannot take a cancellation back (Razorpay). */
+  finalCancellation: boolean;
 }
 
 function invoiceTable(invoices: Invoice[], timeZone: string): SafeHtml {
@@ -58,7 +60,8 @@ ${sub.paymentMethod ? html`<dt>Payment method</dt><dd class="payment-method">${s
 }
 
 function actions(data: SubscriptionPageData, sub: Subscription): SafeHtml {
-  const can = actionsFor(sub, data.now);
+  const can = actionsFor(sub, data.now, data.finalCancellation);
+  const cancelledForGood = sub.status === 'active' && sub.cancelAtPeriodEnd && data.finalCancellation;
   const pastDue = sub.status === 'past-due';
   return html`<div class="subscription-actions">
 ${
@@ -70,6 +73,13 @@ ${
 }
 ${can.running && data.updateUrl ? html`<p><a class="button${pastDue ? '' : ' secondary'}" href="${data.updateUrl}">Update payment method</a></p>` : ''}
 ${can.changePlan ? html`<p><a class="button secondary" href="/account/subscription/change">Change plan</a></p>` : ''}
+${
+  cancelledForGood
+    ? html`<p class="notice final-cancellation">Your cancellation has gone to the payment gateway, which cannot take it back. You keep access until ${
+        sub.currentPeriodEnd ? formatDate(sub.currentPeriodEnd, data.timeZone) : 'the end of your term'
+      }; from then you can subscribe again from <a href="/plans">the plans page</a>.</p>`
+    : ''
+}
 ${
   can.undoCancel
     ? html`<form method="post" action="/account/subscription/undo-cancel">${csrfField(data.csrf)}${hidden('subscription', sub.id)}
@@ -91,10 +101,16 @@ ${accountNav(data.csrf, '/account/subscription')}`;
   return billingLayout(chrome, 'Your subscription', main);
 }
 
-export function cancelPage(chrome: PageChrome, data: { csrf: string; sub: Subscription; plan: Plan; timeZone: string }): string {
+export function cancelPage(
+  chrome: PageChrome,
+  data: { csrf: string; sub: Subscription; plan: Plan; timeZone: string; finalCancellation: boolean },
+): string {
   const until = data.sub.currentPeriodEnd ? formatDate(data.sub.currentPeriodEnd, data.timeZone) : 'the end of the term you paid for';
+  const undo = data.finalCancellation
+    ? 'This cannot be undone: your payment gateway does not let us take a cancellation back. You can subscribe again once your term ends.'
+    : 'You can undo this until then.';
   const main = html`<h1>Cancel your subscription?</h1>
-<p class="notice">You keep access until ${until}. Your ${data.plan.name} subscription will not renew, and nothing more is charged. You can undo this until then.</p>
+<p class="notice">You keep access until ${until}. Your ${data.plan.name} subscription will not renew, and nothing more is charged. ${undo}</p>
 <form method="post" action="/account/subscription/cancel">${csrfField(data.csrf)}${hidden('subscription', data.sub.id)}
 <button type="submit" class="button danger">Cancel subscription</button></form>
 <p><a href="/account/subscription">Keep my subscription</a></p>`;
