@@ -10,6 +10,7 @@ import retiredRefreshTokens from './migrations/007-retired-refresh-tokens.js';
 import sweepIndexes from './migrations/008-sweep-indexes.js';
 import housekeepingIndexes from './migrations/009-housekeeping-indexes.js';
 import oneOpenCheckout from './migrations/010-one-open-checkout.js';
+import gatewayReversals from './migrations/011-gateway-reversals.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 8, name: 'sweep-indexes', sql: sweepIndexes },
   { version: 9, name: 'housekeeping-indexes', sql: housekeepingIndexes },
   { version: 10, name: 'one-open-checkout', sql: oneOpenCheckout },
+  { version: 11, name: 'gateway-reversals', sql: gatewayReversals },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

@@ -11,6 +11,14 @@ import type { FindReaders } from './readers.js';
 import { findSubscriptionIdByGatewayId, saveSubscriptionState, setGatewayIds, setPaymentMethod, setPlan } from './subscription-queries.js';
 import { lockSubscription, type Subscription } from './subscriptions.js';
 import { loadSupplier } from './supplier.js';
+import {
+  applyActionRequired,
+  applyCancelScheduled,
+  applyDispute,
+  applyRefundFailed,
+  priceChangedNote,
+  type ReversalDeps,
+} from './refund-reversals.js';
 
 export interface BillingRules {
   graceDays: number;
@@ -93,6 +101,15 @@ export async function applyBillingEvents(
       );
       continue;
     }
+    if (event.type === 'refund-failed' || event.type === 'payment-disputed') {
+      const deps = reversalDeps(tx, gateway, now, rules);
+      const note =
+        event.type === 'refund-failed'
+          ? await applyRefundFailed(tx, event, deps, (id) => new WaitingForPayment(id))
+          : await applyDispute(tx, event, deps);
+      if (note) notes.push(note);
+      continue;
+    }
     const sub = await locate(tx, gateway, 'subscriptionId' in event ? event.subscriptionId : null, event.gatewaySubscriptionId);
     if (!sub) {
       notes.push(`${event.type} for unknown subscription ${event.gatewaySubscriptionId}`);
@@ -131,6 +148,17 @@ export async function applyBillingEvents(
         break;
       case 'subscription-ended':
         await applyLifecycle(tx, sub, { type: 'ended-at-gateway', at: event.occurredAt }, now, rules.graceDays);
+        break;
+      case 'payment-action-required':
+        await applyActionRequired(tx, sub, event, reversalDeps(tx, gateway, now, rules));
+        break;
+      case 'cancel-scheduled': {
+        const note = await applyCancelScheduled(sub, event, reversalDeps(tx, gateway, now, rules));
+        if (note) notes.push(note);
+        break;
+      }
+      case 'price-changed-at-gateway':
+        notes.push(priceChangedNote(event));
         break;
     }
   }
@@ -196,6 +224,22 @@ async function recordPayment(
     return `payment ${event.gatewayPaymentId} of ${event.amount.minor} ${event.amount.currency} differs from the plan price ${expected.minor} ${expected.currency}`;
   }
   return null;
+}
+
+/** What refund-reversals.ts needs of this module, bound to the transaction. */
+function reversalDeps(tx: Tx, gateway: GatewayName, now: Date, rules: BillingRules): ReversalDeps {
+  return {
+    gateway,
+    now,
+    recordRefund: (paymentId, subscriptionId, refundId, amountMinor, reason) =>
+      recordRefund(tx, paymentId, subscriptionId, refundId, amountMinor, reason, now, rules),
+    syncEntitlements: (sub, state) => syncEntitlements(tx, sub, state, now, rules.graceDays),
+    cancelAtPeriodEnd: async (sub, cancel, at) => {
+      await applyLifecycle(tx, sub, cancel ? { type: 'cancel-at-period-end', at } : { type: 'undo-cancel', at }, now, rules.graceDays);
+    },
+    notifyActionRequired: (subscriptionId, gatewayPaymentId) =>
+      rules.notify(tx, 'billing.payment-action-required', { subscriptionId }, `action-required:${subscriptionId}:${gatewayPaymentId}`),
+  };
 }
 
 /** A failed charge outside renewal time is a declined upgrade: the reader stays on the plan they paid for. */

@@ -11,6 +11,8 @@ import { checkoutAvailability, startCheckout } from './checkout.js';
 import { applyBillingEvents, type BillingRules } from './events.js';
 import type { BillingEvent, CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
 import type { Plan } from './plans.js';
+import { resolvePaymentReferences } from './payment-references.js';
+import { pendingPaymentAction } from './reversal-queries.js';
 import { createBillingReads } from './reads.js';
 import { refundPayment } from './refunds.js';
 import { cancel, changePlan, gatewayFor, quoteChange, undoCancel, type PlanChangeQuote } from './subscription-changes.js';
@@ -84,9 +86,13 @@ export function createBillingService(deps: BillingDeps) {
 
     paymentMethodUpdateUrl,
 
+    /** A charge the reader's bank asks them to confirm, with the gateway's page for it; null when none waits. */
+    paymentAction: (subscriptionId: number) => pendingPaymentAction(deps.db, subscriptionId),
+
     /** Applies verified gateway events in one transaction. Idempotent; safe in any order. */
-    applyEvents(gateway: GatewayName, events: BillingEvent[]): Promise<string[]> {
-      return deps.db.transaction().execute((tx) => applyBillingEvents(tx, gateway, events, deps.now(), deps));
+    async applyEvents(gateway: GatewayName, events: BillingEvent[]): Promise<string[]> {
+      const resolved = await resolvePaymentReferences(deps.db, gateway, deps.gateways[gateway], events);
+      return deps.db.transaction().execute((tx) => applyBillingEvents(tx, gateway, resolved, deps.now(), deps));
     },
 
     /** A verified webhook from a gateway: stored once per event id, then applied (through `applyEvents`). */
