@@ -65,7 +65,8 @@ export async function issueDebitNote(tx: Tx, refundId: number, now: Date, suppli
     supplier: { name: supplier.name, addressLines: supplier.addressLines, stateCode: supplier.stateCode, gstin: supplier.gstin },
     recipient: credit.recipient,
     placeOfSupply: credit.placeOfSupply,
-    description: `Reverses credit note ${credit.number}: the refund failed and the amount stays paid. ${original?.description ?? ''}`.trim(),
+    description:
+      `Reverses credit note ${credit.number}: the refund failed and the amount stays paid. ${original?.description ?? ''}`.trim(),
     sac: credit.sac,
     currency: credit.currency,
     taxableMinor: credit.taxableMinor,
@@ -82,7 +83,12 @@ export async function issueDebitNote(tx: Tx, refundId: number, now: Date, suppli
  * the refund was made). A refund that fails before it was recorded is kept as failed, so a late "succeeded"
  * for it changes nothing. Returns a note for the webhook log.
  */
-export async function applyRefundFailed(tx: Tx, event: Event<'refund-failed'>, deps: ReversalDeps, wait: WaitForPayment): Promise<string | null> {
+export async function applyRefundFailed(
+  tx: Tx,
+  event: Event<'refund-failed'>,
+  deps: ReversalDeps,
+  wait: WaitForPayment,
+): Promise<string | null> {
   const payment = await findPaymentByGatewayId(tx, deps.gateway, event.gatewayPaymentId);
   if (!payment) throw wait(event.gatewayPaymentId);
   const sub = await lockSubscription(tx, payment.subscriptionId);
@@ -121,7 +127,11 @@ async function restoreAccess(tx: Tx, sub: Subscription, payment: Payment, deps: 
 export async function applyDispute(tx: Tx, event: Event<'payment-disputed'>, deps: ReversalDeps): Promise<string | null> {
   const payment = await findPaymentByGatewayId(tx, deps.gateway, event.gatewayPaymentId);
   if (!payment) return `dispute ${event.gatewayDisputeId} names ${event.gatewayPaymentId}, which is not a payment of ours`;
-  const changed = await setDispute(tx, payment.id, { gatewayDisputeId: event.gatewayDisputeId, status: event.outcome, reason: event.reason });
+  const changed = await setDispute(tx, payment.id, {
+    gatewayDisputeId: event.gatewayDisputeId,
+    status: event.outcome,
+    reason: event.reason,
+  });
   if (!changed || event.outcome !== 'lost') return null;
   const left = Math.min(event.amount.minor, payment.amountMinor - payment.refundedMinor);
   if (left <= 0) return `dispute ${event.gatewayDisputeId} lost; the payment was already refunded in full`;
@@ -136,16 +146,26 @@ export async function applyDispute(tx: Tx, event: Event<'payment-disputed'>, dep
 }
 
 /** The bank asks the reader to confirm a charge: remembered (the account page links to it) and emailed, once. */
-export async function applyActionRequired(tx: Tx, sub: Subscription, event: Event<'payment-action-required'>, deps: ReversalDeps): Promise<void> {
+export async function applyActionRequired(
+  tx: Tx,
+  sub: Subscription,
+  event: Event<'payment-action-required'>,
+  deps: ReversalDeps,
+): Promise<void> {
   if (sub.status !== 'active' && sub.status !== 'past-due') return;
   if (await insertPaymentAction(tx, { subscriptionId: sub.id, gatewayPaymentId: event.gatewayPaymentId, url: event.url, now: deps.now }))
     await deps.notifyActionRequired(sub.id, event.gatewayPaymentId);
 }
 
 /** Cancel-at-period-end switched at the gateway: the subscription follows (an echo of our own change is a no-op). */
-export async function applyCancelScheduled(sub: Subscription, event: Event<'cancel-scheduled'>, deps: ReversalDeps): Promise<string | null> {
+export async function applyCancelScheduled(
+  sub: Subscription,
+  event: Event<'cancel-scheduled'>,
+  deps: ReversalDeps,
+): Promise<string | null> {
   if (sub.cancelAtPeriodEnd === event.cancelAtPeriodEnd) return null;
-  if (sub.status !== 'active') return `cancel-at-period-end ${String(event.cancelAtPeriodEnd)} at the gateway ignored: subscription is ${sub.status}`;
+  if (sub.status !== 'active')
+    return `cancel-at-period-end ${String(event.cancelAtPeriodEnd)} at the gateway ignored: subscription is ${sub.status}`;
   await deps.cancelAtPeriodEnd(sub, event.cancelAtPeriodEnd, event.occurredAt);
   return null;
 }

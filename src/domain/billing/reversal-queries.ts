@@ -81,7 +81,10 @@ export async function setDispute(
 }
 
 /** The disputes of some payments, for the admin's payments page. */
-export async function disputesOfPayments(db: Db, paymentIds: readonly number[]): Promise<Map<number, { status: DisputeStatus; reason: string }>> {
+export async function disputesOfPayments(
+  db: Db,
+  paymentIds: readonly number[],
+): Promise<Map<number, { status: DisputeStatus; reason: string }>> {
   if (paymentIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('payments')
@@ -113,10 +116,11 @@ export async function pendingPaymentAction(db: Db, subscriptionId: number): Prom
     .innerJoin('subscriptions as s', 's.id', 'a.subscription_id')
     .select(['a.url', 'a.gateway_payment_id'])
     .where('a.subscription_id', '=', subscriptionId)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('payments as p')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('payments as p')
             .select('p.id')
             .whereRef('p.gateway', '=', 's.gateway')
             .whereRef('p.gateway_payment_id', '=', 'a.gateway_payment_id'),

@@ -20,7 +20,7 @@ alter table payments add column dispute_reason text;
 
 -- A renewal waiting for the reader to confirm it with their bank; shown until that payment is recorded.
 create table payment_actions (
-  subscription_id integer not null references subscriptions (id),
+  subscription_id integer not null references subscriptions (id) on delete cascade,
   gateway_payment_id text not null,
   url text not null,
   created_at timestamptz not null,
