@@ -72,7 +72,10 @@ export function disputed(dispute: StripeObject, at: Date): Mapped {
   const gatewayPaymentId = idOf(dispute.payment_intent) ?? idOf(dispute.charge);
   if (!gatewayDisputeId || amount === null || !currency || !gatewayPaymentId) return 'malformed';
   const status = str(dispute.status);
-  const outcome = status === 'lost' ? 'lost' : status === 'won' || status === 'warning_closed' ? 'won' : 'open';
+  // won, warning_closed (an inquiry that never became a chargeback), prevented and charge_refunded keep the
+  // money where it was: nothing more to record (a refund arrives as its own event).
+  const outcome =
+    status === 'lost' ? 'lost' : ['won', 'warning_closed', 'prevented', 'charge_refunded'].includes(status ?? '') ? 'won' : 'open';
   return [
     {
       type: 'payment-disputed',
