@@ -73,6 +73,37 @@ describeEachEngine('Stripe refunds, disputes and changes made at Stripe', (get) 
     (await h.db.query<{ last_error: string | null }>('select last_error from webhook_events where event_id = $1', [eventId])).rows[0]
       ?.last_error;
 
+  /** `invoice.paid` for a subscription's period, shaped like the sample invoice (API 2025-03-31+: `parent`). */
+  const invoicePaid = (invoice: string, gatewaySubscriptionId: string, metadata: object, start: number, end: number) =>
+    stripeEvent(
+      'invoice.paid',
+      stripeSample('invoice', {
+        id: invoice,
+        status: 'paid',
+        amount_paid: 90_000,
+        amount_due: 90_000,
+        currency: 'inr',
+        subscription: null,
+        status_transitions: { paid_at: start, finalized_at: start, marked_uncollectible_at: null, voided_at: null },
+        parent: { type: 'subscription_details', subscription_details: { subscription: gatewaySubscriptionId, metadata } },
+        lines: {
+          object: 'list',
+          has_more: false,
+          data: [
+            {
+              id: `il_${invoice}`,
+              parent: {
+                type: 'subscription_item_details',
+                subscription_item_details: { subscription: gatewaySubscriptionId, proration: false },
+              },
+              period: { start, end },
+            },
+          ],
+        },
+      }),
+      { created: start },
+    );
+
   /** A signed-in reader whose Stripe subscription `sub_<id>` is paid for a quarter by `in_<id>`. */
   async function subscribed() {
     const email = `stripe-${++n}-${Date.now().toString(36)}@example.in`;
@@ -83,36 +114,7 @@ describeEachEngine('Stripe refunds, disputes and changes made at Stripe', (get) 
     const invoice = `in_test${id}x${n}`;
     const gatewaySubscriptionId = `sub_test${id}x${n}`;
     const paid = stripe.paid(invoice, 90_000);
-    await deliver(
-      stripeEvent(
-        'invoice.paid',
-        stripeSample('invoice', {
-          id: invoice,
-          status: 'paid',
-          amount_paid: 90_000,
-          amount_due: 90_000,
-          currency: 'inr',
-          subscription: null,
-          status_transitions: { paid_at: t, finalized_at: t, marked_uncollectible_at: null, voided_at: null },
-          parent: { type: 'subscription_details', subscription_details: { subscription: gatewaySubscriptionId, metadata } },
-          lines: {
-            object: 'list',
-            has_more: false,
-            data: [
-              {
-                id: 'il_1',
-                parent: {
-                  type: 'subscription_item_details',
-                  subscription_item_details: { subscription: gatewaySubscriptionId, proration: false },
-                },
-                period: { start: t, end: periodEnd },
-              },
-            ],
-          },
-        }),
-        { created: t },
-      ),
-    );
+    await deliver(invoicePaid(invoice, gatewaySubscriptionId, metadata, t, periodEnd));
     const sub = stripeSample('subscription', {
       id: gatewaySubscriptionId,
       status: 'active',
@@ -237,6 +239,13 @@ describeEachEngine('Stripe refunds, disputes and changes made at Stripe', (get) 
     await deliver(stripe.dispute(lost.paid.invoice, 'needs_response'), stripe.dispute(won.paid.invoice, 'needs_response'));
     const payments = await h.ctx.billing.service.recentPayments();
     expect(payments.map((p) => p.dispute?.status)).toEqual(['open', 'open']);
+    const adminEmail = `admin-${++n}@example.in`;
+    await provisionUser(get(), { email: adminEmail, role: 'admin', name: 'Admin', password: 'an admin passphrase' }, h.clock.now());
+    const adminPage = await h.app.inject({
+      url: '/admin/payments',
+      headers: { cookie: await sessionCookie(h.ctx, adminEmail, 'an admin passphrase') },
+    });
+    expect(adminPage.body.match(/Disputed by the bank \(fraudulent\)/g)).toHaveLength(2);
     expect((await h.sub(lost.id)).status).toBe('active');
 
     await deliver(stripe.dispute(lost.paid.invoice, 'lost'), stripe.dispute(won.paid.invoice, 'won'));
@@ -284,6 +293,10 @@ describeEachEngine('Stripe refunds, disputes and changes made at Stripe', (get) 
     const account = await page('/account/subscription');
     expect(account).toContain('Your bank asks you to confirm this payment.');
     expect(account).toContain(`href="${url}"`);
+    // Confirmed and paid: the notice goes.
+    const end = Math.floor(addTerm(new Date(periodEnd * 1000), { count: 3, unit: 'month' }).getTime() / 1000);
+    await deliver(invoicePaid('in_renewal_action', String(sub.id), metadata, periodEnd, end));
+    expect(await page('/account/subscription')).not.toContain('Your bank asks you to confirm this payment.');
   });
 
   it('cancel at period end switched in the Customer Portal is followed, both ways; a Dashboard price change is noted', async () => {
