@@ -331,7 +331,11 @@ describeEachEngine('Stripe refunds, disputes and changes made at Stripe', (get) 
       'subscription_details[proration_behavior]': 'always_invoice',
     });
     expect(body).toContain('₹865.44');
+    // The reader confirms a little later: Stripe still prorates to the moment the page showed.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await h.ctx.billing.service.changePlan(user, id, 'smart-essential')).ok).toBe(true);
+    const previews = api.calls('POST', '/v1/invoices/create_preview').map((c) => c.form['subscription_details[proration_date]']);
+    expect(new Set(previews).size).toBe(1);
     const [update] = api.calls('POST', `/v1/subscriptions/${String(sub.id)}`);
     expect(update?.form).toMatchObject({
       'items[0][price]': 'price_yearly',

@@ -265,7 +265,12 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       const itemId = str(listData(subscription.items)[0]?.id);
       if (!itemId) return null;
       const price = await priceFor(plan);
-      const prorationDate = Math.floor(Date.now() / 1000);
+      // The page's preview and the one made again when the reader confirms share one proration time, so the
+      // amount charged is the amount the page showed, not one a few seconds of proration later.
+      const key = `${gatewaySubscriptionId}:${price}`;
+      const shown = previews.get(key);
+      const fresh = shown && Date.now() - shown.madeAt < PREVIEW_VALID_MS ? shown : null;
+      const prorationDate = fresh?.prorationDate ?? Math.floor(Date.now() / 1000);
       const invoice = loose(
         await stripe.invoices.createPreview({
           subscription: gatewaySubscriptionId,
@@ -275,7 +280,7 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       const due = num(invoice.amount_due);
       const currency = str(invoice.currency)?.toUpperCase();
       if (due === null || !currency) return null;
-      previews.set(`${gatewaySubscriptionId}:${price}`, { prorationDate, madeAt: Date.now() });
+      if (!fresh) previews.set(key, { prorationDate, madeAt: Date.now() });
       // The credit for unused time: the negative proration lines (Stripe's documented way to pick them out).
       const credit = listData(invoice.lines)
         .filter((line) => isProrationLine(line))
