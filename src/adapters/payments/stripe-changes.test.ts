@@ -42,10 +42,10 @@ describe('refunds', () => {
     expect(parse(stripeEvent('refund.failed', refund, at))).toEqual([
       {
         type: 'refund-failed',
-        gatewayPaymentId: 'ch_1PgafuB7WZ01zgkWXYmPNZs8',
-        gatewayRefundId: 're_1Pgc72B7WZ01zgkWqPvrRrPE',
+        gatewayPaymentId: 'ch_1MastheadSampleCharge01',
+        gatewayRefundId: 're_1MastheadSampleRefund01',
         amount: { minor: 90_000, currency: 'INR' },
-        reason: 'Stripe could not complete refund re_1Pgc72B7WZ01zgkWqPvrRrPE (expired_or_canceled_card)',
+        reason: 'Stripe could not complete refund re_1MastheadSampleRefund01 (expired_or_canceled_card)',
         occurredAt: NOW,
       },
     ]);
@@ -74,9 +74,9 @@ describe('disputes', () => {
     expect(parse(stripeEvent(type, stripeSample('dispute', { status }), at))).toEqual([
       {
         type: 'payment-disputed',
-        gatewayPaymentId: 'ch_1PgafuB7WZ01zgkWXYmPNZs8',
-        gatewayDisputeId: 'dp_1Pgc71B7WZ01zgkWMevJiAUx',
-        amount: { minor: 1000, currency: 'USD' },
+        gatewayPaymentId: 'ch_1MastheadSampleCharge01',
+        gatewayDisputeId: 'dp_1MastheadSampleDispute1',
+        amount: { minor: 90_000, currency: 'INR' },
         reason: 'general',
         outcome,
         occurredAt: NOW,
@@ -96,7 +96,7 @@ describe('invoice.payment_action_required', () => {
         type: 'payment-action-required',
         subscriptionId: 42,
         gatewaySubscriptionId: 'sub_1',
-        gatewayPaymentId: 'in_1Pgc6tB7WZ01zgkWu9fdqL6I',
+        gatewayPaymentId: 'in_1MastheadSampleInvoice1',
         url: 'https://invoice.stripe.com/i/acct_1/test',
         occurredAt: NOW,
       },
@@ -114,7 +114,7 @@ describe('customer.subscription.updated', () => {
       {
         type: 'cancel-scheduled',
         subscriptionId: 42,
-        gatewaySubscriptionId: 'sub_1Pgc6rB7WZ01zgkWNy0Cn5nw',
+        gatewaySubscriptionId: 'sub_1MastheadSampleSub0001',
         cancelAtPeriodEnd: true,
         occurredAt: NOW,
       },
@@ -125,9 +125,7 @@ describe('customer.subscription.updated', () => {
   });
 
   it('a price without our plan id → price-changed-at-gateway; ours, or other changes, → nothing', () => {
-    expect(updated({}, { items: {} })).toMatchObject([
-      { type: 'price-changed-at-gateway', gatewayPriceId: 'price_1PgafmB7WZ01zgkW6dKueIc5' },
-    ]);
+    expect(updated({}, { items: {} })).toMatchObject([{ type: 'price-changed-at-gateway', gatewayPriceId: 'price_1MastheadSamplePrice1' }]);
     const ours = { object: 'list', data: [{ id: 'si_1', price: { id: 'price_ours', metadata: { masthead_plan_id: '2' } } }] };
     expect(updated({ items: ours }, { items: {} })).toEqual([]);
     expect(updated({}, { default_payment_method: 'pm_old' })).toEqual([]);
@@ -180,7 +178,7 @@ describe('resolvePaymentId and previewPlanChange', () => {
     });
     expect(fake.calls('POST', '/v1/invoices/create_preview')[0]?.form).toMatchObject({
       subscription: 'sub_1',
-      'subscription_details[items][0][id]': 'si_QXhVnC2h0Jczwc',
+      'subscription_details[items][0][id]': 'si_MastheadSample01',
       'subscription_details[items][0][price]': 'price_yearly',
       'subscription_details[proration_behavior]': 'always_invoice',
     });
