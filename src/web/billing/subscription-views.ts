@@ -26,7 +26,11 @@ export interface SubscriptionPageData {
   notice?: string | undefined;
 }
 
-const DOCUMENT_NAMES: Record<Invoice['kind'], string> = { invoice: 'Tax invoice', 'credit-note': 'Credit note', 'debit-note': 'Debit note' };
+const DOCUMENT_NAMES: Record<Invoice['kind'], string> = {
+  invoice: 'Tax invoice',
+  'credit-note': 'Credit note',
+  'debit-note': 'Debit note',
+};
 
 function invoiceTable(invoices: Invoice[], timeZone: string): SafeHtml {
   if (invoices.length === 0) return html`<p>No invoices yet: each payment's tax invoice appears here.</p>`;
