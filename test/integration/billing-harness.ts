@@ -28,6 +28,7 @@ const BILLING_TABLES = [
   'refunds',
   'payments',
   'notices',
+  'payment_actions',
   'subscriptions',
   'webhook_events',
   'jobs',

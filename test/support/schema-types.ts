@@ -31,7 +31,9 @@ const ENUM_COLUMNS: Record<string, string> = {
   'plans.term_unit': union('day', 'month', 'year'),
   'subscriptions.status': union('awaiting-payment', 'active', 'past-due', 'expired', 'refunded', 'abandoned'),
   'payments.kind': union('initial', 'renewal', 'upgrade'),
-  'invoices.kind': union('invoice', 'credit-note'),
+  'invoices.kind': union('invoice', 'credit-note', 'debit-note'),
+  'refunds.status': `Generated<${union('succeeded', 'failed')}>`,
+  'payments.dispute_status': `${union('open', 'won', 'lost')} | null`,
 };
 
 /** The schema file's text for a database with every migration applied. */

@@ -179,7 +179,11 @@ function mapEvent(type: string, event: RzpEvent, occurredAt: Date): BillingEvent
       const r = need(event.payload?.refund?.entity, 'refund');
       const paymentId = r.payment_id ?? pay?.id;
       if (!paymentId) throw new MalformedEvent('refund names no payment');
-      return [{ type: 'refund-failed', gatewayPaymentId: paymentId, gatewayRefundId: r.id, amount: amountOf(r, 'refund'), occurredAt }];
+      // Razorpay's refund entity carries no failure reason: the money stays with the publisher until paid out again.
+      const reason = 'the refund failed at Razorpay';
+      return [
+        { type: 'refund-failed', gatewayPaymentId: paymentId, gatewayRefundId: r.id, amount: amountOf(r, 'refund'), reason, occurredAt },
+      ];
     }
     default:
       return [];

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { BillingEvent, WebhookParse } from '../../domain/billing/gateway.js';
+import { actionRequired, disputed, refundFailed, subscriptionChanges } from './stripe-changes.js';
 import {
   META,
   dateOf,
@@ -31,6 +32,10 @@ export const HANDLED_EVENT_TYPES = [
   'charge.refunded',
   'refund.created',
   'refund.updated',
+  'refund.failed',
+  'charge.dispute.created',
+  'charge.dispute.closed',
+  'invoice.payment_action_required',
 ] as const;
 
 export interface WebhookContext {
@@ -78,12 +83,14 @@ export function parseStripeWebhook(
   const e = obj(event);
   const id = str(e?.id);
   const eventType = str(e?.type);
-  const object = obj(obj(e?.data)?.object);
+  const data = obj(e?.data);
+  const object = obj(data?.object);
   const created = dateOf(e?.created);
   if (!e || !id || !eventType || !object || !created) {
     return { ok: false, reason: 'malformed', message: 'not a Stripe event: id, type, created and data.object are required' };
   }
-  const events = mapEvent(eventType, object, created, ctx.publication);
+  const previous = obj(data?.previous_attributes);
+  const events = mapEvent(eventType, object, created, ctx.publication, previous);
   if (events === 'malformed') return { ok: false, reason: 'malformed', message: `${eventType} ${id} lacks the ids it needs` };
   return { ok: true, eventId: id, eventType, events };
 }
@@ -92,7 +99,13 @@ function foreign(publication: string | null, ours: string): boolean {
   return publication !== null && publication !== ours;
 }
 
-function mapEvent(type: string, o: StripeObject, at: Date, publication: string): BillingEvent[] | 'malformed' {
+function mapEvent(
+  type: string,
+  o: StripeObject,
+  at: Date,
+  publication: string,
+  previous: StripeObject | null,
+): BillingEvent[] | 'malformed' {
   switch (type) {
     case 'checkout.session.completed': {
       if (o.mode !== 'subscription' || foreign(publicationIn([obj(o.metadata)]), publication)) return [];
@@ -125,19 +138,29 @@ function mapEvent(type: string, o: StripeObject, at: Date, publication: string):
       ];
     }
     case 'customer.subscription.updated':
-      // Only the terminal "first payment never came" transition matters here; cancel-at-period-end and
-      // plan changes are made by Masthead itself, and reconciliation reads the rest with fetchSubscription.
-      if (o.status !== 'incomplete_expired') return [];
-      return subscriptionEnded(o, at, publication);
+      // "First payment never came" ends it; a cancellation switched in the Customer Portal or Dashboard and a
+      // price changed in the Dashboard are reported (see stripe-changes.ts); reconciliation reads the rest.
+      if (o.status === 'incomplete_expired') return subscriptionEnded(o, at, publication);
+      return subscriptionChanges(o, previous, at, publication);
+    case 'invoice.payment_action_required':
+      return actionRequired(o, at, publication);
+    case 'charge.dispute.created':
+    case 'charge.dispute.closed':
+      return disputed(o, at);
+    case 'refund.failed':
+      return refundFailed(o, null, at, publication);
     case 'customer.subscription.deleted':
       return subscriptionEnded(o, at, publication);
     case 'charge.refunded': {
       // Before API 2022-11-15 the charge embeds its refunds; later payloads do not (refund.* events carry them).
       const latest = listData(o.refunds).sort((a, b) => (num(b.created) ?? 0) - (num(a.created) ?? 0))[0];
-      return latest ? refundProcessed(latest, o, at, publication) : [];
+      if (!latest) return [];
+      return latest.status === 'failed' ? refundFailed(latest, o, at, publication) : refundProcessed(latest, o, at, publication);
     }
     case 'refund.created':
     case 'refund.updated':
+      // Pending refunds wait for their outcome; a failure can follow a success (refund.failed).
+      if (o.status === 'failed') return refundFailed(o, null, at, publication);
       return o.status === 'succeeded' ? refundProcessed(o, null, at, publication) : [];
     default:
       return [];

@@ -52,6 +52,13 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
     ? [`${options.apiBase.protocol}://${options.apiBase.host}:${options.apiBase.port}`]
     : ['https://checkout.stripe.com'];
   const prices = new Map<string, Promise<string>>();
+  /**
+   * The proration time of each upgrade preview shown (key: subscription and price). `changePlan` passes it
+   * back as `proration_date`, which Stripe documents as the way to charge exactly the previewed proration.
+   * Kept in memory: with several instances, a change may land on another one and be prorated to its own time.
+   */
+  const previews = new Map<string, { prorationDate: number; madeAt: number }>();
+  const PREVIEW_VALID_MS = 60 * 60 * 1000;
 
   /** A stable Idempotency-Key (≤ 255 chars) for one logical operation. */
   const idempotencyKey = (kind: string, ...parts: (string | number)[]) =>
@@ -184,11 +191,17 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       const price = await priceFor(plan);
       if (when === 'now') {
         await releaseSchedule(subscription);
+        const previewKey = `${gatewaySubscriptionId}:${price}`;
+        const preview = previews.get(previewKey);
+        previews.delete(previewKey);
+        const prorationDate = preview && Date.now() - preview.madeAt < PREVIEW_VALID_MS ? preview.prorationDate : undefined;
         // Stripe invoices the prorated difference at once; the update only applies if that invoice is paid.
+        // With the preview's proration_date it charges exactly what the account page showed.
         await stripe.subscriptions.update(gatewaySubscriptionId, {
           items: [{ id: itemId, price }],
           proration_behavior: 'always_invoice',
           payment_behavior: 'pending_if_incomplete',
+          ...(prorationDate !== undefined ? { proration_date: prorationDate } : {}),
         });
         return;
       }
@@ -229,6 +242,50 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
         { idempotencyKey: idempotencyKey('refund', gatewayPaymentId, amount.minor, amount.currency, reason) },
       );
       return { gatewayRefundId: refund.id };
+    },
+
+    async resolvePaymentId(reference) {
+      if (reference.startsWith('in_')) return reference;
+      let intent = reference.startsWith('pi_') ? reference : null;
+      if (!intent && (reference.startsWith('ch_') || reference.startsWith('py_'))) {
+        const charge = loose(await stripe.charges.retrieve(reference));
+        const invoice = idOf(charge.invoice); // API versions before 2025-03-31 name it on the charge
+        if (invoice) return invoice;
+        intent = idOf(charge.payment_intent);
+      }
+      if (!intent) return null;
+      // Since 2025-03-31 the invoice ↔ PaymentIntent link is an InvoicePayment.
+      const found = await stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: intent }, limit: 1 });
+      const first = found.data[0];
+      return first ? idOf(loose(first).invoice) : null;
+    },
+
+    async previewPlanChange({ gatewaySubscriptionId, plan }) {
+      const subscription = await retrieveSubscription(gatewaySubscriptionId);
+      const itemId = str(listData(subscription.items)[0]?.id);
+      if (!itemId) return null;
+      const price = await priceFor(plan);
+      // The page's preview and the one made again when the reader confirms share one proration time, so the
+      // amount charged is the amount the page showed, not one a few seconds of proration later.
+      const key = `${gatewaySubscriptionId}:${price}`;
+      const shown = previews.get(key);
+      const fresh = shown && Date.now() - shown.madeAt < PREVIEW_VALID_MS ? shown : null;
+      const prorationDate = fresh?.prorationDate ?? Math.floor(Date.now() / 1000);
+      const invoice = loose(
+        await stripe.invoices.createPreview({
+          subscription: gatewaySubscriptionId,
+          subscription_details: { items: [{ id: itemId, price }], proration_behavior: 'always_invoice', proration_date: prorationDate },
+        }),
+      );
+      const due = num(invoice.amount_due);
+      const currency = str(invoice.currency)?.toUpperCase();
+      if (due === null || !currency) return null;
+      if (!fresh) previews.set(key, { prorationDate, madeAt: Date.now() });
+      // The credit for unused time: the negative proration lines (Stripe's documented way to pick them out).
+      const credit = listData(invoice.lines)
+        .filter((line) => isProrationLine(line))
+        .reduce((sum, line) => sum + Math.max(0, -(num(line.amount) ?? 0)), 0);
+      return { charge: { minor: due, currency }, credit: { minor: credit, currency } };
     },
 
     async fetchSubscription(gatewaySubscriptionId): Promise<GatewaySubscriptionState> {
@@ -306,6 +363,10 @@ function minorOf(money: Money): number {
   if (!Number.isSafeInteger(money.minor) || money.minor <= 0)
     throw new Error(`amount must be a positive integer of minor units, got ${money.minor}`);
   return money.minor;
+}
+
+function isProrationLine(line: StripeObject): boolean {
+  return line.proration === true || obj(obj(line.parent)?.subscription_item_details)?.proration === true;
 }
 
 function loose(value: unknown): StripeObject {

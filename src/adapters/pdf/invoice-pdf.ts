@@ -89,7 +89,7 @@ function layOut(doc: PDFKit.PDFDocument, s: InvoiceSheet, money: (m: Money) => s
 
   doc.font('bold').fontSize(18).text(s.title, left, doc.y);
   doc.moveDown(0.3).font('regular').fontSize(10);
-  doc.text(`${s.title === 'Credit Note' ? 'Credit note no.' : 'Invoice no.'}: ${s.number}`);
+  doc.text(`${s.title === 'Tax Invoice' ? 'Invoice no.' : `${s.title[0]}${s.title.slice(1).toLowerCase()} no.`}: ${s.number}`);
   doc.text(`Date: ${s.date}`);
   if (s.original) doc.text(`Against invoice: ${s.original.number} dated ${s.original.date}`);
   doc.moveDown();

@@ -11,11 +11,12 @@ import { formatMoney } from './money.js';
 import { findPayment, findRefund } from './payment-queries.js';
 import { findPlan } from './plan-queries.js';
 import { findReader, type FindReaders } from './readers.js';
+import { pendingPaymentAction } from './reversal-queries.js';
 import { findSubscription, type Subscription } from './subscriptions.js';
 
 /** Which billing email, and the ids its figures are read from when it is sent. */
 export interface BillingEmailJob {
-  template: 'receipt' | 'pre-debit' | 'payment-failed' | 'dunning' | 'ended' | 'refund';
+  template: 'receipt' | 'pre-debit' | 'payment-failed' | 'payment-action-required' | 'dunning' | 'ended' | 'refund';
   subscriptionId?: number | undefined;
   paymentId?: number | undefined;
   invoiceId?: number | undefined;
@@ -44,6 +45,10 @@ export function billingEmailTemplates(deps: BillingEmailDeps) {
     'billing.payment-failed': {
       data: OfSubscription,
       render: (data: { subscriptionId: number }) => render({ template: 'payment-failed', ...data }),
+    },
+    'billing.payment-action-required': {
+      data: OfSubscription,
+      render: (data: { subscriptionId: number }) => render({ template: 'payment-action-required', ...data }),
     },
     'billing.dunning': { data: OfSubscription, render: (data: { subscriptionId: number }) => render({ template: 'dunning', ...data }) },
     'billing.ended': { data: OfSubscription, render: (data: { subscriptionId: number }) => render({ template: 'ended', ...data }) },
@@ -129,7 +134,7 @@ async function renderBillingEmail(deps: BillingEmailDeps, job: BillingEmailJob):
     const refund = await findRefund(db, job.refundId);
     const payment = refund ? await findPayment(db, refund.paymentId) : null;
     if (!refund || !payment) return null;
-    const note = (await listUserInvoices(db, payment.userId)).find((i) => i.refundId === job.refundId);
+    const note = (await listUserInvoices(db, payment.userId)).find((i) => i.refundId === job.refundId && i.kind === 'credit-note');
     const amount = formatMoney({ minor: refund.amountMinor, currency: payment.currency });
     return message(
       payment.userId,
@@ -173,6 +178,17 @@ async function renderBillingEmail(deps: BillingEmailDeps, job: BillingEmailJob):
         label: copy.render('email.billing.update_action'),
         url: update,
       });
+    }
+    case 'payment-action-required': {
+      // Written when sent: a charge confirmed meanwhile needs no email.
+      const action = await pendingPaymentAction(db, sub.id);
+      if (!action) return null;
+      return message(
+        sub.userId,
+        copy.render('email.action_required.subject', { publication }),
+        [copy.render('email.action_required.body', { amount, plan: planName })],
+        { label: copy.render('email.billing.confirm_action'), url: action.url },
+      );
     }
     case 'ended':
       return message(

@@ -16,6 +16,14 @@ import { linkReplacement, subscriptionsReplacedBy } from './plan-replacement.js'
 import { loadSupplier } from './supplier.js';
 import { queueRefundIfUnwanted } from './unwanted-payments.js';
 import type { JobQueue } from '../ports/job-queue.js';
+import {
+  applyActionRequired,
+  applyCancelScheduled,
+  applyDispute,
+  applyRefundFailed,
+  priceChangedNote,
+  type ReversalDeps,
+} from './refund-reversals.js';
 
 export interface BillingRules {
   graceDays: number;
@@ -100,11 +108,13 @@ export async function applyBillingEvents(
       );
       continue;
     }
-    if (event.type === 'refund-failed') {
-      // The credit note stays (it records what was granted); the money did not reach the reader.
-      notes.push(
-        `refund ${event.gatewayRefundId} of ${event.amount.minor} ${event.amount.currency} on payment ${event.gatewayPaymentId} failed at the gateway: pay it out another way`,
-      );
+    if (event.type === 'refund-failed' || event.type === 'payment-disputed') {
+      const deps = reversalDeps(tx, gateway, now, rules);
+      const note =
+        event.type === 'refund-failed'
+          ? await applyRefundFailed(tx, event, deps, (id) => new WaitingForPayment(id))
+          : await applyDispute(tx, event, deps);
+      if (note) notes.push(note);
       continue;
     }
     const sub = await locate(tx, gateway, 'subscriptionId' in event ? event.subscriptionId : null, event.gatewaySubscriptionId);
@@ -168,6 +178,17 @@ export async function applyBillingEvents(
         // A resume never takes back the reader's own cancellation (Razorpay cannot undo one either).
         if (await noticeSentAt(tx, sub, CANCEL_REQUESTED)) break;
         await applyLifecycle(tx, sub, { type: 'resumed-at-gateway', at: event.occurredAt }, now, rules.graceDays);
+        break;
+      case 'payment-action-required':
+        await applyActionRequired(tx, sub, event, reversalDeps(tx, gateway, now, rules));
+        break;
+      case 'cancel-scheduled': {
+        const note = await applyCancelScheduled(sub, event, reversalDeps(tx, gateway, now, rules));
+        if (note) notes.push(note);
+        break;
+      }
+      case 'price-changed-at-gateway':
+        notes.push(priceChangedNote(event));
         break;
     }
   }
@@ -242,6 +263,22 @@ async function recordPayment(
     return `payment ${event.gatewayPaymentId} of ${event.amount.minor} ${event.amount.currency} differs from the plan price ${expected.minor} ${expected.currency}`;
   }
   return null;
+}
+
+/** What refund-reversals.ts needs of this module, bound to the transaction. */
+function reversalDeps(tx: Tx, gateway: GatewayName, now: Date, rules: BillingRules): ReversalDeps {
+  return {
+    gateway,
+    now,
+    recordRefund: (paymentId, subscriptionId, refundId, amountMinor, reason) =>
+      recordRefund(tx, paymentId, subscriptionId, refundId, amountMinor, reason, now, rules),
+    syncEntitlements: (sub, state) => syncEntitlements(tx, sub, state, now, rules.graceDays),
+    cancelAtPeriodEnd: async (sub, cancel, at) => {
+      await applyLifecycle(tx, sub, cancel ? { type: 'cancel-at-period-end', at } : { type: 'undo-cancel', at }, now, rules.graceDays);
+    },
+    notifyActionRequired: (subscriptionId, gatewayPaymentId) =>
+      rules.notify(tx, 'billing.payment-action-required', { subscriptionId }, `action-required:${subscriptionId}:${gatewayPaymentId}`),
+  };
 }
 
 /** A failed charge outside renewal time is a declined upgrade: the reader stays on the plan they paid for. */

@@ -105,11 +105,47 @@ export type BillingEvent =
       occurredAt: Date;
     }
   | {
-      /** A refund the gateway accepted and then could not pay out (Razorpay `refund.failed`): support must act. */
+      /** A refund reported earlier (or not yet) failed at the gateway: the money stayed with the publisher. */
       type: 'refund-failed';
       gatewayPaymentId: string;
       gatewayRefundId: string;
       amount: Money;
+      reason: string;
+      occurredAt: Date;
+    }
+  | {
+      /** The reader's bank disputed a payment (a chargeback); `outcome` is set once the dispute is closed. */
+      type: 'payment-disputed';
+      gatewayPaymentId: string;
+      gatewayDisputeId: string;
+      amount: Money;
+      reason: string;
+      outcome: 'open' | 'won' | 'lost';
+      occurredAt: Date;
+    }
+  | {
+      /** The bank asks the reader to confirm a charge (3-D Secure, e-mandate authentication) on `url`. */
+      type: 'payment-action-required';
+      subscriptionId: number | null;
+      gatewaySubscriptionId: string;
+      gatewayPaymentId: string;
+      url: string;
+      occurredAt: Date;
+    }
+  | {
+      /** Cancel-at-period-end switched on or off at the gateway (its customer portal or dashboard). */
+      type: 'cancel-scheduled';
+      subscriptionId: number | null;
+      gatewaySubscriptionId: string;
+      cancelAtPeriodEnd: boolean;
+      occurredAt: Date;
+    }
+  | {
+      /** The price was changed at the gateway, not through Masthead: only noted in the webhook log. */
+      type: 'price-changed-at-gateway';
+      subscriptionId: number | null;
+      gatewaySubscriptionId: string;
+      gatewayPriceId: string;
       occurredAt: Date;
     };
 
@@ -195,6 +231,16 @@ export interface PaymentGateway {
     // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
   }): Promise<void | PlanChangeRefused>;
   refund(input: { gatewayPaymentId: string; amount: Money; reason: string }): Promise<{ gatewayRefundId: string }>;
+  /**
+   * The id our payment carries (`gatewayPaymentId`) for another id of the same payment at the gateway
+   * (Stripe: the PaymentIntent or Charge a Dashboard refund or a dispute names); null when it is none of ours.
+   */
+  resolvePaymentId?(reference: string): Promise<string | null>;
+  /**
+   * What the gateway will really charge now for an immediate move to `plan` (its own proration), when it can
+   * say; `changePlan` then charges exactly this. Gateways without it are charged our own quote.
+   */
+  previewPlanChange?(input: { gatewaySubscriptionId: string; plan: Plan }): Promise<{ charge: Money; credit: Money } | null>;
   fetchSubscription(gatewaySubscriptionId: string): Promise<GatewaySubscriptionState>;
   /**
    * For gateways whose subscription id is only known once checkout completes (Stripe): the subscription a

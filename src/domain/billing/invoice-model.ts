@@ -30,11 +30,14 @@ export interface InvoiceRecipient {
   gstin: string | null;
 }
 
-/** A tax invoice, or a credit note reducing one (its amounts are positive; the kind gives the effect). */
+/**
+ * A tax invoice, a credit note reducing one, or a debit note (GST s.34(3), Rule 53(1A)) restoring what a
+ * credit note took off when its refund failed. Amounts are positive; the kind gives the effect.
+ */
 export interface Invoice {
   id: number;
   number: string;
-  kind: 'invoice' | 'credit-note';
+  kind: 'invoice' | 'credit-note' | 'debit-note';
   paymentId: number;
   refundId: number | null;
   userId: number;
@@ -52,7 +55,7 @@ export interface Invoice {
   sgstMinor: number;
   igstMinor: number;
   totalMinor: number;
-  /** For a credit note: the invoice it reduces. */
+  /** For a credit or debit note: the invoice it adjusts. */
   original: { number: string; issuedAt: Date } | null;
 }
 

@@ -32,12 +32,12 @@ function toInvoice(r: InvoiceRow): Invoice {
   };
 }
 
-/** Documents with, for a credit note, the invoice it reduces: the one of the same payment, so no extra column is needed. */
+/** Documents with, for a credit or debit note, the invoice it reduces: the one of the same payment, so no extra column is needed. */
 function selectDocuments(db: Db) {
   return db
     .selectFrom('invoices as i')
     .leftJoin('invoices as o', (join) =>
-      join.on('i.kind', '=', 'credit-note').on('o.kind', '=', 'invoice').onRef('o.payment_id', '=', 'i.payment_id'),
+      join.on('i.kind', 'in', ['credit-note', 'debit-note']).on('o.kind', '=', 'invoice').onRef('o.payment_id', '=', 'i.payment_id'),
     )
     .selectAll('i')
     .select(['o.number as original_number', 'o.issued_at as original_issued_at']);
@@ -100,8 +100,13 @@ export async function findPaymentInvoice(db: Db, paymentId: number): Promise<Inv
 }
 
 /** The credit note of a refund, if issued. */
-export async function findRefundCreditNote(db: Db, refundId: number): Promise<Invoice | null> {
-  const row = await selectDocuments(db).where('i.refund_id', '=', refundId).executeTakeFirst();
+export function findRefundCreditNote(db: Db, refundId: number): Promise<Invoice | null> {
+  return findRefundDocument(db, refundId, 'credit-note');
+}
+
+/** A refund's credit note, or the debit note reversing it when the refund failed. */
+export async function findRefundDocument(db: Db, refundId: number, kind: 'credit-note' | 'debit-note'): Promise<Invoice | null> {
+  const row = await selectDocuments(db).where('i.refund_id', '=', refundId).where('i.kind', '=', kind).executeTakeFirst();
   return row ? toInvoice(row) : null;
 }
 
@@ -141,8 +146,8 @@ export async function findUserInvoice(db: Db, userId: number, id: number): Promi
 export async function documentNumbersOfPayments(
   db: Db,
   paymentIds: readonly number[],
-): Promise<Map<number, { invoice: string | null; creditNotes: string[] }>> {
-  const numbers = new Map<number, { invoice: string | null; creditNotes: string[] }>();
+): Promise<Map<number, { invoice: string | null; creditNotes: string[]; debitNotes: string[] }>> {
+  const numbers = new Map<number, { invoice: string | null; creditNotes: string[]; debitNotes: string[] }>();
   if (paymentIds.length === 0) return numbers;
   const rows = await db
     .selectFrom('invoices')
@@ -151,8 +156,9 @@ export async function documentNumbersOfPayments(
     .orderBy('id')
     .execute();
   for (const r of rows) {
-    const entry = numbers.get(r.payment_id) ?? { invoice: null, creditNotes: [] };
+    const entry = numbers.get(r.payment_id) ?? { invoice: null, creditNotes: [], debitNotes: [] };
     if (r.kind === 'invoice') entry.invoice = r.number;
+    else if (r.kind === 'debit-note') entry.debitNotes.push(r.number);
     else entry.creditNotes.push(r.number);
     numbers.set(r.payment_id, entry);
   }

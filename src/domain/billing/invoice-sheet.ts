@@ -7,7 +7,7 @@ import type { Money } from './money.js';
  * the PDF both render this, so the two can never disagree about what Rule 46 requires.
  */
 export interface InvoiceSheet {
-  title: 'Tax Invoice' | 'Credit Note';
+  title: 'Tax Invoice' | 'Credit Note' | 'Debit Note';
   number: string;
   date: string;
   /** Credit notes: the invoice they reduce (number and date, as Rule 53 asks). */
@@ -64,7 +64,7 @@ export function invoiceSheet(invoice: Invoice): InvoiceSheet {
   if (recipient.stateCode) recipientLines.push(`State: ${stateLabel(recipient.stateCode)}`);
   if (recipient.email) recipientLines.push(recipient.email);
   return {
-    title: invoice.kind === 'credit-note' ? 'Credit Note' : 'Tax Invoice',
+    title: invoice.kind === 'credit-note' ? 'Credit Note' : invoice.kind === 'debit-note' ? 'Debit Note' : 'Tax Invoice',
     number: invoice.number,
     date: formatInvoiceDate(invoice.issuedAt),
     original: invoice.original ? { number: invoice.original.number, date: formatInvoiceDate(invoice.original.issuedAt) } : null,

@@ -39,4 +39,8 @@ export interface PaymentSummary {
   capturedAt: Date;
   invoiceNumber: string | null;
   creditNotes: string[];
+  /** Debit notes reversing credit notes whose refunds failed. */
+  debitNotes: string[];
+  /** The reader's bank disputed the payment: open, won or lost (lost counts as a refund). */
+  dispute: { status: 'open' | 'won' | 'lost'; reason: string } | null;
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../ports/database.js';
+import { disputesOfPayments } from './reversal-queries.js';
 import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
 import type { GatewayName } from './gateway.js';
 import type { Invoice } from './invoice-model.js';
@@ -66,12 +67,13 @@ export function createBillingReads(deps: { db: Db; now: () => Date; findReaders:
     async recentPayments(limit = 100): Promise<PaymentSummary[]> {
       const payments = await listRecentPayments(db, limit);
       const ids = payments.map((p) => p.id);
-      const [plans, documents] = await Promise.all([
+      const [plans, documents, disputes] = await Promise.all([
         findPlans(
           db,
           payments.map((p) => p.planId),
         ),
         documentNumbersOfPayments(db, ids),
+        disputesOfPayments(db, ids),
       ]);
       const readers = await deps.findReaders(db, [...new Set(payments.map((p) => p.userId))]);
       return payments.map((p) => ({
@@ -85,6 +87,8 @@ export function createBillingReads(deps: { db: Db; now: () => Date; findReaders:
         capturedAt: p.capturedAt,
         invoiceNumber: documents.get(p.id)?.invoice ?? null,
         creditNotes: documents.get(p.id)?.creditNotes ?? [],
+        debitNotes: documents.get(p.id)?.debitNotes ?? [],
+        dispute: disputes.get(p.id) ?? null,
       }));
     },
   };

@@ -11,6 +11,8 @@ import { checkoutAvailability, startCheckout } from './checkout.js';
 import { applyBillingEvents, type BillingRules } from './events.js';
 import type { BillingEvent, CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
 import type { Plan } from './plans.js';
+import { resolvePaymentReferences } from './payment-references.js';
+import { pendingPaymentAction } from './reversal-queries.js';
 import { createBillingReads } from './reads.js';
 import { refundPayment, refundUnwantedPayment } from './refunds.js';
 import { finishReplacementsOf, startReplacement } from './plan-replacement.js';
@@ -92,12 +94,16 @@ export function createBillingService(deps: BillingDeps) {
 
     paymentMethodUpdateUrl,
 
+    /** A charge the reader's bank asks them to confirm, with the gateway's page for it; null when none waits. */
+    paymentAction: (subscriptionId: number) => pendingPaymentAction(deps.db, subscriptionId),
+
     /** Applies verified gateway events in one transaction. Idempotent; safe in any order. */
     async applyEvents(gateway: GatewayName, events: BillingEvent[]): Promise<string[]> {
-      const notes = await deps.db.transaction().execute((tx) => applyBillingEvents(tx, gateway, events, deps.now(), deps));
+      const resolved = await resolvePaymentReferences(deps.db, gateway, deps.gateways[gateway], events);
+      const notes = await deps.db.transaction().execute((tx) => applyBillingEvents(tx, gateway, resolved, deps.now(), deps));
       // A first payment may complete a plan replacement: the old subscription is cancelled and credited now
       // (a failure there is retried by the sweep, never by failing the webhook).
-      for (const event of events) {
+      for (const event of resolved) {
         if (event.type !== 'payment-captured') continue;
         const id = event.subscriptionId ?? (await reads.subscriptionByGatewayId(gateway, event.gatewaySubscriptionId))?.id;
         if (id) await finishReplacementsOf(deps, id);

@@ -117,10 +117,17 @@ export function finalCancellationMessage(sub: Pick<Subscription, 'currentPeriodE
 /**
  * What changing to `next` would do now, without doing it: a dearer plan starts at once, with the unused
  * part of the last payment credited against its price; a cheaper one takes over at the next renewal.
- * The account page shows this quote and `changePlan` charges exactly it.
+ * The account page shows this quote and `changePlan` charges exactly it: ours, or the gateway's own preview
+ * when it has one (if the preview cannot be had, our quote is shown and the gateway prorates by itself).
  */
 export async function quoteChange(deps: BillingDeps, sub: Subscription, current: Plan, next: Plan): Promise<PlanChangeQuote> {
   if (next.price.minor <= current.price.minor) return { when: 'period-end', charge: 0, credit: 0, plan: next };
+  // A gateway that prorates by itself (Stripe) says what it will charge; it then charges exactly that.
+  const gateway = deps.gateways[sub.gateway];
+  if (gateway?.previewPlanChange && sub.gatewaySubscriptionId) {
+    const preview = await gateway.previewPlanChange({ gatewaySubscriptionId: sub.gatewaySubscriptionId, plan: next }).catch(() => null);
+    if (preview) return { when: 'now', charge: preview.charge.minor, credit: preview.credit.minor, plan: next };
+  }
   const [last] = await listSubscriptionPayments(deps.db, sub.id);
   const credit = last ? unusedCredit(last.amountMinor - last.refundedMinor, last.periodStart, last.periodEnd, deps.now()) : 0;
   return { when: 'now', charge: Math.max(0, next.price.minor - credit), credit, plan: next };

@@ -106,6 +106,13 @@ export const DEFAULT_COPY = {
     text: 'The payment of {amount} for your {plan} subscription did not go through. You can keep reading until {grace_until}. Update your payment method to keep your subscription.',
     vars: ['amount', 'plan', 'grace_until'],
   },
+  'email.action_required.subject': { text: 'Your bank asks you to confirm your {publication} payment', vars: ['publication'] },
+  'email.action_required.body': {
+    text: 'Your bank asks you to confirm the payment of {amount} for your {plan} subscription (a one-time password or approval in your banking app). Until you confirm it, the payment is not taken.',
+    vars: ['amount', 'plan'],
+  },
+  'email.billing.confirm_action': { text: 'Confirm the payment', vars: [] },
+  'account.subscription.action_required': { text: 'Your bank asks you to confirm this payment.', vars: [] },
   'email.dunning.subject': { text: 'Reminder: update your payment method for {publication}', vars: ['publication'] },
   'email.ended.subject': { text: 'Your {publication} subscription has ended', vars: ['publication'] },
   'email.ended.body': { text: 'Your {plan} subscription ended on {date}. You can subscribe again at any time.', vars: ['plan', 'date'] },

@@ -118,7 +118,7 @@ export interface Invoices {
   id: Generated<number>;
   igst_minor: number;
   issued_at: Timestamp;
-  kind: 'invoice' | 'credit-note';
+  kind: 'invoice' | 'credit-note' | 'debit-note';
   number: string;
   payment_id: number;
   place_of_supply: string;
@@ -158,11 +158,21 @@ export interface Notices {
   subscription_id: number;
 }
 
+export interface PaymentActions {
+  created_at: Timestamp;
+  gateway_payment_id: string;
+  subscription_id: number;
+  url: string;
+}
+
 export interface Payments {
   amount_minor: number;
   captured_at: Timestamp;
   currency: string;
+  dispute_reason: string | null;
+  dispute_status: 'open' | 'won' | 'lost' | null;
   gateway: string;
+  gateway_dispute_id: string | null;
   gateway_payment_id: string;
   id: Generated<number>;
   kind: 'initial' | 'renewal' | 'upgrade';
@@ -197,10 +207,12 @@ export interface ReaderMeters {
 export interface Refunds {
   amount_minor: number;
   created_at: Timestamp;
+  failed_at: Timestamp | null;
   gateway_refund_id: string;
   id: Generated<number>;
   payment_id: number;
   reason: string;
+  status: Generated<'succeeded' | 'failed'>;
 }
 
 export interface RetiredRefreshTokens {
@@ -307,6 +319,7 @@ export interface DB {
   invoices: Invoices;
   jobs: Jobs;
   notices: Notices;
+  payment_actions: PaymentActions;
   payments: Payments;
   plans: Plans;
   reader_meters: ReaderMeters;

@@ -12,6 +12,7 @@ import { REASON_MAX, rupeesInput } from './refund-form.js';
 /** The admin's payments list with a refund form per refundable payment. */
 
 const KIND: Record<PaymentSummary['kind'], string> = { initial: 'First payment', renewal: 'Renewal', upgrade: 'Upgrade' };
+const DISPUTE = { open: 'Disputed by the bank', won: 'Dispute won', lost: 'Dispute lost (charged back)' } as const;
 
 function refundForm(p: PaymentSummary, csrf: string, form: FormState): SafeHtml {
   const refundable = p.amountMinor - p.refundedMinor;
@@ -61,7 +62,9 @@ ${data.payments.length === 0 ? html`<p>No payments yet.</p>` : ''}
 <td class="num amount">${money(p.amountMinor, p.currency)}</td>
 <td class="num refunded">${p.refundedMinor ? money(p.refundedMinor, p.currency) : '—'}</td>
 <td>${formatDateTime(p.capturedAt, data.timeZone)}</td>
-<td>${p.invoiceNumber ?? '—'}${p.creditNotes.map((n) => html`<br><span class="credit-note">Credit note ${n}</span>`)}</td>
+<td>${p.invoiceNumber ?? '—'}${p.creditNotes.map((n) => html`<br><span class="credit-note">Credit note ${n}</span>`)}${p.debitNotes.map(
+      (n) => html`<br><span class="debit-note">Debit note ${n}</span>`,
+    )}${p.dispute ? html`<br><span class="dispute">${DISPUTE[p.dispute.status]} (${p.dispute.reason})</span>` : ''}</td>
 <td>${p.refundedMinor < p.amountMinor ? refundForm(p, data.csrf, form) : 'Refunded in full'}</td>
 </tr>`;
   })}</tbody></table>

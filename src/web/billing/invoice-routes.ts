@@ -26,10 +26,10 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: AppContext): Prom
     if (!invoice) throw new HttpProblem('not-found', 'There is no such invoice.');
     if (address.pdf) {
       const pdf = await ctx.billing.service.invoicePdf(invoice);
-      const filename = `${invoice.kind === 'credit-note' ? 'credit-note' : 'invoice'}-${invoice.number.replace(/[^A-Za-z0-9-]/g, '-')}.pdf`;
+      const filename = `${invoice.kind === 'invoice' ? 'invoice' : invoice.kind}-${invoice.number.replace(/[^A-Za-z0-9-]/g, '-')}.pdf`;
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="${filename}"`).send(pdf);
     }
-    const title = `${invoice.kind === 'credit-note' ? 'Credit note' : 'Tax invoice'} ${invoice.number}`;
+    const title = `${{ invoice: 'Tax invoice', 'credit-note': 'Credit note', 'debit-note': 'Debit note' }[invoice.kind]} ${invoice.number}`;
     const main = html`${invoiceHtml(invoice)}
 <p class="invoice-links"><a href="/account/invoices/${invoice.id}.pdf" download>Download PDF</a> · <a href="/account/subscription">Back to your subscription</a></p>`;
     return sendPage(

@@ -68,6 +68,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
       const renewalPlan = sub?.nextPlanId ? await planOf(sub.nextPlanId) : plan;
       const updateUrl =
         sub && actionsFor(sub, ctx.now()).running ? await ctx.billing.service.paymentMethodUpdateUrl(sub).catch(() => null) : null;
+      const paymentAction = sub && actionsFor(sub, ctx.now()).running ? await ctx.billing.service.paymentAction(sub.id) : null;
       const query = readForm(request, SubscriptionQuery, 'query');
       const notice = query.ok ? NOTICES[query.values.notice] : undefined;
       const page = subscriptionPage(await chrome(request), {
@@ -78,6 +79,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
         plan,
         renewalPlan,
         updateUrl,
+        paymentActionUrl: paymentAction?.url ?? null,
         invoices,
         notice,
         finalCancellation: !!sub && finalCancellation(sub),

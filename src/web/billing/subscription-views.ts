@@ -20,11 +20,19 @@ export interface SubscriptionPageData {
   /** The plan the next renewal charges: a scheduled downgrade's plan, else the current one. */
   renewalPlan: Plan | null;
   updateUrl: string | null;
+  /** The gateway's page where the reader confirms a charge their bank asks them to approve (3-D Secure, e-mandate). */
+  paymentActionUrl?: string | null | undefined;
   invoices: Invoice[];
   notice?: string | undefined;
   /** The subscription's gateway cannot take a cancellation back (Razorpay). */
   finalCancellation: boolean;
 }
+
+const DOCUMENT_NAMES: Record<Invoice['kind'], string> = {
+  invoice: 'Tax invoice',
+  'credit-note': 'Credit note',
+  'debit-note': 'Debit note',
+};
 
 function invoiceTable(invoices: Invoice[], timeZone: string): SafeHtml {
   if (invoices.length === 0) return html`<p>No invoices yet: each payment's tax invoice appears here.</p>`;
@@ -34,8 +42,8 @@ function invoiceTable(invoices: Invoice[], timeZone: string): SafeHtml {
 <tbody>${invoices.map(
     (
       i,
-    ) => html`<tr data-invoice="${i.id}"><td>${i.kind === 'credit-note' ? 'Credit note' : 'Tax invoice'}</td><th scope="row">${i.number}</th><td>${formatDate(i.issuedAt, timeZone)}</td>
-<td class="num">${i.kind === 'credit-note' ? '−' : ''}${formatMoney({ minor: i.totalMinor, currency: i.currency })}</td>
+    ) => html`<tr data-invoice="${i.id}"><td>${DOCUMENT_NAMES[i.kind]}</td><th scope="row">${i.number}</th><td>${formatDate(i.issuedAt, timeZone)}</td>
+<td class="num">${i.kind === 'credit-note' ? '−' : i.kind === 'debit-note' ? '+' : ''}${formatMoney({ minor: i.totalMinor, currency: i.currency })}</td>
 <td><a href="/account/invoices/${i.id}">View<span class="visually-hidden"> ${i.number}</span></a> · <a href="/account/invoices/${i.id}.pdf" download>PDF<span class="visually-hidden"> of ${i.number}</span></a></td></tr>`,
   )}</tbody></table>`;
 }
@@ -69,6 +77,11 @@ ${
     ? html`<p class="form-error" role="alert">Your last renewal payment failed. Update your payment method to keep reading after ${
         sub.graceUntil ? formatDate(sub.graceUntil, data.timeZone) : 'the grace period'
       }.</p>`
+    : ''
+}
+${
+  data.paymentActionUrl
+    ? html`<p class="form-error payment-action" role="alert">Your bank asks you to confirm this payment. <a class="button" href="${data.paymentActionUrl}">Confirm the payment</a></p>`
     : ''
 }
 ${can.running && data.updateUrl ? html`<p><a class="button${pastDue ? '' : ' secondary'}" href="${data.updateUrl}">Update payment method</a></p>` : ''}

@@ -20,7 +20,7 @@ export function invoiceHtml(invoice: Invoice): SafeHtml {
 <header class="invoice-head">
 <h1 id="invoice-title">${s.title}</h1>
 <dl class="invoice-meta">
-<dt>${s.title === 'Credit Note' ? 'Credit note no.' : 'Invoice no.'}</dt><dd>${s.number}</dd>
+<dt>${s.title === 'Tax Invoice' ? 'Invoice no.' : `${s.title[0]}${s.title.slice(1).toLowerCase()} no.`}</dt><dd>${s.number}</dd>
 <dt>Date</dt><dd>${s.date}</dd>
 ${s.original ? html`<dt>Against invoice</dt><dd>${s.original.number} dated ${s.original.date}</dd>` : ''}
 </dl>
