@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The Razorpay webhook samples saved from Razorpay's documentation (test/fixtures/razorpay/README.md). */
+/** Webhook bodies shaped as the samples in Razorpay's documentation (test/fixtures/razorpay/README.md). */
 export type RazorpayFixture =
   | 'subscription.activated'
   | 'subscription.charged'

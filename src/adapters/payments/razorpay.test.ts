@@ -399,48 +399,48 @@ describe('razorpay gateway: webhooks', () => {
       {
         type: 'payment-captured',
         subscriptionId: null, // the sample's notes carry no id of ours: matched by the gateway id
-        gatewaySubscriptionId: 'sub_DEX6xcJ1HSW4CR',
-        gatewayPaymentId: 'pay_DEXFWroJ6LikKT',
+        gatewaySubscriptionId: 'sub_Mh51EV7jWVwxGn',
+        gatewayPaymentId: 'pay_MhYaQ65thMBvr1',
         amount: { minor: 100000, currency: 'INR' },
-        periodStart: sec(1570213800),
-        periodEnd: sec(1572892200),
+        periodStart: sec(1790213800),
+        periodEnd: sec(1792892200),
         paymentMethod: 'MasterCard •••• 5558',
-        occurredAt: sec(1567690383),
+        occurredAt: sec(1787690383),
       },
     ]);
     // The sample has its created_at inside `payload`: the delivery time is then the receiving time.
-    expect(parsed(razorpayFixture('subscription.activated', { createdAt: 1567690383 }))).toEqual([
+    expect(parsed(razorpayFixture('subscription.activated', { createdAt: 1787690383 }))).toEqual([
       {
         type: 'subscription-reactivated',
         subscriptionId: null,
-        gatewaySubscriptionId: 'sub_DEX6xcJ1HSW4CR',
-        periodStart: sec(1570213800),
-        periodEnd: sec(1572892200),
-        occurredAt: sec(1567690383),
+        gatewaySubscriptionId: 'sub_Mh51EV7jWVwxGn',
+        periodStart: sec(1790213800),
+        periodEnd: sec(1792892200),
+        occurredAt: sec(1787690383),
       },
     ]);
     expect(parsed(razorpayFixture('subscription.halted'))).toEqual([
       {
         type: 'payment-failed',
         subscriptionId: null,
-        gatewaySubscriptionId: 'sub_DEX6xcJ1HSW4CR',
+        gatewaySubscriptionId: 'sub_Mh51EV7jWVwxGn',
         gatewayPaymentId: null,
         reason: 'halted',
-        occurredAt: sec(1567691269),
+        occurredAt: sec(1787691269),
       },
     ]);
     expect(parsed(razorpayFixture('subscription.paused', { subscription: { notes: { masthead_subscription_id: '41' } } }))).toEqual([
-      { type: 'subscription-paused', subscriptionId: 41, gatewaySubscriptionId: 'sub_FeQ9WWOjGUZMpG', occurredAt: sec(1600416473) },
+      { type: 'subscription-paused', subscriptionId: 41, gatewaySubscriptionId: 'sub_Mh7hvyH0ypcMCf', occurredAt: sec(1820416473) },
     ]);
     expect(parsed(razorpayFixture('subscription.resumed'))).toEqual([
-      { type: 'subscription-resumed', subscriptionId: null, gatewaySubscriptionId: 'sub_FeQ9WWOjGUZMpG', occurredAt: sec(1600416481) },
+      { type: 'subscription-resumed', subscriptionId: null, gatewaySubscriptionId: 'sub_Mh7hvyH0ypcMCf', occurredAt: sec(1820416481) },
     ]);
     expect(parsed(razorpayFixture('subscription.cancelled'))).toEqual([
-      { type: 'subscription-ended', subscriptionId: null, gatewaySubscriptionId: 'sub_DEXpmJhEIZK4fe', occurredAt: sec(1567692732) },
+      { type: 'subscription-ended', subscriptionId: null, gatewaySubscriptionId: 'sub_MhqwtUJhIzBL2k', occurredAt: sec(1787692732) },
     ]);
     const refund = {
-      gatewayPaymentId: 'pay_FPoJKWQQ8lK13n',
-      gatewayRefundId: 'rfnd_FS8TWyPrCsa0OB',
+      gatewayPaymentId: 'pay_MhIm2bSWDmuTUL',
+      gatewayRefundId: 'rfnd_Mhnc9qjQArGCtr',
       amount: { minor: 50000, currency: 'INR' },
     };
     expect(parsed(razorpayFixture('refund.processed'))).toMatchObject([{ type: 'refund-processed', ...refund }]);

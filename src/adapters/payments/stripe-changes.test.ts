@@ -124,6 +124,14 @@ describe('customer.subscription.updated', () => {
     ]);
   });
 
+  it('pause_collection set → subscription-paused; cleared → subscription-resumed', () => {
+    const pause = { behavior: 'void', resumes_at: null };
+    expect(updated({ pause_collection: pause }, { pause_collection: null })).toEqual([
+      { type: 'subscription-paused', subscriptionId: 42, gatewaySubscriptionId: 'sub_1MastheadSampleSub0001', occurredAt: NOW },
+    ]);
+    expect(updated({ pause_collection: null }, { pause_collection: pause })).toMatchObject([{ type: 'subscription-resumed' }]);
+  });
+
   it('a price without our plan id → price-changed-at-gateway; ours, or other changes, → nothing', () => {
     expect(updated({}, { items: {} })).toMatchObject([{ type: 'price-changed-at-gateway', gatewayPriceId: 'price_1MastheadSamplePrice1' }]);
     const ours = { object: 'list', data: [{ id: 'si_1', price: { id: 'price_ours', metadata: { masthead_plan_id: '2' } } }] };

@@ -126,6 +126,12 @@ export function subscriptionChanges(o: StripeObject, previous: StripeObject | nu
     const cancelAtPeriodEnd = o.cancel_at_period_end === true || num(o.cancel_at) !== null;
     events.push({ type: 'cancel-scheduled', subscriptionId, gatewaySubscriptionId, cancelAtPeriodEnd, occurredAt: at });
   }
+  if ('pause_collection' in previous) {
+    // Pausing payment collection (Dashboard or API) stops renewals; clearing it resumes them. The lifecycle
+    // treats a pause as Razorpay's: access runs to the end of the paid period, then ends unless resumed.
+    const paused = obj(o.pause_collection) !== null;
+    events.push({ type: paused ? 'subscription-paused' : 'subscription-resumed', subscriptionId, gatewaySubscriptionId, occurredAt: at });
+  }
   if ('items' in previous || 'plan' in previous) {
     const price = obj(listData(o.items)[0]?.price);
     const priceId = idOf(listData(o.items)[0]?.price);
