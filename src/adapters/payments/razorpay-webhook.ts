@@ -6,6 +6,7 @@ import {
   noteSubscriptionId,
   verifyHmacHex,
   type RzpPayment,
+  type RzpDispute,
   type RzpRefund,
   type RzpSubscription,
 } from './razorpay-wire.js';
@@ -19,6 +20,7 @@ interface RzpEvent {
     subscription?: { entity?: RzpSubscription };
     payment?: { entity?: RzpPayment };
     refund?: { entity?: RzpRefund };
+    dispute?: { entity?: RzpDispute };
   };
 }
 
@@ -168,6 +170,31 @@ function mapEvent(type: string, event: RzpEvent, occurredAt: Date): BillingEvent
     case 'subscription.completed': {
       const s = need(sub, 'subscription');
       return [{ type: 'subscription-ended', subscriptionId: ours, gatewaySubscriptionId: s.id, occurredAt }];
+    }
+    case 'payment.dispute.created':
+    case 'payment.dispute.under_review':
+    case 'payment.dispute.action_required':
+    case 'payment.dispute.won':
+    case 'payment.dispute.lost':
+    case 'payment.dispute.closed': {
+      // A chargeback: open until won, lost or closed. "closed" without money deducted ends in the publisher's favour.
+      const d = need(event.payload?.dispute?.entity, 'dispute');
+      const paymentId = d.payment_id ?? pay?.id;
+      if (!paymentId) throw new MalformedEvent('dispute names no payment');
+      const lost = type === 'payment.dispute.lost' || (type === 'payment.dispute.closed' && (d.amount_deducted ?? 0) > 0);
+      const outcome = lost ? 'lost' : type === 'payment.dispute.won' || type === 'payment.dispute.closed' ? 'won' : 'open';
+      const reason = d.reason_description ?? d.reason_code ?? 'disputed';
+      return [
+        {
+          type: 'payment-disputed',
+          gatewayPaymentId: paymentId,
+          gatewayDisputeId: d.id,
+          amount: amountOf(d, 'dispute'),
+          reason,
+          outcome,
+          occurredAt,
+        },
+      ];
     }
     case 'refund.processed': {
       const r = need(event.payload?.refund?.entity, 'refund');

@@ -51,6 +51,19 @@ export interface RzpRefund {
   created_at?: number;
 }
 
+/** Dispute entity (webhook `payload.dispute.entity`; Disputes API, "Disputes entity"). */
+export interface RzpDispute {
+  id: string;
+  payment_id?: string;
+  amount?: number;
+  currency?: string;
+  /** What was taken from the balance: 0 unless the dispute was lost. */
+  amount_deducted?: number;
+  reason_code?: string;
+  reason_description?: string;
+  status?: string;
+}
+
 /** Invoice entity as generated for subscription cycles (GET /v1/invoices?subscription_id=…). */
 export interface RzpInvoice {
   id: string;

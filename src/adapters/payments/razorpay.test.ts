@@ -388,6 +388,50 @@ describe('razorpay gateway: webhooks', () => {
     expect(events('subscription.updated', s)).toEqual([]);
   });
 
+  it('maps disputes: open while raised or under review, lost when lost or closed with money deducted, else won', () => {
+    const dispute = (over: Record<string, unknown> = {}) => ({
+      dispute: {
+        entity: {
+          id: 'disp_MhTest0001',
+          entity: 'dispute',
+          payment_id: 'pay_29QQoUBi66xm2f',
+          amount: 90000,
+          currency: 'INR',
+          amount_deducted: 0,
+          reason_code: 'chargeback',
+          reason_description: 'The cardholder does not recognise the payment',
+          status: 'open',
+          phase: 'chargeback',
+          created_at: T0,
+          ...over,
+        },
+      },
+      payment: { entity: payEntity() },
+    });
+    const outcome = (event: string, over?: Record<string, unknown>) => {
+      const r = deliver(gateway, eventBody(event, dispute(over)));
+      if (!r.ok) throw new Error(r.message);
+      return r.events.map((e) => (e.type === 'payment-disputed' ? e.outcome : e.type));
+    };
+    const r = deliver(gateway, eventBody('payment.dispute.created', dispute()));
+    expect(r.ok && r.events).toMatchObject([
+      {
+        type: 'payment-disputed',
+        gatewayPaymentId: 'pay_29QQoUBi66xm2f',
+        gatewayDisputeId: 'disp_MhTest0001',
+        amount: { minor: 90000, currency: 'INR' },
+        reason: 'The cardholder does not recognise the payment',
+        outcome: 'open',
+      },
+    ]);
+    expect(outcome('payment.dispute.under_review')).toEqual(['open']);
+    expect(outcome('payment.dispute.action_required')).toEqual(['open']);
+    expect(outcome('payment.dispute.won', { status: 'won' })).toEqual(['won']);
+    expect(outcome('payment.dispute.lost', { status: 'lost', amount_deducted: 90000 })).toEqual(['lost']);
+    expect(outcome('payment.dispute.closed', { status: 'closed' })).toEqual(['won']);
+    expect(outcome('payment.dispute.closed', { status: 'closed', amount_deducted: 90000 })).toEqual(['lost']);
+  });
+
   it("maps the sample payloads of Razorpay's webhook documentation (test/fixtures/razorpay)", () => {
     const parsed = (body: string) => {
       const r = deliver(gateway, body);
