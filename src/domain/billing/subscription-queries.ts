@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db, Tx } from '../ports/database.js';
 import type { Subscriptions } from '../ports/schema.js';
 import type { GatewayName } from './gateway.js';
@@ -103,7 +103,10 @@ export async function listSubscriptionRowsNeedingAttention(
   before: Date,
   page: { after: number; limit: number },
 ): Promise<StoredSubscription[]> {
-  const rows = await db
+  // Two parts, each on its own partial indexes: what is due (period or grace ending, checkouts awaiting
+  // payment), and running subscriptions a paid new one replaces (plan-replacement.ts), not yet cancelled and
+  // credited. One query with both under an OR could use neither and would read every subscription.
+  const due = db
     .selectFrom('subscriptions')
     .selectAll()
     .where('id', '>', page.after)
@@ -112,23 +115,19 @@ export async function listSubscriptionRowsNeedingAttention(
         eb.and([eb('status', 'in', ['active', 'past-due']), eb('current_period_end', '<=', before)]),
         eb.and([eb('status', '=', 'past-due'), eb('grace_until', '<=', before)]),
         eb('status', '=', 'awaiting-payment'),
-        // Replaced by a paid new subscription (plan-replacement.ts), not yet cancelled and credited.
-        eb.and([
-          eb('status', 'in', ['active', 'past-due']),
-          eb.exists(
-            eb
-              .selectFrom('notices')
-              .select('notices.subscription_id')
-              .whereRef('notices.subscription_id', '=', 'subscriptions.id')
-              .whereRef('notices.period_end', '=', 'subscriptions.current_period_end')
-              .where('notices.kind', 'like', 'replaced-by:%'),
-          ),
-        ]),
       ]),
+    );
+  const replaced = db
+    .selectFrom('subscriptions')
+    .innerJoin('notices', (join) =>
+      join.onRef('notices.subscription_id', '=', 'subscriptions.id').onRef('notices.period_end', '=', 'subscriptions.current_period_end'),
     )
-    .orderBy('id')
-    .limit(page.limit)
-    .execute();
+    .selectAll('subscriptions')
+    .where('subscriptions.id', '>', page.after)
+    .where('subscriptions.status', 'in', ['active', 'past-due'])
+    // A literal pattern, so the planner can match the partial index's predicate (migration 014).
+    .where(sql<boolean>`notices.kind like 'replaced-by:%'`);
+  const rows = await db.selectFrom(due.union(replaced).as('needing')).selectAll().orderBy('id').limit(page.limit).execute();
   return rows.map(toSubscription);
 }
 
