@@ -7,7 +7,8 @@ import type { Notifier, NotificationTemplates } from './domain/notifications/not
 import type { AccountsService } from './domain/accounts/service.js';
 import type { GatewayName, PaymentGateway } from './domain/billing/gateway.js';
 import type { TestGatewayPages } from './domain/billing/test-gateway-pages.js';
-import type { BillingDeps, BillingService } from './domain/billing/service.js';
+import type { BillingDeps } from './domain/billing/deps.js';
+import type { BillingService } from './domain/billing/service.js';
 import type { AccessPolicy } from './domain/access/model.js';
 import type { ReaderService } from './domain/access/readers.js';
 import type { Plan } from './domain/billing/plans.js';

@@ -26,7 +26,7 @@ import { claimDueJobs, deleteFinishedJobsBefore, pendingJobs } from '../jobs/que
 import { listUserInvoices } from '../domain/billing/invoice-queries.js';
 import { findPaymentByGatewayId } from '../domain/billing/payment-queries.js';
 import { createBillingReads } from '../domain/billing/reads.js';
-import type { BillingDeps } from '../domain/billing/service.js';
+import type { BillingDeps } from '../domain/billing/deps.js';
 import { findSubscriptionIdByGatewayId, listSubscriptionRowsNeedingAttention } from '../domain/billing/subscription-queries.js';
 import { listUnprocessedWebhooks } from '../domain/billing/webhook-queries.js';
 import { findReaders } from '../main.js';

@@ -2,7 +2,7 @@ import { fail, ok, type Result } from '../errors.js';
 import { applyLifecycle } from './events.js';
 import type { GatewayName, PaymentGateway } from './gateway.js';
 import type { SubscriptionStatus } from './lifecycle.js';
-import type { BillingDeps } from './service.js';
+import type { BillingDeps } from './deps.js';
 import { listUserSubscriptions, lockSubscription, type Subscription } from './subscriptions.js';
 
 /** Subscriptions that could still charge the reader: running, or a checkout that may yet be paid. */

@@ -4,9 +4,8 @@ import { applyLifecycle } from './events.js';
 import type { CheckoutRequest, CheckoutStart, PaymentGateway } from './gateway.js';
 import { findActivePlanBySlug } from './plan-queries.js';
 import type { Plan } from './plans.js';
-import type { BillingDeps } from './service.js';
+import { gatewayFor, type BillingDeps } from './deps.js';
 import { findOpenCheckoutRow, insertSubscription, setGatewayIds, type StoredSubscription } from './subscription-queries.js';
-import { gatewayFor } from './subscription-changes.js';
 import { lockSubscription } from './subscriptions.js';
 
 /** Whether the reader may start a checkout now: the refusals `startCheckout` would make, before any form is filled in. */

@@ -12,7 +12,7 @@ import { findSubscriptionIdByGatewayId, saveSubscriptionState, setGatewayIds, se
 import { lockSubscription, type Subscription } from './subscriptions.js';
 import { claimNotice, noticeSentAt } from './notice-queries.js';
 import { CANCEL_REQUESTED, GATEWAY_CANCELLED, GATEWAY_PAUSED } from './sweep-plan.js';
-import { linkReplacement, subscriptionsReplacedBy } from './plan-replacement.js';
+import { linkReplacement, subscriptionsReplacedBy } from './replacement-links.js';
 import { loadSupplier } from './supplier.js';
 import { queueRefundIfUnwanted } from './unwanted-payments.js';
 import type { JobQueue } from '../ports/job-queue.js';

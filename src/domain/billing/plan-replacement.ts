@@ -1,16 +1,15 @@
 import type { User } from '../accounts/model.js';
-import type { Db, Tx } from '../ports/database.js';
 import { fail, ok, type Result } from '../errors.js';
 import { startCheckout } from './checkout.js';
 import { applyLifecycle } from './events.js';
 import type { CheckoutStart } from './gateway.js';
 import { unusedCredit } from './lifecycle.js';
-import { claimNotice, noticeKindsStartingWith, noticesSent } from './notice-queries.js';
+import { claimNotice, noticesSent } from './notice-queries.js';
+import { REPLACES, subscriptionsReplacedBy } from './replacement-links.js';
 import { listSubscriptionPayments } from './payment-queries.js';
 import { findActivePlanBySlug } from './plan-queries.js';
 import { refundPayment } from './refunds.js';
-import type { BillingDeps } from './service.js';
-import { gatewayFor } from './subscription-changes.js';
+import { gatewayFor, type BillingDeps } from './deps.js';
 import { findSubscription, lockSubscription, type Subscription } from './subscriptions.js';
 import { REPLACED_BY } from './sweep-plan.js';
 
@@ -28,7 +27,6 @@ import { REPLACED_BY } from './sweep-plan.js';
  *
  * Until the new one is paid nothing changes: an abandoned replacement checkout is closed like any other.
  */
-export const REPLACES = 'replaces:';
 const CANCELLED_FOR_REPLACEMENT = 'replacement-cancelled';
 const REFUNDED_FOR_REPLACEMENT = 'replacement-refund';
 
@@ -48,27 +46,6 @@ export async function startReplacement(
   const started = await startCheckout(deps, user, planSlug, async () => false);
   await claimNotice(deps.db, { id: started.subscriptionId, currentPeriodEnd: null }, `${REPLACES}${old.id}`, deps.now());
   return ok(started);
-}
-
-/** The subscriptions `subscriptionId` replaces (its `replaces:` notices). */
-export async function subscriptionsReplacedBy(db: Db, subscriptionId: number): Promise<number[]> {
-  const kinds = await noticeKindsStartingWith(db, subscriptionId, REPLACES);
-  return kinds.map((k) => Number(k.slice(REPLACES.length))).filter((id) => Number.isSafeInteger(id) && id > 0);
-}
-
-/**
- * In the transaction of a subscription's first payment: a subscription it replaces, still running, is marked
- * as replaced (the old one's gateway side and its credit are handled by `finishReplacement`, after commit).
- */
-export async function linkReplacement(tx: Tx, newSub: Pick<Subscription, 'id' | 'userId'>, paidAt: Date): Promise<number[]> {
-  const linked: number[] = [];
-  for (const oldId of await subscriptionsReplacedBy(tx, newSub.id)) {
-    const old = await lockSubscription(tx, oldId);
-    if (!old || old.userId !== newSub.userId || (old.status !== 'active' && old.status !== 'past-due')) continue;
-    await claimNotice(tx, old, `${REPLACED_BY}${newSub.id}`, paidAt);
-    linked.push(old.id);
-  }
-  return linked;
 }
 
 /** Finishes the replacements a newly paid subscription started (after its webhook); failures are left for the sweep. */

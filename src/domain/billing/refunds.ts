@@ -1,8 +1,7 @@
 import { fail, ok, type Result } from '../errors.js';
 import { recordRefund } from './events.js';
 import { findPayment, releaseRefundReservation, reserveRefund } from './payment-queries.js';
-import type { BillingDeps } from './service.js';
-import { gatewayFor } from './subscription-changes.js';
+import { gatewayFor, type BillingDeps } from './deps.js';
 import { findSubscription } from './subscriptions.js';
 
 /**

@@ -1,38 +1,22 @@
 import type { User } from '../accounts/model.js';
-import type { Copy } from '../copy/copy.js';
 import { DomainError, type Result } from '../errors.js';
 import { actorOf, can } from '../policies/policies.js';
-import type { Clock } from '../ports/clock.js';
-import type { Db } from '../ports/database.js';
-import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
 import { stopSubscriptionsOf } from './account-deletion.js';
 import { billingEmailTemplates } from './billing-emails.js';
 import { checkoutAvailability, startCheckout } from './checkout.js';
-import { applyBillingEvents, type BillingRules } from './events.js';
-import type { BillingEvent, CheckoutStart, GatewayName, PaymentGateway } from './gateway.js';
+import { applyBillingEvents } from './events.js';
+import type { BillingEvent, CheckoutStart, GatewayName } from './gateway.js';
 import type { Plan } from './plans.js';
 import { resolvePaymentReferences } from './payment-references.js';
 import { pendingPaymentAction } from './reversal-queries.js';
 import { createBillingReads } from './reads.js';
 import { refundPayment, refundUnwantedPayment } from './refunds.js';
 import { finishReplacementsOf, startReplacement } from './plan-replacement.js';
-import { cancel, changePlan, gatewayFor, quoteChange, undoCancel, type PlanChangeQuote } from './subscription-changes.js';
+import { cancel, changePlan, quoteChange, undoCancel, type PlanChangeQuote } from './subscription-changes.js';
+import { gatewayFor, type BillingDeps } from './deps.js';
 import { findSubscription, type Subscription } from './subscriptions.js';
 import { runBillingSweep } from './sweep.js';
 import { applyStoredWebhooks, parkUnreadableWebhook, receiveWebhookEvent } from './webhooks.js';
-
-export interface BillingDeps extends BillingRules {
-  db: Db;
-  gateways: Partial<Record<GatewayName, PaymentGateway>>;
-  /** The gateway new checkouts use; null when none is configured (checkout is then unavailable). */
-  checkoutGateway: GatewayName | null;
-  publicUrl: string;
-  now: Clock;
-  renderInvoicePdf: RenderInvoicePdf;
-  /** Billing emails are written in the publication's name, with copy from the catalog. */
-  copy: Copy;
-  publication: string;
-}
 
 /**
  * Billing as the web layer and the jobs use it: what the pages read (`reads.ts`), and the use cases.

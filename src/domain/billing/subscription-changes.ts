@@ -8,7 +8,7 @@ import type { PaymentGateway } from './gateway.js';
 import { listSubscriptionPayments } from './payment-queries.js';
 import { findActivePlanBySlug, findPlan } from './plan-queries.js';
 import type { Plan } from './plans.js';
-import type { BillingDeps } from './service.js';
+import { gatewayFor, type BillingDeps } from './deps.js';
 import { setPlan } from './subscription-queries.js';
 import { findSubscription, lockSubscription, type Subscription } from './subscriptions.js';
 
@@ -25,13 +25,6 @@ export interface PlanChangeQuote {
   /** Credited against the charge; for a new subscription, refunded once it is paid (estimated as of now). */
   credit: number;
   plan: Plan;
-}
-
-/** The configured gateway of that name; a subscription on a gateway no longer configured cannot be changed. */
-export function gatewayFor(deps: Pick<BillingDeps, 'gateways'>, name: Subscription['gateway']) {
-  const gateway = deps.gateways[name];
-  if (!gateway) throw new DomainError('no-gateway', `The ${name} gateway is not configured.`);
-  return gateway;
 }
 
 /** Applies a reader's request to the locked subscription; a request the state machine refuses is an expected outcome. */

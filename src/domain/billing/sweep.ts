@@ -3,7 +3,7 @@ import type { BillingEvent } from './gateway.js';
 import type { LifecycleEvent } from './lifecycle.js';
 import { claimNotice, noticesSent } from './notice-queries.js';
 import { findPlan } from './plan-queries.js';
-import type { BillingDeps } from './service.js';
+import type { BillingDeps } from './deps.js';
 import { setGatewayIds } from './subscription-queries.js';
 import { listSubscriptionsNeedingAttention, lockSubscription, type Subscription } from './subscriptions.js';
 import { finishReplacement } from './plan-replacement.js';
