@@ -264,6 +264,11 @@ describeEachEngine('Razorpay: plan changes, cancellations, halts and pauses as R
     rzp.pause(sub.rzpId); // the payer paused it from their UPI app
     await deliver('subscription.paused', { subscription: { id: sub.rzpId, notes }, createdAt: sec(h.clock.now()) });
     expect(await h.sub(sub.id)).toMatchObject({ status: 'active', cancelAtPeriodEnd: true });
+    const account = async () => (await page(await sessionCookie(h.ctx, user.email, PASSWORD), '/account/subscription')).body;
+    const pausedPage = await account();
+    expect(pausedPage).toContain('Renewals paused — access until');
+    expect(pausedPage).toContain('Renewals of this subscription are paused at the payment gateway');
+    expect(pausedPage).not.toContain('cannot take it back');
 
     h.clock.set(new Date(sub.end.getTime() - 24 * HOUR));
     await h.sweep();
@@ -272,6 +277,7 @@ describeEachEngine('Razorpay: plan changes, cancellations, halts and pauses as R
     rzp.resume(sub.rzpId);
     await deliver('subscription.resumed', { subscription: { id: sub.rzpId, notes }, createdAt: sec(h.clock.now()) });
     expect(await h.sub(sub.id)).toMatchObject({ status: 'active', cancelAtPeriodEnd: false });
+    expect(await account()).toContain('<dd class="subscription-status">Active</dd>');
 
     await deliver('subscription.paused', { subscription: { id: sub.rzpId, notes }, createdAt: sec(h.clock.now()) + 60 });
     h.clock.set(sub.end);

@@ -16,6 +16,8 @@ import { cancel, changePlan, quoteChange, undoCancel, type PlanChangeQuote } fro
 import { gatewayFor, type BillingDeps } from './deps.js';
 import { findSubscription, type Subscription } from './subscriptions.js';
 import { runBillingSweep } from './sweep.js';
+import { noticesSent } from './notice-queries.js';
+import { CANCEL_REQUESTED, GATEWAY_PAUSED } from './sweep-plan.js';
 import { applyStoredWebhooks, parkUnreadableWebhook, receiveWebhookEvent } from './webhooks.js';
 
 /**
@@ -80,6 +82,12 @@ export function createBillingService(deps: BillingDeps) {
 
     /** A charge the reader's bank asks them to confirm, with the gateway's page for it; null when none waits. */
     paymentAction: (subscriptionId: number) => pendingPaymentAction(deps.db, subscriptionId),
+    /** Whether the subscription's renewals are paused at the gateway this period (not cancelled by the reader). */
+    async pausedAtGateway(sub: Subscription): Promise<boolean> {
+      if (!sub.cancelAtPeriodEnd) return false;
+      const sent = await noticesSent(deps.db, sub);
+      return sent.has(GATEWAY_PAUSED) && !sent.has(CANCEL_REQUESTED);
+    },
 
     /** Applies verified gateway events in one transaction. Idempotent; safe in any order. */
     async applyEvents(gateway: GatewayName, events: BillingEvent[]): Promise<string[]> {

@@ -69,6 +69,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
       const updateUrl =
         sub && actionsFor(sub, ctx.now()).running ? await ctx.billing.service.paymentMethodUpdateUrl(sub).catch(() => null) : null;
       const paymentAction = sub && actionsFor(sub, ctx.now()).running ? await ctx.billing.service.paymentAction(sub.id) : null;
+      const paused = !!sub && (await ctx.billing.service.pausedAtGateway(sub));
       const query = readForm(request, SubscriptionQuery, 'query');
       const notice = query.ok ? NOTICES[query.values.notice] : undefined;
       const page = subscriptionPage(await chrome(request), {
@@ -80,6 +81,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
         renewalPlan,
         updateUrl,
         paymentActionUrl: paymentAction?.url ?? null,
+        paused,
         invoices,
         notice,
         finalCancellation: !!sub && finalCancellation(sub),

@@ -6,10 +6,12 @@ import { formatDate } from '../views/format.js';
  * reads the same wherever it is shown.
  */
 
-export function statusInWords(sub: Subscription, timeZone: string): string {
+/** `paused`: renewals were paused at the gateway (by the publisher, or the payer from their UPI app). */
+export function statusInWords(sub: Subscription, timeZone: string, paused = false): string {
   const day = (d: Date | null) => (d ? formatDate(d, timeZone) : 'the end of the term');
   switch (sub.status) {
     case 'active':
+      if (paused && sub.cancelAtPeriodEnd) return `Renewals paused — access until ${day(sub.currentPeriodEnd)}`;
       return sub.cancelAtPeriodEnd ? `Cancels on ${day(sub.currentPeriodEnd)}` : 'Active';
     case 'past-due':
       return `Payment failed — access until ${day(sub.graceUntil)}`;

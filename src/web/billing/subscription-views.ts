@@ -22,6 +22,8 @@ export interface SubscriptionPageData {
   updateUrl: string | null;
   /** The gateway's page where the reader confirms a charge their bank asks them to approve (3-D Secure, e-mandate). */
   paymentActionUrl?: string | null | undefined;
+  /** Renewals paused at the gateway (not the reader's own cancellation). */
+  paused?: boolean | undefined;
   invoices: Invoice[];
   notice?: string | undefined;
   /** The subscription's gateway cannot take a cancellation back (Razorpay). */
@@ -54,7 +56,7 @@ function details(data: SubscriptionPageData, sub: Subscription, plan: Plan): Saf
   const renewal = data.renewalPlan ?? plan;
   return html`<dl class="account-details subscription-details">
 <dt>Plan</dt><dd>${plan.name} (${planDisplay(plan).price} every ${planDisplay(plan).term})</dd>
-<dt>Status</dt><dd class="subscription-status">${statusInWords(sub, data.timeZone)}</dd>
+<dt>Status</dt><dd class="subscription-status">${statusInWords(sub, data.timeZone, data.paused)}</dd>
 ${
   can.renews
     ? html`<dt>Next renewal</dt><dd class="next-renewal">${day(sub.currentPeriodEnd)}: ${formatMoney(renewal.price)}${
@@ -69,7 +71,8 @@ ${sub.paymentMethod ? html`<dt>Payment method</dt><dd class="payment-method">${s
 
 function actions(data: SubscriptionPageData, sub: Subscription): SafeHtml {
   const can = actionsFor(sub, data.now, data.finalCancellation);
-  const cancelledForGood = sub.status === 'active' && sub.cancelAtPeriodEnd && data.finalCancellation;
+  const paused = sub.status === 'active' && sub.cancelAtPeriodEnd && !!data.paused;
+  const cancelledForGood = sub.status === 'active' && sub.cancelAtPeriodEnd && data.finalCancellation && !paused;
   const pastDue = sub.status === 'past-due';
   return html`<div class="subscription-actions">
 ${
@@ -86,6 +89,13 @@ ${
 }
 ${can.running && data.updateUrl ? html`<p><a class="button${pastDue ? '' : ' secondary'}" href="${data.updateUrl}">Update payment method</a></p>` : ''}
 ${can.changePlan ? html`<p><a class="button secondary" href="/account/subscription/change">Change plan</a></p>` : ''}
+${
+  paused
+    ? html`<p class="notice paused">Renewals of this subscription are paused at the payment gateway (from your UPI app or bank, or by us). You keep access until ${
+        sub.currentPeriodEnd ? formatDate(sub.currentPeriodEnd, data.timeZone) : 'the end of your term'
+      }; resume the mandate there before then to keep it renewing.</p>`
+    : ''
+}
 ${
   cancelledForGood
     ? html`<p class="notice final-cancellation">Your cancellation has gone to the payment gateway, which cannot take it back. You keep access until ${
