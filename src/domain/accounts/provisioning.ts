@@ -47,6 +47,14 @@ export const DEMO_ACCOUNTS = [
     role: 'reader' as const,
     subscriber: true,
   },
+  { email: 'editor@demo.masthead.test', name: 'Demo Editor', password: 'ledger-editor-demo', role: 'editor' as const, subscriber: false },
+  {
+    email: 'business@demo.masthead.test',
+    name: 'Demo Business',
+    password: 'ledger-business-demo',
+    role: 'business' as const,
+    subscriber: false,
+  },
   { email: 'admin@demo.masthead.test', name: 'Demo Admin', password: 'ledger-admin-demo', role: 'admin' as const, subscriber: false },
 ];
 
