@@ -9,6 +9,7 @@ import {
   num,
   obj,
   ourId,
+  foreign,
   publicationIn,
   str,
   type StripeObject,
@@ -21,10 +22,6 @@ import {
  */
 
 type Mapped = BillingEvent[] | 'malformed';
-
-function foreign(publication: string | null, ours: string): boolean {
-  return publication !== null && publication !== ours;
-}
 
 /**
  * The payment a refund belongs to: the invoice Masthead refunded (our metadata), else the PaymentIntent or

@@ -227,3 +227,8 @@ export function subscriptionPeriodEnd(subscription: StripeObject): Date | null {
     .filter((n): n is number => n !== null);
   return ends.length > 0 ? dateOf(Math.max(...ends)) : null;
 }
+
+/** Whether an object tagged with a publication belongs to another site on the same Stripe account. */
+export function foreign(publication: string | null, ours: string): boolean {
+  return publication !== null && publication !== ours;
+}

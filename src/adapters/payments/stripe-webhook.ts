@@ -14,6 +14,7 @@ import {
   num,
   obj,
   ourId,
+  foreign,
   publicationIn,
   str,
   type StripeObject,
@@ -93,10 +94,6 @@ export function parseStripeWebhook(
   const events = mapEvent(eventType, object, created, ctx.publication, previous);
   if (events === 'malformed') return { ok: false, reason: 'malformed', message: `${eventType} ${id} lacks the ids it needs` };
   return { ok: true, eventId: id, eventType, events };
-}
-
-function foreign(publication: string | null, ours: string): boolean {
-  return publication !== null && publication !== ours;
 }
 
 function mapEvent(

@@ -107,7 +107,7 @@ export async function listRecentPayments(db: Db, limit: number): Promise<Payment
  */
 export async function insertRefund(
   db: Db,
-  r: { paymentId: number; gatewayRefundId: string; amountMinor: number; reason: string; now: Date },
+  r: { paymentId: number; gatewayRefundId: string; amountMinor: number; reason: string; now: Date; failed?: boolean },
 ): Promise<number | null> {
   const row = await db
     .insertInto('refunds')
@@ -117,11 +117,13 @@ export async function insertRefund(
       amount_minor: r.amountMinor,
       reason: r.reason,
       created_at: r.now,
+      ...(r.failed ? { status: 'failed', failed_at: r.now } : {}),
     })
     .onConflict((oc) => oc.column('gateway_refund_id').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (!row) return null;
+  // A refund that failed before it was ever reported as made is kept, failed, and never counts.
+  if (!row || r.failed) return row?.id ?? null;
   await db
     .updateTable('payments')
     .set((eb) => ({ refunded_minor: eb('refunded_minor', '+', r.amountMinor) }))

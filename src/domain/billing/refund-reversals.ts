@@ -4,12 +4,12 @@ import { financialYear } from './gst.js';
 import type { Invoice, SupplierDetails } from './invoice-model.js';
 import { nextDocumentNumber } from './invoice-numbering.js';
 import { findPaymentInvoice, findRefundDocument, insertDocument } from './invoice-queries.js';
-import { findPaymentByGatewayId, lockPayment } from './payment-queries.js';
+import { findPaymentByGatewayId, insertRefund, lockPayment } from './payment-queries.js';
 import type { Payment } from './payments.js';
 import { saveSubscriptionState } from './subscription-queries.js';
 import { lockSubscription, type Subscription } from './subscriptions.js';
 import { loadSupplier } from './supplier.js';
-import { findRefundByGatewayId, insertFailedRefund, insertPaymentAction, markRefundFailed, setDispute } from './reversal-queries.js';
+import { findRefundByGatewayId, insertPaymentAction, markRefundFailed, setDispute } from './reversal-queries.js';
 
 /**
  * What a gateway reports after the fact: a refund that failed, a disputed payment, a charge the reader's
@@ -95,12 +95,13 @@ export async function applyRefundFailed(
   await lockPayment(tx, payment.id);
   const refund = await findRefundByGatewayId(tx, event.gatewayRefundId);
   if (!refund) {
-    await insertFailedRefund(tx, {
+    await insertRefund(tx, {
       paymentId: payment.id,
       gatewayRefundId: event.gatewayRefundId,
       amountMinor: event.amount.minor,
       reason: event.reason,
       now: deps.now,
+      failed: true,
     });
     return `${event.reason}; it had not been recorded, so there was nothing to reverse`;
   }

@@ -38,26 +38,6 @@ export async function markRefundFailed(tx: Tx, refund: StoredRefund, now: Date):
   return true;
 }
 
-/** A refund that failed before it was ever reported as made: kept, failed, so a late "succeeded" changes nothing. */
-export async function insertFailedRefund(
-  tx: Tx,
-  r: { paymentId: number; gatewayRefundId: string; amountMinor: number; reason: string; now: Date },
-): Promise<void> {
-  await tx
-    .insertInto('refunds')
-    .values({
-      payment_id: r.paymentId,
-      gateway_refund_id: r.gatewayRefundId,
-      amount_minor: r.amountMinor,
-      reason: r.reason,
-      created_at: r.now,
-      status: 'failed',
-      failed_at: r.now,
-    })
-    .onConflict((oc) => oc.column('gateway_refund_id').doNothing())
-    .execute();
-}
-
 export type DisputeStatus = 'open' | 'won' | 'lost';
 
 /**
