@@ -24,6 +24,9 @@ export const UPLOAD_LIMITS = {
   credit: 200,
 } as const;
 
+/** What an editor is told about a file over the size limit. */
+export const TOO_LARGE = `This file is larger than ${UPLOAD_LIMITS.bytes / (1024 * 1024)} MB: export it smaller (a 1920-pixel-wide JPEG is plenty) and upload it again.`;
+
 /** The editor's choice: a ratio, and the point (percent across, percent down) the crop keeps in its middle. */
 export interface CropChoice {
   ratio: Ratio;

@@ -13,6 +13,7 @@ import {
   isRenditionKey,
   renditionKey,
   renditionWidths,
+  TOO_LARGE,
   UPLOAD_LIMITS,
   type CropChoice,
   type ImageText,
@@ -56,7 +57,6 @@ export interface MediaDeps {
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 const FORMAT_NAMES = 'a JPEG, PNG, WebP, AVIF or GIF';
-const megabytes = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
 /** Why an upload's file cannot be used, or null when it can. */
 function fileProblem(file: UploadInput['file'], facts: ImageFacts | null): string | null {
@@ -105,8 +105,7 @@ export function createMediaService(deps: MediaDeps): MediaService {
       authorize(actor, 'editContent');
       const errors = checkImageText(input);
       if (input.file?.truncated) {
-        const file = `This file is larger than ${megabytes(UPLOAD_LIMITS.bytes)} MB: export it smaller (a 1920-pixel-wide JPEG is plenty) and upload it again.`;
-        return { ok: false, kind: 'too-large', errors: { ...errors, file } };
+        return { ok: false, kind: 'too-large', errors: { ...errors, file: TOO_LARGE } };
       }
       const facts = input.file && input.file.bytes.length > 0 ? await codec.inspect(input.file.bytes) : null;
       const problem = fileProblem(input.file, facts);
