@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PixelBox, RenditionFormat, UploadFormat } from '../ports/images.js';
 import type { CropChoice } from './rules.js';
 
@@ -37,6 +38,8 @@ export type ImageView = Pick<StoredImage, 'id' | 'alt' | 'caption' | 'credit' | 
   /** Of the crop: a page reserves this shape before the image loads. */
   width: number;
   height: number;
+  /** Changes with what pages show of it (words, crop): caches of pages showing the image key on it. */
+  version: string;
 };
 
 export function imageView(image: StoredImage): ImageView {
@@ -48,6 +51,10 @@ export function imageView(image: StoredImage): ImageView {
     renditions: image.renditions,
     width: image.crop.box.width,
     height: image.crop.box.height,
+    version: createHash('sha256')
+      .update(JSON.stringify([image.alt, image.caption, image.credit, image.keyPrefix]))
+      .digest('hex')
+      .slice(0, 12),
   };
 }
 

@@ -25,9 +25,12 @@ describe('renditionWidths', () => {
     expect(renditionWidths(4000)).toEqual([320, 640, 960, 1280, 1920]);
     expect(renditionWidths(1000)).toEqual([320, 640, 960]);
     expect(renditionWidths(640)).toEqual([320, 640]);
+    expect(renditionWidths(1920)).toEqual([320, 640, 960, 1280, 1920]);
   });
 
-  it('makes a small picture at its own width only', () => {
+  it('makes a picture well between two widths at its own width too, and a small one at its own width only', () => {
+    expect(renditionWidths(500)).toEqual([320, 500]);
+    expect(renditionWidths(1700)).toEqual([320, 640, 960, 1280, 1700]);
     expect(renditionWidths(200)).toEqual([200]);
   });
 });

@@ -57,10 +57,15 @@ export function cropBox(width: number, height: number, choice: CropChoice): Pixe
   return { left, top, width: boxWidth, height: boxHeight };
 }
 
-/** The widths made of a crop `cropWidth` pixels wide: each standard width it reaches, or its own when it is narrower than all. */
+/**
+ * The widths made of a crop `cropWidth` pixels wide: each standard width it reaches, and its own width too when
+ * that is well beyond the largest of them (a 500-pixel picture is made at 320 and 500), never wider than it is.
+ */
 export function renditionWidths(cropWidth: number): number[] {
-  const widths = RENDITION_WIDTHS.filter((w) => w <= cropWidth);
-  return widths.length > 0 ? widths : [cropWidth];
+  const widths: number[] = RENDITION_WIDTHS.filter((w) => w <= cropWidth);
+  const largest = widths.at(-1) ?? 0;
+  if (cropWidth < Math.max(...RENDITION_WIDTHS) && cropWidth > largest * 1.2) widths.push(cropWidth);
+  return widths;
 }
 
 /** The words of an image an editor writes, checked; messages by field. */
