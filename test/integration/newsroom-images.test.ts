@@ -119,6 +119,11 @@ describeEachEngine('newsroom: images', (db) => {
       expect(served.rawPayload.toString('latin1')).not.toContain('Hidden Photographer');
     }
 
+    // The upload is in the audit log: who, and what it says.
+    const logged = await db().selectFrom('audit_log').selectAll().where('area', '=', 'image').where('action', '=', 'create').execute();
+    expect(logged.map((row) => row.subject)).toContain(`#${id} A ferry crossing the harbour at dawn`);
+    expect(JSON.stringify(logged.find((row) => row.subject.startsWith(`#${id} `))?.after)).toContain('Photo: A. Lens');
+
     const library = await t.app.inject({ url: '/admin/images', headers: { cookie: editor } });
     expect(library.body).toContain('A ferry crossing the harbour at dawn');
     expect(library.body).toContain(`/admin/images/${id}/edit`);
@@ -287,6 +292,11 @@ describeEachEngine('newsroom: images', (db) => {
     expect(refused.body).toContain('id="image-alt-error"');
     const saved = await post({ alt: 'A lighthouse on the cliff', credit: 'Photo: Harbour Desk' });
     expect(saved.statusCode, saved.body).toBe(303);
+
+    const edits = await db().selectFrom('audit_log').selectAll().where('area', '=', 'image').where('action', '=', 'update').execute();
+    expect(edits).toHaveLength(1);
+    expect(edits[0]!.before).toMatchObject({ alt: 'A lighthouse', ratio: '16:9' });
+    expect(edits[0]!.after).toMatchObject({ alt: 'A lighthouse on the cliff', ratio: '1:1', credit: 'Photo: Harbour Desk' });
 
     const second = await stored(id);
     expect(second.renditions.every((r) => r.width === r.height)).toBe(true);

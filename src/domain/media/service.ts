@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '../errors.js';
+import { recordChange } from '../audit/audit.js';
 import type { Db, Tx } from '../ports/database.js';
+import { announceChange } from '../site/changes.js';
 import type { FileStore, StoredFile } from '../ports/files.js';
 import { RENDITION_FORMATS, type ImageCodec, type ImageFacts } from '../ports/images.js';
 import { authorize, type Actor } from '../policies/policies.js';
@@ -49,10 +51,8 @@ export interface MediaDeps {
   files: FileStore;
   codec: ImageCodec;
   now: () => Date;
-  /** Drops readers' caches after a change pages may show (a new crop, new words). */
-  onChange: () => void;
-  /** Writes the change to the audit log, on the change's transaction. */
-  audit: (tx: Tx, entry: { actor: Actor; action: string; image: StoredImage; before: StoredImage | null }) => Promise<void>;
+  /** Drops this instance's caches after a change pages may show (a new crop, new words); others hear the announcement. */
+  onChange: () => Promise<void>;
 }
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
@@ -145,7 +145,7 @@ export function createMediaService(deps: MediaDeps): MediaService {
           createdAt: at,
           updatedAt: at,
         });
-        await deps.audit(tx, { actor, action: 'create', image: inserted, before: null });
+        await audit(tx, { actor, action: 'create', image: inserted, before: null, at });
         return inserted;
       });
       return { ok: true, image };
@@ -179,10 +179,12 @@ export function createMediaService(deps: MediaDeps): MediaService {
           renditions,
           updatedAt: now(),
         });
-        await deps.audit(tx, { actor, action: 'update', image: updated, before: current });
+        await audit(tx, { actor, action: 'update', image: updated, before: current, at: updated.updatedAt });
+        // Pages showing it change: every instance drops its caches.
+        await announceChange(tx);
         return updated;
       });
-      deps.onChange();
+      await deps.onChange();
       return { ok: true, image };
     },
 
@@ -206,6 +208,22 @@ export function createMediaService(deps: MediaDeps): MediaService {
       return files.get(key);
     },
   };
+}
+
+/** Writes an image's change to the audit log, on the change's transaction. */
+async function audit(tx: Tx, entry: { actor: Actor; action: string; image: StoredImage; before: StoredImage | null; at: Date }) {
+  await recordChange(
+    tx,
+    {
+      actor: entry.actor,
+      area: 'image',
+      subject: `#${entry.image.id} ${entry.image.alt.slice(0, 60)}`,
+      action: entry.action,
+      before: entry.before && auditedImage(entry.before),
+      after: auditedImage(entry.image),
+    },
+    entry.at,
+  );
 }
 
 /** The fields of an image the audit log keeps (the words and the crop; not the files). */
