@@ -307,4 +307,59 @@ describeEachEngine('newsroom: images', (db) => {
     expect(page.body).toContain(second.renditions[0]!.key.split('/').slice(0, 3).join('/'));
     expect((await t.app.inject({ url: `/media/${first.renditions[0]!.key}` })).statusCode).toBe(200);
   });
+
+  it('lets the editor choose an uploaded image as an article’s lead image by its number, and refuses one the library lacks', async () => {
+    const res = await upload(
+      { alt: 'Rain over the paddy fields', caption: 'Sowing began early', credit: 'Photo: Field Desk' },
+      {
+        name: 'rain.gif',
+        type: 'image/gif',
+        bytes: await sharp({ create: { width: 700, height: 500, channels: 3, background: '#4a7' } })
+          .gif()
+          .toBuffer(),
+      },
+    );
+    expect(res.statusCode, res.body).toBe(303);
+    const id = idOf(res.headers.location);
+    const newPage = await t.app.inject({ url: '/admin/articles/new', headers: { cookie: editor } });
+    const token = /name="_csrf" value="([^"]+)"/.exec(newPage.body)?.[1] ?? '';
+    const cookie = `${editor}; mh_csrf=${newPage.cookies.find((c) => c.name === 'mh_csrf')?.value ?? ''}`;
+    const article = (fields: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/admin/articles/new',
+        headers: { cookie },
+        payload: {
+          _csrf: token,
+          headline: 'Rain lifts the kharif crop',
+          standfirst: 'Sowing is ahead of last year.',
+          body: 'The first paragraph.\n\nThe second paragraph.',
+          section: 'markets',
+          visibility: 'free',
+          provenance: 'staff',
+          slug: 'rain-lifts-kharif',
+          action: 'publish',
+          ...fields,
+        },
+      });
+
+    const missing = await article({ leadImageId: '987654' });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toMatch(/id="article-leadImageId-error">There is no image with this number/);
+    expect(missing.body).toContain('value="Rain lifts the kharif crop"');
+
+    const saved = await article({ leadImageId: String(id) });
+    expect(saved.statusCode, saved.body).toBe(303);
+    const edit = await t.app.inject({ url: String(saved.headers.location), headers: { cookie: editor } });
+    expect(edit.body).toContain(`value="${id}"`);
+    expect(edit.body).toMatch(/class="chosen-image">[\s\S]*Sowing began early[\s\S]*Photo: Field Desk/);
+
+    const page = await t.app.inject({ url: '/article/rain-lifts-kharif' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<figure class="lead-image"><picture><source type="image\/avif" srcset="[^"]*320\.avif 320w/);
+    expect(page.body).toContain('alt="Rain over the paddy fields"');
+    expect(page.body).toMatch(
+      /<figcaption><span class="caption">Sowing began early<\/span> <span class="credit">Photo: Field Desk<\/span><\/figcaption>/,
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import type { LeadImage } from '../../domain/content/model.js';
-import type { ImageView, Rendition } from '../../domain/media/model.js';
+import { imageIdOf, type ImageView, type Rendition } from '../../domain/media/model.js';
 import { html, type SafeHtml } from './html.js';
 
 /** Where a rendition is served (see src/web/media/routes.ts). */
@@ -31,7 +31,11 @@ export function picture(image: ImageView, options: { sizes: string; eager?: bool
 export function leadFigure(lead: LeadImage | null): SafeHtml | '' {
   if (!lead) return '';
   const { image } = lead;
-  if (!image) return html`<figure class="lead-image"><img src="${lead.url}" alt="${lead.alt}" decoding="async"></figure>`;
+  if (!image) {
+    // An uploaded image that is no longer there shows nothing rather than a broken picture.
+    if (imageIdOf(lead.url) !== null) return '';
+    return html`<figure class="lead-image"><img src="${lead.url}" alt="${lead.alt}" decoding="async"></figure>`;
+  }
   const caption = image.caption || image.credit;
   return html`<figure class="lead-image">${picture({ ...image, alt: lead.alt || image.alt }, { sizes: '(min-width: 760px) 720px, 100vw', eager: true })}${
     caption
