@@ -256,6 +256,16 @@ describeEachEngine('newsroom: images', (db) => {
     // Every address the page names is served.
     for (const [url] of figure.matchAll(/\/media\/images\/[^\s",]+/g)) expect((await t.app.inject({ url })).statusCode, url).toBe(200);
 
+    // Apps get the same image through the API.
+    const api = (await t.app.inject({ url: `/api/v1/articles/${article.slug}` })).json();
+    expect(api.article.lead_image).toMatchObject({
+      url: `/media/image/${id}`,
+      alt: 'Traders at the exchange',
+      caption: 'The closing bell on Tuesday',
+      credit: 'Photo: M. Shutter',
+    });
+    expect(api.article.lead_image.renditions).toHaveLength(9);
+
     const imported = await createArticle(db(), {
       slug: 'imported-picture',
       visibility: 'free',
