@@ -18,6 +18,8 @@ import type { Copy } from './domain/copy/copy.js';
 import type { AuditLog } from './domain/audit/audit.js';
 import type { SiteSettings } from './domain/site/settings.js';
 import type { CrawlerRanges } from './web/http/crawlers.js';
+import type { MediaService } from './domain/media/service.js';
+import type { FileStore } from './domain/ports/files.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
 export interface AppContext {
@@ -26,6 +28,9 @@ export interface AppContext {
   content: ContentService;
   /** Writing, scheduling, publishing and unpublishing articles (staff with `editContent`). */
   newsroom: NewsroomService;
+  /** The newsroom's images: upload, crop, the library, and the renditions pages show (closed with the app: `files`). */
+  media: MediaService;
+  files: FileStore;
   copy: Copy;
   site: SiteSettings;
   /** Who changed what (admins read it). Use cases write it through `recordChange`. */

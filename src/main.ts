@@ -39,6 +39,10 @@ import { JOBS_CHANNEL, jobQueue } from './jobs/queries.js';
 import { createNotifier, type Notifier } from './domain/notifications/notifications.js';
 import type { JobQueue } from './domain/ports/job-queue.js';
 import { createJobs, type JobServices } from './jobs/masthead-jobs.js';
+import { openFileStore } from './adapters/files/index.js';
+import { sharpImageCodec } from './adapters/images/sharp-images.js';
+import { createMediaService } from './domain/media/service.js';
+import type { FileStore } from './domain/ports/files.js';
 
 /** Opens the configured database (PGlite in the data folder unless DATABASE_URL is set) and migrates it. */
 export async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
@@ -140,7 +144,14 @@ function cachedPlans(load: () => Promise<Plan[]>, now: () => number = Date.now) 
 export async function createAppContext(
   config: Config,
   db: Db,
-  options: { counters?: Counters; meters?: MeterStore; mailer?: Mailer; now?: (() => Date) | undefined; secret?: string } = {},
+  options: {
+    counters?: Counters;
+    meters?: MeterStore;
+    mailer?: Mailer;
+    files?: FileStore;
+    now?: (() => Date) | undefined;
+    secret?: string;
+  } = {},
 ): Promise<AppContext> {
   const secret = options.secret ?? (await resolveSecret(config.secretKey, config.dataDir));
   // The configured identity is what new invoices carry; issued ones keep the supplier stored in their row.
@@ -156,17 +167,27 @@ export async function createAppContext(
   const jobs = jobQueue(now);
   const notifier = createNotifier(jobs);
   const billing = createBilling(config, db, { keys, publication: site.publicationName, copy, notifier, jobs, now });
-  const content = createContentService(db, { lead: config.lead, timeZone: config.timeZone, now });
+  const content = createContentService(db, { lead: config.lead, timeZone: config.timeZone, now, images: (ids) => media.views(ids) });
   const plans = cachedPlans(() => billing.service.activePlans());
   const refresh = async () => {
     content.invalidate();
     plans.forget();
   };
+  const files = options.files ?? openFileStore(config.files);
+  const media = createMediaService({
+    db,
+    files,
+    codec: sharpImageCodec(),
+    now,
+    onChange: refresh,
+  });
   return {
     config,
     keys,
     content,
     newsroom: createNewsroomService({ db, now, onChange: refresh }),
+    media,
+    files,
     copy,
     site,
     audit: createAuditLog(db),
@@ -279,6 +300,7 @@ export async function startServer(
       await ctx.counters.close();
       await ctx.meters.close();
       await ctx.mailer.close();
+      await ctx.files.close();
       await handle.close();
     },
   };

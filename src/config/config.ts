@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { DEFAULT_SUPPLIER } from '../domain/billing/invoice-model.js';
 import { checkSupplierIdentity, type SupplierIdentity, type SupplierIdentityField } from '../domain/billing/supplier-identity.js';
@@ -45,7 +45,25 @@ export interface Config {
    * the `supplier` setting at start; null → whatever is stored, else the demo's invented company.
    */
   supplier: SupplierIdentity | null;
+  /** Where files (image renditions, uploaded originals) are kept: a folder, or a bucket of an S3-compatible store. */
+  files: FilesConfig;
 }
+
+/** The files port's adapter: `<MASTHEAD_DATA>/files` unless S3_BUCKET names a bucket. */
+export type FilesConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      /** null → AWS S3 itself, in `region`. */
+      endpoint: string | null;
+      region: string;
+      accessKeyId: string | null;
+      secretAccessKey: string | null;
+      forcePathStyle: boolean;
+      /** Put before every key ('' or ending in `/`). */
+      prefix: string;
+    };
 
 /** A bad environment value: the message is one line naming the variable. */
 export class ConfigError extends Error {
@@ -165,6 +183,47 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     ...payments(env, demo),
     logLevel,
     supplier: supplier(env),
+    files: files(env, dataDir),
+  };
+}
+
+const S3_VARIABLES = ['S3_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'];
+
+/** The files adapter: a bucket when S3_BUCKET is set (the other S3_* variables need it), else the data folder. */
+function files(env: Env, dataDir: string): FilesConfig {
+  const bucket = env.S3_BUCKET?.trim() ?? '';
+  if (!bucket) {
+    const stray = S3_VARIABLES.find((name) => env[name]);
+    if (stray) throw new ConfigError(stray, 'set S3_BUCKET too (without it, files are kept in the data folder)');
+    return { kind: 'local', dir: join(dataDir, 'files') };
+  }
+  // AWS's rules for bucket names, which the S3-compatible stores follow.
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..')) {
+    throw new ConfigError(
+      'S3_BUCKET',
+      `expected a bucket name (3 to 63 lower-case letters, digits, dots and hyphens), got ${quote(bucket)}`,
+    );
+  }
+  const keyId = env.S3_ACCESS_KEY_ID || null;
+  const secret = env.S3_SECRET_ACCESS_KEY || null;
+  if (keyId && !secret) throw new ConfigError('S3_SECRET_ACCESS_KEY', 'missing (needed with S3_ACCESS_KEY_ID)');
+  if (secret && !keyId) throw new ConfigError('S3_ACCESS_KEY_ID', 'missing (needed with S3_SECRET_ACCESS_KEY)');
+  const region = env.S3_REGION?.trim() || 'us-east-1';
+  if (!/^[a-z0-9-]{1,40}$/.test(region))
+    throw new ConfigError('S3_REGION', `expected a region like eu-west-1 or auto, got ${quote(region)}`);
+  const prefix = env.S3_PREFIX?.trim() ?? '';
+  if (prefix && !/^([a-z0-9._-]+\/)+$/.test(prefix)) {
+    throw new ConfigError('S3_PREFIX', `expected lower-case folder names each ending in "/", like "masthead/", got ${quote(prefix)}`);
+  }
+  return {
+    kind: 's3',
+    bucket,
+    endpoint: url(env, 'S3_ENDPOINT', ['http:', 'https:']),
+    region,
+    accessKeyId: keyId,
+    secretAccessKey: secret,
+    forcePathStyle: flag(env, 'S3_FORCE_PATH_STYLE'),
+    prefix,
   };
 }
 

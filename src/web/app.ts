@@ -13,6 +13,7 @@ import { feedRoutes } from './feeds/routes.js';
 import { webhookRoutes } from './billing/webhooks.js';
 import { billingPageRoutes } from './billing/routes.js';
 import { adminRoutes } from './admin/routes.js';
+import { mediaRoutes } from './media/routes.js';
 import { describeError } from './http/errors.js';
 import { declaredRoutes as declared } from './http/forms.js';
 import { applySecurityHeaders, securityHeaders } from './http/security-headers.js';
@@ -123,6 +124,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   await app.register(async (scope) => pageRoutes(scope, ctx));
   await app.register(async (scope) => feedRoutes(scope, ctx));
+  await app.register(async (scope) => mediaRoutes(scope, ctx));
   await app.register(
     declared((scope) => {
       articleApiRoutes(scope, ctx);

@@ -15,6 +15,7 @@ import newsroom from './migrations/012-newsroom.js';
 import gatewayReversals from './migrations/013-gateway-reversals.js';
 import replacementNotices from './migrations/014-replacement-notices.js';
 import auditLog from './migrations/015-audit-log.js';
+import images from './migrations/016-images.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 13, name: 'gateway-reversals', sql: gatewayReversals },
   { version: 14, name: 'replacement-notices', sql: replacementNotices },
   { version: 15, name: 'audit-log', sql: auditLog },
+  { version: 16, name: 'images', sql: images },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

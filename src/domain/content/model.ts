@@ -1,3 +1,5 @@
+import type { ImageView } from '../media/model.js';
+
 /**
  * Content model. An article's `visibility` says how it is gated; its `provenance` says where it came from
  * (`staff`, `wire:<agency>`, `partner:<name>`) and access rules may use it.
@@ -48,8 +50,18 @@ export interface Article {
   provenance: Provenance;
   publishedAt: Date;
   updatedAt: Date;
-  leadImage: { url: string; alt: string } | null;
+  leadImage: LeadImage | null;
   editorsPick: boolean;
+}
+
+/**
+ * An article's lead image: an address and its description. When the address names an uploaded image
+ * (`/media/image/<id>`), readers' reads carry that image's renditions, caption and credit in `image`.
+ */
+export interface LeadImage {
+  url: string;
+  alt: string;
+  image?: ImageView | undefined;
 }
 
 /** An article without its body: what lists, feeds and sitemaps need. */

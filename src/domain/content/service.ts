@@ -5,6 +5,7 @@ import { cursorAfter, type AccessItem, type Article, type ArticleSummary, type L
 import { anyPublishedBetween, findArticleBySlug, firstPublishedAt, listArticles, listSections, listSitemapEntries } from './queries.js';
 import { redirectedSlug } from './newsroom-queries.js';
 import { renderBody, renderLead, wordCount, type LeadRule } from './render.js';
+import { imageIdOf, type ImageView } from '../media/model.js';
 
 /** An article ready to serve: its facts, the access item, and the body rendered in two parts. */
 export interface PreparedArticle {
@@ -60,7 +61,14 @@ export function prepareArticle(article: Article, sections: readonly Section[], l
  */
 export function createContentService(
   db: Db,
-  options: { lead: LeadRule; timeZone: string; now?: () => Date; ttlMs?: number },
+  options: {
+    lead: LeadRule;
+    timeZone: string;
+    now?: () => Date;
+    ttlMs?: number;
+    /** The uploaded images lead images name (`/media/image/<id>`), with what pages show of them. */
+    images?: (ids: readonly number[]) => Promise<Map<number, ImageView>>;
+  },
 ): ContentService {
   const now = options.now ?? (() => new Date());
   const ttl = options.ttlMs ?? 30_000;
@@ -77,16 +85,29 @@ export function createContentService(
     return sectionsCache.value;
   }
 
+  /** The articles with the uploaded images their lead images name: one query for a list, cached with it. */
+  async function withImages<T extends ArticleSummary>(articles: T[]): Promise<T[]> {
+    const ids = articles.map((a) => (a.leadImage ? imageIdOf(a.leadImage.url) : null)).filter((id): id is number => id !== null);
+    if (!options.images || ids.length === 0) return articles;
+    const found = await options.images(ids);
+    return articles.map((a) => {
+      const id = a.leadImage ? imageIdOf(a.leadImage.url) : null;
+      const image = id === null ? undefined : found.get(id);
+      return a.leadImage && image ? { ...a, leadImage: { ...a.leadImage, image } } : a;
+    });
+  }
+
   async function prepare(slug: string): Promise<PreparedArticle | typeof NOT_FOUND> {
-    const article = await findArticleBySlug(db, slug);
-    if (!article || article.publishedAt > now()) return NOT_FOUND;
+    const found = await findArticleBySlug(db, slug);
+    if (!found || found.publishedAt > now()) return NOT_FOUND;
+    const [article = found] = await withImages([found]);
     return prepareArticle(article, await sections(), options.lead);
   }
 
   async function cachedList(key: string, load: () => Promise<ArticleSummary[]>): Promise<ArticleSummary[]> {
     const hit = lists.get(key);
     if (hit !== undefined) return hit;
-    const value = await load();
+    const value = await withImages(await load());
     lists.set(key, value);
     return value;
   }

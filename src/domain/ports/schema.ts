@@ -121,6 +121,24 @@ export interface GatewayPlans {
   price_minor: number;
 }
 
+export interface Images {
+  alt: string;
+  caption: Generated<string>;
+  created_at: Timestamp;
+  credit: Generated<string>;
+  crop: Json;
+  height: number;
+  id: Generated<number>;
+  key_prefix: string;
+  original_bytes: number;
+  original_format: string;
+  original_key: string;
+  renditions: Json;
+  updated_at: Timestamp;
+  uploaded_by: number | null;
+  width: number;
+}
+
 export interface Invoices {
   cgst_minor: number;
   currency: string;
@@ -327,6 +345,7 @@ export interface DB {
   billing_profiles: BillingProfiles;
   entitlement_grants: EntitlementGrants;
   gateway_plans: GatewayPlans;
+  images: Images;
   invoice_sequences: InvoiceSequences;
   invoices: Invoices;
   jobs: Jobs;

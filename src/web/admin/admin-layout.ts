@@ -18,6 +18,12 @@ interface AdminArea {
 
 export const ADMIN_AREAS: readonly AdminArea[] = [
   { href: '/admin/articles', label: 'Articles', blurb: 'Write, edit, schedule and publish stories.', ability: 'editContent' },
+  {
+    href: '/admin/images',
+    label: 'Images',
+    blurb: 'Upload, crop and describe photographs; lead images for stories.',
+    ability: 'editContent',
+  },
   { href: '/admin/payments', label: 'Payments', blurb: 'Payments, refunds and the plans on sale.', ability: 'viewPayments' },
   { href: '/admin/users', label: 'Readers', blurb: 'Find a reader, export or delete their data.', ability: 'manageReaders' },
   { href: '/admin/audit', label: 'Audit log', blurb: 'Every change staff made: who, when, before → after.', ability: 'viewAuditLog' },

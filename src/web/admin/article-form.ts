@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import { ARTICLE_INPUT_LIMITS as LIMITS } from '../../domain/content/article-input.js';
 import { VISIBILITIES, type Visibility } from '../../domain/content/model.js';
+import { imageIdOf, imagePath } from '../../domain/media/model.js';
 import { slugFrom, type ArticleFields, type NewsroomArticle, type SaveAction } from '../../domain/content/newsroom.js';
 import { instantOfWallClock, wallClockAsUtc } from '../../domain/time/zoned.js';
 import { form, id, keyword, text, type FormRead, type FormState } from '../http/forms.js';
@@ -34,6 +35,13 @@ export const ArticleForm = form({
   slug: text({ maxLength: LIMITS.slug, normalise: ['trim', 'lower'], messages: tooLong(LIMITS.slug) }),
   imageUrl: text({ maxLength: LIMITS.imageUrl, normalise: ['trim'], messages: tooLong(LIMITS.imageUrl) }),
   imageAlt: text({ maxLength: LIMITS.imageAlt, normalise: ['trim'], messages: tooLong(LIMITS.imageAlt) }),
+  /** An uploaded image (its number in /admin/images), instead of an address. */
+  leadImageId: text({
+    maxLength: 10,
+    normalise: ['trim'],
+    pattern: '^$|^[1-9]\\d{0,9}$',
+    messages: { invalid: 'Enter the number of an image in the library (/admin/images).' },
+  }),
   publishAt: text({
     maxLength: 16,
     normalise: ['trim'],
@@ -86,7 +94,11 @@ export function readArticleForm(
 ): { ok: true; fields: ArticleFields; action: SaveAction; version: number | null } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   let leadImage: ArticleFields['leadImage'] = null;
-  if (values.imageUrl) {
+  if (values.leadImageId) {
+    // An uploaded image has its own alt text: the description here, when given, replaces it for this article.
+    if (values.imageUrl) errors.leadImageId = 'Choose an uploaded image or give an address, not both.';
+    leadImage = { url: imagePath(Number(values.leadImageId)), alt: values.imageAlt };
+  } else if (values.imageUrl) {
     if (!values.imageAlt) errors.imageAlt = 'Describe the image for readers who cannot see it.';
     leadImage = { url: values.imageUrl, alt: values.imageAlt };
   } else if (values.imageAlt) errors.imageUrl = 'Add the image’s address, or clear its description.';
@@ -120,6 +132,7 @@ export function formOf(
   article: Pick<NewsroomArticle, 'version' | 'publishedAt'> | null,
   timeZone: string,
 ): FormState {
+  const uploaded = fields.leadImage ? imageIdOf(fields.leadImage.url) : null;
   return {
     values: {
       headline: fields.headline,
@@ -132,7 +145,8 @@ export function formOf(
       visibility: fields.visibility,
       provenance: fields.provenance,
       slug: fields.slug,
-      imageUrl: fields.leadImage?.url ?? '',
+      imageUrl: uploaded === null ? (fields.leadImage?.url ?? '') : '',
+      leadImageId: uploaded === null ? '' : String(uploaded),
       imageAlt: fields.leadImage?.alt ?? '',
       publishAt: article?.publishedAt ? wallClockInput(article.publishedAt, timeZone) : '',
       version: article ? String(article.version) : '',

@@ -4,6 +4,8 @@ import type { NewsroomSummary, Revision } from '../../domain/content/newsroom-qu
 import type { FieldDiff } from '../../domain/content/revision-diff.js';
 import { csrfField, formMessage, hidden, input, notice } from '../accounts/views.js';
 import type { FormState } from '../http/forms.js';
+import type { ImageView } from '../../domain/media/model.js';
+import { chosenLeadImage } from './image-views.js';
 import { formatDateTime } from '../views/format.js';
 import { html, type SafeHtml } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';
@@ -114,6 +116,8 @@ export interface ArticleEditInput {
   revisions: Revision[];
   /** The revision compared with the current text, and what differs. */
   compare?: { revision: Revision; diffs: FieldDiff[] } | undefined;
+  /** The uploaded image chosen as the lead image, shown with the caption and credit readers will see. */
+  leadImage?: ImageView | null | undefined;
 }
 
 function statusLine(article: NewsroomArticle, now: Date, timeZone: string): SafeHtml {
@@ -186,8 +190,10 @@ ${select(form, 'visibility', 'Who may read it', [
 ])}
 ${field(form, 'provenance', 'Provenance', 70, 'staff, wire:<agency> or partner:<name>.')}
 ${field(form, 'slug', 'Slug', 120, 'The address: /article/<slug>. Left empty, it is made from the headline. Changing it keeps the old address working.')}
-${field(form, 'imageUrl', 'Lead image address', 2000, 'https://… or a path on this site.')}
-${field(form, 'imageAlt', 'Lead image description (alt text)', 500)}
+${field(form, 'leadImageId', 'Lead image (its number in the image library)', 10, 'Upload it in Images (/admin/images) first; its caption and credit show under it.')}
+${chosenLeadImage(input.leadImage ?? null)}
+${field(form, 'imageUrl', 'Or a lead image address', 2000, 'https://… or a path on this site.')}
+${field(form, 'imageAlt', 'Lead image description (alt text)', 500, 'Required with an address; for an uploaded image, replaces its own alt text in this article.')}
 <div class="field${form.errors.publishAt ? ' has-error' : ''}"><label for="article-publishAt">Publish at (${input.timeZone})</label>${errorOf(form, 'publishAt', 'article-publishAt')}
 <input id="article-publishAt" name="publishAt" type="datetime-local" value="${form.values.publishAt ?? ''}"${invalid(form, 'publishAt', 'article-publishAt')}></div>
 <p class="actions"><button type="submit" name="action" value="save" class="button secondary">${live ? 'Save changes' : 'Save draft'}</button>

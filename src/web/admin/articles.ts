@@ -8,6 +8,7 @@ import type { ArticleStatus, NewsroomArticle, SaveAction } from '../../domain/co
 import type { SaveResult } from '../../domain/content/newsroom-service.js';
 import { diffFields } from '../../domain/content/revision-diff.js';
 import { prepareArticle } from '../../domain/content/service.js';
+import { imageIdOf, imagePath } from '../../domain/media/model.js';
 import { actorOf, authorize } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
 import { sendPage } from '../accounts/flow.js';
@@ -83,6 +84,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
     }
     const page = articleEditPage(await pageChrome(ctx, request), {
       ...input,
+      leadImage: await uploadedImage(input.form.values.leadImageId ?? ''),
       sections: await ctx.content.sections(),
       csrf: reply.generateCsrf(),
       now: ctx.now(),
@@ -91,6 +93,18 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
       compare,
     });
     return sendPage(reply, status, page);
+  }
+
+  /** The uploaded image an article form names by its number, if there is one. */
+  async function uploadedImage(number: string) {
+    const id = /^\d{1,10}$/.test(number) ? imageIdOf(imagePath(Number(number))) : null;
+    return id === null ? null : ((await ctx.media.views([id])).get(id) ?? null);
+  }
+
+  /** The form's reading, refused beside the field when it names an image the library does not have. */
+  async function withLeadImage<R extends ReturnType<typeof readArticleForm>>(read: R, values: { leadImageId: string }) {
+    if (!read.ok || !values.leadImageId || (await uploadedImage(values.leadImageId))) return read;
+    return { ok: false as const, errors: { leadImageId: 'There is no image with this number in the library (/admin/images).' } };
   }
 
   /** After a save: on to the article, or the form again with what was typed and why it was not saved. */
@@ -163,7 +177,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
         { schema: { body: ArticleForm }, attachValidation: true, bodyLimit: FORM_BODY_LIMIT, onRequest: mayEditContent },
         async (request, reply) => {
           const read = readForm(request, ArticleForm);
-          const fields = read.ok ? readArticleForm(read.values, tz) : null;
+          const fields = read.ok ? await withLeadImage(readArticleForm(read.values, tz), read.values) : null;
           if (!read.ok || !fields?.ok)
             return showEditor(request, reply, 400, { article: null, form: typedForm(read, fields && !fields.ok ? fields.errors : {}) });
           const result = await ctx.newsroom.save(actor(request), { id: null, version: null, fields: fields.fields, action: fields.action });
@@ -194,7 +208,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
         async (request, reply) => {
           const article = await loadArticle(request);
           const read = readForm(request, ArticleForm);
-          const fields = read.ok ? readArticleForm(read.values, tz) : null;
+          const fields = read.ok ? await withLeadImage(readArticleForm(read.values, tz), read.values) : null;
           if (!read.ok || !fields?.ok)
             return showEditor(request, reply, 400, { article, form: typedForm(read, fields && !fields.ok ? fields.errors : {}) });
           const result = await ctx.newsroom.save(actor(request), {
@@ -247,7 +261,14 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
     const now = ctx.now();
     const sections = await ctx.content.sections();
     const { status: _status, version: _version, ...fields } = article;
-    const prepared = prepareArticle({ ...fields, publishedAt: article.publishedAt ?? now, editorsPick: false }, sections, ctx.config.lead);
+    const uploaded = fields.leadImage ? imageIdOf(fields.leadImage.url) : null;
+    const image = uploaded === null ? null : await uploadedImage(String(uploaded));
+    const leadImage = fields.leadImage && image ? { ...fields.leadImage, image } : fields.leadImage;
+    const prepared = prepareArticle(
+      { ...fields, leadImage, publishedAt: article.publishedAt ?? now, editorsPick: false },
+      sections,
+      ctx.config.lead,
+    );
     const period = meterPeriod(now, tz);
     const reader: Reader =
       as === 'subscriber'

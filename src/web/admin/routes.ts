@@ -13,6 +13,7 @@ import { paymentsPage } from './payments-views.js';
 import { PaymentParams, readRefund, RefundForm } from './refund-form.js';
 import { adminUserRoutes } from './users.js';
 import { adminArticleRoutes } from './articles.js';
+import { adminImageRoutes } from './images.js';
 import { adminAuditRoutes } from './audit.js';
 import { adminHomePage } from './admin-layout.js';
 
@@ -47,6 +48,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   await adminUserRoutes(app, ctx);
   await adminArticleRoutes(app, ctx);
+  await adminImageRoutes(app, ctx);
   adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */

@@ -5,6 +5,7 @@ import { cursorAfter, parseCursor, type ArticleSummary } from '../../domain/cont
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { readArticle } from '../reading.js';
+import { renditionUrl } from '../views/picture.js';
 import { errorResponses, registerSharedSchemas } from './schemas.js';
 
 const Timestamp = Type.String({ format: 'date-time' });
@@ -21,6 +22,33 @@ const summaryFields = {
   published_at: Timestamp,
   updated_at: Timestamp,
   url: Type.String({ description: 'The article page, relative to the site.' }),
+  lead_image: Type.Union(
+    [
+      Type.Object(
+        {
+          url: Type.String({ description: 'The image: an address, or for an uploaded image its largest JPEG, relative to the site.' }),
+          alt: Type.String(),
+          caption: Type.String(),
+          credit: Type.String(),
+          renditions: Type.Array(
+            Type.Object(
+              {
+                url: Type.String(),
+                width: Type.Integer(),
+                height: Type.Integer(),
+                format: Type.Union([Type.Literal('avif'), Type.Literal('webp'), Type.Literal('jpeg')]),
+              },
+              { additionalProperties: false },
+            ),
+            { description: 'An uploaded image at each width in each format; empty for an image named by its address.' },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ],
+    { description: 'The lead image, with its renditions when it was uploaded in the newsroom.' },
+  ),
 };
 const ArticleSummaryJson = Type.Object(summaryFields, { additionalProperties: false });
 const AccessJson = Type.Object(
@@ -58,6 +86,19 @@ function summary(a: ArticleSummary) {
     published_at: a.publishedAt.toISOString(),
     updated_at: a.updatedAt.toISOString(),
     url: `/article/${a.slug}`,
+    lead_image: leadImage(a.leadImage),
+  };
+}
+
+function leadImage(lead: ArticleSummary['leadImage']) {
+  if (!lead) return null;
+  const image = lead.image;
+  return {
+    url: lead.url,
+    alt: lead.alt || (image?.alt ?? ''),
+    caption: image?.caption ?? '',
+    credit: image?.credit ?? '',
+    renditions: (image?.renditions ?? []).map((r) => ({ url: renditionUrl(r), width: r.width, height: r.height, format: r.format })),
   };
 }
 

@@ -57,6 +57,8 @@ export function articlePages(ctx: AppContext) {
     const key = [
       prepared.article.slug,
       prepared.article.updatedAt.getTime(),
+      // An edited lead image (new crop, words) changes the page, not the article.
+      prepared.article.leadImage?.image?.version ?? '',
       decision.allowed ? 'allowed' : decision.reason,
       readerContext.reader.entitlements.has(ENTITLEMENTS.adFree) ? 'ad-free' : 'ads',
       readerContext.reader.kind,

@@ -6,6 +6,7 @@ import type { ArticleRead } from '../reading.js';
 import { formatDateTime, joinNames } from './format.js';
 import { html, jsonForScript, raw, type SafeHtml } from './html.js';
 import { layout, type PageChrome } from './layout.js';
+import { leadFigure } from './picture.js';
 
 export interface ArticlePageInput {
   chrome: PageChrome;
@@ -123,6 +124,7 @@ export function articlePage(input: ArticlePageInput, meterSlot?: SafeHtml): stri
 <h1>${article.headline}</h1>
 <p class="standfirst">${article.standfirst}</p>
 <p class="byline">${article.authors.length ? html`By <strong>${joinNames(article.authors)}</strong> · ` : ''}${article.dateline ? html`${article.dateline} · ` : ''}<time datetime="${article.publishedAt.toISOString()}">${formatDateTime(article.publishedAt, input.timeZone)}</time> · ${copy.render('article.reading_time', { minutes: prepared.readingMinutes })}</p>
+${leadFigure(article.leadImage)}
 ${meterSlot ?? meterNote(input.read, copy)}
 ${adSlot(input, 'top')}
 ${body}

@@ -2,11 +2,12 @@ import type { ArticleSummary } from '../../domain/content/model.js';
 import type { Section } from '../../domain/content/model.js';
 import { formatDate } from './format.js';
 import { html, type SafeHtml } from './html.js';
+import { cardPicture } from './picture.js';
 
 /** One story in a list: kicker, headline link, standfirst, date. Never any body text. */
 export function storyCard(article: ArticleSummary, sections: Section[], timeZone: string): SafeHtml {
   const section = sections.find((s) => s.slug === article.section);
-  return html`<div class="card">
+  return html`<div class="card">${cardPicture(article.leadImage)}
 <p class="kicker">${section?.name ?? article.section}${article.visibility === 'premium' ? html`<span class="badge">Premium</span>` : ''}</p>
 <h3><a href="/article/${article.slug}">${article.headline}</a></h3>
 <p>${article.standfirst}</p>

@@ -1,0 +1,51 @@
+import type { LeadImage } from '../../domain/content/model.js';
+import { imageIdOf, type ImageView, type Rendition } from '../../domain/media/model.js';
+import { html, type SafeHtml } from './html.js';
+
+/** Where a rendition is served (see src/web/media/routes.ts). */
+export const renditionUrl = (rendition: Pick<Rendition, 'key'>): string => `/media/${rendition.key}`;
+
+const srcset = (renditions: readonly Rendition[]) =>
+  renditions
+    .toSorted((a, b) => a.width - b.width)
+    .map((r) => `${renditionUrl(r)} ${r.width}w`)
+    .join(', ');
+
+/**
+ * An uploaded image as a `<picture>`: AVIF, then WebP, for browsers that take them, and a JPEG `<img>` for every
+ * other, each with all its widths so the browser picks by `sizes`; `width`/`height` reserve the crop's shape.
+ */
+export function picture(image: ImageView, options: { sizes: string; eager?: boolean }): SafeHtml {
+  const of = (format: Rendition['format']) => image.renditions.filter((r) => r.format === format);
+  const jpegs = of('jpeg').toSorted((a, b) => a.width - b.width);
+  // The src for browsers that ignore srcset: a middle width.
+  const fallback = jpegs.find((r) => r.width >= 960) ?? jpegs.at(-1);
+  if (!fallback) return html``;
+  return html`<picture><source type="image/avif" srcset="${srcset(of('avif'))}" sizes="${options.sizes}"><source type="image/webp" srcset="${srcset(of('webp'))}" sizes="${options.sizes}"><img src="${renditionUrl(fallback)}" srcset="${srcset(jpegs)}" sizes="${options.sizes}" alt="${image.alt}" width="${fallback.width}" height="${fallback.height}"${options.eager ? html` fetchpriority="high"` : html` loading="lazy"`} decoding="async"></picture>`;
+}
+
+/**
+ * An article's lead image with its caption and credit. An uploaded image comes as a `<picture>`; an imported one
+ * named by its address alone, as an `<img>` of that address.
+ */
+export function leadFigure(lead: LeadImage | null): SafeHtml | '' {
+  if (!lead) return '';
+  const { image } = lead;
+  if (!image) {
+    // An uploaded image that is no longer there shows nothing rather than a broken picture.
+    if (imageIdOf(lead.url) !== null) return '';
+    return html`<figure class="lead-image"><img src="${lead.url}" alt="${lead.alt}" decoding="async"></figure>`;
+  }
+  const caption = image.caption || image.credit;
+  return html`<figure class="lead-image">${picture({ ...image, alt: lead.alt || image.alt }, { sizes: '(min-width: 760px) 720px, 100vw', eager: true })}${
+    caption
+      ? html`<figcaption>${image.caption ? html`<span class="caption">${image.caption}</span>` : ''}${image.credit ? html` <span class="credit">${image.credit}</span>` : ''}</figcaption>`
+      : ''
+  }</figure>`;
+}
+
+/** A story card's image: uploaded lead images only (an imported address has no known size to reserve). */
+export function cardPicture(lead: LeadImage | null): SafeHtml | '' {
+  if (!lead?.image) return '';
+  return html`<div class="card-image">${picture({ ...lead.image, alt: lead.alt || lead.image.alt }, { sizes: '(min-width: 760px) 320px, 100vw' })}</div>`;
+}
