@@ -31,6 +31,8 @@ export interface Section {
   position: number;
   /** Entitlement a reader needs for this section's premium articles; `premium` unless the section says otherwise. */
   premiumEntitlement: string;
+  /** Shown on the section's page; may be empty. */
+  description: string;
 }
 
 export interface Article {
@@ -49,7 +51,6 @@ export interface Article {
   publishedAt: Date;
   updatedAt: Date;
   leadImage: { url: string; alt: string } | null;
-  editorsPick: boolean;
 }
 
 /** An article without its body: what lists, feeds and sitemaps need. */
@@ -68,7 +69,8 @@ export interface ListOptions {
   before?: ListCursor | undefined;
   offset?: number | undefined;
   since?: Date | undefined;
-  editorsPick?: boolean | undefined;
+  /** Articles left out (a section's pinned stories, shown above the list). */
+  excludeIds?: readonly number[] | undefined;
 }
 
 /** The cursor that continues a list after `article`, as text for a URL: `<epoch ms>.<id>`. */
