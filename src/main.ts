@@ -17,6 +17,8 @@ import { findUsersByIds } from './domain/accounts/user-queries.js';
 import { hasNoArticles, seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { createContentService } from './domain/content/service.js';
 import { createNewsroomService } from './domain/content/newsroom-service.js';
+import { createFrontPageService } from './domain/front-page/service.js';
+import { createSectionsService } from './domain/sections/service.js';
 import { loadCopy, type Copy } from './domain/copy/copy.js';
 import { createMailer, readOutbox, type Mailer } from './adapters/email/mailer.js';
 import { createAccountsService } from './domain/accounts/service.js';
@@ -155,6 +157,8 @@ export async function createAppContext(
     keys,
     content,
     newsroom: createNewsroomService({ db, now, onChange: () => content.invalidate() }),
+    sections: createSectionsService({ db, now, onChange: () => content.invalidate() }),
+    frontPage: createFrontPageService({ db, onChange: () => content.invalidate() }),
     copy,
     site,
     plans: cachedPlans(() => billing.service.activePlans()),
