@@ -28,9 +28,19 @@ const NoForm = form({});
 const tooLong = (max: number) => ({ maxLength: `Use at most ${max} characters.` });
 export const SectionForm = form({
   name: text({ minLength: 1, maxLength: 60, normalise: ['trim'], messages: { minLength: 'Name the section.', ...tooLong(60) } }),
-  slug: text({ maxLength: 60, normalise: ['trim', 'lower'], messages: tooLong(60) }),
+  slug: text({
+    maxLength: 60,
+    normalise: ['trim', 'lower'],
+    pattern: '^$|^[a-z0-9][a-z0-9-]{0,59}$',
+    messages: { ...tooLong(60), pattern: 'Use lower-case letters, digits and hyphens (at most 60), starting with a letter or digit.' },
+  }),
   description: text({ maxLength: 500, normalise: ['trim'], messages: tooLong(500) }),
-  premiumEntitlement: text({ maxLength: 40, normalise: ['trim', 'lower'], messages: tooLong(40) }),
+  premiumEntitlement: text({
+    maxLength: 40,
+    normalise: ['trim'],
+    pattern: '^$|^[a-z0-9-]{1,40}$',
+    messages: { ...tooLong(40), pattern: 'Use lower-case letters, digits and hyphens (at most 40), such as premium.' },
+  }),
 });
 
 /** Editors and admins (policy `editContent`); to the rest of the staff these pages do not exist. */
