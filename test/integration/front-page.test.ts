@@ -154,8 +154,8 @@ describeEachEngine('the front page and sections, curated in the newsroom', (db) 
     res = await post('/admin/front-page', { action: 'pick', article: 'twelve' });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Choose a story.');
-    res = await curate('pick', (await createArticle(db(), { slug: 'fp-twice', publishedAt: at(5) })).id);
-    const twice = await db().selectFrom('articles').select('id').where('slug', '=', 'fp-twice').executeTakeFirstOrThrow();
+    const twice = await createArticle(db(), { slug: 'fp-twice', publishedAt: at(5) });
+    expect((await curate('pick', twice.id)).statusCode).toBe(303);
     res = await curate('pick', twice.id);
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('already one of the editor');
@@ -166,6 +166,19 @@ describeEachEngine('the front page and sections, curated in the newsroom', (db) 
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('hold at most 6 stories');
     expect(await home()).not.toContain('fp-seventh');
+  });
+
+  it('takes the import’s editors_pick as a nomination: a fresh story joins the picks on top, and false never removes one', async () => {
+    const before = slugs(block(await home(), '<h2 id="picks">'));
+    expect(before).toHaveLength(6);
+    await createArticle(db(), { slug: 'fp-imported-pick', section: 'world', editorsPick: true, publishedAt: at(0.5) });
+    t.ctx.content.invalidate();
+    const after = slugs(block(await home(), '<h2 id="picks">'));
+    expect(after).toEqual(['fp-imported-pick', ...before.slice(0, 5)]);
+    // Imported again without the flag (an upsert by slug): still a pick.
+    await createArticle(db(), { slug: 'fp-imported-pick', section: 'world', editorsPick: false, publishedAt: at(0.5) });
+    t.ctx.content.invalidate();
+    expect(slugs(block(await home(), '<h2 id="picks">'))).toEqual(after);
   });
 
   it('finds published stories by headline for the editor to choose', async () => {
