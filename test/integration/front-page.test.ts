@@ -228,6 +228,23 @@ describeEachEngine('the front page and sections, curated in the newsroom', (db) 
     expect(slugs(page.body)[0]).toBe('fp-savings');
     const row = await db().selectFrom('articles').select('section').where('id', '=', story.id).executeTakeFirstOrThrow();
     expect(row.section).toBe('your-money');
+    // Each change is in the audit log, with who made it and the fields before and after.
+    const logged = await db()
+      .selectFrom('audit_log')
+      .select(['area', 'subject', 'action', 'before', 'after', 'user_id'])
+      .where('area', 'in', ['section', 'front-page'])
+      .orderBy('id')
+      .execute();
+    expect(logged.find((e) => e.subject === 'your-money' && e.action === 'update')).toMatchObject({
+      user_id: editorActor.kind === 'user' ? editorActor.id : 0,
+      before: { slug: 'personal-finance', name: 'Personal Finance', premiumEntitlement: 'premium' },
+      after: { slug: 'your-money', name: 'Your Money', premiumEntitlement: 'money-plus' },
+    });
+    expect(logged.some((e) => e.subject === 'personal-finance' && e.action === 'create')).toBe(true);
+    expect(logged.find((e) => e.subject === 'lead' && e.action === 'lead')).toMatchObject({
+      before: { lead: null },
+      after: { lead: 'fp-lead' },
+    });
     // The section's entitlement now unlocks its premium stories.
     expect((await t.ctx.content.sections()).find((s) => s.slug === 'your-money')?.premiumEntitlement).toBe('money-plus');
   });

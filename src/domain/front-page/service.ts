@@ -1,6 +1,7 @@
 import type { Db } from '../ports/database.js';
 import { authorize, type Actor } from '../policies/policies.js';
-import { announceChange, recordChange } from './pending-changes.js';
+import { recordChange } from '../audit/audit.js';
+import { announceChange } from '../site/changes.js';
 import {
   findCuratedStories,
   lockCuration,
@@ -46,7 +47,7 @@ const NOT_PUBLISHED = 'Only a published or scheduled story can go on the front p
  * `editContent` on every call). Changes are made one at a time under a lock, with their audit entry, announced
  * to other instances on commit; this process's caches are dropped after (`onChange`).
  */
-export function createFrontPageService(deps: { db: Db; onChange: () => void }): FrontPageService {
+export function createFrontPageService(deps: { db: Db; onChange: () => Promise<void> }): FrontPageService {
   const { db } = deps;
 
   async function curation(ids: CurationIds): Promise<Curation> {
@@ -77,12 +78,19 @@ export function createFrontPageService(deps: { db: Db; onChange: () => void }): 
         const story = adding === null ? null : ((await findCuratedStories(tx, [adding])).get(adding) ?? null);
         if (adding !== null && story?.status !== 'published') return { ok: false, message: NOT_PUBLISHED };
         const entry = { actor, area: 'front-page' } as const;
+        // The log names stories by their slugs, as staff know them.
+        const slugsOf = async (list: readonly number[]) => {
+          const facts = await findCuratedStories(tx, list);
+          return list.map((id) => facts.get(id)?.slug ?? `#${id}`);
+        };
         switch (change.kind) {
           case 'lead':
           case 'clear-lead': {
             const lead = change.kind === 'lead' ? change.id : null;
             await replaceStories(tx, 'lead', lead === null ? [] : [lead]);
-            await recordChange(tx, { ...entry, subject: 'lead', action: change.kind, before: { lead: ids.lead }, after: { lead } });
+            const [before = null] = await slugsOf(ids.lead === null ? [] : [ids.lead]);
+            const [after = null] = await slugsOf(lead === null ? [] : [lead]);
+            await recordChange(tx, { ...entry, subject: 'lead', action: change.kind, before: { lead: before }, after: { lead: after } });
             break;
           }
           case 'pick': {
@@ -129,7 +137,7 @@ export function createFrontPageService(deps: { db: Db; onChange: () => void }): 
         await announceChange(tx);
         return { ok: true };
       });
-      if (result.ok) deps.onChange();
+      if (result.ok) await deps.onChange();
       return result;
     },
   };

@@ -1,6 +1,7 @@
 import type { Section } from '../content/model.js';
 import { listSections } from '../content/queries.js';
-import { announceChange, recordChange } from '../front-page/pending-changes.js';
+import { recordChange } from '../audit/audit.js';
+import { announceChange } from '../site/changes.js';
 import type { Db } from '../ports/database.js';
 import { authorize, type Actor } from '../policies/policies.js';
 import {
@@ -49,7 +50,7 @@ const audited = (s: SectionFields & { position?: number }) => ({
  * with its audit entry and announced to the other instances in one transaction; this process's caches are
  * dropped after it commits (`onChange`).
  */
-export function createSectionsService(deps: { db: Db; now: () => Date; onChange: () => void }): SectionsService {
+export function createSectionsService(deps: { db: Db; now: () => Date; onChange: () => Promise<void> }): SectionsService {
   const { db, now } = deps;
 
   async function save(actor: Actor, slug: string | null, fields: SectionFields): Promise<SectionSaveResult | null> {
@@ -81,7 +82,7 @@ export function createSectionsService(deps: { db: Db; now: () => Date; onChange:
       if (isViolation(error, '23505')) return { ok: false, errors: { slug: SLUG_TAKEN } };
       throw error;
     }
-    if (result?.ok) deps.onChange();
+    if (result?.ok) await deps.onChange();
     return result;
   }
 
@@ -108,7 +109,7 @@ export function createSectionsService(deps: { db: Db; now: () => Date; onChange:
         await announceChange(tx);
         return true as const;
       });
-      if (moved) deps.onChange();
+      if (moved) await deps.onChange();
       return moved;
     },
     async remove(actor, slug) {
@@ -141,7 +142,7 @@ export function createSectionsService(deps: { db: Db; now: () => Date; onChange:
         if (isViolation(error, '23503')) return refused;
         throw error;
       }
-      if (result?.ok) deps.onChange();
+      if (result?.ok) await deps.onChange();
       return result;
     },
   };

@@ -15,6 +15,7 @@ import { adminUserRoutes } from './users.js';
 import { adminArticleRoutes } from './articles.js';
 import { adminFrontPageRoutes } from './front-page.js';
 import { adminSectionRoutes } from './sections.js';
+import { adminAuditRoutes } from './audit.js';
 import { adminHomePage } from './article-views.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
@@ -50,6 +51,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminArticleRoutes(app, ctx);
   await adminSectionRoutes(app, ctx);
   await adminFrontPageRoutes(app, ctx);
+  adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */
   app.get('/admin', { schema: { querystring: form({}) } }, async (request, reply) => {
@@ -59,6 +61,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (can(actor, 'editContent')) links.push(['/admin/front-page', 'Front page'], ['/admin/sections', 'Sections']);
     if (can(actor, 'viewPayments')) links.push(['/admin/payments', 'Payments and refunds']);
     if (can(actor, 'manageReaders')) links.push(['/admin/users', 'Readers']);
+    if (can(actor, 'viewAuditLog')) links.push(['/admin/audit', 'Audit log']);
     return sendPage(reply, 200, adminHomePage(await pageChrome(ctx, request), links));
   });
 
