@@ -222,6 +222,9 @@ describeEachEngine('the front page and sections, curated in the newsroom', (db) 
     const moved = await t.app.inject({ url: '/section/personal-finance?before=1764000000000.5' });
     expect(moved.statusCode).toBe(301);
     expect(moved.headers.location).toBe('/section/your-money?before=1764000000000.5');
+    const feed = await t.app.inject({ url: '/section/personal-finance/feed.xml' });
+    expect(feed.statusCode).toBe(301);
+    expect(feed.headers.location).toBe('/section/your-money/feed.xml');
     page = await t.app.inject({ url: '/section/your-money' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<h1>Your Money</h1>');
