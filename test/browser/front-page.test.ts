@@ -52,7 +52,7 @@ describe.runIf(run)('an editor curating the front page in a real browser', () =>
     expect(await page.locator('.lead-story h2').textContent()).toBe('The newest story of the day');
 
     await page.goto(`${base}/admin`);
-    await page.getByRole('link', { name: 'Front page' }).click();
+    await page.locator('.admin-links').getByRole('link', { name: 'Front page' }).click();
     await page.getByLabel('Headline').fill('budget deficit');
     await Promise.all([page.waitForURL(/q=budget/), page.getByRole('button', { name: 'Search' }).click()]);
     const row = page.locator('.search-results tr', { hasText: 'Budget deficit narrows' });

@@ -7,7 +7,7 @@ import { csrfField, hidden, notice } from '../accounts/views.js';
 import { formatDateTime } from '../views/format.js';
 import { html, type SafeHtml } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';
-import { adminLayout } from './article-views.js';
+import { adminLayout } from './admin-layout.js';
 
 /** The front page's curation: the lead, the picks and the pins, and a search to add stories. Escaped by `html`. */
 

@@ -3,7 +3,7 @@ import { csrfField, formMessage, hidden, input as inputField, notice } from '../
 import type { FormState } from '../http/forms.js';
 import { html, type SafeHtml } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';
-import { adminLayout } from './article-views.js';
+import { adminLayout } from './admin-layout.js';
 
 /** The newsroom's section pages: the list in order, and the form to create or edit one. Escaped by `html`. */
 
