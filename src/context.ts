@@ -14,6 +14,8 @@ import type { ReaderService } from './domain/access/readers.js';
 import type { Plan } from './domain/billing/plans.js';
 import type { ContentService } from './domain/content/service.js';
 import type { NewsroomService } from './domain/content/newsroom-service.js';
+import type { FrontPageService } from './domain/front-page/service.js';
+import type { SectionsService } from './domain/sections/service.js';
 import type { Copy } from './domain/copy/copy.js';
 import type { AuditLog } from './domain/audit/audit.js';
 import type { SiteSettings } from './domain/site/settings.js';
@@ -31,6 +33,10 @@ export interface AppContext {
   /** The newsroom's images: upload, crop, the library, and the renditions pages show (closed with the app: `files`). */
   media: MediaService;
   files: FileStore;
+  /** Sections: create, edit, order, delete (staff with `editContent`). */
+  sections: SectionsService;
+  /** The home page's lead, picks and the stories pinned in sections (staff with `editContent`). */
+  frontPage: FrontPageService;
   copy: Copy;
   site: SiteSettings;
   /** Who changed what (admins read it). Use cases write it through `recordChange`. */

@@ -17,6 +17,8 @@ import { findUsersByIds } from './domain/accounts/user-queries.js';
 import { hasNoArticles, seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { createContentService } from './domain/content/service.js';
 import { createNewsroomService } from './domain/content/newsroom-service.js';
+import { createFrontPageService } from './domain/front-page/service.js';
+import { createSectionsService } from './domain/sections/service.js';
 import { loadCopy, type Copy } from './domain/copy/copy.js';
 import { createMailer, readOutbox, type Mailer } from './adapters/email/mailer.js';
 import { createAccountsService } from './domain/accounts/service.js';
@@ -188,6 +190,8 @@ export async function createAppContext(
     newsroom: createNewsroomService({ db, now, onChange: refresh }),
     media,
     files,
+    sections: createSectionsService({ db, now, onChange: refresh }),
+    frontPage: createFrontPageService({ db, onChange: refresh }),
     copy,
     site,
     audit: createAuditLog(db),

@@ -18,6 +18,7 @@ import { findUserByEmail } from '../domain/accounts/user-queries.js';
 import { seedBaseline } from '../domain/content/seed.js';
 import { anyPublishedBetween, findArticleBySlug, firstPublishedAt, listArticles, listSitemapEntries } from '../domain/content/queries.js';
 import { yearStart } from '../domain/content/calendar-years.js';
+import { listCuratedLive } from '../domain/content/curated.js';
 import { activeEntitlements, revokeEntitlements } from '../domain/entitlements/queries.js';
 import { databaseMeterStore, deleteMetersBefore } from '../domain/metering/anonymous-meter-queries.js';
 import { chargeReaderMeter, loadReaderMeter } from '../domain/metering/reader-meter-queries.js';
@@ -47,9 +48,14 @@ const TZ = 'Asia/Kolkata';
 const SCENARIOS: Scenario[] = [
   { name: 'Home: the newest article', why: 'every home page', run: (db) => listArticles(db, { limit: 1, now: NOW }) },
   {
-    name: "Home: editor's picks",
-    why: 'every home page; the partial index on picks',
-    run: (db) => listArticles(db, { limit: 6, now: NOW, editorsPick: true }),
+    name: "Home: the editors' curation",
+    why: 'every home page (cached): the lead, picks and pins by primary key, then those articles by id',
+    run: (db) => listCuratedLive(db, NOW),
+  },
+  {
+    name: 'Section page 1 below its pinned stories',
+    why: 'section pages and blocks with pins: the (section, published_at) index, the pinned ids filtered out',
+    run: (db) => listArticles(db, { section: 'markets', limit: 4, now: NOW, excludeIds: [1, 2, 3] }),
   },
   {
     name: 'Section page 1',

@@ -19,18 +19,27 @@ export async function seedScaleArticles(db: Db, count: number, now: Date): Promi
   for (let from = 1; from <= count; from += batch) {
     const to = Math.min(count, from + batch - 1);
     await sql`
-      insert into articles (slug, headline, standfirst, body, section, tags, authors, visibility, provenance, published_at, updated_at, editors_pick)
+      insert into articles (slug, headline, standfirst, body, section, tags, authors, visibility, provenance, published_at, updated_at)
       select 'scale-' || g, 'Scale headline number ' || g, 'A standfirst for article ' || g || '.',
              repeat('Paragraph of filler text for article ' || g || E'.\n\n', 12),
              ${SECTIONS}[1 + g % 8], array['scale', 'tag-' || (g % 50)], array['Author ' || (g % 200)],
              case when g % 7 = 0 then 'premium' when g % 11 = 0 then 'free' else 'metered' end,
              case when g % 13 = 0 then 'wire:Scale Wire' else 'staff' end,
              ${now}::timestamptz - interval '1 day' * (power(g::float / ${count}, 2) * 29 * 365),
-             ${now}::timestamptz - interval '1 day' * (power(g::float / ${count}, 2) * 29 * 365),
-             g % 97 = 0
+             ${now}::timestamptz - interval '1 day' * (power(g::float / ${count}, 2) * 29 * 365)
       from generate_series(${from}::int, ${to}::int) g
       on conflict (slug) do nothing`.execute(db);
   }
+  // A curated front page: a lead, six picks and two pins in each section, among the newest.
+  await sql`insert into front_page_stories (place, position, article_id)
+    select case when n = 1 then 'lead' else 'pick' end, case when n = 1 then 1 else n - 1 end, id
+    from (select id, row_number() over (order by published_at desc) n from articles where slug like 'scale-%' order by published_at desc limit 7) newest
+    on conflict do nothing`.execute(db);
+  await sql`insert into section_pins (section, position, article_id)
+    select section, n, id
+    from (select id, section, row_number() over (partition by section order by published_at desc) n from articles where slug like 'scale-%' and published_at > ${now}::timestamptz - interval '30 days') recent
+    where n <= 2
+    on conflict do nothing`.execute(db);
 }
 
 /**

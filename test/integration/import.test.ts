@@ -78,6 +78,11 @@ describeEachEngine('NDJSON article import', (db) => {
     expect(reason(5)).toContain('300');
 
     expect((await stored(db(), [slugOf(good1), slugOf(good2)])).map((r) => r.slug).sort()).toEqual([slugOf(good1), slugOf(good2)].sort());
+    // `editors_pick: true` puts the article among the front page's picks; the other line's is not.
+    const { rows: picks } = await db().query(
+      `select a.slug from front_page_stories s join articles a on a.id = s.article_id where s.place = 'pick'`,
+    );
+    expect(picks.map((r) => (r as { slug: string }).slug)).toEqual([slugOf(good2)]);
     expect(await stored(db(), ['broken-json', 'in-no-section', 'impossible-date', 'long-headline'])).toEqual([]);
   });
 
@@ -204,7 +209,8 @@ describeEachEngine('NDJSON article import', (db) => {
     });
     expect(await importArticles(db(), fromLines([text]))).toMatchObject({ created: 1, failures: [] });
     const { rows } = await db().query(
-      `select headline, dateline, published_at, updated_at, lead_image_url, lead_image_alt, provenance, editors_pick
+      `select headline, dateline, published_at, updated_at, lead_image_url, lead_image_alt, provenance,
+         exists (select 1 from front_page_stories s where s.article_id = articles.id) as editors_pick
        from articles where slug = 'stored-faithfully'`,
     );
     expect(rows[0]).toEqual({

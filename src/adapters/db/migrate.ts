@@ -16,6 +16,7 @@ import gatewayReversals from './migrations/013-gateway-reversals.js';
 import replacementNotices from './migrations/014-replacement-notices.js';
 import auditLog from './migrations/015-audit-log.js';
 import images from './migrations/016-images.js';
+import frontPage from './migrations/018-front-page.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 14, name: 'replacement-notices', sql: replacementNotices },
   { version: 15, name: 'audit-log', sql: auditLog },
   { version: 16, name: 'images', sql: images },
+  { version: 18, name: 'front-page', sql: frontPage },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

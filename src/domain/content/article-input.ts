@@ -7,6 +7,11 @@ import { isProvenance, VISIBILITIES, type Article, type Visibility } from './mod
  */
 export interface ArticleInput extends Omit<Article, 'id' | 'updatedAt'> {
   updatedAt: Date | null;
+  /**
+   * The import's `editors_pick`: true adds the article to the front page's picks (see `nominatePicks`); false
+   * leaves the editors' curation as it is.
+   */
+  editorsPick: boolean;
 }
 
 /** Result of `parseArticleInput`: the article, or the first problem found, naming the field. */

@@ -33,6 +33,8 @@ export interface Section {
   position: number;
   /** Entitlement a reader needs for this section's premium articles; `premium` unless the section says otherwise. */
   premiumEntitlement: string;
+  /** Shown on the section's page; may be empty. */
+  description: string;
 }
 
 export interface Article {
@@ -51,7 +53,6 @@ export interface Article {
   publishedAt: Date;
   updatedAt: Date;
   leadImage: LeadImage | null;
-  editorsPick: boolean;
 }
 
 /**
@@ -80,7 +81,8 @@ export interface ListOptions {
   before?: ListCursor | undefined;
   offset?: number | undefined;
   since?: Date | undefined;
-  editorsPick?: boolean | undefined;
+  /** Articles left out (a section's pinned stories, shown above the list). */
+  excludeIds?: readonly number[] | undefined;
 }
 
 /** The cursor that continues a list after `article`, as text for a URL: `<epoch ms>.<id>`. */

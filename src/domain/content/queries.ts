@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db, Tx } from '../ports/database.js';
 import type { Articles } from '../ports/schema.js';
+import { nominatePicks } from '../front-page/queries.js';
 import type { ArticleInput } from './article-input.js';
 import type { Article, ArticleSummary, ListOptions, Section } from './model.js';
 
@@ -19,7 +20,6 @@ const SUMMARY_COLUMNS = [
   'updated_at',
   'lead_image_url',
   'lead_image_alt',
-  'editors_pick',
 ] as const;
 
 /** A row a reader may see: published, so it has a publication time. */
@@ -46,20 +46,31 @@ function toSummary(row: LiveRow): ArticleSummary {
     publishedAt: row.published_at,
     updatedAt: row.updated_at,
     leadImage: row.lead_image_url ? { url: row.lead_image_url, alt: row.lead_image_alt ?? '' } : null,
-    editorsPick: row.editors_pick,
   };
 }
 
 export async function listSections(db: Db): Promise<Section[]> {
   const rows = await db.selectFrom('sections').selectAll().orderBy('position').orderBy('slug').execute();
-  return rows.map((r) => ({ slug: r.slug, name: r.name, position: r.position, premiumEntitlement: r.premium_entitlement }));
+  return rows.map((r) => ({
+    slug: r.slug,
+    name: r.name,
+    position: r.position,
+    premiumEntitlement: r.premium_entitlement,
+    description: r.description,
+  }));
 }
 
 /** Adds the section unless one with its slug exists: a publisher's own names and order are never overwritten. */
 export async function ensureSection(db: Db, section: Section): Promise<void> {
   await db
     .insertInto('sections')
-    .values({ slug: section.slug, name: section.name, position: section.position, premium_entitlement: section.premiumEntitlement })
+    .values({
+      slug: section.slug,
+      name: section.name,
+      position: section.position,
+      premium_entitlement: section.premiumEntitlement,
+      description: section.description,
+    })
     .onConflict((oc) => oc.column('slug').doNothing())
     .execute();
 }
@@ -82,7 +93,6 @@ function toRow(input: ArticleInput) {
     status: 'published' as const,
     lead_image_url: input.leadImage?.url ?? null,
     lead_image_alt: input.leadImage?.alt ?? null,
-    editors_pick: input.editorsPick,
   };
 }
 
@@ -117,7 +127,6 @@ export async function upsertArticles(db: Db, inputs: readonly ArticleInput[]): P
         updated_at: eb.ref('excluded.updated_at'),
         lead_image_url: eb.ref('excluded.lead_image_url'),
         lead_image_alt: eb.ref('excluded.lead_image_alt'),
-        editors_pick: eb.ref('excluded.editors_pick'),
         // A newsroom form open on this article must not save over the import unawares.
         version: sql<number>`articles.version + 1`,
       })),
@@ -126,11 +135,17 @@ export async function upsertArticles(db: Db, inputs: readonly ArticleInput[]): P
     .returning(['id', 'slug', sql<boolean>`xmax = 0`.as('created')])
     .execute();
   const bySlug = new Map(rows.map((r) => [r.slug, { id: r.id, created: r.created }]));
-  return inputs.map((input) => {
+  const results = inputs.map((input) => {
     const row = bySlug.get(input.slug);
     if (!row) throw new Error(`upsert returned no row for ${input.slug}`);
     return row;
   });
+  // The import's `editors_pick` puts the article among the front page's picks; false leaves the curation alone.
+  await nominatePicks(
+    db,
+    results.filter((_, i) => inputs[i]?.editorsPick === true).map((r) => r.id),
+  );
+  return results;
 }
 
 /** Runs `work` under a savepoint of the transaction: when it throws, only its own writes are undone. */
@@ -173,7 +188,7 @@ export async function listArticles(db: Db, options: ListOptions & { now: Date })
     .$narrowType<{ published_at: Date }>();
   if (options.section) query = query.where('section', '=', options.section);
   if (options.since) query = query.where('published_at', '>=', options.since);
-  if (options.editorsPick) query = query.where('editors_pick', '=', true);
+  if (options.excludeIds?.length) query = query.where('id', 'not in', options.excludeIds);
   const before = options.before;
   if (before) query = query.where((eb) => eb(eb.refTuple('published_at', 'id'), '<', eb.tuple(before.publishedAt, before.id)));
   const rows = await query
@@ -181,6 +196,20 @@ export async function listArticles(db: Db, options: ListOptions & { now: Date })
     .orderBy('id', 'desc')
     .limit(options.limit)
     .offset(options.offset ?? 0)
+    .execute();
+  return rows.map(toSummary);
+}
+
+/** The articles with `ids` readers may see at `now` (published, time come), in no particular order: one primary-key probe each. */
+export async function listLiveByIds(db: Db, ids: readonly number[], now: Date): Promise<ArticleSummary[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('articles')
+    .select(SUMMARY_COLUMNS)
+    .where('id', 'in', ids)
+    .where('status', '=', LIVE)
+    .where('published_at', '<=', now)
+    .$narrowType<{ published_at: Date }>()
     .execute();
   return rows.map(toSummary);
 }

@@ -4,6 +4,8 @@ import { yearIn, yearStart } from './calendar-years.js';
 import { cursorAfter, type AccessItem, type Article, type ArticleSummary, type ListOptions, type Section } from './model.js';
 import { anyPublishedBetween, findArticleBySlug, firstPublishedAt, listArticles, listSections, listSitemapEntries } from './queries.js';
 import { redirectedSlug } from './newsroom-queries.js';
+import { redirectedSectionSlug } from '../sections/queries.js';
+import { listCuratedLive, type LiveCuration } from './curated.js';
 import { renderBody, renderLead, wordCount, type LeadRule } from './render.js';
 import { imageIdOf, type ImageView } from '../media/model.js';
 
@@ -29,6 +31,10 @@ export interface ContentService {
   sitemapEntries(year: number, limit: number): Promise<{ slug: string; updatedAt: Date }[]>;
   /** The current slug of a published article that once lived at `slug` (its address before a slug change), or null. */
   redirect(slug: string): Promise<string | null>;
+  /** The current slug of the section that once lived at `slug`, or null. */
+  sectionRedirect(slug: string): Promise<string | null>;
+  /** The editors' lead, picks and pins that readers may see now (cached like lists). */
+  curated(): Promise<LiveCuration>;
   /** Forgets cached reads, after a write through this process. Other processes see writes within the cache's TTL. */
   invalidate(): void;
 }
@@ -75,6 +81,7 @@ export function createContentService(
   const articles = new LRUCache<string, PreparedArticle | typeof NOT_FOUND>({ max: 5_000, ttl });
   const lists = new LRUCache<string, ArticleSummary[]>({ max: 500, ttl: Math.min(ttl, 15_000) });
   let sectionsCache: { at: number; value: Promise<Section[]> } | null = null;
+  let curatedCache: { at: number; value: Promise<LiveCuration> } | null = null;
 
   async function sections(): Promise<Section[]> {
     if (!sectionsCache || Date.now() - sectionsCache.at > ttl) {
@@ -139,7 +146,7 @@ export function createContentService(
     },
     list(o) {
       const before = o.before ? cursorAfter(o.before) : '';
-      const key = `l:${o.section ?? ''}:${o.limit}:${before}:${o.offset ?? 0}:${o.since?.getTime() ?? ''}:${o.editorsPick ? 1 : 0}`;
+      const key = `l:${o.section ?? ''}:${o.limit}:${before}:${o.offset ?? 0}:${o.since?.getTime() ?? ''}:${o.excludeIds?.join(',') ?? ''}`;
       return cachedList(key, () => listArticles(db, { ...o, now: now() }));
     },
     sitemapYears,
@@ -149,10 +156,23 @@ export function createContentService(
     redirect(slug) {
       return redirectedSlug(db, slug);
     },
+    sectionRedirect(slug) {
+      return redirectedSectionSlug(db, slug);
+    },
+    curated() {
+      // As long as lists: a curated story scheduled for later appears within this of its time.
+      if (!curatedCache || Date.now() - curatedCache.at > Math.min(ttl, 15_000)) {
+        const value = listCuratedLive(db, now());
+        curatedCache = { at: Date.now(), value };
+        value.catch(() => (curatedCache = null));
+      }
+      return curatedCache.value;
+    },
     invalidate() {
       articles.clear();
       lists.clear();
       sectionsCache = null;
+      curatedCache = null;
     },
   };
 }

@@ -48,7 +48,6 @@ export interface Articles {
   authors: Generated<string[]>;
   body: Generated<string>;
   dateline: string | null;
-  editors_pick: Generated<boolean>;
   headline: string;
   id: Generated<number>;
   lead_image_alt: string | null;
@@ -112,6 +111,12 @@ export interface EntitlementGrants {
   source: string;
   starts_at: Timestamp;
   user_id: number;
+}
+
+export interface FrontPageStories {
+  article_id: number;
+  place: string;
+  position: number;
 }
 
 export interface GatewayPlans {
@@ -256,7 +261,20 @@ export interface SchemaMigrations {
   version: number;
 }
 
+export interface SectionPins {
+  article_id: number;
+  position: number;
+  section: string;
+}
+
+export interface SectionRedirects {
+  created_at: Timestamp;
+  section: string;
+  slug: string;
+}
+
 export interface Sections {
+  description: Generated<string>;
   name: string;
   position: Generated<number>;
   premium_entitlement: Generated<string>;
@@ -344,6 +362,7 @@ export interface DB {
   auth_challenges: AuthChallenges;
   billing_profiles: BillingProfiles;
   entitlement_grants: EntitlementGrants;
+  front_page_stories: FrontPageStories;
   gateway_plans: GatewayPlans;
   images: Images;
   invoice_sequences: InvoiceSequences;
@@ -357,6 +376,8 @@ export interface DB {
   refunds: Refunds;
   retired_refresh_tokens: RetiredRefreshTokens;
   schema_migrations: SchemaMigrations;
+  section_pins: SectionPins;
+  section_redirects: SectionRedirects;
   sections: Sections;
   sessions: Sessions;
   settings: Settings;

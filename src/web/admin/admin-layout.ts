@@ -24,6 +24,13 @@ export const ADMIN_AREAS: readonly AdminArea[] = [
     blurb: 'Upload, crop and describe photographs; lead images for stories.',
     ability: 'editContent',
   },
+  {
+    href: '/admin/front-page',
+    label: 'Front page',
+    blurb: 'The lead story, the editor’s picks and stories pinned in sections.',
+    ability: 'editContent',
+  },
+  { href: '/admin/sections', label: 'Sections', blurb: 'Sections: names, addresses, descriptions, order.', ability: 'editContent' },
   { href: '/admin/payments', label: 'Payments', blurb: 'Payments, refunds and the plans on sale.', ability: 'viewPayments' },
   { href: '/admin/users', label: 'Readers', blurb: 'Find a reader, export or delete their data.', ability: 'manageReaders' },
   { href: '/admin/audit', label: 'Audit log', blurb: 'Every change staff made: who, when, before → after.', ability: 'viewAuditLog' },

@@ -264,11 +264,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
     const uploaded = fields.leadImage ? imageIdOf(fields.leadImage.url) : null;
     const image = uploaded === null ? null : await uploadedImage(String(uploaded));
     const leadImage = fields.leadImage && image ? { ...fields.leadImage, image } : fields.leadImage;
-    const prepared = prepareArticle(
-      { ...fields, leadImage, publishedAt: article.publishedAt ?? now, editorsPick: false },
-      sections,
-      ctx.config.lead,
-    );
+    const prepared = prepareArticle({ ...fields, leadImage, publishedAt: article.publishedAt ?? now }, sections, ctx.config.lead);
     const period = meterPeriod(now, tz);
     const reader: Reader =
       as === 'subscriber'

@@ -14,6 +14,8 @@ import { PaymentParams, readRefund, RefundForm } from './refund-form.js';
 import { adminUserRoutes } from './users.js';
 import { adminArticleRoutes } from './articles.js';
 import { adminImageRoutes } from './images.js';
+import { adminFrontPageRoutes } from './front-page.js';
+import { adminSectionRoutes } from './sections.js';
 import { adminAuditRoutes } from './audit.js';
 import { adminHomePage } from './admin-layout.js';
 
@@ -49,6 +51,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminUserRoutes(app, ctx);
   await adminArticleRoutes(app, ctx);
   await adminImageRoutes(app, ctx);
+  await adminSectionRoutes(app, ctx);
+  await adminFrontPageRoutes(app, ctx);
   adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */

@@ -55,7 +55,12 @@ export async function feedRoutes(app: FastifyInstance, ctx: AppContext): Promise
     { schema: { params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9-]{1,60}$' }) }) } },
     async (request, reply) => {
       const section = await ctx.content.section(request.params.slug);
-      if (!section) throw new HttpProblem('not-found', 'There is no such section.');
+      if (!section) {
+        // A feed reader subscribed before the section's address changed follows it to the new one.
+        const moved = await ctx.content.sectionRedirect(request.params.slug);
+        if (!moved) throw new HttpProblem('not-found', 'There is no such section.');
+        return reply.header('cache-control', 'public, max-age=3600').redirect(`/section/${moved}/feed.xml`, 301);
+      }
       const articles = await ctx.content.list({ section: section.slug, limit: FEED_SIZE });
       reply.type('application/rss+xml; charset=utf-8').header('cache-control', 'public, max-age=300');
       return rss(

@@ -14,27 +14,37 @@ import { pageChrome } from './chrome.js';
 
 const SLUG = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,119}$' });
 const PAGE_SIZE = 20;
+/** Stories in a section's block on the home page. */
+const HOME_BLOCK = 4;
 
 /** The reader-facing HTML pages. */
 export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const renderArticle = articlePages(ctx);
   app.get('/', async (request, reply) => {
     publicPage(request, reply, 60);
-    const sections = await ctx.content.sections();
-    const [latest, picks, bySection] = await Promise.all([
-      ctx.content.list({ limit: 1 }),
-      ctx.content.list({ limit: 6, editorsPick: true }),
-      Promise.all(sections.map(async (section) => ({ section, articles: await ctx.content.list({ section: section.slug, limit: 4 }) }))),
+    const [sections, curated] = await Promise.all([ctx.content.sections(), ctx.content.curated()]);
+    // With no lead chosen (or the chosen one not out), the newest story leads, as before curation.
+    const [latest, bySection] = await Promise.all([
+      curated.lead ? [curated.lead] : ctx.content.list({ limit: 1 }),
+      Promise.all(sections.map(async (section) => ({ section, articles: await sectionFront(section.slug, HOME_BLOCK) }))),
     ]);
     reply.type('text/html; charset=utf-8');
     return homePage(await pageChrome(ctx, request), {
       lead: latest[0] ?? null,
-      picks,
+      picks: curated.picks,
       bySection: bySection.filter((s) => s.articles.length > 0),
+      today: ctx.now(),
       timeZone: ctx.policy.timeZone,
       publicUrl: ctx.config.publicUrl,
     });
   });
+
+  /** A section's first `limit` stories: its pinned ones in the editors' order, then the newest of the rest. */
+  async function sectionFront(slug: string, limit: number) {
+    const pinned = ((await ctx.content.curated()).pins[slug] ?? []).slice(0, limit);
+    const rest = await ctx.content.list({ section: slug, limit: limit - pinned.length, excludeIds: pinned.map((a) => a.id) });
+    return [...pinned, ...rest];
+  }
 
   app.get<{ Params: { slug: string }; Querystring: { before?: string; page?: number } }>(
     '/section/:slug',
@@ -50,22 +60,34 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
     },
     async (request, reply) => {
       const section = await ctx.content.section(request.params.slug);
-      if (!section) throw new HttpProblem('not-found', 'There is no such section.');
+      if (!section) {
+        // The address a section had before its slug changed leads to it for good (with the page asked for).
+        const moved = await ctx.content.sectionRedirect(request.params.slug);
+        if (!moved) throw new HttpProblem('not-found', 'There is no such section.');
+        const query = request.query.before === undefined ? '' : `?before=${request.query.before}`;
+        return reply.header('cache-control', 'public, max-age=3600').redirect(`/section/${moved}${query}`, 301);
+      }
       if (request.query.page !== undefined) return reply.redirect(`/section/${section.slug}`, 301);
       const before = request.query.before === undefined ? undefined : parseCursor(request.query.before);
       if (before === null) throw new HttpProblem('invalid-input', 'That is not a place in this section.');
+      // Pinned stories head the section's first page; no page lists them again below.
+      const pinned = (await ctx.content.curated()).pins[section.slug] ?? [];
+      const shownPins = before ? [] : pinned.slice(0, PAGE_SIZE);
+      const excludeIds = pinned.map((a) => a.id);
       // One more than a page shows whether there is an older page, without counting the section.
-      const found = await ctx.content.list({ section: section.slug, limit: PAGE_SIZE + 1, before });
+      const limit = PAGE_SIZE - shownPins.length + 1;
+      const found = await ctx.content.list({ section: section.slug, limit, before, excludeIds });
       if (before && found.length === 0) throw new HttpProblem('not-found', 'There are no older stories in this section.');
-      const articles = found.slice(0, PAGE_SIZE);
-      const last = articles.at(-1);
+      const newest = found.slice(0, limit - 1);
+      const articles = [...shownPins, ...newest];
+      const last = newest.at(-1);
       publicPage(request, reply, 60);
       reply.type('text/html; charset=utf-8');
       return sectionPage(await pageChrome(ctx, request), {
         section,
         articles,
         before: request.query.before ?? null,
-        older: found.length > PAGE_SIZE && last ? cursorAfter(last) : null,
+        older: found.length >= limit && last ? cursorAfter(last) : null,
         timeZone: ctx.policy.timeZone,
         publicUrl: ctx.config.publicUrl,
       });

@@ -3,6 +3,7 @@ import { planDisplay } from '../../domain/billing/plans.js';
 import { fromQuery } from '../billing/return-to.js';
 import type { ArticleSummary } from '../../domain/content/model.js';
 import type { Section } from '../../domain/content/model.js';
+import { formatFullDate, isoDateIn } from './format.js';
 import { html } from './html.js';
 import { layout, type PageChrome } from './layout.js';
 import { storyCard } from './listing.js';
@@ -13,12 +14,16 @@ export function homePage(
     lead: ArticleSummary | null;
     picks: ArticleSummary[];
     bySection: { section: Section; articles: ArticleSummary[] }[];
+    /** Now: the page shows today's date in the publisher's time zone and language. */
+    today: Date;
     timeZone: string;
     publicUrl: string;
   },
 ): string {
   const card = (a: ArticleSummary) => storyCard(a, chrome.sections, data.timeZone);
-  const main = html`<h1 class="visually-hidden">${chrome.site.publicationName}</h1>${
+  const today = formatFullDate(data.today, data.timeZone, chrome.site.language);
+  const main = html`<h1 class="visually-hidden">${chrome.site.publicationName}</h1>
+<p class="dateline-today"><time datetime="${isoDateIn(data.today, data.timeZone)}">${today}</time></p>${
     data.lead
       ? html`<section class="lead-story">
 <p class="kicker">${chrome.sections.find((s) => s.slug === data.lead?.section)?.name ?? ''}${data.lead.visibility === 'premium' ? html`<span class="badge">Premium</span>` : ''}</p>
@@ -51,6 +56,7 @@ export function sectionPage(
   const { section, before, older } = data;
   const here = `/section/${section.slug}${before ? `?before=${before}` : ''}`;
   const main = html`<h1>${section.name}</h1>
+${section.description ? html`<p class="section-description">${section.description}</p>` : ''}
 <div class="grid">${data.articles.map((a) => storyCard(a, chrome.sections, data.timeZone))}</div>
 <nav class="pager" aria-label="Pages">
 <span>${before ? html`<a href="/section/${section.slug}">← Latest</a>` : ''}</span>

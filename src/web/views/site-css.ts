@@ -29,6 +29,8 @@ figure.lead-image figcaption{color:var(--muted);font:.85rem/1.4 system-ui,sans-s
 .kicker{font:700 .75rem/1.2 system-ui,sans-serif;text-transform:uppercase;letter-spacing:.06em;color:var(--accent)}
 .badge{font:700 .7rem/1 system-ui,sans-serif;text-transform:uppercase;padding:.15rem .35rem;border-radius:2px;background:var(--premium);color:#fff;margin-left:.35rem;vertical-align:middle}
 .lead-story h2{font-size:clamp(1.6rem,4vw,2.4rem);margin:.3rem 0}
+.dateline-today{font:600 .85rem/1.2 system-ui,sans-serif;color:var(--muted,#555);margin:0 0 .8rem}
+.section-description{color:var(--muted,#555);margin:-.3rem 0 1.2rem;max-width:60ch}
 section.block{margin:2rem 0}section.block>h2{font:700 1rem/1 system-ui,sans-serif;text-transform:uppercase;border-bottom:2px solid var(--ink);padding-bottom:.4rem}
 article.story{max-width:42rem;margin:0 auto}
 article.story h1{font-size:clamp(1.8rem,4.5vw,2.8rem);margin:.3rem 0 .6rem}

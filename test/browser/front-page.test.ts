@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { provisionUser } from '../../src/domain/accounts/provisioning.js';
+import { browserAvailable, freePort, launchBrowser } from '../support/browser.js';
+import { buildTestApp, type TestApp } from '../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createArticle } from '../support/factories.js';
+
+const run = browserAvailable();
+
+describe.runIf(run)('an editor curating the front page in a real browser', () => {
+  let database: TestDatabase;
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    t = await buildTestApp(database.db, { env: { PUBLIC_URL: base } });
+    await t.app.listen({ port, host: '127.0.0.1' });
+    await provisionUser(database.db, { email: 'desk@example.com', role: 'editor', password: 'an editor password' }, new Date());
+    const hour = 3600 * 1000;
+    await createArticle(database.db, {
+      slug: 'newest-story',
+      headline: 'The newest story of the day',
+      publishedAt: new Date(Date.now() - hour),
+    });
+    await createArticle(database.db, {
+      slug: 'budget-lead',
+      section: 'economy',
+      headline: 'Budget deficit narrows in the third quarter',
+      publishedAt: new Date(Date.now() - 30 * hour),
+    });
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.app.close();
+    await database?.destroy();
+  });
+
+  it('finds a story by its headline, makes it the lead and sees it lead the home page', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/login`);
+    const login = page.locator('form[action="/login"]');
+    await login.getByLabel('Email address').fill('desk@example.com');
+    await login.getByLabel('Password').fill('an editor password');
+    await Promise.all([page.waitForURL(`${base}/`), login.locator('button[type=submit]').click()]);
+    expect(await page.locator('.lead-story h2').textContent()).toBe('The newest story of the day');
+
+    await page.goto(`${base}/admin`);
+    await page.locator('.admin-links').getByRole('link', { name: 'Front page' }).click();
+    await page.getByLabel('Headline').fill('budget deficit');
+    await Promise.all([page.waitForURL(/q=budget/), page.getByRole('button', { name: 'Search' }).click()]);
+    const row = page.locator('.search-results tr', { hasText: 'Budget deficit narrows' });
+    await Promise.all([page.waitForURL(/notice=saved/), row.getByRole('button', { name: 'Make lead' }).click()]);
+    expect(await page.getByRole('status').first().textContent()).toContain('The front page is saved');
+    expect(await page.locator('.curated-lead').textContent()).toContain('Budget deficit narrows in the third quarter');
+
+    await page.goto(`${base}/`);
+    expect(await page.locator('.lead-story h2').textContent()).toBe('Budget deficit narrows in the third quarter');
+    expect(await page.locator('.dateline-today time').textContent()).toMatch(/^\w+day, \d{1,2} \w+ \d{4}$/);
+    await page.close();
+  });
+});
