@@ -52,7 +52,7 @@ export function autosaveParts(): SafeHtml {
 /** The three previews: inside the meter, at the paywall, as a subscriber. */
 export function previewLinks(article: Pick<NewsroomArticle, 'id'>): SafeHtml {
   const base = `/admin/articles/${article.id}/preview`;
-  return html`Preview as <a href="${base}?as=meter">a reader inside the meter</a>, <a href="${base}?as=paywall">at the paywall</a> or <a href="${base}?as=subscriber">a subscriber</a>`;
+  return html`<a href="${base}?as=subscriber">Preview</a> as a subscriber, or as <a href="${base}?as=meter">a reader inside the meter</a> or <a href="${base}?as=paywall">at the paywall</a>`;
 }
 
 const KIND_LABEL = { correction: 'Correction', clarification: 'Clarification' } as const;
