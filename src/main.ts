@@ -24,6 +24,8 @@ import { accountEmailTemplates } from './domain/accounts/emails.js';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.js';
 import { loadSiteSettings } from './domain/site/settings.js';
 import { ping } from './domain/site/queries.js';
+import { CHANGES_CHANNEL } from './domain/site/changes.js';
+import { createAuditLog } from './domain/audit/audit.js';
 import { createReaderService } from './domain/access/readers.js';
 import { buildApp } from './web/app.js';
 import type { AppContext, Billing } from './context.js';
@@ -116,16 +118,21 @@ export function jobServices(ctx: AppContext, db: Db): JobServices {
   return { db, now: ctx.now, billing: ctx.billing, mailer: ctx.mailer, templates: ctx.notifications.templates };
 }
 
-/** Plans change rarely: read them once a minute at most. */
-function cachedPlans(load: () => Promise<Plan[]>, now: () => number = Date.now): () => Promise<Plan[]> {
+/** Plans change rarely: read them once a minute at most, and again after a change is announced (`forget`). */
+function cachedPlans(load: () => Promise<Plan[]>, now: () => number = Date.now) {
   let cache: { at: number; value: Promise<Plan[]> } | null = null;
-  return () => {
-    if (!cache || now() - cache.at > 60_000) {
-      const value = load();
-      cache = { at: now(), value };
-      value.catch(() => (cache = null));
-    }
-    return cache.value;
+  return {
+    get(): Promise<Plan[]> {
+      if (!cache || now() - cache.at > 60_000) {
+        const value = load();
+        cache = { at: now(), value };
+        value.catch(() => (cache = null));
+      }
+      return cache.value;
+    },
+    forget() {
+      cache = null;
+    },
   };
 }
 
@@ -150,14 +157,20 @@ export async function createAppContext(
   const notifier = createNotifier(jobs);
   const billing = createBilling(config, db, { keys, publication: site.publicationName, copy, notifier, jobs, now });
   const content = createContentService(db, { lead: config.lead, timeZone: config.timeZone, now });
+  const plans = cachedPlans(() => billing.service.activePlans());
+  const refresh = async () => {
+    content.invalidate();
+    plans.forget();
+  };
   return {
     config,
     keys,
     content,
-    newsroom: createNewsroomService({ db, now, onChange: () => content.invalidate() }),
+    newsroom: createNewsroomService({ db, now, onChange: refresh }),
     copy,
     site,
-    plans: cachedPlans(() => billing.service.activePlans()),
+    audit: createAuditLog(db),
+    plans: () => plans.get(),
     counters,
     meters,
     readers: createReaderService({ db, counters, meters, policy: accessPolicy(config) }),
@@ -185,7 +198,16 @@ export async function createAppContext(
     crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
     policy: accessPolicy(config),
     now,
+    refresh,
   };
+}
+
+/**
+ * Follows the changes other instances announce (and this one's own): each refreshes `ctx`. Resolves to a
+ * function that stops following.
+ */
+export function followChanges(handle: Pick<DatabaseHandle, 'listen'>, ctx: Pick<AppContext, 'refresh'>): Promise<() => Promise<void>> {
+  return handle.listen(CHANGES_CHANNEL, () => void ctx.refresh());
 }
 
 /** Seeds what an empty database needs; demo articles too when the demo is on. Returns whether it wrote articles. */
@@ -243,6 +265,7 @@ export async function startServer(
   const app = await buildApp(ctx);
   const jobs = createJobs(jobServices(ctx, handle.db));
   const unlisten = await handle.listen(JOBS_CHANNEL, jobs.wake);
+  const unfollow = await followChanges(handle, ctx);
   await app.listen({ port: config.port, host: config.host });
   await jobs.start();
   log(`Masthead is running at ${config.publicUrl} (database: ${handle.engine}${config.redisUrl ? ', counters and meters: redis' : ''})`);
@@ -250,6 +273,7 @@ export async function startServer(
     app,
     async stop() {
       await unlisten();
+      await unfollow();
       await jobs.stop();
       await app.close();
       await ctx.counters.close();

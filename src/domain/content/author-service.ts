@@ -1,6 +1,7 @@
 import type { Db } from '../ports/database.js';
 import { authorize, type Actor } from '../policies/policies.js';
-import { recordChange } from './audit-hook.js';
+import { recordChange } from '../audit/audit.js';
+import { announceChange } from '../site/changes.js';
 import { authorClashes, bylinesOf, findAuthorById, insertAuthor, listAuthors, updateAuthor } from './author-queries.js';
 import { checkAuthorFields, type Author, type AuthorFields } from './authors.js';
 
@@ -16,7 +17,7 @@ const isUniqueViolation = (error: unknown) => typeof error === 'object' && error
  * The newsroom's authors (policy `editContent` on every call). A change of name is carried into the bylines
  * of the author's articles; each change is recorded in the audit log inside its transaction.
  */
-export function createAuthorService(deps: { db: Db; now: () => Date; onChange: () => void }) {
+export function createAuthorService(deps: { db: Db; now: () => Date; onChange: () => void | Promise<void> }) {
   const { db, now } = deps;
 
   async function clashErrors(db: Db, fields: AuthorFields, exceptId: number | null): Promise<Record<string, string>> {
@@ -30,7 +31,7 @@ export function createAuthorService(deps: { db: Db; now: () => Date; onChange: (
   async function guarded(work: () => Promise<AuthorSaveResult>): Promise<AuthorSaveResult> {
     try {
       const result = await work();
-      if (result.ok) deps.onChange();
+      if (result.ok) await deps.onChange();
       return result;
     } catch (error) {
       // Someone took the name or slug between our check and the write.
@@ -70,6 +71,7 @@ export function createAuthorService(deps: { db: Db; now: () => Date; onChange: (
             before: null,
             after: audited(fields),
           });
+          await announceChange(tx);
           return { ok: true, id };
         }),
       );
@@ -93,6 +95,7 @@ export function createAuthorService(deps: { db: Db; now: () => Date; onChange: (
             before: audited(before),
             after: audited(fields),
           });
+          await announceChange(tx);
           return { ok: true, id };
         }),
       );

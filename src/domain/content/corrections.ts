@@ -1,6 +1,7 @@
 import type { Db } from '../ports/database.js';
 import { authorize, type Actor } from '../policies/policies.js';
-import { recordChange } from './audit-hook.js';
+import { recordChange } from '../audit/audit.js';
+import { announceChange } from '../site/changes.js';
 import { insertCorrection, listCorrections, lockCorrection, touchArticle, updateCorrection } from './correction-queries.js';
 
 /**
@@ -37,7 +38,7 @@ function check(input: { kind: string; text: string }): Record<string, string> {
  * Appending and editing corrections (policy `editContent`). The article's last change moves to now, so every
  * cached copy of its page is replaced.
  */
-export function createCorrections(deps: { db: Db; now: () => Date; onChange: () => void }) {
+export function createCorrections(deps: { db: Db; now: () => Date; onChange: () => void | Promise<void> }) {
   const { db, now } = deps;
   return {
     async list(actor: Actor, articleId: number): Promise<Correction[]> {
@@ -61,10 +62,11 @@ export function createCorrections(deps: { db: Db; now: () => Date; onChange: () 
           before: null,
           after: { kind, text: input.text },
         });
+        await announceChange(tx);
         return true;
       });
       if (!done) return { ok: false, notFound: true };
-      deps.onChange();
+      await deps.onChange();
       return { ok: true };
     },
     async edit(actor: Actor, articleId: number, correctionId: number, input: { kind: string; text: string }): Promise<CorrectionResult> {
@@ -86,10 +88,11 @@ export function createCorrections(deps: { db: Db; now: () => Date; onChange: () 
           before,
           after: { kind, text: input.text },
         });
+        await announceChange(tx);
         return true;
       });
       if (!done) return { ok: false, notFound: true };
-      deps.onChange();
+      await deps.onChange();
       return { ok: true };
     },
   };

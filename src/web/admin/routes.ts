@@ -14,7 +14,8 @@ import { PaymentParams, readRefund, RefundForm } from './refund-form.js';
 import { adminUserRoutes } from './users.js';
 import { adminArticleRoutes } from './articles.js';
 import { adminAuthorRoutes } from './authors.js';
-import { adminHomePage } from './article-views.js';
+import { adminAuditRoutes } from './audit.js';
+import { adminHomePage } from './admin-layout.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
 const PaymentsQuery = form({ notice: keyword(Object.keys(NOTICES)) });
@@ -48,17 +49,12 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminUserRoutes(app, ctx);
   await adminArticleRoutes(app, ctx);
   await adminAuthorRoutes(app, ctx);
+  adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */
-  app.get('/admin', { schema: { querystring: form({}) } }, async (request, reply) => {
-    const actor = actorOf(request.auth?.user);
-    const links: [string, string][] = [];
-    if (can(actor, 'editContent'))
-      links.push(['/admin/articles', 'Articles'], ['/admin/articles/new', 'Write an article'], ['/admin/authors', 'Authors']);
-    if (can(actor, 'viewPayments')) links.push(['/admin/payments', 'Payments and refunds']);
-    if (can(actor, 'manageReaders')) links.push(['/admin/users', 'Readers']);
-    return sendPage(reply, 200, adminHomePage(await pageChrome(ctx, request), links));
-  });
+  app.get('/admin', { schema: { querystring: form({}) } }, async (request, reply) =>
+    sendPage(reply, 200, adminHomePage(await pageChrome(ctx, request))),
+  );
 
   async function show(
     request: FastifyRequest,
