@@ -16,7 +16,15 @@ import { migrate } from '../adapters/db/migrate.js';
 import { deleteSpentRefreshTokens, findLiveSessionWithUser, listDevices } from '../domain/accounts/session-queries.js';
 import { findUserByEmail } from '../domain/accounts/user-queries.js';
 import { seedBaseline } from '../domain/content/seed.js';
-import { anyPublishedBetween, findArticleBySlug, firstPublishedAt, listArticles, listSitemapEntries } from '../domain/content/queries.js';
+import {
+  anyPublishedBetween,
+  findArticleBySlug,
+  firstPublishedAt,
+  listArticles,
+  listArticlesByAuthor,
+  listSitemapEntries,
+} from '../domain/content/queries.js';
+import { listNewsroomArticles } from '../domain/content/newsroom-queries.js';
 import { yearStart } from '../domain/content/calendar-years.js';
 import { listCuratedLive } from '../domain/content/curated.js';
 import { activeEntitlements, revokeEntitlements } from '../domain/entitlements/queries.js';
@@ -32,7 +40,6 @@ import { findSubscriptionIdByGatewayId, listSubscriptionRowsNeedingAttention } f
 import { listUnprocessedWebhooks } from '../domain/billing/webhook-queries.js';
 import { findReaders } from '../main.js';
 import { seedScaleArticles, seedScaleNewsroom, seedScaleReaders } from './scale-queries.js';
-import { listNewsroomArticles } from '../domain/content/newsroom-queries.js';
 import { auditAreas, listChanges } from '../domain/audit/queries.js';
 
 interface Scenario {
@@ -75,6 +82,27 @@ const SCENARIOS: Scenario[] = [
       }),
   },
   { name: 'Article by address', why: 'every article page (cached for 30 s)', run: (db) => findArticleBySlug(db, 'scale-12345') },
+  {
+    name: 'Author page 1',
+    why: "/author/<slug>: the author's bylines (article_authors_author_idx), then the newest live articles",
+    run: (db) => listArticlesByAuthor(db, { authorId: 7, limit: 21, now: NOW }),
+  },
+  {
+    name: 'Newsroom list by author',
+    why: "/admin/articles?author=…: the author's bylines, ordered by last change",
+    run: (db) => listNewsroomArticles(db, { authorId: 7, limit: 51, now: NOW }),
+  },
+  {
+    name: 'Newsroom list by publication date',
+    why: '/admin/articles?from=…&to=…: articles_published_at_idx',
+    run: (db) =>
+      listNewsroomArticles(db, {
+        publishedFrom: new Date(NOW.getTime() - 400 * 86_400_000),
+        publishedTo: new Date(NOW.getTime() - 399 * 86_400_000),
+        limit: 51,
+        now: NOW,
+      }),
+  },
   {
     name: 'News sitemap: the last two days',
     why: '/sitemaps/news.xml',

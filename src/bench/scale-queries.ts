@@ -40,6 +40,13 @@ export async function seedScaleArticles(db: Db, count: number, now: Date): Promi
     from (select id, section, row_number() over (partition by section order by published_at desc) n from articles where slug like 'scale-%' and published_at > ${now}::timestamptz - interval '30 days') recent
     where n <= 2
     on conflict do nothing`.execute(db);
+  // The bylines as the import writes them: an author per name, linked in order.
+  await sql`insert into authors (slug, name) select distinct 'author-' || substr(name, 8), name
+    from articles, unnest(authors) as name where slug like 'scale-%' on conflict do nothing`.execute(db);
+  await sql`insert into article_authors (article_id, author_id, position)
+    select a.id, au.id, 0 from articles a join authors au on au.name = a.authors[1] where a.slug like 'scale-%'
+    on conflict do nothing`.execute(db);
+  await sql`analyze authors; analyze article_authors`.execute(db);
 }
 
 /**

@@ -22,6 +22,8 @@ const FIELDS: ArticleFields = {
   visibility: 'free',
   provenance: 'staff',
   leadImage: null,
+  embargoUntil: null,
+  seo: { title: null, description: null, canonicalUrl: null, socialImageUrl: null },
 };
 
 for (const engine of engines()) {

@@ -16,6 +16,7 @@ import gatewayReversals from './migrations/013-gateway-reversals.js';
 import replacementNotices from './migrations/014-replacement-notices.js';
 import auditLog from './migrations/015-audit-log.js';
 import images from './migrations/016-images.js';
+import authors from './migrations/017-authors.js';
 import frontPage from './migrations/018-front-page.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 14, name: 'replacement-notices', sql: replacementNotices },
   { version: 15, name: 'audit-log', sql: auditLog },
   { version: 16, name: 'images', sql: images },
+  { version: 17, name: 'authors', sql: authors },
   { version: 18, name: 'front-page', sql: frontPage },
 ];
 

@@ -5,7 +5,7 @@ import { isProvenance, VISIBILITIES, type Article, type Visibility } from './mod
  * without `updatedAt` it was never updated after publication.
  * Produced only by `parseArticleInput` (or by code whose output passes it).
  */
-export interface ArticleInput extends Omit<Article, 'id' | 'updatedAt'> {
+export interface ArticleInput extends Omit<Article, 'id' | 'updatedAt' | 'bylines' | 'shownUpdatedAt' | 'seo'> {
   updatedAt: Date | null;
   /**
    * The import's `editors_pick`: true adds the article to the front page's picks (see `nominatePicks`); false

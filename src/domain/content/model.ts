@@ -37,6 +37,22 @@ export interface Section {
   description: string;
 }
 
+/** An author as a byline names them, linking to their page `/author/<slug>`. */
+export interface Byline {
+  name: string;
+  slug: string;
+}
+
+/** What search engines and social cards show, when it should differ from the headline and standfirst. */
+export interface ArticleSeo {
+  title: string | null;
+  description: string | null;
+  /** Overrides the article's own address in `<link rel="canonical">`: a path on this site or an https:// address. */
+  canonicalUrl: string | null;
+  /** The image of social cards; the lead image otherwise. */
+  socialImageUrl: string | null;
+}
+
 export interface Article {
   id: number;
   slug: string;
@@ -46,12 +62,18 @@ export interface Article {
   body: string;
   section: string;
   tags: string[];
+  /** The byline's names, in order (kept in step with `bylines`). */
   authors: string[];
+  /** The byline's authors with their pages' slugs. */
+  bylines: Byline[];
   dateline: string | null;
   visibility: Visibility;
   provenance: Provenance;
   publishedAt: Date;
   updatedAt: Date;
+  /** The "Updated" time readers see, set when an editor marks a substantive update; null when never. */
+  shownUpdatedAt: Date | null;
+  seo: ArticleSeo;
   leadImage: LeadImage | null;
 }
 

@@ -1,7 +1,14 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../ports/database.js';
 import type { Articles } from '../ports/schema.js';
-import type { ArticleFields, ArticleStatus, NewsroomArticle, SaveAction, StoredStatus } from './newsroom.js';
+import {
+  revivedFields,
+  type ArticleFields,
+  type ArticleStatus,
+  type NewsroomArticle,
+  type SaveAction,
+  type StoredStatus,
+} from './newsroom.js';
 
 /** The newsroom's tables: articles in any status, their old addresses and their revisions. */
 
@@ -23,6 +30,12 @@ const COLUMNS = [
   'published_at',
   'updated_at',
   'version',
+  'updated_shown_at',
+  'embargo_until',
+  'seo_title',
+  'meta_description',
+  'canonical_url',
+  'social_image_url',
 ] as const;
 
 type Row = Omit<Selectable<Articles>, 'editors_pick'>;
@@ -44,7 +57,10 @@ function toArticle(row: Row): NewsroomArticle {
     status: row.status,
     publishedAt: row.published_at,
     updatedAt: row.updated_at,
+    shownUpdatedAt: row.updated_shown_at,
     version: row.version,
+    embargoUntil: row.embargo_until,
+    seo: { title: row.seo_title, description: row.meta_description, canonicalUrl: row.canonical_url, socialImageUrl: row.social_image_url },
   };
 }
 
@@ -62,6 +78,11 @@ function fieldColumns(fields: ArticleFields) {
     provenance: fields.provenance,
     lead_image_url: fields.leadImage?.url ?? null,
     lead_image_alt: fields.leadImage?.alt ?? null,
+    embargo_until: fields.embargoUntil,
+    seo_title: fields.seo.title,
+    meta_description: fields.seo.description,
+    canonical_url: fields.seo.canonicalUrl,
+    social_image_url: fields.seo.socialImageUrl,
   };
 }
 
@@ -81,12 +102,21 @@ export interface StateChange {
   status: StoredStatus;
   publishedAt: Date | null;
   updatedAt: Date;
+  /** Set: the "Updated" time readers see from now on; undefined: left as it was. */
+  shownUpdatedAt?: Date | undefined;
 }
+
+const stateColumns = (state: StateChange) => ({
+  status: state.status,
+  published_at: state.publishedAt,
+  updated_at: state.updatedAt,
+  ...(state.shownUpdatedAt ? { updated_shown_at: state.shownUpdatedAt } : {}),
+});
 
 export async function insertArticle(db: Db, fields: ArticleFields, state: StateChange): Promise<number> {
   const row = await db
     .insertInto('articles')
-    .values({ ...fieldColumns(fields), status: state.status, published_at: state.publishedAt, updated_at: state.updatedAt })
+    .values({ ...fieldColumns(fields), ...stateColumns(state) })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -104,9 +134,7 @@ export async function updateArticleAt(
     .updateTable('articles')
     .set({
       ...fieldColumns(fields),
-      status: state.status,
-      published_at: state.publishedAt,
-      updated_at: state.updatedAt,
+      ...stateColumns(state),
       version: sql<number>`version + 1`,
     })
     .where('id', '=', id)
@@ -186,7 +214,7 @@ const toRevision = (row: RevisionRow): Revision => ({
   userId: row.user_id,
   by: row.name || row.email || null,
   action: row.action,
-  fields: row.fields as unknown as ArticleFields,
+  fields: revivedFields(row.fields),
   createdAt: row.created_at,
 });
 
@@ -202,7 +230,7 @@ export async function findRevision(db: Db, articleId: number, revisionId: number
 }
 
 /** What the newsroom's list shows of an article. */
-export type NewsroomSummary = Omit<NewsroomArticle, 'body' | 'standfirst' | 'tags' | 'dateline' | 'leadImage'>;
+export type NewsroomSummary = Omit<NewsroomArticle, 'body' | 'standfirst' | 'tags' | 'dateline' | 'leadImage' | 'seo' | 'shownUpdatedAt'>;
 
 export interface NewsroomFilters {
   search?: string | undefined;
@@ -211,6 +239,11 @@ export interface NewsroomFilters {
   status?: ArticleStatus | undefined;
   /** `staff`, `wire` or `partner`. */
   provenance?: 'staff' | 'wire' | 'partner' | undefined;
+  /** Only articles in this author's byline. */
+  authorId?: number | undefined;
+  /** Published (or scheduled) at or after `from` and before `to`. */
+  publishedFrom?: Date | undefined;
+  publishedTo?: Date | undefined;
   /** Continue after the article last changed at `updatedAt` with `id`. */
   before?: { updatedAt: Date; id: number } | undefined;
   limit: number;
@@ -233,7 +266,13 @@ export async function listNewsroomArticles(db: Db, f: NewsroomFilters): Promise<
       'published_at',
       'updated_at',
       'version',
+      'embargo_until',
     ]);
+  const authorId = f.authorId;
+  if (authorId !== undefined)
+    query = query.where('id', 'in', (eb) => eb.selectFrom('article_authors').select('article_id').where('author_id', '=', authorId));
+  if (f.publishedFrom) query = query.where('published_at', '>=', f.publishedFrom);
+  if (f.publishedTo) query = query.where('published_at', '<', f.publishedTo);
   if (f.search) query = query.where('headline', 'ilike', `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (f.section) query = query.where('section', '=', f.section);
   if (f.visibility === 'free' || f.visibility === 'metered' || f.visibility === 'premium')
@@ -258,5 +297,6 @@ export async function listNewsroomArticles(db: Db, f: NewsroomFilters): Promise<
     publishedAt: r.published_at,
     updatedAt: r.updated_at,
     version: r.version,
+    embargoUntil: r.embargo_until,
   }));
 }

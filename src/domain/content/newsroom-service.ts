@@ -19,6 +19,11 @@ import {
   type Revision,
 } from './newsroom-queries.js';
 import { listSections } from './queries.js';
+import { setBylines } from './author-queries.js';
+import { deleteAutosave } from './autosave-queries.js';
+import { createAuthorService, type AuthorService } from './author-service.js';
+import { createAutosaves, type AutosaveService } from './autosave.js';
+import { createCorrections, type CorrectionsService } from './corrections.js';
 
 /** The outcome of a save: the article's id and new version, or what stopped it (nothing was written then). */
 export type SaveResult =
@@ -27,15 +32,30 @@ export type SaveResult =
   /** Someone saved the article since the editor opened it: `current` is what they saved. */
   | { ok: false; kind: 'conflict'; current: NewsroomArticle };
 
+export interface SaveInput {
+  id: number | null;
+  version: number | null;
+  fields: ArticleFields;
+  action: SaveAction;
+  /** "Show as updated": a substantive update of a published article; readers see "Updated <now>". */
+  showUpdated?: boolean | undefined;
+}
+
 export interface NewsroomService {
   list(actor: Actor, filters: Omit<NewsroomFilters, 'now'>): Promise<NewsroomSummary[]>;
   article(actor: Actor, id: number): Promise<NewsroomArticle | null>;
   revisions(actor: Actor, id: number): Promise<Revision[]>;
   revision(actor: Actor, id: number, revisionId: number): Promise<Revision | null>;
   /** Creates (`id` null) or saves an article over `version`, then does `action`; every save keeps a revision. */
-  save(actor: Actor, input: { id: number | null; version: number | null; fields: ArticleFields; action: SaveAction }): Promise<SaveResult>;
+  save(actor: Actor, input: SaveInput): Promise<SaveResult>;
   /** Puts a revision's fields back over `version` (a new revision; the status and publication time stay). */
   restore(actor: Actor, id: number, revisionId: number, version: number): Promise<SaveResult | null>;
+  /** The people in bylines. */
+  authors: AuthorService;
+  /** Corrections and clarifications appended to articles. */
+  corrections: CorrectionsService;
+  /** Each editor's autosaved copy of the form. */
+  autosaves: AutosaveService;
 }
 
 const REVISIONS_SHOWN = 50;
@@ -52,10 +72,7 @@ const isUniqueViolation = (error: unknown) => typeof error === 'object' && error
 export function createNewsroomService(deps: { db: Db; now: () => Date; onChange: () => Promise<void> }): NewsroomService {
   const { db, now } = deps;
 
-  async function save(
-    actor: Actor,
-    input: { id: number | null; version: number | null; fields: ArticleFields; action: SaveAction },
-  ): Promise<SaveResult> {
+  async function save(actor: Actor, input: SaveInput): Promise<SaveResult> {
     authorize(actor, 'editContent');
     const userId = actor.kind === 'user' ? actor.id : null;
     const at = now();
@@ -65,7 +82,7 @@ export function createNewsroomService(deps: { db: Db; now: () => Date; onChange:
         const current = input.id === null ? null : await findNewsroomArticle(tx, input.id);
         if (input.id !== null && !current) throw new DomainError('not-found', 'There is no such article.');
         if (current && current.version !== input.version) return { ok: false, kind: 'conflict', current };
-        const state = applyAction(current, input.action, at);
+        const state = applyAction(current, input.action, at, input.fields.embargoUntil);
         const sections = new Set((await listSections(tx)).map((s) => s.slug));
         const checked = checkArticleFields(input.fields, sections, { draft: !state.ok || state.status !== 'published' });
         const errors: Record<string, string> = {
@@ -75,17 +92,24 @@ export function createNewsroomService(deps: { db: Db; now: () => Date; onChange:
         if (!errors.slug && (await articleIdWithSlug(tx, input.fields.slug, current?.id ?? null)) !== null) errors.slug = SLUG_TAKEN;
         if (Object.keys(errors).length > 0 || !state.ok) return { ok: false, kind: 'invalid', errors };
 
+        // "Updated" is shown only for an article readers already had at its publication time.
+        const onSite = state.status === 'published' && state.publishedAt !== null && state.publishedAt <= at;
+        const change = { ...state, shownUpdatedAt: input.showUpdated && onSite && current?.status === 'published' ? at : undefined };
         let id: number;
         let version: number;
         if (current) {
-          const next = await updateArticleAt(tx, current.id, current.version, input.fields, state);
+          const next = await updateArticleAt(tx, current.id, current.version, input.fields, change);
           if (next === null) return { ok: false, kind: 'conflict', current: (await findNewsroomArticle(tx, current.id)) ?? current };
           id = current.id;
           version = next;
         } else {
-          id = await insertArticle(tx, input.fields, state);
+          id = await insertArticle(tx, input.fields, change);
           version = 1;
         }
+        if (!current || current.authors.join('\n') !== input.fields.authors.join('\n'))
+          await setBylines(tx, [{ articleId: id, names: input.fields.authors }], at);
+        // What this editor had autosaved is now saved (a new article's autosave too).
+        if (userId !== null) await deleteAutosave(tx, userId, current ? id : null);
         await moveSlug(tx, id, current?.slug ?? null, input.fields.slug, at);
         const action = current === null && input.action.kind === 'save' ? 'create' : input.action.kind;
         await insertRevision(tx, { articleId: id, version, userId, action, fields: input.fields, at });
@@ -145,5 +169,8 @@ export function createNewsroomService(deps: { db: Db; now: () => Date; onChange:
       if (!revision) return null;
       return save(actor, { id, version, fields: revision.fields, action: { kind: 'restore' } });
     },
+    authors: createAuthorService(deps),
+    corrections: createCorrections(deps),
+    autosaves: createAutosaves(deps),
   };
 }

@@ -18,6 +18,8 @@ const FIELDS: ArticleFields = {
   visibility: 'free',
   provenance: 'staff',
   leadImage: null,
+  embargoUntil: null,
+  seo: { title: null, description: null, canonicalUrl: null, socialImageUrl: null },
 };
 const SECTIONS = new Set(['markets']);
 

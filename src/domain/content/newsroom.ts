@@ -1,5 +1,5 @@
 import { ARTICLE_INPUT_LIMITS, parseArticleInput } from './article-input.js';
-import type { Visibility } from './model.js';
+import type { ArticleSeo, Visibility } from './model.js';
 
 /**
  * The newsroom's view of an article. Glossary: a *draft* has never gone out (or was saved without
@@ -25,7 +25,13 @@ export interface ArticleFields {
   visibility: Visibility;
   provenance: string;
   leadImage: { url: string; alt: string } | null;
+  /** Not to be published before this time (publish refuses, a schedule must be at or after it). */
+  embargoUntil: Date | null;
+  seo: ArticleSeo;
 }
+
+/** What an article had before these fields existed (older revisions), and a new article. */
+export const NO_SEO: ArticleSeo = { title: null, description: null, canonicalUrl: null, socialImageUrl: null };
 
 export const FIELD_NAMES = [
   'headline',
@@ -39,6 +45,8 @@ export const FIELD_NAMES = [
   'provenance',
   'slug',
   'leadImage',
+  'embargoUntil',
+  'seo',
 ] as const satisfies readonly (keyof ArticleFields)[];
 
 export interface NewsroomArticle extends ArticleFields {
@@ -47,6 +55,8 @@ export interface NewsroomArticle extends ArticleFields {
   /** Null for a draft never published or scheduled. */
   publishedAt: Date | null;
   updatedAt: Date;
+  /** The "Updated" time readers see (set by saving with "Show as updated"), or null. */
+  shownUpdatedAt: Date | null;
   /** Goes up by one with every save: a form carries it, and a save over a newer one is refused. */
   version: number;
 }
@@ -61,12 +71,39 @@ export function shownStatus(article: Pick<NewsroomArticle, 'status' | 'published
 export type SaveAction =
   { kind: 'save' } | { kind: 'publish' } | { kind: 'schedule'; at: Date } | { kind: 'unpublish' } | { kind: 'restore' };
 
-/** The status and times an article has after `action` at `now`, or why the action cannot be done. */
+export type ActionOutcome =
+  | { ok: true; status: StoredStatus; publishedAt: Date | null; updatedAt: Date }
+  | { ok: false; field: 'publishAt' | 'embargoUntil'; message: string };
+
+/**
+ * The status and times an article has after `action` at `now`, or why the action cannot be done. An embargo
+ * (`embargoUntil`, from the fields being saved) keeps the article off the site until it ends: publishing
+ * before then is refused, and a schedule must be at or after it.
+ */
 export function applyAction(
   current: Pick<NewsroomArticle, 'status' | 'publishedAt'> | null,
   action: SaveAction,
   now: Date,
-): { ok: true; status: StoredStatus; publishedAt: Date | null; updatedAt: Date } | { ok: false; field: 'publishAt'; message: string } {
+  embargoUntil: Date | null = null,
+): ActionOutcome {
+  const outcome = applyStatus(current, action, now);
+  if (!outcome.ok || !embargoUntil || outcome.status !== 'published' || !outcome.publishedAt || outcome.publishedAt >= embargoUntil)
+    return outcome;
+  if (action.kind === 'publish')
+    return {
+      ok: false,
+      field: 'embargoUntil',
+      message: 'This story is under embargo: it cannot be published before the embargo ends. Schedule it for then or later.',
+    };
+  if (action.kind === 'schedule') return { ok: false, field: 'publishAt', message: 'Schedule it at or after the embargo ends.' };
+  return {
+    ok: false,
+    field: 'embargoUntil',
+    message: 'This article is already on the site before that time: unpublish it first to embargo it.',
+  };
+}
+
+function applyStatus(current: Pick<NewsroomArticle, 'status' | 'publishedAt'> | null, action: SaveAction, now: Date): ActionOutcome {
   const status = current?.status ?? 'draft';
   const publishedAt = current?.publishedAt ?? null;
   // Readers see the later of the two as "updated": a scheduled story is not updated before it appears.
@@ -156,10 +193,13 @@ export function checkArticleFields(
     visibility: 'free',
     provenance: 'staff',
     leadImage: null,
+    embargoUntil: null,
+    seo: NO_SEO,
   };
-  const errors: Record<string, string> = {};
+  const errors: Record<string, string> = checkSeo(fields.seo);
   for (const name of FIELD_NAMES) {
     const value = fields[name];
+    if (name === 'embargoUntil' || name === 'seo') continue;
     if (options.draft && (name === 'standfirst' || name === 'body') && value === '') continue;
     const checked = parseArticleInput(record({ ...baseline, [name]: value }), sections);
     if (checked.ok) continue;
@@ -169,4 +209,31 @@ export function checkArticleFields(
     errors[field] ??= `${rest.charAt(0).toUpperCase()}${rest.slice(1)}.`;
   }
   return Object.keys(errors).length === 0 ? { ok: true } : { ok: false, errors };
+}
+
+export const SEO_LIMITS = { title: 120, description: 300, url: 2_000 } as const;
+
+const isSitePath = (url: string) => url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') && !/\s/.test(url);
+const isHttpsUrl = (url: string) => /^https:\/\/[^/\s]+/.test(url) && !/\s/.test(url);
+
+/** The SEO fields' messages, by form field: the canonical address and social image must be on this site or https. */
+export function checkSeo(seo: ArticleSeo): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (seo.title && seo.title.length > SEO_LIMITS.title) errors.seoTitle = `Use at most ${SEO_LIMITS.title} characters.`;
+  if (seo.description && seo.description.length > SEO_LIMITS.description)
+    errors.metaDescription = `Use at most ${SEO_LIMITS.description} characters.`;
+  for (const [field, url] of [
+    ['canonicalUrl', seo.canonicalUrl],
+    ['socialImageUrl', seo.socialImageUrl],
+  ] as const) {
+    if (url && (url.length > SEO_LIMITS.url || !(isSitePath(url) || isHttpsUrl(url))))
+      errors[field] = 'Give a path on this site starting with "/" or an address starting with https://.';
+  }
+  return errors;
+}
+
+/** Fields as a revision kept them (JSON): dates revived, fields added since filled with their defaults. */
+export function revivedFields(stored: unknown): ArticleFields {
+  const fields = stored as Omit<ArticleFields, 'embargoUntil' | 'seo'> & { embargoUntil?: string | null; seo?: ArticleSeo };
+  return { ...fields, embargoUntil: fields.embargoUntil ? new Date(fields.embargoUntil) : null, seo: { ...NO_SEO, ...fields.seo } };
 }

@@ -3,7 +3,8 @@ import type { Db, Tx } from '../ports/database.js';
 import type { Articles } from '../ports/schema.js';
 import { nominatePicks } from '../front-page/queries.js';
 import type { ArticleInput } from './article-input.js';
-import type { Article, ArticleSummary, ListOptions, Section } from './model.js';
+import type { Article, ArticleSummary, Byline, ListOptions, Section } from './model.js';
+import { setBylines } from './author-queries.js';
 
 const SUMMARY_COLUMNS = [
   'id',
@@ -20,10 +21,22 @@ const SUMMARY_COLUMNS = [
   'updated_at',
   'lead_image_url',
   'lead_image_alt',
+  'updated_shown_at',
+  'seo_title',
+  'meta_description',
+  'canonical_url',
+  'social_image_url',
 ] as const;
 
 /** A row a reader may see: published, so it has a publication time. */
-type LiveRow = Omit<Selectable<Articles>, 'body' | 'status' | 'version' | 'published_at'> & { published_at: Date };
+type LiveRow = Omit<Selectable<Articles>, 'body' | 'status' | 'version' | 'published_at' | 'embargo_until'> & {
+  published_at: Date;
+  bylines: Byline[];
+};
+
+/** The byline's authors in order, as JSON (one probe of the bylines' primary key per article). */
+const BYLINES = sql<Byline[]>`coalesce((select json_agg(json_build_object('name', au.name, 'slug', au.slug) order by aa.position)
+  from article_authors aa join authors au on au.id = aa.author_id where aa.article_id = articles.id), '[]'::json)`.as('bylines');
 
 /**
  * Readers only ever see published articles (and only once their time has come: callers compare `published_at`
@@ -40,11 +53,19 @@ function toSummary(row: LiveRow): ArticleSummary {
     section: row.section,
     tags: row.tags,
     authors: row.authors,
+    bylines: row.bylines,
     dateline: row.dateline,
     visibility: row.visibility,
     provenance: row.provenance,
     publishedAt: row.published_at,
     updatedAt: row.updated_at,
+    shownUpdatedAt: row.updated_shown_at,
+    seo: {
+      title: row.seo_title,
+      description: row.meta_description,
+      canonicalUrl: row.canonical_url,
+      socialImageUrl: row.social_image_url,
+    },
     leadImage: row.lead_image_url ? { url: row.lead_image_url, alt: row.lead_image_alt ?? '' } : null,
   };
 }
@@ -145,6 +166,12 @@ export async function upsertArticles(db: Db, inputs: readonly ArticleInput[]): P
     db,
     results.filter((_, i) => inputs[i]?.editorsPick === true).map((r) => r.id),
   );
+  // The bylines follow the names; names no author has yet become authors.
+  await setBylines(
+    db,
+    inputs.map((input, i) => ({ articleId: results[i]?.id ?? 0, names: input.authors })),
+    null,
+  );
   return results;
 }
 
@@ -166,6 +193,7 @@ export async function findArticleBySlug(db: Db, slug: string): Promise<Article |
   const row = await db
     .selectFrom('articles')
     .select(SUMMARY_COLUMNS)
+    .select(BYLINES)
     .select('body')
     .where('slug', '=', slug)
     .where('status', '=', LIVE)
@@ -183,6 +211,7 @@ export async function listArticles(db: Db, options: ListOptions & { now: Date })
   let query = db
     .selectFrom('articles')
     .select(SUMMARY_COLUMNS)
+    .select(BYLINES)
     .where('status', '=', LIVE)
     .where('published_at', '<=', options.now)
     .$narrowType<{ published_at: Date }>();
@@ -206,6 +235,7 @@ export async function listLiveByIds(db: Db, ids: readonly number[], now: Date): 
   const rows = await db
     .selectFrom('articles')
     .select(SUMMARY_COLUMNS)
+    .select(BYLINES)
     .where('id', 'in', ids)
     .where('status', '=', LIVE)
     .where('published_at', '<=', now)
@@ -274,4 +304,26 @@ export async function listSitemapEntries(
     .limit(limit)
     .execute();
   return rows.map((r) => ({ slug: r.slug, updatedAt: r.updated_at }));
+}
+
+/**
+ * An author's published articles, newest first, keyset-paginated like a section: the author's bylines
+ * (`article_authors_author_idx`) joined to the live articles.
+ */
+export async function listArticlesByAuthor(
+  db: Db,
+  options: { authorId: number; limit: number; before?: ListOptions['before']; now: Date },
+): Promise<ArticleSummary[]> {
+  let query = db
+    .selectFrom('articles')
+    .select(SUMMARY_COLUMNS)
+    .select(BYLINES)
+    .where('status', '=', LIVE)
+    .where('published_at', '<=', options.now)
+    .where('id', 'in', (eb) => eb.selectFrom('article_authors').select('article_id').where('author_id', '=', options.authorId))
+    .$narrowType<{ published_at: Date }>();
+  const before = options.before;
+  if (before) query = query.where((eb) => eb(eb.refTuple('published_at', 'id'), '<', eb.tuple(before.publishedAt, before.id)));
+  const rows = await query.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+  return rows.map(toSummary);
 }

@@ -21,6 +21,16 @@ function linesOf(fields: ArticleFields, field: FieldDiff['field']): string[] {
     const image = fields.leadImage;
     return image ? [image.url, `alt: ${image.alt}`] : [];
   }
+  if (field === 'embargoUntil') return fields.embargoUntil ? [fields.embargoUntil.toISOString()] : [];
+  if (field === 'seo') {
+    const seo = fields.seo;
+    return [
+      seo.title ? `title: ${seo.title}` : '',
+      seo.description ? `description: ${seo.description}` : '',
+      seo.canonicalUrl ? `canonical: ${seo.canonicalUrl}` : '',
+      seo.socialImageUrl ? `social image: ${seo.socialImageUrl}` : '',
+    ].filter(Boolean);
+  }
   const value = fields[field];
   if (Array.isArray(value)) return [value.join(', ')];
   if (value === null || value === '') return [];

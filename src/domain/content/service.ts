@@ -1,8 +1,28 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../ports/database.js';
 import { yearIn, yearStart } from './calendar-years.js';
-import { cursorAfter, type AccessItem, type Article, type ArticleSummary, type ListOptions, type Section } from './model.js';
-import { anyPublishedBetween, findArticleBySlug, firstPublishedAt, listArticles, listSections, listSitemapEntries } from './queries.js';
+import {
+  cursorAfter,
+  type AccessItem,
+  type Article,
+  type ArticleSummary,
+  type ListCursor,
+  type ListOptions,
+  type Section,
+} from './model.js';
+import {
+  anyPublishedBetween,
+  findArticleBySlug,
+  firstPublishedAt,
+  listArticles,
+  listArticlesByAuthor,
+  listSections,
+  listSitemapEntries,
+} from './queries.js';
+import { findAuthorBySlug } from './author-queries.js';
+import type { Author } from './authors.js';
+import { listCorrections } from './correction-queries.js';
+import type { Correction } from './corrections.js';
 import { redirectedSlug } from './newsroom-queries.js';
 import { redirectedSectionSlug } from '../sections/queries.js';
 import { listCuratedLive, type LiveCuration } from './curated.js';
@@ -18,6 +38,8 @@ export interface PreparedArticle {
   /** The whole body. Only for readers the access decision allows. */
   bodyHtml: string;
   readingMinutes: number;
+  /** Corrections and clarifications, oldest first: shown at the foot to every reader. */
+  corrections: Correction[];
 }
 
 export interface ContentService {
@@ -35,6 +57,10 @@ export interface ContentService {
   sectionRedirect(slug: string): Promise<string | null>;
   /** The editors' lead, picks and pins that readers may see now (cached like lists). */
   curated(): Promise<LiveCuration>;
+  /** The author whose page is `/author/<slug>`, or null. */
+  author(slug: string): Promise<Author | null>;
+  /** An author's published articles, newest first (keyset like a section). */
+  listByAuthor(authorId: number, options: { limit: number; before?: ListCursor | undefined }): Promise<ArticleSummary[]>;
   /** Forgets cached reads, after a write through this process. Other processes see writes within the cache's TTL. */
   invalidate(): void;
 }
@@ -42,7 +68,12 @@ export interface ContentService {
 const NOT_FOUND = Symbol('not found');
 
 /** An article made ready to serve: the access item and the body rendered whole and cut to its lead-in. */
-export function prepareArticle(article: Article, sections: readonly Section[], lead: LeadRule): PreparedArticle {
+export function prepareArticle(
+  article: Article,
+  sections: readonly Section[],
+  lead: LeadRule,
+  corrections: Correction[] = [],
+): PreparedArticle {
   const section = sections.find((s) => s.slug === article.section);
   const { body, ...summary } = article;
   return {
@@ -58,6 +89,7 @@ export function prepareArticle(article: Article, sections: readonly Section[], l
     leadHtml: renderLead(body, lead),
     bodyHtml: renderBody(body),
     readingMinutes: Math.max(1, Math.round(wordCount(body) / 200)),
+    corrections,
   };
 }
 
@@ -108,7 +140,7 @@ export function createContentService(
     const found = await findArticleBySlug(db, slug);
     if (!found || found.publishedAt > now()) return NOT_FOUND;
     const [article = found] = await withImages([found]);
-    return prepareArticle(article, await sections(), options.lead);
+    return prepareArticle(article, await sections(), options.lead, await listCorrections(db, article.id));
   }
 
   async function cachedList(key: string, load: () => Promise<ArticleSummary[]>): Promise<ArticleSummary[]> {
@@ -148,6 +180,13 @@ export function createContentService(
       const before = o.before ? cursorAfter(o.before) : '';
       const key = `l:${o.section ?? ''}:${o.limit}:${before}:${o.offset ?? 0}:${o.since?.getTime() ?? ''}:${o.excludeIds?.join(',') ?? ''}`;
       return cachedList(key, () => listArticles(db, { ...o, now: now() }));
+    },
+    author(slug) {
+      return findAuthorBySlug(db, slug);
+    },
+    listByAuthor(authorId, o) {
+      const key = `a:${authorId}:${o.limit}:${o.before ? cursorAfter(o.before) : ''}`;
+      return cachedList(key, () => listArticlesByAuthor(db, { authorId, limit: o.limit, before: o.before, now: now() }));
     },
     sitemapYears,
     sitemapEntries(year, limit) {

@@ -28,6 +28,29 @@ export interface AnonymousMeters {
   updated_at: Generated<Timestamp>;
 }
 
+export interface ArticleAuthors {
+  article_id: number;
+  author_id: number;
+  position: number;
+}
+
+export interface ArticleAutosaves {
+  article_id: number | null;
+  saved_at: Timestamp;
+  user_id: number;
+  values: Json;
+}
+
+export interface ArticleCorrections {
+  article_id: number;
+  body: string;
+  created_at: Timestamp;
+  id: Generated<number>;
+  kind: 'correction' | 'clarification';
+  updated_at: Timestamp;
+  user_id: number | null;
+}
+
 export interface ArticleRedirects {
   article_id: number;
   created_at: Timestamp;
@@ -47,19 +70,25 @@ export interface ArticleRevisions {
 export interface Articles {
   authors: Generated<string[]>;
   body: Generated<string>;
+  canonical_url: string | null;
   dateline: string | null;
+  embargo_until: Timestamp | null;
   headline: string;
   id: Generated<number>;
   lead_image_alt: string | null;
   lead_image_url: string | null;
+  meta_description: string | null;
   provenance: string;
   published_at: Timestamp | null;
   section: string;
+  seo_title: string | null;
   slug: string;
+  social_image_url: string | null;
   standfirst: Generated<string>;
   status: 'draft' | 'published' | 'unpublished';
   tags: Generated<string[]>;
   updated_at: Timestamp;
+  updated_shown_at: Timestamp | null;
   version: Generated<number>;
   visibility: 'free' | 'metered' | 'premium';
 }
@@ -88,6 +117,17 @@ export interface AuthChallenges {
   purpose: 'sign-up' | 'sign-in' | 'reset-password' | 'device-choice';
   used_at: Timestamp | null;
   user_id: number | null;
+}
+
+export interface Authors {
+  bio: Generated<string>;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  links: Generated<Json>;
+  name: string;
+  photo_url: string | null;
+  slug: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface BillingProfiles {
@@ -355,11 +395,15 @@ export interface WebhookEvents {
 
 export interface DB {
   anonymous_meters: AnonymousMeters;
+  article_authors: ArticleAuthors;
+  article_autosaves: ArticleAutosaves;
+  article_corrections: ArticleCorrections;
   article_redirects: ArticleRedirects;
   article_revisions: ArticleRevisions;
   articles: Articles;
   audit_log: AuditLog;
   auth_challenges: AuthChallenges;
+  authors: Authors;
   billing_profiles: BillingProfiles;
   entitlement_grants: EntitlementGrants;
   front_page_stories: FrontPageStories;

@@ -31,6 +31,7 @@ export const ADMIN_AREAS: readonly AdminArea[] = [
     ability: 'editContent',
   },
   { href: '/admin/sections', label: 'Sections', blurb: 'Sections: names, addresses, descriptions, order.', ability: 'editContent' },
+  { href: '/admin/authors', label: 'Authors', blurb: 'The people in bylines: names, photos, biographies, links.', ability: 'editContent' },
   { href: '/admin/payments', label: 'Payments', blurb: 'Payments, refunds and the plans on sale.', ability: 'viewPayments' },
   { href: '/admin/users', label: 'Readers', blurb: 'Find a reader, export or delete their data.', ability: 'manageReaders' },
   { href: '/admin/audit', label: 'Audit log', blurb: 'Every change staff made: who, when, before → after.', ability: 'viewAuditLog' },

@@ -1,8 +1,8 @@
 import type { Static } from 'typebox';
 import { ARTICLE_INPUT_LIMITS as LIMITS } from '../../domain/content/article-input.js';
-import { VISIBILITIES, type Visibility } from '../../domain/content/model.js';
+import { VISIBILITIES, type ArticleSeo, type Visibility } from '../../domain/content/model.js';
 import { imageIdOf, imagePath } from '../../domain/media/model.js';
-import { slugFrom, type ArticleFields, type NewsroomArticle, type SaveAction } from '../../domain/content/newsroom.js';
+import { SEO_LIMITS, slugFrom, type ArticleFields, type NewsroomArticle, type SaveAction } from '../../domain/content/newsroom.js';
 import { instantOfWallClock, wallClockAsUtc } from '../../domain/time/zoned.js';
 import { form, id, keyword, text, type FormRead, type FormState } from '../http/forms.js';
 
@@ -16,6 +16,49 @@ const LIST_MAX = 1_400;
 const WALL_CLOCK = '^(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2})$';
 
 export const ARTICLE_ACTIONS = ['save', 'publish', 'schedule', 'unpublish'] as const;
+
+// --- News conventions (authors brief): the form's embargo, SEO and "Show as updated" fields ---
+const NEWS_FIELDS = {
+  embargoUntil: text({
+    maxLength: 16,
+    normalise: ['trim'],
+    pattern: `^$|${WALL_CLOCK}`,
+    messages: { invalid: 'Enter a date and time like 2026-03-01T09:30.' },
+  }),
+  seoTitle: text({ maxLength: SEO_LIMITS.title, normalise: ['trim'], messages: tooLong(SEO_LIMITS.title) }),
+  metaDescription: text({ maxLength: SEO_LIMITS.description, normalise: ['trim'], messages: tooLong(SEO_LIMITS.description) }),
+  canonicalUrl: text({ maxLength: SEO_LIMITS.url, normalise: ['trim'], messages: tooLong(SEO_LIMITS.url) }),
+  socialImageUrl: text({ maxLength: SEO_LIMITS.url, normalise: ['trim'], messages: tooLong(SEO_LIMITS.url) }),
+  showUpdated: keyword(['on']),
+};
+
+/** The embargo and SEO fields as stored, or the embargo's message. */
+function readNewsFields(
+  values: Record<keyof typeof NEWS_FIELDS, string>,
+  timeZone: string,
+): { ok: true; embargoUntil: Date | null; seo: ArticleSeo } | { ok: false; errors: Record<string, string> } {
+  const embargoUntil = values.embargoUntil ? parseWallClock(values.embargoUntil, timeZone) : null;
+  if (values.embargoUntil && !embargoUntil) return { ok: false, errors: { embargoUntil: 'That date does not exist.' } };
+  const seo: ArticleSeo = {
+    title: values.seoTitle || null,
+    description: values.metaDescription || null,
+    canonicalUrl: values.canonicalUrl || null,
+    socialImageUrl: values.socialImageUrl || null,
+  };
+  return { ok: true, embargoUntil, seo };
+}
+
+/** The embargo and SEO fields of the form, filled from an article. */
+function newsFormValues(fields: ArticleFields, timeZone: string): Record<string, string> {
+  return {
+    embargoUntil: fields.embargoUntil ? wallClockInput(fields.embargoUntil, timeZone) : '',
+    seoTitle: fields.seo.title ?? '',
+    metaDescription: fields.seo.description ?? '',
+    canonicalUrl: fields.seo.canonicalUrl ?? '',
+    socialImageUrl: fields.seo.socialImageUrl ?? '',
+  };
+}
+// --- end news conventions ---
 
 export const ArticleForm = form({
   headline: text({
@@ -50,6 +93,9 @@ export const ArticleForm = form({
   }),
   version: text({ maxLength: 10, pattern: '^\\d{0,10}$', messages: { invalid: 'Open the article again and redo your change.' } }),
   action: keyword(ARTICLE_ACTIONS),
+  // --- News conventions (authors brief): embargo, SEO, "Show as updated" ---
+  ...NEWS_FIELDS,
+  // --- end news conventions ---
 });
 export type ArticleFormValues = Static<typeof ArticleForm>;
 
@@ -91,8 +137,11 @@ export function wallClockInput(at: Date, timeZone: string): string {
 export function readArticleForm(
   values: ArticleFormValues,
   timeZone: string,
-): { ok: true; fields: ArticleFields; action: SaveAction; version: number | null } | { ok: false; errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
+):
+  | { ok: true; fields: ArticleFields; action: SaveAction; version: number | null; showUpdated: boolean }
+  | { ok: false; errors: Record<string, string> } {
+  const news = readNewsFields(values, timeZone);
+  const errors: Record<string, string> = news.ok ? {} : { ...news.errors };
   let leadImage: ArticleFields['leadImage'] = null;
   if (values.leadImageId) {
     // An uploaded image has its own alt text: the description here, when given, replaces it for this article.
@@ -109,7 +158,7 @@ export function readArticleForm(
     else if (!at) errors.publishAt = 'That date does not exist.';
     else action = { kind: 'schedule', at };
   }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0 || !news.ok) return { ok: false, errors };
   const fields: ArticleFields = {
     slug: values.slug || slugFrom(values.headline),
     headline: values.headline,
@@ -122,8 +171,10 @@ export function readArticleForm(
     visibility: values.visibility as Visibility,
     provenance: values.provenance,
     leadImage,
+    embargoUntil: news.embargoUntil,
+    seo: news.seo,
   };
-  return { ok: true, fields, action, version: values.version ? Number(values.version) : null };
+  return { ok: true, fields, action, version: values.version ? Number(values.version) : null, showUpdated: values.showUpdated === 'on' };
 }
 
 /** The form filled with an article as stored (or as a revision kept it). */
@@ -150,6 +201,7 @@ export function formOf(
       imageAlt: fields.leadImage?.alt ?? '',
       publishAt: article?.publishedAt ? wallClockInput(article.publishedAt, timeZone) : '',
       version: article ? String(article.version) : '',
+      ...newsFormValues(fields, timeZone),
     },
     errors: {},
   };

@@ -12,6 +12,8 @@ import type { PageChrome } from '../views/layout.js';
 import { adminLayout } from './admin-layout.js';
 /** Until every admin page imports it from admin-layout.ts. */
 export { adminLayout };
+import type { Correction } from '../../domain/content/corrections.js';
+import { autosaveOffer, autosaveParts, correctionsSection, newsFields, previewLinks } from './article-news-views.js';
 
 /** The newsroom's pages: the article list and the article editor with its revisions. Everything is escaped by `html`. */
 
@@ -28,6 +30,8 @@ const FIELD_LABEL: Record<FieldDiff['field'], string> = {
   provenance: 'Provenance',
   slug: 'Slug',
   leadImage: 'Lead image',
+  embargoUntil: 'Embargo until',
+  seo: 'Search and social',
 };
 
 function errorOf(form: FormState, name: string, fieldId: string): SafeHtml | '' {
@@ -59,6 +63,10 @@ const field = (form: FormState, name: string, label: string, maxlength: number, 
 
 export interface ArticleListInput {
   articles: NewsroomSummary[];
+  /** Authors for the author filter's suggestions. */
+  authors: { name: string; slug: string }[];
+  /** Messages of filters that could not be applied (an unknown author). */
+  filterError?: string | undefined;
   sections: Section[];
   query: Record<string, string>;
   older: string | null;
@@ -91,13 +99,17 @@ ${filter(
     ['staff', 'Staff'],
     ['wire', 'Wire'],
     ['partner', 'Partner'],
-  ])}<button type="submit" class="button secondary">Filter</button></form>
+  ])}<label>Author <input name="author" list="author-slugs" value="${q.author ?? ''}" maxlength="120"></label>
+<datalist id="author-slugs">${input.authors.map((a) => html`<option value="${a.slug}">${a.name}</option>`)}</datalist>
+<label>Published from <input type="date" name="from" value="${q.from ?? ''}"></label> <label>to <input type="date" name="to" value="${q.to ?? ''}"></label>
+<button type="submit" class="button secondary">Filter</button></form>
+${input.filterError ? html`<p class="form-error" role="alert">${input.filterError}</p>` : ''}
 ${
   input.articles.length === 0
     ? html`<p role="status">No articles match.</p>`
-    : html`<table class="admin-table"><thead><tr><th>Headline</th><th>Status</th><th>Section</th><th>Visibility</th><th>Provenance</th><th>Last changed</th></tr></thead><tbody>${input.articles.map(
+    : html`<table class="admin-table"><thead><tr><th>Headline</th><th>Status</th><th>Section</th><th>Visibility</th><th>Provenance</th><th>Authors</th><th>Published</th><th>Last changed</th></tr></thead><tbody>${input.articles.map(
         (a) =>
-          html`<tr data-article="${a.id}"><td><a href="/admin/articles/${a.id}/edit">${a.headline}</a></td><td>${STATUS_LABEL[shownStatus(a, input.now)]}</td><td>${a.section}</td><td>${a.visibility}</td><td>${a.provenance}</td><td>${formatDateTime(a.updatedAt, input.timeZone)}</td></tr>`,
+          html`<tr data-article="${a.id}"><td><a href="/admin/articles/${a.id}/edit">${a.headline}</a></td><td>${STATUS_LABEL[shownStatus(a, input.now)]}${a.embargoUntil && a.embargoUntil > input.now ? html`<br><span class="embargo">Embargoed until ${formatDateTime(a.embargoUntil, input.timeZone)}</span>` : ''}</td><td>${a.section}</td><td>${a.visibility}</td><td>${a.provenance}</td><td>${a.authors.join(', ')}</td><td>${a.publishedAt ? formatDateTime(a.publishedAt, input.timeZone) : ''}</td><td>${formatDateTime(a.updatedAt, input.timeZone)}</td></tr>`,
       )}</tbody></table>`
 }
 ${input.older ? html`<p><a rel="next" href="/admin/articles?${olderQuery}">Older articles</a></p>` : ''}`;
@@ -118,6 +130,12 @@ export interface ArticleEditInput {
   compare?: { revision: Revision; diffs: FieldDiff[] } | undefined;
   /** The uploaded image chosen as the lead image, shown with the caption and credit readers will see. */
   leadImage?: ImageView | null | undefined;
+  // --- News conventions (authors brief) ---
+  corrections: Correction[];
+  correctionForm: FormState;
+  failedCorrection?: { id: number; form: FormState } | undefined;
+  /** This editor's autosave, when newer than the article's last save. */
+  autosave: { savedAt: Date; restoreHref: string; discardAction: string } | null;
 }
 
 function statusLine(article: NewsroomArticle, now: Date, timeZone: string): SafeHtml {
@@ -129,7 +147,8 @@ function statusLine(article: NewsroomArticle, now: Date, timeZone: string): Safe
       : status === 'published'
         ? html`Published ${when} · <a href="/article/${article.slug}">on the site</a>`
         : html`${STATUS_LABEL[status]}`;
-  return html`<p class="article-status" data-status="${status}">${text} · <a href="/admin/articles/${article.id}/preview">Preview</a></p>`;
+  return html`<p class="article-status" data-status="${status}">${text}${article.embargoUntil && article.embargoUntil > now ? html` · Embargoed until ${formatDateTime(article.embargoUntil, timeZone)}` : ''}${article.shownUpdatedAt ? html` · Updated ${formatDateTime(article.shownUpdatedAt, timeZone)}` : ''}</p>
+<p class="previews">${previewLinks(article)}</p>`;
 }
 
 function revisionList(input: ArticleEditInput, article: NewsroomArticle): SafeHtml {
@@ -169,8 +188,9 @@ export function articleEditPage(chrome: PageChrome, input: ArticleEditInput): st
   const main = html`<p><a href="/admin/articles">All articles</a></p>
 <h1>${article ? html`Edit: ${article.headline}` : 'Write an article'}</h1>
 ${notice(input.notice)}${article ? statusLine(article, input.now, input.timeZone) : ''}
+${autosaveOffer(input.autosave, input.csrf, input.timeZone)}
 ${formMessage(form)}
-<form method="post" action="${action}" class="account-form article-form">${csrfField(input.csrf)}${hidden('version', form.values.version ?? '')}
+<form method="post" action="${action}" class="account-form article-form" data-autosave="/admin/articles/autosave" data-article="${article?.id ?? ''}">${csrfField(input.csrf)}${hidden('version', form.values.version ?? '')}
 ${field(form, 'headline', 'Headline', 300)}
 ${textarea(form, 'standfirst', 'Standfirst', 3)}
 ${textarea(form, 'body', 'Body', 20, 'Markdown, as the import takes it: blank lines between paragraphs, ## for a subheading.')}
@@ -181,7 +201,7 @@ ${select(
   input.sections.map((s) => [s.slug, s.name] as const),
 )}
 ${field(form, 'tags', 'Tags', 1400, 'Separated by commas.')}
-${field(form, 'authors', 'Authors', 1400, 'Separated by commas.')}
+${field(form, 'authors', 'Authors', 1400, 'Names separated by commas. A name not yet in the authors list is added to it, with its own page.')}
 ${field(form, 'dateline', 'Dateline', 120)}
 ${select(form, 'visibility', 'Who may read it', [
   ['free', 'Free: everyone'],
@@ -196,11 +216,14 @@ ${field(form, 'imageUrl', 'Or a lead image address', 2000, 'https://… or a pat
 ${field(form, 'imageAlt', 'Lead image description (alt text)', 500, 'Required with an address; for an uploaded image, replaces its own alt text in this article.')}
 <div class="field${form.errors.publishAt ? ' has-error' : ''}"><label for="article-publishAt">Publish at (${input.timeZone})</label>${errorOf(form, 'publishAt', 'article-publishAt')}
 <input id="article-publishAt" name="publishAt" type="datetime-local" value="${form.values.publishAt ?? ''}"${invalid(form, 'publishAt', 'article-publishAt')}></div>
+${newsFields(form, input.timeZone, status === 'published')}
 <p class="actions"><button type="submit" name="action" value="save" class="button secondary">${live ? 'Save changes' : 'Save draft'}</button>
 ${status === 'published' ? '' : html`<button type="submit" name="action" value="publish" class="button">Publish now</button> `}
 ${status === 'published' ? '' : html`<button type="submit" name="action" value="schedule" class="button secondary">Schedule</button> `}
 ${live ? html`<button type="submit" name="action" value="unpublish" class="button danger">Unpublish</button>` : ''}</p>
 </form>
+${autosaveParts()}
+${article ? correctionsSection({ article, corrections: input.corrections, form: input.correctionForm, failed: input.failedCorrection, csrf: input.csrf, timeZone: input.timeZone }) : ''}
 ${input.compare ? comparison(input.compare, input.timeZone) : ''}
 ${article ? revisionList(input, article) : ''}`;
   return adminLayout(chrome, article ? `Edit: ${article.headline}` : 'Write an article', main);

@@ -18,16 +18,31 @@ import { lowestPerMonth, pageChrome } from '../pages/chrome.js';
 import { articlePage } from '../views/article.js';
 import { formatDateTime } from '../views/format.js';
 import { html } from '../views/html.js';
-import { ArticleForm, ArticleParams, formOf, readArticleForm, RestoreForm, RevisionParams, typedForm } from './article-form.js';
+import {
+  ArticleForm,
+  ArticleParams,
+  formOf,
+  parseWallClock,
+  readArticleForm,
+  RestoreForm,
+  RevisionParams,
+  typedForm,
+} from './article-form.js';
+import { previewLinks } from './article-news-views.js';
+import { contentSecurityPolicy } from '../http/security-headers.js';
+import { adminNewsRoutes } from './article-news.js';
 import { articleEditPage, articleListPage } from './article-views.js';
 
 const PAGE_SIZE = 50;
+const DAY = '^\\d{4}-\\d{2}-\\d{2}$';
 const NOTICES = {
   saved: 'Saved.',
   published: 'Published: it is on the site.',
   scheduled: 'Scheduled.',
   unpublished: 'Unpublished: readers no longer see it.',
   restored: 'The revision is restored (as a new revision).',
+  corrected: 'The correction is saved: readers see it at the foot of the article.',
+  discarded: 'The unsaved changes are discarded.',
 } as const;
 const NOTICE_OF = { save: 'saved', publish: 'published', schedule: 'scheduled', unpublish: 'unpublished', restore: 'restored' } as const;
 
@@ -38,14 +53,23 @@ const ListQuery = form({
   status: keyword(['draft', 'scheduled', 'published', 'unpublished']),
   provenance: keyword(['staff', 'wire', 'partner']),
   before: text({ maxLength: 30, pattern: '^$|^\\d{1,15}\\.[1-9]\\d{0,9}$', messages: { invalid: 'That is not a place in the list.' } }),
+  author: text({
+    maxLength: 120,
+    normalise: ['trim', 'lower'],
+    pattern: '^$|^[a-z0-9][a-z0-9-]{0,119}$',
+    messages: { invalid: 'Choose an author from the list.' },
+  }),
+  from: text({ maxLength: 10, pattern: `^$|${DAY}`, messages: { invalid: 'Enter a date like 2026-03-01.' } }),
+  to: text({ maxLength: 10, pattern: `^$|${DAY}`, messages: { invalid: 'Enter a date like 2026-03-01.' } }),
 });
 const EditQuery = form({
   notice: keyword(Object.keys(NOTICES)),
+  /** Fill the form with this editor's autosave. */
+  restore: keyword(['autosave']),
   /** A revision to compare with the current text. */
   compare: text({ maxLength: 10, pattern: '^$|^[1-9]\\d{0,9}$', messages: { invalid: 'There is no such revision.' } }),
 });
-const PreviewQuery = form({ as: keyword(['subscriber', 'paywall']) });
-const NoQuery = form({});
+const PreviewQuery = form({ as: keyword(['subscriber', 'paywall', 'meter']) });
 
 /** Editors and admins (policy `editContent`); to the rest of the staff these pages do not exist. */
 const mayEditContent: onRequestHookHandler = (request, _reply, done) => {
@@ -56,6 +80,16 @@ const mayEditContent: onRequestHookHandler = (request, _reply, done) => {
     done(error as Error);
   }
 };
+
+type PreviewAs = 'subscriber' | 'paywall' | 'meter';
+const PREVIEW_LABEL: Record<PreviewAs, string> = {
+  subscriber: 'a subscriber',
+  paywall: 'a reader at the paywall',
+  meter: 'an anonymous reader inside the meter',
+};
+
+/** The day after `day` (YYYY-MM-DD), as YYYY-MM-DD. */
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /** Big enough for the largest body the import takes (200,000 characters, percent-encoded). */
 const FORM_BODY_LIMIT = 2 * 1024 * 1024;
@@ -72,10 +106,31 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    input: { article: NewsroomArticle | null; form: FormState; notice?: string | undefined; compare?: number | undefined },
+    input: {
+      article: NewsroomArticle | null;
+      form: FormState;
+      notice?: string | undefined;
+      compare?: number | undefined;
+      correctionForm?: FormState | undefined;
+      failedCorrection?: { id: number; form: FormState } | undefined;
+      /** The form shows the autosave already: offer nothing. */
+      restoring?: boolean | undefined;
+    },
   ) {
     const { article } = input;
     const revisions = article ? await ctx.newsroom.revisions(actor(request), article.id) : [];
+    const corrections = article ? await ctx.newsroom.corrections.list(actor(request), article.id) : [];
+    const autosaved = input.restoring ? null : await ctx.newsroom.autosaves.find(actor(request), article?.id ?? null);
+    const lastSave = revisions[0]?.createdAt ?? null;
+    const editorPath = article ? `/admin/articles/${article.id}/edit` : '/admin/articles/new';
+    const autosave =
+      autosaved && (!lastSave || autosaved.savedAt > lastSave)
+        ? {
+            savedAt: autosaved.savedAt,
+            restoreHref: `${editorPath}?restore=autosave`,
+            discardAction: `/admin/articles/autosave/discard?article=${article?.id ?? ''}`,
+          }
+        : null;
     let compare;
     if (article && input.compare) {
       const revision = await ctx.newsroom.revision(actor(request), article.id, input.compare);
@@ -91,7 +146,13 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
       timeZone: tz,
       revisions,
       compare,
+      corrections,
+      correctionForm: input.correctionForm ?? { values: {}, errors: {} },
+      failedCorrection: input.failedCorrection,
+      autosave,
     });
+    // The editor's one script (autosave) is served from this site; nothing inline.
+    reply.header('content-security-policy', contentSecurityPolicy({ 'script-src': "'self'" }));
     return sendPage(reply, status, page);
   }
 
@@ -141,36 +202,64 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
           if (!read.ok) throw new HttpProblem('invalid-input', read.messages[0] ?? 'Check the filters.');
           const q = read.values;
           const cursor = q.before ? parseCursor(q.before) : null;
-          const found = await ctx.newsroom.list(actor(request), {
-            search: q.q || undefined,
-            section: q.section || undefined,
-            visibility: q.visibility || undefined,
-            // keyword() lets only these words through.
-            status: (q.status || undefined) as ArticleStatus | undefined,
-            provenance: (q.provenance || undefined) as 'staff' | 'wire' | 'partner' | undefined,
-            before: cursor ? { updatedAt: cursor.publishedAt, id: cursor.id } : undefined,
-            limit: PAGE_SIZE + 1,
-          });
+          const author = q.author ? await ctx.content.author(q.author) : null;
+          const authors = await ctx.newsroom.authors.list(actor(request), { limit: 500 });
+          const from = q.from ? parseWallClock(`${q.from}T00:00`, tz) : null;
+          const to = q.to ? parseWallClock(`${q.to}T00:00`, tz) : null;
+          const filterError =
+            q.author && !author
+              ? `No author has the address “${q.author}”.`
+              : (q.from && !from) || (q.to && !to)
+                ? 'That date does not exist.'
+                : undefined;
+          const found = filterError
+            ? []
+            : await ctx.newsroom.list(actor(request), {
+                authorId: author?.id,
+                publishedFrom: from ?? undefined,
+                // Up to the end of the day `to`.
+                publishedTo: to
+                  ? new Date(parseWallClock(`${nextDay(q.to)}T00:00`, tz)?.getTime() ?? to.getTime() + 86_400_000)
+                  : undefined,
+                search: q.q || undefined,
+                section: q.section || undefined,
+                visibility: q.visibility || undefined,
+                // keyword() lets only these words through.
+                status: (q.status || undefined) as ArticleStatus | undefined,
+                provenance: (q.provenance || undefined) as 'staff' | 'wire' | 'partner' | undefined,
+                before: cursor ? { updatedAt: cursor.publishedAt, id: cursor.id } : undefined,
+                limit: PAGE_SIZE + 1,
+              });
           const articles = found.slice(0, PAGE_SIZE);
           const last = articles.at(-1);
           const query = Object.fromEntries(Object.entries(q).filter(([k, v]) => k !== 'before' && v !== ''));
           const page = articleListPage(await pageChrome(ctx, request), {
             articles,
+            authors,
+            filterError,
             sections: await ctx.content.sections(),
             query,
             older: found.length > PAGE_SIZE && last ? `${last.updatedAt.getTime()}.${last.id}` : null,
             now: ctx.now(),
             timeZone: tz,
           });
-          return sendPage(reply, 200, page);
+          return sendPage(reply, filterError ? 400 : 200, page);
         },
       );
 
-      app.get('/admin/articles/new', { schema: { querystring: NoQuery }, onRequest: mayEditContent }, async (request, reply) => {
-        const [first] = await ctx.content.sections();
-        const values = { section: first?.slug ?? '', visibility: 'metered', provenance: 'staff' };
-        return showEditor(request, reply, 200, { article: null, form: { values, errors: {} } });
-      });
+      app.get(
+        '/admin/articles/new',
+        { schema: { querystring: EditQuery }, attachValidation: true, onRequest: mayEditContent },
+        async (request, reply) => {
+          const [first] = await ctx.content.sections();
+          const values = { section: first?.slug ?? '', visibility: 'metered', provenance: 'staff' };
+          const query = readForm(request, EditQuery, 'query');
+          const notice = query.ok && query.values.notice ? NOTICES[query.values.notice as keyof typeof NOTICES] : undefined;
+          const restored = query.ok && query.values.restore ? await ctx.newsroom.autosaves.find(actor(request), null) : null;
+          const form = { values: restored ? { ...values, ...restored.values, version: '' } : values, errors: {} };
+          return showEditor(request, reply, 200, { article: null, form, notice, restoring: restored !== null });
+        },
+      );
 
       app.post(
         '/admin/articles/new',
@@ -193,7 +282,12 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
           const query = readForm(request, EditQuery, 'query');
           const compare = query.ok && query.values.compare ? Number(query.values.compare) : undefined;
           const notice = query.ok && query.values.notice ? NOTICES[query.values.notice as keyof typeof NOTICES] : undefined;
-          return showEditor(request, reply, 200, { article, form: formOf(article, article, tz), notice, compare });
+          // The autosave as typed, over the stored article: its version is the one the editor had open, so
+          // saving it over a newer save is refused as a conflict like any other.
+          const restored = query.ok && query.values.restore ? await ctx.newsroom.autosaves.find(actor(request), article.id) : null;
+          const stored = formOf(article, article, tz);
+          const form = restored ? { values: { ...stored.values, ...restored.values }, errors: {} } : stored;
+          return showEditor(request, reply, 200, { article, form, notice, compare, restoring: restored !== null });
         },
       );
 
@@ -216,6 +310,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
             version: fields.version ?? 0,
             fields: fields.fields,
             action: fields.action,
+            showUpdated: fields.showUpdated,
           });
           return answer(request, reply, { result, action: fields.action.kind }, typedForm(read), article);
         },
@@ -239,12 +334,14 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
         async (request, reply) => {
           const article = await loadArticle(request);
           const query = readForm(request, PreviewQuery, 'query');
-          const asReader = query.ok && query.values.as === 'paywall' ? 'paywall' : 'subscriber';
+          const asReader = query.ok && (query.values.as === 'paywall' || query.values.as === 'meter') ? query.values.as : 'subscriber';
           return sendPage(reply, 200, await preview(request, article, asReader));
         },
       );
     }),
   );
+
+  await adminNewsRoutes(parent, ctx, { showEditor, loadArticle, mayEditContent });
 
   async function loadArticle(request: FastifyRequest): Promise<NewsroomArticle> {
     const params = readForm(request, ArticleParams, 'params');
@@ -257,14 +354,21 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
    * The article page exactly as a reader will see it — as a subscriber, or as an anonymous reader whose free
    * articles are used up (the paywall) — whatever its status, with a banner and kept out of search engines.
    */
-  async function preview(request: FastifyRequest, article: NewsroomArticle, as: 'subscriber' | 'paywall'): Promise<string> {
+  async function preview(request: FastifyRequest, article: NewsroomArticle, as: PreviewAs): Promise<string> {
     const now = ctx.now();
     const sections = await ctx.content.sections();
-    const { status: _status, version: _version, ...fields } = article;
+    const { status: _status, version: _version, embargoUntil: _embargo, ...fields } = article;
     const uploaded = fields.leadImage ? imageIdOf(fields.leadImage.url) : null;
     const image = uploaded === null ? null : await uploadedImage(String(uploaded));
     const leadImage = fields.leadImage && image ? { ...fields.leadImage, image } : fields.leadImage;
-    const prepared = prepareArticle({ ...fields, leadImage, publishedAt: article.publishedAt ?? now }, sections, ctx.config.lead);
+    const bylines = await ctx.newsroom.authors.bylines(actor(request), article.authors);
+    const corrections = await ctx.newsroom.corrections.list(actor(request), article.id);
+    const prepared = prepareArticle(
+      { ...fields, leadImage, bylines, publishedAt: article.publishedAt ?? now },
+      sections,
+      ctx.config.lead,
+      corrections,
+    );
     const period = meterPeriod(now, tz);
     const reader: Reader =
       as === 'subscriber'
@@ -273,11 +377,10 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
             entitlements: new Set([ENTITLEMENTS.premium, ENTITLEMENTS.archive, ENTITLEMENTS.adFree, prepared.item.premiumEntitlement]),
           }
         : { kind: 'anonymous', entitlements: new Set() };
-    // At the paywall: a month's free articles already read (ids no article has).
+    // At the paywall: a month's free articles already read (ids no article has). Inside the meter: none read yet.
     const meter = { period, read: as === 'paywall' ? Array.from({ length: ctx.policy.freeLimit }, (_, i) => -1 - i) : [] };
     const decision = decideAccess({ reader, item: prepared.item, meter, network: null, policy: ctx.policy, now });
-    const other = as === 'subscriber' ? 'paywall' : 'subscriber';
-    const banner = html`<div class="preview-banner notice" role="status"><strong>Preview</strong> as ${as === 'subscriber' ? 'a subscriber' : 'a reader at the paywall'}: readers do not see this page. <a href="/admin/articles/${article.id}/preview?as=${other}">See it as ${other === 'subscriber' ? 'a subscriber' : 'a reader at the paywall'}</a> · <a href="/admin/articles/${article.id}/edit">Back to the editor</a></div>`;
+    const banner = html`<div class="preview-banner notice" role="status"><strong>Preview</strong> as ${PREVIEW_LABEL[as]}: readers do not see this page. ${previewLinks(article)} · <a href="/admin/articles/${article.id}/edit">Back to the editor</a></div>`;
     return articlePage({
       chrome: await pageChrome(ctx, request),
       read: { prepared, decision, readerContext: { reader, meter, period, userId: null, anonymous: null } },

@@ -16,6 +16,7 @@ import { adminArticleRoutes } from './articles.js';
 import { adminImageRoutes } from './images.js';
 import { adminFrontPageRoutes } from './front-page.js';
 import { adminSectionRoutes } from './sections.js';
+import { adminAuthorRoutes } from './authors.js';
 import { adminAuditRoutes } from './audit.js';
 import { adminHomePage } from './admin-layout.js';
 
@@ -53,6 +54,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminImageRoutes(app, ctx);
   await adminSectionRoutes(app, ctx);
   await adminFrontPageRoutes(app, ctx);
+  await adminAuthorRoutes(app, ctx);
   adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */

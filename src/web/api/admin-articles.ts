@@ -9,6 +9,7 @@ import {
   type ArticleFields,
   type NewsroomArticle,
   type SaveAction,
+  NO_SEO,
 } from '../../domain/content/newsroom.js';
 import type { SaveResult } from '../../domain/content/newsroom-service.js';
 import type { NewsroomSummary } from '../../domain/content/newsroom-queries.js';
@@ -173,6 +174,9 @@ function readBody(body: ArticleBodyValue): { fields: ArticleFields; action: Save
     visibility: body.visibility,
     provenance: (body.provenance ?? 'staff').trim(),
     leadImage: body.lead_image ?? null,
+    // Not in the API's body yet: a new article has none; an update keeps the stored ones (see the PUT route).
+    embargoUntil: null,
+    seo: NO_SEO,
   };
   return { fields, action };
 }
@@ -322,7 +326,9 @@ export function adminArticleApiRoutes(scope: FastifyInstance, ctx: AppContext): 
     async (request) => {
       const actor = newsroomActor(request);
       if (request.body.version === undefined) invalid({ version: 'Send the version you read (GET the article first).' });
-      const { fields, action } = readBody(request.body);
+      const { fields: sent, action } = readBody(request.body);
+      const stored = await ctx.newsroom.article(actor, request.params.id);
+      const fields = stored ? { ...sent, embargoUntil: stored.embargoUntil, seo: stored.seo } : sent;
       return saved(actor, await ctx.newsroom.save(actor, { id: request.params.id, version: request.body.version, fields, action }));
     },
   );

@@ -21,6 +21,9 @@ const summaryFields = {
   provenance: Type.String({ description: 'staff, wire:<agency> or partner:<name>' }),
   published_at: Timestamp,
   updated_at: Timestamp,
+  shown_updated_at: Type.Union([Timestamp, Type.Null()], {
+    description: 'The "Updated" time readers see (a substantive update after publication); null when never updated so.',
+  }),
   url: Type.String({ description: 'The article page, relative to the site.' }),
   lead_image: Type.Union(
     [
@@ -85,6 +88,7 @@ function summary(a: ArticleSummary) {
     provenance: a.provenance,
     published_at: a.publishedAt.toISOString(),
     updated_at: a.updatedAt.toISOString(),
+    shown_updated_at: a.shownUpdatedAt?.toISOString() ?? null,
     url: `/article/${a.slug}`,
     lead_image: leadImage(a.leadImage),
   };

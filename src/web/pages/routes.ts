@@ -10,6 +10,7 @@ import { readArticle } from '../reading.js';
 import { homePage, plansPage, sectionPage } from '../views/pages.js';
 import { SITE_CSS, SITE_CSS_PATH } from '../views/site-css.js';
 import { articlePages } from './article-page.js';
+import { authorPageRoute } from './author-page.js';
 import { pageChrome } from './chrome.js';
 
 const SLUG = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,119}$' });
@@ -105,6 +106,8 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
     reply.type('text/html; charset=utf-8');
     return renderArticle(request, read);
   });
+
+  authorPageRoute(app, ctx);
 
   app.get('/plans', async (request, reply) => {
     publicPage(request, reply, 300);

@@ -1,9 +1,10 @@
 import type { AccessDecision } from '../../domain/access/model.js';
 import { ENTITLEMENTS } from '../../domain/access/model.js';
-import { parseProvenance } from '../../domain/content/model.js';
+import { parseProvenance, type ArticleSummary } from '../../domain/content/model.js';
+import type { Correction } from '../../domain/content/corrections.js';
 import { fromQuery } from '../billing/return-to.js';
 import type { ArticleRead } from '../reading.js';
-import { formatDateTime, joinNames } from './format.js';
+import { formatDate, formatDateTime } from './format.js';
 import { html, jsonForScript, raw, type SafeHtml } from './html.js';
 import { layout, type PageChrome } from './layout.js';
 import { leadFigure } from './picture.js';
@@ -38,10 +39,14 @@ export function articleJsonLd(input: ArticlePageInput): Record<string, unknown> 
     headline: article.headline,
     description: article.standfirst,
     datePublished: article.publishedAt.toISOString(),
-    dateModified: article.updatedAt.toISOString(),
+    // The "Updated" time readers see; an article never updated substantively was last modified when it appeared.
+    dateModified: (article.shownUpdatedAt ?? article.publishedAt).toISOString(),
     articleSection: input.chrome.sections.find((s) => s.slug === article.section)?.name ?? article.section,
     keywords: article.tags,
-    author: article.authors.map((name) => ({ '@type': 'Person', name })),
+    author: article.authors.map((name) => {
+      const byline = article.bylines.find((b) => b.name === name);
+      return { '@type': 'Person', name, ...(byline ? { url: `${input.publicUrl}/author/${byline.slug}` } : {}) };
+    }),
     publisher: { '@type': 'NewsMediaOrganization', name: input.chrome.site.publicationName, url: input.publicUrl },
     mainEntityOfPage: `${input.publicUrl}/article/${article.slug}`,
     isAccessibleForFree: free,
@@ -88,6 +93,58 @@ function paywall(input: ArticlePageInput, decision: AccessDecision & { allowed: 
 </section>`;
 }
 
+/** The byline's names, each linking to its author's page (a name without one reads as plain text). */
+export function bylineLinks(article: Pick<ArticleSummary, 'authors' | 'bylines'>): SafeHtml {
+  const parts = article.authors.map((name) => {
+    const byline = article.bylines.find((b) => b.name === name);
+    return byline ? html`<a href="/author/${byline.slug}" rel="author">${name}</a>` : html`${name}`;
+  });
+  if (parts.length <= 1) return html`${parts}`;
+  return html`${parts.slice(0, -1).map((p, i) => (i === 0 ? p : html`, ${p}`))} and ${parts.at(-1) ?? ''}`;
+}
+
+const KIND_LABEL = { correction: 'Correction', clarification: 'Clarification' } as const;
+
+/** Corrections and clarifications at the foot of the article, oldest first, each with its date. */
+function correctionsFoot(corrections: readonly Correction[], timeZone: string): SafeHtml | '' {
+  if (corrections.length === 0) return '';
+  return html`<section class="corrections" aria-labelledby="corrections-title"><h2 id="corrections-title">Corrections and clarifications</h2><ol>${corrections.map(
+    (c) =>
+      html`<li data-kind="${c.kind}"><strong>${KIND_LABEL[c.kind]}</strong> (<time datetime="${c.createdAt.toISOString()}">${formatDate(c.createdAt, timeZone)}</time>): ${c.text}</li>`,
+  )}</ol></section>`;
+}
+
+/** The page's title, description, canonical address and social image: the SEO fields, else the story's own. */
+function seoOf(input: ArticlePageInput) {
+  const { article } = input.read.prepared;
+  const absolute = (url: string) => (url.startsWith('/') ? `${input.publicUrl}${url}` : url);
+  const image = article.seo.socialImageUrl ?? article.leadImage?.url ?? null;
+  return {
+    title: article.seo.title ?? article.headline,
+    description: article.seo.description ?? article.standfirst,
+    canonical: absolute(article.seo.canonicalUrl ?? `/article/${article.slug}`),
+    image: image ? absolute(image) : null,
+  };
+}
+
+/** Open Graph and Twitter card tags. */
+function socialTags(seo: ReturnType<typeof seoOf>, input: ArticlePageInput): SafeHtml {
+  const { article } = input.read.prepared;
+  return html`<meta property="og:type" content="article">
+<meta property="og:site_name" content="${input.chrome.site.publicationName}">
+<meta property="og:title" content="${seo.title}">
+<meta property="og:description" content="${seo.description}">
+<meta property="og:url" content="${seo.canonical}">
+${seo.image ? html`<meta property="og:image" content="${seo.image}">` : ''}
+<meta property="article:published_time" content="${article.publishedAt.toISOString()}">
+${article.shownUpdatedAt ? html`<meta property="article:modified_time" content="${article.shownUpdatedAt.toISOString()}">` : ''}
+<meta name="twitter:card" content="${seo.image ? 'summary_large_image' : 'summary'}">
+<meta name="twitter:title" content="${seo.title}">
+<meta name="twitter:description" content="${seo.description}">
+${seo.image ? html`<meta name="twitter:image" content="${seo.image}">` : ''}
+`;
+}
+
 function adSlot(input: ArticlePageInput, position: string): SafeHtml | '' {
   if (input.read.readerContext.reader.entitlements.has(ENTITLEMENTS.adFree)) return '';
   return html`<aside class="ad-slot" data-slot="${position}" aria-label="${input.chrome.copy.render('site.ad_label')}">${input.chrome.copy.render('site.ad_label')}</aside>`;
@@ -123,23 +180,25 @@ export function articlePage(input: ArticlePageInput, meterSlot?: SafeHtml): stri
 <p class="kicker"><a href="/section/${article.section}">${section?.name ?? article.section}</a>${article.visibility === 'premium' ? html`<span class="badge">Premium</span>` : ''}</p>
 <h1>${article.headline}</h1>
 <p class="standfirst">${article.standfirst}</p>
-<p class="byline">${article.authors.length ? html`By <strong>${joinNames(article.authors)}</strong> · ` : ''}${article.dateline ? html`${article.dateline} · ` : ''}<time datetime="${article.publishedAt.toISOString()}">${formatDateTime(article.publishedAt, input.timeZone)}</time> · ${copy.render('article.reading_time', { minutes: prepared.readingMinutes })}</p>
+<p class="byline">${article.authors.length ? html`By <strong>${bylineLinks(article)}</strong> · ` : ''}${article.dateline ? html`${article.dateline} · ` : ''}<time datetime="${article.publishedAt.toISOString()}">${formatDateTime(article.publishedAt, input.timeZone)}</time>${article.shownUpdatedAt ? html` · <span class="updated">Updated <time datetime="${article.shownUpdatedAt.toISOString()}">${formatDateTime(article.shownUpdatedAt, input.timeZone)}</time></span>` : ''} · ${copy.render('article.reading_time', { minutes: prepared.readingMinutes })}</p>
 ${leadFigure(article.leadImage)}
 ${meterSlot ?? meterNote(input.read, copy)}
 ${adSlot(input, 'top')}
 ${body}
 ${provenance.kind === 'wire' ? html`<p class="disclaimer">${copy.render('article.wire_disclaimer', { publication: site.publicationName })}</p>` : ''}
 ${provenance.kind === 'partner' ? html`<p class="disclaimer">${copy.render('article.partner_credit', { partner: provenance.source ?? '' })}</p>` : ''}
+${correctionsFoot(prepared.corrections, input.timeZone)}
 ${article.tags.length ? html`<p class="tags">${article.tags.map((t) => html`<span class="tag">#${t}</span> `)}</p>` : ''}
 ${adSlot(input, 'bottom')}
 </article>`;
+  const seo = seoOf(input);
   return layout(
     { ...input.chrome, currentSection: article.section },
     {
-      title: article.headline,
-      description: article.standfirst,
-      canonical: `${input.publicUrl}/article/${article.slug}`,
-      head: html`<script type="application/ld+json">${jsonForScript(articleJsonLd(input))}</script>`,
+      title: seo.title,
+      description: seo.description,
+      canonical: seo.canonical,
+      head: html`${socialTags(seo, input)}<script type="application/ld+json">${jsonForScript(articleJsonLd(input))}</script>`,
       noindex: input.previewBanner !== undefined,
     },
     main,

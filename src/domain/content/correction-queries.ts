@@ -1,0 +1,56 @@
+import type { Db } from '../ports/database.js';
+import type { Correction, CorrectionKind } from './corrections.js';
+
+/** The corrections table, and the article's last change they move. */
+
+export async function listCorrections(db: Db, articleId: number): Promise<Correction[]> {
+  const rows = await db
+    .selectFrom('article_corrections')
+    .select(['id', 'article_id', 'kind', 'body', 'created_at', 'updated_at'])
+    .where('article_id', '=', articleId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    articleId: r.article_id,
+    kind: r.kind,
+    text: r.body,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+/** Moves the article's last change to `at` (cached pages key on it); false when there is no such article. */
+export async function touchArticle(db: Db, articleId: number, at: Date): Promise<boolean> {
+  const row = await db.updateTable('articles').set({ updated_at: at }).where('id', '=', articleId).returning('id').executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function insertCorrection(
+  db: Db,
+  c: { articleId: number; kind: CorrectionKind; text: string; at: Date; userId: number | null },
+): Promise<number> {
+  const row = await db
+    .insertInto('article_corrections')
+    .values({ article_id: c.articleId, kind: c.kind, body: c.text, created_at: c.at, updated_at: c.at, user_id: c.userId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The correction as it is, locked until the transaction ends; null when the article has no such correction. */
+export async function lockCorrection(db: Db, articleId: number, id: number): Promise<{ kind: CorrectionKind; text: string } | null> {
+  const row = await db
+    .selectFrom('article_corrections')
+    .select(['kind', 'body'])
+    .where('id', '=', id)
+    .where('article_id', '=', articleId)
+    .forUpdate()
+    .executeTakeFirst();
+  return row ? { kind: row.kind, text: row.body } : null;
+}
+
+export async function updateCorrection(db: Db, id: number, c: { kind: CorrectionKind; text: string; at: Date }): Promise<void> {
+  await db.updateTable('article_corrections').set({ kind: c.kind, body: c.text, updated_at: c.at }).where('id', '=', id).execute();
+}
