@@ -209,7 +209,9 @@ describeEachEngine('newsroom: authors, news conventions, autosave and previews',
     // 12:00 UTC is 5:30 pm in Kolkata.
     expect(story.body).toMatch(/<span class="updated">Updated <time datetime="2026-11-24T12:00:00.000Z">[^<]*5:30/);
     expect(story.body).toContain('"dateModified":"2026-11-24T12:00:00.000Z"');
-    const api = JSON.parse((await t.app.inject({ url: '/api/v1/articles/updated-story' })).body) as { article: { shown_updated_at: string } };
+    const api = JSON.parse((await t.app.inject({ url: '/api/v1/articles/updated-story' })).body) as {
+      article: { shown_updated_at: string };
+    };
     expect(api.article.shown_updated_at).toBe('2026-11-24T12:00:00.000Z');
     clock.set(NOW);
   });
