@@ -16,6 +16,7 @@ import type { ContentService } from './domain/content/service.js';
 import type { NewsroomService } from './domain/content/newsroom-service.js';
 import type { Copy } from './domain/copy/copy.js';
 import type { SiteSettings } from './domain/site/settings.js';
+import type { SiteService } from './domain/site/site-service.js';
 import type { CrawlerRanges } from './web/http/crawlers.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
@@ -26,7 +27,12 @@ export interface AppContext {
   /** Writing, scheduling, publishing and unpublishing articles (staff with `editContent`). */
   newsroom: NewsroomService;
   copy: Copy;
+  /** The publication's settings: one object, updated in place by `refresh`, so read it at each use. */
   site: SiteSettings;
+  /** Settings and trust pages: reading and saving them (policy `manageBusiness`), trust pages for readers. */
+  settings: SiteService;
+  /** Reads the settings again and drops what was rendered from them (after a change on any instance). */
+  refresh: () => Promise<void>;
   plans: () => Promise<Plan[]>;
   counters: Counters;
   /** Anonymous readers' meters (closed with the app). */
