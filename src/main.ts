@@ -26,6 +26,8 @@ import { effectiveTimeZone, loadSiteSettings } from './domain/site/settings.js';
 import { createSiteService } from './domain/site/site-service.js';
 import { seedDemoSite } from './domain/site/demo.js';
 import { ping } from './domain/site/queries.js';
+import { CHANGES_CHANNEL } from './domain/site/changes.js';
+import { createAuditLog } from './domain/audit/audit.js';
 import { createReaderService } from './domain/access/readers.js';
 import { buildApp } from './web/app.js';
 import type { AppContext, Billing } from './context.js';
@@ -119,16 +121,21 @@ export function jobServices(ctx: AppContext, db: Db): JobServices {
   return { db, now: ctx.now, billing: ctx.billing, mailer: ctx.mailer, templates: ctx.notifications.templates };
 }
 
-/** Plans change rarely: read them once a minute at most. */
-function cachedPlans(load: () => Promise<Plan[]>, now: () => number = Date.now): () => Promise<Plan[]> {
+/** Plans change rarely: read them once a minute at most, and again after a change is announced (`forget`). */
+function cachedPlans(load: () => Promise<Plan[]>, now: () => number = Date.now) {
   let cache: { at: number; value: Promise<Plan[]> } | null = null;
-  return () => {
-    if (!cache || now() - cache.at > 60_000) {
-      const value = load();
-      cache = { at: now(), value };
-      value.catch(() => (cache = null));
-    }
-    return cache.value;
+  return {
+    get(): Promise<Plan[]> {
+      if (!cache || now() - cache.at > 60_000) {
+        const value = load();
+        cache = { at: now(), value };
+        value.catch(() => (cache = null));
+      }
+      return cache.value;
+    },
+    forget() {
+      cache = null;
+    },
   };
 }
 
@@ -158,29 +165,33 @@ export async function createAppContext(
   const publication = () => site.publicationName;
   const billing = createBilling(zoned, db, { keys, publication, copy, notifier, jobs, now });
   const content = createContentService(db, { lead: config.lead, timeZone: zoned.timeZone, now });
+  const plans = cachedPlans(() => billing.service.activePlans());
   const settings = createSiteService({
     db,
     site,
     publicUrl: config.publicUrl,
     demo: config.demo,
-    // TODO(audit): recordChange(tx, { ...entry, area: 'settings' }) and announceChange(tx) once on main.
-    recordChange: async () => undefined,
+    onChange: () => refresh(),
     onReload: (changed) => {
       // Dates on pages, the editor's scheduling and the meter's month follow the stored time zone at once.
       policy.timeZone = effectiveTimeZone(changed, config.timeZone);
-      content.invalidate();
     },
   });
+  const refresh = async () => {
+    content.invalidate();
+    plans.forget();
+    await settings.reload();
+  };
   return {
     config,
     keys,
     content,
-    newsroom: createNewsroomService({ db, now, onChange: () => content.invalidate() }),
+    newsroom: createNewsroomService({ db, now, onChange: refresh }),
     copy,
     site,
     settings,
-    refresh: () => settings.reload(),
-    plans: cachedPlans(() => billing.service.activePlans()),
+    audit: createAuditLog(db),
+    plans: () => plans.get(),
     counters,
     meters,
     readers: createReaderService({ db, counters, meters, policy }),
@@ -208,7 +219,16 @@ export async function createAppContext(
     crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
     policy,
     now,
+    refresh,
   };
+}
+
+/**
+ * Follows the changes other instances announce (and this one's own): each refreshes `ctx`. Resolves to a
+ * function that stops following.
+ */
+export function followChanges(handle: Pick<DatabaseHandle, 'listen'>, ctx: Pick<AppContext, 'refresh'>): Promise<() => Promise<void>> {
+  return handle.listen(CHANGES_CHANNEL, () => void ctx.refresh());
 }
 
 /** Seeds what an empty database needs; demo articles too when the demo is on. Returns whether it wrote articles. */
@@ -267,6 +287,7 @@ export async function startServer(
   const app = await buildApp(ctx);
   const jobs = createJobs(jobServices(ctx, handle.db));
   const unlisten = await handle.listen(JOBS_CHANNEL, jobs.wake);
+  const unfollow = await followChanges(handle, ctx);
   await app.listen({ port: config.port, host: config.host });
   await jobs.start();
   log(`Masthead is running at ${config.publicUrl} (database: ${handle.engine}${config.redisUrl ? ', counters and meters: redis' : ''})`);
@@ -274,6 +295,7 @@ export async function startServer(
     app,
     async stop() {
       await unlisten();
+      await unfollow();
       await jobs.stop();
       await app.close();
       await ctx.counters.close();

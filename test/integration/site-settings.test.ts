@@ -99,6 +99,15 @@ describeEachEngine('the publication’s settings and trust pages', (db) => {
     const email = await t.ctx.notifications.templates['account.sign-in']?.render({ to: 'r@example.com', code: '123456', url: 'http://x/' });
     expect((email as { subject: string }).subject).toBe('123456 is your The Evening Abacus sign-in code');
 
+    // The audit log has who changed what, before → after, and nothing of the fields left as they were.
+    const [entry] = await t.ctx.audit.list({ kind: 'user', id: 1, role: 'admin' }, { area: 'settings' });
+    expect(entry?.user?.email).toBe('business@example.com');
+    expect(entry?.subject).toBe('site');
+    expect(entry?.changes).toEqual([
+      { field: 'publicationName', before: 'The Daily Ledger', after: 'The Evening Abacus' },
+      { field: 'tagline', before: 'Business, markets and the economy, every day', after: 'Numbers, plainly told' },
+    ]);
+
     const form = await t.app.inject({ url: '/admin/settings?notice=saved', headers: { cookie: cookies.business ?? '' } });
     expect(form.body).toContain('Saved: readers see it now.');
     expect(valueOf(form.body, 'publicationName')).toBe('The Evening Abacus');

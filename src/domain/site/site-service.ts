@@ -4,6 +4,8 @@ import { renderBody } from '../content/render.js';
 import type { SupplierDetails } from '../billing/invoice-model.js';
 import { isDemoSupplier, loadSupplier, saveSupplierIdentity } from '../billing/supplier.js';
 import { ADDRESS_LINE_SEPARATOR, checkSupplierIdentity, type SupplierIdentityInput } from '../billing/supplier-identity.js';
+import { recordChange } from '../audit/audit.js';
+import { announceChange } from './changes.js';
 import { readSetting, writeSetting } from './queries.js';
 import {
   checkGrievanceOfficer,
@@ -60,13 +62,22 @@ export interface SiteServiceDeps {
   publicUrl: string;
   /** In the demo the invented company's identity is shown on the pages; elsewhere it is left out. */
   demo: boolean;
-  /** Called inside the transaction of every change: the audit log entry and the notice to other instances. */
-  recordChange: (tx: Db, entry: { actor: Actor; subject: string; action: string; before: unknown; after: unknown }) => Promise<void>;
-  /** Called after `reload` with the new settings (the time zone the pages use, caches to drop). */
+  /** This instance's refresh (`AppContext.refresh`, which calls `reload`), after a change commits; other instances hear `announceChange`. */
+  onChange: () => Promise<void>;
+  /** Called after `reload` with the new settings (the time zone the pages use). */
   onReload?: (site: SiteSettings) => void;
 }
 
 const pageKey = (slug: TrustPageSlug) => `page:${slug}`;
+
+/** Every settings change: in the audit log (area `settings`) and announced to every instance, on its transaction. */
+async function logChange(
+  tx: Db,
+  entry: { actor: Actor; subject: string; action: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null },
+): Promise<void> {
+  await recordChange(tx, { ...entry, area: 'settings' });
+  await announceChange(tx);
+}
 
 /** What changed between two objects, field by field: `before` and `after` for the audit log. */
 function changes(
@@ -161,17 +172,16 @@ export function createSiteService(deps: SiteServiceDeps) {
         const diff = changes({ ...before }, { ...checked.value });
         if (diff) {
           await saveSiteSettings(tx, next);
-          await deps.recordChange(tx, { actor, subject: 'site', action: 'update', ...diff });
+          await logChange(tx, { actor, subject: 'site', action: 'update', ...diff });
         }
         const supplierBefore = await loadSupplier(tx);
         if (identity && (await saveSupplierIdentity(tx, identity))) {
           const after = await loadSupplier(tx);
-          const diff = changes({ ...supplierBefore }, { ...after }) ?? { before: supplierBefore, after };
-          await deps.recordChange(tx, { actor, subject: 'supplier', action: 'update', ...diff });
+          await logChange(tx, { actor, subject: 'supplier', action: 'update', before: { ...supplierBefore }, after: { ...after } });
         }
         return diff !== null || identity !== null;
       });
-      await reload();
+      if (changed) await deps.onChange();
       return { ok: true, changed };
     },
 
@@ -236,7 +246,7 @@ export function createSiteService(deps: SiteServiceDeps) {
         let any = false;
         if (!before || before.title !== page.title || before.body !== page.body) {
           await writeSetting(tx, pageKey(slug), page);
-          await deps.recordChange(tx, { actor, subject: `page:${slug}`, action: before ? 'update' : 'create', before, after: page });
+          await logChange(tx, { actor, subject: `page:${slug}`, action: before ? 'update' : 'create', before: before ? { ...before } : null, after: { ...page } });
           any = true;
         }
         if (officer) {
@@ -244,13 +254,13 @@ export function createSiteService(deps: SiteServiceDeps) {
           const diff = changes({ grievanceOfficer: site.grievanceOfficer }, { grievanceOfficer: officer });
           if (diff) {
             await saveSiteSettings(tx, { ...site, grievanceOfficer: officer });
-            await deps.recordChange(tx, { actor, subject: 'grievance-officer', action: 'update', ...diff });
+            await logChange(tx, { actor, subject: 'grievance-officer', action: 'update', ...diff });
             any = true;
           }
         }
         return any;
       });
-      await reload();
+      if (changed) await deps.onChange();
       return { ok: true, changed };
     },
   };

@@ -14,6 +14,7 @@ import { PaymentParams, readRefund, RefundForm } from './refund-form.js';
 import { adminUserRoutes } from './users.js';
 import { adminArticleRoutes } from './articles.js';
 import { adminSettingsRoutes } from './site-settings.js';
+import { adminAuditRoutes } from './audit.js';
 import { adminHomePage } from './article-views.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
@@ -48,6 +49,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminUserRoutes(app, ctx);
   await adminArticleRoutes(app, ctx);
   await adminSettingsRoutes(app, ctx);
+  adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */
   app.get('/admin', { schema: { querystring: form({}) } }, async (request, reply) => {
@@ -57,6 +59,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (can(actor, 'viewPayments')) links.push(['/admin/payments', 'Payments and refunds']);
     if (can(actor, 'manageReaders')) links.push(['/admin/users', 'Readers']);
     if (can(actor, 'manageBusiness')) links.push(['/admin/settings', 'Settings'], ['/admin/pages', 'Trust pages']);
+    if (can(actor, 'viewAuditLog')) links.push(['/admin/audit', 'Audit log']);
     return sendPage(reply, 200, adminHomePage(await pageChrome(ctx, request), links));
   });
 
