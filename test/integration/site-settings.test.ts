@@ -1,10 +1,12 @@
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import type { Role } from '../../src/domain/accounts/model.js';
 import { loadSupplier } from '../../src/domain/billing/supplier.js';
 import { loadSiteSettings } from '../../src/domain/site/settings.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
-import { describeEachEngine } from '../support/databases.js';
+import { createTestDatabase, describeEachEngine, engines, type TestDatabase } from '../support/databases.js';
+import { followChanges } from '../../src/main.js';
+import { actorOf } from '../../src/domain/policies/policies.js';
 import { createArticle } from '../support/factories.js';
 
 const NOW = '2026-11-24T10:00:00Z';
@@ -103,7 +105,7 @@ describeEachEngine('the publication’s settings and trust pages', (db) => {
     const [entry] = await t.ctx.audit.list({ kind: 'user', id: 1, role: 'admin' }, { area: 'settings' });
     expect(entry?.user?.email).toBe('business@example.com');
     expect(entry?.subject).toBe('site');
-    expect(entry?.changes).toEqual([
+    expect([...(entry?.changes ?? [])].sort((a, b) => a.field.localeCompare(b.field))).toEqual([
       { field: 'publicationName', before: 'The Daily Ledger', after: 'The Evening Abacus' },
       { field: 'tagline', before: 'Business, markets and the economy, every day', after: 'Numbers, plainly told' },
     ]);
@@ -256,3 +258,54 @@ describeEachEngine('the publication’s settings and trust pages', (db) => {
     expect(businessHome.body).toContain('href="/admin/settings"');
   });
 });
+
+for (const engine of engines()) {
+  describe(`settings saved on one instance reach another [${engine}]`, () => {
+    let database: TestDatabase;
+    afterAll(() => database.destroy());
+
+    it('shows the other instance’s new tagline and time zone once the change is announced, without a restart', async () => {
+      database = await createTestDatabase(engine);
+      const one = await buildTestApp(database.db);
+      const other = await buildTestApp(database.db);
+      // The other instance follows announced changes as `masthead start` does.
+      const stop = await followChanges(database.handle, other.ctx);
+      try {
+        expect((await other.app.inject({ url: '/' })).body).toContain(
+          '<p class="tagline">Business, markets and the economy, every day</p>',
+        );
+        const { user } = await provisionUser(
+          database.db,
+          { email: 'sales@example.com', role: 'business', password: 'the sales password' },
+          new Date(),
+        );
+        const actor = actorOf(user);
+        const { site, supplier } = await one.ctx.settings.settings(actor);
+        const saved = await one.ctx.settings.saveSettings(actor, {
+          publicationName: site.publicationName,
+          tagline: 'Heard on every instance',
+          language: site.language,
+          timeZone: 'Europe/London',
+          logoUrl: '',
+          faviconUrl: '',
+          contactEmail: '',
+          contactPhone: '',
+          contactAddress: '',
+          socialLinks: '',
+          supplierName: supplier.name,
+          supplierAddress: supplier.addressLines.join('\n'),
+          supplierState: supplier.stateCode,
+          supplierGstin: supplier.gstin,
+          invoiceSeries: supplier.invoiceSeries,
+        });
+        expect(saved).toEqual({ ok: true, changed: true });
+        await expect
+          .poll(async () => (await other.app.inject({ url: '/' })).body, { timeout: 5000 })
+          .toContain('<p class="tagline">Heard on every instance</p>');
+        expect(other.ctx.policy.timeZone).toBe('Europe/London');
+      } finally {
+        await stop();
+      }
+    }, 60_000);
+  });
+}

@@ -246,7 +246,13 @@ export function createSiteService(deps: SiteServiceDeps) {
         let any = false;
         if (!before || before.title !== page.title || before.body !== page.body) {
           await writeSetting(tx, pageKey(slug), page);
-          await logChange(tx, { actor, subject: `page:${slug}`, action: before ? 'update' : 'create', before: before ? { ...before } : null, after: { ...page } });
+          await logChange(tx, {
+            actor,
+            subject: `page:${slug}`,
+            action: before ? 'update' : 'create',
+            before: before ? { ...before } : null,
+            after: { ...page },
+          });
           any = true;
         }
         if (officer) {
