@@ -306,6 +306,6 @@ for (const engine of engines()) {
       } finally {
         await stop();
       }
-    }, 60_000);
+    }, 120_000);
   });
 }
