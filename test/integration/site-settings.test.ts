@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import type { Role } from '../../src/domain/accounts/model.js';
 import { loadSupplier } from '../../src/domain/billing/supplier.js';
-import { loadSiteSettings } from '../../src/domain/site/settings.js';
+import { loadSiteSettings, saveSiteSettings } from '../../src/domain/site/settings.js';
+import { seedDemoSite } from '../../src/domain/site/demo.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { createTestDatabase, describeEachEngine, engines, type TestDatabase } from '../support/databases.js';
 import { followChanges } from '../../src/main.js';
@@ -307,5 +308,18 @@ for (const engine of engines()) {
         await stop();
       }
     }, 120_000);
+
+    it('gives the demo a grievance officer and contact details, but never over a publisher’s own', async () => {
+      const t = await buildTestApp(database.db);
+      expect(await seedDemoSite(database.db)).toBe(true);
+      await t.ctx.refresh();
+      const grievance = (await t.app.inject({ url: '/grievance' })).body;
+      expect(grievance).toContain('Name: Meera Iyer');
+      expect(grievance).toContain('grievance@dailyledger.test');
+      const site = await loadSiteSettings(database.db);
+      await saveSiteSettings(database.db, { ...site, grievanceOfficer: null, contactEmail: 'own@publisher.test' });
+      expect(await seedDemoSite(database.db)).toBe(false);
+      expect((await loadSiteSettings(database.db)).contactEmail).toBe('own@publisher.test');
+    }, 60_000);
   });
 }
