@@ -22,7 +22,7 @@ import { createMailer, readOutbox, type Mailer } from './adapters/email/mailer.j
 import { createAccountsService } from './domain/accounts/service.js';
 import { accountEmailTemplates } from './domain/accounts/emails.js';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.js';
-import { effectiveTimeZone, loadSiteSettings } from './domain/site/settings.js';
+import { effectiveTimeZone, loadSiteSettings, publicationTag } from './domain/site/settings.js';
 import { createSiteService } from './domain/site/site-service.js';
 import { seedDemoSite } from './domain/site/demo.js';
 import { ping } from './domain/site/queries.js';
@@ -82,7 +82,15 @@ export const findReaders: FindReaders = async (db, userIds) =>
 function createBilling(
   config: Config,
   db: Db,
-  options: { keys: Keys; publication: () => string; copy: Copy; notifier: Notifier; jobs: JobQueue; now: () => Date },
+  options: {
+    keys: Keys;
+    publication: () => string;
+    publicationTag: string;
+    copy: Copy;
+    notifier: Notifier;
+    jobs: JobQueue;
+    now: () => Date;
+  },
 ): Billing {
   const { now } = options;
   const payments = createPaymentGateways({
@@ -92,8 +100,8 @@ function createBilling(
     stripe: config.stripe,
     publicUrl: config.publicUrl,
     timeZone: config.timeZone,
-    // The gateways tag their objects with the name at start (Stripe ignores events tagged with another).
     publication: options.publication(),
+    publicationTag: options.publicationTag,
     testWebhookSecret: options.keys.webhook,
     now,
   });
@@ -163,7 +171,15 @@ export async function createAppContext(
   const jobs = jobQueue(now);
   const notifier = createNotifier(jobs);
   const publication = () => site.publicationName;
-  const billing = createBilling(zoned, db, { keys, publication, copy, notifier, jobs, now });
+  const billing = createBilling(zoned, db, {
+    keys,
+    publication,
+    publicationTag: await publicationTag(db, site.publicationName),
+    copy,
+    notifier,
+    jobs,
+    now,
+  });
   const content = createContentService(db, { lead: config.lead, timeZone: zoned.timeZone, now });
   const plans = cachedPlans(() => billing.service.activePlans());
   const settings = createSiteService({

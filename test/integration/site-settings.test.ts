@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import type { Role } from '../../src/domain/accounts/model.js';
 import { loadSupplier } from '../../src/domain/billing/supplier.js';
-import { loadSiteSettings, saveSiteSettings } from '../../src/domain/site/settings.js';
+import { loadSiteSettings, publicationTag, saveSiteSettings } from '../../src/domain/site/settings.js';
 import { seedDemoSite } from '../../src/domain/site/demo.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { createTestDatabase, describeEachEngine, engines, type TestDatabase } from '../support/databases.js';
@@ -304,6 +304,8 @@ for (const engine of engines()) {
           .poll(async () => (await other.app.inject({ url: '/' })).body, { timeout: 5000 })
           .toContain('<p class="tagline">Heard on every instance</p>');
         expect(other.ctx.policy.timeZone).toBe('Europe/London');
+        // Stripe's tag for this publication's objects stays what it was at the first start, whatever the name becomes.
+        expect(await publicationTag(database.db, 'A Renamed Paper')).toBe('The Daily Ledger');
       } finally {
         await stop();
       }

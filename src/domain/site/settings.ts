@@ -68,3 +68,14 @@ export async function hasSiteSettings(db: Db): Promise<boolean> {
 export async function saveSiteSettings(db: Db, settings: SiteSettings): Promise<void> {
   await writeSetting(db, 'site', settings);
 }
+
+/**
+ * The tag payment gateways mark this publication's objects with: the publication's name when first asked, then
+ * kept, so a renamed publication still recognises its own subscriptions at Stripe.
+ */
+export async function publicationTag(db: Db, name: string): Promise<string> {
+  const stored = await readSetting(db, 'publication-tag');
+  if (typeof stored === 'string' && stored !== '') return stored;
+  await writeSetting(db, 'publication-tag', name);
+  return name;
+}
