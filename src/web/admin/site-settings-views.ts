@@ -3,7 +3,7 @@ import { csrfField, formMessage, input, notice } from '../accounts/views.js';
 import type { FormState } from '../http/forms.js';
 import { html, type SafeHtml } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';
-import { adminLayout } from './article-views.js';
+import { adminLayout } from './admin-layout.js';
 
 /** The publication's settings and trust pages, as the business team edits them. Everything is escaped by `html`. */
 
