@@ -108,7 +108,7 @@ export function fillPlaceholders(body: string, values: Record<Placeholder, Place
 export const DEFAULT_TRUST_PAGES: Record<TrustPageSlug, TrustPage> = {
   about: {
     title: 'About us',
-    body: `{publication} is a daily newspaper published on the web and in apps. {tagline}.
+    body: `{publication} is a daily newspaper published on the web and in apps.
 
 Our reporters and editors decide what we publish. Stories from news agencies are marked as such, with the agency's name.
 
@@ -132,7 +132,9 @@ To complain about something we published, see [grievance redressal](/grievance).
   },
   terms: {
     title: 'Terms of use',
-    body: `These terms apply to everyone who reads {publication} at {site_url} or in its apps. The site is run by {legal_name}, {legal_address}.
+    body: `These terms apply to everyone who reads {publication} at {site_url} or in its apps.
+
+The site is run by {legal_name}, {legal_address}.
 
 ## Reading
 
@@ -158,7 +160,9 @@ We may change these terms; the version on this page applies. Write to {contact_e
   },
   privacy: {
     title: 'Privacy policy',
-    body: `This page says what {publication} collects about you, why, and what you can do about it. The publisher responsible is {legal_name}.
+    body: `This page says what {publication} collects about you, why, and what you can do about it.
+
+The publisher responsible for your data is {legal_name}.
 
 ## What we collect
 
@@ -177,7 +181,9 @@ From your account page you can download everything we hold about you, and delete
 
 ## Questions
 
-Write to {contact_email}. Our grievance officer, {officer_name}, can be reached at {officer_email}.`,
+Write to {contact_email}.
+
+Our grievance officer, {officer_name}, can be reached at {officer_email}.`,
   },
   refunds: {
     title: 'Refunds and cancellation',
