@@ -42,4 +42,14 @@ describe('trust pages', () => {
     expect(html).toContain('within 15 days');
     expect(html).not.toMatch(/\{[a-z_]+\}/);
   });
+
+  it('keeps each default page’s opening when the legal identity, the tagline or the officer are not set', () => {
+    const bare = placeholderValues({ ...DEFAULT_SITE_SETTINGS, tagline: '' }, null, 'https://ledger.test');
+    const opening = (slug: (typeof TRUST_PAGE_SLUGS)[number]) => fillPlaceholders(DEFAULT_TRUST_PAGES[slug].body, bare).split('\n')[0];
+    expect(opening('about')).toBe('The Daily Ledger is a daily newspaper published on the web and in apps.');
+    expect(opening('terms')).toContain('These terms apply to everyone who reads The Daily Ledger');
+    expect(opening('privacy')).toContain('This page says what The Daily Ledger collects');
+    expect(opening('grievance')).toContain('The Daily Ledger follows the Code of Ethics');
+    expect(fillPlaceholders(DEFAULT_TRUST_PAGES.terms.body, bare)).not.toContain('run by');
+  });
 });
