@@ -19,6 +19,7 @@ import type { SectionsService } from './domain/sections/service.js';
 import type { Copy } from './domain/copy/copy.js';
 import type { AuditLog } from './domain/audit/audit.js';
 import type { SiteSettings } from './domain/site/settings.js';
+import type { SiteService } from './domain/site/site-service.js';
 import type { CrawlerRanges } from './web/http/crawlers.js';
 import type { MediaService } from './domain/media/service.js';
 import type { FileStore } from './domain/ports/files.js';
@@ -38,7 +39,10 @@ export interface AppContext {
   /** The home page's lead, picks and the stories pinned in sections (staff with `editContent`). */
   frontPage: FrontPageService;
   copy: Copy;
+  /** The publication's settings: one object, updated in place by `refresh`, so read it at each use. */
   site: SiteSettings;
+  /** Settings and trust pages: reading and saving them (policy `manageBusiness`), trust pages for readers. */
+  settings: SiteService;
   /** Who changed what (admins read it). Use cases write it through `recordChange`. */
   audit: AuditLog;
   plans: () => Promise<Plan[]>;

@@ -24,7 +24,9 @@ import { createMailer, readOutbox, type Mailer } from './adapters/email/mailer.j
 import { createAccountsService } from './domain/accounts/service.js';
 import { accountEmailTemplates } from './domain/accounts/emails.js';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.js';
-import { loadSiteSettings } from './domain/site/settings.js';
+import { effectiveTimeZone, loadSiteSettings, publicationTag } from './domain/site/settings.js';
+import { createSiteService } from './domain/site/site-service.js';
+import { seedDemoSite } from './domain/site/demo.js';
 import { ping } from './domain/site/queries.js';
 import { CHANGES_CHANNEL } from './domain/site/changes.js';
 import { createAuditLog } from './domain/audit/audit.js';
@@ -86,7 +88,15 @@ export const findReaders: FindReaders = async (db, userIds) =>
 function createBilling(
   config: Config,
   db: Db,
-  options: { keys: Keys; publication: string; copy: Copy; notifier: Notifier; jobs: JobQueue; now: () => Date },
+  options: {
+    keys: Keys;
+    publication: () => string;
+    publicationTag: string;
+    copy: Copy;
+    notifier: Notifier;
+    jobs: JobQueue;
+    now: () => Date;
+  },
 ): Billing {
   const { now } = options;
   const payments = createPaymentGateways({
@@ -96,7 +106,8 @@ function createBilling(
     stripe: config.stripe,
     publicUrl: config.publicUrl,
     timeZone: config.timeZone,
-    publication: options.publication,
+    publication: options.publication(),
+    publicationTag: options.publicationTag,
     testWebhookSecret: options.keys.webhook,
     now,
   });
@@ -161,19 +172,44 @@ export async function createAppContext(
   const now = options.now ?? (() => new Date());
   const keys = deriveKeys(secret);
   const copy = loadCopy();
+  // Updated in place when the settings change (here or on another instance): pages read it at each request.
   const site = await loadSiteSettings(db);
+  // The stored time zone wins over MASTHEAD_TIMEZONE; billing and the sitemaps take a change at the next start.
+  const zoned: Config = { ...config, timeZone: effectiveTimeZone(site, config.timeZone) };
+  const policy = accessPolicy(zoned);
   const counters = options.counters ?? (config.redisUrl ? await redisCounters(config.redisUrl) : memoryCounters());
   const meters = options.meters ?? (await openMeterStore(config, db));
   const mailer =
     options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom });
   const jobs = jobQueue(now);
   const notifier = createNotifier(jobs);
-  const billing = createBilling(config, db, { keys, publication: site.publicationName, copy, notifier, jobs, now });
-  const content = createContentService(db, { lead: config.lead, timeZone: config.timeZone, now, images: (ids) => media.views(ids) });
+  const publication = () => site.publicationName;
+  const billing = createBilling(zoned, db, {
+    keys,
+    publication,
+    publicationTag: await publicationTag(db, site.publicationName),
+    copy,
+    notifier,
+    jobs,
+    now,
+  });
+  const content = createContentService(db, { lead: config.lead, timeZone: zoned.timeZone, now, images: (ids) => media.views(ids) });
   const plans = cachedPlans(() => billing.service.activePlans());
+  const settings = createSiteService({
+    db,
+    site,
+    publicUrl: config.publicUrl,
+    demo: config.demo,
+    onChange: () => refresh(),
+    onReload: (changed) => {
+      // Dates on pages, the editor's scheduling and the meter's month follow the stored time zone at once.
+      policy.timeZone = effectiveTimeZone(changed, config.timeZone);
+    },
+  });
   const refresh = async () => {
     content.invalidate();
     plans.forget();
+    await settings.reload();
   };
   const files = options.files ?? openFileStore(config.files);
   const media = createMediaService({
@@ -194,11 +230,12 @@ export async function createAppContext(
     frontPage: createFrontPageService({ db, onChange: refresh }),
     copy,
     site,
+    settings,
     audit: createAuditLog(db),
     plans: () => plans.get(),
     counters,
     meters,
-    readers: createReaderService({ db, counters, meters, policy: accessPolicy(config) }),
+    readers: createReaderService({ db, counters, meters, policy }),
     health: () => ping(db),
     mailer,
     outbox: (limit) => readOutbox(join(config.dataDir, 'outbox'), limit),
@@ -218,10 +255,10 @@ export async function createAppContext(
     billing,
     notifications: {
       notifier,
-      templates: { ...accountEmailTemplates(copy, site.publicationName), ...billing.service.emailTemplates },
+      templates: { ...accountEmailTemplates(copy, publication), ...billing.service.emailTemplates },
     },
     crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
-    policy: accessPolicy(config),
+    policy,
     now,
     refresh,
   };
@@ -240,6 +277,7 @@ export async function prepareContent(config: Config, db: Db, log: (line: string)
   await seedBaseline(db);
   if (!config.demo) return false;
   const seeded = await hasNoArticles(db);
+  await seedDemoSite(db);
   if (seeded) log(`Seeded ${await seedDemoArticles(db, new Date())} demo articles.`);
   const accounts = await seedDemoAccounts(db, new Date());
   if (accounts.status === 'skipped') {

@@ -19,6 +19,7 @@ import { declaredRoutes as declared } from './http/forms.js';
 import { applySecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { pageChrome } from './pages/chrome.js';
 import { pageRoutes } from './pages/routes.js';
+import { trustPageRoutes } from './pages/trust-pages.js';
 import { errorPage } from './views/pages.js';
 
 /**
@@ -123,6 +124,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => sendError(ctx, request, reply, { statusCode: 404 }));
 
   await app.register(async (scope) => pageRoutes(scope, ctx));
+  await app.register(async (scope) => trustPageRoutes(scope, ctx));
   await app.register(async (scope) => feedRoutes(scope, ctx));
   await app.register(async (scope) => mediaRoutes(scope, ctx));
   await app.register(

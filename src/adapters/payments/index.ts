@@ -17,8 +17,13 @@ export interface PaymentGatewayOptions {
   publicUrl: string;
   /** The publisher's time zone: the test gateway counts terms on its calendar, as billing does. */
   timeZone: string;
-  /** Shown on Razorpay's checkout and Stripe's descriptions. */
+  /** Shown on Razorpay's checkout. */
   publication: string;
+  /**
+   * Stripe's metadata tag for this publication's objects (events tagged with another are ignored): fixed when first
+   * stored, so renaming the publication never makes its own subscriptions look foreign.
+   */
+  publicationTag: string;
   /** Signs the test gateway's webhooks. */
   testWebhookSecret: Buffer;
   now: Clock;
@@ -76,7 +81,7 @@ export function createPaymentGateways(options: PaymentGatewayOptions): PaymentGa
     gateways.stripe = createStripeGateway({
       secretKey: options.stripe.secretKey,
       webhookSecret: options.stripe.webhookSecret,
-      publication: options.publication,
+      publication: options.publicationTag,
       apiBase: stripeApiBase(options.stripe.apiUrl),
     });
   }

@@ -80,15 +80,15 @@ const AccountEmailData = Type.Object({
 export type AccountEmailData = Static<typeof AccountEmailData>;
 export type AccountEmailTemplate = `account.${Kind}`;
 
-/** The account emails as notification templates (`account.sign-in` …), written in the publication's name. */
-export function accountEmailTemplates(copy: Copy, publication: string): NotificationTemplates {
+/** The account emails as notification templates (`account.sign-in` …), written in the publication's current name. */
+export function accountEmailTemplates(copy: Copy, publication: () => string): NotificationTemplates {
   return Object.fromEntries(
     KINDS.map((kind) => [
       `account.${kind}`,
       {
         data: AccountEmailData,
         secret: WITH_SECRET.has(kind),
-        render: async ({ to, ...values }: AccountEmailData) => ({ to, ...accountEmail(copy, publication, kind, values) }),
+        render: async ({ to, ...values }: AccountEmailData) => ({ to, ...accountEmail(copy, publication(), kind, values) }),
       },
     ]),
   );

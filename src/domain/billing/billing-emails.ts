@@ -68,7 +68,8 @@ export type BillingNotify = <K extends keyof BillingEmailTemplates>(
 export interface BillingEmailDeps {
   db: Db;
   copy: Copy;
-  publication: string;
+  /** The publication's current name, read for each email. */
+  publication: () => string;
   publicUrl: string;
   renderInvoicePdf: RenderInvoicePdf;
   findReaders: FindReaders;
@@ -84,7 +85,8 @@ const GATEWAY_NAMES = { test: 'test gateway', razorpay: 'Razorpay', stripe: 'Str
  * to the paisa.
  */
 async function renderBillingEmail(deps: BillingEmailDeps, job: BillingEmailJob): Promise<EmailMessage | null> {
-  const { copy, db, publication } = deps;
+  const { copy, db } = deps;
+  const publication = deps.publication();
   const manage = `${deps.publicUrl}/account/subscription`;
   const footer = copy.render('email.billing.footer', { publication });
   const message = async (

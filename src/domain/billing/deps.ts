@@ -18,7 +18,8 @@ export interface BillingDeps extends BillingRules {
   renderInvoicePdf: RenderInvoicePdf;
   /** Billing emails are written in the publication's name, with copy from the catalog. */
   copy: Copy;
-  publication: string;
+  /** The publication's current name, read for each email (a renamed publication shows in the next one). */
+  publication: () => string;
 }
 
 /** The configured gateway of that name; a subscription on a gateway no longer configured cannot be changed. */

@@ -1,19 +1,59 @@
 import type { Db } from '../ports/database.js';
 import { readSetting, writeSetting } from './queries.js';
 
-/** Publisher settings kept in the database (not code): the name readers see and what the home page says. */
+/**
+ * The grievance officer India's IT Rules 2021 (Rule 11) require a digital news publisher to name and publish:
+ * complaints are acknowledged within a day and decided within `responseDays` (at most 15).
+ */
+export interface GrievanceOfficer {
+  name: string;
+  designation: string;
+  email: string;
+  phone: string;
+  /** Postal address, one line per line. */
+  address: string;
+  /** Days within which a complaint is decided (1–15). */
+  responseDays: number;
+}
+
+/** Publisher settings kept in the database (not code), edited at /admin/settings. Empty text means "not set". */
 export interface SiteSettings {
   publicationName: string;
   tagline: string;
-  /** Language of the site, for `<html lang>` and feeds. */
+  /** Language of the site (BCP 47), for `<html lang>` and feeds. */
   language: string;
+  /** IANA time zone of the publisher; '' → `MASTHEAD_TIMEZONE` (see `effectiveTimeZone`). */
+  timeZone: string;
+  /** An https address or a same-site path ('' → the name in text). */
+  logoUrl: string;
+  faviconUrl: string;
+  contactEmail: string;
+  contactPhone: string;
+  /** Postal address, one line per line. */
+  contactAddress: string;
+  /** https addresses of the publication's pages elsewhere, in the order shown. */
+  socialLinks: string[];
+  grievanceOfficer: GrievanceOfficer | null;
 }
 
 export const DEFAULT_SITE_SETTINGS: SiteSettings = {
   publicationName: 'The Daily Ledger',
   tagline: 'Business, markets and the economy, every day',
   language: 'en-IN',
+  timeZone: '',
+  logoUrl: '',
+  faviconUrl: '',
+  contactEmail: '',
+  contactPhone: '',
+  contactAddress: '',
+  socialLinks: [],
+  grievanceOfficer: null,
 };
+
+/** The time zone dates are shown and scheduled in: the stored one when set, else the configured default. */
+export function effectiveTimeZone(site: Pick<SiteSettings, 'timeZone'>, configured: string): string {
+  return site.timeZone || configured;
+}
 
 /** Reads the site settings, falling back to defaults for anything not stored. */
 export async function loadSiteSettings(db: Db): Promise<SiteSettings> {
@@ -27,4 +67,15 @@ export async function hasSiteSettings(db: Db): Promise<boolean> {
 
 export async function saveSiteSettings(db: Db, settings: SiteSettings): Promise<void> {
   await writeSetting(db, 'site', settings);
+}
+
+/**
+ * The tag payment gateways mark this publication's objects with: the publication's name when first asked, then
+ * kept, so a renamed publication still recognises its own subscriptions at Stripe.
+ */
+export async function publicationTag(db: Db, name: string): Promise<string> {
+  const stored = await readSetting(db, 'publication-tag');
+  if (typeof stored === 'string' && stored !== '') return stored;
+  await writeSetting(db, 'publication-tag', name);
+  return name;
 }

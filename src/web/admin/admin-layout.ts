@@ -34,6 +34,18 @@ export const ADMIN_AREAS: readonly AdminArea[] = [
   { href: '/admin/authors', label: 'Authors', blurb: 'The people in bylines: names, photos, biographies, links.', ability: 'editContent' },
   { href: '/admin/payments', label: 'Payments', blurb: 'Payments, refunds and the plans on sale.', ability: 'viewPayments' },
   { href: '/admin/users', label: 'Readers', blurb: 'Find a reader, export or delete their data.', ability: 'manageReaders' },
+  {
+    href: '/admin/settings',
+    label: 'Settings',
+    blurb: 'The publication’s name, contact details, time zone and legal identity.',
+    ability: 'manageBusiness',
+  },
+  {
+    href: '/admin/pages',
+    label: 'Trust pages',
+    blurb: 'About, Contact, Terms, Privacy, Refunds and Grievance redressal.',
+    ability: 'manageBusiness',
+  },
   { href: '/admin/audit', label: 'Audit log', blurb: 'Every change staff made: who, when, before → after.', ability: 'viewAuditLog' },
 ];
 

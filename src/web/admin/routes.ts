@@ -17,6 +17,7 @@ import { adminImageRoutes } from './images.js';
 import { adminFrontPageRoutes } from './front-page.js';
 import { adminSectionRoutes } from './sections.js';
 import { adminAuthorRoutes } from './authors.js';
+import { adminSettingsRoutes } from './site-settings.js';
 import { adminAuditRoutes } from './audit.js';
 import { adminHomePage } from './admin-layout.js';
 
@@ -55,6 +56,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminSectionRoutes(app, ctx);
   await adminFrontPageRoutes(app, ctx);
   await adminAuthorRoutes(app, ctx);
+  await adminSettingsRoutes(app, ctx);
   adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */

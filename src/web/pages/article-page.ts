@@ -62,6 +62,7 @@ export function articlePages(ctx: AppContext) {
       decision.allowed ? 'allowed' : decision.reason,
       readerContext.reader.entitlements.has(ENTITLEMENTS.adFree) ? 'ad-free' : 'ads',
       readerContext.reader.kind,
+      ctx.settings.version(),
     ].join('|');
     const [head, middle, tail] = await parts(request, read, key);
     const user = request.auth?.user;

@@ -31,6 +31,38 @@ export interface PageUser {
   role: string;
 }
 
+/** The trust pages every page links to from its footer (src/domain/site/trust-pages.ts). */
+const TRUST_LINKS = [
+  ['/about', 'About us'],
+  ['/contact', 'Contact'],
+  ['/terms', 'Terms of use'],
+  ['/privacy', 'Privacy'],
+  ['/refunds', 'Refunds and cancellation'],
+  ['/grievance', 'Grievance redressal'],
+] as const;
+
+const NETWORKS: Record<string, string> = {
+  'x.com': 'X',
+  'twitter.com': 'X',
+  'facebook.com': 'Facebook',
+  'instagram.com': 'Instagram',
+  'linkedin.com': 'LinkedIn',
+  'youtube.com': 'YouTube',
+  'threads.net': 'Threads',
+  'whatsapp.com': 'WhatsApp',
+  't.me': 'Telegram',
+};
+
+/** "Instagram" for https://www.instagram.com/…, else the site's host name. */
+export function socialLabel(href: string): string {
+  try {
+    const host = new URL(href).hostname.replace(/^www\./, '');
+    return NETWORKS[host] ?? host;
+  } catch {
+    return href;
+  }
+}
+
 /** The masthead's account links: the reader's name when signed in, else Subscribe and Log in. */
 export function accountArea(user: PageUser | null | undefined): SafeHtml {
   return user
@@ -51,14 +83,15 @@ ${page.description ? html`<meta name="description" content="${page.description}"
 ${page.canonical ? html`<link rel="canonical" href="${page.canonical}">` : ''}
 ${page.noindex ? html`<meta name="robots" content="noindex">` : ''}
 <link rel="stylesheet" href="${SITE_CSS_PATH}">
+${site.faviconUrl ? html`<link rel="icon" href="${site.faviconUrl}">` : ''}
 <link rel="alternate" type="application/rss+xml" title="${site.publicationName}" href="/feed.xml">
 ${page.head ?? ''}
 </head><body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="masthead"><div class="wrap">
 <div class="account">${chrome.accountSlot ?? accountArea(chrome.user)}</div>
-<a class="brand" href="/">${site.publicationName}</a>
-<p class="tagline">${site.tagline}</p>
+<a class="brand" href="/">${site.logoUrl ? html`<img class="logo" src="${site.logoUrl}" alt="${site.publicationName}">` : site.publicationName}</a>
+${site.tagline ? html`<p class="tagline">${site.tagline}</p>` : ''}
 <nav class="sections" aria-label="Sections"><ul>${sections.map(
       (s) => html`<li><a href="/section/${s.slug}"${chrome.currentSection === s.slug ? html` aria-current="page"` : ''}>${s.name}</a></li>`,
     )}</ul></nav>
@@ -66,6 +99,8 @@ ${page.head ?? ''}
 <main id="main" class="wrap">${main}</main>
 <footer class="site"><div class="wrap">
 <p><a href="/plans">Plans</a> · <a href="/feed.xml">RSS</a> · <a href="/sitemap.xml">Sitemap</a></p>
+<nav class="trust" aria-label="About the publication"><ul>${TRUST_LINKS.map(([path, label]) => html`<li><a href="${path}">${label}</a></li>`)}</ul></nav>
+${site.socialLinks.length ? html`<p class="social">${site.socialLinks.map((href, i) => html`${i ? ' · ' : ''}<a href="${href}" rel="me noopener">${socialLabel(href)}</a>`)}</p>` : ''}
 <p>${copy.render('site.footer', { year: String(new Date().getFullYear()), publication: site.publicationName })}</p>
 </div></footer>
 </body></html>`.value

@@ -50,6 +50,7 @@ article.story h1{font-size:clamp(1.8rem,4.5vw,2.8rem);margin:.3rem 0 .6rem}
 .includes{font-family:system-ui,sans-serif;columns:2 16rem}
 .pager{display:flex;justify-content:space-between;font-family:system-ui,sans-serif;margin-top:2rem}
 footer.site{border-top:1px solid var(--rule);padding:1.5rem 0;color:var(--muted);font:.85rem/1.5 system-ui,sans-serif}
+footer.site nav.trust ul{list-style:none;padding:0;margin:.4rem 0;display:flex;flex-wrap:wrap;gap:.2rem 1.2rem}.masthead .brand img.logo{max-height:4rem;max-width:100%;vertical-align:middle}.trust-page{max-width:42rem}
 @media print{nav.sections,.ad-slot,.paywall::before,footer.site{display:none}}
 /* account pages */
 .account-page{max-width:36rem;margin:0 auto;font-family:system-ui,sans-serif}
