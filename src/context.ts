@@ -17,6 +17,7 @@ import type { NewsroomService } from './domain/content/newsroom-service.js';
 import type { Copy } from './domain/copy/copy.js';
 import type { SiteSettings } from './domain/site/settings.js';
 import type { CrawlerRanges } from './web/http/crawlers.js';
+import type { BusinessSettings } from './business-settings.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
 export interface AppContext {
@@ -44,7 +45,10 @@ export interface AppContext {
   /** Emails: queued by use cases, sent by the notification job with these templates. */
   notifications: { notifier: Notifier; templates: NotificationTemplates };
   crawlers: CrawlerRanges;
+  /** The access policy in force (the same object as `business.policy`: a saved paywall setting changes it in place). */
   policy: AccessPolicy;
+  /** Copy templates and paywall settings as stored by the business team; `business.reload()` applies a saved change. */
+  business: BusinessSettings;
   /** The clock every rule reads; tests replace it. */
   now: () => Date;
 }

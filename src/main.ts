@@ -10,14 +10,14 @@ import { openDatabase, type DatabaseHandle } from './adapters/db/database.js';
 import { migrate } from './adapters/db/migrate.js';
 import { ConfigError, SUPPLIER_VARIABLES, type Config } from './config/config.js';
 import { deriveKeys, resolveSecret, type Keys } from './config/secret.js';
-import type { AccessPolicy } from './domain/access/model.js';
 import type { Plan } from './domain/billing/plans.js';
 import type { FindReaders } from './domain/billing/readers.js';
 import { findUsersByIds } from './domain/accounts/user-queries.js';
 import { hasNoArticles, seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { createContentService } from './domain/content/service.js';
 import { createNewsroomService } from './domain/content/newsroom-service.js';
-import { loadCopy, type Copy } from './domain/copy/copy.js';
+import type { Copy } from './domain/copy/copy.js';
+import { loadBusinessSettings } from './business-settings.js';
 import { createMailer, readOutbox, type Mailer } from './adapters/email/mailer.js';
 import { createAccountsService } from './domain/accounts/service.js';
 import { accountEmailTemplates } from './domain/accounts/emails.js';
@@ -48,16 +48,6 @@ export async function openMigratedDatabase(config: Config): Promise<DatabaseHand
     throw error;
   }
   return handle;
-}
-
-export function accessPolicy(config: Config): AccessPolicy {
-  return {
-    freeLimit: config.freeLimit,
-    registrationBonus: config.registrationBonus,
-    timeZone: config.timeZone,
-    archiveAfterDays: 365,
-    unmeteredProvenances: [],
-  };
 }
 
 /**
@@ -116,13 +106,13 @@ export function jobServices(ctx: AppContext, db: Db): JobServices {
   return { db, now: ctx.now, billing: ctx.billing, mailer: ctx.mailer, templates: ctx.notifications.templates };
 }
 
-/** Plans change rarely: read them once a minute at most. */
-function cachedPlans(load: () => Promise<Plan[]>, now: () => number = Date.now): () => Promise<Plan[]> {
-  let cache: { at: number; value: Promise<Plan[]> } | null = null;
+/** Plans change rarely: read them once a minute at most, and again after each settings refresh (`version`). */
+function cachedPlans(load: () => Promise<Plan[]>, version: () => number, now: () => number = Date.now): () => Promise<Plan[]> {
+  let cache: { at: number; version: number; value: Promise<Plan[]> } | null = null;
   return () => {
-    if (!cache || now() - cache.at > 60_000) {
+    if (!cache || now() - cache.at > 60_000 || cache.version !== version()) {
       const value = load();
-      cache = { at: now(), value };
+      cache = { at: now(), version: version(), value };
       value.catch(() => (cache = null));
     }
     return cache.value;
@@ -140,7 +130,9 @@ export async function createAppContext(
   if (config.supplier) await saveSupplierIdentity(db, config.supplier);
   const now = options.now ?? (() => new Date());
   const keys = deriveKeys(secret);
-  const copy = loadCopy();
+  // Copy, access policy and paywall settings: stored ones over the environment's, reloaded on every refresh.
+  const business = await loadBusinessSettings(config, db, { onReload: () => content.invalidate() });
+  const copy = business.copy;
   const site = await loadSiteSettings(db);
   const counters = options.counters ?? (config.redisUrl ? await redisCounters(config.redisUrl) : memoryCounters());
   const meters = options.meters ?? (await openMeterStore(config, db));
@@ -149,7 +141,7 @@ export async function createAppContext(
   const jobs = jobQueue(now);
   const notifier = createNotifier(jobs);
   const billing = createBilling(config, db, { keys, publication: site.publicationName, copy, notifier, jobs, now });
-  const content = createContentService(db, { lead: config.lead, timeZone: config.timeZone, now });
+  const content = createContentService(db, { lead: business.paywall.lead, timeZone: config.timeZone, now });
   return {
     config,
     keys,
@@ -157,10 +149,10 @@ export async function createAppContext(
     newsroom: createNewsroomService({ db, now, onChange: () => content.invalidate() }),
     copy,
     site,
-    plans: cachedPlans(() => billing.service.activePlans()),
+    plans: cachedPlans(() => billing.service.activePlans(), business.version),
     counters,
     meters,
-    readers: createReaderService({ db, counters, meters, policy: accessPolicy(config) }),
+    readers: createReaderService({ db, counters, meters, policy: business.policy }),
     health: () => ping(db),
     mailer,
     outbox: (limit) => readOutbox(join(config.dataDir, 'outbox'), limit),
@@ -183,7 +175,8 @@ export async function createAppContext(
       templates: { ...accountEmailTemplates(copy, site.publicationName), ...billing.service.emailTemplates },
     },
     crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
-    policy: accessPolicy(config),
+    policy: business.policy,
+    business,
     now,
   };
 }

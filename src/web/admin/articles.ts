@@ -247,7 +247,11 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
     const now = ctx.now();
     const sections = await ctx.content.sections();
     const { status: _status, version: _version, ...fields } = article;
-    const prepared = prepareArticle({ ...fields, publishedAt: article.publishedAt ?? now, editorsPick: false }, sections, ctx.config.lead);
+    const prepared = prepareArticle(
+      { ...fields, publishedAt: article.publishedAt ?? now, editorsPick: false },
+      sections,
+      ctx.business.paywall.lead,
+    );
     const period = meterPeriod(now, tz);
     const reader: Reader =
       as === 'subscriber'

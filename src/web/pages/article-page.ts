@@ -28,6 +28,7 @@ export function articlePages(ctx: AppContext) {
   // "N free articles left" for each N: formatted and encoded once, not per request.
   const meterNotes = new Map<number | null, Buffer>();
   const ANONYMOUS = Buffer.from(accountArea(null).value);
+  let seenVersion = ctx.business.version();
 
   async function parts(request: FastifyRequest, read: ArticleRead, key: string): Promise<[Buffer, Buffer, Buffer]> {
     const hit = cache.get(key);
@@ -54,6 +55,13 @@ export function articlePages(ctx: AppContext) {
 
   return async function render(request: FastifyRequest, read: ArticleRead): Promise<Buffer> {
     const { prepared, decision, readerContext } = read;
+    // Saved copy or paywall settings change what every variant says: start afresh at each settings refresh.
+    const version = ctx.business.version();
+    if (version !== seenVersion) {
+      cache.clear();
+      meterNotes.clear();
+      seenVersion = version;
+    }
     const key = [
       prepared.article.slug,
       prepared.article.updatedAt.getTime(),
