@@ -1,8 +1,15 @@
 import type { Config } from './config/config.js';
 import type { AccessPolicy } from './domain/access/model.js';
-import { loadPaywallSettings, paywallDefaults, policyOf, type PaywallSettings } from './domain/access/paywall-settings.js';
+import {
+  loadPaywallSettings,
+  paywallDefaults,
+  paywallSettingsFor,
+  policyOf,
+  updatePaywallSettings,
+  type PaywallSettings,
+} from './domain/access/paywall-settings.js';
 import { liveCopy, type LiveCopy } from './domain/copy/copy.js';
-import { loadCopyOverrides } from './domain/copy/templates.js';
+import { findCopyTemplate, listCopyTemplates, loadCopyOverrides, resetCopyTemplate, saveCopyTemplate } from './domain/copy/templates.js';
 import type { Db } from './domain/ports/database.js';
 
 /**
@@ -20,6 +27,28 @@ export interface BusinessSettings {
   version: () => number;
   /** Reads the stored copy and paywall settings again and applies them (on every instance, at each refresh). */
   reload: () => Promise<void>;
+  /** The use cases of /admin/copy and /admin/paywall, on this database. */
+  service: ReturnType<typeof businessService>;
+}
+
+type Bound<F> = F extends (db: Db, ...rest: infer A) => infer R ? (...rest: A) => R : never;
+
+/** Use cases with the database given: the web layer reaches them without holding the database. */
+function bindDb<T extends Record<string, (db: Db, ...rest: never[]) => unknown>>(db: Db, fns: T): { [K in keyof T]: Bound<T[K]> } {
+  return Object.fromEntries(Object.entries(fns).map(([name, fn]) => [name, (...rest: never[]) => fn(db, ...rest)])) as {
+    [K in keyof T]: Bound<T[K]>;
+  };
+}
+
+function businessService(db: Db) {
+  return bindDb(db, {
+    listCopyTemplates,
+    findCopyTemplate,
+    saveCopyTemplate,
+    resetCopyTemplate,
+    paywallSettingsFor,
+    updatePaywallSettings,
+  });
 }
 
 export async function loadBusinessSettings(config: Config, db: Db, options: { onReload?: () => void } = {}): Promise<BusinessSettings> {
@@ -35,6 +64,7 @@ export async function loadBusinessSettings(config: Config, db: Db, options: { on
     paywall,
     defaults,
     version: () => version,
+    service: businessService(db),
     async reload() {
       const [nextPaywall, overrides] = await Promise.all([loadPaywallSettings(db, defaults), loadCopyOverrides(db)]);
       copy.replace(overrides);

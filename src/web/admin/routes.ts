@@ -14,6 +14,7 @@ import { PaymentParams, readRefund, RefundForm } from './refund-form.js';
 import { adminUserRoutes } from './users.js';
 import { adminArticleRoutes } from './articles.js';
 import { adminHomePage } from './article-views.js';
+import { adminCopyRoutes } from './copy.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
 const PaymentsQuery = form({ notice: keyword(Object.keys(NOTICES)) });
@@ -46,6 +47,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   await adminUserRoutes(app, ctx);
   await adminArticleRoutes(app, ctx);
+  await adminCopyRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */
   app.get('/admin', { schema: { querystring: form({}) } }, async (request, reply) => {
@@ -54,6 +56,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (can(actor, 'editContent')) links.push(['/admin/articles', 'Articles'], ['/admin/articles/new', 'Write an article']);
     if (can(actor, 'viewPayments')) links.push(['/admin/payments', 'Payments and refunds']);
     if (can(actor, 'manageReaders')) links.push(['/admin/users', 'Readers']);
+    if (can(actor, 'manageBusiness')) links.push(['/admin/copy', 'Copy templates']);
     return sendPage(reply, 200, adminHomePage(await pageChrome(ctx, request), links));
   });
 
