@@ -15,6 +15,7 @@ import type { Plan } from './domain/billing/plans.js';
 import type { ContentService } from './domain/content/service.js';
 import type { NewsroomService } from './domain/content/newsroom-service.js';
 import type { Copy } from './domain/copy/copy.js';
+import type { AuditLog } from './domain/audit/audit.js';
 import type { SiteSettings } from './domain/site/settings.js';
 import type { CrawlerRanges } from './web/http/crawlers.js';
 import type { BusinessSettings } from './business-settings.js';
@@ -28,6 +29,8 @@ export interface AppContext {
   newsroom: NewsroomService;
   copy: Copy;
   site: SiteSettings;
+  /** Who changed what (admins read it). Use cases write it through `recordChange`. */
+  audit: AuditLog;
   plans: () => Promise<Plan[]>;
   counters: Counters;
   /** Anonymous readers' meters (closed with the app). */
@@ -51,6 +54,11 @@ export interface AppContext {
   business: BusinessSettings;
   /** The clock every rule reads; tests replace it. */
   now: () => Date;
+  /**
+   * Drops this instance's caches and reloads what it keeps of the settings. Called on every instance when a
+   * change is announced (`announceChange`), and at once by the instance that made it.
+   */
+  refresh(): Promise<void>;
 }
 
 /** An email as the demo's outbox page lists it. */
@@ -63,7 +71,6 @@ export interface OutboxMessage {
   sentAt: string;
 }
 
-/** Billing as the web layer sees it (built in src/wiring/billing.ts). */
 /** Billing as the web layer and the jobs see it (built by main.ts). */
 export interface Billing {
   service: BillingService;

@@ -24,6 +24,8 @@ import { accountEmailTemplates } from './domain/accounts/emails.js';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.js';
 import { loadSiteSettings } from './domain/site/settings.js';
 import { ping } from './domain/site/queries.js';
+import { CHANGES_CHANNEL } from './domain/site/changes.js';
+import { createAuditLog } from './domain/audit/audit.js';
 import { createReaderService } from './domain/access/readers.js';
 import { buildApp } from './web/app.js';
 import type { AppContext, Billing } from './context.js';
@@ -106,16 +108,21 @@ export function jobServices(ctx: AppContext, db: Db): JobServices {
   return { db, now: ctx.now, billing: ctx.billing, mailer: ctx.mailer, templates: ctx.notifications.templates };
 }
 
-/** Plans change rarely: read them once a minute at most, and again after each settings refresh (`version`). */
-function cachedPlans(load: () => Promise<Plan[]>, version: () => number, now: () => number = Date.now): () => Promise<Plan[]> {
-  let cache: { at: number; version: number; value: Promise<Plan[]> } | null = null;
-  return () => {
-    if (!cache || now() - cache.at > 60_000 || cache.version !== version()) {
-      const value = load();
-      cache = { at: now(), version: version(), value };
-      value.catch(() => (cache = null));
-    }
-    return cache.value;
+/** Plans change rarely: read them once a minute at most, and again after a change is announced (`forget`). */
+function cachedPlans(load: () => Promise<Plan[]>, now: () => number = Date.now) {
+  let cache: { at: number; value: Promise<Plan[]> } | null = null;
+  return {
+    get(): Promise<Plan[]> {
+      if (!cache || now() - cache.at > 60_000) {
+        const value = load();
+        cache = { at: now(), value };
+        value.catch(() => (cache = null));
+      }
+      return cache.value;
+    },
+    forget() {
+      cache = null;
+    },
   };
 }
 
@@ -131,7 +138,7 @@ export async function createAppContext(
   const now = options.now ?? (() => new Date());
   const keys = deriveKeys(secret);
   // Copy, access policy and paywall settings: stored ones over the environment's, reloaded on every refresh.
-  const business = await loadBusinessSettings(config, db, { onReload: () => content.invalidate() });
+  const business = await loadBusinessSettings(config, db);
   const copy = business.copy;
   const site = await loadSiteSettings(db);
   const counters = options.counters ?? (config.redisUrl ? await redisCounters(config.redisUrl) : memoryCounters());
@@ -142,14 +149,21 @@ export async function createAppContext(
   const notifier = createNotifier(jobs);
   const billing = createBilling(config, db, { keys, publication: site.publicationName, copy, notifier, jobs, now });
   const content = createContentService(db, { lead: business.paywall.lead, timeZone: config.timeZone, now });
+  const plans = cachedPlans(() => billing.service.activePlans());
+  const refresh = async () => {
+    content.invalidate();
+    plans.forget();
+    await business.reload();
+  };
   return {
     config,
     keys,
     content,
-    newsroom: createNewsroomService({ db, now, onChange: () => content.invalidate() }),
+    newsroom: createNewsroomService({ db, now, onChange: refresh }),
     copy,
     site,
-    plans: cachedPlans(() => billing.service.activePlans(), business.version),
+    audit: createAuditLog(db),
+    plans: () => plans.get(),
     counters,
     meters,
     readers: createReaderService({ db, counters, meters, policy: business.policy }),
@@ -178,7 +192,16 @@ export async function createAppContext(
     policy: business.policy,
     business,
     now,
+    refresh,
   };
+}
+
+/**
+ * Follows the changes other instances announce (and this one's own): each refreshes `ctx`. Resolves to a
+ * function that stops following.
+ */
+export function followChanges(handle: Pick<DatabaseHandle, 'listen'>, ctx: Pick<AppContext, 'refresh'>): Promise<() => Promise<void>> {
+  return handle.listen(CHANGES_CHANNEL, () => void ctx.refresh());
 }
 
 /** Seeds what an empty database needs; demo articles too when the demo is on. Returns whether it wrote articles. */
@@ -236,6 +259,7 @@ export async function startServer(
   const app = await buildApp(ctx);
   const jobs = createJobs(jobServices(ctx, handle.db));
   const unlisten = await handle.listen(JOBS_CHANNEL, jobs.wake);
+  const unfollow = await followChanges(handle, ctx);
   await app.listen({ port: config.port, host: config.host });
   await jobs.start();
   log(`Masthead is running at ${config.publicUrl} (database: ${handle.engine}${config.redisUrl ? ', counters and meters: redis' : ''})`);
@@ -243,6 +267,7 @@ export async function startServer(
     app,
     async stop() {
       await unlisten();
+      await unfollow();
       await jobs.stop();
       await app.close();
       await ctx.counters.close();

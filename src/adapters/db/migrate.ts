@@ -14,6 +14,7 @@ import invoiceRounding from './migrations/011-invoice-rounding.js';
 import newsroom from './migrations/012-newsroom.js';
 import gatewayReversals from './migrations/013-gateway-reversals.js';
 import replacementNotices from './migrations/014-replacement-notices.js';
+import auditLog from './migrations/015-audit-log.js';
 import businessSettings from './migrations/020-business-settings.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 12, name: 'newsroom', sql: newsroom },
   { version: 13, name: 'gateway-reversals', sql: gatewayReversals },
   { version: 14, name: 'replacement-notices', sql: replacementNotices },
+  { version: 15, name: 'audit-log', sql: auditLog },
   { version: 20, name: 'business-settings', sql: businessSettings },
 ];
 

@@ -1,4 +1,6 @@
+import { recordChange } from '../audit/audit.js';
 import type { Db } from '../ports/database.js';
+import { announceChange } from '../site/changes.js';
 import { authorize, type Actor } from '../policies/policies.js';
 import { SECTION_RULES, type AccessPolicy, type SectionRule } from './model.js';
 import { findPaywallSettings, savePaywallSettings } from './paywall-queries.js';
@@ -95,9 +97,19 @@ export async function loadPaywallSettings(db: Db, defaults: PaywallSettings): Pr
   return row ? readStoredSettings(row.value, defaults) : defaults;
 }
 
-export interface PaywallChangeHooks {
-  /** Records the change in the audit log and announces it to every instance, inside the change's transaction. */
-  changed: (tx: Db, change: { before: PaywallSettings; after: PaywallSettings }) => Promise<void>;
+/** The settings as flat fields, so the audit log shows each one that changed. */
+function auditFields(settings: PaywallSettings): Record<string, unknown> {
+  const { lead, sectionRules, unmeteredProvenances, ...rest } = settings;
+  return {
+    ...rest,
+    leadBlocks: lead.blocks,
+    leadWords: lead.words,
+    sectionRules: Object.entries(sectionRules)
+      .map(([section, rule]) => `${section}: ${rule}`)
+      .sort()
+      .join(', '),
+    unmeteredProvenances: unmeteredProvenances.join(', '),
+  };
 }
 
 /** Stores new paywall settings (already checked by the form); they apply on every instance at the next refresh. */
@@ -105,7 +117,6 @@ export async function updatePaywallSettings(
   db: Db,
   actor: Actor,
   input: { settings: PaywallSettings; defaults: PaywallSettings; now: Date },
-  hooks: PaywallChangeHooks,
 ): Promise<void> {
   authorize(actor, 'manageBusiness');
   const by = actor.kind === 'user' ? actor.id : null;
@@ -113,7 +124,9 @@ export async function updatePaywallSettings(
     const stored = await findPaywallSettings(tx, { lock: true });
     const before = stored ? readStoredSettings(stored.value, input.defaults) : input.defaults;
     await savePaywallSettings(tx, input.settings, input.now, by);
-    await hooks.changed(tx, { before, after: input.settings });
+    const entry = { actor, area: 'paywall', subject: 'Paywall settings', action: 'update' };
+    await recordChange(tx, { ...entry, before: auditFields(before), after: auditFields(input.settings) }, input.now);
+    await announceChange(tx);
   });
 }
 

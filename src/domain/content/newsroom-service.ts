@@ -1,7 +1,9 @@
+import { recordChange } from '../audit/audit.js';
 import { DomainError } from '../errors.js';
+import { announceChange } from '../site/changes.js';
 import type { Db } from '../ports/database.js';
 import { authorize, type Actor } from '../policies/policies.js';
-import { applyAction, checkArticleFields, type ArticleFields, type NewsroomArticle, type SaveAction } from './newsroom.js';
+import { applyAction, checkArticleFields, FIELD_NAMES, type ArticleFields, type NewsroomArticle, type SaveAction } from './newsroom.js';
 import {
   articleIdWithSlug,
   findNewsroomArticle,
@@ -44,10 +46,10 @@ const isUniqueViolation = (error: unknown) => typeof error === 'object' && error
 
 /**
  * Writing, scheduling, publishing and unpublishing articles (policy `editContent` on every call; refusals read
- * as not found). Readers' caches in this process are dropped after each write (`onChange`); other instances
- * see it within their cache's lifetime.
+ * as not found). Every write is audit-logged and announced: readers' caches in this process are dropped at once
+ * (`onChange`), other instances' when the announcement reaches them.
  */
-export function createNewsroomService(deps: { db: Db; now: () => Date; onChange: () => void }): NewsroomService {
+export function createNewsroomService(deps: { db: Db; now: () => Date; onChange: () => Promise<void> }): NewsroomService {
   const { db, now } = deps;
 
   async function save(
@@ -87,6 +89,27 @@ export function createNewsroomService(deps: { db: Db; now: () => Date; onChange:
         await moveSlug(tx, id, current?.slug ?? null, input.fields.slug, at);
         const action = current === null && input.action.kind === 'save' ? 'create' : input.action.kind;
         await insertRevision(tx, { articleId: id, version, userId, action, fields: input.fields, at });
+        // The text itself is kept in the article's revisions; the log names the revision that changed it.
+        const bodyChanged = current !== null && current.body !== input.fields.body;
+        const audited = (article: ArticleFields & { status: string; publishedAt: Date | null }, atVersion: number) => ({
+          ...Object.fromEntries(FIELD_NAMES.map((field) => [field, article[field]])),
+          body: bodyChanged ? `as of version ${atVersion}` : undefined,
+          status: article.status,
+          publishedAt: article.publishedAt?.toISOString() ?? null,
+        });
+        await recordChange(
+          tx,
+          {
+            actor,
+            area: 'article',
+            subject: `#${id} ${input.fields.slug}`,
+            action,
+            before: current && audited(current, current.version),
+            after: audited({ ...input.fields, status: state.status, publishedAt: state.publishedAt }, version),
+          },
+          at,
+        );
+        await announceChange(tx);
         return { ok: true, id, version };
       });
     } catch (error) {
@@ -94,7 +117,7 @@ export function createNewsroomService(deps: { db: Db; now: () => Date; onChange:
       if (isUniqueViolation(error)) return { ok: false, kind: 'invalid', errors: { slug: SLUG_TAKEN } };
       throw error;
     }
-    if (result.ok) deps.onChange();
+    if (result.ok) await deps.onChange();
     return result;
   }
 

@@ -1,5 +1,7 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import type { Db } from '../ports/database.js';
+import { recordChange } from '../audit/audit.js';
+import type { Db, Tx } from '../ports/database.js';
+import { announceChange } from '../site/changes.js';
 import { authorize, type Actor } from '../policies/policies.js';
 import { DEFAULT_COPY, type CopyKey, type MessageDefinition } from './catalog.js';
 import { checkTemplate, type TemplateProblem } from './copy.js';
@@ -84,18 +86,19 @@ export function previewTemplate(actor: Actor, key: CopyKey, text: string, values
   return { ok: true, text: String(new IntlMessageFormat(checked.elements, 'en-IN').format(filled)) };
 }
 
-export interface CopyChangeHooks {
-  /** Records the change in the audit log and announces it to every instance, inside the change's transaction. */
-  changed: (tx: Db, change: { key: CopyKey; before: string | null; after: string | null }) => Promise<void>;
+/** Records a change in the audit log and announces it (every instance reloads its copy on commit). */
+async function changed(tx: Tx, actor: Actor, key: CopyKey, before: string | null, after: string | null, at: Date): Promise<void> {
+  const side = (text: string | null) => (text === null ? null : { text });
+  await recordChange(
+    tx,
+    { actor, area: 'copy', subject: key, action: after === null ? 'reset' : 'update', before: side(before), after: side(after) },
+    at,
+  );
+  await announceChange(tx);
 }
 
 /** Saves a template over the default; refused, with nothing stored, when it does not pass the checks. */
-export async function saveCopyTemplate(
-  db: Db,
-  actor: Actor,
-  input: { key: CopyKey; text: string; now: Date },
-  hooks: CopyChangeHooks,
-): Promise<TemplateOutcome> {
+export async function saveCopyTemplate(db: Db, actor: Actor, input: { key: CopyKey; text: string; now: Date }): Promise<TemplateOutcome> {
   authorize(actor, 'manageBusiness');
   const checked = checkTemplate({ ...definitionOf(input.key), text: input.text });
   if (!checked.ok) return checked;
@@ -104,18 +107,18 @@ export async function saveCopyTemplate(
     const before = await findCopyOverride(tx, input.key);
     if (before === input.text) return;
     await saveCopyOverride(tx, input.key, input.text, input.now, by);
-    await hooks.changed(tx, { key: input.key, before, after: input.text });
+    await changed(tx, actor, input.key, before, input.text, input.now);
   });
   return { ok: true, text: input.text };
 }
 
 /** Goes back to the catalogue's default text. */
-export async function resetCopyTemplate(db: Db, actor: Actor, key: CopyKey, hooks: CopyChangeHooks): Promise<void> {
+export async function resetCopyTemplate(db: Db, actor: Actor, key: CopyKey, now: Date): Promise<void> {
   authorize(actor, 'manageBusiness');
   await db.transaction().execute(async (tx) => {
     const before = await findCopyOverride(tx, key);
     if (before === null) return;
     await deleteCopyOverride(tx, key);
-    await hooks.changed(tx, { key, before, after: null });
+    await changed(tx, actor, key, before, null, now);
   });
 }

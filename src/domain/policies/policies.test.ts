@@ -25,6 +25,7 @@ const ALLOWED: Record<Ability, (keyof typeof ACTORS)[]> = {
   viewPayments: ['business', 'admin'],
   refund: ['business', 'admin'],
   manageReaders: ['business', 'admin'],
+  viewAuditLog: ['admin'],
 };
 
 describe('policies: who may do what', () => {

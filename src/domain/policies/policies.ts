@@ -14,6 +14,7 @@ export function actorOf(user: { id: number; role: Role } | null | undefined): Ac
 // Small named predicates the policies are built from.
 const signedIn = (actor: Actor): actor is Extract<Actor, { kind: 'user' }> => actor.kind === 'user';
 const hasRole = (actor: Actor, ...roles: Role[]) => signedIn(actor) && roles.includes(actor.role);
+const isAdmin = (actor: Actor) => hasRole(actor, 'admin');
 /** Anyone on the staff: the newsroom, the business team, admins. */
 const isStaff = (actor: Actor) => hasRole(actor, 'editor', 'business', 'admin');
 /** Articles and sections are the newsroom's: editors and admins. */
@@ -50,6 +51,8 @@ export const POLICIES = {
   refund: (actor: Actor) => runsBusiness(actor),
   /** Find a reader, download their data, delete their account on request. */
   manageReaders: (actor: Actor) => runsBusiness(actor),
+  /** Read the audit log: every change staff made, by whom, before → after. */
+  viewAuditLog: (actor: Actor) => isAdmin(actor),
 } as const;
 
 export type Ability = keyof typeof POLICIES;

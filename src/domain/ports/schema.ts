@@ -65,6 +65,17 @@ export interface Articles {
   visibility: 'free' | 'metered' | 'premium';
 }
 
+export interface AuditLog {
+  action: string;
+  after: Json | null;
+  area: string;
+  at: Timestamp;
+  before: Json | null;
+  id: Generated<number>;
+  subject: string;
+  user_id: number | null;
+}
+
 export interface AuthChallenges {
   attempts: Generated<number>;
   binding_hash: string;
@@ -327,6 +338,7 @@ export interface DB {
   article_redirects: ArticleRedirects;
   article_revisions: ArticleRevisions;
   articles: Articles;
+  audit_log: AuditLog;
   auth_challenges: AuthChallenges;
   billing_profiles: BillingProfiles;
   copy_overrides: CopyOverrides;

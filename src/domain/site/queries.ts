@@ -22,3 +22,8 @@ export async function writeSetting(db: Db, key: string, value: unknown): Promise
 export async function ping(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }
+
+/** A NOTIFY on `channel`, delivered to listeners when the transaction `db` belongs to commits. */
+export async function notify(db: Db, channel: string): Promise<void> {
+  await sql`select pg_notify(${channel}, '')`.execute(db);
+}

@@ -1,15 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { CopyKey } from '../../domain/copy/catalog.js';
-import { isCopyKey, previewTemplate, type CopyChangeHooks } from '../../domain/copy/templates.js';
-import { actorOf, authorize, type Actor } from '../../domain/policies/policies.js';
+import { isCopyKey, previewTemplate } from '../../domain/copy/templates.js';
+import { actorOf, authorize } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
 import { sendPage } from '../accounts/flow.js';
 import { HttpProblem } from '../http/errors.js';
 import { declaredRoutes, form, keyword, readForm, text, useForms, type FormState } from '../http/forms.js';
 import { contentSecurityPolicy } from '../http/security-headers.js';
 import { pageChrome } from '../pages/chrome.js';
-import { applyBusinessChange, recordBusinessChange } from './business-changes.js';
 import { copyEditPage, copyListPage, PREVIEW_SCRIPT } from './copy-views.js';
 import { previewValues } from './preview-values.js';
 
@@ -51,18 +50,6 @@ function keyOf(request: FastifyRequest): CopyKey {
  * force at once on every instance.
  */
 export async function adminCopyRoutes(parent: FastifyInstance, ctx: AppContext): Promise<void> {
-  const hooks = (actor: Actor): CopyChangeHooks => ({
-    changed: (tx, change) =>
-      recordBusinessChange(tx, {
-        actor,
-        area: 'copy',
-        subject: change.key,
-        action: change.after === null ? 'reset' : 'edit',
-        before: change.before === null ? null : { text: change.before },
-        after: change.after === null ? null : { text: change.after },
-      }),
-  });
-
   async function showEditor(request: FastifyRequest, reply: FastifyReply, status: number, key: CopyKey, form: FormState, notice?: string) {
     const actor = actorOf(request.auth?.user);
     const template = await ctx.business.service.findCopyTemplate(actor, key);
@@ -126,17 +113,17 @@ export async function adminCopyRoutes(parent: FastifyInstance, ctx: AppContext):
         const typed = { values: { text: read.values.text }, errors: {} };
         if (read.values.action !== 'save') return showEditor(request, reply, 200, key, typed);
         const actor = actorOf(request.auth?.user);
-        const saved = await ctx.business.service.saveCopyTemplate(actor, { key, text: read.values.text, now: ctx.now() }, hooks(actor));
+        const saved = await ctx.business.service.saveCopyTemplate(actor, { key, text: read.values.text, now: ctx.now() });
         if (!saved.ok) return showEditor(request, reply, 400, key, { values: typed.values, errors: { text: saved.problem.message } });
-        await applyBusinessChange(ctx);
+        await ctx.refresh();
         return reply.redirect(`/admin/copy/${key}?notice=saved`, 303);
       });
 
       app.post('/admin/copy/:key/reset', { schema: { params: KeyParams, body: NoQuery }, ...guard }, async (request, reply) => {
         const key = keyOf(request);
         const actor = actorOf(request.auth?.user);
-        await ctx.business.service.resetCopyTemplate(actor, key, hooks(actor));
-        await applyBusinessChange(ctx);
+        await ctx.business.service.resetCopyTemplate(actor, key, ctx.now());
+        await ctx.refresh();
         return reply.redirect(`/admin/copy/${key}?notice=reset`, 303);
       });
     }),

@@ -13,6 +13,7 @@ import { paymentsPage } from './payments-views.js';
 import { PaymentParams, readRefund, RefundForm } from './refund-form.js';
 import { adminUserRoutes } from './users.js';
 import { adminArticleRoutes } from './articles.js';
+import { adminAuditRoutes } from './audit.js';
 import { adminHomePage } from './article-views.js';
 import { adminCopyRoutes } from './copy.js';
 
@@ -48,6 +49,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminUserRoutes(app, ctx);
   await adminArticleRoutes(app, ctx);
   await adminCopyRoutes(app, ctx);
+  adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */
   app.get('/admin', { schema: { querystring: form({}) } }, async (request, reply) => {
@@ -57,6 +59,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (can(actor, 'viewPayments')) links.push(['/admin/payments', 'Payments and refunds']);
     if (can(actor, 'manageReaders')) links.push(['/admin/users', 'Readers']);
     if (can(actor, 'manageBusiness')) links.push(['/admin/copy', 'Copy templates']);
+    if (can(actor, 'viewAuditLog')) links.push(['/admin/audit', 'Audit log']);
     return sendPage(reply, 200, adminHomePage(await pageChrome(ctx, request), links));
   });
 
