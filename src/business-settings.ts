@@ -11,6 +11,7 @@ import {
 import { liveCopy, type LiveCopy } from './domain/copy/copy.js';
 import { findCopyTemplate, listCopyTemplates, loadCopyOverrides, resetCopyTemplate, saveCopyTemplate } from './domain/copy/templates.js';
 import type { Db } from './domain/ports/database.js';
+import { changePlan, createPlan, editPlan, listPlansForEditor, setGatewayPlan } from './domain/billing/plan-editor.js';
 
 /**
  * The business team's settings as every part of the app holds them: the copy, the access policy and the
@@ -27,7 +28,7 @@ export interface BusinessSettings {
   version: () => number;
   /** Reads the stored copy and paywall settings again and applies them (on every instance, at each refresh). */
   reload: () => Promise<void>;
-  /** The use cases of /admin/copy and /admin/paywall, on this database. */
+  /** The use cases of /admin/copy, /admin/paywall and /admin/plans, on this database. */
   service: ReturnType<typeof businessService>;
 }
 
@@ -48,6 +49,11 @@ function businessService(db: Db) {
     resetCopyTemplate,
     paywallSettingsFor,
     updatePaywallSettings,
+    listPlansForEditor,
+    createPlan,
+    editPlan,
+    changePlan,
+    setGatewayPlan,
   });
 }
 
