@@ -17,6 +17,7 @@ import { adminAuditRoutes } from './audit.js';
 import { adminHomePage } from './article-views.js';
 import { adminCopyRoutes } from './copy.js';
 import { adminPaywallRoutes } from './paywall.js';
+import { adminPlanRoutes } from './plans.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
 const PaymentsQuery = form({ notice: keyword(Object.keys(NOTICES)) });
@@ -51,6 +52,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminArticleRoutes(app, ctx);
   await adminCopyRoutes(app, ctx);
   await adminPaywallRoutes(app, ctx);
+  await adminPlanRoutes(app, ctx);
   adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */
@@ -60,7 +62,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (can(actor, 'editContent')) links.push(['/admin/articles', 'Articles'], ['/admin/articles/new', 'Write an article']);
     if (can(actor, 'viewPayments')) links.push(['/admin/payments', 'Payments and refunds']);
     if (can(actor, 'manageReaders')) links.push(['/admin/users', 'Readers']);
-    if (can(actor, 'manageBusiness')) links.push(['/admin/paywall', 'Paywall'], ['/admin/copy', 'Copy templates']);
+    if (can(actor, 'manageBusiness'))
+      links.push(['/admin/plans', 'Plans'], ['/admin/paywall', 'Paywall'], ['/admin/copy', 'Copy templates']);
     if (can(actor, 'viewAuditLog')) links.push(['/admin/audit', 'Audit log']);
     return sendPage(reply, 200, adminHomePage(await pageChrome(ctx, request), links));
   });

@@ -7,7 +7,7 @@ import type { ArticleRead } from '../reading.js';
 import { articlePage, meterNote, meterNoteCount } from '../views/article.js';
 import { raw } from '../views/html.js';
 import { accountArea } from '../views/layout.js';
-import { lowestPerMonth, pageChrome } from './chrome.js';
+import { bestValue, lowestPerMonth, pageChrome } from './chrome.js';
 
 // Placeholders no article text can contain (a random token behind control characters).
 const MARK = `\u0001${randomBytes(8).toString('hex')}`;
@@ -43,6 +43,7 @@ export function articlePages(ctx: AppContext) {
         freeLimit: ctx.policy.freeLimit,
         registrationBonus: ctx.policy.registrationBonus,
         lowestPerMonth: await lowestPerMonth(ctx),
+        bestValue: await bestValue(ctx),
       },
       raw(METER_SLOT),
     );
