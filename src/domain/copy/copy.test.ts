@@ -41,7 +41,7 @@ describe('reader-facing copy', () => {
     expect(problem('{freelimit} left')).toBe('{freelimit} is not a variable here: use {free_limit}');
     expect(problem('{price} left')).toBe('{price} is not a variable here: this message may use {free_limit}');
     expect(problem('None left')).toBe('{free_limit} is missing: this message must say it');
-    expect(problem('{free_limit left')).toMatch(/^The template does not parse: a \{ is not closed with \}/);
+    expect(problem('Left: {free_limit')).toMatch(/^The template does not parse: a \{ is not closed with \}/);
     expect(problem('{free_limit} left')).toBeNull();
   });
 
