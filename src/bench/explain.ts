@@ -30,7 +30,9 @@ import type { BillingDeps } from '../domain/billing/deps.js';
 import { findSubscriptionIdByGatewayId, listSubscriptionRowsNeedingAttention } from '../domain/billing/subscription-queries.js';
 import { listUnprocessedWebhooks } from '../domain/billing/webhook-queries.js';
 import { findReaders } from '../main.js';
-import { seedScaleArticles, seedScaleReaders } from './scale-queries.js';
+import { seedScaleArticles, seedScaleNewsroom, seedScaleReaders } from './scale-queries.js';
+import { listNewsroomArticles } from '../domain/content/newsroom-queries.js';
+import { auditAreas, listChanges } from '../domain/audit/queries.js';
 
 interface Scenario {
   name: string;
@@ -150,6 +152,28 @@ const SCENARIOS: Scenario[] = [
     why: 'the daily housekeeping job; the partial index on finished jobs',
     run: (db) => deleteFinishedJobsBefore(db, new Date(NOW.getTime() - 30 * 86_400_000)),
   },
+  {
+    name: 'Newsroom: the article list',
+    why: '/admin/articles, last changed first (articles_updated_idx)',
+    run: (db) => listNewsroomArticles(db, { limit: 51, now: NOW }),
+  },
+  {
+    name: 'Newsroom: drafts of a section',
+    why: '/admin/articles filtered by section and status',
+    run: (db) => listNewsroomArticles(db, { section: 'markets', status: 'draft', limit: 51, now: NOW }),
+  },
+  {
+    name: 'Newsroom: a headline search',
+    why: '/admin/articles?q=',
+    run: (db) => listNewsroomArticles(db, { search: 'number 4242', limit: 51, now: NOW }),
+  },
+  { name: 'Audit log: the newest changes', why: '/admin/audit', run: (db) => listChanges(db, { limit: 50 }) },
+  {
+    name: 'Audit log: one area, a page far back',
+    why: '/admin/audit?area=plan&before=…',
+    run: (db) => listChanges(db, { area: 'plan', before: 5000, limit: 50 }),
+  },
+  { name: 'Audit log: the areas in use', why: 'the filter of /admin/audit (a loose index scan)', run: (db) => auditAreas(db) },
 ];
 
 function serverUrl(): string {
@@ -189,6 +213,7 @@ async function report(rows: number): Promise<string> {
       const started = Date.now();
       await seedScaleArticles(handle.db, rows, NOW);
       await seedScaleReaders(handle.db, rows, NOW);
+      await seedScaleNewsroom(handle.db, rows, NOW);
       const seeded = ((Date.now() - started) / 1000).toFixed(0);
       const counts = await explainer.query<{ relname: string; n: string }>(
         `select relname, n_live_tup::text as n from pg_stat_user_tables where n_live_tup > 0 order by n_live_tup desc`,

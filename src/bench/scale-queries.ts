@@ -93,3 +93,14 @@ export async function seedScaleReaders(db: Db, count: number, now: Date): Promis
     from generate_series(1, ${count}::int) g`.execute(db);
   await sql`analyze`.execute(db);
 }
+
+/** The newsroom's history: an audit log entry for every article (staff saving and publishing them). */
+export async function seedScaleNewsroom(db: Db, count: number, now: Date): Promise<void> {
+  const at = sql`${now}::timestamptz`;
+  await sql`insert into audit_log (at, user_id, area, subject, action, before, after)
+    select ${at} - (g || ' minutes')::interval, null,
+           (array['article','article','article','section','settings','plan'])[1 + g % 6], 'scale-' || g,
+           'publish', '{"status":"draft"}'::jsonb, '{"status":"published"}'::jsonb
+    from generate_series(1, ${count}::int) g`.execute(db);
+  await sql`analyze`.execute(db);
+}

@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { accountRoutes } from './accounts/routes.js';
 import { articleApiRoutes } from './api/articles.js';
 import { authApiRoutes } from './api/auth.js';
+import { adminArticleApiRoutes } from './api/admin-articles.js';
 import { registerAuthentication, routeKind } from './http/auth.js';
 import type { AppContext } from '../context.js';
 import { feedRoutes } from './feeds/routes.js';
@@ -133,6 +134,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     }),
   );
   await app.register(async (scope) => authApiRoutes(scope, ctx));
+  await app.register(
+    declared((scope) => {
+      adminArticleApiRoutes(scope, ctx);
+    }),
+  );
   await app.register(async (scope) => webhookRoutes(scope, ctx));
   await app.register(async (scope) => billingPageRoutes(scope, ctx));
   await app.register(async (scope) => adminRoutes(scope, ctx));

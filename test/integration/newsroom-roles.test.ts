@@ -60,4 +60,17 @@ describeEachEngine('newsroom: who may reach which admin page', (db) => {
     for (const url of ['/admin/articles', '/admin/articles/new', '/admin/payments', '/admin/users'])
       expect(await status('admin', url), url).toBe(200);
   });
+
+  it('offers each member of staff only admin pages that open for them, on every admin page', async () => {
+    for (const role of ['editor', 'business', 'admin'] as const) {
+      const home = await t.app.inject({ url: '/admin', headers: { cookie: cookies[role] ?? '' } });
+      const links = [...new Set([...home.body.matchAll(/href="(\/admin\/[a-z-]+)"/g)].map((m) => m[1] ?? ''))];
+      expect(links.length, role).toBeGreaterThan(0);
+      for (const link of links) expect(await status(role, link), `${role} ${link}`).toBe(200);
+      // The bar of areas is on the area pages too.
+      const area = await t.app.inject({ url: links[0] ?? '', headers: { cookie: cookies[role] ?? '' } });
+      expect(area.body).toContain('class="admin-nav"');
+      for (const link of links) expect(area.body, `${role} ${link}`).toContain(`href="${link}"`);
+    }
+  });
 });

@@ -6,7 +6,10 @@ import { csrfField, formMessage, hidden, input, notice } from '../accounts/views
 import type { FormState } from '../http/forms.js';
 import { formatDateTime } from '../views/format.js';
 import { html, type SafeHtml } from '../views/html.js';
-import { layout, type PageChrome } from '../views/layout.js';
+import type { PageChrome } from '../views/layout.js';
+import { adminLayout } from './admin-layout.js';
+/** Until every admin page imports it from admin-layout.ts. */
+export { adminLayout };
 
 /** The newsroom's pages: the article list and the article editor with its revisions. Everything is escaped by `html`. */
 
@@ -24,10 +27,6 @@ const FIELD_LABEL: Record<FieldDiff['field'], string> = {
   slug: 'Slug',
   leadImage: 'Lead image',
 };
-
-export function adminLayout(chrome: PageChrome, title: string, main: SafeHtml): string {
-  return layout(chrome, { title: `${title} (newsroom)`, noindex: true }, html`<div class="admin-page">${main}</div>`);
-}
 
 function errorOf(form: FormState, name: string, fieldId: string): SafeHtml | '' {
   const error = form.errors[name];
@@ -202,10 +201,3 @@ ${article ? revisionList(input, article) : ''}`;
 }
 
 /** The staff's start page: what each may do. */
-export function adminHomePage(chrome: PageChrome, links: [string, string][]): string {
-  return adminLayout(
-    chrome,
-    'Admin',
-    html`<h1>Admin</h1><ul class="admin-links">${links.map(([href, label]) => html`<li><a href="${href}">${label}</a></li>`)}</ul>`,
-  );
-}

@@ -9,7 +9,7 @@ import { pageChrome } from '../pages/chrome.js';
 import { formatDateTime } from '../views/format.js';
 import { html } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';
-import { adminLayout } from './article-views.js';
+import { adminLayout } from './admin-layout.js';
 
 const AuditQuery = form({
   area: text({ maxLength: 40, pattern: '^$|^[a-z][a-z-]{0,39}$', messages: { invalid: 'There is no such area.' } }),

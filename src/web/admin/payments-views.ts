@@ -1,3 +1,4 @@
+import { adminLayout } from './admin-layout.js';
 import { mandateWarning } from '../../domain/billing/mandate-limits.js';
 import { formatMoney } from '../../domain/billing/money.js';
 import { planDisplay, type Plan } from '../../domain/billing/plans.js';
@@ -5,7 +6,7 @@ import { emptyForm, type FormState } from '../http/forms.js';
 import { csrfField, formMessage, input, notice } from '../accounts/views.js';
 import { formatDateTime } from '../views/format.js';
 import { html, type SafeHtml } from '../views/html.js';
-import { layout, type PageChrome } from '../views/layout.js';
+import type { PageChrome } from '../views/layout.js';
 import type { PaymentSummary } from '../../domain/billing/payments.js';
 import { REASON_MAX, rupeesInput } from './refund-form.js';
 
@@ -69,5 +70,5 @@ ${data.payments.length === 0 ? html`<p>No payments yet.</p>` : ''}
 </tr>`;
   })}</tbody></table>
 ${plansOnSale(data.plans)}`;
-  return layout(chrome, { title: 'Payments (admin)', noindex: true }, html`<div class="admin-page">${main}</div>`);
+  return adminLayout(chrome, 'Payments', main);
 }

@@ -1,3 +1,4 @@
+import { adminLayout } from './admin-layout.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { EMAIL_PATTERN } from '../../domain/accounts/model.js';
@@ -11,7 +12,6 @@ import { ERROR_STATUS, HttpProblem } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 import { formatDateTime } from '../views/format.js';
 import { html } from '../views/html.js';
-import { layout } from '../views/layout.js';
 
 const ADDRESS = {
   maxLength: 254,
@@ -68,11 +68,7 @@ export async function adminUserRoutes(parent: FastifyInstance, ctx: AppContext):
   <button type="submit" class="button danger">Delete account</button></form></section>`
       : ''
   }`;
-          const page = layout(
-            await pageChrome(ctx, request),
-            { title: 'Readers (admin)', noindex: true },
-            html`<div class="admin-page">${main}</div>`,
-          );
+          const page = adminLayout(await pageChrome(ctx, request), 'Readers', main);
           return sendPage(reply, problem ? 400 : 200, page);
         },
       );

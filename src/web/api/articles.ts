@@ -128,7 +128,7 @@ export function articleApiRoutes(app: FastifyInstance, ctx: AppContext): void {
         operationId: 'getArticle',
         summary: 'One article, through the paywall',
         description:
-          'The same access decision as the article page. With a bearer token the reader is registered: their entitlements apply and metered reads count on their account across devices. Without one, the meter cookie and the network budget apply. A token that is not valid (expired, revoked, malformed): 401 invalid-token, never a silent anonymous read.',
+          'The same access decision as the article page. An old slug of an article answers 301 with its new address. With a bearer token the reader is registered: their entitlements apply and metered reads count on their account across devices. Without one, the meter cookie and the network budget apply. A token that is not valid (expired, revoked, malformed): 401 invalid-token, never a silent anonymous read.',
         security: optionalBearer,
         params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,119}$' }) }),
         response: {
@@ -139,7 +139,12 @@ export function articleApiRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request, reply) => {
       const read = await readArticle(ctx, request, reply, request.params.slug);
-      if (!read) throw new HttpProblem('not-found', 'There is no such article.');
+      if (!read) {
+        // An article whose slug changed answers at its new address, as its page does.
+        const moved = await ctx.content.redirect(request.params.slug);
+        if (moved) return reply.redirect(`/api/v1/articles/${moved}`, 301);
+        throw new HttpProblem('not-found', 'There is no such article.');
+      }
       const { prepared, decision } = read;
       return {
         article: {

@@ -20,14 +20,15 @@ const JSON_BODY_ERRORS = new Set(['FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_IN
  * Coded failures (the domain's, and the API's own problems) answer here with the status of ERROR_STATUS,
  * a rate limit with Retry-After; anything else goes on to the app's error handler.
  */
-function apiErrorHandler(error: FastifyError | DomainError | HttpProblem, _request: FastifyRequest, reply: FastifyReply) {
+export function apiErrorHandler(error: FastifyError | DomainError | HttpProblem, _request: FastifyRequest, reply: FastifyReply) {
   if (!(error instanceof DomainError) && !(error instanceof HttpProblem)) {
     if (JSON_BODY_ERRORS.has(error.code)) throw new HttpProblem('invalid-input', 'body must be a JSON object');
     throw error;
   }
   const { code, status, message, retryAfterSeconds } = describeError(error);
   if (code === 'rate-limited') reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds ?? 60))));
-  return reply.code(status).send({ error: { code, message } });
+  const fields = error instanceof HttpProblem ? error.fields : undefined;
+  return reply.code(status).send({ error: { code, message, ...(fields ? { fields } : {}) } });
 }
 
 /** Auth rate limits key on the salted network of the request, stable across months. */

@@ -18,7 +18,15 @@ export function valueOrProblem<T>(result: Result<T>): T {
 }
 
 const ErrorBody = Type.Object(
-  { code: Type.Unsafe<ErrorCode>({ type: 'string', enum: ERROR_CODES }), message: Type.String() },
+  {
+    code: Type.Unsafe<ErrorCode>({ type: 'string', enum: ERROR_CODES }),
+    message: Type.String(),
+    fields: Type.Optional(
+      Type.Record(Type.String(), Type.String(), {
+        description: 'For invalid-input from the admin API: the message for each field that was wrong.',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -112,7 +120,7 @@ const STATUS_TEXT: Record<number, string> = {
   400: 'Invalid input (invalid-input, with the field in the message), or an expired or misused challenge (expired-code, wrong-browser, weak-password).',
   401: 'Not signed in (unauthorized), an invalid or expired token (invalid-token) or, when signing in, wrong credentials (invalid-credentials, invalid-code).',
   404: 'Not found (not-found).',
-  409: 'At the device limit (device-limit-reached).',
+  409: 'At the device limit (device-limit-reached), or a conflict: someone changed the thing since you read it (conflict).',
   413: 'The request body is too large (payload-too-large).',
   415: 'The body is not JSON (unsupported-media-type).',
   429: 'Too many attempts (rate-limited); see the Retry-After header.',
@@ -128,8 +136,10 @@ const DEVICE_LIMIT = ERROR_STATUS['device-limit-reached'];
 export function errorResponses(...errors: (ErrorCode | number)[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
   const statuses = errors.map((e) => (typeof e === 'number' ? e : ERROR_STATUS[e]));
+  // 409 is also a plain conflict: the device limit's own body only where the route names that code.
+  const deviceLimit = errors.includes('device-limit-reached');
   for (const status of [...statuses, ERROR_STATUS.internal]) {
-    const schema = status === DEVICE_LIMIT ? 'DeviceLimitResponse' : 'ErrorResponse';
+    const schema = status === DEVICE_LIMIT && deviceLimit ? 'DeviceLimitResponse' : 'ErrorResponse';
     out[status] = Type.Ref(schema, { description: STATUS_TEXT[status] ?? 'Error.' });
   }
   return out;

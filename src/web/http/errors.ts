@@ -45,6 +45,8 @@ export class HttpProblem extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** For invalid input: the message for each field that was wrong, by the field's name. */
+    readonly fields?: Record<string, string>,
   ) {
     super(message);
     this.name = 'HttpProblem';

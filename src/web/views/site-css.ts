@@ -95,6 +95,28 @@ button.button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .invoice-lines{width:100%;border-collapse:collapse;margin:1rem 0}.invoice-lines th,.invoice-lines td{border-bottom:1px solid var(--rule);padding:.4rem .5rem;text-align:left}
 .invoice-lines .num{text-align:right}.invoice-total th,.invoice-total td{font-weight:800;border-top:2px solid var(--ink)}
 .admin-page{font-family:system-ui,sans-serif;overflow-x:auto}.refund-form .field{margin:0 0 .5rem}.refund-form .button{font-size:.9rem;padding:.5rem .8rem}
+.admin-nav{display:flex;flex-wrap:wrap;gap:.25rem;margin:0 0 1.25rem;padding:.4rem;background:#f3f1ec;border:1px solid var(--rule);border-radius:4px}
+.admin-nav a{color:var(--ink);text-decoration:none;padding:.35rem .7rem;border-radius:3px;font-weight:600;font-size:.95rem}
+.admin-nav a:hover,.admin-nav a:focus-visible{background:#fff}.admin-nav .admin-home{background:var(--ink);color:#fff}
+.admin-links{list-style:none;padding:0;display:grid;gap:.75rem;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr))}
+.admin-links li{border:1px solid var(--rule);border-radius:4px;padding:.9rem;background:#fff}.admin-links a{font-weight:700;font-size:1.1rem;display:block}
+.admin-filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;margin:0 0 1rem;padding:.75rem;background:#f7f6f2;border-radius:4px}
+.admin-filters label{display:flex;flex-direction:column;font-size:.85rem;font-weight:600;gap:.2rem}
+.admin-filters input,.admin-filters select{font:inherit;font-weight:400;padding:.4rem;border:1px solid var(--ink);border-radius:3px;background:#fff}
+.admin-table{width:100%;border-collapse:collapse;font-size:.95rem;margin:0 0 1rem}
+.admin-table th{text-align:left;font-size:.8rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);border-bottom:2px solid var(--ink);padding:.4rem .5rem}
+.admin-table td{border-bottom:1px solid var(--rule);padding:.5rem;vertical-align:top}.admin-table tbody tr:hover{background:#faf9f6}
+.admin-table .changes{margin:0;padding-left:1rem}.admin-table .role{color:var(--muted);font-size:.85rem}
+.admin-page textarea{width:100%;font:inherit;padding:.6rem;border:2px solid var(--ink);border-radius:3px;background:#fff;line-height:1.5}
+.admin-page textarea:focus-visible{outline:3px solid var(--accent);outline-offset:1px}.admin-page .article-form textarea[name=body]{font-family:ui-monospace,monospace;min-height:20rem}
+.admin-page .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;position:sticky;bottom:0;background:var(--paper);padding:.6rem 0;border-top:1px solid var(--rule)}
+.article-status{display:inline-block;font-weight:700;font-size:.9rem}
+[data-status]::before{content:"";display:inline-block;width:.6rem;height:.6rem;border-radius:50%;margin-right:.35rem;background:#999}
+[data-status=published]::before{background:#2a7a3b}[data-status=scheduled]::before{background:#b07d00}[data-status=unpublished]::before{background:#7a1022}
+.inline-form{display:inline}.inline-form .button{font-size:.85rem;padding:.35rem .7rem}
+.revisions ol{padding-left:1.2rem}.revisions li{margin:.3rem 0}
+.diff{background:#f7f6f2;padding:.75rem;border-radius:4px;white-space:pre-wrap;font-size:.9rem}.diff ins{background:#dff3e3;text-decoration:none}.diff del{background:#fbe3e6}
+.preview-banner{position:sticky;top:0;z-index:2}
 @media print{.invoice-links,header.masthead{display:none}.invoice{border:0}}
 `;
 

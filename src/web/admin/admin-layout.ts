@@ -1,0 +1,58 @@
+import { can, type Ability } from '../../domain/policies/policies.js';
+import type { Role } from '../../domain/accounts/model.js';
+import { html, type SafeHtml } from '../views/html.js';
+import { layout, type PageChrome } from '../views/layout.js';
+
+/**
+ * The admin area's shell: every admin page carries a bar of the areas this member of staff may open (and no
+ * others), so the newsroom and the business team each see their own tools.
+ */
+
+interface AdminArea {
+  href: string;
+  label: string;
+  /** What the area is for, on the admin start page. */
+  blurb: string;
+  ability: Ability;
+}
+
+export const ADMIN_AREAS: readonly AdminArea[] = [
+  { href: '/admin/articles', label: 'Articles', blurb: 'Write, edit, schedule and publish stories.', ability: 'editContent' },
+  { href: '/admin/payments', label: 'Payments', blurb: 'Payments, refunds and the plans on sale.', ability: 'viewPayments' },
+  { href: '/admin/users', label: 'Readers', blurb: 'Find a reader, export or delete their data.', ability: 'manageReaders' },
+  { href: '/admin/plans', label: 'Plans', blurb: 'Create, edit, order, highlight and retire plans.', ability: 'manageBusiness' },
+  {
+    href: '/admin/paywall',
+    label: 'Paywall',
+    blurb: 'Free limit, registration wall, lead-in, section and provenance rules.',
+    ability: 'manageBusiness',
+  },
+  { href: '/admin/copy', label: 'Copy', blurb: 'Every message readers see, as a template with a live preview.', ability: 'manageBusiness' },
+  { href: '/admin/audit', label: 'Audit log', blurb: 'Every change staff made: who, when, before → after.', ability: 'viewAuditLog' },
+];
+
+/** The areas `role` may open. */
+export function adminAreasFor(role: string): AdminArea[] {
+  const actor = { kind: 'user', id: 0, role: role as Role } as const;
+  return ADMIN_AREAS.filter((area) => can(actor, area.ability));
+}
+
+export function adminLayout(chrome: PageChrome, title: string, main: SafeHtml): string {
+  const areas = chrome.user ? adminAreasFor(chrome.user.role) : [];
+  const nav = html`<nav class="admin-nav" aria-label="Admin"><a href="/admin" class="admin-home">Admin</a>${areas.map(
+    (a) => html`<a href="${a.href}">${a.label}</a>`,
+  )}</nav>`;
+  return layout(chrome, { title: `${title} (admin)`, noindex: true }, html`<div class="admin-page">${nav}${main}</div>`);
+}
+
+/** The admin start page: what this member of staff may do, and nothing else. */
+export function adminHomePage(chrome: PageChrome): string {
+  const areas = chrome.user ? adminAreasFor(chrome.user.role) : [];
+  return adminLayout(
+    chrome,
+    'Admin',
+    html`<h1>Admin</h1><ul class="admin-links">${areas.map(
+      (a) => html`<li><a href="${a.href}">${a.label}</a><span class="hint">${a.blurb}</span></li>`,
+    )}</ul>`,
+  );
+}
