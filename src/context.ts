@@ -23,6 +23,7 @@ import type { SiteService } from './domain/site/site-service.js';
 import type { CrawlerRanges } from './web/http/crawlers.js';
 import type { MediaService } from './domain/media/service.js';
 import type { FileStore } from './domain/ports/files.js';
+import type { BusinessSettings } from './business-settings.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
 export interface AppContext {
@@ -62,7 +63,10 @@ export interface AppContext {
   /** Emails: queued by use cases, sent by the notification job with these templates. */
   notifications: { notifier: Notifier; templates: NotificationTemplates };
   crawlers: CrawlerRanges;
+  /** The access policy in force (the same object as `business.policy`: a saved paywall setting changes it in place). */
   policy: AccessPolicy;
+  /** Copy templates and paywall settings as stored by the business team; `business.reload()` applies a saved change. */
+  business: BusinessSettings;
   /** The clock every rule reads; tests replace it. */
   now: () => Date;
   /**

@@ -10,7 +10,6 @@ import { openDatabase, type DatabaseHandle } from './adapters/db/database.js';
 import { migrate } from './adapters/db/migrate.js';
 import { ConfigError, SUPPLIER_VARIABLES, type Config } from './config/config.js';
 import { deriveKeys, resolveSecret, type Keys } from './config/secret.js';
-import type { AccessPolicy } from './domain/access/model.js';
 import type { Plan } from './domain/billing/plans.js';
 import type { FindReaders } from './domain/billing/readers.js';
 import { findUsersByIds } from './domain/accounts/user-queries.js';
@@ -19,7 +18,8 @@ import { createContentService } from './domain/content/service.js';
 import { createNewsroomService } from './domain/content/newsroom-service.js';
 import { createFrontPageService } from './domain/front-page/service.js';
 import { createSectionsService } from './domain/sections/service.js';
-import { loadCopy, type Copy } from './domain/copy/copy.js';
+import type { Copy } from './domain/copy/copy.js';
+import { loadBusinessSettings } from './business-settings.js';
 import { createMailer, readOutbox, type Mailer } from './adapters/email/mailer.js';
 import { createAccountsService } from './domain/accounts/service.js';
 import { accountEmailTemplates } from './domain/accounts/emails.js';
@@ -58,16 +58,6 @@ export async function openMigratedDatabase(config: Config): Promise<DatabaseHand
     throw error;
   }
   return handle;
-}
-
-export function accessPolicy(config: Config): AccessPolicy {
-  return {
-    freeLimit: config.freeLimit,
-    registrationBonus: config.registrationBonus,
-    timeZone: config.timeZone,
-    archiveAfterDays: 365,
-    unmeteredProvenances: [],
-  };
 }
 
 /**
@@ -171,12 +161,13 @@ export async function createAppContext(
   if (config.supplier) await saveSupplierIdentity(db, config.supplier);
   const now = options.now ?? (() => new Date());
   const keys = deriveKeys(secret);
-  const copy = loadCopy();
   // Updated in place when the settings change (here or on another instance): pages read it at each request.
   const site = await loadSiteSettings(db);
   // The stored time zone wins over MASTHEAD_TIMEZONE; billing and the sitemaps take a change at the next start.
   const zoned: Config = { ...config, timeZone: effectiveTimeZone(site, config.timeZone) };
-  const policy = accessPolicy(zoned);
+  // Copy, access policy and paywall settings: stored ones over the environment's, reloaded on every refresh.
+  const business = await loadBusinessSettings(zoned, db);
+  const { copy, policy } = business;
   const counters = options.counters ?? (config.redisUrl ? await redisCounters(config.redisUrl) : memoryCounters());
   const meters = options.meters ?? (await openMeterStore(config, db));
   const mailer =
@@ -193,7 +184,12 @@ export async function createAppContext(
     jobs,
     now,
   });
-  const content = createContentService(db, { lead: config.lead, timeZone: zoned.timeZone, now, images: (ids) => media.views(ids) });
+  const content = createContentService(db, {
+    lead: business.paywall.lead,
+    timeZone: zoned.timeZone,
+    now,
+    images: (ids) => media.views(ids),
+  });
   const plans = cachedPlans(() => billing.service.activePlans());
   const settings = createSiteService({
     db,
@@ -209,6 +205,7 @@ export async function createAppContext(
   const refresh = async () => {
     content.invalidate();
     plans.forget();
+    await business.reload();
     await settings.reload();
   };
   const files = options.files ?? openFileStore(config.files);
@@ -259,6 +256,7 @@ export async function createAppContext(
     },
     crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
     policy,
+    business,
     now,
     refresh,
   };

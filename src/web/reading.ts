@@ -37,7 +37,7 @@ export async function readArticle(
   // a used-up budget: editing the cookie must never be worth more than clearing it.
   let usage: { key: string; used: number } | null = null;
   if (decision.charged && anonymous) {
-    const limit = ctx.config.networkBudget;
+    const limit = ctx.business.paywall.networkBudget;
     if (anonymous.status === 'forged') input = { ...input, network: { used: limit, limit } };
     else {
       usage = await networkUsage(ctx, request.ip, period);

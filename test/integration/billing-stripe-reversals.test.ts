@@ -287,7 +287,7 @@ describeEachEngine('Stripe refunds, disputes and changes made at Stripe', (get) 
     await h.runJobs();
     const mails = h.emails(user).filter((m) => m.subject.includes('confirm'));
     expect(mails).toHaveLength(1);
-    expect(mails[0]!.subject).toBe(`Your bank asks you to confirm your ${h.ctx.site.publicationName} payment`);
+    expect(mails[0]!.subject).toBe(`Your bank asks you to confirm your payment to ${h.ctx.site.publicationName}`);
     expect(mails[0]!.html).toContain(url);
     expect((await h.sub(id)).status).toBe('active');
     const account = await page('/account/subscription');

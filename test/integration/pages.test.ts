@@ -143,7 +143,7 @@ describeEachEngine('every page', (db) => {
     ['metered article', '/article/metered-47h', 200, 'free articles left this month.'],
     ['premium article', '/article/premium-30h', 200, 'data-reason="subscription-required"'],
     ['archive article', '/article/from-1997', 200, 'data-reason="archive-subscription-required"'],
-    ['wire article', '/article/wire', 200, 'Disclaimer: No The Daily Ledger journalist'],
+    ['wire article', '/article/wire', 200, 'Disclaimer: No journalist from The Daily Ledger'],
     ['partner article', '/article/partner', 200, 'This story first appeared in Mint Lounge.'],
     ['escaped article', '/article/ampersand', 200, 'Tata &amp; Sons &lt;rise&gt;'],
     ['plans', '/plans', 200, 'Every plan includes'],

@@ -170,7 +170,7 @@ describeEachEngine('metered paywall', (db) => {
 
   it('keeps premium stories for subscribers', async () => {
     const res = await get(`/article/${premium}`);
-    expect(res.body).toContain('This premium story is for The Daily Ledger subscribers');
+    expect(res.body).toContain('This premium story is for subscribers to The Daily Ledger');
     expect(res.body).not.toMatch(GATED);
     expect(res.body).toContain('"isAccessibleForFree":false');
     expect(res.body).toContain('"cssSelector":".article-body"');
@@ -180,7 +180,7 @@ describeEachEngine('metered paywall', (db) => {
   it('shows free stories in full, with the wire disclaimer on agency copy', async () => {
     expect((await get(`/article/${free}`)).body).toMatch(GATED);
     const res = await get(`/article/${wire}`);
-    expect(res.body).toContain('Disclaimer: No The Daily Ledger journalist was involved in creation of this content.');
+    expect(res.body).toContain('Disclaimer: No journalist from The Daily Ledger was involved in the creation of this content.');
     expect(res.body).toContain('"isAccessibleForFree":true');
   });
 

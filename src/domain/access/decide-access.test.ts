@@ -259,6 +259,41 @@ const cases: Case[] = [
     input({ now: new Date(Number.NaN) }),
     { allowed: false, reason: 'unknown', charged: false, readsLeft: null, read: [1, 2] },
   ],
+  [
+    'section rule premium: a metered article there needs the subscription',
+    input({ policy: { ...policy, sectionRules: new Map([['markets', 'premium']]) } }),
+    { allowed: false, reason: 'subscription-required', charged: false, readsLeft: 8, read: [1, 2] },
+  ],
+  [
+    'section rule premium: a free article there needs the subscription too',
+    input({ item: { visibility: 'free' }, policy: { ...policy, sectionRules: new Map([['markets', 'premium']]) } }),
+    { allowed: false, reason: 'subscription-required', charged: false, readsLeft: 8, read: [1, 2] },
+  ],
+  [
+    'section rule premium: a subscriber reads there',
+    input({ reader: subscriber, policy: { ...policy, sectionRules: new Map([['markets', 'premium']]) } }),
+    { allowed: true, reason: 'entitled', charged: false, readsLeft: null, read: [1, 2] },
+  ],
+  [
+    'section rule metered: a free article there uses the meter',
+    input({ item: { visibility: 'free' }, policy: { ...policy, sectionRules: new Map([['markets', 'metered']]) } }),
+    { allowed: true, reason: 'metered', charged: true, readsLeft: 7, read: [1, 2, 99] },
+  ],
+  [
+    'section rule free: a metered article there is free, meter untouched even when exhausted',
+    input({ meter: meter(10), policy: { ...policy, sectionRules: new Map([['markets', 'free']]) } }),
+    { allowed: true, reason: 'free', charged: false, readsLeft: 0, read: meter(10).read },
+  ],
+  [
+    'section rule free never gives away a premium article',
+    input({ item: { visibility: 'premium' }, policy: { ...policy, sectionRules: new Map([['markets', 'free']]) } }),
+    { allowed: false, reason: 'subscription-required', charged: false, readsLeft: 8, read: [1, 2] },
+  ],
+  [
+    'a rule for another section changes nothing',
+    input({ policy: { ...policy, sectionRules: new Map([['world', 'premium']]) } }),
+    { allowed: true, reason: 'metered', charged: true, readsLeft: 7, read: [1, 2, 99] },
+  ],
 ];
 
 describe('decideAccess', () => {

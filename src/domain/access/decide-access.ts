@@ -46,6 +46,14 @@ function hasUnmeteredProvenance(provenance: string, prefixes: readonly string[])
   return false;
 }
 
+/** An article's visibility under its section's rule (see `AccessPolicy.sectionRules`); widened, as rows may hold anything. */
+function visibilityUnder(visibility: string, rule: string | undefined): string {
+  if (rule === 'premium' && (visibility === 'free' || visibility === 'metered')) return 'premium';
+  if (rule === 'metered' && visibility === 'free') return 'metered';
+  if (rule === 'free' && visibility === 'metered') return 'free';
+  return visibility;
+}
+
 /**
  * Decides whether this reader may read this item now, and the meter state after the read.
  * Pure and total: no I/O, never throws for well-typed input, and anything it does not recognise
@@ -57,7 +65,7 @@ export function decideAccess(input: AccessInput): AccessDecision {
   if (reader.kind === 'verified-crawler') return grant('verified-crawler', input.meter, false, null);
 
   const nowMs = input.now.getTime();
-  const visibility: string = item.visibility;
+  const visibility = visibilityUnder(item.visibility, policy.sectionRules?.get(item.section));
   if (visibility === 'free') {
     // A free article is never denied, even when the clock is broken; it just cannot report the meter then.
     if (!Number.isFinite(nowMs)) return grant('free', input.meter, false, null);

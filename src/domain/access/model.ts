@@ -28,7 +28,17 @@ export interface AccessPolicy {
   archiveAfterDays: number | null;
   /** Provenance prefixes whose metered articles never use the meter (e.g. `wire:` when a licence says so). */
   unmeteredProvenances: readonly string[];
+  /**
+   * Per-section rules by section slug (paywall settings). They only ever raise an article's visibility, with one
+   * exception: `premium` makes the section's free and metered articles premium; `metered` meters its free ones;
+   * `free` lifts the meter off its metered articles. A premium article stays premium under every rule: it was
+   * marked so on purpose, and a section setting must never give it away. Absent: the articles' own visibility.
+   */
+  sectionRules?: ReadonlyMap<string, SectionRule>;
 }
+
+export const SECTION_RULES = ['free', 'metered', 'premium'] as const;
+export type SectionRule = (typeof SECTION_RULES)[number];
 
 /** Per-network monthly budget for anonymous readers (keyed elsewhere by a salted hash of the network prefix). */
 export interface NetworkBudget {

@@ -34,14 +34,15 @@ export interface ReaderService {
 
 export function createReaderService(deps: { db: Db; counters: Counters; meters: MeterStore; policy: AccessPolicy }): ReaderService {
   const { db, counters, meters, policy } = deps;
-  const registeredLimit = policy.freeLimit + policy.registrationBonus;
+  // Read per call: the policy object changes in place when the paywall settings are saved.
+  const registeredLimit = () => policy.freeLimit + policy.registrationBonus;
   return {
     async registered(userId, now, period) {
       const [entitlements, meter] = await Promise.all([activeEntitlements(db, userId, now), loadReaderMeter(db, userId, period)]);
       return { entitlements, meter };
     },
     registeredMeter: (userId, period) => loadReaderMeter(db, userId, period),
-    chargeRegistered: (userId, period, articleId) => chargeReaderMeter(db, userId, period, articleId, registeredLimit),
+    chargeRegistered: (userId, period, articleId) => chargeReaderMeter(db, userId, period, articleId, registeredLimit()),
     networkUsed: (key) => counters.get(key),
     anonymousMeter: (readerId, period) => meters.read(readerId, period),
     async chargeAnonymous(readerId, period, articleId) {

@@ -6,7 +6,18 @@ import type { Plan } from './plans.js';
 
 /** Plans (table `plans`) and the gateways' own plan ids for them (table `gateway_plans`). */
 
-const PLAN_COLUMNS = ['id', 'slug', 'name', 'term_count', 'term_unit', 'price_minor', 'currency', 'entitlements', 'position'] as const;
+const PLAN_COLUMNS = [
+  'id',
+  'slug',
+  'name',
+  'term_count',
+  'term_unit',
+  'price_minor',
+  'currency',
+  'entitlements',
+  'position',
+  'highlighted',
+] as const;
 
 function toPlan(r: Pick<Selectable<Plans>, (typeof PLAN_COLUMNS)[number]>): Plan {
   return {
@@ -17,6 +28,7 @@ function toPlan(r: Pick<Selectable<Plans>, (typeof PLAN_COLUMNS)[number]>): Plan
     price: { minor: r.price_minor, currency: r.currency },
     entitlements: r.entitlements,
     position: r.position,
+    highlighted: r.highlighted,
   };
 }
 

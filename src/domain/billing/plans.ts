@@ -12,6 +12,8 @@ export interface Plan {
   price: Money;
   entitlements: string[];
   position: number;
+  /** Shown with a "Best value" badge on /plans and the paywall; at most one plan is. */
+  highlighted?: boolean;
 }
 
 /** Everything a subscription includes, granted by all three demo plans. */

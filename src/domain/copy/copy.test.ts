@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CopyError, loadCopy, validateMessage } from './copy.js';
+import { DEFAULT_COPY } from './catalog.js';
+import { checkTemplate, CopyError, loadCopy, validateMessage } from './copy.js';
 
 describe('reader-facing copy', () => {
   const copy = loadCopy();
@@ -19,7 +20,7 @@ describe('reader-facing copy', () => {
   });
 
   it('refuses a message that uses an unknown variable', () => {
-    expect(() => loadCopy({ 'paywall.subscribe_pitch': 'Only {price} today' })).toThrow(/unknown variable \{price\}/);
+    expect(() => loadCopy({ 'paywall.subscribe_pitch': 'Only {price} today' })).toThrow(/\{price\} is not a variable here/);
     expect(() => validateMessage('x', { text: '{n, plural, one {# {thing}} other {#}}', vars: ['n'] })).toThrow(/thing/);
   });
 
@@ -29,5 +30,26 @@ describe('reader-facing copy', () => {
 
   it('refuses to render with a variable left unfilled', () => {
     expect(() => (copy.render as (k: string, v: object) => string)('paywall.meter_exhausted', {})).toThrow(/not filled/);
+  });
+
+  it('names the problem of a template: a near miss, a missing required variable, bad syntax', () => {
+    const definition = { text: '', vars: ['free_limit'], required: ['free_limit'] };
+    const problem = (text: string) => {
+      const checked = checkTemplate({ ...definition, text });
+      return checked.ok ? null : checked.problem.message;
+    };
+    expect(problem('{freelimit} left')).toBe('{freelimit} is not a variable here: use {free_limit}');
+    expect(problem('{price} left')).toBe('{price} is not a variable here: this message may use {free_limit}');
+    expect(problem('None left')).toBe('{free_limit} is missing: this message must say it');
+    expect(problem('Left: {free_limit')).toMatch(/^The template does not parse: a \{ is not closed with \}/);
+    expect(problem('{free_limit} left')).toBeNull();
+  });
+
+  it('reads right with any publication name: never "a/the/no/your {publication}"', () => {
+    for (const [key, { text }] of Object.entries(DEFAULT_COPY)) {
+      expect(text, key).not.toMatch(/\b(a|an|the|no|your) \{publication\}/i);
+    }
+    const wire = copy.render('article.wire_disclaimer', { publication: 'The Hindu' });
+    expect(wire).toBe('Disclaimer: No journalist from The Hindu was involved in the creation of this content.');
   });
 });

@@ -30,24 +30,96 @@ function argumentsOf(elements: MessageFormatElement[], into = new Set<string>())
   return into;
 }
 
+/** Plain words for the ICU parser's error kinds. */
+const SYNTAX_PROBLEMS: Record<string, string> = {
+  EXPECT_ARGUMENT_CLOSING_BRACE: 'a { is not closed with }',
+  EMPTY_ARGUMENT: 'there is an empty {}',
+  MALFORMED_ARGUMENT: 'a {…} does not hold a variable name',
+  INVALID_ARGUMENT_TYPE: 'a {name, type} has a type that is not plural, select, number, date or time',
+  MISSING_OTHER_CLAUSE: 'a plural or select has no "other {…}" case',
+  UNCLOSED_TAG: 'a <tag> is not closed',
+};
+
+/** Why a template cannot be used, in words for the person who typed it. */
+export type TemplateProblem =
+  | { kind: 'syntax'; message: string }
+  | { kind: 'unknown-variable'; variable: string; message: string }
+  | { kind: 'missing-variable'; variable: string; message: string };
+
+/** The declared variable nearest to a mistyped one (case, underscores and one or two letters apart), or null. */
+function nearest(name: string, vars: readonly string[]): string | null {
+  const squash = (v: string) => v.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const exact = vars.find((v) => squash(v) === squash(name));
+  if (exact) return exact;
+  let best: { v: string; d: number } | null = null;
+  for (const v of vars) {
+    const d = distance(squash(name), squash(v));
+    if (d <= 2 && (!best || d < best.d)) best = { v, d };
+  }
+  return best?.v ?? null;
+}
+
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, substitution);
+    }
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
+
+const braces = (vars: readonly string[]) => vars.map((v) => `{${v}}`).join(', ');
+
 /**
- * Checks one message: it must parse, use only its declared variables, and contain no `{{…}}`
- * (a placeholder written for another template language would otherwise reach readers).
+ * Checks a template for one message: it must parse, use only the message's declared variables, use every
+ * variable it requires, and contain no `{{…}}` (a placeholder of another template language would otherwise
+ * reach readers). Returns the parsed message, or the first problem, named for the person who typed it.
  */
-export function validateMessage(key: string, definition: MessageDefinition): MessageFormatElement[] {
-  if (/\{\{\s*[\w.]*\s*\}\}/.test(definition.text)) throw new CopyError(key, 'double braces are not a placeholder here; use {name}');
+export function checkTemplate(
+  definition: MessageDefinition,
+): { ok: true; elements: MessageFormatElement[] } | { ok: false; problem: TemplateProblem } {
+  const { text, vars } = definition;
+  const doubled = /\{\{\s*([\w.]*)\s*\}\}/.exec(text);
+  if (doubled) {
+    const name = doubled[1] ?? '';
+    return { ok: false, problem: { kind: 'syntax', message: `{{${name}}} is not a placeholder here: write {${name}} with single braces` } };
+  }
   let elements: MessageFormatElement[];
   try {
-    elements = parse(definition.text);
+    elements = parse(text);
   } catch (error) {
-    throw new CopyError(key, `does not parse: ${(error as Error).message}`);
+    const kind = (error as Error).message;
+    const at = (error as { location?: { start: { offset: number } } }).location?.start.offset;
+    const where = at == null ? '' : ` (at character ${at + 1})`;
+    return { ok: false, problem: { kind: 'syntax', message: `The template does not parse: ${SYNTAX_PROBLEMS[kind] ?? kind}${where}` } };
   }
-  for (const name of argumentsOf(elements)) {
-    if (!definition.vars.includes(name)) {
-      throw new CopyError(key, `uses unknown variable {${name}}; allowed: ${definition.vars.join(', ') || 'none'}`);
+  const used = argumentsOf(elements);
+  for (const name of used) {
+    if (vars.includes(name)) continue;
+    const near = nearest(name, vars);
+    const hint = near ? `use {${near}}` : vars.length ? `this message may use ${braces(vars)}` : 'this message takes no variables';
+    return { ok: false, problem: { kind: 'unknown-variable', variable: name, message: `{${name}} is not a variable here: ${hint}` } };
+  }
+  for (const name of definition.required ?? []) {
+    if (!used.has(name)) {
+      return {
+        ok: false,
+        problem: { kind: 'missing-variable', variable: name, message: `{${name}} is missing: this message must say it` },
+      };
     }
   }
-  return elements;
+  return { ok: true, elements };
+}
+
+/** Checks one message like `checkTemplate`, throwing CopyError on the first problem. */
+export function validateMessage(key: string, definition: MessageDefinition): MessageFormatElement[] {
+  const checked = checkTemplate(definition);
+  if (!checked.ok) throw new CopyError(key, checked.problem.message);
+  return checked.elements;
 }
 
 export interface Copy {
@@ -60,7 +132,7 @@ export function loadCopy(overrides: Partial<Record<CopyKey, string>> = {}, local
   const compiled = new Map<string, { format: IntlMessageFormat; vars: readonly string[] }>();
   for (const [key, definition] of Object.entries(DEFAULT_COPY) as [CopyKey, MessageDefinition][]) {
     const text = overrides[key] ?? definition.text;
-    const elements = validateMessage(key, { text, vars: definition.vars });
+    const elements = validateMessage(key, { ...definition, text });
     compiled.set(key, { format: new IntlMessageFormat(elements, locale), vars: definition.vars });
   }
   for (const key of Object.keys(overrides)) {
@@ -76,6 +148,22 @@ export function loadCopy(overrides: Partial<Record<CopyKey, string>> = {}, local
         if (values[name] == null) throw new CopyError(key, `variable {${name}} was not filled`);
       }
       return String(entry.format.format(values));
+    },
+  };
+}
+
+/** The copy every part of the app holds: `replace` swaps the texts underneath, so a saved template shows at once. */
+export interface LiveCopy extends Copy {
+  /** Validates and compiles the catalogue with these overrides; on a CopyError the copy in use stays. */
+  replace(overrides: Partial<Record<CopyKey, string>>): void;
+}
+
+export function liveCopy(overrides: Partial<Record<CopyKey, string>> = {}, locale = 'en-IN'): LiveCopy {
+  let current = loadCopy(overrides, locale);
+  return {
+    render: (key, ...values) => current.render(key, ...values),
+    replace(next) {
+      current = loadCopy(next, locale);
     },
   };
 }

@@ -142,6 +142,13 @@ export interface BillingProfiles {
   user_id: number;
 }
 
+export interface CopyOverrides {
+  key: string;
+  text: string;
+  updated_at: Timestamp;
+  updated_by: number | null;
+}
+
 export interface EntitlementGrants {
   created_at: Generated<Timestamp>;
   ends_at: Timestamp | null;
@@ -259,14 +266,23 @@ export interface Payments {
   user_id: number;
 }
 
+export interface PaywallSettings {
+  id: Generated<number>;
+  updated_at: Timestamp;
+  updated_by: number | null;
+  value: Json;
+}
+
 export interface Plans {
   active: Generated<boolean>;
   currency: Generated<string>;
   entitlements: Generated<string[]>;
+  highlighted: Generated<boolean>;
   id: Generated<number>;
   name: string;
   position: Generated<number>;
   price_minor: number;
+  replaced_by: number | null;
   slug: string;
   term_count: number;
   term_unit: 'day' | 'month' | 'year';
@@ -405,6 +421,7 @@ export interface DB {
   auth_challenges: AuthChallenges;
   authors: Authors;
   billing_profiles: BillingProfiles;
+  copy_overrides: CopyOverrides;
   entitlement_grants: EntitlementGrants;
   front_page_stories: FrontPageStories;
   gateway_plans: GatewayPlans;
@@ -415,6 +432,7 @@ export interface DB {
   notices: Notices;
   payment_actions: PaymentActions;
   payments: Payments;
+  paywall_settings: PaywallSettings;
   plans: Plans;
   reader_meters: ReaderMeters;
   refunds: Refunds;

@@ -46,6 +46,14 @@ export const ADMIN_AREAS: readonly AdminArea[] = [
     blurb: 'About, Contact, Terms, Privacy, Refunds and Grievance redressal.',
     ability: 'manageBusiness',
   },
+  { href: '/admin/plans', label: 'Plans', blurb: 'Create, edit, order, highlight and retire plans.', ability: 'manageBusiness' },
+  {
+    href: '/admin/paywall',
+    label: 'Paywall',
+    blurb: 'Free limit, registration wall, lead-in, section and provenance rules.',
+    ability: 'manageBusiness',
+  },
+  { href: '/admin/copy', label: 'Copy', blurb: 'Every message readers see, as a template with a live preview.', ability: 'manageBusiness' },
   { href: '/admin/audit', label: 'Audit log', blurb: 'Every change staff made: who, when, before → after.', ability: 'viewAuditLog' },
 ];
 

@@ -366,7 +366,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
     const prepared = prepareArticle(
       { ...fields, leadImage, bylines, publishedAt: article.publishedAt ?? now },
       sections,
-      ctx.config.lead,
+      ctx.business.paywall.lead,
       corrections,
     );
     const period = meterPeriod(now, tz);

@@ -20,6 +20,9 @@ import { adminAuthorRoutes } from './authors.js';
 import { adminSettingsRoutes } from './site-settings.js';
 import { adminAuditRoutes } from './audit.js';
 import { adminHomePage } from './admin-layout.js';
+import { adminCopyRoutes } from './copy.js';
+import { adminPaywallRoutes } from './paywall.js';
+import { adminPlanRoutes } from './plans.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
 const PaymentsQuery = form({ notice: keyword(Object.keys(NOTICES)) });
@@ -57,6 +60,9 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminFrontPageRoutes(app, ctx);
   await adminAuthorRoutes(app, ctx);
   await adminSettingsRoutes(app, ctx);
+  await adminCopyRoutes(app, ctx);
+  await adminPaywallRoutes(app, ctx);
+  await adminPlanRoutes(app, ctx);
   adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */

@@ -7,7 +7,7 @@ import type { ArticleRead } from '../reading.js';
 import { articlePage, meterNote, meterNoteCount } from '../views/article.js';
 import { raw } from '../views/html.js';
 import { accountArea } from '../views/layout.js';
-import { lowestPerMonth, pageChrome } from './chrome.js';
+import { bestValue, lowestPerMonth, pageChrome } from './chrome.js';
 
 // Placeholders no article text can contain (a random token behind control characters).
 const MARK = `\u0001${randomBytes(8).toString('hex')}`;
@@ -28,6 +28,7 @@ export function articlePages(ctx: AppContext) {
   // "N free articles left" for each N: formatted and encoded once, not per request.
   const meterNotes = new Map<number | null, Buffer>();
   const ANONYMOUS = Buffer.from(accountArea(null).value);
+  let seenVersion = ctx.business.version();
 
   async function parts(request: FastifyRequest, read: ArticleRead, key: string): Promise<[Buffer, Buffer, Buffer]> {
     const hit = cache.get(key);
@@ -42,6 +43,7 @@ export function articlePages(ctx: AppContext) {
         freeLimit: ctx.policy.freeLimit,
         registrationBonus: ctx.policy.registrationBonus,
         lowestPerMonth: await lowestPerMonth(ctx),
+        bestValue: await bestValue(ctx),
       },
       raw(METER_SLOT),
     );
@@ -54,6 +56,13 @@ export function articlePages(ctx: AppContext) {
 
   return async function render(request: FastifyRequest, read: ArticleRead): Promise<Buffer> {
     const { prepared, decision, readerContext } = read;
+    // Saved copy or paywall settings change what every variant says: start afresh at each settings refresh.
+    const version = ctx.business.version();
+    if (version !== seenVersion) {
+      cache.clear();
+      meterNotes.clear();
+      seenVersion = version;
+    }
     const key = [
       prepared.article.slug,
       prepared.article.updatedAt.getTime(),

@@ -17,3 +17,9 @@ export async function lowestPerMonth(ctx: AppContext): Promise<string | null> {
   const lowest = plans.map(perMonth).reduce((a, b) => (b.minor < a.minor ? b : a));
   return formatMoney(lowest);
 }
+
+/** The plan marked "Best value", with its per-month figure, for the paywall; null when none is. */
+export async function bestValue(ctx: AppContext): Promise<{ plan: string; perMonth: string } | null> {
+  const plan = (await ctx.plans()).find((p) => p.highlighted);
+  return plan ? { plan: plan.name, perMonth: formatMoney(perMonth(plan)) } : null;
+}

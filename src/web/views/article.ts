@@ -18,6 +18,8 @@ export interface ArticlePageInput {
   registrationBonus: number;
   /** "₹162", the lowest per-month figure among the plans, for the paywall; null when there are no plans. */
   lowestPerMonth: string | null;
+  /** The plan marked "Best value" and its per-month figure, shown on the paywall; null or absent when none is. */
+  bestValue?: { plan: string; perMonth: string } | null | undefined;
   /** A newsroom preview's banner: shown above the story, and the page is kept out of search engines. */
   previewBanner?: SafeHtml | undefined;
 }
@@ -88,6 +90,7 @@ function paywall(input: ArticlePageInput, decision: AccessDecision & { allowed: 
   return html`<section class="paywall" aria-labelledby="paywall-title" data-reason="${decision.reason}">
 <h2 id="paywall-title">${title}</h2>
 <p>${copy.render('paywall.subscribe_pitch')}${input.lowestPerMonth ? html` ${copy.render('paywall.plans_from', { per_month: input.lowestPerMonth })}` : ''}</p>
+${input.bestValue ? html`<p class="best-value"><span class="badge">${copy.render('plans.best_value')}</span> ${copy.render('paywall.best_value', { plan: input.bestValue.plan, per_month: input.bestValue.perMonth })}</p>` : ''}
 <p>${action}</p>
 <p>${copy.render('paywall.login_prompt')} <a href="/login?next=${next}">${copy.render('paywall.login_link')}</a></p>
 </section>`;

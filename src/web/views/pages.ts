@@ -91,7 +91,7 @@ export function plansPage(chrome: PageChrome, data: { plans: Plan[]; publicUrl: 
 <div class="plans">${data.plans.map((plan) => {
     const shown = planDisplay(plan);
     return html`<section class="plan" data-plan="${plan.slug}" aria-labelledby="plan-${plan.slug}">
-<h2 id="plan-${plan.slug}">${plan.name}</h2>
+<h2 id="plan-${plan.slug}">${plan.name}${plan.highlighted ? html` <span class="badge best-value">${copy.render('plans.best_value')}</span>` : ''}</h2>
 <p class="per-month">${copy.render('plans.per_month', { amount: shown.perMonth })}</p>
 <p class="price">${copy.render('plans.renewal', { price: shown.price, term: shown.term })}</p>
 <p><a class="button" href="/subscribe/${plan.slug}${fromQuery(data.from)}">${copy.render('plans.choose', { plan: plan.name })}</a></p>
