@@ -100,7 +100,7 @@ describeEachEngine('the publication’s settings and trust pages', (db) => {
     expect(feed.body).toContain('<title>The Evening Abacus</title>');
     // Emails written from now on use it as well.
     const email = await t.ctx.notifications.templates['account.sign-in']?.render({ to: 'r@example.com', code: '123456', url: 'http://x/' });
-    expect((email as { subject: string }).subject).toBe('123456 is your The Evening Abacus sign-in code');
+    expect((email as { subject: string }).subject).toBe('123456 is your sign-in code for The Evening Abacus');
 
     // The audit log has who changed what, before → after, and nothing of the fields left as they were.
     const [entry] = await t.ctx.audit.list({ kind: 'user', id: 1, role: 'admin' }, { area: 'settings' });
