@@ -63,12 +63,13 @@ export function adminAreasFor(role: string): AdminArea[] {
   return ADMIN_AREAS.filter((area) => can(actor, area.ability));
 }
 
-export function adminLayout(chrome: PageChrome, title: string, main: SafeHtml): string {
+/** An admin page: the bar of areas above `main`; `head` adds to <head> (a page's own script). */
+export function adminLayout(chrome: PageChrome, title: string, main: SafeHtml, head?: SafeHtml): string {
   const areas = chrome.user ? adminAreasFor(chrome.user.role) : [];
   const nav = html`<nav class="admin-nav" aria-label="Admin"><a href="/admin" class="admin-home">Admin</a>${areas.map(
     (a) => html`<a href="${a.href}">${a.label}</a>`,
   )}</nav>`;
-  return layout(chrome, { title: `${title} (admin)`, noindex: true }, html`<div class="admin-page">${nav}${main}</div>`);
+  return layout(chrome, { title: `${title} (admin)`, noindex: true, head }, html`<div class="admin-page">${nav}${main}</div>`);
 }
 
 /** The admin start page: what this member of staff may do, and nothing else. */

@@ -10,8 +10,6 @@ import { formatDateTime } from '../views/format.js';
 import { html, type SafeHtml } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';
 import { adminLayout } from './admin-layout.js';
-/** Until every admin page imports it from admin-layout.ts. */
-export { adminLayout };
 import type { Correction } from '../../domain/content/corrections.js';
 import { autosaveOffer, autosaveParts, correctionsSection, newsFields, previewLinks } from './article-news-views.js';
 

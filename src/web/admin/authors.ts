@@ -11,7 +11,7 @@ import { declaredRoutes, form, id, keyword, readForm, text, useForms, type FormR
 import { pageChrome } from '../pages/chrome.js';
 import { html } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';
-import { adminLayout } from './article-views.js';
+import { adminLayout } from './admin-layout.js';
 
 const PAGE_SIZE = 50;
 const tooLong = (max: number) => ({ maxLength: `Use at most ${max.toLocaleString('en-IN')} characters.` });

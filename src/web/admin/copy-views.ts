@@ -2,18 +2,11 @@ import type { CopyTemplate } from '../../domain/copy/templates.js';
 import { csrfField, notice } from '../accounts/views.js';
 import type { FormState } from '../http/forms.js';
 import { formatDateTime } from '../views/format.js';
-import { html, type SafeHtml } from '../views/html.js';
-import { layout, type PageChrome } from '../views/layout.js';
+import { html } from '../views/html.js';
+import type { PageChrome } from '../views/layout.js';
+import { adminLayout } from './admin-layout.js';
 
 const vars = (names: readonly string[]) => (names.length ? names.map((n) => html`<code>{${n}}</code> `) : html`none`);
-
-function adminPage(chrome: PageChrome, title: string, main: SafeHtml, head?: SafeHtml): string {
-  return layout(
-    chrome,
-    { title: `${title} (admin)`, noindex: true, ...(head ? { head } : {}) },
-    html`<div class="admin-page">${main}</div>`,
-  );
-}
 
 /** Every reader-facing message by group, with the text in use and whether it is the default. */
 export function copyListPage(chrome: PageChrome, data: { templates: CopyTemplate[]; notice?: string | undefined }): string {
@@ -31,7 +24,7 @@ ${templates.map(
 )}
 </tbody></table></section>`,
 )}`;
-  return adminPage(chrome, 'Copy templates', main);
+  return adminLayout(chrome, 'Copy templates', main);
 }
 
 export interface CopyEditData {
@@ -67,7 +60,7 @@ ${
 <p>Edited ${t.updatedAt ? formatDateTime(t.updatedAt, data.timeZone) : ''}. <button type="submit" class="button secondary">Reset to default</button></p></form>`
     : ''
 }`;
-  return adminPage(chrome, t.key, main, html`<script src="/admin/copy/preview.js" defer></script>`);
+  return adminLayout(chrome, t.key, main, html`<script src="/admin/copy/preview.js" defer></script>`);
 }
 
 /**

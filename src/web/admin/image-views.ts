@@ -7,7 +7,7 @@ import { formatDateTime } from '../views/format.js';
 import { html, type SafeHtml } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';
 import { picture } from '../views/picture.js';
-import { adminLayout } from './article-views.js';
+import { adminLayout } from './admin-layout.js';
 
 /** The newsroom's image pages: the library with its upload form, and an image's editor. */
 

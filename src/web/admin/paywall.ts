@@ -1,3 +1,4 @@
+import { adminLayout } from './admin-layout.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { SECTION_RULES, type SectionRule } from '../../domain/access/model.js';
@@ -10,7 +11,6 @@ import { csrfField, notice } from '../accounts/views.js';
 import { declaredRoutes, form, keyword, readForm, text, useForms, type FormState } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
 import { html } from '../views/html.js';
-import { layout } from '../views/layout.js';
 
 const WHOLE = (label: string) =>
   text({
@@ -140,11 +140,7 @@ ${field('networkBudget', 'Free reads a month per network, for readers without an
 ${provError ? html`<span class="field-error" id="unmeteredProvenances-error">${provError}</span>` : ''}
 <textarea id="unmeteredProvenances" name="unmeteredProvenances" rows="3" cols="40">${v.unmeteredProvenances ?? ''}</textarea></p>
 <p><button type="submit" class="button">Save</button></p></form>`;
-    const page = layout(
-      await pageChrome(ctx, request),
-      { title: 'Paywall (admin)', noindex: true },
-      html`<div class="admin-page">${main}</div>`,
-    );
+    const page = adminLayout(await pageChrome(ctx, request), 'Paywall', main);
     return sendPage(reply, status, page);
   }
 

@@ -1,3 +1,4 @@
+import { adminLayout } from './admin-layout.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { formatMoney } from '../../domain/billing/money.js';
@@ -11,7 +12,6 @@ import { HttpProblem } from '../http/errors.js';
 import { declaredRoutes, form, id, keyword, readForm, text, useForms, type FormState } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
 import { html } from '../views/html.js';
-import { layout } from '../views/layout.js';
 
 const PlanForm = form({
   name: text({
@@ -126,11 +126,7 @@ ${plans.map(row)}
 <section class="block"><h2>New plan</h2><form method="post" action="/admin/plans" class="account-form">${csrfField(csrf)}
 ${field(created, 'new', 'name', 'Name', '')}${field(created, 'new', 'slug', 'Address (/subscribe/…)', '')}${field(created, 'new', 'termCount', 'Term', '1')}${unitSelect('new', created?.values.termUnit ?? 'month')}${field(created, 'new', 'price', 'Price (₹, GST included)', '')}
 <button type="submit" class="button">Create</button></form></section>`;
-    const page = layout(
-      await pageChrome(ctx, request),
-      { title: 'Plans (admin)', noindex: true },
-      html`<div class="admin-page">${main}</div>`,
-    );
+    const page = adminLayout(await pageChrome(ctx, request), 'Plans', main);
     return sendPage(reply, status, page);
   }
 
