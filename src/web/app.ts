@@ -7,6 +7,7 @@ import { accountRoutes } from './accounts/routes.js';
 import { articleApiRoutes } from './api/articles.js';
 import { authApiRoutes } from './api/auth.js';
 import { adminArticleApiRoutes } from './api/admin-articles.js';
+import { adminNewsroomApiRoutes } from './api/admin-newsroom.js';
 import { registerAuthentication, routeKind } from './http/auth.js';
 import type { AppContext } from '../context.js';
 import { feedRoutes } from './feeds/routes.js';
@@ -141,6 +142,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(
     declared((scope) => {
       adminArticleApiRoutes(scope, ctx);
+    }),
+  );
+  await app.register(
+    declared((scope) => {
+      adminNewsroomApiRoutes(scope, ctx);
     }),
   );
   await app.register(async (scope) => webhookRoutes(scope, ctx));

@@ -131,4 +131,44 @@ describeEachEngine('admin API: the newsroom publishes from its own tools', (db) 
     );
     expect(doc.paths['/api/v1/admin/articles/{id}'].put.security).toEqual([{ bearer: [] }]);
   });
+
+  it('manages sections and authors for the newsroom, with the same checks as the admin pages', async () => {
+    const created = await call('POST', '/api/v1/admin/sections', tokens.editor, {
+      slug: 'agri',
+      name: 'Agriculture',
+      description: 'Farms and crops.',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json<Json>().item).toMatchObject({ slug: 'agri', name: 'Agriculture', premium_entitlement: 'premium' });
+    const moved = await call('PUT', '/api/v1/admin/sections/agri', tokens.editor, { slug: 'agriculture', name: 'Agriculture' });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const old = await t.app.inject({ url: '/section/agri' });
+    expect(old.statusCode).toBe(301);
+    expect(old.headers.location).toContain('/section/agriculture');
+    const listed = (await call('GET', '/api/v1/admin/sections', tokens.editor)).json<Json>().sections as Json[];
+    expect(listed.map((x) => x.slug)).toContain('agriculture');
+    const bad = await call('POST', '/api/v1/admin/sections', tokens.editor, { slug: 'Not A Slug!', name: '' });
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json<Json>().error.fields as Json)).toEqual(expect.arrayContaining(['slug', 'name']));
+
+    const author = await call('POST', '/api/v1/admin/authors', tokens.editor, {
+      name: 'Kavya Menon',
+      slug: 'kavya-menon',
+      bio: 'Covers farm policy.',
+      links: [{ label: 'Site', url: 'https://example.com/kavya' }],
+    });
+    expect(author.statusCode, author.body).toBe(201);
+    const id = author.json<Json>().item.id as number;
+    const renamed = await call('PUT', `/api/v1/admin/authors/${id}`, tokens.editor, { name: 'Kavya R. Menon', slug: 'kavya-menon' });
+    expect(renamed.json<Json>().item).toMatchObject({ name: 'Kavya R. Menon', url: '/author/kavya-menon' });
+    const badLink = await call('POST', '/api/v1/admin/authors', tokens.editor, {
+      name: 'Someone Else',
+      slug: 'someone-else',
+      links: [{ label: 'x', url: 'javascript:alert(1)' }],
+    });
+    expect(badLink.statusCode).toBe(400);
+    expect((await call('GET', '/api/v1/admin/authors?q=Kavya', tokens.editor)).json<Json>().authors).toHaveLength(1);
+    for (const url of ['/api/v1/admin/sections', '/api/v1/admin/authors'])
+      expect((await call('GET', url, tokens.business)).statusCode, url).toBe(404);
+  });
 });

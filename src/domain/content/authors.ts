@@ -87,5 +87,8 @@ export function checkAuthorFields(fields: AuthorFields): Record<string, string> 
   if (fields.photoUrl !== null && (fields.photoUrl.length > AUTHOR_LIMITS.photoUrl || !isImageUrl(fields.photoUrl)))
     errors.photoUrl = 'Give an address starting with https:// or a path on this site starting with "/".';
   if (fields.links.length > AUTHOR_LIMITS.links) errors.links = `List at most ${AUTHOR_LIMITS.links} links.`;
+  // Checked here, whatever the route (form or API): a reader's page never carries a javascript: or data: link.
+  const notWeb = fields.links.find((l) => !isWebLink(l.url) || l.url.length > AUTHOR_LIMITS.url || l.label.length > AUTHOR_LIMITS.label);
+  if (!errors.links && notWeb) errors.links = `“${notWeb.url.slice(0, 60)}” is not a web address: links start with https:// or http://.`;
   return errors;
 }

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { VISIBILITIES } from '../../domain/content/model.js';
 import {
@@ -13,11 +13,10 @@ import {
 } from '../../domain/content/newsroom.js';
 import type { SaveResult } from '../../domain/content/newsroom-service.js';
 import type { NewsroomSummary } from '../../domain/content/newsroom-queries.js';
-import { actorOf, can, type Actor } from '../../domain/policies/policies.js';
+import type { Actor } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
-import { apiErrorHandler } from './auth.js';
-import { requireBearer } from './me.js';
+import { adminApiScope, bearer, invalid, staffActor } from './admin-api.js';
 import * as S from './schemas.js';
 
 /**
@@ -113,8 +112,6 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/^image_url$|^image_alt$/, 'lead_image');
-
 function articleJson(a: NewsroomArticle, now: Date): Static<typeof AdminArticleJson> {
   return {
     id: a.id,
@@ -154,13 +151,19 @@ function summaryJson(a: NewsroomSummary, now: Date): Static<typeof AdminSummaryJ
   };
 }
 
+/** The newsroom's form names its image fields imageUrl/imageAlt; the API's is lead_image. */
+const apiField = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/^image_url$|^image_alt$/, 'lead_image');
+function refuse(errors: Record<string, string>): never {
+  return invalid(errors, apiField);
+}
+
 /** The fields and action a request asks for; a missing publish time for `schedule` is refused beside the field. */
 function readBody(body: ArticleBodyValue): { fields: ArticleFields; action: SaveAction } {
   const action: SaveAction =
     body.action === 'schedule'
       ? body.publish_at
         ? { kind: 'schedule', at: new Date(body.publish_at) }
-        : invalid({ publish_at: 'Say when it goes out (publish_at).' })
+        : refuse({ publish_at: 'Say when it goes out (publish_at).' })
       : { kind: body.action ?? 'save' };
   const fields: ArticleFields = {
     slug: (body.slug ?? '').trim().toLowerCase() || slugFrom(body.headline),
@@ -181,27 +184,8 @@ function readBody(body: ArticleBodyValue): { fields: ArticleFields; action: Save
   return { fields, action };
 }
 
-function invalid(errors: Record<string, string>): never {
-  const fields = Object.fromEntries(Object.entries(errors).map(([name, message]) => [snake(name), message]));
-  const first = Object.entries(fields)[0];
-  throw new HttpProblem('invalid-input', first ? `${first[0]}: ${first[1]}` : 'Invalid input.', fields);
-}
-
-const bearer = { security: [{ bearer: [] }] };
-
-/** The signed-in member of the newsroom; a token without the ability reads as nothing here. */
-function newsroomActor(request: FastifyRequest): Actor {
-  const actor = actorOf(requireBearer(request).user);
-  if (!can(actor, 'editContent')) throw new HttpProblem('not-found', 'Not found.');
-  return actor;
-}
-
 export function adminArticleApiRoutes(scope: FastifyInstance, ctx: AppContext): void {
-  S.apiScope(scope);
-  scope.setErrorHandler(apiErrorHandler);
-  scope.addHook('onRequest', async (_request, reply) => {
-    reply.header('cache-control', 'no-store');
-  });
+  adminApiScope(scope);
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['admin: articles'];
 
@@ -211,7 +195,7 @@ export function adminArticleApiRoutes(scope: FastifyInstance, ctx: AppContext): 
         'conflict',
         `Someone saved this article since you read it: it is now version ${result.current.version}. Read it again and redo your change.`,
       );
-    if (!result.ok) invalid(result.errors);
+    if (!result.ok) refuse(result.errors);
     const article = await ctx.newsroom.article(actor, result.id);
     if (!article) throw new HttpProblem('not-found', 'There is no such article.');
     return { article: articleJson(article, ctx.now()) };
@@ -236,7 +220,7 @@ export function adminArticleApiRoutes(scope: FastifyInstance, ctx: AppContext): 
       },
     },
     async (request) => {
-      const actor = newsroomActor(request);
+      const actor = staffActor(request, 'editContent');
       const q = request.query;
       const limit = q.limit ?? 50;
       const [at, id] = q.before ? q.before.split('.').map(Number) : [];
@@ -275,7 +259,7 @@ export function adminArticleApiRoutes(scope: FastifyInstance, ctx: AppContext): 
       },
     },
     async (request) => {
-      const article = await ctx.newsroom.article(newsroomActor(request), request.params.id);
+      const article = await ctx.newsroom.article(staffActor(request, 'editContent'), request.params.id);
       if (!article) throw new HttpProblem('not-found', 'There is no such article.');
       return { article: articleJson(article, ctx.now()) };
     },
@@ -297,9 +281,9 @@ export function adminArticleApiRoutes(scope: FastifyInstance, ctx: AppContext): 
       },
     },
     async (request, reply) => {
-      const actor = newsroomActor(request);
+      const actor = staffActor(request, 'editContent');
       if (request.body.version !== undefined || request.body.action === 'unpublish')
-        invalid({ action: 'A new article has no version and cannot be unpublished.' });
+        refuse({ action: 'A new article has no version and cannot be unpublished.' });
       const { fields, action } = readBody(request.body);
       const result = await saved(actor, await ctx.newsroom.save(actor, { id: null, version: null, fields, action }));
       return reply.code(201).send(result);
@@ -324,8 +308,8 @@ export function adminArticleApiRoutes(scope: FastifyInstance, ctx: AppContext): 
       },
     },
     async (request) => {
-      const actor = newsroomActor(request);
-      if (request.body.version === undefined) invalid({ version: 'Send the version you read (GET the article first).' });
+      const actor = staffActor(request, 'editContent');
+      if (request.body.version === undefined) refuse({ version: 'Send the version you read (GET the article first).' });
       const { fields: sent, action } = readBody(request.body);
       const stored = await ctx.newsroom.article(actor, request.params.id);
       const fields = stored ? { ...sent, embargoUntil: stored.embargoUntil, seo: stored.seo } : sent;
@@ -359,7 +343,7 @@ export function adminArticleApiRoutes(scope: FastifyInstance, ctx: AppContext): 
       },
     },
     async (request) => {
-      const actor = newsroomActor(request);
+      const actor = staffActor(request, 'editContent');
       if (!(await ctx.newsroom.article(actor, request.params.id))) throw new HttpProblem('not-found', 'There is no such article.');
       const revisions = await ctx.newsroom.revisions(actor, request.params.id);
       return {
