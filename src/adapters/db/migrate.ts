@@ -19,6 +19,7 @@ import images from './migrations/016-images.js';
 import authors from './migrations/017-authors.js';
 import frontPage from './migrations/018-front-page.js';
 import businessSettings from './migrations/019-business-settings.js';
+import newsroomListIndexes from './migrations/020-newsroom-list-indexes.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -41,6 +42,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 17, name: 'authors', sql: authors },
   { version: 18, name: 'front-page', sql: frontPage },
   { version: 19, name: 'business-settings', sql: businessSettings },
+  { version: 20, name: 'newsroom-list-indexes', sql: newsroomListIndexes },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */
