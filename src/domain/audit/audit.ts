@@ -79,9 +79,10 @@ export interface AuditLog {
 
 export function createAuditLog(db: Db): AuditLog {
   return {
-    list(actor, options) {
+    async list(actor, options) {
       authorize(actor, 'viewAuditLog');
-      return listChanges(db, { ...options, limit: options.limit ?? AUDIT_PAGE });
+      const stored = await listChanges(db, { ...options, limit: options.limit ?? AUDIT_PAGE });
+      return stored.map(({ before, after, ...entry }) => ({ ...entry, changes: changedFields(before, after) }));
     },
     areas(actor) {
       authorize(actor, 'viewAuditLog');

@@ -1,6 +1,17 @@
 import { sql } from 'kysely';
 import type { Db } from '../ports/database.js';
-import { changedFields, type AuditArea, type AuditRecord } from './audit.js';
+
+/** An entry as stored: the changed fields' values before and after (audit.ts pairs them up). */
+export interface StoredChange {
+  id: number;
+  at: Date;
+  user: { id: number; name: string; email: string; role: string } | null;
+  area: string;
+  subject: string;
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
 
 /** The audit log's own table. */
 
@@ -9,7 +20,7 @@ export async function insertChange(
   row: {
     at: Date;
     userId: number | null;
-    area: AuditArea;
+    area: string;
     subject: string;
     action: string;
     before: Record<string, unknown> | null;
@@ -34,8 +45,8 @@ export async function insertChange(
 
 export async function listChanges(
   db: Db,
-  options: { area?: AuditArea | undefined; before?: number | undefined; limit: number },
-): Promise<AuditRecord[]> {
+  options: { area?: string | undefined; before?: number | undefined; limit: number },
+): Promise<StoredChange[]> {
   let query = db
     .selectFrom('audit_log as a')
     .leftJoin('users as u', 'u.id', 'a.user_id')
@@ -52,7 +63,8 @@ export async function listChanges(
     area: row.area,
     subject: row.subject,
     action: row.action,
-    changes: changedFields(row.before as Record<string, unknown> | null, row.after as Record<string, unknown> | null),
+    before: row.before as Record<string, unknown> | null,
+    after: row.after as Record<string, unknown> | null,
   }));
 }
 
