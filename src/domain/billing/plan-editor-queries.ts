@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../ports/database.js';
 import type { GatewayName } from './gateway.js';
 import type { TermUnit } from './plans.js';
+import { PLAN_COLUMNS } from './plan-queries.js';
 
 /** The plans editor's reads and writes on `plans` and `gateway_plans` (price versions: see migration 019). */
 
@@ -18,19 +19,8 @@ export interface EditorPlanRow {
   highlighted: boolean;
 }
 
-const COLUMNS = [
-  'id',
-  'slug',
-  'name',
-  'term_count',
-  'term_unit',
-  'price_minor',
-  'currency',
-  'entitlements',
-  'position',
-  'active',
-  'highlighted',
-] as const;
+// The columns every plan read takes, and whether the plan is still on sale.
+const COLUMNS = [...PLAN_COLUMNS, 'active'] as const;
 
 type Row = { [K in (typeof COLUMNS)[number]]: unknown };
 const toRow = (r: Row): EditorPlanRow => ({

@@ -6,7 +6,7 @@ import type { Plan } from './plans.js';
 
 /** Plans (table `plans`) and the gateways' own plan ids for them (table `gateway_plans`). */
 
-const PLAN_COLUMNS = [
+export const PLAN_COLUMNS = [
   'id',
   'slug',
   'name',
