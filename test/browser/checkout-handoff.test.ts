@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
-import { browserAvailable, freePort, launchBrowser } from '../support/browser.js';
-import { buildTestApp, type TestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { browserAvailable, launchBrowser, signIn, startSiteForBrowser, type SiteForBrowser } from '../support/browser.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe.js';
 
 const run = browserAvailable();
@@ -15,30 +13,21 @@ const PASSWORD = 'correct horse battery';
  * redirect against the form page's CSP `form-action`, so these run in Chromium, not through inject().
  */
 describe.runIf(run)('the hand-off from the checkout form to the payment page, in a real browser', () => {
-  const databases: TestDatabase[] = [];
-  const apps: TestApp[] = [];
+  const sites: SiteForBrowser[] = [];
   let browser: Browser;
   let fake: FakeStripe;
 
   /** An app on its own database and port, listening on 127.0.0.1, with a reader who may sign in. */
   async function startApp(env: (port: number) => Record<string, string>): Promise<string> {
-    const database = await createTestDatabase('pglite');
-    databases.push(database);
-    const port = await freePort();
-    const t = await buildTestApp(database.db, { env: env(port) });
-    apps.push(t);
-    await t.app.listen({ port, host: '127.0.0.1' });
-    await provisionUser(database.db, { email: EMAIL, role: 'reader', name: 'Hana Handoff', password: PASSWORD }, new Date());
-    return `http://127.0.0.1:${port}`;
+    const site = await startSiteForBrowser(env);
+    sites.push(site);
+    await provisionUser(site.database.db, { email: EMAIL, role: 'reader', name: 'Hana Handoff', password: PASSWORD }, new Date());
+    return site.base;
   }
 
   /** Signs in, chooses a plan, fills in the billing details and sends the form. */
   async function sendCheckoutForm(page: Page, site: string): Promise<void> {
-    await page.goto(`${site}/login`);
-    const login = page.locator('form[action="/login"]');
-    await login.getByLabel('Email address').fill(EMAIL);
-    await login.getByLabel('Password').fill(PASSWORD);
-    await Promise.all([page.waitForURL(`${site}/`), login.locator('button[type=submit]').click()]);
+    await signIn(page, site, EMAIL, PASSWORD);
     await page.goto(`${site}/subscribe/smart-essential`);
     await page.getByLabel('Name on the invoice').fill('Hana Handoff');
     await page.getByLabel('Address line 1').fill('4 Park Street');
@@ -61,18 +50,16 @@ describe.runIf(run)('the hand-off from the checkout form to the payment page, in
 
   afterAll(async () => {
     await browser?.close();
-    for (const t of apps) await t.app.close();
-    for (const database of databases) await database.destroy();
+    for (const site of sites) await site.close();
     await fake?.close();
   });
 
   it('reaches Stripe’s hosted checkout page', async () => {
-    const site = await startApp((port) => ({
+    const site = await startApp(() => ({
       MASTHEAD_PAYMENT_GATEWAY: 'stripe',
       STRIPE_SECRET_KEY: 'sk_test_handoff',
       STRIPE_WEBHOOK_SECRET: 'whsec_handoff',
       STRIPE_API_URL: `http://127.0.0.1:${fake.apiBase.port}`,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
     }));
     const page = await browser.newPage();
     const stripePage = `http://127.0.0.1:${fake.apiBase.port}/c/pay/cs_test_handoff`;

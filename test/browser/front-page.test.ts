@@ -1,33 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
-import { browserAvailable, freePort, launchBrowser } from '../support/browser.js';
-import { buildTestApp, type TestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { browserAvailable, launchBrowser, signIn, startSiteForBrowser, type SiteForBrowser } from '../support/browser.js';
 import { createArticle } from '../support/factories.js';
 
 const run = browserAvailable();
 
 describe.runIf(run)('an editor curating the front page in a real browser', () => {
-  let database: TestDatabase;
-  let t: TestApp;
+  let site: SiteForBrowser;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await buildTestApp(database.db, { env: { PUBLIC_URL: base } });
-    await t.app.listen({ port, host: '127.0.0.1' });
-    await provisionUser(database.db, { email: 'desk@example.com', role: 'editor', password: 'an editor password' }, new Date());
+    site = await startSiteForBrowser();
+    base = site.base;
+    await provisionUser(site.database.db, { email: 'desk@example.com', role: 'editor', password: 'an editor password' }, new Date());
     const hour = 3600 * 1000;
-    await createArticle(database.db, {
+    await createArticle(site.database.db, {
       slug: 'newest-story',
       headline: 'The newest story of the day',
       publishedAt: new Date(Date.now() - hour),
     });
-    await createArticle(database.db, {
+    await createArticle(site.database.db, {
       slug: 'budget-lead',
       section: 'economy',
       headline: 'Budget deficit narrows in the third quarter',
@@ -38,17 +32,12 @@ describe.runIf(run)('an editor curating the front page in a real browser', () =>
 
   afterAll(async () => {
     await browser?.close();
-    await t?.app.close();
-    await database?.destroy();
+    await site?.close();
   });
 
   it('finds a story by its headline, makes it the lead and sees it lead the home page', async () => {
     const page = await browser.newPage();
-    await page.goto(`${base}/login`);
-    const login = page.locator('form[action="/login"]');
-    await login.getByLabel('Email address').fill('desk@example.com');
-    await login.getByLabel('Password').fill('an editor password');
-    await Promise.all([page.waitForURL(`${base}/`), login.locator('button[type=submit]').click()]);
+    await signIn(page, base, 'desk@example.com', 'an editor password');
     expect(await page.locator('.lead-story h2').textContent()).toBe('The newest story of the day');
 
     await page.goto(`${base}/admin`);

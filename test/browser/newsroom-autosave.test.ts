@@ -1,27 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
-import { browserAvailable, freePort, launchBrowser } from '../support/browser.js';
-import { buildTestApp, type TestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { browserAvailable, launchBrowser, signIn, startSiteForBrowser, type SiteForBrowser } from '../support/browser.js';
 import { createArticle } from '../support/factories.js';
 
 const run = browserAvailable();
 
 describe.runIf(run)('the editor’s autosave and author pages in a real browser', () => {
-  let database: TestDatabase;
-  let t: TestApp;
+  let site: SiteForBrowser;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await buildTestApp(database.db, { env: { PUBLIC_URL: base } });
-    await t.app.listen({ port, host: '127.0.0.1' });
+    site = await startSiteForBrowser();
+    base = site.base;
     await provisionUser(
-      database.db,
+      site.database.db,
       { email: 'desk@example.com', role: 'editor', name: 'Desk Editor', password: 'an editor password' },
       new Date(),
     );
@@ -30,17 +24,10 @@ describe.runIf(run)('the editor’s autosave and author pages in a real browser'
 
   afterAll(async () => {
     await browser?.close();
-    await t?.app.close();
-    await database?.destroy();
+    await site?.close();
   });
 
-  async function signIn(page: Page) {
-    await page.goto(`${base}/login`);
-    const login = page.locator('form[action="/login"]');
-    await login.getByLabel('Email address').fill('desk@example.com');
-    await login.getByLabel('Password').fill('an editor password');
-    await Promise.all([page.waitForURL(`${base}/`), login.locator('button[type=submit]').click()]);
-  }
+  const signInAsEditor = (page: Page) => signIn(page, base, 'desk@example.com', 'an editor password');
 
   it('keeps what was typed in a new article across a reload, and restores it when asked', async () => {
     const page = await browser.newPage();
@@ -48,7 +35,7 @@ describe.runIf(run)('the editor’s autosave and author pages in a real browser'
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
     });
-    await signIn(page);
+    await signInAsEditor(page);
     await page.goto(`${base}/admin/articles/new`);
     await page.getByLabel('Headline').fill('Autosaved headline never submitted');
     await page.getByLabel('Body').fill('The autosave-browser-paragraph the editor typed.');
@@ -65,7 +52,7 @@ describe.runIf(run)('the editor’s autosave and author pages in a real browser'
 
   it('says so when an autosave fails, and keeps the text in the page', async () => {
     const page = await browser.newPage();
-    await signIn(page);
+    await signInAsEditor(page);
     await page.goto(`${base}/admin/articles/new`);
     await page.route('**/admin/articles/autosave', (route) => route.fulfill({ status: 500, body: 'down' }));
     await page.getByLabel('Headline').fill('Typed while the server is down');
@@ -74,7 +61,7 @@ describe.runIf(run)('the editor’s autosave and author pages in a real browser'
   }, 60_000);
 
   it('leads from a byline on the article page to the author’s page and their stories', async () => {
-    await createArticle(database.db, {
+    await createArticle(site.database.db, {
       slug: 'byline-story',
       headline: 'Byline story',
       authors: ['Ritu Sen'],

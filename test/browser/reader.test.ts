@@ -1,51 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
-import { browserAvailable, freePort, launchBrowser } from '../support/browser.js';
-import { buildTestApp, type TestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { browserAvailable, launchBrowser, signIn, startSiteForBrowser, type SiteForBrowser } from '../support/browser.js';
 import { createArticle } from '../support/factories.js';
 
 const run = browserAvailable();
 
 describe.runIf(run)('a reader in a real browser', () => {
-  let database: TestDatabase;
-  let t: TestApp;
+  let site: SiteForBrowser;
   let browser: Browser;
   let base: string;
   const metered: string[] = [];
   let premium: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-    // Redirects (to the test gateway and back) use PUBLIC_URL, so the port is chosen before the app is built.
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await buildTestApp(database.db, { env: { MASTHEAD_FREE_LIMIT: '3', MASTHEAD_PAYMENT_GATEWAY: 'test', PUBLIC_URL: base } });
-    await t.app.listen({ port, host: '127.0.0.1' });
-    for (let i = 0; i < 4; i++) metered.push((await createArticle(database.db, { publishedAt: new Date(Date.now() - 3600_000) })).slug);
-    premium = (await createArticle(database.db, { visibility: 'premium', publishedAt: new Date(Date.now() - 3600_000) })).slug;
+    site = await startSiteForBrowser(() => ({ MASTHEAD_FREE_LIMIT: '3', MASTHEAD_PAYMENT_GATEWAY: 'test' }));
+    base = site.base;
+    for (let i = 0; i < 4; i++)
+      metered.push((await createArticle(site.database.db, { publishedAt: new Date(Date.now() - 3600_000) })).slug);
+    premium = (await createArticle(site.database.db, { visibility: 'premium', publishedAt: new Date(Date.now() - 3600_000) })).slug;
     await provisionUser(
-      database.db,
+      site.database.db,
       { email: 'browser@example.com', role: 'reader', name: 'Bea Browser', password: 'correct horse battery' },
       new Date(),
     );
     browser = await launchBrowser();
   }, 60_000);
 
-  /** Signs in through the login form, as a reader would. */
-  async function signIn(page: Page): Promise<void> {
-    await page.goto(`${base}/login`);
-    const form = page.locator('form[action="/login"]');
-    await form.getByLabel('Email address').fill('browser@example.com');
-    await form.getByLabel('Password').fill('correct horse battery');
-    await Promise.all([page.waitForURL(`${base}/`), form.locator('button[type=submit]').click()]);
-  }
+  const signInAsReader = (page: Page) => signIn(page, base, 'browser@example.com', 'correct horse battery');
 
   afterAll(async () => {
     await browser?.close();
-    await t?.app.close();
-    await database?.destroy();
+    await site?.close();
   });
 
   it('counts free articles down, then meets the paywall with no gated text on the page', async () => {
@@ -67,7 +53,7 @@ describe.runIf(run)('a reader in a real browser', () => {
 
   it('signs in with a password and sees the account name', async () => {
     const page = await browser.newPage();
-    await signIn(page);
+    await signInAsReader(page);
     expect(await page.getByRole('link', { name: 'Bea Browser' }).isVisible()).toBe(true);
     await page.goto(`${base}/article/${premium}`);
     expect(await page.locator('.paywall').isVisible()).toBe(true);
@@ -76,7 +62,7 @@ describe.runIf(run)('a reader in a real browser', () => {
 
   it('subscribes through the test gateway and then reads premium stories without ads', async () => {
     const page = await browser.newPage();
-    await signIn(page);
+    await signInAsReader(page);
 
     await page.goto(`${base}/plans`);
     await Promise.all([

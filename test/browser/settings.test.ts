@@ -1,26 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
-import { browserAvailable, freePort, launchBrowser } from '../support/browser.js';
-import { buildTestApp, type TestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { browserAvailable, launchBrowser, signIn, startSiteForBrowser, type SiteForBrowser } from '../support/browser.js';
 
 const run = browserAvailable();
 
 describe.runIf(run)('the business team edits the settings in a real browser', () => {
-  let database: TestDatabase;
-  let t: TestApp;
+  let site: SiteForBrowser;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await buildTestApp(database.db, { env: { PUBLIC_URL: base } });
-    await t.app.listen({ port, host: '127.0.0.1' });
+    site = await startSiteForBrowser();
+    base = site.base;
     await provisionUser(
-      database.db,
+      site.database.db,
       { email: 'sales@example.com', role: 'business', name: 'Sales Desk', password: 'a business password' },
       new Date(),
     );
@@ -29,17 +23,12 @@ describe.runIf(run)('the business team edits the settings in a real browser', ()
 
   afterAll(async () => {
     await browser?.close();
-    await t?.app.close();
-    await database?.destroy();
+    await site?.close();
   });
 
   it('changes the tagline, is told about a wrong time zone without losing it, and sees the tagline on the home page', async () => {
     const page = await browser.newPage();
-    await page.goto(`${base}/login`);
-    const login = page.locator('form[action="/login"]');
-    await login.getByLabel('Email address').fill('sales@example.com');
-    await login.getByLabel('Password').fill('a business password');
-    await Promise.all([page.waitForURL(`${base}/`), login.locator('button[type=submit]').click()]);
+    await signIn(page, base, 'sales@example.com', 'a business password');
 
     await page.goto(`${base}/admin`);
     await page.locator('.admin-links').getByRole('link', { name: 'Settings' }).click();

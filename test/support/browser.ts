@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildTestApp, type TestApp } from './app.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
 
 /** Debian's chromium (CHROMIUM_PATH overrides). Browser tests never download a browser of their own. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -42,4 +44,43 @@ export function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** A test site listening on 127.0.0.1 (its own database and port) for a browser to visit. */
+export interface SiteForBrowser {
+  /** Where it listens, e.g. http://127.0.0.1:41234; also its PUBLIC_URL unless `env` names another. */
+  base: string;
+  database: TestDatabase;
+  t: TestApp;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a test app on a fresh embedded database and listens on a free port. `env` is given the port, because
+ * redirects (to a gateway and back) use PUBLIC_URL, which must be known before the app is built.
+ */
+export async function startSiteForBrowser(env: (port: number) => Record<string, string> = () => ({})): Promise<SiteForBrowser> {
+  const database = await createTestDatabase('pglite');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const t = await buildTestApp(database.db, { env: { PUBLIC_URL: base, ...env(port) } });
+  await t.app.listen({ port, host: '127.0.0.1' });
+  return {
+    base,
+    database,
+    t,
+    async close() {
+      await t.app.close();
+      await database.destroy();
+    },
+  };
+}
+
+/** Signs in through the login form, as a person would, and waits for the home page it leads to. */
+export async function signIn(page: Page, site: string, email: string, password: string): Promise<void> {
+  await page.goto(`${site}/login`);
+  const login = page.locator('form[action="/login"]');
+  await login.getByLabel('Email address').fill(email);
+  await login.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForURL(`${site}/`), login.locator('button[type=submit]').click()]);
 }
