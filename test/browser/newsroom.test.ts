@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
+import { fakeClock } from '../support/app.js';
 import { browserAvailable, launchBrowser, signIn, startSiteForBrowser, type SiteForBrowser } from '../support/browser.js';
 
 const run = browserAvailable();
@@ -9,9 +10,10 @@ describe.runIf(run)('an editor in a real browser', () => {
   let site: SiteForBrowser;
   let browser: Browser;
   let base: string;
+  const clock = fakeClock(new Date());
 
   beforeAll(async () => {
-    site = await startSiteForBrowser();
+    site = await startSiteForBrowser(undefined, { now: clock.now });
     base = site.base;
     await provisionUser(
       site.database.db,
@@ -59,5 +61,35 @@ describe.runIf(run)('an editor in a real browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Port traffic hits a record in November');
     expect(await page.locator('.article-body').textContent()).toContain('browser-test-paragraph');
     expect(await page.locator('.preview-banner').count()).toBe(0);
+  }, 60_000);
+
+  it('schedules a story for tomorrow morning in the publisher’s time zone; it appears on the site at that time', async () => {
+    const page = await browser.newPage();
+    await signIn(page, base, 'desk@example.com', 'an editor password');
+    // Tomorrow at 06:30 on the publisher's clock (the demo's time zone is Asia/Kolkata, UTC+05:30).
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(new Date(clock.now().getTime() + 86_400_000));
+    const goesOut = new Date(`${tomorrow}T06:30:00+05:30`);
+
+    await page.goto(`${base}/admin/articles/new`);
+    await page.getByLabel('Headline').fill('Monsoon session opens with a farm bill');
+    await page.getByLabel('Standfirst').fill('Parliament returns with the farm bill first on the list.');
+    await page.getByLabel('Body').fill('The house meets at eleven.\n\nThe scheduled-browser-paragraph ends it.');
+    await page.getByLabel('Who may read it').selectOption('free');
+    await page.getByLabel(/^Publish at \(Asia\/Kolkata\)/).fill(`${tomorrow}T06:30`);
+    await Promise.all([page.waitForURL(/notice=scheduled/), page.getByRole('button', { name: 'Schedule' }).click()]);
+    expect(await page.locator('.article-status').getAttribute('data-status')).toBe('scheduled');
+    expect(await page.locator('.article-status').textContent()).toContain('at 6:30 am');
+    const slug = await page.getByLabel('Slug', { exact: true }).inputValue();
+    expect((await page.request.get(`${base}/article/${slug}`)).status()).toBe(404);
+
+    await page.goto(`${base}/admin/articles?status=scheduled`);
+    expect(await page.getByRole('link', { name: 'Monsoon session opens with a farm bill' }).count()).toBe(1);
+
+    clock.set(new Date(goesOut.getTime() - 60_000));
+    expect((await page.request.get(`${base}/article/${slug}`)).status()).toBe(404);
+    clock.set(new Date(goesOut.getTime() + 60_000));
+    await page.goto(`${base}/article/${slug}`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Monsoon session opens with a farm bill');
+    expect(await page.locator('.article-body').textContent()).toContain('scheduled-browser-paragraph');
   }, 60_000);
 });

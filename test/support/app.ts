@@ -32,7 +32,7 @@ export interface TestApp {
  */
 export async function buildTestApp(
   db: TestDb,
-  options: { now?: () => Date; env?: Record<string, string>; jobs?: 'background' | 'manual' } = {},
+  options: { now?: (() => Date) | undefined; env?: Record<string, string>; jobs?: 'background' | 'manual' } = {},
 ): Promise<TestApp> {
   const env = { MASTHEAD_DATA: tempDir(), LOG_LEVEL: 'silent', MASTHEAD_DEMO: 'false', ...options.env };
   const config = loadConfig(env);

@@ -57,13 +57,17 @@ export interface SiteForBrowser {
 
 /**
  * Builds a test app on a fresh embedded database and listens on a free port. `env` is given the port, because
- * redirects (to a gateway and back) use PUBLIC_URL, which must be known before the app is built.
+ * redirects (to a gateway and back) use PUBLIC_URL, which must be known before the app is built. `now` is the
+ * app's clock (see fakeClock).
  */
-export async function startSiteForBrowser(env: (port: number) => Record<string, string> = () => ({})): Promise<SiteForBrowser> {
+export async function startSiteForBrowser(
+  env: (port: number) => Record<string, string> = () => ({}),
+  options: { now?: () => Date } = {},
+): Promise<SiteForBrowser> {
   const database = await createTestDatabase('pglite');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const t = await buildTestApp(database.db, { env: { PUBLIC_URL: base, ...env(port) } });
+  const t = await buildTestApp(database.db, { env: { PUBLIC_URL: base, ...env(port) }, now: options.now });
   await t.app.listen({ port, host: '127.0.0.1' });
   return {
     base,

@@ -66,6 +66,7 @@ export interface ContentService {
 }
 
 const NOT_FOUND = Symbol('not found');
+const isScheduled = (hit: object | symbol): hit is { scheduledFor: Date } => typeof hit === 'object' && 'scheduledFor' in hit;
 
 /** An article made ready to serve: the access item and the body rendered whole and cut to its lead-in. */
 export function prepareArticle(
@@ -110,7 +111,8 @@ export function createContentService(
 ): ContentService {
   const now = options.now ?? (() => new Date());
   const ttl = options.ttlMs ?? 30_000;
-  const articles = new LRUCache<string, PreparedArticle | typeof NOT_FOUND>({ max: 5_000, ttl });
+  // A scheduled article is cached as not found until its publication time: it appears on the minute.
+  const articles = new LRUCache<string, PreparedArticle | typeof NOT_FOUND | { scheduledFor: Date }>({ max: 5_000, ttl });
   const lists = new LRUCache<string, ArticleSummary[]>({ max: 500, ttl: Math.min(ttl, 15_000) });
   let sectionsCache: { at: number; value: Promise<Section[]> } | null = null;
   let curatedCache: { at: number; value: Promise<LiveCuration> } | null = null;
@@ -136,9 +138,10 @@ export function createContentService(
     });
   }
 
-  async function prepare(slug: string): Promise<PreparedArticle | typeof NOT_FOUND> {
+  async function prepare(slug: string): Promise<PreparedArticle | typeof NOT_FOUND | { scheduledFor: Date }> {
     const found = await findArticleBySlug(db, slug);
-    if (!found || found.publishedAt > now()) return NOT_FOUND;
+    if (!found) return NOT_FOUND;
+    if (found.publishedAt > now()) return { scheduledFor: found.publishedAt };
     const [article = found] = await withImages([found]);
     return prepareArticle(article, await sections(), options.lead, await listCorrections(db, article.id));
   }
@@ -166,11 +169,11 @@ export function createContentService(
   return {
     async article(slug) {
       let hit = articles.get(slug);
-      if (hit === undefined) {
+      if (hit === undefined || (isScheduled(hit) && hit.scheduledFor <= now())) {
         hit = await prepare(slug);
         articles.set(slug, hit);
       }
-      return hit === NOT_FOUND ? null : hit;
+      return hit === NOT_FOUND || isScheduled(hit) ? null : hit;
     },
     sections,
     async section(slug) {
