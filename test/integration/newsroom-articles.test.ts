@@ -3,63 +3,27 @@ import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { createArticle } from '../support/factories.js';
+import { articleForms } from '../support/admin-forms.js';
 
 const NOW = '2026-11-24T10:00:00Z';
 const HOUR = 3600 * 1000;
 
-/** A newsroom form as an editor fills it in; `overrides` change fields. */
-function articleForm(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    headline: 'Monsoon <rains> lift the kharif crop',
-    standfirst: 'Sowing is ahead of last year in most states.',
-    body: 'The first paragraph, free to all.\n\nThe second paragraph says newsroom-secret-text.\n\nA third paragraph.',
-    section: 'markets',
-    tags: 'monsoon, farming',
-    authors: 'Asha Editor',
-    dateline: 'New Delhi',
-    visibility: 'free',
-    provenance: 'staff',
-    slug: '',
-    imageUrl: '',
-    imageAlt: '',
-    publishAt: '',
-    action: 'save',
-    ...overrides,
-  };
-}
+/** The story the newsroom's forms are filled in with. */
+const STORY = {
+  headline: 'Monsoon <rains> lift the kharif crop',
+  standfirst: 'Sowing is ahead of last year in most states.',
+  body: 'The first paragraph, free to all.\n\nThe second paragraph says newsroom-secret-text.\n\nA third paragraph.',
+  tags: 'monsoon, farming',
+  authors: 'Asha Editor',
+  dateline: 'New Delhi',
+};
 
 describeEachEngine('newsroom: writing, scheduling, publishing and unpublishing articles', (db) => {
   const clock = fakeClock(NOW);
   let t: TestApp;
   let editor = '';
-
-  /** The CSRF token of a page and the cookie header to post it with. */
-  const csrf = async (cookie: string, url: string) => {
-    const page = await t.app.inject({ url, headers: { cookie } });
-    expect(page.statusCode, url).toBe(200);
-    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
-    const csrfCookie = page.cookies.find((c) => c.name === 'mh_csrf');
-    return { token, cookie: csrfCookie ? `${cookie}; mh_csrf=${csrfCookie.value}` : cookie, page };
-  };
-
-  /** Posts the article form from `url` (the editor page it lives on) to `action`. */
-  const post = async (cookie: string, url: string, action: string, fields: Record<string, string>) => {
-    const form = await csrf(cookie, url);
-    const version = /name="version" value="(\d*)"/.exec(form.page.body)?.[1] ?? '';
-    return t.app.inject({
-      method: 'POST',
-      url: action,
-      headers: { cookie: form.cookie },
-      payload: { _csrf: form.token, version, ...fields },
-    });
-  };
-
-  const create = async (fields: Record<string, string>) => {
-    const res = await post(editor, '/admin/articles/new', '/admin/articles/new', articleForm(fields));
-    expect(res.statusCode, res.body).toBe(303);
-    const id = Number(/\/admin\/articles\/(\d+)\/edit/.exec(res.headers.location as string)?.[1]);
-    return id;
-  };
+  const { csrf, post, articleForm, ...forms } = articleForms(() => t, STORY);
+  const create = (fields: Record<string, string>) => forms.create(editor, fields);
 
   /** What a reader finds of `slug`: the page, the API, the feed, the news sitemap and this year's sitemap. */
   const seenByReaders = async (slug: string) => {

@@ -3,60 +3,30 @@ import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { createArticle } from '../support/factories.js';
+import { articleForms } from '../support/admin-forms.js';
 
 const NOW = '2026-11-24T10:00:00Z';
 
-/** The article form as an editor fills it in. */
-function articleForm(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    headline: 'Ports clear a record backlog',
-    standfirst: 'Container dwell times fell for the third month.',
-    body: 'First paragraph.\n\nSecond paragraph.\n\nThird paragraph.',
-    section: 'markets',
-    tags: 'ports',
-    authors: 'Meera Iyer, Kabir Shah',
-    dateline: 'Chennai',
-    visibility: 'free',
-    provenance: 'staff',
-    slug: '',
-    imageUrl: '',
-    imageAlt: '',
-    publishAt: '',
-    action: 'save',
-    ...overrides,
-  };
-}
+/** The story the article forms are filled in with. */
+const STORY = {
+  headline: 'Ports clear a record backlog',
+  standfirst: 'Container dwell times fell for the third month.',
+  body: 'First paragraph.\n\nSecond paragraph.\n\nThird paragraph.',
+  tags: 'ports',
+  authors: 'Meera Iyer, Kabir Shah',
+  dateline: 'Chennai',
+};
 
 describeEachEngine('newsroom: authors, news conventions, autosave and previews', (db) => {
   const clock = fakeClock(NOW);
   let t: TestApp;
   let editor = '';
   let reader = '';
+  const { csrf, articleForm, ...forms } = articleForms(() => t, STORY);
+  const post = (from: string, action: string, fields: Record<string, string>) => forms.post(editor, from, action, fields);
+  const create = (fields: Record<string, string>) => forms.create(editor, fields);
+  const edit = (id: number, fields: Record<string, string>) => forms.edit(editor, id, fields);
 
-  const csrf = async (cookie: string, url: string) => {
-    const page = await t.app.inject({ url, headers: { cookie } });
-    expect(page.statusCode, url).toBe(200);
-    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
-    const csrfCookie = page.cookies.find((c) => c.name === 'mh_csrf');
-    return { token, cookie: csrfCookie ? `${cookie}; mh_csrf=${csrfCookie.value}` : cookie, page };
-  };
-  const post = async (url: string, action: string, fields: Record<string, string>) => {
-    const form = await csrf(editor, url);
-    const version = /name="version" value="(\d*)"/.exec(form.page.body)?.[1] ?? '';
-    return t.app.inject({
-      method: 'POST',
-      url: action,
-      headers: { cookie: form.cookie },
-      payload: { _csrf: form.token, version, ...fields },
-    });
-  };
-  const create = async (fields: Record<string, string>) => {
-    const res = await post('/admin/articles/new', '/admin/articles/new', articleForm(fields));
-    expect(res.statusCode, res.body).toBe(303);
-    return Number(/\/admin\/articles\/(\d+)\/edit/.exec(res.headers.location as string)?.[1]);
-  };
-  const edit = (id: number, fields: Record<string, string>) =>
-    post(`/admin/articles/${id}/edit`, `/admin/articles/${id}/edit`, articleForm(fields));
   const page = async (url: string) => {
     t.ctx.content.invalidate();
     return t.app.inject({ url });
