@@ -1,7 +1,9 @@
 import type { Config } from '../config/config.js';
 import { SUPPLIER_VARIABLES } from '../config/config.js';
 import { checkSupplierIdentity, type SupplierIdentityField } from '../domain/billing/supplier-identity.js';
-import { isDemoSupplier, loadSupplier, saveSupplierIdentity } from '../domain/billing/supplier.js';
+import { isDemoSupplier, loadSupplier } from '../domain/billing/supplier.js';
+import { ANONYMOUS } from '../domain/policies/policies.js';
+import { replaceSupplierIdentity } from '../domain/site/site-service.js';
 import type { SupplierDetails } from '../domain/billing/invoice-model.js';
 import type { Db } from '../domain/ports/database.js';
 
@@ -60,7 +62,8 @@ export async function supplierSettings(
     out.error(`masthead settings: --${SUPPLIER_OPTIONS[checked.field]}: ${checked.problem}`);
     return 2;
   }
-  await saveSupplierIdentity(db, checked.value);
+  // The command line is nobody's account: the audit log shows it as such. Running instances hear the change.
+  await db.transaction().execute((tx) => replaceSupplierIdentity(tx, ANONYMOUS, checked.value));
   out.log(`New invoices carry: ${describe(await loadSupplier(db))}`);
   if (config.supplier) {
     out.log(`Note: ${Object.values(SUPPLIER_VARIABLES).join(', ')} are set, and replace this at the next start.`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
+import { listChanges } from '../../src/domain/audit/queries.js';
 import { upsertPlan } from '../../src/domain/billing/plan-queries.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
 
@@ -231,6 +232,15 @@ describe('masthead CLI', () => {
     expect(shown.stdout.trim()).toBe(
       'Bengaluru Courier Media Pvt Ltd, 14 Residency Road, Bengaluru 560025; State 29; GSTIN 29AAGCB1286Q1Z0; invoices BC/…, credit notes CN/…',
     );
+    // The change is in the audit log, made from the command line (no account).
+    const handle = await openDatabase({ url: null, pgliteDir: join(work, 'data', 'pglite') });
+    try {
+      const [entry] = await listChanges(handle.db, { area: 'settings', limit: 1 });
+      expect(entry).toMatchObject({ subject: 'supplier', user: null });
+      expect(entry?.after).toMatchObject({ name: 'Bengaluru Courier Media Pvt Ltd', gstin: '29AAGCB1286Q1Z0' });
+    } finally {
+      await handle.close();
+    }
   });
 
   it('plans lists the plans on sale and warns about one priced above the ₹15,000 e-mandate limit', { timeout: SLOW }, async () => {

@@ -3,7 +3,12 @@ import { authorize, type Actor } from '../policies/policies.js';
 import { renderBody } from '../content/render.js';
 import type { SupplierDetails } from '../billing/invoice-model.js';
 import { isDemoSupplier, loadSupplier, saveSupplierIdentity } from '../billing/supplier.js';
-import { ADDRESS_LINE_SEPARATOR, checkSupplierIdentity, type SupplierIdentityInput } from '../billing/supplier-identity.js';
+import {
+  ADDRESS_LINE_SEPARATOR,
+  checkSupplierIdentity,
+  type SupplierIdentity,
+  type SupplierIdentityInput,
+} from '../billing/supplier-identity.js';
 import { recordChange } from '../audit/audit.js';
 import { announceChange } from './changes.js';
 import { readSetting, writeSetting } from './queries.js';
@@ -77,6 +82,18 @@ async function logChange(
 ): Promise<void> {
   await recordChange(tx, { ...entry, area: 'settings' });
   await announceChange(tx);
+}
+
+/**
+ * Stores the legal identity new invoices carry (issued ones keep theirs), logged and announced on `tx` like
+ * every settings change, whether from the settings page or `masthead settings supplier`. False when it was the same.
+ */
+export async function replaceSupplierIdentity(tx: Db, actor: Actor, identity: SupplierIdentity): Promise<boolean> {
+  const before = await loadSupplier(tx);
+  if (!(await saveSupplierIdentity(tx, identity))) return false;
+  const after = await loadSupplier(tx);
+  await logChange(tx, { actor, subject: 'supplier', action: 'update', before: { ...before }, after: { ...after } });
+  return true;
 }
 
 /** What changed between two objects, field by field: `before` and `after` for the audit log. */
@@ -174,11 +191,7 @@ export function createSiteService(deps: SiteServiceDeps) {
           await saveSiteSettings(tx, next);
           await logChange(tx, { actor, subject: 'site', action: 'update', ...diff });
         }
-        const supplierBefore = await loadSupplier(tx);
-        if (identity && (await saveSupplierIdentity(tx, identity))) {
-          const after = await loadSupplier(tx);
-          await logChange(tx, { actor, subject: 'supplier', action: 'update', before: { ...supplierBefore }, after: { ...after } });
-        }
+        if (identity) await replaceSupplierIdentity(tx, actor, identity);
         return diff !== null || identity !== null;
       });
       if (changed) await deps.onChange();
