@@ -101,7 +101,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: `${ctx.site.publicationName} API`, version: '1' },
+      info: { title: 'API', version: '1' }, // the publication's name is put in as the document is served
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
     transform: ({ schema, url }) => ({ schema: { ...schema, hide: !url.startsWith('/api/v1/') }, url }),

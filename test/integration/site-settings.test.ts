@@ -83,6 +83,7 @@ describeEachEngine('the publication’s settings and trust pages', (db) => {
     const article = await createArticle(db(), { visibility: 'free' });
     const before = await t.app.inject({ url: `/article/${article.slug}` });
     expect(before.body).toContain('| The Daily Ledger</title>');
+    expect((await t.app.inject({ url: '/api/openapi.json' })).json().info.title).toBe('The Daily Ledger API');
 
     const saved = await submit('/admin/settings', { publicationName: 'The Evening Abacus', tagline: 'Numbers, plainly told' });
     expect(saved.statusCode, saved.body).toBe(303);
@@ -98,6 +99,8 @@ describeEachEngine('the publication’s settings and trust pages', (db) => {
     expect(after.body).not.toContain('The Daily Ledger');
     const feed = await t.app.inject({ url: '/feed.xml' });
     expect(feed.body).toContain('<title>The Evening Abacus</title>');
+    // The API's document, generated before the change, is titled with the new name.
+    expect((await t.app.inject({ url: '/api/openapi.json' })).json().info.title).toBe('The Evening Abacus API');
     // Emails written from now on use it as well.
     const email = await t.ctx.notifications.templates['account.sign-in']?.render({ to: 'r@example.com', code: '123456', url: 'http://x/' });
     expect((email as { subject: string }).subject).toBe('123456 is your sign-in code for The Evening Abacus');

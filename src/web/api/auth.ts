@@ -215,5 +215,5 @@ export async function authApiRoutes(scope: FastifyInstance, ctx: AppContext): Pr
   );
 
   meRoutes(scope, ctx);
-  await openapiRoutes(scope);
+  await openapiRoutes(scope, () => `${ctx.site.publicationName} API`);
 }

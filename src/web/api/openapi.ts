@@ -36,12 +36,15 @@ export function withNamedSchemas<T>(document: T): T {
   return copy;
 }
 
-/** The OpenAPI 3.1 document of /api/v1, generated from the routes' schemas. */
-export async function openapiRoutes(app: FastifyInstance): Promise<void> {
-  let document: unknown = null;
+/**
+ * The OpenAPI 3.1 document of /api/v1, generated from the routes' schemas once; its title names the publication
+ * as it is called now (`title`), so a renamed publication's document says so without a restart.
+ */
+export async function openapiRoutes(app: FastifyInstance, title: () => string): Promise<void> {
+  let document: { info: object } | null = null;
   app.get('/api/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
-    document ??= withNamedSchemas(app.swagger());
+    document ??= withNamedSchemas(app.swagger() as { info: object });
     reply.header('cache-control', 'no-cache');
-    return reply.type('application/json; charset=utf-8').send(document);
+    return reply.type('application/json; charset=utf-8').send({ ...document, info: { ...document.info, title: title() } });
   });
 }
