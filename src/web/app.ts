@@ -7,7 +7,9 @@ import { accountRoutes } from './accounts/routes.js';
 import { articleApiRoutes } from './api/articles.js';
 import { authApiRoutes } from './api/auth.js';
 import { adminArticleApiRoutes } from './api/admin-articles.js';
+import { adminImageApiRoutes } from './api/admin-images.js';
 import { adminNewsroomApiRoutes } from './api/admin-newsroom.js';
+import { adminSettingsApiRoutes } from './api/admin-settings.js';
 import { registerAuthentication, routeKind } from './http/auth.js';
 import type { AppContext } from '../context.js';
 import { feedRoutes } from './feeds/routes.js';
@@ -147,6 +149,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(
     declared((scope) => {
       adminNewsroomApiRoutes(scope, ctx);
+    }),
+  );
+  await app.register(async (scope) => adminImageApiRoutes(scope, ctx));
+  await app.register(
+    declared((scope) => {
+      adminSettingsApiRoutes(scope, ctx);
     }),
   );
   await app.register(async (scope) => webhookRoutes(scope, ctx));

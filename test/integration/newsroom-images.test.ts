@@ -7,28 +7,10 @@ import { ANONYMOUS } from '../../src/domain/policies/policies.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { createArticle } from '../support/factories.js';
+import { multipart } from '../support/multipart.js';
 
 const NOW = '2026-11-24T10:00:00Z';
 const ALL_WIDTHS = [320, 640, 960, 1280, 1920];
-
-/** A multipart/form-data body as a browser sends it, with at most one file. */
-function multipart(fields: Record<string, string>, file?: { name: string; type: string; bytes: Buffer }) {
-  const boundary = `----masthead${randomBytes(8).toString('hex')}`;
-  const parts: Buffer[] = Object.entries(fields).map(([name, value]) =>
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-  );
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
-      ),
-      file.bytes,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 /** A camera's JPEG: EXIF with the photographer's name and a GPS position. */
 function cameraJpeg(width: number, height: number): Promise<Buffer> {
@@ -167,6 +149,22 @@ describeEachEngine('newsroom: images', (db) => {
     expect(none.statusCode).toBe(400);
     expect(none.body).toContain('Choose an image to upload.');
     expect(await count()).toBe(before);
+  });
+
+  it('answers a form cut off in the middle of its file with 400, not a server error', async () => {
+    const form = await csrf(editor);
+    const body = multipart(
+      { _csrf: form.token, alt: 'Cut off' },
+      { name: 'cut.jpg', type: 'image/jpeg', bytes: await cameraJpeg(400, 300) },
+    );
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/admin/images',
+      headers: { cookie: form.cookie, 'content-type': body.contentType },
+      payload: body.payload.subarray(0, body.payload.length - 200),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('not well-formed multipart/form-data');
   });
 
   it('answers a file over the limit with 413 and a clear page, keeping what was typed', async () => {

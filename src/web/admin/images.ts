@@ -1,4 +1,3 @@
-import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Static } from 'typebox';
 import { DEFAULT_RATIO, RATIO_NAMES, TOO_LARGE, UPLOAD_LIMITS, type CropChoice, type Ratio } from '../../domain/media/rules.js';
@@ -8,6 +7,7 @@ import type { AppContext } from '../../context.js';
 import { sendPage } from '../accounts/flow.js';
 import { ERROR_STATUS, HttpProblem } from '../http/errors.js';
 import { declaredRoutes, form, id, keyword, readForm, text, useForms, type FormState } from '../http/forms.js';
+import { acceptImageUploads, uploadedFile } from '../http/uploads.js';
 import { pageChrome } from '../pages/chrome.js';
 import { imageEditPage, imageForm, imageLibraryPage } from './image-views.js';
 
@@ -39,14 +39,6 @@ const LibraryQuery = form({
 });
 const EditQuery = form({ notice: keyword(Object.keys(NOTICES)) });
 const ImageParams = form({ id: id({ invalid: 'There is no such image.' }) });
-
-/** What the upload's file part became (see `onFile` below); anything else in `file` reads as no file. */
-interface UploadedFile {
-  bytes: Buffer;
-  truncated: boolean;
-}
-const isUploadedFile = (value: unknown): value is UploadedFile =>
-  typeof value === 'object' && value !== null && Buffer.isBuffer((value as UploadedFile).bytes);
 
 const cropOf = (values: ImageFormValues): CropChoice => ({
   ratio: (values.ratio || DEFAULT_RATIO) as Ratio,
@@ -112,18 +104,7 @@ export async function adminImageRoutes(parent: FastifyInstance, ctx: AppContext)
   }
 
   await parent.register(async (scope) => {
-    // The file part is read whole, up to the limit; a larger one is cut there and marked, so the form can say so
-    // beside the field, with everything else typed kept.
-    await scope.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: UPLOAD_LIMITS.bytes, files: 1, fields: 10, fieldSize: 8 * 1024, parts: 12 },
-      onFile: async (part: MultipartFile) => {
-        const bytes = await part.toBuffer();
-        const truncated = part.file.truncated;
-        Object.assign(part, { value: { bytes: truncated ? Buffer.alloc(0) : bytes, truncated } satisfies UploadedFile });
-      },
-    });
+    await acceptImageUploads(scope, 10);
     await scope.register(
       declaredRoutes((app) => {
         useForms(app);
@@ -144,8 +125,7 @@ export async function adminImageRoutes(parent: FastifyInstance, ctx: AppContext)
           { schema: { body: ImageForm }, attachValidation: true, onRequest: mayEditContent },
           async (request, reply) => {
             const read = readForm(request, ImageForm);
-            const body = request.body as Record<string, unknown> | undefined;
-            const file = isUploadedFile(body?.file) ? body.file : null;
+            const file = uploadedFile(request.body);
             if (!read.ok) {
               const status = file?.truncated ? ERROR_STATUS['payload-too-large'] : ERROR_STATUS['invalid-input'];
               return showLibrary(request, reply, status, { form: typed(read, file?.truncated ? { file: TOO_LARGE } : {}) });

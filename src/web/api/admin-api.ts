@@ -29,11 +29,19 @@ export function staffActor(request: FastifyRequest, ability: Ability): Actor {
   return actor;
 }
 
-const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** A domain field's name as the API spells it: `publicationName` → `publication_name`. */
+export const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** Refuses the request: 400 invalid-input, the first problem in the message and each field's in `fields` (snake_case). */
-export function invalid(errors: Record<string, string>, rename: (field: string) => string = snake): never {
+/**
+ * Refuses the request: 400 invalid-input (or `code`: an upload over the size limit is payload-too-large), the first
+ * problem in the message and each field's in `fields` (snake_case, or as `rename` spells it).
+ */
+export function invalid(
+  errors: Record<string, string>,
+  rename: (field: string) => string = snake,
+  code: 'invalid-input' | 'payload-too-large' = 'invalid-input',
+): never {
   const fields = Object.fromEntries(Object.entries(errors).map(([name, message]) => [rename(name), message]));
   const first = Object.entries(fields)[0];
-  throw new HttpProblem('invalid-input', first ? `${first[0]}: ${first[1]}` : 'Invalid input.', fields);
+  throw new HttpProblem(code, first ? `${first[0]}: ${first[1]}` : 'Invalid input.', fields);
 }

@@ -5,8 +5,7 @@ import { cursorAfter, parseCursor, type ArticleSummary } from '../../domain/cont
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { readArticle } from '../reading.js';
-import { renditionUrl } from '../views/picture.js';
-import { errorResponses, registerSharedSchemas } from './schemas.js';
+import { errorResponses, registerSharedSchemas, RenditionJson, renditionJson } from './schemas.js';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const summaryFields = {
@@ -33,18 +32,9 @@ const summaryFields = {
           alt: Type.String(),
           caption: Type.String(),
           credit: Type.String(),
-          renditions: Type.Array(
-            Type.Object(
-              {
-                url: Type.String(),
-                width: Type.Integer(),
-                height: Type.Integer(),
-                format: Type.Union([Type.Literal('avif'), Type.Literal('webp'), Type.Literal('jpeg')]),
-              },
-              { additionalProperties: false },
-            ),
-            { description: 'An uploaded image at each width in each format; empty for an image named by its address.' },
-          ),
+          renditions: Type.Array(RenditionJson, {
+            description: 'An uploaded image at each width in each format; empty for an image named by its address.',
+          }),
         },
         { additionalProperties: false },
       ),
@@ -102,7 +92,7 @@ function leadImage(lead: ArticleSummary['leadImage']) {
     alt: lead.alt || (image?.alt ?? ''),
     caption: image?.caption ?? '',
     credit: image?.credit ?? '',
-    renditions: (image?.renditions ?? []).map((r) => ({ url: renditionUrl(r), width: r.width, height: r.height, format: r.format })),
+    renditions: (image?.renditions ?? []).map(renditionJson),
   };
 }
 

@@ -5,8 +5,10 @@ import { PASSWORD_RULES } from '../../domain/accounts/passwords.js';
 import type { Device, User } from '../../domain/accounts/model.js';
 import type { IssuedSession } from '../../domain/accounts/session-service.js';
 import type { Result } from '../../domain/errors.js';
+import type { Rendition } from '../../domain/media/model.js';
 import { can, type Actor } from '../../domain/policies/policies.js';
 import { ERROR_STATUS, HttpProblem, type ErrorCode } from '../http/errors.js';
+import { renditionUrl } from '../views/picture.js';
 
 /** Every code an API error may carry: those of the one status table (`ERROR_STATUS`). */
 const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
@@ -113,6 +115,21 @@ export const DeviceFields = {
   device_name: Type.Optional(Label('What the reader calls this device, e.g. "Asha’s iPad".')),
   app_name: Type.Optional(Label('The app, e.g. "Ledger for iOS".')),
 };
+
+/** An uploaded image made at one width in one format, served for a year at `url` (relative to the site). */
+export const RenditionJson = Type.Object(
+  {
+    url: Type.String(),
+    width: Type.Integer(),
+    height: Type.Integer(),
+    format: Type.Union([Type.Literal('avif'), Type.Literal('webp'), Type.Literal('jpeg')]),
+  },
+  { additionalProperties: false },
+);
+
+export function renditionJson(r: Rendition): Static<typeof RenditionJson> {
+  return { url: renditionUrl(r), width: r.width, height: r.height, format: r.format };
+}
 
 export const NoContent = Type.Null({ description: 'Done; no content.' });
 
