@@ -2,6 +2,11 @@ import { beforeAll, expect, it } from 'vitest';
 import type { TestDb } from '../support/raw-sql.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
 import { importArticles, type ImportProgress } from '../../src/domain/content/import.js';
+import { provisionUser } from '../../src/domain/accounts/provisioning.js';
+import { NO_SEO, type ArticleFields } from '../../src/domain/content/newsroom.js';
+import { createNewsroomService } from '../../src/domain/content/newsroom-service.js';
+import { diffFields } from '../../src/domain/content/revision-diff.js';
+import { actorOf } from '../../src/domain/policies/policies.js';
 import { describeEachEngine } from '../support/databases.js';
 
 let sequence = 0;
@@ -135,6 +140,66 @@ describeEachEngine('NDJSON article import', (db) => {
     const twice = line({ slug: 'said-twice' });
     expect(await importArticles(db(), fromLines([twice, twice]))).toMatchObject({ created: 1, updated: 1, failures: [] });
     expect(await stored(db(), ['said-twice'])).toHaveLength(1);
+  });
+
+  it('keeps a revision by the command line of an existing article the import changes, and none when it changes nothing', async () => {
+    const { user } = await provisionUser(db(), { email: 'desk@example.com', role: 'editor', name: 'Desk' }, new Date());
+    const editor = actorOf(user);
+    const newsroom = createNewsroomService({ db: db(), now: () => new Date(), onChange: async () => undefined });
+    const written: ArticleFields = {
+      slug: 'written-in-the-newsroom',
+      headline: 'Ports: the first take',
+      standfirst: 'Dwell times fell.',
+      body: 'The first paragraph.\n\nThe second paragraph.',
+      section: 'markets',
+      tags: ['ports'],
+      authors: ['Asha Import'],
+      dateline: null,
+      visibility: 'metered',
+      provenance: 'staff',
+      leadImage: null,
+      embargoUntil: null,
+      seo: { ...NO_SEO, title: 'Ports, briefly' },
+    };
+    const saved = await newsroom.save(editor, { id: null, version: null, fields: written, action: { kind: 'publish' } });
+    if (!saved.ok) throw new Error('the newsroom refused the article');
+    // Imported first, then again with a new headline and body (in a batch with a new article).
+    await importArticles(db(), fromLines([line({ slug: 'imported-then-changed', headline: 'Mills: the first take' })]));
+
+    const changed = line({
+      slug: 'written-in-the-newsroom',
+      headline: 'Ports: the full story',
+      standfirst: written.standfirst,
+      body: 'The first paragraph.\n\nA new second paragraph.',
+      tags: written.tags,
+    });
+    const report = await importArticles(
+      db(),
+      fromLines([changed, line({ slug: 'imported-then-changed', headline: 'Mills: the full story' }), line()]),
+    );
+    expect(report).toMatchObject({ created: 1, updated: 2, failures: [] });
+
+    const revisions = await newsroom.revisions(editor, saved.id);
+    expect(revisions.map((r) => [r.version, r.action, r.by])).toEqual([
+      [2, 'save', null],
+      [1, 'publish', 'Desk'],
+    ]);
+    const [imported, before] = revisions;
+    expect(imported!.fields.headline).toBe('Ports: the full story');
+    // What the format lacks stays as the newsroom left it, in the article and in its revision.
+    expect(imported!.fields.seo.title).toBe('Ports, briefly');
+    const current = await newsroom.article(editor, saved.id);
+    expect(current).toMatchObject({ version: 2, headline: 'Ports: the full story', seo: { title: 'Ports, briefly' } });
+    // The editor's comparison of the earlier revision with the article shows what the import changed.
+    expect(diffFields(before!.fields, current!).map((d) => d.field)).toEqual(['headline', 'body']);
+
+    const { rows: byImport } = await db().query<{ id: number }>("select id from articles where slug = 'imported-then-changed'");
+    const importedOnly = await newsroom.revisions(editor, byImport[0]!.id);
+    expect(importedOnly.map((r) => [r.version, r.action, r.by, r.fields.headline])).toEqual([[2, 'save', null, 'Mills: the full story']]);
+
+    // The same file again changes nothing: no new revision.
+    expect(await importArticles(db(), fromLines([changed]))).toMatchObject({ updated: 1, failures: [] });
+    expect(await newsroom.revisions(editor, saved.id)).toHaveLength(2);
   });
 
   it('keeps the rest of a batch when the database refuses one line', async () => {

@@ -24,7 +24,10 @@ export interface Correction {
   updatedAt: Date;
 }
 
-export type CorrectionResult = { ok: true } | { ok: false; errors: Record<string, string> } | { ok: false; notFound: true };
+type Refusal = { ok: false; errors: Record<string, string> } | { ok: false; notFound: true };
+export type CorrectionResult = { ok: true } | Refusal;
+/** An append's outcome: the correction as stored, or why there is none. */
+export type AppendResult = { ok: true; correction: Correction } | Refusal;
 
 function check(input: { kind: string; text: string }): Record<string, string> {
   const errors: Record<string, string> = {};
@@ -45,29 +48,35 @@ export function createCorrections(deps: { db: Db; now: () => Date; onChange: () 
       authorize(actor, 'editContent');
       return listCorrections(db, articleId);
     },
-    async append(actor: Actor, articleId: number, input: { kind: string; text: string }): Promise<CorrectionResult> {
+    async append(actor: Actor, articleId: number, input: { kind: string; text: string }): Promise<AppendResult> {
       authorize(actor, 'editContent');
       const errors = check(input);
       if (Object.keys(errors).length > 0) return { ok: false, errors };
       const at = now();
       const kind = input.kind as CorrectionKind;
-      const done = await db.transaction().execute(async (tx) => {
-        if (!(await touchArticle(tx, articleId, at))) return false;
-        const id = await insertCorrection(tx, { articleId, kind, text: input.text, at, userId: actor.kind === 'user' ? actor.id : null });
+      const id = await db.transaction().execute(async (tx) => {
+        if (!(await touchArticle(tx, articleId, at))) return null;
+        const newId = await insertCorrection(tx, {
+          articleId,
+          kind,
+          text: input.text,
+          at,
+          userId: actor.kind === 'user' ? actor.id : null,
+        });
         await recordChange(tx, {
           actor,
           area: 'corrections',
-          subject: `article:${articleId}/correction:${id}`,
+          subject: `article:${articleId}/correction:${newId}`,
           action: 'create',
           before: null,
           after: { kind, text: input.text },
         });
         await announceChange(tx);
-        return true;
+        return newId;
       });
-      if (!done) return { ok: false, notFound: true };
+      if (id === null) return { ok: false, notFound: true };
       await deps.onChange();
-      return { ok: true };
+      return { ok: true, correction: { id, articleId, kind, text: input.text, createdAt: at, updatedAt: at } };
     },
     async edit(actor: Actor, articleId: number, correctionId: number, input: { kind: string; text: string }): Promise<CorrectionResult> {
       authorize(actor, 'editContent');

@@ -1,6 +1,8 @@
 import type { Db, Tx } from '../ports/database.js';
 import { parseArticleInput, type ArticleInput } from './article-input.js';
-import { listSections, upsertArticle, upsertArticles, withSavepoint } from './queries.js';
+import { fieldsDiffer, type ArticleFields } from './newsroom.js';
+import { insertRevisions, lockArticlesBySlug, type NewRevision } from './newsroom-queries.js';
+import { listSections, upsertArticles, withSavepoint, type Upserted } from './queries.js';
 
 export interface ImportReport {
   lines: number;
@@ -23,6 +25,7 @@ const MAX_LINE_CHARS = 1_000_000;
  * Imports articles from NDJSON lines, upserting by slug. A bad line (unparseable JSON, invalid field,
  * database refusal) is reported with its number and reason and skips only itself. A batch goes in as one
  * statement; when the database refuses it, its lines are written one by one, each under its own savepoint.
+ * An existing article the import changes gets a revision in the newsroom, made by no account (the command line).
  */
 export async function importArticles(
   db: Db,
@@ -37,12 +40,13 @@ export async function importArticles(
     if (batch.length === 0) return;
     const pending = batch;
     batch = [];
+    const at = new Date();
     await db.transaction().execute(async (tx) => {
       const inputs = pending.map((p) => p.input);
       // Two lines with one slug can't share a statement; such a batch goes line by line (the later line wins).
       const oneStatement = new Set(inputs.map((i) => i.slug)).size === inputs.length;
-      const results = oneStatement ? await withSavepoint(tx, () => upsertArticles(tx, inputs)).catch(() => null) : null;
-      if (!results) for (const { line, input } of pending) await upsertOne(tx, line, input, report);
+      const results = oneStatement ? await withSavepoint(tx, () => upsertRevised(tx, inputs, at)).catch(() => null) : null;
+      if (!results) for (const { line, input } of pending) await upsertOne(tx, line, input, at, report);
       else for (const { created } of results) report[created ? 'created' : 'updated']++;
     });
     onProgress({ line: report.lines, created: report.created, updated: report.updated, failed: report.failures.length });
@@ -76,10 +80,41 @@ function parseLine(text: string, known: ReadonlySet<string>) {
   return parseArticleInput(raw, known);
 }
 
-async function upsertOne(tx: Tx, line: number, input: ArticleInput, report: ImportReport): Promise<void> {
+/** What an import line makes of a stored article: the line's fields; the embargo and SEO fields, which the format lacks, as stored. */
+function importedFields(input: ArticleInput, stored: ArticleFields): ArticleFields {
+  const { slug, headline, standfirst, body, section, tags, authors, dateline, visibility, provenance, leadImage } = input;
+  const { embargoUntil, seo } = stored;
+  return { slug, headline, standfirst, body, section, tags, authors, dateline, visibility, provenance, leadImage, embargoUntil, seo };
+}
+
+/**
+ * Upserts the articles (one statement) and keeps a revision of each existing one whose fields the import
+ * changed, as a save in the newsroom does: the stored articles are read (and locked) before, the revisions
+ * written in one statement after.
+ */
+async function upsertRevised(tx: Tx, inputs: readonly ArticleInput[], at: Date): Promise<Upserted[]> {
+  const stored = await lockArticlesBySlug(
+    tx,
+    inputs.map((i) => i.slug),
+  );
+  const results = await upsertArticles(tx, inputs);
+  const revisions = results.flatMap((result, i): NewRevision[] => {
+    const input = inputs[i];
+    const before = input && !result.created ? stored.get(input.slug) : undefined;
+    if (!input || !before) return [];
+    const fields = importedFields(input, before);
+    return fieldsDiffer(before, fields)
+      ? [{ articleId: result.id, version: result.version, userId: null, action: 'save', fields, at }]
+      : [];
+  });
+  await insertRevisions(tx, revisions);
+  return results;
+}
+
+async function upsertOne(tx: Tx, line: number, input: ArticleInput, at: Date, report: ImportReport): Promise<void> {
   try {
-    const { created } = await withSavepoint(tx, () => upsertArticle(tx, input));
-    if (created) report.created++;
+    const [result] = await withSavepoint(tx, () => upsertRevised(tx, [input], at));
+    if (result?.created) report.created++;
     else report.updated++;
   } catch (error) {
     report.failures.push({ line, reason: `refused by the database: ${(error as Error).message}` });

@@ -91,6 +91,13 @@ export async function findNewsroomArticle(db: Db, id: number): Promise<NewsroomA
   return row ? toArticle(row) : null;
 }
 
+/** The articles at `slugs` as stored, by slug, locked until the transaction ends (an import about to write over them). */
+export async function lockArticlesBySlug(db: Db, slugs: readonly string[]): Promise<Map<string, NewsroomArticle>> {
+  if (slugs.length === 0) return new Map();
+  const rows = await db.selectFrom('articles').select(COLUMNS).where('slug', 'in', slugs).forUpdate().execute();
+  return new Map(rows.map((row) => [row.slug, toArticle(row)]));
+}
+
 /** The id of the article that holds `slug` now, other than `exceptId`. */
 export async function articleIdWithSlug(db: Db, slug: string, exceptId: number | null): Promise<number | null> {
   let query = db.selectFrom('articles').select('id').where('slug', '=', slug);
@@ -175,27 +182,42 @@ export interface Revision {
   articleId: number;
   version: number;
   userId: number | null;
-  /** Who saved it, as the newsroom knows them (name or email), or null for a deleted account. */
+  /** Who saved it, as the newsroom knows them (name or email); null for the command line (an import) or a deleted account. */
   by: string | null;
   action: SaveAction['kind'] | 'create';
   fields: ArticleFields;
   createdAt: Date;
 }
 
-export async function insertRevision(
-  db: Db,
-  revision: { articleId: number; version: number; userId: number | null; action: Revision['action']; fields: ArticleFields; at: Date },
-): Promise<void> {
+export interface NewRevision {
+  articleId: number;
+  version: number;
+  /** Null when no account made it: the command line (an import). */
+  userId: number | null;
+  action: Revision['action'];
+  fields: ArticleFields;
+  at: Date;
+}
+
+export async function insertRevision(db: Db, revision: NewRevision): Promise<void> {
+  await insertRevisions(db, [revision]);
+}
+
+/** Several revisions in one statement (an import's batch). */
+export async function insertRevisions(db: Db, revisions: readonly NewRevision[]): Promise<void> {
+  if (revisions.length === 0) return;
   await db
     .insertInto('article_revisions')
-    .values({
-      article_id: revision.articleId,
-      version: revision.version,
-      user_id: revision.userId,
-      action: revision.action,
-      fields: JSON.stringify(revision.fields),
-      created_at: revision.at,
-    })
+    .values(
+      revisions.map((r) => ({
+        article_id: r.articleId,
+        version: r.version,
+        user_id: r.userId,
+        action: r.action,
+        fields: JSON.stringify(r.fields),
+        created_at: r.at,
+      })),
+    )
     .execute();
 }
 

@@ -49,6 +49,11 @@ export const FIELD_NAMES = [
   'seo',
 ] as const satisfies readonly (keyof ArticleFields)[];
 
+/** Whether two versions of an article differ in any field a revision keeps. */
+export function fieldsDiffer(a: ArticleFields, b: ArticleFields): boolean {
+  return FIELD_NAMES.some((name) => JSON.stringify(a[name]) !== JSON.stringify(b[name]));
+}
+
 export interface NewsroomArticle extends ArticleFields {
   id: number;
   status: StoredStatus;

@@ -117,8 +117,15 @@ function toRow(input: ArticleInput) {
   };
 }
 
-/** Inserts the article or, when its slug exists, replaces it. Returns the id and whether it was new. */
-export async function upsertArticle(db: Db, input: ArticleInput): Promise<{ id: number; created: boolean }> {
+/** What an upsert did to one article: its id, its version now, and whether it was new. */
+export interface Upserted {
+  id: number;
+  version: number;
+  created: boolean;
+}
+
+/** Inserts the article or, when its slug exists, replaces it. */
+export async function upsertArticle(db: Db, input: ArticleInput): Promise<Upserted> {
   const [result] = await upsertArticles(db, [input]);
   if (!result) throw new Error(`upsert of ${input.slug} returned nothing`);
   return result;
@@ -128,7 +135,7 @@ export async function upsertArticle(db: Db, input: ArticleInput): Promise<{ id: 
  * Inserts or replaces (by slug) several articles in one statement; results in input order. Fails as a
  * whole if any row is refused, or if two inputs share a slug.
  */
-export async function upsertArticles(db: Db, inputs: readonly ArticleInput[]): Promise<{ id: number; created: boolean }[]> {
+export async function upsertArticles(db: Db, inputs: readonly ArticleInput[]): Promise<Upserted[]> {
   if (inputs.length === 0) return [];
   const rows = await db
     .insertInto('articles')
@@ -153,9 +160,9 @@ export async function upsertArticles(db: Db, inputs: readonly ArticleInput[]): P
       })),
     )
     // xmax is 0 only on a row this statement inserted.
-    .returning(['id', 'slug', sql<boolean>`xmax = 0`.as('created')])
+    .returning(['id', 'slug', 'version', sql<boolean>`xmax = 0`.as('created')])
     .execute();
-  const bySlug = new Map(rows.map((r) => [r.slug, { id: r.id, created: r.created }]));
+  const bySlug = new Map(rows.map((r) => [r.slug, { id: r.id, version: r.version, created: r.created }]));
   const results = inputs.map((input) => {
     const row = bySlug.get(input.slug);
     if (!row) throw new Error(`upsert returned no row for ${input.slug}`);
