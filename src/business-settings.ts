@@ -11,7 +11,7 @@ import {
 import { liveCopy, type LiveCopy } from './domain/copy/copy.js';
 import { findCopyTemplate, listCopyTemplates, loadCopyOverrides, resetCopyTemplate, saveCopyTemplate } from './domain/copy/templates.js';
 import type { Db } from './domain/ports/database.js';
-import { changePlan, createPlan, editPlan, listPlansForEditor, setGatewayPlan } from './domain/billing/plan-editor.js';
+import { changePlan, createGatewayPlan, createPlan, editPlan, listPlansForEditor, setGatewayPlan } from './domain/billing/plan-editor.js';
 
 /**
  * The business team's settings as every part of the app holds them: the copy, the access policy and the
@@ -54,6 +54,7 @@ function businessService(db: Db) {
     editPlan,
     changePlan,
     setGatewayPlan,
+    createGatewayPlan,
   });
 }
 

@@ -129,6 +129,18 @@ describeEachEngine('plans editor', (get) => {
     expect((await h.sub(id)).status).toBe('active');
   });
 
+  it('offers no "Create on" button on the test gateway, which needs no plans, and refuses a gateway not configured', async () => {
+    const business = await staff('business');
+    const page = await h.app.inject({ url: '/admin/plans', headers: { cookie: business } });
+    expect(page.body).toContain('data-plan="smart-quarterly"');
+    expect(page.body).not.toContain('Create on');
+    const quarterly = await planIdOf('smart-quarterly');
+    const refused = await post(business, '/admin/plans', `/admin/plans/${quarterly}/gateway-plan`, { gateway: 'razorpay' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('Choose a gateway configured here');
+    expect(await h.count('gateway_plans')).toBe(0);
+  });
+
   it('is not there for an editor', async () => {
     const editor = await staff('editor');
     expect((await h.app.inject({ url: '/admin/plans', headers: { cookie: editor } })).statusCode).toBe(404);

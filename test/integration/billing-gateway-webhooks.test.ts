@@ -90,9 +90,16 @@ describeEachEngine('Stripe and Razorpay webhooks', (get) => {
     const reader = await h.reader();
     const { subscriptionId: id, start } = await h.ctx.billing.service.startCheckout(reader, 'smart-quarterly');
     expect(start.redirectUrl).toBe('https://checkout.stripe.com/c/pay/cs_test_1');
+    // The session sells the plan's Price, made at 90,000 paise and stored for the next checkout.
+    expect(stripeApi.calls('POST', '/v1/prices').map((c) => c.form)).toEqual([
+      expect.objectContaining({ unit_amount: '90000', currency: 'inr' }),
+    ]);
+    const price = (
+      await h.db.selectFrom('gateway_plans').select('gateway_plan_id').where('gateway', '=', 'stripe').executeTakeFirstOrThrow()
+    ).gateway_plan_id;
     expect(stripeApi.calls('POST', '/v1/checkout/sessions')[0]?.form).toMatchObject({
       client_reference_id: String(id),
-      'line_items[0][price_data][unit_amount]': '90000',
+      'line_items[0][price]': price,
     });
     expect(await h.sub(id)).toMatchObject({ status: 'awaiting-payment', gateway: 'stripe', gatewayCheckoutId: 'cs_test_1' });
 

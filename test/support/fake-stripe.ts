@@ -47,10 +47,29 @@ function record(req: IncomingMessage, body: string): RecordedRequest {
   return { method: req.method ?? 'GET', path: url.pathname, query, headers: req.headers, form };
 }
 
-/** Starts the fake on a free localhost port. Unknown routes answer Stripe's 404 error shape. */
+/** `POST /v1/prices` as Stripe answers it: the Price made from the form (`price_1`, `price_2`, …), product inline. */
+function createPrice(n: number, form: Record<string, string>) {
+  return {
+    id: `price_${n}`,
+    object: 'price',
+    active: true,
+    currency: form.currency,
+    unit_amount: Number(form.unit_amount),
+    tax_behavior: form.tax_behavior ?? 'unspecified',
+    type: 'recurring',
+    recurring: { interval: form['recurring[interval]'], interval_count: Number(form['recurring[interval_count]'] ?? 1) },
+    product: `prod_${n}`,
+  };
+}
+
+/**
+ * Starts the fake on a free localhost port. `POST /v1/prices` makes a Price (`createPrice`) unless a test routes it;
+ * other unknown routes answer Stripe's 404 error shape.
+ */
 export async function startFakeStripe(): Promise<FakeStripe> {
   const routes: { method: string; path: RegExp; route: FakeRoute }[] = [];
   const requests: RecordedRequest[] = [];
+  let prices = 0;
   const server: Server = createServer((req, res) => {
     void readBody(req).then((body) => {
       const recorded = record(req, body);
@@ -58,10 +77,14 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const match = [...routes].reverse().find((r) => r.method === recorded.method && r.path.test(recorded.path));
       const answer = match
         ? match.route(recorded, [...(match.path.exec(recorded.path) ?? [])].slice(1))
-        : {
-            status: 404,
-            body: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${recorded.method}: ${recorded.path})` } },
-          };
+        : recorded.method === 'POST' && recorded.path === '/v1/prices'
+          ? { body: createPrice(++prices, recorded.form) }
+          : {
+              status: 404,
+              body: {
+                error: { type: 'invalid_request_error', message: `Unrecognized request URL (${recorded.method}: ${recorded.path})` },
+              },
+            };
       res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', 'request-id': `req_${requests.length}` });
       res.end(JSON.stringify(answer.body));
     });

@@ -3,6 +3,7 @@ import type { GatewayName, PaymentGateway } from '../../domain/billing/gateway.j
 import type { TestGatewayPages } from '../../domain/billing/test-gateway-pages.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { Db } from '../../domain/ports/database.js';
+import type { GatewayPlanIdStore } from './gateway-plan-ids.js';
 import { createRazorpayGateway } from './razorpay.js';
 import { createStripeGateway, stripeApiBase } from './stripe.js';
 import { createTestGateway } from './test-gateway.js';
@@ -39,6 +40,12 @@ export interface PaymentGateways {
   connectWebhooks(deliver: (rawBody: string, headers: Record<string, string>) => Promise<void>): void;
 }
 
+/** The gateway's plan ids in the table the plans editor shows (`gateway_plans`). */
+const storedIn = (db: Db, gateway: GatewayName): GatewayPlanIdStore => ({
+  get: (planId, priceMinor) => findGatewayPlanId(db, gateway, planId, priceMinor),
+  put: (planId, priceMinor, gatewayPlanId) => saveGatewayPlanId(db, gateway, planId, priceMinor, gatewayPlanId),
+});
+
 /** Builds the configured gateways: the built-in test gateway, Razorpay and Stripe, each only when configured. */
 export function createPaymentGateways(options: PaymentGatewayOptions): PaymentGateways {
   const { db } = options;
@@ -68,11 +75,7 @@ export function createPaymentGateways(options: PaymentGatewayOptions): PaymentGa
       apiBaseUrl: options.razorpay.apiUrl ?? undefined,
       publication: options.publication,
       callbackUrl: `${options.publicUrl}/checkout/razorpay/callback`,
-      // Razorpay plans cannot change price: one per plan and price, remembered in the database.
-      planIds: {
-        get: (planId, priceMinor) => findGatewayPlanId(db, 'razorpay', planId, priceMinor),
-        put: (planId, priceMinor, gatewayPlanId) => saveGatewayPlanId(db, 'razorpay', planId, priceMinor, gatewayPlanId),
-      },
+      planIds: storedIn(db, 'razorpay'),
     });
     gateways.razorpay = razorpay;
     verifyRazorpayCheckout = (input) => razorpay.verifyCheckoutSignature(input);
@@ -83,6 +86,7 @@ export function createPaymentGateways(options: PaymentGatewayOptions): PaymentGa
       webhookSecret: options.stripe.webhookSecret,
       publication: options.publicationTag,
       apiBase: stripeApiBase(options.stripe.apiUrl),
+      priceIds: storedIn(db, 'stripe'),
     });
   }
   return {

@@ -8,6 +8,7 @@ import type {
 } from '../../domain/billing/gateway.js';
 import { formatMoney } from '../../domain/billing/money.js';
 import { describeTerm, type Plan } from '../../domain/billing/plans.js';
+import { gatewayPlanFinder, type GatewayPlanIdStore } from './gateway-plan-ids.js';
 import { parseRazorpayWebhook } from './razorpay-webhook.js';
 import {
   RazorpayGatewayError,
@@ -27,12 +28,6 @@ import {
 
 export { RazorpayGatewayError };
 
-/** Where the Razorpay plan id for one of our plans at one price is remembered (a DB table in production). */
-export interface RazorpayPlanIdStore {
-  get(planId: number, priceMinor: number): Promise<string | null>;
-  put(planId: number, priceMinor: number, gatewayPlanId: string): Promise<void>;
-}
-
 export interface RazorpayGatewayOptions {
   /** API key id (`rzp_live_…` / `rzp_test_…`); public, also handed to Checkout. */
   keyId: string;
@@ -42,7 +37,8 @@ export interface RazorpayGatewayOptions {
   webhookSecret: string;
   /** Default https://api.razorpay.com; tests point it at a local server. */
   apiBaseUrl?: string | undefined;
-  planIds: RazorpayPlanIdStore;
+  /** Razorpay plans cannot change price: one per plan and price, remembered here. */
+  planIds: GatewayPlanIdStore;
   /** Publication name shown in Checkout. */
   publication: string;
   /** Our POST /checkout/razorpay/callback, where Checkout posts payment_id, subscription_id and signature. */
@@ -91,34 +87,25 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): Razorpay
     if (!defaults) throw new Error('razorpay SDK internals changed: cannot override the API base URL (api.rq.defaults)');
     defaults.baseURL = options.apiBaseUrl.replace(/\/+$/, '');
   }
-  const creating = new Map<string, Promise<string>>();
+  const planFor = gatewayPlanFinder(options.planIds);
 
-  /** The Razorpay plan for our plan at its current price: from the store, else created once (per process). */
+  /** The Razorpay plan for our plan at its current price: the one stored, else created (plans editor, first checkout). */
   function ensurePlan(plan: Plan): Promise<string> {
-    const key = `${plan.id}:${plan.price.minor}`;
-    let pending = creating.get(key);
-    if (!pending) {
-      pending = (async () => {
-        const known = await options.planIds.get(plan.id, plan.price.minor);
-        if (known) return known;
-        const created = await call('plans.create', () =>
-          rzp.plans.create({
-            ...planPeriod(plan.term),
-            item: {
-              name: plan.name,
-              amount: plan.price.minor,
-              currency: plan.price.currency,
-              description: `${options.publication}: ${plan.name}, ${formatMoney(plan.price)} every ${describeTerm(plan.term)}`,
-            },
-            notes: { masthead_plan_id: String(plan.id), masthead_plan_slug: plan.slug },
-          }),
-        );
-        await options.planIds.put(plan.id, plan.price.minor, created.id);
-        return created.id;
-      })().finally(() => creating.delete(key));
-      creating.set(key, pending);
-    }
-    return pending;
+    return planFor(plan, async () => {
+      const created = await call('plans.create', () =>
+        rzp.plans.create({
+          ...planPeriod(plan.term),
+          item: {
+            name: plan.name,
+            amount: plan.price.minor,
+            currency: plan.price.currency,
+            description: `${options.publication}: ${plan.name}, ${formatMoney(plan.price)} every ${describeTerm(plan.term)}`,
+          },
+          notes: { masthead_plan_id: String(plan.id), masthead_plan_slug: plan.slug },
+        }),
+      );
+      return created.id;
+    });
   }
 
   async function fetchSub(id: string): Promise<RzpSubscription> {
@@ -176,6 +163,8 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): Razorpay
     name: 'razorpay',
     // Razorpay cannot revive a subscription whose cancellation is scheduled (its docs: cancelled is terminal).
     finalCancellation: true,
+
+    preparePlan: ensurePlan,
 
     async startCheckout(request): Promise<CheckoutStart> {
       const planId = await ensurePlan(request.plan);

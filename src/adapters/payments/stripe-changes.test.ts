@@ -17,7 +17,17 @@ let fake: FakeStripe;
 let gateway: PaymentGateway;
 beforeAll(async () => {
   fake = await startFakeStripe();
-  gateway = createStripeGateway({ secretKey: 'sk_test_1', webhookSecret: SECRET, apiBase: fake.apiBase, publication: 'daily' });
+  const prices = new Map<string, string>();
+  gateway = createStripeGateway({
+    secretKey: 'sk_test_1',
+    webhookSecret: SECRET,
+    apiBase: fake.apiBase,
+    publication: 'daily',
+    priceIds: {
+      get: async (plan, minor) => prices.get(`${plan}:${minor}`) ?? null,
+      put: async (plan, minor, id) => void prices.set(`${plan}:${minor}`, id),
+    },
+  });
 });
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());

@@ -13,6 +13,8 @@ const [quarterly, yearly, twoYear] = plans as [Plan, Plan, Plan];
 
 let fake: FakeStripe;
 let gateway: PaymentGateway;
+/** The Prices the gateway stored, by plan and price (`gateway_plans` in the app). */
+const prices = new Map<string, string>();
 
 function signed(event: object, timestamp = T) {
   const payload = JSON.stringify(event, null, 2); // Stripe sends pretty-printed JSON
@@ -64,11 +66,21 @@ const newInvoice = {
 
 beforeAll(async () => {
   fake = await startFakeStripe();
-  gateway = createStripeGateway({ secretKey: 'sk_test_123', webhookSecret: SECRET, apiBase: fake.apiBase, publication: 'daily' });
+  gateway = createStripeGateway({
+    secretKey: 'sk_test_123',
+    webhookSecret: SECRET,
+    apiBase: fake.apiBase,
+    publication: 'daily',
+    priceIds: {
+      get: async (plan, minor) => prices.get(`${plan}:${minor}`) ?? null,
+      put: async (plan, minor, id) => void prices.set(`${plan}:${minor}`, id),
+    },
+  });
 });
 afterAll(() => fake.close());
 beforeEach(() => {
   fake.reset();
+  prices.clear();
   fake.on('GET', /^\/v1\/subscriptions\/(sub_\w+)$/, (_r, [id]) => ({ body: subscription({ id }) }));
   fake.on('POST', /^\/v1\/subscriptions\/(sub_\w+)$/, (_r, [id]) => ({ body: subscription({ id }) }));
 });
@@ -82,14 +94,27 @@ describe('startCheckout', () => {
     [quarterly, 'month', '3', '90000'],
     [yearly, 'year', '1', '270000'],
     [twoYear, 'year', '2', '390000'],
-  ])('sends a subscription-mode session for %s', async (plan, interval, count, paise) => {
-    const start = await gateway.startCheckout({
+  ])('sends a subscription-mode session for %s at the plan’s stored Price, made once', async (plan, interval, count, paise) => {
+    const request = {
       subscriptionId: 42,
       plan,
       customer: { userId: 7, email: 'reader@example.in', name: 'Reader' },
       returnUrl: 'https://news.example/subscribe/42/return',
       cancelUrl: 'https://news.example/plans',
+    };
+    const start = await gateway.startCheckout(request);
+    const priceCalls = fake.calls('POST', '/v1/prices');
+    expect(priceCalls).toHaveLength(1);
+    expect(priceCalls[0]?.form).toMatchObject({
+      currency: 'inr',
+      unit_amount: paise,
+      tax_behavior: 'inclusive',
+      'recurring[interval]': interval,
+      'recurring[interval_count]': count,
+      'product_data[name]': plan.name,
     });
+    const price = prices.get(`${plan.id}:${plan.price.minor}`);
+    expect(price).toMatch(/^price_/);
     const [call] = fake.calls('POST', '/v1/checkout/sessions');
     expect(call?.headers.authorization).toBe('Bearer sk_test_123');
     expect(call?.form).toMatchObject({
@@ -97,11 +122,7 @@ describe('startCheckout', () => {
       customer_email: 'reader@example.in',
       client_reference_id: '42',
       'line_items[0][quantity]': '1',
-      'line_items[0][price_data][currency]': 'inr',
-      'line_items[0][price_data][unit_amount]': paise,
-      'line_items[0][price_data][recurring][interval]': interval,
-      'line_items[0][price_data][recurring][interval_count]': count,
-      'line_items[0][price_data][product_data][name]': plan.name,
+      'line_items[0][price]': price,
       'subscription_data[metadata][masthead_subscription_id]': '42',
       'metadata[masthead_subscription_id]': '42',
       success_url: 'https://news.example/subscribe/42/return?session_id={CHECKOUT_SESSION_ID}',
@@ -114,6 +135,9 @@ describe('startCheckout', () => {
       gatewayCheckoutId: 'cs_test_1',
       checkoutForm: null,
     });
+    await gateway.startCheckout(request);
+    expect(fake.calls('POST', '/v1/prices')).toHaveLength(1);
+    expect(fake.calls('POST', '/v1/checkout/sessions')[1]?.form['line_items[0][price]']).toBe(price);
   });
 
   it('adds the session id placeholder to URLs with a query or fragment', () => {

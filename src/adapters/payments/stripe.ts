@@ -18,6 +18,7 @@ import {
   type CapturedPayment,
   type StripeObject,
 } from './stripe-objects.js';
+import { gatewayPlanFinder, type GatewayPlanIdStore } from './gateway-plan-ids.js';
 import { parseStripeWebhook } from './stripe-webhook.js';
 
 export { HANDLED_EVENT_TYPES, WEBHOOK_TOLERANCE_SECONDS } from './stripe-webhook.js';
@@ -31,6 +32,8 @@ export interface StripeGatewayOptions {
   apiBase?: { host: string; port: number; protocol: 'http' | 'https' } | undefined;
   /** Tag written into metadata; events tagged with another publication are ignored. */
   publication: string;
+  /** The Price of each plan at each price, remembered so checkout, plan changes and the plans editor share one. */
+  priceIds: GatewayPlanIdStore;
 }
 
 /**
@@ -51,7 +54,7 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
   const checkoutOrigins = options.apiBase
     ? [`${options.apiBase.protocol}://${options.apiBase.host}:${options.apiBase.port}`]
     : ['https://checkout.stripe.com'];
-  const prices = new Map<string, Promise<string>>();
+  const storedPrice = gatewayPlanFinder(options.priceIds);
   /**
    * The proration time of each upgrade preview shown (key: subscription and price). `changePlan` passes it
    * back as `proration_date`, which Stripe documents as the way to charge exactly the previewed proration.
@@ -70,32 +73,28 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
   const recurring = (plan: Plan) => ({ interval: plan.term.unit, interval_count: plan.term.count });
 
   /**
-   * A recurring Price for a plan (with its product created inline), made once per process and plan
-   * version. Plan changes use a real Price id because pending updates (`pending_if_incomplete`) accept
-   * `items[].price` but not `items[].price_data`.
+   * The recurring Price for a plan at its current price: the one stored (made from the plans editor, entered by
+   * hand, or by an earlier checkout), else created with its product inline and stored. Checkout uses it, and so do
+   * plan changes, which need a real Price id: pending updates (`pending_if_incomplete`) accept `items[].price` but
+   * not `items[].price_data`.
    */
   function priceFor(plan: Plan): Promise<string> {
-    const version = [plan.id, plan.name, plan.price.minor, plan.price.currency, plan.term.count, plan.term.unit] as const;
-    const cacheKey = version.join(':');
-    let price = prices.get(cacheKey);
-    if (!price) {
-      price = stripe.prices
-        .create(
-          {
-            currency: currencyOf(plan.price),
-            unit_amount: minorOf(plan.price),
-            tax_behavior: 'inclusive',
-            recurring: recurring(plan),
-            product_data: { name: plan.name, metadata: { [META.planId]: String(plan.id), [META.publication]: publication } },
-            metadata: { [META.planId]: String(plan.id), [META.publication]: publication },
-          },
-          { idempotencyKey: idempotencyKey('price', ...version) },
-        )
-        .then((p) => p.id);
-      price.catch(() => prices.delete(cacheKey));
-      prices.set(cacheKey, price);
-    }
-    return price;
+    return storedPrice(plan, async () => {
+      const version = [plan.id, plan.name, plan.price.minor, plan.price.currency, plan.term.count, plan.term.unit] as const;
+      const price = await stripe.prices.create(
+        {
+          currency: currencyOf(plan.price),
+          unit_amount: minorOf(plan.price),
+          tax_behavior: 'inclusive',
+          recurring: recurring(plan),
+          product_data: { name: plan.name, metadata: { [META.planId]: String(plan.id), [META.publication]: publication } },
+          metadata: { [META.planId]: String(plan.id), [META.publication]: publication },
+        },
+        // Another instance making the same Price within Stripe's 24 hours gets this one back.
+        { idempotencyKey: idempotencyKey('price', ...version) },
+      );
+      return price.id;
+    });
   }
 
   async function retrieveSubscription(id: string): Promise<StripeObject> {
@@ -125,6 +124,8 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
     name: 'stripe',
     checkoutOrigins,
 
+    preparePlan: priceFor,
+
     async startCheckout(request: CheckoutRequest): Promise<CheckoutStart> {
       const { plan, subscriptionId } = request;
       const metadata = { [META.subscriptionId]: String(subscriptionId), [META.publication]: publication };
@@ -132,18 +133,7 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
         mode: 'subscription',
         customer_email: request.customer.email,
         client_reference_id: String(subscriptionId),
-        line_items: [
-          {
-            quantity: 1,
-            price_data: {
-              currency: currencyOf(plan.price),
-              unit_amount: minorOf(plan.price),
-              tax_behavior: 'inclusive',
-              recurring: recurring(plan),
-              product_data: { name: plan.name },
-            },
-          },
-        ],
+        line_items: [{ quantity: 1, price: await priceFor(plan) }],
         subscription_data: { metadata },
         metadata: { ...metadata, [META.planId]: String(plan.id), [META.userId]: String(request.customer.userId) },
         success_url: withSessionIdPlaceholder(request.returnUrl),

@@ -1,14 +1,12 @@
 import { fail, ok, type Result } from '../errors.js';
 import { applyLifecycle } from './events.js';
-import type { GatewayName, PaymentGateway } from './gateway.js';
+import { GATEWAY_NAMES, type GatewayName, type PaymentGateway } from './gateway.js';
 import type { SubscriptionStatus } from './lifecycle.js';
 import type { BillingDeps } from './deps.js';
 import { listUserSubscriptions, lockSubscription, type Subscription } from './subscriptions.js';
 
 /** Subscriptions that could still charge the reader: running, or a checkout that may yet be paid. */
 const MAY_CHARGE: ReadonlySet<SubscriptionStatus> = new Set(['active', 'past-due', 'awaiting-payment']);
-
-const GATEWAY_NAMES: Record<GatewayName, string> = { test: 'the test gateway', razorpay: 'Razorpay', stripe: 'Stripe' };
 
 /** What the reader is told when a gateway could not be reached: nothing was deleted. */
 export const stopFailedMessage = (gateway: GatewayName): string =>

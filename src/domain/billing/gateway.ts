@@ -7,6 +7,9 @@ import type { Plan } from './plans.js';
  */
 export type GatewayName = 'test' | 'razorpay' | 'stripe';
 
+/** Each gateway as staff and readers are told its name. */
+export const GATEWAY_NAMES: Readonly<Record<GatewayName, string>> = { test: 'the test gateway', razorpay: 'Razorpay', stripe: 'Stripe' };
+
 export interface CheckoutRequest {
   /** Our subscription id: the gateway echoes it back (notes / metadata / client_reference_id). */
   subscriptionId: number;
@@ -192,6 +195,12 @@ export interface PaymentGateway {
    * without them the hand-off to the gateway is blocked.
    */
   readonly checkoutOrigins?: readonly string[];
+  /**
+   * The gateway's own plan for `plan` at its current price (a Razorpay plan, a Stripe Price), with its id: the one
+   * stored for that price (table `gateway_plans`), else created through the gateway's API and stored. Checkout and
+   * plan changes use the same one. A gateway that charges without plans of its own (the test gateway) has none.
+   */
+  preparePlan?(plan: Plan): Promise<string>;
   startCheckout(request: CheckoutRequest): Promise<CheckoutStart>;
   /** Verifies the signature on the raw body (never re-serialised JSON) and normalises the event. */
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>, now: Date): WebhookParse;
@@ -254,3 +263,8 @@ export interface PaymentGateway {
     returnUrl: string;
   }): Promise<string | null>;
 }
+
+/** A gateway with plans of its own, made through its API (`preparePlan`). */
+export type PlanMakingGateway = PaymentGateway & Required<Pick<PaymentGateway, 'preparePlan'>>;
+
+export const makesPlans = (gateway: PaymentGateway | undefined): gateway is PlanMakingGateway => gateway?.preparePlan !== undefined;

@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../ports/database.js';
 import type { GatewayName } from './gateway.js';
-import type { TermUnit } from './plans.js';
-import { PLAN_COLUMNS } from './plan-queries.js';
+import type { Plan, TermUnit } from './plans.js';
+import { PLAN_COLUMNS, toPlan } from './plan-queries.js';
 
 /** The plans editor's reads and writes on `plans` and `gateway_plans` (price versions: see migration 019). */
 
@@ -50,15 +50,19 @@ export async function listEditorPlans(db: Db | Tx): Promise<EditorPlanRow[]> {
   return rows.map(toRow);
 }
 
+/** A plan the editor shows (not an old price version of another). */
+const editorPlan = (db: Db | Tx, id: number) =>
+  db.selectFrom('plans').select(COLUMNS).where('id', '=', id).where('replaced_by', 'is', null);
+
 export async function lockEditorPlan(tx: Tx, id: number): Promise<EditorPlanRow | null> {
-  const row = await tx
-    .selectFrom('plans')
-    .select(COLUMNS)
-    .where('id', '=', id)
-    .where('replaced_by', 'is', null)
-    .forUpdate()
-    .executeTakeFirst();
+  const row = await editorPlan(tx, id).forUpdate().executeTakeFirst();
   return row ? toRow(row) : null;
+}
+
+/** A plan the editor shows, as billing and the gateways read plans. */
+export async function findEditorPlan(db: Db | Tx, id: number): Promise<Plan | null> {
+  const row = await editorPlan(db, id).executeTakeFirst();
+  return row ? toPlan(row) : null;
 }
 
 export async function slugTaken(db: Db | Tx, slug: string): Promise<boolean> {
@@ -165,4 +169,9 @@ export async function putGatewayPlanId(
     .values({ gateway, plan_id: planId, price_minor: priceMinor, gateway_plan_id: gatewayPlanId })
     .onConflict((oc) => oc.columns(['gateway', 'plan_id', 'price_minor']).doUpdateSet({ gateway_plan_id: gatewayPlanId }))
     .execute();
+}
+
+/** Forgets the gateways' plans for a plan whose term changed: they bill the old term. */
+export async function forgetGatewayPlans(db: Db | Tx, planId: number): Promise<void> {
+  await db.deleteFrom('gateway_plans').where('plan_id', '=', planId).execute();
 }

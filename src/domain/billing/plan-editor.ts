@@ -3,10 +3,13 @@ import { fail, ok, type Result } from '../errors.js';
 import type { Db, Tx } from '../ports/database.js';
 import { authorize, type Actor } from '../policies/policies.js';
 import { announceChange } from '../site/changes.js';
-import type { GatewayName } from './gateway.js';
+import { GATEWAY_NAMES, type GatewayName, type PlanMakingGateway } from './gateway.js';
 import { mandateWarning } from './mandate-limits.js';
+import { findGatewayPlanId } from './plan-queries.js';
 import {
   clearHighlight,
+  findEditorPlan,
+  forgetGatewayPlans,
   gatewayPlanIds,
   insertPlan,
   listEditorPlans,
@@ -124,6 +127,8 @@ export async function editPlan(db: Db, actor: Actor, id: number, input: PlanFiel
         term_unit: input.termUnit,
         price_minor: input.priceMinor,
       });
+      // Gateway plans are stored by price; one made for the old term would bill the old term.
+      if (input.termCount !== plan.termCount || input.termUnit !== plan.termUnit) await forgetGatewayPlans(tx, id);
     }
     await log(tx, actor, plan.name, 'update', audited(plan), audited(after), input.now);
     return ok(current);
@@ -184,4 +189,36 @@ export async function setGatewayPlan(
     await log(tx, actor, plan.name, 'gateway-plan', null, { [input.gateway]: input.gatewayPlanId }, input.now);
     return ok(null);
   });
+}
+
+/**
+ * Creates the gateway's plan (Razorpay) or Price (Stripe) for the plan at its current price through the gateway's
+ * API, unless one is stored for that price already (then nothing is created: `created` is false). The gateway
+ * stores the id where the editor shows it and checkout finds it. A gateway that fails stores nothing.
+ */
+export async function createGatewayPlan(
+  db: Db,
+  actor: Actor,
+  gateway: PlanMakingGateway,
+  input: { planId: number; now: Date },
+): Promise<Result<{ gatewayPlanId: string; created: boolean }, 'not-found' | 'gateway-error'>> {
+  authorize(actor, 'manageBusiness');
+  const plan = await findEditorPlan(db, input.planId);
+  if (!plan) return fail('not-found', 'There is no such plan.');
+  const stored = await findGatewayPlanId(db, gateway.name, plan.id, plan.price.minor);
+  if (stored) return ok({ gatewayPlanId: stored, created: false });
+  let gatewayPlanId: string;
+  try {
+    gatewayPlanId = await gateway.preparePlan(plan);
+  } catch (error) {
+    const name = GATEWAY_NAMES[gateway.name];
+    return fail(
+      'gateway-error',
+      `${name} did not create the plan, and nothing was stored: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  await db
+    .transaction()
+    .execute((tx) => log(tx, actor, plan.name, 'create-gateway-plan', null, { [gateway.name]: gatewayPlanId }, input.now));
+  return ok({ gatewayPlanId, created: true });
 }

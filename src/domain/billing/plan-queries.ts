@@ -19,7 +19,7 @@ export const PLAN_COLUMNS = [
   'highlighted',
 ] as const;
 
-function toPlan(r: Pick<Selectable<Plans>, (typeof PLAN_COLUMNS)[number]>): Plan {
+export function toPlan(r: Pick<Selectable<Plans>, (typeof PLAN_COLUMNS)[number]>): Plan {
   return {
     id: r.id,
     slug: r.slug,

@@ -1,6 +1,7 @@
 import { adminLayout } from './admin-layout.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { GATEWAY_NAMES, makesPlans } from '../../domain/billing/gateway.js';
 import { formatMoney } from '../../domain/billing/money.js';
 import type { EditorPlan, PlanAction } from '../../domain/billing/plan-editor.js';
 import { describeTerm, perMonth } from '../../domain/billing/plans.js';
@@ -54,12 +55,15 @@ const GatewayForm = form({
     messages: { pattern: 'A Razorpay plan id (plan_…) or a Stripe price id (price_…).', minLength: 'Enter the id.' },
   }),
 });
+const CreateAtGatewayForm = form({ gateway: keyword(['razorpay', 'stripe']) });
 const Params = form({ id: id({ invalid: 'There is no such plan.' }) });
-const Query = form({ notice: keyword(['created', 'saved', 'changed']) });
+const Query = form({ notice: keyword(['created', 'saved', 'changed', 'gateway-created', 'gateway-known']) });
 const NOTICES = {
   created: 'The plan is on sale.',
   saved: 'Saved: new subscribers pay the new price; subscribers keep theirs.',
   changed: 'Done.',
+  'gateway-created': 'Created at the gateway: its id is stored with the plan, and checkouts at this price use it.',
+  'gateway-known': 'The gateway already has a plan for this price (its id is stored with the plan): nothing new was created.',
 } as const;
 
 const mayManageBusiness: onRequestHookHandler = (request, _reply, done) => {
@@ -79,8 +83,10 @@ function paise(price: string): number | null {
 
 type Failed = { planId: number | 'new'; form: FormState };
 
-/** Plans (policy `manageBusiness`): create, edit, order, highlight and retire; gateway plan ids by hand. */
+/** Plans (policy `manageBusiness`): create, edit, order, highlight and retire; gateway plans by API or by hand. */
 export async function adminPlanRoutes(parent: FastifyInstance, ctx: AppContext): Promise<void> {
+  // The configured gateways with plans of their own (not the test gateway), which the editor can create plans on.
+  const planMaking = Object.values(ctx.billing.gateways).filter(makesPlans);
   const field = (state: FormState | undefined, prefix: string, name: string, label: string, value: string) => {
     const error = state?.errors[name];
     const shown = state?.values[name] ?? value;
@@ -91,6 +97,16 @@ export async function adminPlanRoutes(parent: FastifyInstance, ctx: AppContext):
     html`<label for="${prefix}-termUnit">Term unit</label><select id="${prefix}-termUnit" name="termUnit">${['day', 'month', 'year'].map(
       (u) => html`<option value="${u}"${current === u ? html` selected` : ''}>${u}s</option>`,
     )}</select> `;
+
+  /** "Create on Razorpay" / "Create on Stripe" for each gateway that has no plan stored at the plan's price. */
+  const createButtons = (plan: EditorPlan, csrf: string) => {
+    const missing = planMaking.filter((g) => !plan.gatewayPlans.some((stored) => stored.gateway === g.name));
+    if (missing.length === 0) return '';
+    return html`<form method="post" action="/admin/plans/${plan.id}/gateway-plan" class="inline">${csrfField(csrf)}${missing.map(
+      (g) =>
+        html`<button type="submit" name="gateway" value="${g.name}" class="button secondary">Create on ${GATEWAY_NAMES[g.name]}</button> `,
+    )}</form>`;
+  };
 
   async function show(
     request: FastifyRequest,
@@ -114,7 +130,8 @@ ${plan.warning ? html`<p class="form-error" role="note">${plan.warning}</p>` : '
 <form method="post" action="/admin/plans/${plan.id}" class="account-form">${csrfField(csrf)}
 ${field(state, prefix, 'name', 'Name', plan.name)}${field(state, prefix, 'termCount', 'Term', String(plan.termCount))}${unitSelect(prefix, state?.values.termUnit ?? plan.termUnit)}${field(state, prefix, 'price', 'Price (₹, GST included)', String(plan.priceMinor / 100))}
 <button type="submit" class="button">Save</button></form>
-<p>Gateway plans: ${plan.gatewayPlans.length ? plan.gatewayPlans.map((g) => html`${g.gateway} <code>${g.id}</code> `) : 'none yet: created through the gateway’s API at the first checkout at this price, or enter one'}</p>
+<p>Gateway plans: ${plan.gatewayPlans.length ? plan.gatewayPlans.map((g) => html`${g.gateway} <code>${g.id}</code> `) : 'none yet at this price: the first checkout at it creates one through the gateway’s API, or enter one'}</p>
+${createButtons(plan, csrf)}
 <form method="post" action="/admin/plans/${plan.id}/gateway" class="account-form">${csrfField(csrf)}
 <select name="gateway" aria-label="Gateway"><option value="razorpay">Razorpay plan id</option><option value="stripe">Stripe price id</option></select>
 ${field(failed(-plan.id), `${prefix}-gw`, 'gatewayPlanId', 'Id', '')}<button type="submit" class="button secondary">Store</button></form></section>`;
@@ -207,6 +224,24 @@ ${field(created, 'new', 'name', 'Name', '')}${field(created, 'new', 'slug', 'Add
         await ctx.refresh();
         return reply.redirect('/admin/plans?notice=changed', 303);
       });
+
+      app.post(
+        '/admin/plans/:id/gateway-plan',
+        { schema: { params: Params, body: CreateAtGatewayForm }, ...guard },
+        async (request, reply) => {
+          const id = planId(request);
+          const read = readForm(request, CreateAtGatewayForm);
+          const chosen = read.ok ? planMaking.find((g) => g.name === read.values.gateway) : undefined;
+          if (!chosen) return show(request, reply, 400, { message: 'Choose a gateway configured here to create the plan on.' });
+          const done = await ctx.business.service.createGatewayPlan(actor(request), chosen, { planId: id, now: ctx.now() });
+          if (!done.ok) {
+            if (done.code === 'not-found') throw new HttpProblem('not-found', done.message);
+            request.log.warn({ gateway: chosen.name, planId: id, message: done.message }, 'gateway plan not created');
+            return show(request, reply, 502, { message: done.message });
+          }
+          return reply.redirect(`/admin/plans?notice=${done.value.created ? 'gateway-created' : 'gateway-known'}`, 303);
+        },
+      );
 
       app.post('/admin/plans/:id/gateway', { schema: { params: Params, body: GatewayForm }, ...guard }, async (request, reply) => {
         const id = planId(request);
