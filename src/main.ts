@@ -96,7 +96,7 @@ function createBilling(
     stripe: config.stripe,
     publicUrl: config.publicUrl,
     timeZone: config.timeZone,
-    publication: options.publication(),
+    publication: options.publication,
     publicationTag: options.publicationTag,
     testWebhookSecret: options.keys.webhook,
     now,

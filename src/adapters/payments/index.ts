@@ -18,8 +18,8 @@ export interface PaymentGatewayOptions {
   publicUrl: string;
   /** The publisher's time zone: the test gateway counts terms on its calendar, as billing does. */
   timeZone: string;
-  /** Shown on Razorpay's checkout. */
-  publication: string;
+  /** The publication's name as it is now: shown on Razorpay's checkout. */
+  publication: () => string;
   /**
    * Stripe's metadata tag for this publication's objects (events tagged with another are ignored): fixed when first
    * stored, so renaming the publication never makes its own subscriptions look foreign.

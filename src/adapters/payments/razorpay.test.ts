@@ -145,7 +145,7 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => (requests.length = 0));
 
-function makeGateway(store = new Map<string, string>()): RazorpayGateway {
+function makeGateway(store = new Map<string, string>(), publication = () => 'The Daily Masthead'): RazorpayGateway {
   return createRazorpayGateway({
     keyId: KEY_ID,
     keySecret: KEY_SECRET,
@@ -155,7 +155,7 @@ function makeGateway(store = new Map<string, string>()): RazorpayGateway {
       get: async (p, price) => store.get(`${p}:${price}`) ?? null,
       put: async (p, price, id) => void store.set(`${p}:${price}`, id),
     },
-    publication: 'The Daily Masthead',
+    publication,
     callbackUrl: 'https://news.example.test/checkout/razorpay/callback',
   });
 }
@@ -215,6 +215,15 @@ describe('razorpay gateway: checkout', () => {
       'notes.masthead_subscription_id': '41',
       callback_url: 'https://news.example.test/checkout/razorpay/callback',
     });
+  });
+
+  it('names the publication in Checkout as it is called at the time, after a rename without a restart', async () => {
+    let name = 'The Daily Masthead';
+    const gateway = makeGateway(new Map([['1:90000', 'plan_stored']]), () => name);
+    const before = await gateway.startCheckout(checkout(60, plan(1, 3, 'month', 90_000)));
+    name = 'The Evening Abacus';
+    const after = await gateway.startCheckout(checkout(61, plan(1, 3, 'month', 90_000)));
+    expect([before.checkoutForm?.name, after.checkoutForm?.name]).toEqual(['The Daily Masthead', 'The Evening Abacus']);
   });
 
   it('maps yearly terms and keeps total_count within 100 years', async () => {
@@ -540,7 +549,7 @@ describe('razorpay gateway: subscription management', () => {
       webhookSecret: WEBHOOK_SECRET,
       apiBaseUrl: `http://127.0.0.1:${port}`,
       planIds: { get: async () => null, put: async () => {} },
-      publication: 'P',
+      publication: () => 'P',
       callbackUrl: 'https://x.test/cb',
     });
     const down = await offline.cancelNow('sub_1').catch((e: unknown) => e);

@@ -39,8 +39,8 @@ export interface RazorpayGatewayOptions {
   apiBaseUrl?: string | undefined;
   /** Razorpay plans cannot change price: one per plan and price, remembered here. */
   planIds: GatewayPlanIdStore;
-  /** Publication name shown in Checkout. */
-  publication: string;
+  /** The publication's name as it is now, shown in Checkout and in new plans' descriptions. */
+  publication: () => string;
   /** Our POST /checkout/razorpay/callback, where Checkout posts payment_id, subscription_id and signature. */
   callbackUrl: string;
 }
@@ -99,7 +99,7 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): Razorpay
             name: plan.name,
             amount: plan.price.minor,
             currency: plan.price.currency,
-            description: `${options.publication}: ${plan.name}, ${formatMoney(plan.price)} every ${describeTerm(plan.term)}`,
+            description: `${options.publication()}: ${plan.name}, ${formatMoney(plan.price)} every ${describeTerm(plan.term)}`,
           },
           notes: { masthead_plan_id: String(plan.id), masthead_plan_slug: plan.slug },
         }),
@@ -149,7 +149,7 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): Razorpay
       checkoutForm: {
         key: options.keyId,
         subscription_id: id,
-        name: options.publication,
+        name: options.publication(),
         description: `${plan.name}: ${formatMoney(plan.price)} every ${describeTerm(plan.term)}`,
         'prefill.name': request.customer.name,
         'prefill.email': request.customer.email,
