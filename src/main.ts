@@ -80,6 +80,8 @@ function createBilling(
   db: Db,
   options: {
     keys: Keys;
+    /** The publisher's time zone as it is now (the settings may change it while the app runs). */
+    timeZone: () => string;
     publication: () => string;
     publicationTag: string;
     copy: Copy;
@@ -95,7 +97,7 @@ function createBilling(
     razorpay: config.razorpay,
     stripe: config.stripe,
     publicUrl: config.publicUrl,
-    timeZone: config.timeZone,
+    timeZone: options.timeZone,
     publication: options.publication,
     publicationTag: options.publicationTag,
     testWebhookSecret: options.keys.webhook,
@@ -108,7 +110,9 @@ function createBilling(
     publicUrl: config.publicUrl,
     now,
     graceDays: config.graceDays,
-    timeZone: config.timeZone,
+    get timeZone() {
+      return options.timeZone();
+    },
     // Emails go out as notification jobs, queued in the transaction of the change they report.
     notify: (tx, template, data, uniqueKey) => options.notifier.notify(tx, { template, data, uniqueKey }),
     jobs: options.jobs,
@@ -163,7 +167,7 @@ export async function createAppContext(
   const keys = deriveKeys(secret);
   // Updated in place when the settings change (here or on another instance): pages read it at each request.
   const site = await loadSiteSettings(db);
-  // The stored time zone wins over MASTHEAD_TIMEZONE; billing and the sitemaps take a change at the next start.
+  // The stored time zone wins over MASTHEAD_TIMEZONE; `policy.timeZone` follows a change at once (see onReload).
   const zoned: Config = { ...config, timeZone: effectiveTimeZone(site, config.timeZone) };
   // Copy, access policy and paywall settings: stored ones over the environment's, reloaded on every refresh.
   const business = await loadBusinessSettings(zoned, db);
@@ -175,8 +179,9 @@ export async function createAppContext(
   const jobs = jobQueue(now);
   const notifier = createNotifier(jobs);
   const publication = () => site.publicationName;
-  const billing = createBilling(zoned, db, {
+  const billing = createBilling(config, db, {
     keys,
+    timeZone: () => policy.timeZone,
     publication,
     publicationTag: await publicationTag(db, site.publicationName),
     copy,
@@ -186,7 +191,7 @@ export async function createAppContext(
   });
   const content = createContentService(db, {
     lead: business.paywall.lead,
-    timeZone: zoned.timeZone,
+    timeZone: () => policy.timeZone,
     now,
     images: (ids) => media.views(ids),
   });

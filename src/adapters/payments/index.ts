@@ -16,8 +16,8 @@ export interface PaymentGatewayOptions {
   razorpay: { keyId: string; keySecret: string; webhookSecret: string; apiUrl: string | null } | null;
   stripe: { secretKey: string; webhookSecret: string; apiUrl: string | null } | null;
   publicUrl: string;
-  /** The publisher's time zone: the test gateway counts terms on its calendar, as billing does. */
-  timeZone: string;
+  /** The publisher's time zone as it is now: the test gateway counts terms on its calendar, as billing does. */
+  timeZone: () => string;
   /** The publication's name as it is now: shown on Razorpay's checkout. */
   publication: () => string;
   /**

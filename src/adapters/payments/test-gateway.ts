@@ -28,8 +28,8 @@ export interface TestGatewayOptions {
   db: Db;
   secret: Buffer;
   publicUrl: string;
-  /** Terms are counted on this calendar (the publisher's). IST when not given. */
-  timeZone?: string;
+  /** Terms are counted on this calendar (the publisher's, as it is now). IST when not given. */
+  timeZone?: () => string;
   now: Clock;
   /** Delivers a webhook: the app wires this to an HTTP POST to /webhooks/test. */
   deliver: (rawBody: string, headers: Record<string, string>) => Promise<void>;
@@ -84,7 +84,7 @@ export function createTestGateway(options: TestGatewayOptions) {
       id: id('pay'),
       amount,
       periodStart: periodStart.toISOString(),
-      periodEnd: addTerm(periodStart, sub.term, options.timeZone).toISOString(),
+      periodEnd: addTerm(periodStart, sub.term, options.timeZone?.()).toISOString(),
       at: now().toISOString(),
     };
     sub.payments.unshift(payment);

@@ -102,7 +102,8 @@ export function createContentService(
   db: Db,
   options: {
     lead: LeadRule;
-    timeZone: string;
+    /** The publisher's time zone as it is now: sitemaps are by year on its calendar. */
+    timeZone: () => string;
     now?: () => Date;
     ttlMs?: number;
     /** The uploaded images lead images name (`/media/image/<id>`), with what pages show of them. */
@@ -160,8 +161,9 @@ export function createContentService(
     const first = await firstPublishedAt(db);
     if (!first || first > at) return [];
     const years: number[] = [];
-    for (let year = yearIn(at, options.timeZone); year >= yearIn(first, options.timeZone); year--) {
-      if (await anyPublishedBetween(db, yearStart(year, options.timeZone), yearStart(year + 1, options.timeZone), at)) years.push(year);
+    const zone = options.timeZone();
+    for (let year = yearIn(at, zone); year >= yearIn(first, zone); year--) {
+      if (await anyPublishedBetween(db, yearStart(year, zone), yearStart(year + 1, zone), at)) years.push(year);
     }
     return years;
   }
@@ -193,7 +195,8 @@ export function createContentService(
     },
     sitemapYears,
     sitemapEntries(year, limit) {
-      return listSitemapEntries(db, yearStart(year, options.timeZone), yearStart(year + 1, options.timeZone), now(), limit);
+      const zone = options.timeZone();
+      return listSitemapEntries(db, yearStart(year, zone), yearStart(year + 1, zone), now(), limit);
     },
     redirect(slug) {
       return redirectedSlug(db, slug);
