@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../ports/database.js';
+import { containing } from '../like-patterns.js';
 import type { Authors } from '../ports/schema.js';
 import { authorSlugFrom, type Author, type AuthorFields, type AuthorLink } from './authors.js';
 
@@ -53,7 +54,7 @@ export async function listAuthors(
   options: { search?: string | undefined; after?: { name: string; id: number } | undefined; limit: number },
 ): Promise<Author[]> {
   let query = db.selectFrom('authors').selectAll();
-  if (options.search) query = query.where('name', 'ilike', `%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (options.search) query = query.where('name', 'ilike', containing(options.search));
   const after = options.after;
   if (after) query = query.where(sql<boolean>`(lower(name), id) > (lower(${after.name}), ${after.id})`);
   const rows = await query

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../ports/database.js';
+import { containing } from '../like-patterns.js';
 import type { Articles } from '../ports/schema.js';
 import {
   revivedFields,
@@ -273,7 +274,7 @@ export async function listNewsroomArticles(db: Db, f: NewsroomFilters): Promise<
     query = query.where('id', 'in', (eb) => eb.selectFrom('article_authors').select('article_id').where('author_id', '=', authorId));
   if (f.publishedFrom) query = query.where('published_at', '>=', f.publishedFrom);
   if (f.publishedTo) query = query.where('published_at', '<', f.publishedTo);
-  if (f.search) query = query.where('headline', 'ilike', `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (f.search) query = query.where('headline', 'ilike', containing(f.search));
   if (f.section) query = query.where('section', '=', f.section);
   if (f.visibility === 'free' || f.visibility === 'metered' || f.visibility === 'premium')
     query = query.where('visibility', '=', f.visibility);
