@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../ports/database.js';
 import { containing } from '../like-patterns.js';
+import { setBylineState } from './author-queries.js';
 import type { Articles } from '../ports/schema.js';
 import {
   revivedFields,
@@ -123,7 +124,10 @@ export async function insertArticle(db: Db, fields: ArticleFields, state: StateC
   return row.id;
 }
 
-/** Writes the article if it is still at `version`; the new version, or null when someone saved it meanwhile. */
+/**
+ * Writes the article if it is still at `version`, and its state onto its bylines; the new version, or null
+ * when someone saved it meanwhile.
+ */
 export async function updateArticleAt(
   db: Db,
   id: number,
@@ -142,7 +146,9 @@ export async function updateArticleAt(
     .where('version', '=', version)
     .returning('version')
     .executeTakeFirst();
-  return row?.version ?? null;
+  if (!row) return null;
+  await setBylineState(db, id, state);
+  return row.version;
 }
 
 /**
