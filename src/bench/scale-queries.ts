@@ -11,18 +11,26 @@ export interface ScaleCounts {
   readers: number;
 }
 
+/** The byline of an occasional contributor: four stories among all the articles (author slug `guest-columnist`). */
+export const SCALE_GUEST_AUTHOR = 'Guest Columnist';
+
 const SECTIONS = sql`(array['markets','economy','companies','politics','world','technology','opinion','markets-insight'])`;
 
-/** Articles spread over the years back to 1997, newest densest; every 7th premium, every 11th free, every 13th wire. */
+/**
+ * Articles spread over the years back to 1997, newest densest; every 7th premium, every 11th free, every 13th
+ * wire. 200 staff authors share the bylines; a guest columnist co-signs four stories across the archive.
+ */
 export async function seedScaleArticles(db: Db, count: number, now: Date): Promise<void> {
   const batch = 50_000;
+  const guestEvery = Math.max(1, Math.floor(count / 4));
   for (let from = 1; from <= count; from += batch) {
     const to = Math.min(count, from + batch - 1);
     await sql`
       insert into articles (slug, headline, standfirst, body, section, tags, authors, visibility, provenance, published_at, updated_at)
       select 'scale-' || g, 'Scale headline number ' || g, 'A standfirst for article ' || g || '.',
              repeat('Paragraph of filler text for article ' || g || E'.\n\n', 12),
-             ${SECTIONS}[1 + g % 8], array['scale', 'tag-' || (g % 50)], array['Author ' || (g % 200)],
+             ${SECTIONS}[1 + g % 8], array['scale', 'tag-' || (g % 50)],
+             array['Author ' || (g % 200)] || case when g % ${guestEvery}::int = 0 then array[${SCALE_GUEST_AUTHOR}::text] else '{}' end,
              case when g % 7 = 0 then 'premium' when g % 11 = 0 then 'free' else 'metered' end,
              case when g % 13 = 0 then 'wire:Scale Wire' else 'staff' end,
              ${now}::timestamptz - interval '1 day' * (power(g::float / ${count}, 2) * 29 * 365),
@@ -41,10 +49,12 @@ export async function seedScaleArticles(db: Db, count: number, now: Date): Promi
     where n <= 2
     on conflict do nothing`.execute(db);
   // The bylines as the import writes them: an author per name, linked in order.
-  await sql`insert into authors (slug, name) select distinct 'author-' || substr(name, 8), name
+  await sql`insert into authors (slug, name) select distinct lower(replace(name, ' ', '-')), name
     from articles, unnest(authors) as name where slug like 'scale-%' on conflict do nothing`.execute(db);
-  await sql`insert into article_authors (article_id, author_id, position)
-    select a.id, au.id, 0 from articles a join authors au on au.name = a.authors[1] where a.slug like 'scale-%'
+  await sql`insert into article_authors (article_id, author_id, position, status, published_at)
+    select a.id, au.id, t.n - 1, a.status, a.published_at
+    from articles a cross join unnest(a.authors) with ordinality as t (name, n) join authors au on au.name = t.name
+    where a.slug like 'scale-%'
     on conflict do nothing`.execute(db);
   await sql`analyze authors; analyze article_authors`.execute(db);
 }

@@ -239,6 +239,22 @@ describeEachEngine('newsroom: writing, scheduling, publishing and unpublishing a
     expect(scheduled.body).not.toContain('Wire copy on crude oil');
   });
 
+  it('searches headlines for the characters typed: % and _ are not wildcards', async () => {
+    await create({ slug: 'repo-percent', headline: 'Repo rate rises to 6.5% from today' });
+    await create({ slug: 'repo-plain', headline: 'Repo rate held at 6.5 for now' });
+    await create({ slug: 'nifty-underscore', headline: 'NIFTY_50 futures roll over' });
+    await create({ slug: 'nifty-space', headline: 'NIFTY 50 ends flat' });
+    const found = async (q: string) => {
+      const res = await t.app.inject({ url: `/admin/articles?q=${encodeURIComponent(q)}`, headers: { cookie: editor } });
+      expect(res.statusCode).toBe(200);
+      return [...res.body.matchAll(/<a href="\/admin\/articles\/\d+\/edit">([^<]*)</g)].map((m) => m[1]);
+    };
+    expect(await found('6.5%')).toEqual(['Repo rate rises to 6.5% from today']);
+    expect(await found('nifty_50')).toEqual(['NIFTY_50 futures roll over']);
+    expect(await found('NIFTY 50')).toEqual(['NIFTY 50 ends flat']);
+    expect(await found('%')).toEqual(['Repo rate rises to 6.5% from today']);
+  });
+
   it('answers odd input with a clear 4xx, never a 500', async () => {
     const id = await create({ slug: 'odd-input' });
     const get = async (url: string) => (await t.app.inject({ url, headers: { cookie: editor } })).statusCode;

@@ -71,6 +71,43 @@ describeEachEngine('newsroom: authors, news conventions, autosave and previews',
     expect(section.body).toContain('href="/author/nandini-rao"');
   });
 
+  it("lists an author's live stories newest first, page by page, as they are published, re-dated and unpublished", async () => {
+    const day = (n: number) => new Date(Date.parse('2026-11-01T06:00:00Z') + n * 86_400_000);
+    for (let n = 0; n < 21; n++)
+      await createArticle(db(), { slug: `ravi-${n}`, authors: ['Ravi Menon'], headline: `Ravi story ${n}`, publishedAt: day(n) });
+    // Written as a draft: its byline exists before the story is published.
+    const draft = await create({ authors: 'Ravi Menon', slug: 'ravi-draft', headline: 'Ravi draft story' });
+    const onPage = async (url: string) => {
+      const res = await page(url);
+      expect(res.statusCode, url).toBe(200);
+      const slugs = [...new Set([...res.body.matchAll(/href="\/article\/(ravi-[^"]+)"/g)].map((m) => m[1]))];
+      return { slugs, older: /href="(\/author\/ravi-menon\?before=[^"]+)"/.exec(res.body)?.[1] };
+    };
+
+    const first = await onPage('/author/ravi-menon');
+    expect(first.slugs).toEqual(Array.from({ length: 20 }, (_, i) => `ravi-${20 - i}`));
+    expect(first.older).toBeDefined();
+    expect((await onPage(first.older!)).slugs).toEqual(['ravi-0']);
+
+    const story = { authors: 'Ravi Menon', slug: 'ravi-draft', headline: 'Ravi draft story' };
+    expect((await edit(draft, { ...story, action: 'publish' })).statusCode).toBe(303);
+    expect((await onPage('/author/ravi-menon')).slugs.slice(0, 2)).toEqual(['ravi-draft', 'ravi-20']);
+
+    // An import gives the oldest story a new time: it moves to its place.
+    await createArticle(db(), {
+      slug: 'ravi-0',
+      authors: ['Ravi Menon'],
+      headline: 'Ravi story 0',
+      publishedAt: new Date('2026-11-24T09:00:00Z'),
+    });
+    expect((await onPage('/author/ravi-menon')).slugs.slice(0, 3)).toEqual(['ravi-draft', 'ravi-0', 'ravi-20']);
+
+    expect((await edit(draft, { ...story, action: 'unpublish' })).statusCode).toBe(303);
+    const after = await onPage('/author/ravi-menon');
+    expect(after.slugs.slice(0, 2)).toEqual(['ravi-0', 'ravi-20']);
+    expect(after.slugs).not.toContain('ravi-draft');
+  });
+
   it('creates and edits authors with messages beside fields, keeps bylines in step with a new name, and hides the pages from readers', async () => {
     expect((await t.app.inject({ url: '/admin/authors', headers: { cookie: reader } })).statusCode).toBe(404);
 

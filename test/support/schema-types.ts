@@ -25,6 +25,7 @@ const ENUM_COLUMNS: Record<string, string> = {
   'articles.visibility': union('free', 'metered', 'premium'),
   'users.role': union('reader', 'editor', 'business', 'admin'),
   'articles.status': union('draft', 'published', 'unpublished'),
+  'article_authors.status': union('draft', 'published', 'unpublished'),
   'article_corrections.kind': union('correction', 'clarification'),
   'article_revisions.action': union('create', 'save', 'publish', 'schedule', 'unpublish', 'restore'),
   'sessions.kind': union('web', 'app'),

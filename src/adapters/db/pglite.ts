@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely } from 'kysely';
 import type { DB } from '../../domain/ports/database.js';
 import { logTo, type DatabaseHandle, type QueryObserver } from './handle.js';
@@ -12,7 +13,9 @@ export async function openPglite(dataDir: string | null, onQuery?: QueryObserver
   const unlock = dataDir ? await lockDataFolder(dataDir) : async () => undefined;
   let pg: PGlite;
   try {
-    pg = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+    // pg_trgm: the trigram indexes of the headline and author searches (migration 021).
+    const options = { extensions: { pg_trgm } };
+    pg = dataDir ? await PGlite.create(dataDir, options) : await PGlite.create(options);
   } catch (error) {
     await unlock();
     throw error;

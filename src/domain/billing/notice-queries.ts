@@ -1,4 +1,5 @@
 import type { Db } from '../ports/database.js';
+import { escapeLike } from '../like-patterns.js';
 
 /**
  * Once-per-period notices and steps (table `notices`): the pre-debit notice, the renewal request, dunning
@@ -49,7 +50,7 @@ export async function noticeKindsStartingWith(db: Db, subscriptionId: number, pr
     .selectFrom('notices')
     .select('kind')
     .where('subscription_id', '=', subscriptionId)
-    .where('kind', 'like', `${prefix.replace(/[%_\\]/g, '\\$&')}%`)
+    .where('kind', 'like', `${escapeLike(prefix)}%`)
     .execute();
   return rows.map((r) => r.kind);
 }

@@ -1,7 +1,9 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../ports/database.js';
+import { containing } from '../like-patterns.js';
 import type { Authors } from '../ports/schema.js';
 import { authorSlugFrom, type Author, type AuthorFields, type AuthorLink } from './authors.js';
+import type { StoredStatus } from './newsroom.js';
 
 /** The authors' tables: `authors` and the bylines in `article_authors` (kept in step with `articles.authors`). */
 
@@ -53,7 +55,7 @@ export async function listAuthors(
   options: { search?: string | undefined; after?: { name: string; id: number } | undefined; limit: number },
 ): Promise<Author[]> {
   let query = db.selectFrom('authors').selectAll();
-  if (options.search) query = query.where('name', 'ilike', `%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (options.search) query = query.where('name', 'ilike', containing(options.search));
   const after = options.after;
   if (after) query = query.where(sql<boolean>`(lower(name), id) > (lower(${after.name}), ${after.id})`);
   const rows = await query
@@ -132,7 +134,10 @@ async function insertWithFreeSlug(db: Db, name: string, at: Date | null): Promis
   }
 }
 
-/** Writes the bylines of these articles (names in order), creating unknown authors. */
+/**
+ * Writes the bylines of these articles (names in order), creating unknown authors. Each byline carries its
+ * article's status and publication time as they are now (the author pages read them from the byline).
+ */
 export async function setBylines(
   db: Db,
   bylines: readonly { articleId: number; names: readonly string[] }[],
@@ -144,18 +149,25 @@ export async function setBylines(
     bylines.flatMap((b) => b.names),
     at,
   );
-  await db
-    .deleteFrom('article_authors')
-    .where(
-      'article_id',
-      'in',
-      bylines.map((b) => b.articleId),
-    )
-    .execute();
-  const rows = bylines.flatMap((b) =>
-    [...new Set(b.names)].map((name, position) => ({ article_id: b.articleId, author_id: ids.get(name) ?? 0, position })),
-  );
+  const articleIds = bylines.map((b) => b.articleId);
+  await db.deleteFrom('article_authors').where('article_id', 'in', articleIds).execute();
+  const articles = await db.selectFrom('articles').select(['id', 'status', 'published_at']).where('id', 'in', articleIds).execute();
+  const states = new Map(articles.map((a) => [a.id, { status: a.status, published_at: a.published_at }]));
+  const rows = bylines.flatMap((b) => {
+    const state = states.get(b.articleId);
+    if (!state) throw new Error(`no article ${b.articleId} for its byline`);
+    return [...new Set(b.names)].map((name, position) => ({ article_id: b.articleId, author_id: ids.get(name) ?? 0, position, ...state }));
+  });
   if (rows.length > 0) await db.insertInto('article_authors').values(rows).execute();
+}
+
+/** Copies an article's new status and publication time onto its bylines (see `setBylines`). */
+export async function setBylineState(db: Db, articleId: number, state: { status: StoredStatus; publishedAt: Date | null }): Promise<void> {
+  await db
+    .updateTable('article_authors')
+    .set({ status: state.status, published_at: state.publishedAt })
+    .where('article_id', '=', articleId)
+    .execute();
 }
 
 /** The names among `names` no author has. */

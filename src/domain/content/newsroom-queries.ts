@@ -1,5 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../ports/database.js';
+import { containing } from '../like-patterns.js';
+import { setBylineState } from './author-queries.js';
 import type { Articles } from '../ports/schema.js';
 import {
   revivedFields,
@@ -129,7 +131,10 @@ export async function insertArticle(db: Db, fields: ArticleFields, state: StateC
   return row.id;
 }
 
-/** Writes the article if it is still at `version`; the new version, or null when someone saved it meanwhile. */
+/**
+ * Writes the article if it is still at `version`, and its state onto its bylines; the new version, or null
+ * when someone saved it meanwhile.
+ */
 export async function updateArticleAt(
   db: Db,
   id: number,
@@ -148,7 +153,9 @@ export async function updateArticleAt(
     .where('version', '=', version)
     .returning('version')
     .executeTakeFirst();
-  return row?.version ?? null;
+  if (!row) return null;
+  await setBylineState(db, id, state);
+  return row.version;
 }
 
 /**
@@ -295,7 +302,7 @@ export async function listNewsroomArticles(db: Db, f: NewsroomFilters): Promise<
     query = query.where('id', 'in', (eb) => eb.selectFrom('article_authors').select('article_id').where('author_id', '=', authorId));
   if (f.publishedFrom) query = query.where('published_at', '>=', f.publishedFrom);
   if (f.publishedTo) query = query.where('published_at', '<', f.publishedTo);
-  if (f.search) query = query.where('headline', 'ilike', `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (f.search) query = query.where('headline', 'ilike', containing(f.search));
   if (f.section) query = query.where('section', '=', f.section);
   if (f.visibility === 'free' || f.visibility === 'metered' || f.visibility === 'premium')
     query = query.where('visibility', '=', f.visibility);

@@ -314,23 +314,33 @@ export async function listSitemapEntries(
 }
 
 /**
- * An author's published articles, newest first, keyset-paginated like a section: the author's bylines
- * (`article_authors_author_idx`) joined to the live articles.
+ * An author's published articles, newest first, keyset-paginated like a section. The page's bylines come
+ * from the author's live bylines in date order (`article_authors_live_idx`: status and publication time are
+ * kept on each byline), so an author with a handful of stories in a large archive costs what a prolific one does.
  */
 export async function listArticlesByAuthor(
   db: Db,
   options: { authorId: number; limit: number; before?: ListOptions['before']; now: Date },
 ): Promise<ArticleSummary[]> {
-  let query = db
+  let page = db
+    .selectFrom('article_authors')
+    .select('article_id')
+    .where('author_id', '=', options.authorId)
+    .where('status', '=', LIVE)
+    .where('published_at', '<=', options.now);
+  const before = options.before;
+  if (before) page = page.where((eb) => eb(eb.refTuple('published_at', 'article_id'), '<', eb.tuple(before.publishedAt, before.id)));
+  const rows = await db
     .selectFrom('articles')
     .select(SUMMARY_COLUMNS)
     .select(BYLINES)
+    .where('id', 'in', page.orderBy('published_at', 'desc').orderBy('article_id', 'desc').limit(options.limit))
+    // The articles' own state decides what readers see; the byline's copy only finds the page.
     .where('status', '=', LIVE)
     .where('published_at', '<=', options.now)
-    .where('id', 'in', (eb) => eb.selectFrom('article_authors').select('article_id').where('author_id', '=', options.authorId))
-    .$narrowType<{ published_at: Date }>();
-  const before = options.before;
-  if (before) query = query.where((eb) => eb(eb.refTuple('published_at', 'id'), '<', eb.tuple(before.publishedAt, before.id)));
-  const rows = await query.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+    .$narrowType<{ published_at: Date }>()
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
   return rows.map(toSummary);
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../ports/database.js';
+import { containing } from '../like-patterns.js';
 import { mergeNominations } from './rules.js';
 
 /** A curated story as the newsroom sees it, whatever its status. */
@@ -49,7 +50,7 @@ export async function searchPublished(db: Db, search: string, limit: number): Pr
     .selectFrom('articles')
     .select(['id', 'slug', 'headline', 'section', 'status', 'published_at'])
     .where('status', '=', 'published')
-    .where('headline', 'ilike', `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    .where('headline', 'ilike', containing(search))
     .orderBy('published_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)

@@ -32,6 +32,8 @@ export interface ArticleAuthors {
   article_id: number;
   author_id: number;
   position: number;
+  published_at: Timestamp | null;
+  status: 'draft' | 'published' | 'unpublished';
 }
 
 export interface ArticleAutosaves {
