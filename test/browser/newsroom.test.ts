@@ -20,6 +20,7 @@ describe.runIf(run)('an editor in a real browser', () => {
       { email: 'desk@example.com', role: 'editor', name: 'Desk Editor', password: 'an editor password' },
       new Date(),
     );
+    await provisionUser(site.database.db, { email: 'reader@example.com', role: 'reader', password: 'a reader password' }, new Date());
     browser = await launchBrowser();
   }, 60_000);
 
@@ -91,5 +92,35 @@ describe.runIf(run)('an editor in a real browser', () => {
     await page.goto(`${base}/article/${slug}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Monsoon session opens with a farm bill');
     expect(await page.locator('.article-body').textContent()).toContain('scheduled-browser-paragraph');
+  }, 60_000);
+
+  it('moves a story to a new address and the old one leads there; the editor finds no refunds, a reader no newsroom', async () => {
+    const page = await browser.newPage();
+    await signIn(page, base, 'desk@example.com', 'an editor password');
+    await page.goto(`${base}/admin/articles/new`);
+    await page.getByLabel('Headline').fill('Rupee steadies after a volatile week');
+    await page.getByLabel('Standfirst').fill('Traders expect a calmer December.');
+    await page.getByLabel('Body').fill('The rupee closed flat.\n\nThe slug-browser-paragraph ends it.');
+    await page.getByLabel('Who may read it').selectOption('free');
+    await Promise.all([page.waitForURL(/notice=published/), page.getByRole('button', { name: 'Publish now' }).click()]);
+    const oldSlug = await page.getByLabel('Slug', { exact: true }).inputValue();
+    await page.getByLabel('Slug', { exact: true }).fill('rupee-steadies');
+    await Promise.all([page.waitForURL(/notice=saved/), page.getByRole('button', { name: 'Save' }).first().click()]);
+
+    await page.goto(`${base}/article/${oldSlug}`);
+    expect(page.url()).toBe(`${base}/article/rupee-steadies`);
+    expect(await page.locator('.article-body').textContent()).toContain('slug-browser-paragraph');
+
+    // The editor's bar offers the newsroom and not the business team's pages, which are not there for them.
+    await page.goto(`${base}/admin`);
+    const offered = await page.locator('.admin-links a').allTextContents();
+    expect(offered).toContain('Articles');
+    expect(offered).not.toContain('Payments');
+    expect((await page.goto(`${base}/admin/payments`))?.status()).toBe(404);
+
+    const reader = await browser.newPage();
+    await signIn(reader, base, 'reader@example.com', 'a reader password');
+    expect((await reader.goto(`${base}/admin/articles`))?.status()).toBe(404);
+    expect(await reader.locator('body').textContent()).not.toContain('Rupee steadies');
   }, 60_000);
 });
