@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { fakeClock } from '../support/app.js';
-import { browserAvailable, launchBrowser, signIn, startSiteForBrowser, type SiteForBrowser } from '../support/browser.js';
+import { browserAvailable, imageLoaded, launchBrowser, signIn, startSiteForBrowser, type SiteForBrowser } from '../support/browser.js';
 
 const run = browserAvailable();
 
@@ -122,5 +123,49 @@ describe.runIf(run)('an editor in a real browser', () => {
     await signIn(reader, base, 'reader@example.com', 'a reader password');
     expect((await reader.goto(`${base}/admin/articles`))?.status()).toBe(404);
     expect(await reader.locator('body').textContent()).not.toContain('Rupee steadies');
+  }, 60_000);
+
+  it('uploads a photograph (alt text required), sees its renditions load, and leads a story with it', async () => {
+    const page = await browser.newPage();
+    await signIn(page, base, 'desk@example.com', 'an editor password');
+    const photo = {
+      name: 'harbour.png',
+      mimeType: 'image/png',
+      buffer: await sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 20, g: 90, b: 160 } } })
+        .png()
+        .toBuffer(),
+    };
+    await page.goto(`${base}/admin/images`);
+    await page.getByLabel('Image', { exact: true }).setInputFiles(photo);
+    await page.getByLabel('Caption').fill('Cranes at the container terminal');
+    await page.getByRole('button', { name: 'Upload' }).click();
+    expect(await page.locator('#image-alt-error').textContent()).toBeTruthy();
+    expect(await page.getByLabel('Caption').inputValue()).toBe('Cranes at the container terminal');
+
+    await page.getByLabel('Image', { exact: true }).setInputFiles(photo);
+    await page.getByLabel('Alt text (required)').fill('Blue cranes over stacked containers');
+    await Promise.all([
+      page.waitForURL(/\/admin\/images\/\d+\/edit\?notice=uploaded/),
+      page.getByRole('button', { name: 'Upload' }).click(),
+    ]);
+    const id = /\/admin\/images\/(\d+)\//.exec(page.url())?.[1] ?? '';
+    const shown = page.locator('figure.lead-image img');
+    await shown.waitFor();
+    // The browser fetched and decoded one of the renditions (the page's CSP and the media route allow it).
+    expect(await imageLoaded(shown)).toBe(true);
+    expect(await shown.getAttribute('alt')).toBe('Blue cranes over stacked containers');
+
+    await page.goto(`${base}/admin/articles/new`);
+    await page.getByLabel('Headline').fill('Harbour handles a record month');
+    await page.getByLabel('Standfirst').fill('Volumes rose again.');
+    await page.getByLabel('Body').fill('The harbour was busy.');
+    await page.getByLabel('Who may read it').selectOption('free');
+    await page.getByLabel('Lead image (its number in the image library)').fill(id);
+    await Promise.all([page.waitForURL(/notice=published/), page.getByRole('button', { name: 'Publish now' }).click()]);
+    await page.getByRole('link', { name: 'on the site' }).click();
+    const lead = page.locator('figure img').first();
+    await lead.waitFor();
+    expect(await imageLoaded(lead)).toBe(true);
+    expect(await page.locator('figcaption').first().textContent()).toContain('Cranes at the container terminal');
   }, 60_000);
 });

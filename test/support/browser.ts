@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from './app.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
@@ -87,4 +87,12 @@ export async function signIn(page: Page, site: string, email: string, password: 
   await login.getByLabel('Email address').fill(email);
   await login.getByLabel('Password').fill(password);
   await Promise.all([page.waitForURL(`${site}/`), login.locator('button[type=submit]').click()]);
+}
+
+/** Whether the browser fetched and decoded the image `img` shows (not a broken image). */
+export function imageLoaded(img: Locator): Promise<boolean> {
+  return img.evaluate((element) => {
+    const image = element as unknown as { complete: boolean; naturalWidth: number };
+    return image.complete && image.naturalWidth > 0;
+  });
 }
