@@ -227,6 +227,23 @@ describeEachEngine('admin API: images and the publication’s settings', (db) =>
     }
   });
 
+  it('takes an image from the library as the logo: the header shows it and its address leads to a rendition', async () => {
+    const res = await upload({ alt: 'Masthead logo', ratio: '1:1' }, { name: 'logo.png', type: 'image/png', bytes: await png(600, 600) });
+    expect(res.statusCode, res.body).toBe(201);
+    const { url } = res.json<Json>().image as Json;
+    const saved = await call('PUT', '/api/v1/admin/settings', tokens.business, { logo_url: url });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const home = await t.app.inject({ url: '/' });
+    expect(home.body).toContain(`<img class="logo" src="${String(url)}"`);
+    const address = await t.app.inject({ url: String(url) });
+    expect(address.statusCode).toBeGreaterThanOrEqual(300);
+    expect(address.statusCode).toBeLessThan(400);
+    const rendition = await t.app.inject({ url: String(address.headers.location) });
+    expect(rendition.statusCode).toBe(200);
+    expect(rendition.headers['content-type']).toMatch(/^image\//);
+    expect((await call('PUT', '/api/v1/admin/settings', tokens.business, { logo_url: '' })).statusCode).toBe(200);
+  });
+
   it('reads and saves the settings: the new name is on the site at once, and in the audit log', async () => {
     const read = await call('GET', '/api/v1/admin/settings', tokens.business);
     expect(read.statusCode, read.body).toBe(200);

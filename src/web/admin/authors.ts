@@ -86,7 +86,7 @@ ${formMessage(form)}
 ${field('name', 'Name', AUTHOR_LIMITS.name, 'As bylines show it. Renaming changes the bylines of their articles too.')}
 ${field('slug', 'Slug', AUTHOR_LIMITS.slug, 'The page’s address: /author/<slug>. Left empty, it is made from the name.')}
 ${area('bio', 'Biography', 'Blank lines between paragraphs.')}
-${field('photoUrl', 'Photo address', AUTHOR_LIMITS.photoUrl, 'https://… or a path on this site.')}
+${field('photoUrl', 'Photo address', AUTHOR_LIMITS.photoUrl, 'https://… or a path on this site, such as /media/image/12 for image 12 in Images.')}
 ${area('links', 'Links', 'One a line: Label | https://… (http and https only).')}
 <p class="actions"><button type="submit" class="button">Save</button></p></form>`;
   return adminLayout(chrome, title, main);

@@ -91,7 +91,7 @@ export function imageEditPage(chrome: PageChrome, input: ImageEditInput): string
 <p>Uploaded ${image.width} × ${image.height} pixels; shown cut to ${image.crop.box.width} × ${image.crop.box.height} (${image.crop.ratio}), at widths ${[
     ...new Set(image.renditions.map((r) => r.width)),
   ].join(', ')}.</p>
-<p>To use it as an article’s lead image, enter <strong>${image.id}</strong> as the article’s lead image.</p>
+<p>To use it as an article’s lead image, enter <strong>${image.id}</strong> as the article’s lead image. As a logo, favicon or author’s photo, its address is <code>/media/image/${image.id}</code> (choose the 1:1 crop for a favicon or a photo).</p>
 ${formMessage(form)}
 <form method="post" action="/admin/images/${image.id}/edit" class="account-form image-form">${csrfField(input.csrf)}
 ${imageFields(form)}

@@ -40,8 +40,8 @@ export function settingsPage(chrome: PageChrome, data: SettingsPageInput): strin
 <fieldset><legend>The publication</legend>
 ${field(form, 'publicationName', 'Name', 100, 'Shown in the header, page titles, emails, feeds and new invoices.')}
 ${field(form, 'tagline', 'Tagline', 200)}
-${field(form, 'logoUrl', 'Logo', 500, 'An https:// address or a path on this site (/media/…). Empty: the name is shown in text.')}
-${field(form, 'faviconUrl', 'Favicon', 500, 'An https:// address or a path on this site.')}
+${field(form, 'logoUrl', 'Logo', 500, 'An https:// address or a path on this site, such as /media/image/12 for image 12 in Images. Empty: the name is shown in text.')}
+${field(form, 'faviconUrl', 'Favicon', 500, 'An https:// address or a path on this site, such as /media/image/12 (a square crop).')}
 ${field(form, 'language', 'Language', 35, 'A BCP 47 tag such as en-IN, hi-IN or ta.')}
 ${field(
   form,
