@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { TestDb } from '../support/raw-sql.js';
+import { listChanges } from '../../src/domain/audit/queries.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
 import { importArticles, type ImportProgress } from '../../src/domain/content/import.js';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
@@ -135,6 +136,14 @@ describeEachEngine('NDJSON article import', (db) => {
       "select id, headline, section from articles where slug = 'budget-2027'",
     );
     expect(rows).toEqual([{ id: before[0]!.id, headline: 'Budget: the final word', section: 'economy' }]);
+    // The run is in the audit log, by the command line, with what it did.
+    const [entry] = await listChanges(db(), { area: 'article', limit: 1 });
+    expect(entry).toMatchObject({
+      subject: 'import',
+      action: 'import',
+      user: null,
+      after: { lines: 2, created: 1, updated: 1, failed: 0 },
+    });
 
     // The same line twice in one file: one article, counted once as new and once as an update.
     const twice = line({ slug: 'said-twice' });

@@ -1,4 +1,7 @@
+import { recordChange } from '../audit/audit.js';
 import type { Db, Tx } from '../ports/database.js';
+import { ANONYMOUS } from '../policies/policies.js';
+import { announceChange } from '../site/changes.js';
 import { parseArticleInput, type ArticleInput } from './article-input.js';
 import { fieldsDiffer, type ArticleFields } from './newsroom.js';
 import { insertRevisions, lockArticlesBySlug, type NewRevision } from './newsroom-queries.js';
@@ -25,7 +28,8 @@ const MAX_LINE_CHARS = 1_000_000;
  * Imports articles from NDJSON lines, upserting by slug. A bad line (unparseable JSON, invalid field,
  * database refusal) is reported with its number and reason and skips only itself. A batch goes in as one
  * statement; when the database refuses it, its lines are written one by one, each under its own savepoint.
- * An existing article the import changes gets a revision in the newsroom, made by no account (the command line).
+ * An existing article the import changes gets a revision in the newsroom, made by no account (the command line);
+ * the run itself is one entry in the audit log, and is announced to running instances.
  */
 export async function importArticles(
   db: Db,
@@ -64,6 +68,21 @@ export async function importArticles(
   }
   await flush();
   onProgress({ line: report.lines, created: report.created, updated: report.updated, failed: report.failures.length });
+  if (report.created + report.updated > 0) {
+    // One entry in the audit log for the run (each changed article also has its revision), and running
+    // instances drop their cached pages now rather than when their caches expire.
+    await db.transaction().execute(async (tx) => {
+      await recordChange(tx, {
+        actor: ANONYMOUS,
+        area: 'article',
+        subject: 'import',
+        action: 'import',
+        before: null,
+        after: { lines: report.lines, created: report.created, updated: report.updated, failed: report.failures.length },
+      });
+      await announceChange(tx);
+    });
+  }
   // Validation failures are found as lines are read, database refusals when their batch is written: report in file order.
   report.failures.sort((a, b) => a.line - b.line);
   return report;
