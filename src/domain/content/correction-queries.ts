@@ -1,5 +1,5 @@
 import type { Db } from '../ports/database.js';
-import type { Correction, CorrectionKind } from './corrections.js';
+import type { Correction, CorrectionKind } from './model.js';
 
 /** The corrections table, and the article's last change they move. */
 

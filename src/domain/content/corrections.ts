@@ -2,6 +2,7 @@ import type { Db } from '../ports/database.js';
 import { authorize, type Actor } from '../policies/policies.js';
 import { recordChange } from '../audit/audit.js';
 import { announceChange } from '../site/changes.js';
+import { CORRECTION_KINDS, CORRECTION_MAX, type Correction, type CorrectionKind } from './model.js';
 import { insertCorrection, listCorrections, lockCorrection, touchArticle, updateCorrection } from './correction-queries.js';
 
 /**
@@ -9,20 +10,6 @@ import { insertCorrection, listCorrections, lockCorrection, touchArticle, update
  * order. Each is a row of its own; none can be deleted, and an edit is recorded in the audit log with the text
  * before and after.
  */
-
-export const CORRECTION_KINDS = ['correction', 'clarification'] as const;
-export type CorrectionKind = (typeof CORRECTION_KINDS)[number];
-export const CORRECTION_MAX = 2_000;
-
-export interface Correction {
-  id: number;
-  articleId: number;
-  kind: CorrectionKind;
-  text: string;
-  /** When it was appended: the date readers see. */
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 type Refusal = { ok: false; errors: Record<string, string> } | { ok: false; notFound: true };
 export type CorrectionResult = { ok: true } | Refusal;

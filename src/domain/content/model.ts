@@ -126,3 +126,18 @@ export interface AccessItem extends Pick<Article, 'id' | 'visibility' | 'section
   /** Entitlement that unlocks the item when it is premium (or archived). */
   premiumEntitlement: string;
 }
+
+/** A correction or clarification appended to an article, with the date readers see. */
+export const CORRECTION_KINDS = ['correction', 'clarification'] as const;
+export type CorrectionKind = (typeof CORRECTION_KINDS)[number];
+export const CORRECTION_MAX = 2_000;
+
+export interface Correction {
+  id: number;
+  articleId: number;
+  kind: CorrectionKind;
+  text: string;
+  /** When it was appended: the date readers see. */
+  createdAt: Date;
+  updatedAt: Date;
+}

@@ -9,6 +9,7 @@ import {
   type ListCursor,
   type ListOptions,
   type Section,
+  type Correction,
 } from './model.js';
 import {
   anyPublishedBetween,
@@ -22,7 +23,6 @@ import {
 import { findAuthorBySlug } from './author-queries.js';
 import type { Author } from './authors.js';
 import { listCorrections } from './correction-queries.js';
-import type { Correction } from './corrections.js';
 import { redirectedSlug } from './newsroom-queries.js';
 import { redirectedSectionSlug } from '../sections/queries.js';
 import { listCuratedLive, type LiveCuration } from './curated.js';

@@ -1,4 +1,4 @@
-import type { Correction } from '../../domain/content/corrections.js';
+import type { Correction } from '../../domain/content/model.js';
 import type { NewsroomArticle } from '../../domain/content/newsroom.js';
 import { csrfField, input } from '../accounts/views.js';
 import type { FormState } from '../http/forms.js';

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { keepableValues } from '../../domain/content/autosave.js';
-import { CORRECTION_MAX } from '../../domain/content/corrections.js';
+import { CORRECTION_MAX } from '../../domain/content/model.js';
 import type { NewsroomArticle } from '../../domain/content/newsroom.js';
 import { actorOf } from '../../domain/policies/policies.js';
 import { HttpProblem } from '../http/errors.js';

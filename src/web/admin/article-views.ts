@@ -1,4 +1,4 @@
-import { VISIBILITIES, type Section } from '../../domain/content/model.js';
+import { VISIBILITIES, type Correction, type Section } from '../../domain/content/model.js';
 import { shownStatus, ARTICLE_STATUSES, type NewsroomArticle } from '../../domain/content/newsroom.js';
 import type { NewsroomSummary, Revision } from '../../domain/content/newsroom-queries.js';
 import type { FieldDiff } from '../../domain/content/revision-diff.js';
@@ -10,7 +10,6 @@ import { formatDateTime } from '../views/format.js';
 import { html, type SafeHtml } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';
 import { adminLayout } from './admin-layout.js';
-import type { Correction } from '../../domain/content/corrections.js';
 import { autosaveOffer, autosaveParts, correctionsSection, newsFields, previewLinks } from './article-news-views.js';
 
 /** The newsroom's pages: the article list and the article editor with its revisions. Everything is escaped by `html`. */

@@ -1,6 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { CORRECTION_KINDS, CORRECTION_MAX, type Correction } from '../../domain/content/corrections.js';
-import { VISIBILITIES } from '../../domain/content/model.js';
+import { CORRECTION_KINDS, CORRECTION_MAX, VISIBILITIES, type Correction } from '../../domain/content/model.js';
 import {
   ARTICLE_STATUSES,
   NO_SEO,

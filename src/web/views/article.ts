@@ -1,7 +1,6 @@
 import type { AccessDecision } from '../../domain/access/model.js';
 import { ENTITLEMENTS } from '../../domain/access/model.js';
-import { parseProvenance, type ArticleSummary } from '../../domain/content/model.js';
-import type { Correction } from '../../domain/content/corrections.js';
+import { parseProvenance, type ArticleSummary, type Correction } from '../../domain/content/model.js';
 import { fromQuery } from '../billing/return-to.js';
 import type { ArticleRead } from '../reading.js';
 import { formatDate, formatDateTime } from './format.js';
