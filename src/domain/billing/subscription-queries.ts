@@ -3,13 +3,24 @@ import type { Db, Tx } from '../ports/database.js';
 import type { Subscriptions } from '../ports/schema.js';
 import type { GatewayName } from './gateway.js';
 import type { SubscriptionState } from './lifecycle.js';
-import type { Subscription } from './subscriptions.js';
 
 /**
  * Subscriptions (table `subscriptions`). A subscription as stored, without `lastPaymentAt`, which
  * `subscriptions.ts` adds from the payments.
  */
-export type StoredSubscription = Omit<Subscription, 'lastPaymentAt'>;
+export interface StoredSubscription extends Omit<SubscriptionState, 'lastPaymentAt'> {
+  id: number;
+  userId: number;
+  planId: number;
+  /** Plan that takes over at the next renewal (a downgrade). */
+  nextPlanId: number | null;
+  gateway: GatewayName;
+  gatewaySubscriptionId: string | null;
+  gatewayCustomerId: string | null;
+  gatewayCheckoutId: string | null;
+  paymentMethod: string | null;
+  createdAt: Date;
+}
 
 function toSubscription(r: Selectable<Subscriptions>): StoredSubscription {
   return {

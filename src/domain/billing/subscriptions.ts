@@ -1,5 +1,4 @@
 import type { Db, Tx } from '../ports/database.js';
-import type { GatewayName } from './gateway.js';
 import type { SubscriptionState } from './lifecycle.js';
 import { latestCaptureTimes } from './payment-queries.js';
 import {
@@ -10,18 +9,9 @@ import {
   type StoredSubscription,
 } from './subscription-queries.js';
 
-export interface Subscription extends SubscriptionState {
-  id: number;
-  userId: number;
-  planId: number;
-  /** Plan that takes over at the next renewal (a downgrade). */
-  nextPlanId: number | null;
-  gateway: GatewayName;
-  gatewaySubscriptionId: string | null;
-  gatewayCustomerId: string | null;
-  gatewayCheckoutId: string | null;
-  paymentMethod: string | null;
-  createdAt: Date;
+/** A subscription whole: as stored, with when its latest payment was captured (from the payments). */
+export interface Subscription extends StoredSubscription {
+  lastPaymentAt: SubscriptionState['lastPaymentAt'];
 }
 
 /**
