@@ -1,7 +1,8 @@
 import { listGrants, type EntitlementGrant } from '../entitlements/queries.js';
 import { fail, ok, type Result } from '../errors.js';
 import { actorOf, authorize, can, type Actor } from '../policies/policies.js';
-import { createAuthService, type AuthDeps } from './auth-service.js';
+import type { AuthDeps } from './auth-kit.js';
+import { createAuthService } from './auth-service.js';
 import { deleteAccount, exportAccountData } from './data-rights.js';
 import type { Device, User } from './model.js';
 import { refreshAppSession, resolveSession, type IssuedSession, type ResolvedSession } from './session-service.js';

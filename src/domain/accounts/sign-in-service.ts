@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '../errors.js';
-import type { AuthKit, Origin } from './auth-service.js';
+import type { AuthKit, Origin } from './auth-kit.js';
 import { findChallengeByLink, markChallengeUsed } from './challenge-queries.js';
 import type { ChallengeAnswer, ChallengeFailure } from './challenges.js';
 import type { Device } from './model.js';

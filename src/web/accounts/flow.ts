@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Origin } from '../../domain/accounts/auth-service.js';
+import type { Origin } from '../../domain/accounts/auth-kit.js';
 import { KNOWN_DEVICE_DAYS } from '../../domain/accounts/known-device.js';
 import type { Device } from '../../domain/accounts/model.js';
 import type { DeviceInfo, SignInResult } from '../../domain/accounts/session-service.js';

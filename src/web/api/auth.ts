@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Origin } from '../../domain/accounts/auth-service.js';
+import type { Origin } from '../../domain/accounts/auth-kit.js';
 import { normaliseEmail } from '../../domain/accounts/model.js';
 import { newToken } from '../../domain/accounts/secrets.js';
 import type { DeviceInfo, SignInResult } from '../../domain/accounts/session-service.js';
