@@ -1,42 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
-import { browserAvailable, launchBrowser, signIn, startSiteForBrowser, type SiteForBrowser } from '../support/browser.js';
+import { browserAvailable, browserSuite, signIn } from '../support/browser.js';
 import { createArticle } from '../support/factories.js';
 
 const run = browserAvailable();
 
 describe.runIf(run)('the editor’s autosave and author pages in a real browser', () => {
-  let site: SiteForBrowser;
-  let browser: Browser;
-  let base: string;
-
-  beforeAll(async () => {
-    site = await startSiteForBrowser();
-    base = site.base;
-    await provisionUser(
-      site.database.db,
-      { email: 'desk@example.com', role: 'editor', name: 'Desk Editor', password: 'an editor password' },
-      new Date(),
-    );
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
+  const suite = browserSuite({
+    setup: async (db) => {
+      await provisionUser(
+        db,
+        { email: 'desk@example.com', role: 'editor', name: 'Desk Editor', password: 'an editor password' },
+        new Date(),
+      );
+    },
   });
 
-  const signInAsEditor = (page: Page) => signIn(page, base, 'desk@example.com', 'an editor password');
+  const signInAsEditor = (page: Page) => signIn(page, suite.base, 'desk@example.com', 'an editor password');
 
   it('keeps what was typed in a new article across a reload, and restores it when asked', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const errors: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
     });
     await signInAsEditor(page);
-    await page.goto(`${base}/admin/articles/new`);
+    await page.goto(`${suite.base}/admin/articles/new`);
     await page.getByLabel('Headline').fill('Autosaved headline never submitted');
     await page.getByLabel('Body').fill('The autosave-browser-paragraph the editor typed.');
     await page.locator('#autosave-status').getByText('Unsaved changes kept at').waitFor({ timeout: 10_000 });
@@ -51,9 +41,9 @@ describe.runIf(run)('the editor’s autosave and author pages in a real browser'
   }, 60_000);
 
   it('says so when an autosave fails, and keeps the text in the page', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     await signInAsEditor(page);
-    await page.goto(`${base}/admin/articles/new`);
+    await page.goto(`${suite.base}/admin/articles/new`);
     await page.route('**/admin/articles/autosave', (route) => route.fulfill({ status: 500, body: 'down' }));
     await page.getByLabel('Headline').fill('Typed while the server is down');
     await page.locator('#autosave-status').getByText('Could not keep your unsaved changes').waitFor({ timeout: 10_000 });
@@ -61,16 +51,16 @@ describe.runIf(run)('the editor’s autosave and author pages in a real browser'
   }, 60_000);
 
   it('leads from a byline on the article page to the author’s page and their stories', async () => {
-    await createArticle(site.database.db, {
+    await createArticle(suite.site.database.db, {
       slug: 'byline-story',
       headline: 'Byline story',
       authors: ['Ritu Sen'],
       publishedAt: new Date(Date.now() - 3600_000),
     });
-    const page = await browser.newPage();
-    await page.goto(`${base}/article/byline-story`);
+    const page = await suite.browser.newPage();
+    await page.goto(`${suite.base}/article/byline-story`);
     await page.locator('.byline').getByRole('link', { name: 'Ritu Sen' }).click();
-    await page.waitForURL(`${base}/author/ritu-sen`);
+    await page.waitForURL(`${suite.base}/author/ritu-sen`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Ritu Sen');
     expect(await page.getByRole('link', { name: 'Byline story' }).count()).toBe(1);
   }, 60_000);

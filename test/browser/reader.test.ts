@@ -1,47 +1,38 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
-import { browserAvailable, launchBrowser, signIn, startSiteForBrowser, type SiteForBrowser } from '../support/browser.js';
+import { browserAvailable, browserSuite, signIn } from '../support/browser.js';
 import { createArticle } from '../support/factories.js';
 
 const run = browserAvailable();
 
 describe.runIf(run)('a reader in a real browser', () => {
-  let site: SiteForBrowser;
-  let browser: Browser;
-  let base: string;
   const metered: string[] = [];
   let premium: string;
 
-  beforeAll(async () => {
-    site = await startSiteForBrowser(() => ({ MASTHEAD_FREE_LIMIT: '3', MASTHEAD_PAYMENT_GATEWAY: 'test' }));
-    base = site.base;
-    for (let i = 0; i < 4; i++)
-      metered.push((await createArticle(site.database.db, { publishedAt: new Date(Date.now() - 3600_000) })).slug);
-    premium = (await createArticle(site.database.db, { visibility: 'premium', publishedAt: new Date(Date.now() - 3600_000) })).slug;
-    await provisionUser(
-      site.database.db,
-      { email: 'browser@example.com', role: 'reader', name: 'Bea Browser', password: 'correct horse battery' },
-      new Date(),
-    );
-    browser = await launchBrowser();
-  }, 60_000);
-
-  const signInAsReader = (page: Page) => signIn(page, base, 'browser@example.com', 'correct horse battery');
-
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
+  const suite = browserSuite({
+    env: () => ({ MASTHEAD_FREE_LIMIT: '3', MASTHEAD_PAYMENT_GATEWAY: 'test' }),
+    setup: async (db) => {
+      for (let i = 0; i < 4; i++) metered.push((await createArticle(db, { publishedAt: new Date(Date.now() - 3600_000) })).slug);
+      premium = (await createArticle(db, { visibility: 'premium', publishedAt: new Date(Date.now() - 3600_000) })).slug;
+      await provisionUser(
+        db,
+        { email: 'browser@example.com', role: 'reader', name: 'Bea Browser', password: 'correct horse battery' },
+        new Date(),
+      );
+    },
   });
 
+  const signInAsReader = (page: Page) => signIn(page, suite.base, 'browser@example.com', 'correct horse battery');
+
   it('counts free articles down, then meets the paywall with no gated text on the page', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     for (let i = 0; i < 3; i++) {
-      await page.goto(`${base}/article/${metered[i]}`);
+      await page.goto(`${suite.base}/article/${metered[i]}`);
       expect(await page.locator('.article-body').isVisible()).toBe(true);
       expect(await page.getByRole('status').textContent()).toContain(i === 2 ? 'last free article' : `${2 - i} free article`);
     }
-    await page.goto(`${base}/article/${metered[3]}`);
+    await page.goto(`${suite.base}/article/${metered[3]}`);
     expect(await page.getByRole('heading', { name: /reached your limit of 3 free articles this month/ }).isVisible()).toBe(true);
     expect(await page.content()).not.toMatch(/secret\d+-[3-9]/);
     // Clearing cookies starts a new meter; the per-network monthly budget is what caps that.
@@ -52,19 +43,19 @@ describe.runIf(run)('a reader in a real browser', () => {
   });
 
   it('signs in with a password and sees the account name', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     await signInAsReader(page);
     expect(await page.getByRole('link', { name: 'Bea Browser' }).isVisible()).toBe(true);
-    await page.goto(`${base}/article/${premium}`);
+    await page.goto(`${suite.base}/article/${premium}`);
     expect(await page.locator('.paywall').isVisible()).toBe(true);
     await page.close();
   });
 
   it('subscribes through the test gateway and then reads premium stories without ads', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     await signInAsReader(page);
 
-    await page.goto(`${base}/plans`);
+    await page.goto(`${suite.base}/plans`);
     await Promise.all([
       page.waitForURL(/\/subscribe\/smart-essential$/),
       page.getByRole('link', { name: 'Choose Smart Essential' }).click(),
@@ -84,12 +75,12 @@ describe.runIf(run)('a reader in a real browser', () => {
     ]);
     expect(await page.locator('main').textContent()).toMatch(/subscribed/i);
 
-    await page.goto(`${base}/article/${premium}`);
+    await page.goto(`${suite.base}/article/${premium}`);
     expect(await page.locator('.article-body').isVisible()).toBe(true);
     expect(await page.locator('.paywall').count()).toBe(0);
     expect(await page.locator('.ad-slot').count()).toBe(0);
 
-    await page.goto(`${base}/account/subscription`);
+    await page.goto(`${suite.base}/account/subscription`);
     const account = (await page.locator('main').textContent()) ?? '';
     expect(account).toContain('Smart Essential');
     expect(account).toContain('₹2,700');

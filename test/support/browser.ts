@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -62,7 +63,7 @@ export interface SiteForBrowser {
  */
 export async function startSiteForBrowser(
   env: (port: number) => Record<string, string> = () => ({}),
-  options: { now?: () => Date } = {},
+  options: { now?: (() => Date) | undefined } = {},
 ): Promise<SiteForBrowser> {
   const database = await createTestDatabase('pglite');
   const port = await freePort();
@@ -95,4 +96,25 @@ export function imageLoaded(img: Locator): Promise<boolean> {
     const image = element as unknown as { complete: boolean; naturalWidth: number };
     return image.complete && image.naturalWidth > 0;
   });
+}
+
+/**
+ * A browser suite's site and browser: started before its tests (the site on a fresh database, then `setup` on that
+ * database, then Chromium) and closed after them. Read `site`, `base` and `browser` inside the tests.
+ */
+export function browserSuite(
+  options: { env?: (port: number) => Record<string, string>; now?: () => Date; setup?: (db: TestDatabase['db']) => Promise<unknown> } = {},
+) {
+  const suite = {} as { site: SiteForBrowser; base: string; browser: Browser };
+  beforeAll(async () => {
+    suite.site = await startSiteForBrowser(options.env, { now: options.now });
+    suite.base = suite.site.base;
+    await options.setup?.(suite.site.database.db);
+    suite.browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.site?.close();
+  });
+  return suite;
 }
