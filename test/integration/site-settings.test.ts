@@ -302,6 +302,7 @@ for (const engine of engines()) {
           contactPhone: '',
           contactAddress: '',
           socialLinks: '',
+          premiumPromisedDaily: '0',
           supplierName: supplier.name,
           supplierAddress: supplier.addressLines.join('\n'),
           supplierState: supplier.stateCode,
@@ -328,6 +329,7 @@ for (const engine of engines()) {
       expect(grievance).toContain('Name: Meera Iyer');
       expect(grievance).toContain('grievance@dailyledger.test');
       const site = await loadSiteSettings(database.db);
+      expect(site.premiumPromisedDaily).toBe(30);
       await saveSiteSettings(database.db, { ...site, grievanceOfficer: null, contactEmail: 'own@publisher.test' });
       expect(await seedDemoSite(database.db)).toBe(false);
       expect((await loadSiteSettings(database.db)).contactEmail).toBe('own@publisher.test');
