@@ -210,9 +210,9 @@ export async function findArticleBySlug(db: Db, slug: string): Promise<Article |
 }
 
 /**
- * Newest first, optionally in one section, of one visibility or between two instants; only articles already published at `now`. `before` continues a
- * list after its last article (keyset: one index range whatever the depth); `offset` skips rows and so
- * costs what it skips, which is why callers bound it.
+ * Newest first, optionally in one section, of one visibility or between two instants; only articles already
+ * published at `now`. `before` continues a list after its last article (keyset: one index range whatever the
+ * depth); `offset` skips rows and so costs what it skips, which is why callers bound it.
  */
 export async function listArticles(db: Db, options: ListOptions & { now: Date }): Promise<ArticleSummary[]> {
   let query = db
