@@ -349,5 +349,5 @@ export async function countPublishedBetween(
     .where('published_at', '>=', f.from)
     .where('published_at', '<', f.to)
     .executeTakeFirstOrThrow();
-  return { out: Number(row.out), scheduled: Number(row.scheduled) };
+  return { out: row.out, scheduled: row.scheduled };
 }
