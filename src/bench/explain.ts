@@ -24,7 +24,7 @@ import {
   listArticlesByAuthor,
   listSitemapEntries,
 } from '../domain/content/queries.js';
-import { listNewsroomArticles } from '../domain/content/newsroom-queries.js';
+import { countPublishedBetween, listNewsroomArticles } from '../domain/content/newsroom-queries.js';
 import { listAuthors } from '../domain/content/author-queries.js';
 import { yearStart } from '../domain/content/calendar-years.js';
 import { listCuratedLive } from '../domain/content/curated.js';
@@ -43,6 +43,8 @@ import { listUnprocessedWebhooks } from '../domain/billing/webhook-queries.js';
 import { findReaders } from '../main.js';
 import { SCALE_GUEST_AUTHOR, seedScaleArticles, seedScaleNewsroom, seedScaleReaders } from './scale-queries.js';
 import { auditAreas, listChanges } from '../domain/audit/queries.js';
+import { dayIn } from '../domain/time/zoned.js';
+import { PREMIUM_DAY_CAP } from '../web/pages/premium-page.js';
 
 /** Rows of the synthetic data that scenarios name by id. */
 interface Seeded {
@@ -59,6 +61,7 @@ interface Scenario {
 
 const NOW = new Date('2026-11-24T06:30:00Z');
 const TZ = 'Asia/Kolkata';
+const TODAY = dayIn(NOW, TZ);
 
 const SCENARIOS: Scenario[] = [
   { name: 'Home: the newest article', why: 'every home page', run: (db) => listArticles(db, { limit: 1, now: NOW }) },
@@ -120,6 +123,21 @@ const SCENARIOS: Scenario[] = [
     name: 'News sitemap: the last two days',
     why: '/sitemaps/news.xml',
     run: (db) => listArticles(db, { limit: 1000, now: NOW, since: new Date(NOW.getTime() - 2 * 86_400_000) }),
+  },
+  {
+    name: 'Premium today',
+    why: "/premium: the day's premium stories in the publisher's time zone, one day's range of a publication-date index",
+    run: (db) => listArticles(db, { visibility: 'premium', since: TODAY.start, until: TODAY.end, limit: PREMIUM_DAY_CAP + 1, now: NOW }),
+  },
+  {
+    name: 'Premium: the latest before a day with none',
+    why: '/premium before the first premium story of the day: the newest premium story before midnight',
+    run: (db) => listArticles(db, { visibility: 'premium', until: TODAY.start, limit: 1, now: NOW }),
+  },
+  {
+    name: "Newsroom: today's premium count",
+    why: "/admin/articles: premium stories out today and scheduled for later today, one day's range of a publication-date index",
+    run: (db) => countPublishedBetween(db, { visibility: 'premium', from: TODAY.start, to: TODAY.end, now: NOW }),
   },
   { name: 'Sitemap index: first publication', why: '/sitemap.xml', run: (db) => firstPublishedAt(db) },
   {

@@ -248,7 +248,7 @@ describeEachEngine('admin API: images and the publication’s settings', (db) =>
     const read = await call('GET', '/api/v1/admin/settings', tokens.business);
     expect(read.statusCode, read.body).toBe(200);
     const settings = read.json<Json>().settings as Json;
-    expect(settings).toMatchObject({ publication_name: 'The Daily Ledger', time_zone: '', social_links: [] });
+    expect(settings).toMatchObject({ publication_name: 'The Daily Ledger', time_zone: '', social_links: [], premium_promised_daily: 0 });
     expect(Object.keys(settings.supplier as Json).sort()).toEqual(['address', 'gstin', 'invoice_series', 'name', 'state']);
     // What GET gives, PUT takes back: nothing changes.
     const same = await call('PUT', '/api/v1/admin/settings', tokens.business, settings);
@@ -290,12 +290,13 @@ describeEachEngine('admin API: images and the publication’s settings', (db) =>
       publication_name: 'A name never saved',
       time_zone: 'Mars/Olympus_Mons',
       contact_email: 'not an address',
+      premium_promised_daily: 5000,
       supplier: { gstin: '29AAGCB7383J1Z5' },
     });
     expect(bad.statusCode, bad.body).toBe(400);
     const error = bad.json<Json>().error as Json;
     expect(error.code).toBe('invalid-input');
-    expect(Object.keys(error.fields as Json).sort()).toEqual(['contact_email', 'supplier.gstin', 'time_zone']);
+    expect(Object.keys(error.fields as Json).sort()).toEqual(['contact_email', 'premium_promised_daily', 'supplier.gstin', 'time_zone']);
     expect(error.fields.time_zone).toContain('Mars/Olympus_Mons is not a time zone');
     expect(error.message).toMatch(/^time_zone: /);
     expect((await call('GET', '/api/v1/admin/settings', tokens.business)).json<Json>().settings).toEqual(before);

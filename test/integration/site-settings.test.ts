@@ -144,6 +144,28 @@ describeEachEngine('the publication’s settings and trust pages', (db) => {
     expect((await t.app.inject({ url: '/' })).body).not.toContain('Typed but not saved');
   });
 
+  it('takes the premium stories promised a day as a whole number only, 0 for a new install', async () => {
+    expect((await loadSiteSettings(db())).premiumPromisedDaily).toBe(0);
+    const form = await formOn('/admin/settings');
+    expect(form.values.premiumPromisedDaily).toBe('0');
+    for (const typed of ['2.5', 'thirty', '-1']) {
+      const refused = await submit('/admin/settings', { premiumPromisedDaily: typed });
+      expect(refused.statusCode, typed).toBe(400);
+      expect(errorBeside(refused.body, 'premiumPromisedDaily')).toBe(
+        'Enter a whole number of stories from 0 to 1,000, such as 30; 0 for no promise.',
+      );
+      expect(valueOf(refused.body, 'premiumPromisedDaily')).toBe(typed);
+    }
+    expect((await loadSiteSettings(db())).premiumPromisedDaily).toBe(0);
+    expect((await t.app.inject({ url: '/premium' })).body).not.toContain('30+');
+
+    expect((await submit('/admin/settings', { premiumPromisedDaily: ' 30 ' })).statusCode).toBe(303);
+    expect((await loadSiteSettings(db())).premiumPromisedDaily).toBe(30);
+    expect((await t.app.inject({ url: '/premium' })).body).toContain('Subscribers get 30+ premium stories a day');
+    expect((await submit('/admin/settings', { premiumPromisedDaily: '0' })).statusCode).toBe(303);
+    expect((await t.app.inject({ url: '/premium' })).body).not.toContain('30+');
+  });
+
   it('shows dates and yearly sitemaps in the stored time zone at once, and falls back to MASTHEAD_TIMEZONE when it is cleared', async () => {
     const article = await createArticle(db(), { visibility: 'free', publishedAt: new Date('2026-11-23T20:00:00Z') });
     const shown = async () =>
@@ -302,6 +324,7 @@ for (const engine of engines()) {
           contactPhone: '',
           contactAddress: '',
           socialLinks: '',
+          premiumPromisedDaily: '0',
           supplierName: supplier.name,
           supplierAddress: supplier.addressLines.join('\n'),
           supplierState: supplier.stateCode,
@@ -328,6 +351,7 @@ for (const engine of engines()) {
       expect(grievance).toContain('Name: Meera Iyer');
       expect(grievance).toContain('grievance@dailyledger.test');
       const site = await loadSiteSettings(database.db);
+      expect(site.premiumPromisedDaily).toBe(30);
       await saveSiteSettings(database.db, { ...site, grievanceOfficer: null, contactEmail: 'own@publisher.test' });
       expect(await seedDemoSite(database.db)).toBe(false);
       expect((await loadSiteSettings(database.db)).contactEmail).toBe('own@publisher.test');

@@ -103,6 +103,10 @@ export interface ListOptions {
   before?: ListCursor | undefined;
   offset?: number | undefined;
   since?: Date | undefined;
+  /** Only articles published before this instant (a day's list ends where the next day begins). */
+  until?: Date | undefined;
+  /** Only articles of this visibility (the premium stories). */
+  visibility?: Visibility | undefined;
   /** Articles left out (a section's pinned stories, shown above the list). */
   excludeIds?: readonly number[] | undefined;
 }

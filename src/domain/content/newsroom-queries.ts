@@ -329,3 +329,25 @@ export async function listNewsroomArticles(db: Db, f: NewsroomFilters): Promise<
     embargoUntil: r.embargo_until,
   }));
 }
+
+/**
+ * How many articles of `visibility` are published for [from, to): those out by `now` and those scheduled for
+ * later in it. One range of the live articles' publication-date index.
+ */
+export async function countPublishedBetween(
+  db: Db,
+  f: { visibility: 'free' | 'metered' | 'premium'; from: Date; to: Date; now: Date },
+): Promise<{ out: number; scheduled: number }> {
+  const row = await db
+    .selectFrom('articles')
+    .select((eb) => [
+      eb.fn.countAll<number>().filterWhere('published_at', '<=', f.now).as('out'),
+      eb.fn.countAll<number>().filterWhere('published_at', '>', f.now).as('scheduled'),
+    ])
+    .where('status', '=', sql.lit<'published'>('published'))
+    .where('visibility', '=', f.visibility)
+    .where('published_at', '>=', f.from)
+    .where('published_at', '<', f.to)
+    .executeTakeFirstOrThrow();
+  return { out: row.out, scheduled: row.scheduled };
+}

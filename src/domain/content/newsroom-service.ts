@@ -12,6 +12,7 @@ import {
   insertRevision,
   listNewsroomArticles,
   listRevisions,
+  countPublishedBetween,
   moveSlug,
   updateArticleAt,
   type NewsroomFilters,
@@ -50,6 +51,8 @@ export interface NewsroomService {
   save(actor: Actor, input: SaveInput): Promise<SaveResult>;
   /** Puts a revision's fields back over `version` (a new revision; the status and publication time stay). */
   restore(actor: Actor, id: number, revisionId: number, version: number): Promise<SaveResult | null>;
+  /** The premium stories of a day ([start, end)): out by now, and scheduled for later in it. */
+  premiumCount(actor: Actor, day: { start: Date; end: Date }): Promise<{ out: number; scheduled: number }>;
   /** The people in bylines. */
   authors: AuthorService;
   /** Corrections and clarifications appended to articles. */
@@ -161,6 +164,10 @@ export function createNewsroomService(deps: { db: Db; now: () => Date; onChange:
     async revision(actor, id, revisionId) {
       authorize(actor, 'editContent');
       return findRevision(db, id, revisionId);
+    },
+    async premiumCount(actor, day) {
+      authorize(actor, 'editContent');
+      return countPublishedBetween(db, { visibility: 'premium', from: day.start, to: day.end, now: now() });
     },
     save,
     async restore(actor, id, revisionId, version) {

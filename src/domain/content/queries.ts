@@ -210,9 +210,9 @@ export async function findArticleBySlug(db: Db, slug: string): Promise<Article |
 }
 
 /**
- * Newest first, optionally in one section; only articles already published at `now`. `before` continues a
- * list after its last article (keyset: one index range whatever the depth); `offset` skips rows and so
- * costs what it skips, which is why callers bound it.
+ * Newest first, optionally in one section, of one visibility or between two instants; only articles already
+ * published at `now`. `before` continues a list after its last article (keyset: one index range whatever the
+ * depth); `offset` skips rows and so costs what it skips, which is why callers bound it.
  */
 export async function listArticles(db: Db, options: ListOptions & { now: Date }): Promise<ArticleSummary[]> {
   let query = db
@@ -224,6 +224,8 @@ export async function listArticles(db: Db, options: ListOptions & { now: Date })
     .$narrowType<{ published_at: Date }>();
   if (options.section) query = query.where('section', '=', options.section);
   if (options.since) query = query.where('published_at', '>=', options.since);
+  if (options.until) query = query.where('published_at', '<', options.until);
+  if (options.visibility) query = query.where('visibility', '=', options.visibility);
   if (options.excludeIds?.length) query = query.where('id', 'not in', options.excludeIds);
   const before = options.before;
   if (before) query = query.where((eb) => eb(eb.refTuple('published_at', 'id'), '<', eb.tuple(before.publishedAt, before.id)));

@@ -183,7 +183,7 @@ export function createContentService(
     },
     list(o) {
       const before = o.before ? cursorAfter(o.before) : '';
-      const key = `l:${o.section ?? ''}:${o.limit}:${before}:${o.offset ?? 0}:${o.since?.getTime() ?? ''}:${o.excludeIds?.join(',') ?? ''}`;
+      const key = `l:${o.section ?? ''}:${o.limit}:${before}:${o.offset ?? 0}:${o.since?.getTime() ?? ''}:${o.until?.getTime() ?? ''}:${o.visibility ?? ''}:${o.excludeIds?.join(',') ?? ''}`;
       return cachedList(key, () => listArticles(db, { ...o, now: now() }));
     },
     author(slug) {

@@ -50,6 +50,21 @@ export const DEFAULT_COPY = {
   },
   'article.partner_credit': { text: 'This story first appeared in {partner}.', vars: ['partner'], required: ['partner'] },
   'article.reading_time': { text: '{minutes, plural, one {# min read} other {# min read}}', vars: ['minutes'], required: ['minutes'] },
+  'premium.today': {
+    text: '{count, plural, =0 {No premium stories yet today} one {# premium story today} other {# premium stories today}}',
+    vars: ['count'],
+    required: ['count'],
+  },
+  'premium.on_day': {
+    text: '{count, plural, =0 {No premium stories on {date}} one {# premium story on {date}} other {# premium stories on {date}}}',
+    vars: ['count', 'date'],
+    required: ['count', 'date'],
+  },
+  'premium.promise': {
+    text: 'Subscribers get {promised}+ premium stories a day, hand-picked by our editors.',
+    vars: ['promised'],
+    required: ['promised'],
+  },
   'plans.title': { text: 'Subscribe to {publication}', vars: ['publication'] },
   'plans.per_month': { text: '{amount}/Month', vars: ['amount'], required: ['amount'] },
   'plans.renewal': {

@@ -12,6 +12,7 @@ export const COPY_GROUPS: Record<string, string> = {
   paywall: 'Paywall',
   meter: 'Meter countdown',
   article: 'Articles (wire disclaimer, partner credit)',
+  premium: 'Premium today page',
   plans: 'Plans page',
   email: 'Emails',
   account: 'Account pages',

@@ -33,6 +33,11 @@ export interface SiteSettings {
   contactAddress: string;
   /** https addresses of the publication's pages elsewhere, in the order shown. */
   socialLinks: string[];
+  /**
+   * Premium stories the publication promises a day (0: no promise). The newsroom counts today's against it;
+   * readers are told of it only when it is set.
+   */
+  premiumPromisedDaily: number;
   grievanceOfficer: GrievanceOfficer | null;
 }
 
@@ -47,6 +52,7 @@ export const DEFAULT_SITE_SETTINGS: SiteSettings = {
   contactPhone: '',
   contactAddress: '',
   socialLinks: [],
+  premiumPromisedDaily: 0,
   grievanceOfficer: null,
 };
 

@@ -6,11 +6,23 @@ import {
   checkImageAddress,
   checkLanguage,
   checkPhone,
+  checkPremiumPromise,
   checkSocialLinks,
   checkTimeZone,
 } from './site-rules.js';
 
 describe('settings checks', () => {
+  it('takes the premium stories promised a day as a whole number, empty for no promise', () => {
+    expect(checkPremiumPromise(' 30 ')).toEqual({ ok: true, value: 30 });
+    expect(checkPremiumPromise('0')).toEqual({ ok: true, value: 0 });
+    expect(checkPremiumPromise('')).toEqual({ ok: true, value: 0 });
+    for (const typed of ['2.5', '-3', 'thirty', '1e2', '30+', '1001'])
+      expect(checkPremiumPromise(typed), typed).toEqual({
+        ok: false,
+        error: 'Enter a whole number of stories from 0 to 1,000, such as 30; 0 for no promise.',
+      });
+  });
+
   it('takes IANA time zone names, or nothing for the configured default, and refuses the rest', () => {
     expect(checkTimeZone(' Asia/Kolkata ')).toEqual({ ok: true, value: 'Asia/Kolkata' });
     expect(checkTimeZone('America/Argentina/Buenos_Aires')).toEqual({ ok: true, value: 'America/Argentina/Buenos_Aires' });

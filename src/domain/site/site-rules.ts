@@ -131,6 +131,20 @@ export function checkSocialLinks(value: string): Check<string[]> {
   return good(links);
 }
 
+/** Most premium stories a day a publication may promise: beyond it the number is a typing slip. */
+export const MAX_PREMIUM_PROMISED_DAILY = 1_000;
+
+/** Premium stories promised a day: a whole number, 0 (or empty) for no promise. */
+export function checkPremiumPromise(value: string): Check<number> {
+  const text = value.trim();
+  if (text === '') return good(0);
+  if (!/^\d{1,5}$/.test(text) || Number(text) > MAX_PREMIUM_PROMISED_DAILY)
+    return bad(
+      `Enter a whole number of stories from 0 to ${MAX_PREMIUM_PROMISED_DAILY.toLocaleString('en-IN')}, such as 30; 0 for no promise.`,
+    );
+  return good(Number(text));
+}
+
 /** The settings form's fields as typed (text), beside the grievance officer, which the grievance page edits. */
 export type SiteSettingsInput = Record<Exclude<keyof SiteSettings, 'grievanceOfficer'>, string>;
 
@@ -147,6 +161,7 @@ export function checkSiteSettings(input: SiteSettingsInput): Checked<Omit<SiteSe
     contactPhone: checkPhone(input.contactPhone),
     contactAddress: checkAddress(input.contactAddress),
     socialLinks: checkSocialLinks(input.socialLinks),
+    premiumPromisedDaily: checkPremiumPromise(input.premiumPromisedDaily),
   });
 }
 

@@ -69,6 +69,17 @@ export interface ArticleListInput {
   older: string | null;
   now: Date;
   timeZone: string;
+  /** Today's premium stories (out, and scheduled for later today) against the publication's promise (0: none). */
+  premiumToday: { out: number; scheduled: number; date: string; promised: number };
+}
+
+/** "Premium today: 12 of 30 promised", or "12 premium today" with no promise; linked to today's premium stories. */
+function premiumTodayLine(p: ArticleListInput['premiumToday']): SafeHtml {
+  const count = html`<a href="/admin/articles?visibility=premium&amp;from=${p.date}&amp;to=${p.date}">${p.out}</a>`;
+  const later = p.scheduled > 0 ? html` (${p.scheduled} more scheduled for later today)` : '';
+  return html`<p class="premium-today" data-premium-today="${p.out}">${
+    p.promised > 0 ? html`Premium today: ${count} of ${p.promised} promised` : html`${count} premium today`
+  }${later} · <a href="/premium">as readers see it</a></p>`;
 }
 
 export function articleListPage(chrome: PageChrome, input: ArticleListInput): string {
@@ -79,6 +90,7 @@ export function articleListPage(chrome: PageChrome, input: ArticleListInput): st
     )}</select></label> `;
   const olderQuery = new URLSearchParams({ ...q, before: input.older ?? '' }).toString();
   const main = html`<h1>Articles</h1><p><a class="button" href="/admin/articles/new">Write an article</a></p>
+${premiumTodayLine(input.premiumToday)}
 <form method="get" action="/admin/articles" class="admin-filters"><label>Headline <input type="search" name="q" value="${q.q ?? ''}" maxlength="200"></label>
 ${filter(
   'section',

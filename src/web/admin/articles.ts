@@ -8,6 +8,7 @@ import type { ArticleStatus, NewsroomArticle, SaveAction } from '../../domain/co
 import type { SaveResult } from '../../domain/content/newsroom-service.js';
 import { diffFields } from '../../domain/content/revision-diff.js';
 import { prepareArticle } from '../../domain/content/service.js';
+import { dayIn } from '../../domain/time/zoned.js';
 import { imageIdOf, imagePath } from '../../domain/media/model.js';
 import { actorOf, authorize } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
@@ -232,6 +233,9 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
               });
           const articles = found.slice(0, PAGE_SIZE);
           const last = articles.at(-1);
+          // Today in the publisher's time zone as it is now (a changed setting counts at once).
+          const today = dayIn(ctx.now(), ctx.policy.timeZone);
+          const premium = await ctx.newsroom.premiumCount(actor(request), today);
           const query = Object.fromEntries(Object.entries(q).filter(([k, v]) => k !== 'before' && v !== ''));
           const page = articleListPage(await pageChrome(ctx, request), {
             articles,
@@ -242,6 +246,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
             older: found.length > PAGE_SIZE && last ? `${last.updatedAt.getTime()}.${last.id}` : null,
             now: ctx.now(),
             timeZone: tz,
+            premiumToday: { ...premium, date: today.date, promised: ctx.site.premiumPromisedDaily },
           });
           return sendPage(reply, filterError ? 400 : 200, page);
         },

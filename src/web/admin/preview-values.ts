@@ -36,6 +36,8 @@ export async function previewValues(ctx: AppContext): Promise<PreviewValues> {
     amount: price,
     term: plan ? describeTerm(plan.term) : '3 months',
     minutes: 10,
+    count: 12,
+    promised: ctx.site.premiumPromisedDaily || 30,
     code: '482913',
     name: 'Asha',
     partner: 'The Partner Review',

@@ -51,6 +51,17 @@ ${field(
   `An IANA name such as Asia/Kolkata; empty for ${data.configuredTimeZone} (MASTHEAD_TIMEZONE). Now: ${data.timeZone}. Dates on pages, scheduling in the newsroom and the meter's month follow a change at once; subscription terms and sitemaps take effect after a restart.`,
 )}
 </fieldset>
+<fieldset><legend>Premium stories</legend>
+${input({
+  form,
+  name: 'premiumPromisedDaily',
+  label: 'Premium stories promised a day',
+  id: 'settings-premiumPromisedDaily',
+  maxlength: 5,
+  inputmode: 'numeric',
+  hint: 'A whole number; 0 for no promise. The newsroom’s article list counts today’s premium stories against it, and readers are told of it (“30+ a day”) only when it is set.',
+})}
+</fieldset>
 <fieldset><legend>Contact details</legend>
 ${field(form, 'contactEmail', 'Email', 254, undefined, 'email')}
 ${field(form, 'contactPhone', 'Telephone', 30, 'Leave empty to offer no telephone: the pages then say nothing of calling.')}

@@ -40,6 +40,11 @@ const siteFields = {
     maxItems: 50,
     description: 'https:// addresses of the publication’s pages elsewhere (at most 8).',
   }),
+  premium_promised_daily: Type.Integer({
+    minimum: 0,
+    maximum: 1_000_000,
+    description: 'Premium stories the publication promises a day (at most 1,000); 0 for no promise.',
+  }),
 };
 const SupplierJson = Type.Object(supplierFields, {
   additionalProperties: false,
@@ -102,6 +107,7 @@ function settingsJson(site: SiteSettings, supplier: SupplierDetails): SettingsVa
     contact_phone: site.contactPhone,
     contact_address: site.contactAddress,
     social_links: site.socialLinks,
+    premium_promised_daily: site.premiumPromisedDaily,
     supplier: {
       name: supplier.name,
       address: supplier.addressLines.join('\n'),
@@ -191,6 +197,7 @@ export function adminSettingsApiRoutes(scope: FastifyInstance, ctx: AppContext):
         contactPhone: next.contact_phone,
         contactAddress: next.contact_address,
         socialLinks: next.social_links.join('\n'),
+        premiumPromisedDaily: String(next.premium_promised_daily),
         supplierName: supplier.name,
         supplierAddress: supplier.address,
         supplierState: supplier.state,

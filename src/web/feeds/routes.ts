@@ -85,7 +85,7 @@ ${maps.map((m) => `<sitemap><loc>${base}/sitemaps/${m}.xml</loc></sitemap>`).joi
 
   app.get('/sitemaps/pages.xml', async (_request, reply) => {
     const sections = await ctx.content.sections();
-    const paths = ['/', '/plans', ...sections.map((s) => `/section/${s.slug}`)];
+    const paths = ['/', '/premium', '/plans', ...sections.map((s) => `/section/${s.slug}`)];
     reply.type(xml).header('cache-control', 'public, max-age=600');
     return urlset(paths.map((p) => `<url><loc>${base}${p}</loc></url>`));
   });

@@ -12,6 +12,7 @@ import { SITE_CSS, SITE_CSS_PATH } from '../views/site-css.js';
 import { articlePages } from './article-page.js';
 import { authorPageRoute } from './author-page.js';
 import { pageChrome } from './chrome.js';
+import { premiumPageRoute } from './premium-page.js';
 
 const SLUG = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,119}$' });
 const PAGE_SIZE = 20;
@@ -108,6 +109,7 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 
   authorPageRoute(app, ctx);
+  premiumPageRoute(app, ctx);
 
   app.get('/plans', async (request, reply) => {
     publicPage(request, reply, 300);

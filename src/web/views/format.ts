@@ -15,6 +15,11 @@ export function formatDateTime(date: Date, timeZone: string): string {
   return format(timeZone, { dateStyle: 'long', timeStyle: 'short' }, 'dt').format(date);
 }
 
+/** "10:15 am" in the publisher's zone. */
+export function formatTime(date: Date, timeZone: string): string {
+  return format(timeZone, { timeStyle: 'short' }, 't').format(date);
+}
+
 /** "24 Nov 2026" in the publisher's zone. */
 export function formatDate(date: Date, timeZone: string): string {
   return format(timeZone, { day: 'numeric', month: 'short', year: 'numeric' }, 'd').format(date);

@@ -23,7 +23,7 @@ export function homePage(
   const card = (a: ArticleSummary) => storyCard(a, chrome.sections, data.timeZone);
   const today = formatFullDate(data.today, data.timeZone, chrome.site.language);
   const main = html`<h1 class="visually-hidden">${chrome.site.publicationName}</h1>
-<p class="dateline-today"><time datetime="${isoDateIn(data.today, data.timeZone)}">${today}</time></p>${
+<p class="dateline-today"><time datetime="${isoDateIn(data.today, data.timeZone)}">${today}</time> · <a href="/premium">Premium today</a></p>${
     data.lead
       ? html`<section class="lead-story">
 <p class="kicker">${chrome.sections.find((s) => s.slug === data.lead?.section)?.name ?? ''}${data.lead.visibility === 'premium' ? html`<span class="badge">Premium</span>` : ''}</p>
