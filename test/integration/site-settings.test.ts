@@ -179,6 +179,10 @@ describeEachEngine('the publication’s settings and trust pages', (db) => {
     expect((await submit('/admin/settings', { timeZone: 'Europe/London' })).statusCode).toBe(303);
     expect(await shown()).toBe('23 November 2026 at 8:00 pm');
     expect([await inSitemap(2025), await inSitemap(2026)]).toEqual([true, false]);
+    // The newsroom schedules in the new zone too: the editor shows the story's time on London's clock.
+    const id = (await db().selectFrom('articles').select('id').where('slug', '=', article.slug).executeTakeFirstOrThrow()).id;
+    const editor = await t.app.inject({ url: `/admin/articles/${id}/edit`, headers: { cookie: cookies.editor ?? '' } });
+    expect(editor.body).toContain('value="2026-11-23T20:00"');
     expect((await submit('/admin/settings', { timeZone: '' })).statusCode).toBe(303);
     expect(await shown()).toBe('24 November 2026 at 1:30 am');
   });

@@ -100,7 +100,8 @@ const FORM_BODY_LIMIT = 2 * 1024 * 1024;
  * preview. Registered by adminRoutes, behind its staff check; each route checks `editContent` first.
  */
 export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContext): Promise<void> {
-  const tz = ctx.policy.timeZone;
+  // Read at each request: the settings may change the publisher's time zone while the app runs.
+  const tz = () => ctx.policy.timeZone;
   const actor = (request: FastifyRequest) => actorOf(request.auth?.user);
 
   async function showEditor(
@@ -144,7 +145,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
       sections: await ctx.content.sections(),
       csrf: reply.generateCsrf(),
       now: ctx.now(),
-      timeZone: tz,
+      timeZone: tz(),
       revisions,
       compare,
       corrections,
@@ -183,7 +184,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
       return showEditor(request, reply, 400, { article, form: { ...typed, errors: { ...typed.errors, ...result.errors } } });
     // Someone saved meanwhile: keep what this editor typed, say so, and let a second save be a deliberate choice.
     const theirs = result.current;
-    const message = `Someone else saved this article (${formatDateTime(theirs.updatedAt, tz)}) while you were editing, so your changes were not saved. Your text is below; compare it with theirs (open the article in another tab). Saving again replaces their version with yours.`;
+    const message = `Someone else saved this article (${formatDateTime(theirs.updatedAt, tz())}) while you were editing, so your changes were not saved. Your text is below; compare it with theirs (open the article in another tab). Saving again replaces their version with yours.`;
     return showEditor(request, reply, 409, {
       article: theirs,
       form: { values: { ...typed.values, version: String(theirs.version) }, errors: typed.errors, message },
@@ -205,8 +206,8 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
           const cursor = q.before ? parseCursor(q.before) : null;
           const author = q.author ? await ctx.content.author(q.author) : null;
           const authors = await ctx.newsroom.authors.list(actor(request), { limit: 500 });
-          const from = q.from ? parseWallClock(`${q.from}T00:00`, tz) : null;
-          const to = q.to ? parseWallClock(`${q.to}T00:00`, tz) : null;
+          const from = q.from ? parseWallClock(`${q.from}T00:00`, tz()) : null;
+          const to = q.to ? parseWallClock(`${q.to}T00:00`, tz()) : null;
           const filterError =
             q.author && !author
               ? `No author has the address “${q.author}”.`
@@ -220,7 +221,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
                 publishedFrom: from ?? undefined,
                 // Up to the end of the day `to`.
                 publishedTo: to
-                  ? new Date(parseWallClock(`${nextDay(q.to)}T00:00`, tz)?.getTime() ?? to.getTime() + 86_400_000)
+                  ? new Date(parseWallClock(`${nextDay(q.to)}T00:00`, tz())?.getTime() ?? to.getTime() + 86_400_000)
                   : undefined,
                 search: q.q || undefined,
                 section: q.section || undefined,
@@ -245,7 +246,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
             query,
             older: found.length > PAGE_SIZE && last ? `${last.updatedAt.getTime()}.${last.id}` : null,
             now: ctx.now(),
-            timeZone: tz,
+            timeZone: tz(),
             premiumToday: { ...premium, date: today.date, promised: ctx.site.premiumPromisedDaily },
           });
           return sendPage(reply, filterError ? 400 : 200, page);
@@ -271,7 +272,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
         { schema: { body: ArticleForm }, attachValidation: true, bodyLimit: FORM_BODY_LIMIT, onRequest: mayEditContent },
         async (request, reply) => {
           const read = readForm(request, ArticleForm);
-          const fields = read.ok ? await withLeadImage(readArticleForm(read.values, tz), read.values) : null;
+          const fields = read.ok ? await withLeadImage(readArticleForm(read.values, tz()), read.values) : null;
           if (!read.ok || !fields?.ok)
             return showEditor(request, reply, 400, { article: null, form: typedForm(read, fields && !fields.ok ? fields.errors : {}) });
           const result = await ctx.newsroom.save(actor(request), { id: null, version: null, fields: fields.fields, action: fields.action });
@@ -290,7 +291,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
           // The autosave as typed, over the stored article: its version is the one the editor had open, so
           // saving it over a newer save is refused as a conflict like any other.
           const restored = query.ok && query.values.restore ? await ctx.newsroom.autosaves.find(actor(request), article.id) : null;
-          const stored = formOf(article, article, tz);
+          const stored = formOf(article, article, tz());
           const form = restored ? { values: { ...stored.values, ...restored.values }, errors: {} } : stored;
           return showEditor(request, reply, 200, { article, form, notice, compare, restoring: restored !== null });
         },
@@ -307,7 +308,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
         async (request, reply) => {
           const article = await loadArticle(request);
           const read = readForm(request, ArticleForm);
-          const fields = read.ok ? await withLeadImage(readArticleForm(read.values, tz), read.values) : null;
+          const fields = read.ok ? await withLeadImage(readArticleForm(read.values, tz()), read.values) : null;
           if (!read.ok || !fields?.ok)
             return showEditor(request, reply, 400, { article, form: typedForm(read, fields && !fields.ok ? fields.errors : {}) });
           const result = await ctx.newsroom.save(actor(request), {
@@ -329,7 +330,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
           const result = await ctx.newsroom.restore(actor(request), article.id, request.params.revision, Number(request.body.version));
           if (!result) throw new HttpProblem('not-found', 'There is no such revision.');
           if (result.ok) return reply.redirect(`/admin/articles/${article.id}/edit?notice=restored`, 303);
-          return answer(request, reply, { result, action: 'restore' }, formOf(article, article, tz), article);
+          return answer(request, reply, { result, action: 'restore' }, formOf(article, article, tz()), article);
         },
       );
 
@@ -374,7 +375,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
       ctx.business.paywall.lead,
       corrections,
     );
-    const period = meterPeriod(now, tz);
+    const period = meterPeriod(now, tz());
     const reader: Reader =
       as === 'subscriber'
         ? {
@@ -390,7 +391,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
       chrome: await pageChrome(ctx, request),
       read: { prepared, decision, readerContext: { reader, meter, period, userId: null, anonymous: null } },
       publicUrl: ctx.config.publicUrl,
-      timeZone: tz,
+      timeZone: tz(),
       freeLimit: ctx.policy.freeLimit,
       registrationBonus: ctx.policy.registrationBonus,
       lowestPerMonth: await lowestPerMonth(ctx),

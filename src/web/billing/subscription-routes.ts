@@ -26,7 +26,8 @@ const NOTICES: Record<string, string> = {
 /** The signed-in reader's subscription: status, cancel and undo, plan changes. */
 export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const chrome = (request: FastifyRequest) => pageChrome(ctx, request);
-  const timeZone = ctx.policy.timeZone;
+  // Read at each request: the settings may change the publisher's time zone while the app runs.
+  const timeZone = () => ctx.policy.timeZone;
   const signedIn = (back: string, handler: Handler) => async (request: FastifyRequest, reply: FastifyReply) =>
     request.auth ? handler(request, reply, request.auth.user) : redirectToLogin(reply, back);
 
@@ -74,7 +75,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
       const notice = query.ok ? NOTICES[query.values.notice] : undefined;
       const page = subscriptionPage(await chrome(request), {
         csrf: reply.generateCsrf(),
-        timeZone,
+        timeZone: timeZone(),
         now: ctx.now(),
         sub,
         plan,
@@ -102,7 +103,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
         cancelPage(await chrome(request), {
           csrf: reply.generateCsrf(),
           ...found,
-          timeZone,
+          timeZone: timeZone(),
           finalCancellation: finalCancellation(found.sub),
         }),
       );
@@ -149,7 +150,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
       return sendPage(
         reply,
         200,
-        changePlanPage(await chrome(request), { csrf: reply.generateCsrf(), sub, current: plan, next, options, timeZone }),
+        changePlanPage(await chrome(request), { csrf: reply.generateCsrf(), sub, current: plan, next, options, timeZone: timeZone() }),
       );
     }),
   );
@@ -166,7 +167,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
         return ok({ previous, outcome: outcome.value, sub: await ctx.billing.service.owned(user, id) });
       });
       if (!done.ok) return done.sent;
-      return sendPage(reply, 200, changedPage(await chrome(request), { ...done.value, timeZone, csrf: reply.generateCsrf() }));
+      return sendPage(reply, 200, changedPage(await chrome(request), { ...done.value, timeZone: timeZone(), csrf: reply.generateCsrf() }));
     }),
   );
 
