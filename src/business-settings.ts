@@ -11,6 +11,9 @@ import {
 import { liveCopy, type LiveCopy } from './domain/copy/copy.js';
 import { findCopyTemplate, listCopyTemplates, loadCopyOverrides, resetCopyTemplate, saveCopyTemplate } from './domain/copy/templates.js';
 import type { Db } from './domain/ports/database.js';
+import { liveCatalogue, type Catalogue } from './domain/entitlements/catalogue.js';
+import { addCatalogueEntry, listCatalogue, saveCatalogueEntry } from './domain/entitlements/catalogue-editor.js';
+import { listCatalogueRows } from './domain/entitlements/catalogue-queries.js';
 import { changePlan, createGatewayPlan, createPlan, editPlan, listPlansForEditor, setGatewayPlan } from './domain/billing/plan-editor.js';
 
 /**
@@ -22,13 +25,15 @@ export interface BusinessSettings {
   copy: LiveCopy;
   policy: AccessPolicy;
   paywall: PaywallSettings;
+  /** The entitlement catalogue: what plans grant, by the names readers see, and which of them work here. */
+  catalogue: Catalogue;
   /** The environment's values: what applies until the paywall settings are first saved. */
   defaults: PaywallSettings;
   /** Goes up on every reload: caches of rendered pages keep it in their keys. */
   version: () => number;
-  /** Reads the stored copy and paywall settings again and applies them (on every instance, at each refresh). */
+  /** Reads the stored copy, paywall settings and catalogue again and applies them (on every instance, at each refresh). */
   reload: () => Promise<void>;
-  /** The use cases of /admin/copy, /admin/paywall and /admin/plans, on this database. */
+  /** The use cases of /admin/copy, /admin/paywall, /admin/plans and /admin/entitlements, on this database. */
   service: ReturnType<typeof businessService>;
 }
 
@@ -55,6 +60,9 @@ function businessService(db: Db) {
     changePlan,
     setGatewayPlan,
     createGatewayPlan,
+    listCatalogue,
+    saveCatalogueEntry,
+    addCatalogueEntry,
   });
 }
 
@@ -63,18 +71,25 @@ export async function loadBusinessSettings(config: Config, db: Db, options: { on
   const base = { timeZone: config.timeZone, archiveAfterDays: 365 };
   const paywall = await loadPaywallSettings(db, defaults);
   const copy = liveCopy(await loadCopyOverrides(db));
+  const catalogue = liveCatalogue(await listCatalogueRows(db));
   const policy = policyOf(paywall, base);
   let version = 0;
   return {
     copy,
     policy,
     paywall,
+    catalogue,
     defaults,
     version: () => version,
     service: businessService(db),
     async reload() {
-      const [nextPaywall, overrides] = await Promise.all([loadPaywallSettings(db, defaults), loadCopyOverrides(db)]);
+      const [nextPaywall, overrides, entries] = await Promise.all([
+        loadPaywallSettings(db, defaults),
+        loadCopyOverrides(db),
+        listCatalogueRows(db),
+      ]);
       copy.replace(overrides);
+      catalogue.replace(entries);
       // In place: the lead-in rule object is held by the content service, the policy by the reader service.
       const { lead, ...rest } = nextPaywall;
       Object.assign(paywall.lead, lead);

@@ -8,6 +8,9 @@ import { startFakeStripe, type FakeStripe } from '../support/fake-stripe.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 import { startBilling, type Harness } from './billing-harness.js';
 
+/** What the plans made here give (the editor's checkboxes). */
+const GIVES = ['premium', 'archive', 'ad-free'];
+
 /**
  * "Create on Razorpay" / "Create on Stripe" in the plans editor: the app with both gateways configured against
  * their stand-in APIs (test/support/fake-razorpay.ts, fake-stripe.ts), checkouts going to the one under test.
@@ -187,7 +190,14 @@ describeEachEngine('plans editor: gateway plans created through the gateway’s 
     await start('razorpay');
     const business = await staff('business');
     const slug = `monthly-${sequence}`;
-    await post(business, '/admin/plans', '/admin/plans', { name: 'Monthly', slug, termCount: '1', termUnit: 'month', price: '400' });
+    await post(business, '/admin/plans', '/admin/plans', {
+      name: 'Monthly',
+      slug,
+      termCount: '1',
+      termUnit: 'month',
+      entitlement: GIVES,
+      price: '400',
+    });
     const id = await planIdOf(slug);
     await post(business, '/admin/plans', `/admin/plans/${id}/gateway-plan`, { gateway: 'razorpay' });
     expect(await stored()).toHaveLength(1);
@@ -196,6 +206,7 @@ describeEachEngine('plans editor: gateway plans created through the gateway’s 
       name: 'Monthly',
       termCount: '2',
       termUnit: 'month',
+      entitlement: GIVES,
       price: '400',
     });
     expect(edit.statusCode).toBe(303);

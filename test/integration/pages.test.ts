@@ -229,10 +229,11 @@ describeEachEngine('every page', (db) => {
     expect(all(res.body, /data-plan="([^"]+)"/g)).toEqual(expected.map(([slug]) => slug));
     expect(all(res.body, /(₹[\d,]+(?:\.\d+)?)\/Month/g)).toEqual(['₹300', '₹225', '₹162']);
     const includes = between(res.body, '<ul class="includes">', '</ul>');
-    expect(includes).toMatch(/e-paper/i);
-    expect(includes).toContain('Archives back to 1997');
-    expect(includes).toMatch(/Ad-free/);
-    expect(all(includes, /<li>([^<]+)<\/li>/g).length).toBeGreaterThanOrEqual(3);
+    // By the catalogue's names, and only what works in this install: no e-paper is advertised until there is one.
+    expect(includes).toContain('<strong>Archives</strong>: Every story back to 1997.');
+    expect(includes).toContain('<strong>Ad-free reading</strong>');
+    expect(includes).not.toMatch(/e-paper/i);
+    expect(all(includes, /<li data-entitlement="([^"]+)">/g)).toEqual(['premium', 'markets', 'archive', 'ad-free']);
   });
 
   it('lists the sections and the editor’s picks on the home page', async () => {

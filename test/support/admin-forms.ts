@@ -11,7 +11,7 @@ export function adminForms(t: () => TestApp) {
     return { token, cookie: csrfCookie ? `${cookie}; mh_csrf=${csrfCookie.value}` : cookie, page };
   };
   /** Posts `fields` to `action` with the token of the page at `from`. */
-  const post = async (cookie: string, from: string, action: string, fields: Record<string, string>) => {
+  const post = async (cookie: string, from: string, action: string, fields: Record<string, string | string[]>) => {
     const form = await csrf(cookie, from);
     return t().app.inject({ method: 'POST', url: action, headers: { cookie: form.cookie }, payload: { _csrf: form.token, ...fields } });
   };

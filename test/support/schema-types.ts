@@ -36,6 +36,7 @@ const ENUM_COLUMNS: Record<string, string> = {
   'invoices.kind': union('invoice', 'credit-note', 'debit-note'),
   'refunds.status': `Generated<${union('succeeded', 'failed')}>`,
   'payments.dispute_status': `${union('open', 'won', 'lost')} | null`,
+  'entitlement_catalogue.kind': `Generated<${union('access', 'allowance')}>`,
 };
 
 /** The schema file's text for a database with every migration applied. */

@@ -21,6 +21,7 @@ import frontPage from './migrations/018-front-page.js';
 import businessSettings from './migrations/019-business-settings.js';
 import newsroomListIndexes from './migrations/020-newsroom-list-indexes.js';
 import headlineSearchAuthorPages from './migrations/021-headline-search-author-pages.js';
+import entitlementCatalogue from './migrations/022-entitlement-catalogue.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -45,6 +46,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 19, name: 'business-settings', sql: businessSettings },
   { version: 20, name: 'newsroom-list-indexes', sql: newsroomListIndexes },
   { version: 21, name: 'headline-search-author-pages', sql: headlineSearchAuthorPages },
+  { version: 22, name: 'entitlement-catalogue', sql: entitlementCatalogue },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

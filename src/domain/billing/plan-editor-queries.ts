@@ -106,6 +106,7 @@ export async function updatePlanRow(
     term_count: number;
     term_unit: TermUnit;
     price_minor: number;
+    entitlements: string[];
     position: number;
     active: boolean;
     highlighted: boolean;

@@ -21,7 +21,8 @@ import {
   updatePlanRow,
   type EditorPlanRow,
 } from './plan-editor-queries.js';
-import { SUBSCRIBER_ENTITLEMENTS, type TermUnit } from './plans.js';
+import type { TermUnit } from './plans.js';
+import { listCatalogueRows } from '../entitlements/catalogue-queries.js';
 
 /**
  * The plans editor (policy `manageBusiness`). A price or term change applies to new subscribers only: once a
@@ -35,6 +36,8 @@ export interface PlanFields {
   termCount: number;
   termUnit: TermUnit;
   priceMinor: number;
+  /** Keys of the entitlement catalogue the plan grants (at least one; an unknown key is refused). */
+  entitlements: readonly string[];
 }
 
 export interface EditorPlan extends EditorPlanRow {
@@ -54,14 +57,28 @@ export async function listPlansForEditor(db: Db, actor: Actor): Promise<EditorPl
   }));
 }
 
-const audited = (row: Pick<EditorPlanRow, 'name' | 'termCount' | 'termUnit' | 'priceMinor' | 'active' | 'highlighted' | 'position'>) => ({
+const audited = (
+  row: Pick<EditorPlanRow, 'name' | 'termCount' | 'termUnit' | 'priceMinor' | 'active' | 'highlighted' | 'position'> & {
+    entitlements: readonly string[];
+  },
+) => ({
   name: row.name,
+  entitlements: [...row.entitlements].sort(),
   term: `${row.termCount} ${row.termUnit}`,
   priceMinor: row.priceMinor,
   onSale: row.active,
   highlighted: row.highlighted,
   position: row.position,
 });
+
+/** The plan's entitlements, each once, in catalogue order; or why they cannot be saved. */
+async function checkEntitlements(tx: Tx, keys: readonly string[]): Promise<Result<string[], 'invalid-input'>> {
+  const known = (await listCatalogueRows(tx)).map((row) => row.key);
+  const unknown = keys.filter((key) => !known.includes(key));
+  if (unknown.length > 0) return fail('invalid-input', `Not in the entitlement catalogue: ${unknown.join(', ')}.`);
+  if (keys.length === 0) return fail('invalid-input', 'Choose what the plan gives its subscribers.');
+  return ok(known.filter((key) => keys.includes(key)));
+}
 
 async function log(tx: Tx, actor: Actor, subject: string, action: string, before: object | null, after: object | null, now: Date) {
   await recordChange(
@@ -83,10 +100,12 @@ export async function createPlan(
   db: Db,
   actor: Actor,
   input: PlanFields & { slug: string; now: Date },
-): Promise<Result<number, 'conflict'>> {
+): Promise<Result<number, 'conflict' | 'invalid-input'>> {
   authorize(actor, 'manageBusiness');
   return db.transaction().execute(async (tx) => {
     if (await slugTaken(tx, input.slug)) return fail('conflict', `The address /subscribe/${input.slug} is taken: choose another.`);
+    const entitlements = await checkEntitlements(tx, input.entitlements);
+    if (!entitlements.ok) return entitlements;
     const row = {
       slug: input.slug,
       name: input.name,
@@ -94,7 +113,7 @@ export async function createPlan(
       termUnit: input.termUnit,
       priceMinor: input.priceMinor,
       currency: 'INR',
-      entitlements: [...SUBSCRIBER_ENTITLEMENTS],
+      entitlements: entitlements.value,
       position: await nextPlanPosition(tx),
       active: true,
       highlighted: false,
@@ -106,12 +125,19 @@ export async function createPlan(
 }
 
 /** Edits a plan; a new price or term on a plan already sold makes a new version (see above). Returns the id on sale. */
-export async function editPlan(db: Db, actor: Actor, id: number, input: PlanFields & { now: Date }): Promise<Result<number, 'not-found'>> {
+export async function editPlan(
+  db: Db,
+  actor: Actor,
+  id: number,
+  input: PlanFields & { now: Date },
+): Promise<Result<number, 'not-found' | 'invalid-input'>> {
   authorize(actor, 'manageBusiness');
   return db.transaction().execute(async (tx) => {
     const plan = await lockEditorPlan(tx, id);
     if (!plan) return fail('not-found', 'There is no such plan.');
-    const after = { ...plan, ...input };
+    const entitlements = await checkEntitlements(tx, input.entitlements);
+    if (!entitlements.ok) return entitlements;
+    const after = { ...plan, ...input, entitlements: entitlements.value };
     const termsChanged = input.priceMinor !== plan.priceMinor || input.termCount !== plan.termCount || input.termUnit !== plan.termUnit;
     let current = id;
     if (termsChanged && (await planWasSold(tx, id))) {
@@ -126,6 +152,7 @@ export async function editPlan(db: Db, actor: Actor, id: number, input: PlanFiel
         term_count: input.termCount,
         term_unit: input.termUnit,
         price_minor: input.priceMinor,
+        entitlements: entitlements.value,
       });
       // Gateway plans are stored by price; one made for the old term would bill the old term.
       if (input.termCount !== plan.termCount || input.termUnit !== plan.termUnit) await forgetGatewayPlans(tx, id);

@@ -75,6 +75,8 @@ export const DEFAULT_COPY = {
   'plans.choose': { text: 'Choose {plan}', vars: ['plan'], required: ['plan'] },
   'plans.best_value': { text: 'Best value', vars: [] },
   'plans.includes_title': { text: 'Every plan includes', vars: [] },
+  'plans.also_includes': { text: 'Also includes:', vars: [] },
+  'plans.plan_includes': { text: 'Includes:', vars: [] },
   'email.code_intro': {
     text: 'Your one-time code is below. It works once, within {minutes} minutes, in the browser or app where you asked for it.',
     vars: ['minutes'],

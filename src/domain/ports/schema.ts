@@ -151,6 +151,18 @@ export interface CopyOverrides {
   updated_by: number | null;
 }
 
+export interface EntitlementCatalogue {
+  allowance: number | null;
+  created_at: Generated<Timestamp>;
+  description: Generated<string>;
+  key: string;
+  kind: Generated<'access' | 'allowance'>;
+  name: string;
+  position: number;
+  updated_at: Generated<Timestamp>;
+  updated_by: number | null;
+}
+
 export interface EntitlementGrants {
   created_at: Generated<Timestamp>;
   ends_at: Timestamp | null;
@@ -424,6 +436,7 @@ export interface DB {
   authors: Authors;
   billing_profiles: BillingProfiles;
   copy_overrides: CopyOverrides;
+  entitlement_catalogue: EntitlementCatalogue;
   entitlement_grants: EntitlementGrants;
   front_page_stories: FrontPageStories;
   gateway_plans: GatewayPlans;

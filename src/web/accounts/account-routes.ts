@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ResolvedSession } from '../../domain/accounts/session-service.js';
 import { actorOf, can } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
+import { holdingsOf } from '../../domain/entitlements/holdings.js';
 import { clearSessionCookie, requireSession as session } from '../http/auth.js';
 import { readForm, type FormState } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
@@ -29,11 +30,23 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
 
   app.get('/account', { schema: { querystring: AccountQuery }, ...signedIn('/account') }, async (request, reply) => {
     const auth = session(request);
-    const devices = await ctx.accounts.listDevices(auth);
+    const [devices, grants, subscriptions] = await Promise.all([
+      ctx.accounts.listDevices(auth),
+      ctx.accounts.listEntitlements(auth.user.id),
+      ctx.billing.service.list(auth.user.id),
+    ]);
+    // The plan each subscription a grant came from is on, by name (a plan may since have been retired or renamed).
+    const planNames = new Map<number, string>();
+    for (const id of new Set(subscriptions.map((sub) => sub.planId))) {
+      const plan = await ctx.billing.service.plan(id);
+      if (plan) planNames.set(id, plan.name);
+    }
+    const subscriptionPlans = new Map(subscriptions.map((sub) => [sub.id, planNames.get(sub.planId) ?? 'your subscription']));
     const page = accountHomePage(await chrome(request), {
       csrf: reply.generateCsrf(),
       user: auth.user,
       deviceCount: devices.length,
+      holdings: holdingsOf(grants, ctx.business.catalogue, subscriptionPlans),
       timeZone: ctx.policy.timeZone,
       notice: NOTICES[request.query.notice],
     });

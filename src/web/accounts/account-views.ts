@@ -1,4 +1,5 @@
 import type { Device, User } from '../../domain/accounts/model.js';
+import type { Holding } from '../../domain/entitlements/holdings.js';
 import { html } from '../views/html.js';
 import { formatDate, formatDateTime } from '../views/format.js';
 import type { PageChrome } from '../views/layout.js';
@@ -9,9 +10,11 @@ import { accountLayout, accountNav, csrfField, formMessage, input, notice } from
 
 export function accountHomePage(
   chrome: PageChrome,
-  data: { csrf: string; user: User; deviceCount: number; timeZone: string; notice?: string | undefined },
+  data: { csrf: string; user: User; deviceCount: number; holdings: readonly Holding[]; timeZone: string; notice?: string | undefined },
 ): string {
   const { user } = data;
+  const until = (date: Date | null) =>
+    date ? html`<time datetime="${date.toISOString()}">${formatDate(date, data.timeZone)}</time>` : 'no end date';
   const main = html`<h1>Your account</h1>
 ${notice(data.notice)}
 <dl class="account-details">
@@ -19,6 +22,13 @@ ${notice(data.notice)}
 <dt>Email</dt><dd>${user.email}</dd>
 <dt>Member since</dt><dd>${formatDate(user.createdAt, data.timeZone)}</dd>
 </dl>
+<section class="block" aria-labelledby="holdings"><h2 id="holdings">What you have</h2>${
+    data.holdings.length
+      ? html`<table class="holdings"><thead><tr><th scope="col">What</th><th scope="col">From</th><th scope="col">Until</th></tr></thead><tbody>${data.holdings.map(
+          (h) => html`<tr data-entitlement="${h.key}"><td>${h.name}</td><td>${h.from}</td><td>${until(h.until)}</td></tr>`,
+        )}</tbody></table>`
+      : html`<p>Nothing beyond the free articles yet. <a href="/plans">See the plans</a>.</p>`
+  }</section>
 <ul class="account-links">
 <li><a href="/account/subscription">Subscription and invoices</a></li>
 <li><a href="/account/devices">Devices</a>: signed in on ${data.deviceCount} device${data.deviceCount === 1 ? '' : 's'}</li>

@@ -48,6 +48,12 @@ export const ADMIN_AREAS: readonly AdminArea[] = [
   },
   { href: '/admin/plans', label: 'Plans', blurb: 'Create, edit, order, highlight and retire plans.', ability: 'manageBusiness' },
   {
+    href: '/admin/entitlements',
+    label: 'Entitlements',
+    blurb: 'What plans give readers: the names and descriptions they see, the device allowance.',
+    ability: 'manageBusiness',
+  },
+  {
     href: '/admin/paywall',
     label: 'Paywall',
     blurb: 'Free limit, registration wall, lead-in, section and provenance rules.',

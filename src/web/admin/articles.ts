@@ -15,7 +15,7 @@ import type { AppContext } from '../../context.js';
 import { sendPage } from '../accounts/flow.js';
 import { HttpProblem } from '../http/errors.js';
 import { declaredRoutes, form, keyword, readForm, text, useForms, type FormState } from '../http/forms.js';
-import { lowestPerMonth, pageChrome } from '../pages/chrome.js';
+import { lowestPerMonth, offeredByPlans, pageChrome } from '../pages/chrome.js';
 import { articlePage } from '../views/article.js';
 import { formatDateTime } from '../views/format.js';
 import { html } from '../views/html.js';
@@ -395,6 +395,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
       freeLimit: ctx.policy.freeLimit,
       registrationBonus: ctx.policy.registrationBonus,
       lowestPerMonth: await lowestPerMonth(ctx),
+      includes: await offeredByPlans(ctx),
       previewBanner: banner,
     });
   }

@@ -10,7 +10,7 @@ import type { AppContext } from '../../context.js';
 import { sendPage } from '../accounts/flow.js';
 import { csrfField, notice } from '../accounts/views.js';
 import { HttpProblem } from '../http/errors.js';
-import { declaredRoutes, form, id, keyword, readForm, text, useForms, type FormState } from '../http/forms.js';
+import { declaredRoutes, fieldList, form, id, keyword, readForm, text, useForms, type FormState } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
 import { html } from '../views/html.js';
 
@@ -81,7 +81,7 @@ function paise(price: string): number | null {
   return Number.isSafeInteger(minor) && minor > 0 && minor <= 2_000_000_000 ? minor : null;
 }
 
-type Failed = { planId: number | 'new'; form: FormState };
+type Failed = { planId: number | 'new'; form: FormState; entitlements?: readonly string[] };
 
 /** Plans (policy `manageBusiness`): create, edit, order, highlight and retire; gateway plans by API or by hand. */
 export async function adminPlanRoutes(parent: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -97,6 +97,17 @@ export async function adminPlanRoutes(parent: FastifyInstance, ctx: AppContext):
     html`<label for="${prefix}-termUnit">Term unit</label><select id="${prefix}-termUnit" name="termUnit">${['day', 'month', 'year'].map(
       (u) => html`<option value="${u}"${current === u ? html` selected` : ''}>${u}s</option>`,
     )}</select> `;
+
+  /** The catalogue as checkboxes; an entry no feature provides yet is marked, as readers are never told of it. */
+  const entitlementBoxes = (state: FormState | undefined, prefix: string, chosen: readonly string[]) => {
+    const error = state?.errors.entitlements;
+    return html`<fieldset class="entitlements"${error ? html` aria-describedby="${prefix}-entitlements-error"` : ''}><legend>What the plan gives (<a href="/admin/entitlements">the catalogue</a>)</legend>${
+      error ? html`<p class="field-error" id="${prefix}-entitlements-error">${error}</p>` : ''
+    }${ctx.business.catalogue.entries.map(
+      (e) =>
+        html`<label><input type="checkbox" name="entitlement" value="${e.key}"${chosen.includes(e.key) ? html` checked` : ''}> ${e.name}${e.feature ? '' : html` <span class="hint">(no feature yet: not shown to readers)</span>`}</label> `,
+    )}</fieldset> `;
+  };
 
   /** "Create on Razorpay" / "Create on Stripe" for each gateway that has no plan stored at the plan's price. */
   const createButtons = (plan: EditorPlan, csrf: string) => {
@@ -129,6 +140,7 @@ ${plan.warning ? html`<p class="form-error" role="note">${plan.warning}</p>` : '
 <p>${plan.active ? html`${action('up', 'Move up')}${action('down', 'Move down')}${plan.highlighted ? action('unhighlight', 'Remove "Best value"') : action('highlight', 'Mark "Best value"')}${action('retire', 'Retire (stop selling)')}` : action('restore', 'Put on sale again')}</p>
 <form method="post" action="/admin/plans/${plan.id}" class="account-form">${csrfField(csrf)}
 ${field(state, prefix, 'name', 'Name', plan.name)}${field(state, prefix, 'termCount', 'Term', String(plan.termCount))}${unitSelect(prefix, state?.values.termUnit ?? plan.termUnit)}${field(state, prefix, 'price', 'Price (₹, GST included)', String(plan.priceMinor / 100))}
+${entitlementBoxes(state, prefix, extra.failed?.planId === plan.id ? (extra.failed.entitlements ?? []) : plan.entitlements)}
 <button type="submit" class="button">Save</button></form>
 <p>Gateway plans: ${plan.gatewayPlans.length ? plan.gatewayPlans.map((g) => html`${g.gateway} <code>${g.id}</code> `) : 'none yet at this price: the first checkout at it creates one through the gateway’s API, or enter one'}</p>
 ${createButtons(plan, csrf)}
@@ -142,6 +154,7 @@ ${field(failed(-plan.id), `${prefix}-gw`, 'gatewayPlanId', 'Id', '')}<button typ
 ${plans.map(row)}
 <section class="block"><h2>New plan</h2><form method="post" action="/admin/plans" class="account-form">${csrfField(csrf)}
 ${field(created, 'new', 'name', 'Name', '')}${field(created, 'new', 'slug', 'Address (/subscribe/…)', '')}${field(created, 'new', 'termCount', 'Term', '1')}${unitSelect('new', created?.values.termUnit ?? 'month')}${field(created, 'new', 'price', 'Price (₹, GST included)', '')}
+${entitlementBoxes(created, 'new', extra.failed?.planId === 'new' ? (extra.failed.entitlements ?? []) : ctx.business.catalogue.entries.filter((e) => e.feature).map((e) => e.key))}
 <button type="submit" class="button">Create</button></form></section>`;
     const page = adminLayout(await pageChrome(ctx, request), 'Plans', main);
     return sendPage(reply, status, page);
@@ -169,11 +182,12 @@ ${field(created, 'new', 'name', 'Name', '')}${field(created, 'new', 'slug', 'Add
 
       app.post('/admin/plans', { schema: { body: CreateForm }, ...guard }, async (request, reply) => {
         const read = readForm(request, CreateForm);
-        if (!read.ok) return show(request, reply, 400, { failed: { planId: 'new', form: read.form } });
+        const entitlements = fieldList(request.body, 'entitlement');
+        if (!read.ok) return show(request, reply, 400, { failed: { planId: 'new', form: read.form, entitlements } });
         const priceMinor = paise(read.values.price);
         if (priceMinor === null)
           return show(request, reply, 400, {
-            failed: { planId: 'new', form: { values: read.values, errors: { price: 'The price must be above ₹0.' } } },
+            failed: { planId: 'new', form: { values: read.values, errors: { price: 'The price must be above ₹0.' } }, entitlements },
           });
         const fields = {
           name: read.values.name,
@@ -181,11 +195,16 @@ ${field(created, 'new', 'name', 'Name', '')}${field(created, 'new', 'slug', 'Add
           termCount: Number(read.values.termCount),
           termUnit: (read.values.termUnit || 'month') as 'day' | 'month' | 'year',
           priceMinor,
+          entitlements,
           now: ctx.now(),
         };
         const created = await ctx.business.service.createPlan(actor(request), fields);
-        if (!created.ok)
-          return show(request, reply, 409, { failed: { planId: 'new', form: { values: read.values, errors: { slug: created.message } } } });
+        if (!created.ok) {
+          const errors = created.code === 'conflict' ? { slug: created.message } : { entitlements: created.message };
+          return show(request, reply, created.code === 'conflict' ? 409 : 400, {
+            failed: { planId: 'new', form: { values: read.values, errors }, entitlements },
+          });
+        }
         await ctx.refresh();
         return reply.redirect('/admin/plans?notice=created', 303);
       });
@@ -193,21 +212,28 @@ ${field(created, 'new', 'name', 'Name', '')}${field(created, 'new', 'slug', 'Add
       app.post('/admin/plans/:id', { schema: { params: Params, body: PlanForm }, ...guard }, async (request, reply) => {
         const id = planId(request);
         const read = readForm(request, PlanForm);
-        if (!read.ok) return show(request, reply, 400, { failed: { planId: id, form: read.form } });
+        const entitlements = fieldList(request.body, 'entitlement');
+        if (!read.ok) return show(request, reply, 400, { failed: { planId: id, form: read.form, entitlements } });
         const priceMinor = paise(read.values.price);
         if (priceMinor === null)
           return show(request, reply, 400, {
-            failed: { planId: id, form: { values: read.values, errors: { price: 'The price must be above ₹0.' } } },
+            failed: { planId: id, form: { values: read.values, errors: { price: 'The price must be above ₹0.' } }, entitlements },
           });
         const fields = {
           name: read.values.name,
           termCount: Number(read.values.termCount),
           termUnit: (read.values.termUnit || 'month') as 'day' | 'month' | 'year',
           priceMinor,
+          entitlements,
           now: ctx.now(),
         };
         const saved = await ctx.business.service.editPlan(actor(request), id, fields);
-        if (!saved.ok) throw new HttpProblem('not-found', saved.message);
+        if (!saved.ok) {
+          if (saved.code === 'not-found') throw new HttpProblem('not-found', saved.message);
+          return show(request, reply, 400, {
+            failed: { planId: id, form: { values: read.values, errors: { entitlements: saved.message } }, entitlements },
+          });
+        }
         await ctx.refresh();
         return reply.redirect('/admin/plans?notice=saved', 303);
       });

@@ -23,6 +23,7 @@ import { adminHomePage } from './admin-layout.js';
 import { adminCopyRoutes } from './copy.js';
 import { adminPaywallRoutes } from './paywall.js';
 import { adminPlanRoutes } from './plans.js';
+import { adminEntitlementRoutes } from './entitlements.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
 const PaymentsQuery = form({ notice: keyword(Object.keys(NOTICES)) });
@@ -63,6 +64,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminCopyRoutes(app, ctx);
   await adminPaywallRoutes(app, ctx);
   await adminPlanRoutes(app, ctx);
+  await adminEntitlementRoutes(app, ctx);
   adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */

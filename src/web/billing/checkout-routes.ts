@@ -121,7 +121,15 @@ export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Pro
     switch (sub.status) {
       case 'active':
       case 'past-due':
-        return sendPage(reply, 200, subscribedPage(page, { plan, story: takeStory(ctx, request, reply) }));
+        return sendPage(
+          reply,
+          200,
+          subscribedPage(page, {
+            plan,
+            includes: ctx.business.catalogue.offered(plan.entitlements),
+            story: takeStory(ctx, request, reply),
+          }),
+        );
       case 'awaiting-payment':
         return sendPage(reply, 200, declined ? paymentFailedPage(page, { plan }) : confirmingPage(page));
       case 'abandoned':

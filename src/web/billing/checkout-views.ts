@@ -3,11 +3,12 @@ import { selectableStates } from '../../domain/billing/gst.js';
 import { E_MANDATE_LIMIT, needsExtraAuthentication } from '../../domain/billing/mandate-limits.js';
 import { formatMoney, type Money } from '../../domain/billing/money.js';
 import { planDisplay, type Plan } from '../../domain/billing/plans.js';
+import type { CatalogueEntry } from '../../domain/entitlements/catalogue.js';
 import { emptyForm, type FormState } from '../http/forms.js';
 import { csrfField, formMessage, input } from '../accounts/views.js';
 import { html, type SafeHtml } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';
-import { INCLUDED } from '../views/pages.js';
+import { includesList } from '../views/pages.js';
 import { billingLayout, messagePage, selectField } from './page-parts.js';
 import { PROFILE_LIMITS } from './profile-form.js';
 
@@ -94,12 +95,14 @@ export const RAZORPAY_CSP = contentSecurityPolicy({
 });
 
 /** The outcome of a paid checkout; `story` is the story that sent the reader to the plans, to go back to. */
-export function subscribedPage(chrome: PageChrome, data: { plan: Plan; story: string | null }): string {
+export function subscribedPage(
+  chrome: PageChrome,
+  data: { plan: Plan; includes: readonly CatalogueEntry[]; story: string | null },
+): string {
   return messagePage(chrome, {
     title: "You're subscribed",
     body: html`<p class="notice" role="status">Thank you. Your ${data.plan.name} subscription is active and your receipt and tax invoice are on their way by email.</p>
-<h2>What's included</h2>
-<ul class="includes">${INCLUDED.map((item) => html`<li>${item}</li>`)}</ul>
+${data.includes.length ? html`<h2>What's included</h2>${includesList(data.includes)}` : ''}
 <p>${data.story ? html`<a class="button" href="${data.story}">Continue reading your story</a> <a href="/">Front page</a>` : html`<a class="button" href="/">Start reading premium stories</a>`}</p>
 <p><a href="/account/subscription">Manage your subscription and invoices</a></p>`,
   });

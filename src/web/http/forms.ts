@@ -246,6 +246,14 @@ export function field(body: unknown, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** The values of a field a form may send several times (checkboxes of one name), each a string; nothing else counts. */
+export function fieldList(body: unknown, name: string): string[] {
+  if (!body || typeof body !== 'object') return [];
+  const value = (body as Record<string, unknown>)[name];
+  const values = Array.isArray(value) ? (value as unknown[]) : [value];
+  return values.filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
 type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /**

@@ -7,7 +7,7 @@ import type { ArticleRead } from '../reading.js';
 import { articlePage, meterNote, meterNoteCount } from '../views/article.js';
 import { raw } from '../views/html.js';
 import { accountArea } from '../views/layout.js';
-import { bestValue, lowestPerMonth, pageChrome } from './chrome.js';
+import { bestValue, lowestPerMonth, offeredByPlans, pageChrome } from './chrome.js';
 
 // Placeholders no article text can contain (a random token behind control characters).
 const MARK = `\u0001${randomBytes(8).toString('hex')}`;
@@ -44,6 +44,7 @@ export function articlePages(ctx: AppContext) {
         registrationBonus: ctx.policy.registrationBonus,
         lowestPerMonth: await lowestPerMonth(ctx),
         bestValue: await bestValue(ctx),
+        includes: await offeredByPlans(ctx),
       },
       raw(METER_SLOT),
     );

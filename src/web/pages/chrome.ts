@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { perMonth } from '../../domain/billing/plans.js';
 import { formatMoney } from '../../domain/billing/money.js';
 import type { AppContext } from '../../context.js';
+import type { CatalogueEntry } from '../../domain/entitlements/catalogue.js';
 import type { PageChrome } from '../views/layout.js';
 
 /** What every page's shell needs, from cached reads, and who is signed in. */
@@ -22,4 +23,9 @@ export async function lowestPerMonth(ctx: AppContext): Promise<string | null> {
 export async function bestValue(ctx: AppContext): Promise<{ plan: string; perMonth: string } | null> {
   const plan = (await ctx.plans()).find((p) => p.highlighted);
   return plan ? { plan: plan.name, perMonth: formatMoney(perMonth(plan)) } : null;
+}
+
+/** What subscribing gives, for the paywall: the working entitlements any plan on sale grants, in catalogue order. */
+export async function offeredByPlans(ctx: AppContext): Promise<CatalogueEntry[]> {
+  return ctx.business.catalogue.offered((await ctx.plans()).flatMap((plan) => plan.entitlements));
 }

@@ -116,7 +116,12 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
     reply.type('text/html; charset=utf-8');
     const read = checkForm(FromQuery, request.query);
     const from = read.ok ? read.values.from : '/';
-    return plansPage(await pageChrome(ctx, request), { plans: await ctx.plans(), publicUrl: ctx.config.publicUrl, from });
+    return plansPage(await pageChrome(ctx, request), {
+      plans: await ctx.plans(),
+      catalogue: ctx.business.catalogue,
+      publicUrl: ctx.config.publicUrl,
+      from,
+    });
   });
 
   app.get(SITE_CSS_PATH, async (_request, reply) => {

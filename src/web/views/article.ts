@@ -1,12 +1,14 @@
 import type { AccessDecision } from '../../domain/access/model.js';
 import { ENTITLEMENTS } from '../../domain/access/model.js';
 import { parseProvenance, type ArticleSummary, type Correction } from '../../domain/content/model.js';
+import type { CatalogueEntry } from '../../domain/entitlements/catalogue.js';
 import { fromQuery } from '../billing/return-to.js';
 import type { ArticleRead } from '../reading.js';
 import { formatDate, formatDateTime } from './format.js';
 import { html, jsonForScript, raw, type SafeHtml } from './html.js';
 import { layout, type PageChrome } from './layout.js';
 import { leadFigure } from './picture.js';
+import { includesList } from './pages.js';
 
 export interface ArticlePageInput {
   chrome: PageChrome;
@@ -19,6 +21,8 @@ export interface ArticlePageInput {
   lowestPerMonth: string | null;
   /** The plan marked "Best value" and its per-month figure, shown on the paywall; null or absent when none is. */
   bestValue?: { plan: string; perMonth: string } | null | undefined;
+  /** What a subscription gives, for the paywall: the entitlements plans on sale grant that work here (`offeredByPlans`). */
+  includes?: readonly CatalogueEntry[] | undefined;
   /** A newsroom preview's banner: shown above the story, and the page is kept out of search engines. */
   previewBanner?: SafeHtml | undefined;
 }
@@ -89,6 +93,7 @@ function paywall(input: ArticlePageInput, decision: AccessDecision & { allowed: 
   return html`<section class="paywall" aria-labelledby="paywall-title" data-reason="${decision.reason}">
 <h2 id="paywall-title">${title}</h2>
 <p>${copy.render('paywall.subscribe_pitch')}${input.lowestPerMonth ? html` ${copy.render('paywall.plans_from', { per_month: input.lowestPerMonth })}` : ''}</p>
+${includesList(input.includes ?? [], 'includes paywall-includes')}
 ${input.bestValue ? html`<p class="best-value"><span class="badge">${copy.render('plans.best_value')}</span> ${copy.render('paywall.best_value', { plan: input.bestValue.plan, per_month: input.bestValue.perMonth })}</p>` : ''}
 <p>${action}</p>
 <p>${copy.render('paywall.login_prompt')} <a href="/login?next=${next}">${copy.render('paywall.login_link')}</a></p>

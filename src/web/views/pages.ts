@@ -1,10 +1,11 @@
 import type { Plan } from '../../domain/billing/plans.js';
+import type { Catalogue, CatalogueEntry } from '../../domain/entitlements/catalogue.js';
 import { planDisplay } from '../../domain/billing/plans.js';
 import { fromQuery } from '../billing/return-to.js';
 import type { ArticleSummary } from '../../domain/content/model.js';
 import type { Section } from '../../domain/content/model.js';
 import { formatFullDate, isoDateIn } from './format.js';
-import { html } from './html.js';
+import { html, type SafeHtml } from './html.js';
 import { layout, type PageChrome } from './layout.js';
 import { storyCard } from './listing.js';
 
@@ -73,31 +74,39 @@ ${section.description ? html`<p class="section-description">${section.descriptio
   );
 }
 
-/** What a subscription includes (the publisher's offer, README), shown on /plans. */
-export const INCLUDED = [
-  'Exclusive premium stories, 30+ a day, hand-picked by our editors',
-  'Complimentary access to partner digital bundles',
-  'The e-paper: the daily print edition to read, save and share',
-  'Curated newsletters on markets, finance, politics and technology',
-  'Premium market analysis and investment insights',
-  'Archives back to 1997',
-  'Ad-free reading',
-  'Access on all devices: mobile, tablet and PC, web or app',
-];
+/** Entitlements as readers see them: each one's name, its description, and an allowance's number. */
+export function includesList(entries: readonly CatalogueEntry[], className = 'includes'): SafeHtml | '' {
+  if (entries.length === 0) return '';
+  return html`<ul class="${className}">${entries.map(
+    (e) =>
+      html`<li data-entitlement="${e.key}"><strong>${e.name}</strong>${e.description ? html`: ${e.description}` : ''}${e.allowance === null ? '' : html` Up to ${e.allowance} devices at once.`}</li>`,
+  )}</ul>`;
+}
 
-export function plansPage(chrome: PageChrome, data: { plans: Plan[]; publicUrl: string; from: string }): string {
+/**
+ * The plans on sale. What every plan grants is listed once below them, what only some grant in each plan's box:
+ * each by its catalogue name, and only what a feature of this install really provides (`Catalogue.offered`).
+ */
+export function plansPage(
+  chrome: PageChrome,
+  data: { plans: Plan[]; catalogue: Pick<Catalogue, 'offered'>; publicUrl: string; from: string },
+): string {
   const { copy } = chrome;
+  const offered = data.plans.map((plan) => data.catalogue.offered(plan.entitlements));
+  const common = (offered[0] ?? []).filter((entry) => offered.every((entries) => entries.some((e) => e.key === entry.key)));
   const main = html`<h1>${copy.render('plans.title', { publication: chrome.site.publicationName })}</h1>
-<div class="plans">${data.plans.map((plan) => {
+<div class="plans">${data.plans.map((plan, i) => {
     const shown = planDisplay(plan);
+    const extras = (offered[i] ?? []).filter((entry) => !common.includes(entry));
     return html`<section class="plan" data-plan="${plan.slug}" aria-labelledby="plan-${plan.slug}">
 <h2 id="plan-${plan.slug}">${plan.name}${plan.highlighted ? html` <span class="badge best-value">${copy.render('plans.best_value')}</span>` : ''}</h2>
 <p class="per-month">${copy.render('plans.per_month', { amount: shown.perMonth })}</p>
 <p class="price">${copy.render('plans.renewal', { price: shown.price, term: shown.term })}</p>
+${extras.length ? html`<p>${copy.render(common.length ? 'plans.also_includes' : 'plans.plan_includes')}</p>${includesList(extras)}` : ''}
 <p><a class="button" href="/subscribe/${plan.slug}${fromQuery(data.from)}">${copy.render('plans.choose', { plan: plan.name })}</a></p>
 </section>`;
   })}</div>
-<section class="block"><h2>${copy.render('plans.includes_title')}</h2><ul class="includes">${INCLUDED.map((item) => html`<li>${item}</li>`)}</ul></section>`;
+${common.length ? html`<section class="block"><h2>${copy.render('plans.includes_title')}</h2>${includesList(common)}</section>` : ''}`;
   return layout(chrome, { title: 'Plans', canonical: `${data.publicUrl}/plans` }, main);
 }
 
