@@ -20,7 +20,7 @@ create table entitlement_catalogue (
 );
 
 insert into entitlement_catalogue (key, name, description, kind, allowance, position) values
-  ('premium', 'Premium stories', 'Exclusive premium stories, 30+ a day, hand-picked by our editors.', 'access', null, 1),
+  ('premium', 'Premium stories', 'Exclusive premium stories, hand-picked by our editors every day.', 'access', null, 1),
   ('partner-bundle', 'Partner bundle', 'Complimentary access to a partner publication''s digital bundle.', 'access', null, 2),
   ('epaper', 'E-paper', 'The daily print edition to read, save and share.', 'access', null, 3),
   ('newsletters', 'Premium newsletters', 'Curated newsletters on markets, finance, politics and technology.', 'access', null, 4),
