@@ -71,12 +71,7 @@ describeEachEngine('complimentary grants', (db) => {
     expect(grant).toMatchObject({ entitlements: ['premium'], granted_by: staff.user.id, revoked_at: null });
     expect(grant!.ends_at).toEqual(lastDay);
 
-    const withdrawn = await post(
-      staff.cookie,
-      readerPage(reader.email),
-      `/admin/users/${reader.user.id}/grants/${grant!.id}/withdraw`,
-      {},
-    );
+    const withdrawn = await post(staff.cookie, readerPage(reader.email), `/admin/users/${reader.user.id}/grants/${grant!.id}/withdraw`, {});
     expect(withdrawn.statusCode, withdrawn.body).toBe(303);
     const after = await article(reader.cookie);
     expect(after.body).toContain('data-reason="subscription-required"');
@@ -113,7 +108,12 @@ describeEachEngine('complimentary grants', (db) => {
     expect(noReason.body).toMatch(/id="grant-reason-error">Say why the reader is given this/);
     expect(noReason.body).toMatch(/value="ad-free" checked/); // the form comes back as it was filled in
 
-    const past = await give(staff.cookie, reader, { entitlement: 'premium', ends: 'date', until: '2026-11-23', reason: 'A late thank-you' });
+    const past = await give(staff.cookie, reader, {
+      entitlement: 'premium',
+      ends: 'date',
+      until: '2026-11-23',
+      reason: 'A late thank-you',
+    });
     expect(past.statusCode).toBe(400);
     expect(past.body).toMatch(/id="grant-until-error">That day has passed/);
     expect(past.body).toContain('A late thank-you');
