@@ -14,6 +14,7 @@ import type { Db } from './domain/ports/database.js';
 import { liveCatalogue, type Catalogue } from './domain/entitlements/catalogue.js';
 import { addCatalogueEntry, listCatalogue, saveCatalogueEntry } from './domain/entitlements/catalogue-editor.js';
 import { listCatalogueRows } from './domain/entitlements/catalogue-queries.js';
+import { giveComplimentaryAccess, listComplimentaryGrants, withdrawComplimentaryAccess } from './domain/entitlements/complimentary.js';
 import { changePlan, createGatewayPlan, createPlan, editPlan, listPlansForEditor, setGatewayPlan } from './domain/billing/plan-editor.js';
 
 /**
@@ -33,7 +34,7 @@ export interface BusinessSettings {
   version: () => number;
   /** Reads the stored copy, paywall settings and catalogue again and applies them (on every instance, at each refresh). */
   reload: () => Promise<void>;
-  /** The use cases of /admin/copy, /admin/paywall, /admin/plans and /admin/entitlements, on this database. */
+  /** The use cases of /admin/copy, /admin/paywall, /admin/plans, /admin/entitlements and a reader's complimentary grants, on this database. */
   service: ReturnType<typeof businessService>;
 }
 
@@ -63,6 +64,9 @@ function businessService(db: Db) {
     listCatalogue,
     saveCatalogueEntry,
     addCatalogueEntry,
+    listComplimentaryGrants,
+    giveComplimentaryAccess,
+    withdrawComplimentaryAccess,
   });
 }
 

@@ -22,6 +22,7 @@ import businessSettings from './migrations/019-business-settings.js';
 import newsroomListIndexes from './migrations/020-newsroom-list-indexes.js';
 import headlineSearchAuthorPages from './migrations/021-headline-search-author-pages.js';
 import entitlementCatalogue from './migrations/022-entitlement-catalogue.js';
+import complimentaryGrants from './migrations/023-complimentary-grants.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -47,6 +48,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 20, name: 'newsroom-list-indexes', sql: newsroomListIndexes },
   { version: 21, name: 'headline-search-author-pages', sql: headlineSearchAuthorPages },
   { version: 22, name: 'entitlement-catalogue', sql: entitlementCatalogue },
+  { version: 23, name: 'complimentary-grants', sql: complimentaryGrants },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

@@ -144,6 +144,18 @@ export interface BillingProfiles {
   user_id: number;
 }
 
+export interface ComplimentaryGrants {
+  ends_at: Timestamp | null;
+  entitlements: string[];
+  granted_by: number | null;
+  id: Generated<number>;
+  reason: string;
+  revoked_at: Timestamp | null;
+  revoked_by: number | null;
+  starts_at: Timestamp;
+  user_id: number;
+}
+
 export interface CopyOverrides {
   key: string;
   text: string;
@@ -435,6 +447,7 @@ export interface DB {
   auth_challenges: AuthChallenges;
   authors: Authors;
   billing_profiles: BillingProfiles;
+  complimentary_grants: ComplimentaryGrants;
   copy_overrides: CopyOverrides;
   entitlement_catalogue: EntitlementCatalogue;
   entitlement_grants: EntitlementGrants;
