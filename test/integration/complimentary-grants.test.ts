@@ -1,4 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
+import { deleteAccount, exportAccountData } from '../../src/domain/accounts/data-rights.js';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { formatDate } from '../../src/web/views/format.js';
 import { adminForms } from '../support/admin-forms.js';
@@ -144,6 +145,12 @@ describeEachEngine('complimentary grants', (db) => {
     const account = (await t.app.inject({ url: '/account', headers: { cookie: reader.cookie } })).body;
     expect(/<tr data-entitlement="premium">.*?<\/tr>/.exec(account)?.[0]).toContain('<td>no end date</td>');
     expect((await grantRows(reader.user.id))[0]).toMatchObject({ ends_at: null });
+
+    // The reader's data export carries the grant and staff's reason; deleting the account erases both.
+    const exported = await exportAccountData(db(), reader.user.id, clock.now());
+    expect(exported?.complimentary_access).toEqual([expect.objectContaining({ entitlements: ['premium'], reason: 'Board member' })]);
+    expect(await deleteAccount(db(), reader.user.id, clock.now())).toBe(true);
+    expect(await grantRows(reader.user.id)).toEqual([]);
   });
 
   it('is not there for an editor or a reader', async () => {

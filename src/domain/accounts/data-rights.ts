@@ -1,4 +1,5 @@
 import type { Db } from '../ports/database.js';
+import { deleteComplimentaryGrantsOf, listComplimentaryGrantRows } from '../entitlements/complimentary-queries.js';
 import { listGrants, revokeUserEntitlements } from '../entitlements/queries.js';
 import { deleteReaderMeters, listReaderMeters } from '../metering/reader-meter-queries.js';
 import { deleteChallengesOf } from './challenge-queries.js';
@@ -42,13 +43,20 @@ export async function exportAccountData(db: Db, userId: number, now: Date): Prom
       starts_at: g.startsAt.toISOString(),
       ends_at: g.endsAt?.toISOString() ?? null,
     })),
+    complimentary_access: (await listComplimentaryGrantRows(db, userId)).map((g) => ({
+      entitlements: g.entitlements,
+      starts_at: g.startsAt.toISOString(),
+      ends_at: g.endsAt?.toISOString() ?? null,
+      reason: g.reason,
+      withdrawn_at: g.revokedAt?.toISOString() ?? null,
+    })),
     articles_read_by_month: meters.map((m) => ({ month: m.period, article_ids: m.read })),
   };
 }
 
 /**
  * Deletes a reader's account: every device is signed out, reading history and pending codes are erased,
- * entitlements end, and the account row keeps no personal data (it stays only so that records which must
+ * entitlements end (complimentary grants and staff's reasons for them are erased), and the account row keeps no personal data (it stays only so that records which must
  * be kept by law, such as tax invoices, still point somewhere). Callers go through the accounts service,
  * which first stops the reader's subscriptions at their gateways (`SubscriptionStopper`) and calls this
  * only once that succeeded.
@@ -62,6 +70,8 @@ export async function deleteAccount(db: Db, userId: number, now: Date): Promise<
     await deleteReaderMeters(tx, userId);
     await deleteChallengesOf(tx, userId, user.email);
     await revokeUserEntitlements(tx, userId, now);
+    // Staff's reasons for complimentary access are about the reader: they go with the account.
+    await deleteComplimentaryGrantsOf(tx, userId);
     await anonymiseUser(tx, userId, now);
     return true;
   });

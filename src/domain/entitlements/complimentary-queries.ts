@@ -68,3 +68,8 @@ export async function lockComplimentaryGrant(tx: Tx, id: number): Promise<Compli
 export async function markComplimentaryGrantRevoked(tx: Tx, id: number, by: number | null, at: Date): Promise<void> {
   await tx.updateTable('complimentary_grants').set({ revoked_at: at, revoked_by: by }).where('id', '=', id).execute();
 }
+
+/** Erases a reader's complimentary grants with their reasons (account deletion; their entitlements are revoked by source). */
+export async function deleteComplimentaryGrantsOf(tx: Tx, userId: number): Promise<void> {
+  await tx.deleteFrom('complimentary_grants').where('user_id', '=', userId).execute();
+}
