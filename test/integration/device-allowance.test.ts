@@ -90,7 +90,13 @@ describeEachEngine('device allowance', (get) => {
     await setAllowance(2);
     const reader = await person('reader');
     // Other grants carry no device allowance.
-    await grantEntitlements(h.db, { userId: reader.id, entitlements: ['premium'], source: 'grant:staff', startsAt: h.clock.now(), endsAt: null });
+    await grantEntitlements(h.db, {
+      userId: reader.id,
+      entitlements: ['premium'],
+      source: 'grant:staff',
+      startsAt: h.clock.now(),
+      endsAt: null,
+    });
     const limit = h.ctx.config.deviceLimit;
     expect(limit).toBeGreaterThan(2);
     for (let i = 0; i < limit; i++) expect((await appSignIn(reader)).statusCode).toBe(200);
