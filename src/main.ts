@@ -22,6 +22,7 @@ import type { Copy } from './domain/copy/copy.js';
 import { loadBusinessSettings } from './business-settings.js';
 import { createMailer, readOutbox, type Mailer } from './adapters/email/mailer.js';
 import { createAccountsService } from './domain/accounts/service.js';
+import { deviceAllowances } from './domain/entitlements/allowances.js';
 import { accountEmailTemplates } from './domain/accounts/emails.js';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.js';
 import { effectiveTimeZone, loadSiteSettings, publicationTag } from './domain/site/settings.js';
@@ -251,6 +252,8 @@ export async function createAppContext(
       publicUrl: config.publicUrl,
       publication: site.publicationName,
       deviceLimit: config.deviceLimit,
+      // A reader's device limit is the largest device allowance among their grants, by the catalogue's number.
+      devices: deviceAllowances(business.catalogue),
       // A deleted reader must never be charged again: billing stops their subscriptions before anything is erased.
       subscriptions: { stopSubscriptionsOf: (userId) => billing.service.stopSubscriptionsOf(userId) },
     }),

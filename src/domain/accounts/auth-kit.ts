@@ -7,6 +7,7 @@ import type { Counters } from '../ports/counters.js';
 import type { Db } from '../ports/database.js';
 import type { Copy } from '../copy/copy.js';
 import { createChallenges } from './challenges.js';
+import type { DeviceLimits } from './device-allowance.js';
 import type { Notifier } from '../notifications/notifications.js';
 import type { accountEmail, AccountEmailTemplate } from './emails.js';
 import { issueKnownDevice, verifyKnownDevice } from './known-device.js';
@@ -15,7 +16,7 @@ import type { SignInResult } from './session-service.js';
 import { hasSignedInFrom } from './session-queries.js';
 import { authThrottle, type Requester } from './throttle.js';
 
-export interface AuthDeps {
+export interface AuthDeps extends DeviceLimits {
   db: Db;
   /** Account emails are queued, and sent by the notification job once the request's work has committed. */
   notifier: Notifier;
@@ -25,7 +26,6 @@ export interface AuthDeps {
   now: () => Date;
   publicUrl: string;
   publication: string;
-  deviceLimit: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Db, Tx } from '../ports/database.js';
 import { insertChallenge } from './challenge-queries.js';
+import { deviceLimitOf, type DeviceLimits } from './device-allowance.js';
 import { deviceName } from './device-name.js';
 import { SESSION_TIMEOUTS, type Device, type User } from './model.js';
 import { hashToken, newToken } from './secrets.js';
@@ -44,13 +45,13 @@ export type SignInResult =
   | { status: 'device-limit'; user: User; choiceToken: string; devices: Device[]; limit: number };
 
 /**
- * Starts a session for a user whose identity is proven, within the device limit. The account row is
- * locked first, so concurrent sign-ins at the limit queue and cannot both take the last place.
+ * Starts a session for a user whose identity is proven, within their device limit (`deviceLimitOf`). The account
+ * row is locked first, so concurrent sign-ins at the limit queue and cannot both take the last place.
  * Never locks the reader out: at the limit it returns their devices and a token to choose one to sign out.
  */
-export async function startSession(tx: Tx, user: User, device: DeviceInfo, now: Date, defaultLimit: number): Promise<SignInResult> {
+export async function startSession(tx: Tx, user: User, device: DeviceInfo, now: Date, limits: DeviceLimits): Promise<SignInResult> {
   await lockUser(tx, user.id);
-  const limit = user.deviceLimit ?? defaultLimit;
+  const limit = await deviceLimitOf(tx, user, now, limits);
   if ((await countLiveSessions(tx, user.id, now)) >= limit) {
     const choiceToken = newToken();
     await insertChallenge(tx, {

@@ -2,6 +2,7 @@ import { fail, ok, type Result } from '../errors.js';
 import type { AuthKit, Origin } from './auth-kit.js';
 import { findChallengeByLink, markChallengeUsed } from './challenge-queries.js';
 import type { ChallengeAnswer, ChallengeFailure } from './challenges.js';
+import { deviceLimitOf } from './device-allowance.js';
 import type { Device } from './model.js';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { hashToken } from './secrets.js';
@@ -91,7 +92,7 @@ export function signInFlows(kit: AuthKit) {
         if (!user) return fail('expired-code', GONE);
         await markEmailVerified(tx, user.id, now);
         const verifiedUser = { ...user, emailVerifiedAt: user.emailVerifiedAt ?? now };
-        return ok(await startSession(tx, verifiedUser, from(input.device, input.origin), now, deps.deviceLimit));
+        return ok(await startSession(tx, verifiedUser, from(input.device, input.origin), now, deps));
       });
       if (!result.ok) {
         await throttle.codeFailed(asking);
@@ -119,7 +120,7 @@ export function signInFlows(kit: AuthKit) {
       }
       await throttle.passwordSucceeded(asking);
       const device = from(input.device, input.origin);
-      const result = await deps.db.transaction().execute((tx) => startSession(tx, user, device, deps.now(), deps.deviceLimit));
+      const result = await deps.db.transaction().execute((tx) => startSession(tx, user, device, deps.now(), deps));
       return ok(kit.withKnownDevice(result, input.origin));
     },
 
@@ -142,7 +143,7 @@ export function signInFlows(kit: AuthKit) {
         if (!(await revokeSession(tx, user.id, input.deviceId, now)))
           return fail('not-found', 'That device is not signed in to your account.');
         await markChallengeUsed(tx, found.value.id, now);
-        return ok(await startSession(tx, user, from(input.device, input.origin), now, deps.deviceLimit));
+        return ok(await startSession(tx, user, from(input.device, input.origin), now, deps));
       });
       return result.ok ? ok(kit.withKnownDevice(result.value, input.origin)) : result;
     },
@@ -154,7 +155,7 @@ export function signInFlows(kit: AuthKit) {
       if (found?.purpose !== 'device-choice' || found.userId === null || found.usedAt || found.expiresAt <= now) return null;
       const user = await findUserById(deps.db, found.userId);
       if (!user) return null;
-      return { devices: await listDevices(deps.db, user.id, now, null), limit: user.deviceLimit ?? deps.deviceLimit };
+      return { devices: await listDevices(deps.db, user.id, now, null), limit: await deviceLimitOf(deps.db, user, now, deps) };
     },
   };
 }

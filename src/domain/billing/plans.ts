@@ -1,4 +1,5 @@
 import { ENTITLEMENTS } from '../access/model.js';
+import { DEVICES } from '../entitlements/catalogue.js';
 import { floorToMajor, formatMoney, type Money } from './money.js';
 
 export type TermUnit = 'day' | 'month' | 'year';
@@ -25,6 +26,7 @@ export const SUBSCRIBER_ENTITLEMENTS = [
   'epaper',
   'newsletters',
   'partner-bundle',
+  DEVICES,
 ];
 
 export const DEMO_PLANS: Omit<Plan, 'id'>[] = [

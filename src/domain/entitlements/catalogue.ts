@@ -27,16 +27,19 @@ export interface CatalogueEntry extends CatalogueRow {
 /** What staff edit on an entry; `allowance` only on an allowance (null on access). */
 export type CatalogueFields = Pick<CatalogueRow, 'name' | 'description' | 'position' | 'allowance'>;
 
+/** The device allowance's key (kind `allowance`): how many devices a reader may be signed in on at once. */
+export const DEVICES = 'devices';
+
 /**
- * The entitlements a working feature of this install reads, and what it does with them. Not yet here: `devices`
- * (the sign-in's device limit is still the configured one, whatever a reader's grants say), the e-paper, newsletters
- * and partner bundles: the catalogue holds them, and readers are told of them once their feature reads them.
+ * The entitlements a working feature of this install reads, and what it does with them. Not yet here: the e-paper,
+ * newsletters and partner bundles: the catalogue holds them, and readers are told of them once their feature reads them.
  */
 export const FEATURES: Readonly<Record<string, string>> = {
   [ENTITLEMENTS.premium]: 'Premium stories open, and metered ones without using the meter (the access decision).',
   [ENTITLEMENTS.archive]: 'Stories in the archive open (the access decision).',
   [ENTITLEMENTS.adFree]: 'Article pages are served without advertising.',
   [ENTITLEMENTS.markets]: 'Premium stories of sections that require “markets” open (the access decision).',
+  [DEVICES]: 'The number of devices a reader may be signed in on at once: the largest allowance among their grants (sign-in).',
 };
 
 export const ENTRY_KEY = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -62,6 +65,8 @@ export interface Catalogue {
   find(key: string): CatalogueEntry | undefined;
   /** Of `keys`, the entries readers may be told about (in the catalogue, with a working feature), in catalogue order. */
   offered(keys: Iterable<string>): CatalogueEntry[];
+  /** The largest allowance among the allowance entries of `keys` (the devices at once), or null when none of them is one. */
+  deviceAllowance(keys: Iterable<string>): number | null;
   replace(rows: readonly CatalogueRow[]): void;
 }
 
@@ -76,6 +81,14 @@ export function liveCatalogue(rows: readonly CatalogueRow[]): Catalogue {
     offered(keys) {
       const wanted = new Set(keys);
       return entries.filter((e) => wanted.has(e.key) && e.feature !== null);
+    },
+    deviceAllowance(keys) {
+      let most: number | null = null;
+      for (const key of keys) {
+        const entry = byKey.get(key);
+        if (entry?.kind === 'allowance' && entry.feature !== null && entry.allowance !== null) most = Math.max(most ?? 0, entry.allowance);
+      }
+      return most;
     },
     replace(next) {
       entries = next.map((row) => ({ ...row, feature: FEATURES[row.key] ?? null }));
