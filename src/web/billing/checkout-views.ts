@@ -8,7 +8,7 @@ import { emptyForm, type FormState } from '../http/forms.js';
 import { csrfField, formMessage, input } from '../accounts/views.js';
 import { html, type SafeHtml } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';
-import { includesList } from '../views/pages.js';
+import { includesList } from '../views/includes.js';
 import { billingLayout, messagePage, selectField } from './page-parts.js';
 import { PROFILE_LIMITS } from './profile-form.js';
 

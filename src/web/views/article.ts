@@ -8,7 +8,7 @@ import { formatDate, formatDateTime } from './format.js';
 import { html, jsonForScript, raw, type SafeHtml } from './html.js';
 import { layout, type PageChrome } from './layout.js';
 import { leadFigure } from './picture.js';
-import { includesList } from './pages.js';
+import { includesList } from './includes.js';
 
 export interface ArticlePageInput {
   chrome: PageChrome;

@@ -1,12 +1,13 @@
 import type { Plan } from '../../domain/billing/plans.js';
-import type { Catalogue, CatalogueEntry } from '../../domain/entitlements/catalogue.js';
+import type { Catalogue } from '../../domain/entitlements/catalogue.js';
 import { planDisplay } from '../../domain/billing/plans.js';
 import { fromQuery } from '../billing/return-to.js';
 import type { ArticleSummary } from '../../domain/content/model.js';
 import type { Section } from '../../domain/content/model.js';
 import { formatFullDate, isoDateIn } from './format.js';
-import { html, type SafeHtml } from './html.js';
+import { html } from './html.js';
 import { layout, type PageChrome } from './layout.js';
+import { includesList } from './includes.js';
 import { storyCard } from './listing.js';
 
 export function homePage(
@@ -72,15 +73,6 @@ ${section.description ? html`<p class="section-description">${section.descriptio
     },
     main,
   );
-}
-
-/** Entitlements as readers see them: each one's name, its description, and an allowance's number. */
-export function includesList(entries: readonly CatalogueEntry[], className = 'includes'): SafeHtml | '' {
-  if (entries.length === 0) return '';
-  return html`<ul class="${className}">${entries.map(
-    (e) =>
-      html`<li data-entitlement="${e.key}"><strong>${e.name}</strong>${e.description ? html`: ${e.description}` : ''}${e.allowance === null ? '' : html` Up to ${e.allowance} devices at once.`}</li>`,
-  )}</ul>`;
 }
 
 /**
