@@ -229,7 +229,7 @@ export async function createAppContext(
     newsroom: createNewsroomService({ db, now, onChange: refresh }),
     media,
     files,
-    sections: createSectionsService({ db, now, onChange: refresh }),
+    sections: createSectionsService({ db, now, onChange: refresh, catalogue: business.catalogue }),
     frontPage: createFrontPageService({ db, onChange: refresh }),
     copy,
     site,

@@ -215,7 +215,7 @@ describeEachEngine('the front page and sections, curated in the newsroom', (db) 
     await curate('pin', story.id);
     res = await post(
       '/admin/sections/personal-finance/edit',
-      { name: 'Your Money', slug: 'your-money', description: 'Money at home.', premiumEntitlement: 'money-plus' },
+      { name: 'Your Money', slug: 'your-money', description: 'Money at home.', premiumEntitlement: 'markets' },
       '/admin/sections/personal-finance/edit',
     );
     expect(res.statusCode, res.body).toBe(303);
@@ -241,7 +241,7 @@ describeEachEngine('the front page and sections, curated in the newsroom', (db) 
     expect(logged.find((e) => e.subject === 'your-money' && e.action === 'update')).toMatchObject({
       user_id: editorActor.kind === 'user' ? editorActor.id : 0,
       before: { slug: 'personal-finance', name: 'Personal Finance', premiumEntitlement: 'premium' },
-      after: { slug: 'your-money', name: 'Your Money', premiumEntitlement: 'money-plus' },
+      after: { slug: 'your-money', name: 'Your Money', premiumEntitlement: 'markets' },
     });
     expect(logged.some((e) => e.subject === 'personal-finance' && e.action === 'create')).toBe(true);
     expect(logged.find((e) => e.subject === 'lead' && e.action === 'lead')).toMatchObject({
@@ -249,7 +249,7 @@ describeEachEngine('the front page and sections, curated in the newsroom', (db) 
       after: { lead: 'fp-lead' },
     });
     // The section's entitlement now unlocks its premium stories.
-    expect((await t.ctx.content.sections()).find((s) => s.slug === 'your-money')?.premiumEntitlement).toBe('money-plus');
+    expect((await t.ctx.content.sections()).find((s) => s.slug === 'your-money')?.premiumEntitlement).toBe('markets');
   });
 
   it('deletes an empty section but refuses one with articles, saying why', async () => {
@@ -290,6 +290,20 @@ describeEachEngine('the front page and sections, curated in the newsroom', (db) 
     expect(bad.body).toContain('id="section-premiumEntitlement-error">Use lower-case letters, digits and hyphens (at most 40)');
     expect(bad.body).toContain('>Kept text</textarea>');
     expect(bad.body).toContain('value="Not Allowed!"');
+    // An entitlement the catalogue does not have would lock the section's premium stories for everyone: refused.
+    const unknown = await post(
+      '/admin/sections/new',
+      { name: 'Money Plus', slug: 'money-plus', description: '', premiumEntitlement: 'money-plus' },
+      '/admin/sections/new',
+    );
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toContain('id="section-premiumEntitlement-error">“money-plus” is not an access entitlement in the catalogue');
+    const allowance = await post(
+      '/admin/sections/new',
+      { name: 'Money Plus', slug: 'money-plus', description: '', premiumEntitlement: 'devices' },
+      '/admin/sections/new',
+    );
+    expect(allowance.statusCode).toBe(400);
     // Renaming to an address another section has is refused too.
     const clash = await post(
       '/admin/sections/economy/edit',

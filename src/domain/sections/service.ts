@@ -1,4 +1,5 @@
 import type { Section } from '../content/model.js';
+import type { Catalogue } from '../entitlements/catalogue.js';
 import { listSections } from '../content/queries.js';
 import { recordChange } from '../audit/audit.js';
 import { announceChange } from '../site/changes.js';
@@ -50,12 +51,23 @@ const audited = (s: SectionFields & { position?: number }) => ({
  * with its audit entry and announced to the other instances in one transaction; this process's caches are
  * dropped after it commits (`onChange`).
  */
-export function createSectionsService(deps: { db: Db; now: () => Date; onChange: () => Promise<void> }): SectionsService {
+export function createSectionsService(deps: {
+  db: Db;
+  now: () => Date;
+  onChange: () => Promise<void>;
+  /** The entitlement catalogue as it is now: a section's premium entitlement must be one of its access entries. */
+  catalogue: Pick<Catalogue, 'find'>;
+}): SectionsService {
   const { db, now } = deps;
 
   async function save(actor: Actor, slug: string | null, fields: SectionFields): Promise<SectionSaveResult | null> {
     authorize(actor, 'editContent');
     const errors = checkSectionFields(fields);
+    if (!errors.premiumEntitlement) {
+      const entry = deps.catalogue.find(fields.premiumEntitlement);
+      if (!entry || entry.kind !== 'access')
+        errors.premiumEntitlement = `“${fields.premiumEntitlement}” is not an access entitlement in the catalogue: use premium, or add it in Entitlements first.`;
+    }
     if (Object.keys(errors).length > 0) return { ok: false, errors };
     let result: SectionSaveResult | null;
     try {

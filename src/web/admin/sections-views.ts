@@ -47,7 +47,7 @@ ${field('slug', 'Address', 60, section ? 'Changing it moves the section; its old
 <div class="field${descriptionError ? ' has-error' : ''}"><label for="section-description">Description (shown on the section’s page)</label>
 ${descriptionError ? html`<p class="field-error" id="section-description-error">${descriptionError}</p>` : ''}
 <textarea id="section-description" name="description" rows="3" maxlength="500"${descriptionError ? html` aria-describedby="section-description-error" aria-invalid="true"` : ''}>${form.values.description ?? ''}</textarea></div>
-${field('premiumEntitlement', 'Premium entitlement', 40, 'What a reader needs for this section’s premium stories: premium, or one of your own, such as markets.')}
+${field('premiumEntitlement', 'Premium entitlement', 40, 'What a reader needs for this section’s premium stories: premium, or another access entitlement of the catalogue (Entitlements), such as markets.')}
 <p><button type="submit" class="button">Save</button> <a href="/admin/sections">Back to the sections</a></p></form>`;
   return adminLayout(chrome, title, main);
 }
