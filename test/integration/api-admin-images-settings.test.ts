@@ -5,7 +5,7 @@ import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { multipart } from '../support/multipart.js';
-import type { Json } from './api-client.js';
+import { jsonCall, type Json } from './api-client.js';
 
 const NOW = '2026-11-24T10:00:00Z';
 
@@ -22,16 +22,7 @@ describeEachEngine('admin API: images and the publication’s settings', (db) =>
   let t: TestApp;
   const tokens: Record<string, string> = {};
 
-  const call = (method: 'GET' | 'POST' | 'PUT', url: string, token: string | undefined, body?: unknown) =>
-    t.app.inject({
-      method,
-      url,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-    });
+  const call = jsonCall(() => t);
 
   const upload = (fields: Record<string, string>, file?: { name: string; type: string; bytes: Buffer }, token = tokens.editor) => {
     const body = multipart(fields, file);

@@ -62,3 +62,17 @@ export function codeIn(subject: string): string {
   if (code === undefined) throw new Error(`no code in "${subject}"`);
   return code;
 }
+
+/** A bare JSON call for the admin API tests: a method, an address, a bearer token (or none) and a body (or none). */
+export function jsonCall(app: () => TestApp) {
+  return (method: 'GET' | 'POST' | 'PUT', url: string, token: string | undefined, body?: unknown) =>
+    app().app.inject({
+      method,
+      url,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+}

@@ -1,5 +1,4 @@
 import type { Db, Tx } from '../ports/database.js';
-import type { GatewayName } from './gateway.js';
 import type { Plan, TermUnit } from './plans.js';
 import { PLAN_COLUMNS, toPlan } from './plan-queries.js';
 
@@ -155,21 +154,6 @@ export async function gatewayPlanIds(
     result.set(row.plan_id, [...(result.get(row.plan_id) ?? []), { gateway: row.gateway, id: row.gateway_plan_id }]);
   }
   return result;
-}
-
-/** A gateway plan id entered by hand for the plan at this price (replacing one stored before). */
-export async function putGatewayPlanId(
-  db: Db | Tx,
-  gateway: GatewayName,
-  planId: number,
-  priceMinor: number,
-  gatewayPlanId: string,
-): Promise<void> {
-  await db
-    .insertInto('gateway_plans')
-    .values({ gateway, plan_id: planId, price_minor: priceMinor, gateway_plan_id: gatewayPlanId })
-    .onConflict((oc) => oc.columns(['gateway', 'plan_id', 'price_minor']).doUpdateSet({ gateway_plan_id: gatewayPlanId }))
-    .execute();
 }
 
 /** Forgets the gateways' plans for a plan whose term changed: they bill the old term. */

@@ -5,7 +5,7 @@ import { authorize, type Actor } from '../policies/policies.js';
 import { announceChange } from '../site/changes.js';
 import { GATEWAY_NAMES, type GatewayName, type PlanMakingGateway } from './gateway.js';
 import { mandateWarning } from './mandate-limits.js';
-import { findGatewayPlanId } from './plan-queries.js';
+import { findGatewayPlanId, saveGatewayPlanId } from './plan-queries.js';
 import {
   clearHighlight,
   findEditorPlan,
@@ -16,7 +16,6 @@ import {
   lockEditorPlan,
   nextPlanPosition,
   planWasSold,
-  putGatewayPlanId,
   slugTaken,
   updatePlanRow,
   type EditorPlanRow,
@@ -212,7 +211,7 @@ export async function setGatewayPlan(
   return db.transaction().execute(async (tx) => {
     const plan = await lockEditorPlan(tx, input.planId);
     if (!plan) return fail('not-found', 'There is no such plan.');
-    await putGatewayPlanId(tx, input.gateway, plan.id, plan.priceMinor, input.gatewayPlanId);
+    await saveGatewayPlanId(tx, input.gateway, plan.id, plan.priceMinor, input.gatewayPlanId, { replace: true });
     await log(tx, actor, plan.name, 'gateway-plan', null, { [input.gateway]: input.gatewayPlanId }, input.now);
     return ok(null);
   });

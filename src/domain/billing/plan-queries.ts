@@ -108,17 +108,23 @@ export async function findGatewayPlanId(db: Db, gateway: GatewayName, planId: nu
   return row?.gateway_plan_id ?? null;
 }
 
-/** Remembers the gateway's id for our plan at this price; the first one stored wins. */
+/**
+ * Remembers the gateway's id for our plan at this price: the first one stored wins (a plan made through the API),
+ * unless `replace` (an id staff enter by hand in the plans editor).
+ */
 export async function saveGatewayPlanId(
   db: Db,
   gateway: GatewayName,
   planId: number,
   priceMinor: number,
   gatewayPlanId: string,
+  options: { replace?: boolean } = {},
 ): Promise<void> {
   await db
     .insertInto('gateway_plans')
     .values({ gateway, plan_id: planId, price_minor: priceMinor, gateway_plan_id: gatewayPlanId })
-    .onConflict((oc) => oc.doNothing())
+    .onConflict((oc) =>
+      options.replace ? oc.columns(['gateway', 'plan_id', 'price_minor']).doUpdateSet({ gateway_plan_id: gatewayPlanId }) : oc.doNothing(),
+    )
     .execute();
 }

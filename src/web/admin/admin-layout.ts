@@ -1,4 +1,5 @@
-import { can, type Ability } from '../../domain/policies/policies.js';
+import type { onRequestHookHandler } from 'fastify';
+import { actorOf, authorize, can, type Ability } from '../../domain/policies/policies.js';
 import type { Role } from '../../domain/accounts/model.js';
 import { html, type SafeHtml } from '../views/html.js';
 import { layout, type PageChrome } from '../views/layout.js';
@@ -88,4 +89,16 @@ export function adminHomePage(chrome: PageChrome): string {
       (a) => html`<li><a href="${a.href}">${a.label}</a><span class="hint">${a.blurb}</span></li>`,
     )}</ul>`,
   );
+}
+
+/** A route hook that lets through only staff holding `ability` (through the policies module); others get its refusal. */
+export function allowedTo(ability: Ability): onRequestHookHandler {
+  return (request, _reply, done) => {
+    try {
+      authorize(actorOf(request.auth?.user), ability);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  };
 }

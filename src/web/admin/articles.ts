@@ -1,5 +1,6 @@
+import { allowedTo } from './admin-layout.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decideAccess } from '../../domain/access/decide-access.js';
 import { ENTITLEMENTS, type Reader } from '../../domain/access/model.js';
 import { meterPeriod } from '../../domain/metering/period.js';
@@ -10,7 +11,7 @@ import { diffFields } from '../../domain/content/revision-diff.js';
 import { prepareArticle } from '../../domain/content/service.js';
 import { dayIn } from '../../domain/time/zoned.js';
 import { imageIdOf, imagePath } from '../../domain/media/model.js';
-import { actorOf, authorize } from '../../domain/policies/policies.js';
+import { actorOf } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
 import { sendPage } from '../accounts/flow.js';
 import { HttpProblem } from '../http/errors.js';
@@ -73,14 +74,7 @@ const EditQuery = form({
 const PreviewQuery = form({ as: keyword(['subscriber', 'paywall', 'meter']) });
 
 /** Editors and admins (policy `editContent`); to the rest of the staff these pages do not exist. */
-const mayEditContent: onRequestHookHandler = (request, _reply, done) => {
-  try {
-    authorize(actorOf(request.auth?.user), 'editContent');
-    done();
-  } catch (error) {
-    done(error as Error);
-  }
-};
+const mayEditContent = allowedTo('editContent');
 
 type PreviewAs = 'subscriber' | 'paywall' | 'meter';
 const PREVIEW_LABEL: Record<PreviewAs, string> = {

@@ -1,9 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { AUTHOR_LIMITS, linksText, parseLinks, type Author, type AuthorFields } from '../../domain/content/authors.js';
 import { authorSlugFrom } from '../../domain/content/authors.js';
-import { actorOf, authorize } from '../../domain/policies/policies.js';
+import { actorOf } from '../../domain/policies/policies.js';
 import { sendPage } from '../accounts/flow.js';
 import { csrfField, formMessage, input, notice } from '../accounts/views.js';
 import { HttpProblem } from '../http/errors.js';
@@ -11,7 +11,7 @@ import { declaredRoutes, form, id, keyword, readForm, text, useForms, type FormR
 import { pageChrome } from '../pages/chrome.js';
 import { html } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';
-import { adminLayout } from './admin-layout.js';
+import { adminLayout, allowedTo } from './admin-layout.js';
 
 const PAGE_SIZE = 50;
 const tooLong = (max: number) => ({ maxLength: `Use at most ${max.toLocaleString('en-IN')} characters.` });
@@ -38,14 +38,7 @@ const ListQuery = form({
 });
 
 /** Editors and admins (policy `editContent`). */
-const mayEditContent: onRequestHookHandler = (request, _reply, done) => {
-  try {
-    authorize(actorOf(request.auth?.user), 'editContent');
-    done();
-  } catch (error) {
-    done(error as Error);
-  }
-};
+const mayEditContent = allowedTo('editContent');
 
 function fieldsOf(values: Record<string, string>): { fields: AuthorFields; errors: Record<string, string> } {
   const { links, bad } = parseLinks(values.links ?? '');

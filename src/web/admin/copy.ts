@@ -1,8 +1,9 @@
+import { allowedTo } from './admin-layout.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CopyKey } from '../../domain/copy/catalog.js';
 import { isCopyKey, previewTemplate } from '../../domain/copy/templates.js';
-import { actorOf, authorize } from '../../domain/policies/policies.js';
+import { actorOf } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
 import { sendPage } from '../accounts/flow.js';
 import { HttpProblem } from '../http/errors.js';
@@ -29,14 +30,7 @@ const NOTICES = { saved: 'Saved: readers see the new text now.', reset: 'Back to
 /** The editor page allows one script: the live preview, from our own origin. */
 const EDITOR_CSP = contentSecurityPolicy({ 'script-src': "'self'" });
 
-const mayManageBusiness: onRequestHookHandler = (request, _reply, done) => {
-  try {
-    authorize(actorOf(request.auth?.user), 'manageBusiness');
-    done();
-  } catch (error) {
-    done(error as Error);
-  }
-};
+const mayManageBusiness = allowedTo('manageBusiness');
 
 function keyOf(request: FastifyRequest): CopyKey {
   const read = readForm(request, KeyParams, 'params');

@@ -1,15 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { AppContext } from '../../context.js';
 import type { CatalogueEntry, CatalogueFields } from '../../domain/entitlements/catalogue.js';
-import { actorOf, authorize } from '../../domain/policies/policies.js';
+import { actorOf } from '../../domain/policies/policies.js';
 import { sendPage } from '../accounts/flow.js';
 import { csrfField, formMessage, input, notice } from '../accounts/views.js';
 import { HttpProblem } from '../http/errors.js';
 import { declaredRoutes, form, keyword, readForm, text, useForms, type FormRead, type FormState } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
 import { html } from '../views/html.js';
-import { adminLayout } from './admin-layout.js';
+import { adminLayout, allowedTo } from './admin-layout.js';
 
 const NOTICES = { saved: 'Saved: readers see it on the next page they open.', created: 'The entitlement is in the catalogue.' } as const;
 const ListQuery = form({ notice: keyword(Object.keys(NOTICES)) });
@@ -29,14 +29,7 @@ const NewForm = form({
   key: text({ maxLength: 60, normalise: ['trim', 'lower'], messages: { maxLength: 'At most 40 characters.' } }),
 });
 
-const mayManageBusiness: onRequestHookHandler = (request, _reply, done) => {
-  try {
-    authorize(actorOf(request.auth?.user), 'manageBusiness');
-    done();
-  } catch (error) {
-    done(error as Error);
-  }
-};
+const mayManageBusiness = allowedTo('manageBusiness');
 
 /** The form's numbers; an empty or unreadable one is NaN, which the catalogue's checks refuse beside the field. */
 const fieldsOf = (values: Static<typeof EntryForm>): CatalogueFields => ({

@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { allowedTo } from './admin-layout.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import type { CurationChange } from '../../domain/front-page/service.js';
-import { actorOf, authorize } from '../../domain/policies/policies.js';
+import { actorOf } from '../../domain/policies/policies.js';
 import { sendPage } from '../accounts/flow.js';
 import { declaredRoutes, form, keyword, readForm, text, useForms } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
@@ -21,14 +22,7 @@ const CurationForm = form({
 });
 
 /** Editors and admins (policy `editContent`); to the rest of the staff this page does not exist. */
-const mayEditContent: onRequestHookHandler = (request, _reply, done) => {
-  try {
-    authorize(actorOf(request.auth?.user), 'editContent');
-    done();
-  } catch (error) {
-    done(error as Error);
-  }
-};
+const mayEditContent = allowedTo('editContent');
 
 /** The form's action as a change of the curation. */
 function changeOf(action: Action, id: number, section: string): CurationChange {

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { allowedTo } from './admin-layout.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { DEFAULT_RATIO, RATIO_NAMES, TOO_LARGE, UPLOAD_LIMITS, type CropChoice, type Ratio } from '../../domain/media/rules.js';
 import type { ImageSaveResult } from '../../domain/media/service.js';
-import { actorOf, authorize } from '../../domain/policies/policies.js';
+import { actorOf } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
 import { sendPage } from '../accounts/flow.js';
 import { ERROR_STATUS, HttpProblem } from '../http/errors.js';
@@ -47,14 +48,7 @@ const cropOf = (values: ImageFormValues): CropChoice => ({
 });
 
 /** Editors and admins (policy `editContent`). */
-const mayEditContent: onRequestHookHandler = (request, _reply, done) => {
-  try {
-    authorize(actorOf(request.auth?.user), 'editContent');
-    done();
-  } catch (error) {
-    done(error as Error);
-  }
-};
+const mayEditContent = allowedTo('editContent');
 
 /** The form as typed (never the file), with the messages of the schema and of the service. */
 function typed(read: ReturnType<typeof readForm<typeof ImageForm>>, errors: Record<string, string> = {}): FormState {

@@ -1,10 +1,10 @@
-import { adminLayout } from './admin-layout.js';
+import { adminLayout, allowedTo } from './admin-layout.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SECTION_RULES, type SectionRule } from '../../domain/access/model.js';
 import { PAYWALL_LIMITS, PROVENANCE_PREFIX, type PaywallSettings } from '../../domain/access/paywall-settings.js';
 import type { Section } from '../../domain/content/model.js';
-import { actorOf, authorize } from '../../domain/policies/policies.js';
+import { actorOf } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
 import { sendPage } from '../accounts/flow.js';
 import { csrfField, notice } from '../accounts/views.js';
@@ -38,14 +38,7 @@ const NUMBER_FIELDS = [
   ['networkBudget', 'Free reads a month per network, for readers without an account', PAYWALL_LIMITS.networkBudget],
 ] as const;
 
-const mayManageBusiness: onRequestHookHandler = (request, _reply, done) => {
-  try {
-    authorize(actorOf(request.auth?.user), 'manageBusiness');
-    done();
-  } catch (error) {
-    done(error as Error);
-  }
-};
+const mayManageBusiness = allowedTo('manageBusiness');
 
 function formOf(settings: PaywallSettings): FormState {
   return {

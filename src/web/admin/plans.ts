@@ -1,11 +1,11 @@
-import { adminLayout } from './admin-layout.js';
+import { adminLayout, allowedTo } from './admin-layout.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_NAMES, makesPlans } from '../../domain/billing/gateway.js';
 import { formatMoney } from '../../domain/billing/money.js';
 import type { EditorPlan, PlanAction } from '../../domain/billing/plan-editor.js';
 import { describeTerm, perMonth } from '../../domain/billing/plans.js';
-import { actorOf, authorize } from '../../domain/policies/policies.js';
+import { actorOf } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
 import { sendPage } from '../accounts/flow.js';
 import { csrfField, notice } from '../accounts/views.js';
@@ -66,14 +66,7 @@ const NOTICES = {
   'gateway-known': 'The gateway already has a plan for this price (its id is stored with the plan): nothing new was created.',
 } as const;
 
-const mayManageBusiness: onRequestHookHandler = (request, _reply, done) => {
-  try {
-    authorize(actorOf(request.auth?.user), 'manageBusiness');
-    done();
-  } catch (error) {
-    done(error as Error);
-  }
-};
+const mayManageBusiness = allowedTo('manageBusiness');
 
 /** Rupees as typed ("1,499.50") to paise; null when it is not above zero. */
 function paise(price: string): number | null {

@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatMoney } from '../../domain/billing/money.js';
 import { ok } from '../../domain/errors.js';
-import { actorOf, authorize, can } from '../../domain/policies/policies.js';
+import { actorOf, can } from '../../domain/policies/policies.js';
 import { sendPage } from '../accounts/flow.js';
 import { withBillingPage } from '../billing/failures.js';
 import { valuesOr404 } from '../billing/forms.js';
@@ -19,7 +19,7 @@ import { adminSectionRoutes } from './sections.js';
 import { adminAuthorRoutes } from './authors.js';
 import { adminSettingsRoutes } from './site-settings.js';
 import { adminAuditRoutes } from './audit.js';
-import { adminHomePage } from './admin-layout.js';
+import { adminHomePage, allowedTo } from './admin-layout.js';
 import { adminCopyRoutes } from './copy.js';
 import { adminPaywallRoutes } from './paywall.js';
 import { adminPlanRoutes } from './plans.js';
@@ -29,16 +29,7 @@ const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and 
 const PaymentsQuery = form({ notice: keyword(Object.keys(NOTICES)) });
 
 /** Route option: the policy a route needs, checked before anything else the route does (a refusal reads as not found). */
-const allowed = (ability: 'viewPayments' | 'refund'): { onRequest: onRequestHookHandler } => ({
-  onRequest: (request, _reply, done) => {
-    try {
-      authorize(actorOf(request.auth?.user), ability);
-      done();
-    } catch (error) {
-      done(error as Error);
-    }
-  },
-});
+const allowed = (ability: 'viewPayments' | 'refund') => ({ onRequest: allowedTo(ability) });
 
 /**
  * Admin pages. Only staff (policy `viewNewsroom`) learn they exist: everyone else, signed in or not, gets the

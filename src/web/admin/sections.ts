@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { allowedTo } from './admin-layout.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { AppContext } from '../../context.js';
 import type { Section } from '../../domain/content/model.js';
 import type { SectionSaveResult } from '../../domain/sections/service.js';
 import { sectionSlugFrom, type SectionFields } from '../../domain/sections/rules.js';
-import { actorOf, authorize } from '../../domain/policies/policies.js';
+import { actorOf } from '../../domain/policies/policies.js';
 import { sendPage } from '../accounts/flow.js';
 import { HttpProblem } from '../http/errors.js';
 import { declaredRoutes, form, keyword, readForm, text, useForms, type FormRead, type FormState } from '../http/forms.js';
@@ -44,14 +45,7 @@ export const SectionForm = form({
 });
 
 /** Editors and admins (policy `editContent`); to the rest of the staff these pages do not exist. */
-const mayEditContent: onRequestHookHandler = (request, _reply, done) => {
-  try {
-    authorize(actorOf(request.auth?.user), 'editContent');
-    done();
-  } catch (error) {
-    done(error as Error);
-  }
-};
+const mayEditContent = allowedTo('editContent');
 
 const formOf = (s: Section): FormState => ({
   values: { name: s.name, slug: s.slug, description: s.description, premiumEntitlement: s.premiumEntitlement },

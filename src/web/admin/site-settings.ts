@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { allowedTo } from './admin-layout.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
-import { actorOf, authorize } from '../../domain/policies/policies.js';
+import { actorOf } from '../../domain/policies/policies.js';
 import type { SupplierDetails } from '../../domain/billing/invoice-model.js';
 import type { SiteSettings } from '../../domain/site/settings.js';
 import { isTrustPageSlug, TRUST_PAGE_SLUGS, type TrustPageSlug } from '../../domain/site/trust-pages.js';
@@ -55,14 +56,7 @@ const NOTICES = { saved: 'Saved: readers see it now.', unchanged: 'Nothing chang
 const NoticeQuery = form({ notice: keyword(Object.keys(NOTICES)) });
 const NoQuery = form({});
 
-const mayManageBusiness: onRequestHookHandler = (request, _reply, done) => {
-  try {
-    authorize(actorOf(request.auth?.user), 'manageBusiness');
-    done();
-  } catch (error) {
-    done(error as Error);
-  }
-};
+const mayManageBusiness = allowedTo('manageBusiness');
 
 /** The settings form filled with what is stored. */
 function settingsValues(site: SiteSettings, supplier: SupplierDetails): Record<string, string> {

@@ -1,10 +1,10 @@
-import { adminLayout } from './admin-layout.js';
+import { adminLayout, allowedTo } from './admin-layout.js';
 import { adminGrantRoutes, complimentarySection, GRANT_NOTICES, type GrantFormState } from './user-grants.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../../domain/accounts/model.js';
 import { EMAIL_PATTERN } from '../../domain/accounts/model.js';
-import { actorOf, authorize } from '../../domain/policies/policies.js';
+import { actorOf } from '../../domain/policies/policies.js';
 import { sendPage } from '../accounts/flow.js';
 import { csrfField, notice } from '../accounts/views.js';
 import type { AppContext } from '../../context.js';
@@ -41,14 +41,7 @@ interface ReaderView {
 }
 
 /** Only the business team and admins may find readers and act on their data (policy `manageReaders`); to anyone else the pages do not exist. */
-const mayManageReaders: onRequestHookHandler = (request, _reply, done) => {
-  try {
-    authorize(actorOf(request.auth?.user), 'manageReaders');
-    done();
-  } catch (error) {
-    done(error as Error);
-  }
-};
+const mayManageReaders = allowedTo('manageReaders');
 
 /**
  * Data rights on request (registered by adminRoutes, behind its admin check): find a reader by email,
