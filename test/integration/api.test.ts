@@ -198,9 +198,11 @@ describeEachEngine('app API /api/v1', (db, engine) => {
 
     const startsAt = new Date('2026-11-01T00:00:00Z');
     const endsAt = new Date('2027-11-01T00:00:00Z');
-    await grantEntitlements(db(), { userId: u.id, entitlements: ['premium'], source: 'test:complimentary', startsAt, endsAt });
+    await grantEntitlements(db(), { userId: u.id, entitlements: ['premium', 'devices'], source: 'test:complimentary', startsAt, endsAt });
+    const times = { source: 'test:complimentary', starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString() };
     expect((await api('GET', '/api/v1/me', { token: access_token })).json().entitlements).toEqual([
-      { entitlement: 'premium', source: 'test:complimentary', starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString() },
+      { entitlement: 'devices', name: 'All your devices', allowance: 5, ...times },
+      { entitlement: 'premium', name: 'Premium stories', allowance: null, ...times },
     ]);
     const allowed = await read(premium, access_token);
     expect(allowed.access).toEqual({ allowed: true, reason: 'entitled', reads_left: null });

@@ -20,6 +20,10 @@ export function requireBearer(request: FastifyRequest): ResolvedSession {
 const Entitlement = Type.Object(
   {
     entitlement: Type.String({ description: 'e.g. premium, archive, ad-free, markets' }),
+    name: Type.String({ description: 'What the reader calls it: the entitlement catalogue’s name (the key when the catalogue has none)' }),
+    allowance: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'For an allowance (devices): how many devices at once; null for access to something',
+    }),
     source: Type.String({ description: 'What granted it: a subscription, a complimentary grant…' }),
     starts_at: Type.String({ format: 'date-time' }),
     ends_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'null: until revoked' }),
@@ -55,12 +59,17 @@ export function meRoutes(app: FastifyInstance, ctx: AppContext): void {
       return {
         user: S.userJson(user),
         abilities,
-        entitlements: grants.map((g) => ({
-          entitlement: g.entitlement,
-          source: g.source,
-          starts_at: g.startsAt.toISOString(),
-          ends_at: g.endsAt ? g.endsAt.toISOString() : null,
-        })),
+        entitlements: grants.map((g) => {
+          const entry = ctx.business.catalogue.find(g.entitlement);
+          return {
+            entitlement: g.entitlement,
+            name: entry?.name ?? g.entitlement,
+            allowance: entry?.allowance ?? null,
+            source: g.source,
+            starts_at: g.startsAt.toISOString(),
+            ends_at: g.endsAt ? g.endsAt.toISOString() : null,
+          };
+        }),
       };
     },
   );
