@@ -192,6 +192,36 @@ describeEachEngine('plans editor', (get) => {
     expect((await h.sub(id)).status).toBe('active');
   });
 
+  it('something added to a plan reaches its subscribers at once; something taken away stays until their paid term ends', async () => {
+    const business = await staff('business');
+    const reader = await h.reader();
+    const id = await h.subscribe(reader, 'smart-essential');
+    const essential = await planIdOf('smart-essential');
+    const bought = await h.entitlements(reader.id);
+    expect(bought).toContain('archive');
+    const fields = { name: 'Smart Essential', termCount: '1', termUnit: 'year', price: '2,700' };
+    const without = bought.filter((key) => key !== 'archive' && key !== 'ad-free');
+    expect((await post(business, '/admin/plans', `/admin/plans/${essential}`, { ...fields, entitlement: without })).statusCode).toBe(303);
+    const added = [...without, 'ad-free'];
+    expect((await post(business, '/admin/plans', `/admin/plans/${essential}`, { ...fields, entitlement: added })).statusCode).toBe(303);
+    // Still everything bought, ad-free given back at once (not twice), archive kept for the term paid for.
+    expect(await h.entitlements(reader.id)).toEqual(bought);
+    expect(
+      await h.count(`entitlement_grants where source = $1 and entitlement = 'ad-free' and revoked_at is null`, [`subscription:${id}`]),
+    ).toBe(1);
+
+    // The renewal does not carry archive over: it ends when the term it was paid with ends.
+    const end = (await h.sub(id)).currentPeriodEnd!;
+    h.clock.set(new Date(end.getTime() - 3 * DAY));
+    await h.sweep();
+    h.clock.set(end);
+    await h.sweep();
+    expect((await h.sub(id)).status).toBe('active');
+    expect(await h.entitlements(reader.id)).toContain('archive');
+    h.clock.set(new Date(end.getTime() + 8 * DAY));
+    expect(await h.entitlements(reader.id)).toEqual(added.sort());
+  });
+
   it('offers no "Create on" button on the test gateway, which needs no plans, and refuses a gateway not configured', async () => {
     const business = await staff('business');
     const page = await h.app.inject({ url: '/admin/plans', headers: { cookie: business } });

@@ -1,6 +1,6 @@
 import type { Tx } from '../ports/database.js';
 import { WAITING_FOR_PAYMENT } from './webhook-queries.js';
-import { grantEntitlements, revokeEntitlements } from '../entitlements/queries.js';
+import { grantEntitlements, liveGrantsOfSource, revokeEntitlements } from '../entitlements/queries.js';
 import type { BillingEvent, GatewayName } from './gateway.js';
 import { issueCreditNote, issueInvoice } from './invoices.js';
 import { accessUntil, addTerm, transition, type LifecycleEvent, type SubscriptionState } from './lifecycle.js';
@@ -37,14 +37,25 @@ export interface BillingRules {
   timeZone?: string;
 }
 
-/** The subscription's entitlements follow its state: granted until `accessUntil`, revoked when it ends. */
+/**
+ * The subscription's entitlements follow its state: the plan's granted until `accessUntil`, all revoked when it
+ * ends. Something the plan no longer includes stays until the end it had (the term the reader paid for), and
+ * no longer: a renewal does not carry it over.
+ */
 export async function syncEntitlements(tx: Tx, sub: Subscription, state: SubscriptionState, now: Date, graceDays: number): Promise<void> {
   const source = `subscription:${sub.id}`;
+  const held = await liveGrantsOfSource(tx, source, now);
   await revokeEntitlements(tx, source, now);
   const until = accessUntil(state, graceDays);
   if (!until || until <= now) return;
   const plan = await findPlan(tx, sub.planId);
-  if (plan) await grantEntitlements(tx, { userId: sub.userId, entitlements: plan.entitlements, source, startsAt: now, endsAt: until });
+  const granted = plan?.entitlements ?? [];
+  await grantEntitlements(tx, { userId: sub.userId, entitlements: granted, source, startsAt: now, endsAt: until });
+  const dropped = new Map(held.filter((g) => !granted.includes(g.entitlement)).map((g) => [g.entitlement, g.endsAt]));
+  for (const [entitlement, endedAt] of dropped) {
+    const endsAt = endedAt === null || endedAt > until ? until : endedAt;
+    await grantEntitlements(tx, { userId: sub.userId, entitlements: [entitlement], source, startsAt: now, endsAt });
+  }
 }
 
 /** Applies a lifecycle event to a locked subscription, persists it and its entitlements. Returns the new state. */

@@ -6,6 +6,7 @@ import { announceChange } from '../site/changes.js';
 import { GATEWAY_NAMES, type GatewayName, type PlanMakingGateway } from './gateway.js';
 import { mandateWarning } from './mandate-limits.js';
 import { findGatewayPlanId, saveGatewayPlanId } from './plan-queries.js';
+import { grantToPlanSubscribers } from './subscription-queries.js';
 import {
   clearHighlight,
   findEditorPlan,
@@ -139,10 +140,14 @@ export async function editPlan(
     const after = { ...plan, ...input, entitlements: entitlements.value };
     const termsChanged = input.priceMinor !== plan.priceMinor || input.termCount !== plan.termCount || input.termUnit !== plan.termUnit;
     let current = id;
+    // Something added reaches the plan's subscribers now; something taken away stays until their paid term ends
+    // (events.ts `syncEntitlements`).
+    const added = entitlements.value.filter((key) => !plan.entitlements.includes(key));
     if (termsChanged && (await planWasSold(tx, id))) {
-      // The old row keeps its subscribers; it gives up its address (unique) and highlight to the new one.
+      // The old row keeps its subscribers and what they bought, with anything added; it gives up its address
+      // (unique) and highlight to the new one.
       const retiredSlug = `${plan.slug.slice(0, 45)}-v${id}`;
-      await updatePlanRow(tx, id, { slug: retiredSlug, active: false, highlighted: false });
+      await updatePlanRow(tx, id, { slug: retiredSlug, active: false, highlighted: false, entitlements: [...plan.entitlements, ...added] });
       current = await insertPlan(tx, { ...after, slug: plan.slug });
       await updatePlanRow(tx, id, { replaced_by: current });
     } else {
@@ -156,6 +161,7 @@ export async function editPlan(
       // Gateway plans are stored by price; one made for the old term would bill the old term.
       if (input.termCount !== plan.termCount || input.termUnit !== plan.termUnit) await forgetGatewayPlans(tx, id);
     }
+    await grantToPlanSubscribers(tx, id, added, input.now);
     await log(tx, actor, plan.name, 'update', audited(plan), audited(after), input.now);
     return ok(current);
   });

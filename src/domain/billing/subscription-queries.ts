@@ -179,3 +179,48 @@ export async function setPlan(db: Db, id: number, planId: number, nextPlanId: nu
 export async function setPaymentMethod(db: Db, id: number, paymentMethod: string): Promise<void> {
   await db.updateTable('subscriptions').set({ payment_method: paymentMethod }).where('id', '=', id).execute();
 }
+
+/**
+ * Adds `keys` to the live entitlements of every subscription on a plan (a benefit added to a plan reaches its
+ * subscribers at once, until the end of what they hold): one statement, whatever the number of subscribers.
+ * Returns the number of subscriptions reached.
+ */
+export async function grantToPlanSubscribers(tx: Tx, planId: number, keys: readonly string[], now: Date): Promise<number> {
+  if (keys.length === 0) return 0;
+  const live = await tx
+    .insertInto('entitlement_grants')
+    .columns(['user_id', 'entitlement', 'source', 'starts_at', 'ends_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('entitlement_grants as g')
+        .innerJoin('subscriptions as s', (join) => join.on('g.source', '=', sql<string>`'subscription:' || s.id`))
+        // unnest's one column takes the alias's name: k.k is the key.
+        .innerJoin(sql<{ k: string }>`unnest(${sql.val([...keys])}::text[])`.as('k'), (join) => join.onTrue())
+        .select([
+          'g.user_id',
+          'k.k',
+          'g.source',
+          sql<Date>`${now}::timestamptz`.as('starts_at'),
+          sql<Date | null>`max(g.ends_at)`.as('ends_at'),
+        ])
+        .where('s.plan_id', '=', planId)
+        .where('g.revoked_at', 'is', null)
+        .where((w) => w.or([w('g.ends_at', 'is', null), w('g.ends_at', '>', now)]))
+        .where((w) =>
+          w.not(
+            w.exists(
+              w
+                .selectFrom('entitlement_grants as held')
+                .select('held.id')
+                .whereRef('held.source', '=', 'g.source')
+                .whereRef('held.entitlement', '=', 'k.k')
+                .where('held.revoked_at', 'is', null),
+            ),
+          ),
+        )
+        .groupBy(['g.user_id', 'g.source', 'k.k']),
+    )
+    .returning('source')
+    .execute();
+  return new Set(live.map((r) => r.source)).size;
+}

@@ -34,6 +34,17 @@ export async function listGrants(db: Db, userId: number, now: Date): Promise<Ent
   return rows.map((r) => ({ id: r.id, entitlement: r.entitlement, source: r.source, startsAt: r.starts_at, endsAt: r.ends_at }));
 }
 
+/** The entitlements one source grants at `now` (not revoked, not ended), each with its end. */
+export async function liveGrantsOfSource(db: Db, source: string, now: Date): Promise<{ entitlement: string; endsAt: Date | null }[]> {
+  return db
+    .selectFrom('entitlement_grants')
+    .select(['entitlement', 'ends_at as endsAt'])
+    .where('source', '=', source)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
+    .execute();
+}
+
 /** Grants entitlements from one source (a subscription, a complimentary grant); used by billing and admin. */
 export async function grantEntitlements(
   db: Db,

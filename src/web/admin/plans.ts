@@ -143,7 +143,7 @@ ${field(failed(-plan.id), `${prefix}-gw`, 'gatewayPlanId', 'Id', '')}<button typ
     };
     const created = failed('new');
     const main = html`<h1>Plans</h1>${notice(extra.notice)}${extra.message ? html`<p class="form-error">${extra.message}</p>` : ''}
-<p>A price or term change applies to new subscribers only: subscribers keep renewing at the price they bought. A retired plan is no longer sold; its subscribers keep renewing.</p>
+<p>A price or term change applies to new subscribers only: subscribers keep renewing at the price they bought. Something added to what a plan includes reaches its subscribers at once; something taken away stays with them until the term they paid for ends. A retired plan is no longer sold; its subscribers keep renewing.</p>
 ${plans.map(row)}
 <section class="block"><h2>New plan</h2><form method="post" action="/admin/plans" class="account-form">${csrfField(csrf)}
 ${field(created, 'new', 'name', 'Name', '')}${field(created, 'new', 'slug', 'Address (/subscribe/…)', '')}${field(created, 'new', 'termCount', 'Term', '1')}${unitSelect('new', created?.values.termUnit ?? 'month')}${field(created, 'new', 'price', 'Price (₹, GST included)', '')}
