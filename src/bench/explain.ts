@@ -16,6 +16,7 @@ import { migrate } from '../adapters/db/migrate.js';
 import { deleteSpentRefreshTokens, findLiveSessionWithUser, listDevices } from '../domain/accounts/session-queries.js';
 import { findUserByEmail } from '../domain/accounts/user-queries.js';
 import { seedBaseline } from '../domain/content/seed.js';
+import { grantToPlanSubscribers } from '../domain/billing/subscription-queries.js';
 import {
   anyPublishedBetween,
   findArticleBySlug,
@@ -173,6 +174,11 @@ const SCENARIOS: Scenario[] = [
     name: 'Revoking a subscription’s entitlements',
     why: 'renewal, cancellation, refund: grants by source',
     run: (db) => revokeEntitlements(db, 'subscription:5000', NOW),
+  },
+  {
+    name: 'Adding a benefit to a plan’s subscribers',
+    why: 'the plans editor, when a plan is given something new (every live subscription on the plan at once)',
+    run: (db) => db.transaction().execute((tx) => grantToPlanSubscribers(tx, 1, ['newsletters'], NOW)),
   },
   {
     name: 'Claiming due jobs',
