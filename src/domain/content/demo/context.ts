@@ -1,3 +1,4 @@
+import { marketOn, type MarketDay } from './market.js';
 import type { Rng } from './prng.js';
 import {
   BROKERAGES,
@@ -83,22 +84,26 @@ export function personName(rng: Rng, avoid: Set<string>): string {
   }
 }
 
-function policy(rng: Rng): Pick<StoryContext, 'policyHead' | 'policyPast' | 'newRate'> {
-  const oldRate = 4 + 0.25 * rng.int(0, 16);
-  const step = rng.pick([0.25, 0.25, 0.5]);
-  const move = rng.pick(['cut', 'raise', 'hold', 'hold'] as const);
-  const rate = move === 'cut' ? oldRate - step : move === 'raise' ? oldRate + step : oldRate;
-  const bps = Math.round(step * 100);
-  const to = `${rate.toFixed(2)}%`;
-  if (move === 'hold') {
-    return { policyHead: `holds repo rate at ${to}`, policyPast: `left the repo rate unchanged at ${to}`, newRate: rate.toFixed(2) };
+/** The central bank's decision at its latest meeting, worded for a headline and for the text. */
+function policy(market: MarketDay): Pick<StoryContext, 'policyHead' | 'policyPast' | 'newRate'> {
+  const to = `${market.repo.toFixed(2)}%`;
+  const bps = Math.round(Math.abs(market.repo - market.previousRepo) * 100);
+  if (bps === 0) {
+    return { policyHead: `holds repo rate at ${to}`, policyPast: `left the repo rate unchanged at ${to}`, newRate: market.repo.toFixed(2) };
   }
-  const [head, past] = move === 'cut' ? ['cuts', 'cut'] : ['raises', 'raised'];
+  const [head, past] = market.repo < market.previousRepo ? ['cuts', 'cut'] : ['raises', 'raised'];
   return {
     policyHead: `${head} repo rate by ${bps} bps to ${to}`,
     policyPast: `${past} the repo rate by ${bps} basis points to ${to}`,
-    newRate: rate.toFixed(2),
+    newRate: market.repo.toFixed(2),
   };
+}
+
+/** Which way a story's verbs go: the day's index or crude when the story reports it, else a draw. */
+function direction(kind: StoryKind, market: MarketDay, drawn: boolean): boolean {
+  if (kind.follows === 'index') return market.indexUp;
+  if (kind.follows === 'oil') return market.oilUp;
+  return drawn;
 }
 
 /** Draws every value a template may use, for a story of `kind` published at `at`. */
@@ -112,17 +117,17 @@ export function buildContext(rng: Rng, kind: StoryKind, at: Date): StoryContext 
   const city = kind.section === 'world' ? place.city : rng.pick(kind.local ? STATE_CITIES[state]! : INDIAN_CITIES);
   const company2 = rng.pick(COMPANIES.filter((c) => c.name !== company.name));
   const names = new Set<string>([GOVERNOR]);
-  const up = rng.chance(0.55);
+  const market = marketOn(at);
+  const up = direction(kind, market, rng.chance(0.55));
   const [product, product2, product3] = rng.sample(PRODUCTS, 3);
   const amount = rng.int(15, 2_500) * 10;
-  const level = rng.int(14_000, 26_000);
-  const rupee = rng.float(74, 88, 2);
+  const { level, rupee } = market;
   const price = rng.int(80, 4_200);
   const margin = rng.float(9, 28, 1);
   const usd = rng.float(28, 45, 1);
   return {
     ...DIRECTION[up ? 'up' : 'down'],
-    ...policy(rng),
+    ...policy(market),
     company: company.name,
     sector: company.sector,
     company2: company2.name,
@@ -154,28 +159,30 @@ export function buildContext(rng: Rng, kind: StoryKind, at: Date): StoryContext 
     month: MONTHS[(month + 11) % 12]!,
     quarter: `${['December', 'March', 'June', 'September'][Math.floor(month / 3)]!} quarter`,
     founded: String(ist.getUTCFullYear() - rng.int(2, 9)),
-    pct: rng.float(0.2, 2.8, 1).toFixed(1),
+    pct: kind.follows === 'index' ? market.pct : kind.follows === 'oil' ? market.oilPct : rng.float(0.2, 2.8, 1).toFixed(1),
     pct2: rng.float(0.1, 3.5, 1).toFixed(1),
     bigPct: String(rng.int(4, 38)),
     amount: crore(amount),
     amount2: crore(amount * rng.int(3, 9)),
-    points: String(rng.int(40, 780)),
+    points: kind.follows === 'index' ? fmt(market.points) : String(rng.int(40, 780)),
     level: fmt(level),
     rangeLow: fmt(Math.round((level - rng.int(300, 900)) / 100) * 100),
     rangeHigh: fmt(Math.round((level + rng.int(300, 900)) / 100) * 100),
     rupee: rupee.toFixed(2),
     rupeeLow: (rupee - rng.float(0.2, 0.6, 2)).toFixed(2),
     rupeeHigh: (rupee + rng.float(0.2, 0.6, 2)).toFixed(2),
-    paise: String(rng.int(3, 42)),
-    yield: rng.float(6.2, 7.9, 2).toFixed(2),
-    bpsSmall: String(rng.int(1, 9)),
-    vote: rng.pick(['6-0', '5-1', '4-2']),
-    infl: rng.float(3.6, 6.4, 1).toFixed(1),
-    gdp: rng.float(5.4, 8.2, 1).toFixed(1),
+    rupeeMove: market.paise === 0 ? 'unchanged from' : `${market.paise} paise ${market.rupeeWeaker ? 'weaker than' : 'stronger than'}`,
+    rupeeHead: market.rupeeWeaker ? 'weakens' : 'firms',
+    yield: market.bondYield.toFixed(2),
+    yieldHigher: market.bps >= 0 ? 'higher' : 'lower',
+    yieldMove: market.bps === 0 ? 'unchanged' : `${market.bps > 0 ? 'up' : 'down'} ${Math.abs(market.bps)} basis points`,
+    vote: market.vote,
+    infl: market.inflation,
+    gdp: market.growth,
     usd: usd.toFixed(1),
     usd2: (usd + rng.float(12, 30, 1)).toFixed(1),
     cad: rng.float(0.6, 2.6, 1).toFixed(1),
-    oil: String(rng.int(58, 112)),
+    oil: market.oil.toFixed(1),
     rain: String(rng.int(3, 19)),
     acres: String(rng.int(4, 95)),
     price: fmt(price),

@@ -115,6 +115,46 @@ describe('generateDemoArticles', () => {
     }
   });
 
+  it('agrees with itself: one rupee, index close and bond yield a trading day, one repo rate between meetings', () => {
+    const istDay = (a: (typeof articles)[number]) => new Date(a.publishedAt.getTime() + 5.5 * 3_600_000).toISOString().slice(0, 10);
+    const figures = (pattern: RegExp, key: (a: (typeof articles)[number]) => string) => {
+      const seen = new Map<string, Set<string>>();
+      for (const article of articles) {
+        for (const text of texts(article)) {
+          for (const match of text.matchAll(pattern)) {
+            const values = seen.get(key(article)) ?? new Set<string>();
+            seen.set(key(article), values.add(match[1]!));
+          }
+        }
+      }
+      return seen;
+    };
+    const weekday = (a: (typeof articles)[number]) => {
+      const day = new Date(a.publishedAt.getTime() + 5.5 * 3_600_000).getUTCDay();
+      return day === 0 || day === 6 ? `weekend ${a.slug}` : istDay(a);
+    };
+    const rupee = figures(
+      /rupee(?: settled at| ended at| closes at| firms to| weakens to| was little changed at|:) (\d\d\.\d\d)\b/gi,
+      weekday,
+    );
+    const index = figures(/Setu 50 (?:ended at|close:) (\d[\d,]*\d)/g, weekday);
+    const bonds = figures(/(?:yield|benchmark government bond)[^.%]*? (\d\.\d\d)%/g, weekday);
+    const repo = figures(/repo rate[^.]*? (\d\.\d\d)%/g, (a) => {
+      const ist = new Date(a.publishedAt.getTime() + 5.5 * 3_600_000);
+      return `${ist.getUTCFullYear()}-${Math.floor(ist.getUTCMonth() / 2)}`;
+    });
+    for (const [name, seen] of Object.entries({ rupee, index, bonds, repo })) {
+      expect(seen.size, name).toBeGreaterThan(3);
+      for (const [day, values] of seen) expect([...values], `${name} on ${day}`).toHaveLength(1);
+    }
+    // Within any week the rupee moves by paise, not rupees.
+    const rates = [...rupee.entries()].filter(([day]) => !day.startsWith('weekend')).sort(([a], [b]) => a.localeCompare(b));
+    for (let i = 1; i < rates.length; i++) {
+      const gapDays = (Date.parse(rates[i]![0]) - Date.parse(rates[i - 1]![0])) / DAY;
+      if (gapDays <= 7) expect(Math.abs(Number([...rates[i]![1]][0]) - Number([...rates[i - 1]![1]][0])), rates[i]![0]).toBeLessThan(1.5);
+    }
+  });
+
   it('reads varied: headlines are mostly distinct', () => {
     expect(new Set(articles.map((a) => a.headline)).size).toBeGreaterThan(articles.length * 0.9);
   });

@@ -5,6 +5,7 @@ export const BUSINESS_STORIES: StoryKind[] = [
   {
     section: 'markets',
     tags: ['stock markets', 'Setu 50'],
+    follows: 'index',
     headlines: [
       'Setu 50 {climbs} {points} points as {sector} stocks set the pace',
       'Markets end {higher} for a {nth} session; {company} leads the index',
@@ -54,17 +55,17 @@ export const BUSINESS_STORIES: StoryKind[] = [
     tags: ['rupee', 'bonds', 'currency'],
     headlines: [
       'Rupee closes at {rupee} as importers and exporters square positions',
-      'Bond yields edge {higher} to {yield}% ahead of government borrowing calendar',
+      'Bond yields edge {yieldHigher} to {yield}% ahead of government borrowing calendar',
       '10-year bond yield settles at {yield}% ahead of central bank meeting',
-      'Rupee {climbs} to {rupee} per dollar; bond yields steady',
+      'Rupee {rupeeHead} to {rupee} per dollar',
     ],
     standfirsts: [
       'Dealers said the central bank was seen smoothing volatility in the currency market through state-run banks.',
       "Traders are positioning for the government's next borrowing calendar and the central bank's policy review.",
     ],
     paragraphs: [
-      'The rupee ended at {rupee} to the dollar, {up} {paise} paise from its previous close, as month-end demand from importers met steady dollar inflows from exporters.',
-      'The yield on the benchmark 10-year government bond settled at {yield}%, {up} {bpsSmall} basis points on the day.',
+      'The rupee ended at {rupee} to the dollar, {rupeeMove} its previous close, as demand for dollars from importers met steady inflows from exporters.',
+      'The yield on the benchmark 10-year government bond settled at {yield}%, {yieldMove} on the day.',
       '"Liquidity is comfortable, but nobody wants to carry large positions into the policy meeting," a dealer at a private bank in {city} said.',
       "Crude oil prices, a major driver of the country's import bill, {moved} overnight, and dealers said importers' demand for dollars would track the move.",
       'Currency dealers expect the rupee to trade in a band of {rupeeLow} to {rupeeHigh} over the coming week.',

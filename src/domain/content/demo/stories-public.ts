@@ -71,6 +71,7 @@ export const PUBLIC_STORIES: StoryKind[] = [
   {
     section: 'world',
     tags: ['global markets', 'commodities', 'oil'],
+    follows: 'oil',
     sectors: ['aviation', 'chemicals', 'power', 'fertiliser', 'battery', 'automobile', 'shipping'],
     headlines: [
       'Brent {climbs} to ${oil} a barrel; India import bill in focus',

@@ -14,6 +14,8 @@ export interface StoryKind {
   sectors?: string[];
   /** Set the dateline to the city of the state the story is about. */
   local?: boolean;
+  /** The day's market figure the story reports, whose move its verbs follow (the index, or crude). */
+  follows?: 'index' | 'oil';
   /** Mix in `GENERIC_PARAGRAPHS` (default true). */
   generic?: boolean;
   headlines: string[];
