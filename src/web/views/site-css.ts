@@ -91,6 +91,7 @@ button.button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .invoice-list,.admin-payments{width:100%;border-collapse:collapse;font-size:.95rem}
 .invoice-list th,.invoice-list td,.admin-payments th,.admin-payments td{border-bottom:1px solid var(--rule);padding:.4rem .5rem;text-align:left;vertical-align:top}
 .num,.invoice-list .num,.admin-payments .num{text-align:right;font-variant-numeric:tabular-nums}
+@media (max-width:40rem){.invoice-list thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}.invoice-list tr{display:grid;grid-template-columns:1fr auto;gap:.15rem 1rem;border-bottom:1px solid var(--rule);padding:.5rem 0}.invoice-list th,.invoice-list td{display:block;border:0;padding:0;overflow-wrap:anywhere}.invoice-list td:last-child{grid-column:1/-1}}
 .test-gateway{border:4px dashed #0b5cad;background:#eef5ff;padding:1rem;border-radius:6px}
 .test-gateway-banner{background:#0b5cad;color:#fff;padding:.6rem .8rem;margin:-1rem -1rem 1rem;font-family:system-ui,sans-serif}
 .test-gateway-actions{display:flex;flex-wrap:wrap;gap:.5rem}
