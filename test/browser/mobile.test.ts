@@ -55,6 +55,11 @@ describe.runIf(run)('a 360 px phone, in a real browser', () => {
       ])
         await visit(path);
 
+      // Advertising never fills the first screen of a story (on a phone the slot above the text stays empty).
+      await page.goto(`${base}/article/${slugs.metered}`);
+      const firstAd = await page.locator('.ad-slot:visible').first().boundingBox();
+      expect(firstAd?.y).toBeGreaterThanOrEqual(740);
+
       // Checkout, then as a subscriber with an invoice: their account and subscription page (the invoice table).
       await signIn(page, base, EMAIL, PASSWORD);
       await visit('/subscribe/smart-essential');
