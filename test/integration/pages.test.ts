@@ -273,6 +273,29 @@ describeEachEngine('every page', (db) => {
     expect(res.body).not.toContain('Embargoed until later');
   });
 
+  it('gives every public page a description and OpenGraph and Twitter card tags; an article its own, once', async () => {
+    const meta = (body: string, attribute: string, name: string) =>
+      all(body, new RegExp(`<meta ${attribute}="${name}" content="([^"]*)">`, 'g'));
+    const section = (await get('/section/markets')).body;
+    expect(meta(section, 'name', 'description')).toEqual(['Stocks, bonds, currencies and commodities: what moved and why.']);
+    expect(meta(section, 'property', 'og:title')).toEqual(['Markets']);
+    expect(meta(section, 'property', 'og:url')).toEqual([expect.stringMatching(/\/section\/markets$/)]);
+    expect(meta(section, 'name', 'twitter:card')).toEqual(['summary']);
+
+    const plans = (await get('/plans')).body;
+    const [description] = meta(plans, 'name', 'description');
+    expect(description).toContain('Smart Quarterly, ₹900 every 3 months');
+    expect(description).toContain('Renews automatically');
+    expect(meta(plans, 'property', 'og:description')).toEqual([description]);
+    expect(meta((await get('/')).body, 'property', 'og:type')).toEqual(['website']);
+
+    const story = (await get(`/article/${s['fresh-free']}`)).body;
+    expect(meta(story, 'property', 'og:type')).toEqual(['article']);
+    expect(meta(story, 'property', 'og:title')).toHaveLength(1);
+    // Pages for one reader are not for sharing.
+    expect((await get('/login')).body).not.toContain('og:title');
+  });
+
   it('pages back through a section with "older stories" links that continue exactly where the page ended', async () => {
     const first = await get('/section/economy');
     expect(first.body).not.toContain('← Latest');

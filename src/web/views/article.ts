@@ -207,6 +207,7 @@ ${adSlot(input, 'bottom')}
       canonical: seo.canonical,
       head: html`${socialTags(seo, input)}<script type="application/ld+json">${jsonForScript(articleJsonLd(input))}</script>`,
       noindex: input.previewBanner !== undefined,
+      social: false,
     },
     main,
   );

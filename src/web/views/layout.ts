@@ -23,6 +23,8 @@ export interface PageOptions {
   /** Extra markup for <head> (JSON-LD, alternate links). */
   head?: SafeHtml | undefined;
   noindex?: boolean;
+  /** false when `head` carries the page's own OpenGraph and Twitter card tags (an article); else generic ones are made. */
+  social?: false;
 }
 
 export interface PageUser {
@@ -70,6 +72,19 @@ export function accountArea(user: PageUser | null | undefined): SafeHtml {
     : html`<a href="/plans">Subscribe</a> · <a href="/login">Log in</a>`;
 }
 
+/** OpenGraph and Twitter card tags of a page that is not an article: its title, description and address. */
+function socialTags(site: SiteSettings, page: PageOptions): SafeHtml {
+  return html`<meta property="og:type" content="website">
+<meta property="og:site_name" content="${site.publicationName}">
+<meta property="og:title" content="${page.title}">
+${page.description ? html`<meta property="og:description" content="${page.description}">` : ''}
+${page.canonical ? html`<meta property="og:url" content="${page.canonical}">` : ''}
+${/^https?:\/\//.test(site.logoUrl) ? html`<meta property="og:image" content="${site.logoUrl}">` : ''}
+<meta name="twitter:card" content="summary">
+<meta name="twitter:title" content="${page.title}">
+${page.description ? html`<meta name="twitter:description" content="${page.description}">` : ''}`;
+}
+
 /** The shell of every page: head, masthead with section navigation, main content, footer. */
 export function layout(chrome: PageChrome, page: PageOptions, main: SafeHtml): string {
   const { site, sections, copy } = chrome;
@@ -82,6 +97,7 @@ export function layout(chrome: PageChrome, page: PageOptions, main: SafeHtml): s
 ${page.description ? html`<meta name="description" content="${page.description}">` : ''}
 ${page.canonical ? html`<link rel="canonical" href="${page.canonical}">` : ''}
 ${page.noindex ? html`<meta name="robots" content="noindex">` : ''}
+${page.social === false || page.noindex ? '' : socialTags(site, page)}
 <link rel="stylesheet" href="${SITE_CSS_PATH}">
 ${site.faviconUrl ? html`<link rel="icon" href="${site.faviconUrl}">` : ''}
 <link rel="alternate" type="application/rss+xml" title="${site.publicationName}" href="/feed.xml">

@@ -68,6 +68,7 @@ ${section.description ? html`<p class="section-description">${section.descriptio
     { ...chrome, currentSection: section.slug },
     {
       title: before ? `${section.name}: older stories` : section.name,
+      description: section.description || `${section.name}: the latest stories from ${chrome.site.publicationName}.`,
       canonical: `${data.publicUrl}${here}`,
       head: html`<link rel="alternate" type="application/rss+xml" title="${section.name}" href="/section/${section.slug}/feed.xml">`,
     },
@@ -99,7 +100,9 @@ ${extras.length ? html`<p>${copy.render(common.length ? 'plans.also_includes' : 
 </section>`;
   })}</div>
 ${common.length ? html`<section class="block"><h2>${copy.render('plans.includes_title')}</h2>${includesList(common)}</section>` : ''}`;
-  return layout(chrome, { title: 'Plans', canonical: `${data.publicUrl}/plans` }, main);
+  const prices = data.plans.map((plan) => `${plan.name}, ${planDisplay(plan).price} every ${planDisplay(plan).term}`).join('; ');
+  const description = `Subscribe to ${chrome.site.publicationName}: ${prices}. Renews automatically; cancel anytime.`;
+  return layout(chrome, { title: 'Plans', description, canonical: `${data.publicUrl}/plans` }, main);
 }
 
 export function errorPage(chrome: PageChrome, status: number, message: string): string {
