@@ -79,7 +79,7 @@ function socialTags(site: SiteSettings, page: PageOptions): SafeHtml {
 <meta property="og:title" content="${page.title}">
 ${page.description ? html`<meta property="og:description" content="${page.description}">` : ''}
 ${page.canonical ? html`<meta property="og:url" content="${page.canonical}">` : ''}
-${/^https?:\/\//.test(site.logoUrl) ? html`<meta property="og:image" content="${site.logoUrl}">` : ''}
+${site.logoUrl && page.canonical ? html`<meta property="og:image" content="${new URL(site.logoUrl, page.canonical).href}">` : ''}
 <meta name="twitter:card" content="summary">
 <meta name="twitter:title" content="${page.title}">
 ${page.description ? html`<meta name="twitter:description" content="${page.description}">` : ''}`;
