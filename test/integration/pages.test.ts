@@ -296,6 +296,20 @@ describeEachEngine('every page', (db) => {
     expect((await get('/login')).body).not.toContain('og:title');
   });
 
+  it('describes the publisher and the site to search engines on the home page, and each story with its image and publisher', async () => {
+    const structured = (body: string) =>
+      all(body, /<script type="application\/ld\+json">([^<]*)<\/script>/g).flatMap((json) => [JSON.parse(json) as unknown].flat());
+    const home = structured((await get('/')).body);
+    const publisher = { '@type': 'NewsMediaOrganization', name: 'The Daily Ledger', url: `${t.ctx.config.publicUrl}/` };
+    expect(home).toEqual([
+      { '@context': 'https://schema.org', ...publisher },
+      { '@context': 'https://schema.org', '@type': 'WebSite', name: 'The Daily Ledger', url: `${t.ctx.config.publicUrl}/` },
+    ]);
+    const pictured = await make('pictured', { leadImage: { url: '/media/harbour.jpg', alt: 'Cranes at the harbour' } });
+    const [story] = structured((await get(`/article/${pictured.slug}`)).body);
+    expect(story).toMatchObject({ '@type': 'NewsArticle', image: [`${t.ctx.config.publicUrl}/media/harbour.jpg`], publisher });
+  });
+
   it('pages back through a section with "older stories" links that continue exactly where the page ended', async () => {
     const first = await get('/section/economy');
     expect(first.body).not.toContain('← Latest');

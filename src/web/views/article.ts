@@ -6,7 +6,7 @@ import { fromQuery } from '../billing/return-to.js';
 import type { ArticleRead } from '../reading.js';
 import { formatDate, formatDateTime } from './format.js';
 import { html, jsonForScript, raw, type SafeHtml } from './html.js';
-import { layout, type PageChrome } from './layout.js';
+import { layout, publisherJsonLd, type PageChrome } from './layout.js';
 import { leadFigure } from './picture.js';
 import { includesList } from './includes.js';
 
@@ -38,6 +38,7 @@ export const GATED_CLASS = 'article-body';
 export function articleJsonLd(input: ArticlePageInput): Record<string, unknown> {
   const { article } = input.read.prepared;
   const free = article.visibility === 'free';
+  const { image } = seoOf(input);
   return {
     '@context': 'https://schema.org',
     '@type': 'NewsArticle',
@@ -52,7 +53,8 @@ export function articleJsonLd(input: ArticlePageInput): Record<string, unknown> 
       const byline = article.bylines.find((b) => b.name === name);
       return { '@type': 'Person', name, ...(byline ? { url: `${input.publicUrl}/author/${byline.slug}` } : {}) };
     }),
-    publisher: { '@type': 'NewsMediaOrganization', name: input.chrome.site.publicationName, url: input.publicUrl },
+    ...(image ? { image: [image] } : {}),
+    publisher: publisherJsonLd(input.chrome.site, input.publicUrl),
     mainEntityOfPage: `${input.publicUrl}/article/${article.slug}`,
     isAccessibleForFree: free,
     ...(free ? {} : { hasPart: { '@type': 'WebPageElement', isAccessibleForFree: false, cssSelector: `.${GATED_CLASS}` } }),

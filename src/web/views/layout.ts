@@ -72,6 +72,16 @@ export function accountArea(user: PageUser | null | undefined): SafeHtml {
     : html`<a href="/plans">Subscribe</a> · <a href="/login">Log in</a>`;
 }
 
+/** schema.org's publisher of the site's pages: the publication, its address and its logo (by its full address). */
+export function publisherJsonLd(site: SiteSettings, publicUrl: string): Record<string, unknown> {
+  return {
+    '@type': 'NewsMediaOrganization',
+    name: site.publicationName,
+    url: `${publicUrl}/`,
+    ...(site.logoUrl ? { logo: { '@type': 'ImageObject', url: new URL(site.logoUrl, `${publicUrl}/`).href } } : {}),
+  };
+}
+
 /** OpenGraph and Twitter card tags of a page that is not an article: its title, description and address. */
 function socialTags(site: SiteSettings, page: PageOptions): SafeHtml {
   return html`<meta property="og:type" content="website">

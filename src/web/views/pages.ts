@@ -5,8 +5,8 @@ import { fromQuery } from '../billing/return-to.js';
 import type { ArticleSummary } from '../../domain/content/model.js';
 import type { Section } from '../../domain/content/model.js';
 import { formatFullDate, isoDateIn } from './format.js';
-import { html } from './html.js';
-import { layout, type PageChrome } from './layout.js';
+import { html, jsonForScript } from './html.js';
+import { layout, publisherJsonLd, type PageChrome } from './layout.js';
 import { includesList } from './includes.js';
 import { storyCard } from './listing.js';
 
@@ -39,7 +39,21 @@ ${data.bySection.map(
 <h2 id="s-${section.slug}"><a href="/section/${section.slug}">${section.name}</a></h2>
 <div class="grid">${articles.map(card)}</div></section>`,
 )}`;
-  return layout(chrome, { title: chrome.site.publicationName, description: chrome.site.tagline, canonical: `${data.publicUrl}/` }, main);
+  // The publisher and the site, for search engines (no SearchAction: readers have no search page yet).
+  const structured = [
+    { '@context': 'https://schema.org', ...publisherJsonLd(chrome.site, data.publicUrl) },
+    { '@context': 'https://schema.org', '@type': 'WebSite', name: chrome.site.publicationName, url: `${data.publicUrl}/` },
+  ];
+  return layout(
+    chrome,
+    {
+      title: chrome.site.publicationName,
+      description: chrome.site.tagline,
+      canonical: `${data.publicUrl}/`,
+      head: html`<script type="application/ld+json">${jsonForScript(structured)}</script>`,
+    },
+    main,
+  );
 }
 
 export function sectionPage(
