@@ -177,6 +177,18 @@ describeEachEngine('metered paywall', (db) => {
     expect(res.body).not.toContain('articleBody');
   });
 
+  it('wraps only the gated part in the class the structured data names, for readers shut out and let in', async () => {
+    const gatedPart = (body: string) => /<div class="article-body">([^]*?)<\/div>\n/.exec(body)?.[1] ?? '';
+    const shut = (await get(`/article/${premium}`)).body;
+    expect(gatedPart(shut)).toContain('This premium story is for subscribers');
+    expect(gatedPart(shut)).not.toMatch(/secret\d+-1/);
+    expect(shut).toMatch(/<div class="article-lead"><p>secret\d+-1/);
+    const open = (await get(`/article/${free}`)).body;
+    expect(open).toMatch(/<div class="article-lead"><p>secret\d+-1/);
+    expect(gatedPart(open)).toMatch(/^<p>secret\d+-3/);
+    expect(gatedPart(open)).not.toMatch(/secret\d+-[12]:/);
+  });
+
   it('shows free stories in full, with the wire disclaimer on agency copy', async () => {
     expect((await get(`/article/${free}`)).body).toMatch(GATED);
     const res = await get(`/article/${wire}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderBody, renderLead } from './render.js';
+import { renderAfterLead, renderBody, renderLead } from './render.js';
 
 const body = ['First para.', '## A heading', 'Second para.', '- a\n- b', 'Third secret para.'].join('\n\n');
 
@@ -84,5 +84,38 @@ describe('lead-in: cut by blocks, within a word budget, never more than a third 
     const lead = renderLead(`${list}${TAIL}`, { blocks: 1, words: 500 });
     expect(lead).toContain('open item');
     expect(lead).not.toContain('secret');
+  });
+});
+
+describe('the body after the lead-in: the gated part', () => {
+  const parts = (source: string, rule: { blocks: number; words: number }) => ({
+    lead: renderLead(source, rule),
+    rest: renderAfterLead(source, rule),
+  });
+  const text = (html: string) =>
+    html
+      .replace(/<[^>]+>/g, ' ')
+      .split(/\s+/)
+      .filter(Boolean);
+
+  it('holds every word the lead-in leaves out and none it shows', () => {
+    const long = `${body}${TAIL}`;
+    const { lead, rest } = parts(long, { blocks: 2, words: 500 });
+    expect(text(lead)).toEqual(['First', 'para.', 'A', 'heading']);
+    expect(text(rest).slice(0, 7)).toEqual(['Second', 'para.', 'a', 'b', 'Third', 'secret', 'para.']);
+    expect(text(lead + rest)).toEqual(text(renderBody(long)));
+  });
+
+  it('goes on with a list the lead-in cut, numbered on where it was cut, nested items included', () => {
+    const list = `3. third\n4. fourth\n   - nested\n5. fifth${TAIL}`;
+    const { lead, rest } = parts(list, { blocks: 1, words: 500 });
+    expect(lead).toContain('<ol start="3">');
+    expect(rest).toMatch(/^<ol start="4">\n<li>fourth/);
+    expect(rest).toContain('<li>nested</li>');
+    expect(text(lead + rest)).toEqual(text(renderBody(list)));
+  });
+
+  it('is the whole body when there is no lead-in', () => {
+    expect(renderAfterLead(body, { blocks: 0, words: 100 })).toBe(renderBody(body));
   });
 });

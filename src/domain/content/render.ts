@@ -68,6 +68,27 @@ function blocksOf(tokens: Token[], start: number, end: number, container: number
   else out.push({ start, end, words: wordsIn(tokens, start, end), container });
 }
 
+/** The body's blocks, and how many of them from the top make the lead-in under `rule` (see `renderLead`). */
+function cutAfterLead(tokens: Token[], rule: LeadRule): { blocks: Block[]; lead: number } {
+  const blocks: Block[] = [];
+  for (let i = 0; i < tokens.length;) {
+    const next = closeOf(tokens, i);
+    blocksOf(tokens, i, next, i, blocks);
+    i = next;
+  }
+  if (rule.blocks <= 0 || rule.words <= 0) return { blocks, lead: 0 };
+  const total = blocks.reduce((sum, b) => sum + b.words, 0);
+  const budget = Math.min(rule.words, Math.floor(total * MAX_SHARE));
+  let lead = 0;
+  let words = 0;
+  for (const block of blocks) {
+    if (lead >= rule.blocks || words + block.words > budget) break;
+    lead++;
+    words += block.words;
+  }
+  return { blocks, lead };
+}
+
 /**
  * Renders only the lead-in: whole blocks from the top, within `rule` and within a third of the body's
  * words. A block that would pass a limit is left out with everything after it. The rest of the body is
@@ -76,22 +97,34 @@ function blocksOf(tokens: Token[], start: number, end: number, container: number
 export function renderLead(source: string, rule: LeadRule): string {
   if (rule.blocks <= 0 || rule.words <= 0) return '';
   const tokens = markdown.parse(source, {});
-  const blocks: Block[] = [];
-  for (let i = 0; i < tokens.length;) {
-    const next = closeOf(tokens, i);
-    blocksOf(tokens, i, next, i, blocks);
-    i = next;
+  const { blocks, lead } = cutAfterLead(tokens, rule);
+  return markdown.renderer.render(leadTokens(tokens, blocks.slice(0, lead)), markdown.options, {});
+}
+
+/**
+ * Renders the body after the lead-in (`renderLead` with the same rule): the part only readers the access decision
+ * allows may see. A list cut by the lead-in goes on in a list of its own, numbered on where it was cut.
+ */
+export function renderAfterLead(source: string, rule: LeadRule): string {
+  const tokens = markdown.parse(source, {});
+  const { blocks, lead } = cutAfterLead(tokens, rule);
+  const shownItems = new Map<number, number>();
+  for (const block of blocks.slice(0, lead)) {
+    const list = ancestors(tokens, block.container, block.start).at(-1);
+    if (list !== undefined && tokens[list]!.type === 'ordered_list_open') shownItems.set(list, (shownItems.get(list) ?? 0) + 1);
   }
-  const total = blocks.reduce((sum, b) => sum + b.words, 0);
-  const budget = Math.min(rule.words, Math.floor(total * MAX_SHARE));
-  const kept: Block[] = [];
-  let words = 0;
-  for (const block of blocks) {
-    if (kept.length >= rule.blocks || words + block.words > budget) break;
-    kept.push(block);
-    words += block.words;
-  }
-  return markdown.renderer.render(leadTokens(tokens, kept), markdown.options, {});
+  const rest = leadTokens(tokens, blocks.slice(lead)).map((token) => {
+    if (token.type !== 'ordered_list_open') return token;
+    const shown = shownItems.get(tokens.indexOf(token));
+    if (shown === undefined) return token;
+    const continued = Object.assign(Object.create(Object.getPrototypeOf(token) as object) as Token, token);
+    continued.attrs = [
+      ...(token.attrs ?? []).filter(([name]) => name !== 'start'),
+      ['start', String(Number(token.attrGet('start') ?? 1) + shown)],
+    ];
+    return continued;
+  });
+  return markdown.renderer.render(rest, markdown.options, {});
 }
 
 /** Indexes of the open tokens enclosing `at` inside the top-level block at `container` (container first). */

@@ -26,7 +26,7 @@ import { listCorrections } from './correction-queries.js';
 import { redirectedSlug } from './newsroom-queries.js';
 import { redirectedSectionSlug } from '../sections/queries.js';
 import { listCuratedLive, type LiveCuration } from './curated.js';
-import { renderBody, renderLead, wordCount, type LeadRule } from './render.js';
+import { renderAfterLead, renderBody, renderLead, wordCount, type LeadRule } from './render.js';
 import { imageIdOf, type ImageView } from '../media/model.js';
 
 /** An article ready to serve: its facts, the access item, and the body rendered in two parts. */
@@ -37,6 +37,8 @@ export interface PreparedArticle {
   leadHtml: string;
   /** The whole body. Only for readers the access decision allows. */
   bodyHtml: string;
+  /** The body after the lead-in (the gated part). Only for readers the access decision allows. */
+  restHtml: string;
   readingMinutes: number;
   /** Corrections and clarifications, oldest first: shown at the foot to every reader. */
   corrections: Correction[];
@@ -89,6 +91,7 @@ export function prepareArticle(
     },
     leadHtml: renderLead(body, lead),
     bodyHtml: renderBody(body),
+    restHtml: renderAfterLead(body, lead),
     readingMinutes: Math.max(1, Math.round(wordCount(body) / 200)),
     corrections,
   };

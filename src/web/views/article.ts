@@ -27,7 +27,7 @@ export interface ArticlePageInput {
   previewBanner?: SafeHtml | undefined;
 }
 
-/** CSS class of the gated part of the body; named in the JSON-LD `hasPart.cssSelector`. */
+/** CSS class of the gated part of the body (after the lead-in), on every version of the page; named in the JSON-LD `hasPart.cssSelector`. */
 export const GATED_CLASS = 'article-body';
 
 /**
@@ -182,9 +182,10 @@ export function articlePage(input: ArticlePageInput, meterSlot?: SafeHtml): stri
   const { copy, site, sections } = input.chrome;
   const section = sections.find((s) => s.slug === article.section);
   const provenance = parseProvenance(article.provenance);
-  const body = decision.allowed
-    ? html`<div class="${GATED_CLASS}">${raw(prepared.bodyHtml)}</div>`
-    : html`<div class="article-lead">${raw(prepared.leadHtml)}</div>${paywall(input, decision)}`;
+  // The gated part is in every version of the page, as the JSON-LD's `hasPart` says: the text after the lead-in, or the paywall.
+  const body = html`${prepared.leadHtml ? html`<div class="article-lead">${raw(prepared.leadHtml)}</div>` : ''}<div class="${GATED_CLASS}">${
+    decision.allowed ? raw(prepared.restHtml) : paywall(input, decision)
+  }</div>`;
   const main = html`${input.previewBanner ?? ''}<article class="story">
 <p class="kicker"><a href="/section/${article.section}">${section?.name ?? article.section}</a>${article.visibility === 'premium' ? html`<span class="badge">Premium</span>` : ''}</p>
 <h1>${article.headline}</h1>
