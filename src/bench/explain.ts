@@ -77,6 +77,16 @@ const SCENARIOS: Scenario[] = [
     run: (db) => listArticles(db, { section: 'markets', limit: 4, now: NOW, excludeIds: [1, 2, 3] }),
   },
   {
+    name: 'Tag page 1, a common tag',
+    why: "tag pages: one story in fifty carries it; the tag's newest live rows (article_tags_live_idx), then those articles by id",
+    run: (db) => listArticles(db, { tag: 'tag-7', limit: 21, now: NOW }),
+  },
+  {
+    name: 'Tag page, a tag no story carries',
+    why: 'a tag page for a rare or mistyped tag: the same index answers at once',
+    run: (db) => listArticles(db, { tag: 'no-such-tag', limit: 21, now: NOW }),
+  },
+  {
     name: 'Section page 1',
     why: 'section pages; the (section, published_at) index',
     run: (db) => listArticles(db, { section: 'markets', limit: 20, offset: 0, now: NOW }),

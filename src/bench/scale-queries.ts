@@ -56,7 +56,12 @@ export async function seedScaleArticles(db: Db, count: number, now: Date): Promi
     from articles a cross join unnest(a.authors) with ordinality as t (name, n) join authors au on au.name = t.name
     where a.slug like 'scale-%'
     on conflict do nothing`.execute(db);
-  await sql`analyze authors; analyze article_authors`.execute(db);
+  // The tags as every write keeps them (content/queries.ts syncArticleTags).
+  await sql`insert into article_tags (article_id, tag, status, published_at)
+    select a.id, t.tag, a.status, a.published_at from articles a cross join unnest(a.tags) as t (tag)
+    where a.slug like 'scale-%'
+    on conflict do nothing`.execute(db);
+  await sql`analyze authors; analyze article_authors; analyze article_tags`.execute(db);
 }
 
 /**

@@ -109,6 +109,8 @@ export interface ListOptions {
   visibility?: Visibility | undefined;
   /** Articles left out (a section's pinned stories, shown above the list). */
   excludeIds?: readonly number[] | undefined;
+  /** Only articles carrying this tag (a tag page). */
+  tag?: string | undefined;
 }
 
 /** The cursor that continues a list after `article`, as text for a URL: `<epoch ms>.<id>`. */

@@ -2,6 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Db } from '../ports/database.js';
 import { containing } from '../like-patterns.js';
 import { setBylineState } from './author-queries.js';
+import { syncArticleTags } from './queries.js';
 import type { Articles } from '../ports/schema.js';
 import {
   revivedFields,
@@ -128,11 +129,12 @@ export async function insertArticle(db: Db, fields: ArticleFields, state: StateC
     .values({ ...fieldColumns(fields), ...stateColumns(state) })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await syncArticleTags(db, [row.id]);
   return row.id;
 }
 
 /**
- * Writes the article if it is still at `version`, and its state onto its bylines; the new version, or null
+ * Writes the article if it is still at `version`, and its state onto its bylines and tags; the new version, or null
  * when someone saved it meanwhile.
  */
 export async function updateArticleAt(
@@ -155,6 +157,7 @@ export async function updateArticleAt(
     .executeTakeFirst();
   if (!row) return null;
   await setBylineState(db, id, state);
+  await syncArticleTags(db, [id]);
   return row.version;
 }
 

@@ -179,7 +179,32 @@ export async function upsertArticles(db: Db, inputs: readonly ArticleInput[]): P
     inputs.map((input, i) => ({ articleId: results[i]?.id ?? 0, names: input.authors })),
     null,
   );
+  await syncArticleTags(
+    db,
+    results.map((r) => r.id),
+  );
   return results;
+}
+
+/**
+ * Rewrites the tag rows of `articleIds` from the articles as they are now: each tag with the article's status and
+ * publication time (migration 028), after every write of an article.
+ */
+export async function syncArticleTags(db: Db, articleIds: readonly number[]): Promise<void> {
+  if (articleIds.length === 0) return;
+  await db.deleteFrom('article_tags').where('article_id', 'in', articleIds).execute();
+  await db
+    .insertInto('article_tags')
+    .columns(['article_id', 'tag', 'status', 'published_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('articles as a')
+        .innerJoin(sql<{ tag: string }>`unnest(a.tags)`.as('t'), (join) => join.onTrue())
+        .select(['a.id', sql<string>`t`.as('tag'), 'a.status', 'a.published_at'])
+        .distinct()
+        .where('a.id', 'in', articleIds),
+    )
+    .execute();
 }
 
 /** Runs `work` under a savepoint of the transaction: when it throws, only its own writes are undone. */
@@ -228,6 +253,18 @@ export async function listArticles(db: Db, options: ListOptions & { now: Date })
   if (options.visibility) query = query.where('visibility', '=', options.visibility);
   if (options.excludeIds?.length) query = query.where('id', 'not in', options.excludeIds);
   const before = options.before;
+  if (options.tag !== undefined) {
+    // The tag's newest live rows first (article_tags_live_idx), then those articles by id: a page costs its own rows.
+    let tagged = db
+      .selectFrom('article_tags')
+      .select('article_id')
+      .where('tag', '=', options.tag)
+      .where('status', '=', LIVE)
+      .where('published_at', '<=', options.now);
+    if (before) tagged = tagged.where((eb) => eb(eb.refTuple('published_at', 'article_id'), '<', eb.tuple(before.publishedAt, before.id)));
+    const limit = options.limit + (options.offset ?? 0) + (options.excludeIds?.length ?? 0);
+    query = query.where('id', 'in', tagged.orderBy('published_at', 'desc').orderBy('article_id', 'desc').limit(limit));
+  }
   if (before) query = query.where((eb) => eb(eb.refTuple('published_at', 'id'), '<', eb.tuple(before.publishedAt, before.id)));
   const rows = await query
     .orderBy('published_at', 'desc')

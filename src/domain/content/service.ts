@@ -186,7 +186,7 @@ export function createContentService(
     },
     list(o) {
       const before = o.before ? cursorAfter(o.before) : '';
-      const key = `l:${o.section ?? ''}:${o.limit}:${before}:${o.offset ?? 0}:${o.since?.getTime() ?? ''}:${o.until?.getTime() ?? ''}:${o.visibility ?? ''}:${o.excludeIds?.join(',') ?? ''}`;
+      const key = `l:${o.section ?? ''}:${o.limit}:${before}:${o.offset ?? 0}:${o.since?.getTime() ?? ''}:${o.until?.getTime() ?? ''}:${o.visibility ?? ''}:${o.excludeIds?.join(',') ?? ''}:${o.tag ?? ''}`;
       return cachedList(key, () => listArticles(db, { ...o, now: now() }));
     },
     author(slug) {

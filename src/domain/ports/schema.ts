@@ -95,6 +95,13 @@ export interface Articles {
   visibility: 'free' | 'metered' | 'premium';
 }
 
+export interface ArticleTags {
+  article_id: number;
+  published_at: Timestamp | null;
+  status: string;
+  tag: string;
+}
+
 export interface AuditLog {
   action: string;
   after: Json | null;
@@ -442,6 +449,7 @@ export interface DB {
   article_corrections: ArticleCorrections;
   article_redirects: ArticleRedirects;
   article_revisions: ArticleRevisions;
+  article_tags: ArticleTags;
   articles: Articles;
   audit_log: AuditLog;
   auth_challenges: AuthChallenges;

@@ -11,6 +11,7 @@ import { homePage, plansPage, sectionPage } from '../views/pages.js';
 import { SITE_CSS, SITE_CSS_PATH } from '../views/site-css.js';
 import { articlePages } from './article-page.js';
 import { authorPageRoute } from './author-page.js';
+import { tagPageRoute } from './tag-page.js';
 import { pageChrome } from './chrome.js';
 import { premiumPageRoute } from './premium-page.js';
 
@@ -109,6 +110,7 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 
   authorPageRoute(app, ctx);
+  tagPageRoute(app, ctx);
   premiumPageRoute(app, ctx);
 
   app.get('/plans', async (request, reply) => {

@@ -9,6 +9,7 @@ import { html, jsonForScript, raw, type SafeHtml } from './html.js';
 import { layout, publisherJsonLd, type PageChrome } from './layout.js';
 import { leadFigure } from './picture.js';
 import { includesList } from './includes.js';
+import { tagPath } from './tag.js';
 
 export interface ArticlePageInput {
   chrome: PageChrome;
@@ -198,7 +199,7 @@ ${body}
 ${provenance.kind === 'wire' ? html`<p class="disclaimer">${copy.render('article.wire_disclaimer', { publication: site.publicationName })}</p>` : ''}
 ${provenance.kind === 'partner' ? html`<p class="disclaimer">${copy.render('article.partner_credit', { partner: provenance.source ?? '' })}</p>` : ''}
 ${correctionsFoot(prepared.corrections, input.timeZone)}
-${article.tags.length ? html`<p class="tags">${article.tags.map((t) => html`<span class="tag">#${t}</span> `)}</p>` : ''}
+${article.tags.length ? html`<p class="tags">${article.tags.map((t) => html`<a class="tag" href="${tagPath(t)}">#${t}</a> `)}</p>` : ''}
 ${adSlot(input, 'bottom')}
 </article>`;
   const seo = seoOf(input);
