@@ -329,6 +329,7 @@ for (const engine of engines()) {
           contactAddress: '',
           socialLinks: '',
           premiumPromisedDaily: '0',
+          giftArticlesMonthly: '10',
           supplierName: supplier.name,
           supplierAddress: supplier.addressLines.join('\n'),
           supplierState: supplier.stateCode,
