@@ -4,6 +4,7 @@ import { can, type Actor } from '../policies/policies.js';
 import {
   countGiftMonth,
   countGiftOpen,
+  findGiftLinkOf,
   findOpenGiftLink,
   giftLinkOpen,
   giftMonthCount,
@@ -95,14 +96,21 @@ export function createGiftLinkService(deps: GiftLinkDeps) {
     },
 
     /**
-     * Whether `token` (a `?gift=` value) opens this article now, counting the open when `count` (a HEAD request reads
-     * nothing). A forged, edited, expired or other article's token is refused without asking the database.
+     * The stored hash of the link `token` (a `?gift=` value) names, if it is signed for this article and has not
+     * ended; null for anything else. Asks no database: a made-up token costs nothing.
      */
-    async open(token: unknown, articleId: number, options: { count: boolean }): Promise<boolean> {
+    check(token: unknown, articleId: number): string | null {
+      const read = readGiftToken(token, key, articleId, now());
+      return read.status === 'valid' ? read.hash : null;
+    },
+
+    /**
+     * Whether the checked link is stored and open now; counts the open when `count` (a HEAD request reads nothing).
+     * False once its maker's account or the article is gone.
+     */
+    open(hash: string, articleId: number, options: { count: boolean }): Promise<boolean> {
       const at = now();
-      const read = readGiftToken(token, key, articleId, at);
-      if (read.status !== 'valid') return false;
-      return options.count ? countGiftOpen(db, read.hash, articleId, at) : giftLinkOpen(db, read.hash, articleId, at);
+      return options.count ? countGiftOpen(db, hash, articleId, at) : giftLinkOpen(db, hash, articleId, at);
     },
 
     /** The reader's links, newest first, a page at a time: `next` is the `before` of the following page (null: last). */
@@ -111,6 +119,12 @@ export function createGiftLinkService(deps: GiftLinkDeps) {
       const rows = await listGiftLinkRows(db, userId, { before, limit: limit + 1 });
       const links = rows.slice(0, limit).map((row) => withToken(row, at));
       return { links, next: rows.length > limit ? (links.at(-1)?.id ?? null) : null };
+    },
+
+    /** One of the reader's links (another reader's is not found). */
+    async find(userId: number, id: number): Promise<GiftLinkListItem | null> {
+      const row = await findGiftLinkOf(db, userId, id);
+      return row && withToken(row, now());
     },
 
     /** How many links the reader may still make this month, of how many. */

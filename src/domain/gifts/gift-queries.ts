@@ -128,7 +128,11 @@ export async function giftLinkOpen(db: Db, tokenHash: string, articleId: number,
 }
 
 /** A maker's links, newest first, `limit` of them after the link `before` (keyset on the id). */
-export async function listGiftLinkRows(db: Db, userId: number, options: { before: number | null; limit: number }): Promise<GiftLinkListed[]> {
+export async function listGiftLinkRows(
+  db: Db,
+  userId: number,
+  options: { before: number | null; limit: number },
+): Promise<GiftLinkListed[]> {
   let query = db
     .selectFrom('gift_links as g')
     .innerJoin('articles as a', 'a.id', 'g.article_id')
@@ -136,4 +140,16 @@ export async function listGiftLinkRows(db: Db, userId: number, options: { before
     .where('g.created_by', '=', userId);
   if (options.before !== null) query = query.where('g.id', '<', options.before);
   return query.orderBy('g.id', 'desc').limit(options.limit).execute();
+}
+
+/** One of a maker's links with its article; null when they made no such link. */
+export async function findGiftLinkOf(db: Db, userId: number, id: number): Promise<GiftLinkListed | null> {
+  const row = await db
+    .selectFrom('gift_links as g')
+    .innerJoin('articles as a', 'a.id', 'g.article_id')
+    .select([...COLUMNS, 'a.slug', 'a.headline'])
+    .where('g.created_by', '=', userId)
+    .where('g.id', '=', id)
+    .executeTakeFirst();
+  return row ?? null;
 }
