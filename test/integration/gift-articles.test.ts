@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, beforeEach, expect, it } from 'vitest';
+import { deleteAccount, exportAccountData } from '../../src/domain/accounts/data-rights.js';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { grantEntitlements, revokeEntitlements } from '../../src/domain/entitlements/queries.js';
 import { loadSiteSettings, saveSiteSettings } from '../../src/domain/site/settings.js';
@@ -314,5 +315,26 @@ describeEachEngine('gift articles', (db) => {
     const own = await t.app.inject({ url: `/article/${story.slug}`, headers: { cookie: subscriber.cookie } });
     expect(own.body).not.toMatch(story.gated);
     expect(hasButton(own.body)).toBe(false);
+  });
+
+  it('the links are in the maker’s data export, and go with their account when they delete it', async () => {
+    const story = await premiumStory();
+    const subscriber = await person({ subscriber: true });
+    const { path } = await linkShown(subscriber.cookie, await gift(subscriber.cookie, story.slug));
+    await anonymously(path);
+    const exported = await exportAccountData(db(), subscriber.user.id, clock.now());
+    expect(exported?.gift_links).toEqual([
+      {
+        article: story.slug,
+        created_at: clock.now().toISOString(),
+        expires_at: new Date(clock.now().getTime() + 7 * DAY_MS).toISOString(),
+        opens: 1,
+      },
+    ]);
+    expect(await deleteAccount(db(), subscriber.user.id, clock.now())).toBe(true);
+    expect(await linkRows(subscriber.user.id)).toEqual([]);
+    const after = await anonymously(path);
+    expect(after.body).toContain('data-reason="subscription-required"');
+    expect(after.body).not.toMatch(story.gated);
   });
 });

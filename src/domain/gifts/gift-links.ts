@@ -22,7 +22,7 @@ import { giftExpiry, giftLinkId, giftToken, giftTokenHash, newGiftSalt, readGift
  * most the site's monthly number of links per calendar month of the publisher's time zone (0: gifting is off);
  * asking again for an article whose link is still open gives that link back and uses up nothing. Opening counts
  * every open, not different people. A link keeps opening until it ends even when its maker's subscription ends
- * first: it was given away; it goes only with its maker's account (or the article).
+ * first: it was given away; it goes only when its maker deletes their account (or the article is deleted).
  */
 
 export const GIFT_LINK_DAYS = 7;

@@ -153,3 +153,20 @@ export async function findGiftLinkOf(db: Db, userId: number, id: number): Promis
     .executeTakeFirst();
   return row ?? null;
 }
+
+/** Every link a reader made, oldest first (the reader's data export). */
+export async function listAllGiftLinksOf(db: Db, userId: number): Promise<GiftLinkListed[]> {
+  return db
+    .selectFrom('gift_links as g')
+    .innerJoin('articles as a', 'a.id', 'g.article_id')
+    .select([...COLUMNS, 'a.slug', 'a.headline'])
+    .where('g.created_by', '=', userId)
+    .orderBy('g.id')
+    .execute();
+}
+
+/** Erases the links a reader made and their monthly counts (account deletion): the links stop opening. */
+export async function deleteGiftLinksOf(tx: Tx, userId: number): Promise<void> {
+  await tx.deleteFrom('gift_links').where('created_by', '=', userId).execute();
+  await tx.deleteFrom('gift_link_months').where('user_id', '=', userId).execute();
+}
