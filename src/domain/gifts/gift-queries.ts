@@ -27,6 +27,13 @@ const COLUMNS = [
   'g.opens',
 ] as const;
 
+/** Links with the slug and headline of the article each opens. */
+const listed = (db: Db) =>
+  db
+    .selectFrom('gift_links as g')
+    .innerJoin('articles as a', 'a.id', 'g.article_id')
+    .select([...COLUMNS, 'a.slug', 'a.headline']);
+
 /**
  * Locks the maker's counter of links for `period` (made if missing) and returns how many they made in it. Held to
  * the end of `tx`: a second request of the same reader waits here, then sees the first one's link and count.
@@ -133,36 +140,20 @@ export async function listGiftLinkRows(
   userId: number,
   options: { before: number | null; limit: number },
 ): Promise<GiftLinkListed[]> {
-  let query = db
-    .selectFrom('gift_links as g')
-    .innerJoin('articles as a', 'a.id', 'g.article_id')
-    .select([...COLUMNS, 'a.slug', 'a.headline'])
-    .where('g.created_by', '=', userId);
+  let query = listed(db).where('g.created_by', '=', userId);
   if (options.before !== null) query = query.where('g.id', '<', options.before);
   return query.orderBy('g.id', 'desc').limit(options.limit).execute();
 }
 
 /** One of a maker's links with its article; null when they made no such link. */
 export async function findGiftLinkOf(db: Db, userId: number, id: number): Promise<GiftLinkListed | null> {
-  const row = await db
-    .selectFrom('gift_links as g')
-    .innerJoin('articles as a', 'a.id', 'g.article_id')
-    .select([...COLUMNS, 'a.slug', 'a.headline'])
-    .where('g.created_by', '=', userId)
-    .where('g.id', '=', id)
-    .executeTakeFirst();
+  const row = await listed(db).where('g.created_by', '=', userId).where('g.id', '=', id).executeTakeFirst();
   return row ?? null;
 }
 
 /** Every link a reader made, oldest first (the reader's data export). */
 export async function listAllGiftLinksOf(db: Db, userId: number): Promise<GiftLinkListed[]> {
-  return db
-    .selectFrom('gift_links as g')
-    .innerJoin('articles as a', 'a.id', 'g.article_id')
-    .select([...COLUMNS, 'a.slug', 'a.headline'])
-    .where('g.created_by', '=', userId)
-    .orderBy('g.id')
-    .execute();
+  return listed(db).where('g.created_by', '=', userId).orderBy('g.id').execute();
 }
 
 /** Erases the links a reader made and their monthly counts (account deletion): the links stop opening. */

@@ -19,12 +19,11 @@ const GIFT_SLOT = `${MARK}g\u0001`;
 /**
  * Renders article pages from cached parts. A page depends on the article, on what the access decision
  * said (the full body or the lead-in with one kind of paywall), on the ad-free entitlement and on the
- * reader's kind; only the account links and the meter note differ between readers beyond that. Each
- * variant is rendered once with placeholders for those two, cut into three parts and kept for a minute;
- * a request joins the parts around its own two snippets. The cache key holds the decision, so a reader is
- * only ever served the variant their own decision chose: gated text cannot cross between readers.
- * A subscriber's "Gift this article" form carries their CSRF token, so it is a third per-request snippet. A read a
- * gift link opened is never cached: it is rendered for that request alone.
+ * reader's kind; only the account links, the meter note and a subscriber's "Gift this article" form (it carries
+ * their CSRF token) differ between readers beyond that. Each variant is rendered once with placeholders for those
+ * three, cut into four parts and kept for a minute; a request joins the parts around its own three snippets. The
+ * cache key holds the decision, so a reader is only ever served the variant their own decision chose: gated text
+ * cannot cross between readers. A read a gift link opened is never cached: it is rendered for that request alone.
  */
 export function articlePages(ctx: AppContext) {
   // Kept as UTF-8 bytes: the page has non-ASCII characters, and encoding it per request showed in profiles.
