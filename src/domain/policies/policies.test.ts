@@ -64,7 +64,16 @@ describe('policies: who may do what', () => {
   it('lets anyone signed in who reads the article because of an entitlement gift it, and nobody reading it another way', () => {
     for (const actor of [reader, editor, business, admin]) expect(can(actor, 'giftArticle', { reason: 'entitled' })).toBe(true);
     expect(can(ANONYMOUS, 'giftArticle', { reason: 'entitled' })).toBe(false);
-    for (const reason of ['metered', 'metered-reread', 'free', 'gift', 'verified-crawler', 'unmetered-provenance', 'subscription-required', ''])
+    for (const reason of [
+      'metered',
+      'metered-reread',
+      'free',
+      'gift',
+      'verified-crawler',
+      'unmetered-provenance',
+      'subscription-required',
+      '',
+    ])
       expect(can(reader, 'giftArticle', { reason }), reason).toBe(false);
   });
 

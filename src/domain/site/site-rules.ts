@@ -152,7 +152,9 @@ export const MAX_GIFT_ARTICLES_MONTHLY = 1_000;
 export function checkGiftArticlesMonthly(value: string): Check<number> {
   const text = value.trim();
   if (!/^\d{1,5}$/.test(text) || Number(text) > MAX_GIFT_ARTICLES_MONTHLY)
-    return bad(`Enter a whole number of articles from 0 to ${MAX_GIFT_ARTICLES_MONTHLY.toLocaleString('en-IN')}, such as 10; 0 turns gifting off.`);
+    return bad(
+      `Enter a whole number of articles from 0 to ${MAX_GIFT_ARTICLES_MONTHLY.toLocaleString('en-IN')}, such as 10; 0 turns gifting off.`,
+    );
   return good(Number(text));
 }
 
