@@ -119,6 +119,8 @@ describeEachEngine('gift articles', (db) => {
     expect(hasButton(theirs.body)).toBe(false);
     expect(await db().selectFrom('reader_meters').selectAll().where('user_id', '=', reader.user.id).execute()).toEqual([]);
 
+    // A HEAD request reads nothing: not counted.
+    expect((await t.app.inject({ method: 'HEAD', url: path })).statusCode).toBe(200);
     const [row] = await linkRows(subscriber.user.id);
     expect(row).toMatchObject({ article_id: story.id, opens: 4 });
     expect(row!.expires_at).toEqual(new Date(clock.now().getTime() + 7 * DAY_MS));
