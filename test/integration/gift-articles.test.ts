@@ -306,6 +306,24 @@ describeEachEngine('gift articles', (db) => {
     expect(await linkRows(subscriber.user.id)).toHaveLength(3);
     const month = await db().selectFrom('gift_link_months').selectAll().where('user_id', '=', subscriber.user.id).execute();
     expect(month).toEqual([{ user_id: subscriber.user.id, period: '2026-11', created: 3 }]);
+
+    // The same story gifted several times at once: one link, counted once.
+    const other = await person({ subscriber: true });
+    const story = await premiumStory();
+    const theirs = await csrf(other.cookie, '/account');
+    const same = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        t.app.inject({
+          method: 'POST',
+          url: `/article/${story.slug}/gift`,
+          headers: { cookie: theirs.cookie },
+          payload: { _csrf: theirs.token },
+        }),
+      ),
+    );
+    expect(same.map((a) => a.statusCode)).toEqual([303, 303, 303, 303, 303]);
+    expect(await linkRows(other.user.id)).toHaveLength(1);
+    expect((await t.ctx.gifts.allowance(other.user.id)).made).toBe(1);
   });
 
   it('a link keeps opening until it ends after its maker’s subscription ends, and the maker can gift no more', async () => {
