@@ -32,6 +32,7 @@ import { ping } from './domain/site/queries.js';
 import { CHANGES_CHANNEL } from './domain/site/changes.js';
 import { createAuditLog } from './domain/audit/audit.js';
 import { createReaderService } from './domain/access/readers.js';
+import { createGiftLinkService } from './domain/gifts/gift-links.js';
 import { buildApp } from './web/app.js';
 import type { AppContext, Billing } from './context.js';
 import { loadCrawlerRanges } from './web/http/crawlers.js';
@@ -239,6 +240,7 @@ export async function createAppContext(
     counters,
     meters,
     readers: createReaderService({ db, counters, meters, policy }),
+    gifts: createGiftLinkService({ db, key: keys.gift, now, timeZone: () => policy.timeZone, monthlyCap: () => site.giftArticlesMonthly }),
     health: () => ping(db),
     mailer,
     outbox: (limit) => readOutbox(join(config.dataDir, 'outbox'), limit),

@@ -8,6 +8,8 @@ export interface Keys {
   networkSalt: Buffer;
   session: Buffer;
   webhook: Buffer;
+  /** Signs gift article links (and derives their ids from the salt stored with each). */
+  gift: Buffer;
 }
 
 /** SECRET_KEY from the environment, or one generated on first start and kept in the data folder. */
@@ -34,5 +36,6 @@ export function deriveKeys(secret: string): Keys {
     networkSalt: derive('network'),
     session: derive('session'),
     webhook: derive('webhook'),
+    gift: derive('gift'),
   };
 }

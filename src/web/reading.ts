@@ -13,17 +13,22 @@ export interface ArticleRead {
 
 /** Every article response depends on who asks: no shared cache may keep it. */
 const PRIVATE = Object.freeze({ 'cache-control': 'private, no-cache', vary: 'Cookie, Authorization' });
+/** A read a gift link opened: kept by no cache at all, indexed by nobody, and its address (the token) sent to no one. */
+const GIFTED = Object.freeze({ 'cache-control': 'private, no-store', 'x-robots-tag': 'noindex', 'referrer-policy': 'no-referrer' });
 
 /**
  * The one path by which any route reads an article: load it, decide access for this reader now,
  * record what the read used (the reader's meter on the server and the network's budget) and mark the response as
  * private to the reader. Page, API and any later representation call this, so they cannot disagree.
+ * `gift`: the `?gift=` value of the article page (and only of the page: a gift link opens that page, no other
+ * route), which opens the article without the meter when it is a link to this article, still open.
  */
 export async function readArticle(
   ctx: AppContext,
   request: FastifyRequest,
   reply: FastifyReply,
   slug: string,
+  options: { gift?: unknown } = {},
 ): Promise<ArticleRead | null> {
   const prepared = await ctx.content.article(slug);
   reply.headers(PRIVATE);
@@ -31,7 +36,17 @@ export async function readArticle(
   const readerContext = await identifyReader(ctx, request);
   const { reader, period, userId, anonymous } = readerContext;
   let input: AccessInput = { reader, item: prepared.item, meter: readerContext.meter, network: null, policy: ctx.policy, now: ctx.now() };
-  let decision = decideAccess(input);
+  const gift = options.gift === undefined ? null : ctx.gifts.check(options.gift, prepared.item.id);
+  let decision = decideAccess({ ...input, gift: gift !== null });
+  // The gift decides the read only when nothing else opens the article free: only then is the link looked up and
+  // its open counted. A link no longer stored (its maker's account deleted) opens nothing: decide without it.
+  if (gift !== null && decision.reason === 'gift') {
+    if (await ctx.gifts.open(gift, prepared.item.id, { count: request.method !== 'HEAD' })) {
+      reply.headers(GIFTED);
+      return { prepared, decision, readerContext };
+    }
+    decision = decideAccess(input);
+  }
   // The network budget matters only for a read that would use a free article: only then is it looked up
   // (rereads, subscribers and walled readers never wait on the counter store). A forged cookie counts as
   // a used-up budget: editing the cookie must never be worth more than clearing it.
@@ -60,4 +75,13 @@ export async function readArticle(
     else if (usage) await ctx.readers.chargeNetwork(usage.key);
   }
   return { prepared, decision, readerContext };
+}
+
+/**
+ * What the access decision says for this reader and article now, using nothing up (no meter, no budget): whether a
+ * reader may gift the article is decided on it.
+ */
+export async function accessNow(ctx: AppContext, request: FastifyRequest, prepared: PreparedArticle): Promise<AccessDecision> {
+  const { reader, meter } = await identifyReader(ctx, request);
+  return decideAccess({ reader, item: prepared.item, meter, network: null, policy: ctx.policy, now: ctx.now() });
 }

@@ -166,6 +166,22 @@ describeEachEngine('the publication’s settings and trust pages', (db) => {
     expect((await t.app.inject({ url: '/premium' })).body).not.toContain('30+');
   });
 
+  it('takes the gift articles a subscriber may make a month as a whole number, 10 for a new install; a save is in force at once', async () => {
+    expect((await formOn('/admin/settings')).values.giftArticlesMonthly).toBe('10');
+    for (const typed of ['', 'lots', '-1', '1001']) {
+      const refused = await submit('/admin/settings', { giftArticlesMonthly: typed });
+      expect(refused.statusCode, typed).toBe(400);
+      expect(errorBeside(refused.body, 'giftArticlesMonthly')).toBe(
+        'Enter a whole number of articles from 0 to 1,000, such as 10; 0 turns gifting off.',
+      );
+    }
+    expect((await loadSiteSettings(db())).giftArticlesMonthly).toBe(10);
+    expect((await submit('/admin/settings', { giftArticlesMonthly: ' 4 ' })).statusCode).toBe(303);
+    expect((await loadSiteSettings(db())).giftArticlesMonthly).toBe(4);
+    expect(t.ctx.site.giftArticlesMonthly).toBe(4);
+    expect((await submit('/admin/settings', { giftArticlesMonthly: '10' })).statusCode).toBe(303);
+  });
+
   it('shows dates and yearly sitemaps in the stored time zone at once, and falls back to MASTHEAD_TIMEZONE when it is cleared', async () => {
     const article = await createArticle(db(), { visibility: 'free', publishedAt: new Date('2026-11-23T20:00:00Z') });
     const shown = async () =>
@@ -329,6 +345,7 @@ for (const engine of engines()) {
           contactAddress: '',
           socialLinks: '',
           premiumPromisedDaily: '0',
+          giftArticlesMonthly: '10',
           supplierName: supplier.name,
           supplierAddress: supplier.addressLines.join('\n'),
           supplierState: supplier.stateCode,

@@ -294,6 +294,61 @@ const cases: Case[] = [
     input({ policy: { ...policy, sectionRules: new Map([['world', 'premium']]) } }),
     { allowed: true, reason: 'metered', charged: true, readsLeft: 7, read: [1, 2, 99] },
   ],
+  [
+    'gift: an anonymous reader opens a premium article, meter untouched',
+    input({ gift: true, item: { visibility: 'premium' } }),
+    { allowed: true, reason: 'gift', charged: false, readsLeft: 8, read: [1, 2] },
+  ],
+  [
+    'gift: a metered article opens without using a free article',
+    input({ gift: true }),
+    { allowed: true, reason: 'gift', charged: false, readsLeft: 8, read: [1, 2] },
+  ],
+  [
+    'gift: opens past an exhausted meter',
+    input({ gift: true, meter: meter(10) }),
+    { allowed: true, reason: 'gift', charged: false, readsLeft: 0, read: meter(10).read },
+  ],
+  [
+    'gift: opens past the network budget',
+    input({ gift: true, network: { used: 300, limit: 300 } }),
+    { allowed: true, reason: 'gift', charged: false, readsLeft: 8, read: [1, 2] },
+  ],
+  [
+    'gift: a meter of last month is reported reset, not charged',
+    input({ gift: true, meter: meter(10, '2026-09'), item: { visibility: 'premium' } }),
+    { allowed: true, reason: 'gift', charged: false, readsLeft: 10, read: [], period: OCT },
+  ],
+  [
+    'gift: opens an archived article',
+    input({ gift: true, reader: registered, policy: archive, item: old }),
+    { allowed: true, reason: 'gift', charged: false, readsLeft: 8, read: [1, 2] },
+  ],
+  [
+    'gift: a subscriber reads as a subscriber',
+    input({ gift: true, reader: subscriber, item: { visibility: 'premium' } }),
+    { allowed: true, reason: 'entitled', charged: false, readsLeft: null, read: [1, 2] },
+  ],
+  [
+    'gift: a free article stays free',
+    input({ gift: true, item: { visibility: 'free' } }),
+    { allowed: true, reason: 'free', charged: false, readsLeft: 8, read: [1, 2] },
+  ],
+  [
+    'gift: a reread stays a reread',
+    input({ gift: true, meter: { period: OCT, read: [99] } }),
+    { allowed: true, reason: 'metered-reread', charged: false, readsLeft: 9, read: [99] },
+  ],
+  [
+    'gift: never opens what the decision cannot make sense of',
+    input({ gift: true, item: { visibility: 'secret' as AccessItem['visibility'] } }),
+    { allowed: false, reason: 'unknown', charged: false, readsLeft: null, read: [1, 2] },
+  ],
+  [
+    'gift: false changes nothing',
+    input({ gift: false, item: { visibility: 'premium' } }),
+    { allowed: false, reason: 'subscription-required', charged: false, readsLeft: 8, read: [1, 2] },
+  ],
 ];
 
 describe('decideAccess', () => {

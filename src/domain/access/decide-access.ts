@@ -61,6 +61,15 @@ function visibilityUnder(visibility: string, rule: string | undefined): string {
  * The caller persists `meter` and, when `charged`, also charges the anonymous reader's network budget.
  */
 export function decideAccess(input: AccessInput): AccessDecision {
+  const decision = decideWithoutGift(input);
+  // A gift opens what would otherwise be denied or cost a free article; it never replaces a free read, and never
+  // opens what the decision could not make sense of.
+  if (input.gift !== true || (decision.allowed && !decision.charged) || decision.reason === 'unknown') return decision;
+  const meter = currentMeter(input.meter, decision.meter.period);
+  return grant('gift', meter, false, readsLeftFor(input.reader, meter, input.policy));
+}
+
+function decideWithoutGift(input: AccessInput): AccessDecision {
   const { reader, item, policy } = input;
   if (reader.kind === 'verified-crawler') return grant('verified-crawler', input.meter, false, null);
 

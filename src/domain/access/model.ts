@@ -54,9 +54,14 @@ export interface AccessInput {
   network: NetworkBudget | null;
   policy: AccessPolicy;
   now: Date;
+  /**
+   * A gift link to this very item came with the request and was checked (signature, end, stored): the item opens
+   * without the meter when nothing else would open it free. Only the article page passes it.
+   */
+  gift?: boolean;
 }
 
-export type GrantReason = 'free' | 'entitled' | 'metered' | 'metered-reread' | 'verified-crawler' | 'unmetered-provenance';
+export type GrantReason = 'free' | 'entitled' | 'metered' | 'metered-reread' | 'verified-crawler' | 'unmetered-provenance' | 'gift';
 export type DenyReason =
   | 'meter-exhausted'
   | 'registration-required'

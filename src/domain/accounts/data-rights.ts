@@ -1,6 +1,7 @@
 import type { Db } from '../ports/database.js';
 import { deleteComplimentaryGrantsOf, listComplimentaryGrantRows } from '../entitlements/complimentary-queries.js';
 import { listGrants, revokeUserEntitlements } from '../entitlements/queries.js';
+import { deleteGiftLinksOf, listAllGiftLinksOf } from '../gifts/gift-queries.js';
 import { deleteReaderMeters, listReaderMeters } from '../metering/reader-meter-queries.js';
 import { deleteChallengesOf } from './challenge-queries.js';
 import { eraseSessionDevices, listDevices, listSessionHistory, revokeAllSessions } from './session-queries.js';
@@ -50,6 +51,12 @@ export async function exportAccountData(db: Db, userId: number, now: Date): Prom
       reason: g.reason,
       withdrawn_at: g.revokedAt?.toISOString() ?? null,
     })),
+    gift_links: (await listAllGiftLinksOf(db, userId)).map((g) => ({
+      article: g.slug,
+      created_at: g.createdAt.toISOString(),
+      expires_at: g.expiresAt.toISOString(),
+      opens: g.opens,
+    })),
     articles_read_by_month: meters.map((m) => ({ month: m.period, article_ids: m.read })),
   };
 }
@@ -72,6 +79,8 @@ export async function deleteAccount(db: Db, userId: number, now: Date): Promise<
     await revokeUserEntitlements(tx, userId, now);
     // Staff's reasons for complimentary access are about the reader: they go with the account.
     await deleteComplimentaryGrantsOf(tx, userId);
+    // What the reader gave away goes with the account: their links stop opening.
+    await deleteGiftLinksOf(tx, userId);
     await anonymiseUser(tx, userId, now);
     return true;
   });

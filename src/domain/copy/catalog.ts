@@ -49,6 +49,11 @@ export const DEFAULT_COPY = {
     vars: ['publication'],
   },
   'article.partner_credit': { text: 'This story first appeared in {partner}.', vars: ['partner'], required: ['partner'] },
+  'article.gift_note': {
+    text: 'A subscriber to {publication} gave you this article: read it in full, free.',
+    vars: ['publication'],
+  },
+  'article.gift_button': { text: 'Gift this article', vars: [] },
   'article.reading_time': { text: '{minutes, plural, one {# min read} other {# min read}}', vars: ['minutes'], required: ['minutes'] },
   'premium.today': {
     text: '{count, plural, =0 {No premium stories yet today} one {# premium story today} other {# premium stories today}}',

@@ -38,6 +38,8 @@ export const POLICIES = {
   subscribe: (actor: Actor) => signedIn(actor),
   /** Sign a device out of an account. */
   signOutDevice: (actor: Actor, device: { userId: number }) => owns(actor, device),
+  /** Gift an article through a link: a signed-in reader who reads it because of an entitlement (a subscriber), not through a meter or a gift. */
+  giftArticle: (actor: Actor, read: { reason: string }) => signedIn(actor) && read.reason === 'entitled',
   /** Download or delete one's own account data. */
   manageOwnAccount: (actor: Actor, account: { userId: number }) => owns(actor, account),
   /** Open the newsroom and the admin area (what each staff member finds there depends on the abilities below). */

@@ -206,6 +206,23 @@ export interface GatewayPlans {
   price_minor: number;
 }
 
+export interface GiftLinkMonths {
+  created: Generated<number>;
+  period: string;
+  user_id: number;
+}
+
+export interface GiftLinks {
+  article_id: number;
+  created_at: Timestamp;
+  created_by: number;
+  expires_at: Timestamp;
+  id: Generated<number>;
+  opens: Generated<number>;
+  salt: string;
+  token_hash: string;
+}
+
 export interface Images {
   alt: string;
   caption: Generated<string>;
@@ -461,6 +478,8 @@ export interface DB {
   entitlement_grants: EntitlementGrants;
   front_page_stories: FrontPageStories;
   gateway_plans: GatewayPlans;
+  gift_link_months: GiftLinkMonths;
+  gift_links: GiftLinks;
   images: Images;
   invoice_sequences: InvoiceSequences;
   invoices: Invoices;

@@ -38,6 +38,11 @@ export interface SiteSettings {
    * readers are told of it only when it is set.
    */
   premiumPromisedDaily: number;
+  /**
+   * Gift links a subscriber may make a calendar month (each opens one article for anyone for a week); 0 turns
+   * gifting off and hides the button.
+   */
+  giftArticlesMonthly: number;
   grievanceOfficer: GrievanceOfficer | null;
 }
 
@@ -53,6 +58,7 @@ export const DEFAULT_SITE_SETTINGS: SiteSettings = {
   contactAddress: '',
   socialLinks: [],
   premiumPromisedDaily: 0,
+  giftArticlesMonthly: 10,
   grievanceOfficer: null,
 };
 

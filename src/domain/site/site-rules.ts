@@ -145,6 +145,19 @@ export function checkPremiumPromise(value: string): Check<number> {
   return good(Number(text));
 }
 
+/** Most gift links a subscriber may make a month: beyond it the number is a typing slip. */
+export const MAX_GIFT_ARTICLES_MONTHLY = 1_000;
+
+/** Gift links a subscriber may make a month: a whole number, 0 to turn gifting off. */
+export function checkGiftArticlesMonthly(value: string): Check<number> {
+  const text = value.trim();
+  if (!/^\d{1,5}$/.test(text) || Number(text) > MAX_GIFT_ARTICLES_MONTHLY)
+    return bad(
+      `Enter a whole number of articles from 0 to ${MAX_GIFT_ARTICLES_MONTHLY.toLocaleString('en-IN')}, such as 10; 0 turns gifting off.`,
+    );
+  return good(Number(text));
+}
+
 /** The settings form's fields as typed (text), beside the grievance officer, which the grievance page edits. */
 export type SiteSettingsInput = Record<Exclude<keyof SiteSettings, 'grievanceOfficer'>, string>;
 
@@ -162,6 +175,7 @@ export function checkSiteSettings(input: SiteSettingsInput): Checked<Omit<SiteSe
     contactAddress: checkAddress(input.contactAddress),
     socialLinks: checkSocialLinks(input.socialLinks),
     premiumPromisedDaily: checkPremiumPromise(input.premiumPromisedDaily),
+    giftArticlesMonthly: checkGiftArticlesMonthly(input.giftArticlesMonthly),
   });
 }
 

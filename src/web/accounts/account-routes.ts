@@ -30,10 +30,11 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
 
   app.get('/account', { schema: { querystring: AccountQuery }, ...signedIn('/account') }, async (request, reply) => {
     const auth = session(request);
-    const [devices, grants, subscriptions] = await Promise.all([
+    const [devices, grants, subscriptions, gifts] = await Promise.all([
       ctx.accounts.listDevices(auth),
       ctx.accounts.listEntitlements(auth.user.id),
       ctx.billing.service.list(auth.user.id),
+      ctx.gifts.allowance(auth.user.id),
     ]);
     // The plan each subscription a grant came from is on, by name (a plan may since have been retired or renamed).
     const planNames = new Map<number, string>();
@@ -47,6 +48,7 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
       user: auth.user,
       deviceCount: devices.length,
       holdings: holdingsOf(grants, ctx.business.catalogue, subscriptionPlans),
+      gifts,
       timeZone: ctx.policy.timeZone,
       notice: NOTICES[request.query.notice],
     });

@@ -4,14 +4,25 @@ import { html } from '../views/html.js';
 import { formatDate, formatDateTime } from '../views/format.js';
 import type { PageChrome } from '../views/layout.js';
 import { LIMITS, emptyForm, type FormState } from './forms.js';
+import { allowanceLine } from './gift-views.js';
 import { accountLayout, accountNav, csrfField, formMessage, input, notice } from './views.js';
 
 /** The signed-in reader's pages: overview, devices, password, data download and deletion. */
 
 export function accountHomePage(
   chrome: PageChrome,
-  data: { csrf: string; user: User; deviceCount: number; holdings: readonly Holding[]; timeZone: string; notice?: string | undefined },
+  data: {
+    csrf: string;
+    user: User;
+    deviceCount: number;
+    holdings: readonly Holding[];
+    /** Gift links this month: the line shows to readers with something to gift (or links made), while gifting is on. */
+    gifts?: { cap: number; made: number; remaining: number } | undefined;
+    timeZone: string;
+    notice?: string | undefined;
+  },
 ): string {
+  const gifts = data.gifts;
   const { user } = data;
   const until = (date: Date | null) =>
     date ? html`<time datetime="${date.toISOString()}">${formatDate(date, data.timeZone)}</time>` : 'no end date';
@@ -31,6 +42,11 @@ ${notice(data.notice)}
   }</section>
 <ul class="account-links">
 <li><a href="/account/subscription">Subscription and invoices</a></li>
+${
+  gifts && gifts.cap > 0 && (gifts.made > 0 || data.holdings.length > 0)
+    ? html`<li><a href="/account/gifted-articles">Gifted articles</a>: ${allowanceLine(gifts)}</li>`
+    : ''
+}
 <li><a href="/account/devices">Devices</a>: signed in on ${data.deviceCount} device${data.deviceCount === 1 ? '' : 's'}</li>
 <li><a href="/account/password">${user.hasPassword ? 'Change your password' : 'Set a password'}</a></li>
 <li><a href="/account/export">Download your data</a> (JSON)</li>

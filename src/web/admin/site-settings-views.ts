@@ -62,6 +62,17 @@ ${input({
   hint: 'A whole number; 0 for no promise. The newsroom’s article list counts today’s premium stories against it, and readers are told of it (“30+ a day”) only when it is set.',
 })}
 </fieldset>
+<fieldset><legend>Gift articles</legend>
+${input({
+  form,
+  name: 'giftArticlesMonthly',
+  label: 'Gift articles per subscriber per month',
+  id: 'settings-giftArticlesMonthly',
+  maxlength: 5,
+  inputmode: 'numeric',
+  hint: 'A whole number; 0 turns gifting off and hides the “Gift this article” button. Each gift link opens one article for anyone for 7 days; a month is a calendar month in the publication’s time zone.',
+})}
+</fieldset>
 <fieldset><legend>Contact details</legend>
 ${field(form, 'contactEmail', 'Email', 254, undefined, 'email')}
 ${field(form, 'contactPhone', 'Telephone', 30, 'Leave empty to offer no telephone: the pages then say nothing of calling.')}

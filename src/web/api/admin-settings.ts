@@ -45,6 +45,11 @@ const siteFields = {
     maximum: 1_000_000,
     description: 'Premium stories the publication promises a day (at most 1,000); 0 for no promise.',
   }),
+  gift_articles_monthly: Type.Integer({
+    minimum: 0,
+    maximum: 1_000_000,
+    description: 'Gift article links a subscriber may make a calendar month (at most 1,000); 0 turns gifting off.',
+  }),
 };
 const SupplierJson = Type.Object(supplierFields, {
   additionalProperties: false,
@@ -108,6 +113,7 @@ function settingsJson(site: SiteSettings, supplier: SupplierDetails): SettingsVa
     contact_address: site.contactAddress,
     social_links: site.socialLinks,
     premium_promised_daily: site.premiumPromisedDaily,
+    gift_articles_monthly: site.giftArticlesMonthly,
     supplier: {
       name: supplier.name,
       address: supplier.addressLines.join('\n'),
@@ -198,6 +204,7 @@ export function adminSettingsApiRoutes(scope: FastifyInstance, ctx: AppContext):
         contactAddress: next.contact_address,
         socialLinks: next.social_links.join('\n'),
         premiumPromisedDaily: String(next.premium_promised_daily),
+        giftArticlesMonthly: String(next.gift_articles_monthly),
         supplierName: supplier.name,
         supplierAddress: supplier.address,
         supplierState: supplier.state,

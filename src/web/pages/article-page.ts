@@ -1,42 +1,44 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { ENTITLEMENTS } from '../../domain/access/model.js';
 import type { AppContext } from '../../context.js';
 import type { ArticleRead } from '../reading.js';
-import { articlePage, meterNote, meterNoteCount } from '../views/article.js';
+import { articlePage, giftForm, meterNote, meterNoteCount } from '../views/article.js';
 import { raw } from '../views/html.js';
 import { accountArea } from '../views/layout.js';
+import { actorOf, can } from '../../domain/policies/policies.js';
 import { bestValue, lowestPerMonth, offeredByPlans, pageChrome } from './chrome.js';
 
 // Placeholders no article text can contain (a random token behind control characters).
 const MARK = `\u0001${randomBytes(8).toString('hex')}`;
 const ACCOUNT_SLOT = `${MARK}a\u0001`;
 const METER_SLOT = `${MARK}m\u0001`;
+const GIFT_SLOT = `${MARK}g\u0001`;
 
 /**
  * Renders article pages from cached parts. A page depends on the article, on what the access decision
  * said (the full body or the lead-in with one kind of paywall), on the ad-free entitlement and on the
- * reader's kind; only the account links and the meter note differ between readers beyond that. Each
- * variant is rendered once with placeholders for those two, cut into three parts and kept for a minute;
- * a request joins the parts around its own two snippets. The cache key holds the decision, so a reader is
- * only ever served the variant their own decision chose: gated text cannot cross between readers.
+ * reader's kind; only the account links, the meter note and a subscriber's "Gift this article" form (it carries
+ * their CSRF token) differ between readers beyond that. Each variant is rendered once with placeholders for those
+ * three, cut into four parts and kept for a minute; a request joins the parts around its own three snippets. The
+ * cache key holds the decision, so a reader is only ever served the variant their own decision chose: gated text
+ * cannot cross between readers. A read a gift link opened is never cached: it is rendered for that request alone.
  */
 export function articlePages(ctx: AppContext) {
   // Kept as UTF-8 bytes: the page has non-ASCII characters, and encoding it per request showed in profiles.
-  const cache = new LRUCache<string, [Buffer, Buffer, Buffer]>({ max: 2_000, ttl: 60_000 });
+  const cache = new LRUCache<string, [Buffer, Buffer, Buffer, Buffer]>({ max: 2_000, ttl: 60_000 });
   // "N free articles left" for each N: formatted and encoded once, not per request.
   const meterNotes = new Map<number | null, Buffer>();
   const ANONYMOUS = Buffer.from(accountArea(null).value);
+  const NOTHING = Buffer.alloc(0);
   let seenVersion = ctx.business.version();
 
-  async function parts(request: FastifyRequest, read: ArticleRead, key: string): Promise<[Buffer, Buffer, Buffer]> {
-    const hit = cache.get(key);
-    if (hit) return hit;
-    const chrome = { ...(await pageChrome(ctx, request)), accountSlot: raw(ACCOUNT_SLOT) };
-    const page = articlePage(
+  async function page(request: FastifyRequest, read: ArticleRead, slots: { account?: string; meter?: string; gift?: string }) {
+    const chrome = await pageChrome(ctx, request);
+    return articlePage(
       {
-        chrome,
+        chrome: slots.account === undefined ? chrome : { ...chrome, accountSlot: raw(slots.account) },
         read,
         publicUrl: ctx.config.publicUrl,
         timeZone: ctx.policy.timeZone,
@@ -46,16 +48,25 @@ export function articlePages(ctx: AppContext) {
         bestValue: await bestValue(ctx),
         includes: await offeredByPlans(ctx),
       },
-      raw(METER_SLOT),
+      { meter: slots.meter === undefined ? undefined : raw(slots.meter), gift: slots.gift === undefined ? undefined : raw(slots.gift) },
     );
-    const [head = '', rest = ''] = page.split(ACCOUNT_SLOT);
-    const [middle = '', tail = ''] = rest.split(METER_SLOT);
-    const cut: [Buffer, Buffer, Buffer] = [Buffer.from(head), Buffer.from(middle), Buffer.from(tail)];
+  }
+
+  async function parts(request: FastifyRequest, read: ArticleRead, key: string): Promise<[Buffer, Buffer, Buffer, Buffer]> {
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const whole = await page(request, read, { account: ACCOUNT_SLOT, meter: METER_SLOT, gift: GIFT_SLOT });
+    const [head = '', rest = ''] = whole.split(ACCOUNT_SLOT);
+    const [middle = '', after = ''] = rest.split(METER_SLOT);
+    const [body = '', tail = ''] = after.split(GIFT_SLOT);
+    const cut: [Buffer, Buffer, Buffer, Buffer] = [Buffer.from(head), Buffer.from(middle), Buffer.from(body), Buffer.from(tail)];
     cache.set(key, cut);
     return cut;
   }
 
-  return async function render(request: FastifyRequest, read: ArticleRead): Promise<Buffer> {
+  return async function render(request: FastifyRequest, reply: FastifyReply, read: ArticleRead): Promise<Buffer> {
+    // The gifted full text never enters the cache: rendered for this request, with the gift's note.
+    if (read.decision.reason === 'gift') return Buffer.from(await page(request, read, {}));
     const { prepared, decision, readerContext } = read;
     // Saved copy or paywall settings change what every variant says: start afresh at each settings refresh.
     const version = ctx.business.version();
@@ -74,7 +85,7 @@ export function articlePages(ctx: AppContext) {
       readerContext.reader.kind,
       ctx.settings.version(),
     ].join('|');
-    const [head, middle, tail] = await parts(request, read, key);
+    const [head, middle, body, tail] = await parts(request, read, key);
     const user = request.auth?.user;
     const noteKey = meterNoteCount(read);
     let note = meterNotes.get(noteKey);
@@ -83,6 +94,11 @@ export function articlePages(ctx: AppContext) {
       meterNotes.set(noteKey, note);
     }
     const account = user ? Buffer.from(accountArea(user).value) : ANONYMOUS;
-    return Buffer.concat([head, account, middle, note, tail]);
+    // Only a subscriber reading with their subscription may gift, and only while gifting is on.
+    const gift =
+      user && can(actorOf(user), 'giftArticle', read.decision) && ctx.gifts.enabled()
+        ? Buffer.from(giftForm(prepared.article.slug, reply.generateCsrf(), ctx.copy.render('article.gift_button')).value)
+        : NOTHING;
+    return Buffer.concat([head, account, middle, note, body, gift, tail]);
   };
 }

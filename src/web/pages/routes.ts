@@ -98,7 +98,9 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
   );
 
   app.get<{ Params: { slug: string } }>('/article/:slug', { schema: { params: Type.Object({ slug: SLUG }) } }, async (request, reply) => {
-    const read = await readArticle(ctx, request, reply, request.params.slug);
+    // A gift link is `?gift=<token>` on this page, and on no other route.
+    const gift = (request.query as Record<string, unknown> | undefined)?.gift;
+    const read = await readArticle(ctx, request, reply, request.params.slug, gift === undefined ? {} : { gift });
     if (!read) {
       // An address the article had before its slug changed leads to it for good.
       const moved = await ctx.content.redirect(request.params.slug);
@@ -106,7 +108,7 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
       throw new HttpProblem('not-found', 'There is no such article.');
     }
     reply.type('text/html; charset=utf-8');
-    return renderArticle(request, read);
+    return renderArticle(request, reply, read);
   });
 
   authorPageRoute(app, ctx);

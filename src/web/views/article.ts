@@ -173,11 +173,24 @@ export function meterNoteCount(read: ArticleRead): number | null {
   return decision.readsLeft;
 }
 
+/** A subscriber's "Gift this article" button: a form, so a link is made only on purpose (and with their CSRF token). */
+export function giftForm(slug: string, csrf: string, label = 'Gift this article'): SafeHtml {
+  return html`<form method="post" action="/article/${slug}/gift" class="gift-form"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="button secondary">${label}</button> <span class="hint">A link that opens this article for anyone for 7 days.</span></form>`;
+}
+
+/** Under a read a gift link opened: who gave it, and what a subscription would give. */
+function giftNote(input: ArticlePageInput): SafeHtml {
+  const { copy, site } = input.chrome;
+  const plans = `/plans${fromQuery(`/article/${input.read.prepared.article.slug}`)}`;
+  return html`<aside class="gift-note notice" role="note" data-gift="opened"><p>${copy.render('article.gift_note', { publication: site.publicationName })} <a href="${plans}">${copy.render('paywall.subscribe_button')}</a></p></aside>`;
+}
+
 /**
  * The article page: the whole body for a reader who may read it, otherwise the lead-in and the paywall.
- * `meterSlot` replaces the meter note (a placeholder filled per request by a cached page).
+ * `slots.meter` replaces the meter note and `slots.gift` stands where a subscriber's gift button goes (placeholders
+ * filled per request by a cached page).
  */
-export function articlePage(input: ArticlePageInput, meterSlot?: SafeHtml): string {
+export function articlePage(input: ArticlePageInput, slots: { meter?: SafeHtml | undefined; gift?: SafeHtml | undefined } = {}): string {
   const { prepared, decision } = input.read;
   const { article } = prepared;
   const { copy, site, sections } = input.chrome;
@@ -193,9 +206,11 @@ export function articlePage(input: ArticlePageInput, meterSlot?: SafeHtml): stri
 <p class="standfirst">${article.standfirst}</p>
 <p class="byline">${article.authors.length ? html`By <strong>${bylineLinks(article)}</strong> · ` : ''}${article.dateline ? html`${article.dateline} · ` : ''}<time datetime="${article.publishedAt.toISOString()}">${formatDateTime(article.publishedAt, input.timeZone)}</time>${article.shownUpdatedAt ? html` · <span class="updated">Updated <time datetime="${article.shownUpdatedAt.toISOString()}">${formatDateTime(article.shownUpdatedAt, input.timeZone)}</time></span>` : ''} · ${copy.render('article.reading_time', { minutes: prepared.readingMinutes })}</p>
 ${leadFigure(article.leadImage)}
-${meterSlot ?? meterNote(input.read, copy)}
+${decision.reason === 'gift' ? giftNote(input) : ''}
+${slots.meter ?? meterNote(input.read, copy)}
 ${adSlot(input, 'top')}
 ${body}
+${slots.gift ?? ''}
 ${provenance.kind === 'wire' ? html`<p class="disclaimer">${copy.render('article.wire_disclaimer', { publication: site.publicationName })}</p>` : ''}
 ${provenance.kind === 'partner' ? html`<p class="disclaimer">${copy.render('article.partner_credit', { partner: provenance.source ?? '' })}</p>` : ''}
 ${correctionsFoot(prepared.corrections, input.timeZone)}
