@@ -24,7 +24,7 @@ import type { CrawlerRanges } from './web/http/crawlers.js';
 import type { MediaService } from './domain/media/service.js';
 import type { FileStore } from './domain/ports/files.js';
 import type { BusinessSettings } from './business-settings.js';
-import type { GiftLinkService } from './domain/gifts/gift-links.js';
+import type { GiftLinkService } from './domain/gift-articles/links.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
 export interface AppContext {

@@ -32,7 +32,7 @@ import { ping } from './domain/site/queries.js';
 import { CHANGES_CHANNEL } from './domain/site/changes.js';
 import { createAuditLog } from './domain/audit/audit.js';
 import { createReaderService } from './domain/access/readers.js';
-import { createGiftLinkService } from './domain/gifts/gift-links.js';
+import { createGiftLinkService } from './domain/gift-articles/links.js';
 import { buildApp } from './web/app.js';
 import type { AppContext, Billing } from './context.js';
 import { loadCrawlerRanges } from './web/http/crawlers.js';

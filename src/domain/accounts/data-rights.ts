@@ -1,7 +1,7 @@
 import type { Db } from '../ports/database.js';
 import { deleteComplimentaryGrantsOf, listComplimentaryGrantRows } from '../entitlements/complimentary-queries.js';
 import { listGrants, revokeUserEntitlements } from '../entitlements/queries.js';
-import { deleteGiftLinksOf, listAllGiftLinksOf } from '../gifts/gift-queries.js';
+import { deleteGiftLinksOf, listAllGiftLinksOf } from '../gift-articles/queries.js';
 import { deleteReaderMeters, listReaderMeters } from '../metering/reader-meter-queries.js';
 import { deleteChallengesOf } from './challenge-queries.js';
 import { eraseSessionDevices, listDevices, listSessionHistory, revokeAllSessions } from './session-queries.js';

@@ -1,4 +1,4 @@
-import type { GiftLinkListItem } from '../../domain/gifts/gift-links.js';
+import type { GiftLinkListItem } from '../../domain/gift-articles/links.js';
 import { formatDateTime } from '../views/format.js';
 import { html, type SafeHtml } from '../views/html.js';
 import type { PageChrome } from '../views/layout.js';

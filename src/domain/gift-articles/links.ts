@@ -13,8 +13,8 @@ import {
   lockGiftMonth,
   type GiftLinkListed,
   type GiftLinkRow,
-} from './gift-queries.js';
-import { giftExpiry, giftLinkId, giftToken, giftTokenHash, newGiftSalt, readGiftToken } from './gift-token.js';
+} from './queries.js';
+import { giftExpiry, giftLinkId, giftToken, giftTokenHash, newGiftSalt, readGiftToken } from './token.js';
 
 /**
  * Gift article links. A subscriber (a signed-in reader who reads the article because of an entitlement: policy

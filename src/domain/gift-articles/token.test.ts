@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { giftExpiry, giftLinkId, giftToken, giftTokenHash, newGiftSalt, readGiftToken } from './gift-token.js';
+import { giftExpiry, giftLinkId, giftToken, giftTokenHash, newGiftSalt, readGiftToken } from './token.js';
 
 const KEY = Buffer.alloc(32, 7);
 const OTHER_KEY = Buffer.alloc(32, 8);
