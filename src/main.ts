@@ -29,6 +29,7 @@ import { effectiveTimeZone, loadSiteSettings, publicationTag } from './domain/si
 import { createSiteService } from './domain/site/site-service.js';
 import { seedDemoSite } from './domain/site/demo.js';
 import { createPartnerClaims } from './domain/partners/claims.js';
+import { seedDemoPartner } from './domain/partners/demo.js';
 import { createPartnerService } from './domain/partners/service.js';
 import { partnerProvisioning } from './adapters/partners/code-pool.js';
 import { ping } from './domain/site/queries.js';
@@ -296,6 +297,7 @@ export async function prepareContent(config: Config, db: Db, log: (line: string)
   if (!config.demo) return false;
   const seeded = await hasNoArticles(db);
   await seedDemoSite(db);
+  if (await seedDemoPartner(db, new Date())) log('Seeded the demo partner bundle and its activation codes (/admin/partners).');
   if (seeded) log(`Seeded ${await seedDemoArticles(db, new Date())} demo articles.`);
   const accounts = await seedDemoAccounts(db, new Date());
   if (accounts.status === 'skipped') {

@@ -85,10 +85,6 @@ export async function insertUpload(
   return row.id;
 }
 
-export async function setUploadImported(tx: Tx, id: number, imported: number): Promise<void> {
-  await tx.updateTable('partner_code_uploads').set({ imported, status: 'imported' }).where('id', '=', id).execute();
-}
-
 const UPLOAD = [
   'u.id',
   'u.partner_id as partnerId',

@@ -13,7 +13,6 @@ import {
   insertUpload,
   issuedCodesPage,
   recentUploads,
-  setUploadImported,
   storedCodes,
   type CodeCounts,
   type UploadRecord,

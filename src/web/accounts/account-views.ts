@@ -1,5 +1,7 @@
 import type { Device, User } from '../../domain/accounts/model.js';
 import type { Holding } from '../../domain/entitlements/holdings.js';
+import type { PartnerAccess } from '../../domain/partners/claims.js';
+import { partnerAccessSection } from './partner-views.js';
 import { html } from '../views/html.js';
 import { formatDate, formatDateTime } from '../views/format.js';
 import type { PageChrome } from '../views/layout.js';
@@ -10,7 +12,15 @@ import { accountLayout, accountNav, csrfField, formMessage, input, notice } from
 
 export function accountHomePage(
   chrome: PageChrome,
-  data: { csrf: string; user: User; deviceCount: number; holdings: readonly Holding[]; timeZone: string; notice?: string | undefined },
+  data: {
+    csrf: string;
+    user: User;
+    deviceCount: number;
+    holdings: readonly Holding[];
+    partners: readonly PartnerAccess[];
+    timeZone: string;
+    notice?: string | undefined;
+  },
 ): string {
   const { user } = data;
   const until = (date: Date | null) =>
@@ -29,6 +39,7 @@ ${notice(data.notice)}
         )}</tbody></table>`
       : html`<p>Nothing beyond the free articles yet. <a href="/plans">See the plans</a>.</p>`
   }</section>
+${partnerAccessSection(data.partners, data.csrf)}
 <ul class="account-links">
 <li><a href="/account/subscription">Subscription and invoices</a></li>
 <li><a href="/account/devices">Devices</a>: signed in on ${data.deviceCount} device${data.deviceCount === 1 ? '' : 's'}</li>

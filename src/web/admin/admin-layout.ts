@@ -55,6 +55,12 @@ export const ADMIN_AREAS: readonly AdminArea[] = [
     ability: 'manageBusiness',
   },
   {
+    href: '/admin/partners',
+    label: 'Partners',
+    blurb: 'Partner bundles: what they include, activation codes (CSV), claims and the partner report.',
+    ability: 'manageBusiness',
+  },
+  {
     href: '/admin/paywall',
     label: 'Paywall',
     blurb: 'Free limit, registration wall, lead-in, section and provenance rules.',
