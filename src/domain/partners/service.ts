@@ -186,14 +186,13 @@ export function createPartnerService(deps: PartnerDeps) {
           if (stored.length > 0) return { problems: stored.sort((a, b) => a.line - b.line) };
           const uploadId = await insertUpload(tx, {
             ...record,
-            status: 'rejected',
+            status: 'imported',
             rowsRead: parsed.rowsRead,
-            imported: 0,
+            imported: parsed.rows.length,
             problems: [],
             problemCount: 0,
           });
           for (let at = 0; at < parsed.rows.length; at += BATCH) await insertCodes(tx, id, uploadId, parsed.rows.slice(at, at + BATCH));
-          await setUploadImported(tx, uploadId, parsed.rows.length);
           await setPoolEmptyAt(tx, id, null);
           await recordChange(
             tx,
