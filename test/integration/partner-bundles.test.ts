@@ -5,6 +5,7 @@ import { adminForms } from '../support/admin-forms.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
 import { multipart } from '../support/multipart.js';
+import { DAY, useBilling } from './billing-harness.js';
 
 const PARTNER = {
   name: 'The Harbour Gazette',
@@ -225,6 +226,7 @@ describeEachEngine('partner bundles', (db) => {
     expect(partnerPage.body).toContain('Low on codes: Empty Echo has 0 unclaimed codes left (warning below 5)');
     const list = await page(staff.cookie, '/admin/partners');
     expect(list.body).toContain('Low on codes: Empty Echo');
+    expect((await page(staff.cookie, '/admin')).body).toContain('Low on codes: Empty Echo');
     // Codes arrive: the warning about the empty pool goes, the low-stock one stays until the threshold is met.
     expect((await upload(id, 'ECHO-1\n')).statusCode).toBe(303);
     const later = await page(staff.cookie, `/admin/partners/${id}`);
@@ -324,5 +326,38 @@ describeEachEngine('partner bundles', (db) => {
       ['REP-2', true],
       ['REP-4', false],
     ]);
+  });
+});
+
+/** The demo plans include `partner-bundle`: a real subscription's end, through the billing sweep job, revokes its code. */
+describeEachEngine('partner bundles and subscriptions', (get) => {
+  const h = useBilling(get);
+
+  it('a subscriber claims a code; when the cancelled subscription expires, the billing sweep marks it for revocation', async () => {
+    const { user: staff } = await provisionUser(h.db, { email: `biz-${Date.now()}@example.in`, role: 'business' }, h.clock.now());
+    const actor = { kind: 'user' as const, id: staff.id, role: 'business' as const };
+    const partners = h.ctx.partners.service;
+    const created = await partners.create(actor, { ...PARTNER, lowStockThreshold: 100, provisioning: 'code-pool' }, 'partner-bundle');
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    const uploaded = await partners.upload(actor, created.id, { name: 'codes.csv', bytes: Buffer.from('SUB-1\nSUB-2\n') });
+    expect(uploaded?.ok).toBe(true);
+
+    const reader = await h.reader();
+    const outsider = await h.reader();
+    expect(await h.ctx.partners.claims.claim(outsider.id, created.id)).toEqual({ kind: 'not-entitled' });
+    const id = await h.subscribe(reader);
+    const claimed = await h.ctx.partners.claims.claim(reader.id, created.id);
+    expect(claimed).toMatchObject({ kind: 'claimed', access: { claim: { code: 'SUB-1' } } });
+    await h.ctx.billing.service.cancel(reader, id);
+    await h.sweep();
+    expect(await h.count('partner_codes where revoke_requested_at is not null')).toBe(0);
+
+    const end = (await h.sub(id)).currentPeriodEnd!;
+    h.clock.set(new Date(end.getTime() + DAY));
+    await h.sweep();
+    expect((await h.sub(id)).status).toBe('expired');
+    expect(await h.count(`partner_codes where code = 'SUB-1' and revoke_requested_at is not null`)).toBe(1);
+    expect((await h.ctx.partners.claims.accessOf(reader.id)).length).toBe(0);
+    expect(await h.ctx.partners.claims.claim(reader.id, created.id)).toEqual({ kind: 'not-entitled' });
   });
 });

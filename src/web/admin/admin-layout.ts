@@ -85,13 +85,13 @@ export function adminLayout(chrome: PageChrome, title: string, main: SafeHtml, h
   return layout(chrome, { title: `${title} (admin)`, noindex: true, head }, html`<div class="admin-page">${nav}${main}</div>`);
 }
 
-/** The admin start page: what this member of staff may do, and nothing else. */
-export function adminHomePage(chrome: PageChrome): string {
+/** The admin start page: what this member of staff may do, and nothing else; `warnings` (partners low on codes) first. */
+export function adminHomePage(chrome: PageChrome, warnings: SafeHtml = html``): string {
   const areas = chrome.user ? adminAreasFor(chrome.user.role) : [];
   return adminLayout(
     chrome,
     'Admin',
-    html`<h1>Admin</h1><ul class="admin-links">${areas.map(
+    html`<h1>Admin</h1>${warnings}<ul class="admin-links">${areas.map(
       (a) => html`<li><a href="${a.href}">${a.label}</a><span class="hint">${a.blurb}</span></li>`,
     )}</ul>`,
   );
