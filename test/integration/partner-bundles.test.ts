@@ -176,7 +176,7 @@ describeEachEngine('partner bundles', (db) => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('partner_id', '=', id)
       .executeTakeFirstOrThrow();
-    expect(Number(counted.n)).toBe(100_000);
+    expect(counted.n).toBe(100_000);
     const record = await page(staff.cookie, res.headers.location as string);
     expect(record.body).toContain('<dd data-imported>1,00,000</dd>');
   }, 120_000);
@@ -271,7 +271,7 @@ describeEachEngine('partner bundles', (db) => {
       .where('partner_id', '=', id)
       .where('claimed_at', 'is not', null)
       .executeTakeFirstOrThrow();
-    expect([Number(counts.claimed), Number(counts.readers), Number(counts.codes)]).toEqual([900, 900, 900]);
+    expect([counts.claimed, counts.readers, counts.codes]).toEqual([900, 900, 900]);
     expect(byUser.size).toBe(900);
     expect(outcomes.filter((o) => o?.kind === 'pool-empty').length).toBeGreaterThanOrEqual(100);
   }, 120_000);

@@ -72,7 +72,7 @@ function readLine(raw: string, line: number, today: string): CodeRow | Problem {
  */
 export function parseCodesCsv(text: string, today: string): ParsedCodes {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+  while (lines.length > 0 && lines.at(-1)?.trim() === '') lines.pop();
   const rows: CodeRow[] = [];
   const problems: Problem[] = [];
   let problemCount = 0;
@@ -87,11 +87,13 @@ export function parseCodesCsv(text: string, today: string): ParsedCodes {
     if (line === 1 && /^\s*"?code"?\s*(,\s*"?(expires|expires_on|expiry)"?\s*)?$/i.test(raw)) return;
     rowsRead += 1;
     const read = readLine(raw, line, today);
-    if ('message' in read) return problem(read);
-    const seen = firstLine.get(read.code);
-    if (seen !== undefined) return problem({ line, message: `the same code as line ${seen}` });
-    firstLine.set(read.code, line);
-    rows.push(read);
+    const seen = 'code' in read ? firstLine.get(read.code) : undefined;
+    if ('message' in read) problem(read);
+    else if (seen !== undefined) problem({ line, message: `the same code as line ${seen}` });
+    else {
+      firstLine.set(read.code, line);
+      rows.push(read);
+    }
   });
   if (rowsRead === 0) problem({ line: 1, message: 'no codes in the file' });
   return { rowsRead, rows, problems, problemCount };

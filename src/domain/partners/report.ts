@@ -35,9 +35,9 @@ export async function* reportLines(
   let after: { claimedAt: Date; id: number } | null = null;
   for (;;) {
     const rows = await page(after);
-    if (rows.length === 0) return;
+    const last = rows.at(-1);
+    if (!last) return;
     yield rows.map((row) => `${reportLine(row, timeZone)}\r\n`).join('');
-    const last = rows[rows.length - 1]!;
     after = { claimedAt: last.claimedAt, id: last.id };
   }
 }

@@ -1,11 +1,11 @@
 import { recordChange } from '../audit/audit.js';
 import { insertCatalogueRow, lockCatalogueRow } from '../entitlements/catalogue-queries.js';
-import type { Db } from '../ports/database.js';
+import type { Db, Tx } from '../ports/database.js';
 import type { PartnerProvisioners } from '../ports/partner-provisioning.js';
 import { authorize, type Actor } from '../policies/policies.js';
 import { announceChange } from '../site/changes.js';
 import { dayIn } from '../time/zoned.js';
-import { parseCodesCsv, type Problem } from './codes-csv.js';
+import { parseCodesCsv, PROBLEMS_SHOWN, type CodeRow, type Problem } from './codes-csv.js';
 import {
   codeCounts,
   findUpload,
@@ -168,57 +168,38 @@ export function createPartnerService(deps: PartnerDeps) {
       const record = { partnerId: id, fileName: file.name.slice(0, 200), uploadedBy: userOf(actor), createdAt: now };
       const text = decodeText(file.bytes);
       const parsed = text === null ? null : parseCodesCsv(text, today());
+      const recordOf = async (uploadId: number) => {
+        const upload = await findUpload(db, id, uploadId);
+        if (!upload) throw new Error(`upload ${uploadId} of partner ${id} is not stored`);
+        return upload;
+      };
       const refuse = async (rowsRead: number, problems: Problem[], problemCount: number) => {
         const uploadId = await insertUpload(db, { ...record, status: 'rejected', rowsRead, imported: 0, problems, problemCount });
-        return { ok: false, upload: (await findUpload(db, id, uploadId))! };
+        return { ok: false, upload: await recordOf(uploadId) };
       };
       if (parsed === null) return refuse(0, [{ line: 1, message: 'not a text file (UTF-8 CSV)' }], 1);
       if (parsed.problemCount > 0) return refuse(parsed.rowsRead, parsed.problems, parsed.problemCount);
       try {
-        const uploadId = await db.transaction().execute(async (tx) => {
-          const lineOf = new Map(parsed.rows.map((r) => [r.code, r.line]));
-          const stored: Problem[] = [];
-          for (let at = 0; at < parsed.rows.length; at += BATCH * 5) {
-            const codes = parsed.rows.slice(at, at + BATCH * 5).map((r) => r.code);
-            for (const code of await storedCodes(tx, id, codes))
-              stored.push({ line: lineOf.get(code) ?? 0, message: 'this code is already stored' });
-          }
-          if (stored.length > 0) return { problems: stored.sort((a, b) => a.line - b.line) };
-          const uploadId = await insertUpload(tx, {
-            ...record,
-            status: 'imported',
-            rowsRead: parsed.rowsRead,
-            imported: parsed.rows.length,
-            problems: [],
-            problemCount: 0,
-          });
-          for (let at = 0; at < parsed.rows.length; at += BATCH) await insertCodes(tx, id, uploadId, parsed.rows.slice(at, at + BATCH));
+        const done = await db.transaction().execute(async (tx) => {
+          const stored = await alreadyStored(tx, id, parsed.rows);
+          if (stored.length > 0) return { problems: stored };
+          const imported = parsed.rows.length;
+          const upload = { ...record, status: 'imported' as const, rowsRead: parsed.rowsRead, imported, problems: [], problemCount: 0 };
+          const uploadId = await insertUpload(tx, upload);
+          for (let at = 0; at < imported; at += BATCH) await insertCodes(tx, id, uploadId, parsed.rows.slice(at, at + BATCH));
           await setPoolEmptyAt(tx, id, null);
-          await recordChange(
-            tx,
-            {
-              actor,
-              area: 'partners',
-              subject: `partner:${id}`,
-              action: 'upload-codes',
-              before: null,
-              after: { upload: uploadId, codes: parsed.rows.length },
-            },
-            now,
-          );
+          const after = { upload: uploadId, codes: imported };
+          await recordChange(tx, { actor, area: 'partners', subject: `partner:${id}`, action: 'upload-codes', before: null, after }, now);
           await announceChange(tx);
           return { uploadId };
         });
-        if ('problems' in uploadId) return refuse(parsed.rowsRead, uploadId.problems.slice(0, 200), uploadId.problems.length);
-        return { ok: true, upload: (await findUpload(db, id, uploadId.uploadId))! };
+        if ('problems' in done) return await refuse(parsed.rowsRead, done.problems.slice(0, PROBLEMS_SHOWN), done.problems.length);
+        return { ok: true, upload: await recordOf(done.uploadId) };
       } catch (error) {
         // Another upload stored some of these codes between our check and our insert.
         if (!isUniqueViolation(error)) throw error;
-        return refuse(
-          parsed.rowsRead,
-          [{ line: 1, message: 'some of these codes were stored by another upload just now: upload the file again to see which' }],
-          1,
-        );
+        const message = 'some of these codes were stored by another upload just now: upload the file again to see which';
+        return refuse(parsed.rowsRead, [{ line: 1, message }], 1);
       }
     },
 
@@ -248,6 +229,18 @@ const audited = (fields: PartnerFields, entitlement: string) => ({
   provisioning: fields.provisioning,
   entitlement,
 });
+
+/** The rows whose codes the partner already holds, as problems by line (looked up a slice at a time). */
+async function alreadyStored(tx: Tx, partnerId: number, rows: readonly CodeRow[]): Promise<Problem[]> {
+  const lineOf = new Map(rows.map((r) => [r.code, r.line]));
+  const problems: Problem[] = [];
+  for (let at = 0; at < rows.length; at += BATCH * 5) {
+    const codes = rows.slice(at, at + BATCH * 5).map((r) => r.code);
+    for (const code of await storedCodes(tx, partnerId, codes))
+      problems.push({ line: lineOf.get(code) ?? 0, message: 'this code is already stored' });
+  }
+  return problems.sort((a, b) => a.line - b.line);
+}
 
 /** The file's text, or null when it is not UTF-8 (a spreadsheet saved in its own format, an image). */
 function decodeText(bytes: Buffer): string | null {
