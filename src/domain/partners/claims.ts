@@ -3,7 +3,7 @@ import { announceChange } from '../site/changes.js';
 import { dayIn } from '../time/zoned.js';
 import { liveClaim, markClaimsForRevocation, type IssuedCode } from './code-queries.js';
 import { activationLink, type Partner } from './model.js';
-import { findPartner, lockPartner, partnersOfEntitlements, setPoolEmptyAt } from './queries.js';
+import { lockPartner, partnerById, partnersOfEntitlements, setPoolEmptyAt } from './queries.js';
 import type { PartnerDeps } from './service.js';
 
 /**
@@ -45,7 +45,7 @@ export function createPartnerClaims(deps: PartnerDeps) {
   /** Gives the reader one code of the partner (or the one they have); null when there is no such partner. */
   async function claim(userId: number, partnerId: number): Promise<ClaimOutcome | null> {
     const now = deps.now();
-    const partner = await findPartner(db, partnerId, dayIn(now, deps.timeZone()).date);
+    const partner = await partnerById(db, partnerId);
     if (!partner) return null;
     if (!(await activeEntitlements(db, userId, now)).has(partner.entitlement)) return { kind: 'not-entitled' };
     const claimed = (code: IssuedCode): ClaimOutcome => ({ kind: 'claimed', access: { partner, claim: withLink(partner, code) } });
@@ -85,8 +85,7 @@ export function createPartnerClaims(deps: PartnerDeps) {
     for (;;) {
       const revoked = await markClaimsForRevocation(db, deps.now(), SWEEP_BATCH);
       for (const code of revoked) {
-        if (!partners.has(code.partnerId))
-          partners.set(code.partnerId, await findPartner(db, code.partnerId, dayIn(deps.now(), deps.timeZone()).date));
+        if (!partners.has(code.partnerId)) partners.set(code.partnerId, await partnerById(db, code.partnerId));
         const partner = partners.get(code.partnerId);
         const provisioner = partner ? deps.provisioners[partner.provisioning] : undefined;
         if (partner && provisioner) await provisioner.revoke(partner, code);

@@ -44,6 +44,12 @@ export async function findPartner(db: Db, id: number, today: string): Promise<Pa
   return row ?? null;
 }
 
+/** A partner without counting its codes (the claim's and the sweep's lookup). */
+export async function partnerById(db: Db, id: number): Promise<Partner | null> {
+  const row = await db.selectFrom('partners as p').select(COLUMNS).where('p.id', '=', id).executeTakeFirst();
+  return row ?? null;
+}
+
 export async function lockPartner(tx: Tx, id: number): Promise<Partner | null> {
   const row = await tx.selectFrom('partners as p').select(COLUMNS).where('p.id', '=', id).forUpdate().executeTakeFirst();
   return row ?? null;
