@@ -274,6 +274,11 @@ describeEachEngine('partner bundles', (db) => {
     expect([counts.claimed, counts.readers, counts.codes]).toEqual([900, 900, 900]);
     expect(byUser.size).toBe(900);
     expect(outcomes.filter((o) => o?.kind === 'pool-empty').length).toBeGreaterThanOrEqual(100);
+
+    // Withdrawn from all of them at once: one sweep marks every code, a page of claims at a time.
+    await revokeEntitlements(db(), 'grant:rush', clock.now());
+    expect(await t.ctx.partners.claims.sweep()).toBe(900);
+    expect(await t.ctx.partners.claims.sweep()).toBe(0);
   }, 120_000);
 
   it('marks the code of a reader whose access ended or was withdrawn for revocation; the report lists it; it is never handed out again', async () => {

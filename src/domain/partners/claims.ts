@@ -81,9 +81,11 @@ export function createPartnerClaims(deps: PartnerDeps) {
    */
   async function sweep(): Promise<number> {
     let marked = 0;
+    let afterId = 0;
     const partners = new Map<number, Partner | null>();
     for (;;) {
-      const revoked = await markClaimsForRevocation(db, deps.now(), SWEEP_BATCH);
+      const revoked = await markClaimsForRevocation(db, deps.now(), afterId, SWEEP_BATCH);
+      afterId = Math.max(afterId, ...revoked.map((code) => code.id));
       for (const code of revoked) {
         if (!partners.has(code.partnerId)) partners.set(code.partnerId, await partnerById(db, code.partnerId));
         const partner = partners.get(code.partnerId);

@@ -211,12 +211,14 @@ export async function issuedCodesPage(
 }
 
 /**
- * Marks for revocation up to `limit` live claims whose reader no longer holds the partner's entitlement at `now`
- * (ended, refunded, withdrawn, or the account deleted); returns them with their partner.
+ * Marks for revocation up to `limit` live claims after the claim `afterId` whose reader no longer holds the partner's
+ * entitlement at `now` (ended, refunded, withdrawn, or the account deleted); returns them with their partner. Called
+ * with the last id it returned, a sweep reads the live claims once in all (the partial index in id order).
  */
 export async function markClaimsForRevocation(
   db: Db,
   now: Date,
+  afterId: number,
   limit: number,
 ): Promise<{ id: number; partnerId: number; code: string; userId: number | null }[]> {
   return db
@@ -226,7 +228,7 @@ export async function markClaimsForRevocation(
       'id',
       'in',
       sql<number>`(select c.id from partner_codes c join partners p on p.id = c.partner_id
-        where c.claimed_at is not null and c.revoke_requested_at is null
+        where c.claimed_at is not null and c.revoke_requested_at is null and c.id > ${afterId}
         and (c.claimed_by is null or not exists (
           select 1 from entitlement_grants g where g.user_id = c.claimed_by and g.entitlement = p.entitlement
           and g.revoked_at is null and g.starts_at <= ${now} and (g.ends_at is null or g.ends_at > ${now})))
