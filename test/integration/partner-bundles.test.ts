@@ -210,6 +210,9 @@ describeEachEngine('partner bundles', (db) => {
     expect((await claim(reader, id)).statusCode).toBe(303);
     const claims = (await codesOf(id)).filter((c) => c.claimed_at !== null);
     expect(claims.map((c) => [c.code, c.claimed_by])).toEqual([['CLAIM+1/A=', reader.id]]);
+    // It is in the reader's data export.
+    const exported = JSON.parse((await page(reader.cookie, '/account/export')).body) as { partner_codes: unknown };
+    expect(exported.partner_codes).toMatchObject([{ partner: 'Claim Courier', code: 'CLAIM+1/A=', revocation_requested_at: null }]);
     // The other reader still has nothing, and never sees the code.
     expect((await page(outsider.cookie, '/account')).body).not.toContain('CLAIM');
   });

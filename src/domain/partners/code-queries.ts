@@ -138,6 +138,17 @@ export async function liveClaim(db: Db, partnerId: number, userId: number): Prom
   return (row as IssuedCode | undefined) ?? null;
 }
 
+/** Every code the reader was given, with its partner's name (their data export). */
+export async function codesClaimedBy(db: Db, userId: number): Promise<(IssuedCode & { partner: string })[]> {
+  return (await db
+    .selectFrom('partner_codes as c')
+    .innerJoin('partners as p', 'p.id', 'c.partner_id')
+    .select([...ISSUED, 'p.name as partner'])
+    .where('c.claimed_by', '=', userId)
+    .orderBy('c.id')
+    .execute()) as (IssuedCode & { partner: string })[];
+}
+
 /**
  * Takes one unclaimed, unexpired code of the pool for the reader, atomically: concurrent claims skip the rows
  * others hold locked, so no code goes to two readers; the partial unique index refuses a second live claim by
