@@ -25,6 +25,8 @@ import type { MediaService } from './domain/media/service.js';
 import type { FileStore } from './domain/ports/files.js';
 import type { BusinessSettings } from './business-settings.js';
 import type { GiftLinkService } from './domain/gift-articles/links.js';
+import type { PartnerClaims } from './domain/partners/claims.js';
+import type { PartnerService } from './domain/partners/service.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
 export interface AppContext {
@@ -63,6 +65,8 @@ export interface AppContext {
   /** Accounts, sessions and a reader's data: the only way the web layer reaches them. */
   accounts: AccountsService;
   billing: Billing;
+  /** Partner bundles: partners and their codes (policy `manageBusiness`), readers' claims, the revocation sweep. */
+  partners: { service: PartnerService; claims: PartnerClaims };
   /** Emails: queued by use cases, sent by the notification job with these templates. */
   notifications: { notifier: Notifier; templates: NotificationTemplates };
   crawlers: CrawlerRanges;

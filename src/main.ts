@@ -28,6 +28,10 @@ import { DEMO_ACCOUNTS, seedDemoAccounts } from './domain/accounts/provisioning.
 import { effectiveTimeZone, loadSiteSettings, publicationTag } from './domain/site/settings.js';
 import { createSiteService } from './domain/site/site-service.js';
 import { seedDemoSite } from './domain/site/demo.js';
+import { createPartnerClaims } from './domain/partners/claims.js';
+import { seedDemoPartner } from './domain/partners/demo.js';
+import { createPartnerService } from './domain/partners/service.js';
+import { partnerProvisioning } from './adapters/partners/code-pool.js';
 import { ping } from './domain/site/queries.js';
 import { CHANGES_CHANNEL } from './domain/site/changes.js';
 import { createAuditLog } from './domain/audit/audit.js';
@@ -128,7 +132,14 @@ function createBilling(
 
 /** What the job runner needs from the app: its database, clock, services and every module's email templates. */
 export function jobServices(ctx: AppContext, db: Db): JobServices {
-  return { db, now: ctx.now, billing: ctx.billing, mailer: ctx.mailer, templates: ctx.notifications.templates };
+  return {
+    db,
+    now: ctx.now,
+    billing: ctx.billing,
+    partners: ctx.partners.claims,
+    mailer: ctx.mailer,
+    templates: ctx.notifications.templates,
+  };
 }
 
 /** Plans change rarely: read them once a minute at most, and again after a change is announced (`forget`). */
@@ -223,6 +234,7 @@ export async function createAppContext(
     now,
     onChange: refresh,
   });
+  const partnerDeps = { db, now, timeZone: () => policy.timeZone, provisioners: partnerProvisioning() };
   return {
     config,
     keys,
@@ -260,6 +272,7 @@ export async function createAppContext(
       subscriptions: { stopSubscriptionsOf: (userId) => billing.service.stopSubscriptionsOf(userId) },
     }),
     billing,
+    partners: { service: createPartnerService(partnerDeps), claims: createPartnerClaims(partnerDeps) },
     notifications: {
       notifier,
       templates: { ...accountEmailTemplates(copy, publication), ...billing.service.emailTemplates },
@@ -286,6 +299,7 @@ export async function prepareContent(config: Config, db: Db, log: (line: string)
   if (!config.demo) return false;
   const seeded = await hasNoArticles(db);
   await seedDemoSite(db);
+  if (await seedDemoPartner(db, new Date())) log('Seeded the demo partner bundle and its activation codes (/admin/partners).');
   if (seeded) log(`Seeded ${await seedDemoArticles(db, new Date())} demo articles.`);
   const accounts = await seedDemoAccounts(db, new Date());
   if (accounts.status === 'skipped') {

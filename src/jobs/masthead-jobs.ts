@@ -22,6 +22,8 @@ export interface JobServices {
   db: Db;
   now: Clock;
   billing: { service: BillingService };
+  /** Marks for revocation the partner codes of readers who no longer hold the partner's entitlement. */
+  partners: { sweep(): Promise<number> };
   mailer: Mailer;
   /** Every module's email templates, for the notification job. */
   templates: NotificationTemplates;
@@ -34,10 +36,12 @@ export function jobKinds(services: JobServices): JobKind[] {
   const billing = services.billing.service;
   const notification = Type.Object({ template: Type.String({ maxLength: 100 }), data: Type.Unknown() });
   return [
-    // Stored webhooks whose processing failed first (they are idempotent), then the sweep; then the next run.
+    // Stored webhooks whose processing failed first (they are idempotent), then the sweep, then the partner codes of
+    // readers whose subscriptions it ended; then the next run.
     defineJob('billing-sweep', Type.Object({}), async () => {
       await billing.applyStoredWebhooks();
       await billing.runSweep();
+      await services.partners.sweep();
       await scheduleRecurring(services.db, 'billing-sweep', SWEEP_EVERY_MS, services.now());
     }),
     // Once a day: rows that no longer do anything (old months' meters, spent refresh tokens, old finished jobs).

@@ -37,6 +37,8 @@ const ENUM_COLUMNS: Record<string, string> = {
   'refunds.status': `Generated<${union('succeeded', 'failed')}>`,
   'payments.dispute_status': `${union('open', 'won', 'lost')} | null`,
   'entitlement_catalogue.kind': `Generated<${union('access', 'allowance')}>`,
+  'partners.provisioning': `Generated<${union('code-pool', 'api')}>`,
+  'partner_code_uploads.status': union('imported', 'rejected'),
 };
 
 /** The schema file's text for a database with every migration applied. */

@@ -23,6 +23,7 @@ import newsroomListIndexes from './migrations/020-newsroom-list-indexes.js';
 import headlineSearchAuthorPages from './migrations/021-headline-search-author-pages.js';
 import entitlementCatalogue from './migrations/022-entitlement-catalogue.js';
 import complimentaryGrants from './migrations/023-complimentary-grants.js';
+import partnerBundles from './migrations/024-partner-bundles.js';
 import giftLinks from './migrations/026-gift-links.js';
 import articleTags from './migrations/028-article-tags.js';
 
@@ -51,6 +52,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 21, name: 'headline-search-author-pages', sql: headlineSearchAuthorPages },
   { version: 22, name: 'entitlement-catalogue', sql: entitlementCatalogue },
   { version: 23, name: 'complimentary-grants', sql: complimentaryGrants },
+  { version: 24, name: 'partner-bundles', sql: partnerBundles },
   { version: 26, name: 'gift-links', sql: giftLinks },
   { version: 28, name: 'article-tags', sql: articleTags },
 ];

@@ -1,5 +1,6 @@
 import type { Db } from '../ports/database.js';
 import { deleteComplimentaryGrantsOf, listComplimentaryGrantRows } from '../entitlements/complimentary-queries.js';
+import { codesClaimedBy } from '../partners/code-queries.js';
 import { listGrants, revokeUserEntitlements } from '../entitlements/queries.js';
 import { deleteGiftLinksOf, listAllGiftLinksOf } from '../gift-articles/queries.js';
 import { deleteReaderMeters, listReaderMeters } from '../metering/reader-meter-queries.js';
@@ -56,6 +57,12 @@ export async function exportAccountData(db: Db, userId: number, now: Date): Prom
       created_at: g.createdAt.toISOString(),
       expires_at: g.expiresAt.toISOString(),
       opens: g.opens,
+    })),
+    partner_codes: (await codesClaimedBy(db, userId)).map((c) => ({
+      partner: c.partner,
+      code: c.code,
+      claimed_at: c.claimedAt.toISOString(),
+      revocation_requested_at: c.revokeRequestedAt?.toISOString() ?? null,
     })),
     articles_read_by_month: meters.map((m) => ({ month: m.period, article_ids: m.read })),
   };

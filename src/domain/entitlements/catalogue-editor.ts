@@ -2,7 +2,8 @@ import { recordChange } from '../audit/audit.js';
 import type { Db } from '../ports/database.js';
 import { authorize, type Actor } from '../policies/policies.js';
 import { announceChange } from '../site/changes.js';
-import { checkCatalogueFields, ENTRY_KEY, FEATURES, type CatalogueEntry, type CatalogueFields } from './catalogue.js';
+import { workingPartnerKeys } from '../partners/queries.js';
+import { checkCatalogueFields, ENTRY_KEY, featureOf, type CatalogueEntry, type CatalogueFields } from './catalogue.js';
 import { insertCatalogueRow, listCatalogueRows, lockCatalogueRow, updateCatalogueRow } from './catalogue-queries.js';
 
 /**
@@ -20,7 +21,8 @@ const audited = (row: CatalogueFields) => ({ ...row });
 /** The catalogue, each entry with what in this install reads it (null: nothing yet, so readers are not told of it). */
 export async function listCatalogue(db: Db, actor: Actor): Promise<CatalogueEntry[]> {
   authorize(actor, 'manageBusiness');
-  return (await listCatalogueRows(db)).map((row) => ({ ...row, feature: FEATURES[row.key] ?? null }));
+  const partners = new Set(await workingPartnerKeys(db, new Date().toISOString().slice(0, 10)));
+  return (await listCatalogueRows(db)).map((row) => ({ ...row, feature: featureOf(row.key, partners) }));
 }
 
 export async function saveCatalogueEntry(

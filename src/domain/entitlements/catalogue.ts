@@ -31,8 +31,9 @@ export type CatalogueFields = Pick<CatalogueRow, 'name' | 'description' | 'posit
 export const DEVICES = 'devices';
 
 /**
- * The entitlements a working feature of this install reads, and what it does with them. Not yet here: the e-paper,
- * newsletters and partner bundles: the catalogue holds them, and readers are told of them once their feature reads them.
+ * The entitlements a working feature of this install reads, and what it does with them. Not yet here: the e-paper and
+ * newsletters: the catalogue holds them, and readers are told of them once their feature reads them. A partner's
+ * entitlement works while the partner can give codes (`featureOf`).
  */
 export const FEATURES: Readonly<Record<string, string>> = {
   [ENTITLEMENTS.premium]: 'Premium stories open, and metered ones without using the meter (the access decision).',
@@ -41,6 +42,14 @@ export const FEATURES: Readonly<Record<string, string>> = {
   [ENTITLEMENTS.markets]: 'Premium stories of sections that require “markets” open (the access decision).',
   [DEVICES]: 'The number of devices a reader may be signed in on at once: the largest allowance among their grants (sign-in).',
 };
+
+/** What a partner's entitlement does while the partner can give codes (an uploaded code left, or an API adapter). */
+export const PARTNER_FEATURE = 'A partner bundle: subscribers claim an activation code on their account page (/admin/partners).';
+
+/** The feature reading `key`: one of `FEATURES`, or a partner's bundle while it can give codes (`workingPartners`). */
+export function featureOf(key: string, workingPartners: ReadonlySet<string>): string | null {
+  return FEATURES[key] ?? (workingPartners.has(key) ? PARTNER_FEATURE : null);
+}
 
 export const ENTRY_KEY = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
@@ -67,10 +76,11 @@ export interface Catalogue {
   offered(keys: Iterable<string>): CatalogueEntry[];
   /** The largest allowance among the allowance entries of `keys` (the devices at once), or null when none of them is one. */
   deviceAllowance(keys: Iterable<string>): number | null;
-  replace(rows: readonly CatalogueRow[]): void;
+  /** New rows, and the entitlement keys of partners that can give codes now. */
+  replace(rows: readonly CatalogueRow[], workingPartners?: ReadonlySet<string>): void;
 }
 
-export function liveCatalogue(rows: readonly CatalogueRow[]): Catalogue {
+export function liveCatalogue(rows: readonly CatalogueRow[], workingPartners: ReadonlySet<string> = new Set()): Catalogue {
   let entries: CatalogueEntry[] = [];
   let byKey = new Map<string, CatalogueEntry>();
   const catalogue: Catalogue = {
@@ -90,11 +100,11 @@ export function liveCatalogue(rows: readonly CatalogueRow[]): Catalogue {
       }
       return most;
     },
-    replace(next) {
-      entries = next.map((row) => ({ ...row, feature: FEATURES[row.key] ?? null }));
+    replace(next, partners = new Set()) {
+      entries = next.map((row) => ({ ...row, feature: featureOf(row.key, partners) }));
       byKey = new Map(entries.map((e) => [e.key, e]));
     },
   };
-  catalogue.replace(rows);
+  catalogue.replace(rows, workingPartners);
   return catalogue;
 }

@@ -289,6 +289,45 @@ export interface Notices {
   subscription_id: number;
 }
 
+export interface PartnerCodes {
+  claimed_at: Timestamp | null;
+  claimed_by: number | null;
+  code: string;
+  expires_on: Timestamp | null;
+  id: Generated<number>;
+  partner_id: number;
+  revoke_requested_at: Timestamp | null;
+  upload_id: number | null;
+}
+
+export interface PartnerCodeUploads {
+  created_at: Generated<Timestamp>;
+  file_name: Generated<string>;
+  id: Generated<number>;
+  imported: number;
+  partner_id: number;
+  problem_count: Generated<number>;
+  problems: Generated<Json>;
+  rows_read: number;
+  status: 'imported' | 'rejected';
+  uploaded_by: number | null;
+}
+
+export interface Partners {
+  activation_url: string;
+  created_at: Generated<Timestamp>;
+  entitlement: string;
+  id: Generated<number>;
+  includes: Generated<string>;
+  low_stock_threshold: Generated<number>;
+  name: string;
+  pool_empty_at: Timestamp | null;
+  provisioning: Generated<'code-pool' | 'api'>;
+  terms: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  updated_by: number | null;
+}
+
 export interface PaymentActions {
   created_at: Timestamp;
   gateway_payment_id: string;
@@ -485,6 +524,9 @@ export interface DB {
   invoices: Invoices;
   jobs: Jobs;
   notices: Notices;
+  partner_code_uploads: PartnerCodeUploads;
+  partner_codes: PartnerCodes;
+  partners: Partners;
   payment_actions: PaymentActions;
   payments: Payments;
   paywall_settings: PaywallSettings;

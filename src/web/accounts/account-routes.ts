@@ -15,6 +15,7 @@ const NOTICES: Record<string, string> = {
   'password-changed': 'Your password has been changed and your other devices signed out.',
   'device-signed-out': 'That device has been signed out.',
   'others-signed-out': 'Every other device has been signed out.',
+  'partner-claimed': 'Your partner access code is below: open its activation link to start.',
 };
 
 /** The signed-in reader's pages. Every one needs a session; without one the reader is sent to sign in. */
@@ -30,11 +31,12 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
 
   app.get('/account', { schema: { querystring: AccountQuery }, ...signedIn('/account') }, async (request, reply) => {
     const auth = session(request);
-    const [devices, grants, subscriptions, gifts] = await Promise.all([
+    const [devices, grants, subscriptions, gifts, partners] = await Promise.all([
       ctx.accounts.listDevices(auth),
       ctx.accounts.listEntitlements(auth.user.id),
       ctx.billing.service.list(auth.user.id),
       ctx.gifts.allowance(auth.user.id),
+      ctx.partners.claims.accessOf(auth.user.id),
     ]);
     // The plan each subscription a grant came from is on, by name (a plan may since have been retired or renamed).
     const planNames = new Map<number, string>();
@@ -49,6 +51,7 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
       deviceCount: devices.length,
       holdings: holdingsOf(grants, ctx.business.catalogue, subscriptionPlans),
       gifts,
+      partners,
       timeZone: ctx.policy.timeZone,
       notice: NOTICES[request.query.notice],
     });

@@ -1,5 +1,7 @@
 import type { Device, User } from '../../domain/accounts/model.js';
 import type { Holding } from '../../domain/entitlements/holdings.js';
+import type { PartnerAccess } from '../../domain/partners/claims.js';
+import { partnerAccessSection } from './partner-views.js';
 import { html } from '../views/html.js';
 import { formatDate, formatDateTime } from '../views/format.js';
 import type { PageChrome } from '../views/layout.js';
@@ -18,6 +20,7 @@ export function accountHomePage(
     holdings: readonly Holding[];
     /** Gift links this month: the line shows to readers with something to gift (or links made), while gifting is on. */
     gifts?: { cap: number; made: number; remaining: number } | undefined;
+    partners: readonly PartnerAccess[];
     timeZone: string;
     notice?: string | undefined;
   },
@@ -40,6 +43,7 @@ ${notice(data.notice)}
         )}</tbody></table>`
       : html`<p>Nothing beyond the free articles yet. <a href="/plans">See the plans</a>.</p>`
   }</section>
+${partnerAccessSection(data.partners, data.csrf)}
 <ul class="account-links">
 <li><a href="/account/subscription">Subscription and invoices</a></li>
 ${

@@ -111,7 +111,7 @@ export const NoFields = form({});
 export const NextQuery = form({ next: nextPath() });
 export const LoginQuery = form({ next: nextPath(), notice: keyword(['password-reset', 'choice-expired']) });
 export const LinkQuery = form({ token: Field.token('The link is missing part of its address.') });
-export const AccountQuery = form({ notice: keyword(['password-changed', 'device-signed-out', 'others-signed-out']) });
+export const AccountQuery = form({ notice: keyword(['password-changed', 'device-signed-out', 'others-signed-out', 'partner-claimed']) });
 export const DeviceParams = form({ id: id({ invalid: 'That is not a device of this account.' }) });
 
 /** Opaque tokens in cookies (the browser's binding nonce): the shape `newToken` makes, else null. */

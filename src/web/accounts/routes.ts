@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.js';
 import { accountPageRoutes } from './account-routes.js';
 import { devOutboxRoutes } from './dev-outbox.js';
 import { giftRoutes } from './gift-routes.js';
+import { partnerClaimRoutes } from './partner-routes.js';
 import { resetRoutes } from './reset-routes.js';
 import { signInRoutes } from './sign-in-routes.js';
 
@@ -21,5 +22,6 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
   resetRoutes(app, ctx);
   accountPageRoutes(app, ctx);
   giftRoutes(app, ctx);
+  partnerClaimRoutes(app, ctx);
   devOutboxRoutes(app, ctx);
 }

@@ -55,6 +55,12 @@ export const ADMIN_AREAS: readonly AdminArea[] = [
     ability: 'manageBusiness',
   },
   {
+    href: '/admin/partners',
+    label: 'Partners',
+    blurb: 'Partner bundles: what they include, activation codes (CSV), claims and the partner report.',
+    ability: 'manageBusiness',
+  },
+  {
     href: '/admin/paywall',
     label: 'Paywall',
     blurb: 'Free limit, registration wall, lead-in, section and provenance rules.',
@@ -79,13 +85,13 @@ export function adminLayout(chrome: PageChrome, title: string, main: SafeHtml, h
   return layout(chrome, { title: `${title} (admin)`, noindex: true, head }, html`<div class="admin-page">${nav}${main}</div>`);
 }
 
-/** The admin start page: what this member of staff may do, and nothing else. */
-export function adminHomePage(chrome: PageChrome): string {
+/** The admin start page: what this member of staff may do, and nothing else; `warnings` (partners low on codes) first. */
+export function adminHomePage(chrome: PageChrome, warnings: SafeHtml = html``): string {
   const areas = chrome.user ? adminAreasFor(chrome.user.role) : [];
   return adminLayout(
     chrome,
     'Admin',
-    html`<h1>Admin</h1><ul class="admin-links">${areas.map(
+    html`<h1>Admin</h1>${warnings}<ul class="admin-links">${areas.map(
       (a) => html`<li><a href="${a.href}">${a.label}</a><span class="hint">${a.blurb}</span></li>`,
     )}</ul>`,
   );

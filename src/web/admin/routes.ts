@@ -24,6 +24,9 @@ import { adminCopyRoutes } from './copy.js';
 import { adminPaywallRoutes } from './paywall.js';
 import { adminPlanRoutes } from './plans.js';
 import { adminEntitlementRoutes } from './entitlements.js';
+import { adminPartnerRoutes } from './partners.js';
+import { lowStockWarning } from './partner-views.js';
+import { html } from '../views/html.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
 const PaymentsQuery = form({ notice: keyword(Object.keys(NOTICES)) });
@@ -56,12 +59,16 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminPaywallRoutes(app, ctx);
   await adminPlanRoutes(app, ctx);
   await adminEntitlementRoutes(app, ctx);
+  await adminPartnerRoutes(app, ctx);
   adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */
-  app.get('/admin', { schema: { querystring: form({}) } }, async (request, reply) =>
-    sendPage(reply, 200, adminHomePage(await pageChrome(ctx, request))),
-  );
+  app.get('/admin', { schema: { querystring: form({}) } }, async (request, reply) => {
+    const actor = actorOf(request.auth?.user);
+    // The business team hears of partners running out of codes where they start.
+    const partners = can(actor, 'manageBusiness') ? await ctx.partners.service.list(actor) : [];
+    return sendPage(reply, 200, adminHomePage(await pageChrome(ctx, request), html`${partners.map(lowStockWarning)}`));
+  });
 
   async function show(
     request: FastifyRequest,

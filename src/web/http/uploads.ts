@@ -7,6 +7,8 @@ import { HttpProblem } from './errors.js';
 export interface UploadedFile {
   bytes: Buffer;
   truncated: boolean;
+  /** The file's name as the browser sent it ('' when none). */
+  name?: string;
 }
 
 const isUploadedFile = (value: unknown): value is UploadedFile =>
@@ -23,12 +25,12 @@ export function uploadedFile(body: unknown): UploadedFile | null {
  * (text, a field sent twice as a list), before validation. The file part is read whole up to the size limit; a
  * larger one is cut there and marked, so the answer can say so beside the field, with everything else sent kept.
  * Over the limits of parts, the plugin answers 413; a body that is not well-formed multipart is 400.
- * Register it in the scope of the upload routes only.
+ * Register it in the scope of the upload routes only. `fileSize`: another limit than an image's (a file of codes).
  */
-export async function acceptImageUploads(scope: FastifyInstance, fields: number): Promise<void> {
+export async function acceptImageUploads(scope: FastifyInstance, fields: number, fileSize: number = UPLOAD_LIMITS.bytes): Promise<void> {
   await scope.register(multipart, {
     throwFileSizeLimit: false,
-    limits: { fileSize: UPLOAD_LIMITS.bytes, files: 1, fields, fieldSize: 8 * 1024, parts: fields + 2 },
+    limits: { fileSize, files: 1, fields, fieldSize: 8 * 1024, parts: fields + 2 },
   });
   scope.addHook('preValidation', async (request) => {
     if (!request.isMultipart()) return;
@@ -45,7 +47,7 @@ export async function acceptImageUploads(scope: FastifyInstance, fields: number)
         }
         const bytes = await part.toBuffer();
         const truncated = part.file.truncated;
-        add(part.fieldname, { bytes: truncated ? Buffer.alloc(0) : bytes, truncated } satisfies UploadedFile);
+        add(part.fieldname, { bytes: truncated ? Buffer.alloc(0) : bytes, truncated, name: part.filename } satisfies UploadedFile);
       }
     } catch (error) {
       // The plugin's own errors carry their status (limits, field names); the parser's (a cut or garbled body) do not.
