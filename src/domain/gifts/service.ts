@@ -136,7 +136,7 @@ export function createGiftService(deps: GiftDeps) {
      * nothing renewing. One conditional update decides: of concurrent redemptions exactly one wins; the rest get
      * `conflict` ("already redeemed"). An unknown, unpaid, refunded or expired link is `not-found`.
      */
-    async redeem(user: User, token: string): Promise<Result<{ planName: string; endsAt: Date }, 'not-found' | 'conflict'>> {
+    async redeem(user: User, token: string): Promise<Result<{ planName: string; endsAt: Date; entitlements: string[] }, 'not-found' | 'conflict'>> {
       const found = await byToken(token);
       if (!found) return fail('not-found', 'This gift link is not valid, or it has expired.');
       if (found.gift.redeemedAt) return fail('conflict', 'This gift has already been redeemed.');
@@ -146,7 +146,7 @@ export function createGiftService(deps: GiftDeps) {
         if (!claimed) return null;
         const endsAt = addTerm(now, found.plan.term, timeZone());
         await grantEntitlements(tx, { userId: user.id, entitlements: found.plan.entitlements, source: giftSource(claimed.id), startsAt: now, endsAt });
-        return { planName: found.plan.name, endsAt };
+        return { planName: found.plan.name, endsAt, entitlements: found.plan.entitlements };
       });
       return redeemed ? ok(redeemed) : fail('conflict', 'This gift has already been redeemed.');
     },

@@ -31,6 +31,7 @@ ${notice(data.notice)}
   }</section>
 <ul class="account-links">
 <li><a href="/account/subscription">Subscription and invoices</a></li>
+<li><a href="/account/gifts">Gifts you have given</a></li>
 <li><a href="/account/devices">Devices</a>: signed in on ${data.deviceCount} device${data.deviceCount === 1 ? '' : 's'}</li>
 <li><a href="/account/password">${user.hasPassword ? 'Change your password' : 'Set a password'}</a></li>
 <li><a href="/account/export">Download your data</a> (JSON)</li>
