@@ -12,7 +12,15 @@ import { DAY, HOUR, useBilling } from './billing-harness.js';
 
 const PASSWORD = 'a long gift passphrase';
 const GATED = /giftpara-[3-6]/; // paragraphs after the lead-in
-const PROFILE = { name: 'Asha Buyer', address_line1: '12 Example Marg', address_line2: '', city: 'Mumbai', state: '27', pin: '400013', gstin: '' };
+const PROFILE = {
+  name: 'Asha Buyer',
+  address_line1: '12 Example Marg',
+  address_line2: '',
+  city: 'Mumbai',
+  state: '27',
+  pin: '400013',
+  gstin: '',
+};
 const ZONE = 'Asia/Kolkata';
 
 /**
@@ -32,20 +40,32 @@ describeEachEngine('gift subscriptions', (get) => {
     const send = async (method: 'GET' | 'POST', url: string, fields?: Record<string, string>) => {
       const headers: Record<string, string> = { cookie: jar };
       if (fields) headers['content-type'] = 'application/x-www-form-urlencoded';
-      const res = await h.app.inject({ method, url, headers, ...(fields ? { payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString() } : {}) });
+      const res = await h.app.inject({
+        method,
+        url,
+        headers,
+        ...(fields ? { payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString() } : {}),
+      });
       jar = cookiesFrom(res, jar);
       csrf = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1] ?? csrf;
       return res;
     };
-    return { user, email, get: (url: string) => send('GET', url), post: (url: string, fields: Record<string, string>) => send('POST', url, fields) };
+    return {
+      user,
+      email,
+      get: (url: string) => send('GET', url),
+      post: (url: string, fields: Record<string, string>) => send('POST', url, fields),
+    };
   }
   type Person = Awaited<ReturnType<typeof person>>;
 
   const giftRow = async (buyerId: number) =>
-    (await h.db.query<{ id: number; status: string; emailed_at: Date | null; redeemed_by: number | null; token_hash: string | null }>(
-      'select id, status, emailed_at, redeemed_by, token_hash from gifts where buyer_id = $1 order by id desc limit 1',
-      [buyerId],
-    )).rows[0];
+    (
+      await h.db.query<{ id: number; status: string; emailed_at: Date | null; redeemed_by: number | null; token_hash: string | null }>(
+        'select id, status, emailed_at, redeemed_by, token_hash from gifts where buyer_id = $1 order by id desc limit 1',
+        [buyerId],
+      )
+    ).rows[0];
   const giftLink = (to: string) => {
     const emails = h.smtp.messages.filter((m) => m.to.includes(to));
     const token = /\/gift\/redeem\/([A-Za-z0-9_-]{43})/.exec(emails.at(-1)?.text ?? '')?.[1];
@@ -88,13 +108,26 @@ describeEachEngine('gift subscriptions', (get) => {
     const giftId = await buyGift(buyer, { deliver: 'date', deliver_on: day, recipient_email: 'ravi@example.org' });
 
     // One payment of the gift kind, no subscription, no mandate; invoice to the buyer with CGST+SGST (Maharashtra).
-    const payments = (await h.db.query<{ kind: string; subscription_id: number | null; amount_minor: number }>('select kind, subscription_id, amount_minor from payments where gift_id = $1', [giftId])).rows;
+    const payments = (
+      await h.db.query<{ kind: string; subscription_id: number | null; amount_minor: number }>(
+        'select kind, subscription_id, amount_minor from payments where gift_id = $1',
+        [giftId],
+      )
+    ).rows;
     expect(payments).toEqual([{ kind: 'gift', subscription_id: null, amount_minor: 90000 }]);
     expect(await h.count('subscriptions where user_id = $1', [buyer.user.id])).toBe(0);
     const [invoice, ...others] = await h.invoices(buyer.user.id);
     expect(others).toEqual([]);
     const gst = splitGstInclusive(90000, '27', '27');
-    expect(invoice).toMatchObject({ kind: 'invoice', totalMinor: 90000, taxableMinor: gst.taxable, cgstMinor: gst.cgst, sgstMinor: gst.sgst, igstMinor: 0, placeOfSupply: '27' });
+    expect(invoice).toMatchObject({
+      kind: 'invoice',
+      totalMinor: 90000,
+      taxableMinor: gst.taxable,
+      cgstMinor: gst.cgst,
+      sgstMinor: gst.sgst,
+      igstMinor: 0,
+      placeOfSupply: '27',
+    });
     expect(gst.cgst).toBeGreaterThan(0);
     expect(invoice!.recipient.name).toBe('Asha Buyer');
     expect(invoice!.description).toContain('Smart Quarterly digital subscription, 3 months, bought as a gift');
@@ -139,7 +172,11 @@ describeEachEngine('gift subscriptions', (get) => {
     expect(redeemed.statusCode, redeemed.body).toBe(200);
     expect(redeemed.body).toContain('Your gift is redeemed');
     expect(await h.entitlements(recipient.user.id)).toContain('premium');
-    const grants = (await h.db.query<{ source: string; ends_at: Date }>('select source, ends_at from entitlement_grants where user_id = $1', [recipient.user.id])).rows;
+    const grants = (
+      await h.db.query<{ source: string; ends_at: Date }>('select source, ends_at from entitlement_grants where user_id = $1', [
+        recipient.user.id,
+      ])
+    ).rows;
     expect(new Set(grants.map((g) => g.source))).toEqual(new Set([`gift:${giftId}`]));
     expect(grants[0]!.ends_at).toEqual(addTerm(redeemedAt, { count: 3, unit: 'month' }, ZONE));
 
@@ -175,7 +212,9 @@ describeEachEngine('gift subscriptions', (get) => {
     const results = await Promise.all(readers.map((r) => h.ctx.billing.gifts.redeem(r, token!)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok && r.code === 'conflict')).toHaveLength(29);
-    const holders = (await h.db.query<{ user_id: number }>('select distinct user_id from entitlement_grants where source = $1', [`gift:${giftId}`])).rows;
+    const holders = (
+      await h.db.query<{ user_id: number }>('select distinct user_id from entitlement_grants where source = $1', [`gift:${giftId}`])
+    ).rows;
     expect(holders).toHaveLength(1);
     expect((await giftRow(buyer.user.id))!.redeemed_by).toBe(holders[0]!.user_id);
   });
@@ -185,7 +224,14 @@ describeEachEngine('gift subscriptions', (get) => {
     const held: string[] = [];
     h.ctx.billing.connectWebhooks(async (body) => void held.push(body));
     await buyer.get('/gift/super-saver');
-    const order = await buyer.post('/gift/super-saver', { recipient_email: 'twice@example.org', recipient_name: 'Twice', message: '', deliver: 'now', deliver_on: '', ...PROFILE });
+    const order = await buyer.post('/gift/super-saver', {
+      recipient_email: 'twice@example.org',
+      recipient_name: 'Twice',
+      message: '',
+      deliver: 'now',
+      deliver_on: '',
+      ...PROFILE,
+    });
     await buyer.post(String(order.headers.location), { choice: 'upi' });
     const paid = held.find((b) => JSON.parse(b).type === 'order.paid')!;
     const event = JSON.parse(paid) as { id: string };
@@ -197,7 +243,10 @@ describeEachEngine('gift subscriptions', (get) => {
         headers: { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: signTestWebhook(body, h.ctx.keys.webhook, h.clock.now()) },
       });
     // The same delivery 10 times, and 10 replays under new event ids, all at once.
-    const bodies = [...Array<string>(10).fill(paid), ...Array.from({ length: 10 }, (_, i) => JSON.stringify({ ...event, id: `${event.id}-replay-${i}` }))];
+    const bodies = [
+      ...Array<string>(10).fill(paid),
+      ...Array.from({ length: 10 }, (_, i) => JSON.stringify({ ...event, id: `${event.id}-replay-${i}` })),
+    ];
     const answers = await Promise.all(bodies.map(deliver));
     expect(answers.every((a) => a.statusCode < 300)).toBe(true);
     const giftId = (await giftRow(buyer.user.id))!.id;
@@ -245,7 +294,14 @@ describeEachEngine('gift subscriptions', (get) => {
   it('an unpaid gift has no link; a refunded one stops working and takes back what it gave', async () => {
     const buyer = await person('buyer');
     await buyer.get('/gift/smart-quarterly');
-    const order = await buyer.post('/gift/smart-quarterly', { recipient_email: 'later@example.org', recipient_name: 'Later', message: '', deliver: 'now', deliver_on: '', ...PROFILE });
+    const order = await buyer.post('/gift/smart-quarterly', {
+      recipient_email: 'later@example.org',
+      recipient_name: 'Later',
+      message: '',
+      deliver: 'now',
+      deliver_on: '',
+      ...PROFILE,
+    });
     await buyer.post(String(order.headers.location), { choice: 'abandon' });
     await h.runJobs();
     expect(giftLink('later@example.org').emails).toEqual([]);

@@ -250,7 +250,12 @@ export function createTestGateway(options: TestGatewayOptions) {
         // A one-time payment: captured at once, no mandate.
         const payment = { id: id('pay'), amount: checkout.amount, at: now().toISOString() };
         await save(payment.id, 'payment', { ...payment, order: checkout.id });
-        await send('order.paid', { order: checkout.id, reference: checkout.oneTime?.reference ?? '', payment, method: METHOD_NAMES[method] });
+        await send('order.paid', {
+          order: checkout.id,
+          reference: checkout.oneTime?.reference ?? '',
+          payment,
+          method: METHOD_NAMES[method],
+        });
         return checkout.returnUrl;
       }
       const sub: TestSubscription = {

@@ -25,7 +25,13 @@ export interface ReversalDeps {
   gateway: GatewayName;
   now: Date;
   /** Records a refund with its credit note (events.ts `recordRefund`). */
-  recordRefund(paymentId: number, subscriptionId: number | null, gatewayRefundId: string, amountMinor: number, reason: string): Promise<boolean>;
+  recordRefund(
+    paymentId: number,
+    subscriptionId: number | null,
+    gatewayRefundId: string,
+    amountMinor: number,
+    reason: string,
+  ): Promise<boolean>;
   /** Grants or revokes the subscription's entitlements for its state (events.ts `syncEntitlements`). */
   syncEntitlements(sub: Subscription, state: Subscription): Promise<void>;
   /** Cancel at period end or undo it, through the state machine with its entitlements (events.ts `applyLifecycle`). */

@@ -176,7 +176,11 @@ export const DEFAULT_COPY = {
     required: ['amount', 'plan', 'recipient', 'date', 'invoice'],
   },
   'email.gift_receipt.action': { text: 'See your gifts', vars: [] },
-  'email.gift.subject': { text: '{buyer} has given you {plan} of {publication}', vars: ['buyer', 'plan', 'publication'], required: ['buyer'] },
+  'email.gift.subject': {
+    text: '{buyer} has given you {plan} of {publication}',
+    vars: ['buyer', 'plan', 'publication'],
+    required: ['buyer'],
+  },
   'email.gift.body': {
     text: 'Hello {recipient}, {buyer} has given you {plan}: {term} of {publication}, with everything a subscription includes. Nothing renews and nothing is charged to you. Redeem it by {until}: open the link, then sign in or create an account with any email address.',
     vars: ['recipient', 'buyer', 'plan', 'term', 'publication', 'until'],

@@ -71,7 +71,9 @@ export async function recordGiftPayment(
     });
   }
   const notes = [
-    paid ? null : `payment ${event.gatewayPaymentId} for gift ${gift.id}, which was ${gift.status} already: refund it from the payments list`,
+    paid
+      ? null
+      : `payment ${event.gatewayPaymentId} for gift ${gift.id}, which was ${gift.status} already: refund it from the payments list`,
     event.amount.minor !== gift.amount.minor || event.amount.currency !== gift.amount.currency
       ? `payment ${event.gatewayPaymentId} of ${event.amount.minor} ${event.amount.currency} differs from the gift's price ${gift.amount.minor} ${gift.amount.currency}`
       : null,

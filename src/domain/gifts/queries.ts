@@ -84,7 +84,10 @@ export async function findGiftByTokenHash(db: Db, tokenHash: string): Promise<Gi
 }
 
 /** Marks an unpaid gift paid and how long it redeems. False when it was paid (or refunded) already. */
-export async function markGiftPaid(tx: Tx, g: { id: number; paidAt: Date; redeemableUntil: Date; gatewayOrderId: string }): Promise<boolean> {
+export async function markGiftPaid(
+  tx: Tx,
+  g: { id: number; paidAt: Date; redeemableUntil: Date; gatewayOrderId: string },
+): Promise<boolean> {
   const row = await tx
     .updateTable('gifts')
     .set({ status: 'paid', paid_at: g.paidAt, redeemable_until: g.redeemableUntil, gateway_order_id: g.gatewayOrderId })

@@ -20,8 +20,27 @@ export interface GiftOrder {
   deliverAt: Date;
 }
 
-/** C0 controls and DEL have no place in a name; a message may keep its line breaks. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u;
+/** Whether text holds a C0 control character or DEL; `lines`: line breaks and tabs are allowed (a message). */
+function hasControl(value: string, lines: boolean): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (lines && (code === 0x0a || code === 0x09)) continue;
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/** Characters as PostgreSQL's length() counts them (code points), which the table's check uses. */
+function characters(value: string): number {
+  let count = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    const before = i > 0 ? value.charCodeAt(i - 1) : 0;
+    // The second half of a surrogate pair belongs to the character before it.
+    if (!(code >= 0xdc00 && code <= 0xdfff && before >= 0xd800 && before <= 0xdbff)) count++;
+  }
+  return count;
+}
 
 /**
  * Checks the gift form: a real-looking address, a name, a message of at most 500 characters, and a delivery
@@ -40,10 +59,10 @@ export function checkGiftOrder(
   const name = input.recipient_name.trim().replace(/\s+/g, ' ');
   if (!name) errors.recipient_name = 'Enter the name of the person you give it to.';
   else if (name.length > GIFT_LIMITS.name) errors.recipient_name = `Use at most ${GIFT_LIMITS.name} characters.`;
-  else if (CONTROL.test(name)) errors.recipient_name = 'Use letters, numbers, spaces and punctuation only.';
+  else if (hasControl(name, false)) errors.recipient_name = 'Use letters, numbers, spaces and punctuation only.';
   const message = input.message.replace(/\r\n/g, '\n').trim();
-  if ([...message].length > GIFT_LIMITS.message) errors.message = `Keep the message to ${GIFT_LIMITS.message} characters or fewer.`;
-  else if (CONTROL.test(message)) errors.message = 'Use letters, numbers, spaces and punctuation only.';
+  if (characters(message) > GIFT_LIMITS.message) errors.message = `Keep the message to ${GIFT_LIMITS.message} characters or fewer.`;
+  else if (hasControl(message, true)) errors.message = 'Use letters, numbers, spaces and punctuation only.';
   const deliverAt = deliveryTime(input, now, timeZone);
   if (!deliverAt.ok) errors[deliverAt.field] = deliverAt.error;
   if (Object.keys(errors).length > 0 || !deliverAt.ok) return { ok: false, errors };

@@ -66,7 +66,12 @@ export function createGiftService(deps: GiftDeps) {
     const now = deps.now();
     // One send a minute at most, however often the buyer presses.
     const minute = now.toISOString().slice(0, 16);
-    await deps.jobs.enqueue(deps.db, { kind: GIFT_EMAIL_JOB, payload: { giftId }, uniqueKey: `gift-email:${giftId}:${minute}`, runAt: now });
+    await deps.jobs.enqueue(deps.db, {
+      kind: GIFT_EMAIL_JOB,
+      payload: { giftId },
+      uniqueKey: `gift-email:${giftId}:${minute}`,
+      runAt: now,
+    });
   }
 
   return {
@@ -82,7 +87,14 @@ export function createGiftService(deps: GiftDeps) {
       if (!name || !gateway?.startOneTimePayment) throw new DomainError('no-gateway', 'Gifts are not on sale.');
       const plan = await findActivePlanBySlug(deps.db, planSlug);
       if (!plan) throw new DomainError('unknown-plan', 'There is no such plan.');
-      const giftId = await insertGift(deps.db, { buyerId: user.id, planId: plan.id, amount: plan.price, gateway: name, createdAt: deps.now(), ...order });
+      const giftId = await insertGift(deps.db, {
+        buyerId: user.id,
+        planId: plan.id,
+        amount: plan.price,
+        gateway: name,
+        createdAt: deps.now(),
+        ...order,
+      });
       try {
         const start = await gateway.startOneTimePayment({
           reference: giftReference(giftId),
@@ -136,7 +148,10 @@ export function createGiftService(deps: GiftDeps) {
      * nothing renewing. One conditional update decides: of concurrent redemptions exactly one wins; the rest get
      * `conflict` ("already redeemed"). An unknown, unpaid, refunded or expired link is `not-found`.
      */
-    async redeem(user: User, token: string): Promise<Result<{ planName: string; endsAt: Date; entitlements: string[] }, 'not-found' | 'conflict'>> {
+    async redeem(
+      user: User,
+      token: string,
+    ): Promise<Result<{ planName: string; endsAt: Date; entitlements: string[] }, 'not-found' | 'conflict'>> {
       const found = await byToken(token);
       if (!found) return fail('not-found', 'This gift link is not valid, or it has expired.');
       if (found.gift.redeemedAt) return fail('conflict', 'This gift has already been redeemed.');
@@ -145,7 +160,13 @@ export function createGiftService(deps: GiftDeps) {
         const claimed = await claimGift(tx, { id: found.gift.id, userId: user.id, now });
         if (!claimed) return null;
         const endsAt = addTerm(now, found.plan.term, timeZone());
-        await grantEntitlements(tx, { userId: user.id, entitlements: found.plan.entitlements, source: giftSource(claimed.id), startsAt: now, endsAt });
+        await grantEntitlements(tx, {
+          userId: user.id,
+          entitlements: found.plan.entitlements,
+          source: giftSource(claimed.id),
+          startsAt: now,
+          endsAt,
+        });
         return { planName: found.plan.name, endsAt, entitlements: found.plan.entitlements };
       });
       return redeemed ? ok(redeemed) : fail('conflict', 'This gift has already been redeemed.');

@@ -29,13 +29,17 @@ const GiftForm = form({
 });
 const GIFT_FIELDS = ['recipient_email', 'recipient_name', 'message', 'deliver', 'deliver_on'] as const;
 const CompleteQuery = form({ gift: id({ invalid: 'There is no such gift.' }), declined: keyword(['1']) });
-const TokenParams = form({ token: text({ maxLength: 64, pattern: '^[A-Za-z0-9_-]{43}$', messages: { invalid: 'This gift link is not valid.' } }) });
+const TokenParams = form({
+  token: text({ maxLength: 64, pattern: '^[A-Za-z0-9_-]{43}$', messages: { invalid: 'This gift link is not valid.' } }),
+});
 const GiftParams = form({ id: id({ invalid: 'There is no such gift on your account.' }) });
 const GiftsQuery = form({
   before: text({ maxLength: 10, pattern: '^([1-9][0-9]{0,9})?$', messages: { invalid: 'There is no such page.' } }),
   notice: keyword(['resent', 'changed']),
 });
-const RecipientForm = form({ email: text({ maxLength: 320, normalise: ['trim', 'lower'], messages: { maxLength: 'Enter an email address like name@example.com.' } }) });
+const RecipientForm = form({
+  email: text({ maxLength: 320, normalise: ['trim', 'lower'], messages: { maxLength: 'Enter an email address like name@example.com.' } }),
+});
 const READS = { attachValidation: true } as const;
 
 /**
@@ -64,7 +68,12 @@ export async function giftRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const today = dayIn(ctx.now(), timeZone());
     const last = dayIn(addTerm(today.start, DELIVERY_HORIZON, timeZone()), timeZone());
     reply.header('content-security-policy', formCsp);
-    const page = giftFormPage(await chrome(request), { plan, csrf: reply.generateCsrf(), form: state, days: { today: today.date, last: last.date } });
+    const page = giftFormPage(await chrome(request), {
+      plan,
+      csrf: reply.generateCsrf(),
+      form: state,
+      days: { today: today.date, last: last.date },
+    });
     return sendPage(reply, status, page);
   };
 
@@ -84,13 +93,20 @@ export async function giftRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const profile = readProfile(readForm(request, ProfileForm));
     const typed = read.ok ? read.values : { ...read.valid, ...read.form.values };
     const order = checkGiftOrder(
-      Object.fromEntries(GIFT_FIELDS.map((name) => [name, typeof typed[name] === 'string' ? typed[name] : ''])) as Record<(typeof GIFT_FIELDS)[number], string>,
+      Object.fromEntries(GIFT_FIELDS.map((name) => [name, typeof typed[name] === 'string' ? typed[name] : ''])) as Record<
+        (typeof GIFT_FIELDS)[number],
+        string
+      >,
       ctx.now(),
       timeZone(),
     );
     if (!read.ok || !profile.ok || !order.ok) {
-      const values = read.ok ? Object.fromEntries(Object.entries(read.values).map(([k, v]) => [k, String(v)])) : read.form.values;
-      const errors = { ...(profile.ok ? {} : profile.form.errors), ...(order.ok ? {} : order.errors), ...(read.ok ? {} : read.form.errors) };
+      const values: Record<string, string> = read.ok ? { ...read.values } : read.form.values;
+      const errors = {
+        ...(profile.ok ? {} : profile.form.errors),
+        ...(order.ok ? {} : order.errors),
+        ...(read.ok ? {} : read.form.errors),
+      };
       return showForm(request, reply, 400, plan, { values, errors });
     }
     await ctx.billing.service.saveBillingProfile(user.id, profile.profile);
@@ -148,7 +164,13 @@ export async function giftRoutes(app: FastifyInstance, ctx: AppContext): Promise
     return sendPage(reply, 200, page);
   });
 
-  const accountPage = async (request: FastifyRequest, reply: FastifyReply, user: User, status: number, extra: Partial<Parameters<typeof accountGiftsPage>[1]> = {}) => {
+  const accountPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: User,
+    status: number,
+    extra: Partial<Parameters<typeof accountGiftsPage>[1]> = {},
+  ) => {
     const read = readForm(request, GiftsQuery, 'query');
     const before = read.ok && read.values.before ? Number(read.values.before) : null;
     const list = await gifts.list(user.id, before);
@@ -188,7 +210,10 @@ export async function giftRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const email = read.ok ? normaliseEmail(read.values.email) : '';
     if (!isEmail(email)) {
       await gifts.owned(user, giftId);
-      const state = { values: { email: read.ok ? read.values.email : (read.form.values.email ?? '') }, errors: { email: 'Enter an email address like name@example.com.' } };
+      const state = {
+        values: { email: read.ok ? read.values.email : (read.form.values.email ?? '') },
+        errors: { email: 'Enter an email address like name@example.com.' },
+      };
       return accountPage(request, reply, user, 400, { form: { giftId, state } });
     }
     const changed = await withBillingPage(ctx, request, reply, () => gifts.changeRecipient(user, giftId, email));

@@ -79,7 +79,8 @@ ${billingFields(form, false)}
 export function giftOutcomePage(chrome: PageChrome, data: { gift: GiftSummary; declined: boolean; timeZone: string }): string {
   const { gift } = data;
   if (gift.status === 'paid' || gift.status === 'refunded') {
-    const when = gift.deliverAt.getTime() <= (gift.paidAt ?? gift.deliverAt).getTime() ? 'now' : `on ${formatDate(gift.deliverAt, data.timeZone)}`;
+    const when =
+      gift.deliverAt.getTime() <= (gift.paidAt ?? gift.deliverAt).getTime() ? 'now' : `on ${formatDate(gift.deliverAt, data.timeZone)}`;
     return messagePage(chrome, {
       title: 'Your gift is paid',
       body: html`<p class="notice" role="status">Thank you. We email ${gift.planName} to ${gift.recipientName} (${gift.recipientEmail}) ${when}. Your receipt and tax invoice are on their way by email.</p>
@@ -119,7 +120,10 @@ ${action}`;
   return billingLayout(chrome, `A gift: ${gift.planName}`, main);
 }
 
-export function redeemedPage(chrome: PageChrome, data: { planName: string; endsAt: Date; includes: readonly CatalogueEntry[]; timeZone: string }): string {
+export function redeemedPage(
+  chrome: PageChrome,
+  data: { planName: string; endsAt: Date; includes: readonly CatalogueEntry[]; timeZone: string },
+): string {
   return messagePage(chrome, {
     title: 'Your gift is redeemed',
     body: html`<p class="notice" role="status">Enjoy: ${data.planName} is yours until ${formatDate(new Date(data.endsAt.getTime() - 1), data.timeZone)}. Nothing renews and nothing will be charged.</p>
@@ -151,7 +155,15 @@ const NOTICES = { resent: 'The gift email is on its way again, with a new link.'
 
 export function accountGiftsPage(
   chrome: PageChrome,
-  data: { gifts: GiftSummary[]; next: number | null; csrf: string; timeZone: string; now: Date; notice: keyof typeof NOTICES | null; form?: { giftId: number; state: FormState } },
+  data: {
+    gifts: GiftSummary[];
+    next: number | null;
+    csrf: string;
+    timeZone: string;
+    now: Date;
+    notice: keyof typeof NOTICES | null;
+    form?: { giftId: number; state: FormState };
+  },
 ): string {
   const row = (gift: GiftSummary) => {
     const open = gift.status === 'paid' && !gift.redeemedAt && !!gift.redeemableUntil && gift.redeemableUntil > data.now;
