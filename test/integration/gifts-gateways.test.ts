@@ -59,6 +59,7 @@ describeEachEngine('gifts on Stripe and Razorpay', (get) => {
     expect(form?.['subscription_data[metadata][masthead_subscription_id]']).toBeUndefined();
     expect(stripeApi.calls('POST', '/v1/prices')).toEqual([]);
 
+    const publication = h.ctx.site.publicationName;
     const session = (payment_status: string) => ({
       id: 'cs_gift_1',
       object: 'checkout.session',
@@ -67,7 +68,7 @@ describeEachEngine('gifts on Stripe and Razorpay', (get) => {
       amount_total: 270_000,
       currency: 'inr',
       payment_intent: 'pi_gift_1',
-      metadata: { masthead_reference: `gift:${giftId}`, masthead_publication: h.ctx.site.publicationName },
+      metadata: { masthead_reference: `gift:${giftId}`, masthead_publication: publication },
     });
     const event = (id: string, type: string, status = 'paid') =>
       JSON.stringify({ id, object: 'event', type, created: t, data: { object: session(status) } });

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { TEST_SIGNATURE_HEADER, signTestWebhook } from '../../src/adapters/payments/test-gateway.js';
+import { exportAccountData } from '../../src/domain/accounts/data-rights.js';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import type { User } from '../../src/domain/accounts/model.js';
 import { splitGstInclusive } from '../../src/domain/billing/gst.js';
@@ -338,6 +339,11 @@ describeEachEngine('gift subscriptions', (get) => {
     const bad = await buyer.post(`/account/gifts/${giftId}/recipient`, { email: 'nope' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain(`id="gift-${giftId}-email-error"`);
+    // The buyer's data export lists it, with the address it goes to now.
+    const exported = await exportAccountData(h.db, buyer.user.id, h.clock.now());
+    expect(exported?.gifts_given).toEqual([
+      expect.objectContaining({ plan: 'Smart Quarterly', recipient_email: 'second@example.org', status: 'paid' }),
+    ]);
     // Another reader's gift is not theirs to change.
     const other = await person('other');
     await other.get('/account');

@@ -1,5 +1,6 @@
 import type { Db } from '../ports/database.js';
 import { deleteComplimentaryGrantsOf, listComplimentaryGrantRows } from '../entitlements/complimentary-queries.js';
+import { listAllBuyerGifts } from '../gifts/queries.js';
 import { listGrants, revokeUserEntitlements } from '../entitlements/queries.js';
 import { deleteReaderMeters, listReaderMeters } from '../metering/reader-meter-queries.js';
 import { deleteChallengesOf } from './challenge-queries.js';
@@ -49,6 +50,16 @@ export async function exportAccountData(db: Db, userId: number, now: Date): Prom
       ends_at: g.endsAt?.toISOString() ?? null,
       reason: g.reason,
       withdrawn_at: g.revokedAt?.toISOString() ?? null,
+    })),
+    gifts_given: (await listAllBuyerGifts(db, userId)).map((g) => ({
+      plan: g.planName,
+      recipient_name: g.recipientName,
+      recipient_email: g.recipientEmail,
+      message: g.message,
+      status: g.status,
+      deliver_at: g.deliverAt.toISOString(),
+      emailed_at: g.emailedAt?.toISOString() ?? null,
+      redeemed_at: g.redeemedAt?.toISOString() ?? null,
     })),
     articles_read_by_month: meters.map((m) => ({ month: m.period, article_ids: m.read })),
   };

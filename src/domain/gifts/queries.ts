@@ -179,3 +179,13 @@ export async function listBuyerGifts(db: Db, buyerId: number, page: { before: nu
   const rows = await query.orderBy('gifts.id', 'desc').limit(page.limit).execute();
   return rows.map((r) => ({ ...toGift(r), planName: r.plan_name }));
 }
+
+/** Every gift a reader bought, newest first (their data export), read a page at a time. */
+export async function listAllBuyerGifts(db: Db, buyerId: number): Promise<GiftSummary[]> {
+  const all: GiftSummary[] = [];
+  for (;;) {
+    const page = await listBuyerGifts(db, buyerId, { before: all.at(-1)?.id ?? null, limit: 500 });
+    all.push(...page);
+    if (page.length < 500) return all;
+  }
+}
