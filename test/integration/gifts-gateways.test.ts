@@ -1,3 +1,6 @@
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe.js';
@@ -6,11 +9,12 @@ import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server
 import { DAY, T0, startBilling, type Harness } from './billing-harness.js';
 
 const STRIPE_SECRET = 'whsec_masthead_gifts';
+const RAZORPAY_SECRET = 'razorpay-webhook-secret-for-gifts';
 const t = Math.floor(new Date(T0).getTime() / 1000);
 
 /**
  * Gifts on the real gateways: on Stripe a gift is a Checkout Session in payment mode, recorded from its signed
- * webhook once; Razorpay takes no one-time payments here yet, so the site offers no gift there at all.
+ * webhook once; on Razorpay it is a Payment Link, recorded from `payment_link.paid`. Without a gateway, no gift is offered.
  */
 describeEachEngine('gifts on Stripe and Razorpay', (get) => {
   let smtp: TestSmtpServer;
@@ -102,19 +106,90 @@ describeEachEngine('gifts on Stripe and Razorpay', (get) => {
     expect(await h.entitlements(recipient.id)).toEqual([]);
   });
 
-  it('Razorpay: no one-time payments here, so no "Give as a gift" button and no gift form', async () => {
-    h = await startBilling(get(), smtp, {
-      env: {
-        MASTHEAD_PAYMENT_GATEWAY: 'razorpay',
-        RAZORPAY_KEY_ID: 'rzp_test_masthead',
-        RAZORPAY_KEY_SECRET: 'key-secret-for-tests',
-        RAZORPAY_WEBHOOK_SECRET: 'razorpay-webhook-secret-for-tests',
-        RAZORPAY_API_URL: 'http://127.0.0.1:9',
-      },
+  it('Razorpay: a Payment Link (no subscription); its signed payment_link.paid makes one gift payment and invoice, and the gift email', async () => {
+    const links: Record<string, unknown>[] = [];
+    const api = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        res.writeHead(req.method === 'POST' && req.url === '/v1/payment_links' ? 200 : 404, { 'content-type': 'application/json' });
+        if (req.method === 'POST' && req.url === '/v1/payment_links') {
+          links.push(JSON.parse(body) as Record<string, unknown>);
+          res.end(JSON.stringify({ id: 'plink_gift_1', short_url: 'https://rzp.io/i/gift1', status: 'created' }));
+        } else res.end(JSON.stringify({ error: { code: 'BAD_REQUEST_ERROR', description: 'not here' } }));
+      });
     });
-    const plans = await h.app.inject({ url: '/plans' });
-    expect(plans.body).toContain('href="/subscribe/smart-quarterly');
-    expect(plans.body).not.toContain('Give as a gift');
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    try {
+      h = await startBilling(get(), smtp, {
+        env: {
+          MASTHEAD_PAYMENT_GATEWAY: 'razorpay',
+          RAZORPAY_KEY_ID: 'rzp_test_masthead',
+          RAZORPAY_KEY_SECRET: 'key-secret-for-tests',
+          RAZORPAY_WEBHOOK_SECRET: RAZORPAY_SECRET,
+          RAZORPAY_API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+        },
+      });
+      expect((await h.app.inject({ url: '/plans' })).body).toContain('href="/gift/smart-quarterly">Give as a gift</a>');
+      const buyer = await h.reader();
+      const order = { recipientEmail: 'rzp-friend@example.org', recipientName: 'Friend', message: 'For you', deliverAt: h.clock.now() };
+      const { giftId, redirectUrl } = await h.ctx.billing.gifts.startPurchase(buyer, 'smart-quarterly', order);
+      expect(redirectUrl).toBe('https://rzp.io/i/gift1');
+      expect(links).toEqual([
+        expect.objectContaining({
+          amount: 90_000,
+          currency: 'INR',
+          reference_id: `gift:${giftId}`,
+          notes: { masthead_reference: `gift:${giftId}` },
+        }),
+      ]);
+
+      const paid = (eventId: string) => {
+        const body = JSON.stringify({
+          entity: 'event',
+          event: 'payment_link.paid',
+          created_at: t,
+          payload: {
+            payment_link: { entity: { id: 'plink_gift_1', status: 'paid', notes: { masthead_reference: `gift:${giftId}` } } },
+            payment: {
+              entity: {
+                id: 'pay_gift_1',
+                amount: 90_000,
+                currency: 'INR',
+                status: 'captured',
+                method: 'upi',
+                vpa: 'friend@okaxis',
+                created_at: t,
+              },
+            },
+          },
+        });
+        return h!.app.inject({
+          method: 'POST',
+          url: '/webhooks/razorpay',
+          payload: body,
+          headers: {
+            'content-type': 'application/json',
+            'x-razorpay-event-id': eventId,
+            'x-razorpay-signature': createHmac('sha256', RAZORPAY_SECRET).update(body).digest('hex'),
+          },
+        });
+      };
+      const answers = await Promise.all([paid('evt_rzp_1'), paid('evt_rzp_1'), paid('evt_rzp_2')]);
+      expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+      const payments = (await h.db.query('select kind, gateway_payment_id, amount_minor from payments where gift_id = $1', [giftId])).rows;
+      expect(payments).toEqual([{ kind: 'gift', gateway_payment_id: 'pay_gift_1', amount_minor: 90_000 }]);
+      expect((await h.invoices(buyer.id)).map((i) => i.totalMinor)).toEqual([90_000]);
+      await h.runJobs();
+      expect(smtp.messages.filter((m) => m.to.includes('rzp-friend@example.org'))).toHaveLength(1);
+    } finally {
+      await new Promise<void>((resolve) => api.close(() => resolve()));
+    }
+  });
+
+  it('without a payment gateway there is no "Give as a gift" button and no gift form', async () => {
+    h = await startBilling(get(), smtp, { env: { MASTHEAD_PAYMENT_GATEWAY: '' } });
+    expect((await h.app.inject({ url: '/plans' })).body).not.toContain('Give as a gift');
     expect(h.ctx.billing.gifts.available()).toBe(false);
     expect((await h.app.inject({ url: '/gift/smart-quarterly' })).statusCode).toBe(404);
   });
