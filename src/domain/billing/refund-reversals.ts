@@ -97,7 +97,7 @@ export async function applyRefundFailed(
 ): Promise<string | null> {
   const payment = await findPaymentByGatewayId(tx, deps.gateway, event.gatewayPaymentId);
   if (!payment) throw wait(event.gatewayPaymentId);
-  // A gift's payment has no subscription: its refund failing leaves the gift refunded (staff may sell it again).
+  // A gift's payment has no subscription: the debit note is issued, and the gift stays refunded (its link dead).
   const sub = payment.subscriptionId === null ? null : await lockSubscription(tx, payment.subscriptionId);
   await lockPayment(tx, payment.id);
   const refund = await findRefundByGatewayId(tx, event.gatewayRefundId);
