@@ -9,6 +9,7 @@ import type { GatewayName, PaymentGateway } from './domain/billing/gateway.js';
 import type { TestGatewayPages } from './domain/billing/test-gateway-pages.js';
 import type { BillingDeps } from './domain/billing/deps.js';
 import type { BillingService } from './domain/billing/service.js';
+import type { GiftService } from './domain/gifts/service.js';
 import type { AccessPolicy } from './domain/access/model.js';
 import type { ReaderService } from './domain/access/readers.js';
 import type { Plan } from './domain/billing/plans.js';
@@ -96,6 +97,8 @@ export interface OutboxMessage {
 /** Billing as the web layer and the jobs see it (built by main.ts). */
 export interface Billing {
   service: BillingService;
+  /** Gift subscriptions: buying one (a one-time payment), redeeming it, the buyer's list, the gift email. */
+  gifts: GiftService;
   /** What the service was built from; tests run the sweep with it. */
   deps: BillingDeps;
   gateways: Partial<Record<GatewayName, PaymentGateway>>;

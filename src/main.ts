@@ -44,6 +44,7 @@ import { createPaymentGateways } from './adapters/payments/index.js';
 import { renderInvoicePdf } from './adapters/pdf/invoice-pdf.js';
 import type { BillingDeps } from './domain/billing/deps.js';
 import { createBillingService } from './domain/billing/service.js';
+import { createGiftService } from './domain/gifts/service.js';
 import { isDemoSupplier, loadSupplier, saveSupplierIdentity } from './domain/billing/supplier.js';
 import { JOBS_CHANNEL, jobQueue } from './jobs/queries.js';
 import { createNotifier, type Notifier } from './domain/notifications/notifications.js';
@@ -93,6 +94,7 @@ function createBilling(
     copy: Copy;
     notifier: Notifier;
     jobs: JobQueue;
+    mailer: Mailer;
     now: () => Date;
   },
 ): Billing {
@@ -127,7 +129,7 @@ function createBilling(
     copy: options.copy,
     publication: options.publication,
   };
-  return { service: createBillingService(deps), deps, ...payments };
+  return { service: createBillingService(deps), gifts: createGiftService({ ...deps, mailer: options.mailer }), deps, ...payments };
 }
 
 /** What the job runner needs from the app: its database, clock, services and every module's email templates. */
@@ -200,6 +202,7 @@ export async function createAppContext(
     copy,
     notifier,
     jobs,
+    mailer,
     now,
   });
   const content = createContentService(db, {

@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
 import type { BillingService } from '../domain/billing/service.js';
+import { GIFT_EMAIL_JOB } from '../domain/gifts/payments.js';
+import type { GiftService } from '../domain/gifts/service.js';
 import { REFUND_UNWANTED_PAYMENT_JOB } from '../domain/billing/unwanted-payments.js';
 import {
   deliverNotification,
@@ -21,7 +23,7 @@ const HOUSEKEEPING_EVERY_MS = 24 * 3600 * 1000;
 export interface JobServices {
   db: Db;
   now: Clock;
-  billing: { service: BillingService };
+  billing: { service: BillingService; gifts: GiftService };
   /** Marks for revocation the partner codes of readers who no longer hold the partner's entitlement. */
   partners: { sweep(): Promise<number> };
   mailer: Mailer;
@@ -56,6 +58,8 @@ export function jobKinds(services: JobServices): JobKind[] {
       Type.Object({ paymentId: Id, reason: Type.String({ maxLength: 500 }) }),
       ({ paymentId, reason }) => billing.refundUnwantedPayment(paymentId, reason),
     ),
+    // A gift's email to its recipient, at its delivery date (or again when the buyer asks): a new link each time.
+    defineJob(GIFT_EMAIL_JOB, Type.Object({ giftId: Id }), ({ giftId }) => services.billing.gifts.deliver(giftId)),
     defineJob(NOTIFICATION_JOB, notification, (job) => deliverNotification(services.templates, services.mailer, job), {
       erasePayloadWhenDone: (job) => isSecretNotification(services.templates, job),
     }),

@@ -24,6 +24,7 @@ import headlineSearchAuthorPages from './migrations/021-headline-search-author-p
 import entitlementCatalogue from './migrations/022-entitlement-catalogue.js';
 import complimentaryGrants from './migrations/023-complimentary-grants.js';
 import partnerBundles from './migrations/024-partner-bundles.js';
+import gifts from './migrations/025-gifts.js';
 import giftLinks from './migrations/026-gift-links.js';
 import articleTags from './migrations/028-article-tags.js';
 
@@ -53,6 +54,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 22, name: 'entitlement-catalogue', sql: entitlementCatalogue },
   { version: 23, name: 'complimentary-grants', sql: complimentaryGrants },
   { version: 24, name: 'partner-bundles', sql: partnerBundles },
+  { version: 25, name: 'gifts', sql: gifts },
   { version: 26, name: 'gift-links', sql: giftLinks },
   { version: 28, name: 'article-tags', sql: articleTags },
 ];

@@ -4,6 +4,7 @@ import {
   describeMethod,
   fromUnix,
   noteSubscriptionId,
+  REFERENCE_NOTE,
   verifyHmacHex,
   type RzpPayment,
   type RzpDispute,
@@ -20,6 +21,7 @@ interface RzpEvent {
     subscription?: { entity?: RzpSubscription };
     payment?: { entity?: RzpPayment };
     refund?: { entity?: RzpRefund };
+    payment_link?: { entity?: { id: string; status?: string; notes?: Record<string, unknown> | unknown[] | null } };
     dispute?: { entity?: RzpDispute };
   };
 }
@@ -131,6 +133,25 @@ function mapEvent(type: string, event: RzpEvent, occurredAt: Date): BillingEvent
           gatewayPaymentId: pay?.id ?? null,
           reason,
           occurredAt,
+        },
+      ];
+    }
+    case 'payment_link.paid': {
+      // A gift's Payment Link (`startOneTimePayment`); links other integrations made carry no reference of ours.
+      const link = need(event.payload?.payment_link?.entity, 'payment_link');
+      const notes = link.notes && !Array.isArray(link.notes) ? link.notes : {};
+      const reference = notes[REFERENCE_NOTE];
+      if (typeof reference !== 'string' || !reference) return [];
+      const p = need(pay, 'payment');
+      return [
+        {
+          type: 'one-time-payment-captured',
+          reference,
+          gatewayOrderId: link.id,
+          gatewayPaymentId: p.id,
+          amount: amountOf(p, 'payment'),
+          paymentMethod: describeMethod(p),
+          occurredAt: fromUnix(p.created_at) ?? occurredAt,
         },
       ];
     }

@@ -79,6 +79,8 @@ export interface RzpInvoice {
 
 /** The note key that carries our subscription id on Razorpay subscriptions (and checkout payments). */
 export const SUBSCRIPTION_NOTE = 'masthead_subscription_id';
+/** The note a gift's Payment Link carries: what it pays for (`gift:<id>`). */
+export const REFERENCE_NOTE = 'masthead_reference';
 
 /** Razorpay caps a subscription at 100 years; we also stay at or under this many cycles. */
 const MAX_CYCLES = 120;

@@ -12,6 +12,7 @@ import { gatewayPlanFinder, type GatewayPlanIdStore } from './gateway-plan-ids.j
 import { parseRazorpayWebhook } from './razorpay-webhook.js';
 import {
   RazorpayGatewayError,
+  REFERENCE_NOTE,
   SUBSCRIPTION_NOTE,
   call,
   cyclesFor,
@@ -52,6 +53,8 @@ export type RazorpayGateway = PaymentGateway & {
 };
 
 const DEFAULT_API = 'https://api.razorpay.com';
+/** Where a Payment Link sends the buyer: its short link and the hosted payment page (CSP `form-action`). */
+const PAYMENT_LINK_ORIGINS = ['https://rzp.io', 'https://razorpay.com', 'https://pages.razorpay.com'];
 const RECENT_PAYMENTS = 3;
 const REQUEST_TIMEOUT_MS = 20_000;
 
@@ -165,6 +168,31 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): Razorpay
     finalCancellation: true,
 
     preparePlan: ensurePlan,
+    // A gift's Payment Link: its short link and the hosted page it leads to.
+    checkoutOrigins: PAYMENT_LINK_ORIGINS,
+
+    /**
+     * A gift: a Payment Link (Razorpay's hosted page for one payment; no subscription, no mandate), with our
+     * reference in its notes. Razorpay sends no email or SMS of its own; the buyer is sent to its page and back.
+     * Paid, it reports `payment_link.paid`.
+     */
+    async startOneTimePayment(request) {
+      const link = await call('paymentLink.create', () =>
+        rzp.paymentLink.create({
+          amount: request.amount.minor,
+          currency: request.amount.currency,
+          description: request.description.slice(0, 2048),
+          customer: { name: request.customer.name || request.customer.email, email: request.customer.email },
+          notify: { email: false, sms: false },
+          reminder_enable: false,
+          reference_id: request.reference,
+          callback_url: request.returnUrl,
+          callback_method: 'get',
+          notes: { [REFERENCE_NOTE]: request.reference },
+        }),
+      );
+      return { redirectUrl: link.short_url, gatewayOrderId: link.id };
+    },
 
     async startCheckout(request): Promise<CheckoutStart> {
       const planId = await ensurePlan(request.plan);

@@ -14,6 +14,8 @@ export const META = {
   planId: 'masthead_plan_id',
   userId: 'masthead_user_id',
   paymentId: 'masthead_payment_id',
+  /** What a one-time payment pays for (`gift:<id>`). */
+  reference: 'masthead_reference',
 } as const;
 
 export type CapturedPayment = Extract<BillingEvent, { type: 'payment-captured' }>;

@@ -26,6 +26,7 @@ export const WEBHOOK_TOLERANCE_SECONDS = 300;
 /** Event types this adapter turns into BillingEvents; enable these on the webhook endpoint. */
 export const HANDLED_EVENT_TYPES = [
   'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
   'invoice.paid',
   'invoice.payment_failed',
   'customer.subscription.updated',
@@ -104,7 +105,10 @@ function mapEvent(
   previous: StripeObject | null,
 ): BillingEvent[] | 'malformed' {
   switch (type) {
-    case 'checkout.session.completed': {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded': {
+      if (o.mode === 'payment') return oneTimePayment(o, at, publication);
+      if (type !== 'checkout.session.completed') return [];
       if (o.mode !== 'subscription' || foreign(publicationIn([obj(o.metadata)]), publication)) return [];
       const subscriptionId = ourId(o.client_reference_id);
       if (subscriptionId === null) return []; // a session some other integration created
@@ -196,6 +200,32 @@ function refundProcessed(refund: StripeObject, charge: StripeObject | null, at: 
       gatewayPaymentId,
       gatewayRefundId,
       amount: { minor: amount, currency: currency.toUpperCase() },
+      occurredAt: at,
+    },
+  ];
+}
+
+/**
+ * A paid Checkout Session in `payment` mode that we started (`startOneTimePayment`): a gift's payment, keyed by
+ * its PaymentIntent. Unpaid sessions (a delayed method still pending) and other integrations' sessions are none.
+ */
+function oneTimePayment(o: StripeObject, at: Date, publication: string): BillingEvent[] | 'malformed' {
+  const metadata = obj(o.metadata);
+  const reference = str(metadata?.[META.reference]);
+  if (!reference || foreign(publicationIn([metadata]), publication) || o.payment_status !== 'paid') return [];
+  const gatewayOrderId = str(o.id);
+  const gatewayPaymentId = idOf(o.payment_intent);
+  const amount = num(o.amount_total);
+  const currency = str(o.currency);
+  if (!gatewayOrderId || !gatewayPaymentId || amount === null || !currency) return 'malformed';
+  return [
+    {
+      type: 'one-time-payment-captured',
+      reference,
+      gatewayOrderId,
+      gatewayPaymentId,
+      amount: { minor: amount, currency: currency.toUpperCase() },
+      paymentMethod: null,
       occurredAt: at,
     },
   ];

@@ -149,6 +149,42 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       };
     },
 
+    /**
+     * A gift: a Checkout Session in `payment` mode (no subscription, no saved mandate), priced inline for the
+     * amount asked. Its capture arrives as `checkout.session.completed` (or `…async_payment_succeeded`) with
+     * our reference in the metadata.
+     */
+    async startOneTimePayment(request) {
+      const metadata = {
+        [META.reference]: request.reference,
+        [META.publication]: publication,
+        [META.userId]: String(request.customer.userId),
+      };
+      const session = await stripe.checkout.sessions.create({
+        mode: 'payment',
+        customer_email: request.customer.email,
+        client_reference_id: request.reference.replace(':', '-'),
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: request.amount.currency.toLowerCase(),
+              unit_amount: request.amount.minor,
+              // Our prices include GST (see README-stripe.md).
+              tax_behavior: 'inclusive',
+              product_data: { name: request.description },
+            },
+          },
+        ],
+        metadata,
+        payment_intent_data: { metadata },
+        success_url: request.returnUrl,
+        cancel_url: request.cancelUrl,
+      });
+      if (!session.url) throw new Error(`Stripe Checkout session ${session.id} came back without a URL`);
+      return { redirectUrl: session.url, gatewayOrderId: session.id };
+    },
+
     parseWebhook(rawBody, headers, now) {
       return parseStripeWebhook({ webhooks: stripe.webhooks, webhookSecret: options.webhookSecret, publication }, rawBody, headers, now);
     },

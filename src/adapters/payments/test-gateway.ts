@@ -115,6 +115,24 @@ export function createTestGateway(options: TestGatewayOptions) {
       return hostedPage(checkout);
     },
 
+    async startOneTimePayment(request) {
+      const checkout: TestCheckout = {
+        id: id('chk'),
+        subscriptionId: null,
+        oneTime: { reference: request.reference, description: request.description },
+        planName: request.description,
+        amount: request.amount,
+        term: { count: 1, unit: 'day' },
+        email: request.customer.email,
+        returnUrl: request.returnUrl,
+        cancelUrl: request.cancelUrl,
+        status: 'open',
+        gatewaySubscriptionId: null,
+      };
+      await save(checkout.id, 'checkout', checkout);
+      return { redirectUrl: `/test-gateway/checkout/${checkout.id}`, gatewayOrderId: checkout.id };
+    },
+
     parseWebhook(rawBody, headers, at): WebhookParse {
       const header = headers[TEST_SIGNATURE_HEADER];
       const match = typeof header === 'string' ? /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header) : null;
@@ -228,6 +246,18 @@ export function createTestGateway(options: TestGatewayOptions) {
         return settled(await mustLoad<TestCheckout>(checkoutId));
       }
       if (outcome !== 'approve') return outcome === 'decline' ? `${checkout.returnUrl}&declined=1` : checkout.cancelUrl;
+      if (checkout.oneTime || checkout.subscriptionId === null) {
+        // A one-time payment: captured at once, no mandate.
+        const payment = { id: id('pay'), amount: checkout.amount, at: now().toISOString() };
+        await save(payment.id, 'payment', { ...payment, order: checkout.id });
+        await send('order.paid', {
+          order: checkout.id,
+          reference: checkout.oneTime?.reference ?? '',
+          payment,
+          method: METHOD_NAMES[method],
+        });
+        return checkout.returnUrl;
+      }
       const sub: TestSubscription = {
         id: gatewaySubscriptionId,
         subscriptionId: checkout.subscriptionId,
@@ -296,6 +326,20 @@ function toEvents(event: { type: string; created: number; data: Record<string, u
       return [
         captured({ id: String(d.subscription), subscriptionId: Number(d.reference), method: String(d.method) }, d.payment as TestPayment),
       ];
+    case 'order.paid': {
+      const payment = d.payment as { id: string; amount: Money; at: string };
+      return [
+        {
+          type: 'one-time-payment-captured',
+          reference: String(d.reference),
+          gatewayOrderId: String(d.order),
+          gatewayPaymentId: payment.id,
+          amount: payment.amount,
+          paymentMethod: typeof d.method === 'string' ? d.method : null,
+          occurredAt: new Date(payment.at),
+        },
+      ];
+    }
     case 'payment.failed':
       return [
         {

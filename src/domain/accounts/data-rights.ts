@@ -1,6 +1,7 @@
 import type { Db } from '../ports/database.js';
 import { deleteComplimentaryGrantsOf, listComplimentaryGrantRows } from '../entitlements/complimentary-queries.js';
 import { codesClaimedBy } from '../partners/code-queries.js';
+import { listAllBuyerGifts } from '../gifts/queries.js';
 import { listGrants, revokeUserEntitlements } from '../entitlements/queries.js';
 import { deleteGiftLinksOf, listAllGiftLinksOf } from '../gift-articles/queries.js';
 import { deleteReaderMeters, listReaderMeters } from '../metering/reader-meter-queries.js';
@@ -63,6 +64,16 @@ export async function exportAccountData(db: Db, userId: number, now: Date): Prom
       code: c.code,
       claimed_at: c.claimedAt.toISOString(),
       revocation_requested_at: c.revokeRequestedAt?.toISOString() ?? null,
+    })),
+    gifts_given: (await listAllBuyerGifts(db, userId)).map((g) => ({
+      plan: g.planName,
+      recipient_name: g.recipientName,
+      recipient_email: g.recipientEmail,
+      message: g.message,
+      status: g.status,
+      deliver_at: g.deliverAt.toISOString(),
+      emailed_at: g.emailedAt?.toISOString() ?? null,
+      redeemed_at: g.redeemedAt?.toISOString() ?? null,
     })),
     articles_read_by_month: meters.map((m) => ({ month: m.period, article_ids: m.read })),
   };

@@ -10,6 +10,8 @@ import { formatInvoiceDate } from './invoice-sheet.js';
 import { formatMoney } from './money.js';
 import { findPayment, findRefund } from './payment-queries.js';
 import { findPlan } from './plan-queries.js';
+import { describeTerm } from './plans.js';
+import { findGift } from '../gifts/queries.js';
 import { findReader, type FindReaders } from './readers.js';
 import { pendingPaymentAction } from './reversal-queries.js';
 import { findSubscription, type Subscription } from './subscriptions.js';
@@ -113,6 +115,7 @@ async function renderBillingEmail(deps: BillingEmailDeps, job: BillingEmailJob):
     const invoice = job.invoiceId ? await findUserInvoice(db, payment.userId, job.invoiceId) : null;
     const plan = await findPlan(db, payment.planId);
     const amount = formatMoney({ minor: payment.amountMinor, currency: payment.currency });
+    const gift = payment.giftId ? await findGift(db, payment.giftId) : null;
     const period = `${formatInvoiceDate(payment.periodStart)} to ${formatInvoiceDate(new Date(payment.periodEnd.getTime() - 1))}`;
     const pdf = invoice
       ? [
@@ -123,6 +126,25 @@ async function renderBillingEmail(deps: BillingEmailDeps, job: BillingEmailJob):
           },
         ]
       : undefined;
+    if (gift) {
+      const planName = plan?.name ?? 'a subscription';
+      return message(
+        payment.userId,
+        copy.render('email.gift_receipt.subject', { plan: planName, publication, amount }),
+        [
+          copy.render('email.gift_receipt.body', {
+            amount,
+            plan: planName,
+            term: plan ? describeTerm(plan.term) : '',
+            recipient: `${gift.recipientName} (${gift.recipientEmail})`,
+            date: formatInvoiceDate(gift.deliverAt),
+            invoice: invoice?.number ?? '',
+          }),
+        ],
+        { label: copy.render('email.gift_receipt.action'), url: `${deps.publicUrl}/account/gifts` },
+        pdf,
+      );
+    }
     return message(
       payment.userId,
       copy.render('email.receipt.subject', { publication, amount }),

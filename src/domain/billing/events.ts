@@ -15,6 +15,7 @@ import { CANCEL_REQUESTED, GATEWAY_CANCELLED, GATEWAY_PAUSED } from './sweep-pla
 import { linkReplacement, subscriptionsReplacedBy } from './replacement-links.js';
 import { loadSupplier } from './supplier.js';
 import { queueRefundIfUnwanted } from './unwanted-payments.js';
+import { recordGiftPayment, refundGift } from '../gifts/payments.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import {
   applyActionRequired,
@@ -117,6 +118,11 @@ export async function applyBillingEvents(
         now,
         rules,
       );
+      continue;
+    }
+    if (event.type === 'one-time-payment-captured') {
+      const note = await recordGiftPayment(tx, gateway, event, now, rules);
+      if (note) notes.push(note);
       continue;
     }
     if (event.type === 'refund-failed' || event.type === 'payment-disputed') {
@@ -237,6 +243,7 @@ async function recordPayment(
   const kind = !before ? 'initial' : renewal ? 'renewal' : 'upgrade';
   const paymentId = await insertPayment(tx, {
     subscriptionId: sub.id,
+    giftId: null,
     userId: sub.userId,
     gateway: sub.gateway,
     gatewayPaymentId: event.gatewayPaymentId,
@@ -307,21 +314,27 @@ async function dropDeclinedUpgrade(tx: Tx, sub: Subscription): Promise<void> {
 export async function recordRefund(
   tx: Tx,
   paymentId: number,
-  subscriptionId: number,
+  subscriptionId: number | null,
   gatewayRefundId: string,
   amountMinor: number,
   reason: string,
   now: Date,
   rules: BillingRules,
 ): Promise<boolean> {
-  const sub = await lockSubscription(tx, subscriptionId);
+  // A gift's payment has no subscription (subscriptionId null).
+  const sub = subscriptionId === null ? null : await lockSubscription(tx, subscriptionId);
   const refundId = await insertRefund(tx, { paymentId, gatewayRefundId, amountMinor, reason, now });
-  if (refundId === null || !sub) return false;
+  if (refundId === null || (subscriptionId !== null && !sub)) return false;
   await issueCreditNote(tx, { refundId, now, supplier: await loadSupplier(tx), findReaders: rules.findReaders });
   const payment = await findPayment(tx, paymentId);
-  const paidTheCurrentPeriod = payment && (!sub.currentPeriodEnd || payment.periodEnd.getTime() >= sub.currentPeriodEnd.getTime());
-  if (payment && paidTheCurrentPeriod && payment.refundedMinor >= payment.amountMinor) {
-    await applyLifecycle(tx, sub, { type: 'refunded-in-full', at: now }, now, rules.graceDays);
+  const refundedInFull = !!payment && payment.refundedMinor >= payment.amountMinor;
+  if (sub) {
+    const paidTheCurrentPeriod = payment && (!sub.currentPeriodEnd || payment.periodEnd.getTime() >= sub.currentPeriodEnd.getTime());
+    if (paidTheCurrentPeriod && refundedInFull) {
+      await applyLifecycle(tx, sub, { type: 'refunded-in-full', at: now }, now, rules.graceDays);
+    }
+  } else if (payment?.giftId && refundedInFull) {
+    await refundGift(tx, payment.giftId, now);
   }
   await rules.notify(tx, 'billing.refund', { refundId }, `refund:${refundId}`);
   return true;

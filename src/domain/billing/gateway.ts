@@ -35,6 +35,26 @@ export interface CheckoutStart {
   checkoutForm: Record<string, string> | null;
 }
 
+/** A one-time payment (a gift): no mandate, no renewal. The gateway echoes `reference` back in its payment event. */
+export interface OneTimePaymentRequest {
+  /** Our reference for what is paid for (`gift:<id>`), carried in the gateway's notes / metadata. */
+  reference: string;
+  /** What the buyer sees on the gateway's page, e.g. "Gift: Smart Quarterly (3 months)". */
+  description: string;
+  amount: Money;
+  customer: { userId: number; email: string; name: string };
+  /** Where the buyer comes back after paying or abandoning. */
+  returnUrl: string;
+  cancelUrl: string;
+}
+
+export interface OneTimePaymentStart {
+  /** The gateway's hosted page (an origin in `checkoutOrigins`) or a path on this site (the test gateway). */
+  redirectUrl: string;
+  /** The gateway's order / checkout session id, kept for reconciliation. */
+  gatewayOrderId: string;
+}
+
 /** What happened at the gateway, normalised. Every event names the gateway's ids so it can be matched. */
 export type BillingEvent =
   | {
@@ -55,6 +75,17 @@ export type BillingEvent =
       periodStart: Date | null;
       periodEnd: Date | null;
       /** "Visa •••• 4242", "UPI AutoPay (name@bank)": as the gateway describes the method. */
+      paymentMethod: string | null;
+      occurredAt: Date;
+    }
+  | {
+      /** A one-time payment (`startOneTimePayment`) was captured. */
+      type: 'one-time-payment-captured';
+      /** The reference we gave (`gift:<id>`). */
+      reference: string;
+      gatewayOrderId: string;
+      gatewayPaymentId: string;
+      amount: Money;
       paymentMethod: string | null;
       occurredAt: Date;
     }
@@ -202,6 +233,11 @@ export interface PaymentGateway {
    */
   preparePlan?(plan: Plan): Promise<string>;
   startCheckout(request: CheckoutRequest): Promise<CheckoutStart>;
+  /**
+   * Starts a one-time payment (a gift): no mandate, nothing renews. Its capture arrives as a
+   * `one-time-payment-captured` event. A gateway without it cannot sell gifts, and the site offers none.
+   */
+  startOneTimePayment?(request: OneTimePaymentRequest): Promise<OneTimePaymentStart>;
   /** Verifies the signature on the raw body (never re-serialised JSON) and normalises the event. */
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>, now: Date): WebhookParse;
   /**

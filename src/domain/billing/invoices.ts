@@ -7,6 +7,7 @@ import { formatInvoiceDate } from './invoice-sheet.js';
 import { findRefund, lockPayment, refundedBefore } from './payment-queries.js';
 import type { Payment } from './payments.js';
 import { findPlan } from './plan-queries.js';
+import { describeTerm } from './plans.js';
 import { findBillingProfile } from './profile-queries.js';
 import { findReader, type FindReaders } from './readers.js';
 
@@ -113,7 +114,11 @@ export async function issueInvoice(tx: Tx, input: IssueInput & { paymentId: numb
     supplier: input.supplier,
     recipient,
     placeOfSupply: pos,
-    description: `${plan.name} digital subscription, ${formatInvoiceDate(payment.periodStart)} to ${formatInvoiceDate(lastDay)}`,
+    // A gift's term starts when it is redeemed, so its invoice names the term, not dates.
+    description:
+      payment.kind === 'gift'
+        ? `${plan.name} digital subscription, ${describeTerm(plan.term)}, bought as a gift (no renewal)`
+        : `${plan.name} digital subscription, ${formatInvoiceDate(payment.periodStart)} to ${formatInvoiceDate(lastDay)}`,
     amounts: { ...splitGstInclusive(payment.amountMinor, input.supplier.stateCode, pos), total: payment.amountMinor },
   });
 }

@@ -10,6 +10,7 @@ function toPayment(r: Selectable<Payments>): Payment {
   return {
     id: r.id,
     subscriptionId: r.subscription_id,
+    giftId: r.gift_id,
     userId: r.user_id,
     gateway: r.gateway as GatewayName,
     gatewayPaymentId: r.gateway_payment_id,
@@ -30,6 +31,7 @@ export async function insertPayment(db: Db, p: Omit<Payment, 'id' | 'refundedMin
     .insertInto('payments')
     .values({
       subscription_id: p.subscriptionId,
+      gift_id: p.giftId,
       user_id: p.userId,
       gateway: p.gateway,
       gateway_payment_id: p.gatewayPaymentId,
@@ -92,7 +94,7 @@ export async function latestCaptureTimes(db: Db, subscriptionIds: readonly numbe
     .where('subscription_id', 'in', [...new Set(subscriptionIds)])
     .groupBy('subscription_id')
     .execute();
-  return new Map(rows.map((r) => [r.subscription_id, r.last]));
+  return new Map(rows.flatMap((r) => (r.subscription_id === null ? [] : [[r.subscription_id, r.last] as const])));
 }
 
 /** The newest payments first, for the admin list. */

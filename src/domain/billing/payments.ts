@@ -1,13 +1,17 @@
 import type { GatewayName } from './gateway.js';
 
-/** A captured payment for one period of a subscription, and what has been refunded of it. */
+/**
+ * A captured payment, and what has been refunded of it: for one period of a subscription, or for a gift
+ * (kind `gift`: exactly one of `subscriptionId` and `giftId` is set; a gift's period is its capture time).
+ */
 export interface Payment {
   id: number;
-  subscriptionId: number;
+  subscriptionId: number | null;
+  giftId: number | null;
   userId: number;
   gateway: GatewayName;
   gatewayPaymentId: string;
-  kind: 'initial' | 'renewal' | 'upgrade';
+  kind: 'initial' | 'renewal' | 'upgrade' | 'gift';
   planId: number;
   amountMinor: number;
   currency: string;

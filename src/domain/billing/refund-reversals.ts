@@ -25,7 +25,13 @@ export interface ReversalDeps {
   gateway: GatewayName;
   now: Date;
   /** Records a refund with its credit note (events.ts `recordRefund`). */
-  recordRefund(paymentId: number, subscriptionId: number, gatewayRefundId: string, amountMinor: number, reason: string): Promise<boolean>;
+  recordRefund(
+    paymentId: number,
+    subscriptionId: number | null,
+    gatewayRefundId: string,
+    amountMinor: number,
+    reason: string,
+  ): Promise<boolean>;
   /** Grants or revokes the subscription's entitlements for its state (events.ts `syncEntitlements`). */
   syncEntitlements(sub: Subscription, state: Subscription): Promise<void>;
   /** Cancel at period end or undo it, through the state machine with its entitlements (events.ts `applyLifecycle`). */
@@ -91,7 +97,8 @@ export async function applyRefundFailed(
 ): Promise<string | null> {
   const payment = await findPaymentByGatewayId(tx, deps.gateway, event.gatewayPaymentId);
   if (!payment) throw wait(event.gatewayPaymentId);
-  const sub = await lockSubscription(tx, payment.subscriptionId);
+  // A gift's payment has no subscription: the debit note is issued, and the gift stays refunded (its link dead).
+  const sub = payment.subscriptionId === null ? null : await lockSubscription(tx, payment.subscriptionId);
   await lockPayment(tx, payment.id);
   const refund = await findRefundByGatewayId(tx, event.gatewayRefundId);
   if (!refund) {

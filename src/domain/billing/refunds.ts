@@ -28,8 +28,8 @@ export async function refundPayment(deps: BillingDeps, paymentId: number, amount
   } finally {
     await releaseRefundReservation(deps.db, payment.id, amountMinor);
   }
-  // Refunded in full: the gateway must not charge the mandate again.
-  const sub = await findSubscription(deps.db, payment.subscriptionId);
+  // Refunded in full: the gateway must not charge the mandate again (a gift's payment has none).
+  const sub = payment.subscriptionId === null ? null : await findSubscription(deps.db, payment.subscriptionId);
   if (sub?.status === 'refunded' && sub.gatewaySubscriptionId) {
     await gatewayFor(deps, sub.gateway)
       .cancelNow(sub.gatewaySubscriptionId)

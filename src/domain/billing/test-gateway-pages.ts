@@ -12,7 +12,10 @@ export type PaymentMethodChoice = 'card' | 'upi';
 
 export interface TestCheckout {
   id: string;
-  subscriptionId: number;
+  /** Our subscription; null for a one-time payment (`oneTime`). */
+  subscriptionId: number | null;
+  /** Set for a one-time payment (a gift): our reference, echoed back; nothing renews. */
+  oneTime?: { reference: string; description: string };
   planName: string;
   amount: Money;
   term: { count: number; unit: TermUnit };

@@ -49,7 +49,7 @@ export async function receiveWebhookEvent(
   if (id === null) return { duplicate: true };
   const applied = await applyStoredEvent(db, { id, gateway: received.gateway, events: received.events }, apply, now);
   // A payment just recorded may be the one a parked refund waits for: apply those now, not at the next sweep.
-  if (applied.ok && received.events.some((e) => e.type === 'payment-captured')) {
+  if (applied.ok && received.events.some((e) => e.type === 'payment-captured' || e.type === 'one-time-payment-captured')) {
     for (const waiting of await listUnprocessedWebhooks(db, 100, { waitingForPayment: true }))
       await applyStoredEvent(db, waiting, apply, now);
   }

@@ -170,6 +170,33 @@ export const DEFAULT_COPY = {
     required: ['amount', 'credit_note'],
   },
   'email.billing.action': { text: 'Manage your subscription', vars: [] },
+  'email.gift_receipt.subject': {
+    text: 'Receipt for your gift of {plan} from {publication}: {amount}',
+    vars: ['plan', 'publication', 'amount'],
+    required: ['amount'],
+  },
+  'email.gift_receipt.body': {
+    text: 'Thank you. We received {amount} for a gift of {plan} ({term}) to {recipient}. We email it to them on {date}. Your tax invoice {invoice} is attached and on your account page.',
+    vars: ['amount', 'plan', 'term', 'recipient', 'date', 'invoice'],
+    required: ['amount', 'plan', 'recipient', 'date', 'invoice'],
+  },
+  'email.gift_receipt.action': { text: 'See your gifts', vars: [] },
+  'email.gift.subject': {
+    text: '{buyer} has given you {plan} of {publication}',
+    vars: ['buyer', 'plan', 'publication'],
+    required: ['buyer'],
+  },
+  'email.gift.body': {
+    text: 'Hello {recipient}, {buyer} has given you {plan}: {term} of {publication}, with everything a subscription includes. Nothing renews and nothing is charged to you. Redeem it by {until}: open the link, then sign in or create an account with any email address.',
+    vars: ['recipient', 'buyer', 'plan', 'term', 'publication', 'until'],
+    required: ['buyer', 'until'],
+  },
+  'email.gift.message': { text: 'Their message: {message}', vars: ['message'], required: ['message'] },
+  'email.gift.action': { text: 'Redeem your gift', vars: [] },
+  'email.gift.footer': {
+    text: 'You receive this email because {buyer} bought you a gift subscription to {publication}.',
+    vars: ['buyer', 'publication'],
+  },
   'email.billing.update_action': { text: 'Update payment method', vars: [] },
   'email.billing.footer': { text: 'You receive this email because you subscribe to {publication}.', vars: ['publication'] },
   'site.footer': { text: '© {year} {publication}. All rights reserved.', vars: ['year', 'publication'], required: ['publication'] },

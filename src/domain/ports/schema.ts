@@ -223,6 +223,28 @@ export interface GiftLinks {
   token_hash: string;
 }
 
+export interface Gifts {
+  amount_minor: number;
+  buyer_id: number;
+  created_at: Timestamp;
+  currency: string;
+  deliver_at: Timestamp;
+  emailed_at: Timestamp | null;
+  gateway: string;
+  gateway_order_id: string | null;
+  id: Generated<number>;
+  message: Generated<string>;
+  paid_at: Timestamp | null;
+  plan_id: number;
+  recipient_email: string;
+  recipient_name: string;
+  redeemable_until: Timestamp | null;
+  redeemed_at: Timestamp | null;
+  redeemed_by: number | null;
+  status: 'awaiting-payment' | 'paid' | 'refunded' | 'abandoned';
+  token_hash: string | null;
+}
+
 export interface Images {
   alt: string;
   caption: Generated<string>;
@@ -344,14 +366,15 @@ export interface Payments {
   gateway: string;
   gateway_dispute_id: string | null;
   gateway_payment_id: string;
+  gift_id: number | null;
   id: Generated<number>;
-  kind: 'initial' | 'renewal' | 'upgrade';
+  kind: 'initial' | 'renewal' | 'upgrade' | 'gift';
   period_end: Timestamp;
   period_start: Timestamp;
   plan_id: number;
   refund_reserved_minor: Generated<number>;
   refunded_minor: Generated<number>;
-  subscription_id: number;
+  subscription_id: number | null;
   user_id: number;
 }
 
@@ -519,6 +542,7 @@ export interface DB {
   gateway_plans: GatewayPlans;
   gift_link_months: GiftLinkMonths;
   gift_links: GiftLinks;
+  gifts: Gifts;
   images: Images;
   invoice_sequences: InvoiceSequences;
   invoices: Invoices;

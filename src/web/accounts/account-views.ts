@@ -51,6 +51,7 @@ ${
     ? html`<li><a href="/account/gifted-articles">Gifted articles</a>: ${allowanceLine(gifts)}</li>`
     : ''
 }
+<li><a href="/account/gifts">Gifts you have given</a></li>
 <li><a href="/account/devices">Devices</a>: signed in on ${data.deviceCount} device${data.deviceCount === 1 ? '' : 's'}</li>
 <li><a href="/account/password">${user.hasPassword ? 'Change your password' : 'Set a password'}</a></li>
 <li><a href="/account/export">Download your data</a> (JSON)</li>

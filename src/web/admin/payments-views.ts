@@ -12,7 +12,7 @@ import { REASON_MAX, rupeesInput } from './refund-form.js';
 
 /** The admin's payments list with a refund form per refundable payment. */
 
-const KIND: Record<PaymentSummary['kind'], string> = { initial: 'First payment', renewal: 'Renewal', upgrade: 'Upgrade' };
+const KIND: Record<PaymentSummary['kind'], string> = { initial: 'First payment', renewal: 'Renewal', upgrade: 'Upgrade', gift: 'Gift' };
 const DISPUTE = { open: 'Disputed by the bank', won: 'Dispute won', lost: 'Dispute lost (charged back)' } as const;
 
 function refundForm(p: PaymentSummary, csrf: string, form: FormState): SafeHtml {

@@ -47,6 +47,10 @@ export async function previewValues(ctx: AppContext): Promise<PreviewValues> {
     date: formatDate(new Date(now.getTime() + 3 * DAY_MS), tz),
     grace_until: formatDate(new Date(now.getTime() + ctx.config.graceDays * DAY_MS), tz),
     method: 'UPI',
+    buyer: 'Asha',
+    recipient: 'Ravi',
+    until: formatDate(new Date(now.getTime() + 365 * DAY_MS), tz),
+    message: 'Happy birthday! Read well.',
     gateway: ctx.config.paymentGateway === 'stripe' ? 'Stripe' : 'Razorpay',
     year: Number(new Intl.DateTimeFormat('en-IN', { year: 'numeric', timeZone: tz }).format(now)),
   };

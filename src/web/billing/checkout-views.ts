@@ -39,23 +39,28 @@ export function planSummary(chrome: PageChrome, plan: Plan): SafeHtml {
 ${mandateNote(plan.price)}`;
 }
 
-export function checkoutPage(chrome: PageChrome, data: { plan: Plan; csrf: string; form?: FormState }): string {
-  const form = data.form ?? emptyForm();
+/** The buyer's billing details for the GST invoice (checkout and gifts ask the same); `message`: the form's message here. */
+export function billingFields(form: FormState, message = true): SafeHtml {
   const states = selectableStates().map((s) => ({ value: s.code, label: s.name }));
-  const main = html`<h1>Subscribe: ${data.plan.name}</h1>
-${planSummary(chrome, data.plan)}
-<form method="post" action="/subscribe/${data.plan.slug}" class="account-form" novalidate aria-describedby="auto-renew">
-${csrfField(data.csrf)}
-<h2>Billing details</h2>
+  return html`<h2>Billing details</h2>
 <p class="hint">For your GST invoice. Prices include GST; your State decides whether it is CGST and SGST or IGST.</p>
-${formMessage(form)}
+${message ? formMessage(form) : ''}
 ${input({ form, name: 'name', label: 'Name on the invoice', id: 'billing-name', autocomplete: 'name', required: true, maxlength: PROFILE_LIMITS.name })}
 ${input({ form, name: 'address_line1', label: 'Address line 1', id: 'billing-line1', autocomplete: 'address-line1', required: true, maxlength: PROFILE_LIMITS.line })}
 ${input({ form, name: 'address_line2', label: 'Address line 2 (optional)', id: 'billing-line2', autocomplete: 'address-line2', maxlength: PROFILE_LIMITS.line })}
 ${input({ form, name: 'city', label: 'Town or city', id: 'billing-city', autocomplete: 'address-level2', required: true, maxlength: PROFILE_LIMITS.city })}
 ${selectField({ form, name: 'state', label: 'State or Union Territory', id: 'billing-state', options: states, placeholder: 'Choose…', autocomplete: 'address-level1' })}
 ${input({ form, name: 'pin', label: 'PIN code', id: 'billing-pin', autocomplete: 'postal-code', inputmode: 'numeric', required: true, maxlength: 7, hint: '6 digits, like 400013.' })}
-${input({ form, name: 'gstin', label: 'GSTIN (optional)', id: 'billing-gstin', autocomplete: 'off', maxlength: 15, hint: 'Only if you buy for a GST-registered business: the invoice then carries your GSTIN.' })}
+${input({ form, name: 'gstin', label: 'GSTIN (optional)', id: 'billing-gstin', autocomplete: 'off', maxlength: 15, hint: 'Only if you buy for a GST-registered business: the invoice then carries your GSTIN.' })}`;
+}
+
+export function checkoutPage(chrome: PageChrome, data: { plan: Plan; csrf: string; form?: FormState }): string {
+  const form = data.form ?? emptyForm();
+  const main = html`<h1>Subscribe: ${data.plan.name}</h1>
+${planSummary(chrome, data.plan)}
+<form method="post" action="/subscribe/${data.plan.slug}" class="account-form" novalidate aria-describedby="auto-renew">
+${csrfField(data.csrf)}
+${billingFields(form)}
 <button type="submit" class="button">Continue to payment</button>
 </form>
 <p><a href="/plans">Back to the plans</a></p>`;

@@ -3,6 +3,7 @@ import { privatePages } from '../http/security-headers.js';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { checkoutRoutes } from './checkout-routes.js';
+import { giftRoutes } from './gift-routes.js';
 import { invoiceRoutes } from './invoice-routes.js';
 import { subscriptionRoutes } from './subscription-routes.js';
 import { testGatewayRoutes } from './test-gateway-routes.js';
@@ -17,6 +18,7 @@ export async function billingPageRoutes(app: FastifyInstance, ctx: AppContext): 
   privatePages(app);
   useForms(app);
   await checkoutRoutes(app, ctx);
+  await giftRoutes(app, ctx);
   await testGatewayRoutes(app, ctx);
   await subscriptionRoutes(app, ctx);
   await invoiceRoutes(app, ctx);

@@ -29,17 +29,21 @@ export function testCheckoutPage(chrome: PageChrome, data: { checkout: TestCheck
   }
   const main = html`<h1>Pay ${formatMoney(c.amount)}</h1>
 <dl class="account-details">
-<dt>Plan</dt><dd>${c.planName}</dd>
-<dt>Amount</dt><dd>${formatMoney(c.amount)} every ${describeTerm(c.term)}, renewing automatically</dd>
+<dt>${c.oneTime ? 'For' : 'Plan'}</dt><dd>${c.oneTime ? c.oneTime.description : c.planName}</dd>
+<dt>Amount</dt><dd>${formatMoney(c.amount)}${c.oneTime ? ', once (nothing renews)' : html` every ${describeTerm(c.term)}, renewing automatically`}</dd>
 <dt>Email</dt><dd>${c.email}</dd>
 </dl>
 <form method="post" action="/test-gateway/checkout/${c.id}" class="account-form">
 ${csrfField(data.csrf)}
-<div class="field"><input type="checkbox" id="decline-renewals" name="decline_renewals" value="1">
-<label for="decline-renewals" class="inline-label">Make future renewals fail (to try dunning)</label></div>
+${
+  c.oneTime
+    ? ''
+    : html`<div class="field"><input type="checkbox" id="decline-renewals" name="decline_renewals" value="1">
+<label for="decline-renewals" class="inline-label">Make future renewals fail (to try dunning)</label></div>`
+}
 <p class="test-gateway-actions">
 <button type="submit" class="button" name="choice" value="card">Pay with test card •••• 4242</button>
-<button type="submit" class="button" name="choice" value="upi">Pay with test UPI AutoPay</button>
+<button type="submit" class="button" name="choice" value="upi">Pay with test UPI${c.oneTime ? '' : ' AutoPay'}</button>
 <button type="submit" class="button danger" name="choice" value="decline">Decline payment</button>
 <button type="submit" class="button secondary" name="choice" value="abandon">Abandon and go back</button>
 </p>

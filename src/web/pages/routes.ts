@@ -125,6 +125,8 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
       catalogue: ctx.business.catalogue,
       publicUrl: ctx.config.publicUrl,
       from,
+      // Offered only where the gateway takes one-time payments: never a button that does not work.
+      gifts: ctx.billing.gifts.available(),
     });
   });
 

@@ -96,7 +96,7 @@ ${section.description ? html`<p class="section-description">${section.descriptio
  */
 export function plansPage(
   chrome: PageChrome,
-  data: { plans: Plan[]; catalogue: Pick<Catalogue, 'offered'>; publicUrl: string; from: string },
+  data: { plans: Plan[]; catalogue: Pick<Catalogue, 'offered'>; publicUrl: string; from: string; gifts?: boolean },
 ): string {
   const { copy } = chrome;
   const offered = data.plans.map((plan) => data.catalogue.offered(plan.entitlements));
@@ -111,6 +111,7 @@ export function plansPage(
 <p class="price">${copy.render('plans.renewal', { price: shown.price, term: shown.term })}</p>
 ${extras.length ? html`<p>${copy.render(common.length ? 'plans.also_includes' : 'plans.plan_includes')}</p>${includesList(extras)}` : ''}
 <p><a class="button" href="/subscribe/${plan.slug}${fromQuery(data.from)}">${copy.render('plans.choose', { plan: plan.name })}</a></p>
+${data.gifts ? html`<p><a class="gift-link" href="/gift/${plan.slug}">Give as a gift</a></p>` : ''}
 </section>`;
   })}</div>
 ${common.length ? html`<section class="block"><h2>${copy.render('plans.includes_title')}</h2>${includesList(common)}</section>` : ''}`;
