@@ -14,8 +14,7 @@ import type { Db } from './domain/ports/database.js';
 import { liveCatalogue, type Catalogue } from './domain/entitlements/catalogue.js';
 import { addCatalogueEntry, listCatalogue, saveCatalogueEntry } from './domain/entitlements/catalogue-editor.js';
 import { listCatalogueRows } from './domain/entitlements/catalogue-queries.js';
-import { workingPartnerKeys } from './domain/partners/queries.js';
-import { dayIn } from './domain/time/zoned.js';
+import { liveFeatures } from './domain/entitlements/live-features.js';
 import { giveComplimentaryAccess, listComplimentaryGrants, withdrawComplimentaryAccess } from './domain/entitlements/complimentary.js';
 import { changePlan, createGatewayPlan, createPlan, editPlan, listPlansForEditor, setGatewayPlan } from './domain/billing/plan-editor.js';
 
@@ -77,9 +76,7 @@ export async function loadBusinessSettings(config: Config, db: Db, options: { on
   const base = { timeZone: config.timeZone, archiveAfterDays: 365 };
   const paywall = await loadPaywallSettings(db, defaults);
   const copy = liveCopy(await loadCopyOverrides(db));
-  // A partner's entitlement works while the partner can give a code today (in the publisher's zone).
-  const workingPartners = async (timeZone: string) => new Set(await workingPartnerKeys(db, dayIn(new Date(), timeZone).date));
-  const catalogue = liveCatalogue(await listCatalogueRows(db), await workingPartners(config.timeZone));
+  const catalogue = liveCatalogue(await listCatalogueRows(db), await liveFeatures(db, new Date(), config.timeZone));
   const policy = policyOf(paywall, base);
   let version = 0;
   return {
@@ -91,14 +88,14 @@ export async function loadBusinessSettings(config: Config, db: Db, options: { on
     version: () => version,
     service: businessService(db),
     async reload() {
-      const [nextPaywall, overrides, entries, partners] = await Promise.all([
+      const [nextPaywall, overrides, entries, features] = await Promise.all([
         loadPaywallSettings(db, defaults),
         loadCopyOverrides(db),
         listCatalogueRows(db),
-        workingPartners(policy.timeZone),
+        liveFeatures(db, new Date(), policy.timeZone),
       ]);
       copy.replace(overrides);
-      catalogue.replace(entries, partners);
+      catalogue.replace(entries, features);
       // In place: the lead-in rule object is held by the content service, the policy by the reader service.
       const { lead, ...rest } = nextPaywall;
       Object.assign(paywall.lead, lead);

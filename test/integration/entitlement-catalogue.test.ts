@@ -137,6 +137,45 @@ describeEachEngine('entitlement catalogue', (get) => {
     expect(plans).toContain('<strong>Archives</strong>');
   });
 
+  it('advertises a new access key once a section requires it (the access decision reads it), not before', async () => {
+    const business = await person('business');
+    const editor = await person('editor');
+    const added = await post(business.cookie, '/admin/entitlements', '/admin/entitlements', {
+      key: 'sport-plus',
+      name: 'Sport Plus',
+      description: 'Premium sport coverage.',
+      position: '20',
+    });
+    expect(added.statusCode, added.body).toBe(303);
+    const quarterly = await h.db
+      .selectFrom('plans')
+      .select(['id', 'entitlements'])
+      .where('slug', '=', 'smart-quarterly')
+      .where('active', '=', true)
+      .executeTakeFirstOrThrow();
+    const edited = await post(business.cookie, '/admin/plans', `/admin/plans/${quarterly.id}`, {
+      name: 'Smart Quarterly',
+      termCount: '3',
+      termUnit: 'month',
+      price: '900',
+      entitlement: [...quarterly.entitlements, 'sport-plus'],
+    });
+    expect(edited.statusCode, edited.body).toBe(303);
+    expect(await plansPage()).not.toContain('Sport Plus');
+    const listed = async () => (await h.app.inject({ url: '/admin/entitlements', headers: { cookie: business.cookie } })).body;
+    expect(await listed()).toContain('Sport Plus: no feature in this install provides it yet');
+
+    const section = await post(editor.cookie, '/admin/sections/opinion/edit', '/admin/sections/opinion/edit', {
+      name: 'Opinion',
+      slug: 'opinion',
+      description: '',
+      premiumEntitlement: 'sport-plus',
+    });
+    expect(section.statusCode, section.body).toBe(303);
+    expect(await plansPage()).toContain('<strong>Sport Plus</strong>: Premium sport coverage.');
+    expect(await listed()).toContain('Premium stories of Opinion open');
+  });
+
   it('the account page lists what the reader has, from where and until when, in the publisher’s time zone', async () => {
     const { user, cookie } = await person('reader');
     const empty = (await h.app.inject({ url: '/account', headers: { cookie } })).body;

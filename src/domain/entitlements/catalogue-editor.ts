@@ -2,7 +2,7 @@ import { recordChange } from '../audit/audit.js';
 import type { Db } from '../ports/database.js';
 import { authorize, type Actor } from '../policies/policies.js';
 import { announceChange } from '../site/changes.js';
-import { workingPartnerKeys } from '../partners/queries.js';
+import { liveFeatures } from './live-features.js';
 import { checkCatalogueFields, ENTRY_KEY, featureOf, type CatalogueEntry, type CatalogueFields } from './catalogue.js';
 import { insertCatalogueRow, listCatalogueRows, lockCatalogueRow, updateCatalogueRow } from './catalogue-queries.js';
 
@@ -19,10 +19,10 @@ const userId = (actor: Actor) => (actor.kind === 'user' ? actor.id : null);
 const audited = (row: CatalogueFields) => ({ ...row });
 
 /** The catalogue, each entry with what in this install reads it (null: nothing yet, so readers are not told of it). */
-export async function listCatalogue(db: Db, actor: Actor): Promise<CatalogueEntry[]> {
+export async function listCatalogue(db: Db, actor: Actor, now: Date, timeZone: string): Promise<CatalogueEntry[]> {
   authorize(actor, 'manageBusiness');
-  const partners = new Set(await workingPartnerKeys(db, new Date().toISOString().slice(0, 10)));
-  return (await listCatalogueRows(db)).map((row) => ({ ...row, feature: featureOf(row.key, partners) }));
+  const [rows, live] = await Promise.all([listCatalogueRows(db), liveFeatures(db, now, timeZone)]);
+  return rows.map((row) => ({ ...row, feature: featureOf(row.key, live) }));
 }
 
 export async function saveCatalogueEntry(

@@ -32,8 +32,8 @@ export const DEVICES = 'devices';
 
 /**
  * The entitlements a working feature of this install reads, and what it does with them. Not yet here: the e-paper and
- * newsletters: the catalogue holds them, and readers are told of them once their feature reads them. A partner's
- * entitlement works while the partner can give codes (`featureOf`).
+ * newsletters: the catalogue holds them, and readers are told of them once their feature reads them. Others work
+ * because of what is stored: a partner's bundle, a key a section requires (live-features.ts).
  */
 export const FEATURES: Readonly<Record<string, string>> = {
   [ENTITLEMENTS.premium]: 'Premium stories open, and metered ones without using the meter (the access decision).',
@@ -46,9 +46,9 @@ export const FEATURES: Readonly<Record<string, string>> = {
 /** What a partner's entitlement does while the partner can give codes (an uploaded code left, or an API adapter). */
 export const PARTNER_FEATURE = 'A partner bundle: subscribers claim an activation code on their account page (/admin/partners).';
 
-/** The feature reading `key`: one of `FEATURES`, or a partner's bundle while it can give codes (`workingPartners`). */
-export function featureOf(key: string, workingPartners: ReadonlySet<string>): string | null {
-  return FEATURES[key] ?? (workingPartners.has(key) ? PARTNER_FEATURE : null);
+/** The feature reading `key`: one of `FEATURES`, or one that works because of what is stored (`live`, live-features.ts). */
+export function featureOf(key: string, live: ReadonlyMap<string, string>): string | null {
+  return FEATURES[key] ?? live.get(key) ?? null;
 }
 
 export const ENTRY_KEY = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -76,11 +76,11 @@ export interface Catalogue {
   offered(keys: Iterable<string>): CatalogueEntry[];
   /** The largest allowance among the allowance entries of `keys` (the devices at once), or null when none of them is one. */
   deviceAllowance(keys: Iterable<string>): number | null;
-  /** New rows, and the entitlement keys of partners that can give codes now. */
-  replace(rows: readonly CatalogueRow[], workingPartners?: ReadonlySet<string>): void;
+  /** New rows, and the features that work because of what is stored now (live-features.ts). */
+  replace(rows: readonly CatalogueRow[], live?: ReadonlyMap<string, string>): void;
 }
 
-export function liveCatalogue(rows: readonly CatalogueRow[], workingPartners: ReadonlySet<string> = new Set()): Catalogue {
+export function liveCatalogue(rows: readonly CatalogueRow[], live: ReadonlyMap<string, string> = new Map()): Catalogue {
   let entries: CatalogueEntry[] = [];
   let byKey = new Map<string, CatalogueEntry>();
   const catalogue: Catalogue = {
@@ -100,11 +100,11 @@ export function liveCatalogue(rows: readonly CatalogueRow[], workingPartners: Re
       }
       return most;
     },
-    replace(next, partners = new Set()) {
-      entries = next.map((row) => ({ ...row, feature: featureOf(row.key, partners) }));
+    replace(next, features = new Map()) {
+      entries = next.map((row) => ({ ...row, feature: featureOf(row.key, features) }));
       byKey = new Map(entries.map((e) => [e.key, e]));
     },
   };
-  catalogue.replace(rows, workingPartners);
+  catalogue.replace(rows, live);
   return catalogue;
 }

@@ -2,8 +2,8 @@ import { findUserById } from '../accounts/user-queries.js';
 import { recordChange } from '../audit/audit.js';
 import type { Db } from '../ports/database.js';
 import { authorize, type Actor } from '../policies/policies.js';
-import { workingPartnerKeys } from '../partners/queries.js';
-import { dayIn, dayOfDate } from '../time/zoned.js';
+import { liveFeatures } from './live-features.js';
+import { dayOfDate } from '../time/zoned.js';
 import { liveCatalogue } from './catalogue.js';
 import { listCatalogueRows } from './catalogue-queries.js';
 import {
@@ -96,7 +96,7 @@ export async function giveComplimentaryAccess(
   return db.transaction().execute(async (tx) => {
     if (!(await findUserById(tx, userId))) return null;
     const givable = new Set(
-      liveCatalogue(await listCatalogueRows(tx), new Set(await workingPartnerKeys(tx, dayIn(now, timeZone).date)))
+      liveCatalogue(await listCatalogueRows(tx), await liveFeatures(tx, now, timeZone))
         .offered(input.entitlements)
         .map((e) => e.key),
     );

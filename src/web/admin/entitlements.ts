@@ -51,7 +51,7 @@ export async function adminEntitlementRoutes(parent: FastifyInstance, ctx: AppCo
   const actor = (request: FastifyRequest) => actorOf(request.auth?.user);
 
   async function show(request: FastifyRequest, reply: FastifyReply, status: number, extra: { notice?: string; failed?: Failed }) {
-    const entries = await ctx.business.service.listCatalogue(actor(request));
+    const entries = await ctx.business.service.listCatalogue(actor(request), ctx.now(), ctx.policy.timeZone);
     const csrf = reply.generateCsrf();
     const stateOf = (key: string, entry: CatalogueEntry | null): FormState =>
       extra.failed?.key === key
