@@ -24,6 +24,7 @@ import type { CrawlerRanges } from './web/http/crawlers.js';
 import type { MediaService } from './domain/media/service.js';
 import type { FileStore } from './domain/ports/files.js';
 import type { BusinessSettings } from './business-settings.js';
+import type { GroupAccess } from './domain/entitlements/group-access.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
 export interface AppContext {
@@ -52,6 +53,8 @@ export interface AppContext {
   meters: MeterStore;
   /** Who is reading: a signed-in reader's entitlements and meter, an anonymous network's budget. */
   readers: ReaderService;
+  /** Group (institutional) access: by network (held in memory, asked on every request) and by email domain. */
+  groups: GroupAccess;
   /** Resolves when the database answers (for /healthz). */
   health: () => Promise<void>;
   mailer: Mailer;

@@ -32,6 +32,7 @@ import { ping } from './domain/site/queries.js';
 import { CHANGES_CHANNEL } from './domain/site/changes.js';
 import { createAuditLog } from './domain/audit/audit.js';
 import { createReaderService } from './domain/access/readers.js';
+import { createGroupAccess } from './domain/entitlements/group-access.js';
 import { buildApp } from './web/app.js';
 import type { AppContext, Billing } from './context.js';
 import { loadCrawlerRanges } from './web/http/crawlers.js';
@@ -208,11 +209,14 @@ export async function createAppContext(
       policy.timeZone = effectiveTimeZone(changed, config.timeZone);
     },
   });
+  const groups = createGroupAccess(db, now);
+  await groups.network.reload();
   const refresh = async () => {
     content.invalidate();
     plans.forget();
     await business.reload();
     await settings.reload();
+    await groups.network.reload();
   };
   const files = options.files ?? openFileStore(config.files);
   const media = createMediaService({
@@ -239,6 +243,7 @@ export async function createAppContext(
     counters,
     meters,
     readers: createReaderService({ db, counters, meters, policy }),
+    groups,
     health: () => ping(db),
     mailer,
     outbox: (limit) => readOutbox(join(config.dataDir, 'outbox'), limit),

@@ -23,6 +23,7 @@ import newsroomListIndexes from './migrations/020-newsroom-list-indexes.js';
 import headlineSearchAuthorPages from './migrations/021-headline-search-author-pages.js';
 import entitlementCatalogue from './migrations/022-entitlement-catalogue.js';
 import complimentaryGrants from './migrations/023-complimentary-grants.js';
+import groupAccess from './migrations/027-group-access.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -49,6 +50,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 21, name: 'headline-search-author-pages', sql: headlineSearchAuthorPages },
   { version: 22, name: 'entitlement-catalogue', sql: entitlementCatalogue },
   { version: 23, name: 'complimentary-grants', sql: complimentaryGrants },
+  { version: 27, name: 'group-access', sql: groupAccess },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

@@ -1,5 +1,6 @@
 import type { Db } from '../ports/database.js';
 import { deleteComplimentaryGrantsOf, listComplimentaryGrantRows } from '../entitlements/complimentary-queries.js';
+import { leaveAllGroups } from '../entitlements/group-members.js';
 import { listGrants, revokeUserEntitlements } from '../entitlements/queries.js';
 import { deleteReaderMeters, listReaderMeters } from '../metering/reader-meter-queries.js';
 import { deleteChallengesOf } from './challenge-queries.js';
@@ -70,6 +71,8 @@ export async function deleteAccount(db: Db, userId: number, now: Date): Promise<
     await deleteReaderMeters(tx, userId);
     await deleteChallengesOf(tx, userId, user.email);
     await revokeUserEntitlements(tx, userId, now);
+    // Seats an institution pays for go back to it.
+    await leaveAllGroups(tx, userId, now);
     // Staff's reasons for complimentary access are about the reader: they go with the account.
     await deleteComplimentaryGrantsOf(tx, userId);
     await anonymiseUser(tx, userId, now);
