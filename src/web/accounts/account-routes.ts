@@ -10,11 +10,14 @@ import { pageChrome } from '../pages/chrome.js';
 import { accountHomePage, deletePage, devicesPage, goodbyePage, passwordPage } from './account-views.js';
 import { attempt, pageStatus, redirectToLogin, REFUSED, sendPage } from './flow.js';
 import { AccountQuery, DeleteForm, DeviceParams, NoFields, PasswordForm } from './forms.js';
+import { groupAccessOf } from './group-routes.js';
+import { GROUP_NOTICES } from './group-views.js';
 
 const NOTICES: Record<string, string> = {
   'password-changed': 'Your password has been changed and your other devices signed out.',
   'device-signed-out': 'That device has been signed out.',
   'others-signed-out': 'Every other device has been signed out.',
+  ...GROUP_NOTICES,
 };
 
 /** The signed-in reader's pages. Every one needs a session; without one the reader is sent to sign in. */
@@ -49,6 +52,7 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
       holdings: holdingsOf(grants, ctx.business.catalogue, subscriptionPlans),
       timeZone: ctx.policy.timeZone,
       notice: NOTICES[request.query.notice],
+      groups: await groupAccessOf(ctx, request, reply),
     });
     return sendPage(reply, 200, page);
   });

@@ -1,6 +1,6 @@
 import type { Device, User } from '../../domain/accounts/model.js';
 import type { Holding } from '../../domain/entitlements/holdings.js';
-import { html } from '../views/html.js';
+import { html, type SafeHtml } from '../views/html.js';
 import { formatDate, formatDateTime } from '../views/format.js';
 import type { PageChrome } from '../views/layout.js';
 import { LIMITS, emptyForm, type FormState } from './forms.js';
@@ -10,7 +10,16 @@ import { accountLayout, accountNav, csrfField, formMessage, input, notice } from
 
 export function accountHomePage(
   chrome: PageChrome,
-  data: { csrf: string; user: User; deviceCount: number; holdings: readonly Holding[]; timeZone: string; notice?: string | undefined },
+  data: {
+    csrf: string;
+    user: User;
+    deviceCount: number;
+    holdings: readonly Holding[];
+    timeZone: string;
+    notice?: string | undefined;
+    /** Group access: the network's groups, the groups the reader's address may join. */
+    groups?: SafeHtml | undefined;
+  },
 ): string {
   const { user } = data;
   const until = (date: Date | null) =>
@@ -29,6 +38,7 @@ ${notice(data.notice)}
         )}</tbody></table>`
       : html`<p>Nothing beyond the free articles yet. <a href="/plans">See the plans</a>.</p>`
   }</section>
+${data.groups ?? ''}
 <ul class="account-links">
 <li><a href="/account/subscription">Subscription and invoices</a></li>
 <li><a href="/account/devices">Devices</a>: signed in on ${data.deviceCount} device${data.deviceCount === 1 ? '' : 's'}</li>

@@ -4,6 +4,7 @@ import { privatePages } from '../http/security-headers.js';
 import type { AppContext } from '../../context.js';
 import { accountPageRoutes } from './account-routes.js';
 import { devOutboxRoutes } from './dev-outbox.js';
+import { groupJoinRoutes } from './group-routes.js';
 import { resetRoutes } from './reset-routes.js';
 import { signInRoutes } from './sign-in-routes.js';
 
@@ -19,5 +20,6 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
   signInRoutes(app, ctx);
   resetRoutes(app, ctx);
   accountPageRoutes(app, ctx);
+  groupJoinRoutes(app, ctx);
   devOutboxRoutes(app, ctx);
 }

@@ -24,6 +24,7 @@ import { adminCopyRoutes } from './copy.js';
 import { adminPaywallRoutes } from './paywall.js';
 import { adminPlanRoutes } from './plans.js';
 import { adminEntitlementRoutes } from './entitlements.js';
+import { adminGroupRoutes } from './groups.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
 const PaymentsQuery = form({ notice: keyword(Object.keys(NOTICES)) });
@@ -56,6 +57,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminPaywallRoutes(app, ctx);
   await adminPlanRoutes(app, ctx);
   await adminEntitlementRoutes(app, ctx);
+  await adminGroupRoutes(app, ctx);
   adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */
