@@ -45,14 +45,15 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
       if (plan) planNames.set(id, plan.name);
     }
     const subscriptionPlans = new Map(subscriptions.map((sub) => [sub.id, planNames.get(sub.planId) ?? 'your subscription']));
+    const csrf = reply.generateCsrf();
     const page = accountHomePage(await chrome(request), {
-      csrf: reply.generateCsrf(),
+      csrf,
       user: auth.user,
       deviceCount: devices.length,
       holdings: holdingsOf(grants, ctx.business.catalogue, subscriptionPlans),
       timeZone: ctx.policy.timeZone,
       notice: NOTICES[request.query.notice],
-      groups: await groupAccessOf(ctx, request, reply),
+      groups: await groupAccessOf(ctx, request, csrf),
     });
     return sendPage(reply, 200, page);
   });

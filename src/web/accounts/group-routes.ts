@@ -10,13 +10,13 @@ import { groupAccessSection } from './group-views.js';
 const GroupParams = form({ id: id({ invalid: 'There is no such group.' }) });
 
 /** The group access part of /account: the groups of the network this request comes from, and those the reader may join. */
-export async function groupAccessOf(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<SafeHtml> {
+export async function groupAccessOf(ctx: AppContext, request: FastifyRequest, csrf: string): Promise<SafeHtml> {
   const { user } = session(request);
   const now = ctx.now();
   return groupAccessSection({
     network: ctx.groups.network.of(request.ip, now),
     offers: await ctx.groups.domainGroupsFor(user, now),
-    csrf: reply.generateCsrf(),
+    csrf,
     name: (key) => ctx.business.catalogue.find(key)?.name ?? key,
   });
 }
