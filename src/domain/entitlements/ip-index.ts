@@ -29,20 +29,17 @@ function segmentsOf<T>(entries: readonly { interval: IpInterval; value: T }[]): 
   events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const open = new Map<T, number>();
   const out: Segments<bigint, T> = { starts: [], ends: [], values: [] };
-  for (let i = 0; i < events.length; ) {
-    const at = events[i]!.at;
-    for (; i < events.length && events[i]!.at === at; i++) {
-      const { value, open: opens } = events[i]!;
-      const count = (open.get(value) ?? 0) + (opens ? 1 : -1);
-      if (count === 0) open.delete(value);
-      else open.set(value, count);
-    }
-    const next = events[i]?.at;
-    if (next === undefined || open.size === 0) continue;
-    out.starts.push(at);
+  events.forEach((event, i) => {
+    const count = (open.get(event.value) ?? 0) + (event.open ? 1 : -1);
+    if (count === 0) open.delete(event.value);
+    else open.set(event.value, count);
+    // A segment runs from this boundary to the next one, once every event at this boundary is counted.
+    const next = events[i + 1]?.at;
+    if (next === undefined || next === event.at || open.size === 0) return;
+    out.starts.push(event.at);
     out.ends.push(next - 1n);
     out.values.push([...open.keys()]);
-  }
+  });
   return out;
 }
 
@@ -53,10 +50,11 @@ function find<N extends number | bigint, T>(segments: Segments<N, T>, x: N): rea
   let high = starts.length - 1;
   while (low <= high) {
     const mid = (low + high) >>> 1;
-    if (starts[mid]! <= x) low = mid + 1;
+    if ((starts[mid] as N) <= x) low = mid + 1;
     else high = mid - 1;
   }
-  return high >= 0 && x <= ends[high]! ? values[high]! : NONE;
+  const end = ends[high];
+  return end !== undefined && x <= end ? (values[high] ?? NONE) : NONE;
 }
 
 /** A dotted-quad IPv4 address as a number, without allocating; null for anything else. */
