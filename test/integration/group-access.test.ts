@@ -88,6 +88,8 @@ describeEachEngine('group access', (db) => {
     // Right after a reader inside, the same page for a reader outside: the paywall, no text.
     expectWalled(await read(OUTSIDE));
     expectWalled(await read('2001:db8:78::1'));
+    // An address claimed in a header counts for nothing unless it came through a trusted proxy (none here).
+    expectWalled(await t.app.inject({ url: `/article/${premium}`, remoteAddress: OUTSIDE, headers: { 'x-forwarded-for': INSIDE } }));
     const api = await read(OUTSIDE, undefined, `/api/v1/articles/${premium}`);
     expect(api.statusCode).toBe(200);
     expect(api.body).not.toMatch(GATED);

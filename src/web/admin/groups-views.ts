@@ -38,7 +38,7 @@ export function groupListPage(
       html`<tr data-group="${g.id}"><td><a href="/admin/groups/${g.id}">${g.name}</a></td><td>${g.entitlements.map(view.name).join(', ')}</td><td>${g.ipRanges.length} range${g.ipRanges.length === 1 ? '' : 's'}; ${g.emailDomains.join(', ') || 'no domains'}</td><td class="seats">${seatsText(g)}</td><td>${state(g, view)}</td></tr>`,
   );
   const main = html`<h1>Group access</h1>${notice(data.notice)}
-<p>Institutions whose readers get access by the network they read from (IP ranges: a site licence, seats not counted) or by a verified email address at their domain (each reader joins on their account page and takes a seat).</p>
+<p>Institutions whose readers get access by the network they read from (IP ranges: a site licence, seats not counted) or by a verified email address at their domain (each reader joins on their account page and takes a seat). Behind a reverse proxy or CDN, set <code>MASTHEAD_TRUSTED_PROXIES</code> so the site sees readers’ own addresses; an edge proxy can read the ranges at <code>/api/v1/access/ip-allowlist</code>.</p>
 <p><a class="button" href="/admin/groups/new">New group</a></p>
 ${
   data.groups.length === 0

@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { ENTITLEMENTS } from '../../domain/access/model.js';
 import type { AppContext } from '../../context.js';
 import type { ArticleRead } from '../reading.js';
-import { articlePage, meterNote, meterNoteCount } from '../views/article.js';
+import { articlePage, groupAccessNote, meterNote, meterNoteCount } from '../views/article.js';
 import { raw } from '../views/html.js';
 import { accountArea } from '../views/layout.js';
 import { bestValue, lowestPerMonth, offeredByPlans, pageChrome } from './chrome.js';
@@ -28,6 +28,9 @@ export function articlePages(ctx: AppContext) {
   // "N free articles left" for each N: formatted and encoded once, not per request.
   const meterNotes = new Map<number | null, Buffer>();
   const ANONYMOUS = Buffer.from(accountArea(null).value);
+  // "Access provided by <group>" for readers on an institution's network (group access), by the groups' ids.
+  const groupNotes = new Map<string, Buffer>();
+  const NO_NOTE: Buffer = Buffer.alloc(0);
   let seenVersion = ctx.business.version();
 
   async function parts(request: FastifyRequest, read: ArticleRead, key: string): Promise<[Buffer, Buffer, Buffer]> {
@@ -62,6 +65,7 @@ export function articlePages(ctx: AppContext) {
     if (version !== seenVersion) {
       cache.clear();
       meterNotes.clear();
+      groupNotes.clear();
       seenVersion = version;
     }
     const key = [
@@ -83,6 +87,13 @@ export function articlePages(ctx: AppContext) {
       meterNotes.set(noteKey, note);
     }
     const account = user ? Buffer.from(accountArea(user).value) : ANONYMOUS;
-    return Buffer.concat([head, account, middle, note, tail]);
+    const { groups } = readerContext;
+    let groupNote: Buffer = NO_NOTE;
+    if (groups.length > 0 && decision.allowed && prepared.article.visibility !== 'free') {
+      const groupKey = groups.map((g) => g.id).join(',');
+      groupNote = groupNotes.get(groupKey) ?? Buffer.from(groupAccessNote(groups.map((g) => g.name)).toString());
+      if (groupNotes.size < 1_000) groupNotes.set(groupKey, groupNote);
+    }
+    return Buffer.concat([head, account, middle, note, groupNote, tail]);
   };
 }
