@@ -9,8 +9,7 @@ type WithoutDb<F> = F extends (db: Db, ...rest: infer A) => infer R ? (...rest: 
 export type GroupAccess = ReturnType<typeof createGroupAccess>;
 
 export function createGroupAccess(db: Db, now: () => Date) {
-  const on =
-    <F extends (db: Db, ...rest: never[]) => unknown>(fn: F): WithoutDb<F> =>
+  const on = <F extends (db: Db, ...rest: never[]) => unknown>(fn: F): WithoutDb<F> =>
     ((...rest: never[]) => fn(db, ...rest)) as WithoutDb<F>;
   return {
     /** The network groups in this instance's memory: which ones an address is in (every request asks). */

@@ -32,7 +32,11 @@ export interface DomainGroupOffer {
 }
 
 /** The domain groups in force whose domains the reader's address is at; empty while the address is not verified. */
-export async function domainGroupsFor(db: Db, user: { id: number; email: string; emailVerifiedAt: Date | null }, now: Date): Promise<DomainGroupOffer[]> {
+export async function domainGroupsFor(
+  db: Db,
+  user: { id: number; email: string; emailVerifiedAt: Date | null },
+  now: Date,
+): Promise<DomainGroupOffer[]> {
   if (!user.emailVerifiedAt) return [];
   const groups = await listDomainGroupRows(db, domainsOfEmail(user.email), now);
   if (groups.length === 0) return [];
@@ -53,7 +57,13 @@ export async function joinGroup(db: Db, userId: number, groupId: number, now: Da
     if (group.seats !== null && group.seatsUsed >= group.seats) return 'full';
     await insertMember(tx, groupId, userId, now);
     await addSeatsUsed(tx, groupId, 1);
-    await grantEntitlements(tx, { userId, entitlements: group.entitlements, source: groupSource(groupId), startsAt: now, endsAt: group.endsAt });
+    await grantEntitlements(tx, {
+      userId,
+      entitlements: group.entitlements,
+      source: groupSource(groupId),
+      startsAt: now,
+      endsAt: group.endsAt,
+    });
     return 'joined';
   });
 }
@@ -74,7 +84,14 @@ export async function removeGroupMember(db: Db, actor: Actor, groupId: number, u
     if (!(await leave(tx, groupId, userId, now))) return false;
     await recordChange(
       tx,
-      { actor, area: 'groups', subject: groupSource(groupId), action: 'remove-member', before: { member: userId }, after: { member: null } },
+      {
+        actor,
+        area: 'groups',
+        subject: groupSource(groupId),
+        action: 'remove-member',
+        before: { member: userId },
+        after: { member: null },
+      },
       now,
     );
     return true;

@@ -141,7 +141,11 @@ export async function addSeatsUsed(tx: Tx, groupId: number, by: number): Promise
 }
 
 /** A group's members by account id, `limit` of them after the member `after` (keyset). */
-export async function listMemberRows(db: Db, groupId: number, options: { after?: number | undefined; limit: number }): Promise<GroupMember[]> {
+export async function listMemberRows(
+  db: Db,
+  groupId: number,
+  options: { after?: number | undefined; limit: number },
+): Promise<GroupMember[]> {
   return db
     .selectFrom('access_group_members as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')

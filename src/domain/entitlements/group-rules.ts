@@ -54,7 +54,10 @@ export function parseDomains(field: string): { domains: string[]; problems: stri
 export function domainsOfEmail(email: string): string[] {
   const at = email.lastIndexOf('@');
   if (at < 0) return [];
-  const labels = email.slice(at + 1).toLowerCase().split('.');
+  const labels = email
+    .slice(at + 1)
+    .toLowerCase()
+    .split('.');
   const domains: string[] = [];
   for (let i = 0; i + 2 <= labels.length; i++) domains.push(labels.slice(i).join('.'));
   return domains;

@@ -70,7 +70,12 @@ export async function listGroupMembers(
 /** Gives members what the group gives now, for its period: their grants from the group end and new ones begin. */
 async function regrantMembers(tx: Tx, id: number, fields: GroupFields, now: Date): Promise<void> {
   await revokeEntitlements(tx, groupSource(id), now);
-  await grantToMembers(tx, id, { source: groupSource(id), entitlements: fields.entitlements, startsAt: fields.startsAt, endsAt: fields.endsAt });
+  await grantToMembers(tx, id, {
+    source: groupSource(id),
+    entitlements: fields.entitlements,
+    startsAt: fields.startsAt,
+    endsAt: fields.endsAt,
+  });
 }
 
 /** Creates a group, or (with `id`) saves one: the fields checked, each bad range or domain named by its line. Null: no such group. */

@@ -24,7 +24,19 @@ describe('reading a range', () => {
   });
 
   it('refuses what is not a range, with the reason', () => {
-    for (const bad of ['', 'iitb.ac.in', '10.0.0', '10.0.0.256', '10.1', '0x0a.0.0.1', '10.0.0.0/33', '10.0.0.0/24/8', '10.0.0.0/x', 'fe80::1%eth0', '1-2-3'])
+    for (const bad of [
+      '',
+      'iitb.ac.in',
+      '10.0.0',
+      '10.0.0.256',
+      '10.1',
+      '0x0a.0.0.1',
+      '10.0.0.0/33',
+      '10.0.0.0/24/8',
+      '10.0.0.0/x',
+      'fe80::1%eth0',
+      '1-2-3',
+    ])
       expect(problem(bad), bad).not.toBeNull();
     expect(problem('10.0.0.0/33')).toContain('at most /32');
     expect(problem('2001:db8::/129')).toContain('at most /128');

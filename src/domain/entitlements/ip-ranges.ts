@@ -74,7 +74,10 @@ export type RangeRead = { ok: true; range: IpRange; large: boolean } | { ok: fal
 export function parseIpRange(line: string): RangeRead {
   const text = line.trim();
   const quoted = `“${text.slice(0, 60)}”`;
-  const notOne = { ok: false as const, problem: `${quoted} is not an IP address, a CIDR block (10.0.0.0/24) or a range (10.0.0.1-10.0.0.200).` };
+  const notOne = {
+    ok: false as const,
+    problem: `${quoted} is not an IP address, a CIDR block (10.0.0.0/24) or a range (10.0.0.1-10.0.0.200).`,
+  };
   if (text.length === 0 || text.length > MAX_LINE) return notOne;
   let interval: IpInterval;
   let tidy: string;

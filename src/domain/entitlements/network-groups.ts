@@ -33,7 +33,13 @@ export function networkGroups(db: Db, now: () => Date): NetworkGroups {
     async reload() {
       const rows = await listNetworkGroupRows(db, now());
       const entries = rows.flatMap((row) => {
-        const group: NetworkGroup = { id: row.id, name: row.name, entitlements: row.entitlements, startsAt: row.startsAt, endsAt: row.endsAt };
+        const group: NetworkGroup = {
+          id: row.id,
+          name: row.name,
+          entitlements: row.entitlements,
+          startsAt: row.startsAt,
+          endsAt: row.endsAt,
+        };
         return row.ipRanges.flatMap((text) => {
           const read = parseIpRange(text);
           return read.ok ? [{ interval: read.range, value: group }] : [];
