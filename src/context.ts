@@ -28,6 +28,7 @@ import type { BusinessSettings } from './business-settings.js';
 import type { GiftLinkService } from './domain/gift-articles/links.js';
 import type { PartnerClaims } from './domain/partners/claims.js';
 import type { PartnerService } from './domain/partners/service.js';
+import type { GroupAccess } from './domain/entitlements/group-access.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
 export interface AppContext {
@@ -58,6 +59,8 @@ export interface AppContext {
   readers: ReaderService;
   /** Gift article links: subscribers make them, the article page opens them. */
   gifts: GiftLinkService;
+  /** Group (institutional) access: by network (held in memory, asked on every request) and by email domain. */
+  groups: GroupAccess;
   /** Resolves when the database answers (for /healthz). */
   health: () => Promise<void>;
   mailer: Mailer;

@@ -37,6 +37,7 @@ import { CHANGES_CHANNEL } from './domain/site/changes.js';
 import { createAuditLog } from './domain/audit/audit.js';
 import { createReaderService } from './domain/access/readers.js';
 import { createGiftLinkService } from './domain/gift-articles/links.js';
+import { createGroupAccess } from './domain/entitlements/group-access.js';
 import { buildApp } from './web/app.js';
 import type { AppContext, Billing } from './context.js';
 import { loadCrawlerRanges } from './web/http/crawlers.js';
@@ -223,11 +224,14 @@ export async function createAppContext(
       policy.timeZone = effectiveTimeZone(changed, config.timeZone);
     },
   });
+  const groups = createGroupAccess(db, now);
+  await groups.network.reload();
   const refresh = async () => {
     content.invalidate();
     plans.forget();
     await business.reload();
     await settings.reload();
+    await groups.network.reload();
   };
   const files = options.files ?? openFileStore(config.files);
   const media = createMediaService({
@@ -256,6 +260,7 @@ export async function createAppContext(
     meters,
     readers: createReaderService({ db, counters, meters, policy }),
     gifts: createGiftLinkService({ db, key: keys.gift, now, timeZone: () => policy.timeZone, monthlyCap: () => site.giftArticlesMonthly }),
+    groups,
     health: () => ping(db),
     mailer,
     outbox: (limit) => readOutbox(join(config.dataDir, 'outbox'), limit),

@@ -47,6 +47,8 @@ export interface Config {
   supplier: SupplierIdentity | null;
   /** Where files (image renditions, uploaded originals) are kept: a folder, or a bucket of an S3-compatible store. */
   files: FilesConfig;
+  /** The bearer token an edge proxy reads the group access IP allow-list with (MASTHEAD_EDGE_TOKEN); null: staff tokens only. */
+  edgeToken: string | null;
 }
 
 /** The files port's adapter: `<MASTHEAD_DATA>/files` unless S3_BUCKET names a bucket. */
@@ -184,7 +186,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     logLevel,
     supplier: supplier(env),
     files: files(env, dataDir),
+    edgeToken: edgeToken(env),
   };
+}
+
+/** A long random secret, or unset: a short one could be guessed, and the list names institutions. */
+function edgeToken(env: Env): string | null {
+  const token = env.MASTHEAD_EDGE_TOKEN?.trim() ?? '';
+  if (token === '') return null;
+  if (token.length < 32 || /\s/.test(token))
+    throw new ConfigError('MASTHEAD_EDGE_TOKEN', 'must be at least 32 characters without spaces (e.g. `openssl rand -hex 32`)');
+  return token;
 }
 
 const S3_VARIABLES = ['S3_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'];

@@ -23,6 +23,7 @@ import { applySecurityHeaders, securityHeaders } from './http/security-headers.j
 import { pageChrome } from './pages/chrome.js';
 import { pageRoutes } from './pages/routes.js';
 import { trustPageRoutes } from './pages/trust-pages.js';
+import { ipAllowListRoutes } from './api/ip-allowlist.js';
 import { errorPage } from './views/pages.js';
 
 /**
@@ -104,7 +105,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'API', version: '1' }, // the publication's name is put in as the document is served
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          edgeToken: { type: 'http', scheme: 'bearer', description: 'MASTHEAD_EDGE_TOKEN, or a staff access token with manageBusiness.' },
+        },
+      },
     },
     transform: ({ schema, url }) => ({ schema: { ...schema, hide: !url.startsWith('/api/v1/') }, url }),
   });
@@ -155,6 +161,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(
     declared((scope) => {
       adminSettingsApiRoutes(scope, ctx);
+    }),
+  );
+  await app.register(
+    declared((scope) => {
+      ipAllowListRoutes(scope, ctx);
     }),
   );
   await app.register(async (scope) => webhookRoutes(scope, ctx));

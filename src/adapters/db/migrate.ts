@@ -26,6 +26,7 @@ import complimentaryGrants from './migrations/023-complimentary-grants.js';
 import partnerBundles from './migrations/024-partner-bundles.js';
 import gifts from './migrations/025-gifts.js';
 import giftLinks from './migrations/026-gift-links.js';
+import groupAccess from './migrations/027-group-access.js';
 import articleTags from './migrations/028-article-tags.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
@@ -56,6 +57,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 24, name: 'partner-bundles', sql: partnerBundles },
   { version: 25, name: 'gifts', sql: gifts },
   { version: 26, name: 'gift-links', sql: giftLinks },
+  { version: 27, name: 'group-access', sql: groupAccess },
   { version: 28, name: 'article-tags', sql: articleTags },
 ];
 

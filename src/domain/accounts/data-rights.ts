@@ -2,6 +2,7 @@ import type { Db } from '../ports/database.js';
 import { deleteComplimentaryGrantsOf, listComplimentaryGrantRows } from '../entitlements/complimentary-queries.js';
 import { codesClaimedBy } from '../partners/code-queries.js';
 import { listAllBuyerGifts } from '../gifts/queries.js';
+import { leaveAllGroups } from '../entitlements/group-members.js';
 import { listGrants, revokeUserEntitlements } from '../entitlements/queries.js';
 import { deleteGiftLinksOf, listAllGiftLinksOf } from '../gift-articles/queries.js';
 import { deleteReaderMeters, listReaderMeters } from '../metering/reader-meter-queries.js';
@@ -95,6 +96,8 @@ export async function deleteAccount(db: Db, userId: number, now: Date): Promise<
     await deleteReaderMeters(tx, userId);
     await deleteChallengesOf(tx, userId, user.email);
     await revokeUserEntitlements(tx, userId, now);
+    // Seats an institution pays for go back to it.
+    await leaveAllGroups(tx, userId, now);
     // Staff's reasons for complimentary access are about the reader: they go with the account.
     await deleteComplimentaryGrantsOf(tx, userId);
     // What the reader gave away goes with the account: their links stop opening.

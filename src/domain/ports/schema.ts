@@ -21,6 +21,26 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface AccessGroupMembers {
+  group_id: number;
+  joined_at: Timestamp;
+  user_id: number;
+}
+
+export interface AccessGroups {
+  created_at: Generated<Timestamp>;
+  email_domains: Generated<string[]>;
+  ends_at: Timestamp | null;
+  entitlements: string[];
+  id: Generated<number>;
+  ip_ranges: Generated<string[]>;
+  name: string;
+  seats: number | null;
+  seats_used: Generated<number>;
+  starts_at: Timestamp;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface AnonymousMeters {
   article_ids: Generated<number[]>;
   period: string;
@@ -522,6 +542,8 @@ export interface WebhookEvents {
 }
 
 export interface DB {
+  access_group_members: AccessGroupMembers;
+  access_groups: AccessGroups;
   anonymous_meters: AnonymousMeters;
   article_authors: ArticleAuthors;
   article_autosaves: ArticleAutosaves;

@@ -10,12 +10,15 @@ import { pageChrome } from '../pages/chrome.js';
 import { accountHomePage, deletePage, devicesPage, goodbyePage, passwordPage } from './account-views.js';
 import { attempt, pageStatus, redirectToLogin, REFUSED, sendPage } from './flow.js';
 import { AccountQuery, DeleteForm, DeviceParams, NoFields, PasswordForm } from './forms.js';
+import { groupAccessOf } from './group-routes.js';
+import { GROUP_NOTICES } from './group-views.js';
 
 const NOTICES: Record<string, string> = {
   'password-changed': 'Your password has been changed and your other devices signed out.',
   'device-signed-out': 'That device has been signed out.',
   'others-signed-out': 'Every other device has been signed out.',
   'partner-claimed': 'Your partner access code is below: open its activation link to start.',
+  ...GROUP_NOTICES,
 };
 
 /** The signed-in reader's pages. Every one needs a session; without one the reader is sent to sign in. */
@@ -45,8 +48,9 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
       if (plan) planNames.set(id, plan.name);
     }
     const subscriptionPlans = new Map(subscriptions.map((sub) => [sub.id, planNames.get(sub.planId) ?? 'your subscription']));
+    const csrf = reply.generateCsrf();
     const page = accountHomePage(await chrome(request), {
-      csrf: reply.generateCsrf(),
+      csrf,
       user: auth.user,
       deviceCount: devices.length,
       holdings: holdingsOf(grants, ctx.business.catalogue, subscriptionPlans),
@@ -54,6 +58,7 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
       partners,
       timeZone: ctx.policy.timeZone,
       notice: NOTICES[request.query.notice],
+      groups: await groupAccessOf(ctx, request, csrf),
     });
     return sendPage(reply, 200, page);
   });

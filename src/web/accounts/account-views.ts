@@ -2,7 +2,7 @@ import type { Device, User } from '../../domain/accounts/model.js';
 import type { Holding } from '../../domain/entitlements/holdings.js';
 import type { PartnerAccess } from '../../domain/partners/claims.js';
 import { partnerAccessSection } from './partner-views.js';
-import { html } from '../views/html.js';
+import { html, type SafeHtml } from '../views/html.js';
 import { formatDate, formatDateTime } from '../views/format.js';
 import type { PageChrome } from '../views/layout.js';
 import { LIMITS, emptyForm, type FormState } from './forms.js';
@@ -23,6 +23,8 @@ export function accountHomePage(
     partners: readonly PartnerAccess[];
     timeZone: string;
     notice?: string | undefined;
+    /** Group access: the network's groups, the groups the reader's address may join. */
+    groups?: SafeHtml | undefined;
   },
 ): string {
   const gifts = data.gifts;
@@ -43,6 +45,7 @@ ${notice(data.notice)}
         )}</tbody></table>`
       : html`<p>Nothing beyond the free articles yet. <a href="/plans">See the plans</a>.</p>`
   }</section>
+${data.groups ?? ''}
 ${partnerAccessSection(data.partners, data.csrf)}
 <ul class="account-links">
 <li><a href="/account/subscription">Subscription and invoices</a></li>

@@ -6,6 +6,7 @@ import { accountPageRoutes } from './account-routes.js';
 import { devOutboxRoutes } from './dev-outbox.js';
 import { giftRoutes } from './gift-routes.js';
 import { partnerClaimRoutes } from './partner-routes.js';
+import { groupJoinRoutes } from './group-routes.js';
 import { resetRoutes } from './reset-routes.js';
 import { signInRoutes } from './sign-in-routes.js';
 
@@ -23,5 +24,6 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
   accountPageRoutes(app, ctx);
   giftRoutes(app, ctx);
   partnerClaimRoutes(app, ctx);
+  groupJoinRoutes(app, ctx);
   devOutboxRoutes(app, ctx);
 }

@@ -61,6 +61,12 @@ export const ADMIN_AREAS: readonly AdminArea[] = [
     ability: 'manageBusiness',
   },
   {
+    href: '/admin/groups',
+    label: 'Groups',
+    blurb: 'Institutional access by IP range or email domain, with seats.',
+    ability: 'manageBusiness',
+  },
+  {
     href: '/admin/paywall',
     label: 'Paywall',
     blurb: 'Free limit, registration wall, lead-in, section and provenance rules.',

@@ -383,7 +383,7 @@ export async function adminArticleRoutes(parent: FastifyInstance, ctx: AppContex
     const banner = html`<div class="preview-banner notice" role="status"><strong>Preview</strong> as ${PREVIEW_LABEL[as]}: readers do not see this page. ${previewLinks(article)} · <a href="/admin/articles/${article.id}/edit">Back to the editor</a></div>`;
     return articlePage({
       chrome: await pageChrome(ctx, request),
-      read: { prepared, decision, readerContext: { reader, meter, period, userId: null, anonymous: null } },
+      read: { prepared, decision, readerContext: { reader, meter, period, userId: null, groups: [], anonymous: null } },
       publicUrl: ctx.config.publicUrl,
       timeZone: tz(),
       freeLimit: ctx.policy.freeLimit,

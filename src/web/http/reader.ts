@@ -5,6 +5,7 @@ import type { MeterState } from '../../domain/metering/model.js';
 import { networkKey } from '../../domain/metering/network.js';
 import { emptyMeter, meterPeriod } from '../../domain/metering/period.js';
 import { issueReaderId, readReaderId } from '../../domain/metering/reader-id.js';
+import { withGroupEntitlements, type NetworkGroup } from '../../domain/entitlements/network-groups.js';
 import type { AppContext } from '../../context.js';
 
 /** The anonymous reader's cookie: a server-issued, signed id naming their meter on the server. */
@@ -35,6 +36,8 @@ export interface ReaderContext {
   period: string;
   /** Registered readers are metered on the server, per account across devices. */
   userId: number | null;
+  /** The network groups whose access this request has by its address (their entitlements are in `reader`'s). */
+  groups: readonly NetworkGroup[];
   /**
    * An anonymous reader's cookie: `new` when they brought none (an id is issued when a read is charged),
    * `known` with the id the server issued, `forged` when the cookie fails its signature.
@@ -52,10 +55,13 @@ export interface ReaderContext {
 export async function identifyReader(ctx: AppContext, request: FastifyRequest): Promise<ReaderContext> {
   const now = ctx.now();
   const period = meterPeriod(now, ctx.policy.timeZone);
+  // Institutions' networks (group access): their entitlements join the reader's, signed in or not. An in-memory lookup.
+  const groups = ctx.groups.network.of(request.ip, now);
   if (request.auth) {
     const userId = request.auth.user.id;
     const { entitlements, meter } = await ctx.readers.registered(userId, now, period);
-    return { reader: { kind: 'registered', entitlements }, meter, period, userId, anonymous: null };
+    const reader: Reader = { kind: 'registered', entitlements: withGroupEntitlements(entitlements, groups) };
+    return { reader, meter, period, userId, groups, anonymous: null };
   }
   if (ctx.crawlers.isVerified(request.ip)) {
     return {
@@ -63,22 +69,24 @@ export async function identifyReader(ctx: AppContext, request: FastifyRequest): 
       meter: emptyMeter(period),
       period,
       userId: null,
+      groups: [],
       anonymous: null,
     };
   }
-  const reader: Reader = { kind: 'anonymous', entitlements: NO_ENTITLEMENTS };
+  const reader: Reader = { kind: 'anonymous', entitlements: withGroupEntitlements(NO_ENTITLEMENTS, groups) };
   const raw = request.cookies[READER_COOKIE];
-  if (raw === undefined || raw === '') return { reader, meter: emptyMeter(period), period, userId: null, anonymous: { status: 'new' } };
+  const fresh = { reader, meter: emptyMeter(period), period, userId: null, groups };
+  if (raw === undefined || raw === '') return { ...fresh, anonymous: { status: 'new' } };
   const { readers } = memosFor(ctx);
   let id = readers.get(raw);
   if (id === undefined) {
     const read = readReaderId(raw, ctx.keys.meter);
-    if (read.status !== 'valid') return { reader, meter: emptyMeter(period), period, userId: null, anonymous: { status: 'forged' } };
+    if (read.status !== 'valid') return { ...fresh, anonymous: { status: 'forged' } };
     id = read.id;
     readers.set(raw, id);
   }
   const meter: MeterState = { period, read: await ctx.readers.anonymousMeter(id, period) };
-  return { reader, meter, period, userId: null, anonymous: { status: 'known', id } };
+  return { reader, meter, period, userId: null, groups, anonymous: { status: 'known', id } };
 }
 
 /** The anonymous reader's network (salted hash of its prefix) and how much of its monthly budget is used. */

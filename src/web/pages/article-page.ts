@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { ENTITLEMENTS } from '../../domain/access/model.js';
 import type { AppContext } from '../../context.js';
 import type { ArticleRead } from '../reading.js';
-import { articlePage, giftForm, meterNote, meterNoteCount } from '../views/article.js';
+import { articlePage, giftForm, groupAccessNote, meterNote, meterNoteCount } from '../views/article.js';
 import { raw } from '../views/html.js';
 import { accountArea } from '../views/layout.js';
 import { actorOf, can } from '../../domain/policies/policies.js';
@@ -32,6 +32,8 @@ export function articlePages(ctx: AppContext) {
   const meterNotes = new Map<number | null, Buffer>();
   const ANONYMOUS = Buffer.from(accountArea(null).value);
   const NOTHING = Buffer.alloc(0);
+  // "Access provided by <group>" for readers on an institution's network (group access), by the groups' ids.
+  const groupNotes = new Map<string, Buffer>();
   let seenVersion = ctx.business.version();
 
   async function page(request: FastifyRequest, read: ArticleRead, slots: { account?: string; meter?: string; gift?: string }) {
@@ -73,6 +75,7 @@ export function articlePages(ctx: AppContext) {
     if (version !== seenVersion) {
       cache.clear();
       meterNotes.clear();
+      groupNotes.clear();
       seenVersion = version;
     }
     const key = [
@@ -99,6 +102,13 @@ export function articlePages(ctx: AppContext) {
       user && can(actorOf(user), 'giftArticle', read.decision) && ctx.gifts.enabled()
         ? Buffer.from(giftForm(prepared.article.slug, reply.generateCsrf(), ctx.copy.render('article.gift_button')).value)
         : NOTHING;
-    return Buffer.concat([head, account, middle, note, body, gift, tail]);
+    const { groups } = readerContext;
+    let groupNote: Buffer = NOTHING;
+    if (groups.length > 0 && decision.allowed && prepared.article.visibility !== 'free') {
+      const groupKey = groups.map((g) => g.id).join(',');
+      groupNote = groupNotes.get(groupKey) ?? Buffer.from(groupAccessNote(groups.map((g) => g.name)).toString());
+      if (groupNotes.size < 1_000) groupNotes.set(groupKey, groupNote);
+    }
+    return Buffer.concat([head, account, middle, note, groupNote, body, gift, tail]);
   };
 }

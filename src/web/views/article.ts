@@ -4,7 +4,7 @@ import { parseProvenance, type ArticleSummary, type Correction } from '../../dom
 import type { CatalogueEntry } from '../../domain/entitlements/catalogue.js';
 import { fromQuery } from '../billing/return-to.js';
 import type { ArticleRead } from '../reading.js';
-import { formatDate, formatDateTime } from './format.js';
+import { formatDate, formatDateTime, joinNames } from './format.js';
 import { html, jsonForScript, raw, type SafeHtml } from './html.js';
 import { layout, publisherJsonLd, type PageChrome } from './layout.js';
 import { leadFigure } from './picture.js';
@@ -165,6 +165,10 @@ export function meterNote(read: ArticleRead, copy: PageChrome['copy']): SafeHtml
   const left = meterNoteCount(read);
   return left === null ? '' : html`<p class="meter-note" role="status">${copy.render('meter.remaining', { left })}</p>`;
 }
+
+/** Above the story of a reader on an institution's network (group access): who gives them the access. */
+export const groupAccessNote = (names: readonly string[]): SafeHtml =>
+  html`<p class="group-note" role="status">Access provided by ${joinNames(names)}.</p>`;
 
 /** The count the meter note shows, or null when the page has no meter note. */
 export function meterNoteCount(read: ArticleRead): number | null {
