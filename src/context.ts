@@ -28,7 +28,7 @@ import type { BusinessSettings } from './business-settings.js';
 import type { GiftLinkService } from './domain/gift-articles/links.js';
 import type { PartnerClaims } from './domain/partners/claims.js';
 import type { PartnerService } from './domain/partners/service.js';
-import type { GroupAccess } from './domain/entitlements/group-access.js';
+import type { GroupAccess } from './domain/groups/access.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
 export interface AppContext {

@@ -37,7 +37,7 @@ import { CHANGES_CHANNEL } from './domain/site/changes.js';
 import { createAuditLog } from './domain/audit/audit.js';
 import { createReaderService } from './domain/access/readers.js';
 import { createGiftLinkService } from './domain/gift-articles/links.js';
-import { createGroupAccess } from './domain/entitlements/group-access.js';
+import { createGroupAccess } from './domain/groups/access.js';
 import { buildApp } from './web/app.js';
 import type { AppContext, Billing } from './context.js';
 import { loadCrawlerRanges } from './web/http/crawlers.js';

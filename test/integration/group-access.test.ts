@@ -197,6 +197,8 @@ describeEachEngine('group access', (db) => {
     const after = await read(OUTSIDE, member.cookie, '/account');
     expect(/<tr data-entitlement="premium">.*?<\/tr>/.exec(after.body)?.[0]).toContain('<td>group access</td>');
     expect(after.body).toContain('you are a member.');
+    const exported = JSON.parse((await read(OUTSIDE, member.cookie, '/account/export')).body) as { group_memberships: unknown };
+    expect(exported.group_memberships).toEqual([{ group: expect.any(String), joined_at: clock.now().toISOString() }]);
     const again = await post(member.cookie, '/account', `/account/groups/${id}/join`, {});
     expect(again.statusCode, again.body.slice(0, 3000)).toBe(303);
     expect(again.headers.location).toBe('/account?notice=group-already-member');

@@ -2,7 +2,8 @@ import type { Db } from '../ports/database.js';
 import { deleteComplimentaryGrantsOf, listComplimentaryGrantRows } from '../entitlements/complimentary-queries.js';
 import { codesClaimedBy } from '../partners/code-queries.js';
 import { listAllBuyerGifts } from '../gifts/queries.js';
-import { leaveAllGroups } from '../entitlements/group-members.js';
+import { leaveAllGroups } from '../groups/members.js';
+import { listMembershipDetailsOf } from '../groups/queries.js';
 import { listGrants, revokeUserEntitlements } from '../entitlements/queries.js';
 import { deleteGiftLinksOf, listAllGiftLinksOf } from '../gift-articles/queries.js';
 import { deleteReaderMeters, listReaderMeters } from '../metering/reader-meter-queries.js';
@@ -66,6 +67,7 @@ export async function exportAccountData(db: Db, userId: number, now: Date): Prom
       claimed_at: c.claimedAt.toISOString(),
       revocation_requested_at: c.revokeRequestedAt?.toISOString() ?? null,
     })),
+    group_memberships: (await listMembershipDetailsOf(db, userId)).map((m) => ({ group: m.group, joined_at: m.joinedAt.toISOString() })),
     gifts_given: (await listAllBuyerGifts(db, userId)).map((g) => ({
       plan: g.planName,
       recipient_name: g.recipientName,

@@ -1,5 +1,5 @@
-import type { DomainGroupOffer } from '../../domain/entitlements/group-members.js';
-import type { NetworkGroup } from '../../domain/entitlements/network-groups.js';
+import type { DomainGroupOffer } from '../../domain/groups/members.js';
+import type { NetworkGroup } from '../../domain/groups/network.js';
 import { html, type SafeHtml } from '../views/html.js';
 import { csrfField } from './views.js';
 

@@ -1,6 +1,6 @@
 import type { CatalogueEntry } from '../../domain/entitlements/catalogue.js';
-import type { AccessGroup, GroupMember } from '../../domain/entitlements/group-queries.js';
-import { GROUP_LIMITS, inForce } from '../../domain/entitlements/group-rules.js';
+import type { AccessGroup, GroupMember } from '../../domain/groups/queries.js';
+import { GROUP_LIMITS, inForce } from '../../domain/groups/rules.js';
 import { csrfField, formMessage, input, notice } from '../accounts/views.js';
 import type { FormState } from '../http/forms.js';
 import { formatDate, formatDateTime, isoDateIn } from '../views/format.js';

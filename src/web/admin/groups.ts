@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
-import type { AccessGroup } from '../../domain/entitlements/group-queries.js';
+import type { AccessGroup } from '../../domain/groups/queries.js';
 import { actorOf } from '../../domain/policies/policies.js';
 import { sendPage } from '../accounts/flow.js';
 import { HttpProblem } from '../http/errors.js';

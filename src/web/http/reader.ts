@@ -5,7 +5,7 @@ import type { MeterState } from '../../domain/metering/model.js';
 import { networkKey } from '../../domain/metering/network.js';
 import { emptyMeter, meterPeriod } from '../../domain/metering/period.js';
 import { issueReaderId, readReaderId } from '../../domain/metering/reader-id.js';
-import { withGroupEntitlements, type NetworkGroup } from '../../domain/entitlements/network-groups.js';
+import { withGroupEntitlements, type NetworkGroup } from '../../domain/groups/network.js';
 import type { AppContext } from '../../context.js';
 
 /** The anonymous reader's cookie: a server-issued, signed id naming their meter on the server. */

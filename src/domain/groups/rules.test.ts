@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkGroup, domainsOfEmail, inForce, parseDomains, type GroupInput } from './group-rules.js';
+import { checkGroup, domainsOfEmail, inForce, parseDomains, type GroupInput } from './rules.js';
 
 const now = new Date('2026-11-24T06:00:00Z');
 const context = { givable: new Set(['premium', 'archive']), now, timeZone: 'Asia/Kolkata', seatsUsed: 0 };

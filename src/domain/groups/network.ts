@@ -1,6 +1,6 @@
 import type { Db } from '../ports/database.js';
-import { listNetworkGroupRows, type AccessGroup } from './group-queries.js';
-import { inForce } from './group-rules.js';
+import { listNetworkGroupRows, type AccessGroup } from './queries.js';
+import { inForce } from './rules.js';
 import { ipIndex, type IpIndex } from './ip-index.js';
 import { parseIpRange, toCidrs } from './ip-ranges.js';
 

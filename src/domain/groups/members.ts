@@ -11,9 +11,9 @@ import {
   lockGroup,
   revokeMemberGrants,
   type AccessGroup,
-} from './group-queries.js';
-import { domainsOfEmail, groupSource, inForce } from './group-rules.js';
-import { grantEntitlements } from './queries.js';
+} from './queries.js';
+import { domainsOfEmail, groupSource, inForce } from './rules.js';
+import { grantEntitlements } from '../entitlements/queries.js';
 
 /**
  * Members of domain groups. A reader whose verified email address is at a group's domain (or a subdomain) sees the

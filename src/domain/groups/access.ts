@@ -1,7 +1,7 @@
 import type { Db } from '../ports/database.js';
-import { domainGroupsFor, joinGroup, removeGroupMember } from './group-members.js';
-import { endGroup, groupById, listGroupMembers, listGroups, saveGroup } from './groups.js';
-import { allowList, networkGroups } from './network-groups.js';
+import { domainGroupsFor, joinGroup, removeGroupMember } from './members.js';
+import { endGroup, groupById, listGroupMembers, listGroups, saveGroup } from './service.js';
+import { allowList, networkGroups } from './network.js';
 
 type WithoutDb<F> = F extends (db: Db, ...rest: infer A) => infer R ? (...rest: A) => R : never;
 

@@ -2,8 +2,8 @@ import { recordChange } from '../audit/audit.js';
 import type { Db, Tx } from '../ports/database.js';
 import { authorize, type Actor } from '../policies/policies.js';
 import { announceChange } from '../site/changes.js';
-import { liveCatalogue } from './catalogue.js';
-import { listCatalogueRows } from './catalogue-queries.js';
+import { liveCatalogue } from '../entitlements/catalogue.js';
+import { listCatalogueRows } from '../entitlements/catalogue-queries.js';
 import {
   findGroup,
   grantToMembers,
@@ -15,9 +15,9 @@ import {
   type AccessGroup,
   type GroupFields,
   type GroupMember,
-} from './group-queries.js';
-import { checkGroup, groupSource, type GroupInput } from './group-rules.js';
-import { revokeEntitlements } from './queries.js';
+} from './queries.js';
+import { checkGroup, groupSource, type GroupInput } from './rules.js';
+import { revokeEntitlements } from '../entitlements/queries.js';
 
 /**
  * Group access as staff manage it (policy `manageBusiness`, /admin/groups): create, edit and end groups, list them

@@ -157,6 +157,17 @@ export async function listMemberRows(
     .execute();
 }
 
+/** The groups a reader has joined, by name, with when (their data export). */
+export async function listMembershipDetailsOf(db: Db, userId: number): Promise<{ group: string; joinedAt: Date }[]> {
+  return db
+    .selectFrom('access_group_members as m')
+    .innerJoin('access_groups as g', 'g.id', 'm.group_id')
+    .select(['g.name as group', 'm.joined_at as joinedAt'])
+    .where('m.user_id', '=', userId)
+    .orderBy('m.joined_at')
+    .execute();
+}
+
 /** The groups a reader is a member of, by id. */
 export async function listMembershipsOf(db: Db, userId: number): Promise<number[]> {
   const rows = await db.selectFrom('access_group_members').select('group_id').where('user_id', '=', userId).execute();

@@ -1,6 +1,6 @@
 import { dayOfDate } from '../time/zoned.js';
-import { endOfDay } from './complimentary.js';
-import type { AccessGroup, GroupFields } from './group-queries.js';
+import { endOfDay } from '../entitlements/complimentary.js';
+import type { AccessGroup, GroupFields } from './queries.js';
 import { parseIpRanges } from './ip-ranges.js';
 
 /**
