@@ -3,7 +3,7 @@ import { DomainError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../ports/database.js';
 import type { RenderInvoicePdf } from '../ports/invoice-pdf.js';
-import type { BillingRules } from './events.js';
+import type { BillingRules } from './rules.js';
 import type { GatewayName, PaymentGateway } from './gateway.js';
 import type { Subscription } from './subscriptions.js';
 

@@ -6,8 +6,7 @@ import { issueCreditNote, issueInvoice } from './invoices.js';
 import { accessUntil, addTerm, transition, type LifecycleEvent, type SubscriptionState } from './lifecycle.js';
 import { findPayment, findPaymentByGatewayId, insertPayment, insertRefund, listSubscriptionPayments } from './payment-queries.js';
 import { findPlan } from './plan-queries.js';
-import type { BillingNotify } from './billing-emails.js';
-import type { FindReaders } from './readers.js';
+import type { BillingRules } from './rules.js';
 import { findSubscriptionIdByGatewayId, saveSubscriptionState, setGatewayIds, setPaymentMethod, setPlan } from './subscription-queries.js';
 import { lockSubscription, type Subscription } from './subscriptions.js';
 import { claimNotice, noticeSentAt } from './notice-queries.js';
@@ -16,7 +15,6 @@ import { linkReplacement, subscriptionsReplacedBy } from './replacement-links.js
 import { loadSupplier } from './supplier.js';
 import { queueRefundIfUnwanted } from './unwanted-payments.js';
 import { recordGiftPayment, refundGift } from '../gifts/payments.js';
-import type { JobQueue } from '../ports/job-queue.js';
 import {
   applyActionRequired,
   applyCancelScheduled,
@@ -25,18 +23,6 @@ import {
   priceChangedNote,
   type ReversalDeps,
 } from './refund-reversals.js';
-
-export interface BillingRules {
-  graceDays: number;
-  /** Billing emails, queued in the transaction of the change they report. */
-  notify: BillingNotify;
-  /** The accounts module's lookup of a reader, for the name and email on invoices. */
-  findReaders: FindReaders;
-  /** The durable job queue: work queued in a transaction runs after it commits (a refund asked of the gateway). */
-  jobs: JobQueue;
-  /** The publisher's time zone: terms are counted on its calendar (`addTerm`). IST when not given. */
-  timeZone?: string;
-}
 
 /**
  * The subscription's entitlements follow its state: the plan's granted until `accessUntil`, all revoked when it

@@ -1,6 +1,6 @@
 import { randomBytes, createHash } from 'node:crypto';
 import type { Tx } from '../ports/database.js';
-import type { BillingRules } from '../billing/events.js';
+import type { BillingRules } from '../billing/rules.js';
 import type { BillingEvent, GatewayName } from '../billing/gateway.js';
 import { issueInvoice } from '../billing/invoices.js';
 import { addTerm } from '../billing/lifecycle.js';

@@ -11,15 +11,9 @@ import { accountHomePage, deletePage, devicesPage, goodbyePage, passwordPage } f
 import { attempt, pageStatus, redirectToLogin, REFUSED, sendPage } from './flow.js';
 import { AccountQuery, DeleteForm, DeviceParams, NoFields, PasswordForm } from './forms.js';
 import { groupAccessOf } from './group-routes.js';
-import { GROUP_NOTICES } from './group-views.js';
+import { ACCOUNT_NOTICES } from './account-notices.js';
 
-const NOTICES: Record<string, string> = {
-  'password-changed': 'Your password has been changed and your other devices signed out.',
-  'device-signed-out': 'That device has been signed out.',
-  'others-signed-out': 'Every other device has been signed out.',
-  'partner-claimed': 'Your partner access code is below: open its activation link to start.',
-  ...GROUP_NOTICES,
-};
+const NOTICES: Readonly<Record<string, string>> = ACCOUNT_NOTICES;
 
 /** The signed-in reader's pages. Every one needs a session; without one the reader is sent to sign in. */
 export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void {

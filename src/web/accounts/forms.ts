@@ -1,7 +1,7 @@
 import { EMAIL_PATTERN } from '../../domain/accounts/model.js';
 import { PASSWORD_RULES } from '../../domain/accounts/passwords.js';
 import { emptyForm, form, id, keyword, nextPath, NO_CONTROL, text, type FormState } from '../http/forms.js';
-import { GROUP_NOTICES } from './group-views.js';
+import { ACCOUNT_NOTICES } from './account-notices.js';
 
 /**
  * The account pages' forms, query strings and path parameters, as schemas for the form helper
@@ -113,7 +113,7 @@ export const NextQuery = form({ next: nextPath() });
 export const LoginQuery = form({ next: nextPath(), notice: keyword(['password-reset', 'choice-expired']) });
 export const LinkQuery = form({ token: Field.token('The link is missing part of its address.') });
 export const AccountQuery = form({
-  notice: keyword(['password-changed', 'device-signed-out', 'others-signed-out', 'partner-claimed', ...Object.keys(GROUP_NOTICES)]),
+  notice: keyword(Object.keys(ACCOUNT_NOTICES)),
 });
 export const DeviceParams = form({ id: id({ invalid: 'That is not a device of this account.' }) });
 

@@ -3,15 +3,6 @@ import type { NetworkGroup } from '../../domain/groups/network.js';
 import { html, type SafeHtml } from '../views/html.js';
 import { csrfField } from './views.js';
 
-/** What /account says after the reader asked to join a group (`?notice=`), by the outcome. */
-export const GROUP_NOTICES = {
-  'group-joined': 'You have joined the group: its access is yours until the group ends.',
-  'group-already-member': 'You are already a member of that group.',
-  'group-full': 'Every seat of that group is taken: you have not joined. Ask your institution to add seats.',
-  'group-unverified': 'Confirm your email address first (sign in with an emailed code): only a verified address may join.',
-  'group-not-eligible': 'That group is not open to your email address, or it has ended.',
-} as const;
-
 /** What the reader's account page says of group access: the network they read from, the groups their address may join. */
 export function groupAccessSection(data: {
   network: readonly NetworkGroup[];

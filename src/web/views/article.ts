@@ -9,7 +9,7 @@ import { html, jsonForScript, raw, type SafeHtml } from './html.js';
 import { layout, publisherJsonLd, type PageChrome } from './layout.js';
 import { leadFigure } from './picture.js';
 import { includesList } from './includes.js';
-import { tagPath } from './tag.js';
+import { tagPath } from './addresses.js';
 
 export interface ArticlePageInput {
   chrome: PageChrome;

@@ -2,9 +2,7 @@ import type { ArticleSummary } from '../../domain/content/model.js';
 import { html } from './html.js';
 import { layout, type PageChrome } from './layout.js';
 import { storyCard } from './listing.js';
-
-/** The address of a tag's page. */
-export const tagPath = (tag: string): string => `/tag/${encodeURIComponent(tag)}`;
+import { tagPath } from './addresses.js';
 
 /** A tag's page: its published stories, newest first, with "older" links (keyset, like a section). */
 export function tagPage(
