@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe.js';
+import { sessionCookie } from '../support/app.js';
+import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { describeEachEngine } from '../support/databases.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 import { DAY, T0, startBilling, type Harness } from './billing-harness.js';
@@ -192,5 +194,11 @@ describeEachEngine('gifts on Stripe and Razorpay', (get) => {
     expect((await h.app.inject({ url: '/plans' })).body).not.toContain('Give as a gift');
     expect(h.ctx.billing.gifts.available()).toBe(false);
     expect((await h.app.inject({ url: '/gift/smart-quarterly' })).statusCode).toBe(404);
+    // Nor does the account page offer a list of gifts given.
+    await provisionUser(h.db, { email: 'no-gateway@example.in', role: 'reader', password: 'a reader password' }, h.clock.now());
+    const cookie = await sessionCookie(h.ctx, 'no-gateway@example.in', 'a reader password');
+    const account = await h.app.inject({ url: '/account', headers: { cookie } });
+    expect(account.statusCode).toBe(200);
+    expect(account.body).not.toContain('href="/account/gifts"');
   });
 });

@@ -186,6 +186,7 @@ describeEachEngine('gift subscriptions', (get) => {
     expect(open.body).toMatch(GATED);
     const account = await recipient.get('/account');
     expect(/<tr data-entitlement="premium">.*?<\/tr>/.exec(account.body)?.[0]).toContain('a gift');
+    expect((await buyer.get('/account')).body).toContain('<a href="/account/gifts">Gifts you have given</a>');
     expect((await buyer.get('/account/gifts')).body).toContain(`Redeemed on ${formatDate(redeemedAt, ZONE)}`);
 
     // Once only: another reader gets "already redeemed" and nothing.

@@ -50,6 +50,7 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
       holdings: holdingsOf(grants, ctx.business.catalogue, subscriptionPlans),
       gifts,
       partners,
+      giftSubscriptions: ctx.billing.gifts.available(),
       timeZone: ctx.policy.timeZone,
       notice: NOTICES[request.query.notice],
       groups: await groupAccessOf(ctx, request, csrf),

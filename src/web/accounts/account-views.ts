@@ -21,6 +21,8 @@ export function accountHomePage(
     /** Gift links this month: the line shows to readers with something to gift (or links made), while gifting is on. */
     gifts?: { cap: number; made: number; remaining: number } | undefined;
     partners: readonly PartnerAccess[];
+    /** Whether plans may be bought as gifts here (a gateway takes one-time payments): then the buyer's list is linked. */
+    giftSubscriptions?: boolean | undefined;
     timeZone: string;
     notice?: string | undefined;
     /** Group access: the network's groups, the groups the reader's address may join. */
@@ -54,7 +56,7 @@ ${
     ? html`<li><a href="/account/gifted-articles">Gifted articles</a>: ${allowanceLine(gifts)}</li>`
     : ''
 }
-<li><a href="/account/gifts">Gifts you have given</a></li>
+${data.giftSubscriptions ? html`<li><a href="/account/gifts">Gifts you have given</a></li>` : ''}
 <li><a href="/account/devices">Devices</a>: signed in on ${data.deviceCount} device${data.deviceCount === 1 ? '' : 's'}</li>
 <li><a href="/account/password">${user.hasPassword ? 'Change your password' : 'Set a password'}</a></li>
 <li><a href="/account/export">Download your data</a> (JSON)</li>
