@@ -23,6 +23,7 @@ import {
   firstPublishedAt,
   listArticles,
   listArticlesByAuthor,
+  listRelatedArticles,
   listSitemapEntries,
 } from '../domain/content/queries.js';
 import { countPublishedBetween, listNewsroomArticles } from '../domain/content/newsroom-queries.js';
@@ -85,6 +86,11 @@ const SCENARIOS: Scenario[] = [
     name: 'Tag page, a tag no story carries',
     why: 'a tag page for a rare or mistyped tag: the same index answers at once',
     run: (db) => listArticles(db, { tag: 'no-such-tag', limit: 21, now: NOW }),
+  },
+  {
+    name: 'Related stories under a story',
+    why: 'every article page (cached a minute): each tag’s newest few from article_tags_live_idx, then those articles by id',
+    run: (db) => listRelatedArticles(db, { id: 5000, tags: ['scale', 'tag-0'] }, 4, NOW),
   },
   {
     name: 'Section page 1',

@@ -9,7 +9,7 @@ const DAY = 86_400_000;
 const all = (text: string, re: RegExp) => [...text.matchAll(re)].map((m) => m[1]!);
 
 /** Tag pages: `/tag/<tag>`, linked from each story's tags, keyset-paginated like a section. */
-describeEachEngine('tag pages', (db) => {
+describeEachEngine('tag pages and related stories', (db) => {
   const clock = fakeClock(NOW);
   const now = new Date(NOW).getTime();
   let t: TestApp;
@@ -50,5 +50,18 @@ describeEachEngine('tag pages', (db) => {
 
     expect((await get('/tag/no-story-has-this')).statusCode).toBe(404);
     expect((await get(`${href}?before=not-a-cursor`)).statusCode).toBe(400);
+  });
+
+  it('ends a story with related stories: the newest sharing a tag, then its section’s newest, never itself nor one not out yet', async () => {
+    const at = (days: number) => new Date(now - days * DAY);
+    const story = await createArticle(db(), { tags: ['ports', 'shipping'], section: 'economy', publishedAt: at(200) });
+    const shipping = await createArticle(db(), { tags: ['shipping'], section: 'world', publishedAt: at(201) });
+    const ports = await createArticle(db(), { tags: ['ports'], section: 'markets', publishedAt: at(202) });
+    await createArticle(db(), { tags: ['ports'], section: 'markets', publishedAt: new Date(now + DAY) }); // not out yet
+    const sameSection = await createArticle(db(), { tags: ['other'], section: 'economy', publishedAt: at(150) });
+    const related = /<section class="related"[^]*?<\/section>/.exec((await get(`/article/${story.slug}`)).body)?.[0] ?? '';
+    expect(related).toContain('<h2 id="related-title">Related stories</h2>');
+    expect(all(related, /<a href="\/article\/([^"]+)">/g)).toEqual([shipping.slug, ports.slug, sameSection.slug]);
+    expect(related).not.toContain(`/article/${story.slug}"`);
   });
 });

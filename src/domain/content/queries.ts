@@ -275,6 +275,38 @@ export async function listArticles(db: Db, options: ListOptions & { now: Date })
   return rows.map(toSummary);
 }
 
+/**
+ * The newest live stories sharing a tag with `article` (not itself), at most `limit`: each tag's newest few from
+ * article_tags_live_idx, then those articles by id, so the cost is the tags' count times `limit` rows, however
+ * many stories carry a tag.
+ */
+export async function listRelatedArticles(
+  db: Db,
+  article: { id: number; tags: readonly string[] },
+  limit: number,
+  now: Date,
+): Promise<ArticleSummary[]> {
+  if (article.tags.length === 0) return [];
+  const tags = [...new Set(article.tags)].slice(0, 10);
+  const candidates = sql<number>`(select t.article_id from unnest(${sql.val(tags)}::text[]) as tg (tag) cross join lateral (
+    select article_id from article_tags
+    where tag = tg.tag and status = ${LIVE} and published_at <= ${now} and article_id <> ${article.id}
+    order by published_at desc, article_id desc limit ${limit}) t)`;
+  const rows = await db
+    .selectFrom('articles')
+    .select(SUMMARY_COLUMNS)
+    .select(BYLINES)
+    .where('id', 'in', candidates)
+    .where('status', '=', LIVE)
+    .where('published_at', '<=', now)
+    .$narrowType<{ published_at: Date }>()
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toSummary);
+}
+
 /** The articles with `ids` readers may see at `now` (published, time come), in no particular order: one primary-key probe each. */
 export async function listLiveByIds(db: Db, ids: readonly number[], now: Date): Promise<ArticleSummary[]> {
   if (ids.length === 0) return [];

@@ -17,6 +17,7 @@ import {
   firstPublishedAt,
   listArticles,
   listArticlesByAuthor,
+  listRelatedArticles,
   listSections,
   listSitemapEntries,
 } from './queries.js';
@@ -59,6 +60,8 @@ export interface ContentService {
   sectionRedirect(slug: string): Promise<string | null>;
   /** The editors' lead, picks and pins that readers may see now (cached like lists). */
   curated(): Promise<LiveCuration>;
+  /** Onward reading for a story: the newest live stories sharing a tag with it, then its section's newest (never itself). */
+  related(article: Pick<ArticleSummary, 'id' | 'tags' | 'section'>, limit: number): Promise<ArticleSummary[]>;
   /** The author whose page is `/author/<slug>`, or null. */
   author(slug: string): Promise<Author | null>;
   /** An author's published articles, newest first (keyset like a section). */
@@ -188,6 +191,16 @@ export function createContentService(
       const before = o.before ? cursorAfter(o.before) : '';
       const key = `l:${o.section ?? ''}:${o.limit}:${before}:${o.offset ?? 0}:${o.since?.getTime() ?? ''}:${o.until?.getTime() ?? ''}:${o.visibility ?? ''}:${o.excludeIds?.join(',') ?? ''}:${o.tag ?? ''}`;
       return cachedList(key, () => listArticles(db, { ...o, now: now() }));
+    },
+    related(article, limit) {
+      return cachedList(`r:${article.id}:${limit}`, async () => {
+        const at = now();
+        const tagged = await listRelatedArticles(db, article, limit, at);
+        if (tagged.length >= limit) return tagged;
+        const excludeIds = [article.id, ...tagged.map((a) => a.id)];
+        const more = await listArticles(db, { section: article.section, limit: limit - tagged.length, excludeIds, now: at });
+        return [...tagged, ...more];
+      });
     },
     author(slug) {
       return findAuthorBySlug(db, slug);

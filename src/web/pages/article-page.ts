@@ -49,6 +49,7 @@ export function articlePages(ctx: AppContext) {
         lowestPerMonth: await lowestPerMonth(ctx),
         bestValue: await bestValue(ctx),
         includes: await offeredByPlans(ctx),
+        related: await ctx.content.related(read.prepared.article, 4),
       },
       { meter: slots.meter === undefined ? undefined : raw(slots.meter), gift: slots.gift === undefined ? undefined : raw(slots.gift) },
     );

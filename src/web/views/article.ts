@@ -24,6 +24,8 @@ export interface ArticlePageInput {
   bestValue?: { plan: string; perMonth: string } | null | undefined;
   /** What a subscription gives, for the paywall: the entitlements plans on sale grant that work here (`offeredByPlans`). */
   includes?: readonly CatalogueEntry[] | undefined;
+  /** Onward reading at the foot: stories sharing a tag, then the section's newest (none in a preview). */
+  related?: readonly ArticleSummary[] | undefined;
   /** A newsroom preview's banner: shown above the story, and the page is kept out of search engines. */
   previewBanner?: SafeHtml | undefined;
 }
@@ -189,6 +191,17 @@ function giftNote(input: ArticlePageInput): SafeHtml {
   return html`<aside class="gift-note notice" role="note" data-gift="opened"><p>${copy.render('article.gift_note', { publication: site.publicationName })} <a href="${plans}">${copy.render('paywall.subscribe_button')}</a></p></aside>`;
 }
 
+/** "Related stories": onward reading at the foot of the story, each with its section and time. */
+function relatedStories(input: ArticlePageInput): SafeHtml | '' {
+  const related = input.related ?? [];
+  if (related.length === 0) return '';
+  const { sections } = input.chrome;
+  return html`<section class="related" aria-labelledby="related-title"><h2 id="related-title">Related stories</h2><ul>${related.map(
+    (a) =>
+      html`<li><a href="/article/${a.slug}">${a.headline}</a> <span class="meta">${sections.find((s) => s.slug === a.section)?.name ?? a.section} · <time datetime="${a.publishedAt.toISOString()}">${formatDate(a.publishedAt, input.timeZone)}</time></span></li>`,
+  )}</ul></section>`;
+}
+
 /**
  * The article page: the whole body for a reader who may read it, otherwise the lead-in and the paywall.
  * `slots.meter` replaces the meter note and `slots.gift` stands where a subscriber's gift button goes (placeholders
@@ -219,6 +232,7 @@ ${provenance.kind === 'wire' ? html`<p class="disclaimer">${copy.render('article
 ${provenance.kind === 'partner' ? html`<p class="disclaimer">${copy.render('article.partner_credit', { partner: provenance.source ?? '' })}</p>` : ''}
 ${correctionsFoot(prepared.corrections, input.timeZone)}
 ${article.tags.length ? html`<p class="tags">${article.tags.map((t) => html`<a class="tag" href="${tagPath(t)}">#${t}</a> `)}</p>` : ''}
+${relatedStories(input)}
 ${adSlot(input, 'bottom')}
 </article>`;
   const seo = seoOf(input);

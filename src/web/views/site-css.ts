@@ -43,6 +43,7 @@ article.story h1{font-size:clamp(1.8rem,4.5vw,2.8rem);margin:.3rem 0 .6rem}
 .paywall::before{content:'';position:absolute;left:0;right:0;top:-5rem;height:5rem;background:linear-gradient(rgba(255,253,249,0),var(--paper))}
 .paywall h2{font-size:1.3rem;margin:0 0 .5rem}
 .button{display:inline-block;background:var(--accent);color:#fff;text-decoration:none;font:700 1rem/1 system-ui,sans-serif;padding:.8rem 1.4rem;border-radius:4px;border:0;cursor:pointer}
+.related ul{list-style:none;padding:0;margin:0}.related li{border-top:1px solid var(--rule);padding:.5rem 0}.related .meta{display:block;color:var(--muted);font-size:.85rem}
 .ad-slot{border:1px dashed var(--rule);color:var(--muted);font:.75rem/1 system-ui,sans-serif;text-transform:uppercase;text-align:center;padding:2.5rem 0;margin:1.5rem 0}
 @media (max-width:40rem){.ad-slot[data-slot=top]{display:none}}
 .plans{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));font-family:system-ui,sans-serif}
