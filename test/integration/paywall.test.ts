@@ -177,6 +177,22 @@ describeEachEngine('metered paywall', (db) => {
     expect(res.body).not.toContain('articleBody');
   });
 
+  it('sells on the paywall: each plan as a card with its price per month and term, a button back to the story once paid', async () => {
+    const shut = (await get(`/article/${premium}`)).body;
+    const cards = /<ul class="paywall-plans">([^]*?)<\/ul>/.exec(shut)?.[1] ?? '';
+    expect([...cards.matchAll(/data-plan="([^"]+)"/g)].map((m) => m[1])).toEqual(['smart-quarterly', 'smart-essential', 'super-saver']);
+    expect(cards).toContain('₹300/Month');
+    expect(cards).toContain('Billed ₹900 every 3 months, GST included. Renews automatically; cancel anytime.');
+    expect(cards).toContain(`href="/subscribe/smart-quarterly?from=%2Farticle%2F${premium}"`);
+    expect(shut).toContain(`Already subscribed? <a href="/login?next=%2Farticle%2F${premium}">Log in</a>`);
+    // A reader let in gets no cards; the meter's countdown links to the plans.
+    const open = (await get(`/article/${metered[0]}`)).body;
+    expect(open).not.toContain('paywall-plans');
+    expect(open).toMatch(
+      /<p class="meter-note" role="status">You have \d+ free articles? left this month\. <a href="\/plans">See the plans<\/a><\/p>/,
+    );
+  });
+
   it('wraps only the gated part in the class the structured data names, for readers shut out and let in', async () => {
     const gatedPart = (body: string) => /<div class="article-body">([^]*?)<\/div>\n/.exec(body)?.[1] ?? '';
     const shut = (await get(`/article/${premium}`)).body;

@@ -44,6 +44,7 @@ export const DEFAULT_COPY = {
     vars: ['left'],
     required: ['left'],
   },
+  'meter.plans_link': { text: 'See the plans', vars: [] },
   'article.wire_disclaimer': {
     text: 'Disclaimer: No journalist from {publication} was involved in the creation of this content.',
     vars: ['publication'],

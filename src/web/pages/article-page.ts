@@ -50,6 +50,7 @@ export function articlePages(ctx: AppContext) {
         bestValue: await bestValue(ctx),
         includes: await offeredByPlans(ctx),
         related: await ctx.content.related(read.prepared.article, 4),
+        plans: read.decision.allowed ? [] : await ctx.plans(),
       },
       { meter: slots.meter === undefined ? undefined : raw(slots.meter), gift: slots.gift === undefined ? undefined : raw(slots.gift) },
     );

@@ -3,6 +3,7 @@ import { ENTITLEMENTS } from '../../domain/access/model.js';
 import { parseProvenance, type ArticleSummary, type Correction } from '../../domain/content/model.js';
 import type { CatalogueEntry } from '../../domain/entitlements/catalogue.js';
 import { fromQuery } from '../billing/return-to.js';
+import { planDisplay, type Plan } from '../../domain/billing/plans.js';
 import type { ArticleRead } from '../reading.js';
 import { formatDate, formatDateTime, joinNames } from './format.js';
 import { html, jsonForScript, raw, type SafeHtml } from './html.js';
@@ -22,6 +23,8 @@ export interface ArticlePageInput {
   lowestPerMonth: string | null;
   /** The plan marked "Best value" and its per-month figure, shown on the paywall; null or absent when none is. */
   bestValue?: { plan: string; perMonth: string } | null | undefined;
+  /** The plans on sale, for the paywall's cards (as the plans page shows them); absent or empty: no cards. */
+  plans?: readonly Plan[] | undefined;
   /** What a subscription gives, for the paywall: the entitlements plans on sale grant that work here (`offeredByPlans`). */
   includes?: readonly CatalogueEntry[] | undefined;
   /** Onward reading at the foot: stories sharing a tag, then the section's newest (none in a preview). */
@@ -64,6 +67,20 @@ export function articleJsonLd(input: ArticlePageInput): Record<string, unknown> 
   };
 }
 
+/** The plans as cards on the paywall: name, per month, price and term, a button that comes back to the story once paid. */
+function planCards(input: ArticlePageInput, story: string): SafeHtml | '' {
+  const plans = input.plans ?? [];
+  if (plans.length === 0) return '';
+  const { copy } = input.chrome;
+  return html`<ul class="paywall-plans">${plans.map((plan) => {
+    const shown = planDisplay(plan);
+    return html`<li class="plan-card" data-plan="${plan.slug}"><h3>${plan.name}${plan.highlighted ? html` <span class="badge best-value">${copy.render('plans.best_value')}</span>` : ''}</h3>
+<p class="per-month">${copy.render('plans.per_month', { amount: shown.perMonth })}</p>
+<p class="price">${copy.render('plans.renewal', { price: shown.price, term: shown.term })}</p>
+<p><a class="button" href="/subscribe/${plan.slug}${fromQuery(story)}">${copy.render('plans.choose', { plan: plan.name })}</a></p></li>`;
+  })}</ul>`;
+}
+
 function paywall(input: ArticlePageInput, decision: AccessDecision & { allowed: false }): SafeHtml {
   const { copy, site } = input.chrome;
   const story = `/article/${input.read.prepared.article.slug}`;
@@ -98,6 +115,7 @@ function paywall(input: ArticlePageInput, decision: AccessDecision & { allowed: 
   return html`<section class="paywall" aria-labelledby="paywall-title" data-reason="${decision.reason}">
 <h2 id="paywall-title">${title}</h2>
 <p>${copy.render('paywall.subscribe_pitch')}${input.lowestPerMonth ? html` ${copy.render('paywall.plans_from', { per_month: input.lowestPerMonth })}` : ''}</p>
+${planCards(input, story)}
 ${includesList(input.includes ?? [], 'includes paywall-includes')}
 ${input.bestValue ? html`<p class="best-value"><span class="badge">${copy.render('plans.best_value')}</span> ${copy.render('paywall.best_value', { plan: input.bestValue.plan, per_month: input.bestValue.perMonth })}</p>` : ''}
 <p>${action}</p>
@@ -165,7 +183,9 @@ function adSlot(input: ArticlePageInput, position: string): SafeHtml | '' {
 /** "You have 7 free articles left this month", shown while a metered article is read on the meter. */
 export function meterNote(read: ArticleRead, copy: PageChrome['copy']): SafeHtml | '' {
   const left = meterNoteCount(read);
-  return left === null ? '' : html`<p class="meter-note" role="status">${copy.render('meter.remaining', { left })}</p>`;
+  return left === null
+    ? ''
+    : html`<p class="meter-note" role="status">${copy.render('meter.remaining', { left })} <a href="/plans">${copy.render('meter.plans_link')}</a></p>`;
 }
 
 /** Above the story of a reader on an institution's network (group access): who gives them the access. */

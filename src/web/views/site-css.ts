@@ -42,6 +42,7 @@ article.story h1{font-size:clamp(1.8rem,4.5vw,2.8rem);margin:.3rem 0 .6rem}
 .paywall{position:relative;border:1px solid var(--rule);border-top:4px solid var(--accent);background:#fff;padding:1.5rem;margin:1.5rem 0;font-family:system-ui,sans-serif;text-align:center}
 .paywall::before{content:'';position:absolute;left:0;right:0;top:-5rem;height:5rem;background:linear-gradient(rgba(255,253,249,0),var(--paper))}
 .paywall h2{font-size:1.3rem;margin:0 0 .5rem}
+.paywall-plans{list-style:none;padding:0;margin:1rem 0;display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr))}.plan-card{border:1px solid var(--rule);padding:.75rem;text-align:left}.plan-card h3{font-size:1.05rem;margin:0 0 .25rem}.plan-card .per-month{font-size:1.3rem;font-weight:700;margin:.25rem 0}.plan-card .price{font-size:.85rem;color:var(--muted);margin:.25rem 0 .75rem}
 .button{display:inline-block;background:var(--accent);color:#fff;text-decoration:none;font:700 1rem/1 system-ui,sans-serif;padding:.8rem 1.4rem;border-radius:4px;border:0;cursor:pointer}
 .related ul{list-style:none;padding:0;margin:0}.related li{border-top:1px solid var(--rule);padding:.5rem 0}.related .meta{display:block;color:var(--muted);font-size:.85rem}
 .ad-slot{border:1px dashed var(--rule);color:var(--muted);font:.75rem/1 system-ui,sans-serif;text-transform:uppercase;text-align:center;padding:2.5rem 0;margin:1.5rem 0}
