@@ -70,8 +70,12 @@ describeEachEngine('premium today: the day’s premium stories and the promise',
     expect(page.body).not.toContain('+ premium stories a day');
     expect(page.headers['cache-control']).toContain('max-age=60');
 
-    // Readers find the page from the home page and the sitemap of pages.
-    expect((await get('/')).body).toContain('<a href="/premium">Premium today</a>');
+    // Readers find the page from the home page, whose strip shows today's newest (not yesterday's, not scheduled ones).
+    const home = (await get('/')).body;
+    expect(home).toContain('<a href="/premium">Premium today</a>');
+    const strip = /<section class="block premium-strip"[^]*?<\/section>/.exec(home)?.[0] ?? '';
+    expect([...strip.matchAll(/<h3><a href="\/article\/([^"]+)">/g)].map((m) => m[1])).toEqual(['noon-premium', 'dawn-premium']);
+    expect(strip).not.toContain('body-secret');
     expect((await get('/sitemaps/pages.xml')).body).toContain('/premium</loc>');
   });
 

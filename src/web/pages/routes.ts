@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { dayIn } from '../../domain/time/zoned.js';
 import { cursorAfter, parseCursor } from '../../domain/content/model.js';
 import { FromQuery } from '../billing/return-to.js';
 import { HttpProblem } from '../http/errors.js';
@@ -27,14 +28,17 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
     publicPage(request, reply, 60);
     const [sections, curated] = await Promise.all([ctx.content.sections(), ctx.content.curated()]);
     // With no lead chosen (or the chosen one not out), the newest story leads, as before curation.
-    const [latest, bySection] = await Promise.all([
+    const today = dayIn(ctx.now(), ctx.policy.timeZone);
+    const [latest, bySection, premiumToday] = await Promise.all([
       curated.lead ? [curated.lead] : ctx.content.list({ limit: 1 }),
       Promise.all(sections.map(async (section) => ({ section, articles: await sectionFront(section.slug, HOME_BLOCK) }))),
+      ctx.content.list({ visibility: 'premium', since: today.start, limit: HOME_BLOCK }),
     ]);
     reply.type('text/html; charset=utf-8');
     return homePage(await pageChrome(ctx, request), {
       lead: latest[0] ?? null,
       picks: curated.picks,
+      premiumToday,
       bySection: bySection.filter((s) => s.articles.length > 0),
       today: ctx.now(),
       timeZone: ctx.policy.timeZone,

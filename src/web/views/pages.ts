@@ -15,6 +15,8 @@ export function homePage(
   data: {
     lead: ArticleSummary | null;
     picks: ArticleSummary[];
+    /** Today's newest premium stories (the publisher's day), for the "Premium today" strip; none: no strip. */
+    premiumToday?: ArticleSummary[];
     bySection: { section: Section; articles: ArticleSummary[] }[];
     /** Now: the page shows today's date in the publisher's time zone and language. */
     today: Date;
@@ -33,6 +35,7 @@ export function homePage(
 <p class="standfirst">${data.lead.standfirst}</p></section>`
       : ''
   }
+${data.premiumToday?.length ? html`<section class="block premium-strip" aria-labelledby="premium-today"><h2 id="premium-today"><a href="/premium">Premium today</a></h2><div class="grid">${data.premiumToday.map(card)}</div></section>` : ''}
 ${data.picks.length ? html`<section class="block" aria-labelledby="picks"><h2 id="picks">Editor's picks</h2><div class="grid">${data.picks.map(card)}</div></section>` : ''}
 ${data.bySection.map(
   ({ section, articles }) => html`<section class="block" aria-labelledby="s-${section.slug}">
