@@ -195,7 +195,7 @@ describeEachEngine('group access', (db) => {
     expect(joined.headers.location).toBe('/account?notice=group-joined');
     expectOpen(await read(OUTSIDE, member.cookie));
     const after = await read(OUTSIDE, member.cookie, '/account');
-    expect(/<tr data-entitlement="premium">.*?<\/tr>/.exec(after.body)?.[0]).toContain('<td>group access</td>');
+    expect(/<tr data-entitlement="premium">.*?<\/tr>/.exec(after.body)?.[0]).toContain('<td>Indian Institute of Testing</td>');
     expect(after.body).toContain('you are a member.');
     const exported = JSON.parse((await read(OUTSIDE, member.cookie, '/account/export')).body) as { group_memberships: unknown };
     expect(exported.group_memberships).toEqual([{ group: expect.any(String), joined_at: clock.now().toISOString() }]);

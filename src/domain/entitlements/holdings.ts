@@ -10,20 +10,21 @@ export interface Holding {
   until: Date | null;
 }
 
-/** The subscription a grant came from (`subscription:<id>`), or null for any other source. */
-export function subscriptionOfSource(source: string): number | null {
-  const match = /^subscription:(\d+)$/.exec(source);
-  return match ? Number(match[1]) : null;
+/** The id in a grant's source of `kind` (`subscription:<id>`, `group:<id>`), or null for any other source. */
+export function idOfSource(source: string, kind: 'subscription' | 'group'): number | null {
+  const match = /^([a-z]+):(\d+)$/.exec(source);
+  return match && match[1] === kind ? Number(match[2]) : null;
 }
 
 /**
- * Where a grant comes from, as the reader reads it: the plan's name for a subscription, else the kind of grant
- * (`grant:` complimentary, `gift:`, `group:`, `partner:`).
+ * Where a grant comes from, as the reader reads it: its name when known (`names`, by source: the plan of a
+ * subscription, the group), else the kind of grant (`grant:` complimentary, `gift:`, `group:`, `partner:`).
  */
-export function grantSourceLabel(source: string, subscriptionPlans: ReadonlyMap<number, string>): string {
-  const subscription = subscriptionOfSource(source);
-  if (subscription !== null) return subscriptionPlans.get(subscription) ?? 'your subscription';
+export function grantSourceLabel(source: string, names: ReadonlyMap<string, string>): string {
+  const named = names.get(source);
+  if (named !== undefined) return named;
   const kind = source.split(':', 1)[0];
+  if (kind === 'subscription') return 'your subscription';
   if (kind === 'gift') return 'a gift';
   if (kind === 'group') return 'group access';
   if (kind === 'partner') return 'a partner arrangement';
@@ -37,7 +38,7 @@ export function grantSourceLabel(source: string, subscriptionPlans: ReadonlyMap<
 export function holdingsOf(
   grants: readonly EntitlementGrant[],
   catalogue: Pick<Catalogue, 'offered'>,
-  subscriptionPlans: ReadonlyMap<number, string>,
+  names: ReadonlyMap<string, string>,
 ): Holding[] {
   const entries = catalogue.offered(grants.map((g) => g.entitlement));
   return entries.flatMap((entry) =>
@@ -47,7 +48,7 @@ export function holdingsOf(
         key: entry.key,
         name: entry.name,
         description: entry.description,
-        from: grantSourceLabel(g.source, subscriptionPlans),
+        from: grantSourceLabel(g.source, names),
         until: g.endsAt,
       })),
   );

@@ -2,6 +2,7 @@ import type { Db } from '../ports/database.js';
 import { domainGroupsFor, joinGroup, removeGroupMember } from './members.js';
 import { endGroup, groupById, listGroupMembers, listGroups, saveGroup } from './service.js';
 import { allowList, networkGroups } from './network.js';
+import { groupNamesOf } from './queries.js';
 
 type WithoutDb<F> = F extends (db: Db, ...rest: infer A) => infer R ? (...rest: A) => R : never;
 
@@ -23,5 +24,6 @@ export function createGroupAccess(db: Db, now: () => Date) {
     domainGroupsFor: on(domainGroupsFor),
     join: on(joinGroup),
     allowList: on(allowList),
+    names: on(groupNamesOf),
   };
 }

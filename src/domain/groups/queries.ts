@@ -157,6 +157,13 @@ export async function listMemberRows(
     .execute();
 }
 
+/** The names of the groups with `ids` (a reader's account says whose access they have). */
+export async function groupNamesOf(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('access_groups').select(['id', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 /** The groups a reader has joined, by name, with when (their data export). */
 export async function listMembershipDetailsOf(db: Db, userId: number): Promise<{ group: string; joinedAt: Date }[]> {
   return db

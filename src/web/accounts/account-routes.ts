@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ResolvedSession } from '../../domain/accounts/session-service.js';
 import { actorOf, can } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
-import { holdingsOf } from '../../domain/entitlements/holdings.js';
+import { holdingsOf, idOfSource } from '../../domain/entitlements/holdings.js';
 import { clearSessionCookie, requireSession as session } from '../http/auth.js';
 import { readForm, type FormState } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
@@ -41,13 +41,22 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
       const plan = await ctx.billing.service.plan(id);
       if (plan) planNames.set(id, plan.name);
     }
-    const subscriptionPlans = new Map(subscriptions.map((sub) => [sub.id, planNames.get(sub.planId) ?? 'your subscription']));
+    // And each group a grant came from, by its name.
+    const groupIds = grants.map((g) => idOfSource(g.source, 'group')).filter((id) => id !== null);
+    const groupNames = await ctx.groups.names(groupIds);
+    const sourceNames = new Map<string, string>([
+      ...subscriptions.flatMap((sub) => {
+        const name = planNames.get(sub.planId);
+        return name === undefined ? [] : [[`subscription:${sub.id}`, name] as const];
+      }),
+      ...[...groupNames].map(([id, name]) => [`group:${id}`, name] as const),
+    ]);
     const csrf = reply.generateCsrf();
     const page = accountHomePage(await chrome(request), {
       csrf,
       user: auth.user,
       deviceCount: devices.length,
-      holdings: holdingsOf(grants, ctx.business.catalogue, subscriptionPlans),
+      holdings: holdingsOf(grants, ctx.business.catalogue, sourceNames),
       gifts,
       partners,
       giftSubscriptions: ctx.billing.gifts.available(),
