@@ -4,7 +4,6 @@ import { ok } from '../../domain/errors.js';
 import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
-import { contentSecurityPolicy } from '../http/security-headers.js';
 import { readForm, type FormState } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
 import {
@@ -19,6 +18,7 @@ import {
 } from './checkout-views.js';
 import { describeBillingFailure, withBillingPage } from './failures.js';
 import { messagePage } from './page-parts.js';
+import { gatewayFormCsp, planOnSale } from './plan-forms.js';
 import { CompleteQuery, PlanParams, RazorpayCallbackForm, valuesOr404 } from './forms.js';
 import { ProfileForm, profileValues, readProfile } from './profile-form.js';
 import { FromQuery, fromQuery, rememberStory, takeStory } from './return-to.js';
@@ -30,19 +30,8 @@ const READS = { attachValidation: true } as const;
 export async function checkoutRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const chrome = (request: FastifyRequest) => pageChrome(ctx, request);
 
-  /** The plan on sale that the path names; any other is not found. */
-  async function planOf(request: FastifyRequest): Promise<Plan> {
-    const { plan: slug } = valuesOr404(readForm(request, PlanParams, 'params'));
-    const plan = await ctx.billing.service.activePlan(slug);
-    if (!plan) throw new HttpProblem('not-found', 'There is no such plan.');
-    return plan;
-  }
-
-  // The form hands the reader to the gateway's hosted page by a redirect, which the browser checks against
-  // the form page's `form-action`: that page allows the checkout gateway's origins as well as its own.
-  const checkoutGateway = ctx.billing.deps.checkoutGateway;
-  const checkoutOrigins = (checkoutGateway && ctx.billing.gateways[checkoutGateway]?.checkoutOrigins) ?? [];
-  const formCsp = contentSecurityPolicy({ 'form-action': ["'self'", ...checkoutOrigins].join(' ') });
+  const planOf = (request: FastifyRequest) => planOnSale(ctx, request);
+  const formCsp = gatewayFormCsp(ctx);
   const showForm = async (request: FastifyRequest, reply: FastifyReply, status: number, plan: Plan, form: FormState) => {
     reply.header('content-security-policy', formCsp);
     return sendPage(reply, status, checkoutPage(await chrome(request), { plan, csrf: reply.generateCsrf(), form }));

@@ -11,7 +11,7 @@ import { redirectToLogin, sendPage } from '../accounts/flow.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 import { form, id, keyword, readForm, text, type FormState } from '../http/forms.js';
-import { contentSecurityPolicy } from '../http/security-headers.js';
+import { gatewayFormCsp, planOnSale } from './plan-forms.js';
 import { pageChrome } from '../pages/chrome.js';
 import { withBillingPage } from './failures.js';
 import { NoFields, PlanParams, valuesOr404 } from './forms.js';
@@ -55,15 +55,10 @@ export async function giftRoutes(app: FastifyInstance, ctx: AppContext): Promise
   async function planOf(request: FastifyRequest): Promise<Plan> {
     // Without a gateway that takes one-time payments there is nothing to buy here.
     if (!gifts.available()) throw new HttpProblem('not-found', 'Gifts are not on sale.');
-    const { plan: slug } = valuesOr404(readForm(request, PlanParams, 'params'));
-    const plan = await ctx.billing.service.activePlan(slug);
-    if (!plan) throw new HttpProblem('not-found', 'There is no such plan.');
-    return plan;
+    return planOnSale(ctx, request);
   }
 
-  const checkoutGateway = ctx.billing.deps.checkoutGateway;
-  const checkoutOrigins = (checkoutGateway && ctx.billing.gateways[checkoutGateway]?.checkoutOrigins) ?? [];
-  const formCsp = contentSecurityPolicy({ 'form-action': ["'self'", ...checkoutOrigins].join(' ') });
+  const formCsp = gatewayFormCsp(ctx);
   const showForm = async (request: FastifyRequest, reply: FastifyReply, status: number, plan: Plan, state: FormState) => {
     const today = dayIn(ctx.now(), timeZone());
     const last = dayIn(addTerm(today.start, DELIVERY_HORIZON, timeZone()), timeZone());
