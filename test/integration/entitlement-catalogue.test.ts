@@ -53,6 +53,12 @@ describeEachEngine('entitlement catalogue', (get) => {
     const paywall = (await h.app.inject({ url: `/article/${premium}` })).body;
     expect(paywall).toContain('data-reason="subscription-required"');
     expect(paywall).toContain('Reading without adverts');
+    // The list comes under the publisher's own wording (the copy editor's `paywall.includes_title`).
+    expect(paywall).toContain('<h3 class="includes-title">A subscription includes</h3><ul class="includes paywall-includes">');
+    const copyPage = '/admin/copy/paywall.includes_title';
+    expect((await post(cookie, copyPage, copyPage, { text: 'Everything a subscriber gets', action: 'save' })).statusCode).toBe(303);
+    const reworded = (await h.app.inject({ url: `/article/${premium}` })).body;
+    expect(reworded).toContain('<h3 class="includes-title">Everything a subscriber gets</h3>');
 
     const logged = await h.db
       .selectFrom('audit_log')

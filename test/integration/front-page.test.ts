@@ -71,7 +71,14 @@ describeEachEngine('the front page and sections, curated in the newsroom', (db) 
     const picks = [];
     for (const n of [1, 2, 3]) picks.push(await createArticle(db(), { slug: `fp-pick-${n}`, section: 'world', publishedAt: at(40 + n) }));
     const pinned = await createArticle(db(), { slug: 'fp-pinned', section: 'markets', publishedAt: at(200) });
-    for (const n of [1, 2, 3, 4]) await createArticle(db(), { slug: `fp-markets-${n}`, section: 'markets', publishedAt: at(n) });
+    for (const n of [1, 2, 3, 4])
+      await createArticle(db(), {
+        slug: `fp-markets-${n}`,
+        section: 'markets',
+        standfirst: `Standfirst of markets ${n}`,
+        publishedAt: at(n),
+      });
+    await createArticle(db(), { slug: 'fp-world-older', section: 'world', publishedAt: at(300) });
 
     expect((await curate('lead', lead.id)).statusCode).toBe(303);
     for (const pick of picks) expect((await curate('pick', pick.id)).statusCode).toBe(303);
@@ -87,6 +94,11 @@ describeEachEngine('the front page and sections, curated in the newsroom', (db) 
     const markets = slugs(block(page, 'id="s-markets"'));
     expect(markets[0]).toBe('fp-pinned');
     expect(markets.slice(1)).toEqual(['fp-markets-1', 'fp-markets-2', 'fp-markets-3']);
+    // A block's first story has its standfirst; the rest are headlines, so the page is not a column of standfirsts.
+    expect(block(page, 'id="s-markets"')).not.toContain('Standfirst of markets');
+    // A story the lead or the picks show is not repeated in its section's block.
+    expect(slugs(block(page, 'id="s-world"'))).toEqual(['fp-world-older']);
+    expect(slugs(page).filter((s) => s === 'fp-lead')).toHaveLength(1);
 
     // The section's page: pinned first, then the newest, the pinned story not again below.
     const section = await t.app.inject({ url: '/section/markets' });

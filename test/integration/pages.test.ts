@@ -255,11 +255,12 @@ describeEachEngine('every page', (db) => {
     ]) {
       expect(nav).toContain(`<a href="/section/${slug}">${name}</a>`);
     }
-    // A block for each section with stories, none for an empty one.
-    for (const slug of ['markets', 'economy', 'companies', 'technology', 'opinion']) {
+    // A block for each section with stories, none for an empty one, nor for one whose only story is a pick above.
+    for (const slug of ['markets', 'economy', 'companies', 'opinion']) {
       expect(res.body).toContain(`<h2 id="s-${slug}"><a href="/section/${slug}">`);
     }
     expect(res.body).not.toContain('id="s-politics"');
+    expect(res.body).not.toContain('id="s-technology"');
 
     const picks = between(res.body, '<h2 id="picks">', '</section>');
     expect(picks).toContain("Editor's picks");
@@ -268,7 +269,7 @@ describeEachEngine('every page', (db) => {
     expect(all(picks, /href="\/article\/([^"]+)"/g)).toHaveLength(2);
 
     // The newest story leads, with its headline escaped.
-    expect(between(res.body, '<section class="lead-story">', '</section>')).toContain(`href="/article/${s['fresh-free']}"`);
+    expect(between(res.body, '<section class="lead-story"', '</section>')).toContain(`href="/article/${s['fresh-free']}"`);
     expect(res.body).toContain('Tata &amp; Sons &lt;rise&gt; &quot;quoted&quot; it&#39;s');
     expect(res.body).not.toContain('Embargoed until later');
   });
@@ -315,7 +316,7 @@ describeEachEngine('every page', (db) => {
     expect(first.body).not.toContain('← Latest');
     const next = /<a rel="next" href="([^"]+)">Older stories/.exec(first.body)?.[1];
     expect(next).toMatch(/^\/section\/economy\?before=\d+\.\d+$/);
-    const onFirst = all(first.body, /<h3><a href="\/article\/([^"]+)">/g);
+    const onFirst = all(first.body, /<h[23]><a href="\/article\/([^"]+)">/g);
     expect(onFirst).toEqual(economy.slice(0, 20));
 
     const second = await get(next!);
@@ -323,7 +324,7 @@ describeEachEngine('every page', (db) => {
     expect(second.body).not.toContain('rel="next"');
     expect(second.body).toContain(`<link rel="canonical" href="http://localhost:3000${next}">`);
     expect(second.body).toMatch(/<title>Economy: older stories \| The Daily Ledger<\/title>/);
-    expect(all(second.body, /<h3><a href="\/article\/([^"]+)">/g)).toEqual(economy.slice(20));
+    expect(all(second.body, /<h[23]><a href="\/article\/([^"]+)">/g)).toEqual(economy.slice(20));
     const latest = /<a href="([^"]+)">← Latest<\/a>/.exec(second.body)?.[1];
     expect(latest).toBe('/section/economy');
     expect((await get(latest!)).body).toBe(first.body);

@@ -54,7 +54,7 @@ describeEachEngine('premium today: the day’s premium stories and the promise',
   it('lists today’s premium stories in India, newest first, with headline, standfirst, section and time, never their text', async () => {
     const page = await get('/premium');
     expect(page.statusCode, page.body).toBe(200);
-    const listed = [...page.body.matchAll(/<h3><a href="\/article\/([^"]+)">/g)].map((m) => m[1]);
+    const listed = [...page.body.matchAll(/<h[23]><a href="\/article\/([^"]+)">/g)].map((m) => m[1]);
     expect(listed).toEqual(['noon-premium', 'dawn-premium']);
     expect(page.body).toContain('<h1>2 premium stories today</h1>');
     expect(page.body).toContain('Tuesday, 24 November 2026');
@@ -74,7 +74,7 @@ describeEachEngine('premium today: the day’s premium stories and the promise',
     const home = (await get('/')).body;
     expect(home).toContain('<a href="/premium">Premium today</a>');
     const strip = /<section class="block premium-strip"[^]*?<\/section>/.exec(home)?.[0] ?? '';
-    expect([...strip.matchAll(/<h3><a href="\/article\/([^"]+)">/g)].map((m) => m[1])).toEqual(['noon-premium', 'dawn-premium']);
+    expect([...strip.matchAll(/<h[23]><a href="\/article\/([^"]+)">/g)].map((m) => m[1])).toEqual(['noon-premium', 'dawn-premium']);
     expect(strip).not.toContain('body-secret');
     expect((await get('/sitemaps/pages.xml')).body).toContain('/premium</loc>');
   });

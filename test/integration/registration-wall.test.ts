@@ -20,6 +20,10 @@ describeEachEngine('registration wall', (db) => {
     for (let i = 0; i < 3; i++) cookie = cookiesFrom(await t.app.inject({ url: `/article/${slugs[i]}`, headers: { cookie } }), cookie);
     const walled = await t.app.inject({ url: `/article/${slugs[3]}`, headers: { cookie } });
     expect(walled.body).toContain('Create a free account to read 2 more.');
+    // What the account gives, in the figures in force.
+    expect(walled.body).toContain(
+      'A free account costs nothing and needs no card: 2 more free articles every month on top of the 3 everyone gets',
+    );
     expect(walled.body).toMatch(/href="\/register\?next=/);
     expect(walled.body).not.toMatch(/secret\d+-[3-9]/);
   });

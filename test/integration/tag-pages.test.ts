@@ -35,18 +35,18 @@ describeEachEngine('tag pages and related stories', (db) => {
     expect(first.statusCode).toBe(200);
     expect(first.headers['content-type']).toMatch(/^text\/html; charset=utf-8/);
     expect(first.body).toContain('#Monsoon &amp; sowing</h1>');
-    expect(all(first.body, /<h3><a href="\/article\/([^"]+)"/g)).toEqual(tagged.slice(0, 20));
+    expect(all(first.body, /<h[23]><a href="\/article\/([^"]+)"/g)).toEqual(tagged.slice(0, 20));
     const older = /<a rel="next" href="([^"]+)">/.exec(first.body)?.[1]?.replaceAll('&amp;', '&');
     expect(older).toMatch(/^\/tag\/Monsoon%20%26%20sowing\?before=\d+\.\d+$/);
     const second = await get(older!);
-    expect(all(second.body, /<h3><a href="\/article\/([^"]+)"/g)).toEqual(tagged.slice(20));
+    expect(all(second.body, /<h[23]><a href="\/article\/([^"]+)"/g)).toEqual(tagged.slice(20));
     expect(second.body).not.toContain('rel="next"');
 
     // A story that loses the tag leaves its page.
     const retagged = await db().selectFrom('articles').selectAll().where('slug', '=', tagged[0]!).executeTakeFirstOrThrow();
     await upsertArticle(db(), { ...articleInput({ slug: retagged.slug, publishedAt: retagged.published_at! }), tags: ['farm'] });
     t.ctx.content.invalidate();
-    expect(all((await get(href)).body, /<h3><a href="\/article\/([^"]+)"/g)).toEqual(tagged.slice(1, 21));
+    expect(all((await get(href)).body, /<h[23]><a href="\/article\/([^"]+)"/g)).toEqual(tagged.slice(1, 21));
 
     expect((await get('/tag/no-story-has-this')).statusCode).toBe(404);
     expect((await get(`${href}?before=not-a-cursor`)).statusCode).toBe(400);

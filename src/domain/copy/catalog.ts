@@ -33,6 +33,12 @@ export const DEFAULT_COPY = {
     required: ['bonus'],
   },
   'paywall.registration_button': { text: 'Create a free account', vars: [] },
+  'paywall.registration_gives': {
+    text: 'A free account costs nothing and needs no card: {bonus, plural, one {# more free article} other {# more free articles}} every month on top of the {free_limit} everyone gets, on one meter that follows you to every device you sign in on.',
+    vars: ['free_limit', 'bonus'],
+    required: ['bonus'],
+  },
+  'paywall.includes_title': { text: 'A subscription includes', vars: [] },
   'paywall.network': {
     text: 'Free articles for readers without an account have run out on this network or browser this month. Create a free account to keep reading on a meter of your own.',
     vars: [],

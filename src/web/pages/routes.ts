@@ -29,14 +29,16 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const [sections, curated] = await Promise.all([ctx.content.sections(), ctx.content.curated()]);
     // With no lead chosen (or the chosen one not out), the newest story leads, as before curation.
     const today = dayIn(ctx.now(), ctx.policy.timeZone);
-    const [latest, bySection, premiumToday] = await Promise.all([
-      curated.lead ? [curated.lead] : ctx.content.list({ limit: 1 }),
-      Promise.all(sections.map(async (section) => ({ section, articles: await sectionFront(section.slug, HOME_BLOCK) }))),
+    const lead = curated.lead ?? (await ctx.content.list({ limit: 1 }))[0] ?? null;
+    // A story the lead or the picks already show is not repeated in its section's block.
+    const shown = [...(lead ? [lead.id] : []), ...curated.picks.map((a) => a.id)];
+    const [bySection, premiumToday] = await Promise.all([
+      Promise.all(sections.map(async (section) => ({ section, articles: await sectionFront(section.slug, HOME_BLOCK, shown) }))),
       ctx.content.list({ visibility: 'premium', since: today.start, limit: HOME_BLOCK }),
     ]);
     reply.type('text/html; charset=utf-8');
     return homePage(await pageChrome(ctx, request), {
-      lead: latest[0] ?? null,
+      lead,
       picks: curated.picks,
       premiumToday,
       bySection: bySection.filter((s) => s.articles.length > 0),
@@ -46,10 +48,14 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
     });
   });
 
-  /** A section's first `limit` stories: its pinned ones in the editors' order, then the newest of the rest. */
-  async function sectionFront(slug: string, limit: number) {
-    const pinned = ((await ctx.content.curated()).pins[slug] ?? []).slice(0, limit);
-    const rest = await ctx.content.list({ section: slug, limit: limit - pinned.length, excludeIds: pinned.map((a) => a.id) });
+  /** A section's first `limit` stories, leaving out `shown`: its pinned ones in the editors' order, then the newest of the rest. */
+  async function sectionFront(slug: string, limit: number, shown: readonly number[]) {
+    const pinned = ((await ctx.content.curated()).pins[slug] ?? []).filter((a) => !shown.includes(a.id)).slice(0, limit);
+    const rest = await ctx.content.list({
+      section: slug,
+      limit: limit - pinned.length,
+      excludeIds: [...shown, ...pinned.map((a) => a.id)],
+    });
     return [...pinned, ...rest];
   }
 

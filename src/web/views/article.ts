@@ -90,6 +90,10 @@ function paywall(input: ArticlePageInput, decision: AccessDecision & { allowed: 
   const publication = site.publicationName;
   let title: string;
   let action = html`<a class="button" href="${plans}">${copy.render('paywall.subscribe_button')}</a>`;
+  // Where a free account is offered, the wall says what one gives.
+  let account: SafeHtml | '' = '';
+  const gives = () =>
+    html`<p class="account-gives">${copy.render('paywall.registration_gives', { free_limit: input.freeLimit, bonus: input.registrationBonus })}</p>`;
   switch (decision.reason) {
     case 'meter-exhausted': {
       // Registered readers had the registration bonus on top of the free limit.
@@ -100,6 +104,7 @@ function paywall(input: ArticlePageInput, decision: AccessDecision & { allowed: 
     case 'registration-required':
       title = copy.render('paywall.registration', { free_limit: input.freeLimit, bonus: input.registrationBonus });
       action = html`<a class="button" href="/register?next=${next}">${copy.render('paywall.registration_button')}</a>`;
+      account = gives();
       break;
     case 'archive-subscription-required':
       title = copy.render('paywall.archive', { publication });
@@ -108,15 +113,17 @@ function paywall(input: ArticlePageInput, decision: AccessDecision & { allowed: 
       // Often a real reader behind a carrier's shared address: a free account gives them their own meter.
       title = copy.render('paywall.network');
       action = html`<a class="button" href="/register?next=${next}">${copy.render('paywall.registration_button')}</a> <a class="button secondary" href="${plans}">${copy.render('paywall.subscribe_button')}</a>`;
+      account = gives();
       break;
     default:
       title = copy.render('paywall.premium', { publication });
   }
   return html`<section class="paywall" aria-labelledby="paywall-title" data-reason="${decision.reason}">
 <h2 id="paywall-title">${title}</h2>
+${account}
 <p>${copy.render('paywall.subscribe_pitch')}${input.lowestPerMonth ? html` ${copy.render('paywall.plans_from', { per_month: input.lowestPerMonth })}` : ''}</p>
 ${planCards(input, story)}
-${includesList(input.includes ?? [], 'includes paywall-includes')}
+${input.includes?.length ? html`<h3 class="includes-title">${copy.render('paywall.includes_title')}</h3>${includesList(input.includes, 'includes paywall-includes')}` : ''}
 ${input.bestValue ? html`<p class="best-value"><span class="badge">${copy.render('plans.best_value')}</span> ${copy.render('paywall.best_value', { plan: input.bestValue.plan, per_month: input.bestValue.perMonth })}</p>` : ''}
 <p>${action}</p>
 <p>${copy.render('paywall.login_prompt')} <a href="/login?next=${next}">${copy.render('paywall.login_link')}</a></p>

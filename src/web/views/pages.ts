@@ -9,6 +9,8 @@ import { html, jsonForScript } from './html.js';
 import { layout, publisherJsonLd, type PageChrome } from './layout.js';
 import { includesList } from './includes.js';
 import { storyCard } from './listing.js';
+import { bylineLinks } from './article.js';
+import { cardPicture } from './picture.js';
 
 export function homePage(
   chrome: PageChrome,
@@ -24,23 +26,27 @@ export function homePage(
     publicUrl: string;
   },
 ): string {
-  const card = (a: ArticleSummary) => storyCard(a, chrome.sections, data.timeZone);
+  const { sections } = chrome;
+  const card = (a: ArticleSummary) => storyCard(a, sections, data.timeZone);
+  const brief = (a: ArticleSummary) => storyCard(a, sections, data.timeZone, { weight: 'brief' });
   const today = formatFullDate(data.today, data.timeZone, chrome.site.language);
+  const { lead } = data;
   const main = html`<h1 class="visually-hidden">${chrome.site.publicationName}</h1>
 <p class="dateline-today"><time datetime="${isoDateIn(data.today, data.timeZone)}">${today}</time> · <a href="/premium">Premium today</a></p>${
-    data.lead
-      ? html`<section class="lead-story">
-<p class="kicker">${chrome.sections.find((s) => s.slug === data.lead?.section)?.name ?? ''}${data.lead.visibility === 'premium' ? html`<span class="badge">Premium</span>` : ''}</p>
-<h2><a href="/article/${data.lead.slug}">${data.lead.headline}</a></h2>
-<p class="standfirst">${data.lead.standfirst}</p></section>`
+    lead
+      ? html`<section class="lead-story" aria-labelledby="lead-headline">${cardPicture(lead.leadImage)}<div class="lead-text">
+<p class="kicker">${sections.find((s) => s.slug === lead.section)?.name ?? ''}${lead.visibility === 'premium' ? html`<span class="badge">Premium</span>` : ''}</p>
+<h2 id="lead-headline"><a href="/article/${lead.slug}">${lead.headline}</a></h2>
+<p class="standfirst">${lead.standfirst}</p>
+${lead.authors.length ? html`<p class="byline">By ${bylineLinks(lead)}</p>` : ''}</div></section>`
       : ''
   }
-${data.premiumToday?.length ? html`<section class="block premium-strip" aria-labelledby="premium-today"><h2 id="premium-today"><a href="/premium">Premium today</a></h2><div class="grid">${data.premiumToday.map(card)}</div></section>` : ''}
 ${data.picks.length ? html`<section class="block" aria-labelledby="picks"><h2 id="picks">Editor's picks</h2><div class="grid">${data.picks.map(card)}</div></section>` : ''}
+${data.premiumToday?.length ? html`<section class="block premium-strip" aria-labelledby="premium-today"><h2 id="premium-today"><a href="/premium">Premium today</a></h2><div class="grid">${data.premiumToday.map(brief)}</div></section>` : ''}
 ${data.bySection.map(
-  ({ section, articles }) => html`<section class="block" aria-labelledby="s-${section.slug}">
+  ({ section, articles: [top, ...rest] }) => html`<section class="block section-block" aria-labelledby="s-${section.slug}">
 <h2 id="s-${section.slug}"><a href="/section/${section.slug}">${section.name}</a></h2>
-<div class="grid">${articles.map(card)}</div></section>`,
+<div class="section-block-stories">${top ? card(top) : ''}${rest.length ? html`<div class="briefs">${rest.map(brief)}</div>` : ''}</div></section>`,
 )}`;
   // The publisher and the site, for search engines (no SearchAction: readers have no search page yet).
   const structured = [
@@ -76,7 +82,7 @@ export function sectionPage(
   const here = `/section/${section.slug}${before ? `?before=${before}` : ''}`;
   const main = html`<h1>${section.name}</h1>
 ${section.description ? html`<p class="section-description">${section.description}</p>` : ''}
-<div class="grid">${data.articles.map((a) => storyCard(a, chrome.sections, data.timeZone))}</div>
+<div class="grid">${data.articles.map((a) => storyCard(a, chrome.sections, data.timeZone, { level: 2 }))}</div>
 <nav class="pager" aria-label="Pages">
 <span>${before ? html`<a href="/section/${section.slug}">← Latest</a>` : ''}</span>
 <span>${older ? html`<a rel="next" href="/section/${section.slug}?before=${older}">Older stories →</a>` : ''}</span>

@@ -33,7 +33,7 @@ export function premiumDayPage(chrome: PageChrome, data: PremiumDayInput): strin
 ${data.promised > 0 ? html`<p class="section-description">${copy.render('premium.promise', { promised: data.promised })}</p>` : ''}
 ${
   count > 0
-    ? html`<div class="grid">${data.stories.map((a) => storyCard(a, chrome.sections, data.timeZone, 'time'))}</div>
+    ? html`<div class="grid">${data.stories.map((a) => storyCard(a, chrome.sections, data.timeZone, { when: 'time', level: 2 }))}</div>
 ${data.capped ? html`<p>The newest ${count} are listed here; more of the day’s premium stories are in their sections.</p>` : ''}`
     : latest
       ? html`<p role="status">The latest premium stories are <a href="/premium?day=${latest.date}">${latest.dayBefore ? 'yesterday’s' : `those of ${formatDate(latest.publishedAt, data.timeZone)}`}</a>.</p>`

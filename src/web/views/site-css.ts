@@ -21,7 +21,7 @@ main{padding:1.5rem 0 3rem}
 h1,h2,h3{line-height:1.2}
 .grid{display:grid;gap:1.5rem;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr))}
 .card{border-top:1px solid var(--rule);padding-top:.75rem}
-.card h3{margin:.2rem 0 .4rem;font-size:1.15rem}.card h3 a{text-decoration:none}
+.card h2,.card h3{margin:.2rem 0 .4rem;font-size:1.15rem}.card h2 a,.card h3 a{text-decoration:none}
 .card p{margin:0;color:var(--muted);font-size:.95rem}
 figure.lead-image{margin:1rem 0}figure.lead-image img,.card-image img{display:block;width:100%;height:auto}
 figure.lead-image figcaption{color:var(--muted);font:.85rem/1.4 system-ui,sans-serif;margin-top:.4rem}figure.lead-image .credit{text-transform:uppercase;letter-spacing:.03em;font-size:.75rem}
@@ -29,6 +29,9 @@ figure.lead-image figcaption{color:var(--muted);font:.85rem/1.4 system-ui,sans-s
 .kicker{font:700 .75rem/1.2 system-ui,sans-serif;text-transform:uppercase;letter-spacing:.06em;color:var(--accent)}
 .badge{font:700 .7rem/1 system-ui,sans-serif;text-transform:uppercase;padding:.15rem .35rem;border-radius:2px;background:var(--premium);color:#fff;margin-left:.35rem;vertical-align:middle}
 .lead-story h2{font-size:clamp(1.6rem,4vw,2.4rem);margin:.3rem 0}
+.lead-story{display:grid;gap:1rem 1.5rem;margin-bottom:1rem}@media (min-width:48rem){.lead-story:has(.card-image){grid-template-columns:3fr 2fr;align-items:center}}.lead-story .card-image{margin:0}.lead-story .byline{border:0;padding:0;margin:.5rem 0 0}
+.card .byline{border:0;padding:0;margin:.3rem 0 0}.card.brief h3{font-size:1rem}
+.section-block-stories{display:grid;gap:1.5rem}@media (min-width:48rem){.section-block-stories{grid-template-columns:3fr 2fr}}.briefs{display:grid;gap:.75rem;align-content:start}
 .dateline-today{font:600 .85rem/1.2 system-ui,sans-serif;color:var(--muted,#555);margin:0 0 .8rem}
 .section-description{color:var(--muted,#555);margin:-.3rem 0 1.2rem;max-width:60ch}
 section.block{margin:2rem 0}section.block>h2{font:700 1rem/1 system-ui,sans-serif;text-transform:uppercase;border-bottom:2px solid var(--ink);padding-bottom:.4rem}
@@ -42,6 +45,7 @@ article.story h1{font-size:clamp(1.8rem,4.5vw,2.8rem);margin:.3rem 0 .6rem}
 .paywall{position:relative;border:1px solid var(--rule);border-top:4px solid var(--accent);background:#fff;padding:1.5rem;margin:1.5rem 0;font-family:system-ui,sans-serif;text-align:center}
 .paywall::before{content:'';position:absolute;left:0;right:0;top:-5rem;height:5rem;background:linear-gradient(rgba(255,253,249,0),var(--paper))}
 .paywall h2{font-size:1.3rem;margin:0 0 .5rem}
+.paywall .includes-title{font-size:1rem;margin:1.25rem 0 .25rem}.paywall .account-gives{max-width:38rem;margin:.5rem auto}
 .paywall-plans{list-style:none;padding:0;margin:1rem 0;display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr))}.plan-card{border:1px solid var(--rule);padding:.75rem;text-align:left}.plan-card h3{font-size:1.05rem;margin:0 0 .25rem}.plan-card .per-month{font-size:1.3rem;font-weight:700;margin:.25rem 0}.plan-card .price{font-size:.85rem;color:var(--muted);margin:.25rem 0 .75rem}
 .button{display:inline-block;background:var(--accent);color:#fff;text-decoration:none;font:700 1rem/1 system-ui,sans-serif;padding:.8rem 1.4rem;border-radius:4px;border:0;cursor:pointer}
 .related ul{list-style:none;padding:0;margin:0}.related li{border-top:1px solid var(--rule);padding:.5rem 0}.related .meta{display:block;color:var(--muted);font-size:.85rem}

@@ -12,7 +12,7 @@ export function tagPage(
   const { tag, before, older } = data;
   const path = tagPath(tag);
   const main = html`<h1><span class="visually-hidden">Stories tagged </span>#${tag}</h1>
-<div class="grid">${data.articles.map((a) => storyCard(a, chrome.sections, data.timeZone))}</div>
+<div class="grid">${data.articles.map((a) => storyCard(a, chrome.sections, data.timeZone, { level: 2 }))}</div>
 <nav class="pager" aria-label="Pages">
 <span>${before ? html`<a href="${path}">← Latest</a>` : ''}</span>
 <span>${older ? html`<a rel="next" href="${path}?before=${older}">Older stories →</a>` : ''}</span>
