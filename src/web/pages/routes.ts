@@ -10,6 +10,7 @@ import { publicPage } from '../http/security-headers.js';
 import { readArticle } from '../reading.js';
 import { homePage, plansPage, sectionPage } from '../views/pages.js';
 import { SITE_CSS, SITE_CSS_PATH } from '../views/site-css.js';
+import { archivePageRoutes } from './archive-page.js';
 import { articlePages } from './article-page.js';
 import { authorPageRoute } from './author-page.js';
 import { tagPageRoute } from './tag-page.js';
@@ -124,6 +125,7 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
   authorPageRoute(app, ctx);
   tagPageRoute(app, ctx);
   premiumPageRoute(app, ctx);
+  archivePageRoutes(app, ctx);
 
   app.get('/plans', async (request, reply) => {
     publicPage(request, reply, 300);

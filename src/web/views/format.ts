@@ -30,13 +30,26 @@ export function formatDate(date: Date, timeZone: string): string {
  * the runtime does not know falls back to `en-IN` rather than failing the page.
  */
 export function formatFullDate(date: Date, timeZone: string, language: string): string {
-  let locale = 'en-IN';
+  return format(timeZone, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }, 'full', localeOf(language)).format(date);
+}
+
+/** The runtime's locale for the site's language, `en-IN` for one it does not know (or not a language tag at all). */
+function localeOf(language: string): string {
   try {
-    locale = Intl.DateTimeFormat.supportedLocalesOf([language])[0] ?? locale;
+    return Intl.DateTimeFormat.supportedLocalesOf([language])[0] ?? 'en-IN';
   } catch {
-    // Not a language tag at all: keep the default.
+    return 'en-IN';
   }
-  return format(timeZone, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }, 'full', locale).format(date);
+}
+
+/** A calendar month in the site's language: "March 1997". */
+export function formatMonthYear(year: number, month: number, language: string): string {
+  return format('UTC', { month: 'long', year: 'numeric' }, 'month-year', localeOf(language)).format(Date.UTC(year, month - 1, 1));
+}
+
+/** A day of the year in the site's language, without the year: "14 March". */
+export function formatDayMonth(month: number, day: number, language: string): string {
+  return format('UTC', { day: 'numeric', month: 'long' }, 'day-month', localeOf(language)).format(Date.UTC(2000, month - 1, day));
 }
 
 /** The day in the publisher's zone as YYYY-MM-DD (a `<time datetime>`). */

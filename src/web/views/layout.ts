@@ -124,7 +124,7 @@ ${site.tagline ? html`<p class="tagline">${site.tagline}</p>` : ''}
 </div></header>
 <main id="main" class="wrap">${main}</main>
 <footer class="site"><div class="wrap">
-<p><a href="/plans">Plans</a> · <a href="/feed.xml">RSS</a> · <a href="/sitemap.xml">Sitemap</a></p>
+<p><a href="/plans">Plans</a> · <a href="/archive">Archive</a> · <a href="/feed.xml">RSS</a> · <a href="/sitemap.xml">Sitemap</a></p>
 <nav class="trust" aria-label="About the publication"><ul>${TRUST_LINKS.map(([path, label]) => html`<li><a href="${path}">${label}</a></li>`)}</ul></nav>
 ${site.socialLinks.length ? html`<p class="social">${site.socialLinks.map((href, i) => html`${i ? ' · ' : ''}<a href="${href}" rel="me noopener">${socialLabel(href)}</a>`)}</p>` : ''}
 <p>${copy.render('site.footer', { year: String(new Date().getFullYear()), publication: site.publicationName })}</p>

@@ -33,6 +33,8 @@ figure.lead-image figcaption{color:var(--muted);font:.85rem/1.4 system-ui,sans-s
 .card .byline{border:0;padding:0;margin:.3rem 0 0}.card.brief h3{font-size:1rem}
 .section-block-stories{display:grid;gap:1.5rem}@media (min-width:48rem){.section-block-stories{grid-template-columns:3fr 2fr}}.briefs{display:grid;gap:.75rem;align-content:start}
 .dateline-today{font:600 .85rem/1.2 system-ui,sans-serif;color:var(--muted,#555);margin:0 0 .8rem}
+.breadcrumbs ol{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem;padding:0;margin:0 0 .5rem;font:.85rem/1.4 system-ui,sans-serif}.breadcrumbs li+li::before{content:"›";margin-right:.25rem;color:var(--muted)}
+.archive-periods{list-style:none;padding:0;display:grid;gap:.5rem;grid-template-columns:repeat(auto-fill,minmax(7rem,1fr));font:1rem/1.4 system-ui,sans-serif}.archive-days{grid-template-columns:repeat(auto-fill,minmax(2.75rem,1fr));text-align:center}.archive-periods a{display:block;padding:.35rem;border:1px solid var(--rule)}.archive-periods .empty{display:block;padding:.35rem;color:var(--muted)}.on-this-day{padding-left:1.2rem}
 .section-description{color:var(--muted,#555);margin:-.3rem 0 1.2rem;max-width:60ch}
 section.block{margin:2rem 0}section.block>h2{font:700 1rem/1 system-ui,sans-serif;text-transform:uppercase;border-bottom:2px solid var(--ink);padding-bottom:.4rem}
 article.story{max-width:42rem;margin:0 auto}
