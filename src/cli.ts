@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { importArticles } from './domain/content/import.js';
 import { seedBaseline, seedDemoArticles } from './domain/content/seed.js';
+import { seedScaleArticles } from './bench/scale-queries.js';
 import { openMigratedDatabase, startServer } from './main.js';
 import type { Db } from './domain/ports/database.js';
 import { importProgress } from './cli/progress.js';
@@ -23,6 +24,7 @@ Commands:
                      --demo adds demo content, demo accounts and the test gateway, on loopback only
   migrate            apply database migrations
   seed               write the demo sections, plans and articles
+  seed --synthetic N write N generated filler articles (back to 1997) for benchmarks and scale trials, not a site
   import FILE.ndjson import articles, one JSON object per line (upsert by slug)
   user create --email ADDRESS --role reader|editor|business|admin [--name NAME] [--password PASSWORD]
                      create a verified account (or change its role); prints a generated password
@@ -58,6 +60,7 @@ async function run(argv: string[]): Promise<number> {
       state: { type: 'string' },
       gstin: { type: 'string' },
       series: { type: 'string' },
+      synthetic: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -82,12 +85,27 @@ async function run(argv: string[]): Promise<number> {
         console.log('Database is up to date.');
         return 0;
       });
-    case 'seed':
+    case 'seed': {
+      if ('synthetic' in values) {
+        const count = typeof values.synthetic === 'string' ? Number(values.synthetic) : Number.NaN;
+        if (!Number.isInteger(count) || count < 1 || count > 10_000_000) {
+          console.error('masthead seed --synthetic: give a number of articles from 1 to 10000000, e.g. masthead seed --synthetic 100000');
+          return 2;
+        }
+        return withDatabase(config, async (db) => {
+          await seedBaseline(db);
+          const started = Date.now();
+          await seedScaleArticles(db, count, new Date());
+          console.log(`Wrote ${count} synthetic articles in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+          return 0;
+        });
+      }
       return withDatabase(config, async (db) => {
         await seedBaseline(db);
         console.log(`Wrote ${await seedDemoArticles(db, new Date())} demo articles.`);
         return 0;
       });
+    }
     case 'import': {
       const file = rest[0];
       if (!file) {

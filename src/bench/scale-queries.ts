@@ -61,7 +61,8 @@ export async function seedScaleArticles(db: Db, count: number, now: Date): Promi
     select a.id, t.tag, a.status, a.published_at from articles a cross join unnest(a.tags) as t (tag)
     where a.slug like 'scale-%'
     on conflict do nothing`.execute(db);
-  await sql`analyze authors; analyze article_authors; analyze article_tags`.execute(db);
+  // One statement each: PGlite takes no multi-statement queries through the extended protocol.
+  for (const table of ['authors', 'article_authors', 'article_tags']) await sql`analyze ${sql.table(table)}`.execute(db);
 }
 
 /**

@@ -269,6 +269,34 @@ describe('masthead CLI', () => {
     expect(lines.filter((l) => l.includes('Warning'))).toHaveLength(1);
   });
 
+  it('seed --synthetic writes that many filler articles back to 1997, and refuses a count that is not one', { timeout: SLOW }, async () => {
+    for (const bad of [
+      ['--synthetic', 'many'],
+      ['--synthetic', '0'],
+    ]) {
+      const run = await masthead(['seed', ...bad], env);
+      expect(run.code, bad.join(' ')).toBe(2);
+      expect(nonEmptyLines(run.stderr)).toHaveLength(1);
+      expect(run.stderr).toContain('give a number of articles');
+    }
+    const run = await masthead(['seed', '--synthetic', '500'], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Wrote 500 synthetic articles in [\d.]+ s\.$/m);
+    const handle = await openDatabase({ url: null, pgliteDir: join(work, 'data', 'pglite') });
+    try {
+      const row = await handle.db
+        .selectFrom('articles')
+        .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('published_at').as('first')])
+        .where('slug', 'like', 'scale-%')
+        .executeTakeFirstOrThrow();
+      expect(Number(row.n)).toBe(500);
+      expect(new Date(row.first as Date).getUTCFullYear()).toBe(1997);
+    } finally {
+      await handle.close();
+    }
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['MASTHEAD_TIMEZONE', 'Mars/Base'],
