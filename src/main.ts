@@ -329,10 +329,10 @@ export async function prepareContent(config: Config, db: Db, log: (line: string)
  * Draws the demo's pictures into the image library and gives them to its stories (once per database: see
  * `seedDemoImages`), then refreshes the pages. A failure is reported and leaves the demo without pictures.
  */
-export async function drawDemoImages(ctx: AppContext, db: Db, log: (line: string) => void): Promise<void> {
+export async function drawDemoImages(ctx: AppContext, db: Db, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
   const started = performance.now();
   try {
-    const done = await seedDemoImages({ db, media: ctx.media, rasterize: rasterizeSvg, now: ctx.now() });
+    const done = await seedDemoImages({ db, media: ctx.media, rasterize: rasterizeSvg, now: ctx.now(), signal });
     if (!done) return;
     await ctx.refresh();
     log(`Drew ${done.images} demo images for ${done.articles} stories in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
@@ -381,11 +381,13 @@ export async function startServer(
   await app.listen({ port: config.port, host: config.host });
   await jobs.start();
   // Drawn after the site is up: encoding the pictures takes seconds the first start should not wait for.
-  const drawing = config.demo ? drawDemoImages(ctx, handle.db, log) : Promise.resolve();
+  const stopDrawing = new AbortController();
+  const drawing = config.demo ? drawDemoImages(ctx, handle.db, log, stopDrawing.signal) : Promise.resolve();
   log(`Masthead is running at ${config.publicUrl} (database: ${handle.engine}${config.redisUrl ? ', counters and meters: redis' : ''})`);
   return {
     app,
     async stop() {
+      stopDrawing.abort();
       await drawing;
       await unlisten();
       await unfollow();

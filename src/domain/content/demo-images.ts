@@ -12,6 +12,8 @@ export interface DemoImageDeps {
   /** An SVG document as PNG bytes (sharp in production: see adapters/images/sharp-images.ts). */
   rasterize: (svg: string) => Promise<Buffer>;
   now: Date;
+  /** Stops the drawing between two pictures (the server is stopping); what is drawn is kept for the next start. */
+  signal?: AbortSignal | undefined;
   /**
    * How wide the pictures are drawn (default 960): their renditions are made at 320, 640 and 960, enough for the
    * lead slot and cards while keeping the drawing to seconds (AVIF encoding is what takes the time).
@@ -21,12 +23,14 @@ export interface DemoImageDeps {
 
 /** Where the demo notes that it has drawn its pictures, so a restart does not draw them again. */
 const DONE_KEY = 'demo-images';
+/** The pictures drawn so far (key → image number), so a start stopped halfway goes on where it stopped. */
+const DRAWN_KEY = 'demo-images-drawn';
 
 /**
  * Draws the demo's pictures (charts of its market figures, section illustrations, a masthead) and stores them in
  * the image library by the upload path, then gives most demo stories without a lead image one of them and makes
  * the masthead the site's default image (unless a default is set). Once per database: null when already done.
- * Only the pictures some story uses are drawn.
+ * Only the pictures some story uses are drawn. Null too when `signal` stopped it (the next call goes on).
  */
 export async function seedDemoImages(deps: DemoImageDeps): Promise<{ images: number; articles: number } | null> {
   const { db, now } = deps;
@@ -41,8 +45,10 @@ export async function seedDemoImages(deps: DemoImageDeps): Promise<{ images: num
   }
   const wanted = pictures.filter((p) => chosen.has(p.key) || (p.key === 'masthead' && site.defaultImageId === null));
 
-  const ids = new Map<string, number>();
+  const ids = new Map(Object.entries(((await readSetting(db, DRAWN_KEY)) ?? {}) as Record<string, number>));
   for (const picture of wanted) {
+    if (ids.has(picture.key)) continue;
+    if (deps.signal?.aborted) return null;
     const saved = await deps.media.addGenerated({
       file: { bytes: await deps.rasterize(picture.svg(deps.width ?? 960)), truncated: false },
       alt: picture.alt,
@@ -54,6 +60,7 @@ export async function seedDemoImages(deps: DemoImageDeps): Promise<{ images: num
     });
     if (!saved.ok) throw new Error(`the demo picture ${picture.key} was refused: ${Object.values(saved.errors).join(' ')}`);
     ids.set(picture.key, saved.image.id);
+    await writeSetting(db, DRAWN_KEY, Object.fromEntries(ids));
   }
 
   let articles = 0;
