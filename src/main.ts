@@ -52,7 +52,8 @@ import { createNotifier, type Notifier } from './domain/notifications/notificati
 import type { JobQueue } from './domain/ports/job-queue.js';
 import { createJobs, type JobServices } from './jobs/masthead-jobs.js';
 import { openFileStore } from './adapters/files/index.js';
-import { sharpImageCodec } from './adapters/images/sharp-images.js';
+import { rasterizeSvg, sharpImageCodec } from './adapters/images/sharp-images.js';
+import { seedDemoImages } from './domain/content/demo-images.js';
 import { createMediaService } from './domain/media/service.js';
 import type { FileStore } from './domain/ports/files.js';
 
@@ -211,6 +212,7 @@ export async function createAppContext(
     timeZone: () => policy.timeZone,
     now,
     images: (ids) => media.views(ids),
+    defaultImageId: () => site.defaultImageId,
   });
   const plans = cachedPlans(() => billing.service.activePlans());
   const settings = createSiteService({
@@ -218,6 +220,7 @@ export async function createAppContext(
     site,
     publicUrl: config.publicUrl,
     demo: config.demo,
+    imageExists: async (id) => (await media.views([id])).has(id),
     onChange: () => refresh(),
     onReload: (changed) => {
       // Dates on pages, the editor's scheduling and the meter's month follow the stored time zone at once.
@@ -323,6 +326,22 @@ export async function prepareContent(config: Config, db: Db, log: (line: string)
 }
 
 /**
+ * Draws the demo's pictures into the image library and gives them to its stories (once per database: see
+ * `seedDemoImages`), then refreshes the pages. A failure is reported and leaves the demo without pictures.
+ */
+export async function drawDemoImages(ctx: AppContext, db: Db, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
+  const started = performance.now();
+  try {
+    const done = await seedDemoImages({ db, media: ctx.media, rasterize: rasterizeSvg, now: ctx.now(), signal });
+    if (!done) return;
+    await ctx.refresh();
+    log(`Drew ${done.images} demo images for ${done.articles} stories in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  } catch (error) {
+    log(`The demo images could not be drawn: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
  * Refuses to take real payments in the demo company's name: with Razorpay or Stripe configured, the invoices are
  * real tax invoices, so the publisher's identity must be configured or stored (the test gateway and the demo
  * keep the demo identity).
@@ -361,10 +380,15 @@ export async function startServer(
   const unfollow = await followChanges(handle, ctx);
   await app.listen({ port: config.port, host: config.host });
   await jobs.start();
+  // Drawn after the site is up: encoding the pictures takes seconds the first start should not wait for.
+  const stopDrawing = new AbortController();
+  const drawing = config.demo ? drawDemoImages(ctx, handle.db, log, stopDrawing.signal) : Promise.resolve();
   log(`Masthead is running at ${config.publicUrl} (database: ${handle.engine}${config.redisUrl ? ', counters and meters: redis' : ''})`);
   return {
     app,
     async stop() {
+      stopDrawing.abort();
+      await drawing;
       await unlisten();
       await unfollow();
       await jobs.stop();

@@ -77,3 +77,11 @@ export function sharpImageCodec(): ImageCodec {
     },
   };
 }
+
+/**
+ * An SVG document drawn to PNG (librsvg, inside sharp): text uses the fonts the system has, nothing is fetched.
+ * For pictures the site draws itself (the demo's charts and illustrations), never for uploads.
+ */
+export async function rasterizeSvg(svg: string): Promise<Buffer> {
+  return sharp(Buffer.from(svg), { limitInputPixels: 50_000_000 }).png().toBuffer();
+}

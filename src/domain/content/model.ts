@@ -85,6 +85,12 @@ export interface LeadImage {
   url: string;
   alt: string;
   image?: ImageView | undefined;
+  /**
+   * True when this is not the article's own image but the site's default (site settings `defaultImageId`), put
+   * in by readers' reads for an article without one: cards and the social image show it, the article page does
+   * not show it as a figure, and the API does not report it as the article's.
+   */
+  standIn?: true | undefined;
 }
 
 /** An article without its body: what lists, feeds and sitemaps need. */

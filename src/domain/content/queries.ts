@@ -328,6 +328,34 @@ export async function hasNoArticles(db: Db): Promise<boolean> {
   return row === undefined;
 }
 
+/** Published articles without a lead image, with what the demo picks their picture by. */
+export async function listArticlesWithoutLeadImage(
+  db: Db,
+): Promise<{ id: number; slug: string; section: string; tags: string[]; headline: string; publishedAt: Date }[]> {
+  const rows = await db
+    .selectFrom('articles')
+    .select(['id', 'slug', 'section', 'tags', 'headline', 'published_at'])
+    .where('status', '=', LIVE)
+    .where('lead_image_url', 'is', null)
+    .where('published_at', 'is not', null)
+    .$narrowType<{ published_at: Date }>()
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, slug: r.slug, section: r.section, tags: r.tags, headline: r.headline, publishedAt: r.published_at }));
+}
+
+/** Gives the articles `ids` the lead image `lead`, where they still have none. Returns how many it changed. */
+export async function setMissingLeadImages(db: Db, ids: readonly number[], lead: { url: string; alt: string }): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('articles')
+    .set({ lead_image_url: lead.url, lead_image_alt: lead.alt })
+    .where('id', 'in', ids)
+    .where('lead_image_url', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** How many sections exist (the baseline seed fills an empty table only). */
 export async function countSections(db: Db): Promise<number> {
   const row = await db

@@ -28,7 +28,7 @@ import { redirectedSlug } from './newsroom-queries.js';
 import { redirectedSectionSlug } from '../sections/queries.js';
 import { listCuratedLive, type LiveCuration } from './curated.js';
 import { renderAfterLead, renderBody, renderLead, wordCount, type LeadRule } from './render.js';
-import { imageIdOf, type ImageView } from '../media/model.js';
+import { imageIdOf, imagePath, type ImageView } from '../media/model.js';
 
 /** An article ready to serve: its facts, the access item, and the body rendered in two parts. */
 export interface PreparedArticle {
@@ -114,6 +114,8 @@ export function createContentService(
     ttlMs?: number;
     /** The uploaded images lead images name (`/media/image/<id>`), with what pages show of them. */
     images?: (ids: readonly number[]) => Promise<Map<number, ImageView>>;
+    /** The site's default image (its library number), standing in for articles without a lead image; null: none. */
+    defaultImageId?: () => number | null;
   },
 ): ContentService {
   const now = options.now ?? (() => new Date());
@@ -136,13 +138,32 @@ export function createContentService(
   /** The articles with the uploaded images their lead images name: one query for a list, cached with it. */
   async function withImages<T extends ArticleSummary>(articles: T[]): Promise<T[]> {
     const ids = articles.map((a) => (a.leadImage ? imageIdOf(a.leadImage.url) : null)).filter((id): id is number => id !== null);
+    const defaultId = articles.some((a) => !a.leadImage) ? (options.defaultImageId?.() ?? null) : null;
+    if (defaultId !== null) ids.push(defaultId);
     if (!options.images || ids.length === 0) return articles;
     const found = await options.images(ids);
+    const standIn = defaultId === null ? undefined : found.get(defaultId);
     return articles.map((a) => {
-      const id = a.leadImage ? imageIdOf(a.leadImage.url) : null;
+      if (!a.leadImage) {
+        // The default keeps its own alt text: it says what the picture shows, not what the story is about.
+        return standIn ? { ...a, leadImage: { url: imagePath(standIn.id), alt: standIn.alt, image: standIn, standIn: true as const } } : a;
+      }
+      const id = imageIdOf(a.leadImage.url);
       const image = id === null ? undefined : found.get(id);
-      return a.leadImage && image ? { ...a, leadImage: { ...a.leadImage, image } } : a;
+      return image ? { ...a, leadImage: { ...a.leadImage, image } } : a;
     });
+  }
+
+  /** The curated stories with their images (and the default standing in), as lists carry them. */
+  async function curationWithImages(curation: LiveCuration): Promise<LiveCuration> {
+    const all = [...(curation.lead ? [curation.lead] : []), ...curation.picks, ...Object.values(curation.pins).flat()];
+    const shown = new Map((await withImages(all)).map((a) => [a.id, a]));
+    const withImage = (a: ArticleSummary) => shown.get(a.id) ?? a;
+    return {
+      lead: curation.lead && withImage(curation.lead),
+      picks: curation.picks.map(withImage),
+      pins: Object.fromEntries(Object.entries(curation.pins).map(([section, list]) => [section, list.map(withImage)])),
+    };
   }
 
   async function prepare(slug: string): Promise<PreparedArticle | typeof NOT_FOUND | { scheduledFor: Date }> {
@@ -223,7 +244,7 @@ export function createContentService(
     curated() {
       // As long as lists: a curated story scheduled for later appears within this of its time.
       if (!curatedCache || Date.now() - curatedCache.at > Math.min(ttl, 15_000)) {
-        const value = listCuratedLive(db, now());
+        const value = listCuratedLive(db, now()).then(curationWithImages);
         curatedCache = { at: Date.now(), value };
         value.catch(() => (curatedCache = null));
       }

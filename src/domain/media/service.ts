@@ -5,7 +5,7 @@ import type { Db, Tx } from '../ports/database.js';
 import { announceChange } from '../site/changes.js';
 import type { FileStore, StoredFile } from '../ports/files.js';
 import { RENDITION_FORMATS, type ImageCodec, type ImageFacts } from '../ports/images.js';
-import { authorize, type Actor } from '../policies/policies.js';
+import { ANONYMOUS, authorize, type Actor } from '../policies/policies.js';
 import { imageView, type ImageView, type Rendition, type StoredImage } from './model.js';
 import { findImage, findImages, insertImage, listImages, lockImage, updateImage } from './queries.js';
 import {
@@ -35,6 +35,11 @@ export type ImageSaveResult =
 export interface MediaService {
   /** Checks, crops, renders and stores an upload (policy `editContent`). */
   upload(actor: Actor, input: UploadInput): Promise<ImageSaveResult>;
+  /**
+   * Stores an image the site draws itself (the demo's charts and illustrations) by the same path as an upload:
+   * checked, cropped, rendered, logged. Nobody uploaded it, so it has no uploader and needs no actor.
+   */
+  addGenerated(input: UploadInput): Promise<ImageSaveResult>;
   /** Changes an image's words and crop; a new crop makes new renditions at new addresses (policy `editContent`). */
   edit(actor: Actor, id: number, input: EditInput): Promise<ImageSaveResult>;
   /** The library, newest first (policy `editContent`). */
@@ -100,55 +105,63 @@ export function createMediaService(deps: MediaDeps): MediaService {
 
   const choiceOf = (input: CropChoice): CropChoice => ({ ratio: input.ratio, focusX: input.focusX, focusY: input.focusY });
 
+  async function store(actor: Actor, input: UploadInput): Promise<ImageSaveResult> {
+    const errors = checkImageText(input);
+    if (input.file?.truncated) {
+      return { ok: false, kind: 'too-large', errors: { ...errors, file: TOO_LARGE } };
+    }
+    const facts = input.file && input.file.bytes.length > 0 ? await codec.inspect(input.file.bytes) : null;
+    const problem = fileProblem(input.file, facts);
+    if (problem) errors.file = problem;
+    if (Object.keys(errors).length > 0 || !facts || !input.file) return { ok: false, kind: 'invalid', errors };
+
+    const original = input.file.bytes;
+    const choice = choiceOf(input);
+    let made;
+    try {
+      made = await renditionsOf(original, facts, choice);
+    } catch {
+      // The header was an image's, the rest was not (a damaged or truncated file, or more pixels than it said).
+      return {
+        ok: false,
+        kind: 'invalid',
+        errors: { file: `This image could not be read (it may be damaged): upload ${FORMAT_NAMES} again.` },
+      };
+    }
+    const originalKey = `originals/${made.digest}`;
+    await files.put(originalKey, original, { contentType: `image/${facts.format}` });
+    const at = now();
+    const image = await db.transaction().execute(async (tx) => {
+      const inserted = await insertImage(tx, {
+        keyPrefix: made.prefix,
+        originalKey,
+        originalFormat: facts.format,
+        originalBytes: original.length,
+        width: facts.width,
+        height: facts.height,
+        alt: input.alt.trim(),
+        caption: input.caption.trim(),
+        credit: input.credit.trim(),
+        crop: { ...choice, box: made.box },
+        renditions: made.renditions,
+        uploadedBy: actor.kind === 'user' ? actor.id : null,
+        createdAt: at,
+        updatedAt: at,
+      });
+      await audit(tx, { actor, action: 'create', image: inserted, before: null, at });
+      return inserted;
+    });
+    return { ok: true, image };
+  }
+
   return {
     async upload(actor, input) {
       authorize(actor, 'editContent');
-      const errors = checkImageText(input);
-      if (input.file?.truncated) {
-        return { ok: false, kind: 'too-large', errors: { ...errors, file: TOO_LARGE } };
-      }
-      const facts = input.file && input.file.bytes.length > 0 ? await codec.inspect(input.file.bytes) : null;
-      const problem = fileProblem(input.file, facts);
-      if (problem) errors.file = problem;
-      if (Object.keys(errors).length > 0 || !facts || !input.file) return { ok: false, kind: 'invalid', errors };
+      return store(actor, input);
+    },
 
-      const original = input.file.bytes;
-      const choice = choiceOf(input);
-      let made;
-      try {
-        made = await renditionsOf(original, facts, choice);
-      } catch {
-        // The header was an image's, the rest was not (a damaged or truncated file, or more pixels than it said).
-        return {
-          ok: false,
-          kind: 'invalid',
-          errors: { file: `This image could not be read (it may be damaged): upload ${FORMAT_NAMES} again.` },
-        };
-      }
-      const originalKey = `originals/${made.digest}`;
-      await files.put(originalKey, original, { contentType: `image/${facts.format}` });
-      const at = now();
-      const image = await db.transaction().execute(async (tx) => {
-        const inserted = await insertImage(tx, {
-          keyPrefix: made.prefix,
-          originalKey,
-          originalFormat: facts.format,
-          originalBytes: original.length,
-          width: facts.width,
-          height: facts.height,
-          alt: input.alt.trim(),
-          caption: input.caption.trim(),
-          credit: input.credit.trim(),
-          crop: { ...choice, box: made.box },
-          renditions: made.renditions,
-          uploadedBy: actor.kind === 'user' ? actor.id : null,
-          createdAt: at,
-          updatedAt: at,
-        });
-        await audit(tx, { actor, action: 'create', image: inserted, before: null, at });
-        return inserted;
-      });
-      return { ok: true, image };
+    addGenerated(input) {
+      return store(ANONYMOUS, input);
     },
 
     async edit(actor, id, input) {

@@ -44,6 +44,11 @@ export interface SiteSettings {
    */
   giftArticlesMonthly: number;
   grievanceOfficer: GrievanceOfficer | null;
+  /**
+   * The image-library image standing in for an article without a lead image: on story cards and as the social
+   * (og:image) and JSON-LD image. Never shown as a figure on the article page itself. Null: none.
+   */
+  defaultImageId: number | null;
 }
 
 export const DEFAULT_SITE_SETTINGS: SiteSettings = {
@@ -60,6 +65,7 @@ export const DEFAULT_SITE_SETTINGS: SiteSettings = {
   premiumPromisedDaily: 0,
   giftArticlesMonthly: 10,
   grievanceOfficer: null,
+  defaultImageId: null,
 };
 
 /** The time zone dates are shown and scheduled in: the stored one when set, else the configured default. */

@@ -158,12 +158,29 @@ export function checkGiftArticlesMonthly(value: string): Check<number> {
   return good(Number(text));
 }
 
-/** The settings form's fields as typed (text), beside the grievance officer, which the grievance page edits. */
-export type SiteSettingsInput = Record<Exclude<keyof SiteSettings, 'grievanceOfficer'>, string>;
+/** An image's number in the image library ('' for none); whether it exists is the service's to check. */
+export function checkImageNumber(value: string): Check<number | null> {
+  const text = value.trim();
+  if (text === '') return good(null);
+  if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2_147_483_647)
+    return bad('Enter the image’s number in the library (/admin/images), such as 12, or leave it empty.');
+  return good(Number(text));
+}
+
+/**
+ * The settings form's fields as typed (text), beside the grievance officer, which the grievance page edits.
+ * `defaultImageId` may be left out (the JSON API does not send it): the stored one is kept.
+ */
+export type SiteSettingsInput = Record<Exclude<keyof SiteSettings, 'grievanceOfficer' | 'defaultImageId'>, string> & {
+  defaultImageId?: string | undefined;
+};
 
 /** Checks every field of the settings; the settings to store, or a message per field that is wrong. */
-export function checkSiteSettings(input: SiteSettingsInput): Checked<Omit<SiteSettings, 'grievanceOfficer'>> {
+export function checkSiteSettings(
+  input: SiteSettingsInput,
+): Checked<Omit<SiteSettings, 'grievanceOfficer' | 'defaultImageId'> & Partial<Pick<SiteSettings, 'defaultImageId'>>> {
   return collectChecks({
+    ...(input.defaultImageId === undefined ? {} : { defaultImageId: checkImageNumber(input.defaultImageId) }),
     publicationName: checkLine(input.publicationName, { label: "publication's name", min: 1, max: 100 }),
     tagline: checkLine(input.tagline, { label: 'tagline', max: 200 }),
     language: checkLanguage(input.language),

@@ -69,6 +69,8 @@ export interface SiteServiceDeps {
   demo: boolean;
   /** This instance's refresh (`AppContext.refresh`, which calls `reload`), after a change commits; other instances hear `announceChange`. */
   onChange: () => Promise<void>;
+  /** Whether the image library holds an image with this number (for the default image); absent: not checked. */
+  imageExists?: (id: number) => Promise<boolean>;
   /** Called after `reload` with the new settings (the time zone the pages use). */
   onReload?: (site: SiteSettings) => void;
 }
@@ -156,6 +158,9 @@ export function createSiteService(deps: SiteServiceDeps) {
       authorize(actor, 'manageBusiness');
       const checked = checkSiteSettings(input);
       const errors: FieldErrors = checked.ok ? {} : { ...checked.errors };
+      const imageId = checked.ok ? checked.value.defaultImageId : null;
+      if (imageId != null && deps.imageExists && !(await deps.imageExists(imageId)))
+        errors.defaultImageId = `There is no image number ${imageId} in the library (/admin/images): upload it there first, or leave this empty.`;
       const current = await loadSupplier(db);
       const typedAddress = input.supplierAddress
         .split(/\r\n|\r|\n/)

@@ -42,6 +42,7 @@ ${field(form, 'publicationName', 'Name', 100, 'Shown in the header, page titles,
 ${field(form, 'tagline', 'Tagline', 200)}
 ${field(form, 'logoUrl', 'Logo', 500, 'An https:// address or a path on this site, such as /media/image/12 for image 12 in Images. Empty: the name is shown in text.')}
 ${field(form, 'faviconUrl', 'Favicon', 500, 'An https:// address or a path on this site, such as /media/image/12 (a square crop).')}
+${field(form, 'defaultImageId', 'Default image (its number in Images)', 10, 'Shown on story cards and in links shared on social sites for stories without a lead image (not on the story itself). Empty: none.')}
 ${field(form, 'language', 'Language', 35, 'A BCP 47 tag such as en-IN, hi-IN or ta.')}
 ${field(
   form,

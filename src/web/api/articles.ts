@@ -85,7 +85,8 @@ function summary(a: ArticleSummary) {
 }
 
 function leadImage(lead: ArticleSummary['leadImage']) {
-  if (!lead) return null;
+  // The site's default image is not the article's own: the API reports none.
+  if (!lead || lead.standIn) return null;
   const image = lead.image;
   return {
     url: lead.url,

@@ -26,10 +26,12 @@ export function picture(image: ImageView, options: { sizes: string; eager?: bool
 
 /**
  * An article's lead image with its caption and credit. An uploaded image comes as a `<picture>`; an imported one
- * named by its address alone, as an `<img>` of that address.
+ * named by its address alone, as an `<img>` of that address. The site's default image (`standIn`) is never shown
+ * here: a story without its own picture gets none rather than a decorative one (the default is for cards and
+ * links shared elsewhere).
  */
 export function leadFigure(lead: LeadImage | null): SafeHtml | '' {
-  if (!lead) return '';
+  if (!lead || lead.standIn) return '';
   const { image } = lead;
   if (!image) {
     // An uploaded image that is no longer there shows nothing rather than a broken picture.
@@ -44,8 +46,33 @@ export function leadFigure(lead: LeadImage | null): SafeHtml | '' {
   }</figure>`;
 }
 
-/** A story card's image: uploaded lead images only (an imported address has no known size to reserve). */
-export function cardPicture(lead: LeadImage | null): SafeHtml | '' {
-  if (!lead?.image) return '';
-  return html`<div class="card-image">${picture({ ...lead.image, alt: lead.alt || lead.image.alt }, { sizes: '(min-width: 760px) 320px, 100vw' })}</div>`;
+/** How large a card's picture is: `card` in a list (the default), `lead` in the wide slot at the top of a page. */
+export type CardPictureSize = 'card' | 'lead';
+
+const CARD_SIZES: Record<CardPictureSize, string> = {
+  card: '(min-width: 760px) 320px, 100vw',
+  lead: '(min-width: 1100px) 720px, (min-width: 760px) 62vw, 100vw',
+};
+
+/** The shape an imported address is shown in (4:3, the site's card ratio): its real size is not known. */
+const ADDRESS_BOX = { width: 640, height: 480 } as const;
+
+/**
+ * A story card's image: the uploaded lead image (or the site's default standing in for a story without one) as a
+ * `<picture>`, or an imported address as an `<img>` in a 4:3 box it fills (cut to fit), so nothing moves as it
+ * loads. `size: 'lead'` is for the top story's wide slot: bigger sizes, loaded at once with high priority.
+ */
+export function cardPicture(lead: LeadImage | null, options: { size?: CardPictureSize } = {}): SafeHtml | '' {
+  if (!lead) return '';
+  const size = options.size ?? 'card';
+  const eager = size === 'lead';
+  const classes = size === 'lead' ? 'card-image card-image-lead' : 'card-image';
+  if (lead.image) {
+    return html`<div class="${classes}">${picture({ ...lead.image, alt: lead.alt || lead.image.alt }, { sizes: CARD_SIZES[size], eager })}</div>`;
+  }
+  // An uploaded image that is no longer there shows nothing rather than a broken picture.
+  if (imageIdOf(lead.url) !== null) return '';
+  return html`<div class="${classes} card-image-address"><img src="${lead.url}" alt="${lead.alt}" width="${ADDRESS_BOX.width}" height="${ADDRESS_BOX.height}"${
+    eager ? html` fetchpriority="high"` : html` loading="lazy"`
+  } decoding="async"></div>`;
 }

@@ -25,7 +25,7 @@ h1,h2,h3{line-height:1.2}
 .card p{margin:0;color:var(--muted);font-size:.95rem}
 figure.lead-image{margin:1rem 0}figure.lead-image img,.card-image img{display:block;width:100%;height:auto}
 figure.lead-image figcaption{color:var(--muted);font:.85rem/1.4 system-ui,sans-serif;margin-top:.4rem}figure.lead-image .credit{text-transform:uppercase;letter-spacing:.03em;font-size:.75rem}
-.card-image{margin-bottom:.5rem}
+.card-image{margin-bottom:.5rem}.card-image-address img{aspect-ratio:4/3;object-fit:cover;background:var(--rule)}
 .kicker{font:700 .75rem/1.2 system-ui,sans-serif;text-transform:uppercase;letter-spacing:.06em;color:var(--accent)}
 .badge{font:700 .7rem/1 system-ui,sans-serif;text-transform:uppercase;padding:.15rem .35rem;border-radius:2px;background:var(--premium);color:#fff;margin-left:.35rem;vertical-align:middle}
 .lead-story h2{font-size:clamp(1.6rem,4vw,2.4rem);margin:.3rem 0}
