@@ -84,7 +84,7 @@ describe.runIf(run)('accessibility of the reader pages (axe-core, every rule)', 
   });
 
   for (const [screen, options] of Object.entries(screens)) {
-    it(`has no violation on any page, signed out and subscribed (${screen})`, { timeout: 90_000 }, async () => {
+    it(`has no violation on any page, signed out and subscribed (${screen})`, { timeout: 180_000 }, async () => {
       const { site, base, browser } = suite;
       const context: BrowserContext = await browser.newContext({ ...options, bypassCSP: true });
       const page = await context.newPage();
