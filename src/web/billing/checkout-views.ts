@@ -32,7 +32,7 @@ export function planSummary(chrome: PageChrome, plan: Plan): SafeHtml {
   const shown = planDisplay(plan);
   return html`<section class="plan checkout-plan" data-plan="${plan.slug}" aria-labelledby="checkout-plan">
 <h2 id="checkout-plan">${plan.name}</h2>
-<p class="per-month">${chrome.copy.render('plans.per_month', { amount: shown.perMonth })}</p>
+<div class="per-month">${chrome.copy.render('plans.per_month', { amount: shown.perMonth })}</div>
 <p class="price">${chrome.copy.render('plans.renewal', { price: shown.price, term: shown.term })}</p>
 </section>
 <p class="auto-renew" id="auto-renew"><strong>Renews automatically every ${shown.term} at ${shown.price}</strong> (GST included) until you cancel. Cancel anytime from your account: you keep access until the end of the term you paid for. We email you before each renewal.</p>

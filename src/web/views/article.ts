@@ -75,7 +75,7 @@ function planCards(input: ArticlePageInput, story: string): SafeHtml | '' {
   return html`<ul class="paywall-plans">${plans.map((plan) => {
     const shown = planDisplay(plan);
     return html`<li class="plan-card" data-plan="${plan.slug}"><h3>${plan.name}${plan.highlighted ? html` <span class="badge best-value">${copy.render('plans.best_value')}</span>` : ''}</h3>
-<p class="per-month">${copy.render('plans.per_month', { amount: shown.perMonth })}</p>
+<div class="per-month">${copy.render('plans.per_month', { amount: shown.perMonth })}</div>
 <p class="price">${copy.render('plans.renewal', { price: shown.price, term: shown.term })}</p>
 <p><a class="button" href="/subscribe/${plan.slug}${fromQuery(story)}">${copy.render('plans.choose', { plan: plan.name })}</a></p></li>`;
   })}</ul>`;
@@ -182,9 +182,13 @@ ${seo.image ? html`<meta name="twitter:image" content="${seo.image}">` : ''}
 `;
 }
 
-function adSlot(input: ArticlePageInput, position: string): SafeHtml | '' {
+const AD_PLACES = { top: 'above the story', bottom: 'below the story' } as const;
+
+function adSlot(input: ArticlePageInput, position: keyof typeof AD_PLACES): SafeHtml | '' {
   if (input.read.readerContext.reader.entitlements.has(ENTITLEMENTS.adFree)) return '';
-  return html`<aside class="ad-slot" data-slot="${position}" aria-label="${input.chrome.copy.render('site.ad_label')}">${input.chrome.copy.render('site.ad_label')}</aside>`;
+  const label = input.chrome.copy.render('site.ad_label');
+  // Two slots on a page: each landmark needs a name of its own.
+  return html`<aside class="ad-slot" data-slot="${position}" aria-label="${label} (${AD_PLACES[position]})">${label}</aside>`;
 }
 
 /** "You have 7 free articles left this month", shown while a metered article is read on the meter. */

@@ -109,7 +109,7 @@ ${page.canonical ? html`<link rel="canonical" href="${page.canonical}">` : ''}
 ${page.noindex ? html`<meta name="robots" content="noindex">` : ''}
 ${page.social === false || page.noindex ? '' : socialTags(site, page)}
 <link rel="stylesheet" href="${SITE_CSS_PATH}">
-${site.faviconUrl ? html`<link rel="icon" href="${site.faviconUrl}">` : ''}
+${site.faviconUrl ? html`<link rel="icon" href="${site.faviconUrl}">` : html`<link rel="icon" href="data:,">`}
 <link rel="alternate" type="application/rss+xml" title="${site.publicationName}" href="/feed.xml">
 ${page.head ?? ''}
 </head><body>

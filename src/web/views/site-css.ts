@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /** The site's one stylesheet, served at a content-hashed URL so browsers may cache it for a year. */
 export const SITE_CSS = `
-:root{--ink:#1b1b1b;--muted:#5d5d5d;--rule:#e3ded6;--paper:#fffdf9;--accent:#9e1b32;--premium:#8a6d1d;--max:72rem}
+:root{--ink:#1b1b1b;--muted:#4d4d4d;--rule:#e3ded6;--paper:#fffdf9;--accent:#9e1b32;--premium:#695214;--max:72rem}
 *{box-sizing:border-box}
 html{font-size:100%}
 body{margin:0;background:var(--paper);color:var(--ink);font:1.0625rem/1.6 Georgia,'Times New Roman',serif}
@@ -39,7 +39,7 @@ figure.lead-image figcaption{color:var(--muted);font:.85rem/1.4 system-ui,sans-s
 section.block{margin:2rem 0}section.block>h2{font:700 1rem/1 system-ui,sans-serif;text-transform:uppercase;border-bottom:2px solid var(--ink);padding-bottom:.4rem}
 article.story{max-width:42rem;margin:0 auto}
 article.story h1{font-size:clamp(1.8rem,4.5vw,2.8rem);margin:.3rem 0 .6rem}
-.standfirst{font-size:1.25rem;color:var(--muted);margin:0 0 1rem}
+.standfirst{font-size:1.2rem;color:var(--muted);margin:0 0 1rem}
 .byline{font:.9rem/1.5 system-ui,sans-serif;color:var(--muted);border-top:1px solid var(--rule);border-bottom:1px solid var(--rule);padding:.5rem 0;margin-bottom:1.25rem}
 .byline strong{color:var(--ink)}
 .disclaimer{font:italic .9rem/1.5 system-ui,sans-serif;color:var(--muted);border-left:3px solid var(--rule);padding-left:.75rem}
@@ -48,7 +48,7 @@ article.story h1{font-size:clamp(1.8rem,4.5vw,2.8rem);margin:.3rem 0 .6rem}
 .paywall::before{content:'';position:absolute;left:0;right:0;top:-5rem;height:5rem;background:linear-gradient(rgba(255,253,249,0),var(--paper))}
 .paywall h2{font-size:1.3rem;margin:0 0 .5rem}
 .paywall .includes-title{font-size:1rem;margin:1.25rem 0 .25rem}.paywall .account-gives{max-width:38rem;margin:.5rem auto}
-.paywall-plans{list-style:none;padding:0;margin:1rem 0;display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr))}.plan-card{border:1px solid var(--rule);padding:.75rem;text-align:left}.plan-card h3{font-size:1.05rem;margin:0 0 .25rem}.plan-card .per-month{font-size:1.3rem;font-weight:700;margin:.25rem 0}.plan-card .price{font-size:.85rem;color:var(--muted);margin:.25rem 0 .75rem}
+.paywall-plans{list-style:none;padding:0;margin:1rem 0;display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr))}.plan-card{border:1px solid var(--rule);padding:.75rem;text-align:left}.plan-card h3{font-size:1.05rem;margin:0 0 .25rem}.plan-card .per-month{font-size:1.3rem;font-weight:700;margin:.25rem 0}.checkout-plan .per-month{margin:1rem 0}.plan-card .price{font-size:.85rem;color:var(--muted);margin:.25rem 0 .75rem}
 .button{display:inline-block;background:var(--accent);color:#fff;text-decoration:none;font:700 1rem/1 system-ui,sans-serif;padding:.8rem 1.4rem;border-radius:4px;border:0;cursor:pointer}
 .related ul{list-style:none;padding:0;margin:0}.related li{border-top:1px solid var(--rule);padding:.5rem 0}.related .meta{display:block;color:var(--muted);font-size:.85rem}
 .ad-slot{border:1px dashed var(--rule);color:var(--muted);font:.75rem/1 system-ui,sans-serif;text-transform:uppercase;text-align:center;padding:2.5rem 0;margin:1.5rem 0}
