@@ -221,7 +221,7 @@ describeEachEngine('every page', (db) => {
     for (const [slug, name, perMonth, price] of expected) {
       const block = plan(slug);
       expect(block).toContain(`>${name}</h2>`);
-      expect(block).toContain(`>${perMonth}</p>`);
+      expect(block).toContain(`<div class="per-month">${perMonth}</div>`);
       expect(block).toMatch(new RegExp(`Billed ${price} every`));
       expect(block).toContain(`href="/subscribe/${slug}"`);
     }

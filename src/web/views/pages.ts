@@ -34,7 +34,7 @@ export function homePage(
   const main = html`<h1 class="visually-hidden">${chrome.site.publicationName}</h1>
 <p class="dateline-today"><time datetime="${isoDateIn(data.today, data.timeZone)}">${today}</time> · <a href="/premium">Premium today</a></p>${
     lead
-      ? html`<section class="lead-story" aria-labelledby="lead-headline">${cardPicture(lead.leadImage)}<div class="lead-text">
+      ? html`<section class="lead-story" aria-labelledby="lead-headline">${cardPicture(lead.leadImage, { size: 'lead' })}<div class="lead-text">
 <p class="kicker">${sections.find((s) => s.slug === lead.section)?.name ?? ''}${lead.visibility === 'premium' ? html`<span class="badge">Premium</span>` : ''}</p>
 <h2 id="lead-headline"><a href="/article/${lead.slug}">${lead.headline}</a></h2>
 <p class="standfirst">${lead.standfirst}</p>
@@ -116,7 +116,7 @@ export function plansPage(
     const extras = (offered[i] ?? []).filter((entry) => !common.includes(entry));
     return html`<section class="plan" data-plan="${plan.slug}" aria-labelledby="plan-${plan.slug}">
 <h2 id="plan-${plan.slug}">${plan.name}${plan.highlighted ? html` <span class="badge best-value">${copy.render('plans.best_value')}</span>` : ''}</h2>
-<p class="per-month">${copy.render('plans.per_month', { amount: shown.perMonth })}</p>
+<div class="per-month">${copy.render('plans.per_month', { amount: shown.perMonth })}</div>
 <p class="price">${copy.render('plans.renewal', { price: shown.price, term: shown.term })}</p>
 ${extras.length ? html`<p>${copy.render(common.length ? 'plans.also_includes' : 'plans.plan_includes')}</p>${includesList(extras)}` : ''}
 <p><a class="button" href="/subscribe/${plan.slug}${fromQuery(data.from)}">${copy.render('plans.choose', { plan: plan.name })}</a></p>

@@ -26,7 +26,7 @@ h1,h2,h3{line-height:1.2}
 figure.lead-image{margin:1rem 0}figure.lead-image img,.card-image img{display:block;width:100%;height:auto}
 figure.lead-image figcaption{color:var(--muted);font:.85rem/1.4 system-ui,sans-serif;margin-top:.4rem}figure.lead-image .credit{text-transform:uppercase;letter-spacing:.03em;font-size:.75rem}
 .card-image{margin-bottom:.5rem}.card-image-address img{aspect-ratio:4/3;object-fit:cover;background:var(--rule)}
-.kicker{font:700 .75rem/1.2 system-ui,sans-serif;text-transform:uppercase;letter-spacing:.06em;color:var(--accent)}
+.kicker,.card .kicker{font:700 .75rem/1.2 system-ui,sans-serif;text-transform:uppercase;letter-spacing:.06em;color:var(--accent)}
 .badge{font:700 .7rem/1 system-ui,sans-serif;text-transform:uppercase;padding:.15rem .35rem;border-radius:2px;background:var(--premium);color:#fff;margin-left:.35rem;vertical-align:middle}
 .lead-story h2{font-size:clamp(1.6rem,4vw,2.4rem);margin:.3rem 0}
 .lead-story{display:grid;gap:1rem 1.5rem;margin-bottom:1rem}@media (min-width:48rem){.lead-story:has(.card-image){grid-template-columns:3fr 2fr;align-items:center}}.lead-story .card-image{margin:0}.lead-story .byline{border:0;padding:0;margin:.5rem 0 0}
@@ -55,7 +55,7 @@ article.story h1{font-size:clamp(1.8rem,4.5vw,2.8rem);margin:.3rem 0 .6rem}
 @media (max-width:40rem){.ad-slot[data-slot=top]{display:none}}
 .plans{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));font-family:system-ui,sans-serif}
 .plan{border:1px solid var(--rule);background:#fff;padding:1.25rem;border-radius:6px;text-align:center}
-.plan .per-month{font-size:2rem;font-weight:800}.plan .price{color:var(--muted)}
+.plan .per-month{font-size:2rem;font-weight:800;margin:1rem 0}.plan .price{color:var(--muted)}
 .includes{font-family:system-ui,sans-serif;columns:2 16rem}
 .pager{display:flex;justify-content:space-between;font-family:system-ui,sans-serif;margin-top:2rem}
 footer.site{border-top:1px solid var(--rule);padding:1.5rem 0;color:var(--muted);font:.85rem/1.5 system-ui,sans-serif}
