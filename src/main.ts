@@ -9,7 +9,7 @@ import type { Db } from './domain/ports/database.js';
 import { openDatabase, type DatabaseHandle } from './adapters/db/database.js';
 import { migrate } from './adapters/db/migrate.js';
 import { ConfigError, SUPPLIER_VARIABLES, type Config } from './config/config.js';
-import { applySearchConfig } from './domain/search/service.js';
+import { applySearchConfig, createSearchService } from './domain/search/service.js';
 import { deriveKeys, resolveSecret, type Keys } from './config/secret.js';
 import type { Plan } from './domain/billing/plans.js';
 import type { FindReaders } from './domain/billing/readers.js';
@@ -255,6 +255,7 @@ export async function createAppContext(
     config,
     keys,
     content,
+    search: createSearchService(db, search.config),
     newsroom: createNewsroomService({ db, now, onChange: refresh }),
     media,
     files,

@@ -47,3 +47,8 @@ export function plainText(renderedHtml: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** A plain-text field (a headline, a standfirst) ready for ts_headline: control characters (our markers) as spaces. */
+export function plainField(text: string): string {
+  return text.replace(CONTROL, ' ');
+}

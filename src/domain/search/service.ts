@@ -2,7 +2,7 @@ import type { Db } from '../ports/database.js';
 import type { AccessItem, ListCursor, Section } from '../content/model.js';
 import { renderBody, renderLead, type LeadRule } from '../content/render.js';
 import { readSetting, writeSetting } from '../site/queries.js';
-import { markedToHtml, plainText } from './highlight.js';
+import { markedToHtml, plainField, plainText } from './highlight.js';
 import type { SearchFilters, SearchHit, SearchPage, SearchSort, SectionVisibility } from './model.js';
 import { findSearchConfig, hasLexemes, highlightTexts, searchArticles } from './queries.js';
 import type { SearchText } from './query-text.js';
@@ -64,9 +64,9 @@ export async function search(db: Db, config: string, request: SearchRequest, con
     };
     const fromBody = context.mayReadBody(item);
     const source = fromBody
-      ? `${article.standfirst} ${plainText(renderBody(body))}`
-      : `${article.standfirst} ${plainText(renderLead(body, context.lead))}`;
-    return { headline: plainText(article.headline), source: source.slice(0, SNIPPET_SOURCE_MAX), fromBody };
+      ? `${plainField(article.standfirst)} ${plainText(renderBody(body))}`
+      : `${plainField(article.standfirst)} ${plainText(renderLead(body, context.lead))}`;
+    return { headline: plainField(article.headline), source: source.slice(0, SNIPPET_SOURCE_MAX), fromBody };
   });
   const marked = await highlightTexts(db, config, request.text, sources);
   const hits: SearchHit[] = page.map(({ article }, i) => ({
@@ -92,4 +92,13 @@ export async function applySearchConfig(db: Db, name: string): Promise<{ config:
   await writeSetting(db, 'search_config', config);
   // Until a configuration is stored, the trigger (and migration 029's first indexing) used `english`.
   return { config, changed: (stored ?? 'english') !== config };
+}
+
+/** Reader search over one database in one text-search configuration (MASTHEAD_SEARCH_CONFIG, checked at start). */
+export interface SearchService {
+  run(request: SearchRequest, context: SearchContext): Promise<SearchPage>;
+}
+
+export function createSearchService(db: Db, config: string): SearchService {
+  return { run: (request, context) => search(db, config, request, context) };
 }

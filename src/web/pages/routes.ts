@@ -13,6 +13,7 @@ import { SITE_CSS, SITE_CSS_PATH } from '../views/site-css.js';
 import { articlePages } from './article-page.js';
 import { authorPageRoute } from './author-page.js';
 import { tagPageRoute } from './tag-page.js';
+import { searchPageRoute } from './search-page.js';
 import { pageChrome } from './chrome.js';
 import { premiumPageRoute } from './premium-page.js';
 
@@ -123,6 +124,7 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   authorPageRoute(app, ctx);
   tagPageRoute(app, ctx);
+  searchPageRoute(app, ctx);
   premiumPageRoute(app, ctx);
 
   app.get('/plans', async (request, reply) => {
