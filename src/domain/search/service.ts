@@ -4,7 +4,7 @@ import { renderBody, renderLead, type LeadRule } from '../content/render.js';
 import { readSetting, writeSetting } from '../site/queries.js';
 import { markedToHtml, plainField, plainText } from './highlight.js';
 import type { SearchFilters, SearchHit, SearchPage, SearchSort, SectionVisibility } from './model.js';
-import { findSearchConfig, hasLexemes, highlightTexts, searchArticles } from './queries.js';
+import { articleIdRange, countArticles, findSearchConfig, hasLexemes, highlightTexts, reindexArticles, searchArticles } from './queries.js';
 import type { SearchText } from './query-text.js';
 
 /** Characters of plain body text a snippet is looked for in: ts_headline's cost grows with the text. */
@@ -101,4 +101,25 @@ export interface SearchService {
 
 export function createSearchService(db: Db, config: string): SearchService {
   return { run: (request, context) => search(db, config, request, context) };
+}
+
+/** Articles rewritten per statement by `reindexAll`: each batch is one short update, so memory stays flat. */
+export const REINDEX_BATCH = 2_000;
+
+/**
+ * Rebuilds every article's search document with the configuration stored now (after a change of
+ * MASTHEAD_SEARCH_CONFIG), in batches by id; `progress` hears the running count after each batch.
+ */
+export async function reindexAll(db: Db, progress: (done: number, total: number) => void = () => undefined): Promise<number> {
+  const total = await countArticles(db);
+  let done = 0;
+  let after = 0;
+  for (;;) {
+    const range = await articleIdRange(db, after, REINDEX_BATCH);
+    if (!range) break;
+    done += await reindexArticles(db, after, range.last);
+    after = range.last;
+    progress(done, Math.max(total, done));
+  }
+  return done;
 }
