@@ -116,7 +116,8 @@ async function run(argv: string[]): Promise<number> {
     case 'reindex':
       return withDatabase(config, async (db) => {
         const applied = await applySearchConfig(db, config.searchConfig);
-        if (!applied) throw new ConfigError('MASTHEAD_SEARCH_CONFIG', `"${config.searchConfig}" is not a text search configuration of this database`);
+        if (!applied)
+          throw new ConfigError('MASTHEAD_SEARCH_CONFIG', `"${config.searchConfig}" is not a text search configuration of this database`);
         const progress = reindexProgress(process.stderr);
         const done = await reindexAll(db, progress.update);
         progress.stop();

@@ -187,7 +187,10 @@ export async function createAppContext(
       `"${config.searchConfig}" is not a text search configuration of this database (\`select cfgname from pg_ts_config\` lists them; 'simple' suits any language)`,
     );
   }
-  if (search.changed) console.warn(`Reader search now uses the "${search.config}" configuration: run \`masthead reindex\` to index the existing articles with it.`);
+  if (search.changed)
+    console.warn(
+      `Reader search now uses the "${search.config}" configuration: run \`masthead reindex\` to index the existing articles with it.`,
+    );
   const now = options.now ?? (() => new Date());
   const keys = deriveKeys(secret);
   // Updated in place when the settings change (here or on another instance): pages read it at each request.

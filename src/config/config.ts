@@ -200,7 +200,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 function searchConfig(env: Env): string {
   const name = env.MASTHEAD_SEARCH_CONFIG?.trim() || 'english';
   if (!/^([a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,62}$/i.test(name))
-    throw new ConfigError('MASTHEAD_SEARCH_CONFIG', `${JSON.stringify(name)} is not a text search configuration's name (e.g. english, simple, hindi)`);
+    throw new ConfigError(
+      'MASTHEAD_SEARCH_CONFIG',
+      `${JSON.stringify(name)} is not a text search configuration's name (e.g. english, simple, hindi)`,
+    );
   return name.toLowerCase();
 }
 

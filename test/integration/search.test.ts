@@ -14,7 +14,8 @@ const DAY = 86_400_000;
 const at = (days: number) => new Date(new Date(NOW).getTime() - days * DAY);
 /** A word that only the gated body of the premium story holds. */
 const GATED_WORD = 'quetzalcoatl';
-const filler = (n: number, word: string) => Array.from({ length: n }, (_, i) => `Paragraph ${i + 1} is about the ${word} harvest and little else.`).join('\n\n');
+const filler = (n: number, word: string) =>
+  Array.from({ length: n }, (_, i) => `Paragraph ${i + 1} is about the ${word} harvest and little else.`).join('\n\n');
 
 /** Reader search: `/search` and `/api/v1/search`, relevance, snippets only from what the reader may read, filters. */
 describeEachEngine('reader search', (db) => {
@@ -26,7 +27,11 @@ describeEachEngine('reader search', (db) => {
   const api = async (query: string, headers: Record<string, string> = {}) => {
     const res = await get(`/api/v1/search?${query}`, headers);
     expect(res.statusCode, res.body).toBe(200);
-    return res.json<{ results: { slug: string; headline_html: string; snippet_html: string; snippet_from: string }[]; next_page: number | null; next_cursor: string | null }>();
+    return res.json<{
+      results: { slug: string; headline_html: string; snippet_html: string; snippet_from: string }[];
+      next_page: number | null;
+      next_cursor: string | null;
+    }>();
   };
   const slugs = async (query: string) => (await api(query)).results.map((r) => r.slug);
 
@@ -75,7 +80,9 @@ describeEachEngine('reader search', (db) => {
     // Relevance pages by number.
     const page1 = await api('q=saffron&limit=1');
     expect(page1.next_page).toBe(2);
-    expect([...page1.results, ...(await api('q=saffron&limit=1&page=2')).results].map((r) => r.slug).sort()).toEqual([older.slug, newer.slug].sort());
+    expect([...page1.results, ...(await api('q=saffron&limit=1&page=2')).results].map((r) => r.slug).sort()).toEqual(
+      [older.slug, newer.slug].sort(),
+    );
   });
 
   it('never shows a word of a premium story’s gated body to a reader without access, yet finds the story by its headline', async () => {
@@ -85,7 +92,9 @@ describeEachEngine('reader search', (db) => {
       const page = await get(`/search?q=${GATED_WORD}`, reader);
       expect(page.statusCode).toBe(200);
       // The page repeats the reader's own words only in the form and title.
-      expect(page.body.replaceAll(`value="${GATED_WORD}"`, '').replaceAll(`Search: ${GATED_WORD}`, '')).not.toMatch(new RegExp(GATED_WORD, 'i'));
+      expect(page.body.replaceAll(`value="${GATED_WORD}"`, '').replaceAll(`Search: ${GATED_WORD}`, '')).not.toMatch(
+        new RegExp(GATED_WORD, 'i'),
+      );
     }
     const found = await api('q=cardamom%20growers');
     const hit = found.results.find((r) => r.slug === premium);
@@ -95,8 +104,18 @@ describeEachEngine('reader search', (db) => {
   });
 
   it('gives body snippets to an entitled subscriber and to a verified crawler', async () => {
-    const { user } = await provisionUser(db(), { email: 'sub@example.com', role: 'reader', password: 'a long reader password' }, clock.now());
-    await grantEntitlements(db(), { userId: user.id, entitlements: ['premium'], source: 'test:complimentary', startsAt: at(10), endsAt: at(-300) });
+    const { user } = await provisionUser(
+      db(),
+      { email: 'sub@example.com', role: 'reader', password: 'a long reader password' },
+      clock.now(),
+    );
+    await grantEntitlements(db(), {
+      userId: user.id,
+      entitlements: ['premium'],
+      source: 'test:complimentary',
+      startsAt: at(10),
+      endsAt: at(-300),
+    });
     const cookie = await sessionCookie(t.ctx, 'sub@example.com', 'a long reader password');
     const page = await get(`/search?q=${GATED_WORD}`, { cookie });
     expect(page.body).toContain(`<a href="/article/${premium}">`);
@@ -105,15 +124,40 @@ describeEachEngine('reader search', (db) => {
 
     const crawled = await crawlerApp.app.inject({ url: `/search?q=${GATED_WORD}`, remoteAddress: '66.249.64.5' });
     expect(crawled.body).toContain(`<mark>${GATED_WORD}</mark> clause`);
-    const spoofed = await crawlerApp.app.inject({ url: `/search?q=${GATED_WORD}`, remoteAddress: '203.0.113.9', headers: { 'user-agent': 'Googlebot/2.1' } });
+    const spoofed = await crawlerApp.app.inject({
+      url: `/search?q=${GATED_WORD}`,
+      remoteAddress: '203.0.113.9',
+      headers: { 'user-agent': 'Googlebot/2.1' },
+    });
     expect(spoofed.body).not.toContain(`<mark>${GATED_WORD}</mark>`);
   });
 
   it('filters by section, dates, author and type', async () => {
     const word = 'jaggery';
-    const a = await createArticle(db(), { headline: `A ${word} story`, section: 'markets', authors: ['Ravi Filter'], visibility: 'free', publishedAt: at(5), provenance: 'staff' });
-    const b = await createArticle(db(), { headline: `B ${word} story`, section: 'economy', authors: ['Mira Other'], visibility: 'premium', publishedAt: at(40), provenance: 'wire:PTI' });
-    const c = await createArticle(db(), { headline: `C ${word} story`, section: 'markets', authors: ['Mira Other'], visibility: 'metered', publishedAt: at(80), provenance: 'staff' });
+    const a = await createArticle(db(), {
+      headline: `A ${word} story`,
+      section: 'markets',
+      authors: ['Ravi Filter'],
+      visibility: 'free',
+      publishedAt: at(5),
+      provenance: 'staff',
+    });
+    const b = await createArticle(db(), {
+      headline: `B ${word} story`,
+      section: 'economy',
+      authors: ['Mira Other'],
+      visibility: 'premium',
+      publishedAt: at(40),
+      provenance: 'wire:PTI',
+    });
+    const c = await createArticle(db(), {
+      headline: `C ${word} story`,
+      section: 'markets',
+      authors: ['Mira Other'],
+      visibility: 'metered',
+      publishedAt: at(80),
+      provenance: 'staff',
+    });
     const sorted = (list: string[]) => [...list].sort();
     expect(sorted(await slugs(`q=${word}`))).toEqual(sorted([a.slug, b.slug, c.slug]));
     expect(sorted(await slugs(`q=${word}&section=markets`))).toEqual(sorted([a.slug, c.slug]));
@@ -167,13 +211,33 @@ describeEachEngine('reader search', (db) => {
     expect((await get(`/api/v1/search?q=${'b'.repeat(201)}`)).statusCode).toBe(400);
     expect((await get(`/api/v1/search?q=word&limit=51`)).statusCode).toBe(400);
 
-    for (const q of ['&|!():*', '"unbalanced quote', 'a & (b | !c', "o'neil:* <-> x", '\\', '"', '*', '-', 'or', 'the', '\u0002x\u0003', '‘curly’ “quotes”']) {
+    for (const q of [
+      '&|!():*',
+      '"unbalanced quote',
+      'a & (b | !c',
+      "o'neil:* <-> x",
+      '\\',
+      '"',
+      '*',
+      '-',
+      'or',
+      'the',
+      '\u0002x\u0003',
+      '‘curly’ “quotes”',
+    ]) {
       for (const url of [`/search?q=${encodeURIComponent(q)}`, `/api/v1/search?q=${encodeURIComponent(q)}`]) {
         const res = await get(url);
         expect(res.statusCode, `${url}: ${res.body.slice(0, 200)}`).toBe(200);
       }
     }
-    for (const url of ['/search?q=x&from=2026-02-30', '/search?q=x&sort=loudest', '/search?q=x&page=11', '/search?q=x&type=gossip', '/search?q=x&section=nope', '/search?q=x&after=zz'])
+    for (const url of [
+      '/search?q=x&from=2026-02-30',
+      '/search?q=x&sort=loudest',
+      '/search?q=x&page=11',
+      '/search?q=x&type=gossip',
+      '/search?q=x&section=nope',
+      '/search?q=x&after=zz',
+    ])
       expect((await get(url)).statusCode, url).toBe(400);
   });
 
@@ -183,7 +247,9 @@ describeEachEngine('reader search', (db) => {
     expect(res.body).not.toContain('<script>alert(1)');
     expect(res.body).toContain('<mark>Spice</mark> &lt;script&gt;alert(1)&lt;/script&gt; <mark>trade</mark> &amp; more');
     const home = (await get('/')).body;
-    expect(home).toContain('<form class="site-search" method="get" action="/search" role="search"><label for="site-search-q">Search</label>');
+    expect(home).toContain(
+      '<form class="site-search" method="get" action="/search" role="search"><label for="site-search-q">Search</label>',
+    );
     expect(home).toContain('"potentialAction":{"@type":"SearchAction"');
     const openapi = (await get('/api/openapi.json')).json<{ paths: Record<string, unknown> }>();
     expect(openapi.paths['/api/v1/search']).toBeDefined();

@@ -67,9 +67,10 @@ export async function searchArticles(
   if (filters.until) q = q.where('articles.published_at', '<', filters.until);
   if (filters.author) {
     const slug = filters.author;
-    q = q.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('article_authors as aa')
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('article_authors as aa')
           .innerJoin('authors as au', 'au.id', 'aa.author_id')
           .select(sql.lit(1).as('one'))
           .whereRef('aa.article_id', '=', 'articles.id')
@@ -149,13 +150,17 @@ export async function articleIdRange(db: Db, afterId: number, limit: number): Pr
 
 /** Rewrites the search document of the articles with ids in (`afterId`, `lastId`] with the stored configuration. */
 export async function reindexArticles(db: Db, afterId: number, lastId: number): Promise<number> {
-  const result = await sql`update articles set search_document = masthead_search_document(masthead_search_config(), headline, standfirst, body, tags, authors)
+  const result =
+    await sql`update articles set search_document = masthead_search_document(masthead_search_config(), headline, standfirst, body, tags, authors)
     where id > ${afterId} and id <= ${lastId}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
 /** Articles in all (for a reindex's progress bar). */
 export async function countArticles(db: Db): Promise<number> {
-  const row = await db.selectFrom('articles').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('articles')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

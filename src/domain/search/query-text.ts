@@ -35,7 +35,7 @@ export function cleanSearchText(input: string): string {
 
 /** Reads cleaned search text (see `cleanSearchText`; at most `SEARCH_TEXT_MAX` characters). */
 export function readSearchText(clean: string): SearchText {
-  const prefixes = [...clean.matchAll(STARRED)].map((m) => m[1]!.toLowerCase());
+  const prefixes = [...clean.matchAll(STARRED)].map((m) => (m[1] ?? '').toLowerCase()).filter(Boolean);
   const text = clean.replace(STARRED, ' ').replace(/\*/g, ' ');
   return { text, prefixes: [...new Set(prefixes)], trailing: trailingWord(clean) };
 }
@@ -47,9 +47,9 @@ export function readSearchText(clean: string): SearchText {
 function trailingWord(clean: string): SearchText['trailing'] {
   if ((clean.match(/"/g)?.length ?? 0) % 2 === 1 || clean.endsWith('"') || clean.endsWith('*')) return null;
   const match = /(^|\s)([\p{L}\p{M}\p{N}]+)$/u.exec(clean);
-  if (!match || !WORD.test(match[2]!)) return null;
-  const word = match[2]!;
-  const rest = clean.slice(0, match.index + match[1]!.length).trim();
-  if ([...word].length < TRAILING_PREFIX_MIN || word.toLowerCase() === 'or' || /(^|\s)or$/i.test(rest)) return null;
+  const [, space = '', word = ''] = match ?? [];
+  if (!match || !WORD.test(word)) return null;
+  const rest = clean.slice(0, match.index + space.length).trim();
+  if (Array.from(word).length < TRAILING_PREFIX_MIN || word.toLowerCase() === 'or' || /(^|\s)or$/i.test(rest)) return null;
   return { word: word.toLowerCase(), rest: rest.replace(STARRED, ' ').replace(/\*/g, ' ') };
 }

@@ -76,7 +76,12 @@ export async function search(db: Db, config: string, request: SearchRequest, con
     fromBody: sources[i]?.fromBody ?? false,
   }));
   const last = page.at(-1)?.article;
-  return { hits, nextCursor: request.sort === 'date' && more && last ? { publishedAt: last.publishedAt, id: last.id } : null, more, searchable: true };
+  return {
+    hits,
+    nextCursor: request.sort === 'date' && more && last ? { publishedAt: last.publishedAt, id: last.id } : null,
+    more,
+    searchable: true,
+  };
 }
 
 /**

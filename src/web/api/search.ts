@@ -36,7 +36,18 @@ const HitJson = Type.Object(
 export function searchApiRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerSharedSchemas(app);
   app.get<{
-    Querystring: { q: string; section?: string; from?: string; to?: string; author?: string; type?: string; sort?: string; page?: number; after?: string; limit?: number };
+    Querystring: {
+      q: string;
+      section?: string;
+      from?: string;
+      to?: string;
+      author?: string;
+      type?: string;
+      sort?: string;
+      page?: number;
+      after?: string;
+      limit?: number;
+    };
   }>(
     '/api/v1/search',
     {
@@ -50,10 +61,17 @@ export function searchApiRoutes(app: FastifyInstance, ctx: AppContext): void {
           {
             q: Type.String({ maxLength: 20_000, description: `The search, at most ${SEARCH_TEXT_MAX} characters once trimmed.` }),
             section: Type.Optional(Type.String({ maxLength: 60, description: 'A section slug.' })),
-            from: Type.Optional(Type.String({ maxLength: 10, description: 'Published on or after this day (YYYY-MM-DD, the publisher’s time zone).' })),
+            from: Type.Optional(
+              Type.String({ maxLength: 10, description: 'Published on or after this day (YYYY-MM-DD, the publisher’s time zone).' }),
+            ),
             to: Type.Optional(Type.String({ maxLength: 10, description: 'Published on or before this day (YYYY-MM-DD).' })),
             author: Type.Optional(Type.String({ maxLength: 120, description: 'An author’s slug (as in /author/<slug>).' })),
-            type: Type.Optional(Type.String({ enum: [...SEARCH_TYPES], description: 'free, metered or premium as the paywall treats the story; staff, wire or partner by where it came from.' })),
+            type: Type.Optional(
+              Type.String({
+                enum: [...SEARCH_TYPES],
+                description: 'free, metered or premium as the paywall treats the story; staff, wire or partner by where it came from.',
+              }),
+            ),
             sort: Type.Optional(Type.String({ enum: ['relevance', 'date'] })),
             page: Type.Optional(Type.Integer({ minimum: 1, maximum: RELEVANCE_PAGES_MAX })),
             after: Type.Optional(Type.String({ pattern: '^\\d{1,15}\\.[1-9]\\d{0,9}$' })),
@@ -67,7 +85,9 @@ export function searchApiRoutes(app: FastifyInstance, ctx: AppContext): void {
               results: Type.Array(HitJson),
               limit: Type.Integer(),
               next_page: Type.Union([Type.Integer(), Type.Null()], { description: 'Relevance order: the next page, or null.' }),
-              next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Date order: pass as `after` for the next page, or null.' }),
+              next_cursor: Type.Union([Type.String(), Type.Null()], {
+                description: 'Date order: pass as `after` for the next page, or null.',
+              }),
             },
             { additionalProperties: false },
           ),

@@ -2,7 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { decideAccess } from '../../domain/access/decide-access.js';
 import { parseCursor } from '../../domain/content/model.js';
-import { RELEVANCE_PAGES_MAX, SEARCH_SORTS, SEARCH_TYPES, type SearchPage, type SearchSort, type SearchType } from '../../domain/search/model.js';
+import {
+  RELEVANCE_PAGES_MAX,
+  SEARCH_SORTS,
+  SEARCH_TYPES,
+  type SearchPage,
+  type SearchSort,
+  type SearchType,
+} from '../../domain/search/model.js';
 import { cleanSearchText, readSearchText, SEARCH_TEXT_MAX } from '../../domain/search/query-text.js';
 import type { SearchRequest } from '../../domain/search/service.js';
 import { dayOfDate } from '../../domain/time/zoned.js';

@@ -67,7 +67,14 @@ export function searchPage(
         : result.more && read.page < RELEVANCE_PAGES_MAX
           ? searchHref(read, { page: read.page + 1 })
           : null;
-    const earlier = read.sort === 'date' ? (read.after ? searchHref(read, { after: '' }) : null) : read.page > 1 ? searchHref(read, { page: read.page - 1 }) : null;
+    const earlier =
+      read.sort === 'date'
+        ? read.after
+          ? searchHref(read, { after: '' })
+          : null
+        : read.page > 1
+          ? searchHref(read, { page: read.page - 1 })
+          : null;
     body = html`<ol class="search-results">${result.hits.map(
       (hit) => html`<li><h2><a href="/article/${hit.article.slug}">${raw(hit.headlineHtml)}</a></h2>
 <p class="meta">${sectionName(hit.article.section)} · <time datetime="${hit.article.publishedAt.toISOString()}">${formatDate(hit.article.publishedAt, data.timeZone)}</time>${hit.article.authors.length ? html` · ${joinNames(hit.article.authors)}` : ''}${hit.article.visibility === 'premium' ? html` · <span class="badge">Premium</span>` : ''}</p>
