@@ -12,8 +12,9 @@ export const SEARCH_SORTS = ['relevance', 'date'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
 
 /**
- * Relevance pages are offset pages (a rank has no keyset), so their depth is capped: at most this many pages.
- * Date order pages by keyset (published_at, id) and goes as deep as the archive.
+ * Relevance pages are offset pages (a rank has no keyset), so their depth is capped: at most this many pages, ranked
+ * among the newest matches (queries.ts RELEVANCE_CANDIDATES). Date order pages by keyset (published_at, id) and goes
+ * as deep as the archive.
  */
 export const RELEVANCE_PAGES_MAX = 10;
 

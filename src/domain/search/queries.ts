@@ -26,6 +26,9 @@ export async function hasLexemes(db: Db, config: string, text: SearchText): Prom
   return (rows[0]?.n ?? 0) > 0;
 }
 
+/** Matches ranked for relevance at most: the newest ones (see `searchArticles`). */
+export const RELEVANCE_CANDIDATES = 2_000;
+
 export interface SearchRow {
   article: ArticleSummary;
   /** Markdown: for the snippet of a reader the access decision allows, and for the lead-in. Never sent as it is. */
@@ -55,13 +58,9 @@ export async function searchArticles(
   const query = tsquery(options.config, options.text);
   let q = db
     .selectFrom(['articles', sql<{ query: string }>`(select ${query} as query)`.as('q')])
-    .select(SUMMARY_COLUMNS.map((c) => `articles.${c}` as const))
-    .select(BYLINES)
-    .select('articles.body')
     .where('articles.status', '=', LIVE)
     .where('articles.published_at', '<=', options.now)
-    .where(sql<boolean>`articles.search_document @@ q.query`)
-    .$narrowType<{ published_at: Date }>();
+    .where(sql<boolean>`articles.search_document @@ q.query`);
   if (filters.section) q = q.where('articles.section', '=', filters.section);
   if (filters.since) q = q.where('articles.published_at', '>=', filters.since);
   if (filters.until) q = q.where('articles.published_at', '<', filters.until);
@@ -93,16 +92,44 @@ export async function searchArticles(
   if (options.sort === 'date') {
     const after = options.after;
     if (after) q = q.where((eb) => eb(eb.refTuple('articles.published_at', 'articles.id'), '<', eb.tuple(after.publishedAt, after.id)));
-    q = q.orderBy('articles.published_at', 'desc').orderBy('articles.id', 'desc');
-  } else {
-    // Normalised by the log of the document's length (1) so a long story does not win by length alone.
-    q = q
-      .orderBy(sql`ts_rank_cd(articles.search_document, q.query, 1)`, 'desc')
+    const rows = await q
+      .select(SUMMARY_COLUMNS.map((c) => `articles.${c}` as const))
+      .select(BYLINES)
+      .select('articles.body')
+      .$narrowType<{ published_at: Date }>()
       .orderBy('articles.published_at', 'desc')
       .orderBy('articles.id', 'desc')
-      .offset(options.offset);
+      .limit(options.limit)
+      .execute();
+    return rows.map((row) => ({ article: toSummary(row), body: row.body }));
   }
-  const rows = await q.limit(options.limit).execute();
+  // Relevance: ranked among the newest RELEVANCE_CANDIDATES matches. Ranking reads every candidate's document, so a
+  // word most stories hold would cost the whole archive; a news search wants the recent best matches anyway.
+  // Normalised by the log of the document's length (1) so a long story does not win by length alone.
+  const candidates = q
+    .select(['articles.id', 'articles.published_at', 'articles.search_document', 'q.query'])
+    .orderBy('articles.published_at', 'desc')
+    .orderBy('articles.id', 'desc')
+    .limit(RELEVANCE_CANDIDATES);
+  const top = db
+    .selectFrom(candidates.as('c'))
+    .select(['c.id', 'c.published_at', sql<number>`ts_rank_cd(c.search_document, c.query::tsquery, 1)`.as('rank')])
+    .orderBy('rank', 'desc')
+    .orderBy('c.published_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(options.limit)
+    .offset(options.offset);
+  const rows = await db
+    .selectFrom(top.as('t'))
+    .innerJoin('articles', 'articles.id', 't.id')
+    .select(SUMMARY_COLUMNS.map((c) => `articles.${c}` as const))
+    .select(BYLINES)
+    .select('articles.body')
+    .$narrowType<{ published_at: Date }>()
+    .orderBy('t.rank', 'desc')
+    .orderBy('t.published_at', 'desc')
+    .orderBy('t.id', 'desc')
+    .execute();
   return rows.map((row) => ({ article: toSummary(row), body: row.body }));
 }
 
