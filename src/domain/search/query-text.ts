@@ -51,5 +51,5 @@ function trailingWord(clean: string): SearchText['trailing'] {
   if (!match || !WORD.test(word)) return null;
   const rest = clean.slice(0, match.index + space.length).trim();
   if (Array.from(word).length < TRAILING_PREFIX_MIN || word.toLowerCase() === 'or' || /(^|\s)or$/i.test(rest)) return null;
-  return { word: word.toLowerCase(), rest: rest.replace(STARRED, ' ').replace(/\*/g, ' ') };
+  return { word: word.toLowerCase(), rest: rest.replace(STARRED, ' ').replace(/\*/g, ' ').trim() };
 }
