@@ -9,7 +9,8 @@ import { seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { seedScaleArticles } from './bench/scale-queries.js';
 import { openMigratedDatabase, startServer } from './main.js';
 import type { Db } from './domain/ports/database.js';
-import { importProgress } from './cli/progress.js';
+import { importProgress, reindexProgress } from './cli/progress.js';
+import { applySearchConfig, reindexAll } from './domain/search/service.js';
 import { SUPPLIER_USAGE, supplierSettings } from './cli/supplier-settings.js';
 import { planListing } from './cli/plan-list.js';
 import { listActivePlans } from './domain/billing/plan-queries.js';
@@ -26,6 +27,7 @@ Commands:
   seed               write the demo sections, plans and articles
   seed --synthetic N write N generated filler articles (back to 1997) for benchmarks and scale trials, not a site
   import FILE.ndjson import articles, one JSON object per line (upsert by slug)
+  reindex            rebuild every article's search document (after changing MASTHEAD_SEARCH_CONFIG)
   user create --email ADDRESS --role reader|editor|business|admin [--name NAME] [--password PASSWORD]
                      create a verified account (or change its role); prints a generated password
   plans              list the plans on sale, warning about any priced above the ₹15,000 e-mandate limit
@@ -129,6 +131,17 @@ async function run(argv: string[]): Promise<number> {
         return report.failures.length === 0 ? 0 : 1;
       });
     }
+    case 'reindex':
+      return withDatabase(config, async (db) => {
+        const applied = await applySearchConfig(db, config.searchConfig);
+        if (!applied)
+          throw new ConfigError('MASTHEAD_SEARCH_CONFIG', `"${config.searchConfig}" is not a text search configuration of this database`);
+        const progress = reindexProgress(process.stderr);
+        const done = await reindexAll(db, progress.update);
+        progress.stop();
+        console.log(`Reindexed ${done} articles for search (configuration: ${applied.config}).`);
+        return 0;
+      });
     case 'user': {
       const { email, role, name, password } = values;
       if (rest[0] !== 'create' || typeof email !== 'string' || typeof role !== 'string') {

@@ -1,3 +1,4 @@
+import type { SearchService } from './domain/search/service.js';
 import type { Counters } from './domain/ports/counters.js';
 import type { MeterStore } from './domain/ports/meter-store.js';
 import type { Config } from './config/config.js';
@@ -35,6 +36,8 @@ export interface AppContext {
   config: Config;
   keys: Keys;
   content: ContentService;
+  /** Reader search (`/search`, `/api/v1/search`): snippets only from what the reader may read. */
+  search: SearchService;
   /** Writing, scheduling, publishing and unpublishing articles (staff with `editContent`). */
   newsroom: NewsroomService;
   /** The newsroom's images: upload, crop, the library, and the renditions pages show (closed with the app: `files`). */

@@ -9,6 +9,7 @@ import type { Db } from './domain/ports/database.js';
 import { openDatabase, type DatabaseHandle } from './adapters/db/database.js';
 import { migrate } from './adapters/db/migrate.js';
 import { ConfigError, SUPPLIER_VARIABLES, type Config } from './config/config.js';
+import { applySearchConfig, createSearchService } from './domain/search/service.js';
 import { deriveKeys, resolveSecret, type Keys } from './config/secret.js';
 import type { Plan } from './domain/billing/plans.js';
 import type { FindReaders } from './domain/billing/readers.js';
@@ -180,6 +181,17 @@ export async function createAppContext(
   const secret = options.secret ?? (await resolveSecret(config.secretKey, config.dataDir));
   // The configured identity is what new invoices carry; issued ones keep the supplier stored in their row.
   if (config.supplier) await saveSupplierIdentity(db, config.supplier);
+  const search = await applySearchConfig(db, config.searchConfig);
+  if (!search) {
+    throw new ConfigError(
+      'MASTHEAD_SEARCH_CONFIG',
+      `"${config.searchConfig}" is not a text search configuration of this database (\`select cfgname from pg_ts_config\` lists them; 'simple' suits any language)`,
+    );
+  }
+  if (search.changed)
+    console.warn(
+      `Reader search now uses the "${search.config}" configuration: run \`masthead reindex\` to index the existing articles with it.`,
+    );
   const now = options.now ?? (() => new Date());
   const keys = deriveKeys(secret);
   // Updated in place when the settings change (here or on another instance): pages read it at each request.
@@ -249,6 +261,7 @@ export async function createAppContext(
     config,
     keys,
     content,
+    search: createSearchService(db, search.config),
     newsroom: createNewsroomService({ db, now, onChange: refresh }),
     media,
     files,

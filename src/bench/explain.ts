@@ -31,6 +31,8 @@ import { listAuthors } from '../domain/content/author-queries.js';
 import { yearStart } from '../domain/content/calendar-years.js';
 import { listCuratedLive } from '../domain/content/curated.js';
 import { searchPublished } from '../domain/front-page/queries.js';
+import { searchArticles } from '../domain/search/queries.js';
+import { cleanSearchText, readSearchText } from '../domain/search/query-text.js';
 import { activeEntitlements, revokeEntitlements } from '../domain/entitlements/queries.js';
 import { databaseMeterStore, deleteMetersBefore } from '../domain/metering/anonymous-meter-queries.js';
 import { chargeReaderMeter, loadReaderMeter } from '../domain/metering/reader-meter-queries.js';
@@ -62,6 +64,20 @@ interface Scenario {
 }
 
 const NOW = new Date('2026-11-24T06:30:00Z');
+
+/** A reader's search as `/search` runs it: the matching page, without the snippets (they read only the page's rows). */
+function readerSearch(db: Db, q: string, options: { sort?: 'relevance' | 'date'; since?: Date; until?: Date } = {}) {
+  return searchArticles(db, {
+    config: 'english',
+    text: readSearchText(cleanSearchText(q)),
+    filters: { since: options.since, until: options.until },
+    sort: options.sort ?? 'relevance',
+    limit: 21,
+    offset: 0,
+    now: NOW,
+    sections: { premium: [], metered: [], free: [] },
+  });
+}
 const TZ = 'Asia/Kolkata';
 const TODAY = dayIn(NOW, TZ);
 
@@ -268,6 +284,21 @@ const SCENARIOS: Scenario[] = [
     name: 'Front page: a published story to pick',
     why: '/admin/front-page?q=: published headlines containing the words, the same trigram index',
     run: (db) => searchPublished(db, 'number 4242', 20),
+  },
+  {
+    name: 'Reader search: one word, by relevance',
+    why: '/search?q=…: the GIN index on the search documents of published articles (articles_search_idx), ranked by cover density',
+    run: (db) => readerSearch(db, 'number 4242'),
+  },
+  {
+    name: 'Reader search: a phrase, newest first',
+    why: '/search?q="…"&sort=date: the same index, then the matches by date',
+    run: (db) => readerSearch(db, '"headline number"', { sort: 'date' }),
+  },
+  {
+    name: 'Reader search: a common word in a date range',
+    why: '/search?q=…&from=…&to=…: a word most stories hold, narrowed to a month',
+    run: (db) => readerSearch(db, 'filler', { since: new Date(NOW.getTime() - 30 * 86_400_000), until: NOW }),
   },
   { name: 'Audit log: the newest changes', why: '/admin/audit', run: (db) => listChanges(db, { limit: 50 }) },
   {

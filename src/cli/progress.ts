@@ -30,3 +30,26 @@ export function importProgress(
     },
   };
 }
+
+/** A live progress bar of a reindex, in articles; nothing on a pipe. */
+export function reindexProgress(stream: NodeJS.WriteStream): { update: (done: number, total: number) => void; stop: () => void } {
+  if (!stream.isTTY) return { update: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    { stream, format: 'Reindexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update: (done, total) => {
+      if (!started) {
+        bar.start(Math.max(total, 1), 0);
+        started = true;
+      }
+      bar.setTotal(Math.max(total, 1));
+      bar.update(done);
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}

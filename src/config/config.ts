@@ -49,6 +49,11 @@ export interface Config {
   files: FilesConfig;
   /** The bearer token an edge proxy reads the group access IP allow-list with (MASTHEAD_EDGE_TOKEN); null: staff tokens only. */
   edgeToken: string | null;
+  /**
+   * The text-search configuration of reader search (MASTHEAD_SEARCH_CONFIG, default `english`; `simple` suits any
+   * language). Its form is checked here, its existence in pg_ts_config at start (createAppContext).
+   */
+  searchConfig: string;
 }
 
 /** The files port's adapter: `<MASTHEAD_DATA>/files` unless S3_BUCKET names a bucket. */
@@ -187,7 +192,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     supplier: supplier(env),
     files: files(env, dataDir),
     edgeToken: edgeToken(env),
+    searchConfig: searchConfig(env),
   };
+}
+
+/** A configuration's name, optionally schema-qualified: `english`, `simple`, `public.hinglish`. */
+function searchConfig(env: Env): string {
+  const name = env.MASTHEAD_SEARCH_CONFIG?.trim() || 'english';
+  if (!/^([a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,62}$/i.test(name))
+    throw new ConfigError(
+      'MASTHEAD_SEARCH_CONFIG',
+      `${JSON.stringify(name)} is not a text search configuration's name (e.g. english, simple, hindi)`,
+    );
+  return name.toLowerCase();
 }
 
 /** A long random secret, or unset: a short one could be guessed, and the list names institutions. */

@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { accountRoutes } from './accounts/routes.js';
 import { articleApiRoutes } from './api/articles.js';
+import { searchApiRoutes } from './api/search.js';
 import { authApiRoutes } from './api/auth.js';
 import { adminArticleApiRoutes } from './api/admin-articles.js';
 import { adminImageApiRoutes } from './api/admin-images.js';
@@ -139,6 +140,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(
     declared((scope) => {
       articleApiRoutes(scope, ctx);
+    }),
+  );
+  await app.register(
+    declared((scope) => {
+      searchApiRoutes(scope, ctx);
     }),
   );
   await app.register(

@@ -133,6 +133,21 @@ describe('masthead CLI', () => {
     expect(run.stdout.trim()).toBe('Imported 3 of 3 lines: 1 new, 2 updated, 0 failed.');
   });
 
+  it(
+    'reindex rebuilds the search documents in the configured language, and names a configuration that does not exist',
+    { timeout: SLOW },
+    async () => {
+      const run = await masthead(['reindex'], { ...env, MASTHEAD_SEARCH_CONFIG: 'simple' });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout.trim()).toBe('Reindexed 4 articles for search (configuration: simple).');
+      const bad = await masthead(['reindex'], { ...env, MASTHEAD_SEARCH_CONFIG: 'klingon' });
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toContain('MASTHEAD_SEARCH_CONFIG: "klingon" is not a text search configuration of this database');
+      expect(bad.stderr).not.toMatch(STACK_FRAME);
+    },
+  );
+
   it('import of a file that does not exist says so in one line and exits 1', { timeout: SLOW }, async () => {
     const run = await masthead(['import', join(work, 'missing.ndjson')], env);
     expect(run.code).toBe(1);

@@ -28,6 +28,7 @@ import gifts from './migrations/025-gifts.js';
 import giftLinks from './migrations/026-gift-links.js';
 import groupAccess from './migrations/027-group-access.js';
 import articleTags from './migrations/028-article-tags.js';
+import articleSearch from './migrations/029-article-search.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -59,6 +60,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 26, name: 'gift-links', sql: giftLinks },
   { version: 27, name: 'group-access', sql: groupAccess },
   { version: 28, name: 'article-tags', sql: articleTags },
+  { version: 29, name: 'article-search', sql: articleSearch },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

@@ -41,7 +41,7 @@ const COLUMNS = [
   'social_image_url',
 ] as const;
 
-type Row = Omit<Selectable<Articles>, 'editors_pick'>;
+type Row = Omit<Selectable<Articles>, 'editors_pick' | 'search_document'>;
 
 function toArticle(row: Row): NewsroomArticle {
   return {

@@ -6,7 +6,7 @@ import type { ArticleInput } from './article-input.js';
 import type { Article, ArticleSummary, Byline, ListOptions, Section } from './model.js';
 import { setBylines } from './author-queries.js';
 
-const SUMMARY_COLUMNS = [
+export const SUMMARY_COLUMNS = [
   'id',
   'slug',
   'headline',
@@ -29,22 +29,22 @@ const SUMMARY_COLUMNS = [
 ] as const;
 
 /** A row a reader may see: published, so it has a publication time. */
-type LiveRow = Omit<Selectable<Articles>, 'body' | 'status' | 'version' | 'published_at' | 'embargo_until'> & {
+export type LiveRow = Omit<Selectable<Articles>, 'body' | 'status' | 'version' | 'published_at' | 'embargo_until' | 'search_document'> & {
   published_at: Date;
   bylines: Byline[];
 };
 
 /** The byline's authors in order, as JSON (one probe of the bylines' primary key per article). */
-const BYLINES = sql<Byline[]>`coalesce((select json_agg(json_build_object('name', au.name, 'slug', au.slug) order by aa.position)
+export const BYLINES = sql<Byline[]>`coalesce((select json_agg(json_build_object('name', au.name, 'slug', au.slug) order by aa.position)
   from article_authors aa join authors au on au.id = aa.author_id where aa.article_id = articles.id), '[]'::json)`.as('bylines');
 
 /**
  * Readers only ever see published articles (and only once their time has come: callers compare `published_at`
  * with now). The literal lets the planner use the partial indexes `where status = 'published'`.
  */
-const LIVE = sql.lit<'published'>('published');
+export const LIVE = sql.lit<'published'>('published');
 
-function toSummary(row: LiveRow): ArticleSummary {
+export function toSummary(row: LiveRow): ArticleSummary {
   return {
     id: row.id,
     slug: row.slug,

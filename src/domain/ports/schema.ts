@@ -102,6 +102,7 @@ export interface Articles {
   meta_description: string | null;
   provenance: string;
   published_at: Timestamp | null;
+  search_document: string | null;
   section: string;
   seo_title: string | null;
   slug: string;

@@ -14,6 +14,7 @@ import { archivePageRoutes } from './archive-page.js';
 import { articlePages } from './article-page.js';
 import { authorPageRoute } from './author-page.js';
 import { tagPageRoute } from './tag-page.js';
+import { searchPageRoute } from './search-page.js';
 import { pageChrome } from './chrome.js';
 import { premiumPageRoute } from './premium-page.js';
 
@@ -124,6 +125,7 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   authorPageRoute(app, ctx);
   tagPageRoute(app, ctx);
+  searchPageRoute(app, ctx);
   premiumPageRoute(app, ctx);
   archivePageRoutes(app, ctx);
 

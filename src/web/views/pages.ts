@@ -48,10 +48,20 @@ ${data.bySection.map(
 <h2 id="s-${section.slug}"><a href="/section/${section.slug}">${section.name}</a></h2>
 <div class="section-block-stories">${top ? card(top) : ''}${rest.length ? html`<div class="briefs">${rest.map(brief)}</div>` : ''}</div></section>`,
 )}`;
-  // The publisher and the site, for search engines (no SearchAction: readers have no search page yet).
+  // The publisher and the site, for search engines, with the site's search (/search?q=…) as its SearchAction.
   const structured = [
     { '@context': 'https://schema.org', ...publisherJsonLd(chrome.site, data.publicUrl) },
-    { '@context': 'https://schema.org', '@type': 'WebSite', name: chrome.site.publicationName, url: `${data.publicUrl}/` },
+    {
+      '@context': 'https://schema.org',
+      '@type': 'WebSite',
+      name: chrome.site.publicationName,
+      url: `${data.publicUrl}/`,
+      potentialAction: {
+        '@type': 'SearchAction',
+        target: { '@type': 'EntryPoint', urlTemplate: `${data.publicUrl}/search?q={search_term_string}` },
+        'query-input': 'required name=search_term_string',
+      },
+    },
   ];
   return layout(
     chrome,

@@ -1,0 +1,193 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../ports/database.js';
+import { BYLINES, LIVE, SUMMARY_COLUMNS, toSummary } from '../content/queries.js';
+import type { ArticleSummary, ListCursor } from '../content/model.js';
+import type { SearchText } from './query-text.js';
+import type { SearchFilters, SearchSort, SectionVisibility } from './model.js';
+import { MARK_START, MARK_STOP } from './highlight.js';
+
+/**
+ * The reader's text as a tsquery in `config`: `websearch_to_tsquery` of the text, each starred word as a prefix, and
+ * the last bare word either whole or as a prefix. Every piece is a bound parameter.
+ */
+export function tsquery(config: string, text: SearchText): RawBuilder<string> {
+  const cfg = sql`${config}::regconfig`;
+  const prefixed = (base: RawBuilder<unknown>) =>
+    text.prefixes.reduce<RawBuilder<unknown>>((q, word) => sql`(${q} && to_tsquery(${cfg}, ${`${word}:*`}))`, base);
+  const whole = prefixed(sql`websearch_to_tsquery(${cfg}, ${text.text})`);
+  if (!text.trailing) return sql<string>`${whole}`;
+  const typing = prefixed(sql`(websearch_to_tsquery(${cfg}, ${text.trailing.rest}) && to_tsquery(${cfg}, ${`${text.trailing.word}:*`}))`);
+  return sql<string>`(${whole} || ${typing})`;
+}
+
+/** True when the query has at least one word to look for (not only stop words or punctuation). */
+export async function hasLexemes(db: Db, config: string, text: SearchText): Promise<boolean> {
+  const { rows } = await sql<{ n: number }>`select numnode(${tsquery(config, text)}) as n`.execute(db);
+  return (rows[0]?.n ?? 0) > 0;
+}
+
+/** Matches ranked for relevance at most: the newest ones (see `searchArticles`). */
+export const RELEVANCE_CANDIDATES = 2_000;
+
+export interface SearchRow {
+  article: ArticleSummary;
+  /** Markdown: for the snippet of a reader the access decision allows, and for the lead-in. Never sent as it is. */
+  body: string;
+}
+
+/**
+ * Live articles matching `text`, best first (cover density: words close together beat words far apart; headline
+ * over tags and authors over standfirst over body) or newest first, after `after` (date order, keyset) or skipping
+ * `offset` (relevance order, capped by the caller). The GIN index `articles_search_idx` finds the matches.
+ */
+export async function searchArticles(
+  db: Db,
+  options: {
+    config: string;
+    text: SearchText;
+    filters: SearchFilters;
+    sort: SearchSort;
+    limit: number;
+    offset: number;
+    after?: ListCursor | undefined;
+    now: Date;
+    sections: SectionVisibility;
+  },
+): Promise<SearchRow[]> {
+  const { filters } = options;
+  const query = tsquery(options.config, options.text);
+  let q = db
+    .selectFrom(['articles', sql<{ query: string }>`(select ${query} as query)`.as('q')])
+    .where('articles.status', '=', LIVE)
+    .where('articles.published_at', '<=', options.now)
+    .where(sql<boolean>`articles.search_document @@ q.query`);
+  if (filters.section) q = q.where('articles.section', '=', filters.section);
+  if (filters.since) q = q.where('articles.published_at', '>=', filters.since);
+  if (filters.until) q = q.where('articles.published_at', '<', filters.until);
+  if (filters.author) {
+    const slug = filters.author;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('article_authors as aa')
+          .innerJoin('authors as au', 'au.id', 'aa.author_id')
+          .select(sql.lit(1).as('one'))
+          .whereRef('aa.article_id', '=', 'articles.id')
+          .where('au.slug', '=', slug),
+      ),
+    );
+  }
+  const type = filters.type;
+  if (type === 'staff') q = q.where('articles.provenance', '=', 'staff');
+  else if (type === 'wire' || type === 'partner') q = q.where('articles.provenance', 'like', `${type}:%`);
+  else if (type) {
+    const s = options.sections;
+    const effective = sql<string>`case
+      when articles.visibility = 'premium' or articles.section = any(${sql.val([...s.premium])}::text[]) then 'premium'
+      when articles.visibility = 'free' and articles.section = any(${sql.val([...s.metered])}::text[]) then 'metered'
+      when articles.visibility = 'metered' and articles.section = any(${sql.val([...s.free])}::text[]) then 'free'
+      else articles.visibility end`;
+    q = q.where(effective, '=', type);
+  }
+  if (options.sort === 'date') {
+    const after = options.after;
+    if (after) q = q.where((eb) => eb(eb.refTuple('articles.published_at', 'articles.id'), '<', eb.tuple(after.publishedAt, after.id)));
+    const rows = await q
+      .select(SUMMARY_COLUMNS.map((c) => `articles.${c}` as const))
+      .select(BYLINES)
+      .select('articles.body')
+      .$narrowType<{ published_at: Date }>()
+      .orderBy('articles.published_at', 'desc')
+      .orderBy('articles.id', 'desc')
+      .limit(options.limit)
+      .execute();
+    return rows.map((row) => ({ article: toSummary(row), body: row.body }));
+  }
+  // Relevance: ranked among the newest RELEVANCE_CANDIDATES matches. Ranking reads every candidate's document, so a
+  // word most stories hold would cost the whole archive; a news search wants the recent best matches anyway.
+  // Normalised by the log of the document's length (1) so a long story does not win by length alone.
+  const candidates = q
+    .select(['articles.id', 'articles.published_at', 'articles.search_document', 'q.query'])
+    .orderBy('articles.published_at', 'desc')
+    .orderBy('articles.id', 'desc')
+    .limit(RELEVANCE_CANDIDATES);
+  const top = db
+    .selectFrom(candidates.as('c'))
+    .select(['c.id', 'c.published_at', sql<number>`ts_rank_cd(c.search_document, c.query::tsquery, 1)`.as('rank')])
+    .orderBy('rank', 'desc')
+    .orderBy('c.published_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(options.limit)
+    .offset(options.offset);
+  const rows = await db
+    .selectFrom(top.as('t'))
+    .innerJoin('articles', 'articles.id', 't.id')
+    .select(SUMMARY_COLUMNS.map((c) => `articles.${c}` as const))
+    .select(BYLINES)
+    .select('articles.body')
+    .$narrowType<{ published_at: Date }>()
+    .orderBy('t.rank', 'desc')
+    .orderBy('t.published_at', 'desc')
+    .orderBy('t.id', 'desc')
+    .execute();
+  return rows.map((row) => ({ article: toSummary(row), body: row.body }));
+}
+
+/** A snippet's length in words and fragments; a headline is shown whole. */
+const SNIPPET_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`;
+const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, HighlightAll=true`;
+
+/**
+ * `ts_headline` over each pair of texts (a headline and the text its snippet may come from), matches marked with the
+ * private markers (see highlight.ts), in input order. The texts are the caller's: plain text it may show this reader.
+ */
+export async function highlightTexts(
+  db: Db,
+  config: string,
+  text: SearchText,
+  items: readonly { headline: string; source: string }[],
+): Promise<{ headline: string; snippet: string }[]> {
+  if (items.length === 0) return [];
+  const query = tsquery(config, text);
+  const { rows } = await sql<{ headline: string; snippet: string }>`select
+      ts_headline(${config}::regconfig, x.headline, q.query, ${HEADLINE_OPTIONS}) as headline,
+      ts_headline(${config}::regconfig, x.source, q.query, ${SNIPPET_OPTIONS}) as snippet
+    from unnest(${sql.val(items.map((i) => i.headline))}::text[], ${sql.val(items.map((i) => i.source))}::text[]) with ordinality as x (headline, source, n),
+      (select ${query} as query) q
+    order by x.n`.execute(db);
+  return rows;
+}
+
+/** A text-search configuration by name from pg_ts_config (`english`, `simple`, `public.my_config`), or null. */
+export async function findSearchConfig(db: Db, name: string): Promise<string | null> {
+  const { rows } = await sql<{ name: string }>`select c.oid::regconfig::text as name
+    from pg_ts_config c join pg_namespace n on n.oid = c.cfgnamespace
+    where c.cfgname = ${name.split('.').at(-1) ?? ''} and (${!name.includes('.')} or n.nspname = ${name.split('.')[0] ?? ''})
+    limit 1`.execute(db);
+  return rows[0]?.name ?? null;
+}
+
+/** Ids of all articles in order, `limit` after `afterId`: the batches of a reindex. */
+export async function articleIdRange(db: Db, afterId: number, limit: number): Promise<{ last: number; count: number } | null> {
+  const { rows } = await sql<{ last: number | null; count: number }>`select max(id) as last, count(*)::int as count
+    from (select id from articles where id > ${afterId} order by id limit ${limit}) b`.execute(db);
+  const row = rows[0];
+  return row && row.last !== null ? { last: row.last, count: row.count } : null;
+}
+
+/** Rewrites the search document of the articles with ids in (`afterId`, `lastId`] with the stored configuration. */
+export async function reindexArticles(db: Db, afterId: number, lastId: number): Promise<number> {
+  const result =
+    await sql`update articles set search_document = masthead_search_document(masthead_search_config(), headline, standfirst, body, tags, authors)
+    where id > ${afterId} and id <= ${lastId}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Articles in all (for a reindex's progress bar). */
+export async function countArticles(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('articles')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,130 @@
+import type { Db } from '../ports/database.js';
+import type { AccessItem, ListCursor, Section } from '../content/model.js';
+import { renderBody, renderLead, type LeadRule } from '../content/render.js';
+import { readSetting, writeSetting } from '../site/queries.js';
+import { markedToHtml, plainField, plainText } from './highlight.js';
+import type { SearchFilters, SearchHit, SearchPage, SearchSort, SectionVisibility } from './model.js';
+import { articleIdRange, countArticles, findSearchConfig, hasLexemes, highlightTexts, reindexArticles, searchArticles } from './queries.js';
+import type { SearchText } from './query-text.js';
+
+/** Characters of plain body text a snippet is looked for in: ts_headline's cost grows with the text. */
+const SNIPPET_SOURCE_MAX = 30_000;
+
+export interface SearchRequest {
+  text: SearchText;
+  filters: SearchFilters;
+  sort: SearchSort;
+  limit: number;
+  /** Relevance order: results skipped (the caller caps the depth). */
+  offset: number;
+  /** Date order: continue after this article. */
+  after?: ListCursor | undefined;
+}
+
+export interface SearchContext {
+  sections: readonly Section[];
+  sectionVisibility: SectionVisibility;
+  lead: LeadRule;
+  now: Date;
+  /**
+   * Whether this reader may see this article's body now (the access decision, using nothing up). Asked per result:
+   * only then does a snippet come from the body; otherwise from the headline, standfirst and lead-in.
+   */
+  mayReadBody: (item: AccessItem) => boolean;
+}
+
+/**
+ * Searches live articles and builds each result's snippet from the text the reader may read. The body leaves this
+ * function only as a snippet of a result whose access decision allows it.
+ */
+export async function search(db: Db, config: string, request: SearchRequest, context: SearchContext): Promise<SearchPage> {
+  if (!(await hasLexemes(db, config, request.text))) return { hits: [], nextCursor: null, more: false, searchable: false };
+  const rows = await searchArticles(db, {
+    config,
+    text: request.text,
+    filters: request.filters,
+    sort: request.sort,
+    limit: request.limit + 1,
+    offset: request.offset,
+    after: request.after,
+    now: context.now,
+    sections: context.sectionVisibility,
+  });
+  const more = rows.length > request.limit;
+  const page = rows.slice(0, request.limit);
+  const sources = page.map(({ article, body }) => {
+    const section = context.sections.find((s) => s.slug === article.section);
+    const item: AccessItem = {
+      id: article.id,
+      visibility: article.visibility,
+      section: article.section,
+      provenance: article.provenance,
+      publishedAt: article.publishedAt,
+      premiumEntitlement: section?.premiumEntitlement ?? 'premium',
+    };
+    const fromBody = context.mayReadBody(item);
+    const source = fromBody
+      ? `${plainField(article.standfirst)} ${plainText(renderBody(body))}`
+      : `${plainField(article.standfirst)} ${plainText(renderLead(body, context.lead))}`;
+    return { headline: plainField(article.headline), source: source.slice(0, SNIPPET_SOURCE_MAX), fromBody };
+  });
+  const marked = await highlightTexts(db, config, request.text, sources);
+  const hits: SearchHit[] = page.map(({ article }, i) => ({
+    article,
+    headlineHtml: markedToHtml(marked[i]?.headline ?? ''),
+    snippetHtml: markedToHtml(marked[i]?.snippet ?? ''),
+    fromBody: sources[i]?.fromBody ?? false,
+  }));
+  const last = page.at(-1)?.article;
+  return {
+    hits,
+    nextCursor: request.sort === 'date' && more && last ? { publishedAt: last.publishedAt, id: last.id } : null,
+    more,
+    searchable: true,
+  };
+}
+
+/**
+ * Checks a text-search configuration's name against pg_ts_config and stores it for the indexing trigger. Returns its
+ * canonical name and whether the stored one differed (then `masthead reindex` brings the existing articles'
+ * documents in step; new and changed articles use it at once); null when the database has no such configuration.
+ */
+export async function applySearchConfig(db: Db, name: string): Promise<{ config: string; changed: boolean } | null> {
+  const config = await findSearchConfig(db, name);
+  if (!config) return null;
+  const stored = await readSetting(db, 'search_config');
+  if (stored === config) return { config, changed: false };
+  await writeSetting(db, 'search_config', config);
+  // Until a configuration is stored, the trigger (and migration 029's first indexing) used `english`.
+  return { config, changed: (stored ?? 'english') !== config };
+}
+
+/** Reader search over one database in one text-search configuration (MASTHEAD_SEARCH_CONFIG, checked at start). */
+export interface SearchService {
+  run(request: SearchRequest, context: SearchContext): Promise<SearchPage>;
+}
+
+export function createSearchService(db: Db, config: string): SearchService {
+  return { run: (request, context) => search(db, config, request, context) };
+}
+
+/** Articles rewritten per statement by `reindexAll`: each batch is one short update, so memory stays flat. */
+export const REINDEX_BATCH = 2_000;
+
+/**
+ * Rebuilds every article's search document with the configuration stored now (after a change of
+ * MASTHEAD_SEARCH_CONFIG), in batches by id; `progress` hears the running count after each batch.
+ */
+export async function reindexAll(db: Db, progress: (done: number, total: number) => void = () => undefined): Promise<number> {
+  const total = await countArticles(db);
+  let done = 0;
+  let after = 0;
+  for (;;) {
+    const range = await articleIdRange(db, after, REINDEX_BATCH);
+    if (!range) break;
+    done += await reindexArticles(db, after, range.last);
+    after = range.last;
+    progress(done, Math.max(total, done));
+  }
+  return done;
+}

@@ -1,0 +1,117 @@
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../../context.js';
+import { decideAccess } from '../../domain/access/decide-access.js';
+import { parseCursor } from '../../domain/content/model.js';
+import {
+  RELEVANCE_PAGES_MAX,
+  SEARCH_SORTS,
+  SEARCH_TYPES,
+  type SearchPage,
+  type SearchSort,
+  type SearchType,
+} from '../../domain/search/model.js';
+import { cleanSearchText, readSearchText, SEARCH_TEXT_MAX } from '../../domain/search/query-text.js';
+import type { SearchRequest } from '../../domain/search/service.js';
+import { dayOfDate } from '../../domain/time/zoned.js';
+import { HttpProblem } from '../http/errors.js';
+import { identifyReader } from '../http/reader.js';
+
+/** A search's parameters as a page's form and the API's query string both name them. */
+export interface SearchParams {
+  q?: string | undefined;
+  section?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  author?: string | undefined;
+  type?: string | undefined;
+  sort?: string | undefined;
+  page?: number | undefined;
+  after?: string | undefined;
+}
+
+/** A search as read from its parameters: what to run and what the form shows again. */
+export interface ReadSearch {
+  /** The trimmed text; '' when the reader has not searched yet. */
+  q: string;
+  section: string;
+  from: string;
+  to: string;
+  author: string;
+  type: SearchType | '';
+  sort: SearchSort;
+  page: number;
+  after: string;
+}
+
+/**
+ * Reads and checks the parameters; a bad one is a 400 with a message naming it (text over `SEARCH_TEXT_MAX`
+ * characters, a date that does not exist, a page past the cap, a cursor this site did not make).
+ */
+export function readSearchParams(params: SearchParams): ReadSearch {
+  const q = cleanSearchText(params.q ?? '');
+  if (q.length > SEARCH_TEXT_MAX) throw new HttpProblem('invalid-input', `Search for at most ${SEARCH_TEXT_MAX} characters.`);
+  const sort = (params.sort || 'relevance') as SearchSort;
+  if (!SEARCH_SORTS.includes(sort)) throw new HttpProblem('invalid-input', 'Sort by relevance or by date.');
+  const type = (params.type ?? '') as SearchType | '';
+  if (type !== '' && !SEARCH_TYPES.includes(type)) throw new HttpProblem('invalid-input', `The type is one of ${SEARCH_TYPES.join(', ')}.`);
+  const page = params.page ?? 1;
+  if (!Number.isInteger(page) || page < 1 || page > RELEVANCE_PAGES_MAX)
+    throw new HttpProblem('invalid-input', `Results go ${RELEVANCE_PAGES_MAX} pages deep; sort by date to go further.`);
+  const after = params.after ?? '';
+  if (after !== '' && parseCursor(after) === null) throw new HttpProblem('invalid-input', 'That is not a place in these results.');
+  return {
+    q,
+    section: params.section ?? '',
+    from: params.from ?? '',
+    to: params.to ?? '',
+    author: params.author ?? '',
+    type,
+    sort,
+    page,
+    after,
+  };
+}
+
+/**
+ * Runs the search for this reader: each result's snippet comes from the body only when the access decision for that
+ * article and this reader allows reading it without using anything up (free, entitled, a verified crawler, a
+ * reread); a read that would use a free metered article, or a denied one, gets a snippet of the headline, standfirst
+ * and lead-in. Nothing is charged: a search is not a read.
+ */
+export async function runSearch(ctx: AppContext, request: FastifyRequest, read: ReadSearch, limit: number): Promise<SearchPage> {
+  const zone = ctx.policy.timeZone;
+  const from = read.from === '' ? null : dayOfDate(read.from, zone);
+  const to = read.to === '' ? null : dayOfDate(read.to, zone);
+  if ((read.from !== '' && !from) || (read.to !== '' && !to)) throw new HttpProblem('invalid-input', 'Give dates as YYYY-MM-DD.');
+  const sections = await ctx.content.sections();
+  if (read.section !== '' && !sections.some((s) => s.slug === read.section))
+    throw new HttpProblem('invalid-input', `There is no section "${read.section}".`);
+  const rules = ctx.policy.sectionRules ?? new Map<string, string>();
+  const bySectionRule = (rule: string) => [...rules].filter(([, r]) => r === rule).map(([slug]) => slug);
+  const { reader, meter } = await identifyReader(ctx, request);
+  const now = ctx.now();
+  const searchRequest: SearchRequest = {
+    text: readSearchText(read.q),
+    filters: {
+      section: read.section || undefined,
+      since: from?.start,
+      until: to?.end,
+      author: read.author || undefined,
+      type: read.type || undefined,
+    },
+    sort: read.sort,
+    limit,
+    offset: read.sort === 'relevance' ? (read.page - 1) * limit : 0,
+    after: read.sort === 'date' && read.after ? (parseCursor(read.after) ?? undefined) : undefined,
+  };
+  return ctx.search.run(searchRequest, {
+    sections,
+    sectionVisibility: { premium: bySectionRule('premium'), metered: bySectionRule('metered'), free: bySectionRule('free') },
+    lead: ctx.business.paywall.lead,
+    now,
+    mayReadBody: (item) => {
+      const decision = decideAccess({ reader, item, meter, network: null, policy: ctx.policy, now });
+      return decision.allowed && !decision.charged;
+    },
+  });
+}

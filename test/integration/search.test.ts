@@ -1,0 +1,257 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import { provisionUser } from '../../src/domain/accounts/provisioning.js';
+import { grantEntitlements } from '../../src/domain/entitlements/queries.js';
+import { upsertArticle } from '../../src/domain/content/queries.js';
+import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
+import { describeEachEngine } from '../support/databases.js';
+import { articleInput, createArticle } from '../support/factories.js';
+import { tempDir } from '../support/temp.js';
+
+const NOW = '2026-11-24T06:00:00Z';
+const DAY = 86_400_000;
+const at = (days: number) => new Date(new Date(NOW).getTime() - days * DAY);
+/** A word that only the gated body of the premium story holds. */
+const GATED_WORD = 'quetzalcoatl';
+const filler = (n: number, word: string) =>
+  Array.from({ length: n }, (_, i) => `Paragraph ${i + 1} is about the ${word} harvest and little else.`).join('\n\n');
+
+/** Reader search: `/search` and `/api/v1/search`, relevance, snippets only from what the reader may read, filters. */
+describeEachEngine('reader search', (db) => {
+  const clock = fakeClock(NOW);
+  let t: TestApp;
+  let crawlerApp: TestApp;
+  let premium: string;
+  const get = (url: string, headers: Record<string, string> = {}, app = () => t) => app().app.inject({ method: 'GET', url, headers });
+  const api = async (query: string, headers: Record<string, string> = {}) => {
+    const res = await get(`/api/v1/search?${query}`, headers);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<{
+      results: { slug: string; headline_html: string; snippet_html: string; snippet_from: string }[];
+      next_page: number | null;
+      next_cursor: string | null;
+    }>();
+  };
+  const slugs = async (query: string) => (await api(query)).results.map((r) => r.slug);
+
+  beforeAll(async () => {
+    t = await buildTestApp(db(), { now: clock.now });
+    const dir = tempDir('ranges-');
+    writeFileSync(join(dir, 'bot.json'), JSON.stringify({ creationTime: 'x', prefixes: [{ ipv4Prefix: '66.249.64.0/27' }] }));
+    crawlerApp = await buildTestApp(db(), { now: clock.now, env: { MASTHEAD_CRAWLER_RANGES: join(dir, 'bot.json') } });
+    // A premium story whose body (after the lead-in) holds a word nothing else does.
+    premium = (
+      await createArticle(db(), {
+        headline: 'Cardamom growers count the cost of the rains',
+        standfirst: 'Plantations in the hills lost a season.',
+        body: `${filler(6, 'cardamom')}\n\nThe ${GATED_WORD} clause in the contracts decided who was paid.`,
+        visibility: 'premium',
+        section: 'economy',
+        publishedAt: at(3),
+      })
+    ).slug;
+  });
+
+  it('ranks a story with the phrase above one with the words scattered, and the newer duplicate first by date', async () => {
+    const scattered = await createArticle(db(), {
+      headline: 'Monsoon notes',
+      body: `The repo market was calm.\n\n${filler(3, 'tea')}\n\nSome said the reverse would follow later.`,
+      visibility: 'free',
+      publishedAt: at(1),
+    });
+    const phrase = await createArticle(db(), {
+      headline: 'What the central bank did',
+      body: `The bank cut its reverse repo rate on Tuesday.\n\n${filler(3, 'tea')}`,
+      visibility: 'free',
+      publishedAt: at(10),
+    });
+    expect(await slugs('q=reverse%20repo')).toEqual([phrase.slug, scattered.slug]);
+    expect(await slugs('q=%22reverse%20repo%22')).toEqual([phrase.slug]);
+
+    const older = await createArticle(db(), { headline: 'Saffron prices climb in Pampore', publishedAt: at(30), visibility: 'free' });
+    const newer = await createArticle(db(), { headline: 'Saffron prices climb in Pampore', publishedAt: at(2), visibility: 'free' });
+    expect(await slugs('q=saffron%20pampore&sort=date')).toEqual([newer.slug, older.slug]);
+    // Keyset pages in date order.
+    const first = await api('q=saffron&sort=date&limit=1');
+    expect(first.results.map((r) => r.slug)).toEqual([newer.slug]);
+    expect(first.next_cursor).toMatch(/^\d+\.\d+$/);
+    expect(await slugs(`q=saffron&sort=date&limit=1&after=${first.next_cursor!}`)).toEqual([older.slug]);
+    // Relevance pages by number.
+    const page1 = await api('q=saffron&limit=1');
+    expect(page1.next_page).toBe(2);
+    expect([...page1.results, ...(await api('q=saffron&limit=1&page=2')).results].map((r) => r.slug).sort()).toEqual(
+      [older.slug, newer.slug].sort(),
+    );
+  });
+
+  it('never shows a word of a premium story’s gated body to a reader without access, yet finds the story by its headline', async () => {
+    for (const reader of [{}, { cookie: 'mh_reader=forged' }]) {
+      const byBody = await get(`/api/v1/search?q=${GATED_WORD}`, reader);
+      expect(byBody.body).not.toMatch(new RegExp(GATED_WORD, 'i'));
+      const page = await get(`/search?q=${GATED_WORD}`, reader);
+      expect(page.statusCode).toBe(200);
+      // The page repeats the reader's own words only in the form and title.
+      expect(page.body.replaceAll(`value="${GATED_WORD}"`, '').replaceAll(`Search: ${GATED_WORD}`, '')).not.toMatch(
+        new RegExp(GATED_WORD, 'i'),
+      );
+    }
+    const found = await api('q=cardamom%20growers');
+    const hit = found.results.find((r) => r.slug === premium);
+    expect(hit?.headline_html).toBe('<mark>Cardamom</mark> <mark>growers</mark> count the cost of the rains');
+    expect(hit?.snippet_from).toBe('lead');
+    expect(JSON.stringify(found)).not.toContain(GATED_WORD);
+  });
+
+  it('gives body snippets to an entitled subscriber and to a verified crawler', async () => {
+    const { user } = await provisionUser(
+      db(),
+      { email: 'sub@example.com', role: 'reader', password: 'a long reader password' },
+      clock.now(),
+    );
+    await grantEntitlements(db(), {
+      userId: user.id,
+      entitlements: ['premium'],
+      source: 'test:complimentary',
+      startsAt: at(10),
+      endsAt: at(-300),
+    });
+    const cookie = await sessionCookie(t.ctx, 'sub@example.com', 'a long reader password');
+    const page = await get(`/search?q=${GATED_WORD}`, { cookie });
+    expect(page.body).toContain(`<a href="/article/${premium}">`);
+    expect(page.body).toContain(`<mark>${GATED_WORD}</mark> clause`);
+    expect(page.headers['cache-control']).toBe('private, no-cache');
+
+    const crawled = await crawlerApp.app.inject({ url: `/search?q=${GATED_WORD}`, remoteAddress: '66.249.64.5' });
+    expect(crawled.body).toContain(`<mark>${GATED_WORD}</mark> clause`);
+    const spoofed = await crawlerApp.app.inject({
+      url: `/search?q=${GATED_WORD}`,
+      remoteAddress: '203.0.113.9',
+      headers: { 'user-agent': 'Googlebot/2.1' },
+    });
+    expect(spoofed.body).not.toContain(`<mark>${GATED_WORD}</mark>`);
+  });
+
+  it('filters by section, dates, author and type', async () => {
+    const word = 'jaggery';
+    const a = await createArticle(db(), {
+      headline: `A ${word} story`,
+      section: 'markets',
+      authors: ['Ravi Filter'],
+      visibility: 'free',
+      publishedAt: at(5),
+      provenance: 'staff',
+    });
+    const b = await createArticle(db(), {
+      headline: `B ${word} story`,
+      section: 'economy',
+      authors: ['Mira Other'],
+      visibility: 'premium',
+      publishedAt: at(40),
+      provenance: 'wire:PTI',
+    });
+    const c = await createArticle(db(), {
+      headline: `C ${word} story`,
+      section: 'markets',
+      authors: ['Mira Other'],
+      visibility: 'metered',
+      publishedAt: at(80),
+      provenance: 'staff',
+    });
+    const sorted = (list: string[]) => [...list].sort();
+    expect(sorted(await slugs(`q=${word}`))).toEqual(sorted([a.slug, b.slug, c.slug]));
+    expect(sorted(await slugs(`q=${word}&section=markets`))).toEqual(sorted([a.slug, c.slug]));
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    expect(await slugs(`q=${word}&from=${day(at(50))}&to=${day(at(30))}`)).toEqual([b.slug]);
+    expect(await slugs(`q=${word}&from=${day(at(6))}`)).toEqual([a.slug]);
+    const author = await db().selectFrom('authors').select('slug').where('name', '=', 'Ravi Filter').executeTakeFirstOrThrow();
+    expect(await slugs(`q=${word}&author=${author.slug}`)).toEqual([a.slug]);
+    expect(await slugs(`q=${word}&type=premium`)).toEqual([b.slug]);
+    expect(await slugs(`q=${word}&type=free`)).toEqual([a.slug]);
+    expect(await slugs(`q=${word}&type=metered`)).toEqual([c.slug]);
+    expect(await slugs(`q=${word}&type=wire`)).toEqual([b.slug]);
+    // Authors' names are searchable words too.
+    expect(await slugs(`q=ravi%20filter`)).toEqual([a.slug]);
+  });
+
+  it('matches prefixes: a starred word and the word still being typed', async () => {
+    const story = await createArticle(db(), { headline: 'Inflation eases in October', visibility: 'free', publishedAt: at(4) });
+    expect(await slugs('q=infla*')).toContain(story.slug);
+    expect(await slugs('q=october%20infla')).toContain(story.slug);
+    expect(await slugs('q=october%20zzinfla')).not.toContain(story.slug);
+  });
+
+  it('finds a changed article by its new words at once, and never a draft, unpublished or scheduled one', async () => {
+    const input = articleInput({ headline: 'Tamarind exports', visibility: 'free', publishedAt: at(2) });
+    await upsertArticle(db(), input);
+    expect(await slugs('q=tamarind')).toEqual([input.slug]);
+    await upsertArticle(db(), { ...input, headline: 'Kokum exports' });
+    expect(await slugs('q=tamarind')).toEqual([]);
+    expect(await slugs('q=kokum')).toEqual([input.slug]);
+    await createArticle(db(), { headline: 'Kokum tomorrow', visibility: 'free', publishedAt: at(-1) });
+    expect(await slugs('q=kokum')).toEqual([input.slug]);
+    await db().updateTable('articles').set({ status: 'unpublished' }).where('slug', '=', input.slug).execute();
+    expect(await slugs('q=kokum')).toEqual([]);
+  });
+
+  it('answers bad queries with a form, a 400 or no results, never a 500', async () => {
+    const empty = await get('/search?q=%20%20');
+    expect(empty.statusCode).toBe(200);
+    expect(empty.body).toMatch(/<label for="search-q">Search for<\/label>/);
+    expect(empty.body).not.toContain('class="search-results"');
+    expect((await get('/search')).statusCode).toBe(200);
+
+    const long = 'a'.repeat(10_000);
+    const page = await get(`/search?q=${long}`);
+    expect(page.statusCode).toBe(400);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const json = await get(`/api/v1/search?q=${long}`);
+    expect(json.statusCode).toBe(400);
+    expect(json.json()).toEqual({ error: { code: 'invalid-input', message: expect.any(String) } });
+    expect((await get(`/api/v1/search?q=${'b'.repeat(201)}`)).statusCode).toBe(400);
+    expect((await get(`/api/v1/search?q=word&limit=51`)).statusCode).toBe(400);
+
+    for (const q of [
+      '&|!():*',
+      '"unbalanced quote',
+      'a & (b | !c',
+      "o'neil:* <-> x",
+      '\\',
+      '"',
+      '*',
+      '-',
+      'or',
+      'the',
+      '\u0002x\u0003',
+      '‘curly’ “quotes”',
+    ]) {
+      for (const url of [`/search?q=${encodeURIComponent(q)}`, `/api/v1/search?q=${encodeURIComponent(q)}`]) {
+        const res = await get(url);
+        expect(res.statusCode, `${url}: ${res.body.slice(0, 200)}`).toBe(200);
+      }
+    }
+    for (const url of [
+      '/search?q=x&from=2026-02-30',
+      '/search?q=x&sort=loudest',
+      '/search?q=x&page=11',
+      '/search?q=x&type=gossip',
+      '/search?q=x&section=nope',
+      '/search?q=x&after=zz',
+    ])
+      expect((await get(url)).statusCode, url).toBe(400);
+  });
+
+  it('escapes article text in results, and offers the search from every page and to search engines', async () => {
+    await createArticle(db(), { headline: 'Spice <script>alert(1)</script> trade & more', visibility: 'free', publishedAt: at(1) });
+    const res = await get('/search?q=spice%20trade');
+    expect(res.body).not.toContain('<script>alert(1)');
+    expect(res.body).toContain('<mark>Spice</mark> &lt;script&gt;alert(1)&lt;/script&gt; <mark>trade</mark> &amp; more');
+    const home = (await get('/')).body;
+    expect(home).toContain(
+      '<form class="site-search" method="get" action="/search" role="search"><label for="site-search-q">Search</label>',
+    );
+    expect(home).toContain('"potentialAction":{"@type":"SearchAction"');
+    const openapi = (await get('/api/openapi.json')).json<{ paths: Record<string, unknown> }>();
+    expect(openapi.paths['/api/v1/search']).toBeDefined();
+  });
+});
