@@ -49,6 +49,9 @@ export interface AppOptions {
   startTimeoutMs?: number;
 }
 
+/** What the server prints once the demo's pictures are drawn (or could not be): src/main.ts drawDemoImages. */
+const DEMO_IMAGES_DONE = /Drew \d+ demo images|demo images could not be drawn/;
+
 /**
  * Starts `node dist/cli.js start` on a fresh data folder with the demo content and waits until
  * /healthz answers 200. Configuration that would leave the embedded database (DATABASE_URL,
@@ -83,6 +86,9 @@ export async function startApp(options: AppOptions): Promise<AppProcess> {
   const baseUrl = `http://127.0.0.1:${options.port}`;
   try {
     await waitForHealth(child, baseUrl, options.startTimeoutMs ?? 90_000);
+    // The demo draws its pictures in the background after it listens: measuring before they are done would
+    // count their encoding (seconds of CPU) against the pages, and serve pages without them.
+    await waitForLine(child, output.lines, DEMO_IMAGES_DONE, options.startTimeoutMs ?? 180_000);
   } catch (error) {
     await stopChild(child);
     throw new Error(`${(error as Error).message}\n--- server output ---\n${output.lines().join('\n')}`, { cause: error });
@@ -90,6 +96,16 @@ export async function startApp(options: AppOptions): Promise<AppProcess> {
   const startupOutput = output.lines();
   output.clear();
   return { child, pid: child.pid!, baseUrl, startupOutput, output: output.lines };
+}
+
+async function waitForLine(child: ChildProcess, lines: () => string[], pattern: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!lines().some((line) => pattern.test(line))) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the server exited during start (code ${child.exitCode ?? child.signalCode})`);
+    if (Date.now() > deadline) throw new Error(`the server did not print ${pattern} within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 async function waitForHealth(child: ChildProcess, baseUrl: string, timeoutMs: number): Promise<void> {
