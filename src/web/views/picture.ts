@@ -68,7 +68,9 @@ export function cardPicture(lead: LeadImage | null, options: { size?: CardPictur
   const eager = size === 'lead';
   const classes = size === 'lead' ? 'card-image card-image-lead' : 'card-image';
   if (lead.image) {
-    return html`<div class="${classes}">${picture({ ...lead.image, alt: lead.alt || lead.image.alt }, { sizes: CARD_SIZES[size], eager })}</div>`;
+    // The default standing in says nothing about the story: decorative, so screen readers skip it on every card.
+    const alt = lead.standIn ? '' : lead.alt || lead.image.alt;
+    return html`<div class="${classes}">${picture({ ...lead.image, alt }, { sizes: CARD_SIZES[size], eager })}</div>`;
   }
   // An uploaded image that is no longer there shows nothing rather than a broken picture.
   if (imageIdOf(lead.url) !== null) return '';
