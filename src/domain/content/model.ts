@@ -153,3 +153,19 @@ export interface Correction {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** What the access decision needs of a story: its own facts and the entitlement its section's premium stories require. */
+export function accessItemOf(
+  article: Pick<ArticleSummary, 'id' | 'visibility' | 'section' | 'provenance' | 'publishedAt'>,
+  sections: readonly Section[],
+): AccessItem {
+  const section = sections.find((s) => s.slug === article.section);
+  return {
+    id: article.id,
+    visibility: article.visibility,
+    section: article.section,
+    provenance: article.provenance,
+    publishedAt: article.publishedAt,
+    premiumEntitlement: section?.premiumEntitlement ?? 'premium',
+  };
+}

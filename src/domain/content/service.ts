@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../ports/database.js';
 import { yearIn, yearStart } from './calendar-years.js';
 import {
+  accessItemOf,
   cursorAfter,
   type AccessItem,
   type Article,
@@ -80,18 +81,10 @@ export function prepareArticle(
   lead: LeadRule,
   corrections: Correction[] = [],
 ): PreparedArticle {
-  const section = sections.find((s) => s.slug === article.section);
   const { body, ...summary } = article;
   return {
     article: summary,
-    item: {
-      id: article.id,
-      visibility: article.visibility,
-      section: article.section,
-      provenance: article.provenance,
-      publishedAt: article.publishedAt,
-      premiumEntitlement: section?.premiumEntitlement ?? 'premium',
-    },
+    item: accessItemOf(article, sections),
     leadHtml: renderLead(body, lead),
     bodyHtml: renderBody(body),
     restHtml: renderAfterLead(body, lead),

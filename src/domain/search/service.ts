@@ -1,5 +1,5 @@
 import type { Db } from '../ports/database.js';
-import type { AccessItem, ListCursor, Section } from '../content/model.js';
+import { accessItemOf, type AccessItem, type ListCursor, type Section } from '../content/model.js';
 import { renderBody, renderLead, type LeadRule } from '../content/render.js';
 import { readSetting, writeSetting } from '../site/queries.js';
 import { markedToHtml, plainField, plainText } from './highlight.js';
@@ -53,15 +53,7 @@ export async function search(db: Db, config: string, request: SearchRequest, con
   const more = rows.length > request.limit;
   const page = rows.slice(0, request.limit);
   const sources = page.map(({ article, body }) => {
-    const section = context.sections.find((s) => s.slug === article.section);
-    const item: AccessItem = {
-      id: article.id,
-      visibility: article.visibility,
-      section: article.section,
-      provenance: article.provenance,
-      publishedAt: article.publishedAt,
-      premiumEntitlement: section?.premiumEntitlement ?? 'premium',
-    };
+    const item = accessItemOf(article, context.sections);
     const fromBody = context.mayReadBody(item);
     const source = fromBody
       ? `${plainField(article.standfirst)} ${plainText(renderBody(body))}`
