@@ -56,6 +56,9 @@ import { openFileStore } from './adapters/files/index.js';
 import { rasterizeSvg, sharpImageCodec } from './adapters/images/sharp-images.js';
 import { seedDemoImages } from './domain/content/demo-images.js';
 import { createMediaService } from './domain/media/service.js';
+import { createWireService } from './domain/wire/service.js';
+import { createArticleWriter } from './domain/content/newsroom-service.js';
+import { createFeedFetcher } from './adapters/wire/feed-fetcher.js';
 import type { FileStore } from './domain/ports/files.js';
 
 /** Opens the configured database (PGlite in the data folder unless DATABASE_URL is set) and migrates it. */
@@ -144,6 +147,7 @@ export function jobServices(ctx: AppContext, db: Db): JobServices {
     partners: ctx.partners.claims,
     mailer: ctx.mailer,
     templates: ctx.notifications.templates,
+    wire: ctx.wire,
   };
 }
 
@@ -306,6 +310,18 @@ export async function createAppContext(
     business,
     now,
     refresh,
+    wire: createWireService({
+      db,
+      now,
+      fetcher: createFeedFetcher({ allowPrivateHosts: config.wire.allowPrivateHosts }),
+      writer: createArticleWriter({ db, now, onChange: refresh }),
+      onChange: refresh,
+      credentials: (code) => config.wire.credentials[code] ?? { token: null, secret: null },
+      mailer,
+      alertRecipients: () => (config.wire.alertEmails.length > 0 ? config.wire.alertEmails : site.contactEmail ? [site.contactEmail] : []),
+      publication,
+      publicUrl: config.publicUrl,
+    }),
   };
 }
 

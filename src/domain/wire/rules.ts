@@ -1,4 +1,4 @@
-import type { Agency, SectionRule, WireItem, WireItemStatus } from './model.js';
+import { AGENCY_CODE, WIRE_FORMATS, type Agency, type SectionRule, type WireFormat, type WireItem, type WireItemStatus } from './model.js';
 
 /** What is already known of an item: the version taken and what became of it. */
 export interface KnownItem {
@@ -83,4 +83,70 @@ export function isPollDue(agency: Pick<Agency, 'enabled' | 'endpoint' | 'pollMin
 export function wireSlug(headlineSlug: string, agencyCode: string, guidHash: string): string {
   const base = headlineSlug.slice(0, 90).replace(/-+$/, '') || 'wire';
   return `${base}-${agencyCode.toLowerCase()}-${guidHash.slice(0, 8)}`;
+}
+
+/** An agency's settings as the newsroom's form gives them (text), before they are checked. */
+export interface AgencyDraft {
+  code: string;
+  name: string;
+  format: string;
+  endpoint: string;
+  pollMinutes: string;
+  staleMinutes: string;
+  defaultSection: string;
+  sectionMap: string;
+  visibility: string;
+  autoPublish: boolean;
+  enabled: boolean;
+}
+
+/** Checks an agency's settings: the fields to store, or a message for each field that is wrong. */
+export function checkAgency(
+  draft: AgencyDraft,
+  sections: ReadonlySet<string>,
+):
+  | {
+      ok: true;
+      fields: Omit<Agency, 'id' | 'lastPollAt' | 'lastPollOk' | 'lastPollMessage' | 'lastDeliveryAt' | 'staleAlertedAt' | 'createdAt'>;
+    }
+  | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  if (!AGENCY_CODE.test(draft.code)) errors.code = 'Two to sixteen capital letters and digits, starting with a letter (PTI, ANI, REUTERS).';
+  if (draft.name.trim() === '' || draft.name.length > 100) errors.name = 'Name the agency (at most 100 characters).';
+  if (!(WIRE_FORMATS as readonly string[]).includes(draft.format)) errors.format = 'Choose ninjs, NewsML-G2 or RSS/Atom.';
+  const endpoint = draft.endpoint.trim();
+  if (endpoint !== '') {
+    const url = URL.canParse(endpoint) ? new URL(endpoint) : null;
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || endpoint.length > 2_000)
+      errors.endpoint = 'Give the feed’s http(s) address, or leave it empty for an agency that pushes to the webhook.';
+    else if (url.username || url.password)
+      errors.endpoint = 'Credentials go in the environment (MASTHEAD_WIRE_<CODE>_TOKEN), not in the address.';
+  }
+  const whole = (text: string, min: number, max: number) => (/^\d{1,6}$/.test(text.trim()) && +text >= min && +text <= max ? +text : null);
+  const pollMinutes = whole(draft.pollMinutes, 1, 1440);
+  if (pollMinutes === null) errors.pollMinutes = 'Whole minutes from 1 to 1440.';
+  const staleMinutes = whole(draft.staleMinutes, 5, 100_000);
+  if (staleMinutes === null) errors.staleMinutes = 'Whole minutes from 5 to 100000.';
+  if (!sections.has(draft.defaultSection)) errors.defaultSection = 'Choose a section.';
+  const map = parseSectionMap(draft.sectionMap, sections);
+  if (!map.ok) errors.sectionMap = map.error;
+  if (draft.visibility !== 'free' && draft.visibility !== 'metered' && draft.visibility !== 'premium')
+    errors.visibility = 'Choose free, metered or premium.';
+  if (Object.keys(errors).length > 0 || !map.ok || pollMinutes === null || staleMinutes === null) return { ok: false, errors };
+  return {
+    ok: true,
+    fields: {
+      code: draft.code,
+      name: draft.name.trim(),
+      format: draft.format as WireFormat,
+      endpoint: endpoint || null,
+      pollMinutes,
+      staleMinutes,
+      defaultSection: draft.defaultSection,
+      sectionMap: map.rules,
+      visibility: draft.visibility as Agency['visibility'],
+      autoPublish: draft.autoPublish,
+      enabled: draft.enabled,
+    },
+  };
 }

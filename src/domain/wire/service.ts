@@ -11,7 +11,7 @@ import type { SaveInput, SaveResult } from '../content/newsroom-service.js';
 import { ARTICLE_INPUT_LIMITS } from '../content/article-input.js';
 import { AGENCY_CODE, type Agency, type ParsedDocument, type WireItem, type WireProblem } from './model.js';
 import { parseDocument } from './parse.js';
-import { isPollDue, isStale, planIngest, sectionFor, wireSlug, type IngestPlan } from './rules.js';
+import { checkAgency, isPollDue, isStale, planIngest, sectionFor, wireSlug, type AgencyDraft, type IngestPlan } from './rules.js';
 import {
   claimNewItem,
   claimVersion,
@@ -30,7 +30,6 @@ import {
   setItemStatus,
   updateAgency,
   upsertItem,
-  type AgencyFields,
   type DeskCursor,
   type DeskItem,
   type StoredProblem,
@@ -350,17 +349,32 @@ export function createWireService(deps: WireDeps) {
       authorize(actor, 'editContent');
       return findAgency(db, { id });
     },
+    /** Creates (`id` null) or saves an agency from the newsroom's form; its code is fixed once created. */
     async saveAgency(
       actor: Actor,
       id: number | null,
-      fields: AgencyFields,
+      draft: AgencyDraft,
     ): Promise<{ ok: true; id: number } | { ok: false; errors: Record<string, string> }> {
       authorize(actor, 'editContent');
-      if (id === null) {
-        if (await findAgency(db, { code: fields.code })) return { ok: false, errors: { code: 'Another agency has this code.' } };
-        return { ok: true, id: await insertAgency(db, fields, now()) };
+      const sections = new Set((await listSections(db)).map((s) => s.slug));
+      const existing = id === null ? null : await findAgency(db, { id });
+      if (id !== null && !existing) return { ok: false, errors: { code: 'There is no such agency.' } };
+      const checked = checkAgency(existing ? { ...draft, code: existing.code } : draft, sections);
+      if (!checked.ok) return checked;
+      if (!existing) {
+        if (await findAgency(db, { code: checked.fields.code })) return { ok: false, errors: { code: 'Another agency has this code.' } };
+        return { ok: true, id: await insertAgency(db, checked.fields, now()) };
       }
-      return (await updateAgency(db, id, fields)) ? { ok: true, id } : { ok: false, errors: { code: 'There is no such agency.' } };
+      await updateAgency(db, existing.id, checked.fields);
+      return { ok: true, id: existing.id };
+    },
+    /** Polls one agency now (the desk's "Poll now"). */
+    async pollNow(actor: Actor, id: number): Promise<boolean> {
+      authorize(actor, 'editContent');
+      const agency = await findAgency(db, { id });
+      if (!agency?.endpoint) return false;
+      await poll(agency);
+      return true;
     },
     async items(
       actor: Actor,
