@@ -94,27 +94,55 @@ export async function updateAgency(db: Db, id: number, fields: Omit<AgencyFields
   return result.numUpdatedRows > 0n;
 }
 
-/** Records a poll's outcome; `delivered` also moves the last delivery and lifts a stale alert. */
-export async function recordPoll(db: Db, id: number, poll: { at: Date; ok: boolean; message: string; delivered: boolean }): Promise<void> {
+/** Records a poll's (or a push's) outcome: the desk's last-poll status. */
+export async function recordPoll(db: Db, id: number, poll: { at: Date; ok: boolean; message: string }): Promise<void> {
   await db
     .updateTable('wire_agencies')
     .set({
       last_poll_at: poll.at,
       last_poll_ok: poll.ok,
       last_poll_message: poll.message.slice(0, 1_000),
-      ...(poll.delivered ? { last_delivery_at: poll.at, stale_alerted_at: null } : {}),
     })
     .where('id', '=', id)
     .execute();
 }
 
-/** Marks an agency's stale alert as sent, once: false when another instance marked it first. */
+/**
+ * Marks an agency's stale alert as sent, once, if it is still stale by what is stored now (a delivery another
+ * instance is taking moves `last_delivery_at` item by item): false when it is not, or another instance marked it.
+ */
 export async function markStaleAlerted(db: Db, id: number, at: Date): Promise<boolean> {
   const result = await db
     .updateTable('wire_agencies')
     .set({ stale_alerted_at: at })
     .where('id', '=', id)
     .where('stale_alerted_at', 'is', null)
+    .where('enabled', '=', true)
+    .where(sql<boolean>`coalesce(last_delivery_at, created_at) < ${at}::timestamptz - stale_minutes * interval '1 minute'`)
+    // Not while a poll is under way (it may be taking items now), unless that poll began long ago and died.
+    .where(sql<boolean>`(last_poll_ok is not null or last_poll_at is null or last_poll_at < ${at}::timestamptz - interval '10 minutes')`)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** An item was taken: the feed is delivering (a stale alert is lifted). */
+export async function markDelivered(db: Db, id: number, at: Date): Promise<void> {
+  await db.updateTable('wire_agencies').set({ last_delivery_at: at, stale_alerted_at: null }).where('id', '=', id).execute();
+}
+
+/** Claims an agency's poll that is due at `at`: false when another run (or instance) already polled it in this interval. */
+export async function claimPoll(db: Db, id: number, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('wire_agencies')
+    // `last_poll_ok` null: under way, until `recordPoll` says how it went.
+    .set({ last_poll_at: at, last_poll_ok: null })
+    .where('id', '=', id)
+    .where((eb) =>
+      eb.or([
+        eb('last_poll_at', 'is', null),
+        eb('last_poll_at', '<=', sql<Date>`${at}::timestamptz - poll_minutes * interval '1 minute' + interval '1 second'`),
+      ]),
+    )
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

@@ -14,6 +14,8 @@ import { parseDocument } from './parse.js';
 import { checkAgency, isPollDue, isStale, planIngest, sectionFor, wireSlug, type AgencyDraft, type IngestPlan } from './rules.js';
 import {
   claimNewItem,
+  claimPoll,
+  markDelivered,
   claimVersion,
   releaseClaim,
   countItems,
@@ -236,10 +238,13 @@ export function createWireService(deps: WireDeps) {
     for (const item of document.items) {
       const outcome = await take(agency, item, sections);
       if (!('kind' in outcome)) report.problems.push(outcome);
-      else if (outcome.kind === 'create') report.created++;
-      else if (outcome.kind === 'update') report.updated++;
-      else if (outcome.kind === 'kill') report.killed++;
-      else report.unchanged++;
+      else if (outcome.kind === 'ignore') report.unchanged++;
+      else {
+        await markDelivered(db, agency.id, now());
+        if (outcome.kind === 'create') report.created++;
+        else if (outcome.kind === 'update') report.updated++;
+        else if (outcome.kind === 'kill') report.killed++;
+      }
     }
     await insertProblems(db, agency.id, report.problems, now());
     return report;
@@ -254,8 +259,6 @@ export function createWireService(deps: WireDeps) {
           .slice(0, 600)})`
       : '');
 
-  const taken = (r: IngestReport) => r.created + r.updated + r.killed > 0;
-
   /** Polls one agency's endpoint and takes what it delivers; the outcome is the agency's last-poll status. */
   async function poll(agency: Agency): Promise<IngestReport | null> {
     const at = now();
@@ -267,12 +270,12 @@ export function createWireService(deps: WireDeps) {
     if (token) headers.authorization = `Bearer ${token}`;
     const fetched = await deps.fetcher.fetch(agency.endpoint, headers);
     if (!fetched.ok) {
-      await recordPoll(db, agency.id, { at, ok: false, message: fetched.reason, delivered: false });
+      await recordPoll(db, agency.id, { at, ok: false, message: fetched.reason });
       return null;
     }
     const report = await ingest(agency, parseDocument(agency.format, fetched.body));
     const whole = report.problems.find((p) => p.item === 'document');
-    await recordPoll(db, agency.id, { at, ok: !whole, message: summary(report), delivered: taken(report) });
+    await recordPoll(db, agency.id, { at, ok: !whole, message: summary(report) });
     return report;
   }
 
@@ -307,7 +310,7 @@ export function createWireService(deps: WireDeps) {
       const agencies = await listAgencies(db);
       let polled = 0;
       for (const agency of agencies) {
-        if (!isPollDue(agency, now())) continue;
+        if (!isPollDue(agency, now()) || !(await claimPoll(db, agency.id, now()))) continue;
         await poll(agency);
         polled++;
       }
@@ -323,7 +326,6 @@ export function createWireService(deps: WireDeps) {
         at: now(),
         ok: !report.problems.some((p) => p.item === 'document'),
         message: `push: ${summary(report)}`,
-        delivered: taken(report),
       });
       return report;
     },

@@ -40,7 +40,7 @@ export function wireDeskPage(chrome: PageChrome, data: DeskData): string {
     (a) =>
       html`<tr data-agency="${a.code}"><td><a href="/admin/wire/agencies/${a.id}">${a.name}</a> <code>wire:${a.code}</code>${a.enabled ? '' : html` <span class="hint">(off)</span>`}</td><td>${FORMAT_LABEL[a.format]}; ${a.endpoint ? `polled every ${a.pollMinutes} min` : 'pushes to the webhook'}; ${a.autoPublish ? 'publishes at once' : 'waits for an editor'}; ${a.visibility}</td><td class="counts">${a.counts.waiting} waiting, ${a.counts.published} published, ${a.counts.killed} killed</td><td>${
         a.lastPollAt
-          ? html`${formatDateTime(a.lastPollAt, zone)}: <span data-poll-ok="${String(a.lastPollOk)}">${a.lastPollOk ? 'OK' : 'failed'}</span> — ${a.lastPollMessage ?? ''}`
+          ? html`${formatDateTime(a.lastPollAt, zone)}: <span data-poll-ok="${String(a.lastPollOk)}">${a.lastPollOk === null ? 'under way' : a.lastPollOk ? 'OK' : 'failed'}</span> — ${a.lastPollMessage ?? ''}`
           : 'Not yet'
       }</td><td>${
         a.endpoint
