@@ -243,7 +243,7 @@ export function createWireService(deps: WireDeps) {
         await markDelivered(db, agency.id, now());
         if (outcome.kind === 'create') report.created++;
         else if (outcome.kind === 'update') report.updated++;
-        else if (outcome.kind === 'kill') report.killed++;
+        else report.killed++;
       }
     }
     await insertProblems(db, agency.id, report.problems, now());
