@@ -245,10 +245,28 @@ export async function createAppContext(
   });
   const groups = createGroupAccess(db, now);
   await groups.network.reload();
+  const wire = createWireService({
+    db,
+    now,
+    fetcher: createFeedFetcher({ allowPrivateHosts: config.wire.allowPrivateHosts }),
+    writer: createArticleWriter({ db, now, onChange: () => refresh() }),
+    onChange: () => refresh(),
+    credentials: (code) => config.wire.credentials[code] ?? { token: null, secret: null },
+    mailer,
+    alertRecipients: () => (config.wire.alertEmails.length > 0 ? config.wire.alertEmails : site.contactEmail ? [site.contactEmail] : []),
+    publication,
+    publicUrl: config.publicUrl,
+  });
+  // A wire agency's licence may keep its stories out of the premium archive: the policy carries their provenances.
+  const applyWireRules = async () => {
+    policy.archiveExemptProvenances = await wire.archiveExemptProvenances();
+  };
+  await applyWireRules();
   const refresh = async () => {
     content.invalidate();
     plans.forget();
     await business.reload();
+    await applyWireRules();
     await settings.reload();
     await groups.network.reload();
   };
@@ -310,18 +328,7 @@ export async function createAppContext(
     business,
     now,
     refresh,
-    wire: createWireService({
-      db,
-      now,
-      fetcher: createFeedFetcher({ allowPrivateHosts: config.wire.allowPrivateHosts }),
-      writer: createArticleWriter({ db, now, onChange: refresh }),
-      onChange: refresh,
-      credentials: (code) => config.wire.credentials[code] ?? { token: null, secret: null },
-      mailer,
-      alertRecipients: () => (config.wire.alertEmails.length > 0 ? config.wire.alertEmails : site.contactEmail ? [site.contactEmail] : []),
-      publication,
-      publicUrl: config.publicUrl,
-    }),
+    wire,
   };
 }
 

@@ -210,6 +210,7 @@ describeEachEngine('wire copy: agency feeds in, with provenance, disclaimer and 
       sectionMap: '',
       visibility: 'metered',
       autoPublish: false,
+      excludeFromArchive: true,
       enabled: true,
     });
     const document = newsMessage([
@@ -255,6 +256,11 @@ describeEachEngine('wire copy: agency feeds in, with provenance, disclaimer and 
     const shown = await seen(slug, 'Pushed-marker-beta');
     expect(shown.page).toBe(200);
     expect(shown.body).toContain('Disclaimer: No journalist from');
+
+    // The agency's licence keeps its copy out of the premium archive: a year on, it is still read as metered.
+    clock.advance(400 * 24 * 60 * MINUTE);
+    const later = await seen(slug, 'Pushed-marker-beta');
+    expect(later.body).toContain('Pushed-marker-beta second paragraph.');
   });
 
   it('refuses to fetch feeds on loopback and private addresses unless allowed', async () => {

@@ -190,6 +190,11 @@ const cases: Case[] = [
     { allowed: false, reason: 'archive-subscription-required', charged: false, readsLeft: null, read: [1, 2] },
   ],
   [
+    'archived wire story of an agency excluded from the archive → metered as its visibility says',
+    input({ reader: subscriber, policy: { ...archive, archiveExemptProvenances: ['wire:EXW'] }, item: { ...old, provenance: 'wire:EXW' } }),
+    { allowed: true, reason: 'entitled', charged: false, readsLeft: null, read: [1, 2] },
+  ],
+  [
     'archive reader, archived metered article → entitled, not charged',
     input({ reader: archivist, policy: archive, item: old }),
     { allowed: true, reason: 'entitled', charged: false, readsLeft: 8, read: [1, 2] },

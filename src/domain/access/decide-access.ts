@@ -91,7 +91,7 @@ function decideWithoutGift(input: AccessInput): AccessDecision {
   if (policy.archiveAfterDays != null) {
     // NaN publication date: age unknown, so it may be archived; deny rather than guess.
     if (!Number.isFinite(item.publishedAt.getTime())) return deny('unknown', meter, readsLeftFor(reader, meter, policy));
-    if (isArchived(item, policy, nowMs)) {
+    if (isArchived(item, policy, nowMs) && !hasUnmeteredProvenance(item.provenance, policy.archiveExemptProvenances ?? [])) {
       const entitled = entitlements.has(ENTITLEMENTS.archive) && (visibility === 'metered' || entitlements.has(item.premiumEntitlement));
       return entitled
         ? grant('entitled', meter, false, readsLeftFor(reader, meter, policy))

@@ -28,6 +28,8 @@ export interface AccessPolicy {
   archiveAfterDays: number | null;
   /** Provenance prefixes whose metered articles never use the meter (e.g. `wire:` when a licence says so). */
   unmeteredProvenances: readonly string[];
+  /** Provenances whose articles are not part of the premium archive (a wire agency's licence): the archive rule never gates them. */
+  archiveExemptProvenances?: readonly string[];
   /**
    * Per-section rules by section slug (paywall settings). They only ever raise an article's visibility, with one
    * exception: `premium` makes the section's free and metered articles premium; `metered` meters its free ones;

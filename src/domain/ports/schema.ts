@@ -549,6 +549,7 @@ export interface WireAgencies {
   default_section: string;
   enabled: Generated<boolean>;
   endpoint: string | null;
+  exclude_from_archive: Generated<boolean>;
   format: string;
   id: Generated<number>;
   last_delivery_at: Timestamp | null;

@@ -69,6 +69,8 @@ export interface Agency {
   visibility: 'free' | 'metered' | 'premium';
   /** True: items go out as they arrive (at the embargo's end when embargoed); false: they wait for an editor. */
   autoPublish: boolean;
+  /** Its stories are not part of the premium archive: the archive rule never gates them (a licence may say so). */
+  excludeFromArchive: boolean;
   enabled: boolean;
   lastPollAt: Date | null;
   lastPollOk: boolean | null;

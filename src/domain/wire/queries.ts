@@ -17,6 +17,7 @@ const AGENCY_COLUMNS = [
   'section_map as sectionMap',
   'visibility',
   'auto_publish as autoPublish',
+  'exclude_from_archive as excludeFromArchive',
   'enabled',
   'last_poll_at as lastPollAt',
   'last_poll_ok as lastPollOk',
@@ -61,6 +62,7 @@ export interface AgencyFields {
   sectionMap: SectionRule[];
   visibility: Agency['visibility'];
   autoPublish: boolean;
+  excludeFromArchive: boolean;
   enabled: boolean;
 }
 
@@ -75,6 +77,7 @@ const agencyValues = (f: AgencyFields) => ({
   section_map: JSON.stringify(f.sectionMap),
   visibility: f.visibility,
   auto_publish: f.autoPublish,
+  exclude_from_archive: f.excludeFromArchive,
   enabled: f.enabled,
 });
 

@@ -97,6 +97,7 @@ export interface AgencyDraft {
   sectionMap: string;
   visibility: string;
   autoPublish: boolean;
+  excludeFromArchive: boolean;
   enabled: boolean;
 }
 
@@ -146,6 +147,7 @@ export function checkAgency(
       sectionMap: map.rules,
       visibility: draft.visibility as Agency['visibility'],
       autoPublish: draft.autoPublish,
+      excludeFromArchive: draft.excludeFromArchive,
       enabled: draft.enabled,
     },
   };

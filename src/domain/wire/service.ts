@@ -304,6 +304,10 @@ export function createWireService(deps: WireDeps) {
 
   return {
     ingest,
+    /** The provenances of agencies whose stories are not part of the premium archive (for the access policy). */
+    async archiveExemptProvenances(): Promise<string[]> {
+      return (await listAgencies(db)).filter((a) => a.excludeFromArchive).map((a) => `wire:${a.code}`);
+    },
     poll,
     /** The job's run: polls every agency that is due, then alerts on feeds that stopped delivering. */
     async pollDue(): Promise<{ polled: number; alerted: number }> {
@@ -365,9 +369,12 @@ export function createWireService(deps: WireDeps) {
       if (!checked.ok) return checked;
       if (!existing) {
         if (await findAgency(db, { code: checked.fields.code })) return { ok: false, errors: { code: 'Another agency has this code.' } };
-        return { ok: true, id: await insertAgency(db, checked.fields, now()) };
+        const created = await insertAgency(db, checked.fields, now());
+        await deps.onChange();
+        return { ok: true, id: created };
       }
       await updateAgency(db, existing.id, checked.fields);
+      await deps.onChange();
       return { ok: true, id: existing.id };
     },
     /** Polls one agency now (the desk's "Poll now"). */

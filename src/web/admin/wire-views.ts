@@ -149,6 +149,7 @@ ${select(
   'As the licence allows: a licence may require wire copy to be free.',
 )}
 ${check('autoPublish', 'Publish items as they arrive (at the embargo’s end when embargoed); otherwise they wait for an editor')}
+${check('excludeFromArchive', 'Not part of the premium archive: old stories keep their own visibility instead of needing archive access')}
 ${check('enabled', 'On (polled, and accepted from the webhook)')}
 <p class="actions"><button type="submit" class="button">Save</button></p></form>`;
   return adminLayout(chrome, title, main);
@@ -168,6 +169,7 @@ export function formOfAgency(agency: Agency): FormState {
       sectionMap: agency.sectionMap.map((r) => `${r.match} = ${r.section}`).join('\n'),
       visibility: agency.visibility,
       autoPublish: agency.autoPublish ? 'yes' : '',
+      excludeFromArchive: agency.excludeFromArchive ? 'yes' : '',
       enabled: agency.enabled ? 'yes' : '',
     },
     errors: {},

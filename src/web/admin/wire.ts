@@ -36,6 +36,7 @@ const AgencyForm = form({
   sectionMap: text({ maxLength: 20_000, messages: tooLong(20_000) }),
   visibility: keyword(['free', 'metered', 'premium']),
   autoPublish: keyword(['yes']),
+  excludeFromArchive: keyword(['yes']),
   enabled: keyword(['yes']),
 });
 const Params = form({ id: id({ invalid: 'There is no such item.' }) });
@@ -72,6 +73,7 @@ export async function adminWireRoutes(parent: FastifyInstance, ctx: AppContext):
       ...v,
       code: agency?.code ?? v.code,
       autoPublish: v.autoPublish === 'yes',
+      excludeFromArchive: v.excludeFromArchive === 'yes',
       enabled: v.enabled === 'yes',
     });
     if (!saved.ok)
