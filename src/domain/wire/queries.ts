@@ -193,7 +193,8 @@ export async function upsertItem(
         version: item.version,
         status: item.status,
         canceled: item.canceled,
-        headline: item.headline,
+        // A kill carries no headline: the desk keeps showing the story's.
+        headline: sql<string>`coalesce(nullif(excluded.headline, ''), wire_items.headline)`,
         article_id: item.articleId,
         embargo_until: item.embargoUntil,
         updated_at: item.at,

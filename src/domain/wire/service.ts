@@ -118,7 +118,7 @@ export function createWireService(deps: WireDeps) {
           version: item.version,
           status: outcome.status,
           canceled: plan.kind === 'kill' && plan.canceled,
-          headline: item.headline || (known ? '' : item.guid),
+          headline: item.headline,
           articleId: outcome.articleId,
           embargoUntil: item.embargoUntil,
           at,
