@@ -17,7 +17,6 @@ create table wire_agencies (
   section_map jsonb not null default '[]',
   visibility text not null default 'metered' check (visibility in ('free', 'metered', 'premium')),
   auto_publish boolean not null default false,
-  exclude_from_archive boolean not null default false,
   enabled boolean not null default true,
   last_poll_at timestamptz,
   last_poll_ok boolean,
