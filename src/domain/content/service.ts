@@ -28,7 +28,7 @@ import { listCorrections } from './correction-queries.js';
 import { redirectedSlug } from './newsroom-queries.js';
 import { redirectedSectionSlug } from '../sections/queries.js';
 import { listCuratedLive, type LiveCuration } from './curated.js';
-import { renderAfterLead, renderBody, renderLead, wordCount, type LeadRule } from './render.js';
+import { renderArticleBody, wordCount, type LeadRule } from './render.js';
 import { imageIdOf, imagePath, type ImageView } from '../media/model.js';
 
 /** An article ready to serve: its facts, the access item, and the body rendered in two parts. */
@@ -85,9 +85,7 @@ export function prepareArticle(
   return {
     article: summary,
     item: accessItemOf(article, sections),
-    leadHtml: renderLead(body, lead),
-    bodyHtml: renderBody(body),
-    restHtml: renderAfterLead(body, lead),
+    ...renderArticleBody(body, lead),
     readingMinutes: Math.max(1, Math.round(wordCount(body) / 200)),
     corrections,
   };
