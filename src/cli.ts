@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { constants, createReadStream } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { importArticles } from './domain/content/import.js';
@@ -10,6 +9,7 @@ import { seedScaleArticles } from './bench/scale-queries.js';
 import { openMigratedDatabase, startServer } from './main.js';
 import type { Db } from './domain/ports/database.js';
 import { importProgress, reindexProgress } from './cli/progress.js';
+import { readLines } from './cli/lines.js';
 import { applySearchConfig, reindexAll } from './domain/search/service.js';
 import { SUPPLIER_USAGE, supplierSettings } from './cli/supplier-settings.js';
 import { planListing } from './cli/plan-list.js';
@@ -35,6 +35,14 @@ Commands:
                      show or set the publisher's identity new invoices carry (see MASTHEAD_SUPPLIER_*)
 
 Configuration comes from the environment; see README.md.`;
+
+/**
+ * Batches an import writes at once: on PostgreSQL each on its own connection, so the server's cores build search
+ * documents side by side (4 kept a 2-core server busy; more only queue); PGlite has one connection.
+ */
+function importWriters(config: Config): number {
+  return config.databaseUrl ? Number(process.env.MASTHEAD_IMPORT_WRITERS ?? 4) : 1;
+}
 
 async function withDatabase<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
   const handle = await openMigratedDatabase(config);
@@ -119,10 +127,9 @@ async function run(argv: string[]): Promise<number> {
       return withDatabase(config, async (db) => {
         // A new data folder has no sections yet, and every article names one: write the defaults (only into empty tables).
         await seedBaseline(db);
-        const input = createReadStream(file, 'utf8');
-        const lines = createInterface({ input, crlfDelay: Infinity });
+        const input = createReadStream(file);
         const progress = importProgress(process.stderr, input, (await stat(file)).size);
-        const report = await importArticles(db, lines, progress.update);
+        const report = await importArticles(db, readLines(input), progress.update, { writers: importWriters(config) });
         progress.stop();
         for (const failure of report.failures) console.error(`line ${failure.line}: ${failure.reason}`);
         console.log(

@@ -8,6 +8,8 @@ import type { MeterStore } from './domain/ports/meter-store.js';
 import type { Db } from './domain/ports/database.js';
 import { openDatabase, type DatabaseHandle } from './adapters/db/database.js';
 import { migrate } from './adapters/db/migrate.js';
+import { openReadReplica, type ReadReplica } from './adapters/db/read-replica.js';
+import { redactUrl } from './config/redact-url.js';
 import { ConfigError, SUPPLIER_VARIABLES, type Config } from './config/config.js';
 import { applySearchConfig, createSearchService } from './domain/search/service.js';
 import { deriveKeys, resolveSecret, type Keys } from './config/secret.js';
@@ -176,8 +178,11 @@ export async function createAppContext(
     files?: FileStore;
     now?: (() => Date) | undefined;
     secret?: string;
+    /** A read replica for reads that tolerate lag (lists, search, sitemaps, feeds, the archive); default `db`. */
+    readDb?: Db;
   } = {},
 ): Promise<AppContext> {
+  const reads = options.readDb ?? db;
   const secret = options.secret ?? (await resolveSecret(config.secretKey, config.dataDir));
   // The configured identity is what new invoices carry; issued ones keep the supplier stored in their row.
   if (config.supplier) await saveSupplierIdentity(db, config.supplier);
@@ -225,6 +230,7 @@ export async function createAppContext(
     now,
     images: (ids) => media.views(ids),
     defaultImageId: () => site.defaultImageId,
+    reads,
   });
   const plans = cachedPlans(() => billing.service.activePlans());
   const settings = createSiteService({
@@ -261,7 +267,7 @@ export async function createAppContext(
     config,
     keys,
     content,
-    search: createSearchService(db, search.config),
+    search: createSearchService(reads, search.config),
     newsroom: createNewsroomService({ db, now, onChange: refresh }),
     media,
     files,
@@ -368,6 +374,19 @@ export async function refuseDemoSupplierWhenLive(config: Config, db: Db): Promis
   );
 }
 
+/**
+ * Opens the read replica (DATABASE_READ_URL) and says where reads go. One that does not answer at start is not fatal:
+ * reads go to the primary and the replica is tried again every few seconds.
+ */
+async function openReplica(replicaUrl: string, primaryUrl: string, log: (line: string) => void): Promise<ReadReplica> {
+  const replica = openReadReplica({ replicaUrl, primaryUrl, log });
+  await ping(replica.db).catch(() => undefined);
+  log(
+    `Reads that tolerate replica lag (lists, search, sitemaps, feeds, archive) go to ${redactUrl(replicaUrl)} (now: ${replica.target()}).`,
+  );
+  return replica;
+}
+
 /** `masthead start`: migrate, seed when empty, listen. Returns the running app and a stop function. */
 export async function startServer(
   config: Config,
@@ -386,7 +405,8 @@ export async function startServer(
     await handle.close();
     handle = await openMigratedDatabase(config);
   }
-  const ctx = await createAppContext(config, handle.db);
+  const replica = config.databaseReadUrl && config.databaseUrl ? await openReplica(config.databaseReadUrl, config.databaseUrl, log) : null;
+  const ctx = await createAppContext(config, handle.db, replica ? { readDb: replica.db } : {});
   const app = await buildApp(ctx);
   const jobs = createJobs(jobServices(ctx, handle.db));
   const unlisten = await handle.listen(JOBS_CHANNEL, jobs.wake);
@@ -410,6 +430,7 @@ export async function startServer(
       await ctx.meters.close();
       await ctx.mailer.close();
       await ctx.files.close();
+      await replica?.close();
       await handle.close();
     },
   };

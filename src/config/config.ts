@@ -10,6 +10,11 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL connection string; null → embedded PGlite in `dataDir/pglite`. */
   databaseUrl: string | null;
+  /**
+   * A PostgreSQL read replica (DATABASE_READ_URL) for reads that tolerate replica lag: lists, search, sitemaps, feeds,
+   * the archive. Only with DATABASE_URL; null → every read goes to the primary.
+   */
+  databaseReadUrl: string | null;
   redisUrl: string | null;
   publicUrl: string;
   /** From SECRET_KEY; null → generated once and kept in the data folder (see secret.ts). */
@@ -169,6 +174,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     host,
     dataDir,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseReadUrl: databaseReadUrl(env),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     publicUrl: publicUrl.replace(/\/+$/, ''),
     secretKey,
@@ -194,6 +200,18 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     edgeToken: edgeToken(env),
     searchConfig: searchConfig(env),
   };
+}
+
+/** A read replica needs a PostgreSQL primary: the embedded database (PGlite) has no replicas. */
+function databaseReadUrl(env: Env): string | null {
+  const read = url(env, 'DATABASE_READ_URL', ['postgres:', 'postgresql:']);
+  if (read !== null && !env.DATABASE_URL) {
+    throw new ConfigError(
+      'DATABASE_READ_URL',
+      'a read replica needs DATABASE_URL (its PostgreSQL primary); the embedded database (PGlite) has no replicas',
+    );
+  }
+  return read;
 }
 
 /** A configuration's name, optionally schema-qualified: `english`, `simple`, `public.hinglish`. */

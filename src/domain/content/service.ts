@@ -107,9 +107,15 @@ export function createContentService(
     images?: (ids: readonly number[]) => Promise<Map<number, ImageView>>;
     /** The site's default image (its library number), standing in for articles without a lead image; null: none. */
     defaultImageId?: () => number | null;
+    /**
+     * Where reads that tolerate replica lag go (lists, the curated home page, author pages, sitemaps): a read replica
+     * when one is configured. An article's own page, redirects and sections always read `db`.
+     */
+    reads?: Db;
   },
 ): ContentService {
   const now = options.now ?? (() => new Date());
+  const reads = options.reads ?? db;
   const ttl = options.ttlMs ?? 30_000;
   // A scheduled article is cached as not found until its publication time: it appears on the minute.
   const articles = new LRUCache<string, PreparedArticle | typeof NOT_FOUND | { scheduledFor: Date }>({ max: 5_000, ttl });
@@ -176,12 +182,12 @@ export function createContentService(
   /** Each year from the first publication to now, probed by date range on the publication-date index. */
   async function sitemapYears(): Promise<number[]> {
     const at = now();
-    const first = await firstPublishedAt(db);
+    const first = await firstPublishedAt(reads);
     if (!first || first > at) return [];
     const years: number[] = [];
     const zone = options.timeZone();
     for (let year = yearIn(at, zone); year >= yearIn(first, zone); year--) {
-      if (await anyPublishedBetween(db, yearStart(year, zone), yearStart(year + 1, zone), at)) years.push(year);
+      if (await anyPublishedBetween(reads, yearStart(year, zone), yearStart(year + 1, zone), at)) years.push(year);
     }
     return years;
   }
@@ -202,29 +208,29 @@ export function createContentService(
     list(o) {
       const before = o.before ? cursorAfter(o.before) : '';
       const key = `l:${o.section ?? ''}:${o.limit}:${before}:${o.offset ?? 0}:${o.since?.getTime() ?? ''}:${o.until?.getTime() ?? ''}:${o.visibility ?? ''}:${o.excludeIds?.join(',') ?? ''}:${o.tag ?? ''}`;
-      return cachedList(key, () => listArticles(db, { ...o, now: now() }));
+      return cachedList(key, () => listArticles(reads, { ...o, now: now() }));
     },
     related(article, limit) {
       return cachedList(`r:${article.id}:${limit}`, async () => {
         const at = now();
-        const tagged = await listRelatedArticles(db, article, limit, at);
+        const tagged = await listRelatedArticles(reads, article, limit, at);
         if (tagged.length >= limit) return tagged;
         const excludeIds = [article.id, ...tagged.map((a) => a.id)];
-        const more = await listArticles(db, { section: article.section, limit: limit - tagged.length, excludeIds, now: at });
+        const more = await listArticles(reads, { section: article.section, limit: limit - tagged.length, excludeIds, now: at });
         return [...tagged, ...more];
       });
     },
     author(slug) {
-      return findAuthorBySlug(db, slug);
+      return findAuthorBySlug(reads, slug);
     },
     listByAuthor(authorId, o) {
       const key = `a:${authorId}:${o.limit}:${o.before ? cursorAfter(o.before) : ''}`;
-      return cachedList(key, () => listArticlesByAuthor(db, { authorId, limit: o.limit, before: o.before, now: now() }));
+      return cachedList(key, () => listArticlesByAuthor(reads, { authorId, limit: o.limit, before: o.before, now: now() }));
     },
     sitemapYears,
     sitemapEntries(year, limit) {
       const zone = options.timeZone();
-      return listSitemapEntries(db, yearStart(year, zone), yearStart(year + 1, zone), now(), limit);
+      return listSitemapEntries(reads, yearStart(year, zone), yearStart(year + 1, zone), now(), limit);
     },
     redirect(slug) {
       return redirectedSlug(db, slug);
@@ -235,7 +241,7 @@ export function createContentService(
     curated() {
       // As long as lists: a curated story scheduled for later appears within this of its time.
       if (!curatedCache || Date.now() - curatedCache.at > Math.min(ttl, 15_000)) {
-        const value = listCuratedLive(db, now()).then(curationWithImages);
+        const value = listCuratedLive(reads, now()).then(curationWithImages);
         curatedCache = { at: Date.now(), value };
         value.catch(() => (curatedCache = null));
       }
