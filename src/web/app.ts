@@ -1,3 +1,4 @@
+import { epaperRoutes } from './epaper/routes.js';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import swagger from '@fastify/swagger';
@@ -137,6 +138,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(async (scope) => trustPageRoutes(scope, ctx));
   await app.register(async (scope) => feedRoutes(scope, ctx));
   await app.register(async (scope) => mediaRoutes(scope, ctx));
+  await app.register(async (scope) => epaperRoutes(scope, ctx));
   await app.register(
     declared((scope) => {
       articleApiRoutes(scope, ctx);

@@ -118,4 +118,42 @@ describeEachEngine('e-paper', (db) => {
     expect(again.statusCode).toBe(409);
     expect(await editionCount()).toBe(1);
   });
+
+  it('shows the pages, their images and text only to a reader with the e-paper, through signed addresses that expire', async () => {
+    const home = await t.app.inject({ url: '/epaper', headers: { cookie: subscriber } });
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain('href="/epaper/mumbai/2026-11-24"');
+    const page = await t.app.inject({ url: '/epaper/mumbai/2026-11-24/1', headers: { cookie: subscriber } });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.body).toContain(SECRET_LINE);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['cache-control']).toContain('private');
+    const imageUrl = /<image href="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    expect(imageUrl).toMatch(/^\/epaper\/files\/\d+\/[\w-]{22}\/[0-9a-f]{24}\/p1-page\.webp$/);
+    const image = await t.app.inject({ url: imageUrl });
+    expect(image.statusCode).toBe(200);
+    expect(image.headers['content-type']).toBe('image/webp');
+    expect(image.headers['cache-control']).toMatch(/^private, max-age=\d+/);
+    expect(image.rawPayload.subarray(8, 12).toString()).toBe('WEBP');
+
+    // A forged signature, another file under the same signature, an expired address: all 404.
+    const forged = imageUrl.replace(/\/([\w-]{22})\//, (_m, sig: string) => `/${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}/`);
+    expect((await t.app.inject({ url: forged })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: imageUrl.replace('p1-page', 'p1-zoom') })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: imageUrl.replace('p1-page.webp', 'source-1.pdf') })).statusCode).toBe(404);
+    clock.advance(3 * 3600_000);
+    expect((await t.app.inject({ url: imageUrl })).statusCode).toBe(404);
+
+    // Without the e-paper (signed out, or signed in without it): the offer, no page image, no text.
+    for (const cookie of ['', `mh_session=${'x'.repeat(43)}`, (await sessionCookie(t.ctx, 'reader@example.com', PASSWORD)) as string]) {
+      const edition = await t.app.inject({ url: '/epaper/mumbai/2026-11-24', headers: cookie ? { cookie } : {} });
+      expect(edition.statusCode).toBe(200);
+      expect(edition.body).toContain('href="/plans"');
+      expect(edition.body).not.toContain('/epaper/files/');
+      expect(edition.body).not.toContain(SECRET_LINE);
+      const denied = await t.app.inject({ url: '/epaper/mumbai/2026-11-24/1', headers: cookie ? { cookie } : {} });
+      expect(denied.statusCode).toBe(303);
+      expect(denied.body).not.toContain(SECRET_LINE);
+    }
+  });
 });

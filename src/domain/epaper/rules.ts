@@ -18,6 +18,9 @@ export const UPLOAD_LIMITS = { bytes: 100 * 1024 * 1024, files: 48, pages: 200 }
 export const URL_LIFETIME_S = 3600;
 const URL_STEP_S = 900;
 
+/** Words of the e-paper's own addresses (/epaper/shared/…, /epaper/files/…), which no edition may take. */
+const RESERVED = new Set(['shared', 'files', 'assets', 'clippings']);
+
 const slugOf = (name: string) =>
   name
     .normalize('NFKD')
@@ -33,6 +36,7 @@ export function checkEditionName(name: string): { slug: string } | { problem: st
   if (trimmed.length > 60) return { problem: 'Use at most 60 characters.' };
   const slug = slugOf(trimmed);
   if (!/^[a-z0-9][a-z0-9-]{0,59}$/.test(slug)) return { problem: 'Use letters or digits in the name.' };
+  if (RESERVED.has(slug)) return { problem: `“${trimmed}” names a part of the e-paper’s addresses: choose another name.` };
   return { slug };
 }
 
