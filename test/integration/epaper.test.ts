@@ -145,7 +145,7 @@ describeEachEngine('e-paper', (db) => {
     expect((await t.app.inject({ url: imageUrl })).statusCode).toBe(404);
 
     // Without the e-paper (signed out, or signed in without it): the offer, no page image, no text.
-    for (const cookie of ['', `mh_session=${'x'.repeat(43)}`, (await sessionCookie(t.ctx, 'reader@example.com', PASSWORD)) as string]) {
+    for (const cookie of ['', `mh_session=${'x'.repeat(43)}`, await sessionCookie(t.ctx, 'reader@example.com', PASSWORD)]) {
       const edition = await t.app.inject({ url: '/epaper/mumbai/2026-11-24', headers: cookie ? { cookie } : {} });
       expect(edition.statusCode).toBe(200);
       expect(edition.body).toContain('href="/plans"');
@@ -155,5 +155,110 @@ describeEachEngine('e-paper', (db) => {
       expect(denied.statusCode).toBe(303);
       expect(denied.body).not.toContain(SECRET_LINE);
     }
+  });
+
+  it('lists editions in the app API and gives an entitled app the pages, regions, text and signed image addresses', async () => {
+    const token = async (email: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/token',
+        payload: { email, password: PASSWORD, device_name: 'Test phone' },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ access_token: string }>().access_token;
+    };
+    const list = await t.app.inject({ url: '/api/v1/epaper/editions' });
+    expect(list.statusCode, list.body).toBe(200);
+    const [edition] = list.json<{ editions: { id: number; name: string; date: string; page_count: number }[] }>().editions;
+    expect(edition).toMatchObject({ name: 'Mumbai', date: '2026-11-24', page_count: 2 });
+
+    const url = `/api/v1/epaper/editions/${edition!.id}`;
+    const anonymous = await t.app.inject({ url });
+    expect(anonymous.statusCode).toBe(401);
+    const denied = await t.app.inject({ url, headers: { authorization: `Bearer ${await token('reader@example.com')}` } });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json()).toMatchObject({ error: { code: 'forbidden' } });
+    expect(denied.body).not.toContain(SECRET_LINE);
+
+    const res = await t.app.inject({ url, headers: { authorization: `Bearer ${await token('subscriber@example.com')}` } });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json<{
+      pages: { number: number; images: { size: string; url: string }[]; regions: { headline: string; text: string; article: unknown }[] }[];
+    }>();
+    expect(body.pages.map((p) => p.number)).toEqual([1, 2]);
+    const harbour = body.pages[0]!.regions.find((r) => r.headline === 'Harbour Tender Awarded');
+    expect(harbour?.text).toContain(SECRET_LINE);
+    expect(harbour?.article).toEqual({ slug: 'harbour-tender-awarded', url: '/harbour-tender-awarded' });
+    const zoom = body.pages[1]!.images.find((i) => i.size === 'zoom')!;
+    const image = await t.app.inject({ url: zoom.url });
+    expect(image.statusCode).toBe(200);
+    expect(image.headers['content-type']).toBe('image/webp');
+    expect(
+      (
+        await t.app.inject({
+          url: '/api/v1/epaper/editions/999999',
+          headers: { authorization: `Bearer ${await token('subscriber@example.com')}` },
+        })
+      ).statusCode,
+    ).toBe(404);
+  });
+
+  it('saves a story as a clipping and shares it through a link that shows only the clipped part, within a monthly cap', async () => {
+    t.ctx.site.giftArticlesMonthly = 2;
+    const page = await csrf(subscriber, '/epaper/mumbai/2026-11-24/1');
+    const form = /<form method="post" action="\/epaper\/clippings">(.*?)<\/form>/s.exec(page.page.body)?.[1] ?? '';
+    const fields = Object.fromEntries([...form.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    expect(fields).toMatchObject({ headline: 'Harbour Tender Awarded', page: '1' });
+    const save = (cookie: string, body: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/epaper/clippings',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(body).toString(),
+      });
+    const saved = await save(page.cookie, { ...fields, _csrf: page.token });
+    expect(saved.statusCode, saved.body).toBe(303);
+    const list = await t.app.inject({ url: '/epaper/clippings', headers: { cookie: subscriber } });
+    expect(list.body).toContain('Harbour Tender Awarded</a> — Mumbai, 2026-11-24, page 1');
+    // A box off the page is refused; a reader without the e-paper cannot save one.
+    expect((await save(page.cookie, { ...fields, _csrf: page.token, x: '9000', w: '2000' })).statusCode).toBe(400);
+    const other = await csrf(await sessionCookie(t.ctx, 'reader@example.com', PASSWORD), '/epaper');
+    expect((await save(other.cookie, { ...fields, _csrf: other.token })).statusCode).toBe(403);
+
+    const clippingId = /action="\/epaper\/clippings\/(\d+)\/share"/.exec(list.body)?.[1];
+    const share = async () => {
+      const form = await csrf(subscriber, '/epaper/clippings');
+      return t.app.inject({
+        method: 'POST',
+        url: `/epaper/clippings/${clippingId}/share`,
+        headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `_csrf=${form.token}`,
+      });
+    };
+    const shared = await share();
+    expect(shared.statusCode, shared.body).toBe(200);
+    const link = /Anyone with this link can see the clipping: <a href="([^"]+)"/.exec(shared.body)?.[1] ?? '';
+    expect(link).toMatch(/\/epaper\/shared\/[\w-]{24}$/);
+    const open = await t.app.inject({ url: new URL(link).pathname });
+    expect(open.statusCode).toBe(200);
+    expect(open.body).toContain('Harbour Tender Awarded');
+    expect(open.body).toContain('2026-11-24');
+    expect(open.body).toContain('href="/plans"');
+    expect(open.body).not.toContain(SECRET_LINE);
+    expect(open.body).not.toContain('/epaper/files/');
+    const clip = await t.app.inject({ url: `${new URL(link).pathname}/image.webp` });
+    expect(clip.statusCode).toBe(200);
+    expect(clip.headers['content-type']).toBe('image/webp');
+    // Only the clipped region: smaller than the page at zoom size (2000 px wide).
+    const { default: sharp } = await import('sharp');
+    const meta = await sharp(clip.rawPayload).metadata();
+    expect(meta.width).toBeLessThan(1200);
+    expect(meta.height).toBeLessThan(1500);
+
+    expect((await share()).statusCode).toBe(200);
+    const capped = await share();
+    expect(capped.statusCode).toBe(429);
+    expect(capped.body).toContain('You have shared 2 clippings this month');
+    expect((await t.app.inject({ url: '/epaper/shared/AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode).toBe(404);
   });
 });

@@ -240,8 +240,15 @@ export function createEpaperService(deps: EpaperDeps) {
     return key;
   }
 
+  /** A published edition by its id, or null. */
+  async function publishedById(id: number): Promise<Edition | null> {
+    const edition = await q.findEdition(db, id);
+    return edition && isPublished(edition, now()) ? edition : null;
+  }
+
   return {
     upload,
+    publishedById,
     renderEdition,
     mayRead,
     publishedEdition,
