@@ -50,6 +50,8 @@ import type { BillingDeps } from './domain/billing/deps.js';
 import { createBillingService } from './domain/billing/service.js';
 import { createGiftService } from './domain/gifts/service.js';
 import { isDemoSupplier, loadSupplier, saveSupplierIdentity } from './domain/billing/supplier.js';
+import { createEpaperService } from './domain/epaper/service.js';
+import { pdfjsPages } from './adapters/pdf/pdfjs-pages.js';
 import { JOBS_CHANNEL, jobQueue } from './jobs/queries.js';
 import { createNotifier, type Notifier } from './domain/notifications/notifications.js';
 import type { JobQueue } from './domain/ports/job-queue.js';
@@ -146,6 +148,7 @@ export function jobServices(ctx: AppContext, db: Db): JobServices {
     partners: ctx.partners.claims,
     mailer: ctx.mailer,
     templates: ctx.notifications.templates,
+    epaper: ctx.epaper,
   };
 }
 
@@ -312,6 +315,17 @@ export async function createAppContext(
     business,
     now,
     refresh,
+    epaper: createEpaperService({
+      db,
+      files,
+      pdf: pdfjsPages(),
+      codec: sharpImageCodec(),
+      jobs,
+      now,
+      key: keys.epaper,
+      timeZone: () => policy.timeZone,
+      monthlyShares: () => site.giftArticlesMonthly,
+    }),
   };
 }
 

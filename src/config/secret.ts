@@ -10,6 +10,8 @@ export interface Keys {
   webhook: Buffer;
   /** Signs gift article links (and derives their ids from the salt stored with each). */
   gift: Buffer;
+  /** Signs the e-paper's file addresses (page images, zoom, PDFs), which expire. */
+  epaper: Buffer;
 }
 
 /** SECRET_KEY from the environment, or one generated on first start and kept in the data folder. */
@@ -37,5 +39,6 @@ export function deriveKeys(secret: string): Keys {
     session: derive('session'),
     webhook: derive('webhook'),
     gift: derive('gift'),
+    epaper: derive('epaper'),
   };
 }

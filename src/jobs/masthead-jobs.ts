@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { BillingService } from '../domain/billing/service.js';
+import { EPAPER_RENDER_JOB } from '../domain/epaper/service.js';
 import { GIFT_EMAIL_JOB } from '../domain/gifts/payments.js';
 import type { GiftService } from '../domain/gifts/service.js';
 import { REFUND_UNWANTED_PAYMENT_JOB } from '../domain/billing/unwanted-payments.js';
@@ -29,6 +30,8 @@ export interface JobServices {
   mailer: Mailer;
   /** Every module's email templates, for the notification job. */
   templates: NotificationTemplates;
+  /** Draws an uploaded e-paper edition's pages. */
+  epaper: { renderEdition(editionId: number): Promise<void> };
 }
 
 const Id = Type.Integer({ minimum: 1 });
@@ -75,6 +78,8 @@ export function jobKinds(services: JobServices): JobKind[] {
       }),
       ({ template, ...data }) => deliverNotification(services.templates, services.mailer, { template: `billing.${template}`, data }),
     ),
+    // An uploaded e-paper edition: every page drawn at each size, then the edition is ready (published at its time).
+    defineJob(EPAPER_RENDER_JOB, Type.Object({ editionId: Id }), ({ editionId }) => services.epaper.renderEdition(editionId)),
   ];
 }
 

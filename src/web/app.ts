@@ -1,3 +1,5 @@
+import { epaperRoutes } from './epaper/routes.js';
+import { epaperApiRoutes } from './api/epaper.js';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import swagger from '@fastify/swagger';
@@ -137,6 +139,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(async (scope) => trustPageRoutes(scope, ctx));
   await app.register(async (scope) => feedRoutes(scope, ctx));
   await app.register(async (scope) => mediaRoutes(scope, ctx));
+  await app.register(async (scope) => epaperRoutes(scope, ctx));
   await app.register(
     declared((scope) => {
       articleApiRoutes(scope, ctx);
@@ -145,6 +148,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(
     declared((scope) => {
       searchApiRoutes(scope, ctx);
+    }),
+  );
+  await app.register(
+    declared((scope) => {
+      epaperApiRoutes(scope, ctx);
     }),
   );
   await app.register(

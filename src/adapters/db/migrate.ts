@@ -30,6 +30,7 @@ import groupAccess from './migrations/027-group-access.js';
 import articleTags from './migrations/028-article-tags.js';
 import articleSearch from './migrations/029-article-search.js';
 import searchDocumentOnChange from './migrations/030-search-document-on-change.js';
+import epaper from './migrations/033-epaper.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -63,6 +64,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 28, name: 'article-tags', sql: articleTags },
   { version: 29, name: 'article-search', sql: articleSearch },
   { version: 30, name: 'search-document-on-change', sql: searchDocumentOnChange },
+  { version: 33, name: 'epaper', sql: epaper },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

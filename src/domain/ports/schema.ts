@@ -214,6 +214,68 @@ export interface EntitlementGrants {
   user_id: number;
 }
 
+export interface EpaperClippings {
+  created_at: Timestamp;
+  edition_id: number;
+  h: number;
+  headline: Generated<string>;
+  id: Generated<number>;
+  image_key: string | null;
+  page_number: number;
+  share_hash: string | null;
+  shared_at: Timestamp | null;
+  user_id: number;
+  w: number;
+  x: number;
+  y: number;
+}
+
+export interface EpaperEditions {
+  created_at: Timestamp;
+  edition_date: Timestamp;
+  error: string | null;
+  files_prefix: string;
+  id: Generated<number>;
+  name: string;
+  page_count: number;
+  pages_rendered: Generated<number>;
+  publish_at: Timestamp;
+  slug: string;
+  sources: Json;
+  status: Generated<string>;
+  updated_at: Timestamp;
+  uploaded_by: number | null;
+}
+
+export interface EpaperPages {
+  edition_id: number;
+  height: number;
+  images: Generated<Json>;
+  page_number: number;
+  text: Generated<string>;
+  width: number;
+}
+
+export interface EpaperRegions {
+  article_id: number | null;
+  edition_id: number;
+  h: number;
+  headline: Generated<string>;
+  id: Generated<number>;
+  page_number: number;
+  source: string;
+  text: Generated<string>;
+  w: number;
+  x: number;
+  y: number;
+}
+
+export interface EpaperShareMonths {
+  created: Generated<number>;
+  period: string;
+  user_id: number;
+}
+
 export interface FrontPageStories {
   article_id: number;
   place: string;
@@ -561,6 +623,11 @@ export interface DB {
   copy_overrides: CopyOverrides;
   entitlement_catalogue: EntitlementCatalogue;
   entitlement_grants: EntitlementGrants;
+  epaper_clippings: EpaperClippings;
+  epaper_editions: EpaperEditions;
+  epaper_pages: EpaperPages;
+  epaper_regions: EpaperRegions;
+  epaper_share_months: EpaperShareMonths;
   front_page_stories: FrontPageStories;
   gateway_plans: GatewayPlans;
   gift_link_months: GiftLinkMonths;

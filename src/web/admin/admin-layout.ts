@@ -31,6 +31,12 @@ export const ADMIN_AREAS: readonly AdminArea[] = [
     blurb: 'The lead story, the editor’s picks and stories pinned in sections.',
     ability: 'editContent',
   },
+  {
+    href: '/admin/epaper',
+    label: 'E-paper',
+    blurb: 'Upload the day’s editions as PDF, set when they publish, adjust article regions.',
+    ability: 'editContent',
+  },
   { href: '/admin/sections', label: 'Sections', blurb: 'Sections: names, addresses, descriptions, order.', ability: 'editContent' },
   { href: '/admin/authors', label: 'Authors', blurb: 'The people in bylines: names, photos, biographies, links.', ability: 'editContent' },
   { href: '/admin/payments', label: 'Payments', blurb: 'Payments, refunds and the plans on sale.', ability: 'viewPayments' },
