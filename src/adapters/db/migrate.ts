@@ -29,6 +29,7 @@ import giftLinks from './migrations/026-gift-links.js';
 import groupAccess from './migrations/027-group-access.js';
 import articleTags from './migrations/028-article-tags.js';
 import articleSearch from './migrations/029-article-search.js';
+import newsletters from './migrations/031-newsletters.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -61,6 +62,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 27, name: 'group-access', sql: groupAccess },
   { version: 28, name: 'article-tags', sql: articleTags },
   { version: 29, name: 'article-search', sql: articleSearch },
+  { version: 31, name: 'newsletters', sql: newsletters },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

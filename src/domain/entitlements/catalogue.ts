@@ -41,6 +41,7 @@ export const FEATURES: Readonly<Record<string, string>> = {
   [ENTITLEMENTS.adFree]: 'Article pages are served without advertising.',
   [ENTITLEMENTS.markets]: 'Premium stories of sections that require “markets” open (the access decision).',
   [DEVICES]: 'The number of devices a reader may be signed in on at once: the largest allowance among their grants (sign-in).',
+  newsletters: 'Newsletters for this audience: sign-up, and issues whose stories come whole as the access decision allows (/newsletters).',
 };
 
 /** What a partner's entitlement does while the partner can give codes (an uploaded code left, or an API adapter). */
