@@ -135,11 +135,12 @@ describeEachEngine('entitlement catalogue', (get) => {
 
   it('never advertises an entitlement no feature provides, though the plans grant it', async () => {
     const plans = await plansPage();
-    // The demo plans grant the e-paper, newsletters and a partner bundle: none works in this install yet.
+    // The demo plans grant the e-paper and a partner bundle: neither works in this install yet.
     expect(plans).not.toMatch(/e-paper/i);
-    expect(plans).not.toMatch(/newsletter/i);
     expect(plans).not.toMatch(/partner/i);
     expect(plans).toContain('<strong>Premium stories</strong>');
+    // Newsletters work (/newsletters): the plans say so.
+    expect(plans).toContain('<strong>Premium newsletters</strong>');
     expect(plans).toContain('<strong>Archives</strong>');
   });
 
