@@ -243,6 +243,63 @@ describeEachEngine('newsletters', (db) => {
     expect(new Date(later.next_attempt_at).getTime()).toBeGreaterThan(clock.now().getTime());
   });
 
+  it('an editor composes an issue from articles, previews it as each kind of recipient, test-sends it and follows its progress', async () => {
+    const { user } = await provisionUser(
+      db(),
+      { email: 'editor-nl@example.com', role: 'editor', password: 'an editor password' },
+      clock.now(),
+    );
+    expect(user.role).toBe('editor');
+    const cookie = await sessionCookie(t.ctx, 'editor-nl@example.com', 'an editor password');
+    const story = await createArticle(db(), { visibility: 'premium', body: bodyWithParagraphs(6, 'previewed') });
+    const tech = await list('tech');
+    const made = await postForm(
+      `/admin/newsletters/${tech.id}/issues/new`,
+      `/admin/newsletters/${tech.id}/issues/new`,
+      {
+        subject: 'Composed in the newsroom',
+        introduction: 'First paragraph.\n\nSecond paragraph.',
+        articles: `http://localhost:3000/article/${story.slug}\nno-such-story`,
+      },
+      cookie,
+    );
+    expect(made.statusCode).toBe(400);
+    expect(made.body).toContain('No published article at: no-such-story');
+    const saved = await postForm(
+      `/admin/newsletters/${tech.id}/issues/new`,
+      `/admin/newsletters/${tech.id}/issues/new`,
+      {
+        subject: 'Composed in the newsroom',
+        introduction: 'First paragraph.',
+        articles: `/article/${story.slug}`,
+      },
+      cookie,
+    );
+    expect(saved.statusCode, saved.body).toBe(303);
+    const issuePath = saved.headers.location!.replace(/\?.*$/, '');
+    const preview = async (as: string) => (await t.app.inject({ url: `${issuePath}/preview?as=${as}`, headers: { cookie } })).body;
+    expect(await preview('anonymous')).not.toMatch(/previewed-[3-6]:/);
+    expect(await preview('registered')).not.toMatch(/previewed-[3-6]:/);
+    expect(await preview('entitled')).toMatch(/previewed-5:/);
+    // A reader is not staff: the newsroom's pages do not exist for them.
+    const outsider = await reader();
+    expect((await t.app.inject({ url: `${issuePath}/preview?as=entitled`, headers: { cookie: outsider.cookie } })).statusCode).toBe(404);
+
+    const test = await postForm(issuePath, `${issuePath}/test`, { to: 'desk@example.com, chief@example.com', as: 'entitled' }, cookie);
+    expect(test.statusCode).toBe(200);
+    const sample = await smtp.waitFor((m) => m.to.includes('chief@example.com') && m.subject === '[Test] Composed in the newsroom');
+    expect(sample.text).toMatch(/previewed-5:/);
+    expect(header(sample, 'List-Unsubscribe')).toBe(''); // a test send subscribes nobody
+
+    const sent = await postForm(issuePath, `${issuePath}/send`, {}, cookie);
+    expect(sent.statusCode).toBe(303);
+    await t.jobs.runDue();
+    const page = await t.app.inject({ url: issuePath, headers: { cookie } });
+    expect(page.body).toContain('data-status="sent"');
+    expect(/<span data-sent>(\d+)<\/span>/.exec(page.body)?.[1]).toBe('2'); // the two readers of the earlier test (one whole, one lead-ins)
+    expect(page.body).toContain('<span data-left>0</span>');
+  });
+
   it('sends exactly once per recipient when the process dies mid-send and another starts', async () => {
     const slug = 'finance';
     const financeId = (await list(slug)).id;
