@@ -127,6 +127,26 @@ describeEachEngine('newsletters', (db) => {
     expect(finance.headers.location).toBe('/newsletters?notice=sign-in-required');
   });
 
+  it('offers sign-up on article pages, the home page and the account page', async () => {
+    const story = await createArticle(db(), { visibility: 'free', section: 'markets' });
+    for (const url of ['/', `/article/${story.slug}`]) {
+      const page = await t.app.inject({ url });
+      expect(page.body, url).toContain('action="/newsletters/sign-up"');
+      expect(page.body, url).toContain('<option value="markets" selected>Markets</option>');
+    }
+    // The box's step: the list's own form, filled in, with this reader's CSRF token.
+    const step = await t.app.inject({ url: '/newsletters/sign-up?list=markets&email=promo%40example.net' });
+    expect(step.statusCode).toBe(200);
+    expect(step.body).toContain('value="promo@example.net"');
+    expect(step.body).toContain('action="/newsletters/markets/subscribe"');
+    expect((await t.app.inject({ url: '/newsletters/sign-up?list=nope&email=' })).statusCode).toBe(404);
+    const someone = await reader();
+    const account = await t.app.inject({ url: '/account', headers: { cookie: someone.cookie } });
+    expect(account.body).toContain('id="account-newsletters"');
+    expect(account.body).toContain('action="/newsletters/finance/subscribe"'); // registered readers' list
+    expect(account.body).not.toContain('action="/newsletters/tech/subscribe"'); // not entitled
+  });
+
   it('a premium issue carries gated text only to recipients entitled at send time; the others get the lead-in and a link', async () => {
     const premium = await createArticle(db(), { visibility: 'premium', section: 'technology', body: bodyWithParagraphs(6, 'gatedtech') });
     const free = await createArticle(db(), { visibility: 'free', section: 'technology', body: bodyWithParagraphs(6, 'freetech') });

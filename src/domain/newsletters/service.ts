@@ -126,6 +126,16 @@ export function checkNewsletterFields(f: NewsletterFields): FieldErrors {
 export function createNewslettersService(deps: NewslettersDeps) {
   const { db, now } = deps;
   const subscriptions = createSubscriptions(deps);
+  // The lists show on the home page and article pages: read them at most every 30 s, and again after a save here.
+  let cachedLists: { at: number; value: Promise<Newsletter[]> } | null = null;
+  const lists = () => {
+    if (!cachedLists || Date.now() - cachedLists.at > 30_000) {
+      const value = listNewsletters(db);
+      cachedLists = { at: Date.now(), value };
+      value.catch(() => (cachedLists = null));
+    }
+    return cachedLists.value;
+  };
   const sending = createSending({ ...deps, subscriptions, article: (slug) => deps.content.article(slug) });
 
   /** A recipient of each preview kind: nobody's address, the entitlement the list's audience names when it names one. */
@@ -196,7 +206,8 @@ export function createNewslettersService(deps: NewslettersDeps) {
   return {
     subscriptions,
     sending,
-    lists: () => listNewsletters(db),
+    /** The lists readers see (not retired), in the editors' order. */
+    lists,
     allLists: () => listNewsletters(db, { retired: true }),
     list: (slug: string) => findNewsletter(db, { slug }),
     listById: (id: number) => findNewsletter(db, { id }),
@@ -210,6 +221,7 @@ export function createNewslettersService(deps: NewslettersDeps) {
     ): Promise<{ ok: true; id: number } | { ok: false; errors: FieldErrors }> {
       const errors = checkNewsletterFields(fields);
       if (Object.keys(errors).length) return { ok: false, errors };
+      cachedLists = null;
       const other = await findNewsletter(db, { slug: fields.slug });
       if (other && other.id !== id) return { ok: false, errors: { slug: 'Another newsletter has this address.' } };
       if (id === null) {

@@ -7,7 +7,7 @@ import { sendPage } from '../accounts/flow.js';
 import { HttpProblem } from '../http/errors.js';
 import { declaredRoutes, fieldList, form, id, keyword, nextPath, readForm, text, useForms } from '../http/forms.js';
 import { pageChrome } from '../pages/chrome.js';
-import { issuePage, messagePage, newsletterPage, newslettersPage, preferencesPage, unsubscribePage } from './views.js';
+import { issuePage, messagePage, newsletterPage, newslettersPage, preferencesPage, signUpStepPage, unsubscribePage } from './views.js';
 
 /** The RFC 8058 one-click unsubscribe route: signed by its token, so the one form route without a CSRF token. */
 export const ONE_CLICK_ROUTE = '/newsletters/unsubscribe/one-click';
@@ -36,6 +36,7 @@ const PrefsForm = form({
   t: text({ maxLength: 64, pattern: '^$|^[A-Za-z0-9_-]+$' }),
 });
 const NoFields = form({});
+const StepQuery = form({ list: text({ maxLength: 60 }), email: text({ maxLength: 320, normalise: ['trim'] }) });
 
 const badLink = () => new HttpProblem('not-found', 'This link is not valid any more. Ask for a new one from the newsletters page.');
 
@@ -87,6 +88,20 @@ export async function newsletterRoutes(parent: FastifyInstance, ctx: AppContext)
         }
         if (outcome === 'no-such-list') throw new HttpProblem('not-found', NOTICES[outcome]);
         return reply.redirect(`/newsletters?notice=${outcome}`, 303);
+      });
+
+      // The step after a promo box on a shared (cached) page: the list's form, filled in, with this reader's token.
+      app.get('/newsletters/sign-up', { schema: { querystring: StepQuery } }, async (request, reply) => {
+        const newsletter = await ctx.newsletters.list(request.query.list);
+        if (!newsletter || newsletter.retired) throw new HttpProblem('not-found', 'There is no such newsletter.');
+        reply.header('cache-control', 'no-store');
+        const page = signUpStepPage(await pageChrome(ctx, request), {
+          newsletter,
+          email: request.query.email,
+          csrf: reply.generateCsrf(),
+          signedIn: signedIn(request) !== null,
+        });
+        return sendPage(reply, 200, page);
       });
 
       app.get('/newsletters/confirm', { schema: { querystring: LinkQuery }, attachValidation: true }, async (request, reply) => {

@@ -132,3 +132,52 @@ export function preferencesPage(
 <ul class="newsletter-choices">${rows}</ul><button type="submit">Save</button></form>`;
   return layout(chrome, { title: 'Your newsletters', noindex: true }, main);
 }
+
+/**
+ * A sign-up box for pages shared between readers (article pages, the home page, kept in a cache): a plain GET form to
+ * /newsletters/sign-up, which shows the real form (with the reader's own CSRF token) filled in, one press from done.
+ */
+export function newsletterPromo(lists: readonly Newsletter[], preferred: string | null): SafeHtml {
+  const open = lists.filter((n) => n.audience.kind === 'anyone');
+  if (open.length === 0) return html``;
+  const chosen = (preferred && open.find((n) => n.digestSection === preferred || n.slug === preferred)) || open[0];
+  return html`<aside class="newsletter-promo" aria-labelledby="nl-promo"><h2 id="nl-promo">Newsletters</h2>
+<p>Curated by our editors, in your inbox. Stop any of them in one click.</p>
+<form method="get" action="/newsletters/sign-up"><label for="nl-promo-list">Newsletter</label> <select id="nl-promo-list" name="list">${open.map(
+    (n) => html`<option value="${n.slug}"${n === chosen ? html` selected` : ''}>${n.name}</option>`,
+  )}</select> <label for="nl-promo-email">Your email</label> <input id="nl-promo-email" name="email" type="email" autocomplete="email" maxlength="320"> <button type="submit">Sign up</button></form>
+<p class="hint"><a href="/newsletters">All newsletters</a></p></aside>`;
+}
+
+/** The step after a promo box: the list's own sign-up form, filled in. */
+export function signUpStepPage(
+  chrome: PageChrome,
+  data: { newsletter: Newsletter; email: string; csrf: string; signedIn: boolean },
+): string {
+  const n = data.newsletter;
+  const field = data.signedIn
+    ? html``
+    : html`<label for="nl-step-email">Your email</label><input id="nl-step-email" name="email" type="email" autocomplete="email" required maxlength="320" value="${data.email}">`;
+  return layout(
+    chrome,
+    { title: `Sign up for ${n.name}`, noindex: true },
+    html`<h1>Sign up for ${n.name}</h1><p>${n.description}</p><p class="hint">${n.cadence}</p>
+<form class="newsletter-signup" method="post" action="/newsletters/${n.slug}/subscribe">${csrfField(data.csrf)}${field}<button type="submit">Sign up for ${n.name}</button></form>`,
+  );
+}
+
+/** The account page's newsletters: the lists this reader may join, each with its one-press sign-up. */
+export function accountNewsletters(
+  items: readonly { newsletter: Newsletter; subscribed: boolean; mayJoin: boolean }[],
+  csrf: string,
+): SafeHtml {
+  const rows = items
+    .filter((i) => i.mayJoin || i.subscribed)
+    .map(({ newsletter: n, subscribed }) =>
+      subscribed
+        ? html`<li>${n.name}: signed up</li>`
+        : html`<li>${n.name} <span class="hint">${n.cadence}</span> ${signUpBox(n, { csrf, signedIn: true, idPrefix: 'acct' })}</li>`,
+    );
+  return html`<section class="block" aria-labelledby="account-newsletters"><h2 id="account-newsletters">Newsletters</h2>
+<ul class="newsletter-choices">${rows}</ul><p><a href="/newsletters/preferences">Choose your newsletters</a></p></section>`;
+}
