@@ -17,6 +17,7 @@ import { listActivePlans } from './domain/billing/plan-queries.js';
 import type { Role } from './domain/accounts/model.js';
 import { provisionUser } from './domain/accounts/provisioning.js';
 import { DomainError } from './domain/errors.js';
+import { newsletterCommand, NEWSLETTER_USAGE } from './cli/newsletter.js';
 
 const USAGE = `Usage: masthead <command>
 
@@ -33,6 +34,8 @@ Commands:
   plans              list the plans on sale, warning about any priced above the ₹15,000 e-mandate limit
   settings supplier [--name NAME --address "LINE | LINE" --state CODE --gstin GSTIN --series PREFIX]
                      show or set the publisher's identity new invoices carry (see MASTHEAD_SUPPLIER_*)
+  newsletter send ISSUE | newsletter status ISSUE
+                     send a newsletter issue here with a progress bar, or show its progress (sent, failed, left)
 
 Configuration comes from the environment; see README.md.`;
 
@@ -191,6 +194,14 @@ async function run(argv: string[]): Promise<number> {
         return 2;
       }
       return withDatabase(config, (db) => supplierSettings(db, config, values, { log: console.log, error: console.error }));
+    case 'newsletter':
+      if (rest[0] !== 'send' && rest[0] !== 'status') {
+        console.error(`masthead newsletter: usage: ${NEWSLETTER_USAGE}`);
+        return 2;
+      }
+      return withDatabase(config, (db) =>
+        newsletterCommand(config, db, rest, { log: console.log, error: console.error, stream: process.stderr }),
+      );
     default:
       console.error(`masthead: unknown command "${command}"\n\n${USAGE}`);
       return 2;

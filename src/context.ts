@@ -31,6 +31,7 @@ import type { PartnerClaims } from './domain/partners/claims.js';
 import type { PartnerService } from './domain/partners/service.js';
 import type { GroupAccess } from './domain/groups/access.js';
 import type { EpaperService } from './domain/epaper/service.js';
+import type { NewslettersService } from './domain/newsletters/service.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
 export interface AppContext {
@@ -82,6 +83,10 @@ export interface AppContext {
   policy: AccessPolicy;
   /** Copy templates and paywall settings as stored by the business team; `business.reload()` applies a saved change. */
   business: BusinessSettings;
+  /** Newsletters: lists, sign-up and unsubscribing, issues, sends and the archive. */
+  newsletters: NewslettersService;
+  /** The pooled mailer newsletter issues go out through (closed with the app). */
+  newsletterMailer: Mailer;
   /** The clock every rule reads; tests replace it. */
   now: () => Date;
   /**

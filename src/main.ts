@@ -61,6 +61,7 @@ import { rasterizeSvg, sharpImageCodec } from './adapters/images/sharp-images.js
 import { seedDemoImages } from './domain/content/demo-images.js';
 import { createMediaService } from './domain/media/service.js';
 import type { FileStore } from './domain/ports/files.js';
+import { createNewslettersService, seedDemoNewsletters } from './domain/newsletters/service.js';
 
 /** Opens the configured database (PGlite in the data folder unless DATABASE_URL is set) and migrates it. */
 export async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
@@ -149,6 +150,7 @@ export function jobServices(ctx: AppContext, db: Db): JobServices {
     mailer: ctx.mailer,
     templates: ctx.notifications.templates,
     epaper: ctx.epaper,
+    newsletters: ctx.newsletters,
   };
 }
 
@@ -183,6 +185,8 @@ export async function createAppContext(
     secret?: string;
     /** A read replica for reads that tolerate lag (lists, search, sitemaps, feeds, the archive); default `db`. */
     readDb?: Db;
+    /** The mailer newsletter issues go out through (default: `mailer`, else a pooled one for the configuration). */
+    newsletterMailer?: Mailer;
   } = {},
 ): Promise<AppContext> {
   const reads = options.readDb ?? db;
@@ -212,7 +216,19 @@ export async function createAppContext(
   const counters = options.counters ?? (config.redisUrl ? await redisCounters(config.redisUrl) : memoryCounters());
   const meters = options.meters ?? (await openMeterStore(config, db));
   const mailer =
-    options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom });
+    options.mailer ??
+    createMailer({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom, dkim: config.dkim });
+  // Issues go out over a few kept-open connections; the rate setting paces them (see the newsletters' sending).
+  const newsletterMailer =
+    options.newsletterMailer ??
+    options.mailer ??
+    createMailer({
+      smtpUrl: config.smtpUrl,
+      outboxDir: join(config.dataDir, 'outbox'),
+      from: config.mailFrom,
+      dkim: config.dkim,
+      pool: { maxConnections: 4 },
+    });
   const jobs = jobQueue(now);
   const notifier = createNotifier(jobs);
   const publication = () => site.publicationName;
@@ -266,6 +282,20 @@ export async function createAppContext(
     onChange: refresh,
   });
   const partnerDeps = { db, now, timeZone: () => policy.timeZone, provisioners: partnerProvisioning() };
+  const newsletters = createNewslettersService({
+    db,
+    now,
+    key: keys.newsletter,
+    publicUrl: config.publicUrl,
+    publication,
+    timeZone: () => policy.timeZone,
+    policy,
+    notifier,
+    jobs,
+    mailer: newsletterMailer,
+    content,
+    rate: () => config.newsletterRate,
+  });
   return {
     config,
     keys,
@@ -308,8 +338,10 @@ export async function createAppContext(
     partners: { service: createPartnerService(partnerDeps), claims: createPartnerClaims(partnerDeps) },
     notifications: {
       notifier,
-      templates: { ...accountEmailTemplates(copy, publication), ...billing.service.emailTemplates },
+      templates: { ...accountEmailTemplates(copy, publication), ...billing.service.emailTemplates, ...newsletters.templates },
     },
+    newsletters,
+    newsletterMailer,
     crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
     policy,
     business,
@@ -344,6 +376,7 @@ export async function prepareContent(config: Config, db: Db, log: (line: string)
   const seeded = await hasNoArticles(db);
   await seedDemoSite(db);
   if (await seedDemoPartner(db, new Date())) log('Seeded the demo partner bundle and its activation codes (/admin/partners).');
+  if (await seedDemoNewsletters(db)) log('Seeded the demo newsletters: Markets, Finance, Politics and Tech (/newsletters).');
   if (seeded) log(`Seeded ${await seedDemoArticles(db, new Date())} demo articles.`);
   const accounts = await seedDemoAccounts(db, new Date());
   if (accounts.status === 'skipped') {
@@ -443,6 +476,7 @@ export async function startServer(
       await ctx.counters.close();
       await ctx.meters.close();
       await ctx.mailer.close();
+      if (ctx.newsletterMailer !== ctx.mailer) await ctx.newsletterMailer.close();
       await ctx.files.close();
       await replica?.close();
       await handle.close();

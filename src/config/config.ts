@@ -59,6 +59,10 @@ export interface Config {
    * language). Its form is checked here, its existence in pg_ts_config at start (createAppContext).
    */
   searchConfig: string;
+  /** DKIM signing of outgoing email (MASTHEAD_DKIM_DOMAIN, _SELECTOR, _PRIVATE_KEY: all three or none); null: unsigned. */
+  dkim: { domainName: string; keySelector: string; privateKey: string } | null;
+  /** Newsletter messages per second the SMTP provider allows (MASTHEAD_NEWSLETTER_RATE, default 20). */
+  newsletterRate: number;
 }
 
 /** The files port's adapter: `<MASTHEAD_DATA>/files` unless S3_BUCKET names a bucket. */
@@ -199,6 +203,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     files: files(env, dataDir),
     edgeToken: edgeToken(env),
     searchConfig: searchConfig(env),
+    dkim: dkim(env),
+    newsletterRate: integer(env, 'MASTHEAD_NEWSLETTER_RATE', 20, 1, 10_000),
   };
 }
 
@@ -212,6 +218,23 @@ function databaseReadUrl(env: Env): string | null {
     );
   }
   return read;
+}
+
+/** The DKIM key: a domain, a selector and a PEM private key (its newlines may be written as \\n), or none at all. */
+function dkim(env: Env): Config['dkim'] {
+  const domainName = env.MASTHEAD_DKIM_DOMAIN?.trim() ?? '';
+  const keySelector = env.MASTHEAD_DKIM_SELECTOR?.trim() ?? '';
+  const privateKey = (env.MASTHEAD_DKIM_PRIVATE_KEY ?? '').replace(/\\n/g, '\n').trim();
+  if (!domainName && !keySelector && !privateKey) return null;
+  if (!domainName) throw new ConfigError('MASTHEAD_DKIM_DOMAIN', 'missing (needed with the other MASTHEAD_DKIM_* variables)');
+  if (!keySelector) throw new ConfigError('MASTHEAD_DKIM_SELECTOR', 'missing (needed with the other MASTHEAD_DKIM_* variables)');
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i.test(domainName))
+    throw new ConfigError('MASTHEAD_DKIM_DOMAIN', `expected a domain like example.com, got ${quote(domainName)}`);
+  if (!/^[a-z0-9][a-z0-9._-]{0,62}$/i.test(keySelector))
+    throw new ConfigError('MASTHEAD_DKIM_SELECTOR', `expected a selector like mail2026, got ${quote(keySelector)}`);
+  if (!/^-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----$/.test(privateKey))
+    throw new ConfigError('MASTHEAD_DKIM_PRIVATE_KEY', 'expected a PEM private key (-----BEGIN PRIVATE KEY----- …)');
+  return { domainName, keySelector, privateKey };
 }
 
 /** A configuration's name, optionally schema-qualified: `english`, `simple`, `public.hinglish`. */

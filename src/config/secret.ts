@@ -12,6 +12,8 @@ export interface Keys {
   gift: Buffer;
   /** Signs the e-paper's file addresses (page images, zoom, PDFs), which expire. */
   epaper: Buffer;
+  /** Signs newsletter links that work without signing in: confirm, unsubscribe, preferences. */
+  newsletter: Buffer;
 }
 
 /** SECRET_KEY from the environment, or one generated on first start and kept in the data folder. */
@@ -40,5 +42,6 @@ export function deriveKeys(secret: string): Keys {
     webhook: derive('webhook'),
     gift: derive('gift'),
     epaper: derive('epaper'),
+    newsletter: derive('newsletter'),
   };
 }

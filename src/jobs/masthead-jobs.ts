@@ -14,11 +14,13 @@ import type { Clock } from '../domain/ports/clock.js';
 import type { Db } from '../domain/ports/database.js';
 import type { Mailer } from '../domain/ports/mailer.js';
 import { defineJob, type JobKind } from './registry.js';
+import { NEWSLETTER_SCHEDULER_JOB, NEWSLETTER_SEND_JOB } from '../domain/newsletters/service.js';
 import { housekeeping } from './housekeeping.js';
 import { createJobRunner, scheduleRecurring } from './runner.js';
 
 const SWEEP_EVERY_MS = 5 * 60 * 1000;
 const HOUSEKEEPING_EVERY_MS = 24 * 3600 * 1000;
+const NEWSLETTER_SCHEDULER_EVERY_MS = 60 * 1000;
 
 /** What Masthead's jobs run against: the database the runner claims from, the clock, and the services. */
 export interface JobServices {
@@ -32,6 +34,8 @@ export interface JobServices {
   templates: NotificationTemplates;
   /** Draws an uploaded e-paper edition's pages. */
   epaper: { renderEdition(editionId: number): Promise<void> };
+  /** Newsletter sends (one run of an issue's send) and the scheduler (due issues, daily digests). */
+  newsletters: { runSend(issueId: number): Promise<void>; runScheduler(): Promise<void> };
 }
 
 const Id = Type.Integer({ minimum: 1 });
@@ -65,6 +69,13 @@ export function jobKinds(services: JobServices): JobKind[] {
     defineJob(GIFT_EMAIL_JOB, Type.Object({ giftId: Id }), ({ giftId }) => services.billing.gifts.deliver(giftId)),
     defineJob(NOTIFICATION_JOB, notification, (job) => deliverNotification(services.templates, services.mailer, job), {
       erasePayloadWhenDone: (job) => isSecretNotification(services.templates, job),
+    }),
+    // One run of an issue's send: up to a minute of deliveries, then it queues its own continuation.
+    defineJob(NEWSLETTER_SEND_JOB, Type.Object({ issueId: Id }), ({ issueId }) => services.newsletters.runSend(issueId)),
+    // Every minute: the daily digests due within the hour, and the issues whose time has come.
+    defineJob(NEWSLETTER_SCHEDULER_JOB, Type.Object({}), async () => {
+      await services.newsletters.runScheduler();
+      await scheduleRecurring(services.db, NEWSLETTER_SCHEDULER_JOB, NEWSLETTER_SCHEDULER_EVERY_MS, services.now());
     }),
     // Billing emails queued before they became notifications (an upgrade with emails still waiting).
     defineJob(
@@ -102,6 +113,7 @@ export function createJobs(services: JobServices, options: { pollMs?: number; lo
       if (recurring) {
         await scheduleRecurring(services.db, 'billing-sweep', SWEEP_EVERY_MS, services.now());
         await scheduleRecurring(services.db, 'housekeeping', HOUSEKEEPING_EVERY_MS, services.now());
+        await scheduleRecurring(services.db, NEWSLETTER_SCHEDULER_JOB, NEWSLETTER_SCHEDULER_EVERY_MS, services.now());
       }
       runner.start();
     },

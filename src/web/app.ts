@@ -28,6 +28,7 @@ import { pageRoutes } from './pages/routes.js';
 import { trustPageRoutes } from './pages/trust-pages.js';
 import { ipAllowListRoutes } from './api/ip-allowlist.js';
 import { errorPage } from './views/pages.js';
+import { newsletterRoutes, ONE_CLICK_ROUTE } from './newsletters/routes.js';
 
 /**
  * Whether an error is answered in the API's JSON: by the matched route when there is one (as Fastify
@@ -125,7 +126,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addHook('preHandler', (request, reply, done) => {
     const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
     // Unknown routes fall through to the 404 handler: there is no form to protect.
-    if (safe || routeKind(request) !== 'page') {
+    // RFC 8058's one-click unsubscribe comes from a mail provider with no session or token: its signed link suffices.
+    if (safe || routeKind(request) !== 'page' || request.routeOptions.url === ONE_CLICK_ROUTE) {
       done();
       return;
     }
@@ -185,6 +187,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(async (scope) => webhookRoutes(scope, ctx));
   await app.register(async (scope) => billingPageRoutes(scope, ctx));
   await app.register(async (scope) => adminRoutes(scope, ctx));
+  await app.register(async (scope) => newsletterRoutes(scope, ctx));
   // The test gateway delivers its webhooks over HTTP to this very app, as a real gateway would.
   ctx.billing.connectWebhooks(async (payload, headers) => {
     const response = await app.inject({ method: 'POST', url: '/webhooks/test', payload, headers });

@@ -31,6 +31,7 @@ import articleTags from './migrations/028-article-tags.js';
 import articleSearch from './migrations/029-article-search.js';
 import searchDocumentOnChange from './migrations/030-search-document-on-change.js';
 import epaper from './migrations/033-epaper.js';
+import newsletters from './migrations/031-newsletters.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -65,6 +66,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 29, name: 'article-search', sql: articleSearch },
   { version: 30, name: 'search-document-on-change', sql: searchDocumentOnChange },
   { version: 33, name: 'epaper', sql: epaper },
+  { version: 31, name: 'newsletters', sql: newsletters },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

@@ -42,6 +42,7 @@ export const FEATURES: Readonly<Record<string, string>> = {
   [ENTITLEMENTS.markets]: 'Premium stories of sections that require “markets” open (the access decision).',
   [DEVICES]: 'The number of devices a reader may be signed in on at once: the largest allowance among their grants (sign-in).',
   epaper: 'The e-paper opens: edition pages, zoom, text, saved and shared clippings (/epaper, /api/v1/epaper).',
+  newsletters: 'Newsletters for this audience: sign-up, and issues whose stories come whole as the access decision allows (/newsletters).',
 };
 
 /** What a partner's entitlement does while the partner can give codes (an uploaded code left, or an API adapter). */

@@ -387,6 +387,69 @@ export interface Jobs {
   unique_key: string | null;
 }
 
+export interface NewsletterDeliveries {
+  attempts: Generated<number>;
+  email: string;
+  id: Generated<number>;
+  issue_id: number;
+  last_error: string | null;
+  lease_until: Timestamp | null;
+  next_attempt_at: Timestamp;
+  sent_at: Timestamp | null;
+  status: Generated<string>;
+}
+
+export interface NewsletterIssues {
+  article_slugs: Generated<Json>;
+  created_at: Timestamp;
+  digest_key: string | null;
+  id: Generated<number>;
+  introduction: Generated<string>;
+  kind: string;
+  newsletter_id: number;
+  recipients_ready: Generated<boolean>;
+  send_at: Timestamp | null;
+  sent_at: Timestamp | null;
+  status: string;
+  subject: string;
+  updated_at: Timestamp;
+}
+
+export interface Newsletters {
+  audience: Generated<string>;
+  cadence: Generated<string>;
+  created_at: Generated<Timestamp>;
+  description: Generated<string>;
+  digest_hour: number | null;
+  digest_section: string | null;
+  id: Generated<number>;
+  name: string;
+  position: Generated<number>;
+  retired_at: Timestamp | null;
+  sender_name: Generated<string>;
+  slug: string;
+}
+
+export interface NewsletterSubscriptions {
+  confirm_sent_at: Timestamp | null;
+  confirmed_at: Timestamp | null;
+  created_at: Timestamp;
+  email: string;
+  id: Generated<number>;
+  newsletter_id: number;
+  status: string;
+  unsubscribed_at: Timestamp | null;
+}
+
+export interface NewsletterSuppressions {
+  created_at: Timestamp;
+  detail: Generated<string>;
+  email: string;
+  id: Generated<number>;
+  newsletter_id: number | null;
+  reason: string;
+}
+
 export interface Notices {
   kind: string;
   period_end: Timestamp;
@@ -637,6 +700,11 @@ export interface DB {
   invoice_sequences: InvoiceSequences;
   invoices: Invoices;
   jobs: Jobs;
+  newsletter_deliveries: NewsletterDeliveries;
+  newsletter_issues: NewsletterIssues;
+  newsletter_subscriptions: NewsletterSubscriptions;
+  newsletter_suppressions: NewsletterSuppressions;
+  newsletters: Newsletters;
   notices: Notices;
   partner_code_uploads: PartnerCodeUploads;
   partner_codes: PartnerCodes;

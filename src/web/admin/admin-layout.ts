@@ -80,6 +80,12 @@ export const ADMIN_AREAS: readonly AdminArea[] = [
   },
   { href: '/admin/copy', label: 'Copy', blurb: 'Every message readers see, as a template with a live preview.', ability: 'manageBusiness' },
   { href: '/admin/audit', label: 'Audit log', blurb: 'Every change staff made: who, when, before → after.', ability: 'viewAuditLog' },
+  {
+    href: '/admin/newsletters',
+    label: 'Newsletters',
+    blurb: 'Lists, issues composed from articles or daily digests, previews, test sends and send progress.',
+    ability: 'editContent',
+  },
 ];
 
 /** The areas `role` may open. */

@@ -29,6 +29,7 @@ import { lowStockWarning } from './partner-views.js';
 import { html } from '../views/html.js';
 import { adminGroupRoutes } from './groups.js';
 import { adminEpaperRoutes } from './epaper.js';
+import { adminNewsletterRoutes } from './newsletters.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
 const PaymentsQuery = form({ notice: keyword(Object.keys(NOTICES)) });
@@ -64,6 +65,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminPartnerRoutes(app, ctx);
   await adminGroupRoutes(app, ctx);
   await adminEpaperRoutes(app, ctx);
+  await adminNewsletterRoutes(app, ctx);
   adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */
