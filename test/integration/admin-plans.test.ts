@@ -93,7 +93,14 @@ describeEachEngine('plans editor', (get) => {
     expect(all(every(page), /data-entitlement="([a-z-]+)"/g)).toEqual(['archive']);
     expect(plan(page, 'archive-pass')).not.toContain('data-entitlement');
     expect(plan(page, 'super-saver')).toContain('Also includes:');
-    expect(all(plan(page, 'super-saver'), /data-entitlement="([a-z-]+)"/g)).toEqual(['premium', 'epaper', 'markets', 'ad-free', 'devices']);
+    expect(all(plan(page, 'super-saver'), /data-entitlement="([a-z-]+)"/g)).toEqual([
+      'premium',
+      'epaper',
+      'newsletters',
+      'markets',
+      'ad-free',
+      'devices',
+    ]);
     expect(page).not.toMatch(/crossword/i);
 
     const edited = await post(business, '/admin/plans', `/admin/plans/${id}`, { ...fields, entitlement: ['premium', 'archive'] });
@@ -101,7 +108,13 @@ describeEachEngine('plans editor', (get) => {
     page = await plansPage();
     expect(all(every(page), /data-entitlement="([a-z-]+)"/g)).toEqual(['premium', 'archive']);
     expect(every(page)).toContain('<strong>Premium stories</strong>');
-    expect(all(plan(page, 'super-saver'), /data-entitlement="([a-z-]+)"/g)).toEqual(['epaper', 'markets', 'ad-free', 'devices']);
+    expect(all(plan(page, 'super-saver'), /data-entitlement="([a-z-]+)"/g)).toEqual([
+      'epaper',
+      'newsletters',
+      'markets',
+      'ad-free',
+      'devices',
+    ]);
     const editor = (await h.app.inject({ url: '/admin/plans', headers: { cookie: business } })).body;
     const form = new RegExp(`action="/admin/plans/${id}"[^]*?</form>`).exec(editor)?.[0] ?? '';
     expect(all(form, /value="([a-z-]+)" checked/g)).toEqual(['premium', 'archive']);
