@@ -32,6 +32,7 @@ import type { PartnerService } from './domain/partners/service.js';
 import type { GroupAccess } from './domain/groups/access.js';
 import type { EpaperService } from './domain/epaper/service.js';
 import type { NewslettersService } from './domain/newsletters/service.js';
+import type { WireService } from './domain/wire/service.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
 export interface AppContext {
@@ -96,6 +97,8 @@ export interface AppContext {
   refresh(): Promise<void>;
   /** The e-paper: editions uploaded and rendered, read through signed addresses, clippings saved and shared. */
   epaper: EpaperService;
+  /** Wire copy: agencies' feeds in (poll job, signed webhook), the wire desk (staff with `editContent`). */
+  wire: WireService;
 }
 
 /** An email as the demo's outbox page lists it. */

@@ -60,6 +60,9 @@ import { openFileStore } from './adapters/files/index.js';
 import { rasterizeSvg, sharpImageCodec } from './adapters/images/sharp-images.js';
 import { seedDemoImages } from './domain/content/demo-images.js';
 import { createMediaService } from './domain/media/service.js';
+import { createWireService } from './domain/wire/service.js';
+import { createArticleWriter } from './domain/content/newsroom-service.js';
+import { createFeedFetcher } from './adapters/wire/feed-fetcher.js';
 import type { FileStore } from './domain/ports/files.js';
 import { createNewslettersService, seedDemoNewsletters } from './domain/newsletters/service.js';
 
@@ -151,6 +154,7 @@ export function jobServices(ctx: AppContext, db: Db): JobServices {
     templates: ctx.notifications.templates,
     epaper: ctx.epaper,
     newsletters: ctx.newsletters,
+    wire: ctx.wire,
   };
 }
 
@@ -357,6 +361,18 @@ export async function createAppContext(
       key: keys.epaper,
       timeZone: () => policy.timeZone,
       monthlyShares: () => site.giftArticlesMonthly,
+    }),
+    wire: createWireService({
+      db,
+      now,
+      fetcher: createFeedFetcher({ allowPrivateHosts: config.wire.allowPrivateHosts }),
+      writer: createArticleWriter({ db, now, onChange: refresh }),
+      onChange: refresh,
+      credentials: (code) => config.wire.credentials[code] ?? { token: null, secret: null },
+      mailer,
+      alertRecipients: () => (config.wire.alertEmails.length > 0 ? config.wire.alertEmails : site.contactEmail ? [site.contactEmail] : []),
+      publication,
+      publicUrl: config.publicUrl,
     }),
   };
 }

@@ -17,6 +17,7 @@ import { registerAuthentication, routeKind } from './http/auth.js';
 import type { AppContext } from '../context.js';
 import { feedRoutes } from './feeds/routes.js';
 import { webhookRoutes } from './billing/webhooks.js';
+import { wireWebhookRoutes } from './wire/webhook.js';
 import { billingPageRoutes } from './billing/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { mediaRoutes } from './media/routes.js';
@@ -185,6 +186,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     }),
   );
   await app.register(async (scope) => webhookRoutes(scope, ctx));
+  await app.register(async (scope) => wireWebhookRoutes(scope, ctx));
   await app.register(async (scope) => billingPageRoutes(scope, ctx));
   await app.register(async (scope) => adminRoutes(scope, ctx));
   await app.register(async (scope) => newsletterRoutes(scope, ctx));

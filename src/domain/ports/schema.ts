@@ -667,6 +667,49 @@ export interface WebhookEvents {
   received_at: Timestamp;
 }
 
+export interface WireAgencies {
+  auto_publish: Generated<boolean>;
+  code: string;
+  created_at: Timestamp;
+  default_section: string;
+  enabled: Generated<boolean>;
+  endpoint: string | null;
+  format: string;
+  id: Generated<number>;
+  last_delivery_at: Timestamp | null;
+  last_poll_at: Timestamp | null;
+  last_poll_message: string | null;
+  last_poll_ok: boolean | null;
+  name: string;
+  poll_minutes: Generated<number>;
+  section_map: Generated<Json>;
+  stale_alerted_at: Timestamp | null;
+  stale_minutes: Generated<number>;
+  visibility: Generated<string>;
+}
+
+export interface WireItems {
+  agency_id: number;
+  article_id: number | null;
+  canceled: Generated<boolean>;
+  embargo_until: Timestamp | null;
+  guid: string;
+  headline: string;
+  id: Generated<number>;
+  received_at: Timestamp;
+  status: string;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export interface WireProblems {
+  agency_id: number;
+  at: Timestamp;
+  id: Generated<number>;
+  item_ref: string;
+  reason: string;
+}
+
 export interface DB {
   access_group_members: AccessGroupMembers;
   access_groups: AccessGroups;
@@ -726,4 +769,7 @@ export interface DB {
   test_gateway_records: TestGatewayRecords;
   users: Users;
   webhook_events: WebhookEvents;
+  wire_agencies: WireAgencies;
+  wire_items: WireItems;
+  wire_problems: WireProblems;
 }

@@ -38,6 +38,12 @@ export const ADMIN_AREAS: readonly AdminArea[] = [
     ability: 'editContent',
   },
   { href: '/admin/sections', label: 'Sections', blurb: 'Sections: names, addresses, descriptions, order.', ability: 'editContent' },
+  {
+    href: '/admin/wire',
+    label: 'Wire',
+    blurb: 'Agency copy coming in: publish, edit, agencies’ feeds and their status.',
+    ability: 'editContent',
+  },
   { href: '/admin/authors', label: 'Authors', blurb: 'The people in bylines: names, photos, biographies, links.', ability: 'editContent' },
   { href: '/admin/payments', label: 'Payments', blurb: 'Payments, refunds and the plans on sale.', ability: 'viewPayments' },
   { href: '/admin/users', label: 'Readers', blurb: 'Find a reader, export or delete their data.', ability: 'manageReaders' },
