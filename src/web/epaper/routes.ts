@@ -23,7 +23,7 @@ import {
 
 const NoQuery = form({});
 const HomeQuery = form({
-  month: text({ maxLength: 7, pattern: '^$|^\\d{4}-(0[1-9]|1[0-2])$', messages: { pattern: 'Give the month as YYYY-MM.' } }),
+  month: text({ maxLength: 7, pattern: '^$|^(19|2\\d)\\d{2}-(0[1-9]|1[0-2])$', messages: { pattern: 'Give the month as YYYY-MM.' } }),
 });
 const EditionParams = form({
   slug: text({ maxLength: 60, pattern: '^[a-z0-9][a-z0-9-]{0,59}$' }),
