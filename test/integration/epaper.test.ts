@@ -144,6 +144,18 @@ describeEachEngine('e-paper', (db) => {
     clock.advance(3 * 3600_000);
     expect((await t.app.inject({ url: imageUrl })).statusCode).toBe(404);
 
+    // Odd addresses are a 4xx, never a 500.
+    for (const url of [
+      '/epaper/mumbai/0000-01-01',
+      '/epaper/mumbai/2026-02-30/1',
+      '/epaper?month=0000-01',
+      '/epaper/mumbai/2026-11-24/99',
+    ]) {
+      const res = await t.app.inject({ url, headers: { cookie: subscriber } });
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, url).toBeLessThan(500);
+    }
+
     // Without the e-paper (signed out, or signed in without it): the offer, no page image, no text.
     for (const cookie of ['', `mh_session=${'x'.repeat(43)}`, await sessionCookie(t.ctx, 'reader@example.com', PASSWORD)]) {
       const edition = await t.app.inject({ url: '/epaper/mumbai/2026-11-24', headers: cookie ? { cookie } : {} });
@@ -260,5 +272,60 @@ describeEachEngine('e-paper', (db) => {
     expect(capped.statusCode).toBe(429);
     expect(capped.body).toContain('You have shared 2 clippings this month');
     expect((await t.app.inject({ url: '/epaper/shared/AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode).toBe(404);
+  });
+
+  it('lets an editor move a region, link it to a web article, and draw a new one; a region off the page is refused', async () => {
+    const edition = await db().selectFrom('epaper_editions').select('id').executeTakeFirstOrThrow();
+    const markets = await createArticle(db(), { headline: 'Shares Climb Again', slug: 'shares-climb-again' });
+    const region = await db()
+      .selectFrom('epaper_regions')
+      .select('id')
+      .where('headline', '=', 'Markets Close Higher')
+      .executeTakeFirstOrThrow();
+    const post = async (url: string, body: Record<string, string>) => {
+      const form = await csrf(editor, `/admin/epaper/${edition.id}`);
+      return t.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: form.token, ...body }).toString(),
+      });
+    };
+    const moved = await post(`/admin/epaper/regions/${region.id}`, {
+      headline: 'Markets Close Higher',
+      x: '5',
+      y: '10.5',
+      w: '45',
+      h: '30',
+      articleId: String(markets.id),
+    });
+    expect(moved.statusCode, moved.body).toBe(303);
+    const off = await post(`/admin/epaper/regions/${region.id}`, { headline: 'x', x: '80', y: '0', w: '40', h: '10', articleId: '' });
+    expect(off.statusCode).toBe(400);
+    expect(off.body).toContain('must lie on the page');
+    const unknown = await post(`/admin/epaper/regions/${region.id}`, {
+      headline: 'x',
+      x: '0',
+      y: '0',
+      w: '40',
+      h: '10',
+      articleId: '99999',
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toContain('no published article number 99999');
+    const added = await post(`/admin/epaper/${edition.id}/pages/2/regions`, {
+      headline: 'Weather',
+      x: '0',
+      y: '80',
+      w: '50',
+      h: '20',
+      articleId: '',
+    });
+    expect(added.statusCode, added.body).toBe(303);
+
+    const page = await t.app.inject({ url: '/epaper/mumbai/2026-11-24/2', headers: { cookie: subscriber } });
+    expect(page.body).toContain('<rect class="epaper-region" x="500" y=');
+    expect(page.body).toContain('Read “Shares Climb Again” on the website');
+    expect(page.body).toContain('<h3>Weather</h3>');
   });
 });

@@ -263,7 +263,17 @@ export async function insertRegion(
 ): Promise<number> {
   const row = await db
     .insertInto('epaper_regions')
-    .values({ edition_id: editionId, page_number: pageNumber, ...fields, article_id: fields.articleId, source: 'editor' })
+    .values({
+      edition_id: editionId,
+      page_number: pageNumber,
+      x: fields.x,
+      y: fields.y,
+      w: fields.w,
+      h: fields.h,
+      headline: fields.headline,
+      article_id: fields.articleId,
+      source: 'editor',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -280,6 +290,12 @@ export async function articlesByHeadline(db: Db, headlines: readonly string[]): 
     .where(sql<string>`lower(regexp_replace(headline, '\\s+', ' ', 'g'))`, 'in', keys)
     .execute();
   return new Map(rows.map((r) => [r.key, r.id]));
+}
+
+/** Whether a published web article has this id (a region may link only to one). */
+export async function isPublishedArticle(db: Db, id: number): Promise<boolean> {
+  const row = await db.selectFrom('articles').select('id').where('id', '=', id).where('status', '=', 'published').executeTakeFirst();
+  return row !== undefined;
 }
 
 export const headlineKey = (headline: string) => headline.replace(/\s+/g, ' ').trim().toLowerCase();

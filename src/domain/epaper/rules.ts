@@ -40,9 +40,9 @@ export function checkEditionName(name: string): { slug: string } | { problem: st
   return { slug };
 }
 
-/** A YYYY-MM-DD date that exists. */
+/** A YYYY-MM-DD date that exists, from 1900 to 2999 (PostgreSQL has no year 0; no newspaper is older). */
 export function isEditionDate(date: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false;
+  if (!/^(19|2\d)\d{2}-\d{2}-\d{2}$/.test(date)) return false;
   const parsed = new Date(`${date}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date;
 }

@@ -34,6 +34,9 @@ export interface EditionUpload {
 export type UploadResult =
   { ok: true; edition: Edition } | { ok: false; kind: 'invalid' | 'too-large' | 'conflict'; errors: Record<string, string> };
 
+export type RegionFields = PageBox & { headline: string; articleId: number | null };
+export type RegionResult = { ok: true; id: number } | { ok: false; message: string };
+
 export type ShareResult = { ok: true; token: string } | { ok: false; code: 'not-found' | 'cap-reached'; message: string };
 
 export interface EpaperDeps {
@@ -246,6 +249,14 @@ export function createEpaperService(deps: EpaperDeps) {
     return edition && isPublished(edition, now()) ? edition : null;
   }
 
+  async function regionProblem(fields: RegionFields): Promise<string | null> {
+    if (!isPageBox(fields)) return 'The region must lie on the page and be at least 0.5% wide and high.';
+    if (fields.articleId !== null && !(await q.isPublishedArticle(db, fields.articleId))) {
+      return `There is no published article number ${fields.articleId} to link to.`;
+    }
+    return null;
+  }
+
   return {
     upload,
     publishedById,
@@ -327,17 +338,25 @@ export function createEpaperService(deps: EpaperDeps) {
       return clipping?.imageKey ? files.get(clipping.imageKey) : null;
     },
 
-    async editRegion(actor: Actor, id: number, fields: PageBox & { headline: string; articleId: number | null }) {
+    /** Moves or relinks a region (the editor's word then stands over the PDF's). */
+    async editRegion(actor: Actor, id: number, fields: RegionFields): Promise<RegionResult> {
       authorize(actor, 'editContent');
-      if (!isPageBox(fields)) return false;
+      const problem = await regionProblem(fields);
+      if (problem) return { ok: false, message: problem };
       await q.updateRegion(db, id, { ...fields, headline: fields.headline.trim().slice(0, 300) });
-      return true;
+      return { ok: true, id };
     },
 
-    async addRegion(actor: Actor, editionId: number, pageNumber: number, fields: PageBox & { headline: string; articleId: number | null }) {
+    /** A region drawn by an editor on a page of an edition. */
+    async addRegion(actor: Actor, editionId: number, pageNumber: number, fields: RegionFields): Promise<RegionResult> {
       authorize(actor, 'editContent');
-      if (!isPageBox(fields) || !(await q.findPage(db, editionId, pageNumber))) return null;
-      return q.insertRegion(db, editionId, pageNumber, { ...fields, headline: fields.headline.trim().slice(0, 300) });
+      if (!(await q.findPage(db, editionId, pageNumber))) return { ok: false, message: 'There is no such page in this edition.' };
+      const problem = await regionProblem(fields);
+      if (problem) return { ok: false, message: problem };
+      return {
+        ok: true,
+        id: await q.insertRegion(db, editionId, pageNumber, { ...fields, headline: fields.headline.trim().slice(0, 300) }),
+      };
     },
 
     region: (id: number) => q.findRegion(db, id),

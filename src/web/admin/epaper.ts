@@ -19,7 +19,7 @@ const UPLOAD_CSP = contentSecurityPolicy({ 'script-src': "'self'" });
 const NOTICES = { uploaded: 'Uploaded: its pages are being rendered.', saved: 'Saved.', added: 'Region added.' } as const;
 const mayEditContent = allowedTo('editContent');
 
-const WALL_CLOCK = '^$|^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$';
+const WALL_CLOCK = '^$|^(19|2\\d)\\d{2}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$';
 const UploadForm = form({
   name: text({ maxLength: 60, normalise: ['trim'], messages: { maxLength: 'Use at most 60 characters.' } }),
   date: text({
@@ -61,7 +61,13 @@ const RegionForm = form({
 });
 
 /** A wall-clock time typed in the publisher's zone (`YYYY-MM-DDTHH:MM`) as an instant. */
-const instantOf = (wall: string, timeZone: string) => new Date(instantOfWallClock(Date.parse(`${wall}:00Z`), timeZone));
+function instantOf(wall: string, timeZone: string): Date {
+  const parsed = Date.parse(`${wall}:00Z`);
+  if (Number.isNaN(parsed) || new Date(parsed).toISOString().slice(0, 16) !== wall) {
+    throw new HttpProblem('invalid-input', 'That publishing time does not exist: give a date and time.');
+  }
+  return new Date(instantOfWallClock(parsed, timeZone));
+}
 const wallOf = (at: Date, timeZone: string) => new Date(wallClockAsUtc(at.getTime(), timeZone)).toISOString().slice(0, 16);
 
 function regionFields(values: { headline: string; x: string; y: string; w: string; h: string; articleId: string }) {
@@ -223,11 +229,9 @@ export async function adminEpaperRoutes(parent: FastifyInstance, ctx: AppContext
             const region = params.ok ? await ctx.epaper.region(params.values.id) : null;
             if (!region) throw new HttpProblem('not-found', 'There is no such region.');
             const read = readForm(request, RegionForm);
-            const saved = read.ok && (await ctx.epaper.editRegion(actor(request), region.id, regionFields(read.values)));
-            if (saved) return reply.redirect(`/admin/epaper/${region.editionId}?notice=saved`, 303);
-            const message = read.ok
-              ? 'The region must lie on the page and be at least 0.5% wide and high.'
-              : (read.messages[0] ?? 'Check the region.');
+            const saved = read.ok ? await ctx.epaper.editRegion(actor(request), region.id, regionFields(read.values)) : null;
+            if (saved?.ok) return reply.redirect(`/admin/epaper/${region.editionId}?notice=saved`, 303);
+            const message = saved ? saved.message : read.ok ? 'Check the region.' : (read.messages[0] ?? 'Check the region.');
             return showEdition(request, reply, region.editionId, 400, { error: message });
           },
         );
@@ -242,10 +246,8 @@ export async function adminEpaperRoutes(parent: FastifyInstance, ctx: AppContext
             const added = read.ok
               ? await ctx.epaper.addRegion(actor(request), params.values.id, params.values.page, regionFields(read.values))
               : null;
-            if (added !== null) return reply.redirect(`/admin/epaper/${params.values.id}?notice=added`, 303);
-            const message = read.ok
-              ? 'The region must lie on a page of this edition and be at least 0.5% wide and high.'
-              : (read.messages[0] ?? 'Check the region.');
+            if (added?.ok) return reply.redirect(`/admin/epaper/${params.values.id}?notice=added`, 303);
+            const message = added ? added.message : read.ok ? 'Check the region.' : (read.messages[0] ?? 'Check the region.');
             return showEdition(request, reply, params.values.id, 400, { error: message });
           },
         );

@@ -6,7 +6,7 @@ import { dayIn } from '../../domain/time/zoned.js';
 import { sendPage } from '../accounts/flow.js';
 import { HttpProblem } from '../http/errors.js';
 import { declaredRoutes, form, id, keyword, readForm, text, useForms } from '../http/forms.js';
-import { contentSecurityPolicy } from '../http/security-headers.js';
+import { contentSecurityPolicy, publicPage } from '../http/security-headers.js';
 import { pageChrome } from '../pages/chrome.js';
 import { formatMonthYear } from '../views/format.js';
 import { EPAPER_CSS, EPAPER_SCRIPT } from './assets.js';
@@ -23,7 +23,7 @@ import {
 
 const NoQuery = form({});
 const HomeQuery = form({
-  month: text({ maxLength: 7, pattern: '^$|^\\d{4}-(0[1-9]|1[0-2])$', messages: { pattern: 'Give the month as YYYY-MM.' } }),
+  month: text({ maxLength: 7, pattern: '^$|^(19|2\\d)\\d{2}-(0[1-9]|1[0-2])$', messages: { pattern: 'Give the month as YYYY-MM.' } }),
 });
 const EditionParams = form({
   slug: text({ maxLength: 60, pattern: '^[a-z0-9][a-z0-9-]{0,59}$' }),
@@ -212,7 +212,8 @@ export function epaperRoutes(parent: FastifyInstance, ctx: AppContext) {
         const params = readForm(request, ShareParams, 'params');
         const clipping = params.ok ? await ctx.epaper.shared(params.values.token) : null;
         if (!clipping || !params.ok) throw new HttpProblem('not-found', 'This link does not open a clipping.');
-        reply.header('cache-control', 'public, max-age=300');
+        // The same for everyone signed out; a signed-in visitor's page names them, so it is kept private.
+        publicPage(request, reply, 300);
         return sendPage(
           reply,
           200,
