@@ -95,7 +95,7 @@ describe.skipIf(!postgresServerUrl())('read replica [postgres]', () => {
       '/api/v1/articles?section=markets',
       '/search?q=zanzibar',
       '/feed.xml',
-      '/sitemaps/articles-2026.xml',
+      '/sitemaps/articles-2026-11.xml',
     ]) {
       const res = await get(url);
       expect(res.statusCode, url).toBe(200);
