@@ -159,6 +159,14 @@ describe('read replica configuration', () => {
     ).toBe('postgres://r/db');
   });
 
+  it('takes the import writers from MASTHEAD_IMPORT_WRITERS, 4 unless set, and refuses nonsense', () => {
+    expect(loadConfig({ MASTHEAD_DATA: '/tmp/x' }).importWriters).toBe(4);
+    expect(loadConfig({ MASTHEAD_DATA: '/tmp/x', MASTHEAD_IMPORT_WRITERS: '2' }).importWriters).toBe(2);
+    for (const bad of ['0', '17', 'many']) {
+      expect(() => loadConfig({ MASTHEAD_DATA: '/tmp/x', MASTHEAD_IMPORT_WRITERS: bad })).toThrow(/^MASTHEAD_IMPORT_WRITERS: /);
+    }
+  });
+
   it('masks passwords in connection URLs, in the user part and as a parameter', () => {
     expect(redactUrl('postgres://app:s3cret@replica:5432/news')).toBe('postgres://app:***@replica:5432/news');
     expect(redactUrl('postgres://replica/news?user=app&password=s3cret')).toBe('postgres://replica/news?user=app&password=***');
