@@ -39,12 +39,9 @@ Commands:
 
 Configuration comes from the environment; see README.md.`;
 
-/**
- * Batches an import writes at once: on PostgreSQL each on its own connection, so the server's cores build search
- * documents side by side (4 kept a 2-core server busy; more only queue); PGlite has one connection.
- */
+/** Batches an import writes at once: on PostgreSQL each on its own connection (MASTHEAD_IMPORT_WRITERS); PGlite has one. */
 function importWriters(config: Config): number {
-  return config.databaseUrl ? Number(process.env.MASTHEAD_IMPORT_WRITERS ?? 4) : 1;
+  return config.databaseUrl ? config.importWriters : 1;
 }
 
 async function withDatabase<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {

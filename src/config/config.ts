@@ -15,6 +15,8 @@ export interface Config {
    * the archive. Only with DATABASE_URL; null → every read goes to the primary.
    */
   databaseReadUrl: string | null;
+  /** Batches `masthead import` writes at once into PostgreSQL, each on its own connection (MASTHEAD_IMPORT_WRITERS). */
+  importWriters: number;
   redisUrl: string | null;
   publicUrl: string;
   /** From SECRET_KEY; null → generated once and kept in the data folder (see secret.ts). */
@@ -190,6 +192,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dataDir,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databaseReadUrl: databaseReadUrl(env),
+    importWriters: integer(env, 'MASTHEAD_IMPORT_WRITERS', 4, 1, 16),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     publicUrl: publicUrl.replace(/\/+$/, ''),
     secretKey,

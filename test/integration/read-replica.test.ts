@@ -95,7 +95,7 @@ describe.skipIf(!postgresServerUrl())('read replica [postgres]', () => {
       '/api/v1/articles?section=markets',
       '/search?q=zanzibar',
       '/feed.xml',
-      '/sitemaps/articles-2026.xml',
+      '/sitemaps/articles-2026-11.xml',
     ]) {
       const res = await get(url);
       expect(res.statusCode, url).toBe(200);
@@ -157,6 +157,14 @@ describe('read replica configuration', () => {
     expect(
       loadConfig({ MASTHEAD_DATA: '/tmp/x', DATABASE_URL: 'postgres://p/db', DATABASE_READ_URL: 'postgres://r/db' }).databaseReadUrl,
     ).toBe('postgres://r/db');
+  });
+
+  it('takes the import writers from MASTHEAD_IMPORT_WRITERS, 4 unless set, and refuses nonsense', () => {
+    expect(loadConfig({ MASTHEAD_DATA: '/tmp/x' }).importWriters).toBe(4);
+    expect(loadConfig({ MASTHEAD_DATA: '/tmp/x', MASTHEAD_IMPORT_WRITERS: '2' }).importWriters).toBe(2);
+    for (const bad of ['0', '17', 'many']) {
+      expect(() => loadConfig({ MASTHEAD_DATA: '/tmp/x', MASTHEAD_IMPORT_WRITERS: bad })).toThrow(/^MASTHEAD_IMPORT_WRITERS: /);
+    }
   });
 
   it('masks passwords in connection URLs, in the user part and as a parameter', () => {

@@ -73,6 +73,9 @@ function readOnlyPool(connectionString: string, max: number): pg.Pool {
   });
   // An idle connection whose server went away: the pool drops it; the next read finds out and falls back.
   pool.on('error', () => undefined);
+  // A connection that drops while checked out (between a failed query and its release) reports it as an 'error'
+  // event too: without a listener that would end the process. The query's own error is what counts.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

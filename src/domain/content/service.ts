@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../ports/database.js';
-import { yearIn, yearStart } from './calendar-years.js';
+import { monthStart, yearIn, yearStart } from './calendar-years.js';
 import {
   accessItemOf,
   cursorAfter,
@@ -53,8 +53,14 @@ export interface ContentService {
   list(options: ListOptions): Promise<ArticleSummary[]>;
   /** Years (in the publisher's time zone) with published articles, newest first: one sitemap each. */
   sitemapYears(): Promise<number[]>;
-  /** The articles published in `year`, newest first, at most `limit`. */
-  sitemapEntries(year: number, limit: number): Promise<{ slug: string; updatedAt: Date }[]>;
+  /**
+   * Months (in the publisher's time zone) with published articles, newest first: one sitemap each. Found by probing
+   * the publication-date index once per year and once per month of a year with articles, so the cost follows the
+   * calendar, not the number of articles (cached like lists).
+   */
+  sitemapMonths(): Promise<{ year: number; month: number }[]>;
+  /** The articles published in `month` (1–12) of `year`, newest first, at most `limit`. */
+  sitemapEntries(year: number, month: number, limit: number): Promise<{ slug: string; updatedAt: Date }[]>;
   /** The current slug of a published article that once lived at `slug` (its address before a slug change), or null. */
   redirect(slug: string): Promise<string | null>;
   /** The current slug of the section that once lived at `slug`, or null. */
@@ -192,6 +198,22 @@ export function createContentService(
     return years;
   }
 
+  let monthsCache: { at: number; value: Promise<{ year: number; month: number }[]> } | null = null;
+
+  async function sitemapMonths(): Promise<{ year: number; month: number }[]> {
+    const at = now();
+    const zone = options.timeZone();
+    const months: { year: number; month: number }[] = [];
+    for (const year of await sitemapYears()) {
+      const probes = Array.from({ length: 12 }, (_, i) => 12 - i).map(async (month) => {
+        const from = monthStart(year, month, zone);
+        return from <= at && (await anyPublishedBetween(reads, from, monthStart(year, month + 1, zone), at)) ? [{ year, month }] : [];
+      });
+      months.push(...(await Promise.all(probes)).flat());
+    }
+    return months;
+  }
+
   return {
     async article(slug) {
       let hit = articles.get(slug);
@@ -228,9 +250,17 @@ export function createContentService(
       return cachedList(key, () => listArticlesByAuthor(reads, { authorId, limit: o.limit, before: o.before, now: now() }));
     },
     sitemapYears,
-    sitemapEntries(year, limit) {
+    sitemapMonths() {
+      if (!monthsCache || Date.now() - monthsCache.at > Math.min(ttl, 15_000)) {
+        const value = sitemapMonths();
+        monthsCache = { at: Date.now(), value };
+        value.catch(() => (monthsCache = null));
+      }
+      return monthsCache.value;
+    },
+    sitemapEntries(year, month, limit) {
       const zone = options.timeZone();
-      return listSitemapEntries(reads, yearStart(year, zone), yearStart(year + 1, zone), now(), limit);
+      return listSitemapEntries(reads, monthStart(year, month, zone), monthStart(year, month + 1, zone), now(), limit);
     },
     redirect(slug) {
       return redirectedSlug(db, slug);
@@ -252,6 +282,7 @@ export function createContentService(
       lists.clear();
       sectionsCache = null;
       curatedCache = null;
+      monthsCache = null;
     },
   };
 }
