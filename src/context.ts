@@ -30,6 +30,8 @@ import type { GiftLinkService } from './domain/gift-articles/links.js';
 import type { PartnerClaims } from './domain/partners/claims.js';
 import type { PartnerService } from './domain/partners/service.js';
 import type { GroupAccess } from './domain/groups/access.js';
+import type { EpaperService } from './domain/epaper/service.js';
+import type { NewslettersService } from './domain/newsletters/service.js';
 import type { WireService } from './domain/wire/service.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
@@ -82,6 +84,10 @@ export interface AppContext {
   policy: AccessPolicy;
   /** Copy templates and paywall settings as stored by the business team; `business.reload()` applies a saved change. */
   business: BusinessSettings;
+  /** Newsletters: lists, sign-up and unsubscribing, issues, sends and the archive. */
+  newsletters: NewslettersService;
+  /** The pooled mailer newsletter issues go out through (closed with the app). */
+  newsletterMailer: Mailer;
   /** The clock every rule reads; tests replace it. */
   now: () => Date;
   /**
@@ -89,6 +95,8 @@ export interface AppContext {
    * change is announced (`announceChange`), and at once by the instance that made it.
    */
   refresh(): Promise<void>;
+  /** The e-paper: editions uploaded and rendered, read through signed addresses, clippings saved and shared. */
+  epaper: EpaperService;
   /** Wire copy: agencies' feeds in (poll job, signed webhook), the wire desk (staff with `editContent`). */
   wire: WireService;
 }

@@ -8,6 +8,8 @@ import type { MeterStore } from './domain/ports/meter-store.js';
 import type { Db } from './domain/ports/database.js';
 import { openDatabase, type DatabaseHandle } from './adapters/db/database.js';
 import { migrate } from './adapters/db/migrate.js';
+import { openReadReplica, type ReadReplica } from './adapters/db/read-replica.js';
+import { redactUrl } from './config/redact-url.js';
 import { ConfigError, SUPPLIER_VARIABLES, type Config } from './config/config.js';
 import { applySearchConfig, createSearchService } from './domain/search/service.js';
 import { deriveKeys, resolveSecret, type Keys } from './config/secret.js';
@@ -48,6 +50,8 @@ import type { BillingDeps } from './domain/billing/deps.js';
 import { createBillingService } from './domain/billing/service.js';
 import { createGiftService } from './domain/gifts/service.js';
 import { isDemoSupplier, loadSupplier, saveSupplierIdentity } from './domain/billing/supplier.js';
+import { createEpaperService } from './domain/epaper/service.js';
+import { pdfjsPages } from './adapters/pdf/pdfjs-pages.js';
 import { JOBS_CHANNEL, jobQueue } from './jobs/queries.js';
 import { createNotifier, type Notifier } from './domain/notifications/notifications.js';
 import type { JobQueue } from './domain/ports/job-queue.js';
@@ -60,6 +64,7 @@ import { createWireService } from './domain/wire/service.js';
 import { createArticleWriter } from './domain/content/newsroom-service.js';
 import { createFeedFetcher } from './adapters/wire/feed-fetcher.js';
 import type { FileStore } from './domain/ports/files.js';
+import { createNewslettersService, seedDemoNewsletters } from './domain/newsletters/service.js';
 
 /** Opens the configured database (PGlite in the data folder unless DATABASE_URL is set) and migrates it. */
 export async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
@@ -147,6 +152,8 @@ export function jobServices(ctx: AppContext, db: Db): JobServices {
     partners: ctx.partners.claims,
     mailer: ctx.mailer,
     templates: ctx.notifications.templates,
+    epaper: ctx.epaper,
+    newsletters: ctx.newsletters,
     wire: ctx.wire,
   };
 }
@@ -180,8 +187,13 @@ export async function createAppContext(
     files?: FileStore;
     now?: (() => Date) | undefined;
     secret?: string;
+    /** A read replica for reads that tolerate lag (lists, search, sitemaps, feeds, the archive); default `db`. */
+    readDb?: Db;
+    /** The mailer newsletter issues go out through (default: `mailer`, else a pooled one for the configuration). */
+    newsletterMailer?: Mailer;
   } = {},
 ): Promise<AppContext> {
+  const reads = options.readDb ?? db;
   const secret = options.secret ?? (await resolveSecret(config.secretKey, config.dataDir));
   // The configured identity is what new invoices carry; issued ones keep the supplier stored in their row.
   if (config.supplier) await saveSupplierIdentity(db, config.supplier);
@@ -208,7 +220,19 @@ export async function createAppContext(
   const counters = options.counters ?? (config.redisUrl ? await redisCounters(config.redisUrl) : memoryCounters());
   const meters = options.meters ?? (await openMeterStore(config, db));
   const mailer =
-    options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom });
+    options.mailer ??
+    createMailer({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom, dkim: config.dkim });
+  // Issues go out over a few kept-open connections; the rate setting paces them (see the newsletters' sending).
+  const newsletterMailer =
+    options.newsletterMailer ??
+    options.mailer ??
+    createMailer({
+      smtpUrl: config.smtpUrl,
+      outboxDir: join(config.dataDir, 'outbox'),
+      from: config.mailFrom,
+      dkim: config.dkim,
+      pool: { maxConnections: 4 },
+    });
   const jobs = jobQueue(now);
   const notifier = createNotifier(jobs);
   const publication = () => site.publicationName;
@@ -229,6 +253,7 @@ export async function createAppContext(
     now,
     images: (ids) => media.views(ids),
     defaultImageId: () => site.defaultImageId,
+    reads,
   });
   const plans = cachedPlans(() => billing.service.activePlans());
   const settings = createSiteService({
@@ -279,11 +304,25 @@ export async function createAppContext(
     onChange: refresh,
   });
   const partnerDeps = { db, now, timeZone: () => policy.timeZone, provisioners: partnerProvisioning() };
+  const newsletters = createNewslettersService({
+    db,
+    now,
+    key: keys.newsletter,
+    publicUrl: config.publicUrl,
+    publication,
+    timeZone: () => policy.timeZone,
+    policy,
+    notifier,
+    jobs,
+    mailer: newsletterMailer,
+    content,
+    rate: () => config.newsletterRate,
+  });
   return {
     config,
     keys,
     content,
-    search: createSearchService(db, search.config),
+    search: createSearchService(reads, search.config),
     newsroom: createNewsroomService({ db, now, onChange: refresh }),
     media,
     files,
@@ -321,13 +360,26 @@ export async function createAppContext(
     partners: { service: createPartnerService(partnerDeps), claims: createPartnerClaims(partnerDeps) },
     notifications: {
       notifier,
-      templates: { ...accountEmailTemplates(copy, publication), ...billing.service.emailTemplates },
+      templates: { ...accountEmailTemplates(copy, publication), ...billing.service.emailTemplates, ...newsletters.templates },
     },
+    newsletters,
+    newsletterMailer,
     crawlers: await loadCrawlerRanges(config.crawlerRangeFiles),
     policy,
     business,
     now,
     refresh,
+    epaper: createEpaperService({
+      db,
+      files,
+      pdf: pdfjsPages(),
+      codec: sharpImageCodec(),
+      jobs,
+      now,
+      key: keys.epaper,
+      timeZone: () => policy.timeZone,
+      monthlyShares: () => site.giftArticlesMonthly,
+    }),
     wire,
   };
 }
@@ -347,6 +399,7 @@ export async function prepareContent(config: Config, db: Db, log: (line: string)
   const seeded = await hasNoArticles(db);
   await seedDemoSite(db);
   if (await seedDemoPartner(db, new Date())) log('Seeded the demo partner bundle and its activation codes (/admin/partners).');
+  if (await seedDemoNewsletters(db)) log('Seeded the demo newsletters: Markets, Finance, Politics and Tech (/newsletters).');
   if (seeded) log(`Seeded ${await seedDemoArticles(db, new Date())} demo articles.`);
   const accounts = await seedDemoAccounts(db, new Date());
   if (accounts.status === 'skipped') {
@@ -391,6 +444,19 @@ export async function refuseDemoSupplierWhenLive(config: Config, db: Db): Promis
   );
 }
 
+/**
+ * Opens the read replica (DATABASE_READ_URL) and says where reads go. One that does not answer at start is not fatal:
+ * reads go to the primary and the replica is tried again every few seconds.
+ */
+async function openReplica(replicaUrl: string, primaryUrl: string, log: (line: string) => void): Promise<ReadReplica> {
+  const replica = openReadReplica({ replicaUrl, primaryUrl, log });
+  await ping(replica.db).catch(() => undefined);
+  log(
+    `Reads that tolerate replica lag (lists, search, sitemaps, feeds, archive) go to ${redactUrl(replicaUrl)} (now: ${replica.target()}).`,
+  );
+  return replica;
+}
+
 /** `masthead start`: migrate, seed when empty, listen. Returns the running app and a stop function. */
 export async function startServer(
   config: Config,
@@ -409,7 +475,8 @@ export async function startServer(
     await handle.close();
     handle = await openMigratedDatabase(config);
   }
-  const ctx = await createAppContext(config, handle.db);
+  const replica = config.databaseReadUrl && config.databaseUrl ? await openReplica(config.databaseReadUrl, config.databaseUrl, log) : null;
+  const ctx = await createAppContext(config, handle.db, replica ? { readDb: replica.db } : {});
   const app = await buildApp(ctx);
   const jobs = createJobs(jobServices(ctx, handle.db));
   const unlisten = await handle.listen(JOBS_CHANNEL, jobs.wake);
@@ -432,7 +499,9 @@ export async function startServer(
       await ctx.counters.close();
       await ctx.meters.close();
       await ctx.mailer.close();
+      if (ctx.newsletterMailer !== ctx.mailer) await ctx.newsletterMailer.close();
       await ctx.files.close();
+      await replica?.close();
       await handle.close();
     },
   };

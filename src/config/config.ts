@@ -10,6 +10,13 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL connection string; null → embedded PGlite in `dataDir/pglite`. */
   databaseUrl: string | null;
+  /**
+   * A PostgreSQL read replica (DATABASE_READ_URL) for reads that tolerate replica lag: lists, search, sitemaps, feeds,
+   * the archive. Only with DATABASE_URL; null → every read goes to the primary.
+   */
+  databaseReadUrl: string | null;
+  /** Batches `masthead import` writes at once into PostgreSQL, each on its own connection (MASTHEAD_IMPORT_WRITERS). */
+  importWriters: number;
   redisUrl: string | null;
   publicUrl: string;
   /** From SECRET_KEY; null → generated once and kept in the data folder (see secret.ts). */
@@ -54,6 +61,10 @@ export interface Config {
    * language). Its form is checked here, its existence in pg_ts_config at start (createAppContext).
    */
   searchConfig: string;
+  /** DKIM signing of outgoing email (MASTHEAD_DKIM_DOMAIN, _SELECTOR, _PRIVATE_KEY: all three or none); null: unsigned. */
+  dkim: { domainName: string; keySelector: string; privateKey: string } | null;
+  /** Newsletter messages per second the SMTP provider allows (MASTHEAD_NEWSLETTER_RATE, default 20). */
+  newsletterRate: number;
   /** Wire agencies' credentials and the wire's settings (MASTHEAD_WIRE_*): see docs/wire.md. */
   wire: WireConfig;
 }
@@ -180,6 +191,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     host,
     dataDir,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseReadUrl: databaseReadUrl(env),
+    importWriters: integer(env, 'MASTHEAD_IMPORT_WRITERS', 4, 1, 16),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     publicUrl: publicUrl.replace(/\/+$/, ''),
     secretKey,
@@ -204,8 +217,39 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     files: files(env, dataDir),
     edgeToken: edgeToken(env),
     searchConfig: searchConfig(env),
+    dkim: dkim(env),
+    newsletterRate: integer(env, 'MASTHEAD_NEWSLETTER_RATE', 20, 1, 10_000),
     wire: wire(env),
   };
+}
+
+/** A read replica needs a PostgreSQL primary: the embedded database (PGlite) has no replicas. */
+function databaseReadUrl(env: Env): string | null {
+  const read = url(env, 'DATABASE_READ_URL', ['postgres:', 'postgresql:']);
+  if (read !== null && !env.DATABASE_URL) {
+    throw new ConfigError(
+      'DATABASE_READ_URL',
+      'a read replica needs DATABASE_URL (its PostgreSQL primary); the embedded database (PGlite) has no replicas',
+    );
+  }
+  return read;
+}
+
+/** The DKIM key: a domain, a selector and a PEM private key (its newlines may be written as \\n), or none at all. */
+function dkim(env: Env): Config['dkim'] {
+  const domainName = env.MASTHEAD_DKIM_DOMAIN?.trim() ?? '';
+  const keySelector = env.MASTHEAD_DKIM_SELECTOR?.trim() ?? '';
+  const privateKey = (env.MASTHEAD_DKIM_PRIVATE_KEY ?? '').replace(/\\n/g, '\n').trim();
+  if (!domainName && !keySelector && !privateKey) return null;
+  if (!domainName) throw new ConfigError('MASTHEAD_DKIM_DOMAIN', 'missing (needed with the other MASTHEAD_DKIM_* variables)');
+  if (!keySelector) throw new ConfigError('MASTHEAD_DKIM_SELECTOR', 'missing (needed with the other MASTHEAD_DKIM_* variables)');
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i.test(domainName))
+    throw new ConfigError('MASTHEAD_DKIM_DOMAIN', `expected a domain like example.com, got ${quote(domainName)}`);
+  if (!/^[a-z0-9][a-z0-9._-]{0,62}$/i.test(keySelector))
+    throw new ConfigError('MASTHEAD_DKIM_SELECTOR', `expected a selector like mail2026, got ${quote(keySelector)}`);
+  if (!/^-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----$/.test(privateKey))
+    throw new ConfigError('MASTHEAD_DKIM_PRIVATE_KEY', 'expected a PEM private key (-----BEGIN PRIVATE KEY----- …)');
+  return { domainName, keySelector, privateKey };
 }
 
 /** The wire's variables; an agency's credentials are MASTHEAD_WIRE_<CODE>_TOKEN and MASTHEAD_WIRE_<CODE>_SECRET. */

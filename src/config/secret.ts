@@ -10,6 +10,10 @@ export interface Keys {
   webhook: Buffer;
   /** Signs gift article links (and derives their ids from the salt stored with each). */
   gift: Buffer;
+  /** Signs the e-paper's file addresses (page images, zoom, PDFs), which expire. */
+  epaper: Buffer;
+  /** Signs newsletter links that work without signing in: confirm, unsubscribe, preferences. */
+  newsletter: Buffer;
 }
 
 /** SECRET_KEY from the environment, or one generated on first start and kept in the data folder. */
@@ -37,5 +41,7 @@ export function deriveKeys(secret: string): Keys {
     session: derive('session'),
     webhook: derive('webhook'),
     gift: derive('gift'),
+    epaper: derive('epaper'),
+    newsletter: derive('newsletter'),
   };
 }

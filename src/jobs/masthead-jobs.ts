@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { BillingService } from '../domain/billing/service.js';
+import { EPAPER_RENDER_JOB } from '../domain/epaper/service.js';
 import { GIFT_EMAIL_JOB } from '../domain/gifts/payments.js';
 import type { GiftService } from '../domain/gifts/service.js';
 import { REFUND_UNWANTED_PAYMENT_JOB } from '../domain/billing/unwanted-payments.js';
@@ -13,11 +14,13 @@ import type { Clock } from '../domain/ports/clock.js';
 import type { Db } from '../domain/ports/database.js';
 import type { Mailer } from '../domain/ports/mailer.js';
 import { defineJob, type JobKind } from './registry.js';
+import { NEWSLETTER_SCHEDULER_JOB, NEWSLETTER_SEND_JOB } from '../domain/newsletters/service.js';
 import { housekeeping } from './housekeeping.js';
 import { createJobRunner, scheduleRecurring } from './runner.js';
 
 const SWEEP_EVERY_MS = 5 * 60 * 1000;
 const HOUSEKEEPING_EVERY_MS = 24 * 3600 * 1000;
+const NEWSLETTER_SCHEDULER_EVERY_MS = 60 * 1000;
 /** Each agency has its own poll interval (whole minutes): the job looks every minute for the ones that are due. */
 const WIRE_POLL_EVERY_MS = 60 * 1000;
 
@@ -31,6 +34,10 @@ export interface JobServices {
   mailer: Mailer;
   /** Every module's email templates, for the notification job. */
   templates: NotificationTemplates;
+  /** Draws an uploaded e-paper edition's pages. */
+  epaper: { renderEdition(editionId: number): Promise<void> };
+  /** Newsletter sends (one run of an issue's send) and the scheduler (due issues, daily digests). */
+  newsletters: { runSend(issueId: number): Promise<void>; runScheduler(): Promise<void> };
   /** Polls the wire agencies that are due and alerts on feeds that stopped delivering. */
   wire: { pollDue(): Promise<unknown> };
 }
@@ -72,6 +79,13 @@ export function jobKinds(services: JobServices): JobKind[] {
     defineJob(NOTIFICATION_JOB, notification, (job) => deliverNotification(services.templates, services.mailer, job), {
       erasePayloadWhenDone: (job) => isSecretNotification(services.templates, job),
     }),
+    // One run of an issue's send: up to a minute of deliveries, then it queues its own continuation.
+    defineJob(NEWSLETTER_SEND_JOB, Type.Object({ issueId: Id }), ({ issueId }) => services.newsletters.runSend(issueId)),
+    // Every minute: the daily digests due within the hour, and the issues whose time has come.
+    defineJob(NEWSLETTER_SCHEDULER_JOB, Type.Object({}), async () => {
+      await services.newsletters.runScheduler();
+      await scheduleRecurring(services.db, NEWSLETTER_SCHEDULER_JOB, NEWSLETTER_SCHEDULER_EVERY_MS, services.now());
+    }),
     // Billing emails queued before they became notifications (an upgrade with emails still waiting).
     defineJob(
       'billing-email',
@@ -84,6 +98,8 @@ export function jobKinds(services: JobServices): JobKind[] {
       }),
       ({ template, ...data }) => deliverNotification(services.templates, services.mailer, { template: `billing.${template}`, data }),
     ),
+    // An uploaded e-paper edition: every page drawn at each size, then the edition is ready (published at its time).
+    defineJob(EPAPER_RENDER_JOB, Type.Object({ editionId: Id }), ({ editionId }) => services.epaper.renderEdition(editionId)),
   ];
 }
 
@@ -106,6 +122,7 @@ export function createJobs(services: JobServices, options: { pollMs?: number; lo
       if (recurring) {
         await scheduleRecurring(services.db, 'billing-sweep', SWEEP_EVERY_MS, services.now());
         await scheduleRecurring(services.db, 'housekeeping', HOUSEKEEPING_EVERY_MS, services.now());
+        await scheduleRecurring(services.db, NEWSLETTER_SCHEDULER_JOB, NEWSLETTER_SCHEDULER_EVERY_MS, services.now());
         await scheduleRecurring(services.db, 'wire-poll', WIRE_POLL_EVERY_MS, services.now());
       }
       runner.start();

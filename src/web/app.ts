@@ -1,3 +1,5 @@
+import { epaperRoutes } from './epaper/routes.js';
+import { epaperApiRoutes } from './api/epaper.js';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import swagger from '@fastify/swagger';
@@ -27,6 +29,7 @@ import { pageRoutes } from './pages/routes.js';
 import { trustPageRoutes } from './pages/trust-pages.js';
 import { ipAllowListRoutes } from './api/ip-allowlist.js';
 import { errorPage } from './views/pages.js';
+import { newsletterRoutes, ONE_CLICK_ROUTE } from './newsletters/routes.js';
 
 /**
  * Whether an error is answered in the API's JSON: by the matched route when there is one (as Fastify
@@ -124,7 +127,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addHook('preHandler', (request, reply, done) => {
     const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
     // Unknown routes fall through to the 404 handler: there is no form to protect.
-    if (safe || routeKind(request) !== 'page') {
+    // RFC 8058's one-click unsubscribe comes from a mail provider with no session or token: its signed link suffices.
+    if (safe || routeKind(request) !== 'page' || request.routeOptions.url === ONE_CLICK_ROUTE) {
       done();
       return;
     }
@@ -138,6 +142,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(async (scope) => trustPageRoutes(scope, ctx));
   await app.register(async (scope) => feedRoutes(scope, ctx));
   await app.register(async (scope) => mediaRoutes(scope, ctx));
+  await app.register(async (scope) => epaperRoutes(scope, ctx));
   await app.register(
     declared((scope) => {
       articleApiRoutes(scope, ctx);
@@ -146,6 +151,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(
     declared((scope) => {
       searchApiRoutes(scope, ctx);
+    }),
+  );
+  await app.register(
+    declared((scope) => {
+      epaperApiRoutes(scope, ctx);
     }),
   );
   await app.register(
@@ -179,6 +189,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(async (scope) => wireWebhookRoutes(scope, ctx));
   await app.register(async (scope) => billingPageRoutes(scope, ctx));
   await app.register(async (scope) => adminRoutes(scope, ctx));
+  await app.register(async (scope) => newsletterRoutes(scope, ctx));
   // The test gateway delivers its webhooks over HTTP to this very app, as a real gateway would.
   ctx.billing.connectWebhooks(async (payload, headers) => {
     const response = await app.inject({ method: 'POST', url: '/webhooks/test', payload, headers });

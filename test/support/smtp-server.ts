@@ -35,8 +35,13 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
-/** Starts a test SMTP server: no TLS, authentication optional, every message accepted. */
-export async function startTestSmtpServer(): Promise<TestSmtpServer> {
+/**
+ * Starts a test SMTP server: no TLS, authentication optional, every message accepted, save recipients `refuse`
+ * answers for with an SMTP reply code (550: a permanent refusal, a hard bounce; 451: try again later).
+ */
+export async function startTestSmtpServer(
+  options: { refuse?: (address: string) => { code: number; message: string } | null } = {},
+): Promise<TestSmtpServer> {
   const messages: ReceivedEmail[] = [];
   const logins: TestSmtpServer['logins'] = [];
   const waiters = new Set<(message: ReceivedEmail) => void>();
@@ -52,6 +57,14 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     onAuth(auth, _session, callback) {
       logins.push({ username: auth.username ?? '', password: auth.password ?? '' });
       callback(null, { user: auth.username });
+    },
+    onRcptTo(address, _session, callback) {
+      const refusal = options.refuse?.(address.address) ?? null;
+      if (!refusal) {
+        callback();
+        return;
+      }
+      callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

@@ -29,6 +29,9 @@ import giftLinks from './migrations/026-gift-links.js';
 import groupAccess from './migrations/027-group-access.js';
 import articleTags from './migrations/028-article-tags.js';
 import articleSearch from './migrations/029-article-search.js';
+import searchDocumentOnChange from './migrations/030-search-document-on-change.js';
+import epaper from './migrations/033-epaper.js';
+import newsletters from './migrations/031-newsletters.js';
 import wire from './migrations/035-wire.js';
 import wireArchiveRule from './migrations/036-wire-archive-rule.js';
 
@@ -63,6 +66,9 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 27, name: 'group-access', sql: groupAccess },
   { version: 28, name: 'article-tags', sql: articleTags },
   { version: 29, name: 'article-search', sql: articleSearch },
+  { version: 30, name: 'search-document-on-change', sql: searchDocumentOnChange },
+  { version: 33, name: 'epaper', sql: epaper },
+  { version: 31, name: 'newsletters', sql: newsletters },
   { version: 35, name: 'wire', sql: wire },
   { version: 36, name: 'wire-archive-rule', sql: wireArchiveRule },
 ];

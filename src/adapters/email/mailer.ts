@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Mailer } from '../../domain/ports/mailer.js';
+import { redactUrl } from '../../config/redact-url.js';
 
 export type { EmailMessage, Mailer } from '../../domain/ports/mailer.js';
 
@@ -25,21 +26,45 @@ export interface OutboxEntry {
  * Picks the mailer for the configuration: SMTP when `smtpUrl` is set (`smtp://user:pass@host:587`,
  * `smtps://…`), otherwise the outbox folder. `from` is the sender address of every message.
  */
-export function createMailer(options: { smtpUrl: string | null; outboxDir: string; from: string }): Mailer {
-  return options.smtpUrl ? smtpMailer(options.smtpUrl, options.from) : outboxMailer(options.outboxDir, options.from);
+export function createMailer(options: {
+  smtpUrl: string | null;
+  outboxDir: string;
+  from: string;
+  /** DKIM signing key (MASTHEAD_DKIM_*): every message is signed with it. */
+  dkim?: DkimKey | null;
+  /** Keep connections open and reuse them (bulk sending: newsletters). */
+  pool?: { maxConnections: number } | undefined;
+}): Mailer {
+  return options.smtpUrl
+    ? smtpMailer(options.smtpUrl, options.from, options.dkim ?? null, options.pool)
+    : outboxMailer(options.outboxDir, options.from, options.dkim ?? null);
 }
 
-/** The SMTP URL with its password masked, safe for logs and error messages. */
-export function redactSmtpUrl(smtpUrl: string): string {
-  try {
-    const url = new URL(smtpUrl);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    // Unparseable, so we cannot tell where the password is; show nothing of it.
-    return '(invalid URL)';
-  }
+/** A DKIM key as nodemailer takes it: the signing domain, the selector published in DNS, the PEM private key. */
+export interface DkimKey {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
 }
+
+/** `Name <address>` with the configured address and another display name (quoted; quotes and angle brackets dropped). */
+export function withDisplayName(from: string, name: string | undefined): string {
+  if (!name) return from;
+  const address = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
+  return `"${name.replace(/["<>\\\r\n]/g, '')}" <${address}>`;
+}
+
+/** Marks a permanent SMTP refusal (a 5xx reply) so senders can tell a hard bounce from a passing failure. */
+function classified(error: unknown): unknown {
+  if (error instanceof Error) {
+    const code = (error as { responseCode?: unknown }).responseCode;
+    Object.assign(error, { permanent: typeof code === 'number' && code >= 500 && code < 600 });
+  }
+  return error;
+}
+
+/** The SMTP URL with its password masked, safe for logs and error messages (the one redactor of connection URLs). */
+export const redactSmtpUrl = redactUrl;
 
 /** Turns an SMTP URL into nodemailer options, decoding percent-escaped credentials. */
 function smtpOptions(smtpUrl: string) {
@@ -70,13 +95,21 @@ function smtpOptions(smtpUrl: string) {
   };
 }
 
-function smtpMailer(smtpUrl: string, from: string): Mailer {
+function smtpMailer(smtpUrl: string, from: string, dkim: DkimKey | null, pool: { maxConnections: number } | undefined): Mailer {
   // No logger is configured, so nodemailer never prints the connection details or credentials.
-  const transport = nodemailer.createTransport(smtpOptions(smtpUrl));
+  const transport = nodemailer.createTransport({
+    ...smtpOptions(smtpUrl),
+    ...(dkim ? { dkim } : {}),
+    ...(pool ? { pool: true, maxConnections: pool.maxConnections, maxMessages: 1000 } : {}),
+  });
   return {
     kind: 'smtp',
-    async send({ to, subject, text, html, attachments }) {
-      await transport.sendMail({ from, to, subject, text, html, attachments });
+    async send({ to, subject, text, html, attachments, headers, fromName, messageId }) {
+      try {
+        await transport.sendMail({ from: withDisplayName(from, fromName), to, subject, text, html, attachments, headers, messageId });
+      } catch (error) {
+        throw classified(error);
+      }
     },
     async close() {
       transport.close();
@@ -91,17 +124,18 @@ function nextStamp(): number {
   return lastStamp;
 }
 
-function outboxMailer(outboxDir: string, from: string): Mailer {
+function outboxMailer(outboxDir: string, from: string, dkim: DkimKey | null): Mailer {
   // The stream transport builds the exact MIME message SMTP would send, without sending it.
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', ...(dkim ? { dkim } : {}) });
   return {
     kind: 'outbox',
     async send(message) {
       // Every time, not once: the folder may be cleared while the app runs.
       await mkdir(outboxDir, { recursive: true });
-      const { to, subject, text, html, tag, attachments } = message;
+      const { to, subject, text, html, tag, attachments, headers, fromName, messageId } = message;
       const sentAt = new Date(nextStamp());
-      const info = await composer.sendMail({ from, to, subject, text, html, attachments, date: sentAt });
+      const sender = withDisplayName(from, fromName);
+      const info = await composer.sendMail({ from: sender, to, subject, text, html, attachments, headers, messageId, date: sentAt });
       const id = `${sentAt.toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}`;
       await writeFile(join(outboxDir, `${id}.eml`), info.message as Buffer);
       // The sidecar is what readOutbox lists, so it appears whole (rename is atomic) and only after the .eml.

@@ -214,6 +214,68 @@ export interface EntitlementGrants {
   user_id: number;
 }
 
+export interface EpaperClippings {
+  created_at: Timestamp;
+  edition_id: number;
+  h: number;
+  headline: Generated<string>;
+  id: Generated<number>;
+  image_key: string | null;
+  page_number: number;
+  share_hash: string | null;
+  shared_at: Timestamp | null;
+  user_id: number;
+  w: number;
+  x: number;
+  y: number;
+}
+
+export interface EpaperEditions {
+  created_at: Timestamp;
+  edition_date: Timestamp;
+  error: string | null;
+  files_prefix: string;
+  id: Generated<number>;
+  name: string;
+  page_count: number;
+  pages_rendered: Generated<number>;
+  publish_at: Timestamp;
+  slug: string;
+  sources: Json;
+  status: Generated<string>;
+  updated_at: Timestamp;
+  uploaded_by: number | null;
+}
+
+export interface EpaperPages {
+  edition_id: number;
+  height: number;
+  images: Generated<Json>;
+  page_number: number;
+  text: Generated<string>;
+  width: number;
+}
+
+export interface EpaperRegions {
+  article_id: number | null;
+  edition_id: number;
+  h: number;
+  headline: Generated<string>;
+  id: Generated<number>;
+  page_number: number;
+  source: string;
+  text: Generated<string>;
+  w: number;
+  x: number;
+  y: number;
+}
+
+export interface EpaperShareMonths {
+  created: Generated<number>;
+  period: string;
+  user_id: number;
+}
+
 export interface FrontPageStories {
   article_id: number;
   place: string;
@@ -323,6 +385,69 @@ export interface Jobs {
   payload: Generated<Json>;
   run_at: Timestamp;
   unique_key: string | null;
+}
+
+export interface NewsletterDeliveries {
+  attempts: Generated<number>;
+  email: string;
+  id: Generated<number>;
+  issue_id: number;
+  last_error: string | null;
+  lease_until: Timestamp | null;
+  next_attempt_at: Timestamp;
+  sent_at: Timestamp | null;
+  status: Generated<string>;
+}
+
+export interface NewsletterIssues {
+  article_slugs: Generated<Json>;
+  created_at: Timestamp;
+  digest_key: string | null;
+  id: Generated<number>;
+  introduction: Generated<string>;
+  kind: string;
+  newsletter_id: number;
+  recipients_ready: Generated<boolean>;
+  send_at: Timestamp | null;
+  sent_at: Timestamp | null;
+  status: string;
+  subject: string;
+  updated_at: Timestamp;
+}
+
+export interface Newsletters {
+  audience: Generated<string>;
+  cadence: Generated<string>;
+  created_at: Generated<Timestamp>;
+  description: Generated<string>;
+  digest_hour: number | null;
+  digest_section: string | null;
+  id: Generated<number>;
+  name: string;
+  position: Generated<number>;
+  retired_at: Timestamp | null;
+  sender_name: Generated<string>;
+  slug: string;
+}
+
+export interface NewsletterSubscriptions {
+  confirm_sent_at: Timestamp | null;
+  confirmed_at: Timestamp | null;
+  created_at: Timestamp;
+  email: string;
+  id: Generated<number>;
+  newsletter_id: number;
+  status: string;
+  unsubscribed_at: Timestamp | null;
+}
+
+export interface NewsletterSuppressions {
+  created_at: Timestamp;
+  detail: Generated<string>;
+  email: string;
+  id: Generated<number>;
+  newsletter_id: number | null;
+  reason: string;
 }
 
 export interface Notices {
@@ -605,6 +730,11 @@ export interface DB {
   copy_overrides: CopyOverrides;
   entitlement_catalogue: EntitlementCatalogue;
   entitlement_grants: EntitlementGrants;
+  epaper_clippings: EpaperClippings;
+  epaper_editions: EpaperEditions;
+  epaper_pages: EpaperPages;
+  epaper_regions: EpaperRegions;
+  epaper_share_months: EpaperShareMonths;
   front_page_stories: FrontPageStories;
   gateway_plans: GatewayPlans;
   gift_link_months: GiftLinkMonths;
@@ -614,6 +744,11 @@ export interface DB {
   invoice_sequences: InvoiceSequences;
   invoices: Invoices;
   jobs: Jobs;
+  newsletter_deliveries: NewsletterDeliveries;
+  newsletter_issues: NewsletterIssues;
+  newsletter_subscriptions: NewsletterSubscriptions;
+  newsletter_suppressions: NewsletterSuppressions;
+  newsletters: Newsletters;
   notices: Notices;
   partner_code_uploads: PartnerCodeUploads;
   partner_codes: PartnerCodes;

@@ -12,6 +12,7 @@ import { attempt, pageStatus, redirectToLogin, REFUSED, sendPage } from './flow.
 import { AccountQuery, DeleteForm, DeviceParams, NoFields, PasswordForm } from './forms.js';
 import { groupAccessOf } from './group-routes.js';
 import { ACCOUNT_NOTICES } from './account-notices.js';
+import { accountNewsletters } from '../newsletters/views.js';
 
 const NOTICES: Readonly<Record<string, string>> = ACCOUNT_NOTICES;
 
@@ -63,6 +64,7 @@ export function accountPageRoutes(scope: FastifyInstance, ctx: AppContext): void
       timeZone: ctx.policy.timeZone,
       notice: NOTICES[request.query.notice],
       groups: await groupAccessOf(ctx, request, csrf),
+      newsletters: accountNewsletters(await ctx.newsletters.subscriptions.preferences(auth.user.email), csrf),
     });
     return sendPage(reply, 200, page);
   });

@@ -27,6 +27,8 @@ export function accountHomePage(
     notice?: string | undefined;
     /** Group access: the network's groups, the groups the reader's address may join. */
     groups?: SafeHtml | undefined;
+    /** The newsletters this reader may sign up to. */
+    newsletters?: SafeHtml | undefined;
   },
 ): string {
   const gifts = data.gifts;
@@ -48,6 +50,7 @@ ${notice(data.notice)}
       : html`<p>Nothing beyond the free articles yet. <a href="/plans">See the plans</a>.</p>`
   }</section>
 ${data.groups ?? ''}
+${data.newsletters ?? ''}
 ${partnerAccessSection(data.partners, data.csrf)}
 <ul class="account-links">
 <li><a href="/account/subscription">Subscription and invoices</a></li>

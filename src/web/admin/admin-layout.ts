@@ -31,6 +31,12 @@ export const ADMIN_AREAS: readonly AdminArea[] = [
     blurb: 'The lead story, the editor’s picks and stories pinned in sections.',
     ability: 'editContent',
   },
+  {
+    href: '/admin/epaper',
+    label: 'E-paper',
+    blurb: 'Upload the day’s editions as PDF, set when they publish, adjust article regions.',
+    ability: 'editContent',
+  },
   { href: '/admin/sections', label: 'Sections', blurb: 'Sections: names, addresses, descriptions, order.', ability: 'editContent' },
   {
     href: '/admin/wire',
@@ -80,6 +86,12 @@ export const ADMIN_AREAS: readonly AdminArea[] = [
   },
   { href: '/admin/copy', label: 'Copy', blurb: 'Every message readers see, as a template with a live preview.', ability: 'manageBusiness' },
   { href: '/admin/audit', label: 'Audit log', blurb: 'Every change staff made: who, when, before → after.', ability: 'viewAuditLog' },
+  {
+    href: '/admin/newsletters',
+    label: 'Newsletters',
+    blurb: 'Lists, issues composed from articles or daily digests, previews, test sends and send progress.',
+    ability: 'editContent',
+  },
 ];
 
 /** The areas `role` may open. */

@@ -28,6 +28,8 @@ import { adminPartnerRoutes } from './partners.js';
 import { lowStockWarning } from './partner-views.js';
 import { html } from '../views/html.js';
 import { adminGroupRoutes } from './groups.js';
+import { adminEpaperRoutes } from './epaper.js';
+import { adminNewsletterRoutes } from './newsletters.js';
 import { adminWireRoutes } from './wire.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
@@ -63,6 +65,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminEntitlementRoutes(app, ctx);
   await adminPartnerRoutes(app, ctx);
   await adminGroupRoutes(app, ctx);
+  await adminEpaperRoutes(app, ctx);
+  await adminNewsletterRoutes(app, ctx);
   await adminWireRoutes(app, ctx);
   adminAuditRoutes(app, ctx);
 

@@ -9,6 +9,7 @@ import { raw } from '../views/html.js';
 import { accountArea } from '../views/layout.js';
 import { actorOf, can } from '../../domain/policies/policies.js';
 import { bestValue, lowestPerMonth, offeredByPlans, pageChrome } from './chrome.js';
+import { newsletterPromo } from '../newsletters/views.js';
 
 // Placeholders no article text can contain (a random token behind control characters).
 const MARK = `\u0001${randomBytes(8).toString('hex')}`;
@@ -51,6 +52,7 @@ export function articlePages(ctx: AppContext) {
         includes: await offeredByPlans(ctx),
         related: await ctx.content.related(read.prepared.article, 4),
         plans: read.decision.allowed ? [] : await ctx.plans(),
+        newsletterBox: newsletterPromo(await ctx.newsletters.lists(), read.prepared.article.section),
       },
       { meter: slots.meter === undefined ? undefined : raw(slots.meter), gift: slots.gift === undefined ? undefined : raw(slots.gift) },
     );

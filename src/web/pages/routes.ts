@@ -17,6 +17,7 @@ import { tagPageRoute } from './tag-page.js';
 import { searchPageRoute } from './search-page.js';
 import { pageChrome } from './chrome.js';
 import { premiumPageRoute } from './premium-page.js';
+import { newsletterPromo } from '../newsletters/views.js';
 
 const SLUG = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,119}$' });
 const PAGE_SIZE = 20;
@@ -47,6 +48,7 @@ export async function pageRoutes(app: FastifyInstance, ctx: AppContext): Promise
       today: ctx.now(),
       timeZone: ctx.policy.timeZone,
       publicUrl: ctx.config.publicUrl,
+      newsletterBox: newsletterPromo(await ctx.newsletters.lists(), null),
     });
   });
 

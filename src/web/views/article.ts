@@ -31,6 +31,8 @@ export interface ArticlePageInput {
   related?: readonly ArticleSummary[] | undefined;
   /** A newsroom preview's banner: shown above the story, and the page is kept out of search engines. */
   previewBanner?: SafeHtml | undefined;
+  /** The newsletters' sign-up box at the foot (the same for every reader). */
+  newsletterBox?: SafeHtml | undefined;
 }
 
 /** CSS class of the gated part of the body (after the lead-in), on every version of the page; named in the JSON-LD `hasPart.cssSelector`. */
@@ -264,6 +266,7 @@ ${provenance.kind === 'partner' ? html`<p class="disclaimer">${copy.render('arti
 ${correctionsFoot(prepared.corrections, input.timeZone)}
 ${article.tags.length ? html`<p class="tags">${article.tags.map((t) => html`<a class="tag" href="${tagPath(t)}">#${t}</a> `)}</p>` : ''}
 ${relatedStories(input)}
+${input.newsletterBox ?? ''}
 ${adSlot(input, 'bottom')}
 </article>`;
   const seo = seoOf(input);

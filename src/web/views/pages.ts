@@ -5,7 +5,7 @@ import { fromQuery } from '../billing/return-to.js';
 import type { ArticleSummary } from '../../domain/content/model.js';
 import type { Section } from '../../domain/content/model.js';
 import { formatFullDate, isoDateIn } from './format.js';
-import { html, jsonForScript } from './html.js';
+import { html, jsonForScript, type SafeHtml } from './html.js';
 import { layout, publisherJsonLd, type PageChrome } from './layout.js';
 import { includesList } from './includes.js';
 import { storyCard } from './listing.js';
@@ -24,6 +24,8 @@ export function homePage(
     today: Date;
     timeZone: string;
     publicUrl: string;
+    /** The newsletters' sign-up box. */
+    newsletterBox?: SafeHtml | undefined;
   },
 ): string {
   const { sections } = chrome;
@@ -47,7 +49,8 @@ ${data.bySection.map(
   ({ section, articles: [top, ...rest] }) => html`<section class="block section-block" aria-labelledby="s-${section.slug}">
 <h2 id="s-${section.slug}"><a href="/section/${section.slug}">${section.name}</a></h2>
 <div class="section-block-stories">${top ? card(top) : ''}${rest.length ? html`<div class="briefs">${rest.map(brief)}</div>` : ''}</div></section>`,
-)}`;
+)}
+${data.newsletterBox ?? ''}`;
   // The publisher and the site, for search engines, with the site's search (/search?q=…) as its SearchAction.
   const structured = [
     { '@context': 'https://schema.org', ...publisherJsonLd(chrome.site, data.publicUrl) },
