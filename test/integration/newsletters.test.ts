@@ -378,4 +378,22 @@ describeEachEngine('newsletters', (db) => {
     await t.jobs.runDue();
     expect(inbox('optin@example.net', digest.subject)).toHaveLength(1);
   });
+
+  it('limits sign-ups without a session from one network, so the form cannot mail-bomb strangers', async () => {
+    const shown = await t.app.inject({ url: '/newsletters' });
+    const token = /name="_csrf" value="([^"]+)"/.exec(shown.body)?.[1] ?? '';
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/newsletters/politics/subscribe',
+        remoteAddress: '198.51.100.7',
+        headers: { cookie: cookiesFrom(shown) },
+        payload: { _csrf: token, email: `victim-${i}@example.com` },
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 303)).toBe(true);
+    expect(statuses[20]).toBe(429);
+  });
 });
