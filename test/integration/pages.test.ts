@@ -235,7 +235,14 @@ describeEachEngine('every page', (db) => {
     expect(includes).toContain('<strong>Archives</strong>: Every story back to 1997.');
     expect(includes).toContain('<strong>Ad-free reading</strong>');
     expect(includes).not.toMatch(/e-paper/i);
-    expect(all(includes, /<li data-entitlement="([^"]+)">/g)).toEqual(['premium', 'markets', 'archive', 'ad-free', 'devices']);
+    expect(all(includes, /<li data-entitlement="([^"]+)">/g)).toEqual([
+      'premium',
+      'newsletters',
+      'markets',
+      'archive',
+      'ad-free',
+      'devices',
+    ]);
     // The device allowance with the catalogue's number: sign-in enforces it.
     expect(includes).toContain(
       '<strong>All your devices</strong>: Mobile, tablet and PC, on the web or in the app. Up to 5 devices at once.',
