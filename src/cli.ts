@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { constants, createReadStream } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { importArticles } from './domain/content/import.js';
@@ -10,6 +9,7 @@ import { seedScaleArticles } from './bench/scale-queries.js';
 import { openMigratedDatabase, startServer } from './main.js';
 import type { Db } from './domain/ports/database.js';
 import { importProgress, reindexProgress } from './cli/progress.js';
+import { readLines } from './cli/lines.js';
 import { applySearchConfig, reindexAll } from './domain/search/service.js';
 import { SUPPLIER_USAGE, supplierSettings } from './cli/supplier-settings.js';
 import { planListing } from './cli/plan-list.js';
@@ -38,6 +38,11 @@ Commands:
                      send a newsletter issue here with a progress bar, or show its progress (sent, failed, left)
 
 Configuration comes from the environment; see README.md.`;
+
+/** Batches an import writes at once: on PostgreSQL each on its own connection (MASTHEAD_IMPORT_WRITERS); PGlite has one. */
+function importWriters(config: Config): number {
+  return config.databaseUrl ? config.importWriters : 1;
+}
 
 async function withDatabase<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
   const handle = await openMigratedDatabase(config);
@@ -122,10 +127,9 @@ async function run(argv: string[]): Promise<number> {
       return withDatabase(config, async (db) => {
         // A new data folder has no sections yet, and every article names one: write the defaults (only into empty tables).
         await seedBaseline(db);
-        const input = createReadStream(file, 'utf8');
-        const lines = createInterface({ input, crlfDelay: Infinity });
+        const input = createReadStream(file);
         const progress = importProgress(process.stderr, input, (await stat(file)).size);
-        const report = await importArticles(db, lines, progress.update);
+        const report = await importArticles(db, readLines(input), progress.update, { writers: importWriters(config) });
         progress.stop();
         for (const failure of report.failures) console.error(`line ${failure.line}: ${failure.reason}`);
         console.log(

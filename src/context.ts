@@ -30,7 +30,9 @@ import type { GiftLinkService } from './domain/gift-articles/links.js';
 import type { PartnerClaims } from './domain/partners/claims.js';
 import type { PartnerService } from './domain/partners/service.js';
 import type { GroupAccess } from './domain/groups/access.js';
+import type { EpaperService } from './domain/epaper/service.js';
 import type { NewslettersService } from './domain/newsletters/service.js';
+import type { WireService } from './domain/wire/service.js';
 
 /** Everything the web layer needs, built once by the composition root (main.ts) or by tests. */
 export interface AppContext {
@@ -93,6 +95,10 @@ export interface AppContext {
    * change is announced (`announceChange`), and at once by the instance that made it.
    */
   refresh(): Promise<void>;
+  /** The e-paper: editions uploaded and rendered, read through signed addresses, clippings saved and shared. */
+  epaper: EpaperService;
+  /** Wire copy: agencies' feeds in (poll job, signed webhook), the wire desk (staff with `editContent`). */
+  wire: WireService;
 }
 
 /** An email as the demo's outbox page lists it. */

@@ -8,6 +8,8 @@ import type { MeterStore } from './domain/ports/meter-store.js';
 import type { Db } from './domain/ports/database.js';
 import { openDatabase, type DatabaseHandle } from './adapters/db/database.js';
 import { migrate } from './adapters/db/migrate.js';
+import { openReadReplica, type ReadReplica } from './adapters/db/read-replica.js';
+import { redactUrl } from './config/redact-url.js';
 import { ConfigError, SUPPLIER_VARIABLES, type Config } from './config/config.js';
 import { applySearchConfig, createSearchService } from './domain/search/service.js';
 import { deriveKeys, resolveSecret, type Keys } from './config/secret.js';
@@ -48,6 +50,8 @@ import type { BillingDeps } from './domain/billing/deps.js';
 import { createBillingService } from './domain/billing/service.js';
 import { createGiftService } from './domain/gifts/service.js';
 import { isDemoSupplier, loadSupplier, saveSupplierIdentity } from './domain/billing/supplier.js';
+import { createEpaperService } from './domain/epaper/service.js';
+import { pdfjsPages } from './adapters/pdf/pdfjs-pages.js';
 import { JOBS_CHANNEL, jobQueue } from './jobs/queries.js';
 import { createNotifier, type Notifier } from './domain/notifications/notifications.js';
 import type { JobQueue } from './domain/ports/job-queue.js';
@@ -56,6 +60,9 @@ import { openFileStore } from './adapters/files/index.js';
 import { rasterizeSvg, sharpImageCodec } from './adapters/images/sharp-images.js';
 import { seedDemoImages } from './domain/content/demo-images.js';
 import { createMediaService } from './domain/media/service.js';
+import { createWireService } from './domain/wire/service.js';
+import { createArticleWriter } from './domain/content/newsroom-service.js';
+import { createFeedFetcher } from './adapters/wire/feed-fetcher.js';
 import type { FileStore } from './domain/ports/files.js';
 import { createNewslettersService, seedDemoNewsletters } from './domain/newsletters/service.js';
 
@@ -145,7 +152,9 @@ export function jobServices(ctx: AppContext, db: Db): JobServices {
     partners: ctx.partners.claims,
     mailer: ctx.mailer,
     templates: ctx.notifications.templates,
+    epaper: ctx.epaper,
     newsletters: ctx.newsletters,
+    wire: ctx.wire,
   };
 }
 
@@ -178,10 +187,13 @@ export async function createAppContext(
     files?: FileStore;
     now?: (() => Date) | undefined;
     secret?: string;
+    /** A read replica for reads that tolerate lag (lists, search, sitemaps, feeds, the archive); default `db`. */
+    readDb?: Db;
     /** The mailer newsletter issues go out through (default: `mailer`, else a pooled one for the configuration). */
     newsletterMailer?: Mailer;
   } = {},
 ): Promise<AppContext> {
+  const reads = options.readDb ?? db;
   const secret = options.secret ?? (await resolveSecret(config.secretKey, config.dataDir));
   // The configured identity is what new invoices carry; issued ones keep the supplier stored in their row.
   if (config.supplier) await saveSupplierIdentity(db, config.supplier);
@@ -241,6 +253,7 @@ export async function createAppContext(
     now,
     images: (ids) => media.views(ids),
     defaultImageId: () => site.defaultImageId,
+    reads,
   });
   const plans = cachedPlans(() => billing.service.activePlans());
   const settings = createSiteService({
@@ -291,7 +304,7 @@ export async function createAppContext(
     config,
     keys,
     content,
-    search: createSearchService(db, search.config),
+    search: createSearchService(reads, search.config),
     newsroom: createNewsroomService({ db, now, onChange: refresh }),
     media,
     files,
@@ -338,6 +351,29 @@ export async function createAppContext(
     business,
     now,
     refresh,
+    epaper: createEpaperService({
+      db,
+      files,
+      pdf: pdfjsPages(),
+      codec: sharpImageCodec(),
+      jobs,
+      now,
+      key: keys.epaper,
+      timeZone: () => policy.timeZone,
+      monthlyShares: () => site.giftArticlesMonthly,
+    }),
+    wire: createWireService({
+      db,
+      now,
+      fetcher: createFeedFetcher({ allowPrivateHosts: config.wire.allowPrivateHosts }),
+      writer: createArticleWriter({ db, now, onChange: refresh }),
+      onChange: refresh,
+      credentials: (code) => config.wire.credentials[code] ?? { token: null, secret: null },
+      mailer,
+      alertRecipients: () => (config.wire.alertEmails.length > 0 ? config.wire.alertEmails : site.contactEmail ? [site.contactEmail] : []),
+      publication,
+      publicUrl: config.publicUrl,
+    }),
   };
 }
 
@@ -401,6 +437,19 @@ export async function refuseDemoSupplierWhenLive(config: Config, db: Db): Promis
   );
 }
 
+/**
+ * Opens the read replica (DATABASE_READ_URL) and says where reads go. One that does not answer at start is not fatal:
+ * reads go to the primary and the replica is tried again every few seconds.
+ */
+async function openReplica(replicaUrl: string, primaryUrl: string, log: (line: string) => void): Promise<ReadReplica> {
+  const replica = openReadReplica({ replicaUrl, primaryUrl, log });
+  await ping(replica.db).catch(() => undefined);
+  log(
+    `Reads that tolerate replica lag (lists, search, sitemaps, feeds, archive) go to ${redactUrl(replicaUrl)} (now: ${replica.target()}).`,
+  );
+  return replica;
+}
+
 /** `masthead start`: migrate, seed when empty, listen. Returns the running app and a stop function. */
 export async function startServer(
   config: Config,
@@ -419,7 +468,8 @@ export async function startServer(
     await handle.close();
     handle = await openMigratedDatabase(config);
   }
-  const ctx = await createAppContext(config, handle.db);
+  const replica = config.databaseReadUrl && config.databaseUrl ? await openReplica(config.databaseReadUrl, config.databaseUrl, log) : null;
+  const ctx = await createAppContext(config, handle.db, replica ? { readDb: replica.db } : {});
   const app = await buildApp(ctx);
   const jobs = createJobs(jobServices(ctx, handle.db));
   const unlisten = await handle.listen(JOBS_CHANNEL, jobs.wake);
@@ -444,6 +494,7 @@ export async function startServer(
       await ctx.mailer.close();
       if (ctx.newsletterMailer !== ctx.mailer) await ctx.newsletterMailer.close();
       await ctx.files.close();
+      await replica?.close();
       await handle.close();
     },
   };

@@ -28,7 +28,7 @@ import {
 } from '../domain/content/queries.js';
 import { countPublishedBetween, listNewsroomArticles } from '../domain/content/newsroom-queries.js';
 import { listAuthors } from '../domain/content/author-queries.js';
-import { yearStart } from '../domain/content/calendar-years.js';
+import { monthStart, yearStart } from '../domain/content/calendar-years.js';
 import { listCuratedLive } from '../domain/content/curated.js';
 import { searchPublished } from '../domain/front-page/queries.js';
 import { searchArticles } from '../domain/search/queries.js';
@@ -175,13 +175,13 @@ const SCENARIOS: Scenario[] = [
   { name: 'Sitemap index: first publication', why: '/sitemap.xml', run: (db) => firstPublishedAt(db) },
   {
     name: 'Sitemap index: any article in a year',
-    why: '/sitemap.xml, once per year',
+    why: '/sitemap.xml, once per year and once per month of a year with articles',
     run: (db) => anyPublishedBetween(db, yearStart(2010, TZ), yearStart(2011, TZ), NOW),
   },
   {
-    name: "Sitemap of a year's articles",
-    why: '/sitemaps/articles-YYYY.xml: a date range, not extract(year …)',
-    run: (db) => listSitemapEntries(db, yearStart(2025, TZ), yearStart(2026, TZ), NOW, 50_000),
+    name: "Sitemap of a month's articles",
+    why: '/sitemaps/articles-YYYY-MM.xml: a date range, not extract(month …)',
+    run: (db) => listSitemapEntries(db, monthStart(2025, 3, TZ), monthStart(2025, 4, TZ), NOW, 50_000),
   },
   {
     name: 'Session and account of a signed-in request',

@@ -10,6 +10,13 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL connection string; null → embedded PGlite in `dataDir/pglite`. */
   databaseUrl: string | null;
+  /**
+   * A PostgreSQL read replica (DATABASE_READ_URL) for reads that tolerate replica lag: lists, search, sitemaps, feeds,
+   * the archive. Only with DATABASE_URL; null → every read goes to the primary.
+   */
+  databaseReadUrl: string | null;
+  /** Batches `masthead import` writes at once into PostgreSQL, each on its own connection (MASTHEAD_IMPORT_WRITERS). */
+  importWriters: number;
   redisUrl: string | null;
   publicUrl: string;
   /** From SECRET_KEY; null → generated once and kept in the data folder (see secret.ts). */
@@ -58,6 +65,17 @@ export interface Config {
   dkim: { domainName: string; keySelector: string; privateKey: string } | null;
   /** Newsletter messages per second the SMTP provider allows (MASTHEAD_NEWSLETTER_RATE, default 20). */
   newsletterRate: number;
+  /** Wire agencies' credentials and the wire's settings (MASTHEAD_WIRE_*): see docs/wire.md. */
+  wire: WireConfig;
+}
+
+export interface WireConfig {
+  /** Fetch feeds from loopback and private-network addresses (MASTHEAD_WIRE_ALLOW_PRIVATE_HOSTS): off, as a guard against SSRF. */
+  allowPrivateHosts: boolean;
+  /** Who is emailed when a feed stops delivering (MASTHEAD_WIRE_ALERT_EMAIL, comma-separated). */
+  alertEmails: string[];
+  /** Per agency code: the bearer token its feed is fetched with (MASTHEAD_WIRE_<CODE>_TOKEN) and the webhook secret (…_SECRET). */
+  credentials: Record<string, { token: string | null; secret: string | null }>;
 }
 
 /** The files port's adapter: `<MASTHEAD_DATA>/files` unless S3_BUCKET names a bucket. */
@@ -173,6 +191,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     host,
     dataDir,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseReadUrl: databaseReadUrl(env),
+    importWriters: integer(env, 'MASTHEAD_IMPORT_WRITERS', 4, 1, 16),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     publicUrl: publicUrl.replace(/\/+$/, ''),
     secretKey,
@@ -199,7 +219,20 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     searchConfig: searchConfig(env),
     dkim: dkim(env),
     newsletterRate: integer(env, 'MASTHEAD_NEWSLETTER_RATE', 20, 1, 10_000),
+    wire: wire(env),
   };
+}
+
+/** A read replica needs a PostgreSQL primary: the embedded database (PGlite) has no replicas. */
+function databaseReadUrl(env: Env): string | null {
+  const read = url(env, 'DATABASE_READ_URL', ['postgres:', 'postgresql:']);
+  if (read !== null && !env.DATABASE_URL) {
+    throw new ConfigError(
+      'DATABASE_READ_URL',
+      'a read replica needs DATABASE_URL (its PostgreSQL primary); the embedded database (PGlite) has no replicas',
+    );
+  }
+  return read;
 }
 
 /** The DKIM key: a domain, a selector and a PEM private key (its newlines may be written as \\n), or none at all. */
@@ -217,6 +250,28 @@ function dkim(env: Env): Config['dkim'] {
   if (!/^-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----$/.test(privateKey))
     throw new ConfigError('MASTHEAD_DKIM_PRIVATE_KEY', 'expected a PEM private key (-----BEGIN PRIVATE KEY----- …)');
   return { domainName, keySelector, privateKey };
+}
+
+/** The wire's variables; an agency's credentials are MASTHEAD_WIRE_<CODE>_TOKEN and MASTHEAD_WIRE_<CODE>_SECRET. */
+function wire(env: Env): WireConfig {
+  const credentials: WireConfig['credentials'] = {};
+  for (const [name, value] of Object.entries(env)) {
+    const match = /^MASTHEAD_WIRE_([A-Z][A-Z0-9]{1,15})_(TOKEN|SECRET)$/.exec(name);
+    if (!match || !value?.trim()) continue;
+    const [, code = '', kind] = match;
+    const entry = (credentials[code] ??= { token: null, secret: null });
+    if (kind === 'SECRET') {
+      if (value.trim().length < 32) throw new ConfigError(name, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)');
+      entry.secret = value.trim();
+    } else entry.token = value.trim();
+  }
+  const alertEmails = (env.MASTHEAD_WIRE_ALERT_EMAIL ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = alertEmails.find((e) => !/^[^\s@<>]+@[^\s@<>]+$/.test(e));
+  if (bad) throw new ConfigError('MASTHEAD_WIRE_ALERT_EMAIL', `${quote(bad)} is not an email address`);
+  return { allowPrivateHosts: flag(env, 'MASTHEAD_WIRE_ALLOW_PRIVATE_HOSTS'), alertEmails, credentials };
 }
 
 /** A configuration's name, optionally schema-qualified: `english`, `simple`, `public.hinglish`. */

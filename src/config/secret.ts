@@ -10,6 +10,8 @@ export interface Keys {
   webhook: Buffer;
   /** Signs gift article links (and derives their ids from the salt stored with each). */
   gift: Buffer;
+  /** Signs the e-paper's file addresses (page images, zoom, PDFs), which expire. */
+  epaper: Buffer;
   /** Signs newsletter links that work without signing in: confirm, unsubscribe, preferences. */
   newsletter: Buffer;
 }
@@ -39,6 +41,7 @@ export function deriveKeys(secret: string): Keys {
     session: derive('session'),
     webhook: derive('webhook'),
     gift: derive('gift'),
+    epaper: derive('epaper'),
     newsletter: derive('newsletter'),
   };
 }

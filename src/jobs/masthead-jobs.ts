@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { BillingService } from '../domain/billing/service.js';
+import { EPAPER_RENDER_JOB } from '../domain/epaper/service.js';
 import { GIFT_EMAIL_JOB } from '../domain/gifts/payments.js';
 import type { GiftService } from '../domain/gifts/service.js';
 import { REFUND_UNWANTED_PAYMENT_JOB } from '../domain/billing/unwanted-payments.js';
@@ -20,6 +21,8 @@ import { createJobRunner, scheduleRecurring } from './runner.js';
 const SWEEP_EVERY_MS = 5 * 60 * 1000;
 const HOUSEKEEPING_EVERY_MS = 24 * 3600 * 1000;
 const NEWSLETTER_SCHEDULER_EVERY_MS = 60 * 1000;
+/** Each agency has its own poll interval (whole minutes): the job looks every minute for the ones that are due. */
+const WIRE_POLL_EVERY_MS = 60 * 1000;
 
 /** What Masthead's jobs run against: the database the runner claims from, the clock, and the services. */
 export interface JobServices {
@@ -31,8 +34,12 @@ export interface JobServices {
   mailer: Mailer;
   /** Every module's email templates, for the notification job. */
   templates: NotificationTemplates;
+  /** Draws an uploaded e-paper edition's pages. */
+  epaper: { renderEdition(editionId: number): Promise<void> };
   /** Newsletter sends (one run of an issue's send) and the scheduler (due issues, daily digests). */
   newsletters: { runSend(issueId: number): Promise<void>; runScheduler(): Promise<void> };
+  /** Polls the wire agencies that are due and alerts on feeds that stopped delivering. */
+  wire: { pollDue(): Promise<unknown> };
 }
 
 const Id = Type.Integer({ minimum: 1 });
@@ -55,6 +62,11 @@ export function jobKinds(services: JobServices): JobKind[] {
       const now = services.now();
       await housekeeping(services.db, now);
       await scheduleRecurring(services.db, 'housekeeping', HOUSEKEEPING_EVERY_MS, now);
+    }),
+    // Every minute: the wire agencies whose poll is due, then the stale-feed alerts; then the next run.
+    defineJob('wire-poll', Type.Object({}), async () => {
+      await services.wire.pollDue();
+      await scheduleRecurring(services.db, 'wire-poll', WIRE_POLL_EVERY_MS, services.now());
     }),
     // Money captured for a subscription the reader no longer has, refunded in full (retried until the gateway takes it).
     defineJob(
@@ -86,6 +98,8 @@ export function jobKinds(services: JobServices): JobKind[] {
       }),
       ({ template, ...data }) => deliverNotification(services.templates, services.mailer, { template: `billing.${template}`, data }),
     ),
+    // An uploaded e-paper edition: every page drawn at each size, then the edition is ready (published at its time).
+    defineJob(EPAPER_RENDER_JOB, Type.Object({ editionId: Id }), ({ editionId }) => services.epaper.renderEdition(editionId)),
   ];
 }
 
@@ -109,6 +123,7 @@ export function createJobs(services: JobServices, options: { pollMs?: number; lo
         await scheduleRecurring(services.db, 'billing-sweep', SWEEP_EVERY_MS, services.now());
         await scheduleRecurring(services.db, 'housekeeping', HOUSEKEEPING_EVERY_MS, services.now());
         await scheduleRecurring(services.db, NEWSLETTER_SCHEDULER_JOB, NEWSLETTER_SCHEDULER_EVERY_MS, services.now());
+        await scheduleRecurring(services.db, 'wire-poll', WIRE_POLL_EVERY_MS, services.now());
       }
       runner.start();
     },

@@ -1,3 +1,5 @@
+import { epaperRoutes } from './epaper/routes.js';
+import { epaperApiRoutes } from './api/epaper.js';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import swagger from '@fastify/swagger';
@@ -15,6 +17,7 @@ import { registerAuthentication, routeKind } from './http/auth.js';
 import type { AppContext } from '../context.js';
 import { feedRoutes } from './feeds/routes.js';
 import { webhookRoutes } from './billing/webhooks.js';
+import { wireWebhookRoutes } from './wire/webhook.js';
 import { billingPageRoutes } from './billing/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { mediaRoutes } from './media/routes.js';
@@ -139,6 +142,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(async (scope) => trustPageRoutes(scope, ctx));
   await app.register(async (scope) => feedRoutes(scope, ctx));
   await app.register(async (scope) => mediaRoutes(scope, ctx));
+  await app.register(async (scope) => epaperRoutes(scope, ctx));
   await app.register(
     declared((scope) => {
       articleApiRoutes(scope, ctx);
@@ -147,6 +151,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(
     declared((scope) => {
       searchApiRoutes(scope, ctx);
+    }),
+  );
+  await app.register(
+    declared((scope) => {
+      epaperApiRoutes(scope, ctx);
     }),
   );
   await app.register(
@@ -177,6 +186,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     }),
   );
   await app.register(async (scope) => webhookRoutes(scope, ctx));
+  await app.register(async (scope) => wireWebhookRoutes(scope, ctx));
   await app.register(async (scope) => billingPageRoutes(scope, ctx));
   await app.register(async (scope) => adminRoutes(scope, ctx));
   await app.register(async (scope) => newsletterRoutes(scope, ctx));

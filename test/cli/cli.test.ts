@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,10 +30,15 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs `masthead …` from source, as an operator would run the built CLI. */
+// The CLI as an operator runs it: the build (`dist/`), compiled first if a source file changed since.
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: ROOT, stdio: 'pipe' });
+}, SLOW);
+
+/** Runs `masthead …`: the built CLI. */
 function masthead(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    const child = spawn(process.execPath, ['dist/cli.js', ...args], {
       cwd: ROOT,
       env: { ...cleanEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -185,47 +190,6 @@ describe('masthead CLI', () => {
     }
   });
 
-  it('import without a file exits 2 and says what to pass', { timeout: SLOW }, async () => {
-    const run = await masthead(['import'], env);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/import/);
-    expect(run.stderr).toMatch(/ndjson/i);
-  });
-
-  it('an unknown command exits 2 with the usage', { timeout: SLOW }, async () => {
-    const run = await masthead(['frobnicate'], env);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('unknown command "frobnicate"');
-    expect(run.stderr).toContain('Usage: masthead');
-    expect(run.stderr).toContain('import FILE');
-  });
-
-  it('--help prints the usage and exits 0', { timeout: SLOW }, async () => {
-    const run = await masthead(['--help'], env);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Usage: masthead');
-  });
-
-  it('start with a live gateway and the demo identity exits 1 with one line saying what to set', { timeout: SLOW }, async () => {
-    const live = { RAZORPAY_KEY_ID: 'rzp_live_x', RAZORPAY_KEY_SECRET: 'hunter2', RAZORPAY_WEBHOOK_SECRET: 'hunter2', PORT: '0' };
-    const run = await masthead(['start'], { ...env, ...live });
-    expect(run.code).toBe(1);
-    const errors = nonEmptyLines(run.stderr);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^masthead: configuration error: RAZORPAY_KEY_ID: a live gateway issues real tax invoices/);
-    expect(errors[0]).toContain('MASTHEAD_SUPPLIER_GSTIN');
-    expect(run.stderr).not.toMatch(STACK_FRAME);
-    expect(run.stderr).not.toContain('hunter2');
-  });
-
-  it('a bad identity variable exits 1 with one line naming it', { timeout: SLOW }, async () => {
-    const run = await masthead(['migrate'], { ...env, ...IDENTITY, MASTHEAD_SUPPLIER_STATE: '27' });
-    expect(run.code).toBe(1);
-    expect(nonEmptyLines(run.stderr)).toEqual([
-      'masthead: configuration error: MASTHEAD_SUPPLIER_STATE: 27 does not match the GSTIN, which was issued in 29 (Karnataka)',
-    ]);
-  });
-
   it('settings supplier checks what it is given as the variables are checked, in one line, exit 2', { timeout: SLOW }, async () => {
     const options = ['--name', 'Bengaluru Courier Media Pvt Ltd', '--address', '14 Residency Road | Bengaluru 560025', '--state', '29'];
     const bad = await masthead(['settings', 'supplier', ...options, '--gstin', '29AAGCB1286Q1Z1', '--series', 'BC'], env);
@@ -311,6 +275,62 @@ describe('masthead CLI', () => {
       await handle.close();
     }
   });
+});
+
+/** Commands refused before they touch a database: independent of each other, so they run side by side. */
+describe.concurrent('masthead CLI refusals', () => {
+  let work: string;
+  let refusals: Record<string, string>;
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'masthead-cli-refusals-'));
+    refusals = { MASTHEAD_DATA: join(work, 'data'), MASTHEAD_DEMO: 'false', LOG_LEVEL: 'silent' };
+  });
+
+  afterAll(() => {
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('import without a file exits 2 and says what to pass', { timeout: SLOW }, async () => {
+    const run = await masthead(['import'], refusals);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/import/);
+    expect(run.stderr).toMatch(/ndjson/i);
+  });
+
+  it('an unknown command exits 2 with the usage', { timeout: SLOW }, async () => {
+    const run = await masthead(['frobnicate'], refusals);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown command "frobnicate"');
+    expect(run.stderr).toContain('Usage: masthead');
+    expect(run.stderr).toContain('import FILE');
+  });
+
+  it('--help prints the usage and exits 0', { timeout: SLOW }, async () => {
+    const run = await masthead(['--help'], refusals);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: masthead');
+  });
+
+  it('start with a live gateway and the demo identity exits 1 with one line saying what to set', { timeout: SLOW }, async () => {
+    const live = { RAZORPAY_KEY_ID: 'rzp_live_x', RAZORPAY_KEY_SECRET: 'hunter2', RAZORPAY_WEBHOOK_SECRET: 'hunter2', PORT: '0' };
+    const run = await masthead(['start'], { ...refusals, ...live });
+    expect(run.code).toBe(1);
+    const errors = nonEmptyLines(run.stderr);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^masthead: configuration error: RAZORPAY_KEY_ID: a live gateway issues real tax invoices/);
+    expect(errors[0]).toContain('MASTHEAD_SUPPLIER_GSTIN');
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.stderr).not.toContain('hunter2');
+  });
+
+  it('a bad identity variable exits 1 with one line naming it', { timeout: SLOW }, async () => {
+    const run = await masthead(['migrate'], { ...refusals, ...IDENTITY, MASTHEAD_SUPPLIER_STATE: '27' });
+    expect(run.code).toBe(1);
+    expect(nonEmptyLines(run.stderr)).toEqual([
+      'masthead: configuration error: MASTHEAD_SUPPLIER_STATE: 27 does not match the GSTIN, which was issued in 29 (Karnataka)',
+    ]);
+  });
 
   it.each([
     ['PORT', 'abc'],
@@ -318,7 +338,7 @@ describe('masthead CLI', () => {
     ['MASTHEAD_FREE_LIMIT', '-3'],
     ['DATABASE_URL', 'mysql://app:hunter2@db/masthead'],
   ])('a bad %s exits 1 with one line naming it', { timeout: SLOW }, async (variable, value) => {
-    const run = await masthead(['migrate'], { ...env, [variable]: value });
+    const run = await masthead(['migrate'], { ...refusals, [variable]: value });
     expect(run.code).toBe(1);
     const errors = nonEmptyLines(run.stderr);
     expect(errors).toHaveLength(1);

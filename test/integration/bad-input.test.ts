@@ -195,10 +195,17 @@ describeEachEngine('bad input', (db) => {
     }
   });
 
-  it('answers sitemaps for years that have none with 404, and nonsense with 4xx', async () => {
-    expectHtmlErrorPage(await get('/sitemaps/articles-1800.xml'), 404, 'a year before the site');
-    expectHtmlErrorPage(await get('/sitemaps/articles-2999.xml'), 404, 'a year to come');
-    for (const url of ['/sitemaps/articles-abcd.xml', '/sitemaps/articles-20266.xml', '/sitemaps/articles-.xml', '/sitemaps/nope.xml']) {
+  it('answers sitemaps for months that have none with 404, and nonsense with 4xx', async () => {
+    expectHtmlErrorPage(await get('/sitemaps/articles-1800-01.xml'), 404, 'a month before the site');
+    expectHtmlErrorPage(await get('/sitemaps/articles-2999-12.xml'), 404, 'a month to come');
+    expectHtmlErrorPage(await get('/sitemaps/articles-2026-13.xml'), 404, 'no such month');
+    for (const url of [
+      '/sitemaps/articles-abcd.xml',
+      '/sitemaps/articles-2026-1.xml',
+      '/sitemaps/articles-2026.xml',
+      '/sitemaps/articles-.xml',
+      '/sitemaps/nope.xml',
+    ]) {
       const res = await get(url);
       expect(String(res.statusCode), url).toMatch(/^4\d\d$/);
     }

@@ -123,11 +123,15 @@ describeEachEngine('complimentary grants', (db) => {
     expect(noDate.statusCode).toBe(400);
     expect(noDate.body).toContain('id="grant-until-error"');
 
-    // The e-paper is in the catalogue, but nothing here reads it yet: it cannot be given, nor is it offered.
-    expect((await csrf(staff.cookie, readerPage(reader.email))).page.body).not.toContain('value="epaper"');
-    const epaper = await give(staff.cookie, reader, { entitlement: 'epaper', ends: 'never', until: '', reason: 'Print subscriber' });
-    expect(epaper.statusCode).toBe(400);
-    expect(epaper.body).toMatch(/id="grant-entitlements-error">Not something this site can give: epaper/);
+    // The crossword is in the catalogue, but nothing here reads it: it cannot be given, nor is it offered.
+    await db()
+      .insertInto('entitlement_catalogue')
+      .values({ key: 'crossword', name: 'Crossword', description: 'The daily crossword.', kind: 'access', allowance: null, position: 9 })
+      .execute();
+    expect((await csrf(staff.cookie, readerPage(reader.email))).page.body).not.toContain('value="crossword"');
+    const crossword = await give(staff.cookie, reader, { entitlement: 'crossword', ends: 'never', until: '', reason: 'Puzzle fan' });
+    expect(crossword.statusCode).toBe(400);
+    expect(crossword.body).toMatch(/id="grant-entitlements-error">Not something this site can give: crossword/);
     const nothing = await give(staff.cookie, reader, { ends: 'never', until: '', reason: 'Print subscriber' });
     expect(nothing.body).toContain('id="grant-entitlements-error">Choose at least one thing to give.');
 

@@ -25,7 +25,7 @@ describeEachEngine('newsroom: writing, scheduling, publishing and unpublishing a
   const { csrf, post, articleForm, ...forms } = articleForms(() => t, STORY);
   const create = (fields: Record<string, string>) => forms.create(editor, fields);
 
-  /** What a reader finds of `slug`: the page, the API, the feed, the news sitemap and this year's sitemap. */
+  /** What a reader finds of `slug`: the page, the API, the feed, the news sitemap and this month's sitemap. */
   const seenByReaders = async (slug: string) => {
     t.ctx.content.invalidate();
     const page = await t.app.inject({ url: `/article/${slug}` });
@@ -33,7 +33,7 @@ describeEachEngine('newsroom: writing, scheduling, publishing and unpublishing a
     const list = await t.app.inject({ url: '/api/v1/articles?limit=50' });
     const feed = await t.app.inject({ url: '/feed.xml' });
     const news = await t.app.inject({ url: '/sitemaps/news.xml' });
-    const year = await t.app.inject({ url: '/sitemaps/articles-2026.xml' });
+    const year = await t.app.inject({ url: '/sitemaps/articles-2026-11.xml' });
     return {
       page: page.statusCode,
       api: api.statusCode,

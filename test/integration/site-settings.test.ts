@@ -182,19 +182,19 @@ describeEachEngine('the publication’s settings and trust pages', (db) => {
     expect((await submit('/admin/settings', { giftArticlesMonthly: '10' })).statusCode).toBe(303);
   });
 
-  it('shows dates and yearly sitemaps in the stored time zone at once, and falls back to MASTHEAD_TIMEZONE when it is cleared', async () => {
+  it('shows dates and monthly sitemaps in the stored time zone at once, and falls back to MASTHEAD_TIMEZONE when it is cleared', async () => {
     const article = await createArticle(db(), { visibility: 'free', publishedAt: new Date('2026-11-23T20:00:00Z') });
     const shown = async () =>
       /<time datetime="[^"]+">([^<]+)<\/time>/.exec((await t.app.inject({ url: `/article/${article.slug}` })).body)?.[1];
-    // A story out at 01:30 on New Year's Day in India went out on New Year's Eve in London: the yearly sitemaps follow.
+    // A story out at 01:30 on New Year's Day in India went out on New Year's Eve in London: the monthly sitemaps follow.
     const newYear = await createArticle(db(), { visibility: 'free', publishedAt: new Date('2025-12-31T20:00:00Z') });
-    const inSitemap = async (year: number) =>
-      (await t.app.inject({ url: `/sitemaps/articles-${year}.xml` })).body.includes(`/article/${newYear.slug}<`);
-    expect([await inSitemap(2025), await inSitemap(2026)]).toEqual([false, true]);
+    const inSitemap = async (month: string) =>
+      (await t.app.inject({ url: `/sitemaps/articles-${month}.xml` })).body.includes(`/article/${newYear.slug}<`);
+    expect([await inSitemap('2025-12'), await inSitemap('2026-01')]).toEqual([false, true]);
     expect(await shown()).toBe('24 November 2026 at 1:30 am');
     expect((await submit('/admin/settings', { timeZone: 'Europe/London' })).statusCode).toBe(303);
     expect(await shown()).toBe('23 November 2026 at 8:00 pm');
-    expect([await inSitemap(2025), await inSitemap(2026)]).toEqual([true, false]);
+    expect([await inSitemap('2025-12'), await inSitemap('2026-01')]).toEqual([true, false]);
     // The newsroom schedules in the new zone too: the editor shows the story's time on London's clock.
     const id = (await db().selectFrom('articles').select('id').where('slug', '=', article.slug).executeTakeFirstOrThrow()).id;
     const editor = await t.app.inject({ url: `/admin/articles/${id}/edit`, headers: { cookie: cookies.editor ?? '' } });

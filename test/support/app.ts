@@ -1,5 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { TestDb } from './raw-sql.js';
+import type { Db } from '../../src/domain/ports/database.js';
 import { loadConfig } from '../../src/config/config.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
 import { createJobs } from '../../src/jobs/masthead-jobs.js';
@@ -32,12 +33,22 @@ export interface TestApp {
  */
 export async function buildTestApp(
   db: TestDb,
-  options: { now?: (() => Date) | undefined; env?: Record<string, string>; jobs?: 'background' | 'manual' } = {},
+  options: {
+    now?: (() => Date) | undefined;
+    env?: Record<string, string>;
+    jobs?: 'background' | 'manual';
+    /** A read replica for lists, search and sitemaps (as DATABASE_READ_URL gives the app). */
+    readDb?: Db;
+  } = {},
 ): Promise<TestApp> {
   const env = { MASTHEAD_DATA: tempDir(), LOG_LEVEL: 'silent', MASTHEAD_DEMO: 'false', ...options.env };
   const config = loadConfig(env);
   await seedBaseline(db);
-  const ctx = await createAppContext(config, db, { now: options.now, secret: 'test-secret-'.padEnd(48, 'x') });
+  const ctx = await createAppContext(config, db, {
+    now: options.now,
+    secret: 'test-secret-'.padEnd(48, 'x'),
+    ...(options.readDb ? { readDb: options.readDb } : {}),
+  });
   const app = await buildApp(ctx);
   // Errors of a runner polling a database its suite has already dropped are no news.
   const jobs = createJobs(jobServices(ctx, db), { pollMs: 10, log: () => undefined });

@@ -10,8 +10,7 @@ export default function setup(): () => void {
   const runDir = mkdtempSync(join(tmpdir(), 'masthead-run-'));
   process.env.TMPDIR = runDir;
   return () => {
-    // tsx keeps a compile cache there when the CLI tests run TypeScript directly: a tool's, not a test's.
-    const left = readdirSync(runDir).filter((name) => !name.startsWith('tsx-'));
+    const left = readdirSync(runDir);
     rmSync(runDir, { recursive: true, force: true });
     if (left.length > 0) {
       // Vitest reports an error thrown here but still exits 0, so the exit code is set as well.

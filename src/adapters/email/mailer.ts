@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Mailer } from '../../domain/ports/mailer.js';
+import { redactUrl } from '../../config/redact-url.js';
 
 export type { EmailMessage, Mailer } from '../../domain/ports/mailer.js';
 
@@ -62,17 +63,8 @@ function classified(error: unknown): unknown {
   return error;
 }
 
-/** The SMTP URL with its password masked, safe for logs and error messages. */
-export function redactSmtpUrl(smtpUrl: string): string {
-  try {
-    const url = new URL(smtpUrl);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    // Unparseable, so we cannot tell where the password is; show nothing of it.
-    return '(invalid URL)';
-  }
-}
+/** The SMTP URL with its password masked, safe for logs and error messages (the one redactor of connection URLs). */
+export const redactSmtpUrl = redactUrl;
 
 /** Turns an SMTP URL into nodemailer options, decoding percent-escaped credentials. */
 function smtpOptions(smtpUrl: string) {

@@ -101,7 +101,8 @@ export async function authorIdsByName(db: Db, names: readonly string[], at: Date
   if (wanted.length === 0) return ids;
   const known = await db.selectFrom('authors').select(['id', 'name']).where('name', 'in', wanted).execute();
   for (const row of known) ids.set(row.name, row.id);
-  const missing = wanted.filter((name) => !ids.has(name));
+  // In name order, so concurrent writers (a parallel import) take the new names' locks in one order and never deadlock.
+  const missing = wanted.filter((name) => !ids.has(name)).sort();
   if (missing.length === 0) return ids;
   // Most new names get their plain slug in one statement; the few whose slug is taken go one by one.
   const inserted = await db
@@ -111,7 +112,12 @@ export async function authorIdsByName(db: Db, names: readonly string[], at: Date
     .returning(['id', 'name'])
     .execute();
   for (const row of inserted) ids.set(row.name, row.id);
-  for (const name of missing.filter((n) => !ids.has(n))) ids.set(name, await insertWithFreeSlug(db, name, at));
+  const notInserted = missing.filter((n) => !ids.has(n));
+  if (notInserted.length === 0) return ids;
+  // A writer that committed the same new name meanwhile made that author: use it rather than a second of that name.
+  const arrived = await db.selectFrom('authors').select(['id', 'name']).where('name', 'in', notInserted).execute();
+  for (const row of arrived) ids.set(row.name, row.id);
+  for (const name of notInserted.filter((n) => !ids.has(n))) ids.set(name, await insertWithFreeSlug(db, name, at));
   return ids;
 }
 

@@ -10,3 +10,8 @@ export function yearIn(date: Date, timeZone: string): number {
 export function yearStart(year: number, timeZone: string): Date {
   return new Date(instantOfWallClock(Date.UTC(year, 0, 1), timeZone));
 }
+
+/** The instant local midnight of the 1st of `month` (1–12; 13 is January of the next year) of `year` begins in `timeZone`. */
+export function monthStart(year: number, month: number, timeZone: string): Date {
+  return new Date(instantOfWallClock(Date.UTC(year, month - 1, 1), timeZone));
+}

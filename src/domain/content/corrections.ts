@@ -37,33 +37,7 @@ export function createCorrections(deps: { db: Db; now: () => Date; onChange: () 
     },
     async append(actor: Actor, articleId: number, input: { kind: string; text: string }): Promise<AppendResult> {
       authorize(actor, 'editContent');
-      const errors = check(input);
-      if (Object.keys(errors).length > 0) return { ok: false, errors };
-      const at = now();
-      const kind = input.kind as CorrectionKind;
-      const id = await db.transaction().execute(async (tx) => {
-        if (!(await touchArticle(tx, articleId, at))) return null;
-        const newId = await insertCorrection(tx, {
-          articleId,
-          kind,
-          text: input.text,
-          at,
-          userId: actor.kind === 'user' ? actor.id : null,
-        });
-        await recordChange(tx, {
-          actor,
-          area: 'corrections',
-          subject: `article:${articleId}/correction:${newId}`,
-          action: 'create',
-          before: null,
-          after: { kind, text: input.text },
-        });
-        await announceChange(tx);
-        return newId;
-      });
-      if (id === null) return { ok: false, notFound: true };
-      await deps.onChange();
-      return { ok: true, correction: { id, articleId, kind, text: input.text, createdAt: at, updatedAt: at } };
+      return appendCorrection(deps, actor, articleId, input);
     },
     async edit(actor: Actor, articleId: number, correctionId: number, input: { kind: string; text: string }): Promise<CorrectionResult> {
       authorize(actor, 'editContent');
@@ -92,6 +66,46 @@ export function createCorrections(deps: { db: Db; now: () => Date; onChange: () 
       return { ok: true };
     },
   };
+}
+
+/**
+ * Appends a correction for a caller that has already decided it may (the corrections service after `editContent`,
+ * the wire desk's ingest for an agency's correction).
+ */
+export async function appendCorrection(
+  deps: { db: Db; now: () => Date; onChange: () => void | Promise<void> },
+  actor: Actor,
+  articleId: number,
+  input: { kind: string; text: string },
+): Promise<AppendResult> {
+  const { db, now } = deps;
+  const errors = check(input);
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const at = now();
+  const kind = input.kind as CorrectionKind;
+  const id = await db.transaction().execute(async (tx) => {
+    if (!(await touchArticle(tx, articleId, at))) return null;
+    const newId = await insertCorrection(tx, {
+      articleId,
+      kind,
+      text: input.text,
+      at,
+      userId: actor.kind === 'user' ? actor.id : null,
+    });
+    await recordChange(tx, {
+      actor,
+      area: 'corrections',
+      subject: `article:${articleId}/correction:${newId}`,
+      action: 'create',
+      before: null,
+      after: { kind, text: input.text },
+    });
+    await announceChange(tx);
+    return newId;
+  });
+  if (id === null) return { ok: false, notFound: true };
+  await deps.onChange();
+  return { ok: true, correction: { id, articleId, kind, text: input.text, createdAt: at, updatedAt: at } };
 }
 
 export type CorrectionsService = ReturnType<typeof createCorrections>;

@@ -35,15 +35,25 @@ export async function importArticles(
   db: Db,
   lines: AsyncIterable<string>,
   onProgress: (progress: ImportProgress) => void = () => undefined,
+  options: {
+    /**
+     * Batches written at once, each in its own transaction on its own connection (PostgreSQL: the server's cores
+     * build the search documents side by side while the next lines are parsed). 1 on PGlite, which has one.
+     */
+    writers?: number;
+  } = {},
 ): Promise<ImportReport> {
+  const writers = Math.max(1, options.writers ?? 1);
   const known = new Set((await listSections(db)).map((s) => s.slug));
   const report: ImportReport = { lines: 0, created: 0, updated: 0, failures: [] };
   let batch: { line: number; input: ArticleInput }[] = [];
+  const writing = new Set<Promise<void>>();
+  /** The batch writing each slug now: a later batch with that slug waits for it, so the later line still wins. */
+  const writingSlug = new Map<string, Promise<void>>();
+  /** A write that failed as a whole (the database went away): the import stops with it. */
+  const broken: unknown[] = [];
 
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const pending = batch;
-    batch = [];
+  const write = async (pending: { line: number; input: ArticleInput }[]) => {
     const at = new Date();
     await db.transaction().execute(async (tx) => {
       const inputs = pending.map((p) => p.input);
@@ -54,6 +64,26 @@ export async function importArticles(
       else for (const { created } of results) report[created ? 'created' : 'updated']++;
     });
     onProgress({ line: report.lines, created: report.created, updated: report.updated, failed: report.failures.length });
+  };
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const pending = batch;
+    batch = [];
+    while (writing.size >= writers) await Promise.race(writing);
+    if (broken.length > 0) throw broken[0];
+    const earlier = new Set(pending.flatMap((p) => writingSlug.get(p.input.slug) ?? []));
+    const done: Promise<void> = Promise.all(earlier)
+      .then(() => write(pending))
+      .catch((error: unknown) => {
+        broken.push(error);
+      })
+      .finally(() => {
+        writing.delete(done);
+        for (const { input } of pending) if (writingSlug.get(input.slug) === done) writingSlug.delete(input.slug);
+      });
+    writing.add(done);
+    for (const { input } of pending) writingSlug.set(input.slug, done);
   };
 
   for await (const read of lines) {
@@ -67,6 +97,8 @@ export async function importArticles(
     if (batch.length >= BATCH) await flush();
   }
   await flush();
+  await Promise.all(writing);
+  if (broken.length > 0) throw broken[0];
   onProgress({ line: report.lines, created: report.created, updated: report.updated, failed: report.failures.length });
   if (report.created + report.updated > 0) {
     // One entry in the audit log for the run (each changed article also has its revision), and running

@@ -74,9 +74,57 @@ const isUniqueViolation = (error: unknown) => typeof error === 'object' && error
  */
 export function createNewsroomService(deps: { db: Db; now: () => Date; onChange: () => Promise<void> }): NewsroomService {
   const { db, now } = deps;
+  const writer = createArticleWriter(deps);
+  const save = (actor: Actor, input: SaveInput): Promise<SaveResult> => {
+    authorize(actor, 'editContent');
+    return writer.save(actor, input);
+  };
+
+  return {
+    async list(actor, filters) {
+      authorize(actor, 'editContent');
+      return listNewsroomArticles(db, { ...filters, now: now() });
+    },
+    async article(actor, id) {
+      authorize(actor, 'editContent');
+      return findNewsroomArticle(db, id);
+    },
+    async revisions(actor, id) {
+      authorize(actor, 'editContent');
+      return listRevisions(db, id, REVISIONS_SHOWN);
+    },
+    async revision(actor, id, revisionId) {
+      authorize(actor, 'editContent');
+      return findRevision(db, id, revisionId);
+    },
+    async premiumCount(actor, day) {
+      authorize(actor, 'editContent');
+      return countPublishedBetween(db, { visibility: 'premium', from: day.start, to: day.end, now: now() });
+    },
+    save,
+    async restore(actor, id, revisionId, version) {
+      authorize(actor, 'editContent');
+      const revision = await findRevision(db, id, revisionId);
+      if (!revision) return null;
+      return save(actor, { id, version, fields: revision.fields, action: { kind: 'restore' } });
+    },
+    authors: createAuthorService(deps),
+    corrections: createCorrections(deps),
+    autosaves: createAutosaves(deps),
+  };
+}
+
+/**
+ * Saves articles for a caller that has already decided it may: the newsroom service (after `editContent`) and the
+ * wire desk's ingest (the agency's settings decide). Every save keeps a revision, is audit-logged as `actor`, and
+ * is announced, exactly as an editor's.
+ */
+export function createArticleWriter(deps: { db: Db; now: () => Date; onChange: () => Promise<void> }): {
+  save(actor: Actor, input: SaveInput): Promise<SaveResult>;
+} {
+  const { db, now } = deps;
 
   async function save(actor: Actor, input: SaveInput): Promise<SaveResult> {
-    authorize(actor, 'editContent');
     const userId = actor.kind === 'user' ? actor.id : null;
     const at = now();
     let result: SaveResult;
@@ -148,36 +196,5 @@ export function createNewsroomService(deps: { db: Db; now: () => Date; onChange:
     return result;
   }
 
-  return {
-    async list(actor, filters) {
-      authorize(actor, 'editContent');
-      return listNewsroomArticles(db, { ...filters, now: now() });
-    },
-    async article(actor, id) {
-      authorize(actor, 'editContent');
-      return findNewsroomArticle(db, id);
-    },
-    async revisions(actor, id) {
-      authorize(actor, 'editContent');
-      return listRevisions(db, id, REVISIONS_SHOWN);
-    },
-    async revision(actor, id, revisionId) {
-      authorize(actor, 'editContent');
-      return findRevision(db, id, revisionId);
-    },
-    async premiumCount(actor, day) {
-      authorize(actor, 'editContent');
-      return countPublishedBetween(db, { visibility: 'premium', from: day.start, to: day.end, now: now() });
-    },
-    save,
-    async restore(actor, id, revisionId, version) {
-      authorize(actor, 'editContent');
-      const revision = await findRevision(db, id, revisionId);
-      if (!revision) return null;
-      return save(actor, { id, version, fields: revision.fields, action: { kind: 'restore' } });
-    },
-    authors: createAuthorService(deps),
-    corrections: createCorrections(deps),
-    autosaves: createAutosaves(deps),
-  };
+  return { save };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderAfterLead, renderBody, renderLead } from './render.js';
+import { renderArticleBody, renderBody, renderLead } from './render.js';
 
 const body = ['First para.', '## A heading', 'Second para.', '- a\n- b', 'Third secret para.'].join('\n\n');
 
@@ -88,10 +88,13 @@ describe('lead-in: cut by blocks, within a word budget, never more than a third 
 });
 
 describe('the body after the lead-in: the gated part', () => {
-  const parts = (source: string, rule: { blocks: number; words: number }) => ({
-    lead: renderLead(source, rule),
-    rest: renderAfterLead(source, rule),
-  });
+  // Parsed once for all three parts; the lead-in is the same as `renderLead` gives on its own.
+  const parts = (source: string, rule: { blocks: number; words: number }) => {
+    const rendered = renderArticleBody(source, rule);
+    expect(rendered.leadHtml).toBe(renderLead(source, rule));
+    expect(rendered.bodyHtml).toBe(renderBody(source));
+    return { lead: rendered.leadHtml, rest: rendered.restHtml };
+  };
   const text = (html: string) =>
     html
       .replace(/<[^>]+>/g, ' ')
@@ -116,6 +119,8 @@ describe('the body after the lead-in: the gated part', () => {
   });
 
   it('is the whole body when there is no lead-in', () => {
-    expect(renderAfterLead(body, { blocks: 0, words: 100 })).toBe(renderBody(body));
+    const { lead, rest } = parts(body, { blocks: 0, words: 100 });
+    expect(lead).toBe('');
+    expect(rest).toBe(renderBody(body));
   });
 });

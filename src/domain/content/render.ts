@@ -102,12 +102,20 @@ export function renderLead(source: string, rule: LeadRule): string {
 }
 
 /**
- * Renders the body after the lead-in (`renderLead` with the same rule): the part only readers the access decision
- * allows may see. A list cut by the lead-in goes on in a list of its own, numbered on where it was cut.
+ * The body whole, its lead-in (as `renderLead`) and the rest after it, parsed once. The rest is the part only readers
+ * the access decision allows may see; a list cut by the lead-in goes on in a list of its own, numbered on where it was cut.
  */
-export function renderAfterLead(source: string, rule: LeadRule): string {
+export function renderArticleBody(source: string, rule: LeadRule): { bodyHtml: string; leadHtml: string; restHtml: string } {
   const tokens = markdown.parse(source, {});
-  const { blocks, lead } = cutAfterLead(tokens, rule);
+  const cut = cutAfterLead(tokens, rule);
+  return {
+    bodyHtml: markdown.renderer.render(tokens, markdown.options, {}),
+    leadHtml: markdown.renderer.render(leadTokens(tokens, cut.blocks.slice(0, cut.lead)), markdown.options, {}),
+    restHtml: renderRest(tokens, cut),
+  };
+}
+
+function renderRest(tokens: Token[], { blocks, lead }: { blocks: Block[]; lead: number }): string {
   const shownItems = new Map<number, number>();
   for (const block of blocks.slice(0, lead)) {
     const list = ancestors(tokens, block.container, block.start).at(-1);

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../ports/database.js';
-import { yearIn, yearStart } from './calendar-years.js';
+import { monthStart, yearIn, yearStart } from './calendar-years.js';
 import {
   accessItemOf,
   cursorAfter,
@@ -28,7 +28,7 @@ import { listCorrections } from './correction-queries.js';
 import { redirectedSlug } from './newsroom-queries.js';
 import { redirectedSectionSlug } from '../sections/queries.js';
 import { listCuratedLive, type LiveCuration } from './curated.js';
-import { renderAfterLead, renderBody, renderLead, wordCount, type LeadRule } from './render.js';
+import { renderArticleBody, wordCount, type LeadRule } from './render.js';
 import { imageIdOf, imagePath, type ImageView } from '../media/model.js';
 
 /** An article ready to serve: its facts, the access item, and the body rendered in two parts. */
@@ -53,8 +53,14 @@ export interface ContentService {
   list(options: ListOptions): Promise<ArticleSummary[]>;
   /** Years (in the publisher's time zone) with published articles, newest first: one sitemap each. */
   sitemapYears(): Promise<number[]>;
-  /** The articles published in `year`, newest first, at most `limit`. */
-  sitemapEntries(year: number, limit: number): Promise<{ slug: string; updatedAt: Date }[]>;
+  /**
+   * Months (in the publisher's time zone) with published articles, newest first: one sitemap each. Found by probing
+   * the publication-date index once per year and once per month of a year with articles, so the cost follows the
+   * calendar, not the number of articles (cached like lists).
+   */
+  sitemapMonths(): Promise<{ year: number; month: number }[]>;
+  /** The articles published in `month` (1–12) of `year`, newest first, at most `limit`. */
+  sitemapEntries(year: number, month: number, limit: number): Promise<{ slug: string; updatedAt: Date }[]>;
   /** The current slug of a published article that once lived at `slug` (its address before a slug change), or null. */
   redirect(slug: string): Promise<string | null>;
   /** The current slug of the section that once lived at `slug`, or null. */
@@ -85,9 +91,7 @@ export function prepareArticle(
   return {
     article: summary,
     item: accessItemOf(article, sections),
-    leadHtml: renderLead(body, lead),
-    bodyHtml: renderBody(body),
-    restHtml: renderAfterLead(body, lead),
+    ...renderArticleBody(body, lead),
     readingMinutes: Math.max(1, Math.round(wordCount(body) / 200)),
     corrections,
   };
@@ -109,9 +113,15 @@ export function createContentService(
     images?: (ids: readonly number[]) => Promise<Map<number, ImageView>>;
     /** The site's default image (its library number), standing in for articles without a lead image; null: none. */
     defaultImageId?: () => number | null;
+    /**
+     * Where reads that tolerate replica lag go (lists, the curated home page, author pages, sitemaps): a read replica
+     * when one is configured. An article's own page, redirects and sections always read `db`.
+     */
+    reads?: Db;
   },
 ): ContentService {
   const now = options.now ?? (() => new Date());
+  const reads = options.reads ?? db;
   const ttl = options.ttlMs ?? 30_000;
   // A scheduled article is cached as not found until its publication time: it appears on the minute.
   const articles = new LRUCache<string, PreparedArticle | typeof NOT_FOUND | { scheduledFor: Date }>({ max: 5_000, ttl });
@@ -178,14 +188,30 @@ export function createContentService(
   /** Each year from the first publication to now, probed by date range on the publication-date index. */
   async function sitemapYears(): Promise<number[]> {
     const at = now();
-    const first = await firstPublishedAt(db);
+    const first = await firstPublishedAt(reads);
     if (!first || first > at) return [];
     const years: number[] = [];
     const zone = options.timeZone();
     for (let year = yearIn(at, zone); year >= yearIn(first, zone); year--) {
-      if (await anyPublishedBetween(db, yearStart(year, zone), yearStart(year + 1, zone), at)) years.push(year);
+      if (await anyPublishedBetween(reads, yearStart(year, zone), yearStart(year + 1, zone), at)) years.push(year);
     }
     return years;
+  }
+
+  let monthsCache: { at: number; value: Promise<{ year: number; month: number }[]> } | null = null;
+
+  async function sitemapMonths(): Promise<{ year: number; month: number }[]> {
+    const at = now();
+    const zone = options.timeZone();
+    const months: { year: number; month: number }[] = [];
+    for (const year of await sitemapYears()) {
+      const probes = Array.from({ length: 12 }, (_, i) => 12 - i).map(async (month) => {
+        const from = monthStart(year, month, zone);
+        return from <= at && (await anyPublishedBetween(reads, from, monthStart(year, month + 1, zone), at)) ? [{ year, month }] : [];
+      });
+      months.push(...(await Promise.all(probes)).flat());
+    }
+    return months;
   }
 
   return {
@@ -204,29 +230,37 @@ export function createContentService(
     list(o) {
       const before = o.before ? cursorAfter(o.before) : '';
       const key = `l:${o.section ?? ''}:${o.limit}:${before}:${o.offset ?? 0}:${o.since?.getTime() ?? ''}:${o.until?.getTime() ?? ''}:${o.visibility ?? ''}:${o.excludeIds?.join(',') ?? ''}:${o.tag ?? ''}`;
-      return cachedList(key, () => listArticles(db, { ...o, now: now() }));
+      return cachedList(key, () => listArticles(reads, { ...o, now: now() }));
     },
     related(article, limit) {
       return cachedList(`r:${article.id}:${limit}`, async () => {
         const at = now();
-        const tagged = await listRelatedArticles(db, article, limit, at);
+        const tagged = await listRelatedArticles(reads, article, limit, at);
         if (tagged.length >= limit) return tagged;
         const excludeIds = [article.id, ...tagged.map((a) => a.id)];
-        const more = await listArticles(db, { section: article.section, limit: limit - tagged.length, excludeIds, now: at });
+        const more = await listArticles(reads, { section: article.section, limit: limit - tagged.length, excludeIds, now: at });
         return [...tagged, ...more];
       });
     },
     author(slug) {
-      return findAuthorBySlug(db, slug);
+      return findAuthorBySlug(reads, slug);
     },
     listByAuthor(authorId, o) {
       const key = `a:${authorId}:${o.limit}:${o.before ? cursorAfter(o.before) : ''}`;
-      return cachedList(key, () => listArticlesByAuthor(db, { authorId, limit: o.limit, before: o.before, now: now() }));
+      return cachedList(key, () => listArticlesByAuthor(reads, { authorId, limit: o.limit, before: o.before, now: now() }));
     },
     sitemapYears,
-    sitemapEntries(year, limit) {
+    sitemapMonths() {
+      if (!monthsCache || Date.now() - monthsCache.at > Math.min(ttl, 15_000)) {
+        const value = sitemapMonths();
+        monthsCache = { at: Date.now(), value };
+        value.catch(() => (monthsCache = null));
+      }
+      return monthsCache.value;
+    },
+    sitemapEntries(year, month, limit) {
       const zone = options.timeZone();
-      return listSitemapEntries(db, yearStart(year, zone), yearStart(year + 1, zone), now(), limit);
+      return listSitemapEntries(reads, monthStart(year, month, zone), monthStart(year, month + 1, zone), now(), limit);
     },
     redirect(slug) {
       return redirectedSlug(db, slug);
@@ -237,7 +271,7 @@ export function createContentService(
     curated() {
       // As long as lists: a curated story scheduled for later appears within this of its time.
       if (!curatedCache || Date.now() - curatedCache.at > Math.min(ttl, 15_000)) {
-        const value = listCuratedLive(db, now()).then(curationWithImages);
+        const value = listCuratedLive(reads, now()).then(curationWithImages);
         curatedCache = { at: Date.now(), value };
         value.catch(() => (curatedCache = null));
       }
@@ -248,6 +282,7 @@ export function createContentService(
       lists.clear();
       sectionsCache = null;
       curatedCache = null;
+      monthsCache = null;
     },
   };
 }

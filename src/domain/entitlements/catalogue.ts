@@ -31,8 +31,7 @@ export type CatalogueFields = Pick<CatalogueRow, 'name' | 'description' | 'posit
 export const DEVICES = 'devices';
 
 /**
- * The entitlements a working feature of this install reads, and what it does with them. Not yet here: the e-paper and
- * newsletters: the catalogue holds them, and readers are told of them once their feature reads them. Others work
+ * The entitlements a working feature of this install reads, and what it does with them. Others work
  * because of what is stored: a partner's bundle, a key a section requires (live-features.ts).
  */
 export const FEATURES: Readonly<Record<string, string>> = {
@@ -41,6 +40,7 @@ export const FEATURES: Readonly<Record<string, string>> = {
   [ENTITLEMENTS.adFree]: 'Article pages are served without advertising.',
   [ENTITLEMENTS.markets]: 'Premium stories of sections that require “markets” open (the access decision).',
   [DEVICES]: 'The number of devices a reader may be signed in on at once: the largest allowance among their grants (sign-in).',
+  epaper: 'The e-paper opens: edition pages, zoom, text, saved and shared clippings (/epaper, /api/v1/epaper).',
   newsletters: 'Newsletters for this audience: sign-up, and issues whose stories come whole as the access decision allows (/newsletters).',
 };
 

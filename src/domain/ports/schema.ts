@@ -214,6 +214,68 @@ export interface EntitlementGrants {
   user_id: number;
 }
 
+export interface EpaperClippings {
+  created_at: Timestamp;
+  edition_id: number;
+  h: number;
+  headline: Generated<string>;
+  id: Generated<number>;
+  image_key: string | null;
+  page_number: number;
+  share_hash: string | null;
+  shared_at: Timestamp | null;
+  user_id: number;
+  w: number;
+  x: number;
+  y: number;
+}
+
+export interface EpaperEditions {
+  created_at: Timestamp;
+  edition_date: Timestamp;
+  error: string | null;
+  files_prefix: string;
+  id: Generated<number>;
+  name: string;
+  page_count: number;
+  pages_rendered: Generated<number>;
+  publish_at: Timestamp;
+  slug: string;
+  sources: Json;
+  status: Generated<string>;
+  updated_at: Timestamp;
+  uploaded_by: number | null;
+}
+
+export interface EpaperPages {
+  edition_id: number;
+  height: number;
+  images: Generated<Json>;
+  page_number: number;
+  text: Generated<string>;
+  width: number;
+}
+
+export interface EpaperRegions {
+  article_id: number | null;
+  edition_id: number;
+  h: number;
+  headline: Generated<string>;
+  id: Generated<number>;
+  page_number: number;
+  source: string;
+  text: Generated<string>;
+  w: number;
+  x: number;
+  y: number;
+}
+
+export interface EpaperShareMonths {
+  created: Generated<number>;
+  period: string;
+  user_id: number;
+}
+
 export interface FrontPageStories {
   article_id: number;
   place: string;
@@ -605,6 +667,49 @@ export interface WebhookEvents {
   received_at: Timestamp;
 }
 
+export interface WireAgencies {
+  auto_publish: Generated<boolean>;
+  code: string;
+  created_at: Timestamp;
+  default_section: string;
+  enabled: Generated<boolean>;
+  endpoint: string | null;
+  format: string;
+  id: Generated<number>;
+  last_delivery_at: Timestamp | null;
+  last_poll_at: Timestamp | null;
+  last_poll_message: string | null;
+  last_poll_ok: boolean | null;
+  name: string;
+  poll_minutes: Generated<number>;
+  section_map: Generated<Json>;
+  stale_alerted_at: Timestamp | null;
+  stale_minutes: Generated<number>;
+  visibility: Generated<string>;
+}
+
+export interface WireItems {
+  agency_id: number;
+  article_id: number | null;
+  canceled: Generated<boolean>;
+  embargo_until: Timestamp | null;
+  guid: string;
+  headline: string;
+  id: Generated<number>;
+  received_at: Timestamp;
+  status: string;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export interface WireProblems {
+  agency_id: number;
+  at: Timestamp;
+  id: Generated<number>;
+  item_ref: string;
+  reason: string;
+}
+
 export interface DB {
   access_group_members: AccessGroupMembers;
   access_groups: AccessGroups;
@@ -624,6 +729,11 @@ export interface DB {
   copy_overrides: CopyOverrides;
   entitlement_catalogue: EntitlementCatalogue;
   entitlement_grants: EntitlementGrants;
+  epaper_clippings: EpaperClippings;
+  epaper_editions: EpaperEditions;
+  epaper_pages: EpaperPages;
+  epaper_regions: EpaperRegions;
+  epaper_share_months: EpaperShareMonths;
   front_page_stories: FrontPageStories;
   gateway_plans: GatewayPlans;
   gift_link_months: GiftLinkMonths;
@@ -659,4 +769,7 @@ export interface DB {
   test_gateway_records: TestGatewayRecords;
   users: Users;
   webhook_events: WebhookEvents;
+  wire_agencies: WireAgencies;
+  wire_items: WireItems;
+  wire_problems: WireProblems;
 }

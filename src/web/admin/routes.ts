@@ -28,7 +28,9 @@ import { adminPartnerRoutes } from './partners.js';
 import { lowStockWarning } from './partner-views.js';
 import { html } from '../views/html.js';
 import { adminGroupRoutes } from './groups.js';
+import { adminEpaperRoutes } from './epaper.js';
 import { adminNewsletterRoutes } from './newsletters.js';
+import { adminWireRoutes } from './wire.js';
 
 const NOTICES: Record<string, string> = { refunded: 'The refund is recorded and its credit note issued.' };
 const PaymentsQuery = form({ notice: keyword(Object.keys(NOTICES)) });
@@ -63,7 +65,9 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   await adminEntitlementRoutes(app, ctx);
   await adminPartnerRoutes(app, ctx);
   await adminGroupRoutes(app, ctx);
+  await adminEpaperRoutes(app, ctx);
   await adminNewsletterRoutes(app, ctx);
+  await adminWireRoutes(app, ctx);
   adminAuditRoutes(app, ctx);
 
   /** The staff's start page: links to what this member of staff may do, and nothing else. */

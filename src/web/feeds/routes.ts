@@ -9,6 +9,7 @@ import { HttpProblem } from '../http/errors.js';
 const FEED_SIZE = 50;
 /** Google News sitemaps list articles of the last two days. */
 const NEWS_WINDOW_MS = 2 * 24 * 3600 * 1000;
+/** The sitemap protocol's limit of URLs in one file: a month's file holds its newest this many. */
 const SITEMAP_MAX_URLS = 50_000;
 
 function rss(ctx: AppContext, title: string, link: string, articles: ArticleSummary[], sections: Section[]): string {
@@ -74,8 +75,8 @@ export async function feedRoutes(app: FastifyInstance, ctx: AppContext): Promise
   );
 
   app.get('/sitemap.xml', async (_request, reply) => {
-    const years = await ctx.content.sitemapYears();
-    const maps = ['pages', 'news', ...years.map((year) => `articles-${year}`)];
+    const months = await ctx.content.sitemapMonths();
+    const maps = ['pages', 'news', ...months.map(({ year, month }) => `articles-${year}-${String(month).padStart(2, '0')}`)];
     reply.type(xml).header('cache-control', 'public, max-age=600');
     return `<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -107,13 +108,14 @@ ${maps.map((m) => `<sitemap><loc>${base}/sitemaps/${m}.xml</loc></sitemap>`).joi
     );
   });
 
-  app.get<{ Params: { year: string } }>(
-    '/sitemaps/articles-:year(^\\d{4}).xml',
-    // Any four digits: a year with no articles (1800, 2999) is a sitemap that does not exist, so 404 rather than 400.
-    { schema: { params: Type.Object({ year: Type.String({ pattern: '^\\d{4}$' }) }) } },
+  app.get<{ Params: { year: string; month: string } }>(
+    '/sitemaps/articles-:year(^\\d{4})-:month(^\\d{2}).xml',
+    // Any well-formed month: one with no articles (1800-01, 2999-12, 2026-13) is a sitemap that does not exist, so 404 rather than 400.
+    { schema: { params: Type.Object({ year: Type.String({ pattern: '^\\d{4}$' }), month: Type.String({ pattern: '^\\d{2}$' }) }) } },
     async (request, reply) => {
-      const rows = await ctx.content.sitemapEntries(Number(request.params.year), SITEMAP_MAX_URLS);
-      if (rows.length === 0) throw new HttpProblem('not-found', 'No articles were published that year.');
+      const month = Number(request.params.month);
+      const rows = month >= 1 && month <= 12 ? await ctx.content.sitemapEntries(Number(request.params.year), month, SITEMAP_MAX_URLS) : [];
+      if (rows.length === 0) throw new HttpProblem('not-found', 'No articles were published that month.');
       reply.type(xml).header('cache-control', 'public, max-age=3600');
       return urlset(rows.map((r) => `<url><loc>${base}/article/${r.slug}</loc><lastmod>${r.updatedAt.toISOString()}</lastmod></url>`));
     },

@@ -20,17 +20,29 @@ export function uploadedFile(body: unknown): UploadedFile | null {
   return isUploadedFile(file) ? file : null;
 }
 
+/** Every file of the field `name` of a body `acceptImageUploads` read, in the order sent. */
+export function uploadedFiles(body: unknown, name = 'file'): UploadedFile[] {
+  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+  return [value].flat().filter(isUploadedFile);
+}
+
 /**
  * Makes a scope read `multipart/form-data` with one image file and at most `fields` fields into `request.body`
  * (text, a field sent twice as a list), before validation. The file part is read whole up to the size limit; a
  * larger one is cut there and marked, so the answer can say so beside the field, with everything else sent kept.
  * Over the limits of parts, the plugin answers 413; a body that is not well-formed multipart is 400.
- * Register it in the scope of the upload routes only. `fileSize`: another limit than an image's (a file of codes).
+ * Register it in the scope of the upload routes only. `fileSize`: another limit than an image's (a file of codes);
+ * `files`: more than one file part (an e-paper edition sent one PDF per page), read as a list under its field name.
  */
-export async function acceptImageUploads(scope: FastifyInstance, fields: number, fileSize: number = UPLOAD_LIMITS.bytes): Promise<void> {
+export async function acceptImageUploads(
+  scope: FastifyInstance,
+  fields: number,
+  fileSize: number = UPLOAD_LIMITS.bytes,
+  files = 1,
+): Promise<void> {
   await scope.register(multipart, {
     throwFileSizeLimit: false,
-    limits: { fileSize, files: 1, fields, fieldSize: 8 * 1024, parts: fields + 2 },
+    limits: { fileSize, files, fields, fieldSize: 8 * 1024, parts: fields + files + 1 },
   });
   scope.addHook('preValidation', async (request) => {
     if (!request.isMultipart()) return;

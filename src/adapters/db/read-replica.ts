@@ -1,0 +1,245 @@
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresDriver,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
+import pg from 'pg';
+import type { Db } from '../../domain/ports/database.js';
+import { redactUrl } from '../../config/redact-url.js';
+// The primary's module sets how BIGINT columns come back (as numbers): the same here as there.
+import './postgres.js';
+
+/** How long the replica is left alone after it failed, before reads try it again. */
+export const REPLICA_RETRY_MS = 10_000;
+
+/** The database for reads that tolerate replica lag, and where they go now. */
+export interface ReadReplica {
+  readonly db: Db;
+  /** Where the next read goes: the replica, or the primary while the replica is down. */
+  target(): 'replica' | 'primary';
+  close(): Promise<void>;
+}
+
+/**
+ * Reads that tolerate replica lag (lists, search, sitemaps, feeds, the archive) on a PostgreSQL read replica. Every
+ * connection is read-only (`default_transaction_read_only=on`), so nothing can write through it. When the replica
+ * cannot be reached, or a query fails because its connection did, the read is served by the primary (over a small
+ * read-only pool of its own) and the replica is tried again `retryAfterMs` later.
+ */
+export function openReadReplica(options: {
+  replicaUrl: string;
+  primaryUrl: string;
+  log?: (line: string) => void;
+  retryAfterMs?: number;
+  /** The clock the retry interval is counted on (tests move it). */
+  now?: () => number;
+  /** Connections to the replica; the primary's fallback pool has half as many. */
+  poolSize?: number;
+}): ReadReplica {
+  const size = options.poolSize ?? 10;
+  const replica = readOnlyPool(options.replicaUrl, size);
+  const primary = readOnlyPool(options.primaryUrl, Math.max(2, Math.ceil(size / 2)));
+  const router = new Router(
+    new PostgresDriver({ pool: replica }),
+    new PostgresDriver({ pool: primary }),
+    redactUrl(options.replicaUrl),
+    options.log ?? ((line) => console.warn(line)),
+    options.retryAfterMs ?? REPLICA_RETRY_MS,
+    options.now ?? Date.now,
+  );
+  const db: Db = new Kysely({ dialect: new ReadReplicaDialect(router) });
+  return {
+    db,
+    target: () => (router.replicaUsable() ? 'replica' : 'primary'),
+    close: () => db.destroy(),
+  };
+}
+
+function readOnlyPool(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    options: '-c default_transaction_read_only=on',
+    // A replica that stopped answering must not hold readers up for long: fall back to the primary instead.
+    connectionTimeoutMillis: 2_000,
+  });
+  // An idle connection whose server went away: the pool drops it; the next read finds out and falls back.
+  pool.on('error', () => undefined);
+  // A connection that drops while checked out (between a failed query and its release) reports it as an 'error'
+  // event too: without a listener that would end the process. The query's own error is what counts.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+/**
+ * A failure that says the replica (or the connection to it) is gone, rather than something wrong with the query:
+ * network errors carry no SQLSTATE; the server's own are connection exceptions (08…), shutdown and "cannot connect
+ * now" (57P…, as a replica says while it starts), too many connections (53300).
+ */
+function isReplicaFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (!(error instanceof pg.DatabaseError)) return true;
+  const code = error.code ?? '';
+  return code.startsWith('08') || code.startsWith('57P') || code === '53300';
+}
+
+/** A hot standby cancels a read that conflicts with the primary's changes it replays (SQLSTATE 40001): the primary can answer it. */
+function isRecoveryConflict(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && error.code === '40001';
+}
+
+class Router {
+  #downUntil = 0;
+  #wasDown = false;
+
+  constructor(
+    readonly replica: Driver,
+    readonly primary: Driver,
+    readonly label: string,
+    readonly log: (line: string) => void,
+    readonly retryAfterMs: number,
+    readonly now: () => number,
+  ) {}
+
+  replicaUsable(): boolean {
+    return this.now() >= this.#downUntil;
+  }
+
+  markDown(error: unknown): void {
+    const first = this.replicaUsable();
+    this.#downUntil = this.now() + this.retryAfterMs;
+    this.#wasDown = true;
+    if (first) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.log(
+        `Read replica ${this.label} failed (${reason}): reading from the primary, trying the replica again in ${this.retryAfterMs / 1000} s.`,
+      );
+    }
+  }
+
+  async acquire(): Promise<RoutedConnection> {
+    if (this.replicaUsable()) {
+      try {
+        const inner = await this.replica.acquireConnection();
+        if (this.#wasDown) {
+          this.#wasDown = false;
+          this.log(`Read replica ${this.label} answers again: reads go to it.`);
+        }
+        return new RoutedConnection(this, inner, 'replica');
+      } catch (error) {
+        this.markDown(error);
+      }
+    }
+    return new RoutedConnection(this, await this.primary.acquireConnection(), 'primary');
+  }
+
+  async release(connection: RoutedConnection): Promise<void> {
+    await (connection.source === 'replica' ? this.replica : this.primary).releaseConnection(connection.inner);
+  }
+
+  /** Runs one query on a connection of the primary's read-only pool. */
+  async onPrimary<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const connection = await this.primary.acquireConnection();
+    try {
+      return await connection.executeQuery<R>(query);
+    } finally {
+      await this.primary.releaseConnection(connection);
+    }
+  }
+}
+
+class RoutedConnection implements DatabaseConnection {
+  inTransaction = false;
+
+  constructor(
+    readonly router: Router,
+    readonly inner: DatabaseConnection,
+    readonly source: 'replica' | 'primary',
+  ) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      return await this.inner.executeQuery<R>(query);
+    } catch (error) {
+      // A read outside a transaction is safe to ask again elsewhere; inside one, its snapshot is gone with the connection.
+      if (this.source !== 'replica' || this.inTransaction) throw error;
+      if (isReplicaFailure(error)) this.router.markDown(error);
+      else if (!isRecoveryConflict(error)) throw error;
+      return this.router.onPrimary<R>(query);
+    }
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize);
+  }
+}
+
+/** The driver hands out only its own connections; Kysely gives each back to it. */
+function routedOf(connection: DatabaseConnection): RoutedConnection {
+  if (!(connection instanceof RoutedConnection)) throw new Error('not a connection of the read replica driver');
+  return connection;
+}
+
+class ReadReplicaDriver implements Driver {
+  constructor(private readonly router: Router) {}
+
+  async init(): Promise<void> {
+    await this.router.replica.init();
+    await this.router.primary.init();
+  }
+
+  acquireConnection(): Promise<DatabaseConnection> {
+    return this.router.acquire();
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const routed = routedOf(connection);
+    const modes = [settings.isolationLevel && `isolation level ${settings.isolationLevel}`, settings.accessMode].filter(Boolean);
+    await routed.inner.executeQuery(CompiledQuery.raw(modes.length > 0 ? `start transaction ${modes.join(', ')}` : 'begin'));
+    routed.inTransaction = true;
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const routed = routedOf(connection);
+    routed.inTransaction = false;
+    await routed.inner.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const routed = routedOf(connection);
+    routed.inTransaction = false;
+    await routed.inner.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.router.release(routedOf(connection));
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all([this.router.replica.destroy(), this.router.primary.destroy()]);
+  }
+}
+
+class ReadReplicaDialect implements Dialect {
+  constructor(private readonly router: Router) {}
+  createAdapter() {
+    return new PostgresAdapter();
+  }
+  createDriver(): Driver {
+    return new ReadReplicaDriver(this.router);
+  }
+  createQueryCompiler() {
+    return new PostgresQueryCompiler();
+  }
+  createIntrospector(db: Kysely<unknown>) {
+    return new PostgresIntrospector(db);
+  }
+}

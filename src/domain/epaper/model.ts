@@ -1,0 +1,66 @@
+import type { PageBox } from '../ports/pdf-pages.js';
+
+export type EditionStatus = 'rendering' | 'ready' | 'failed';
+
+/** One uploaded PDF of an edition, in page order: its file and how many pages it holds. */
+export interface EditionSource {
+  key: string;
+  pages: number;
+}
+
+export interface Edition {
+  id: number;
+  name: string;
+  slug: string;
+  /** YYYY-MM-DD: the day the edition is for. */
+  date: string;
+  status: EditionStatus;
+  error: string | null;
+  filesPrefix: string;
+  sources: EditionSource[];
+  pageCount: number;
+  pagesRendered: number;
+  publishAt: Date;
+  createdAt: Date;
+}
+
+export interface PageImage {
+  size: string;
+  width: number;
+  height: number;
+  key: string;
+}
+
+export interface EditionPage {
+  number: number;
+  /** PDF points. */
+  width: number;
+  height: number;
+  text: string;
+  images: PageImage[];
+}
+
+export interface Region extends PageBox {
+  id: number;
+  pageNumber: number;
+  headline: string;
+  text: string;
+  source: 'pdf' | 'editor';
+  article: { id: number; slug: string; headline: string } | null;
+}
+
+export interface Clipping extends PageBox {
+  id: number;
+  userId: number;
+  editionId: number;
+  pageNumber: number;
+  headline: string;
+  imageKey: string | null;
+  shared: boolean;
+  createdAt: Date;
+  edition: { name: string; slug: string; date: string };
+}
+
+/** Whether readers may see an edition now: every page rendered and its time come. */
+export const isPublished = (edition: Pick<Edition, 'status' | 'publishAt'>, now: Date) =>
+  edition.status === 'ready' && edition.publishAt.getTime() <= now.getTime();

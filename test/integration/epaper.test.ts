@@ -1,0 +1,331 @@
+import { beforeAll, expect, it } from 'vitest';
+import { provisionUser } from '../../src/domain/accounts/provisioning.js';
+import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
+import { describeEachEngine } from '../support/databases.js';
+import { editionPdf } from '../support/edition-pdf.js';
+import { createArticle } from '../support/factories.js';
+
+const NOW = '2026-11-24T04:00:00Z';
+const PASSWORD = 'a long enough password';
+const SECRET_LINE = 'Only subscribers read this sentence about the harbour tender';
+
+/** A multipart body with text fields and any number of files in the part `file`. */
+function multipartFiles(fields: Record<string, string>, files: { name: string; type: string; bytes: Buffer }[]) {
+  const boundary = `----epaper${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = Object.entries(fields).map(([name, value]) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+  );
+  for (const file of files) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+describeEachEngine('e-paper', (db) => {
+  const clock = fakeClock(NOW);
+  let t: TestApp;
+  let editor = '';
+  let subscriber = '';
+  let pdf: Buffer;
+
+  const csrf = async (cookie: string, url: string) => {
+    const page = await t.app.inject({ url, headers: { cookie } });
+    expect(page.statusCode, page.body).toBe(200);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const csrfCookie = page.cookies.find((c) => c.name === 'mh_csrf');
+    return { token, cookie: csrfCookie ? `${cookie}; mh_csrf=${csrfCookie.value}` : cookie, page };
+  };
+
+  const upload = async (fields: Record<string, string>, files: { name: string; type: string; bytes: Buffer }[]) => {
+    const form = await csrf(editor, '/admin/epaper');
+    const body = multipartFiles({ _csrf: form.token, publishAt: '', ...fields }, files);
+    return t.app.inject({
+      method: 'POST',
+      url: '/admin/epaper',
+      headers: { cookie: form.cookie, 'content-type': body.contentType },
+      payload: body.payload,
+    });
+  };
+
+  const editionCount = async () => (await db().selectFrom('epaper_editions').select('id').execute()).length;
+
+  beforeAll(async () => {
+    t = await buildTestApp(db(), { now: clock.now, jobs: 'manual' });
+    const people = [
+      ['desk@example.com', 'editor'],
+      ['subscriber@example.com', 'reader'],
+      ['reader@example.com', 'reader'],
+    ] as const;
+    for (const [email, role] of people) await provisionUser(db(), { email, role, name: role, password: PASSWORD }, new Date());
+    const sub = await db().selectFrom('users').select('id').where('email', '=', 'subscriber@example.com').executeTakeFirstOrThrow();
+    await db()
+      .insertInto('entitlement_grants')
+      .values({ user_id: sub.id, entitlement: 'epaper', source: 'grant:test', starts_at: new Date('2026-01-01'), ends_at: null })
+      .execute();
+    editor = await sessionCookie(t.ctx, 'desk@example.com', PASSWORD);
+    subscriber = await sessionCookie(t.ctx, 'subscriber@example.com', PASSWORD);
+    await createArticle(db(), { headline: 'Harbour Tender Awarded', slug: 'harbour-tender-awarded' });
+    pdf = await editionPdf([
+      [
+        { headline: 'Harbour Tender Awarded', body: `${SECRET_LINE}. `.repeat(6) },
+        { headline: 'Rains Return Early', body: 'The monsoon arrived a week early over the coast. '.repeat(6) },
+      ],
+      [{ headline: 'Markets Close Higher', body: 'Shares rose for a third day as banks gained. '.repeat(6) }],
+    ]);
+  });
+
+  it('refuses a file that is not a PDF, and a broken PDF, with a clear message and nothing stored', async () => {
+    const notPdf = await upload({ name: 'Mumbai', date: '2026-11-24' }, [
+      { name: 'page.pdf', type: 'application/pdf', bytes: Buffer.from('<html>not a pdf</html>') },
+    ]);
+    expect(notPdf.statusCode).toBe(400);
+    expect(notPdf.body).toContain('This file is not a PDF');
+    const broken = await upload({ name: 'Mumbai', date: '2026-11-24' }, [
+      { name: 'broken.pdf', type: 'application/pdf', bytes: Buffer.concat([pdf.subarray(0, 400), Buffer.from('garbage')]) },
+    ]);
+    expect(broken.statusCode).toBe(400);
+    expect(broken.body).toContain('could not be read');
+    const none = await upload({ name: '', date: '2026-11-31' }, []);
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain('Name the edition');
+    expect(await editionCount()).toBe(0);
+  });
+
+  it('renders every page of an uploaded edition before readers see it, finds its stories and links the one on the web', async () => {
+    const res = await upload({ name: 'Mumbai', date: '2026-11-24' }, [{ name: 'mumbai.pdf', type: 'application/pdf', bytes: pdf }]);
+    expect(res.statusCode, res.body).toBe(303);
+    const adminUrl = String(res.headers.location);
+    const pending = await t.app.inject({ url: adminUrl, headers: { cookie: editor } });
+    expect(pending.body).toContain('Rendering: 0 of 2 pages');
+    // Not published until every page is rendered.
+    expect((await t.app.inject({ url: '/epaper/mumbai/2026-11-24', headers: { cookie: subscriber } })).statusCode).toBe(404);
+
+    await t.jobs.runDue();
+    const ready = await t.app.inject({ url: adminUrl, headers: { cookie: editor } });
+    expect(ready.body).toContain('Published');
+    expect(ready.body).toContain('Harbour Tender Awarded');
+    expect(ready.body).toContain('href="/harbour-tender-awarded"');
+    expect(ready.body).toContain('Markets Close Higher');
+    // The same edition again: refused, the first one kept.
+    const again = await upload({ name: 'Mumbai', date: '2026-11-24' }, [{ name: 'mumbai.pdf', type: 'application/pdf', bytes: pdf }]);
+    expect(again.statusCode).toBe(409);
+    expect(await editionCount()).toBe(1);
+  });
+
+  it('shows the pages, their images and text only to a reader with the e-paper, through signed addresses that expire', async () => {
+    const home = await t.app.inject({ url: '/epaper', headers: { cookie: subscriber } });
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain('href="/epaper/mumbai/2026-11-24"');
+    const page = await t.app.inject({ url: '/epaper/mumbai/2026-11-24/1', headers: { cookie: subscriber } });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.body).toContain(SECRET_LINE);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['cache-control']).toContain('private');
+    const imageUrl = /<image href="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    expect(imageUrl).toMatch(/^\/epaper\/files\/\d+\/[\w-]{22}\/[0-9a-f]{24}\/p1-page\.webp$/);
+    const image = await t.app.inject({ url: imageUrl });
+    expect(image.statusCode).toBe(200);
+    expect(image.headers['content-type']).toBe('image/webp');
+    expect(image.headers['cache-control']).toMatch(/^private, max-age=\d+/);
+    expect(image.rawPayload.subarray(8, 12).toString()).toBe('WEBP');
+
+    // A forged signature, another file under the same signature, an expired address: all 404.
+    const forged = imageUrl.replace(/\/([\w-]{22})\//, (_m, sig: string) => `/${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}/`);
+    expect((await t.app.inject({ url: forged })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: imageUrl.replace('p1-page', 'p1-zoom') })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: imageUrl.replace('p1-page.webp', 'source-1.pdf') })).statusCode).toBe(404);
+    clock.advance(3 * 3600_000);
+    expect((await t.app.inject({ url: imageUrl })).statusCode).toBe(404);
+
+    // Odd addresses are a 4xx, never a 500.
+    for (const url of [
+      '/epaper/mumbai/0000-01-01',
+      '/epaper/mumbai/2026-02-30/1',
+      '/epaper?month=0000-01',
+      '/epaper/mumbai/2026-11-24/99',
+    ]) {
+      const res = await t.app.inject({ url, headers: { cookie: subscriber } });
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, url).toBeLessThan(500);
+    }
+
+    // Without the e-paper (signed out, or signed in without it): the offer, no page image, no text.
+    for (const cookie of ['', `mh_session=${'x'.repeat(43)}`, await sessionCookie(t.ctx, 'reader@example.com', PASSWORD)]) {
+      const edition = await t.app.inject({ url: '/epaper/mumbai/2026-11-24', headers: cookie ? { cookie } : {} });
+      expect(edition.statusCode).toBe(200);
+      expect(edition.body).toContain('href="/plans"');
+      expect(edition.body).not.toContain('/epaper/files/');
+      expect(edition.body).not.toContain(SECRET_LINE);
+      const denied = await t.app.inject({ url: '/epaper/mumbai/2026-11-24/1', headers: cookie ? { cookie } : {} });
+      expect(denied.statusCode).toBe(303);
+      expect(denied.body).not.toContain(SECRET_LINE);
+    }
+  });
+
+  it('lists editions in the app API and gives an entitled app the pages, regions, text and signed image addresses', async () => {
+    const token = async (email: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/token',
+        payload: { email, password: PASSWORD, device_name: 'Test phone' },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ access_token: string }>().access_token;
+    };
+    const list = await t.app.inject({ url: '/api/v1/epaper/editions' });
+    expect(list.statusCode, list.body).toBe(200);
+    const [edition] = list.json<{ editions: { id: number; name: string; date: string; page_count: number }[] }>().editions;
+    expect(edition).toMatchObject({ name: 'Mumbai', date: '2026-11-24', page_count: 2 });
+
+    const url = `/api/v1/epaper/editions/${edition!.id}`;
+    const anonymous = await t.app.inject({ url });
+    expect(anonymous.statusCode).toBe(401);
+    const denied = await t.app.inject({ url, headers: { authorization: `Bearer ${await token('reader@example.com')}` } });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json()).toMatchObject({ error: { code: 'forbidden' } });
+    expect(denied.body).not.toContain(SECRET_LINE);
+
+    const res = await t.app.inject({ url, headers: { authorization: `Bearer ${await token('subscriber@example.com')}` } });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json<{
+      pages: { number: number; images: { size: string; url: string }[]; regions: { headline: string; text: string; article: unknown }[] }[];
+    }>();
+    expect(body.pages.map((p) => p.number)).toEqual([1, 2]);
+    const harbour = body.pages[0]!.regions.find((r) => r.headline === 'Harbour Tender Awarded');
+    expect(harbour?.text).toContain(SECRET_LINE);
+    expect(harbour?.article).toEqual({ slug: 'harbour-tender-awarded', url: '/harbour-tender-awarded' });
+    const zoom = body.pages[1]!.images.find((i) => i.size === 'zoom')!;
+    const image = await t.app.inject({ url: zoom.url });
+    expect(image.statusCode).toBe(200);
+    expect(image.headers['content-type']).toBe('image/webp');
+    expect(
+      (
+        await t.app.inject({
+          url: '/api/v1/epaper/editions/999999',
+          headers: { authorization: `Bearer ${await token('subscriber@example.com')}` },
+        })
+      ).statusCode,
+    ).toBe(404);
+  });
+
+  it('saves a story as a clipping and shares it through a link that shows only the clipped part, within a monthly cap', async () => {
+    t.ctx.site.giftArticlesMonthly = 2;
+    const page = await csrf(subscriber, '/epaper/mumbai/2026-11-24/1');
+    const form = /<form method="post" action="\/epaper\/clippings">(.*?)<\/form>/s.exec(page.page.body)?.[1] ?? '';
+    const fields = Object.fromEntries([...form.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    expect(fields).toMatchObject({ headline: 'Harbour Tender Awarded', page: '1' });
+    const save = (cookie: string, body: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/epaper/clippings',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(body).toString(),
+      });
+    const saved = await save(page.cookie, { ...fields, _csrf: page.token });
+    expect(saved.statusCode, saved.body).toBe(303);
+    const list = await t.app.inject({ url: '/epaper/clippings', headers: { cookie: subscriber } });
+    expect(list.body).toContain('Harbour Tender Awarded</a> — Mumbai, 2026-11-24, page 1');
+    // A box off the page is refused; a reader without the e-paper cannot save one.
+    expect((await save(page.cookie, { ...fields, _csrf: page.token, x: '9000', w: '2000' })).statusCode).toBe(400);
+    const other = await csrf(await sessionCookie(t.ctx, 'reader@example.com', PASSWORD), '/epaper');
+    expect((await save(other.cookie, { ...fields, _csrf: other.token })).statusCode).toBe(403);
+
+    const clippingId = /action="\/epaper\/clippings\/(\d+)\/share"/.exec(list.body)?.[1];
+    const share = async () => {
+      const form = await csrf(subscriber, '/epaper/clippings');
+      return t.app.inject({
+        method: 'POST',
+        url: `/epaper/clippings/${clippingId}/share`,
+        headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `_csrf=${form.token}`,
+      });
+    };
+    const shared = await share();
+    expect(shared.statusCode, shared.body).toBe(200);
+    const link = /Anyone with this link can see the clipping: <a href="([^"]+)"/.exec(shared.body)?.[1] ?? '';
+    expect(link).toMatch(/\/epaper\/shared\/[\w-]{24}$/);
+    const open = await t.app.inject({ url: new URL(link).pathname });
+    expect(open.statusCode).toBe(200);
+    expect(open.body).toContain('Harbour Tender Awarded');
+    expect(open.body).toContain('2026-11-24');
+    expect(open.body).toContain('href="/plans"');
+    expect(open.body).not.toContain(SECRET_LINE);
+    expect(open.body).not.toContain('/epaper/files/');
+    const clip = await t.app.inject({ url: `${new URL(link).pathname}/image.webp` });
+    expect(clip.statusCode).toBe(200);
+    expect(clip.headers['content-type']).toBe('image/webp');
+    // Only the clipped region: smaller than the page at zoom size (2000 px wide).
+    const { default: sharp } = await import('sharp');
+    const meta = await sharp(clip.rawPayload).metadata();
+    expect(meta.width).toBeLessThan(1200);
+    expect(meta.height).toBeLessThan(1500);
+
+    expect((await share()).statusCode).toBe(200);
+    const capped = await share();
+    expect(capped.statusCode).toBe(429);
+    expect(capped.body).toContain('You have shared 2 clippings this month');
+    expect((await t.app.inject({ url: '/epaper/shared/AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode).toBe(404);
+  });
+
+  it('lets an editor move a region, link it to a web article, and draw a new one; a region off the page is refused', async () => {
+    const edition = await db().selectFrom('epaper_editions').select('id').executeTakeFirstOrThrow();
+    const markets = await createArticle(db(), { headline: 'Shares Climb Again', slug: 'shares-climb-again' });
+    const region = await db()
+      .selectFrom('epaper_regions')
+      .select('id')
+      .where('headline', '=', 'Markets Close Higher')
+      .executeTakeFirstOrThrow();
+    const post = async (url: string, body: Record<string, string>) => {
+      const form = await csrf(editor, `/admin/epaper/${edition.id}`);
+      return t.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: form.token, ...body }).toString(),
+      });
+    };
+    const moved = await post(`/admin/epaper/regions/${region.id}`, {
+      headline: 'Markets Close Higher',
+      x: '5',
+      y: '10.5',
+      w: '45',
+      h: '30',
+      articleId: String(markets.id),
+    });
+    expect(moved.statusCode, moved.body).toBe(303);
+    const off = await post(`/admin/epaper/regions/${region.id}`, { headline: 'x', x: '80', y: '0', w: '40', h: '10', articleId: '' });
+    expect(off.statusCode).toBe(400);
+    expect(off.body).toContain('must lie on the page');
+    const unknown = await post(`/admin/epaper/regions/${region.id}`, {
+      headline: 'x',
+      x: '0',
+      y: '0',
+      w: '40',
+      h: '10',
+      articleId: '99999',
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toContain('no published article number 99999');
+    const added = await post(`/admin/epaper/${edition.id}/pages/2/regions`, {
+      headline: 'Weather',
+      x: '0',
+      y: '80',
+      w: '50',
+      h: '20',
+      articleId: '',
+    });
+    expect(added.statusCode, added.body).toBe(303);
+
+    const page = await t.app.inject({ url: '/epaper/mumbai/2026-11-24/2', headers: { cookie: subscriber } });
+    expect(page.body).toContain('<rect class="epaper-region" x="500" y=');
+    expect(page.body).toContain('Read “Shares Climb Again” on the website');
+    expect(page.body).toContain('<h3>Weather</h3>');
+  });
+});
