@@ -357,4 +357,43 @@ describeEachEngine('newsletters', (db) => {
     expect(issue.status).toBe('sent');
     await real.close();
   });
+
+  it('draws up a section digest an hour before it goes, once; an editor can hold it, and it goes when scheduled again', async () => {
+    const story = await createArticle(db(), { visibility: 'free', section: 'markets', publishedAt: new Date('2026-11-24T00:10:00Z') });
+    clock.set('2026-11-24T00:45:00Z'); // 06:15 in Kolkata: the Markets digest goes at 07:00
+    expect(await t.ctx.newsletters.makeDigests(clock.now())).toBe(1);
+    expect(await t.ctx.newsletters.makeDigests(clock.now())).toBe(0);
+    const digest = await db().selectFrom('newsletter_issues').selectAll().where('kind', '=', 'digest').executeTakeFirstOrThrow();
+    expect(digest.status).toBe('scheduled');
+    expect(new Date(digest.send_at!).toISOString()).toBe('2026-11-24T01:30:00.000Z');
+    expect(digest.article_slugs).toContain(story.slug);
+
+    expect(await t.ctx.newsletters.hold(digest.id)).toBe(true);
+    clock.set('2026-11-24T01:31:00Z');
+    await t.ctx.newsletters.runScheduler();
+    expect((await t.ctx.newsletters.issue(digest.id))?.issue.status).toBe('held');
+
+    expect(await t.ctx.newsletters.schedule(digest.id, clock.now())).toBe(true);
+    await t.ctx.newsletters.runScheduler();
+    await t.jobs.runDue();
+    expect(inbox('optin@example.net', digest.subject)).toHaveLength(1);
+  });
+
+  it('limits sign-ups without a session from one network, so the form cannot mail-bomb strangers', async () => {
+    const shown = await t.app.inject({ url: '/newsletters' });
+    const token = /name="_csrf" value="([^"]+)"/.exec(shown.body)?.[1] ?? '';
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/newsletters/politics/subscribe',
+        remoteAddress: '198.51.100.7',
+        headers: { cookie: cookiesFrom(shown) },
+        payload: { _csrf: token, email: `victim-${i}@example.com` },
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 303)).toBe(true);
+    expect(statuses[20]).toBe(429);
+  });
 });

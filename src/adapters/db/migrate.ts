@@ -30,10 +30,10 @@ import groupAccess from './migrations/027-group-access.js';
 import articleTags from './migrations/028-article-tags.js';
 import articleSearch from './migrations/029-article-search.js';
 import searchDocumentOnChange from './migrations/030-search-document-on-change.js';
-import epaper from './migrations/033-epaper.js';
 import newsletters from './migrations/031-newsletters.js';
-import wire from './migrations/035-wire.js';
-import wireArchiveRule from './migrations/036-wire-archive-rule.js';
+import epaper from './migrations/032-epaper.js';
+import wire from './migrations/033-wire.js';
+import wireArchiveRule from './migrations/034-wire-archive-rule.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -67,10 +67,10 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 28, name: 'article-tags', sql: articleTags },
   { version: 29, name: 'article-search', sql: articleSearch },
   { version: 30, name: 'search-document-on-change', sql: searchDocumentOnChange },
-  { version: 33, name: 'epaper', sql: epaper },
   { version: 31, name: 'newsletters', sql: newsletters },
-  { version: 35, name: 'wire', sql: wire },
-  { version: 36, name: 'wire-archive-rule', sql: wireArchiveRule },
+  { version: 32, name: 'epaper', sql: epaper },
+  { version: 33, name: 'wire', sql: wire },
+  { version: 34, name: 'wire-archive-rule', sql: wireArchiveRule },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

@@ -31,8 +31,7 @@ export type CatalogueFields = Pick<CatalogueRow, 'name' | 'description' | 'posit
 export const DEVICES = 'devices';
 
 /**
- * The entitlements a working feature of this install reads, and what it does with them. Not yet here: newsletters: the
- * catalogue holds them, and readers are told of them once their feature reads them. Others work
+ * The entitlements a working feature of this install reads, and what it does with them. Others work
  * because of what is stored: a partner's bundle, a key a section requires (live-features.ts).
  */
 export const FEATURES: Readonly<Record<string, string>> = {

@@ -3,7 +3,7 @@ import type { Db, Tx } from '../ports/database.js';
 import type { PageArea } from '../ports/pdf-pages.js';
 import type { Clipping, Edition, EditionPage, EditionSource, PageImage, Region } from './model.js';
 
-/** The e-paper's reads and writes (`epaper_*`: migration 033). */
+/** The e-paper's reads and writes (`epaper_*`: migration 032). */
 
 const EDITION_COLUMNS = [
   'e.id',

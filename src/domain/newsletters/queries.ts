@@ -239,6 +239,18 @@ export async function isSuppressed(db: Db, email: string, newsletterId: number):
   return row !== undefined;
 }
 
+/** Which of these addresses a send of `newsletterId` must skip (one query for a batch). */
+export async function suppressedAmong(db: Db, emails: readonly string[], newsletterId: number): Promise<Set<string>> {
+  if (emails.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('newsletter_suppressions')
+    .select('email')
+    .where('email', 'in', [...emails])
+    .where((eb) => eb.or([eb('newsletter_id', 'is', null), eb('newsletter_id', '=', newsletterId)]))
+    .execute();
+  return new Set(rows.map((r) => r.email));
+}
+
 /** The suppression list, newest first, keyset by id. */
 export async function listSuppressions(db: Db, options: { before?: number | undefined; limit: number }) {
   let query = db

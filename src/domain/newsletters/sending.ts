@@ -14,12 +14,12 @@ import {
   findIssue,
   findNewsletter,
   insertSuppression,
-  isSuppressed,
   moveIssue,
   nextRetryAt,
   prepareDeliveries,
   sendProgress,
   subscriptionIdsByEmail,
+  suppressedAmong,
   type ClaimedDelivery,
 } from './queries.js';
 import { renderIssueEmail, type IssueArticle } from './render.js';
@@ -158,10 +158,11 @@ export function createSending(deps: SendingDeps) {
     delivery: ClaimedDelivery,
     recipient: Recipient,
     subscriptionId: number | null,
+    suppressed: boolean,
   ) {
     const at = now();
     // An address that unsubscribed, bounced or complained since the list was drawn up is skipped, not mailed.
-    if (subscriptionId === null || (await isSuppressed(db, delivery.email, newsletter.id))) {
+    if (subscriptionId === null || suppressed) {
       await finishDelivery(db, delivery.id, { status: 'suppressed' }, at);
       return;
     }
@@ -207,11 +208,17 @@ export function createSending(deps: SendingDeps) {
         at,
       );
       const ids = await subscriptionIds(claimed.map((d) => d.email));
+      // Checked for each batch as it goes (a batch takes a second or so): a late unsubscribe or bounce is honoured.
+      const suppressed = await suppressedAmong(
+        db,
+        claimed.map((d) => d.email),
+        newsletter.id,
+      );
       // A few messages in flight at once: the pacer keeps the rate, the connections keep up with it.
       const queue = [...claimed];
       const worker = async () => {
         for (let d = queue.shift(); d; d = queue.shift()) {
-          await deliver(newsletter, issue, articles, d, who.get(d.email) as Recipient, ids.get(d.email) ?? null);
+          await deliver(newsletter, issue, articles, d, who.get(d.email) as Recipient, ids.get(d.email) ?? null, suppressed.has(d.email));
         }
       };
       await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));

@@ -148,15 +148,17 @@ export function createSubscriptions(deps: SubscriptionDeps) {
   }
 
   /**
-   * Saves an address's choices from its preferences page. The page was reached through a signed link in an email to
-   * the address, or signed in with its verified address, so a list chosen here is confirmed at once.
+   * Saves an address's choices from its preferences page. `proven`: the page was reached through a signed link in an
+   * email to the address, or signed in with the address verified, so a list chosen here is confirmed at once; else
+   * (an unverified account's address) it gets a confirmation link first.
    */
-  async function savePreferences(email: string, chosen: ReadonlySet<string>): Promise<void> {
+  async function savePreferences(email: string, chosen: ReadonlySet<string>, proven: boolean): Promise<void> {
     for (const item of await preferences(email)) {
       const wanted = chosen.has(item.newsletter.slug);
       if (wanted && !item.subscribed && item.mayJoin) {
         const subscription = await upsertPendingSubscription(db, item.newsletter.id, email, now());
-        await confirmSubscription(db, subscription.id, now());
+        if (proven) await confirmSubscription(db, subscription.id, now());
+        else await askToConfirm(subscription);
       } else if (!wanted && (item.subscribed || item.pending)) {
         const subscription = (await subscriptionsOf(db, email)).find((s) => s.newsletterId === item.newsletter.id);
         if (subscription) await unsubscribe(db, subscription.id, now());

@@ -3,7 +3,7 @@ import type { Db, Tx } from '../ports/database.js';
 import type { Agency, SectionRule, WireFormat, WireItemStatus, WireProblem } from './model.js';
 import type { KnownItem } from './rules.js';
 
-/** The wire's reads and writes (`wire_agencies`, `wire_items`, `wire_problems`, migration 035). */
+/** The wire's reads and writes (`wire_agencies`, `wire_items`, `wire_problems`, migration 033). */
 
 const AGENCY_COLUMNS = [
   'id',

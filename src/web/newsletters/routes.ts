@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
+import { DomainError } from '../../domain/errors.js';
 import type { SignUpOutcome } from '../../domain/newsletters/subscriptions.js';
 import { normaliseEmail, tokens } from '../../domain/newsletters/rules.js';
 import { sendPage } from '../accounts/flow.js';
@@ -36,6 +37,7 @@ const PrefsForm = form({
   t: text({ maxLength: 64, pattern: '^$|^[A-Za-z0-9_-]+$' }),
 });
 const NoFields = form({});
+const SIGN_UPS_PER_HOUR = 20;
 const StepQuery = form({ list: text({ maxLength: 60 }), email: text({ maxLength: 320, normalise: ['trim'] }) });
 
 const badLink = () => new HttpProblem('not-found', 'This link is not valid any more. Ask for a new one from the newsletters page.');
@@ -46,13 +48,17 @@ export async function newsletterRoutes(parent: FastifyInstance, ctx: AppContext)
   const signedIn = (request: FastifyRequest) => request.auth?.user ?? null;
 
   /** The address a preferences page is for: the signed link's, else the signed-in reader's; null for neither. */
-  function prefsAddress(request: FastifyRequest, e: string, t: string): { email: string; link: { e: string; t: string } | null } | null {
+  function prefsAddress(
+    request: FastifyRequest,
+    e: string,
+    t: string,
+  ): { email: string; link: { e: string; t: string } | null; proven: boolean } | null {
     if (e && t) {
       const email = normaliseEmail(e);
-      return email && tokens.checkPreferences(ctx.keys.newsletter, email, t) ? { email, link: { e: email, t } } : null;
+      return email && tokens.checkPreferences(ctx.keys.newsletter, email, t) ? { email, link: { e: email, t }, proven: true } : null;
     }
     const user = signedIn(request);
-    return user ? { email: user.email, link: null } : null;
+    return user ? { email: user.email, link: null, proven: user.emailVerifiedAt !== null } : null;
   }
 
   await parent.register(
@@ -84,6 +90,10 @@ export async function newsletterRoutes(parent: FastifyInstance, ctx: AppContext)
         } else {
           const email = normaliseEmail(request.body.email);
           if (!email) throw new HttpProblem('invalid-input', 'Enter an email address like name@example.com.');
+          // Each sign-up without a session emails a stranger's address: at most 20 an hour from one address.
+          const used = await ctx.counters.increment(`newsletter-signup:${request.ip}`, 3600);
+          if (used > SIGN_UPS_PER_HOUR)
+            throw new DomainError('rate-limited', 'Too many sign-ups from your network: try again in an hour.', 3600);
           outcome = await ctx.newsletters.subscriptions.signUp(request.params.slug, { email });
         }
         if (outcome === 'no-such-list') throw new HttpProblem('not-found', NOTICES[outcome]);
@@ -161,7 +171,7 @@ export async function newsletterRoutes(parent: FastifyInstance, ctx: AppContext)
       app.post('/newsletters/preferences', { schema: { body: PrefsForm } }, async (request, reply) => {
         const who = prefsAddress(request, request.body.e, request.body.t);
         if (!who) throw badLink();
-        await ctx.newsletters.subscriptions.savePreferences(who.email, new Set(fieldList(request.body, 'list')));
+        await ctx.newsletters.subscriptions.savePreferences(who.email, new Set(fieldList(request.body, 'list')), who.proven);
         const back = who.link ? `e=${encodeURIComponent(who.link.e)}&t=${who.link.t}&notice=saved` : 'notice=saved';
         return reply.redirect(`/newsletters/preferences?${back}`, 303);
       });
