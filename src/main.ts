@@ -62,6 +62,7 @@ import { seedDemoImages } from './domain/content/demo-images.js';
 import { createMediaService } from './domain/media/service.js';
 import { createWireService } from './domain/wire/service.js';
 import { createArticleWriter } from './domain/content/newsroom-service.js';
+import { followArticleStatus } from './domain/wire/queries.js';
 import { createFeedFetcher } from './adapters/wire/feed-fetcher.js';
 import type { FileStore } from './domain/ports/files.js';
 import { createNewslettersService, seedDemoNewsletters } from './domain/newsletters/service.js';
@@ -323,7 +324,12 @@ export async function createAppContext(
     keys,
     content,
     search: createSearchService(reads, search.config),
-    newsroom: createNewsroomService({ db, now, onChange: refresh }),
+    newsroom: createNewsroomService({
+      db,
+      now,
+      onChange: refresh,
+      afterSave: (tx, saved) => followArticleStatus(tx, saved.id, saved.status, now()),
+    }),
     media,
     files,
     sections: createSectionsService({ db, now, onChange: refresh, catalogue: business.catalogue }),

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import type { Actor } from '../../src/domain/policies/policies.js';
+import { FIELD_NAMES, type ArticleFields } from '../../src/domain/content/newsroom.js';
 import { scheduleRecurring } from '../../src/jobs/runner.js';
 import { createFeedFetcher } from '../../src/adapters/wire/feed-fetcher.js';
 import { wireSignature } from '../../src/web/wire/webhook.js';
@@ -256,6 +257,25 @@ describeEachEngine('wire copy: agency feeds in, with provenance, disclaimer and 
     const shown = await seen(slug, 'Pushed-marker-beta');
     expect(shown.page).toBe(200);
     expect(shown.body).toContain('Disclaimer: No journalist from');
+
+    // An editor who takes the story down, then publishes it again from the article editor: the desk follows.
+    const deskStatus = async () => {
+      const page = await t.app.inject({ url: '/admin/wire', headers: { cookie: editor } });
+      return new RegExp(`<tr data-item="${itemId}">[^]*?</tr>`).exec(page.body)?.[0] ?? '';
+    };
+    expect(await deskStatus()).toContain('Published');
+    const articleId = (await db().query<{ id: number }>('select id from articles where slug = $1', [slug])).rows[0]!.id;
+    const saveAs = async (kind: 'unpublish' | 'publish') => {
+      const stored = (await t.ctx.newsroom.article(actor, articleId))!;
+      const fields = Object.fromEntries(FIELD_NAMES.map((name) => [name, stored[name]])) as unknown as ArticleFields;
+      expect(await t.ctx.newsroom.save(actor, { id: articleId, version: stored.version, fields, action: { kind } })).toMatchObject({
+        ok: true,
+      });
+    };
+    await saveAs('unpublish');
+    expect(await deskStatus()).toContain('Waiting for an editor');
+    await saveAs('publish');
+    expect(await deskStatus()).toContain('Published');
 
     // The agency's licence keeps its copy out of the premium archive: a year on, it is still read as metered.
     clock.advance(400 * 24 * 60 * MINUTE);

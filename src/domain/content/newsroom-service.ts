@@ -1,7 +1,7 @@
 import { recordChange } from '../audit/audit.js';
 import { DomainError } from '../errors.js';
 import { announceChange } from '../site/changes.js';
-import type { Db } from '../ports/database.js';
+import type { Db, Tx } from '../ports/database.js';
 import { authorize, type Actor } from '../policies/policies.js';
 import { applyAction, checkArticleFields, FIELD_NAMES, type ArticleFields, type NewsroomArticle, type SaveAction } from './newsroom.js';
 import {
@@ -72,7 +72,7 @@ const isUniqueViolation = (error: unknown) => typeof error === 'object' && error
  * as not found). Every write is audit-logged and announced: readers' caches in this process are dropped at once
  * (`onChange`), other instances' when the announcement reaches them.
  */
-export function createNewsroomService(deps: { db: Db; now: () => Date; onChange: () => Promise<void> }): NewsroomService {
+export function createNewsroomService(deps: WriterDeps): NewsroomService {
   const { db, now } = deps;
   const writer = createArticleWriter(deps);
   const save = (actor: Actor, input: SaveInput): Promise<SaveResult> => {
@@ -119,7 +119,15 @@ export function createNewsroomService(deps: { db: Db; now: () => Date; onChange:
  * wire desk's ingest (the agency's settings decide). Every save keeps a revision, is audit-logged as `actor`, and
  * is announced, exactly as an editor's.
  */
-export function createArticleWriter(deps: { db: Db; now: () => Date; onChange: () => Promise<void> }): {
+export interface WriterDeps {
+  db: Db;
+  now: () => Date;
+  onChange: () => Promise<void>;
+  /** Runs in the save's transaction with the article's new stored status (the wire desk follows an editor's publishing). */
+  afterSave?: (tx: Tx, saved: { id: number; status: NewsroomArticle['status'] }) => Promise<void>;
+}
+
+export function createArticleWriter(deps: WriterDeps): {
   save(actor: Actor, input: SaveInput): Promise<SaveResult>;
 } {
   const { db, now } = deps;
@@ -184,6 +192,7 @@ export function createArticleWriter(deps: { db: Db; now: () => Date; onChange: (
           },
           at,
         );
+        await deps.afterSave?.(tx, { id, status: state.status });
         await announceChange(tx);
         return { ok: true, id, version };
       });

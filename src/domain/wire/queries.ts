@@ -207,6 +207,17 @@ export async function setItemStatus(db: Db, id: number, status: WireItemStatus, 
   await db.updateTable('wire_items').set({ status, updated_at: at }).where('id', '=', id).execute();
 }
 
+/** An editor published (or took down) the article a waiting (or published) item became: the desk shows it so. */
+export async function followArticleStatus(tx: Tx, articleId: number, articleStatus: string, at: Date): Promise<void> {
+  const [from, to]: [WireItemStatus, WireItemStatus] = articleStatus === 'published' ? ['waiting', 'published'] : ['published', 'waiting'];
+  await tx
+    .updateTable('wire_items')
+    .set({ status: to, updated_at: at })
+    .where('article_id', '=', articleId)
+    .where('status', '=', from)
+    .execute();
+}
+
 export async function insertProblems(db: Db, agencyId: number, problems: readonly WireProblem[], at: Date): Promise<void> {
   if (problems.length === 0) return;
   await db
