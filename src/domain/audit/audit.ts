@@ -26,7 +26,7 @@ export interface ChangeEntry {
 export interface AuditRecord {
   id: number;
   at: Date;
-  /** Who made it: null for the command line, or an account since deleted. */
+  /** Who made it: null for no account (the command line, the wire), or an account since deleted. */
   user: { id: number; name: string; email: string; role: string } | null;
   area: AuditArea;
   subject: string;

@@ -164,7 +164,7 @@ function revisionList(input: ArticleEditInput, article: NewsroomArticle): SafeHt
   return html`<section class="revisions" aria-labelledby="revisions-title"><h2 id="revisions-title">Revisions</h2><ol>${input.revisions.map(
     (
       r,
-    ) => html`<li data-revision="${r.id}">${formatDateTime(r.createdAt, input.timeZone)} · ${r.by ?? 'the command line (an import) or a deleted account'} · ${r.action} (version ${r.version})
+    ) => html`<li data-revision="${r.id}">${formatDateTime(r.createdAt, input.timeZone)} · ${r.by ?? 'no account (an import or the wire) or a deleted account'} · ${r.action} (version ${r.version})
  · <a href="/admin/articles/${article.id}/edit?compare=${r.id}#compare">Compare with current</a>
 <form method="post" action="/admin/articles/${article.id}/revisions/${r.id}/restore" class="inline-form">${csrfField(input.csrf)}${hidden('version', article.version)}<button type="submit" class="button secondary">Restore</button></form></li>`,
   )}</ol></section>`;

@@ -29,7 +29,7 @@ function auditPage(
   input: { records: AuditRecord[]; areas: string[]; area: string; older: string | null; timeZone: string },
 ) {
   const who = (r: AuditRecord) =>
-    r.user ? html`${r.user.name || r.user.email} <span class="role">(${r.user.role})</span>` : 'Command line';
+    r.user ? html`${r.user.name || r.user.email} <span class="role">(${r.user.role})</span>` : 'No account (command line or wire)';
   const rows = input.records.map(
     (
       r,

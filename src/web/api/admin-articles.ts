@@ -201,7 +201,7 @@ export function adminArticleApiRoutes(scope: FastifyInstance, ctx: AppContext): 
                     id: Type.Integer(),
                     version: Type.Integer(),
                     action: Type.String(),
-                    by: Nullable(Type.String(), 'Who saved it; null for the command line (an import) or an account since deleted.'),
+                    by: Nullable(Type.String(), 'Who saved it; null for no account (an import or the wire) or an account since deleted.'),
                     at: Timestamp,
                   },
                   { additionalProperties: false },
