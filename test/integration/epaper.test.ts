@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
@@ -213,6 +214,85 @@ describeEachEngine('e-paper', (db) => {
         })
       ).statusCode,
     ).toBe(404);
+  });
+
+  it('cuts each zoom image into tiles, served only at signed addresses to an entitled reader and listed in the app API', async () => {
+    const login = async (email: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/token',
+        payload: { email, password: PASSWORD, device_name: 'Tile phone' },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return `Bearer ${res.json<{ access_token: string }>().access_token}`;
+    };
+    const [edition] = (await t.app.inject({ url: '/api/v1/epaper/editions' })).json<{ editions: { id: number }[] }>().editions;
+    const url = `/api/v1/epaper/editions/${edition!.id}`;
+    const res = await t.app.inject({ url, headers: { authorization: await login('subscriber@example.com') } });
+    expect(res.statusCode, res.body).toBe(200);
+    type Tiles = { image: string; width: number; height: number; tile_size: number; columns: number; rows: number; urls: string[][] };
+    const pages = res.json<{ pages: { number: number; images: { size: string; width: number; height: number }[]; tiles: Tiles }[] }>()
+      .pages;
+    const [first] = pages;
+    const zoom = first!.images.find((i) => i.size === 'zoom')!;
+    const tiles = first!.tiles;
+    // The 2,000 px zoom of an A4-shaped page: 4 columns of 512 px (the last 464 px), 6 rows (the last narrower).
+    expect(tiles).toMatchObject({ image: 'zoom', width: zoom.width, height: zoom.height, tile_size: 512 });
+    expect(tiles.columns).toBe(Math.ceil(zoom.width / 512));
+    expect(tiles.rows).toBe(Math.ceil(zoom.height / 512));
+    expect(tiles.columns).toBeGreaterThan(1);
+    expect(tiles.urls).toHaveLength(tiles.rows);
+    for (const row of tiles.urls) expect(row).toHaveLength(tiles.columns);
+    expect(new Set(tiles.urls.flat()).size).toBe(tiles.rows * tiles.columns);
+    expect(tiles.urls[0]![0]).toMatch(/^\/epaper\/files\/\d+\/[\w-]{22}\/[0-9a-f]{24}\/p1-zoom\/0-0\.webp$/);
+    expect(pages[1]!.tiles.urls[0]![0]).toContain('/p2-zoom/0-0.webp');
+
+    // Every tile is there, a WebP of its part of the page, kept only by the reader's browser.
+    const lastColumn = tiles.columns - 1;
+    const lastRow = tiles.rows - 1;
+    for (const [row, column] of [
+      [0, 0],
+      [lastRow, lastColumn],
+    ] as const) {
+      const tile = await t.app.inject({ url: tiles.urls[row]![column]! });
+      expect(tile.statusCode).toBe(200);
+      expect(tile.headers['content-type']).toBe('image/webp');
+      expect(tile.headers['cache-control']).toMatch(/^private, max-age=\d+/);
+      const meta = await sharp(tile.rawPayload).metadata();
+      expect(meta.format).toBe('webp');
+      expect(meta.width).toBe(Math.min(512, zoom.width - column * 512));
+      expect(meta.height).toBe(Math.min(512, zoom.height - row * 512));
+    }
+    const stored = await Promise.all(tiles.urls.flat().map((u) => t.app.inject({ url: u })));
+    expect(stored.map((r) => r.statusCode)).toEqual(stored.map(() => 200));
+
+    // The page view gives its viewer the same signed tiles.
+    const page = await t.app.inject({ url: '/epaper/mumbai/2026-11-24/1', headers: { cookie: subscriber } });
+    const data = /data-tiles="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const viewer = JSON.parse(data.replaceAll('&quot;', '"').replaceAll('&amp;', '&')) as { size: number; urls: string[][] };
+    expect(viewer.size).toBe(512);
+    expect(viewer.urls).toEqual(tiles.urls);
+
+    // Forged, moved to another tile, or expired: 404, like any file that is not there.
+    const one = tiles.urls[0]![0]!;
+    const forged = one.replace(/\/([\w-]{22})\//, (_m, sig: string) => `/${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}/`);
+    expect((await t.app.inject({ url: forged })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: one.replace('/0-0.webp', '/1-0.webp') })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: one.replace('/0-0.webp', '/') })).statusCode).toBe(404);
+
+    // A reader without the e-paper gets no tile address by any route.
+    const reader = await sessionCookie(t.ctx, 'reader@example.com', PASSWORD);
+    for (const path of ['/epaper/mumbai/2026-11-24', '/epaper/mumbai/2026-11-24/1', '/epaper']) {
+      const seen = await t.app.inject({ url: path, headers: { cookie: reader } });
+      expect(seen.body).not.toContain('-zoom/');
+      expect(seen.body).not.toContain('data-tiles');
+    }
+    const denied = await t.app.inject({ url, headers: { authorization: await login('reader@example.com') } });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.body).not.toContain('-zoom/');
+
+    clock.advance(3 * 3600_000);
+    expect((await t.app.inject({ url: one })).statusCode).toBe(404);
   });
 
   it('saves a story as a clipping and shares it through a link that shows only the clipped part, within a monthly cap', async () => {

@@ -2,10 +2,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { createCanvas } from '@napi-rs/canvas';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
-import type { PageArea, PdfDocument, PdfPages, RenderedPage } from '../../domain/ports/pdf-pages.js';
+import type { ImageTiles, PageArea, PdfDocument, PdfPages, RenderedPage } from '../../domain/ports/pdf-pages.js';
 
 const require = createRequire(import.meta.url);
 const PDFJS_ROOT = dirname(require.resolve('pdfjs-dist/package.json'));
@@ -15,6 +15,25 @@ const CMAPS = join(PDFJS_ROOT, 'cmaps') + '/';
 
 /** The most pixels one page is drawn at (a 2,000-pixel-wide broadsheet page is about 2000 × 3200). */
 const MAX_PIXELS = 12_000_000;
+
+const WEBP = { quality: 80, effort: 3 } as const;
+
+/** Square tiles of `tile` pixels (the last column and row narrower), in rows from the top. */
+async function cutTiles(pixels: () => Sharp, width: number, height: number, tile: number): Promise<ImageTiles> {
+  const columns = Math.ceil(width / tile);
+  const rows = Math.ceil(height / tile);
+  const parts: ImageTiles['parts'] = [];
+  for (let row = 0; row < rows; row++) {
+    for (let column = 0; column < columns; column++) {
+      const left = column * tile;
+      const top = row * tile;
+      const box = { left, top, width: Math.min(tile, width - left), height: Math.min(tile, height - top) };
+      const bytes = await pixels().extract(box).webp(WEBP).toBuffer();
+      parts.push({ column, row, width: box.width, height: box.height, bytes });
+    }
+  }
+  return { size: tile, columns, rows, parts };
+}
 
 /** A line of text on the page, in points from the top left. */
 interface Line {
@@ -77,11 +96,24 @@ function documentOf(pdf: PDFDocumentProxy): PdfDocument {
         const images = [];
         for (const size of sizes) {
           const width = Math.min(size.width, canvas.width);
-          const { data, info } = await sharp(pixels, { raw: { width: canvas.width, height: canvas.height, channels: 4 } })
-            .resize({ width })
-            .webp({ quality: 80, effort: 3 })
-            .toBuffer({ resolveWithObject: true });
-          images.push({ size: size.name, width: info.width, height: info.height, bytes: data, contentType: 'image/webp' });
+          const resized = sharp(pixels, { raw: { width: canvas.width, height: canvas.height, channels: 4 } }).resize({ width });
+          if (!size.tile) {
+            const { data, info } = await resized.webp(WEBP).toBuffer({ resolveWithObject: true });
+            images.push({ size: size.name, width: info.width, height: info.height, bytes: data, contentType: 'image/webp' });
+            continue;
+          }
+          // Resized once to raw pixels, then encoded whole and cut into tiles from the same pixels.
+          const { data: raw, info } = await resized.raw().toBuffer({ resolveWithObject: true });
+          const pixelsOf = () => sharp(raw, { raw: { width: info.width, height: info.height, channels: info.channels } });
+          const bytes = await pixelsOf().webp(WEBP).toBuffer();
+          images.push({
+            size: size.name,
+            width: info.width,
+            height: info.height,
+            bytes,
+            contentType: 'image/webp',
+            tiles: await cutTiles(pixelsOf, info.width, info.height, size.tile),
+          });
         }
         const content = await page.getTextContent();
         const lines: Line[] = content.items

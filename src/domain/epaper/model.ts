@@ -29,7 +29,20 @@ export interface PageImage {
   width: number;
   height: number;
   key: string;
+  /** The image cut into tiles (the zoom of pages rendered since tiles were made; older pages have none). */
+  tiles?: TileGrid;
 }
+
+/** Square tiles of an image: the tile at `column`, `row` (from 0, top left) is stored at `tileKey(grid, column, row)`. */
+export interface TileGrid {
+  size: number;
+  columns: number;
+  rows: number;
+  /** The files' common start, e.g. `epaper/<prefix>/p3-zoom/`. */
+  prefix: string;
+}
+
+export const tileKey = (grid: TileGrid, column: number, row: number) => `${grid.prefix}${column}-${row}.webp`;
 
 export interface EditionPage {
   number: number;

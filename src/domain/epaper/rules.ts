@@ -4,11 +4,11 @@ import type { PageBox, PageSize } from '../ports/pdf-pages.js';
 /** The entitlement that opens the e-paper's pages, images and text. */
 export const EPAPER = 'epaper';
 
-/** The sizes each page is drawn at: thumbnails for the edition's contents, the reading size, and the zoom. */
+/** The sizes each page is drawn at: thumbnails for the edition's contents, the reading size, and the zoom (also cut into tiles). */
 export const PAGE_SIZES: readonly PageSize[] = [
   { name: 'thumb', width: 240 },
   { name: 'page', width: 1000 },
-  { name: 'zoom', width: 2000 },
+  { name: 'zoom', width: 2000, tile: 512 },
 ];
 export type PageSizeName = 'thumb' | 'page' | 'zoom';
 

@@ -7,7 +7,16 @@ import type { ImageCodec } from '../ports/images.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { PageBox, PdfPages } from '../ports/pdf-pages.js';
 import { authorize, can, type Actor } from '../policies/policies.js';
-import { isPublished, type Clipping, type Edition, type EditionPage, type EditionSource, type Region } from './model.js';
+import {
+  isPublished,
+  tileKey,
+  type Clipping,
+  type Edition,
+  type EditionPage,
+  type EditionSource,
+  type Region,
+  type TileGrid,
+} from './model.js';
 import * as q from './queries.js';
 import {
   checkEditionName,
@@ -163,7 +172,19 @@ export function createEpaperService(deps: EpaperDeps) {
             for (const image of rendered.images) {
               const key = `epaper/${edition.filesPrefix}/p${number}-${image.size}.webp`;
               await files.put(key, image.bytes, { contentType: image.contentType });
-              images.push({ size: image.size, width: image.width, height: image.height, key });
+              let tiles: TileGrid | undefined;
+              if (image.tiles) {
+                tiles = {
+                  size: image.tiles.size,
+                  columns: image.tiles.columns,
+                  rows: image.tiles.rows,
+                  prefix: `epaper/${edition.filesPrefix}/p${number}-${image.size}/`,
+                };
+                for (const part of image.tiles.parts) {
+                  await files.put(tileKey(tiles, part.column, part.row), part.bytes, { contentType: 'image/webp' });
+                }
+              }
+              images.push({ size: image.size, width: image.width, height: image.height, key, ...(tiles ? { tiles } : {}) });
             }
             const matches = await q.articlesByHeadline(
               db,
@@ -292,6 +313,22 @@ export function createEpaperService(deps: EpaperDeps) {
     fileUrl(key: string): string {
       const expires = urlExpiry(now());
       return `/epaper/files/${expires}/${signFile(deps.key, key, expires)}/${key.slice('epaper/'.length)}`;
+    },
+
+    /**
+     * The signed addresses of an image's tiles, `urls[row][column]`, or null when the image has none (pages rendered
+     * before tiles were made): the viewer and apps then zoom the whole image.
+     */
+    tileUrls(image: { tiles?: TileGrid | undefined }): string[][] | null {
+      const grid = image.tiles;
+      if (!grid) return null;
+      const expires = urlExpiry(now());
+      return Array.from({ length: grid.rows }, (_r, row) =>
+        Array.from({ length: grid.columns }, (_c, column) => {
+          const key = tileKey(grid, column, row);
+          return `/epaper/files/${expires}/${signFile(deps.key, key, expires)}/${key.slice('epaper/'.length)}`;
+        }),
+      );
     },
 
     /** The file a signed address names, or null when the signature is wrong or has expired. */

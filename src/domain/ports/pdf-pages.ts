@@ -18,6 +18,16 @@ export interface PdfDocument {
 export interface PageSize {
   name: string;
   width: number;
+  /** When given, the image at this size is also cut into square tiles of this many pixels (the last row and column smaller). */
+  tile?: number;
+}
+
+/** An image cut into tiles: `parts` in rows from the top, each row from the left. */
+export interface ImageTiles {
+  size: number;
+  columns: number;
+  rows: number;
+  parts: { column: number; row: number; width: number; height: number; bytes: Buffer }[];
 }
 
 /** A box in ten-thousandths of the page's width and height, from its top left corner. */
@@ -41,5 +51,5 @@ export interface RenderedPage {
   text: string;
   /** Article areas found from the layout: a headline (larger type) and the body text below it. */
   areas: PageArea[];
-  images: { size: string; width: number; height: number; bytes: Buffer; contentType: string }[];
+  images: { size: string; width: number; height: number; bytes: Buffer; contentType: string; tiles?: ImageTiles }[];
 }

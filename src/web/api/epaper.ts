@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
-import type { Edition, Region } from '../../domain/epaper/model.js';
+import type { Edition, PageImage, Region } from '../../domain/epaper/model.js';
 import { URL_LIFETIME_S, urlExpiry } from '../../domain/epaper/rules.js';
 import { actorOf } from '../../domain/policies/policies.js';
 import { HttpProblem } from '../http/errors.js';
@@ -48,8 +48,38 @@ const RegionJson = Type.Object(
   { additionalProperties: false },
 );
 
+const TilesJson = Type.Union(
+  [
+    Type.Object(
+      {
+        image: Type.String({ description: 'The image the tiles are cut from (zoom).' }),
+        width: Type.Integer({ description: 'That image’s width in pixels.' }),
+        height: Type.Integer(),
+        tile_size: Type.Integer({ description: 'Tiles are squares of this many pixels; the last column and row are narrower.' }),
+        columns: Type.Integer(),
+        rows: Type.Integer(),
+        urls: Type.Array(Type.Array(Type.String()), {
+          description: 'Signed addresses, `urls[row][column]` from the top left; they expire with the image addresses.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Null(),
+  ],
+  {
+    description:
+      'The zoom image cut into tiles, to load only what is on screen; null for pages rendered before tiles (zoom the whole image).',
+  },
+);
+
 const PageJson = Type.Object(
-  { number: Type.Integer(), text: Type.String(), images: Type.Array(ImageJson), regions: Type.Array(RegionJson) },
+  {
+    number: Type.Integer(),
+    text: Type.String(),
+    images: Type.Array(ImageJson),
+    tiles: TilesJson,
+    regions: Type.Array(RegionJson),
+  },
   { additionalProperties: false },
 );
 
@@ -68,6 +98,14 @@ const regionJson = (r: Region) => ({
   text: r.text,
   article: r.article ? { slug: r.article.slug, url: `/${r.article.slug}` } : null,
 });
+
+const tilesJson = (images: readonly PageImage[], urlsOf: (image: PageImage) => string[][] | null) => {
+  const zoom = images.find((i) => i.size === 'zoom' && i.tiles);
+  const urls = zoom ? urlsOf(zoom) : null;
+  if (!zoom?.tiles || !urls) return null;
+  const { size, columns, rows } = zoom.tiles;
+  return { image: zoom.size, width: zoom.width, height: zoom.height, tile_size: size, columns, rows, urls };
+};
 
 /**
  * The e-paper for apps: published editions (anyone may list them), and an edition's pages, regions and text with
@@ -155,6 +193,7 @@ export function epaperApiRoutes(app: FastifyInstance, ctx: AppContext): void {
           number: p.number,
           text: p.text,
           images: p.images.map((i) => ({ size: i.size, width: i.width, height: i.height, url: ctx.epaper.fileUrl(i.key) })),
+          tiles: tilesJson(p.images, (i) => ctx.epaper.tileUrls(i)),
           regions: regions.filter((r) => r.pageNumber === p.number).map(regionJson),
         })),
       };

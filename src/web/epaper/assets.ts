@@ -36,12 +36,70 @@ export const EPAPER_SCRIPT = `(() => {
   let zoom = 1;
   let clipping = false;
   tools.hidden = false;
+  // Zoomed in, the tiles of the zoom image that are on screen are laid over the page image as they come into view;
+  // a page without tiles (or a tile that fails to load) falls back to the whole zoom image.
+  let tiles = null;
+  try {
+    tiles = stage.dataset.tiles ? JSON.parse(stage.dataset.tiles) : null;
+  } catch {
+    tiles = null;
+  }
+  let layer = null;
+  const loaded = new Set();
+  const wholeZoom = () => {
+    if (image.getAttribute('href') !== stage.dataset.zoomSrc) image.setAttribute('href', stage.dataset.zoomSrc);
+  };
+  const showTiles = () => {
+    if (zoom <= 1) return;
+    if (!tiles) return wholeZoom();
+    if (!layer) {
+      layer = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+      layer.setAttribute('class', 'epaper-tiles');
+      image.after(layer);
+    }
+    const across = tiles.width / (baseWidth * zoom);
+    const down = tiles.height / (baseHeight * zoom);
+    const first = (n) => Math.max(0, Math.floor(n / tiles.size));
+    const rows = tiles.urls.length;
+    const columns = rows ? tiles.urls[0].length : 0;
+    const lastColumn = Math.min(columns - 1, Math.floor(((stage.scrollLeft + stage.clientWidth) * across) / tiles.size));
+    const lastRow = Math.min(rows - 1, Math.floor(((stage.scrollTop + stage.clientHeight) * down) / tiles.size));
+    const unitX = view.width / tiles.width;
+    const unitY = view.height / tiles.height;
+    for (let row = first(stage.scrollTop * down); row <= lastRow; row++) {
+      for (let column = first(stage.scrollLeft * across); column <= lastColumn; column++) {
+        const id = column + '-' + row;
+        if (loaded.has(id)) continue;
+        loaded.add(id);
+        const tile = document.createElementNS('http://www.w3.org/2000/svg', 'image');
+        const left = column * tiles.size;
+        const top = row * tiles.size;
+        tile.setAttribute('x', String(left * unitX));
+        tile.setAttribute('y', String(top * unitY));
+        tile.setAttribute('width', String(Math.min(tiles.size, tiles.width - left) * unitX));
+        tile.setAttribute('height', String(Math.min(tiles.size, tiles.height - top) * unitY));
+        tile.setAttribute('preserveAspectRatio', 'none');
+        tile.addEventListener('error', wholeZoom, { once: true });
+        tile.setAttribute('href', tiles.urls[row][column]);
+        layer.appendChild(tile);
+      }
+    }
+  };
+  let pending = false;
+  stage.addEventListener('scroll', () => {
+    if (pending || zoom <= 1) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      showTiles();
+    });
+  }, { passive: true });
   const setZoom = (next) => {
     zoom = Math.min(4, Math.max(1, next));
-    if (zoom > 1 && image.getAttribute('href') !== stage.dataset.zoomSrc) image.setAttribute('href', stage.dataset.zoomSrc);
     svg.setAttribute('width', String(Math.round(baseWidth * zoom)));
     svg.setAttribute('height', String(Math.round(baseHeight * zoom)));
     stage.classList.toggle('zoomed', zoom > 1);
+    showTiles();
     status.textContent = zoom > 1 ? 'Zoom ' + Math.round(zoom * 100) + '%: drag or scroll to move around' : '';
   };
   tools.addEventListener('click', (event) => {

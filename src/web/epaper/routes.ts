@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
-import type { Edition } from '../../domain/epaper/model.js';
+import type { Edition, PageImage } from '../../domain/epaper/model.js';
 import { actorOf } from '../../domain/policies/policies.js';
 import { dayIn } from '../../domain/time/zoned.js';
 import { sendPage } from '../accounts/flow.js';
@@ -101,6 +101,12 @@ export function epaperRoutes(parent: FastifyInstance, ctx: AppContext) {
   const thumbOf = (images: { size: string; key: string }[], size: string) => {
     const image = images.find((i) => i.size === size);
     return image ? ctx.epaper.fileUrl(image.key) : null;
+  };
+
+  const tilesOf = (images: PageImage[]) => {
+    const zoom = images.find((i) => i.size === 'zoom');
+    const urls = zoom ? ctx.epaper.tileUrls(zoom) : null;
+    return zoom?.tiles && urls ? { width: zoom.width, height: zoom.height, size: zoom.tiles.size, urls } : null;
   };
 
   return parent.register(
@@ -294,6 +300,7 @@ export function epaperRoutes(parent: FastifyInstance, ctx: AppContext) {
             regions: await ctx.epaper.regions(edition, page.number),
             pageUrl: thumbOf(page.images, 'page') ?? '',
             zoomUrl: thumbOf(page.images, 'zoom') ?? '',
+            tiles: tilesOf(page.images),
             csrf: reply.generateCsrf(),
             notice,
           }),

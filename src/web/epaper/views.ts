@@ -114,6 +114,8 @@ export interface PageView {
   regions: Region[];
   pageUrl: string;
   zoomUrl: string;
+  /** The zoom image's tiles and their signed addresses (`urls[row][column]`), or null: the viewer then zooms the whole image. */
+  tiles: { width: number; height: number; size: number; urls: string[][] } | null;
   csrf: string;
   notice?: string | undefined;
 }
@@ -134,7 +136,7 @@ export function epaperPageView(chrome: PageChrome, data: PageView): string {
   const main = html`<h1>${edition.name}, <time datetime="${edition.date}">${edition.date}</time>: page ${page.number}</h1>${notice(data.notice)}
 ${pager}
 <div class="epaper-tools" id="epaper-tools" hidden><button type="button" data-zoom="in">Zoom in</button> <button type="button" data-zoom="out">Zoom out</button> <button type="button" data-clip>Clip an area</button> <span role="status" id="epaper-status"></span></div>
-<div class="epaper-stage" id="epaper-stage" tabindex="0" data-zoom-src="${data.zoomUrl}" aria-label="Page ${page.number}: arrow keys turn pages, + and − zoom">
+<div class="epaper-stage" id="epaper-stage" tabindex="0" data-zoom-src="${data.zoomUrl}"${data.tiles ? html` data-tiles="${JSON.stringify(data.tiles)}"` : ''} aria-label="Page ${page.number}: arrow keys turn pages, + and − zoom">
 <svg viewBox="0 0 10000 ${tall}" width="${image?.width ?? 1000}" height="${image?.height ?? Math.round((1000 * page.height) / page.width)}" role="group" aria-label="Page ${page.number}">
 <image href="${data.pageUrl}" x="0" y="0" width="10000" height="${tall}" preserveAspectRatio="none"/>
 ${data.regions.map(
