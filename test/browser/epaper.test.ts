@@ -58,9 +58,23 @@ describe.runIf(run)('the e-paper in a real browser', () => {
     const svg = page.locator('#epaper-stage svg');
     const before = Number(await svg.getAttribute('width'));
 
+    // Zoomed in, only the tiles of the zoom image on screen are loaded; scrolling loads the ones that come into view.
+    const tileLoaded = page.waitForResponse((r) => r.url().includes('-zoom/0-0.webp') && r.status() === 200);
     await page.getByRole('button', { name: 'Zoom in' }).click();
     expect(Number(await svg.getAttribute('width'))).toBeGreaterThan(before);
-    expect(await page.locator('#epaper-stage image').getAttribute('href')).toContain('-zoom.webp');
+    await tileLoaded;
+    const grid = JSON.parse((await page.locator('#epaper-stage').getAttribute('data-tiles')) ?? 'null') as { urls: string[][] };
+    const total = grid.urls.flat().length;
+    const tiles = page.locator('#epaper-stage .epaper-tiles image');
+    const shown = await tiles.count();
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(total);
+    const lastTile = grid.urls.at(-1)!.at(-1)!;
+    const lastLoaded = page.waitForResponse((r) => r.url().endsWith(lastTile) && r.status() === 200);
+    await page.locator('#epaper-stage').evaluate((stage) => stage.scrollTo(stage.scrollWidth, stage.scrollHeight));
+    await lastLoaded;
+    expect(await tiles.count()).toBeGreaterThan(shown);
+    expect(await page.locator('#epaper-stage > svg > image').getAttribute('href')).toContain('-page.webp');
     await page.getByRole('button', { name: 'Zoom out' }).click();
 
     // Keyboard: the right arrow turns the page, the left one turns it back.
