@@ -207,6 +207,10 @@ describeEachEngine('newsletters', (db) => {
     expect(dkim).toMatch(/d=example\.com/);
     expect(dkim).toMatch(/s=news2026/);
     expect(mail!.html).not.toMatch(/<img/); // no pixels, no third-party trackers
+    // Counting is off by default: the links go straight to the site, not through the counting redirect.
+    expect(mail!.html).toContain(`href="http://localhost:3000/article/${story.slug}"`);
+    expect(mail!.html).not.toContain('/newsletters/c/');
+    expect(mail!.html).not.toContain('/newsletters/o/');
 
     // The mail provider's POST: no cookie, no CSRF token, the RFC 8058 body.
     const path = unsubscribe!.replace('http://localhost:3000', '');
