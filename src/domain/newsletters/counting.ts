@@ -74,7 +74,7 @@ const encodeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(
 /** Every `<a href="…">` in rendered HTML that leads to the site, routed through its counting address. */
 export function trackLinks(html: string, tracking: Tracking): string {
   return html.replace(
-    /(<a\s[^>]*?\bhref=")([^"]*)(")/gi,
+    /(<a\s(?:[^>]*?\s)?href=")([^"]*)(")/gi,
     (_m, before: string, href: string, after: string) => `${before}${encodeAttribute(tracking.link(decodeAttribute(href)))}${after}`,
   );
 }
