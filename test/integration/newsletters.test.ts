@@ -322,6 +322,7 @@ describeEachEngine('newsletters', (db) => {
     expect(page.body).toContain('data-status="sent"');
     expect(/<span data-sent>(\d+)<\/span>/.exec(page.body)?.[1]).toBe('2'); // the two readers of the earlier test (one whole, one lead-ins)
     expect(page.body).toContain('<span data-left>0</span>');
+    expect(page.body).not.toContain('Opens and clicks'); // counting is off by default: nothing counted, nothing shown
   });
 
   it('sends exactly once per recipient when the process dies mid-send and another starts', async () => {
