@@ -318,6 +318,7 @@ export async function createAppContext(
     mailer: newsletterMailer,
     content,
     rate: () => config.newsletterRate,
+    counting: () => config.newsletterCounting,
   });
   return {
     config,

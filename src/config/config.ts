@@ -65,6 +65,8 @@ export interface Config {
   dkim: { domainName: string; keySelector: string; privateKey: string } | null;
   /** Newsletter messages per second the SMTP provider allows (MASTHEAD_NEWSLETTER_RATE, default 20). */
   newsletterRate: number;
+  /** First-party newsletter open and click counts per issue and link (MASTHEAD_NEWSLETTER_COUNTING, default false). */
+  newsletterCounting: boolean;
   /** Wire agencies' credentials and the wire's settings (MASTHEAD_WIRE_*): see docs/wire.md. */
   wire: WireConfig;
 }
@@ -219,6 +221,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     searchConfig: searchConfig(env),
     dkim: dkim(env),
     newsletterRate: integer(env, 'MASTHEAD_NEWSLETTER_RATE', 20, 1, 10_000),
+    newsletterCounting: flag(env, 'MASTHEAD_NEWSLETTER_COUNTING'),
     wire: wire(env),
   };
 }

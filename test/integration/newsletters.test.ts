@@ -207,6 +207,10 @@ describeEachEngine('newsletters', (db) => {
     expect(dkim).toMatch(/d=example\.com/);
     expect(dkim).toMatch(/s=news2026/);
     expect(mail!.html).not.toMatch(/<img/); // no pixels, no third-party trackers
+    // Counting is off by default: the links go straight to the site, not through the counting redirect.
+    expect(mail!.html).toContain(`href="http://localhost:3000/article/${story.slug}"`);
+    expect(mail!.html).not.toContain('/newsletters/c/');
+    expect(mail!.html).not.toContain('/newsletters/o/');
 
     // The mail provider's POST: no cookie, no CSRF token, the RFC 8058 body.
     const path = unsubscribe!.replace('http://localhost:3000', '');
@@ -318,6 +322,7 @@ describeEachEngine('newsletters', (db) => {
     expect(page.body).toContain('data-status="sent"');
     expect(/<span data-sent>(\d+)<\/span>/.exec(page.body)?.[1]).toBe('2'); // the two readers of the earlier test (one whole, one lead-ins)
     expect(page.body).toContain('<span data-left>0</span>');
+    expect(page.body).not.toContain('Opens and clicks'); // counting is off by default: nothing counted, nothing shown
   });
 
   it('sends exactly once per recipient when the process dies mid-send and another starts', async () => {

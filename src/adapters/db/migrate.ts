@@ -34,6 +34,7 @@ import newsletters from './migrations/031-newsletters.js';
 import epaper from './migrations/032-epaper.js';
 import wire from './migrations/033-wire.js';
 import wireArchiveRule from './migrations/034-wire-archive-rule.js';
+import newsletterCounting from './migrations/035-newsletter-counting.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -71,6 +72,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 32, name: 'epaper', sql: epaper },
   { version: 33, name: 'wire', sql: wire },
   { version: 34, name: 'wire-archive-rule', sql: wireArchiveRule },
+  { version: 35, name: 'newsletter-counting', sql: newsletterCounting },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

@@ -553,3 +553,35 @@ export async function subscriptionIdsByEmail(db: Db, newsletterId: number, email
     .execute();
   return new Map(rows.map((r) => [r.email, r.id]));
 }
+
+/** One more open of an issue (an aggregate counter: one row per issue, whatever the traffic); nothing for no issue. */
+export async function countOpen(db: Db, issueId: number): Promise<void> {
+  await sql`insert into newsletter_issue_opens (issue_id, opens)
+    select id, 1 from newsletter_issues where id = ${issueId}
+    on conflict (issue_id) do update set opens = newsletter_issue_opens.opens + 1`.execute(db);
+}
+
+/** One more click of a signed link of an issue (one row per issue and link, whatever the traffic). */
+export async function countClick(db: Db, issueId: number, url: string): Promise<void> {
+  await sql`insert into newsletter_link_clicks (issue_id, url, clicks)
+    select id, ${url}, 1 from newsletter_issues where id = ${issueId}
+    on conflict (issue_id, url) do update set clicks = newsletter_link_clicks.clicks + 1`.execute(db);
+}
+
+/** An issue's opens and its most-clicked links (by the primary key's issue prefix; an issue has few links). */
+export async function issueCounts(
+  db: Db,
+  issueId: number,
+  limit: number,
+): Promise<{ opens: number; links: { url: string; clicks: number }[] }> {
+  const opens = await db.selectFrom('newsletter_issue_opens').select('opens').where('issue_id', '=', issueId).executeTakeFirst();
+  const links = await db
+    .selectFrom('newsletter_link_clicks')
+    .select(['url', 'clicks'])
+    .where('issue_id', '=', issueId)
+    .orderBy('clicks', 'desc')
+    .orderBy('url')
+    .limit(limit)
+    .execute();
+  return { opens: opens?.opens ?? 0, links };
+}

@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import type { PreparedArticle } from '../content/service.js';
+import { trackLinks, type Tracking } from './counting.js';
 import type { Issue, Newsletter } from './model.js';
 
 /** One article as an issue carries it to one recipient: whole, or its lead-in and a link. */
@@ -17,6 +18,11 @@ export interface IssueEmailInput {
   /** Where the reader stops this list (the one-click address for the header; the page for people). */
   unsubscribe: { page: string; oneClick: string } | null;
   preferences: string | null;
+  /**
+   * Open and click counting (only when the setting is on, only for a real send): the HTML part gets a first-party
+   * 1×1 image and its links to the site go through the counting redirect. The plain-text part is never rewritten.
+   */
+  tracking?: Tracking | null;
 }
 
 const FONT = "font-family:Georgia,'Times New Roman',serif;";
@@ -62,11 +68,12 @@ const paragraphs = (text: string) =>
 
 /**
  * An issue as one recipient receives it: matching HTML and plain-text bodies, every link absolute, no images or
- * pixels from anywhere else. Articles the recipient may not read whole show their lead-in and a link to the site,
+ * pixels from anywhere else (the one image is the site's own counting pixel, when counting is on). Articles the recipient may not read whole show their lead-in and a link to the site,
  * where the paywall decides as it does for any visit.
  */
 export function renderIssueEmail(input: IssueEmailInput): { subject: string; html: string; text: string } {
   const { publicUrl, newsletter, issue } = input;
+  const tracking = input.tracking ?? null;
   const e = (s: string) => escapeHtml(s);
   const html: string[] = [];
   const text: string[] = [`${input.publication}: ${newsletter.name}`, ''];
@@ -78,11 +85,12 @@ export function renderIssueEmail(input: IssueEmailInput): { subject: string; htm
     const { article } = prepared;
     const url = `${publicUrl}/article/${encodeURIComponent(article.slug)}`;
     const body = absoluteLinks(full ? prepared.bodyHtml : prepared.leadHtml, publicUrl);
+    const href = tracking ? tracking.link(url) : url;
     html.push(
-      `<h2 style="${STYLE.headline}"><a href="${e(url)}" style="${STYLE.link}">${e(article.headline)}</a></h2>`,
+      `<h2 style="${STYLE.headline}"><a href="${e(href)}" style="${STYLE.link}">${e(article.headline)}</a></h2>`,
       article.standfirst ? `<p><em>${e(article.standfirst)}</em></p>` : '',
-      `<div data-article="${e(article.slug)}" data-full="${full ? 'yes' : 'no'}">${body}</div>`,
-      full ? '' : `<p style="${STYLE.more}"><a href="${e(url)}" style="${STYLE.link}">Continue reading on the site</a></p>`,
+      `<div data-article="${e(article.slug)}" data-full="${full ? 'yes' : 'no'}">${tracking ? trackLinks(body, tracking) : body}</div>`,
+      full ? '' : `<p style="${STYLE.more}"><a href="${e(href)}" style="${STYLE.link}">Continue reading on the site</a></p>`,
     );
     text.push('', article.headline.toUpperCase(), ...(article.standfirst ? [article.standfirst] : []), '', htmlToText(body), '');
     text.push(full ? `Read it on the site: ${url}` : `Continue reading on the site: ${url}`, '');
@@ -110,10 +118,13 @@ export function renderIssueEmail(input: IssueEmailInput): { subject: string; htm
     `<p style="${STYLE.list}">${e(newsletter.name)}</p>`,
     ...html.filter(Boolean),
     `<p style="${STYLE.footer}">${footerHtml.join(' · ')}</p>`,
+    tracking ? `<img src="${e(tracking.pixel)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;">` : '',
     '</div>',
     '</body>',
     '</html>',
-  ].join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   return {
     subject: issue.subject,
     html: `${document}\n`,

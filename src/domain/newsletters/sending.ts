@@ -22,6 +22,7 @@ import {
   suppressedAmong,
   type ClaimedDelivery,
 } from './queries.js';
+import { trackingFor } from './counting.js';
 import { renderIssueEmail, type IssueArticle } from './render.js';
 import { MAX_DELIVERY_ATTEMPTS, retryDelayMs, showsInFull } from './rules.js';
 import type { Subscriptions } from './subscriptions.js';
@@ -35,6 +36,10 @@ export interface SendingDeps {
   publication: () => string;
   policy: AccessPolicy;
   mailer: Mailer;
+  /** Signs the counting pixel and links (the newsletter key, with its own context). */
+  key: Buffer;
+  /** Whether issues carry the first-party open pixel and counted links (MASTHEAD_NEWSLETTER_COUNTING). */
+  counting: () => boolean;
   jobs: JobQueue;
   subscriptions: Subscriptions;
   /** An article ready to serve, by slug (the content service's cache). */
@@ -120,6 +125,8 @@ export function createSending(deps: SendingDeps) {
       articles,
       unsubscribe,
       preferences: subscriptionId === null ? null : links.preferences(to),
+      // Only a real send is counted: a test send or preview never carries the pixel or counted links.
+      tracking: subscriptionId !== null && deps.counting() ? trackingFor(deps.key, deps.publicUrl, issue.id) : null,
     });
     const headers: Record<string, string> = { 'List-Id': `${newsletter.name.replace(/[<>"\r\n]/g, '')} <${newsletter.slug}.${domain}>` };
     if (unsubscribe) {

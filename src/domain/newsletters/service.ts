@@ -22,10 +22,14 @@ import {
   subscriberCounts,
   updateIssue,
   updateNewsletter,
+  countOpen,
+  countClick,
+  issueCounts,
   type IssueFields,
   type NewsletterFields,
 } from './queries.js';
 import { audienceText, normaliseEmail, parseAudience } from './rules.js';
+import { countingTokens, siteTarget } from './counting.js';
 import { createSending, NEWSLETTER_SEND_JOB } from './sending.js';
 import { createSubscriptions } from './subscriptions.js';
 import type { IssueArticle } from './render.js';
@@ -44,6 +48,8 @@ export interface NewslettersDeps {
   mailer: Mailer;
   content: { article(slug: string): Promise<PreparedArticle | null>; list(options: ListOptions): Promise<ArticleSummary[]> };
   rate: () => number;
+  /** First-party open and click counting (MASTHEAD_NEWSLETTER_COUNTING); off when absent. */
+  counting?: () => boolean;
 }
 
 export { NEWSLETTER_SEND_JOB };
@@ -136,7 +142,8 @@ export function createNewslettersService(deps: NewslettersDeps) {
     }
     return cachedLists.value;
   };
-  const sending = createSending({ ...deps, subscriptions, article: (slug) => deps.content.article(slug) });
+  const counting = deps.counting ?? (() => false);
+  const sending = createSending({ ...deps, counting, subscriptions, article: (slug) => deps.content.article(slug) });
 
   /** A recipient of each preview kind: nobody's address, the entitlement the list's audience names when it names one. */
   function sampleRecipient(newsletter: Newsletter, kind: PreviewKind): Recipient {
@@ -309,6 +316,25 @@ export function createNewslettersService(deps: NewslettersDeps) {
       return true;
     },
     suppressions: (options: { before?: number | undefined; limit: number }) => listSuppressions(db, options),
+
+    /** Open and click counting: whether it is on, the pixel's and links' hits, and an issue's counts. */
+    counting: {
+      enabled: counting,
+      /** Counts an open when the pixel's signature is genuine and counting is on; false for a forged pixel. */
+      async open(issueId: number, token: string, count: boolean): Promise<boolean> {
+        if (!countingTokens.checkOpen(deps.key, issueId, token)) return false;
+        if (count && counting()) await countOpen(db, issueId);
+        return true;
+      },
+      /** The address a click goes on to (counted when counting is on), or null for a link this site did not sign. */
+      async click(issueId: number, target: string, token: string, count: boolean): Promise<string | null> {
+        const url = siteTarget(target, deps.publicUrl);
+        if (!url || url !== target || !countingTokens.checkClick(deps.key, issueId, url, token)) return null;
+        if (count && counting()) await countClick(db, issueId, url);
+        return url;
+      },
+      counts: (issueId: number) => issueCounts(db, issueId, 100),
+    },
 
     runScheduler,
     makeDigests,

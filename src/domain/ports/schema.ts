@@ -399,6 +399,11 @@ export interface NewsletterDeliveries {
   status: Generated<string>;
 }
 
+export interface NewsletterIssueOpens {
+  issue_id: number;
+  opens: Generated<number>;
+}
+
 export interface NewsletterIssues {
   article_slugs: Generated<Json>;
   created_at: Timestamp;
@@ -413,6 +418,12 @@ export interface NewsletterIssues {
   status: string;
   subject: string;
   updated_at: Timestamp;
+}
+
+export interface NewsletterLinkClicks {
+  clicks: Generated<number>;
+  issue_id: number;
+  url: string;
 }
 
 export interface Newsletters {
@@ -745,7 +756,9 @@ export interface DB {
   invoices: Invoices;
   jobs: Jobs;
   newsletter_deliveries: NewsletterDeliveries;
+  newsletter_issue_opens: NewsletterIssueOpens;
   newsletter_issues: NewsletterIssues;
+  newsletter_link_clicks: NewsletterLinkClicks;
   newsletter_subscriptions: NewsletterSubscriptions;
   newsletter_suppressions: NewsletterSuppressions;
   newsletters: Newsletters;

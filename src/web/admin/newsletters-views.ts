@@ -96,6 +96,8 @@ export function issuePage(
     form: FormState;
     csrf: string;
     progress: SendProgress | null;
+    /** Opens and clicks per link, when counting is on and the issue has gone out. */
+    counts?: { opens: number; links: readonly { url: string; clicks: number }[] } | null;
     zone: string;
     scheduleValue: string;
     testMessage?: string | undefined;
@@ -134,8 +136,17 @@ ${issue.status === 'scheduled' ? html`<form method="post" action="/admin/newslet
     ? html`<p>Status: <strong data-status="${issue.status}">${issue.status}</strong>${issue.sendAt && issue.status === 'scheduled' ? html`, at ${formatDateTime(issue.sendAt, data.zone)}` : ''}${issue.kind === 'digest' ? ' (daily digest)' : ''}</p>`
     : html``;
   const main = html`<p><a href="/admin/newsletters/${n.id}">${n.name}</a></p><h1>${issue ? issue.subject : 'New issue'}</h1>${notice(data.notice)}${formMessage(form)}${status}
-${data.progress && data.progress.total > 0 ? progressBlock(data.progress) : ''}${editor}${actions}${preview}`;
+${data.progress && data.progress.total > 0 ? progressBlock(data.progress) : ''}${data.counts ? countsBlock(data.counts) : ''}${editor}${actions}${preview}`;
   return adminLayout(chrome, issue ? issue.subject : 'New issue', main);
+}
+
+/** An issue's opens and clicks: counted per issue and link, never per reader. */
+function countsBlock(counts: { opens: number; links: readonly { url: string; clicks: number }[] }) {
+  const rows = counts.links.map((l) => html`<tr><td><a href="${l.url}">${l.url}</a></td><td data-clicks="${l.url}">${l.clicks}</td></tr>`);
+  return html`<h2>Opens and clicks</h2>
+<p>Opens: <strong data-opens>${counts.opens}</strong>. Clicks: <strong data-clicks-total>${counts.links.reduce((n, l) => n + l.clicks, 0)}</strong>.</p>
+<p class="hint">Counted for the issue and each link, never for a reader. Opens are approximate: many mail clients block images (an open not counted) or fetch them in advance, and mail scanners follow links (counted when nobody read).</p>
+${rows.length ? html`<table class="admin-table"><thead><tr><th scope="col">Link</th><th scope="col">Clicks</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p>No clicks yet.</p>`}`;
 }
 
 export function suppressionPage(

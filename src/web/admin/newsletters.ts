@@ -139,6 +139,10 @@ export async function adminNewsletterRoutes(parent: FastifyInstance, ctx: AppCon
       form: formState,
       csrf: reply.generateCsrf(),
       progress: issue ? await newsletters.progress(issue.id) : null,
+      counts:
+        issue && newsletters.counting.enabled() && (issue.status === 'sending' || issue.status === 'sent')
+          ? await newsletters.counting.counts(issue.id)
+          : null,
       zone: ctx.policy.timeZone,
       scheduleValue: wallClockInput(issue?.sendAt ?? new Date(ctx.now().getTime() + 3600_000), ctx.policy.timeZone),
       ...extra,

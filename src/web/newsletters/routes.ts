@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { DomainError } from '../../domain/errors.js';
 import type { SignUpOutcome } from '../../domain/newsletters/subscriptions.js';
+import { PIXEL_GIF } from '../../domain/newsletters/counting.js';
 import { normaliseEmail, tokens } from '../../domain/newsletters/rules.js';
 import { sendPage } from '../accounts/flow.js';
 import { HttpProblem } from '../http/errors.js';
@@ -39,6 +40,11 @@ const PrefsForm = form({
 const NoFields = form({});
 const SIGN_UPS_PER_HOUR = 20;
 const StepQuery = form({ list: text({ maxLength: 60 }), email: text({ maxLength: 320, normalise: ['trim'] }) });
+
+const OpenParams = form({ id: id(), file: text({ maxLength: 40, pattern: '^[A-Za-z0-9_-]{24}\\.gif$' }) });
+const ClickParams = form({ id: id() });
+const ClickQuery = form({ u: text({ maxLength: 2000 }), s: text({ maxLength: 24, pattern: '^[A-Za-z0-9_-]{24}$' }) });
+const notCounted = () => new HttpProblem('not-found', 'There is no such link.');
 
 const badLink = () => new HttpProblem('not-found', 'This link is not valid any more. Ask for a new one from the newsletters page.');
 
@@ -175,6 +181,39 @@ export async function newsletterRoutes(parent: FastifyInstance, ctx: AppContext)
         const back = who.link ? `e=${encodeURIComponent(who.link.e)}&t=${who.link.t}&notice=saved` : 'notice=saved';
         return reply.redirect(`/newsletters/preferences?${back}`, 303);
       });
+
+      // Open and click counting (docs/newsletters.md): signed, per issue and link, no cookie, nothing about the reader.
+      // A HEAD (a link checker, a mail scanner's probe) answers the same and counts nothing.
+      app.get(
+        '/newsletters/o/:id/:file',
+        { schema: { params: OpenParams, querystring: NoFields }, attachValidation: true },
+        async (request, reply) => {
+          const read = readForm(request, OpenParams, 'params');
+          const genuine =
+            read.ok && (await ctx.newsletters.counting.open(read.values.id, read.values.file.slice(0, -4), request.method === 'GET'));
+          if (!genuine) throw notCounted();
+          return reply
+            .header('cache-control', 'no-store, private')
+            .header('content-type', 'image/gif')
+            .header('referrer-policy', 'no-referrer')
+            .send(PIXEL_GIF);
+        },
+      );
+
+      app.get(
+        '/newsletters/c/:id',
+        { schema: { params: ClickParams, querystring: ClickQuery }, attachValidation: true },
+        async (request, reply) => {
+          const params = readForm(request, ClickParams, 'params');
+          const query = readForm(request, ClickQuery, 'query');
+          const target =
+            params.ok && query.ok
+              ? await ctx.newsletters.counting.click(params.values.id, query.values.u, query.values.s, request.method === 'GET')
+              : null;
+          if (!target) throw notCounted();
+          return reply.header('cache-control', 'no-store, private').redirect(target, 302);
+        },
+      );
 
       app.get('/newsletters/:slug', { schema: { params: SlugParams, querystring: ListQuery } }, async (request, reply) => {
         const newsletter = await ctx.newsletters.list(request.params.slug);
