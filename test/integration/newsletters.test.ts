@@ -12,8 +12,9 @@ import { describeEachEngine } from '../support/databases.js';
 import { bodyWithParagraphs, createArticle } from '../support/factories.js';
 import { startTestSmtpServer, type ReceivedEmail, type TestSmtpServer } from '../support/smtp-server.js';
 import { tempDir } from '../support/temp.js';
+import { verifyDkim } from '../support/dkim.js';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
 const DKIM_KEY = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 /**
@@ -206,6 +207,12 @@ describeEachEngine('newsletters', (db) => {
     const dkim = header(mail!, 'DKIM-Signature');
     expect(dkim).toMatch(/d=example\.com/);
     expect(dkim).toMatch(/s=news2026/);
+    // As a receiving server checks it: the body hash and the signature over the signed headers, with the public key.
+    expect(verifyDkim(mail!.raw, publicKey)).toEqual({ ok: true, reason: 'verified' });
+    expect(verifyDkim(mail!.raw.replace('List-Unsubscribe-Post', 'List-Unsubscribe-Past'), publicKey).reason).toBe(
+      'signature does not verify',
+    );
+    expect(verifyDkim(`${mail!.raw}\r\nA line added on the way\r\n`, publicKey).reason).toBe('body hash differs');
     expect(mail!.html).not.toMatch(/<img/); // no pixels, no third-party trackers
     // Counting is off by default: the links go straight to the site, not through the counting redirect.
     expect(mail!.html).toContain(`href="http://localhost:3000/article/${story.slug}"`);
