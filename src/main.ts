@@ -378,6 +378,7 @@ export async function createAppContext(
     refresh,
     epaper: createEpaperService({
       db,
+      searchConfig: search.config,
       files,
       pdf: pdfjsPages(),
       codec: sharpImageCodec(),

@@ -36,6 +36,9 @@ describeEachEngine('e-paper', (db) => {
   let subscriber = '';
   let pdf: Buffer;
 
+  // One session for the reader without the e-paper (new sign-ins from one address are throttled).
+  let readerSession: string | undefined;
+  const readerCookie = async () => (readerSession ??= await sessionCookie(t.ctx, 'reader@example.com', PASSWORD));
   const csrf = async (cookie: string, url: string) => {
     const page = await t.app.inject({ url, headers: { cookie } });
     expect(page.statusCode, page.body).toBe(200);
@@ -158,7 +161,7 @@ describeEachEngine('e-paper', (db) => {
     }
 
     // Without the e-paper (signed out, or signed in without it): the offer, no page image, no text.
-    for (const cookie of ['', `mh_session=${'x'.repeat(43)}`, await sessionCookie(t.ctx, 'reader@example.com', PASSWORD)]) {
+    for (const cookie of ['', `mh_session=${'x'.repeat(43)}`, await readerCookie()]) {
       const edition = await t.app.inject({ url: '/epaper/mumbai/2026-11-24', headers: cookie ? { cookie } : {} });
       expect(edition.statusCode).toBe(200);
       expect(edition.body).toContain('href="/plans"');
@@ -168,6 +171,41 @@ describeEachEngine('e-paper', (db) => {
       expect(denied.statusCode).toBe(303);
       expect(denied.body).not.toContain(SECRET_LINE);
     }
+  });
+
+  it('searches the stories of published editions for a reader with the e-paper, and shows nobody else their text', async () => {
+    const search = (q: string, cookie: string) =>
+      t.app.inject({ url: `/epaper/search?${new URLSearchParams({ q }).toString()}`, headers: cookie ? { cookie } : {} });
+    const found = await search('harbour tender', subscriber);
+    expect(found.statusCode).toBe(200);
+    expect(found.headers['cache-control']).toContain('private');
+    const hit = /<li><h2><a href="([^"]+)">([^]*?)<\/a><\/h2>[^]*?<\/li>/.exec(found.body);
+    expect(hit?.[1]).toMatch(/^\/epaper\/mumbai\/2026-11-24\/1#region-\d+$/);
+    expect(hit?.[2]).toBe('<mark>Harbour</mark> <mark>Tender</mark> Awarded');
+    expect(hit?.[0]).toContain('<mark>harbour</mark> <mark>tender</mark>');
+    expect(hit?.[0]).toContain('Mumbai edition');
+    // The region's anchor is on the page the hit links to.
+    const page = await t.app.inject({ url: hit![1]!.split('#')[0]!, headers: { cookie: subscriber } });
+    expect(page.body).toContain(`id="${hit![1]!.split('#')[1]!}"`);
+    expect((await search('monsoon', subscriber)).body).toContain('<mark>monsoon</mark>');
+    expect((await search('crossword', subscriber)).body).toContain('No story in the e-paper matches');
+
+    // Without the e-paper: the offer, and not a word of the stories or their headlines.
+    for (const cookie of ['', await readerCookie()]) {
+      const denied = await search('harbour tender', cookie);
+      expect(denied.statusCode).toBe(200);
+      expect(denied.body).toContain('href="/plans"');
+      expect(denied.body).not.toContain('Only subscribers read');
+      expect(denied.body).not.toContain('<mark>');
+    }
+    // Odd input: a clear 4xx or an empty page, never a 500.
+    expect((await search('x'.repeat(10_000), subscriber)).statusCode).toBe(400);
+    for (const q of ['"unbalanced', '-', '*', 'or or', '']) {
+      const odd = await search(q, subscriber);
+      expect(odd.statusCode, q).toBe(200);
+    }
+    const badCursor = await t.app.inject({ url: '/epaper/search?q=harbour&before=2026-99-99.1', headers: { cookie: subscriber } });
+    expect(badCursor.statusCode).toBeLessThan(500);
   });
 
   it('lists editions in the app API and gives an entitled app the pages, regions, text and signed image addresses', async () => {
@@ -281,7 +319,7 @@ describeEachEngine('e-paper', (db) => {
     expect((await t.app.inject({ url: one.replace('/0-0.webp', '/') })).statusCode).toBe(404);
 
     // A reader without the e-paper gets no tile address by any route.
-    const reader = await sessionCookie(t.ctx, 'reader@example.com', PASSWORD);
+    const reader = await readerCookie();
     for (const path of ['/epaper/mumbai/2026-11-24', '/epaper/mumbai/2026-11-24/1', '/epaper']) {
       const seen = await t.app.inject({ url: path, headers: { cookie: reader } });
       expect(seen.body).not.toContain('-zoom/');
@@ -314,7 +352,7 @@ describeEachEngine('e-paper', (db) => {
     expect(list.body).toContain('Harbour Tender Awarded</a> — Mumbai, 2026-11-24, page 1');
     // A box off the page is refused; a reader without the e-paper cannot save one.
     expect((await save(page.cookie, { ...fields, _csrf: page.token, x: '9000', w: '2000' })).statusCode).toBe(400);
-    const other = await csrf(await sessionCookie(t.ctx, 'reader@example.com', PASSWORD), '/epaper');
+    const other = await csrf(await readerCookie(), '/epaper');
     expect((await save(other.cookie, { ...fields, _csrf: other.token })).statusCode).toBe(403);
 
     const clippingId = /action="\/epaper\/clippings\/(\d+)\/share"/.exec(list.body)?.[1];

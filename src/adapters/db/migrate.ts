@@ -35,6 +35,7 @@ import epaper from './migrations/032-epaper.js';
 import wire from './migrations/033-wire.js';
 import wireArchiveRule from './migrations/034-wire-archive-rule.js';
 import newsletterCounting from './migrations/035-newsletter-counting.js';
+import epaperSearch from './migrations/036-epaper-search.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -73,6 +74,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 33, name: 'wire', sql: wire },
   { version: 34, name: 'wire-archive-rule', sql: wireArchiveRule },
   { version: 35, name: 'newsletter-counting', sql: newsletterCounting },
+  { version: 36, name: 'epaper-search', sql: epaperSearch },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

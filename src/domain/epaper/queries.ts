@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db, Tx } from '../ports/database.js';
 import type { PageArea } from '../ports/pdf-pages.js';
 import type { Clipping, Edition, EditionPage, EditionSource, PageImage, Region } from './model.js';
@@ -407,4 +407,42 @@ export async function shareClipping(
     .where('user_id', '=', userId)
     .where('period', '=', period)
     .execute();
+}
+
+/** A story of a published edition that matches a reader's search, with its edition's address. */
+export interface RegionMatch {
+  id: number;
+  pageNumber: number;
+  headline: string;
+  text: string;
+  edition: { slug: string; name: string; date: string };
+}
+
+/**
+ * Stories of editions published by `now` whose headline or text matches `query` (a tsquery from the search module),
+ * newest edition first, keyset after `before` (an edition date and region id). The GIN index finds the matches.
+ */
+export async function searchRegions(
+  db: Db,
+  options: { query: RawBuilder<string>; now: Date; limit: number; before?: { date: string; id: number } | undefined },
+): Promise<RegionMatch[]> {
+  let select = db
+    .selectFrom('epaper_regions as r')
+    .innerJoin('epaper_editions as e', 'e.id', 'r.edition_id')
+    .select([
+      'r.id',
+      'r.page_number as pageNumber',
+      'r.headline',
+      'r.text',
+      'e.slug',
+      'e.name',
+      sql<string>`to_char(e.edition_date, 'YYYY-MM-DD')`.as('date'),
+    ])
+    .where('e.status', '=', 'ready')
+    .where('e.publish_at', '<=', options.now)
+    .where(sql<boolean>`r.search_document @@ ${options.query}`);
+  const before = options.before;
+  if (before) select = select.where(sql<boolean>`(e.edition_date, r.id) < (${before.date}::date, ${before.id})`);
+  const rows = await select.orderBy('e.edition_date', 'desc').orderBy('r.id', 'desc').limit(options.limit).execute();
+  return rows.map(({ slug, name, date, ...r }) => ({ ...r, edition: { slug, name, date } }));
 }

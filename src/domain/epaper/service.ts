@@ -18,6 +18,9 @@ import {
   type TileGrid,
 } from './model.js';
 import * as q from './queries.js';
+import { markedToHtml } from '../search/highlight.js';
+import { hasLexemes, highlightTexts, tsquery } from '../search/queries.js';
+import { cleanSearchText, readSearchText } from '../search/query-text.js';
 import {
   checkEditionName,
   checkFileSignature,
@@ -50,6 +53,8 @@ export type ShareResult = { ok: true; token: string } | { ok: false; code: 'not-
 
 export interface EpaperDeps {
   db: Db;
+  /** The site's text-search configuration (`english`, `simple`…), checked at start: stories are searched in it. */
+  searchConfig: string;
   files: FileStore;
   pdf: PdfPages;
   codec: ImageCodec;
@@ -60,6 +65,8 @@ export interface EpaperDeps {
   /** Clippings a reader may share a month. */
   monthlyShares: () => number;
 }
+
+const SEARCH_PAGE = 20;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -278,8 +285,48 @@ export function createEpaperService(deps: EpaperDeps) {
     return null;
   }
 
+  /**
+   * The stories of published editions matching `text`, newest edition first, 20 a page after `before`
+   * (`YYYY-MM-DD.<id>`, from the previous page), with highlighted headlines and snippets of their text: for readers
+   * with the e-paper only (null for anyone else, who must never see the text).
+   */
+  async function search(actor: Actor, text: string, before: string) {
+    if (!(await mayRead(actor))) return null;
+    const clean = cleanSearchText(text);
+    if (!clean) return { hits: [], older: null };
+    const words = readSearchText(clean);
+    if (!(await hasLexemes(db, deps.searchConfig, words))) return { hits: [], older: null };
+    const [, date = '', id = ''] = /^(\d{4}-\d{2}-\d{2})\.([1-9]\d{0,9})$/.exec(before) ?? [];
+    const after = isEditionDate(date) ? { date, id: Number(id) } : undefined;
+    const matches = await q.searchRegions(db, {
+      query: tsquery(deps.searchConfig, words),
+      now: now(),
+      limit: SEARCH_PAGE + 1,
+      before: after,
+    });
+    const shown = matches.slice(0, SEARCH_PAGE);
+    const marked = await highlightTexts(
+      db,
+      deps.searchConfig,
+      words,
+      shown.map((m) => ({ headline: m.headline, source: m.text })),
+    );
+    const last = shown.at(-1);
+    return {
+      hits: shown.map((m, i) => ({
+        url: `/epaper/${m.edition.slug}/${m.edition.date}/${m.pageNumber}#region-${m.id}`,
+        edition: m.edition,
+        pageNumber: m.pageNumber,
+        headlineHtml: markedToHtml(marked[i]?.headline ?? m.headline),
+        snippetHtml: markedToHtml(marked[i]?.snippet ?? ''),
+      })),
+      older: matches.length > SEARCH_PAGE && last ? `${last.edition.date}.${last.id}` : null,
+    };
+  }
+
   return {
     upload,
+    search,
     publishedById,
     renderEdition,
     mayRead,

@@ -263,6 +263,7 @@ export interface EpaperRegions {
   headline: Generated<string>;
   id: Generated<number>;
   page_number: number;
+  search_document: string | null;
   source: string;
   text: Generated<string>;
   w: number;

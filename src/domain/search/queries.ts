@@ -183,6 +183,11 @@ export async function reindexArticles(db: Db, afterId: number, lastId: number): 
   return Number(result.numAffectedRows ?? 0);
 }
 
+/** Rewrites the search document of every e-paper story with the stored configuration (a few thousand a year). */
+export async function reindexEpaperStories(db: Db): Promise<void> {
+  await sql`update epaper_regions set search_document = masthead_epaper_document(masthead_search_config(), headline, text)`.execute(db);
+}
+
 /** Articles in all (for a reindex's progress bar). */
 export async function countArticles(db: Db): Promise<number> {
   const row = await db

@@ -4,7 +4,16 @@ import { renderBody, renderLead, type LeadRule } from '../content/render.js';
 import { readSetting, writeSetting } from '../site/queries.js';
 import { markedToHtml, plainField, plainText } from './highlight.js';
 import type { SearchFilters, SearchHit, SearchPage, SearchSort, SectionVisibility } from './model.js';
-import { articleIdRange, countArticles, findSearchConfig, hasLexemes, highlightTexts, reindexArticles, searchArticles } from './queries.js';
+import {
+  articleIdRange,
+  countArticles,
+  findSearchConfig,
+  hasLexemes,
+  highlightTexts,
+  reindexArticles,
+  reindexEpaperStories,
+  searchArticles,
+} from './queries.js';
 import type { SearchText } from './query-text.js';
 
 /** Characters of plain body text a snippet is looked for in: ts_headline's cost grows with the text. */
@@ -105,7 +114,8 @@ export const REINDEX_BATCH = 2_000;
 
 /**
  * Rebuilds every article's search document with the configuration stored now (after a change of
- * MASTHEAD_SEARCH_CONFIG), in batches by id; `progress` hears the running count after each batch.
+ * MASTHEAD_SEARCH_CONFIG), in batches by id, then the e-paper's stories; `progress` hears the running count of
+ * articles after each batch.
  */
 export async function reindexAll(db: Db, progress: (done: number, total: number) => void = () => undefined): Promise<number> {
   const total = await countArticles(db);
@@ -118,5 +128,6 @@ export async function reindexAll(db: Db, progress: (done: number, total: number)
     after = range.last;
     progress(done, Math.max(total, done));
   }
+  await reindexEpaperStories(db);
   return done;
 }

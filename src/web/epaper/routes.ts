@@ -10,11 +10,13 @@ import { contentSecurityPolicy, publicPage } from '../http/security-headers.js';
 import { pageChrome } from '../pages/chrome.js';
 import { formatMonthYear } from '../views/format.js';
 import { EPAPER_CSS, EPAPER_SCRIPT } from './assets.js';
+import { SEARCH_TEXT_MAX } from '../../domain/search/query-text.js';
 import {
   clippingsPage,
   epaperEditionPage,
   epaperHomePage,
   epaperPageView,
+  epaperSearchPage,
   EPAPER_CSS_PATH,
   EPAPER_SCRIPT_PATH,
   sharedClippingPage,
@@ -22,6 +24,10 @@ import {
 } from './views.js';
 
 const NoQuery = form({});
+const SearchQuery = form({
+  q: text({ maxLength: SEARCH_TEXT_MAX, messages: { maxLength: `Search for at most ${SEARCH_TEXT_MAX} characters.` } }),
+  before: text({ maxLength: 21, pattern: '^$|^\\d{4}-\\d{2}-\\d{2}\\.[1-9]\\d{0,9}$' }),
+});
 const HomeQuery = form({
   month: text({ maxLength: 7, pattern: '^$|^(19|2\\d)\\d{2}-(0[1-9]|1[0-2])$', messages: { pattern: 'Give the month as YYYY-MM.' } }),
 });
@@ -149,6 +155,15 @@ export function epaperRoutes(parent: FastifyInstance, ctx: AppContext) {
             signedIn: Boolean(request.auth),
           }),
         );
+      });
+
+      app.get('/epaper/search', { schema: { querystring: SearchQuery } }, async (request, reply) => {
+        const query = readForm(request, SearchQuery, 'query');
+        if (!query.ok) throw new HttpProblem('invalid-input', query.messages[0] ?? 'Check the address.');
+        const q = query.values.q.trim();
+        const result = await ctx.epaper.search(actor(request), q, query.values.before);
+        personal(reply);
+        return sendPage(reply, 200, epaperSearchPage(await pageChrome(ctx, request), { q, result, signedIn: Boolean(request.auth) }));
       });
 
       app.get('/epaper/clippings', { schema: { querystring: ClippingsQuery } }, async (request, reply) => {

@@ -1,6 +1,6 @@
 import type { Clipping, Edition, EditionPage, Region } from '../../domain/epaper/model.js';
 import { csrfField, hidden, notice } from '../accounts/views.js';
-import { html, type SafeHtml } from '../views/html.js';
+import { html, raw, type SafeHtml } from '../views/html.js';
 import { layout, type PageChrome } from '../views/layout.js';
 
 /** The reader's e-paper pages: the calendar and editions, an edition's pages, a page with its stories, clippings. */
@@ -68,7 +68,7 @@ ${
         return html`<li><a href="/epaper/${e.slug}/${e.date}">${cover ? html`<img src="${cover}" alt="" width="240">` : ''}<span>${e.name}</span></a> (${e.pageCount} pages)</li>`;
       })}</ul></section>`
 }
-${data.entitled ? html`<p><a href="/epaper/clippings">Your clippings</a></p>` : paywall(data.signedIn, '/epaper')}
+${data.entitled ? html`<p><a href="/epaper/clippings">Your clippings</a> · <a href="/epaper/search">Search the e-paper</a></p>` : paywall(data.signedIn, '/epaper')}
 ${calendar(data.calendar)}`;
   return layout(chrome, { title: 'E-paper', description: 'The digital replica of our daily newspaper.', head: head(false) }, main);
 }
@@ -195,4 +195,40 @@ export function sharedClippingPage(chrome: PageChrome, data: { clipping: Clippin
 <figure class="epaper-clip"><img src="${data.imageUrl}" alt="${c.headline || 'The clipped part of the page'}"></figure>
 <p><a class="button" href="/plans">Subscribe to read the whole e-paper</a></p>`;
   return layout(chrome, { title: c.headline || 'E-paper clipping', noindex: true, head: head(false) }, main);
+}
+
+/** A story the e-paper search found: marked headline and snippet are escaped HTML with `<mark>` (see markedToHtml). */
+export interface EpaperSearchHit {
+  url: string;
+  edition: { slug: string; name: string; date: string };
+  pageNumber: number;
+  headlineHtml: string;
+  snippetHtml: string;
+}
+
+/** Search over the e-paper's stories: results for readers with the e-paper, the offer for anyone else. */
+export function epaperSearchPage(
+  chrome: PageChrome,
+  data: { q: string; result: { hits: EpaperSearchHit[]; older: string | null } | null; signedIn: boolean },
+): string {
+  const { result } = data;
+  const olderHref = result?.older ? `/epaper/search?${new URLSearchParams({ q: data.q, before: result.older }).toString()}` : null;
+  const main = html`<h1>Search the e-paper</h1>
+<form method="get" action="/epaper/search" role="search" class="search-form"><label for="epaper-q">Words in the e-paper’s stories</label>
+<input type="search" id="epaper-q" name="q" value="${data.q}" maxlength="200"> <button type="submit" class="button">Search</button></form>
+${
+  result === null
+    ? paywall(data.signedIn, `/epaper/search${data.q ? `?q=${encodeURIComponent(data.q)}` : ''}`)
+    : data.q === ''
+      ? ''
+      : result.hits.length === 0
+        ? html`<p role="status">No story in the e-paper matches “${data.q}”.</p>`
+        : html`<ol class="search-results">${result.hits.map(
+            (hit) =>
+              html`<li><h2><a href="${hit.url}">${raw(hit.headlineHtml || 'Untitled story')}</a></h2>
+<p class="meta">${hit.edition.name} edition, <time datetime="${hit.edition.date}">${hit.edition.date}</time>, page ${String(hit.pageNumber)}</p>
+<p>${raw(hit.snippetHtml)}</p></li>`,
+          )}</ol>${olderHref ? html`<p><a href="${olderHref}">Older matches</a></p>` : ''}`
+}`;
+  return layout(chrome, { title: 'Search the e-paper', description: 'Search the stories of the e-paper.', head: head(false) }, main);
 }
