@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
+import { multipart } from '../support/multipart.js';
 import { describeEachEngine } from '../support/databases.js';
 import { editionPdf } from '../support/edition-pdf.js';
 import { createArticle } from '../support/factories.js';
@@ -9,25 +10,6 @@ import { createArticle } from '../support/factories.js';
 const NOW = '2026-11-24T04:00:00Z';
 const PASSWORD = 'a long enough password';
 const SECRET_LINE = 'Only subscribers read this sentence about the harbour tender';
-
-/** A multipart body with text fields and any number of files in the part `file`. */
-function multipartFiles(fields: Record<string, string>, files: { name: string; type: string; bytes: Buffer }[]) {
-  const boundary = `----epaper${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = Object.entries(fields).map(([name, value]) =>
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-  );
-  for (const file of files) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
-      ),
-      file.bytes,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 describeEachEngine('e-paper', (db) => {
   const clock = fakeClock(NOW);
@@ -49,7 +31,7 @@ describeEachEngine('e-paper', (db) => {
 
   const upload = async (fields: Record<string, string>, files: { name: string; type: string; bytes: Buffer }[]) => {
     const form = await csrf(editor, '/admin/epaper');
-    const body = multipartFiles({ _csrf: form.token, publishAt: '', ...fields }, files);
+    const body = multipart({ _csrf: form.token, publishAt: '', ...fields }, files);
     return t.app.inject({
       method: 'POST',
       url: '/admin/epaper',
