@@ -10,6 +10,8 @@ import autocannon from 'autocannon';
 export interface Target {
   url: string;
   headers: Record<string, string>;
+  /** Draws each request's path and extra headers afresh (a mix of readers and pages); without it, `url` every time. */
+  next?: () => { path: string; headers: Record<string, string> };
 }
 
 export interface PairOptions {
@@ -26,6 +28,7 @@ export interface PairOptions {
 export interface LoadResult {
   rps: number;
   p50Ms: number;
+  p95Ms: number;
   p99Ms: number;
   requests: number;
   /** Connection errors and timeouts. */
@@ -47,8 +50,19 @@ class Tally {
   /** One autocannon run; measured runs record their latencies and counts here. */
   run(target: Target, connections: number, durationS: number, record: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
+      const { next } = target;
+      const requests = next
+        ? [
+            {
+              setupRequest: (request: autocannon.Request) => {
+                const drawn = next();
+                return { ...request, path: drawn.path, headers: { ...request.headers, ...drawn.headers } };
+              },
+            },
+          ]
+        : undefined;
       const instance = autocannon(
-        { url: target.url, headers: target.headers, connections, duration: durationS, timeout: 10 },
+        { url: target.url, headers: target.headers, connections, duration: durationS, timeout: 10, ...(requests ? { requests } : {}) },
         (error: unknown, result: autocannon.Result) => {
           if (error) {
             reject(error instanceof Error ? error : new Error('autocannon failed', { cause: error }));
@@ -81,6 +95,7 @@ class Tally {
     return {
       rps: this.seconds > 0 ? this.requests / this.seconds : 0,
       p50Ms: percentile(sorted, 50),
+      p95Ms: percentile(sorted, 95),
       p99Ms: percentile(sorted, 99),
       requests: this.requests,
       errors: this.errors,
@@ -113,4 +128,12 @@ export async function measurePair(app: Target, bare: Target, options: PairOption
     for (const side of order) await tallies[side].run(targets[side], options.connections, slice, true);
   }
   return { app: tallies.app.result(), bare: tallies.bare.result() };
+}
+
+/** Warms up one target, then measures it for `durationS` in one run (the scale benchmark has no bare twin). */
+export async function measureOne(target: Target, options: Omit<PairOptions, 'rounds'>): Promise<LoadResult> {
+  const tally = new Tally();
+  if (options.warmupS > 0) await tally.run(target, options.connections, options.warmupS, false);
+  await tally.run(target, options.connections, options.durationS, true);
+  return tally.result();
 }

@@ -47,15 +47,20 @@ export interface AppOptions {
   /** Extra flags for `node` itself, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
   startTimeoutMs?: number;
+  /**
+   * A PostgreSQL database already migrated and filled (the scale benchmark): the server runs on it as a
+   * publisher's would, without the demo. Without it, the demo content on embedded PGlite in `dataDir`.
+   */
+  databaseUrl?: string;
 }
 
 /** What the server prints once the demo's pictures are drawn (or could not be): src/main.ts drawDemoImages. */
 const DEMO_IMAGES_DONE = /Drew \d+ demo images|demo images could not be drawn/;
 
 /**
- * Starts `node dist/cli.js start` on a fresh data folder with the demo content and waits until
- * /healthz answers 200. Configuration that would leave the embedded database (DATABASE_URL,
- * REDIS_URL) or change the meter is overridden, so the run is the same on every machine.
+ * Starts `node dist/cli.js start` and waits until /healthz answers 200: on a fresh data folder with the demo
+ * content, or on `databaseUrl`. Configuration that would change the database (DATABASE_URL, REDIS_URL) or the
+ * meter is overridden, so the run is the same on every machine.
  */
 export async function startApp(options: AppOptions): Promise<AppProcess> {
   // Anything that would leave the embedded database or change the site's keys is not passed on.
@@ -66,7 +71,8 @@ export async function startApp(options: AppOptions): Promise<AppProcess> {
     PORT: String(options.port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
-    MASTHEAD_DEMO: 'true',
+    MASTHEAD_DEMO: options.databaseUrl ? 'false' : 'true',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     MASTHEAD_FREE_LIMIT: '10',
     // One load-generator address makes every request: keep the per-network budget out of the way.
     MASTHEAD_NETWORK_BUDGET: '10000000',
@@ -76,8 +82,10 @@ export async function startApp(options: AppOptions): Promise<AppProcess> {
   // The demo content is written by `masthead seed` in its own process first, so the measured server is
   // one that opens an existing database, as a publisher's does after every restart. (PGlite's WASM heap
   // never shrinks: a server that seeded 560 articles itself would carry that peak for its whole life.)
-  const seeded = spawnSync(process.execPath, [options.cliPath, 'seed'], { env, encoding: 'utf8' });
-  if (seeded.status !== 0) throw new Error(`masthead seed failed:\n${seeded.stderr}`);
+  if (!options.databaseUrl) {
+    const seeded = spawnSync(process.execPath, [options.cliPath, 'seed'], { env, encoding: 'utf8' });
+    if (seeded.status !== 0) throw new Error(`masthead seed failed:\n${seeded.stderr}`);
+  }
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cliPath, 'start'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,7 +96,7 @@ export async function startApp(options: AppOptions): Promise<AppProcess> {
     await waitForHealth(child, baseUrl, options.startTimeoutMs ?? 90_000);
     // The demo draws its pictures in the background after it listens: measuring before they are done would
     // count their encoding (seconds of CPU) against the pages, and serve pages without them.
-    await waitForLine(child, output.lines, DEMO_IMAGES_DONE, options.startTimeoutMs ?? 180_000);
+    if (!options.databaseUrl) await waitForLine(child, output.lines, DEMO_IMAGES_DONE, options.startTimeoutMs ?? 180_000);
   } catch (error) {
     await stopChild(child);
     throw new Error(`${(error as Error).message}\n--- server output ---\n${output.lines().join('\n')}`, { cause: error });

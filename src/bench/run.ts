@@ -11,6 +11,8 @@
  * 4. Samples the app's RSS every 200 ms and the CPU other processes take (monitor.ts); prints a
  *    table and PASS/FAIL against the targets (report.ts).
  *
+ * `npm run bench -- --scale [N,N,…]` measures the site over 10k, 100k and 1M articles on PostgreSQL instead (scale.ts).
+ *
  * Environment: BENCH_DURATION (measured seconds per server per scenario, default 10), BENCH_WARMUP
  * (seconds, default 2), BENCH_ROUNDS (alternating slices, default 5), BENCH_CONNECTIONS (default 64),
  * BENCH_CPU_PROF (a folder: run the app with `--cpu-prof` and write its profile there on exit).
@@ -86,14 +88,39 @@ async function runScenario(
   }
 }
 
+/** `--scale [N,N,…]`: sizes of the archive to measure on PostgreSQL (scale.ts); null without the flag. */
+function scaleSizes(argv: string[]): number[] | null {
+  const at = argv.indexOf('--scale');
+  if (at < 0) return null;
+  const given = argv[at + 1];
+  if (given === undefined || given.startsWith('--')) return [10_000, 100_000, 1_000_000];
+  const sizes = given.split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1_000 || n > 10_000_000))
+    throw new Error(`--scale: expected article counts from 1000 to 10000000 separated by commas, got "${given}"`);
+  return sizes;
+}
+
 async function main(): Promise<number> {
+  const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : null;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const sizes = scaleSizes(process.argv.slice(2));
+  if (sizes) {
+    const { runScale } = await import('./scale.js');
+    return runScale({
+      sizes,
+      durationS: envNumber('BENCH_DURATION', 20),
+      warmupS: envNumber('BENCH_WARMUP', 3),
+      cliPath: here('../cli.js'),
+      nodeArgs,
+      children,
+    });
+  }
   const load: PairOptions = {
     connections: envNumber('BENCH_CONNECTIONS', 64),
     durationS: envNumber('BENCH_DURATION', 10),
     warmupS: envNumber('BENCH_WARMUP', 2),
     rounds: envNumber('BENCH_ROUNDS', 5),
   };
-  const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : null;
 
   const [load1] = loadavg();
   if (load1 !== undefined && load1 > availableParallelism() / 2) {
@@ -109,7 +136,7 @@ async function main(): Promise<number> {
     cliPath: here('../cli.js'),
     dataDir,
     port,
-    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    nodeArgs,
   });
   children.add(app.child);
   log(`server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${app.pid}): ${app.startupOutput.join(' / ')}`);
