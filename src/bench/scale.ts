@@ -175,7 +175,8 @@ async function measureSize(count: number, options: ScaleOptions, server: string)
     const walled = (body: string) => body.includes('class="paywall"');
     if (walled((await check(base, '/article/scale-7', { cookie: subscriberCookies[0]! })).body))
       throw new Error('a subscriber was shown the paywall on a premium article');
-    if (!walled((await check(base, '/article/scale-7', {})).body)) throw new Error('a premium article was not walled for an anonymous reader');
+    if (!walled((await check(base, '/article/scale-7', {})).body))
+      throw new Error('a premium article was not walled for an anonymous reader');
     const returning: string[] = [];
     while (returning.length < RETURNING) {
       const batch = await Promise.all(Array.from({ length: 25 }, () => check(base, `/article/${articleSlug(count)}`, {})));
@@ -212,7 +213,10 @@ async function measureSize(count: number, options: ScaleOptions, server: string)
     const ours = [app.pid, process.pid];
     await neighbours.start(ours);
     log(`  the mix, 64 connections, ${options.durationS} s…`);
-    const mix = await measureOne({ url: base, headers: {}, next: drawMix }, { connections: 64, durationS: options.durationS, warmupS: options.warmupS });
+    const mix = await measureOne(
+      { url: base, headers: {}, next: drawMix },
+      { connections: 64, durationS: options.durationS, warmupS: options.warmupS },
+    );
     const mixRssMb = rss.resetPhase() / 1024;
     log(`    ${Math.round(mix.rps)} req/s, p50 ${mix.p50Ms} ms, p99 ${mix.p99Ms} ms, RSS ${Math.round(mixRssMb)} MB`);
 
@@ -291,7 +295,10 @@ function report(results: SizeResult[], options: ScaleOptions): string {
     verdict(largest.mix.rps >= 5_000, `mix ≥ 5,000 req/s at ${int(largest.articles)} articles (${int(largest.mix.rps)})`),
     verdict(largest.mix.p99Ms < 50, `mix p99 < 50 ms at ${int(largest.articles)} articles (${largest.mix.p99Ms} ms)`),
     verdict(worstSearch < 100, `search p95 < 100 ms at 16 connections, every shape (worst ${worstSearch} ms)`),
-    verdict(Math.max(...results.map((r) => r.peakRssMb)) < 512, `server RSS < 512 MB (peak ${int(Math.max(...results.map((r) => r.peakRssMb)))} MB)`),
+    verdict(
+      Math.max(...results.map((r) => r.peakRssMb)) < 512,
+      `server RSS < 512 MB (peak ${int(Math.max(...results.map((r) => r.peakRssMb)))} MB)`,
+    ),
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return [
@@ -307,7 +314,8 @@ function report(results: SizeResult[], options: ScaleOptions): string {
 export async function runScale(options: ScaleOptions): Promise<number> {
   const server = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const [load1] = loadavg();
-  if (load1 !== undefined && load1 > availableParallelism() / 2) log(`note: load average is ${load1.toFixed(1)}; other work will skew the figures`);
+  if (load1 !== undefined && load1 > availableParallelism() / 2)
+    log(`note: load average is ${load1.toFixed(1)}; other work will skew the figures`);
   const results: SizeResult[] = [];
   for (const count of options.sizes) results.push(await measureSize(count, options, server));
   console.log(report(results, options));

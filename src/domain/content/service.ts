@@ -78,6 +78,39 @@ export interface ContentService {
 }
 
 const NOT_FOUND = Symbol('not found');
+
+/**
+ * A cache's misses, shared among concurrent callers asking for the same key: when a popular entry expires under load,
+ * the database gets one query for it, not one per waiting request. A load that began before `forget()` (a write
+ * through this process) is neither joined nor stored, so nobody reads what was there before the write.
+ */
+function sharedLoads<V extends object | symbol>(cache: LRUCache<string, V>) {
+  const pending = new Map<string, Promise<V>>();
+  let generation = 0;
+  return {
+    load(key: string, load: () => Promise<V>): Promise<V> {
+      let loading = pending.get(key);
+      if (!loading) {
+        const started = generation;
+        loading = load()
+          .then((value) => {
+            if (started === generation) cache.set(key, value);
+            return value;
+          })
+          .finally(() => {
+            if (pending.get(key) === loading) pending.delete(key);
+          });
+        pending.set(key, loading);
+      }
+      return loading;
+    },
+    forget(): void {
+      generation++;
+      pending.clear();
+      cache.clear();
+    },
+  };
+}
 const isScheduled = (hit: object | symbol): hit is { scheduledFor: Date } => typeof hit === 'object' && 'scheduledFor' in hit;
 
 /** An article made ready to serve: the access item and the body rendered whole and cut to its lead-in. */
@@ -126,6 +159,8 @@ export function createContentService(
   // A scheduled article is cached as not found until its publication time: it appears on the minute.
   const articles = new LRUCache<string, PreparedArticle | typeof NOT_FOUND | { scheduledFor: Date }>({ max: 5_000, ttl });
   const lists = new LRUCache<string, ArticleSummary[]>({ max: 500, ttl: Math.min(ttl, 15_000) });
+  const articleLoads = sharedLoads(articles);
+  const listLoads = sharedLoads(lists);
   let sectionsCache: { at: number; value: Promise<Section[]> } | null = null;
   let curatedCache: { at: number; value: Promise<LiveCuration> } | null = null;
 
@@ -180,9 +215,7 @@ export function createContentService(
   async function cachedList(key: string, load: () => Promise<ArticleSummary[]>): Promise<ArticleSummary[]> {
     const hit = lists.get(key);
     if (hit !== undefined) return hit;
-    const value = await withImages(await load());
-    lists.set(key, value);
-    return value;
+    return listLoads.load(key, async () => withImages(await load()));
   }
 
   /** Each year from the first publication to now, probed by date range on the publication-date index. */
@@ -218,8 +251,7 @@ export function createContentService(
     async article(slug) {
       let hit = articles.get(slug);
       if (hit === undefined || (isScheduled(hit) && hit.scheduledFor <= now())) {
-        hit = await prepare(slug);
-        articles.set(slug, hit);
+        hit = await articleLoads.load(slug, () => prepare(slug));
       }
       return hit === NOT_FOUND || isScheduled(hit) ? null : hit;
     },
@@ -278,8 +310,8 @@ export function createContentService(
       return curatedCache.value;
     },
     invalidate() {
-      articles.clear();
-      lists.clear();
+      articleLoads.forget();
+      listLoads.forget();
       sectionsCache = null;
       curatedCache = null;
       monthsCache = null;
