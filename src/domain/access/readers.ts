@@ -1,10 +1,10 @@
-import { activeEntitlements } from '../entitlements/queries.js';
 import { chargeReaderMeter, loadReaderMeter } from '../metering/reader-meter-queries.js';
 import type { MeterState } from '../metering/model.js';
 import type { Counters } from '../ports/counters.js';
 import type { Db } from '../ports/database.js';
 import type { MeterStore } from '../ports/meter-store.js';
 import type { AccessPolicy } from './model.js';
+import { loadRegisteredReader } from './reader-queries.js';
 
 /** Network budgets are monthly; keys outlive the month by a little so late requests still count. */
 const NETWORK_TTL_SECONDS = 32 * 24 * 3600;
@@ -14,7 +14,7 @@ const NETWORK_TTL_SECONDS = 32 * 24 * 3600;
  * a signed-in reader's entitlements and server-side meter, and an anonymous network's monthly budget.
  */
 export interface ReaderService {
-  /** A signed-in reader's entitlements now and meter for `period` (read together: one round trip each, in parallel). */
+  /** A signed-in reader's entitlements now and meter for `period` (read together, in one statement). */
   registered(userId: number, now: Date, period: string): Promise<{ entitlements: Set<string>; meter: MeterState }>;
   /** A signed-in reader's meter for `period`. */
   registeredMeter(userId: number, period: string): Promise<MeterState>;
@@ -37,10 +37,7 @@ export function createReaderService(deps: { db: Db; counters: Counters; meters: 
   // Read per call: the policy object changes in place when the paywall settings are saved.
   const registeredLimit = () => policy.freeLimit + policy.registrationBonus;
   return {
-    async registered(userId, now, period) {
-      const [entitlements, meter] = await Promise.all([activeEntitlements(db, userId, now), loadReaderMeter(db, userId, period)]);
-      return { entitlements, meter };
-    },
+    registered: (userId, now, period) => loadRegisteredReader(db, userId, now, period),
     registeredMeter: (userId, period) => loadReaderMeter(db, userId, period),
     chargeRegistered: (userId, period, articleId) => chargeReaderMeter(db, userId, period, articleId, registeredLimit()),
     networkUsed: (key) => counters.get(key),

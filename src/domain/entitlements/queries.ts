@@ -1,16 +1,20 @@
 import type { Db } from '../ports/database.js';
 
 /** The entitlements a user holds at `now`: granted, started, not ended, not revoked. */
-export async function activeEntitlements(db: Db, userId: number, now: Date): Promise<Set<string>> {
-  const rows = await db
+/** The entitlements a reader's grants give now, each once (a query to run, or to nest in a larger one). */
+export function activeEntitlementsQuery(db: Db, userId: number, now: Date) {
+  return db
     .selectFrom('entitlement_grants')
     .select('entitlement')
     .distinct()
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .where('starts_at', '<=', now)
-    .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
-    .execute();
+    .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]));
+}
+
+export async function activeEntitlements(db: Db, userId: number, now: Date): Promise<Set<string>> {
+  const rows = await activeEntitlementsQuery(db, userId, now).execute();
   return new Set(rows.map((r) => r.entitlement));
 }
 

@@ -3,13 +3,13 @@ import type { Db } from '../ports/database.js';
 import type { MeterState } from './model.js';
 
 /** A registered reader's meter for the period, counted across all their devices. */
+/** The articles a signed-in reader has read in `period` (a query to run, or to nest in a larger one). */
+export function readerMeterQuery(db: Db, userId: number, period: string) {
+  return db.selectFrom('reader_meters').select('article_ids').where('user_id', '=', userId).where('period', '=', period);
+}
+
 export async function loadReaderMeter(db: Db, userId: number, period: string): Promise<MeterState> {
-  const row = await db
-    .selectFrom('reader_meters')
-    .select('article_ids')
-    .where('user_id', '=', userId)
-    .where('period', '=', period)
-    .executeTakeFirst();
+  const row = await readerMeterQuery(db, userId, period).executeTakeFirst();
   return { period, read: row?.article_ids ?? [] };
 }
 
