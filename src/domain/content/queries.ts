@@ -379,6 +379,24 @@ export async function anyPublishedBetween(db: Db, from: Date, to: Date, now: Dat
   return row !== undefined;
 }
 
+/**
+ * For each period between consecutive `bounds` ([bounds[i], bounds[i + 1])), whether a story came out in it by `now`:
+ * one probe of the publication-date index per period, all in one statement, so the cost follows the calendar (the
+ * days of a month, the months of a year), never the number of articles.
+ */
+export async function periodsWithStories(db: Db, bounds: readonly Date[], now: Date): Promise<boolean[]> {
+  if (bounds.length < 2) return [];
+  const iso = bounds.map((d) => d.toISOString());
+  const { rows } = await sql<{ i: number }>`
+    select p.i::int as i
+    from unnest(${iso.slice(0, -1)}::timestamptz[], ${iso.slice(1)}::timestamptz[]) with ordinality as p (since, until, i)
+    where exists (
+      select 1 from articles a
+      where a.status = ${LIVE} and a.published_at >= p.since and a.published_at < p.until and a.published_at <= ${now})`.execute(db);
+  const found = new Set(rows.map((r) => r.i - 1));
+  return iso.slice(1).map((_, i) => found.has(i));
+}
+
 /** The earliest publication date of a published article, or null with none (the publication-date index answers it). */
 export async function firstPublishedAt(db: Db): Promise<Date | null> {
   const row = await db

@@ -14,6 +14,7 @@ import {
 } from './model.js';
 import {
   anyPublishedBetween,
+  periodsWithStories,
   findArticleBySlug,
   firstPublishedAt,
   listArticles,
@@ -61,6 +62,8 @@ export interface ContentService {
   sitemapMonths(): Promise<{ year: number; month: number }[]>;
   /** The articles published in `month` (1–12) of `year`, newest first, at most `limit`. */
   sitemapEntries(year: number, month: number, limit: number): Promise<{ slug: string; updatedAt: Date }[]>;
+  /** For each period between consecutive `bounds`, whether a story came out in it by now (one statement; archive pages). */
+  periodsWithStories(bounds: readonly Date[]): Promise<boolean[]>;
   /** The current slug of a published article that once lived at `slug` (its address before a slug change), or null. */
   redirect(slug: string): Promise<string | null>;
   /** The current slug of the section that once lived at `slug`, or null. */
@@ -282,6 +285,7 @@ export function createContentService(
       return cachedList(key, () => listArticlesByAuthor(reads, { authorId, limit: o.limit, before: o.before, now: now() }));
     },
     sitemapYears,
+    periodsWithStories: (bounds) => periodsWithStories(reads, bounds, now()),
     sitemapMonths() {
       if (!monthsCache || Date.now() - monthsCache.at > Math.min(ttl, 15_000)) {
         const value = sitemapMonths();

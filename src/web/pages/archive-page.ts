@@ -31,7 +31,6 @@ export function archivePageRoutes(app: FastifyInstance, ctx: AppContext): void {
   const zone = () => ctx.policy.timeZone;
   const common = () => ({ archiveAfterDays: ctx.policy.archiveAfterDays, publicUrl: ctx.config.publicUrl });
   const monthStart = (year: number, month: number) => new Date(instantOfWallClock(Date.UTC(year, month - 1, 1), zone()));
-  const hasStories = async (since: Date, until: Date) => (await ctx.content.list({ since, until, limit: 1 })).length > 0;
 
   /** The years with stories, newest first; a year outside them is not a page. */
   async function knownYear(text: string): Promise<{ year: number; years: number[] }> {
@@ -76,17 +75,13 @@ export function archivePageRoutes(app: FastifyInstance, ctx: AppContext): void {
     { schema: { params: Type.Object({ year: Type.String({ pattern: '^\\d{4}$' }) }) } },
     async (request, reply) => {
       const { year, years } = await knownYear(request.params.year);
-      const now = ctx.now();
-      const periods: ArchivePeriod[] = [];
-      for (let month = 1; month <= 12; month++) {
-        const start = monthStart(year, month);
-        const label = formatMonthYear(year, month, ctx.site.language).replace(` ${year}`, '');
-        periods.push({
-          label,
-          path: monthPath(year, month),
-          hasStories: start <= now && (await hasStories(start, monthStart(year, month + 1))),
-        });
-      }
+      const months = Array.from({ length: 12 }, (_, i) => i + 1);
+      const found = await ctx.content.periodsWithStories([...months.map((m) => monthStart(year, m)), monthStart(year + 1, 1)]);
+      const periods: ArchivePeriod[] = months.map((month, i) => ({
+        label: formatMonthYear(year, month, ctx.site.language).replace(` ${year}`, ''),
+        path: monthPath(year, month),
+        hasStories: found[i] === true,
+      }));
       const at = years.indexOf(year);
       const neighbour = (y: number | undefined): Crumb | null => (y === undefined ? null : { label: String(y), path: `/archive/${y}` });
       publicPage(request, reply, 300);
@@ -114,16 +109,15 @@ export function archivePageRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { year } = await knownYear(request.params.year);
       const month = knownMonth(year, request.params.month);
       const now = ctx.now();
-      const periods: ArchivePeriod[] = [];
-      for (let d = 1; d <= daysIn(year, month); d++) {
-        const day = dayOfDate(`${year}-${pad(month)}-${pad(d)}`, zone());
-        if (day)
-          periods.push({
-            label: String(d),
-            path: dayPath(day.date),
-            hasStories: day.start <= now && (await hasStories(day.start, day.end)),
-          });
-      }
+      const days = Array.from({ length: daysIn(year, month) }, (_, i) => dayOfDate(`${year}-${pad(month)}-${pad(i + 1)}`, zone())).filter(
+        (day) => day !== null,
+      );
+      const found = await ctx.content.periodsWithStories([...days.map((day) => day.start), ...days.slice(-1).map((day) => day.end)]);
+      const periods: ArchivePeriod[] = days.map((day, i) => ({
+        label: String(Number(day.date.slice(8))),
+        path: dayPath(day.date),
+        hasStories: found[i] === true,
+      }));
       const title = formatMonthYear(year, month, ctx.site.language);
       const previous = month === 1 ? { year: year - 1, month: 12 } : { year, month: month - 1 };
       const next = month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
