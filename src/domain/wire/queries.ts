@@ -277,10 +277,10 @@ export async function listDeskItems(
   let q = deskItems(db);
   if (f.agencyId !== undefined) q = q.where('i.agency_id', '=', f.agencyId);
   if (f.status !== undefined) q = q.where('i.status', '=', f.status);
-  if (f.before) {
-    const { updatedAt, id } = f.before;
-    q = q.where((eb) => eb.or([eb('i.updated_at', '<', updatedAt), eb.and([eb('i.updated_at', '=', updatedAt), eb('i.id', '<', id)])]));
-  }
+  // A row comparison, not `a < x or (a = x and b < y)`: PostgreSQL starts the index scan at the cursor with it,
+  // where the `or` form made it read (and discard) every newer item before a page far back.
+  const before = f.before;
+  if (before) q = q.where((eb) => eb(eb.refTuple('i.updated_at', 'i.id'), '<', eb.tuple(before.updatedAt, before.id)));
   const rows = await q.orderBy('i.updated_at', 'desc').orderBy('i.id', 'desc').limit(f.limit).execute();
   return rows.map(toDeskItem);
 }
