@@ -22,7 +22,7 @@ import type { Copy } from './domain/copy/copy.js';
 import type { AuditLog } from './domain/audit/audit.js';
 import type { SiteSettings } from './domain/site/settings.js';
 import type { SiteService } from './domain/site/site-service.js';
-import type { CrawlerRanges } from './web/http/crawlers.js';
+import type { CrawlerRanges } from './domain/ports/crawlers.js';
 import type { MediaService } from './domain/media/service.js';
 import type { FileStore } from './domain/ports/files.js';
 import type { BusinessSettings } from './business-settings.js';

@@ -380,12 +380,27 @@ describeEachEngine('newsletters', (db) => {
     expect(new Date(digest.send_at!).toISOString()).toBe('2026-11-24T01:30:00.000Z');
     expect(digest.article_slugs).toContain(story.slug);
 
-    expect(await t.ctx.newsletters.hold(digest.id)).toBe(true);
+    // The editor holds it and schedules it again from the issue's page.
+    await provisionUser(db(), { email: 'digest-desk@example.com', role: 'editor', password: 'an editor password' }, clock.now());
+    const editor = await sessionCookie(t.ctx, 'digest-desk@example.com', 'an editor password');
+    const issuePath = `/admin/newsletter-issues/${digest.id}`;
+    const held = await postForm(issuePath, `${issuePath}/hold`, {}, editor);
+    expect(held.statusCode).toBe(303);
+    expect(held.headers.location).toBe(`${issuePath}?notice=held`);
+    const heldAgain = await postForm(issuePath, `${issuePath}/hold`, {}, editor);
+    expect(heldAgain.statusCode).toBe(409);
+    expect(heldAgain.body).toContain('Only a scheduled issue can be held.');
+    expect((await postForm(issuePath, '/admin/newsletter-issues/999999/hold', {}, editor)).statusCode).toBe(404);
     clock.set('2026-11-24T01:31:00Z');
     await t.ctx.newsletters.runScheduler();
     expect((await t.ctx.newsletters.issue(digest.id))?.issue.status).toBe('held');
 
-    expect(await t.ctx.newsletters.schedule(digest.id, clock.now())).toBe(true);
+    const noDate = await postForm(issuePath, `${issuePath}/schedule`, { at: 'tomorrow' }, editor);
+    expect(noDate.statusCode).toBe(400);
+    expect(noDate.body).toContain('Enter a date and time like 2026-03-01T09:30.');
+    const scheduled = await postForm(issuePath, `${issuePath}/schedule`, { at: '2026-11-24T07:01' }, editor); // now, in Kolkata
+    expect(scheduled.statusCode).toBe(303);
+    expect(scheduled.headers.location).toBe(`${issuePath}?notice=scheduled`);
     await t.ctx.newsletters.runScheduler();
     await t.jobs.runDue();
     expect(inbox('optin@example.net', digest.subject)).toHaveLength(1);

@@ -283,6 +283,64 @@ describeEachEngine('wire copy: agency feeds in, with provenance, disclaimer and 
     expect(later.body).toContain('Pushed-marker-beta second paragraph.');
   });
 
+  it('pages the desk by agency and status, last changed first, each item once across pages even when many changed at the same moment', async () => {
+    // Signed in afresh: the clock has moved on past the session of the tests before.
+    const cookie = await sessionCookie(t.ctx, 'desk@example.com', 'an editor password');
+    const saved = await t.ctx.wire.saveAgency(actor, null, {
+      code: 'PGD',
+      name: 'Paging Desk Agency',
+      format: 'ninjs',
+      endpoint: '',
+      pollMinutes: '5',
+      staleMinutes: '600',
+      defaultSection: 'economy',
+      sectionMap: '',
+      visibility: 'metered',
+      autoPublish: false,
+      excludeFromArchive: false,
+      enabled: true,
+    });
+    expect(saved).toMatchObject({ ok: true });
+    const agencyId = (await db().query<{ id: number }>(`select id from wire_agencies where code = 'PGD'`)).rows[0]!.id;
+    // 60 waiting and 60 published items in groups that changed at the same second: the first page ends inside a group.
+    await db().query(
+      `insert into wire_items (agency_id, guid, version, status, headline, received_at, updated_at)
+       select $1, 'urn:pgd:' || g || ':' || s, 1, s, 'Paging story ' || g, t, t
+       from generate_series(1, 60) g, unnest(array['waiting', 'published']) s,
+            lateral (select timestamptz '2026-11-01T00:00:00Z' + (g / 25) * interval '1 second' as t) at`,
+      [agencyId],
+    );
+    const expected = (
+      await db().query<{ id: number }>(
+        `select id from wire_items where agency_id = $1 and status = 'waiting' order by updated_at desc, id desc`,
+        [agencyId],
+      )
+    ).rows.map((r) => String(r.id));
+    expect(expected).toHaveLength(60);
+
+    /** One desk page: its status, the items it lists and where its "More items" link goes. */
+    const deskPage = async (url: string) => {
+      const page = await t.app.inject({ url, headers: { cookie } });
+      const ids = [...page.body.matchAll(/<tr data-item="(\d+)">/g)].map((m) => m[1]!);
+      return { status: page.statusCode, ids, next: /<a rel="next" href="([^"]+)">/.exec(page.body)?.[1]?.replaceAll('&amp;', '&') };
+    };
+    const seenIds: string[] = [];
+    let url: string | undefined = `/admin/wire?agency=${agencyId}&status=waiting`;
+    let pages = 0;
+    while (url) {
+      const page = await deskPage(url);
+      expect(page.status).toBe(200);
+      seenIds.push(...page.ids);
+      url = page.next;
+      pages += 1;
+    }
+    expect(pages).toBe(2);
+    expect(seenIds).toEqual(expected);
+
+    const badPlace = await t.app.inject({ url: '/admin/wire?before=yesterday', headers: { cookie } });
+    expect(badPlace.statusCode).toBe(400);
+  });
+
   it('refuses to fetch feeds on loopback and private addresses unless allowed', async () => {
     const guarded = createFeedFetcher({ allowPrivateHosts: false });
     expect(await guarded.fetch(`${base}/ninjs`, {})).toMatchObject({ ok: false, reason: expect.stringContaining('private or reserved') });

@@ -247,12 +247,9 @@ export interface DeskCursor {
   id: number;
 }
 
-/** The desk's list, most recently changed first, one keyset page. */
-export async function listDeskItems(
-  db: Db,
-  f: { agencyId?: number | undefined; status?: WireItemStatus | undefined; before?: DeskCursor | undefined; limit: number },
-): Promise<DeskItem[]> {
-  let q = db
+/** The desk's items with their agency's code and name: the one select the desk's list and its single item share. */
+const deskItems = (db: Db) =>
+  db
     .selectFrom('wire_items as i')
     .innerJoin('wire_agencies as a', 'a.id', 'i.agency_id')
     .select([
@@ -269,37 +266,28 @@ export async function listDeskItems(
       'i.received_at as receivedAt',
       'i.updated_at as updatedAt',
     ]);
+
+const toDeskItem = (row: Omit<DeskItem, 'status'> & { status: string }): DeskItem => ({ ...row, status: row.status as WireItemStatus });
+
+/** The desk's list, most recently changed first, one keyset page. */
+export async function listDeskItems(
+  db: Db,
+  f: { agencyId?: number | undefined; status?: WireItemStatus | undefined; before?: DeskCursor | undefined; limit: number },
+): Promise<DeskItem[]> {
+  let q = deskItems(db);
   if (f.agencyId !== undefined) q = q.where('i.agency_id', '=', f.agencyId);
   if (f.status !== undefined) q = q.where('i.status', '=', f.status);
-  if (f.before) {
-    const { updatedAt, id } = f.before;
-    q = q.where((eb) => eb.or([eb('i.updated_at', '<', updatedAt), eb.and([eb('i.updated_at', '=', updatedAt), eb('i.id', '<', id)])]));
-  }
+  // A row comparison, not `a < x or (a = x and b < y)`: PostgreSQL starts the index scan at the cursor with it,
+  // where the `or` form made it read (and discard) every newer item before a page far back.
+  const before = f.before;
+  if (before) q = q.where((eb) => eb(eb.refTuple('i.updated_at', 'i.id'), '<', eb.tuple(before.updatedAt, before.id)));
   const rows = await q.orderBy('i.updated_at', 'desc').orderBy('i.id', 'desc').limit(f.limit).execute();
-  return rows.map((r) => ({ ...r, status: r.status as WireItemStatus }));
+  return rows.map(toDeskItem);
 }
 
 export async function findDeskItem(db: Db, id: number): Promise<DeskItem | null> {
-  const rows = await db
-    .selectFrom('wire_items as i')
-    .innerJoin('wire_agencies as a', 'a.id', 'i.agency_id')
-    .select([
-      'i.id',
-      'i.agency_id as agencyId',
-      'a.code as agencyCode',
-      'a.name as agencyName',
-      'i.guid',
-      'i.version',
-      'i.status',
-      'i.headline',
-      'i.article_id as articleId',
-      'i.embargo_until as embargoUntil',
-      'i.received_at as receivedAt',
-      'i.updated_at as updatedAt',
-    ])
-    .where('i.id', '=', id)
-    .execute();
-  return rows[0] ? { ...rows[0], status: rows[0].status as WireItemStatus } : null;
+  const row = await deskItems(db).where('i.id', '=', id).executeTakeFirst();
+  return row ? toDeskItem(row) : null;
 }
 
 /** Items per agency and status. */

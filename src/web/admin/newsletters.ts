@@ -316,34 +316,39 @@ export async function adminNewsletterRoutes(parent: FastifyInstance, ctx: AppCon
         },
       );
 
-      app.post(
-        '/admin/newsletter-issues/:id/send',
-        { schema: { params: Params, body: NoFields }, onRequest: mayEdit },
-        async (request, reply) => {
-          const { issue } = await loadIssue(request.params.id);
-          if (!(await newsletters.sendNow(issue.id))) throw new HttpProblem('conflict', 'This issue is already going out.');
-          return reply.redirect(`/admin/newsletter-issues/${issue.id}?notice=sending`, 303);
-        },
+      /** Sends, schedules or holds an issue: `act` false means its state refuses (409 `refused`); done, back to it with `notice`. */
+      const actOnIssue = async (
+        reply: FastifyReply,
+        issueId: number,
+        act: (issueId: number) => Promise<boolean>,
+        refused: string,
+        notice: keyof typeof NOTICES,
+      ) => {
+        const { issue } = await loadIssue(issueId);
+        if (!(await act(issue.id))) throw new HttpProblem('conflict', refused);
+        return reply.redirect(`/admin/newsletter-issues/${issue.id}?notice=${notice}`, 303);
+      };
+      app.post('/admin/newsletter-issues/:id/send', { schema: { params: Params, body: NoFields }, onRequest: mayEdit }, (request, reply) =>
+        actOnIssue(reply, request.params.id, (issueId) => newsletters.sendNow(issueId), 'This issue is already going out.', 'sending'),
       );
       app.post(
         '/admin/newsletter-issues/:id/schedule',
         { schema: { params: Params, body: ScheduleForm }, onRequest: mayEdit },
-        async (request, reply) => {
-          const { issue } = await loadIssue(request.params.id);
-          const at = parseWallClock(request.body.at, ctx.policy.timeZone);
-          if (!at) throw new HttpProblem('invalid-input', 'Enter a date and time like 2026-03-01T09:30.');
-          if (!(await newsletters.schedule(issue.id, at))) throw new HttpProblem('conflict', 'This issue is already going out.');
-          return reply.redirect(`/admin/newsletter-issues/${issue.id}?notice=scheduled`, 303);
-        },
+        (request, reply) =>
+          actOnIssue(
+            reply,
+            request.params.id,
+            async (issueId) => {
+              const at = parseWallClock(request.body.at, ctx.policy.timeZone);
+              if (!at) throw new HttpProblem('invalid-input', 'Enter a date and time like 2026-03-01T09:30.');
+              return newsletters.schedule(issueId, at);
+            },
+            'This issue is already going out.',
+            'scheduled',
+          ),
       );
-      app.post(
-        '/admin/newsletter-issues/:id/hold',
-        { schema: { params: Params, body: NoFields }, onRequest: mayEdit },
-        async (request, reply) => {
-          const { issue } = await loadIssue(request.params.id);
-          if (!(await newsletters.hold(issue.id))) throw new HttpProblem('conflict', 'Only a scheduled issue can be held.');
-          return reply.redirect(`/admin/newsletter-issues/${issue.id}?notice=held`, 303);
-        },
+      app.post('/admin/newsletter-issues/:id/hold', { schema: { params: Params, body: NoFields }, onRequest: mayEdit }, (request, reply) =>
+        actOnIssue(reply, request.params.id, (issueId) => newsletters.hold(issueId), 'Only a scheduled issue can be held.', 'held'),
       );
     }),
   );

@@ -1,19 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import ipaddr from 'ipaddr.js';
-
-/**
- * Verified search crawlers, by the IP ranges the search engines publish (Google's googlebot.json format:
- * `{ "prefixes": [{ "ipv4Prefix": "66.249.64.0/27" }, { "ipv6Prefix": "2001:4860:4801:10::/64" }] }`).
- * A User-Agent or Referer never makes a crawler.
- */
-export interface CrawlerRanges {
-  isVerified(ip: string): boolean;
-  readonly size: number;
-}
+import type { CrawlerRanges } from '../../domain/ports/crawlers.js';
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
-/** Builds the matcher from parsed range files; throws on a prefix that does not parse. */
+/**
+ * Builds the matcher from parsed range files as the search engines publish them (Google's googlebot.json format:
+ * `{ "prefixes": [{ "ipv4Prefix": "66.249.64.0/27" }, { "ipv6Prefix": "2001:4860:4801:10::/64" }] }`); throws on
+ * a prefix that does not parse.
+ */
 export function crawlerRanges(documents: unknown[]): CrawlerRanges {
   const ranges: Range[] = [];
   for (const doc of documents) {
