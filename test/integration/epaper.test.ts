@@ -374,6 +374,56 @@ describeEachEngine('e-paper', (db) => {
     expect((await t.app.inject({ url: '/epaper/shared/AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode).toBe(404);
   });
 
+  it('many shares at once at the monthly cap never make more links than the month allows, and use none of the gift links', async () => {
+    const sub = await db().selectFrom('users').select('id').where('email', '=', 'subscriber@example.com').executeTakeFirstOrThrow();
+    const used = async () =>
+      db().selectFrom('monthly_allowances').select(['kind', 'used']).where('user_id', '=', sub.id).orderBy('kind').execute();
+    // The test before shared twice this month: a cap of 5 leaves 3.
+    expect(await used()).toEqual([{ kind: 'epaper-share', used: 2 }]);
+    t.ctx.site.giftArticlesMonthly = 5;
+    const page = await csrf(subscriber, '/epaper/mumbai/2026-11-24/1');
+    const form = /<form method="post" action="\/epaper\/clippings">(.*?)<\/form>/s.exec(page.page.body)?.[1] ?? '';
+    const fields = Object.fromEntries([...form.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    for (let i = 0; i < 8; i++) {
+      const saved = await t.app.inject({
+        method: 'POST',
+        url: '/epaper/clippings',
+        headers: { cookie: page.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ ...fields, _csrf: page.token }).toString(),
+      });
+      expect(saved.statusCode, saved.body).toBe(303);
+    }
+    const unshared = await db()
+      .selectFrom('epaper_clippings')
+      .select('id')
+      .where('user_id', '=', sub.id)
+      .where('share_hash', 'is', null)
+      .execute();
+    const ids = unshared.map((c) => c.id);
+    expect(ids).toHaveLength(8);
+
+    const list = await csrf(subscriber, '/epaper/clippings');
+    const answers = await Promise.all(
+      ids.map((id) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/epaper/clippings/${id}/share`,
+          headers: { cookie: list.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: `_csrf=${list.token}`,
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 429, 429, 429, 429, 429]);
+    const shared = await db()
+      .selectFrom('epaper_clippings')
+      .select('id')
+      .where('id', 'in', ids)
+      .where('share_hash', 'is not', null)
+      .execute();
+    expect(shared).toHaveLength(3);
+    expect(await used()).toEqual([{ kind: 'epaper-share', used: 5 }]);
+  });
+
   it('lets an editor move a region, link it to a web article, and draw a new one; a region off the page is refused', async () => {
     const edition = await db().selectFrom('epaper_editions').select('id').executeTakeFirstOrThrow();
     const markets = await createArticle(db(), { headline: 'Shares Climb Again', slug: 'shares-climb-again' });

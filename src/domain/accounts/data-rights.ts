@@ -1,4 +1,5 @@
 import type { Db } from '../ports/database.js';
+import { deleteAllowancesOf } from '../allowances/queries.js';
 import { deleteComplimentaryGrantsOf, listComplimentaryGrantRows } from '../entitlements/complimentary-queries.js';
 import { codesClaimedBy } from '../partners/code-queries.js';
 import { listAllBuyerGifts } from '../gifts/queries.js';
@@ -104,6 +105,7 @@ export async function deleteAccount(db: Db, userId: number, now: Date): Promise<
     await deleteComplimentaryGrantsOf(tx, userId);
     // What the reader gave away goes with the account: their links stop opening.
     await deleteGiftLinksOf(tx, userId);
+    await deleteAllowancesOf(tx, userId);
     await anonymiseUser(tx, userId, now);
     return true;
   });

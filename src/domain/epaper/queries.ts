@@ -373,39 +373,12 @@ export async function deleteClipping(db: Db, id: number, userId: number): Promis
   return Number(result.numDeletedRows) > 0;
 }
 
-export async function lockShareMonth(tx: Tx, userId: number, period: string): Promise<number> {
-  await tx
-    .insertInto('epaper_share_months')
-    .values({ user_id: userId, period, created: 0 })
-    .onConflict((oc) => oc.columns(['user_id', 'period']).doNothing())
-    .execute();
-  const row = await tx
-    .selectFrom('epaper_share_months')
-    .select('created')
-    .where('user_id', '=', userId)
-    .where('period', '=', period)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  return row.created;
-}
-
-export async function shareClipping(
-  tx: Tx,
-  id: number,
-  fields: { shareHash: string; imageKey: string; at: Date },
-  period: string,
-  userId: number,
-) {
+/** Gives the clipping a share link (replacing one it had) and keeps its cut image. */
+export async function shareClipping(tx: Tx, id: number, fields: { shareHash: string; imageKey: string; at: Date }) {
   await tx
     .updateTable('epaper_clippings')
     .set({ share_hash: fields.shareHash, image_key: fields.imageKey, shared_at: fields.at })
     .where('id', '=', id)
-    .execute();
-  await tx
-    .updateTable('epaper_share_months')
-    .set({ created: sql<number>`created + 1` })
-    .where('user_id', '=', userId)
-    .where('period', '=', period)
     .execute();
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { activeEntitlements } from '../entitlements/queries.js';
-import { meterPeriod } from '../metering/period.js';
+import { allowanceMonth, lockAllowance } from '../allowances/queries.js';
 import type { Db } from '../ports/database.js';
 import type { FileStore, StoredFile } from '../ports/files.js';
 import type { ImageCodec } from '../ports/images.js';
@@ -401,14 +401,15 @@ export function createEpaperService(deps: EpaperDeps) {
       const token = randomBytes(18).toString('base64url');
       const imageKey = clipping.imageKey ?? (await clipImage(clipping, edition.filesPrefix));
       const at = now();
-      const period = meterPeriod(at, deps.timeZone());
+      const month = allowanceMonth(actor.id, 'epaper-share', at, deps.timeZone());
       const cap = deps.monthlyShares();
       return db.transaction().execute(async (tx): Promise<ShareResult> => {
-        const made = await q.lockShareMonth(tx, actor.id, period);
-        if (made >= cap) {
+        const allowance = await lockAllowance(tx, month);
+        if (allowance.used >= cap) {
           return { ok: false, code: 'cap-reached', message: `You have shared ${cap} clippings this month, the most a month allows.` };
         }
-        await q.shareClipping(tx, clipping.id, { shareHash: sha256(token), imageKey, at }, period, actor.id);
+        await q.shareClipping(tx, clipping.id, { shareHash: sha256(token), imageKey, at });
+        await allowance.take();
         return { ok: true, token };
       });
     },
