@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
+import { deleteAccount, exportAccountData } from '../../src/domain/accounts/data-rights.js';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { multipart } from '../support/multipart.js';
@@ -477,5 +478,48 @@ describeEachEngine('e-paper', (db) => {
     expect(page.body).toContain('<rect class="epaper-region" x="500" y=');
     expect(page.body).toContain('Read “Shares Climb Again” on the website');
     expect(page.body).toContain('<h3>Weather</h3>');
+  });
+
+  it('a reader’s clippings are in their data export (where, not image addresses), and go with their account', async () => {
+    const sub = await db().selectFrom('users').select('id').where('email', '=', 'subscriber@example.com').executeTakeFirstOrThrow();
+    const rows = await db().selectFrom('epaper_clippings').selectAll().where('user_id', '=', sub.id).orderBy('id').execute();
+    expect(rows).toHaveLength(9);
+    const exported = await exportAccountData(db(), sub.id, clock.now());
+    const clippings = exported?.epaper_clippings as Record<string, unknown>[];
+    expect(clippings).toHaveLength(9);
+    const first = rows[0]!;
+    expect(clippings[0]).toEqual({
+      edition: 'Mumbai',
+      edition_date: '2026-11-24',
+      page: 1,
+      region_percent: { x: first.x / 100, y: first.y / 100, width: first.w / 100, height: first.h / 100 },
+      headline: 'Harbour Tender Awarded',
+      created_at: first.created_at.toISOString(),
+      shared_at: first.shared_at?.toISOString(),
+    });
+    expect(first.shared_at).not.toBeNull();
+    expect(clippings.filter((c) => c.shared_at === null)).toHaveLength(5);
+    const text = JSON.stringify(exported);
+    expect(text).not.toContain('epaper/');
+    expect(text).not.toContain('.webp');
+    for (const row of rows) if (row.share_hash) expect(text).not.toContain(row.share_hash);
+
+    // A link shared before the deletion stops opening with it.
+    t.ctx.site.giftArticlesMonthly = 10;
+    const list = await csrf(subscriber, '/epaper/clippings');
+    const shared = await t.app.inject({
+      method: 'POST',
+      url: `/epaper/clippings/${first.id}/share`,
+      headers: { cookie: list.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${list.token}`,
+    });
+    const link = new URL(/Anyone with this link can see the clipping: <a href="([^"]+)"/.exec(shared.body)?.[1] ?? '').pathname;
+    expect((await t.app.inject({ url: link })).statusCode).toBe(200);
+
+    expect(await deleteAccount(db(), sub.id, clock.now())).toBe(true);
+    expect(await db().selectFrom('epaper_clippings').select('id').where('user_id', '=', sub.id).execute()).toEqual([]);
+    expect(await db().selectFrom('monthly_allowances').select('used').where('user_id', '=', sub.id).execute()).toEqual([]);
+    expect((await t.app.inject({ url: link })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: `${link}/image.webp` })).statusCode).toBe(404);
   });
 });

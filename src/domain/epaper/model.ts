@@ -69,8 +69,9 @@ export interface Clipping extends PageBox {
   pageNumber: number;
   headline: string;
   imageKey: string | null;
-  shared: boolean;
   createdAt: Date;
+  /** When its share link was made (the latest, when shared again); null: never shared. */
+  sharedAt: Date | null;
   edition: { name: string; slug: string; date: string };
 }
 

@@ -342,7 +342,7 @@ const clippings = (db: Db) =>
       'c.headline',
       'c.image_key as imageKey',
       'c.created_at as createdAt',
-      sql<boolean>`c.share_hash is not null`.as('shared'),
+      'c.shared_at as sharedAt',
       'e.name',
       'e.slug',
       sql<string>`to_char(e.edition_date, 'YYYY-MM-DD')`.as('date'),
@@ -358,6 +358,11 @@ export async function listClippings(db: Db, userId: number, options: { before?: 
   return (await query.orderBy('c.id', 'desc').limit(options.limit).execute()).map(toClipping);
 }
 
+/** Every clipping a reader saved, oldest first (the reader's data export). */
+export async function listAllClippingsOf(db: Db, userId: number): Promise<Clipping[]> {
+  return (await clippings(db).where('c.user_id', '=', userId).orderBy('c.id').execute()).map(toClipping);
+}
+
 export async function findClipping(db: Db, id: number): Promise<Clipping | null> {
   const row = await clippings(db).where('c.id', '=', id).executeTakeFirst();
   return row ? toClipping(row) : null;
@@ -371,6 +376,11 @@ export async function findSharedClipping(db: Db, shareHash: string): Promise<Cli
 export async function deleteClipping(db: Db, id: number, userId: number): Promise<boolean> {
   const result = await db.deleteFrom('epaper_clippings').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+/** Erases a reader's clippings (account deletion): their share links stop opening. */
+export async function deleteClippingsOf(tx: Tx, userId: number): Promise<void> {
+  await tx.deleteFrom('epaper_clippings').where('user_id', '=', userId).execute();
 }
 
 /** Gives the clipping a share link (replacing one it had) and keeps its cut image. */
