@@ -7,6 +7,7 @@ import { multipart } from '../support/multipart.js';
 import { describeEachEngine } from '../support/databases.js';
 import { editionPdf } from '../support/edition-pdf.js';
 import { createArticle } from '../support/factories.js';
+import { tileKey, type PageImage } from '../../src/domain/epaper/model.js';
 
 const NOW = '2026-11-24T04:00:00Z';
 const PASSWORD = 'a long enough password';
@@ -521,5 +522,49 @@ describeEachEngine('e-paper', (db) => {
     expect(await db().selectFrom('monthly_allowances').select('used').where('user_id', '=', sub.id).execute()).toEqual([]);
     expect((await t.app.inject({ url: link })).statusCode).toBe(404);
     expect((await t.app.inject({ url: `${link}/image.webp` })).statusCode).toBe(404);
+  });
+
+  it('an edition that failed to render and is uploaded again leaves none of its files behind', async () => {
+    const one = () => editionPdf([[{ headline: 'Port Traffic Rises', body: 'Container volumes grew again in October. '.repeat(6) }]]);
+    const pages = [
+      { name: 'p1.pdf', type: 'application/pdf', bytes: await one() },
+      { name: 'p2.pdf', type: 'application/pdf', bytes: await one() },
+    ];
+    expect((await upload({ name: 'Delhi', date: '2026-11-25' }, pages)).statusCode).toBe(303);
+    const failed = await db().selectFrom('epaper_editions').select(['id', 'sources']).where('slug', '=', 'delhi').executeTakeFirstOrThrow();
+    const sources = (typeof failed.sources === 'string' ? JSON.parse(failed.sources) : failed.sources) as { key: string }[];
+    // The second page's PDF goes missing: the first page is drawn and stored, then the edition fails.
+    await t.ctx.files.delete(sources[1]!.key);
+    await t.jobs.runDue();
+    const status = await db()
+      .selectFrom('epaper_editions')
+      .select(['status', 'error'])
+      .where('id', '=', failed.id)
+      .executeTakeFirstOrThrow();
+    expect(status).toEqual({ status: 'failed', error: expect.stringContaining('missing from the files store') });
+    const drawn = await db().selectFrom('epaper_pages').select('images').where('edition_id', '=', failed.id).execute();
+    const images = drawn.flatMap((p) => (typeof p.images === 'string' ? JSON.parse(p.images) : p.images) as PageImage[]);
+    const tiles = images.flatMap(({ tiles: grid }) =>
+      grid ? Array.from({ length: grid.columns * grid.rows }, (_, i) => tileKey(grid, i % grid.columns, Math.floor(i / grid.columns))) : [],
+    );
+    const keys = [sources[0]!.key, ...images.map((i) => i.key), ...tiles];
+    expect(images.length).toBeGreaterThan(0);
+    expect(tiles.length).toBeGreaterThan(0);
+    for (const key of keys) expect(await t.ctx.files.exists(key), key).toBe(true);
+
+    const again = await upload({ name: 'Delhi', date: '2026-11-25' }, pages);
+    expect(again.statusCode, again.body).toBe(303);
+    for (const key of keys) expect(await t.ctx.files.exists(key), key).toBe(false);
+    const replacement = await db()
+      .selectFrom('epaper_editions')
+      .select(['id', 'status', 'sources'])
+      .where('slug', '=', 'delhi')
+      .executeTakeFirstOrThrow();
+    expect(replacement.status).toBe('rendering');
+    const fresh = (typeof replacement.sources === 'string' ? JSON.parse(replacement.sources) : replacement.sources) as { key: string }[];
+    for (const { key } of fresh) expect(await t.ctx.files.exists(key), key).toBe(true);
+    await t.jobs.runDue();
+    const ready = await db().selectFrom('epaper_editions').select('status').where('id', '=', replacement.id).executeTakeFirstOrThrow();
+    expect(ready.status).toBe('ready');
   });
 });

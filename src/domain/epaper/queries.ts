@@ -1,7 +1,15 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db, Tx } from '../ports/database.js';
 import type { PageArea } from '../ports/pdf-pages.js';
-import type { Clipping, Edition, EditionPage, EditionSource, PageImage, Region } from './model.js';
+import {
+  editionFileKeys,
+  type Clipping,
+  type Edition,
+  type EditionPage,
+  type EditionSource,
+  type PageImage,
+  type Region,
+} from './model.js';
 
 /** The e-paper's reads and writes (`epaper_*`: migration 032). */
 
@@ -66,14 +74,23 @@ export async function insertEdition(
   return inserted?.id ?? null;
 }
 
-/** Removes a failed edition of this name and date (so it can be uploaded again); a rendering or ready one stays. */
-export async function deleteFailedEdition(tx: Tx, slug: string, date: string): Promise<void> {
-  await tx
-    .deleteFrom('epaper_editions')
-    .where('slug', '=', slug)
-    .where('edition_date', '=', day(date))
-    .where('status', '=', 'failed')
-    .execute();
+/**
+ * Removes a failed edition of this name and date (so it can be uploaded again); a rendering or ready one stays.
+ * Returns the keys of the files the failed one stored (its PDFs, the pages drawn before it failed), for the caller to
+ * remove from the files store once `tx` commits.
+ */
+export async function deleteFailedEdition(tx: Tx, slug: string, date: string): Promise<string[]> {
+  const failed = await editions(tx)
+    .where('e.slug', '=', slug)
+    .where('e.edition_date', '=', day(date))
+    .where('e.status', '=', 'failed')
+    .forUpdate()
+    .executeTakeFirst();
+  if (!failed) return [];
+  // Read before the delete, which takes the pages with it.
+  const keys = editionFileKeys(toEdition(failed).sources, await listPages(tx, failed.id));
+  await tx.deleteFrom('epaper_editions').where('id', '=', failed.id).execute();
+  return keys;
 }
 
 export async function findEdition(db: Db, id: number): Promise<Edition | null> {

@@ -120,8 +120,8 @@ export function createEpaperService(deps: EpaperDeps) {
       sources.push({ key, pages: counts[index] ?? 0 });
     }
     const at = now();
-    const id = await db.transaction().execute(async (tx) => {
-      await q.deleteFailedEdition(tx, named.slug, input.date);
+    const { id, replaced } = await db.transaction().execute(async (tx) => {
+      const replaced = await q.deleteFailedEdition(tx, named.slug, input.date);
       const inserted = await q.insertEdition(tx, {
         name: input.name.trim(),
         slug: named.slug,
@@ -136,8 +136,10 @@ export function createEpaperService(deps: EpaperDeps) {
       if (inserted !== null) {
         await deps.jobs.enqueue(tx, { kind: EPAPER_RENDER_JOB, payload: { editionId: inserted }, uniqueKey: `epaper-render:${inserted}` });
       }
-      return inserted;
+      return { id: inserted, replaced };
     });
+    // The failed edition this one replaces is gone for good only now: its files go with it.
+    for (const key of replaced) await files.delete(key);
     if (id === null) {
       for (const source of sources) await files.delete(source.key);
       return {
