@@ -1,11 +1,13 @@
 import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
+import { deleteAccount, exportAccountData } from '../../src/domain/accounts/data-rights.js';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { multipart } from '../support/multipart.js';
 import { describeEachEngine } from '../support/databases.js';
 import { editionPdf } from '../support/edition-pdf.js';
 import { createArticle } from '../support/factories.js';
+import { tileKey, type PageImage } from '../../src/domain/epaper/model.js';
 
 const NOW = '2026-11-24T04:00:00Z';
 const PASSWORD = 'a long enough password';
@@ -374,6 +376,56 @@ describeEachEngine('e-paper', (db) => {
     expect((await t.app.inject({ url: '/epaper/shared/AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode).toBe(404);
   });
 
+  it('many shares at once at the monthly cap never make more links than the month allows, and use none of the gift links', async () => {
+    const sub = await db().selectFrom('users').select('id').where('email', '=', 'subscriber@example.com').executeTakeFirstOrThrow();
+    const used = async () =>
+      db().selectFrom('monthly_allowances').select(['kind', 'used']).where('user_id', '=', sub.id).orderBy('kind').execute();
+    // The test before shared twice this month: a cap of 5 leaves 3.
+    expect(await used()).toEqual([{ kind: 'epaper-share', used: 2 }]);
+    t.ctx.site.giftArticlesMonthly = 5;
+    const page = await csrf(subscriber, '/epaper/mumbai/2026-11-24/1');
+    const form = /<form method="post" action="\/epaper\/clippings">(.*?)<\/form>/s.exec(page.page.body)?.[1] ?? '';
+    const fields = Object.fromEntries([...form.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    for (let i = 0; i < 8; i++) {
+      const saved = await t.app.inject({
+        method: 'POST',
+        url: '/epaper/clippings',
+        headers: { cookie: page.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ ...fields, _csrf: page.token }).toString(),
+      });
+      expect(saved.statusCode, saved.body).toBe(303);
+    }
+    const unshared = await db()
+      .selectFrom('epaper_clippings')
+      .select('id')
+      .where('user_id', '=', sub.id)
+      .where('share_hash', 'is', null)
+      .execute();
+    const ids = unshared.map((c) => c.id);
+    expect(ids).toHaveLength(8);
+
+    const list = await csrf(subscriber, '/epaper/clippings');
+    const answers = await Promise.all(
+      ids.map((id) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/epaper/clippings/${id}/share`,
+          headers: { cookie: list.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: `_csrf=${list.token}`,
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 429, 429, 429, 429, 429]);
+    const shared = await db()
+      .selectFrom('epaper_clippings')
+      .select('id')
+      .where('id', 'in', ids)
+      .where('share_hash', 'is not', null)
+      .execute();
+    expect(shared).toHaveLength(3);
+    expect(await used()).toEqual([{ kind: 'epaper-share', used: 5 }]);
+  });
+
   it('lets an editor move a region, link it to a web article, and draw a new one; a region off the page is refused', async () => {
     const edition = await db().selectFrom('epaper_editions').select('id').executeTakeFirstOrThrow();
     const markets = await createArticle(db(), { headline: 'Shares Climb Again', slug: 'shares-climb-again' });
@@ -427,5 +479,92 @@ describeEachEngine('e-paper', (db) => {
     expect(page.body).toContain('<rect class="epaper-region" x="500" y=');
     expect(page.body).toContain('Read “Shares Climb Again” on the website');
     expect(page.body).toContain('<h3>Weather</h3>');
+  });
+
+  it('a reader’s clippings are in their data export (where, not image addresses), and go with their account', async () => {
+    const sub = await db().selectFrom('users').select('id').where('email', '=', 'subscriber@example.com').executeTakeFirstOrThrow();
+    const rows = await db().selectFrom('epaper_clippings').selectAll().where('user_id', '=', sub.id).orderBy('id').execute();
+    expect(rows).toHaveLength(9);
+    const exported = await exportAccountData(db(), sub.id, clock.now());
+    const clippings = exported?.epaper_clippings as Record<string, unknown>[];
+    expect(clippings).toHaveLength(9);
+    const first = rows[0]!;
+    expect(clippings[0]).toEqual({
+      edition: 'Mumbai',
+      edition_date: '2026-11-24',
+      page: 1,
+      region_percent: { x: first.x / 100, y: first.y / 100, width: first.w / 100, height: first.h / 100 },
+      headline: 'Harbour Tender Awarded',
+      created_at: first.created_at.toISOString(),
+      shared_at: first.shared_at?.toISOString(),
+    });
+    expect(first.shared_at).not.toBeNull();
+    expect(clippings.filter((c) => c.shared_at === null)).toHaveLength(5);
+    const text = JSON.stringify(exported);
+    expect(text).not.toContain('epaper/');
+    expect(text).not.toContain('.webp');
+    for (const row of rows) if (row.share_hash) expect(text).not.toContain(row.share_hash);
+
+    // A link shared before the deletion stops opening with it.
+    t.ctx.site.giftArticlesMonthly = 10;
+    const list = await csrf(subscriber, '/epaper/clippings');
+    const shared = await t.app.inject({
+      method: 'POST',
+      url: `/epaper/clippings/${first.id}/share`,
+      headers: { cookie: list.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${list.token}`,
+    });
+    const link = new URL(/Anyone with this link can see the clipping: <a href="([^"]+)"/.exec(shared.body)?.[1] ?? '').pathname;
+    expect((await t.app.inject({ url: link })).statusCode).toBe(200);
+
+    expect(await deleteAccount(db(), sub.id, clock.now())).toBe(true);
+    expect(await db().selectFrom('epaper_clippings').select('id').where('user_id', '=', sub.id).execute()).toEqual([]);
+    expect(await db().selectFrom('monthly_allowances').select('used').where('user_id', '=', sub.id).execute()).toEqual([]);
+    expect((await t.app.inject({ url: link })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: `${link}/image.webp` })).statusCode).toBe(404);
+  });
+
+  it('an edition that failed to render and is uploaded again leaves none of its files behind', async () => {
+    const one = () => editionPdf([[{ headline: 'Port Traffic Rises', body: 'Container volumes grew again in October. '.repeat(6) }]]);
+    const pages = [
+      { name: 'p1.pdf', type: 'application/pdf', bytes: await one() },
+      { name: 'p2.pdf', type: 'application/pdf', bytes: await one() },
+    ];
+    expect((await upload({ name: 'Delhi', date: '2026-11-25' }, pages)).statusCode).toBe(303);
+    const failed = await db().selectFrom('epaper_editions').select(['id', 'sources']).where('slug', '=', 'delhi').executeTakeFirstOrThrow();
+    const sources = (typeof failed.sources === 'string' ? JSON.parse(failed.sources) : failed.sources) as { key: string }[];
+    // The second page's PDF goes missing: the first page is drawn and stored, then the edition fails.
+    await t.ctx.files.delete(sources[1]!.key);
+    await t.jobs.runDue();
+    const status = await db()
+      .selectFrom('epaper_editions')
+      .select(['status', 'error'])
+      .where('id', '=', failed.id)
+      .executeTakeFirstOrThrow();
+    expect(status).toEqual({ status: 'failed', error: expect.stringContaining('missing from the files store') });
+    const drawn = await db().selectFrom('epaper_pages').select('images').where('edition_id', '=', failed.id).execute();
+    const images = drawn.flatMap((p) => (typeof p.images === 'string' ? JSON.parse(p.images) : p.images) as PageImage[]);
+    const tiles = images.flatMap(({ tiles: grid }) =>
+      grid ? Array.from({ length: grid.columns * grid.rows }, (_, i) => tileKey(grid, i % grid.columns, Math.floor(i / grid.columns))) : [],
+    );
+    const keys = [sources[0]!.key, ...images.map((i) => i.key), ...tiles];
+    expect(images.length).toBeGreaterThan(0);
+    expect(tiles.length).toBeGreaterThan(0);
+    for (const key of keys) expect(await t.ctx.files.exists(key), key).toBe(true);
+
+    const again = await upload({ name: 'Delhi', date: '2026-11-25' }, pages);
+    expect(again.statusCode, again.body).toBe(303);
+    for (const key of keys) expect(await t.ctx.files.exists(key), key).toBe(false);
+    const replacement = await db()
+      .selectFrom('epaper_editions')
+      .select(['id', 'status', 'sources'])
+      .where('slug', '=', 'delhi')
+      .executeTakeFirstOrThrow();
+    expect(replacement.status).toBe('rendering');
+    const fresh = (typeof replacement.sources === 'string' ? JSON.parse(replacement.sources) : replacement.sources) as { key: string }[];
+    for (const { key } of fresh) expect(await t.ctx.files.exists(key), key).toBe(true);
+    await t.jobs.runDue();
+    const ready = await db().selectFrom('epaper_editions').select('status').where('id', '=', replacement.id).executeTakeFirstOrThrow();
+    expect(ready.status).toBe('ready');
   });
 });

@@ -304,8 +304,8 @@ describeEachEngine('gift articles', (db) => {
     );
     expect(answers.map((a) => a.statusCode).sort()).toEqual([303, 303, 303, 429, 429, 429, 429, 429]);
     expect(await linkRows(subscriber.user.id)).toHaveLength(3);
-    const month = await db().selectFrom('gift_link_months').selectAll().where('user_id', '=', subscriber.user.id).execute();
-    expect(month).toEqual([{ user_id: subscriber.user.id, period: '2026-11', created: 3 }]);
+    const month = await db().selectFrom('monthly_allowances').selectAll().where('user_id', '=', subscriber.user.id).execute();
+    expect(month).toEqual([{ user_id: subscriber.user.id, kind: 'gift-link', period: '2026-11', used: 3 }]);
 
     // The same story gifted several times at once: one link, counted once.
     const other = await person({ subscriber: true });

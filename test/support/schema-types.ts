@@ -23,6 +23,7 @@ const union = (...values: string[]) => values.map((v) => `'${v}'`).join(' | ');
 /** Columns whose values a check constraint in the migrations lists; keep in step with them. */
 const ENUM_COLUMNS: Record<string, string> = {
   'articles.visibility': union('free', 'metered', 'premium'),
+  'monthly_allowances.kind': union('gift-link', 'epaper-share'),
   'users.role': union('reader', 'editor', 'business', 'admin'),
   'articles.status': union('draft', 'published', 'unpublished'),
   'article_authors.status': union('draft', 'published', 'unpublished'),

@@ -37,6 +37,7 @@ import wireArchiveRule from './migrations/034-wire-archive-rule.js';
 import newsletterCounting from './migrations/035-newsletter-counting.js';
 import epaperSearch from './migrations/036-epaper-search.js';
 import wireDeskIndex from './migrations/037-wire-desk-index.js';
+import monthlyAllowances from './migrations/038-monthly-allowances.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -77,6 +78,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 35, name: 'newsletter-counting', sql: newsletterCounting },
   { version: 36, name: 'epaper-search', sql: epaperSearch },
   { version: 37, name: 'wire-desk-index', sql: wireDeskIndex },
+  { version: 38, name: 'monthly-allowances', sql: monthlyAllowances },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

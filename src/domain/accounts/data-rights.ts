@@ -1,4 +1,5 @@
 import type { Db } from '../ports/database.js';
+import { deleteAllowancesOf } from '../allowances/queries.js';
 import { deleteComplimentaryGrantsOf, listComplimentaryGrantRows } from '../entitlements/complimentary-queries.js';
 import { codesClaimedBy } from '../partners/code-queries.js';
 import { listAllBuyerGifts } from '../gifts/queries.js';
@@ -6,6 +7,7 @@ import { leaveAllGroups } from '../groups/members.js';
 import { listMembershipDetailsOf } from '../groups/queries.js';
 import { listGrants, revokeUserEntitlements } from '../entitlements/queries.js';
 import { deleteGiftLinksOf, listAllGiftLinksOf } from '../gift-articles/queries.js';
+import { deleteClippingsOf, listAllClippingsOf } from '../epaper/queries.js';
 import { deleteReaderMeters, listReaderMeters } from '../metering/reader-meter-queries.js';
 import { deleteChallengesOf } from './challenge-queries.js';
 import { eraseSessionDevices, listDevices, listSessionHistory, revokeAllSessions } from './session-queries.js';
@@ -61,6 +63,16 @@ export async function exportAccountData(db: Db, userId: number, now: Date): Prom
       expires_at: g.expiresAt.toISOString(),
       opens: g.opens,
     })),
+    // Where each clipping is, never an address of its image (those are signed and expire).
+    epaper_clippings: (await listAllClippingsOf(db, userId)).map((c) => ({
+      edition: c.edition.name,
+      edition_date: c.edition.date,
+      page: c.pageNumber,
+      region_percent: { x: c.x / 100, y: c.y / 100, width: c.w / 100, height: c.h / 100 },
+      headline: c.headline,
+      created_at: c.createdAt.toISOString(),
+      shared_at: c.sharedAt?.toISOString() ?? null,
+    })),
     partner_codes: (await codesClaimedBy(db, userId)).map((c) => ({
       partner: c.partner,
       code: c.code,
@@ -102,8 +114,10 @@ export async function deleteAccount(db: Db, userId: number, now: Date): Promise<
     await leaveAllGroups(tx, userId, now);
     // Staff's reasons for complimentary access are about the reader: they go with the account.
     await deleteComplimentaryGrantsOf(tx, userId);
-    // What the reader gave away goes with the account: their links stop opening.
+    // What the reader gave away or saved goes with the account: their gift and clipping links stop opening.
     await deleteGiftLinksOf(tx, userId);
+    await deleteClippingsOf(tx, userId);
+    await deleteAllowancesOf(tx, userId);
     await anonymiseUser(tx, userId, now);
     return true;
   });

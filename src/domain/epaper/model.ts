@@ -53,6 +53,19 @@ export interface EditionPage {
   images: PageImage[];
 }
 
+/** Every file an edition stored: its PDFs, and each drawn page's images with their tiles. */
+export function editionFileKeys(sources: readonly EditionSource[], pages: readonly EditionPage[]): string[] {
+  const images = pages.flatMap((page) => page.images);
+  const tiles = images.flatMap(({ tiles: grid }) =>
+    grid
+      ? Array.from({ length: grid.rows }, (_r, row) =>
+          Array.from({ length: grid.columns }, (_c, column) => tileKey(grid, column, row)),
+        ).flat()
+      : [],
+  );
+  return [...sources.map((s) => s.key), ...images.map((i) => i.key), ...tiles];
+}
+
 export interface Region extends PageBox {
   id: number;
   pageNumber: number;
@@ -69,8 +82,9 @@ export interface Clipping extends PageBox {
   pageNumber: number;
   headline: string;
   imageKey: string | null;
-  shared: boolean;
   createdAt: Date;
+  /** When its share link was made (the latest, when shared again); null: never shared. */
+  sharedAt: Date | null;
   edition: { name: string; slug: string; date: string };
 }
 

@@ -1,7 +1,15 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db, Tx } from '../ports/database.js';
 import type { PageArea } from '../ports/pdf-pages.js';
-import type { Clipping, Edition, EditionPage, EditionSource, PageImage, Region } from './model.js';
+import {
+  editionFileKeys,
+  type Clipping,
+  type Edition,
+  type EditionPage,
+  type EditionSource,
+  type PageImage,
+  type Region,
+} from './model.js';
 
 /** The e-paper's reads and writes (`epaper_*`: migration 032). */
 
@@ -66,14 +74,23 @@ export async function insertEdition(
   return inserted?.id ?? null;
 }
 
-/** Removes a failed edition of this name and date (so it can be uploaded again); a rendering or ready one stays. */
-export async function deleteFailedEdition(tx: Tx, slug: string, date: string): Promise<void> {
-  await tx
-    .deleteFrom('epaper_editions')
-    .where('slug', '=', slug)
-    .where('edition_date', '=', day(date))
-    .where('status', '=', 'failed')
-    .execute();
+/**
+ * Removes a failed edition of this name and date (so it can be uploaded again); a rendering or ready one stays.
+ * Returns the keys of the files the failed one stored (its PDFs, the pages drawn before it failed), for the caller to
+ * remove from the files store once `tx` commits.
+ */
+export async function deleteFailedEdition(tx: Tx, slug: string, date: string): Promise<string[]> {
+  const failed = await editions(tx)
+    .where('e.slug', '=', slug)
+    .where('e.edition_date', '=', day(date))
+    .where('e.status', '=', 'failed')
+    .forUpdate()
+    .executeTakeFirst();
+  if (!failed) return [];
+  // Read before the delete, which takes the pages with it.
+  const keys = editionFileKeys(toEdition(failed).sources, await listPages(tx, failed.id));
+  await tx.deleteFrom('epaper_editions').where('id', '=', failed.id).execute();
+  return keys;
 }
 
 export async function findEdition(db: Db, id: number): Promise<Edition | null> {
@@ -342,7 +359,7 @@ const clippings = (db: Db) =>
       'c.headline',
       'c.image_key as imageKey',
       'c.created_at as createdAt',
-      sql<boolean>`c.share_hash is not null`.as('shared'),
+      'c.shared_at as sharedAt',
       'e.name',
       'e.slug',
       sql<string>`to_char(e.edition_date, 'YYYY-MM-DD')`.as('date'),
@@ -356,6 +373,11 @@ export async function listClippings(db: Db, userId: number, options: { before?: 
   let query = clippings(db).where('c.user_id', '=', userId);
   if (options.before !== undefined) query = query.where('c.id', '<', options.before);
   return (await query.orderBy('c.id', 'desc').limit(options.limit).execute()).map(toClipping);
+}
+
+/** Every clipping a reader saved, oldest first (the reader's data export). */
+export async function listAllClippingsOf(db: Db, userId: number): Promise<Clipping[]> {
+  return (await clippings(db).where('c.user_id', '=', userId).orderBy('c.id').execute()).map(toClipping);
 }
 
 export async function findClipping(db: Db, id: number): Promise<Clipping | null> {
@@ -373,39 +395,17 @@ export async function deleteClipping(db: Db, id: number, userId: number): Promis
   return Number(result.numDeletedRows) > 0;
 }
 
-export async function lockShareMonth(tx: Tx, userId: number, period: string): Promise<number> {
-  await tx
-    .insertInto('epaper_share_months')
-    .values({ user_id: userId, period, created: 0 })
-    .onConflict((oc) => oc.columns(['user_id', 'period']).doNothing())
-    .execute();
-  const row = await tx
-    .selectFrom('epaper_share_months')
-    .select('created')
-    .where('user_id', '=', userId)
-    .where('period', '=', period)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  return row.created;
+/** Erases a reader's clippings (account deletion): their share links stop opening. */
+export async function deleteClippingsOf(tx: Tx, userId: number): Promise<void> {
+  await tx.deleteFrom('epaper_clippings').where('user_id', '=', userId).execute();
 }
 
-export async function shareClipping(
-  tx: Tx,
-  id: number,
-  fields: { shareHash: string; imageKey: string; at: Date },
-  period: string,
-  userId: number,
-) {
+/** Gives the clipping a share link (replacing one it had) and keeps its cut image. */
+export async function shareClipping(tx: Tx, id: number, fields: { shareHash: string; imageKey: string; at: Date }) {
   await tx
     .updateTable('epaper_clippings')
     .set({ share_hash: fields.shareHash, image_key: fields.imageKey, shared_at: fields.at })
     .where('id', '=', id)
-    .execute();
-  await tx
-    .updateTable('epaper_share_months')
-    .set({ created: sql<number>`created + 1` })
-    .where('user_id', '=', userId)
-    .where('period', '=', period)
     .execute();
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { activeEntitlements } from '../entitlements/queries.js';
-import { meterPeriod } from '../metering/period.js';
+import { allowanceMonth, lockAllowance } from '../allowances/queries.js';
 import type { Db } from '../ports/database.js';
 import type { FileStore, StoredFile } from '../ports/files.js';
 import type { ImageCodec } from '../ports/images.js';
@@ -120,8 +120,8 @@ export function createEpaperService(deps: EpaperDeps) {
       sources.push({ key, pages: counts[index] ?? 0 });
     }
     const at = now();
-    const id = await db.transaction().execute(async (tx) => {
-      await q.deleteFailedEdition(tx, named.slug, input.date);
+    const { id, replaced } = await db.transaction().execute(async (tx) => {
+      const replaced = await q.deleteFailedEdition(tx, named.slug, input.date);
       const inserted = await q.insertEdition(tx, {
         name: input.name.trim(),
         slug: named.slug,
@@ -136,8 +136,10 @@ export function createEpaperService(deps: EpaperDeps) {
       if (inserted !== null) {
         await deps.jobs.enqueue(tx, { kind: EPAPER_RENDER_JOB, payload: { editionId: inserted }, uniqueKey: `epaper-render:${inserted}` });
       }
-      return inserted;
+      return { id: inserted, replaced };
     });
+    // The failed edition this one replaces is gone for good only now: its files go with it.
+    for (const key of replaced) await files.delete(key);
     if (id === null) {
       for (const source of sources) await files.delete(source.key);
       return {
@@ -401,14 +403,15 @@ export function createEpaperService(deps: EpaperDeps) {
       const token = randomBytes(18).toString('base64url');
       const imageKey = clipping.imageKey ?? (await clipImage(clipping, edition.filesPrefix));
       const at = now();
-      const period = meterPeriod(at, deps.timeZone());
+      const month = allowanceMonth(actor.id, 'epaper-share', at, deps.timeZone());
       const cap = deps.monthlyShares();
       return db.transaction().execute(async (tx): Promise<ShareResult> => {
-        const made = await q.lockShareMonth(tx, actor.id, period);
-        if (made >= cap) {
+        const allowance = await lockAllowance(tx, month);
+        if (allowance.used >= cap) {
           return { ok: false, code: 'cap-reached', message: `You have shared ${cap} clippings this month, the most a month allows.` };
         }
-        await q.shareClipping(tx, clipping.id, { shareHash: sha256(token), imageKey, at }, period, actor.id);
+        await q.shareClipping(tx, clipping.id, { shareHash: sha256(token), imageKey, at });
+        await allowance.take();
         return { ok: true, token };
       });
     },

@@ -1,16 +1,13 @@
-import { meterPeriod } from '../metering/period.js';
+import { allowanceMonth, allowanceUsed, lockAllowance } from '../allowances/queries.js';
 import type { Db } from '../ports/database.js';
 import { can, type Actor } from '../policies/policies.js';
 import {
-  countGiftMonth,
   countGiftOpen,
   findGiftLinkOf,
   findOpenGiftLink,
   giftLinkOpen,
-  giftMonthCount,
   insertGiftLink,
   listGiftLinkRows,
-  lockGiftMonth,
   type GiftLinkListed,
   type GiftLinkRow,
 } from './queries.js';
@@ -70,12 +67,12 @@ export function createGiftLinkService(deps: GiftLinkDeps) {
       if (actor.kind !== 'user' || !can(actor, 'giftArticle', access))
         return { ok: false, code: 'not-entitled', message: 'Only subscribers who read this article with their subscription can gift it.' };
       const at = now();
-      const period = meterPeriod(at, deps.timeZone());
+      const month = allowanceMonth(actor.id, 'gift-link', at, deps.timeZone());
       return db.transaction().execute(async (tx): Promise<GiftLinkResult> => {
-        const made = await lockGiftMonth(tx, actor.id, period);
+        const allowance = await lockAllowance(tx, month);
         const open = await findOpenGiftLink(tx, actor.id, articleId, at);
         if (open) return { ok: true, link: withToken(open, at), reused: true };
-        if (made >= cap)
+        if (allowance.used >= cap)
           return {
             ok: false,
             code: 'limit-reached',
@@ -90,7 +87,7 @@ export function createGiftLinkService(deps: GiftLinkDeps) {
           createdAt: at,
           expiresAt: giftExpiry(new Date(at.getTime() + GIFT_LINK_DAYS * DAY_MS)),
         });
-        await countGiftMonth(tx, actor.id, period);
+        await allowance.take();
         return { ok: true, link: withToken(link, at), reused: false };
       });
     },
@@ -130,7 +127,7 @@ export function createGiftLinkService(deps: GiftLinkDeps) {
     /** How many links the reader may still make this month, of how many. */
     async allowance(userId: number): Promise<{ cap: number; made: number; remaining: number }> {
       const cap = deps.monthlyCap();
-      const made = await giftMonthCount(db, userId, meterPeriod(now(), deps.timeZone()));
+      const made = await allowanceUsed(db, allowanceMonth(userId, 'gift-link', now(), deps.timeZone()));
       return { cap, made, remaining: Math.max(0, cap - made) };
     },
   };

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../ports/database.js';
 
-/** Gift article links' reads and writes (`gift_links`, `gift_link_months`: migration 026). */
+/** Gift article links' reads and writes (`gift_links`: migration 026; the monthly count is an allowance). */
 
 export interface GiftLinkRow {
   id: number;
@@ -33,46 +33,6 @@ const listed = (db: Db) =>
     .selectFrom('gift_links as g')
     .innerJoin('articles as a', 'a.id', 'g.article_id')
     .select([...COLUMNS, 'a.slug', 'a.headline']);
-
-/**
- * Locks the maker's counter of links for `period` (made if missing) and returns how many they made in it. Held to
- * the end of `tx`: a second request of the same reader waits here, then sees the first one's link and count.
- */
-export async function lockGiftMonth(tx: Tx, userId: number, period: string): Promise<number> {
-  await tx
-    .insertInto('gift_link_months')
-    .values({ user_id: userId, period, created: 0 })
-    .onConflict((oc) => oc.columns(['user_id', 'period']).doNothing())
-    .execute();
-  const row = await tx
-    .selectFrom('gift_link_months')
-    .select('created')
-    .where('user_id', '=', userId)
-    .where('period', '=', period)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  return row.created;
-}
-
-export async function countGiftMonth(tx: Tx, userId: number, period: string): Promise<void> {
-  await tx
-    .updateTable('gift_link_months')
-    .set({ created: sql<number>`created + 1` })
-    .where('user_id', '=', userId)
-    .where('period', '=', period)
-    .execute();
-}
-
-/** Links made in `period` (0 when none). */
-export async function giftMonthCount(db: Db, userId: number, period: string): Promise<number> {
-  const row = await db
-    .selectFrom('gift_link_months')
-    .select('created')
-    .where('user_id', '=', userId)
-    .where('period', '=', period)
-    .executeTakeFirst();
-  return row?.created ?? 0;
-}
 
 /** The maker's link to this article still open at `now`, the one ending last; null when none is. */
 export async function findOpenGiftLink(db: Db, userId: number, articleId: number, now: Date): Promise<GiftLinkRow | null> {
@@ -156,8 +116,7 @@ export async function listAllGiftLinksOf(db: Db, userId: number): Promise<GiftLi
   return listed(db).where('g.created_by', '=', userId).orderBy('g.id').execute();
 }
 
-/** Erases the links a reader made and their monthly counts (account deletion): the links stop opening. */
+/** Erases the links a reader made (account deletion): the links stop opening. */
 export async function deleteGiftLinksOf(tx: Tx, userId: number): Promise<void> {
   await tx.deleteFrom('gift_links').where('created_by', '=', userId).execute();
-  await tx.deleteFrom('gift_link_months').where('user_id', '=', userId).execute();
 }

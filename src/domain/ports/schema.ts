@@ -271,12 +271,6 @@ export interface EpaperRegions {
   y: number;
 }
 
-export interface EpaperShareMonths {
-  created: Generated<number>;
-  period: string;
-  user_id: number;
-}
-
 export interface FrontPageStories {
   article_id: number;
   place: string;
@@ -288,12 +282,6 @@ export interface GatewayPlans {
   gateway_plan_id: string;
   plan_id: number;
   price_minor: number;
-}
-
-export interface GiftLinkMonths {
-  created: Generated<number>;
-  period: string;
-  user_id: number;
 }
 
 export interface GiftLinks {
@@ -386,6 +374,13 @@ export interface Jobs {
   payload: Generated<Json>;
   run_at: Timestamp;
   unique_key: string | null;
+}
+
+export interface MonthlyAllowances {
+  kind: 'gift-link' | 'epaper-share';
+  period: string;
+  used: Generated<number>;
+  user_id: number;
 }
 
 export interface NewsletterDeliveries {
@@ -746,16 +741,15 @@ export interface DB {
   epaper_editions: EpaperEditions;
   epaper_pages: EpaperPages;
   epaper_regions: EpaperRegions;
-  epaper_share_months: EpaperShareMonths;
   front_page_stories: FrontPageStories;
   gateway_plans: GatewayPlans;
-  gift_link_months: GiftLinkMonths;
   gift_links: GiftLinks;
   gifts: Gifts;
   images: Images;
   invoice_sequences: InvoiceSequences;
   invoices: Invoices;
   jobs: Jobs;
+  monthly_allowances: MonthlyAllowances;
   newsletter_deliveries: NewsletterDeliveries;
   newsletter_issue_opens: NewsletterIssueOpens;
   newsletter_issues: NewsletterIssues;

@@ -180,7 +180,7 @@ ${
         (
           c,
         ) => html`<li><a href="/epaper/${c.edition.slug}/${c.edition.date}/${c.pageNumber}">${c.headline || 'Clipping'}</a> — ${c.edition.name}, ${c.edition.date}, page ${c.pageNumber}
-<form method="post" action="/epaper/clippings/${c.id}/share" class="inline-form">${csrfField(data.csrf)}<button type="submit" class="secondary">${c.shared ? 'Share again' : 'Share'}</button></form>
+<form method="post" action="/epaper/clippings/${c.id}/share" class="inline-form">${csrfField(data.csrf)}<button type="submit" class="secondary">${c.sharedAt ? 'Share again' : 'Share'}</button></form>
 <form method="post" action="/epaper/clippings/${c.id}/delete" class="inline-form">${csrfField(data.csrf)}<button type="submit" class="secondary">Delete</button></form></li>`,
       )}</ul>`
 }
