@@ -36,6 +36,7 @@ import wire from './migrations/033-wire.js';
 import wireArchiveRule from './migrations/034-wire-archive-rule.js';
 import newsletterCounting from './migrations/035-newsletter-counting.js';
 import epaperSearch from './migrations/036-epaper-search.js';
+import publishedDayCounts from './migrations/039-published-day-counts.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -75,6 +76,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 34, name: 'wire-archive-rule', sql: wireArchiveRule },
   { version: 35, name: 'newsletter-counting', sql: newsletterCounting },
   { version: 36, name: 'epaper-search', sql: epaperSearch },
+  { version: 39, name: 'published-day-counts', sql: publishedDayCounts },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../ports/database.js';
-import { monthStart, yearIn, yearStart } from './calendar-years.js';
+import { dayStart, monthStart, yearIn, yearStart } from './calendar-years.js';
 import {
   accessItemOf,
   cursorAfter,
@@ -28,6 +28,7 @@ import { listCorrections } from './correction-queries.js';
 import { redirectedSlug } from './newsroom-queries.js';
 import { redirectedSectionSlug } from '../sections/queries.js';
 import { listCuratedLive, type LiveCuration } from './curated.js';
+import { sitemapMonthFiles, type SitemapMonth } from './sitemaps.js';
 import { renderArticleBody, wordCount, type LeadRule } from './render.js';
 import { imageIdOf, imagePath, type ImageView } from '../media/model.js';
 
@@ -54,13 +55,14 @@ export interface ContentService {
   /** Years (in the publisher's time zone) with published articles, newest first: one sitemap each. */
   sitemapYears(): Promise<number[]>;
   /**
-   * Months (in the publisher's time zone) with published articles, newest first: one sitemap each. Found by probing
-   * the publication-date index once per year and once per month of a year with articles, so the cost follows the
-   * calendar, not the number of articles (cached like lists).
+   * Months (in the publisher's time zone) with published articles, newest first, each with the days it is split into
+   * when it holds too many for one sitemap (see sitemaps.ts). Found by probing the publication-date index once per
+   * year and once per month of a year with articles, and by the per-day counts, so the cost follows the calendar,
+   * not the number of articles (cached like lists).
    */
-  sitemapMonths(): Promise<{ year: number; month: number }[]>;
-  /** The articles published in `month` (1–12) of `year`, newest first, at most `limit`. */
-  sitemapEntries(year: number, month: number, limit: number): Promise<{ slug: string; updatedAt: Date }[]>;
+  sitemapMonths(): Promise<SitemapMonth[]>;
+  /** The articles published in `month` (1–12) of `year`, or on its `day` when given, newest first, at most `limit`. */
+  sitemapEntries(period: { year: number; month: number; day?: number }, limit: number): Promise<{ slug: string; updatedAt: Date }[]>;
   /** The current slug of a published article that once lived at `slug` (its address before a slug change), or null. */
   redirect(slug: string): Promise<string | null>;
   /** The current slug of the section that once lived at `slug`, or null. */
@@ -198,9 +200,9 @@ export function createContentService(
     return years;
   }
 
-  let monthsCache: { at: number; value: Promise<{ year: number; month: number }[]> } | null = null;
+  let monthsCache: { at: number; value: Promise<SitemapMonth[]> } | null = null;
 
-  async function sitemapMonths(): Promise<{ year: number; month: number }[]> {
+  async function sitemapMonths(): Promise<SitemapMonth[]> {
     const at = now();
     const zone = options.timeZone();
     const months: { year: number; month: number }[] = [];
@@ -211,7 +213,7 @@ export function createContentService(
       });
       months.push(...(await Promise.all(probes)).flat());
     }
-    return months;
+    return sitemapMonthFiles(reads, months, zone, at);
   }
 
   return {
@@ -258,9 +260,12 @@ export function createContentService(
       }
       return monthsCache.value;
     },
-    sitemapEntries(year, month, limit) {
+    sitemapEntries({ year, month, day }, limit) {
       const zone = options.timeZone();
-      return listSitemapEntries(reads, monthStart(year, month, zone), monthStart(year, month + 1, zone), now(), limit);
+      const [from, to] = day
+        ? [dayStart(year, month, day, zone), dayStart(year, month, day + 1, zone)]
+        : [monthStart(year, month, zone), monthStart(year, month + 1, zone)];
+      return listSitemapEntries(reads, from, to, now(), limit);
     },
     redirect(slug) {
       return redirectedSlug(db, slug);
