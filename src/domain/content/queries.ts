@@ -400,14 +400,13 @@ export async function publishedMoreThan(db: Db, from: Date, to: Date, now: Date,
 }
 
 /**
- * The months (of the calendar in `timeZone`) that may hold more than `limit` published articles, scheduled ones
- * included, read from the per-day counts (migration 039) rather than the articles: `atLeast` counts the UTC days
- * wholly inside the month, `atMost` every UTC day touching it. One row per day of the archive is read, none per article.
+ * Bounds on the published articles (scheduled ones included) of each month of the calendar in `timeZone` that may have
+ * any, newest first, read from the per-day counts (migration 039) rather than the articles: `atLeast` counts the UTC
+ * days wholly inside the month, `atMost` every UTC day touching it. One row per day of the archive is read, none per article.
  */
-export async function monthsPossiblyOver(
+export async function publishedMonthBounds(
   db: Db,
   timeZone: string,
-  limit: number,
 ): Promise<{ year: number; month: number; atLeast: number; atMost: number }[]> {
   const { rows } = await sql<{ year: number; month: number; at_least: number; at_most: number }>`
     with days as (
@@ -422,7 +421,7 @@ export async function monthsPossiblyOver(
     )
     select extract(year from month)::int as year, extract(month from month)::int as month,
       coalesce(sum(n) filter (where inside), 0)::int as at_least, sum(n)::int as at_most
-    from touched group by month having sum(n) > ${limit}`.execute(db);
+    from touched group by month order by month desc`.execute(db);
   return rows.map((r) => ({ year: r.year, month: r.month, atLeast: r.at_least, atMost: r.at_most }));
 }
 

@@ -28,7 +28,7 @@ import { listCorrections } from './correction-queries.js';
 import { redirectedSlug } from './newsroom-queries.js';
 import { redirectedSectionSlug } from '../sections/queries.js';
 import { listCuratedLive, type LiveCuration } from './curated.js';
-import { sitemapMonthFiles, type SitemapMonth } from './sitemaps.js';
+import { listSitemapMonths, type SitemapMonth } from './sitemaps.js';
 import { renderArticleBody, wordCount, type LeadRule } from './render.js';
 import { imageIdOf, imagePath, type ImageView } from '../media/model.js';
 
@@ -52,13 +52,12 @@ export interface ContentService {
   sections(): Promise<Section[]>;
   section(slug: string): Promise<Section | null>;
   list(options: ListOptions): Promise<ArticleSummary[]>;
-  /** Years (in the publisher's time zone) with published articles, newest first: one sitemap each. */
+  /** Years (in the publisher's time zone) with published articles, newest first: the archive's years. */
   sitemapYears(): Promise<number[]>;
   /**
    * Months (in the publisher's time zone) with published articles, newest first, each with the days it is split into
-   * when it holds too many for one sitemap (see sitemaps.ts). Found by probing the publication-date index once per
-   * year and once per month of a year with articles, and by the per-day counts, so the cost follows the calendar,
-   * not the number of articles (cached like lists).
+   * when it holds too many for one sitemap: from the per-day counts, probing the articles only where they leave it
+   * undecided (see sitemaps.ts), so the cost follows the calendar, not the number of articles (cached like lists).
    */
   sitemapMonths(): Promise<SitemapMonth[]>;
   /** The articles published in `month` (1–12) of `year`, or on its `day` when given, newest first, at most `limit`. */
@@ -202,20 +201,6 @@ export function createContentService(
 
   let monthsCache: { at: number; value: Promise<SitemapMonth[]> } | null = null;
 
-  async function sitemapMonths(): Promise<SitemapMonth[]> {
-    const at = now();
-    const zone = options.timeZone();
-    const months: { year: number; month: number }[] = [];
-    for (const year of await sitemapYears()) {
-      const probes = Array.from({ length: 12 }, (_, i) => 12 - i).map(async (month) => {
-        const from = monthStart(year, month, zone);
-        return from <= at && (await anyPublishedBetween(reads, from, monthStart(year, month + 1, zone), at)) ? [{ year, month }] : [];
-      });
-      months.push(...(await Promise.all(probes)).flat());
-    }
-    return sitemapMonthFiles(reads, months, zone, at);
-  }
-
   return {
     async article(slug) {
       let hit = articles.get(slug);
@@ -254,7 +239,7 @@ export function createContentService(
     sitemapYears,
     sitemapMonths() {
       if (!monthsCache || Date.now() - monthsCache.at > Math.min(ttl, 15_000)) {
-        const value = sitemapMonths();
+        const value = listSitemapMonths(reads, options.timeZone(), now());
         monthsCache = { at: Date.now(), value };
         value.catch(() => (monthsCache = null));
       }

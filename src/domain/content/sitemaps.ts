@@ -8,7 +8,7 @@
  */
 import type { Db } from '../ports/database.js';
 import { dayStart, daysInMonth, monthStart } from './calendar-years.js';
-import { anyPublishedBetween, monthsPossiblyOver, publishedMoreThan } from './queries.js';
+import { anyPublishedBetween, publishedMonthBounds, publishedMoreThan } from './queries.js';
 
 /** The sitemap protocol's limit of URLs in one file. */
 export const SITEMAP_MAX_URLS = 50_000;
@@ -23,28 +23,26 @@ export interface SitemapMonth {
 }
 
 /**
- * The sitemap files of `months` (months with published articles by `at`, newest first): the oversized months are
- * found from the per-day counts, and only a month the counts leave undecided (near the limit, or not yet over) is
- * probed, by a walk of at most SITEMAP_MAX_URLS + 1 index entries. Cost follows the calendar, not the articles.
+ * The months with articles published by `at`, newest first, and how each is split, from the per-day counts: only a
+ * month the counts leave undecided is probed on the articles' index — the current one (the counts include scheduled
+ * stories), one with stories only on the UTC days it shares with a neighbour, and one near the limit (a walk of at
+ * most SITEMAP_MAX_URLS + 1 index entries). Cost follows the calendar, not the number of articles.
  */
-export async function sitemapMonthFiles(
-  db: Db,
-  months: readonly { year: number; month: number }[],
-  timeZone: string,
-  at: Date,
-): Promise<SitemapMonth[]> {
-  const candidates = new Map((await monthsPossiblyOver(db, timeZone, SITEMAP_MAX_URLS)).map((c) => [`${c.year}-${c.month}`, c]));
-  return Promise.all(
-    months.map(async ({ year, month }): Promise<SitemapMonth> => {
-      const candidate = candidates.get(`${year}-${month}`);
-      if (!candidate) return { year, month, days: null };
+export async function listSitemapMonths(db: Db, timeZone: string, at: Date): Promise<SitemapMonth[]> {
+  const months = await Promise.all(
+    (await publishedMonthBounds(db, timeZone)).map(async ({ year, month, atLeast, atMost }): Promise<SitemapMonth[]> => {
       const from = monthStart(year, month, timeZone);
       const to = monthStart(year, month + 1, timeZone);
-      // The counts include scheduled stories: only a month already over is decided by its lower bound.
-      const over = (to <= at && candidate.atLeast > SITEMAP_MAX_URLS) || (await publishedMoreThan(db, from, to, at, SITEMAP_MAX_URLS));
-      return { year, month, days: over ? await daysWithArticles(db, year, month, timeZone, at) : null };
+      if (from > at) return [];
+      const closed = to <= at;
+      if (!((closed && atLeast > 0) || (await anyPublishedBetween(db, from, to, at)))) return [];
+      const over =
+        atMost > SITEMAP_MAX_URLS &&
+        ((closed && atLeast > SITEMAP_MAX_URLS) || (await publishedMoreThan(db, from, to, at, SITEMAP_MAX_URLS)));
+      return [{ year, month, days: over ? await daysWithArticles(db, year, month, timeZone, at) : null }];
     }),
   );
+  return months.flat();
 }
 
 async function daysWithArticles(db: Db, year: number, month: number, timeZone: string, at: Date): Promise<number[]> {
