@@ -4,7 +4,8 @@
  * (`articles-YYYY-MM-DD.xml`), so every published article is in exactly one file. Months and days are the publisher's
  * (its time zone). Days, rather than numbered parts of the month, because a day's file is a date range (an index
  * range scan, like a month's), its address never changes meaning as stories are added, backdated or withdrawn,
- * and the busiest dailies publish a few thousand stories a day, far under the limit.
+ * and the busiest dailies publish a few thousand stories a day, far under the limit (a single day of more than
+ * SITEMAP_MAX_URLS would list its newest that many: not split further).
  */
 import type { Db } from '../ports/database.js';
 import { dayStart, daysInMonth, monthStart } from './calendar-years.js';

@@ -4,7 +4,10 @@
  * A UTC day, not the publisher's, so a change of time zone needs no rebuild: a month in any zone is bounded by the
  * UTC days inside it (at least) and those touching it (at most). Scheduled articles count on their day.
  * Each statement adds its changes per day in day order (so writers in parallel lock counter rows in one order) and
- * writes only the days whose count changed: an edit that keeps status and publication time writes nothing.
+ * writes only the days whose count changed: an edit that keeps status and publication time writes nothing. An
+ * `insert … on conflict do update` runs the insert and the update trigger one after the other, so two such statements
+ * in parallel that both add and move stories across the same days can still deadlock; the import then writes that
+ * batch line by line (content/import.ts).
  */
 export default /* sql */ `
 create table article_day_counts (
