@@ -25,10 +25,13 @@ import {
   listArticlesByAuthor,
   listRelatedArticles,
   listSitemapEntries,
+  publishedMonthBounds,
+  publishedMoreThan,
 } from '../domain/content/queries.js';
 import { countPublishedBetween, listNewsroomArticles } from '../domain/content/newsroom-queries.js';
 import { listAuthors } from '../domain/content/author-queries.js';
-import { monthStart, yearStart } from '../domain/content/calendar-years.js';
+import { dayStart, monthStart, yearStart } from '../domain/content/calendar-years.js';
+import { SITEMAP_MAX_URLS } from '../domain/content/sitemaps.js';
 import { listCuratedLive } from '../domain/content/curated.js';
 import { searchPublished } from '../domain/front-page/queries.js';
 import { searchArticles } from '../domain/search/queries.js';
@@ -172,16 +175,31 @@ const SCENARIOS: Scenario[] = [
     why: "/admin/articles: premium stories out today and scheduled for later today, one day's range of a publication-date index",
     run: (db) => countPublishedBetween(db, { visibility: 'premium', from: TODAY.start, to: TODAY.end, now: NOW }),
   },
-  { name: 'Sitemap index: first publication', why: '/sitemap.xml', run: (db) => firstPublishedAt(db) },
+  { name: 'Archive: first publication', why: '/archive', run: (db) => firstPublishedAt(db) },
   {
-    name: 'Sitemap index: any article in a year',
-    why: '/sitemap.xml, once per year and once per month of a year with articles',
+    name: 'Archive and sitemap index: any article in a year or month',
+    why: '/archive, once per year; /sitemap.xml, for a month or day the per-day counts leave undecided',
     run: (db) => anyPublishedBetween(db, yearStart(2010, TZ), yearStart(2011, TZ), NOW),
+  },
+  {
+    name: 'Sitemap index: months from the per-day counts',
+    why: '/sitemap.xml, once: the per-day counts (migration 039), one row per day of the archive, none per article',
+    run: (db) => publishedMonthBounds(db, TZ),
+  },
+  {
+    name: 'Sitemap index: is a month over the limit',
+    why: '/sitemap.xml, only for a month the counts leave undecided (the current one, or one near the limit)',
+    run: (db) => publishedMoreThan(db, monthStart(2026, 11, TZ), monthStart(2026, 12, TZ), NOW, SITEMAP_MAX_URLS),
   },
   {
     name: "Sitemap of a month's articles",
     why: '/sitemaps/articles-YYYY-MM.xml: a date range, not extract(month …)',
-    run: (db) => listSitemapEntries(db, monthStart(2025, 3, TZ), monthStart(2025, 4, TZ), NOW, 50_000),
+    run: (db) => listSitemapEntries(db, monthStart(2025, 3, TZ), monthStart(2025, 4, TZ), NOW, SITEMAP_MAX_URLS),
+  },
+  {
+    name: "Sitemap of a day's articles",
+    why: "/sitemaps/articles-YYYY-MM-DD.xml, the files of a month over the limit: a day's date range",
+    run: (db) => listSitemapEntries(db, dayStart(2026, 11, 20, TZ), dayStart(2026, 11, 21, TZ), NOW, SITEMAP_MAX_URLS),
   },
   {
     name: 'Session and account of a signed-in request',

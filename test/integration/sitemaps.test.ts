@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { upsertArticles } from '../../src/domain/content/queries.js';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
@@ -60,4 +61,85 @@ describeEachEngine('monthly sitemaps', (db) => {
     expect((await get('/sitemaps/articles-2026-09.xml')).statusCode).toBe(404);
     expect((await get('/sitemaps/articles-2026-12.xml')).statusCode).toBe(404);
   });
+});
+
+/**
+ * A month of more than 50,000 stories (a big daily with wire copy) is split into one sitemap per day, together listing
+ * each of its stories once; the per-day counts that find such months follow inserts, changes of status and
+ * publication time, and deletes.
+ */
+describeEachEngine('a month over the sitemap limit', (db) => {
+  const clock = fakeClock(NOW);
+  let t: TestApp;
+  const get = (url: string) => t.app.inject({ method: 'GET', url });
+  const indexed = async () => {
+    t.ctx.content.invalidate();
+    return locs((await get('/sitemap.xml')).body).filter((loc) => loc.includes('/articles-2026-09'));
+  };
+  const septemberDays = Array.from({ length: 29 }, (_, i) => `${BASE}/sitemaps/articles-2026-09-${String(29 - i).padStart(2, '0')}.xml`);
+  const septemberWhole = [`${BASE}/sitemaps/articles-2026-09.xml`];
+  /** Changes the bulk stories numbered `from`–`to` with `set` (SQL). */
+  const change = (from: number, to: number, set: string) =>
+    sql.raw(`update articles set ${set} where slug in (select 'bulk-' || g from generate_series(${from}, ${to}) g)`).execute(db());
+
+  beforeAll(async () => {
+    t = await buildTestApp(db(), { now: clock.now, jobs: 'manual' });
+    // 50,010 published stories on 1–29 September 2026 (about 1,700 a day; 30 September has none), 5 drafts among them.
+    await sql`insert into articles (slug, headline, section, visibility, provenance, status, published_at, updated_at)
+      select 'bulk-' || g, 'Bulk ' || g, 'markets', 'metered', 'staff', case when g > 50010 then 'draft' else 'published' end,
+        timestamptz '2026-09-01T06:00:00Z' + (g % 29) * interval '1 day' + (g / 29) * interval '1 second', now()
+      from generate_series(1, 50015) g`.execute(db());
+    // Midnight on 1 September in India (still 31 August in UTC): the month's first instant.
+    await createArticle(db(), { slug: 'first-of-september-ist', publishedAt: new Date('2026-08-31T18:30:00Z') });
+    await createArticle(db(), { slug: 'november-story', publishedAt: new Date('2026-11-20T06:00:00Z') });
+  }, 120_000);
+
+  it('lists the month as one file a day with stories, which together hold every story once and none over 50,000', async () => {
+    expect(await indexed()).toEqual(septemberDays);
+    const listed: string[] = [];
+    for (const day of septemberDays) {
+      const file = await get(day.slice(BASE.length));
+      expect(file.statusCode).toBe(200);
+      const entries = slugs(file.body);
+      expect(entries.length).toBeLessThanOrEqual(50_000);
+      listed.push(...entries);
+    }
+    expect(listed).toHaveLength(50_011);
+    expect(new Set(listed).size).toBe(50_011);
+    expect(listed).toContain('first-of-september-ist');
+    expect(listed.filter((slug) => slug.startsWith('bulk-')).every((slug) => Number(slug.slice(5)) <= 50_010)).toBe(true);
+  }, 120_000);
+
+  it('answers the split month, a day of a month not split, and unknown or ill-formed days with 404', async () => {
+    expect((await get('/sitemaps/articles-2026-09.xml')).statusCode).toBe(404);
+    expect((await get('/sitemaps/articles-2026-11.xml')).statusCode).toBe(200);
+    for (const url of [
+      '/sitemaps/articles-2026-11-20.xml',
+      '/sitemaps/articles-2026-09-30.xml',
+      '/sitemaps/articles-2026-09-31.xml',
+      '/sitemaps/articles-2026-09-00.xml',
+      '/sitemaps/articles-2026-09-1.xml',
+      '/sitemaps/articles-2026-09-p2.xml',
+      '/sitemaps/articles-2026-09-01-01.xml',
+    ]) {
+      expect((await get(url)).statusCode, url).toBe(404);
+    }
+  });
+
+  it('joins the month again when it falls to 50,000 and splits it when it passes, whatever the change', async () => {
+    await change(1, 11, "status = 'draft'");
+    expect(await indexed()).toEqual(septemberWhole);
+    const whole = await get('/sitemaps/articles-2026-09.xml');
+    expect(whole.statusCode).toBe(200);
+    expect(slugs(whole.body)).toHaveLength(50_000);
+
+    await change(50_011, 50_015, "status = 'published'");
+    expect(await indexed()).toEqual(septemberDays);
+    await change(50_011, 50_015, "published_at = '2026-11-21T06:00:00Z'");
+    expect(await indexed()).toEqual(septemberWhole);
+    await change(1, 11, "status = 'published'");
+    expect(await indexed()).toEqual(septemberDays);
+    await sql`delete from articles where slug in (select 'bulk-' || g from generate_series(1, 11) g)`.execute(db());
+    expect(await indexed()).toEqual(septemberWhole);
+  }, 120_000);
 });

@@ -38,6 +38,7 @@ import newsletterCounting from './migrations/035-newsletter-counting.js';
 import epaperSearch from './migrations/036-epaper-search.js';
 import wireDeskIndex from './migrations/037-wire-desk-index.js';
 import monthlyAllowances from './migrations/038-monthly-allowances.js';
+import publishedDayCounts from './migrations/039-published-day-counts.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -79,6 +80,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 36, name: 'epaper-search', sql: epaperSearch },
   { version: 37, name: 'wire-desk-index', sql: wireDeskIndex },
   { version: 38, name: 'monthly-allowances', sql: monthlyAllowances },
+  { version: 39, name: 'published-day-counts', sql: publishedDayCounts },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */

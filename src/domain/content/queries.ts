@@ -397,6 +397,52 @@ export async function periodsWithStories(db: Db, bounds: readonly Date[], now: D
   return iso.slice(1).map((_, i) => found.has(i));
 }
 
+/**
+ * Whether more than `limit` articles were published in [from, to) and by `now`: a walk of at most `limit` + 1 entries
+ * of the published articles' index, however large the range.
+ */
+export async function publishedMoreThan(db: Db, from: Date, to: Date, now: Date, limit: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('articles')
+    .select('id')
+    .where('status', '=', LIVE)
+    .where('published_at', '>=', from)
+    .where('published_at', '<', to)
+    .where('published_at', '<=', now)
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .offset(limit)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Bounds on the published articles (scheduled ones included) of each month of the calendar in `timeZone` that may have
+ * any, newest first, read from the per-day counts (migration 039) rather than the articles: `atLeast` counts the UTC
+ * days wholly inside the month, `atMost` every UTC day touching it. One row per day of the archive is read, none per article.
+ */
+export async function publishedMonthBounds(
+  db: Db,
+  timeZone: string,
+): Promise<{ year: number; month: number; atLeast: number; atMost: number }[]> {
+  const { rows } = await sql<{ year: number; month: number; at_least: number; at_most: number }>`
+    with days as (
+      select published as n,
+        date_trunc('month', (day::timestamp at time zone 'UTC') at time zone ${timeZone}) as first_month,
+        date_trunc('month', ((day + 1)::timestamp at time zone 'UTC' - interval '1 microsecond') at time zone ${timeZone}) as last_month
+      from article_day_counts where published > 0
+    ), touched as (
+      select first_month as month, n, first_month = last_month as inside from days
+      union all
+      select last_month, n, false from days where first_month <> last_month
+    )
+    select extract(year from month)::int as year, extract(month from month)::int as month,
+      coalesce(sum(n) filter (where inside), 0)::int as at_least, sum(n)::int as at_most
+    from touched group by month order by month desc`.execute(db);
+  return rows.map((r) => ({ year: r.year, month: r.month, atLeast: r.at_least, atMost: r.at_most }));
+}
+
 /** The earliest publication date of a published article, or null with none (the publication-date index answers it). */
 export async function firstPublishedAt(db: Db): Promise<Date | null> {
   const row = await db

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../ports/database.js';
-import { monthStart, yearIn, yearStart } from './calendar-years.js';
+import { dayStart, monthStart, yearIn, yearStart } from './calendar-years.js';
 import {
   accessItemOf,
   cursorAfter,
@@ -29,6 +29,7 @@ import { listCorrections } from './correction-queries.js';
 import { redirectedSlug } from './newsroom-queries.js';
 import { redirectedSectionSlug } from '../sections/queries.js';
 import { listCuratedLive, type LiveCuration } from './curated.js';
+import { listSitemapMonths, type SitemapMonth } from './sitemaps.js';
 import { renderArticleBody, wordCount, type LeadRule } from './render.js';
 import { imageIdOf, imagePath, type ImageView } from '../media/model.js';
 
@@ -52,16 +53,16 @@ export interface ContentService {
   sections(): Promise<Section[]>;
   section(slug: string): Promise<Section | null>;
   list(options: ListOptions): Promise<ArticleSummary[]>;
-  /** Years (in the publisher's time zone) with published articles, newest first: one sitemap each. */
+  /** Years (in the publisher's time zone) with published articles, newest first: the archive's years. */
   sitemapYears(): Promise<number[]>;
   /**
-   * Months (in the publisher's time zone) with published articles, newest first: one sitemap each. Found by probing
-   * the publication-date index once per year and once per month of a year with articles, so the cost follows the
-   * calendar, not the number of articles (cached like lists).
+   * Months (in the publisher's time zone) with published articles, newest first, each with the days it is split into
+   * when it holds too many for one sitemap: from the per-day counts, probing the articles only where they leave it
+   * undecided (see sitemaps.ts), so the cost follows the calendar, not the number of articles (cached like lists).
    */
-  sitemapMonths(): Promise<{ year: number; month: number }[]>;
-  /** The articles published in `month` (1–12) of `year`, newest first, at most `limit`. */
-  sitemapEntries(year: number, month: number, limit: number): Promise<{ slug: string; updatedAt: Date }[]>;
+  sitemapMonths(): Promise<SitemapMonth[]>;
+  /** The articles published in `month` (1–12) of `year`, or on its `day` when given, newest first, at most `limit`. */
+  sitemapEntries(period: { year: number; month: number; day?: number }, limit: number): Promise<{ slug: string; updatedAt: Date }[]>;
   /** For each period between consecutive `bounds`, whether a story came out in it by now (one statement; archive pages). */
   periodsWithStories(bounds: readonly Date[]): Promise<boolean[]>;
   /** The current slug of a published article that once lived at `slug` (its address before a slug change), or null. */
@@ -234,21 +235,7 @@ export function createContentService(
     return years;
   }
 
-  let monthsCache: { at: number; value: Promise<{ year: number; month: number }[]> } | null = null;
-
-  async function sitemapMonths(): Promise<{ year: number; month: number }[]> {
-    const at = now();
-    const zone = options.timeZone();
-    const months: { year: number; month: number }[] = [];
-    for (const year of await sitemapYears()) {
-      const probes = Array.from({ length: 12 }, (_, i) => 12 - i).map(async (month) => {
-        const from = monthStart(year, month, zone);
-        return from <= at && (await anyPublishedBetween(reads, from, monthStart(year, month + 1, zone), at)) ? [{ year, month }] : [];
-      });
-      months.push(...(await Promise.all(probes)).flat());
-    }
-    return months;
-  }
+  let monthsCache: { at: number; value: Promise<SitemapMonth[]> } | null = null;
 
   return {
     async article(slug) {
@@ -288,15 +275,18 @@ export function createContentService(
     periodsWithStories: (bounds) => periodsWithStories(reads, bounds, now()),
     sitemapMonths() {
       if (!monthsCache || Date.now() - monthsCache.at > Math.min(ttl, 15_000)) {
-        const value = sitemapMonths();
+        const value = listSitemapMonths(reads, options.timeZone(), now());
         monthsCache = { at: Date.now(), value };
         value.catch(() => (monthsCache = null));
       }
       return monthsCache.value;
     },
-    sitemapEntries(year, month, limit) {
+    sitemapEntries({ year, month, day }, limit) {
       const zone = options.timeZone();
-      return listSitemapEntries(reads, monthStart(year, month, zone), monthStart(year, month + 1, zone), now(), limit);
+      const [from, to] = day
+        ? [dayStart(year, month, day, zone), dayStart(year, month, day + 1, zone)]
+        : [monthStart(year, month, zone), monthStart(year, month + 1, zone)];
+      return listSitemapEntries(reads, from, to, now(), limit);
     },
     redirect(slug) {
       return redirectedSlug(db, slug);

@@ -73,6 +73,11 @@ export interface ArticleCorrections {
   user_id: number | null;
 }
 
+export interface ArticleDayCounts {
+  day: Timestamp;
+  published: number;
+}
+
 export interface ArticleRedirects {
   article_id: number;
   created_at: Timestamp;
@@ -725,6 +730,7 @@ export interface DB {
   article_authors: ArticleAuthors;
   article_autosaves: ArticleAutosaves;
   article_corrections: ArticleCorrections;
+  article_day_counts: ArticleDayCounts;
   article_redirects: ArticleRedirects;
   article_revisions: ArticleRevisions;
   article_tags: ArticleTags;

@@ -1,16 +1,15 @@
 import escapeXml from 'escape-html';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { ArticleSummary } from '../../domain/content/model.js';
 import type { Section } from '../../domain/content/model.js';
+import { SITEMAP_MAX_URLS } from '../../domain/content/sitemaps.js';
 import type { AppContext } from '../../context.js';
 import { HttpProblem } from '../http/errors.js';
 
 const FEED_SIZE = 50;
 /** Google News sitemaps list articles of the last two days. */
 const NEWS_WINDOW_MS = 2 * 24 * 3600 * 1000;
-/** The sitemap protocol's limit of URLs in one file: a month's file holds its newest this many. */
-const SITEMAP_MAX_URLS = 50_000;
 
 function rss(ctx: AppContext, title: string, link: string, articles: ArticleSummary[], sections: Section[]): string {
   const sectionName = (slug: string) => sections.find((s) => s.slug === slug)?.name ?? slug;
@@ -32,6 +31,8 @@ function rss(ctx: AppContext, title: string, link: string, articles: ArticleSumm
 ${items}
 </channel></rss>`;
 }
+
+const twoDigits = (n: number) => String(n).padStart(2, '0');
 
 function urlset(entries: string[], news = false): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -76,7 +77,11 @@ export async function feedRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get('/sitemap.xml', async (_request, reply) => {
     const months = await ctx.content.sitemapMonths();
-    const maps = ['pages', 'news', ...months.map(({ year, month }) => `articles-${year}-${String(month).padStart(2, '0')}`)];
+    const articleMaps = months.flatMap(({ year, month, days }) => {
+      const name = `articles-${year}-${twoDigits(month)}`;
+      return days ? days.map((day) => `${name}-${twoDigits(day)}`) : [name];
+    });
+    const maps = ['pages', 'news', ...articleMaps];
     reply.type(xml).header('cache-control', 'public, max-age=600');
     return `<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -108,17 +113,31 @@ ${maps.map((m) => `<sitemap><loc>${base}/sitemaps/${m}.xml</loc></sitemap>`).joi
     );
   });
 
+  /** The articles of a month's or a day's file, which exists only when the index lists it (see sitemaps.ts). */
+  const articleMap = async (reply: FastifyReply, period: { year: number; month: number; day?: number }) => {
+    const listed = (await ctx.content.sitemapMonths()).find((m) => m.year === period.year && m.month === period.month);
+    const exists = period.day === undefined ? listed?.days === null : listed?.days?.includes(period.day);
+    if (!exists) throw new HttpProblem('not-found', 'There is no such sitemap: the index lists those there are.');
+    const rows = await ctx.content.sitemapEntries(period, SITEMAP_MAX_URLS);
+    reply.type(xml).header('cache-control', 'public, max-age=3600');
+    return urlset(rows.map((r) => `<url><loc>${base}/article/${r.slug}</loc><lastmod>${r.updatedAt.toISOString()}</lastmod></url>`));
+  };
+  // Any well-formed month or day: one with no articles (1800-01, 2999-12, 2026-13, 2026-02-30), a month split into days
+  // or a day of a month that is not, is a sitemap that does not exist, so 404 rather than 400.
+  const yearParam = Type.String({ pattern: '^\\d{4}$' });
+  const twoDigitParam = Type.String({ pattern: '^\\d{2}$' });
+
   app.get<{ Params: { year: string; month: string } }>(
     '/sitemaps/articles-:year(^\\d{4})-:month(^\\d{2}).xml',
-    // Any well-formed month: one with no articles (1800-01, 2999-12, 2026-13) is a sitemap that does not exist, so 404 rather than 400.
-    { schema: { params: Type.Object({ year: Type.String({ pattern: '^\\d{4}$' }), month: Type.String({ pattern: '^\\d{2}$' }) }) } },
-    async (request, reply) => {
-      const month = Number(request.params.month);
-      const rows = month >= 1 && month <= 12 ? await ctx.content.sitemapEntries(Number(request.params.year), month, SITEMAP_MAX_URLS) : [];
-      if (rows.length === 0) throw new HttpProblem('not-found', 'No articles were published that month.');
-      reply.type(xml).header('cache-control', 'public, max-age=3600');
-      return urlset(rows.map((r) => `<url><loc>${base}/article/${r.slug}</loc><lastmod>${r.updatedAt.toISOString()}</lastmod></url>`));
-    },
+    { schema: { params: Type.Object({ year: yearParam, month: twoDigitParam }) } },
+    async (request, reply) => articleMap(reply, { year: Number(request.params.year), month: Number(request.params.month) }),
+  );
+
+  app.get<{ Params: { year: string; month: string; day: string } }>(
+    '/sitemaps/articles-:year(^\\d{4})-:month(^\\d{2})-:day(^\\d{2}).xml',
+    { schema: { params: Type.Object({ year: yearParam, month: twoDigitParam, day: twoDigitParam }) } },
+    async (request, reply) =>
+      articleMap(reply, { year: Number(request.params.year), month: Number(request.params.month), day: Number(request.params.day) }),
   );
 
   app.get('/robots.txt', async (_request, reply) => {
