@@ -29,4 +29,24 @@ describe.runIf(postgresServerUrl())('PostgreSQL connections that the server ends
       await database.destroy();
     }
   });
+
+  it('keep a statement the app sends again prepared, still planned for the values of each run', async () => {
+    const database = await createTestDatabase('postgres');
+    try {
+      await database.handle.db.transaction().execute(async (tx) => {
+        for (const n of [1, 2, 3]) expect((await sql<{ n: number }>`select ${n}::int + 0 as n`.execute(tx)).rows[0]!.n).toBe(n);
+        const prepared = await sql<{
+          calls: number;
+        }>`select count(*)::int as calls from pg_prepared_statements where statement = 'select $1::int + 0 as n'`.execute(tx);
+        expect(prepared.rows[0]!.calls).toBe(1);
+        expect((await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(tx)).rows[0]!.plan_cache_mode).toBe(
+          'force_custom_plan',
+        );
+        // Scripts without parameters keep the simple protocol, which takes several statements at once.
+        await database.handle.runScript(tx, 'select 1; select 2;');
+      });
+    } finally {
+      await database.destroy();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../domain/ports/database.js';
 import { logTo, type DatabaseHandle, type QueryObserver } from './handle.js';
+import { appPool } from './pg-pool.js';
 
 // Return BIGINT as JS numbers where they fit (as PGlite does): ids, counts and paise stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
@@ -12,12 +13,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
 
 /** A PostgreSQL server through a node-postgres pool. */
 export async function openPostgres(url: string, onQuery?: QueryObserver): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // A connection whose server went away (a restart, a failover, an administrator ending it) is reported as an
-  // 'error' event, idle (by the pool) or checked out (by the client): without listeners that would end the process.
-  // The pool drops the connection; the query that meets it fails on its own and the next one opens a new connection.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  const pool = appPool({ connectionString: url, max: 10 });
   await pool.query('select 1');
   return {
     engine: 'postgres',

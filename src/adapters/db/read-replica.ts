@@ -14,6 +14,7 @@ import {
 import pg from 'pg';
 import type { Db } from '../../domain/ports/database.js';
 import { redactUrl } from '../../config/redact-url.js';
+import { appPool } from './pg-pool.js';
 // The primary's module sets how BIGINT columns come back (as numbers): the same here as there.
 import './postgres.js';
 
@@ -63,20 +64,15 @@ export function openReadReplica(options: {
   };
 }
 
+/** A pool whose connections cannot write; when its server goes away, the next read finds out and falls back. */
 function readOnlyPool(connectionString: string, max: number): pg.Pool {
-  const pool = new pg.Pool({
+  return appPool({
     connectionString,
     max,
     options: '-c default_transaction_read_only=on',
     // A replica that stopped answering must not hold readers up for long: fall back to the primary instead.
     connectionTimeoutMillis: 2_000,
   });
-  // An idle connection whose server went away: the pool drops it; the next read finds out and falls back.
-  pool.on('error', () => undefined);
-  // A connection that drops while checked out (between a failed query and its release) reports it as an 'error'
-  // event too: without a listener that would end the process. The query's own error is what counts.
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  return pool;
 }
 
 /**
