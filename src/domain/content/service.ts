@@ -13,7 +13,6 @@ import {
   type Correction,
 } from './model.js';
 import {
-  anyPublishedBetween,
   periodsWithStories,
   findArticleBySlug,
   firstPublishedAt,
@@ -222,17 +221,32 @@ export function createContentService(
     return listLoads.load(key, async () => withImages(await load()));
   }
 
-  /** Each year from the first publication to now, probed by date range on the publication-date index. */
-  async function sitemapYears(): Promise<number[]> {
+  /** Each year from the first publication to now that has stories: one probe of the publication-date index per year, in one statement. */
+  async function findYears(): Promise<number[]> {
     const at = now();
     const first = await firstPublishedAt(reads);
     if (!first || first > at) return [];
-    const years: number[] = [];
     const zone = options.timeZone();
-    for (let year = yearIn(at, zone); year >= yearIn(first, zone); year--) {
-      if (await anyPublishedBetween(reads, yearStart(year, zone), yearStart(year + 1, zone), at)) years.push(year);
+    const [from, to] = [yearIn(first, zone), yearIn(at, zone)];
+    const years = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    const found = await periodsWithStories(
+      reads,
+      [...years, to + 1].map((year) => yearStart(year, zone)),
+      at,
+    );
+    return years.filter((_, i) => found[i]).reverse();
+  }
+
+  let yearsCache: { at: number; value: Promise<number[]> } | null = null;
+
+  /** The years with stories, cached like lists (every archive page asks). */
+  function sitemapYears(): Promise<number[]> {
+    if (!yearsCache || Date.now() - yearsCache.at > Math.min(ttl, 15_000)) {
+      const value = findYears();
+      yearsCache = { at: Date.now(), value };
+      value.catch(() => (yearsCache = null));
     }
-    return years;
+    return yearsCache.value;
   }
 
   let monthsCache: { at: number; value: Promise<SitemapMonth[]> } | null = null;
@@ -309,6 +323,7 @@ export function createContentService(
       sectionsCache = null;
       curatedCache = null;
       monthsCache = null;
+      yearsCache = null;
     },
   };
 }
