@@ -1,7 +1,26 @@
+import { sql } from 'kysely';
 import type { Db } from '../ports/database.js';
 import type { Correction, CorrectionKind } from './model.js';
 
 /** The corrections table, and the article's last change they move. */
+
+interface CorrectionRow {
+  id: number;
+  article_id: number;
+  kind: CorrectionKind;
+  body: string;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+const toCorrection = (r: CorrectionRow): Correction => ({
+  id: r.id,
+  articleId: r.article_id,
+  kind: r.kind,
+  text: r.body,
+  createdAt: new Date(r.created_at),
+  updatedAt: new Date(r.updated_at),
+});
 
 export async function listCorrections(db: Db, articleId: number): Promise<Correction[]> {
   const rows = await db
@@ -11,15 +30,16 @@ export async function listCorrections(db: Db, articleId: number): Promise<Correc
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    articleId: r.article_id,
-    kind: r.kind,
-    text: r.body,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }));
+  return rows.map(toCorrection);
 }
+
+/** An article's corrections, oldest first, as a column of the article's own row (`articles` in scope): no second query. */
+export const CORRECTIONS = sql<CorrectionRow[]>`coalesce((select json_agg(json_build_object('id', c.id, 'article_id', c.article_id,
+  'kind', c.kind, 'body', c.body, 'created_at', c.created_at, 'updated_at', c.updated_at) order by c.created_at, c.id)
+  from article_corrections c where c.article_id = articles.id), '[]'::json)`.as('corrections');
+
+/** The corrections a CORRECTIONS column holds (timestamps arrive as JSON text). */
+export const readCorrections = (rows: readonly CorrectionRow[]): Correction[] => rows.map(toCorrection);
 
 /** Moves the article's last change to `at` (cached pages key on it); false when there is no such article. */
 export async function touchArticle(db: Db, articleId: number, at: Date): Promise<boolean> {

@@ -3,7 +3,8 @@ import type { Db, Tx } from '../ports/database.js';
 import type { Articles } from '../ports/schema.js';
 import { nominatePicks } from '../front-page/queries.js';
 import type { ArticleInput } from './article-input.js';
-import type { Article, ArticleSummary, Byline, ListOptions, Section } from './model.js';
+import type { Article, ArticleSummary, Byline, Correction, ListOptions, Section } from './model.js';
+import { CORRECTIONS, readCorrections } from './correction-queries.js';
 import { setBylines } from './author-queries.js';
 
 export const SUMMARY_COLUMNS = [
@@ -221,17 +222,18 @@ export async function withSavepoint<T>(tx: Tx, work: () => Promise<T>): Promise<
 }
 
 /** The published article at `slug` (its time may still be ahead: the caller compares it with now), or null. */
-export async function findArticleBySlug(db: Db, slug: string): Promise<Article | null> {
+export async function findArticleBySlug(db: Db, slug: string): Promise<(Article & { corrections: Correction[] }) | null> {
   const row = await db
     .selectFrom('articles')
     .select(SUMMARY_COLUMNS)
     .select(BYLINES)
+    .select(CORRECTIONS)
     .select('body')
     .where('slug', '=', slug)
     .where('status', '=', LIVE)
     .$narrowType<{ published_at: Date }>()
     .executeTakeFirst();
-  return row ? { ...toSummary(row), body: row.body } : null;
+  return row ? { ...toSummary(row), body: row.body, corrections: readCorrections(row.corrections) } : null;
 }
 
 /**

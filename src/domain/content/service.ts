@@ -24,7 +24,6 @@ import {
 } from './queries.js';
 import { findAuthorBySlug } from './author-queries.js';
 import type { Author } from './authors.js';
-import { listCorrections } from './correction-queries.js';
 import { redirectedSlug } from './newsroom-queries.js';
 import { redirectedSectionSlug } from '../sections/queries.js';
 import { listCuratedLive, type LiveCuration } from './curated.js';
@@ -208,11 +207,12 @@ export function createContentService(
   }
 
   async function prepare(slug: string): Promise<PreparedArticle | typeof NOT_FOUND | { scheduledFor: Date }> {
-    const found = await findArticleBySlug(db, slug);
-    if (!found) return NOT_FOUND;
+    const row = await findArticleBySlug(db, slug);
+    if (!row) return NOT_FOUND;
+    const { corrections, ...found } = row;
     if (found.publishedAt > now()) return { scheduledFor: found.publishedAt };
     const [article = found] = await withImages([found]);
-    return prepareArticle(article, await sections(), options.lead, await listCorrections(db, article.id));
+    return prepareArticle(article, await sections(), options.lead, corrections);
   }
 
   async function cachedList(key: string, load: () => Promise<ArticleSummary[]>): Promise<ArticleSummary[]> {
