@@ -3,7 +3,7 @@ import type { Db, Tx } from '../ports/database.js';
 import type { Articles } from '../ports/schema.js';
 import { nominatePicks } from '../front-page/queries.js';
 import type { ArticleInput } from './article-input.js';
-import type { Article, ArticleSummary, Byline, Correction, ListOptions, Section } from './model.js';
+import type { Article, ArticleSummary, Byline, Correction, ListCursor, ListOptions, Section } from './model.js';
 import { CORRECTIONS, readCorrections } from './correction-queries.js';
 import { setBylines } from './author-queries.js';
 
@@ -457,25 +457,22 @@ export async function firstPublishedAt(db: Db): Promise<Date | null> {
   return row?.published_at ?? null;
 }
 
-/** Addresses and last changes of the articles published in [from, to) and by `now`, newest first (a range scan). */
+/** Addresses and last changes of the articles published in [from, to) and by `now`, newest first, `limit` after `after` (a range scan). */
 export async function listSitemapEntries(
   db: Db,
-  from: Date,
-  to: Date,
-  now: Date,
-  limit: number,
-): Promise<{ slug: string; updatedAt: Date }[]> {
-  const rows = await db
+  period: { from: Date; to: Date; now: Date; limit: number; after?: ListCursor | undefined },
+): Promise<{ slug: string; updatedAt: Date; cursor: ListCursor }[]> {
+  let query = db
     .selectFrom('articles')
-    .select(['slug', 'updated_at'])
+    .select(['id', 'slug', 'published_at', 'updated_at'])
     .where('status', '=', LIVE)
-    .where('published_at', '>=', from)
-    .where('published_at', '<', to)
-    .where('published_at', '<=', now)
-    .orderBy('published_at', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ slug: r.slug, updatedAt: r.updated_at }));
+    .where('published_at', '>=', period.from)
+    .where('published_at', '<', period.to)
+    .where('published_at', '<=', period.now)
+    .$narrowType<{ published_at: Date }>();
+  if (period.after) query = query.where(sql<boolean>`(published_at, id) < (${period.after.publishedAt}, ${period.after.id})`);
+  const rows = await query.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(period.limit).execute();
+  return rows.map((r) => ({ slug: r.slug, updatedAt: r.updated_at, cursor: { publishedAt: r.published_at, id: r.id } }));
 }
 
 /**

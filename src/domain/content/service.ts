@@ -59,8 +59,11 @@ export interface ContentService {
    * undecided (see sitemaps.ts), so the cost follows the calendar, not the number of articles (cached like lists).
    */
   sitemapMonths(): Promise<SitemapMonth[]>;
-  /** The articles published in `month` (1–12) of `year`, or on its `day` when given, newest first, at most `limit`. */
-  sitemapEntries(period: { year: number; month: number; day?: number }, limit: number): Promise<{ slug: string; updatedAt: Date }[]>;
+  /**
+   * The articles published in `month` (1–12) of `year`, or on its `day` when given, newest first, at most `limit`, in
+   * chunks read one after another (keyset), so a file of 50,000 never sits in memory whole.
+   */
+  sitemapEntries(period: { year: number; month: number; day?: number }, limit: number): AsyncGenerator<{ slug: string; updatedAt: Date }[]>;
   /** For each period between consecutive `bounds`, whether a story came out in it by now (one statement; archive pages). */
   periodsWithStories(bounds: readonly Date[]): Promise<boolean[]>;
   /** The current slug of a published article that once lived at `slug` (its address before a slug change), or null. */
@@ -80,6 +83,9 @@ export interface ContentService {
 }
 
 const NOT_FOUND = Symbol('not found');
+
+/** Sitemap entries read per query: what one file's response holds in memory at a time. */
+const SITEMAP_CHUNK = 5_000;
 
 /**
  * A cache's misses, shared among concurrent callers asking for the same key: when a popular entry expires under load,
@@ -295,12 +301,21 @@ export function createContentService(
       }
       return monthsCache.value;
     },
-    sitemapEntries({ year, month, day }, limit) {
+    async *sitemapEntries({ year, month, day }, limit) {
       const zone = options.timeZone();
       const [from, to] = day
         ? [dayStart(year, month, day, zone), dayStart(year, month, day + 1, zone)]
         : [monthStart(year, month, zone), monthStart(year, month + 1, zone)];
-      return listSitemapEntries(reads, from, to, now(), limit);
+      const at = now();
+      let after: ListCursor | undefined;
+      for (let left = limit; left > 0;) {
+        const chunk = Math.min(left, SITEMAP_CHUNK);
+        const rows = await listSitemapEntries(reads, { from, to, now: at, limit: chunk, after });
+        if (rows.length > 0) yield rows;
+        if (rows.length < chunk) return;
+        left -= rows.length;
+        after = rows.at(-1)?.cursor;
+      }
     },
     redirect(slug) {
       return redirectedSlug(db, slug);

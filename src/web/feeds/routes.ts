@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import escapeXml from 'escape-html';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
@@ -34,11 +35,14 @@ ${items}
 
 const twoDigits = (n: number) => String(n).padStart(2, '0');
 
+const URLSET_OPEN = `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"`;
+const URLSET_CLOSE = '</urlset>';
+
 function urlset(entries: string[], news = false): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"${news ? ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"' : ''}>
+  return `${URLSET_OPEN}${news ? ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"' : ''}>
 ${entries.join('\n')}
-</urlset>`;
+${URLSET_CLOSE}`;
 }
 
 /** RSS 2.0 feeds, sitemaps (with a Google News sitemap) and robots.txt. */
@@ -118,9 +122,19 @@ ${maps.map((m) => `<sitemap><loc>${base}/sitemaps/${m}.xml</loc></sitemap>`).joi
     const listed = (await ctx.content.sitemapMonths()).find((m) => m.year === period.year && m.month === period.month);
     const exists = period.day === undefined ? listed?.days === null : listed?.days?.includes(period.day);
     if (!exists) throw new HttpProblem('not-found', 'There is no such sitemap: the index lists those there are.');
-    const rows = await ctx.content.sitemapEntries(period, SITEMAP_MAX_URLS);
+    // Streamed a chunk at a time; the first is read before answering, so a database that fails answers with an error page.
+    const chunks = ctx.content.sitemapEntries(period, SITEMAP_MAX_URLS);
+    const first = await chunks.next();
+    const entries = (rows: { slug: string; updatedAt: Date }[]) =>
+      rows.map((r) => `<url><loc>${base}/article/${r.slug}</loc><lastmod>${r.updatedAt.toISOString()}</lastmod></url>\n`).join('');
     reply.type(xml).header('cache-control', 'public, max-age=3600');
-    return urlset(rows.map((r) => `<url><loc>${base}/article/${r.slug}</loc><lastmod>${r.updatedAt.toISOString()}</lastmod></url>`));
+    return Readable.from(
+      (async function* () {
+        yield `${URLSET_OPEN}>\n`;
+        for (let chunk = first; !chunk.done; chunk = await chunks.next()) yield entries(chunk.value);
+        yield URLSET_CLOSE;
+      })(),
+    );
   };
   // Any well-formed month or day: one with no articles (1800-01, 2999-12, 2026-13, 2026-02-30), a month split into days
   // or a day of a month that is not, is a sitemap that does not exist, so 404 rather than 400.
