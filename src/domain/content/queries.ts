@@ -367,18 +367,21 @@ export async function countSections(db: Db): Promise<number> {
   return row.n;
 }
 
-/** Whether any article was published in [from, to) and by `now`: one probe of the publication-date index. */
-export async function anyPublishedBetween(db: Db, from: Date, to: Date, now: Date): Promise<boolean> {
-  const row = await db
+/** The articles published in [from, to) and by `now`, newest first: one range of the published articles' date index. */
+function publishedBetween(db: Db, from: Date, to: Date, now: Date) {
+  return db
     .selectFrom('articles')
-    .select('id')
     .where('status', '=', LIVE)
     .where('published_at', '>=', from)
     .where('published_at', '<', to)
     .where('published_at', '<=', now)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc');
+}
+
+/** Whether any article was published in [from, to) and by `now`: one probe of the publication-date index. */
+export function anyPublishedBetween(db: Db, from: Date, to: Date, now: Date): Promise<boolean> {
+  return publishedMoreThan(db, from, to, now, 0);
 }
 
 /**
@@ -404,18 +407,7 @@ export async function periodsWithStories(db: Db, bounds: readonly Date[], now: D
  * of the published articles' index, however large the range.
  */
 export async function publishedMoreThan(db: Db, from: Date, to: Date, now: Date, limit: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('articles')
-    .select('id')
-    .where('status', '=', LIVE)
-    .where('published_at', '>=', from)
-    .where('published_at', '<', to)
-    .where('published_at', '<=', now)
-    .orderBy('published_at', 'desc')
-    .orderBy('id', 'desc')
-    .offset(limit)
-    .limit(1)
-    .executeTakeFirst();
+  const row = await publishedBetween(db, from, to, now).select('id').offset(limit).limit(1).executeTakeFirst();
   return row !== undefined;
 }
 
@@ -462,16 +454,11 @@ export async function listSitemapEntries(
   db: Db,
   period: { from: Date; to: Date; now: Date; limit: number; after?: ListCursor | undefined },
 ): Promise<{ slug: string; updatedAt: Date; cursor: ListCursor }[]> {
-  let query = db
-    .selectFrom('articles')
+  let query = publishedBetween(db, period.from, period.to, period.now)
     .select(['id', 'slug', 'published_at', 'updated_at'])
-    .where('status', '=', LIVE)
-    .where('published_at', '>=', period.from)
-    .where('published_at', '<', period.to)
-    .where('published_at', '<=', period.now)
     .$narrowType<{ published_at: Date }>();
   if (period.after) query = query.where(sql<boolean>`(published_at, id) < (${period.after.publishedAt}, ${period.after.id})`);
-  const rows = await query.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(period.limit).execute();
+  const rows = await query.limit(period.limit).execute();
   return rows.map((r) => ({ slug: r.slug, updatedAt: r.updated_at, cursor: { publishedAt: r.published_at, id: r.id } }));
 }
 
