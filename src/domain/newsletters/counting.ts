@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { signer } from './signing.js';
 
 /**
  * First-party open and click counting for newsletter issues (off unless MASTHEAD_NEWSLETTER_COUNTING=true).
@@ -7,18 +7,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * was signed for, so it is never an open redirect; an altered one is not found.
  */
 
-const CONTEXT = 'masthead/newsletter-counting\n';
 /** Longest link address that is routed through the counter (longer ones stay as they are). */
 export const MAX_COUNTED_URL = 2000;
 
-const sign = (key: Buffer, text: string) =>
-  createHmac('sha256', key).update(CONTEXT).update(text).digest().subarray(0, 18).toString('base64url');
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+const { sign, verify } = signer('masthead/newsletter-counting\n');
 
 /** A link's address as it is signed and stored: absolute, normalised, on the site; null for anything else. */
 export function siteTarget(raw: string, publicUrl: string): string | null {
@@ -37,9 +29,9 @@ export function siteTarget(raw: string, publicUrl: string): string | null {
 
 export const countingTokens = {
   open: (key: Buffer, issueId: number) => sign(key, `open:${issueId}`),
-  checkOpen: (key: Buffer, issueId: number, token: string) => same(sign(key, `open:${issueId}`), token),
+  checkOpen: (key: Buffer, issueId: number, token: string) => verify(key, `open:${issueId}`, token),
   click: (key: Buffer, issueId: number, target: string) => sign(key, `click:${issueId}:${target}`),
-  checkClick: (key: Buffer, issueId: number, target: string, token: string) => same(sign(key, `click:${issueId}:${target}`), token),
+  checkClick: (key: Buffer, issueId: number, target: string, token: string) => verify(key, `click:${issueId}:${target}`, token),
 };
 
 /** What the HTML part of one issue carries when counting is on: its pixel and its links' counting addresses. */

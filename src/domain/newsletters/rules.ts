@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Audience, Newsletter, Recipient } from './model.js';
 import type { AccessDecision } from '../access/model.js';
+import { signer } from './signing.js';
 
 /** The stored form of an audience: `anyone`, `registered`, `entitlement:<name>`. */
 export function audienceText(audience: Audience): string {
@@ -54,15 +54,7 @@ export const CONFIRM_VALID_MS = 7 * 24 * 3600 * 1000;
 /** A pending address is emailed its link again at most this often, however often the form is sent. */
 export const CONFIRM_RESEND_MS = 10 * 60 * 1000;
 
-const CONTEXT = 'masthead/newsletter\n';
-const sign = (key: Buffer, text: string) =>
-  createHmac('sha256', key).update(CONTEXT).update(text).digest().subarray(0, 18).toString('base64url');
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+const { sign, verify } = signer('masthead/newsletter\n');
 
 /**
  * Signed tokens for links that work without signing in. `unsubscribe:<subscription id>` and `prefs:<email>` never
@@ -71,9 +63,9 @@ function same(a: string, b: string): boolean {
  */
 export const tokens = {
   unsubscribe: (key: Buffer, subscriptionId: number) => sign(key, `unsubscribe:${subscriptionId}`),
-  checkUnsubscribe: (key: Buffer, subscriptionId: number, token: string) => same(sign(key, `unsubscribe:${subscriptionId}`), token),
+  checkUnsubscribe: (key: Buffer, subscriptionId: number, token: string) => verify(key, `unsubscribe:${subscriptionId}`, token),
   preferences: (key: Buffer, email: string) => sign(key, `prefs:${email}`),
-  checkPreferences: (key: Buffer, email: string, token: string) => same(sign(key, `prefs:${email}`), token),
+  checkPreferences: (key: Buffer, email: string, token: string) => verify(key, `prefs:${email}`, token),
   confirm: (key: Buffer, subscriptionId: number, sentAt: Date) => {
     const at = Math.floor(sentAt.getTime() / 1000).toString(36);
     return `${at}.${sign(key, `confirm:${subscriptionId}:${at}`)}`;
@@ -83,7 +75,7 @@ export const tokens = {
     const match = /^([0-9a-z]{1,11})\.([A-Za-z0-9_-]{24})$/.exec(token);
     if (!match) return null;
     const [, at = '', sig = ''] = match;
-    if (!same(sign(key, `confirm:${subscriptionId}:${at}`), sig)) return null;
+    if (!verify(key, `confirm:${subscriptionId}:${at}`, sig)) return null;
     const sentAt = new Date(parseInt(at, 36) * 1000);
     return now.getTime() - sentAt.getTime() <= CONFIRM_VALID_MS ? sentAt : null;
   },
