@@ -8,7 +8,6 @@
  * Markdown (writes are explained inside a transaction that is rolled back). The database is dropped at the
  * end. `--write` puts the report in docs/query-plans.md.
  */
-import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { openDatabase } from '../adapters/db/database.js';
@@ -48,6 +47,7 @@ import type { BillingDeps } from '../domain/billing/deps.js';
 import { findSubscriptionIdByGatewayId, listSubscriptionRowsNeedingAttention } from '../domain/billing/subscription-queries.js';
 import { listUnprocessedWebhooks } from '../domain/billing/webhook-queries.js';
 import { findReaders } from '../main.js';
+import { withScratchDatabase } from './scratch-database.js';
 import { SCALE_GUEST_AUTHOR, seedScaleArticles, seedScaleNewsroom, seedScaleReaders } from './scale-queries.js';
 import { auditAreas, listChanges } from '../domain/audit/queries.js';
 import { dayIn } from '../domain/time/zoned.js';
@@ -333,27 +333,8 @@ function serverUrl(): string {
   return url;
 }
 
-async function withScratchDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
-  const admin = serverUrl();
-  const name = `masthead_explain_${randomBytes(5).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  try {
-    return await work(url.toString());
-  } finally {
-    const dropper = new pg.Client({ connectionString: admin });
-    await dropper.connect();
-    await dropper.query(`drop database if exists ${name} with (force)`);
-    await dropper.end();
-  }
-}
-
 async function report(rows: number): Promise<string> {
-  return withScratchDatabase(async (url) => {
+  return withScratchDatabase(serverUrl(), 'masthead_explain', async (url) => {
     let captured: { sql: string; parameters: readonly unknown[] }[] = [];
     const handle = await openDatabase({ url, pgliteDir: null, onQuery: (sql, parameters) => captured.push({ sql, parameters }) });
     const explainer = new pg.Client({ connectionString: url });

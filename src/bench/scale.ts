@@ -25,13 +25,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { openDatabase } from '../adapters/db/database.js';
 import { hashToken } from '../domain/accounts/secrets.js';
 import { measureOne, percentile, type LoadResult } from './load.js';
 import { NeighbourLoad, RssSampler } from './monitor.js';
 import { freePort, startApp, stopChild } from './processes.js';
 import { seedScaleReaders } from './scale-queries.js';
+import { withScratchDatabase } from './scratch-database.js';
 
 const log = (line: string) => console.error(`[bench --scale] ${line}`);
 
@@ -101,7 +101,7 @@ function cli(cliPath: string, args: string[], env: NodeJS.ProcessEnv): Promise<s
 }
 
 /** Readers with what readers accumulate; returns session tokens of subscribers (their stored hashes made to match). */
-async function seedReaders(url: string): Promise<{ tokens: string[]; sections: string[] }> {
+async function seedReaders(url: string): Promise<{ tokens: string[]; sections: string[]; databaseMb: number }> {
   const handle = await openDatabase({ url, pgliteDir: null });
   try {
     await seedScaleReaders(handle.db, READERS, new Date());
@@ -114,7 +114,8 @@ async function seedReaders(url: string): Promise<{ tokens: string[]; sections: s
       where sessions.id = t.id`.execute(handle.db);
     const sections = await sql<{ slug: string }>`select slug from sections order by position`.execute(handle.db);
     await sql`vacuum analyze`.execute(handle.db);
-    return { tokens, sections: sections.rows.map((r) => r.slug) };
+    const size = await sql<{ bytes: string }>`select pg_database_size(current_database()) as bytes`.execute(handle.db);
+    return { tokens, sections: sections.rows.map((r) => r.slug), databaseMb: Number(size.rows[0]?.bytes) / 2 ** 20 };
   } finally {
     await handle.close();
   }
@@ -145,25 +146,20 @@ async function timeOne(base: string, paths: () => string, times = 30): Promise<{
 }
 
 async function measureSize(count: number, options: ScaleOptions, server: string): Promise<SizeResult> {
-  const name = `masthead_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  return withScratchDatabase(server, 'masthead_bench', (databaseUrl) => measureOn(databaseUrl, count, options));
+}
+
+async function measureOn(databaseUrl: string, count: number, options: ScaleOptions): Promise<SizeResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'masthead-scale-'));
   let app: Awaited<ReturnType<typeof startApp>> | null = null;
   try {
     const { DATABASE_URL: _db, REDIS_URL: _redis, ...inherited } = process.env;
     const env = { ...inherited, DATABASE_URL: databaseUrl, MASTHEAD_DATA: dataDir, LOG_LEVEL: 'warn' };
-    log(`${count.toLocaleString('en')} articles: seeding ${name}…`);
+    log(`${count.toLocaleString('en')} articles: seeding…`);
     const seedStarted = Date.now();
     await cli(options.cliPath, ['seed', '--synthetic', String(count)], env);
-    const { tokens, sections } = await seedReaders(databaseUrl);
+    const { tokens, sections, databaseMb } = await seedReaders(databaseUrl);
     const seedS = (Date.now() - seedStarted) / 1000;
-    const size = await admin.query<{ bytes: string }>(`select pg_database_size('${name}') as bytes`);
-    const databaseMb = Number(size.rows[0]!.bytes) / 2 ** 20;
     log(`  seeded in ${seedS.toFixed(0)} s (${Math.round(databaseMb)} MB); starting the server…`);
 
     app = await startApp({ cliPath: options.cliPath, dataDir, port: await freePort(), databaseUrl, nodeArgs: options.nodeArgs });
@@ -264,8 +260,6 @@ async function measureSize(count: number, options: ScaleOptions, server: string)
       await stopChild(app.child);
       options.children.delete(app.child);
     }
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
