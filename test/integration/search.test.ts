@@ -179,6 +179,11 @@ describeEachEngine('reader search', (db) => {
     expect(await slugs('q=infla*')).toContain(story.slug);
     expect(await slugs('q=october%20infla')).toContain(story.slug);
     expect(await slugs('q=october%20zzinfla')).not.toContain(story.slug);
+    // The word as typed ranks above a newer story that only has a longer word it begins.
+    const whole = await createArticle(db(), { headline: 'Mahua flower prices fall', visibility: 'free', publishedAt: at(9) });
+    const longer = await createArticle(db(), { headline: 'Mahuadanr school reopens', visibility: 'free', publishedAt: at(3) });
+    expect(await slugs('q=mahua')).toEqual([whole.slug, longer.slug]);
+    expect(await slugs('q=mahua&sort=date')).toEqual([longer.slug, whole.slug]);
   });
 
   it('finds a changed article by its new words at once, and never a draft, unpublished or scheduled one', async () => {

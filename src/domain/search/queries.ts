@@ -11,13 +11,26 @@ import { MARK_START, MARK_STOP } from './highlight.js';
  * the last bare word either whole or as a prefix. Every piece is a bound parameter.
  */
 export function tsquery(config: string, text: SearchText): RawBuilder<string> {
+  const whole = wholeWords(config, text);
+  if (!text.trailing) return whole;
   const cfg = sql`${config}::regconfig`;
-  const prefixed = (base: RawBuilder<unknown>) =>
-    text.prefixes.reduce<RawBuilder<unknown>>((q, word) => sql`(${q} && to_tsquery(${cfg}, ${`${word}:*`}))`, base);
-  const whole = prefixed(sql`websearch_to_tsquery(${cfg}, ${text.text})`);
-  if (!text.trailing) return sql<string>`${whole}`;
-  const typing = prefixed(sql`(websearch_to_tsquery(${cfg}, ${text.trailing.rest}) && to_tsquery(${cfg}, ${`${text.trailing.word}:*`}))`);
+  const typing = withPrefixes(
+    config,
+    text,
+    sql`(websearch_to_tsquery(${cfg}, ${text.trailing.rest}) && to_tsquery(${cfg}, ${`${text.trailing.word}:*`}))`,
+  );
   return sql<string>`(${whole} || ${typing})`;
+}
+
+/** The reader's text with its last bare word taken whole: what relevance is ranked by (see `searchArticles`). */
+function wholeWords(config: string, text: SearchText): RawBuilder<string> {
+  return withPrefixes(config, text, sql`websearch_to_tsquery(${config}::regconfig, ${text.text})`);
+}
+
+/** `base` and each starred word as a prefix. */
+function withPrefixes(config: string, text: SearchText, base: RawBuilder<unknown>): RawBuilder<string> {
+  const cfg = sql`${config}::regconfig`;
+  return sql<string>`${text.prefixes.reduce<RawBuilder<unknown>>((q, word) => sql`(${q} && to_tsquery(${cfg}, ${`${word}:*`}))`, base)}`;
 }
 
 /** True when the query has at least one word to look for (not only stop words or punctuation). */
@@ -56,8 +69,9 @@ export async function searchArticles(
 ): Promise<SearchRow[]> {
   const { filters } = options;
   const query = tsquery(options.config, options.text);
+  const ranking = options.text.trailing ? wholeWords(options.config, options.text) : sql<string>`${query}`;
   let q = db
-    .selectFrom(['articles', sql<{ query: string }>`(select ${query} as query)`.as('q')])
+    .selectFrom(['articles', sql<{ query: string; ranking: string }>`(select ${query} as query, ${ranking} as ranking)`.as('q')])
     .where('articles.status', '=', LIVE)
     .where('articles.published_at', '<=', options.now)
     .where(sql<boolean>`articles.search_document @@ q.query`);
@@ -105,15 +119,17 @@ export async function searchArticles(
   }
   // Relevance: ranked among the newest RELEVANCE_CANDIDATES matches. Ranking reads every candidate's document, so a
   // word most stories hold would cost the whole archive; a news search wants the recent best matches anyway.
-  // Normalised by the log of the document's length (1) so a long story does not win by length alone.
+  // Normalised by the log of the document's length (1) so a long story does not win by length alone. Ranked by the
+  // words as typed: a story that only has a word the last one begins ranks 0, after every story with the word itself
+  // (ranking against a prefix also costs several times more than against whole words).
   const candidates = q
-    .select(['articles.id', 'articles.published_at', 'articles.search_document', 'q.query'])
+    .select(['articles.id', 'articles.published_at', 'articles.search_document', 'q.ranking'])
     .orderBy('articles.published_at', 'desc')
     .orderBy('articles.id', 'desc')
     .limit(RELEVANCE_CANDIDATES);
   const top = db
     .selectFrom(candidates.as('c'))
-    .select(['c.id', 'c.published_at', sql<number>`ts_rank_cd(c.search_document, c.query::tsquery, 1)`.as('rank')])
+    .select(['c.id', 'c.published_at', sql<number>`ts_rank_cd(c.search_document, c.ranking::tsquery, 1)`.as('rank')])
     .orderBy('rank', 'desc')
     .orderBy('c.published_at', 'desc')
     .orderBy('c.id', 'desc')

@@ -47,7 +47,6 @@ export interface SearchContext {
  * function only as a snippet of a result whose access decision allows it.
  */
 export async function search(db: Db, config: string, request: SearchRequest, context: SearchContext): Promise<SearchPage> {
-  if (!(await hasLexemes(db, config, request.text))) return { hits: [], nextCursor: null, more: false, searchable: false };
   const rows = await searchArticles(db, {
     config,
     text: request.text,
@@ -59,6 +58,9 @@ export async function search(db: Db, config: string, request: SearchRequest, con
     now: context.now,
     sections: context.sectionVisibility,
   });
+  // Only a query that found nothing is asked whether it had a word to look for (not only stop words or punctuation).
+  if (rows.length === 0 && !(await hasLexemes(db, config, request.text)))
+    return { hits: [], nextCursor: null, more: false, searchable: false };
   const more = rows.length > request.limit;
   const page = rows.slice(0, request.limit);
   const sources = page.map(({ article, body }) => {
