@@ -362,6 +362,7 @@ export async function createAppContext(
       devices: deviceAllowances(business.catalogue),
       // A deleted reader must never be charged again: billing stops their subscriptions before anything is erased.
       subscriptions: { stopSubscriptionsOf: (userId) => billing.service.stopSubscriptionsOf(userId) },
+      files,
     }),
     billing,
     partners: { service: createPartnerService(partnerDeps), claims: createPartnerClaims(partnerDeps) },

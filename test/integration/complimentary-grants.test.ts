@@ -153,7 +153,7 @@ describeEachEngine('complimentary grants', (db) => {
     // The reader's data export carries the grant and staff's reason; deleting the account erases both.
     const exported = await exportAccountData(db(), reader.user.id, clock.now());
     expect(exported?.complimentary_access).toEqual([expect.objectContaining({ entitlements: ['premium'], reason: 'Board member' })]);
-    expect(await deleteAccount(db(), reader.user.id, clock.now())).toBe(true);
+    expect(await deleteAccount(db(), reader.user.id, clock.now())).not.toBeNull();
     expect(await grantRows(reader.user.id)).toEqual([]);
   });
 

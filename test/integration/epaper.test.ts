@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { beforeAll, expect, it } from 'vitest';
-import { deleteAccount, exportAccountData } from '../../src/domain/accounts/data-rights.js';
+import { beforeAll, expect, it, vi } from 'vitest';
+import { exportAccountData } from '../../src/domain/accounts/data-rights.js';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { multipart } from '../support/multipart.js';
@@ -373,6 +373,30 @@ describeEachEngine('e-paper', (db) => {
     const capped = await share();
     expect(capped.statusCode).toBe(429);
     expect(capped.body).toContain('You have shared 2 clippings this month');
+    // A clipping never shared is refused at the cap without an image being cut for it.
+    expect((await save(page.cookie, { ...fields, _csrf: page.token })).statusCode).toBe(303);
+    const fresh = await db().selectFrom('epaper_clippings').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const puts = vi.spyOn(t.ctx.files, 'put');
+    const form2 = await csrf(subscriber, '/epaper/clippings');
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: `/epaper/clippings/${fresh.id}/share`,
+      headers: { cookie: form2.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${form2.token}`,
+    });
+    expect(refused.statusCode).toBe(429);
+    expect(puts).not.toHaveBeenCalled();
+    puts.mockRestore();
+    await db().deleteFrom('epaper_clippings').where('id', '=', fresh.id).execute();
+    // An allowance of 0 turns sharing off: no Share buttons, and a share posted anyway is refused as such.
+    t.ctx.site.giftArticlesMonthly = 0;
+    const off = await t.app.inject({ url: '/epaper/clippings', headers: { cookie: subscriber } });
+    expect(off.body).toContain('Harbour Tender Awarded');
+    expect(off.body).not.toContain('/share"');
+    const offShare = await share();
+    expect(offShare.statusCode).toBe(403);
+    expect(offShare.body).toContain('Sharing clippings is turned off on this site.');
+    expect(list.body).toContain('/share"');
     expect((await t.app.inject({ url: '/epaper/shared/AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode).toBe(404);
   });
 
@@ -516,9 +540,29 @@ describeEachEngine('e-paper', (db) => {
     });
     const link = new URL(/Anyone with this link can see the clipping: <a href="([^"]+)"/.exec(shared.body)?.[1] ?? '').pathname;
     expect((await t.app.inject({ url: link })).statusCode).toBe(200);
+    const images = (await db().selectFrom('epaper_clippings').select('image_key').where('user_id', '=', sub.id).execute()).flatMap(
+      (r) => r.image_key ?? [],
+    );
+    expect(images.length).toBeGreaterThan(1);
+    for (const key of images) expect(await t.ctx.files.exists(key)).toBe(true);
 
-    expect(await deleteAccount(db(), sub.id, clock.now())).toBe(true);
+    // Deleting one shared clipping takes its cut image with it.
+    const one = rows.find((r) => r.image_key && r.id !== first.id)!;
+    const before = await csrf(subscriber, '/epaper/clippings');
+    const removed = await t.app.inject({
+      method: 'POST',
+      url: `/epaper/clippings/${one.id}/delete`,
+      headers: { cookie: before.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${before.token}`,
+    });
+    expect(removed.statusCode, removed.body).toBe(303);
+    expect(await db().selectFrom('epaper_clippings').select('id').where('id', '=', one.id).execute()).toEqual([]);
+    expect(await t.ctx.files.exists(one.image_key!)).toBe(false);
+
+    expect(await t.ctx.accounts.deleteAccount({ kind: 'user', id: sub.id, role: 'reader' }, sub.id)).toEqual({ ok: true, value: true });
     expect(await db().selectFrom('epaper_clippings').select('id').where('user_id', '=', sub.id).execute()).toEqual([]);
+    // The cut images go too: the store keeps nothing a deleted reader made.
+    for (const key of images) expect(await t.ctx.files.exists(key)).toBe(false);
     expect(await db().selectFrom('monthly_allowances').select('used').where('user_id', '=', sub.id).execute()).toEqual([]);
     expect((await t.app.inject({ url: link })).statusCode).toBe(404);
     expect((await t.app.inject({ url: `${link}/image.webp` })).statusCode).toBe(404);

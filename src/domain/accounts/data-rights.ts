@@ -99,12 +99,13 @@ export async function exportAccountData(db: Db, userId: number, now: Date): Prom
  * entitlements end (complimentary grants and staff's reasons for them are erased), and the account row keeps no personal data (it stays only so that records which must
  * be kept by law, such as tax invoices, still point somewhere). Callers go through the accounts service,
  * which first stops the reader's subscriptions at their gateways (`SubscriptionStopper`) and calls this
- * only once that succeeded.
+ * only once that succeeded. Returns the keys of the stored files that were the reader's (their clippings' cut
+ * images), for the caller to remove once this has committed; null when there is no such account.
  */
-export async function deleteAccount(db: Db, userId: number, now: Date): Promise<boolean> {
+export async function deleteAccount(db: Db, userId: number, now: Date): Promise<{ files: string[] } | null> {
   return db.transaction().execute(async (tx) => {
     const user = await findUserById(tx, userId);
-    if (!user) return false;
+    if (!user) return null;
     await revokeAllSessions(tx, userId, now);
     await eraseSessionDevices(tx, userId);
     await deleteReaderMeters(tx, userId);
@@ -116,9 +117,9 @@ export async function deleteAccount(db: Db, userId: number, now: Date): Promise<
     await deleteComplimentaryGrantsOf(tx, userId);
     // What the reader gave away or saved goes with the account: their gift and clipping links stop opening.
     await deleteGiftLinksOf(tx, userId);
-    await deleteClippingsOf(tx, userId);
+    const files = await deleteClippingsOf(tx, userId);
     await deleteAllowancesOf(tx, userId);
     await anonymiseUser(tx, userId, now);
-    return true;
+    return { files };
   });
 }

@@ -4,6 +4,7 @@ import { actorOf, authorize, can, type Actor } from '../policies/policies.js';
 import type { AuthDeps } from './auth-kit.js';
 import { createAuthService } from './auth-service.js';
 import { deleteAccount, exportAccountData } from './data-rights.js';
+import type { FileStore } from '../ports/files.js';
 import type { Device, User } from './model.js';
 import { refreshAppSession, resolveSession, type IssuedSession, type ResolvedSession } from './session-service.js';
 import { findLiveSessionOwner, listDevices, revokeAllSessions, revokeSession } from './session-queries.js';
@@ -23,6 +24,8 @@ function authorizeAccountData(actor: Actor, userId: number): void {
 export interface AccountsDeps extends AuthDeps {
   /** Billing, as far as deleting an account needs it: stopping the reader's subscriptions first. */
   subscriptions: SubscriptionStopper;
+  /** Where the files a reader made are kept (their e-paper clippings' cut images): removed with the account. */
+  files: Pick<FileStore, 'delete'>;
 }
 
 export function createAccountsService(deps: AccountsDeps) {
@@ -97,7 +100,11 @@ export function createAccountsService(deps: AccountsDeps) {
       authorizeAccountData(actor, userId);
       const stopped = await deps.subscriptions.stopSubscriptionsOf(userId);
       if (!stopped.ok) return stopped;
-      return ok(await deleteAccount(db, userId, now()));
+      const erased = await deleteAccount(db, userId, now());
+      if (!erased) return ok(false);
+      // Only once the deletion has committed: a file removed before a rollback would be missing from a clipping that stays.
+      for (const key of erased.files) await deps.files.delete(key);
+      return ok(true);
     },
 
     /** Admin: the live account with this (normalised) address. */

@@ -390,23 +390,36 @@ export async function findSharedClipping(db: Db, shareHash: string): Promise<Cli
   return row ? toClipping(row) : null;
 }
 
-export async function deleteClipping(db: Db, id: number, userId: number): Promise<boolean> {
-  const result = await db.deleteFrom('epaper_clippings').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
-}
-
-/** Erases a reader's clippings (account deletion): their share links stop opening. */
-export async function deleteClippingsOf(tx: Tx, userId: number): Promise<void> {
-  await tx.deleteFrom('epaper_clippings').where('user_id', '=', userId).execute();
-}
-
-/** Gives the clipping a share link (replacing one it had) and keeps its cut image. */
-export async function shareClipping(tx: Tx, id: number, fields: { shareHash: string; imageKey: string; at: Date }) {
-  await tx
-    .updateTable('epaper_clippings')
-    .set({ share_hash: fields.shareHash, image_key: fields.imageKey, shared_at: fields.at })
+/** Deletes one of the reader's clippings; its cut image's key (null: never shared), or undefined when there was none. */
+export async function deleteClipping(db: Db, id: number, userId: number): Promise<{ imageKey: string | null } | undefined> {
+  const row = await db
+    .deleteFrom('epaper_clippings')
     .where('id', '=', id)
-    .execute();
+    .where('user_id', '=', userId)
+    .returning('image_key')
+    .executeTakeFirst();
+  return row && { imageKey: row.image_key };
+}
+
+/** Erases a reader's clippings (account deletion): their share links stop opening. Returns their cut images' keys. */
+export async function deleteClippingsOf(tx: Tx, userId: number): Promise<string[]> {
+  const rows = await tx.deleteFrom('epaper_clippings').where('user_id', '=', userId).returning('image_key').execute();
+  return rows.flatMap((r) => r.image_key ?? []);
+}
+
+/**
+ * Gives the clipping a share link (replacing one it had) and keeps `imageKey` as its cut image unless it already has
+ * one (a share at the same moment stored its own first). Returns the image key the clipping keeps; null when the
+ * clipping is gone.
+ */
+export async function shareClipping(tx: Tx, id: number, fields: { shareHash: string; imageKey: string; at: Date }): Promise<string | null> {
+  const row = await tx
+    .updateTable('epaper_clippings')
+    .set({ share_hash: fields.shareHash, image_key: sql<string>`coalesce(image_key, ${fields.imageKey})`, shared_at: fields.at })
+    .where('id', '=', id)
+    .returning('image_key')
+    .executeTakeFirst();
+  return row ? (row.image_key ?? fields.imageKey) : null;
 }
 
 /** A story of a published edition that matches a reader's search, with its edition's address. */

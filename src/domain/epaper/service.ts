@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { activeEntitlements } from '../entitlements/queries.js';
-import { allowanceMonth, lockAllowance } from '../allowances/queries.js';
+import { allowanceMonth, allowanceUsed, lockAllowance } from '../allowances/queries.js';
 import type { Db } from '../ports/database.js';
 import type { FileStore, StoredFile } from '../ports/files.js';
 import type { ImageCodec } from '../ports/images.js';
@@ -49,7 +49,10 @@ export type UploadResult =
 export type RegionFields = PageBox & { headline: string; articleId: number | null };
 export type RegionResult = { ok: true; id: number } | { ok: false; message: string };
 
-export type ShareResult = { ok: true; token: string } | { ok: false; code: 'not-found' | 'cap-reached'; message: string };
+/** What a reader is told when the site's monthly share allowance is 0. */
+const SHARING_OFF = 'Sharing clippings is turned off on this site.';
+
+export type ShareResult = { ok: true; token: string } | { ok: false; code: 'not-found' | 'cap-reached' | 'forbidden'; message: string };
 
 export interface EpaperDeps {
   db: Db;
@@ -390,31 +393,50 @@ export function createEpaperService(deps: EpaperDeps) {
     clippings: (actor: Actor, options: { before?: number | undefined; limit: number }) =>
       actor.kind === 'user' ? q.listClippings(db, actor.id, options) : Promise.resolve([]),
 
-    deleteClipping: (actor: Actor, id: number) => (actor.kind === 'user' ? q.deleteClipping(db, id, actor.id) : Promise.resolve(false)),
+    /** Deletes one of the reader's clippings and its cut image; false when they have no such clipping. */
+    async deleteClipping(actor: Actor, id: number): Promise<boolean> {
+      const deleted = actor.kind === 'user' ? await q.deleteClipping(db, id, actor.id) : undefined;
+      if (deleted?.imageKey) await files.delete(deleted.imageKey);
+      return deleted !== undefined;
+    },
 
     /** Makes a share link for one of the reader's clippings, within the monthly cap (counted under a lock). */
     async share(actor: Actor, clippingId: number): Promise<ShareResult> {
+      const notFound: ShareResult = { ok: false, code: 'not-found', message: 'There is no such clipping.' };
       const clipping = await q.findClipping(db, clippingId);
-      if (actor.kind !== 'user' || !clipping || clipping.userId !== actor.id || !(await mayRead(actor))) {
-        return { ok: false, code: 'not-found', message: 'There is no such clipping.' };
-      }
+      if (actor.kind !== 'user' || !clipping || clipping.userId !== actor.id || !(await mayRead(actor))) return notFound;
       const edition = await q.findEdition(db, clipping.editionId);
-      if (!edition) return { ok: false, code: 'not-found', message: 'There is no such clipping.' };
-      const token = randomBytes(18).toString('base64url');
-      const imageKey = clipping.imageKey ?? (await clipImage(clipping, edition.filesPrefix));
+      if (!edition) return notFound;
+      const cap = deps.monthlyShares();
+      if (cap === 0) return { ok: false, code: 'forbidden', message: SHARING_OFF };
       const at = now();
       const month = allowanceMonth(actor.id, 'epaper-share', at, deps.timeZone());
-      const cap = deps.monthlyShares();
-      return db.transaction().execute(async (tx): Promise<ShareResult> => {
+      const capReached: ShareResult = {
+        ok: false,
+        code: 'cap-reached',
+        message: `You have shared ${cap} clipping${cap === 1 ? '' : 's'} this month, the most a month allows.`,
+      };
+      // A month already used up cuts no image; the count is checked again under the lock below.
+      if ((await allowanceUsed(db, month)) >= cap) return capReached;
+      const token = randomBytes(18).toString('base64url');
+      const imageKey = clipping.imageKey ?? (await clipImage(clipping, edition.filesPrefix));
+      const outcome = await db.transaction().execute(async (tx): Promise<{ kept: string } | { refused: ShareResult }> => {
         const allowance = await lockAllowance(tx, month);
-        if (allowance.used >= cap) {
-          return { ok: false, code: 'cap-reached', message: `You have shared ${cap} clippings this month, the most a month allows.` };
-        }
-        await q.shareClipping(tx, clipping.id, { shareHash: sha256(token), imageKey, at });
+        if (allowance.used >= cap) return { refused: capReached };
+        const kept = await q.shareClipping(tx, clipping.id, { shareHash: sha256(token), imageKey, at });
+        if (kept === null) return { refused: notFound };
         await allowance.take();
-        return { ok: true, token };
+        return { kept };
       });
+      // An image cut for this share that the clipping did not keep: the share was refused (another share at the same
+      // moment took the month's last one, or the reader deleted the clipping meanwhile), or another share of this
+      // clipping stored its image first.
+      if (imageKey !== clipping.imageKey && !('kept' in outcome && outcome.kept === imageKey)) await files.delete(imageKey);
+      return 'refused' in outcome ? outcome.refused : { ok: true, token };
     },
+
+    /** Whether readers may share clippings at all (a monthly allowance of 0 turns sharing off). */
+    sharingOn: () => deps.monthlyShares() > 0,
 
     /** The clipping a share link opens (anyone may), or null. */
     shared: (token: string) => (/^[A-Za-z0-9_-]{24}$/.test(token) ? q.findSharedClipping(db, sha256(token)) : Promise.resolve(null)),

@@ -192,6 +192,7 @@ export function epaperRoutes(parent: FastifyInstance, ctx: AppContext) {
             csrf: reply.generateCsrf(),
             notice: extra.notice,
             shareUrl: extra.shareUrl,
+            sharing: ctx.epaper.sharingOn(),
           }),
         );
       }
@@ -216,7 +217,10 @@ export function epaperRoutes(parent: FastifyInstance, ctx: AppContext) {
         const params = readForm(request, ClipParams, 'params');
         if (!params.ok) throw new HttpProblem('not-found', 'There is no such clipping.');
         const shared = await ctx.epaper.share(actor(request), params.values.id);
-        if (!shared.ok) throw new HttpProblem(shared.code === 'cap-reached' ? 'rate-limited' : 'not-found', shared.message);
+        if (!shared.ok) {
+          const problem = { 'cap-reached': 'rate-limited', forbidden: 'forbidden', 'not-found': 'not-found' } as const;
+          throw new HttpProblem(problem[shared.code], shared.message);
+        }
         return showClippings(request, reply, 200, { shareUrl: `${ctx.config.publicUrl}/epaper/shared/${shared.token}` });
       });
 

@@ -169,6 +169,8 @@ export function clippingsPage(
     csrf: string;
     notice?: string | undefined;
     shareUrl?: string | undefined;
+    /** Whether the site lets readers share clippings: the Share buttons show only then. */
+    sharing: boolean;
   },
 ): string {
   const main = html`<h1>Your clippings</h1>${notice(data.notice)}
@@ -180,7 +182,7 @@ ${
         (
           c,
         ) => html`<li><a href="/epaper/${c.edition.slug}/${c.edition.date}/${c.pageNumber}">${c.headline || 'Clipping'}</a> — ${c.edition.name}, ${c.edition.date}, page ${c.pageNumber}
-<form method="post" action="/epaper/clippings/${c.id}/share" class="inline-form">${csrfField(data.csrf)}<button type="submit" class="secondary">${c.sharedAt ? 'Share again' : 'Share'}</button></form>
+${data.sharing ? html`<form method="post" action="/epaper/clippings/${c.id}/share" class="inline-form">${csrfField(data.csrf)}<button type="submit" class="secondary">${c.sharedAt ? 'Share again' : 'Share'}</button></form>` : ''}
 <form method="post" action="/epaper/clippings/${c.id}/delete" class="inline-form">${csrfField(data.csrf)}<button type="submit" class="secondary">Delete</button></form></li>`,
       )}</ul>`
 }
