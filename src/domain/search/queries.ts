@@ -69,7 +69,7 @@ export async function searchArticles(
 ): Promise<SearchRow[]> {
   const { filters } = options;
   const query = tsquery(options.config, options.text);
-  const ranking = options.text.trailing ? wholeWords(options.config, options.text) : sql<string>`${query}`;
+  const ranking = options.text.trailing ? wholeWords(options.config, options.text) : query;
   let q = db
     .selectFrom(['articles', sql<{ query: string; ranking: string }>`(select ${query} as query, ${ranking} as ranking)`.as('q')])
     .where('articles.status', '=', LIVE)
