@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
 import { constants, createReadStream } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -6,7 +7,8 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { importArticles } from './domain/content/import.js';
 import { seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { seedScaleArticles } from './bench/scale-queries.js';
-import { openMigratedDatabase, startServer } from './main.js';
+import { openMigratedDatabase, prepareForServers, startServer } from './main.js';
+import { superviseServers } from './server-processes.js';
 import type { Db } from './domain/ports/database.js';
 import { importProgress, reindexProgress } from './cli/progress.js';
 import { readLines } from './cli/lines.js';
@@ -22,8 +24,9 @@ import { newsletterCommand, NEWSLETTER_USAGE } from './cli/newsletter.js';
 const USAGE = `Usage: masthead <command>
 
 Commands:
-  start [--demo]     migrate, seed an empty database, serve the site (PORT, default 3000);
-                     --demo adds demo content, demo accounts and the test gateway, on loopback only
+  start [--demo]     migrate, seed an empty database, serve the site (PORT, default 3000; MASTHEAD_PROCESSES
+                     server processes, default 1); --demo adds demo content, demo accounts and the test gateway,
+                     on loopback only
   migrate            apply database migrations
   seed               write the demo sections, plans and articles
   seed --synthetic N write N generated filler articles (back to 1997) for benchmarks and scale trials, not a site
@@ -82,12 +85,29 @@ async function run(argv: string[]): Promise<number> {
   const config = loadConfig(values.demo === true ? { ...process.env, MASTHEAD_DEMO: 'true' } : process.env);
   switch (command) {
     case 'start': {
-      const server = await startServer(config);
+      if (config.processes > 1 && cluster.isPrimary) {
+        await prepareForServers(config, console.log);
+        superviseServers({
+          count: config.processes,
+          log: console.log,
+          ready: () =>
+            console.log(
+              `Masthead is running at ${config.publicUrl} in ${config.processes} processes (database: postgres, counters and meters: redis)`,
+            ),
+          failed: (reason) => console.error(`masthead start: ${reason}`),
+        });
+        return -1;
+      }
+      // One of several server processes says nothing of its start: the first process speaks for them all.
+      const server = await startServer(config, cluster.isWorker ? () => undefined : console.log);
+      let stopping = false;
       const shutdown = () => {
+        if (stopping) return;
+        stopping = true;
         void server.stop().then(() => process.exit(0));
       };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
       return -1;
     }
     case 'migrate':

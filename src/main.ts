@@ -466,24 +466,42 @@ async function openReplica(replicaUrl: string, primaryUrl: string, log: (line: s
   return replica;
 }
 
+/**
+ * What every start does before serving: migrate, keep the supplier identity, refuse the demo identity on a live
+ * gateway, seed an empty database. Returns the database, open.
+ */
+async function prepareDatabase(config: Config, log: (line: string) => void): Promise<DatabaseHandle> {
+  let handle = await openMigratedDatabase(config);
+  try {
+    if (config.supplier) await saveSupplierIdentity(handle.db, config.supplier);
+    await refuseDemoSupplierWhenLive(config, handle.db);
+    if ((await prepareContent(config, handle.db, log)) && handle.engine === 'pglite') {
+      // PGlite's WASM heap never shrinks: reopening after writing the demo content halves the server's memory.
+      await handle.close();
+      handle = await openMigratedDatabase(config);
+    }
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
+}
+
+/**
+ * Before several server processes start (server-processes.ts): the database prepared and the secret key made once, so
+ * they neither race to migrate and seed nor each generate a key of their own.
+ */
+export async function prepareForServers(config: Config, log: (line: string) => void): Promise<void> {
+  await (await prepareDatabase(config, log)).close();
+  await resolveSecret(config.secretKey, config.dataDir);
+}
+
 /** `masthead start`: migrate, seed when empty, listen. Returns the running app and a stop function. */
 export async function startServer(
   config: Config,
   log: (line: string) => void = console.log,
 ): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
-  let handle = await openMigratedDatabase(config);
-  try {
-    if (config.supplier) await saveSupplierIdentity(handle.db, config.supplier);
-    await refuseDemoSupplierWhenLive(config, handle.db);
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
-  if ((await prepareContent(config, handle.db, log)) && handle.engine === 'pglite') {
-    // PGlite's WASM heap never shrinks: reopening after writing the demo content halves the server's memory.
-    await handle.close();
-    handle = await openMigratedDatabase(config);
-  }
+  const handle = await prepareDatabase(config, log);
   const replica = config.databaseReadUrl && config.databaseUrl ? await openReplica(config.databaseReadUrl, config.databaseUrl, log) : null;
   const ctx = await createAppContext(config, handle.db, replica ? { readDb: replica.db } : {});
   const app = await buildApp(ctx);

@@ -17,6 +17,8 @@ export interface Config {
   databaseReadUrl: string | null;
   /** Batches `masthead import` writes at once into PostgreSQL, each on its own connection (MASTHEAD_IMPORT_WRITERS). */
   importWriters: number;
+  /** Server processes `masthead start` runs (MASTHEAD_PROCESSES): more than one needs PostgreSQL and Redis. */
+  processes: number;
   redisUrl: string | null;
   publicUrl: string;
   /** From SECRET_KEY; null → generated once and kept in the data folder (see secret.ts). */
@@ -195,6 +197,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databaseReadUrl: databaseReadUrl(env),
     importWriters: integer(env, 'MASTHEAD_IMPORT_WRITERS', 4, 1, 16),
+    processes: processes(env, demo),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     publicUrl: publicUrl.replace(/\/+$/, ''),
     secretKey,
@@ -224,6 +227,27 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     newsletterCounting: flag(env, 'MASTHEAD_NEWSLETTER_COUNTING'),
     wire: wire(env),
   };
+}
+
+/**
+ * Several server processes share one PostgreSQL database and one Redis: the embedded database belongs to one process,
+ * and without Redis each process would keep its own rate limits and network budgets, multiplying what they allow.
+ */
+function processes(env: Env, demo: boolean): number {
+  const count = integer(env, 'MASTHEAD_PROCESSES', 1, 1, 64);
+  if (count === 1) return count;
+  if (demo) throw new ConfigError('MASTHEAD_PROCESSES', 'the demo runs as one process; leave MASTHEAD_PROCESSES unset with --demo');
+  if (!env.DATABASE_URL)
+    throw new ConfigError(
+      'MASTHEAD_PROCESSES',
+      'several server processes need DATABASE_URL: the embedded database (PGlite) belongs to one process',
+    );
+  if (!env.REDIS_URL)
+    throw new ConfigError(
+      'MASTHEAD_PROCESSES',
+      'several server processes need REDIS_URL, so that they share rate limits and network budgets (each would otherwise keep its own)',
+    );
+  return count;
 }
 
 /** A read replica needs a PostgreSQL primary: the embedded database (PGlite) has no replicas. */

@@ -1,8 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
 import { listChanges } from '../../src/domain/audit/queries.js';
@@ -346,5 +349,106 @@ describe.concurrent('masthead CLI refusals', () => {
     expect(run.stderr).not.toMatch(STACK_FRAME);
     expect(run.stderr).not.toContain('hunter2');
     expect(run.stdout).toBe('');
+  });
+});
+
+const serverUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+const redisUrl = process.env.REDIS_URL;
+
+/** The ids of the processes whose parent is `pid` (Linux `ps`). */
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => Number(line.trim()))
+      .filter((n) => n > 0);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+}
+
+async function until<T>(what: string, probe: () => T | null | Promise<T | null>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = await probe();
+    if (found !== null) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+// Several server processes need a PostgreSQL server and Redis (CI has both; `npm test` without them skips this).
+describe.skipIf(!serverUrl || !redisUrl)('masthead start with MASTHEAD_PROCESSES', () => {
+  it('runs that many servers on one port, starts another when one dies, and stops them all on SIGTERM', { timeout: SLOW }, async () => {
+    const name = `masthead_cli_${randomBytes(6).toString('hex')}`;
+    const admin = async (statement: string) => {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(statement).finally(() => client.end());
+    };
+    await admin(`create database ${name}`);
+    const url = new URL(serverUrl!);
+    url.pathname = `/${name}`;
+    const work = mkdtempSync(join(tmpdir(), 'masthead-processes-'));
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, ['dist/cli.js', 'start'], {
+      cwd: ROOT,
+      env: {
+        ...cleanEnv(),
+        MASTHEAD_DATA: work,
+        DATABASE_URL: url.toString(),
+        REDIS_URL: redisUrl,
+        MASTHEAD_PROCESSES: '2',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Each request on a connection of its own, as a new reader's browser opens one: a connection kept alive to a
+    // server that is killed dies with it.
+    const get = (path: string) =>
+      new Promise<number | undefined>((resolve, reject) => {
+        httpGet({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode));
+        }).on('error', reject);
+      });
+    try {
+      await until('the servers to listen', () => (output.includes('in 2 processes') ? true : null));
+      expect(nonEmptyLines(output).filter((l) => l.startsWith('Masthead is running'))).toEqual([
+        `Masthead is running at http://localhost:${port} in 2 processes (database: postgres, counters and meters: redis)`,
+      ]);
+      const first = childrenOf(child.pid!);
+      expect(first).toHaveLength(2);
+      expect(await get('/healthz')).toBe(200);
+      expect(await get('/plans')).toBe(200);
+
+      // One server dies: once the first process has seen it, the other answers every new connection, and another
+      // server takes the dead one's place.
+      process.kill(first[0]!, 'SIGKILL');
+      await until('the death to be seen', () => (output.includes('A server process exited (signal SIGKILL)') ? true : null));
+      for (let i = 0; i < 10; i++) expect(await get('/healthz')).toBe(200);
+      const after = await until('a new server process', () => {
+        const now = childrenOf(child.pid!);
+        return now.length === 2 && !now.includes(first[0]!) ? now : null;
+      });
+      expect(after).toContain(first[1]);
+      expect(await get('/healthz')).toBe(200);
+
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(childrenOf(child.pid!)).toEqual([]);
+      for (const pid of after) expect(() => process.kill(pid, 0)).toThrow();
+    } finally {
+      for (const pid of child.pid ? childrenOf(child.pid) : []) process.kill(pid, 'SIGKILL');
+      child.kill('SIGKILL');
+      rmSync(work, { recursive: true, force: true });
+      await admin(`drop database if exists ${name} with (force)`);
+    }
   });
 });

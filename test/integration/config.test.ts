@@ -195,6 +195,18 @@ describe('loadConfig', () => {
     expect(configError({ REDIS_URL: 'http://:hunter2@cache:6379' }).message).not.toContain('hunter2');
   });
 
+  it('runs several server processes only on PostgreSQL and Redis, and never for the demo', () => {
+    const shared = { DATABASE_URL: 'postgres://db/masthead', REDIS_URL: 'redis://cache:6379' };
+    expect(loadConfig({}, CWD).processes).toBe(1);
+    expect(loadConfig({ ...shared, MASTHEAD_PROCESSES: '4' }, CWD).processes).toBe(4);
+    expect(loadConfig({ MASTHEAD_PROCESSES: '1' }, CWD).processes).toBe(1);
+    expect(configError({ REDIS_URL: shared.REDIS_URL, MASTHEAD_PROCESSES: '2' }).message).toMatch(/^MASTHEAD_PROCESSES: .*DATABASE_URL/);
+    expect(configError({ DATABASE_URL: shared.DATABASE_URL, MASTHEAD_PROCESSES: '2' }).message).toMatch(/^MASTHEAD_PROCESSES: .*REDIS_URL/);
+    expect(configError({ ...shared, MASTHEAD_PROCESSES: '2', MASTHEAD_DEMO: 'true' }).message).toMatch(/^MASTHEAD_PROCESSES: the demo/);
+    for (const bad of ['0', '65', 'two', '1.5'])
+      expect(configError({ ...shared, MASTHEAD_PROCESSES: bad }).message).toMatch(/^MASTHEAD_PROCESSES: /);
+  });
+
   it('reports the bad variable even when others are fine', () => {
     const error = configError({ PORT: '8080', PUBLIC_URL: 'https://news.example.com', MASTHEAD_FREE_LIMIT: 'lots' });
     expect(error.message).toMatch(/^MASTHEAD_FREE_LIMIT: /);
