@@ -471,20 +471,20 @@ async function openReplica(replicaUrl: string, primaryUrl: string, log: (line: s
  * gateway, seed an empty database. Returns the database, open.
  */
 async function prepareDatabase(config: Config, log: (line: string) => void): Promise<DatabaseHandle> {
-  let handle = await openMigratedDatabase(config);
+  const handle = await openMigratedDatabase(config);
+  let seeded: boolean;
   try {
     if (config.supplier) await saveSupplierIdentity(handle.db, config.supplier);
     await refuseDemoSupplierWhenLive(config, handle.db);
-    if ((await prepareContent(config, handle.db, log)) && handle.engine === 'pglite') {
-      // PGlite's WASM heap never shrinks: reopening after writing the demo content halves the server's memory.
-      await handle.close();
-      handle = await openMigratedDatabase(config);
-    }
+    seeded = await prepareContent(config, handle.db, log);
   } catch (error) {
     await handle.close();
     throw error;
   }
-  return handle;
+  if (!seeded || handle.engine !== 'pglite') return handle;
+  // PGlite's WASM heap never shrinks: reopening after writing the demo content halves the server's memory.
+  await handle.close();
+  return openMigratedDatabase(config);
 }
 
 /**
