@@ -457,7 +457,8 @@ export async function listSitemapEntries(
   let query = publishedBetween(db, period.from, period.to, period.now)
     .select(['id', 'slug', 'published_at', 'updated_at'])
     .$narrowType<{ published_at: Date }>();
-  if (period.after) query = query.where(sql<boolean>`(published_at, id) < (${period.after.publishedAt}, ${period.after.id})`);
+  const after = period.after;
+  if (after) query = query.where((eb) => eb(eb.refTuple('published_at', 'id'), '<', eb.tuple(after.publishedAt, after.id)));
   const rows = await query.limit(period.limit).execute();
   return rows.map((r) => ({ slug: r.slug, updatedAt: r.updated_at, cursor: { publishedAt: r.published_at, id: r.id } }));
 }

@@ -28,6 +28,7 @@ import { redirectedSlug } from './newsroom-queries.js';
 import { redirectedSectionSlug } from '../sections/queries.js';
 import { listCuratedLive, type LiveCuration } from './curated.js';
 import { listSitemapMonths, type SitemapMonth } from './sitemaps.js';
+import { heldValue } from './held-value.js';
 import { renderArticleBody, wordCount, type LeadRule } from './render.js';
 import { imageIdOf, imagePath, type ImageView } from '../media/model.js';
 
@@ -164,22 +165,19 @@ export function createContentService(
   const now = options.now ?? (() => new Date());
   const reads = options.reads ?? db;
   const ttl = options.ttlMs ?? 30_000;
+  // Lists and what is held like them: a story scheduled for later appears on them within this of its time.
+  const shortTtl = Math.min(ttl, 15_000);
   // A scheduled article is cached as not found until its publication time: it appears on the minute.
   const articles = new LRUCache<string, PreparedArticle | typeof NOT_FOUND | { scheduledFor: Date }>({ max: 5_000, ttl });
-  const lists = new LRUCache<string, ArticleSummary[]>({ max: 500, ttl: Math.min(ttl, 15_000) });
+  const lists = new LRUCache<string, ArticleSummary[]>({ max: 500, ttl: shortTtl });
   const articleLoads = sharedLoads(articles);
   const listLoads = sharedLoads(lists);
-  let sectionsCache: { at: number; value: Promise<Section[]> } | null = null;
-  let curatedCache: { at: number; value: Promise<LiveCuration> } | null = null;
-
-  async function sections(): Promise<Section[]> {
-    if (!sectionsCache || Date.now() - sectionsCache.at > ttl) {
-      const value = listSections(db);
-      sectionsCache = { at: Date.now(), value };
-      value.catch(() => (sectionsCache = null));
-    }
-    return sectionsCache.value;
-  }
+  const sectionsHeld = heldValue(ttl, () => listSections(db));
+  const sections = () => sectionsHeld.get();
+  const curatedHeld = heldValue(shortTtl, () => listCuratedLive(reads, now()).then(curationWithImages));
+  const monthsHeld = heldValue(shortTtl, () => listSitemapMonths(reads, options.timeZone(), now()));
+  // Every archive page asks for the years.
+  const yearsHeld = heldValue(shortTtl, findYears);
 
   /** The articles with the uploaded images their lead images name: one query for a list, cached with it. */
   async function withImages<T extends ArticleSummary>(articles: T[]): Promise<T[]> {
@@ -243,20 +241,6 @@ export function createContentService(
     return years.filter((_, i) => found[i]).reverse();
   }
 
-  let yearsCache: { at: number; value: Promise<number[]> } | null = null;
-
-  /** The years with stories, cached like lists (every archive page asks). */
-  function sitemapYears(): Promise<number[]> {
-    if (!yearsCache || Date.now() - yearsCache.at > Math.min(ttl, 15_000)) {
-      const value = findYears();
-      yearsCache = { at: Date.now(), value };
-      value.catch(() => (yearsCache = null));
-    }
-    return yearsCache.value;
-  }
-
-  let monthsCache: { at: number; value: Promise<SitemapMonth[]> } | null = null;
-
   return {
     async article(slug) {
       let hit = articles.get(slug);
@@ -291,16 +275,9 @@ export function createContentService(
       const key = `a:${authorId}:${o.limit}:${o.before ? cursorAfter(o.before) : ''}`;
       return cachedList(key, () => listArticlesByAuthor(reads, { authorId, limit: o.limit, before: o.before, now: now() }));
     },
-    sitemapYears,
+    sitemapYears: () => yearsHeld.get(),
     periodsWithStories: (bounds) => periodsWithStories(reads, bounds, now()),
-    sitemapMonths() {
-      if (!monthsCache || Date.now() - monthsCache.at > Math.min(ttl, 15_000)) {
-        const value = listSitemapMonths(reads, options.timeZone(), now());
-        monthsCache = { at: Date.now(), value };
-        value.catch(() => (monthsCache = null));
-      }
-      return monthsCache.value;
-    },
+    sitemapMonths: () => monthsHeld.get(),
     async *sitemapEntries({ year, month, day }, limit) {
       const zone = options.timeZone();
       const [from, to] = day
@@ -323,22 +300,11 @@ export function createContentService(
     sectionRedirect(slug) {
       return redirectedSectionSlug(db, slug);
     },
-    curated() {
-      // As long as lists: a curated story scheduled for later appears within this of its time.
-      if (!curatedCache || Date.now() - curatedCache.at > Math.min(ttl, 15_000)) {
-        const value = listCuratedLive(reads, now()).then(curationWithImages);
-        curatedCache = { at: Date.now(), value };
-        value.catch(() => (curatedCache = null));
-      }
-      return curatedCache.value;
-    },
+    curated: () => curatedHeld.get(),
     invalidate() {
       articleLoads.forget();
       listLoads.forget();
-      sectionsCache = null;
-      curatedCache = null;
-      monthsCache = null;
-      yearsCache = null;
+      for (const held of [sectionsHeld, curatedHeld, monthsHeld, yearsHeld]) held.forget();
     },
   };
 }
