@@ -237,5 +237,7 @@ run(process.argv.slice(2)).then(
       console.error(`masthead: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     else console.error(`masthead: ${error instanceof Error ? error.message : String(error)} (LOG_LEVEL=debug shows details)`);
     process.exitCode = 1;
+    // One of several server processes keeps a channel to the first one open, which would keep it alive.
+    if (cluster.isWorker) process.exit();
   },
 );

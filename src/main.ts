@@ -508,28 +508,33 @@ export async function startServer(
   const jobs = createJobs(jobServices(ctx, handle.db));
   const unlisten = await handle.listen(JOBS_CHANNEL, jobs.wake);
   const unfollow = await followChanges(handle, ctx);
-  await app.listen({ port: config.port, host: config.host });
+  const stopDrawing = new AbortController();
+  let drawing: Promise<void> = Promise.resolve();
+  const stop = async () => {
+    stopDrawing.abort();
+    await drawing;
+    await unlisten();
+    await unfollow();
+    await jobs.stop();
+    await app.close();
+    await ctx.counters.close();
+    await ctx.meters.close();
+    await ctx.mailer.close();
+    if (ctx.newsletterMailer !== ctx.mailer) await ctx.newsletterMailer.close();
+    await ctx.files.close();
+    await replica?.close();
+    await handle.close();
+  };
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // A start that cannot listen (the port is taken) lets go of what it opened, so the process ends with its error.
+    await stop();
+    throw error;
+  }
   await jobs.start();
   // Drawn after the site is up: encoding the pictures takes seconds the first start should not wait for.
-  const stopDrawing = new AbortController();
-  const drawing = config.demo ? drawDemoImages(ctx, handle.db, log, stopDrawing.signal) : Promise.resolve();
+  if (config.demo) drawing = drawDemoImages(ctx, handle.db, log, stopDrawing.signal);
   log(`Masthead is running at ${config.publicUrl} (database: ${handle.engine}${config.redisUrl ? ', counters and meters: redis' : ''})`);
-  return {
-    app,
-    async stop() {
-      stopDrawing.abort();
-      await drawing;
-      await unlisten();
-      await unfollow();
-      await jobs.stop();
-      await app.close();
-      await ctx.counters.close();
-      await ctx.meters.close();
-      await ctx.mailer.close();
-      if (ctx.newsletterMailer !== ctx.mailer) await ctx.newsletterMailer.close();
-      await ctx.files.close();
-      await replica?.close();
-      await handle.close();
-    },
-  };
+  return { app, stop };
 }

@@ -21,24 +21,23 @@ export function superviseServers(options: {
   failed: (reason: string) => void;
 }): void {
   const { count, log } = options;
-  const listened = new WeakSet<Worker>();
-  const started = new WeakMap<Worker, number>();
+  /** The servers running now: when each was started, and whether it has listened yet. */
+  const running = new Map<Worker, { at: number; listening: boolean }>();
   let stopping = false;
   let failed = false;
   let pause = FIRST_PAUSE_MS;
   let readyOnce = false;
-  const running = new Set<Worker>();
   const exitWhenNoneLeft = () => {
     if (running.size === 0) process.exit(failed ? 1 : 0);
   };
 
   const fork = () => {
     const worker = cluster.fork();
-    running.add(worker);
-    started.set(worker, Date.now());
+    const state = { at: Date.now(), listening: false };
+    running.set(worker, state);
     worker.once('listening', () => {
-      listened.add(worker);
-      if (!readyOnce && [...running].filter((w) => listened.has(w)).length === count) {
+      state.listening = true;
+      if (!readyOnce && [...running.values()].filter((s) => s.listening).length === count) {
         readyOnce = true;
         options.ready();
       }
@@ -48,24 +47,25 @@ export function superviseServers(options: {
   const stopAll = () => {
     if (stopping) return;
     stopping = true;
-    for (const worker of running) worker.process.kill('SIGTERM');
+    for (const worker of running.keys()) worker.process.kill('SIGTERM');
     exitWhenNoneLeft();
   };
 
   cluster.on('exit', (worker, code, signal) => {
+    const state = running.get(worker);
     running.delete(worker);
     if (stopping) {
       exitWhenNoneLeft();
       return;
     }
     const how = signal ? `signal ${signal}` : `code ${code}`;
-    if (!listened.has(worker)) {
+    if (!state?.listening) {
       failed = true;
       options.failed(`a server process exited (${how}) before it listened`);
       stopAll();
       return;
     }
-    const early = Date.now() - (started.get(worker) ?? 0) < STEADY_MS;
+    const early = Date.now() - state.at < STEADY_MS;
     pause = early ? Math.min(pause * 2, LONGEST_PAUSE_MS) : FIRST_PAUSE_MS;
     log(`A server process exited (${how}); starting another in ${pause} ms.`);
     setTimeout(() => {

@@ -2,11 +2,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
 import { listChanges } from '../../src/domain/audit/queries.js';
 import { upsertPlan } from '../../src/domain/billing/plan-queries.js';
@@ -155,6 +156,22 @@ describe('masthead CLI', () => {
       expect(bad.stderr).not.toMatch(STACK_FRAME);
     },
   );
+
+  it('start on a port another program holds exits 1 with one error line saying so', { timeout: SLOW }, async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const run = await masthead(['start'], { ...env, PORT: String((taken.address() as AddressInfo).port), HOST: '127.0.0.1' });
+      expect(run.code).toBe(1);
+      expect(
+        nonEmptyLines(run.stderr).filter((l) => l.startsWith('masthead:')),
+        run.stderr,
+      ).toEqual([expect.stringMatching(/^masthead: listen EADDRINUSE: address already in use/)]);
+      expect(run.stderr).not.toMatch(STACK_FRAME);
+    } finally {
+      taken.close();
+    }
+  });
 
   it('import of a file that does not exist says so in one line and exits 1', { timeout: SLOW }, async () => {
     const run = await masthead(['import', join(work, 'missing.ndjson')], env);
@@ -379,24 +396,57 @@ async function until<T>(what: string, probe: () => T | null | Promise<T | null>,
 
 // Several server processes need a PostgreSQL server and Redis (CI has both; `npm test` without them skips this).
 describe.skipIf(!serverUrl || !redisUrl)('masthead start with MASTHEAD_PROCESSES', () => {
-  it('runs that many servers on one port, starts another when one dies, and stops them all on SIGTERM', { timeout: SLOW }, async () => {
+  // Each test on a database and a data folder of its own.
+  let url: string;
+  let work: string;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(statement).finally(() => client.end());
+  };
+  beforeEach(async () => {
     const name = `masthead_cli_${randomBytes(6).toString('hex')}`;
-    const admin = async (statement: string) => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(statement).finally(() => client.end());
-    };
     await admin(`create database ${name}`);
-    const url = new URL(serverUrl!);
-    url.pathname = `/${name}`;
-    const work = mkdtempSync(join(tmpdir(), 'masthead-processes-'));
+    const server = new URL(serverUrl!);
+    server.pathname = `/${name}`;
+    url = server.toString();
+    work = mkdtempSync(join(tmpdir(), 'masthead-processes-'));
+  });
+  afterEach(async () => {
+    rmSync(work, { recursive: true, force: true });
+    await admin(`drop database if exists ${new URL(url).pathname.slice(1)} with (force)`);
+  });
+
+  it('stops with exit 1 and says why when its servers cannot listen', { timeout: SLOW }, async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const run = await masthead(['start'], {
+        MASTHEAD_DATA: work,
+        DATABASE_URL: url,
+        REDIS_URL: redisUrl!,
+        MASTHEAD_PROCESSES: '2',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/masthead start: a server process exited \(code 1\) before it listened/);
+      expect(run.stdout).not.toContain('Masthead is running');
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('runs that many servers on one port, starts another when one dies, and stops them all on SIGTERM', { timeout: SLOW }, async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = spawn(process.execPath, ['dist/cli.js', 'start'], {
       cwd: ROOT,
       env: {
         ...cleanEnv(),
         MASTHEAD_DATA: work,
-        DATABASE_URL: url.toString(),
+        DATABASE_URL: url,
         REDIS_URL: redisUrl,
         MASTHEAD_PROCESSES: '2',
         PORT: String(port),
@@ -447,8 +497,6 @@ describe.skipIf(!serverUrl || !redisUrl)('masthead start with MASTHEAD_PROCESSES
     } finally {
       for (const pid of child.pid ? childrenOf(child.pid) : []) process.kill(pid, 'SIGKILL');
       child.kill('SIGKILL');
-      rmSync(work, { recursive: true, force: true });
-      await admin(`drop database if exists ${name} with (force)`);
     }
   });
 });

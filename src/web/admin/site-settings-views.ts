@@ -71,7 +71,7 @@ ${input({
   id: 'settings-giftArticlesMonthly',
   maxlength: 5,
   inputmode: 'numeric',
-  hint: 'A whole number; 0 turns gifting off and hides the “Gift this article” button. Each gift link opens one article for anyone for 7 days; a month is a calendar month in the publication’s time zone.',
+  hint: 'A whole number; 0 turns gifting off and hides the “Gift this article” button. Each gift link opens one article for anyone for 7 days. E-paper subscribers may share as many clippings a month (0 turns sharing off too); a month is a calendar month in the publication’s time zone.',
 })}
 </fieldset>
 <fieldset><legend>Contact details</legend>
