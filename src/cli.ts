@@ -8,6 +8,7 @@ import { importArticles } from './domain/content/import.js';
 import { seedBaseline, seedDemoArticles } from './domain/content/seed.js';
 import { seedScaleArticles } from './bench/scale-queries.js';
 import { openMigratedDatabase, prepareForServers, startServer } from './main.js';
+import { holdHeapGrowth } from './server-memory.js';
 import { superviseServers } from './server-processes.js';
 import type { Db } from './domain/ports/database.js';
 import { importProgress, reindexProgress } from './cli/progress.js';
@@ -85,6 +86,7 @@ async function run(argv: string[]): Promise<number> {
   const config = loadConfig(values.demo === true ? { ...process.env, MASTHEAD_DEMO: 'true' } : process.env);
   switch (command) {
     case 'start': {
+      holdHeapGrowth();
       if (config.processes > 1 && cluster.isPrimary) {
         await prepareForServers(config, console.log);
         superviseServers({

@@ -28,4 +28,23 @@ describeEachEngine('content cache', (db) => {
     await early;
     expect((await content.article(slug))?.article.headline).toBe('After the correction');
   });
+
+  it('holds prepared stories within a memory budget, not a count: a long story pushes out the one before', async () => {
+    // A budget that fits one story of this length (~53,000 characters of HTML in its three renderings, two bytes each) but not two.
+    const budgeted = createContentService(db(), {
+      lead: { blocks: 2, words: 120 },
+      timeZone: () => 'Asia/Kolkata',
+      articleCacheBytes: 160_000,
+    });
+    const body = Array.from({ length: 400 }, (_, i) => `Paragraph ${i} of a long report on the monsoon's late arrival.`).join('\n\n');
+    const first = await createArticle(db(), { headline: 'First long report', body });
+    const second = await createArticle(db(), { headline: 'Second long report', body });
+    await budgeted.article(first.slug);
+    await budgeted.article(first.slug);
+    // Changed behind the cache's back: a story still held keeps what it had, one pushed out is read afresh.
+    await db().updateTable('articles').set({ headline: 'First long report, revised' }).where('id', '=', first.id).execute();
+    expect((await budgeted.article(first.slug))?.article.headline).toBe('First long report');
+    await budgeted.article(second.slug);
+    expect((await budgeted.article(first.slug))?.article.headline).toBe('First long report, revised');
+  });
 });

@@ -122,6 +122,18 @@ function sharedLoads<V extends object | symbol>(cache: LRUCache<string, V>) {
 }
 const isScheduled = (hit: object | symbol): hit is { scheduledFor: Date } => typeof hit === 'object' && 'scheduledFor' in hit;
 
+/**
+ * Memory the prepared articles may hold. A cap by count alone would let long bodies take gigabytes; this one holds
+ * about 2,000 articles of 4,000 words' HTML, counted as two bytes a character (what V8 keeps non-Latin-1 text in).
+ */
+export const ARTICLE_CACHE_BYTES = 48 * 2 ** 20;
+
+/** What a cached article costs: its three renderings of the body, and about 2 KB for its summary and corrections. */
+function preparedSize(hit: PreparedArticle | typeof NOT_FOUND | { scheduledFor: Date }): number {
+  if (typeof hit !== 'object' || isScheduled(hit)) return 64;
+  return 2_048 + 2 * (hit.leadHtml.length + hit.bodyHtml.length + hit.restHtml.length);
+}
+
 /** An article made ready to serve: the access item and the body rendered whole and cut to its lead-in. */
 export function prepareArticle(
   article: Article,
@@ -151,6 +163,8 @@ export function createContentService(
     timeZone: () => string;
     now?: () => Date;
     ttlMs?: number;
+    /** Memory the prepared articles may hold (ARTICLE_CACHE_BYTES). */
+    articleCacheBytes?: number;
     /** The uploaded images lead images name (`/media/image/<id>`), with what pages show of them. */
     images?: (ids: readonly number[]) => Promise<Map<number, ImageView>>;
     /** The site's default image (its library number), standing in for articles without a lead image; null: none. */
@@ -168,7 +182,12 @@ export function createContentService(
   // Lists and what is held like them: a story scheduled for later appears on them within this of its time.
   const shortTtl = Math.min(ttl, 15_000);
   // A scheduled article is cached as not found until its publication time: it appears on the minute.
-  const articles = new LRUCache<string, PreparedArticle | typeof NOT_FOUND | { scheduledFor: Date }>({ max: 5_000, ttl });
+  const articles = new LRUCache<string, PreparedArticle | typeof NOT_FOUND | { scheduledFor: Date }>({
+    max: 5_000,
+    maxSize: options.articleCacheBytes ?? ARTICLE_CACHE_BYTES,
+    sizeCalculation: preparedSize,
+    ttl,
+  });
   const lists = new LRUCache<string, ArticleSummary[]>({ max: 500, ttl: shortTtl });
   const articleLoads = sharedLoads(articles);
   const listLoads = sharedLoads(lists);

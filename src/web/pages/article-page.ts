@@ -28,7 +28,13 @@ const GIFT_SLOT = `${MARK}g\u0001`;
  */
 export function articlePages(ctx: AppContext) {
   // Kept as UTF-8 bytes: the page has non-ASCII characters, and encoding it per request showed in profiles.
-  const cache = new LRUCache<string, [Buffer, Buffer, Buffer, Buffer]>({ max: 2_000, ttl: 60_000 });
+  // Held within a memory budget as well as a count, so long stories cannot make it large.
+  const cache = new LRUCache<string, [Buffer, Buffer, Buffer, Buffer]>({
+    max: 2_000,
+    maxSize: 32 * 2 ** 20,
+    sizeCalculation: (parts) => parts.reduce((sum, part) => sum + part.byteLength, 64),
+    ttl: 60_000,
+  });
   // "N free articles left" for each N: formatted and encoded once, not per request.
   const meterNotes = new Map<number | null, Buffer>();
   const ANONYMOUS = Buffer.from(accountArea(null).value);
