@@ -124,7 +124,8 @@ const isScheduled = (hit: object | symbol): hit is { scheduledFor: Date } => typ
 
 /**
  * Memory the prepared articles may hold. A cap by count alone would let long bodies take gigabytes; this one holds
- * about 2,000 articles of 4,000 words' HTML, counted as two bytes a character (what V8 keeps non-Latin-1 text in).
+ * about 2,000 articles of 800 words (~22 KB each: the body's HTML twice, whole and after the lead-in, at two bytes a
+ * character, which is how V8 keeps text beyond Latin-1).
  */
 export const ARTICLE_CACHE_BYTES = 48 * 2 ** 20;
 
