@@ -13,15 +13,13 @@ const HEAP_OPTION = /--(max[-_]old[-_]space[-_]size|max[-_]heap[-_]size|heap[-_]
 /**
  * For a server process, before it starts: the heap grows to twice what the last full collection kept, then collects
  * again, unless Node's command line or NODE_OPTIONS names a heap option. V8 reads this setting at every full
- * collection, so it takes effect after start, where a heap ceiling (`--max-old-space-size`) could not. Returns whether
- * it was set.
+ * collection, so it takes effect after start, where a heap ceiling (`--max-old-space-size`) could not.
  */
 export function holdHeapGrowth(
   execArgv: readonly string[] = process.execArgv,
   nodeOptions = process.env.NODE_OPTIONS ?? '',
   setFlags: (flags: string) => void = setFlagsFromString,
-): boolean {
-  if ([...execArgv, nodeOptions].some((option) => HEAP_OPTION.test(option))) return false;
+): void {
+  if ([...execArgv, nodeOptions].some((option) => HEAP_OPTION.test(option))) return;
   setFlags(`--heap-growing-percent=${HEAP_GROWTH_PERCENT}`);
-  return true;
 }
