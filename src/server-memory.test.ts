@@ -16,7 +16,7 @@ describe('holdHeapGrowth', () => {
   it('keeps out of a heap the operator sized, on the command line or in NODE_OPTIONS, in either spelling', () => {
     expect(flagsSet(['--max-old-space-size=384'], '')).toEqual([]);
     expect(flagsSet([], '--enable-source-maps --max_old_space_size=1024')).toEqual([]);
-    expect(flagsSet([], '--max-heap-size=600')).toEqual([]);
+    expect(flagsSet(['--max-heap-size=600'], '')).toEqual([]);
     expect(flagsSet(['--heap-growing-percent=50'], '')).toEqual([]);
   });
 });
