@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { describe, beforeAll, afterAll } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/adapters/db/database.js';
 import { withRawSql, type TestDb } from './raw-sql.js';
 import { migrate } from '../../src/adapters/db/migrate.js';
+import { openPglite } from '../../src/adapters/db/pglite.js';
+import { MIGRATED_PGLITE } from './migrated-pglite.js';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -25,10 +28,19 @@ export interface TestDatabase {
   destroy(): Promise<void>;
 }
 
+let migrated: Promise<Blob | undefined> | undefined;
+
+/** The run's migrated PGlite database (test/support/migrated-pglite.ts), read once per test process. */
+function migratedPglite(): Promise<Blob | undefined> {
+  const file = process.env[MIGRATED_PGLITE];
+  migrated ??= file ? readFile(file).then((bytes) => new Blob([bytes])) : Promise.resolve(undefined);
+  return migrated;
+}
+
 /** A new, migrated database of the given engine: in-memory PGlite, or a freshly created database on the server. */
 export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
   if (engine === 'pglite') {
-    const handle = await openDatabase({ url: null, pgliteDir: null });
+    const handle = await openPglite(null, undefined, { copyOf: await migratedPglite() });
     await migrate(handle);
     return { db: withRawSql(handle.db), handle, destroy: () => handle.close() };
   }

@@ -1,15 +1,20 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MIGRATED_PGLITE, writeMigratedPglite } from './migrated-pglite.js';
 
 /**
  * Gives the test run a temp folder of its own (TMPDIR, inherited by every test worker) and checks at the end
- * that the tests removed whatever they made there: a test that leaves folders behind fails the run.
+ * that the tests removed whatever they made there: a test that leaves folders behind fails the run. Also leaves
+ * a migrated PGlite database for the test databases to copy, in a folder of its own.
  */
-export default function setup(): () => void {
+export default async function setup(): Promise<() => void> {
+  const shared = mkdtempSync(join(tmpdir(), 'masthead-shared-'));
+  process.env[MIGRATED_PGLITE] = await writeMigratedPglite(shared);
   const runDir = mkdtempSync(join(tmpdir(), 'masthead-run-'));
   process.env.TMPDIR = runDir;
   return () => {
+    rmSync(shared, { recursive: true, force: true });
     const left = readdirSync(runDir);
     rmSync(runDir, { recursive: true, force: true });
     if (left.length > 0) {

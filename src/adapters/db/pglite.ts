@@ -7,21 +7,36 @@ import { logTo, type DatabaseHandle, type QueryObserver } from './handle.js';
 import { lockDataFolder } from './data-folder-lock.js';
 import { PgliteDialect } from './pglite-dialect.js';
 
-/** PGlite: PostgreSQL compiled to WASM, in process. One process at a time may open a data folder. */
-export async function openPglite(dataDir: string | null, onQuery?: QueryObserver): Promise<DatabaseHandle> {
+/** An open PGlite database and its handle: `pg` is there for what only PGlite does (such as `dumpDataDir`). */
+export interface PgliteDatabase extends DatabaseHandle {
+  readonly pg: PGlite;
+}
+
+/**
+ * PGlite: PostgreSQL compiled to WASM, in process. One process at a time may open a data folder. An in-memory
+ * database (`dataDir` null) may start as a copy of another's `dumpDataDir()`, which skips creating an empty cluster.
+ */
+export async function openPglite(
+  dataDir: string | null,
+  onQuery?: QueryObserver,
+  options: { copyOf?: Blob | undefined } = {},
+): Promise<PgliteDatabase> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const unlock = dataDir ? await lockDataFolder(dataDir) : async () => undefined;
   let pg: PGlite;
   try {
     // pg_trgm: the trigram indexes of the headline and author searches (migration 021).
-    const options = { extensions: { pg_trgm } };
-    pg = dataDir ? await PGlite.create(dataDir, options) : await PGlite.create(options);
+    const extensions = { pg_trgm };
+    pg = dataDir
+      ? await PGlite.create(dataDir, { extensions })
+      : await PGlite.create({ extensions, ...(options.copyOf ? { loadDataDir: options.copyOf } : {}) });
   } catch (error) {
     await unlock();
     throw error;
   }
   return {
     engine: 'pglite',
+    pg,
     db: new Kysely<DB>({ dialect: new PgliteDialect(pg), ...(onQuery ? { log: logTo(onQuery) } : {}) }),
     // The transaction holds the session, so the script runs inside it (PGlite's exec takes several statements).
     runScript: async (_tx, script) => {
