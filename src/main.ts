@@ -45,19 +45,16 @@ import { buildApp } from './web/app.js';
 import type { AppContext, Billing } from './context.js';
 import { loadCrawlerRanges } from './web/http/crawlers.js';
 import { createPaymentGateways } from './adapters/payments/index.js';
-import { renderInvoicePdf } from './adapters/pdf/invoice-pdf.js';
 import type { BillingDeps } from './domain/billing/deps.js';
 import { createBillingService } from './domain/billing/service.js';
 import { createGiftService } from './domain/gifts/service.js';
 import { isDemoSupplier, loadSupplier, saveSupplierIdentity } from './domain/billing/supplier.js';
 import { createEpaperService } from './domain/epaper/service.js';
-import { pdfjsPages } from './adapters/pdf/pdfjs-pages.js';
 import { JOBS_CHANNEL, jobQueue } from './jobs/queries.js';
 import { createNotifier, type Notifier } from './domain/notifications/notifications.js';
 import type { JobQueue } from './domain/ports/job-queue.js';
 import { createJobs, type JobServices } from './jobs/masthead-jobs.js';
 import { openFileStore } from './adapters/files/index.js';
-import { rasterizeSvg, sharpImageCodec } from './adapters/images/sharp-images.js';
 import { seedDemoImages } from './domain/content/demo-images.js';
 import { createMediaService } from './domain/media/service.js';
 import { createWireService } from './domain/wire/service.js';
@@ -65,7 +62,22 @@ import { createArticleWriter } from './domain/content/newsroom-service.js';
 import { followArticleStatus } from './domain/wire/queries.js';
 import { createFeedFetcher } from './adapters/wire/feed-fetcher.js';
 import type { FileStore } from './domain/ports/files.js';
+import type { ImageCodec } from './domain/ports/images.js';
+import type { PdfPages } from './domain/ports/pdf-pages.js';
 import { createNewslettersService, seedDemoNewsletters } from './domain/newsletters/service.js';
+
+/*
+ * The image and PDF libraries (sharp, pdf.js with its canvas) load on first use: only uploads, the e-paper and the
+ * demo's first start need them, and loaded they hold tens of megabytes of the server's memory.
+ */
+const sharpImages = () => import('./adapters/images/sharp-images.js');
+const imageCodec: ImageCodec = {
+  inspect: async (bytes) => (await sharpImages()).sharpImageCodec().inspect(bytes),
+  render: async (bytes, options) => (await sharpImages()).sharpImageCodec().render(bytes, options),
+};
+const pdfPages: PdfPages = {
+  open: async (bytes) => (await import('./adapters/pdf/pdfjs-pages.js')).pdfjsPages().open(bytes),
+};
 
 /** Opens the configured database (PGlite in the data folder unless DATABASE_URL is set) and migrates it. */
 export async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
@@ -94,7 +106,7 @@ export const findReaders: FindReaders = async (db, userIds) =>
   new Map((await findUsersByIds(db, userIds)).map((user) => [user.id, { email: user.email, name: user.name }]));
 
 /** The configured payment gateways and the billing service over them. */
-function createBilling(
+async function createBilling(
   config: Config,
   db: Db,
   options: {
@@ -109,9 +121,9 @@ function createBilling(
     mailer: Mailer;
     now: () => Date;
   },
-): Billing {
+): Promise<Billing> {
   const { now } = options;
-  const payments = createPaymentGateways({
+  const payments = await createPaymentGateways({
     db,
     checkoutGateway: config.paymentGateway,
     razorpay: config.razorpay,
@@ -137,7 +149,7 @@ function createBilling(
     notify: (tx, template, data, uniqueKey) => options.notifier.notify(tx, { template, data, uniqueKey }),
     jobs: options.jobs,
     findReaders,
-    renderInvoicePdf: (invoice) => renderInvoicePdf(invoice),
+    renderInvoicePdf: async (invoice) => (await import('./adapters/pdf/invoice-pdf.js')).renderInvoicePdf(invoice),
     copy: options.copy,
     publication: options.publication,
   };
@@ -237,7 +249,7 @@ export async function createAppContext(
   const jobs = jobQueue(now);
   const notifier = createNotifier(jobs);
   const publication = () => site.publicationName;
-  const billing = createBilling(config, db, {
+  const billing = await createBilling(config, db, {
     keys,
     timeZone: () => policy.timeZone,
     publication,
@@ -296,11 +308,11 @@ export async function createAppContext(
     await settings.reload();
     await groups.network.reload();
   };
-  const files = options.files ?? openFileStore(config.files);
+  const files = options.files ?? (await openFileStore(config.files));
   const media = createMediaService({
     db,
     files,
-    codec: sharpImageCodec(),
+    codec: imageCodec,
     now,
     onChange: refresh,
   });
@@ -381,8 +393,8 @@ export async function createAppContext(
       db,
       searchConfig: search.config,
       files,
-      pdf: pdfjsPages(),
-      codec: sharpImageCodec(),
+      pdf: pdfPages,
+      codec: imageCodec,
       jobs,
       now,
       key: keys.epaper,
@@ -430,7 +442,13 @@ export async function prepareContent(config: Config, db: Db, log: (line: string)
 export async function drawDemoImages(ctx: AppContext, db: Db, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
   const started = performance.now();
   try {
-    const done = await seedDemoImages({ db, media: ctx.media, rasterize: rasterizeSvg, now: ctx.now(), signal });
+    const done = await seedDemoImages({
+      db,
+      media: ctx.media,
+      rasterize: async (svg) => (await sharpImages()).rasterizeSvg(svg),
+      now: ctx.now(),
+      signal,
+    });
     if (!done) return;
     await ctx.refresh();
     log(`Drew ${done.images} demo images for ${done.articles} stories in ${((performance.now() - started) / 1000).toFixed(1)} s.`);

@@ -4,8 +4,6 @@ import type { TestGatewayPages } from '../../domain/billing/test-gateway-pages.j
 import type { Clock } from '../../domain/ports/clock.js';
 import type { Db } from '../../domain/ports/database.js';
 import type { GatewayPlanIdStore } from './gateway-plan-ids.js';
-import { createRazorpayGateway } from './razorpay.js';
-import { createStripeGateway, stripeApiBase } from './stripe.js';
 import { createTestGateway } from './test-gateway.js';
 
 /** What the configured payment gateways need, as plain values (the composition root reads them from the config). */
@@ -46,8 +44,11 @@ const storedIn = (db: Db, gateway: GatewayName): GatewayPlanIdStore => ({
   put: (planId, priceMinor, gatewayPlanId) => saveGatewayPlanId(db, gateway, planId, priceMinor, gatewayPlanId),
 });
 
-/** Builds the configured gateways: the built-in test gateway, Razorpay and Stripe, each only when configured. */
-export function createPaymentGateways(options: PaymentGatewayOptions): PaymentGateways {
+/**
+ * Builds the configured gateways: the built-in test gateway, Razorpay and Stripe, each only when configured. A
+ * gateway's SDK is loaded only then: a site that does not take its payments neither loads nor holds it.
+ */
+export async function createPaymentGateways(options: PaymentGatewayOptions): Promise<PaymentGateways> {
   const { db } = options;
   const gateways: Partial<Record<GatewayName, PaymentGateway>> = {};
   let deliver: (rawBody: string, headers: Record<string, string>) => Promise<void> = async () => {
@@ -68,6 +69,7 @@ export function createPaymentGateways(options: PaymentGatewayOptions): PaymentGa
   }
   let verifyRazorpayCheckout: PaymentGateways['verifyRazorpayCheckout'] = null;
   if (options.razorpay) {
+    const { createRazorpayGateway } = await import('./razorpay.js');
     const razorpay = createRazorpayGateway({
       keyId: options.razorpay.keyId,
       keySecret: options.razorpay.keySecret,
@@ -81,6 +83,7 @@ export function createPaymentGateways(options: PaymentGatewayOptions): PaymentGa
     verifyRazorpayCheckout = (input) => razorpay.verifyCheckoutSignature(input);
   }
   if (options.stripe) {
+    const { createStripeGateway, stripeApiBase } = await import('./stripe.js');
     gateways.stripe = createStripeGateway({
       secretKey: options.stripe.secretKey,
       webhookSecret: options.stripe.webhookSecret,
