@@ -13,6 +13,13 @@ export interface PgliteDatabase extends DatabaseHandle {
 }
 
 /**
+ * PGlite's page cache, inside the server process's memory (PostgreSQL's default, 128 MB, fills up with a site's
+ * tables and stays). The data folder's files are also in the operating system's cache, so a smaller one costs a
+ * copy from it, not a disk read.
+ */
+const SHARED_BUFFERS = '32MB';
+
+/**
  * PGlite: PostgreSQL compiled to WASM, in process. One process at a time may open a data folder. An in-memory
  * database (`dataDir` null) may start as a copy of another's `dumpDataDir()`, which skips creating an empty cluster.
  */
@@ -26,10 +33,10 @@ export async function openPglite(
   let pg: PGlite;
   try {
     // pg_trgm: the trigram indexes of the headline and author searches (migration 021).
-    const extensions = { pg_trgm };
+    const settings = { extensions: { pg_trgm }, postgresqlconf: [`shared_buffers = ${SHARED_BUFFERS}`] };
     pg = dataDir
-      ? await PGlite.create(dataDir, { extensions })
-      : await PGlite.create({ extensions, ...(options.copyOf ? { loadDataDir: options.copyOf } : {}) });
+      ? await PGlite.create(dataDir, settings)
+      : await PGlite.create({ ...settings, ...(options.copyOf ? { loadDataDir: options.copyOf } : {}) });
   } catch (error) {
     await unlock();
     throw error;
