@@ -5,12 +5,14 @@
  * 1. A scratch database on the server DATABASE_URL names (default: the local one), filled by `masthead seed
  *    --synthetic N` (its own process) and 10,000 readers, half of them subscribers with sessions (scale-queries.ts),
  *    then vacuumed and analysed as autovacuum would have left it.
- * 2. `masthead start` on it as a child process, as a publisher runs it (no demo, meters in memory, no Redis).
+ * 2. `masthead start` on it as a child process, as a publisher runs it (no demo, no Redis: anonymous meters in
+ *    PostgreSQL).
  * 3. The mix, at 64 connections: new anonymous readers, returning anonymous readers and subscribers on articles (70%
  *    among the newest thousand, 30% anywhere in the archive), the home page, section pages (first pages and pages
  *    far back), and the API. Every request's reader and page is drawn afresh.
  * 4. Search at 16 connections, one query shape at a time: a rare word, a word every article holds, two words, a
- *    phrase, and a common word within the last 30 days. Queries vary per request, so no cache answers them.
+ *    phrase, and a common word within the last 30 days. The first three vary per request; the two common-word shapes
+ *    ask the same query each time, and nothing caches search results, so each request ranks its matches afresh.
  * 5. Pages whose cost must not grow with the archive, one request at a time: the sitemap index, a month's sitemap,
  *    an archive month, a section page far back and a section feed.
  *

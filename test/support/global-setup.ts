@@ -10,7 +10,12 @@ import { MIGRATED_PGLITE, writeMigratedPglite } from './migrated-pglite.js';
  */
 export default async function setup(): Promise<() => void> {
   const shared = mkdtempSync(join(tmpdir(), 'masthead-shared-'));
-  process.env[MIGRATED_PGLITE] = await writeMigratedPglite(shared);
+  try {
+    process.env[MIGRATED_PGLITE] = await writeMigratedPglite(shared);
+  } catch (error) {
+    rmSync(shared, { recursive: true, force: true });
+    throw error;
+  }
   const runDir = mkdtempSync(join(tmpdir(), 'masthead-run-'));
   process.env.TMPDIR = runDir;
   return () => {
