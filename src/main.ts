@@ -62,19 +62,14 @@ import { createArticleWriter } from './domain/content/newsroom-service.js';
 import { followArticleStatus } from './domain/wire/queries.js';
 import { createFeedFetcher } from './adapters/wire/feed-fetcher.js';
 import type { FileStore } from './domain/ports/files.js';
-import type { ImageCodec } from './domain/ports/images.js';
+import { imageHelper } from './adapters/images/image-helper.js';
 import type { PdfPages } from './domain/ports/pdf-pages.js';
 import { createNewslettersService, seedDemoNewsletters } from './domain/newsletters/service.js';
 
 /*
- * The image and PDF libraries (sharp, pdf.js with its canvas) load on first use: only uploads, the e-paper and the
- * demo's first start need them, and loaded they hold tens of megabytes of the server's memory.
+ * pdf.js with its canvas loads on first use: only the e-paper needs it, and loaded it holds tens of megabytes of the
+ * server's memory. Images (sharp) are made in a helper process instead (adapters/images/image-helper.ts).
  */
-const sharpImages = () => import('./adapters/images/sharp-images.js');
-const imageCodec: ImageCodec = {
-  inspect: async (bytes) => (await sharpImages()).sharpImageCodec().inspect(bytes),
-  render: async (bytes, options) => (await sharpImages()).sharpImageCodec().render(bytes, options),
-};
 const pdfPages: PdfPages = {
   open: async (bytes) => (await import('./adapters/pdf/pdfjs-pages.js')).pdfjsPages().open(bytes),
 };
@@ -309,10 +304,11 @@ export async function createAppContext(
     await groups.network.reload();
   };
   const files = options.files ?? (await openFileStore(config.files));
+  const images = imageHelper();
   const media = createMediaService({
     db,
     files,
-    codec: imageCodec,
+    codec: images.codec,
     now,
     onChange: refresh,
   });
@@ -345,6 +341,7 @@ export async function createAppContext(
     }),
     media,
     files,
+    images,
     sections: createSectionsService({ db, now, onChange: refresh, catalogue: business.catalogue }),
     frontPage: createFrontPageService({ db, onChange: refresh }),
     copy,
@@ -394,7 +391,7 @@ export async function createAppContext(
       searchConfig: search.config,
       files,
       pdf: pdfPages,
-      codec: imageCodec,
+      codec: images.codec,
       jobs,
       now,
       key: keys.epaper,
@@ -445,10 +442,12 @@ export async function drawDemoImages(ctx: AppContext, db: Db, log: (line: string
     const done = await seedDemoImages({
       db,
       media: ctx.media,
-      rasterize: async (svg) => (await sharpImages()).rasterizeSvg(svg),
+      rasterize: ctx.images.rasterize,
       now: ctx.now(),
       signal,
     });
+    // The pictures are a batch: its helper process (and the memory drawing took) goes now, not after its idle time.
+    ctx.images.endIfIdle();
     if (!done) return;
     await ctx.refresh();
     log(`Drew ${done.images} demo images for ${done.articles} stories in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
@@ -540,6 +539,7 @@ export async function startServer(
     await ctx.mailer.close();
     if (ctx.newsletterMailer !== ctx.mailer) await ctx.newsletterMailer.close();
     await ctx.files.close();
+    await ctx.images.close();
     await replica?.close();
     await handle.close();
   };

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** Resident set size of a process in KiB: /proc on Linux, `ps` elsewhere; null once it is gone. */
-export async function readRssKb(pid: number): Promise<number | null> {
+async function readRssKb(pid: number): Promise<number | null> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
@@ -28,7 +28,30 @@ export async function readRssKb(pid: number): Promise<number | null> {
   }
 }
 
-/** Samples a process's RSS every `intervalMs` and keeps the peak, overall and since the last `resetPhase()`. */
+/** The ids of a process's child processes (Linux; none elsewhere). */
+async function childPids(pid: number): Promise<number[]> {
+  try {
+    return (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * RSS in KiB of a process and its child processes together (the server and its image helper while one runs);
+ * null once the process is gone.
+ */
+export async function readTreeRssKb(pid: number): Promise<number | null> {
+  const own = await readRssKb(pid);
+  if (own === null) return null;
+  const children = await Promise.all((await childPids(pid)).map(readRssKb));
+  return own + children.reduce<number>((sum, kb) => sum + (kb ?? 0), 0);
+}
+
+/**
+ * Samples the RSS of a process and its children (`readTreeRssKb`) every `intervalMs` and keeps the peak, overall
+ * and since the last `resetPhase()`.
+ */
 export class RssSampler {
   peakKb = 0;
   phasePeakKb = 0;
@@ -41,7 +64,7 @@ export class RssSampler {
 
   start(): void {
     const sample = async () => {
-      const kb = await readRssKb(this.pid);
+      const kb = await readTreeRssKb(this.pid);
       if (kb === null) return;
       this.peakKb = Math.max(this.peakKb, kb);
       this.phasePeakKb = Math.max(this.phasePeakKb, kb);

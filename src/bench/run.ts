@@ -25,7 +25,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measurePair, type PairOptions } from './load.js';
-import { NeighbourLoad, readRssKb, RssSampler } from './monitor.js';
+import { NeighbourLoad, readTreeRssKb, RssSampler } from './monitor.js';
 import { freePort, startApp, startBare, stopChild, type AppProcess } from './processes.js';
 import { appFailures, formatVerdicts, table, verdicts, type ScenarioMeasurement } from './report.js';
 import { prepareScenarios, type Scenario } from './scenarios.js';
@@ -141,7 +141,7 @@ async function main(): Promise<number> {
   children.add(app.child);
   log(`server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${app.pid}): ${app.startupOutput.join(' / ')}`);
 
-  const idleRssMb = ((await readRssKb(app.pid)) ?? 0) / 1024;
+  const idleRssMb = ((await readTreeRssKb(app.pid)) ?? 0) / 1024;
   const rss = new RssSampler(app.pid);
   rss.start();
   const scenarios = await prepareScenarios(app.baseUrl);

@@ -11,8 +11,8 @@ function loadedLibraries(pattern: RegExp): string[] {
 
 const IMAGE_AND_PDF_LIBRARIES = /sharp|libvips|canvas|skia/;
 
-// The image and PDF libraries hold tens of megabytes once loaded (src/main.ts loads them on first use): a server
-// that only serves readers must never load them.
+// The image and PDF libraries hold tens of megabytes once loaded: the server loads pdf.js on first use (src/main.ts) and
+// runs sharp in a helper process (adapters/images/image-helper.ts); one that only serves readers loads neither.
 let database: TestDatabase;
 let t: TestApp;
 beforeAll(async () => {
@@ -30,12 +30,10 @@ it('serves the home page, an article and a search without loading the image or P
   expect(loadedLibraries(IMAGE_AND_PDF_LIBRARIES)).toEqual([]);
 });
 
-it('stores a picture all the same, sharp loading on demand (and the check above sees a loaded library)', async () => {
-  const { default: sharp } = await import('sharp');
-  expect(loadedLibraries(IMAGE_AND_PDF_LIBRARIES).length).toBeGreaterThan(0); // the check above can see a loaded one
-  const png = await sharp({ create: { width: 960, height: 540, channels: 3, background: '#2f6690' } })
-    .png()
-    .toBuffer();
+it('stores a picture with sharp in a helper process, never in its own', async () => {
+  const png = await t.ctx.images.rasterize(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="960" height="540"><rect width="100%" height="100%" fill="#2f6690"/></svg>',
+  );
   const saved = await t.ctx.media.addGenerated({
     file: { bytes: png, truncated: false },
     alt: 'A blue field',
@@ -45,5 +43,11 @@ it('stores a picture all the same, sharp loading on demand (and the check above 
     focusX: 50,
     focusY: 50,
   });
-  expect(saved.ok).toBe(true);
+  expect(saved.ok && saved.image.renditions.length).toBeGreaterThan(0);
+  expect(loadedLibraries(IMAGE_AND_PDF_LIBRARIES)).toEqual([]);
+  await t.ctx.images.close();
+
+  // The check can see a loaded library: sharp, imported here, shows.
+  await import('sharp');
+  expect(loadedLibraries(IMAGE_AND_PDF_LIBRARIES).length).toBeGreaterThan(0);
 });

@@ -136,6 +136,29 @@ describeEachEngine('newsroom: images', (db) => {
     expect(await count()).toBe(before);
   });
 
+  it('answers a file that kills the image helper as it is read with 400, and the next upload works', async () => {
+    const before = await count();
+    const codec = t.ctx.images.codec;
+    const inspect = codec.inspect;
+    await t.ctx.images.close(); // a helper just starting cannot answer before it is killed
+    codec.inspect = (bytes) => {
+      const answer = inspect(bytes);
+      process.kill(t.ctx.images.pid()!, 'SIGKILL'); // as a decoder's crash would end it
+      return answer;
+    };
+    try {
+      const res = await upload({ alt: 'Crashes the decoder' }, { name: 'bomb.png', type: 'image/png', bytes: await cameraJpeg(64, 64) });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('not an image we can use');
+    } finally {
+      codec.inspect = inspect;
+    }
+    expect(await count()).toBe(before);
+    const next = await upload({ alt: 'A good one' }, { name: 'ok.jpg', type: 'image/jpeg', bytes: await cameraJpeg(640, 360) });
+    expect(next.statusCode).toBe(303);
+    expect(await count()).toBe(before + 1);
+  });
+
   it('requires alt text, and says so beside the field', async () => {
     const before = await count();
     const res = await upload(

@@ -110,7 +110,8 @@ export function createMediaService(deps: MediaDeps): MediaService {
     if (input.file?.truncated) {
       return { ok: false, kind: 'too-large', errors: { ...errors, file: TOO_LARGE } };
     }
-    const facts = input.file && input.file.bytes.length > 0 ? await codec.inspect(input.file.bytes) : null;
+    // A file whose header the image library cannot survive (it runs in a helper process, which ends) is no image.
+    const facts = input.file && input.file.bytes.length > 0 ? await codec.inspect(input.file.bytes).catch(() => null) : null;
     const problem = fileProblem(input.file, facts);
     if (problem) errors.file = problem;
     if (Object.keys(errors).length > 0 || !facts || !input.file) return { ok: false, kind: 'invalid', errors };

@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { imageHelper, type ImageHelper } from './image-helper.js';
+
+const svg = (width: number, height: number) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#2a6"/></svg>`;
+
+/** Whether process `pid` still runs. */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(condition: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('images made in a helper process', () => {
+  let helper: ImageHelper;
+  afterEach(async () => helper.close());
+
+  it('draws, reads and renders pictures as sharp does, in a process of its own', async () => {
+    helper = imageHelper();
+    const png = await helper.rasterize(svg(800, 600));
+    expect((await sharp(png).metadata()).format).toBe('png');
+    expect(await helper.codec.inspect(png)).toEqual({ format: 'png', width: 800, height: 600 });
+    expect(helper.pid()).not.toBe(process.pid);
+
+    const made = await helper.codec.render(png, {
+      box: { left: 0, top: 0, width: 800, height: 450 },
+      widths: [320, 640],
+      formats: ['webp', 'jpeg'],
+      maxPixels: 1_000_000,
+    });
+    expect(made.map((r) => `${r.width}x${r.height} ${r.format}`).sort()).toEqual([
+      '320x180 jpeg',
+      '320x180 webp',
+      '640x360 jpeg',
+      '640x360 webp',
+    ]);
+    for (const rendition of made) {
+      const facts = await sharp(rendition.bytes).metadata();
+      expect([facts.format, facts.width]).toEqual([rendition.format, rendition.width]);
+    }
+  });
+
+  it('says a file that is no image is none, and refuses what it cannot render, with the reason', async () => {
+    helper = imageHelper();
+    expect(await helper.codec.inspect(Buffer.from('not a picture'))).toBeNull();
+    const png = await helper.rasterize(svg(400, 400));
+    await expect(
+      helper.codec.render(png, { box: { left: 0, top: 0, width: 400, height: 400 }, widths: [200], formats: ['webp'], maxPixels: 1000 }),
+    ).rejects.toThrow(/pixel/i);
+    // The helper is still there for the next picture.
+    expect(await helper.codec.inspect(png)).toEqual({ format: 'png', width: 400, height: 400 });
+  });
+
+  it('ends when idle, so its memory goes, and starts again when asked', async () => {
+    helper = imageHelper({ idleMs: 200 });
+    await helper.rasterize(svg(100, 100));
+    const first = helper.pid();
+    expect(first).not.toBeNull();
+    await until(() => !running(first!));
+    expect(helper.pid()).toBeNull();
+
+    expect(await helper.codec.inspect(await helper.rasterize(svg(120, 80)))).toEqual({ format: 'png', width: 120, height: 80 });
+    expect(helper.pid()).not.toBe(first);
+  });
+
+  it('ends at once when a batch is done, but not while work waits', async () => {
+    helper = imageHelper(); // idle time 10 s
+    const png = await helper.rasterize(svg(1200, 800));
+    const rendering = helper.codec.render(png, {
+      box: { left: 0, top: 0, width: 1200, height: 800 },
+      widths: [600],
+      formats: ['avif'],
+      maxPixels: 2_000_000,
+    });
+    const pid = helper.pid()!;
+    helper.endIfIdle();
+    expect(running(pid)).toBe(true);
+    expect((await rendering).map((r) => r.format)).toEqual(['avif']);
+    helper.endIfIdle();
+    await until(() => !running(pid), 3000);
+  });
+
+  it('fails the work a dead helper held, and the next request starts a new one', async () => {
+    helper = imageHelper();
+    const png = await helper.rasterize(svg(2000, 2000));
+    const pending = helper.codec.render(png, {
+      box: { left: 0, top: 0, width: 2000, height: 2000 },
+      widths: [1600, 1200, 800],
+      formats: ['avif', 'webp', 'jpeg'],
+      maxPixels: 10_000_000,
+    });
+    const dead = helper.pid()!;
+    process.kill(dead, 'SIGKILL');
+    await expect(pending).rejects.toThrow(/image helper process ended \(SIGKILL\)/);
+    expect(await helper.codec.inspect(png)).toEqual({ format: 'png', width: 2000, height: 2000 });
+    expect(helper.pid()).not.toBe(dead);
+  });
+});
