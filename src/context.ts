@@ -25,7 +25,7 @@ import type { SiteService } from './domain/site/site-service.js';
 import type { CrawlerRanges } from './domain/ports/crawlers.js';
 import type { MediaService } from './domain/media/service.js';
 import type { FileStore } from './domain/ports/files.js';
-import type { ImageHelper } from './adapters/images/image-helper.js';
+import type { RenderHelper } from './adapters/render-helper/render-helper.js';
 import type { BusinessSettings } from './business-settings.js';
 import type { GiftLinkService } from './domain/gift-articles/links.js';
 import type { PartnerClaims } from './domain/partners/claims.js';
@@ -47,8 +47,8 @@ export interface AppContext {
   /** The newsroom's images: upload, crop, the library, and the renditions pages show (closed with the app: `files`). */
   media: MediaService;
   files: FileStore;
-  /** sharp in a helper process that ends when idle: the codec `media` and `epaper` use, and the demo's drawing. */
-  images: ImageHelper;
+  /** sharp and pdf.js in a helper process that ends when idle: what `media` and `epaper` draw with, and the demo. */
+  renderer: RenderHelper;
   /** Sections: create, edit, order, delete (staff with `editContent`). */
   sections: SectionsService;
   /** The home page's lead, picks and the stories pinned in sections (staff with `editContent`). */

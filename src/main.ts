@@ -62,17 +62,8 @@ import { createArticleWriter } from './domain/content/newsroom-service.js';
 import { followArticleStatus } from './domain/wire/queries.js';
 import { createFeedFetcher } from './adapters/wire/feed-fetcher.js';
 import type { FileStore } from './domain/ports/files.js';
-import { imageHelper } from './adapters/images/image-helper.js';
-import type { PdfPages } from './domain/ports/pdf-pages.js';
+import { renderHelper } from './adapters/render-helper/render-helper.js';
 import { createNewslettersService, seedDemoNewsletters } from './domain/newsletters/service.js';
-
-/*
- * pdf.js with its canvas loads on first use: only the e-paper needs it, and loaded it holds tens of megabytes of the
- * server's memory. Images (sharp) are made in a helper process instead (adapters/images/image-helper.ts).
- */
-const pdfPages: PdfPages = {
-  open: async (bytes) => (await import('./adapters/pdf/pdfjs-pages.js')).pdfjsPages().open(bytes),
-};
 
 /** Opens the configured database (PGlite in the data folder unless DATABASE_URL is set) and migrates it. */
 export async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
@@ -304,11 +295,12 @@ export async function createAppContext(
     await groups.network.reload();
   };
   const files = options.files ?? (await openFileStore(config.files));
-  const images = imageHelper();
+  // sharp, pdf.js and its canvas run in a helper process: the server never loads them (render-helper.ts).
+  const renderer = renderHelper();
   const media = createMediaService({
     db,
     files,
-    codec: images.codec,
+    codec: renderer.codec,
     now,
     onChange: refresh,
   });
@@ -341,7 +333,7 @@ export async function createAppContext(
     }),
     media,
     files,
-    images,
+    renderer,
     sections: createSectionsService({ db, now, onChange: refresh, catalogue: business.catalogue }),
     frontPage: createFrontPageService({ db, onChange: refresh }),
     copy,
@@ -390,8 +382,8 @@ export async function createAppContext(
       db,
       searchConfig: search.config,
       files,
-      pdf: pdfPages,
-      codec: images.codec,
+      pdf: renderer.pdf,
+      codec: renderer.codec,
       jobs,
       now,
       key: keys.epaper,
@@ -442,12 +434,12 @@ export async function drawDemoImages(ctx: AppContext, db: Db, log: (line: string
     const done = await seedDemoImages({
       db,
       media: ctx.media,
-      rasterize: ctx.images.rasterize,
+      rasterize: ctx.renderer.rasterize,
       now: ctx.now(),
       signal,
     });
     // The pictures are a batch: its helper process (and the memory drawing took) goes now, not after its idle time.
-    ctx.images.endIfIdle();
+    ctx.renderer.endIfIdle();
     if (!done) return;
     await ctx.refresh();
     log(`Drew ${done.images} demo images for ${done.articles} stories in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
@@ -539,7 +531,7 @@ export async function startServer(
     await ctx.mailer.close();
     if (ctx.newsletterMailer !== ctx.mailer) await ctx.newsletterMailer.close();
     await ctx.files.close();
-    await ctx.images.close();
+    await ctx.renderer.close();
     await replica?.close();
     await handle.close();
   };

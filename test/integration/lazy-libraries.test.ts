@@ -11,8 +11,8 @@ function loadedLibraries(pattern: RegExp): string[] {
 
 const IMAGE_AND_PDF_LIBRARIES = /sharp|libvips|canvas|skia/;
 
-// The image and PDF libraries hold tens of megabytes once loaded: the server loads pdf.js on first use (src/main.ts) and
-// runs sharp in a helper process (adapters/images/image-helper.ts); one that only serves readers loads neither.
+// The image and PDF libraries hold tens of megabytes once loaded: the server runs them in a helper process
+// (adapters/render-helper/render-helper.ts) and never loads them itself.
 let database: TestDatabase;
 let t: TestApp;
 beforeAll(async () => {
@@ -31,7 +31,7 @@ it('serves the home page, an article and a search without loading the image or P
 });
 
 it('stores a picture with sharp in a helper process, never in its own', async () => {
-  const png = await t.ctx.images.rasterize(
+  const png = await t.ctx.renderer.rasterize(
     '<svg xmlns="http://www.w3.org/2000/svg" width="960" height="540"><rect width="100%" height="100%" fill="#2f6690"/></svg>',
   );
   const saved = await t.ctx.media.addGenerated({
@@ -45,7 +45,7 @@ it('stores a picture with sharp in a helper process, never in its own', async ()
   });
   expect(saved.ok && saved.image.renditions.length).toBeGreaterThan(0);
   expect(loadedLibraries(IMAGE_AND_PDF_LIBRARIES)).toEqual([]);
-  await t.ctx.images.close();
+  await t.ctx.renderer.close();
 
   // The check can see a loaded library: sharp, imported here, shows.
   await import('sharp');

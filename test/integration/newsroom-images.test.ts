@@ -138,12 +138,12 @@ describeEachEngine('newsroom: images', (db) => {
 
   it('answers a file that kills the image helper as it is read with 400, and the next upload works', async () => {
     const before = await count();
-    const codec = t.ctx.images.codec;
+    const codec = t.ctx.renderer.codec;
     const inspect = codec.inspect;
-    await t.ctx.images.close(); // a helper just starting cannot answer before it is killed
+    await t.ctx.renderer.close(); // a helper just starting cannot answer before it is killed
     codec.inspect = (bytes) => {
       const answer = inspect(bytes);
-      process.kill(t.ctx.images.pid()!, 'SIGKILL'); // as a decoder's crash would end it
+      process.kill(t.ctx.renderer.pid()!, 'SIGKILL'); // as a decoder's crash would end it
       return answer;
     };
     try {

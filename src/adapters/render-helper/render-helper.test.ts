@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { imageHelper, type ImageHelper } from './image-helper.js';
+import { editionPdf } from '../../../test/support/edition-pdf.js';
+import { renderHelper, type RenderHelper } from './render-helper.js';
 
 const svg = (width: number, height: number) =>
   `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#2a6"/></svg>`;
@@ -24,11 +25,11 @@ async function until(condition: () => boolean, ms = 10_000): Promise<void> {
 }
 
 describe('images made in a helper process', () => {
-  let helper: ImageHelper;
+  let helper: RenderHelper;
   afterEach(async () => helper.close());
 
   it('draws, reads and renders pictures as sharp does, in a process of its own', async () => {
-    helper = imageHelper();
+    helper = renderHelper();
     const png = await helper.rasterize(svg(800, 600));
     expect((await sharp(png).metadata()).format).toBe('png');
     expect(await helper.codec.inspect(png)).toEqual({ format: 'png', width: 800, height: 600 });
@@ -53,7 +54,7 @@ describe('images made in a helper process', () => {
   });
 
   it('says a file that is no image is none, and refuses what it cannot render, with the reason', async () => {
-    helper = imageHelper();
+    helper = renderHelper();
     expect(await helper.codec.inspect(Buffer.from('not a picture'))).toBeNull();
     const png = await helper.rasterize(svg(400, 400));
     await expect(
@@ -64,7 +65,7 @@ describe('images made in a helper process', () => {
   });
 
   it('ends when idle, so its memory goes, and starts again when asked', async () => {
-    helper = imageHelper({ idleMs: 200 });
+    helper = renderHelper({ idleMs: 200 });
     await helper.rasterize(svg(100, 100));
     const first = helper.pid();
     expect(first).not.toBeNull();
@@ -76,7 +77,7 @@ describe('images made in a helper process', () => {
   });
 
   it('ends at once when a batch is done, but not while work waits', async () => {
-    helper = imageHelper(); // idle time 10 s
+    helper = renderHelper(); // idle time 10 s
     const png = await helper.rasterize(svg(1200, 800));
     const rendering = helper.codec.render(png, {
       box: { left: 0, top: 0, width: 1200, height: 800 },
@@ -92,8 +93,40 @@ describe('images made in a helper process', () => {
     await until(() => !running(pid), 3000);
   });
 
+  it('reads and draws PDF pages, and stays while a PDF is open', async () => {
+    helper = renderHelper();
+    expect(await helper.pdf.open(Buffer.from('not a PDF at all'))).toEqual({ ok: false, problem: expect.stringMatching(/not a PDF/) });
+    const file = await editionPdf([
+      [{ headline: 'Harbour dredging begins', body: 'The port trust began dredging the channel on Monday.' }],
+      [],
+    ]);
+    const opened = await helper.pdf.open(file);
+    if (!opened.ok) throw new Error(opened.problem);
+    expect(opened.document.pageCount).toBe(2);
+
+    const pid = helper.pid()!;
+    helper.endIfIdle(); // a PDF is open: the helper stays
+    const page = await opened.document.renderPage(1, [
+      { name: 'small', width: 200 },
+      { name: 'zoom', width: 1100, tile: 512 },
+    ]);
+    expect(helper.pid()).toBe(pid);
+    expect(page.text).toContain('Harbour dredging begins');
+    expect([Math.round(page.width), Math.round(page.height)]).toEqual([595, 842]); // A4, in points
+    const [small, zoom] = page.images;
+    expect((await sharp(small!.bytes).metadata()).width).toBe(200);
+    expect(zoom!.tiles?.columns).toBe(3);
+    expect(Buffer.isBuffer(zoom!.tiles!.parts[0]!.bytes)).toBe(true);
+    expect((await sharp(zoom!.tiles!.parts[0]!.bytes).metadata()).width).toBe(512);
+
+    await opened.document.close();
+    helper.endIfIdle();
+    await until(() => !running(pid), 3000);
+    await expect(opened.document.renderPage(2, [{ name: 'small', width: 200 }])).rejects.toThrow(/has ended/);
+  });
+
   it('fails the work a dead helper held, and the next request starts a new one', async () => {
-    helper = imageHelper();
+    helper = renderHelper();
     const png = await helper.rasterize(svg(2000, 2000));
     const pending = helper.codec.render(png, {
       box: { left: 0, top: 0, width: 2000, height: 2000 },
@@ -103,7 +136,7 @@ describe('images made in a helper process', () => {
     });
     const dead = helper.pid()!;
     process.kill(dead, 'SIGKILL');
-    await expect(pending).rejects.toThrow(/image helper process ended \(SIGKILL\)/);
+    await expect(pending).rejects.toThrow(/render helper process ended \(SIGKILL\)/);
     expect(await helper.codec.inspect(png)).toEqual({ format: 'png', width: 2000, height: 2000 });
     expect(helper.pid()).not.toBe(dead);
   });
