@@ -57,3 +57,7 @@ process.on('message', (request: HelperRequest) => {
 });
 // The server stopped, died or has nothing more for it: end with it.
 process.on('disconnect', () => process.exit(0));
+// Signals meant for the server (Ctrl-C reaches a terminal's whole process group; a service manager may signal every
+// process of the service) leave the helper to finish what it draws while the server stops gracefully: the server ends
+// it afterwards, by letting go of the channel or with SIGKILL.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined);

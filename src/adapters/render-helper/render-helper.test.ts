@@ -125,6 +125,24 @@ describe('images made in a helper process', () => {
     await expect(opened.document.renderPage(2, [{ name: 'small', width: 200 }])).rejects.toThrow(/has ended/);
   });
 
+  it('finishes its work when the server is signalled to stop (Ctrl-C reaches the helper too), and ends with the server', async () => {
+    helper = renderHelper();
+    const png = await helper.rasterize(svg(1600, 900));
+    const pid = helper.pid()!;
+    const rendering = helper.codec.render(png, {
+      box: { left: 0, top: 0, width: 1600, height: 900 },
+      widths: [1200, 800],
+      formats: ['avif', 'webp'],
+      maxPixels: 2_000_000,
+    });
+    process.kill(pid, 'SIGINT');
+    process.kill(pid, 'SIGTERM');
+    expect(await rendering).toHaveLength(4);
+    expect(running(pid)).toBe(true);
+    await helper.close();
+    expect(running(pid)).toBe(false);
+  });
+
   it('fails the work a dead helper held, and the next request starts a new one', async () => {
     helper = renderHelper();
     const png = await helper.rasterize(svg(2000, 2000));

@@ -201,7 +201,7 @@ export function renderHelper(options: { idleMs?: number } = {}): RenderHelper {
       const exited =
         current.exitCode !== null || current.signalCode !== null ? null : new Promise((resolve) => current.once('exit', resolve));
       forget(current, 'the render helper process was closed');
-      current.kill();
+      current.kill('SIGKILL'); // it ignores the signals meant for the server (render-helper-process.ts)
       await exited;
     },
     pid: () => child?.pid ?? null,
