@@ -17,8 +17,17 @@ type Ask =
   | { op: 'pdf-close'; document: number };
 export type HelperRequest = Ask & { id: number };
 
+/** What the helper answers to each kind of request (Buffers arrive as Uint8Arrays). */
+interface Answers {
+  inspect: ImageFacts | null;
+  render: Rendition[];
+  rasterize: Uint8Array;
+  'pdf-open': Opened;
+  'pdf-page': RenderedPage;
+  'pdf-close': null;
+}
 /** The helper's answer to request `id`: its result, or the message of what went wrong. */
-export type HelperResult = ImageFacts | null | Rendition[] | Uint8Array | Opened | RenderedPage;
+export type HelperResult = Answers[keyof Answers];
 export type HelperReply = { id: number; ok: true; result: HelperResult } | { id: number; ok: false; message: string };
 
 export interface RenderHelper {
@@ -145,7 +154,7 @@ export function renderHelper(options: { idleMs?: number } = {}): RenderHelper {
   }
 
   /** Sends `question` to the helper (to `to` only, when given: the one a PDF is open in) and resolves to its answer. */
-  function ask(question: Ask, to?: ChildProcess): Promise<HelperResult> {
+  function ask<Q extends Ask>(question: Q, to?: ChildProcess): Promise<Answers[Q['op']]> {
     if (to && to !== child) return Promise.reject(new Error('the render helper process that opened this PDF has ended'));
     clearTimeout(idle);
     child ??= start();
@@ -153,7 +162,8 @@ export function renderHelper(options: { idleMs?: number } = {}): RenderHelper {
     const current = child;
     hold(current, true);
     return new Promise((resolve, reject) => {
-      waiting.set(id, { resolve, reject });
+      // The helper answers each kind of request with its kind of result (render-helper-process.ts).
+      waiting.set(id, { resolve: (result) => resolve(result as Answers[Q['op']]), reject });
       current.send({ id, ...question } satisfies HelperRequest, (error) => {
         if (error && waiting.delete(id)) reject(error);
       });
@@ -162,7 +172,7 @@ export function renderHelper(options: { idleMs?: number } = {}): RenderHelper {
 
   const pdf: PdfPages = {
     async open(bytes) {
-      const opened = (await ask({ op: 'pdf-open', bytes })) as Opened;
+      const opened = await ask({ op: 'pdf-open', bytes });
       if (!opened.ok) return opened;
       const openedIn = child;
       if (!openedIn) throw new Error('the render helper process ended as it opened the PDF');
@@ -170,8 +180,7 @@ export function renderHelper(options: { idleMs?: number } = {}): RenderHelper {
       let closed = false;
       const document: PdfDocument = {
         pageCount: opened.pageCount,
-        renderPage: async (number, sizes) =>
-          pageFromHelper((await ask({ op: 'pdf-page', document: opened.id, number, sizes }, openedIn)) as RenderedPage),
+        renderPage: async (number, sizes) => pageFromHelper(await ask({ op: 'pdf-page', document: opened.id, number, sizes }, openedIn)),
         async close() {
           if (closed) return;
           closed = true;
@@ -186,12 +195,12 @@ export function renderHelper(options: { idleMs?: number } = {}): RenderHelper {
 
   return {
     codec: {
-      inspect: async (bytes) => (await ask({ op: 'inspect', bytes })) as ImageFacts | null,
+      inspect: (bytes) => ask({ op: 'inspect', bytes }),
       render: async (bytes, renderOptions) =>
-        ((await ask({ op: 'render', bytes, options: renderOptions })) as Rendition[]).map((r) => ({ ...r, bytes: asBuffer(r.bytes) })),
+        (await ask({ op: 'render', bytes, options: renderOptions })).map((r) => ({ ...r, bytes: asBuffer(r.bytes) })),
     },
     pdf,
-    rasterize: async (svg) => asBuffer((await ask({ op: 'rasterize', svg })) as Uint8Array),
+    rasterize: async (svg) => asBuffer(await ask({ op: 'rasterize', svg })),
     endIfIdle: () => {
       if (child) endIfIdle(child);
     },
