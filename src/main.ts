@@ -438,13 +438,14 @@ export async function drawDemoImages(ctx: AppContext, db: Db, log: (line: string
       now: ctx.now(),
       signal,
     });
-    // The pictures are a batch: its helper process (and the memory drawing took) goes now, not after its idle time.
-    ctx.renderer.endIfIdle();
     if (!done) return;
     await ctx.refresh();
     log(`Drew ${done.images} demo images for ${done.articles} stories in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   } catch (error) {
     log(`The demo images could not be drawn: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    // The pictures are a batch: its helper process (and the memory drawing took) goes now, not after its idle time.
+    ctx.renderer.endIfIdle();
   }
 }
 

@@ -38,7 +38,7 @@ async function childPids(pid: number): Promise<number[]> {
 }
 
 /**
- * RSS in KiB of a process and its child processes together (the server and its image helper while one runs);
+ * RSS in KiB of a process and its child processes together (the server and its render helper while one runs);
  * null once the process is gone.
  */
 export async function readTreeRssKb(pid: number): Promise<number | null> {
