@@ -3,12 +3,13 @@
  * canvas, and ends when the server lets go of it, so the native memory those libraries keep goes with it.
  */
 import { rasterizeSvg, sharpImageCodec } from '../images/sharp-images.js';
-import { pdfjsPages } from '../pdf/pdfjs-pages.js';
-import type { PdfDocument } from '../../domain/ports/pdf-pages.js';
+import type { PdfDocument, PdfPages } from '../../domain/ports/pdf-pages.js';
 import type { HelperReply, HelperRequest, HelperResult } from './render-helper.js';
 
 const codec = sharpImageCodec();
-const pdf = pdfjsPages();
+/** pdf.js and its canvas load on the first PDF: a helper that only makes renditions never holds them. */
+let pdf: Promise<PdfPages> | undefined;
+const pdfPages = () => (pdf ??= import('../pdf/pdfjs-pages.js').then((module) => module.pdfjsPages()));
 /** The PDFs the server has open here, by the number it was given for each. */
 const documents = new Map<number, PdfDocument>();
 let nextDocument = 1;
@@ -31,7 +32,7 @@ async function answer(request: HelperRequest): Promise<HelperResult> {
     case 'rasterize':
       return rasterizeSvg(request.svg);
     case 'pdf-open': {
-      const opened = await pdf.open(request.bytes);
+      const opened = await (await pdfPages()).open(request.bytes);
       if (!opened.ok) return opened;
       const id = nextDocument++;
       documents.set(id, opened.document);
