@@ -210,6 +210,7 @@ export function renderHelper(options: { idleMs?: number } = {}): RenderHelper {
       const exited =
         current.exitCode !== null || current.signalCode !== null ? null : new Promise((resolve) => current.once('exit', resolve));
       forget(current, 'the render helper process was closed');
+      current.ref(); // an idle helper is unreferenced: waiting for its exit must keep this process up
       current.kill('SIGKILL'); // it ignores the signals meant for the server (render-helper-process.ts)
       await exited;
     },
