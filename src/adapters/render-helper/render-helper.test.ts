@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { editionPdf } from '../../../test/support/edition-pdf.js';
-import { renderHelper, type RenderHelper } from './render-helper.js';
+import { helperEnvironment, renderHelper, type RenderHelper } from './render-helper.js';
 
 const svg = (width: number, height: number) =>
   `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#2a6"/></svg>`;
@@ -157,5 +157,24 @@ describe('images made in a helper process', () => {
     await expect(pending).rejects.toThrow(/render helper process ended \(SIGKILL\)/);
     expect(await helper.codec.inspect(png)).toEqual({ format: 'png', width: 2000, height: 2000 });
     expect(helper.pid()).not.toBe(dead);
+  });
+});
+
+describe("the helper's environment", () => {
+  it('passes on the locale, paths and library settings, and none of the server’s secrets', () => {
+    const env = helperEnvironment({
+      PATH: '/usr/bin',
+      LANG: 'en_IN.UTF-8',
+      TMPDIR: '/tmp/run',
+      VIPS_CONCURRENCY: '1',
+      DATABASE_URL: 'postgres://masthead:secret@db/masthead',
+      REDIS_URL: 'redis://:secret@cache',
+      SECRET_KEY: 'k'.repeat(48),
+      STRIPE_SECRET_KEY: 'sk_live_x',
+      RAZORPAY_KEY_SECRET: 'y',
+      SMTP_URL: 'smtp://user:pass@mail',
+    });
+    expect(env).toEqual({ MALLOC_ARENA_MAX: '2', PATH: '/usr/bin', LANG: 'en_IN.UTF-8', TMPDIR: '/tmp/run', VIPS_CONCURRENCY: '1' });
+    expect(helperEnvironment({ MALLOC_ARENA_MAX: '4' }).MALLOC_ARENA_MAX).toBe('4');
   });
 });

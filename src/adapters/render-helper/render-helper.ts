@@ -63,6 +63,20 @@ const pageFromHelper = (page: RenderedPage): RenderedPage => ({
   })),
 });
 
+/** The variables the helper needs from the server's environment: none of its secrets, since it reads hostile files. */
+const PASSED_ON = /^(PATH|HOME|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|NODE_OPTIONS|MALLOC_[A-Z_]+|VIPS_[A-Z_]+|FONTCONFIG_[A-Z_]+|XDG_[A-Z_]+)$/;
+
+/**
+ * The helper's environment: the locale, paths and library settings of the server's, and no database address, key or
+ * gateway secret (a decoder compromised by a hostile upload finds none in its own environment). glibc gives each of
+ * libvips's threads a memory arena of its own; two arenas (as sharp's documentation advises on glibc) keep the helper
+ * at ~155 MB instead of ~205 MB while it draws the demo's pictures, no slower. An operator's MALLOC_ARENA_MAX wins.
+ */
+export function helperEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const passed = Object.entries(env).filter(([name]) => PASSED_ON.test(name));
+  return { MALLOC_ARENA_MAX: '2', ...Object.fromEntries(passed) };
+}
+
 /**
  * The script the helper runs: the compiled .js beside this file, or, when the server itself runs from the
  * TypeScript sources (tests, `npm run dev`), the .ts through tsx.
@@ -70,9 +84,7 @@ const pageFromHelper = (page: RenderedPage): RenderedPage => ({
 function helperScript(): { path: string; execArgv: string[]; env: NodeJS.ProcessEnv } {
   const fromSource = import.meta.url.endsWith('.ts');
   const path = fileURLToPath(new URL(`./render-helper-process.${fromSource ? 'ts' : 'js'}`, import.meta.url));
-  // glibc gives each of libvips's threads a memory arena of its own; two arenas (as sharp's documentation advises on
-  // glibc) keep the helper at ~155 MB instead of ~205 MB while it draws the demo's pictures, no slower.
-  const env = { MALLOC_ARENA_MAX: '2', ...process.env };
+  const env = helperEnvironment(process.env);
   if (!fromSource) return { path, execArgv: [], env };
   // tsx's cache would be a folder left in the temp directory.
   return { path, execArgv: ['--import', 'tsx'], env: { ...env, TSX_DISABLE_CACHE: '1' } };
