@@ -10,9 +10,10 @@
  * 3. The mix, at 64 connections: new anonymous readers, returning anonymous readers and subscribers on articles (70%
  *    among the newest thousand, 30% anywhere in the archive), the home page, section pages (first pages and pages
  *    far back), and the API. Every request's reader and page is drawn afresh.
- * 4. Search at 16 connections, one query shape at a time: a rare word, a word every article holds, two words, a
- *    phrase, and a common word within the last 30 days. The first three vary per request; the two common-word shapes
- *    ask the same query each time, and nothing caches search results, so each request ranks its matches afresh.
+ * 4. Search at 16 connections, one query shape at a time: a rare word, a word every article holds, two words (by
+ *    relevance and newest first), a phrase, and a common word within the last 30 days. The first four vary per
+ *    request; the two common-word shapes ask the same query each time, and nothing caches search results, so each
+ *    request ranks its matches afresh.
  * 5. Pages whose cost must not grow with the archive, one request at a time: the sitemap index, a month's sitemap,
  *    an archive month, a section page far back and a section feed.
  *
@@ -226,6 +227,7 @@ async function measureOn(databaseUrl: string, count: number, options: ScaleOptio
       ['a rare word', () => `q=${1 + random(count)}`],
       ['a word in every article', () => `q=filler`],
       ['two words', () => `q=headline+${1 + random(count)}`],
+      ['two words, newest first', () => `q=headline+${1 + random(count)}&sort=date`],
       ['a phrase', () => `q=%22article+${1 + random(count)}%22`],
       ['a common word, last 30 days', () => `q=filler&from=${month}`],
     ];
