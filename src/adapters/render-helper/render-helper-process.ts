@@ -4,7 +4,7 @@
  */
 import { rasterizeSvg, sharpImageCodec } from '../images/sharp-images.js';
 import type { PdfDocument, PdfPages } from '../../domain/ports/pdf-pages.js';
-import type { HelperReply, HelperRequest, HelperResult } from './render-helper.js';
+import { asBuffer, type HelperReply, type HelperRequest, type HelperResult } from './render-helper.js';
 
 const codec = sharpImageCodec();
 /** pdf.js and its canvas load on the first PDF: a helper that only makes renditions never holds them. */
@@ -13,9 +13,6 @@ const pdfPages = () => (pdf ??= import('../pdf/pdfjs-pages.js').then((module) =>
 /** The PDFs the server has open here, by the number it was given for each. */
 const documents = new Map<number, PdfDocument>();
 let nextDocument = 1;
-
-/** IPC delivers a Buffer as a plain Uint8Array: view the same bytes as a Buffer again. */
-const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 function documentOf(id: number): PdfDocument {
   const document = documents.get(id);

@@ -49,7 +49,7 @@ export interface RenderHelper {
 const IDLE_MS = 10_000;
 
 /** IPC delivers a Buffer as a plain Uint8Array: view the same bytes as a Buffer again. */
-const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** A page drawn in the helper, its image bytes as Buffers again. */
 const pageFromHelper = (page: RenderedPage): RenderedPage => ({
