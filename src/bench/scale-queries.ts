@@ -17,8 +17,39 @@ export const SCALE_GUEST_AUTHOR = 'Guest Columnist';
 const SECTIONS = sql`(array['markets','economy','companies','politics','world','technology','opinion','markets-insight'])`;
 
 /**
+ * Words for the synthetic bodies: a newsroom's common vocabulary, so that a body's search document has as many
+ * distinct words as a real story's (some 250–300) and costs as much to store and rank.
+ */
+const VOCABULARY = (
+  'market rates bank inflation growth monsoon harvest budget deficit rupee dollar exports imports shares index ' +
+  'investors quarter profit revenue minister policy reform court ruling election voters coalition parliament state ' +
+  'capital district farmers prices fuel power grid solar wind coal steel cement housing credit loan bond yield ' +
+  'treasury auditor regulator filing merger acquisition startup funding valuation founder chairman board analyst ' +
+  'forecast survey data report week month year season village city port railway airline traffic water river dam ' +
+  'flood drought rainfall crop wheat rice sugar cotton onion tomato milk dairy fertiliser subsidy tax duty tariff ' +
+  'customs excise cess refund return audit ledger account balance surplus shortfall estimate projection target ' +
+  'scheme mission programme project contract tender bid auction licence permit clearance approval notice order ' +
+  'hearing bench petition appeal verdict judge lawyer counsel witness police arrest probe charge sheet bail custody ' +
+  'hospital doctor patient nurse clinic vaccine disease fever outbreak school teacher student exam result campus ' +
+  'university college degree course admission fee scholarship hostel library museum theatre festival film music ' +
+  'cricket match series captain wicket innings stadium tournament league player coach team trophy medal record ' +
+  'road highway bridge tunnel metro bus station terminal airport runway flight passenger cargo freight truck ship ' +
+  'harbour coast island forest tiger elephant wildlife sanctuary climate carbon emission pollution smog waste ' +
+  'plastic recycling energy battery vehicle electric charging factory plant worker wage union strike shift ' +
+  'employment jobs hiring layoffs pension insurance premium claim policyholder savings deposit interest lending ' +
+  'borrower default recovery bankruptcy creditor debtor equity stake holding promoter listing debut offering ' +
+  'dividend buyback split bonus rally slump volatility session close opening gain loss trader broker exchange ' +
+  'commodity gold silver crude oil gas pipeline refinery mining ore iron copper aluminium zinc telecom spectrum ' +
+  'network broadband mobile phone software platform app user privacy data breach cyber attack security defence ' +
+  'army navy border ceasefire talks summit treaty delegation embassy visa migrant refugee census population ' +
+  'survey poll campaign rally candidate manifesto seat majority opposition speaker session bill amendment vote'
+).split(' ');
+
+/**
  * Articles spread over the years back to 1997, newest densest; every 7th premium, every 11th free, every 13th
- * wire. 200 staff authors share the bylines; a guest columnist co-signs four stories across the archive.
+ * wire. 200 staff authors share the bylines; a guest columnist co-signs four stories across the archive. A body is
+ * the size of a real story (~4.6 KB): a line naming it (so "filler" is a word every article holds), then nine of 64
+ * fixed paragraphs of the vocabulary above, picked by the article's number.
  */
 export async function seedScaleArticles(db: Db, count: number, now: Date): Promise<void> {
   const batch = 50_000;
@@ -26,16 +57,22 @@ export async function seedScaleArticles(db: Db, count: number, now: Date): Promi
   for (let from = 1; from <= count; from += batch) {
     const to = Math.min(count, from + batch - 1);
     await sql`
+      with vocabulary as (select ${VOCABULARY}::text[] as w),
+      paragraphs as (
+        select array_agg(p order by i) as p from (
+          select i, string_agg(w[1 + abs(hashint4(i * 1000 + j)) % cardinality(w)], ' ' order by j) || '.' as p
+          from vocabulary, generate_series(0, 63) i, generate_series(1, 72) j group by i) x)
       insert into articles (slug, headline, standfirst, body, section, tags, authors, visibility, provenance, published_at, updated_at)
       select 'scale-' || g, 'Scale headline number ' || g, 'A standfirst for article ' || g || '.',
-             repeat('Paragraph of filler text for article ' || g || E'.\n\n', 12),
+             'Paragraph of filler text for article ' || g || '.' ||
+               (select string_agg(E'\n\n' || p[1 + (g * k + k * k) % 64], '' order by k) from generate_series(1, 9) k),
              ${SECTIONS}[1 + g % 8], array['scale', 'tag-' || (g % 50)],
              array['Author ' || (g % 200)] || case when g % ${guestEvery}::int = 0 then array[${SCALE_GUEST_AUTHOR}::text] else '{}' end,
              case when g % 7 = 0 then 'premium' when g % 11 = 0 then 'free' else 'metered' end,
              case when g % 13 = 0 then 'wire:Scale Wire' else 'staff' end,
              ${now}::timestamptz - interval '1 day' * (power(g::float / ${count}, 2) * 29 * 365),
              ${now}::timestamptz - interval '1 day' * (power(g::float / ${count}, 2) * 29 * 365)
-      from generate_series(${from}::int, ${to}::int) g
+      from generate_series(${from}::int, ${to}::int) g, paragraphs
       on conflict (slug) do nothing`.execute(db);
   }
   // A curated front page: a lead, six picks and two pins in each section, among the newest.

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { grantEntitlements } from '../../src/domain/entitlements/queries.js';
@@ -197,6 +198,14 @@ describeEachEngine('reader search', (db) => {
     expect(await slugs('q=kokum')).toEqual([input.slug]);
     await db().updateTable('articles').set({ status: 'unpublished' }).where('slug', '=', input.slug).execute();
     expect(await slugs('q=kokum')).toEqual([]);
+  });
+
+  it('keeps each story’s search document in its row, where ranking reads it, not in the TOAST table', async () => {
+    // Ranking reads the documents of the newest 2,000 matches; read from the TOAST table they cost twice as much
+    // (migration 040, docs/benchmarks.md).
+    const { rows } = await sql<{ storage: string }>`select attstorage as storage from pg_attribute
+      where attrelid = 'articles'::regclass and attname = 'search_document'`.execute(db());
+    expect(rows).toEqual([{ storage: 'm' }]);
   });
 
   it('answers bad queries with a form, a 400 or no results, never a 500', async () => {

@@ -39,6 +39,7 @@ import epaperSearch from './migrations/036-epaper-search.js';
 import wireDeskIndex from './migrations/037-wire-desk-index.js';
 import monthlyAllowances from './migrations/038-monthly-allowances.js';
 import publishedDayCounts from './migrations/039-published-day-counts.js';
+import searchDocumentInRow from './migrations/040-search-document-in-row.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -81,6 +82,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 37, name: 'wire-desk-index', sql: wireDeskIndex },
   { version: 38, name: 'monthly-allowances', sql: monthlyAllowances },
   { version: 39, name: 'published-day-counts', sql: publishedDayCounts },
+  { version: 40, name: 'search-document-in-row', sql: searchDocumentInRow },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */
