@@ -104,6 +104,27 @@ describeEachEngine('reader search', (db) => {
     expect(JSON.stringify(found)).not.toContain(GATED_WORD);
   });
 
+  it('takes a lead-in snippet from the body as it is now: a word an edit moved behind the paywall is gone from it', async () => {
+    const input = articleInput({
+      headline: 'The valley’s spice crop',
+      body: `The kesar crop came in early this year.\n\n${filler(7, 'spice')}`,
+      visibility: 'premium',
+      publishedAt: at(1),
+    });
+    await upsertArticle(db(), input);
+    const before = (await api('q=kesar')).results.find((r) => r.slug === input.slug);
+    expect(before?.snippet_from).toBe('lead');
+    expect(before?.snippet_html).toContain('<mark>kesar</mark>');
+    await upsertArticle(db(), {
+      ...input,
+      body: `The zafran crop came in early this year.\n\n${filler(4, 'spice')}\n\nThe kesar went to market.\n\n${filler(3, 'spice')}`,
+    });
+    const after = (await api('q=kesar')).results.find((r) => r.slug === input.slug);
+    expect(after?.snippet_from).toBe('lead');
+    expect(after?.snippet_html).toContain('zafran');
+    expect(after?.snippet_html).not.toContain('kesar');
+  });
+
   it('gives body snippets to an entitled subscriber and to a verified crawler', async () => {
     const { user } = await provisionUser(
       db(),
