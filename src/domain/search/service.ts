@@ -30,7 +30,7 @@ const SNIPPET_SOURCE_MAX = 30_000;
 const plainSources = new LRUCache<string, string>({ maxSize: 4_000_000, sizeCalculation: (text, key) => text.length + key.length });
 
 function plainSource(body: string, fromBody: boolean, lead: LeadRule): string {
-  const key = `${fromBody ? 'body' : `lead ${lead.blocks} ${lead.words}`} ${createHash('sha1').update(body).digest('base64')}`;
+  const key = `${fromBody ? 'body' : `lead ${lead.blocks} ${lead.words}`} ${createHash('sha256').update(body).digest('base64')}`;
   let text = plainSources.get(key);
   if (text === undefined) {
     text = plainText(fromBody ? renderBody(body) : renderLead(body, lead)).slice(0, SNIPPET_SOURCE_MAX);
