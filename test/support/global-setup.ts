@@ -18,6 +18,9 @@ export default async function setup(): Promise<() => void> {
   }
   const runDir = mkdtempSync(join(tmpdir(), 'masthead-run-'));
   process.env.TMPDIR = runDir;
+  // From Node 22, TypeScript's compiler (which the CLI tests start through `npm start`'s build) keeps a compile cache
+  // in the temp folder: a cache, not something a test made.
+  process.env.NODE_DISABLE_COMPILE_CACHE = '1';
   return () => {
     rmSync(shared, { recursive: true, force: true });
     const left = readdirSync(runDir);
