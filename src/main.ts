@@ -324,7 +324,7 @@ export async function createAppContext(
     config,
     keys,
     content,
-    search: createSearchService(reads, search.config),
+    search: createSearchService(reads, search.config, config.searchTimeoutMs),
     newsroom: createNewsroomService({
       db,
       now,

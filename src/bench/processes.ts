@@ -74,8 +74,9 @@ export async function startApp(options: AppOptions): Promise<AppProcess> {
     MASTHEAD_DEMO: options.databaseUrl ? 'false' : 'true',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     MASTHEAD_FREE_LIMIT: '10',
-    // One load-generator address makes every request: keep the per-network budget out of the way.
+    // One load-generator address makes every request: keep the per-network budget and search limit out of the way.
     MASTHEAD_NETWORK_BUDGET: '10000000',
+    MASTHEAD_SEARCH_RATE: '1000000',
     MASTHEAD_TRUSTED_PROXIES: '',
     MASTHEAD_CRAWLER_RANGES: '',
   };

@@ -63,6 +63,10 @@ export interface Config {
    * language). Its form is checked here, its existence in pg_ts_config at start (createAppContext).
    */
   searchConfig: string;
+  /** Searches one reader may run a minute: per account when signed in, else per address (MASTHEAD_SEARCH_RATE). */
+  searchRate: number;
+  /** Longest a search's query may run before the reader is asked to narrow it (MASTHEAD_SEARCH_TIMEOUT_MS). */
+  searchTimeoutMs: number;
   /** DKIM signing of outgoing email (MASTHEAD_DKIM_DOMAIN, _SELECTOR, _PRIVATE_KEY: all three or none); null: unsigned. */
   dkim: { domainName: string; keySelector: string; privateKey: string } | null;
   /** Newsletter messages per second the SMTP provider allows (MASTHEAD_NEWSLETTER_RATE, default 20). */
@@ -222,6 +226,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     files: files(env, dataDir),
     edgeToken: edgeToken(env),
     searchConfig: searchConfig(env),
+    searchRate: integer(env, 'MASTHEAD_SEARCH_RATE', 60, 1, 1_000_000),
+    searchTimeoutMs: integer(env, 'MASTHEAD_SEARCH_TIMEOUT_MS', 2_000, 100, 600_000),
     dkim: dkim(env),
     newsletterRate: integer(env, 'MASTHEAD_NEWSLETTER_RATE', 20, 1, 10_000),
     newsletterCounting: flag(env, 'MASTHEAD_NEWSLETTER_COUNTING'),

@@ -21,6 +21,7 @@ export const ERROR_CODES = {
     'invalid-token',
   ],
   billing: ['no-gateway', 'unknown-plan', 'already-subscribed', 'invalid-transition', 'invalid-amount', 'gateway-error'],
+  search: ['search-too-broad'],
 } as const;
 
 export type CommonFailure = (typeof ERROR_CODES.common)[number];

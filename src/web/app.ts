@@ -42,11 +42,12 @@ const answersJson = (request: FastifyRequest) => {
 
 /** Answers an error as JSON for the API and as an HTML page elsewhere; 5xx details never leave the server. */
 async function sendError(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, error: unknown) {
-  const { code, status, message } = describeError(error);
+  const { code, status, message, retryAfterSeconds } = describeError(error);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   // Errors raised before routing (a malformed URL) skip the hooks, so the headers are set here too.
   applySecurityHeaders(ctx, reply);
   reply.code(status).header('cache-control', 'no-store');
+  if (status === 429 && retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds))));
   if (answersJson(request)) {
     if (status === 401) reply.header('www-authenticate', 'Bearer realm="api"');
     return reply.send({ error: { code, message } });

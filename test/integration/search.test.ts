@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { beforeAll, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { grantEntitlements } from '../../src/domain/entitlements/queries.js';
 import { upsertArticle } from '../../src/domain/content/queries.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
-import { describeEachEngine } from '../support/databases.js';
+import { describeEachEngine, postgresServerUrl } from '../support/databases.js';
 import { articleInput, createArticle } from '../support/factories.js';
 import { tempDir } from '../support/temp.js';
 
@@ -19,7 +20,7 @@ const filler = (n: number, word: string) =>
   Array.from({ length: n }, (_, i) => `Paragraph ${i + 1} is about the ${word} harvest and little else.`).join('\n\n');
 
 /** Reader search: `/search` and `/api/v1/search`, relevance, snippets only from what the reader may read, filters. */
-describeEachEngine('reader search', (db) => {
+describeEachEngine('reader search', (db, engine) => {
   const clock = fakeClock(NOW);
   let t: TestApp;
   let crawlerApp: TestApp;
@@ -37,10 +38,14 @@ describeEachEngine('reader search', (db) => {
   const slugs = async (query: string) => (await api(query)).results.map((r) => r.slug);
 
   beforeAll(async () => {
-    t = await buildTestApp(db(), { now: clock.now });
+    // These tests search far more often than a reader may (MASTHEAD_SEARCH_RATE); the limit has a test of its own.
+    t = await buildTestApp(db(), { now: clock.now, env: { MASTHEAD_SEARCH_RATE: '10000' } });
     const dir = tempDir('ranges-');
     writeFileSync(join(dir, 'bot.json'), JSON.stringify({ creationTime: 'x', prefixes: [{ ipv4Prefix: '66.249.64.0/27' }] }));
-    crawlerApp = await buildTestApp(db(), { now: clock.now, env: { MASTHEAD_CRAWLER_RANGES: join(dir, 'bot.json') } });
+    crawlerApp = await buildTestApp(db(), {
+      now: clock.now,
+      env: { MASTHEAD_CRAWLER_RANGES: join(dir, 'bot.json'), MASTHEAD_SEARCH_RATE: '10000' },
+    });
     // A premium story whose body (after the lead-in) holds a word nothing else does.
     premium = (
       await createArticle(db(), {
@@ -265,6 +270,14 @@ describeEachEngine('reader search', (db) => {
         expect(res.statusCode, `${url}: ${res.body.slice(0, 200)}`).toBe(200);
       }
     }
+    // Prefixes the database would expand into too many words (every number beginning with 1), or too many of them.
+    for (const q of ['1*', 'in*', 'infla* a*', 'infla* rupe* bank* budg* mark*']) {
+      const res = await get(`/api/v1/search?q=${encodeURIComponent(q)}`);
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json<{ error: { message: string } }>().error.message, q).toMatch(/at least 3 letters before a \*|at most 4 words/);
+    }
+    expect((await get(`/search?q=${encodeURIComponent('1*')}`)).body).toContain('Give at least 3 letters before a *');
+    expect((await get(`/api/v1/search?q=${encodeURIComponent('infla* rupe* bank* budg*')}`)).statusCode).toBe(200);
     for (const url of [
       '/search?q=x&from=2026-02-30',
       '/search?q=x&sort=loudest',
@@ -274,6 +287,54 @@ describeEachEngine('reader search', (db) => {
       '/search?q=x&after=zz',
     ])
       expect((await get(url)).statusCode, url).toBe(400);
+  });
+
+  it('lets each reader search so many times a minute: per address, or per account when signed in', async () => {
+    const limited = await buildTestApp(db(), { now: clock.now, env: { MASTHEAD_SEARCH_RATE: '3' } });
+    const from = (ip: string, url: string, headers: Record<string, string> = {}) =>
+      limited.app.inject({ method: 'GET', url, headers, remoteAddress: ip });
+    for (let i = 0; i < 3; i++) expect((await from('198.51.100.7', `/api/v1/search?q=cardamom${i}`)).statusCode).toBe(200);
+    const refused = await from('198.51.100.7', '/api/v1/search?q=cardamom');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('60');
+    expect(refused.json()).toEqual({ error: { code: 'rate-limited', message: expect.stringContaining('Wait a moment') } });
+    const page = await from('198.51.100.7', '/search?q=cardamom');
+    expect(page.statusCode).toBe(429);
+    expect(page.headers['retry-after']).toBe('60');
+    expect(page.body).toContain('You have searched a lot in the last minute.');
+    // The form alone is not a search.
+    expect((await from('198.51.100.7', '/search')).statusCode).toBe(200);
+    // The next machine on the same network, and a subscriber signed in at the same address, search on.
+    expect((await from('198.51.100.8', '/api/v1/search?q=cardamom')).statusCode).toBe(200);
+    await provisionUser(db(), { email: 'limits@example.com', role: 'reader', password: 'a long reader password' }, clock.now());
+    const cookie = await sessionCookie(limited.ctx, 'limits@example.com', 'a long reader password');
+    expect((await from('198.51.100.7', '/search?q=cardamom', { cookie })).statusCode).toBe(200);
+  });
+
+  it.runIf(engine === 'postgres')('asks the reader to narrow a search the database cannot answer in time', async () => {
+    const slow = await buildTestApp(db(), { now: clock.now, env: { MASTHEAD_SEARCH_TIMEOUT_MS: '300' } });
+    // Another session holds the articles table, so the search waits past its timeout, as a costly one would run.
+    const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db());
+    const url = new URL(postgresServerUrl()!);
+    url.pathname = `/${rows[0]!.name}`;
+    const holder = new pg.Client({ connectionString: url.toString() });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('lock table articles in access exclusive mode');
+      const json = await slow.app.inject({ method: 'GET', url: '/api/v1/search?q=cardamom' });
+      expect(json.statusCode).toBe(422);
+      expect(json.json()).toEqual({ error: { code: 'search-too-broad', message: expect.stringContaining('Narrow it with dates') } });
+      const page = await slow.app.inject({ method: 'GET', url: '/search?q=cardamom' });
+      expect(page.statusCode).toBe(422);
+      expect(page.body).toContain('This search matches too many stories to answer in time.');
+      await holder.query('rollback');
+      expect(
+        (await slow.app.inject({ method: 'GET', url: '/api/v1/search?q=cardamom' })).json<{ results: unknown[] }>().results,
+      ).toHaveLength(1);
+    } finally {
+      await holder.end();
+    }
   });
 
   it('escapes article text in results, and offers the search from every page and to search engines', async () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { networkKey } from './network.js';
+import { clientKey, networkKey } from './network.js';
 
 const salt = Buffer.alloc(32, 1);
 const otherSalt = Buffer.alloc(32, 2);
@@ -57,5 +57,25 @@ describe('networkKey', () => {
   it('refuses a short salt', () => {
     expect(() => networkKey('203.0.113.7', Buffer.alloc(8), '2026-10')).toThrow(new RangeError('network salt must be at least 32 bytes'));
     expect(networkKey('203.0.113.7', Buffer.alloc(32), '2026-10')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+});
+
+describe('clientKey', () => {
+  const client = (ip: string) => clientKey(ip, salt);
+
+  it('tells apart two machines of one IPv4 /24, and two IPv6 /64s of one /48', () => {
+    expect(client('203.0.113.7')).not.toBe(client('203.0.113.8'));
+    expect(client('2001:db8:abcd:1::1')).not.toBe(client('2001:db8:abcd:2::1'));
+  });
+
+  it('takes an IPv6 /64 as one client, and an IPv4-mapped address as its IPv4 address', () => {
+    expect(client('2001:db8:abcd:1::1')).toBe(client('2001:db8:abcd:1:ffff::2'));
+    expect(client('::ffff:203.0.113.7')).toBe(client('203.0.113.7'));
+  });
+
+  it('is never the network key of the same address, and never holds the address', () => {
+    expect(client('203.0.113.7')).not.toBe(key('203.0.113.7'));
+    expect(client('203.0.113.7')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(clientKey('203.0.113.7', otherSalt)).not.toBe(client('203.0.113.7'));
   });
 });

@@ -39,6 +39,20 @@ export async function hasLexemes(db: Db, config: string, text: SearchText): Prom
   return (rows[0]?.n ?? 0) > 0;
 }
 
+/**
+ * Runs `work` in a transaction whose statements the database cancels after `ms` (SQLSTATE 57014, see
+ * `isStatementTimeout`): a search's cost is not known before it runs.
+ */
+export async function withStatementTimeout<T>(db: Db, ms: number, work: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    await sql`select set_config('statement_timeout', ${String(ms)}, true)`.execute(tx);
+    return work(tx);
+  });
+}
+
+/** True for the error of a statement the database cancelled (its statement timeout). */
+export const isStatementTimeout = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === '57014';
+
 /** Matches ranked for relevance at most, and the most a date-ordered search looks at for one page: the newest ones (see `searchArticles`). */
 export const RELEVANCE_CANDIDATES = 2_000;
 

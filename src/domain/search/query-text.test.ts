@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { markedToHtml, MARK_START, MARK_STOP, plainText } from './highlight.js';
-import { cleanSearchText, readSearchText } from './query-text.js';
+import { cleanSearchText, readSearchText, searchTextProblem } from './query-text.js';
 
 describe('reading a reader’s search text', () => {
   it('takes starred words as prefixes only, and the last bare word also as a prefix', () => {
@@ -14,6 +14,20 @@ describe('reading a reader’s search text', () => {
     expect(readSearchText('gold or silver').trailing).toBeNull();
     expect(readSearchText('gold -silver').trailing).toBeNull();
     expect(readSearchText('gold at').trailing).toBeNull();
+  });
+
+  it('refuses text too long, a starred word under three letters, and more than four starred words', () => {
+    expect(searchTextProblem('x'.repeat(200))).toBeNull();
+    expect(searchTextProblem('x'.repeat(201))).toMatch(/at most 200 characters/);
+    expect(searchTextProblem('1*')).toMatch(/at least 3 letters/);
+    expect(searchTextProblem('inflation ra*')).toMatch(/at least 3 letters/);
+    expect(searchTextProblem('मू*')).toMatch(/at least 3 letters/);
+    expect(searchTextProblem('मूल्य*')).toBeNull();
+    expect(searchTextProblem('rat* ban* inf* gro*')).toBeNull();
+    expect(searchTextProblem('rat* ban* inf* gro* RAT*')).toBeNull();
+    expect(searchTextProblem('rat* ban* inf* gro* mon*')).toMatch(/at most 4 words/);
+    // A star not after a word is punctuation, and the last word matched as a beginning needs no star.
+    expect(searchTextProblem('* a & b:* in')).toBeNull();
   });
 
   it('drops control characters (the highlight markers among them) and trims', () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../ports/database.js';
+import { DomainError } from '../errors.js';
 import { accessItemOf, type AccessItem, type ListCursor, type Section } from '../content/model.js';
 import { renderBody, renderLead, type LeadRule } from '../content/render.js';
 import { readSetting, writeSetting } from '../site/queries.js';
@@ -12,9 +13,11 @@ import {
   findSearchConfig,
   hasLexemes,
   highlightTexts,
+  isStatementTimeout,
   reindexArticles,
   reindexEpaperStories,
   searchArticles,
+  withStatementTimeout,
 } from './queries.js';
 import type { SearchText } from './query-text.js';
 
@@ -62,22 +65,40 @@ export interface SearchContext {
   mayReadBody: (item: AccessItem) => boolean;
 }
 
+const TOO_BROAD = 'This search matches too many stories to answer in time. Narrow it with dates or a section, or use fewer quoted phrases.';
+
 /**
  * Searches live articles and builds each result's snippet from the text the reader may read. The body leaves this
- * function only as a snippet of a result whose access decision allows it.
+ * function only as a snippet of a result whose access decision allows it. With `timeoutMs`, a search whose query runs
+ * longer is cancelled and reported as `search-too-broad`: a phrase of common words that seldom stand together, say,
+ * is checked against every story holding the words.
  */
-export async function search(db: Db, config: string, request: SearchRequest, context: SearchContext): Promise<SearchPage> {
-  const rows = await searchArticles(db, {
-    config,
-    text: request.text,
-    filters: request.filters,
-    sort: request.sort,
-    limit: request.limit + 1,
-    offset: request.offset,
-    after: request.after,
-    now: context.now,
-    sections: context.sectionVisibility,
-  });
+export async function search(
+  db: Db,
+  config: string,
+  request: SearchRequest,
+  context: SearchContext,
+  timeoutMs: number | null = null,
+): Promise<SearchPage> {
+  const find = (tx: Db) =>
+    searchArticles(tx, {
+      config,
+      text: request.text,
+      filters: request.filters,
+      sort: request.sort,
+      limit: request.limit + 1,
+      offset: request.offset,
+      after: request.after,
+      now: context.now,
+      sections: context.sectionVisibility,
+    });
+  let rows;
+  try {
+    rows = timeoutMs === null ? await find(db) : await withStatementTimeout(db, timeoutMs, find);
+  } catch (error) {
+    if (isStatementTimeout(error)) throw new DomainError('search-too-broad', TOO_BROAD);
+    throw error;
+  }
   // Only a query that found nothing is asked whether it had a word to look for (not only stop words or punctuation).
   if (rows.length === 0 && !(await hasLexemes(db, config, request.text)))
     return { hits: [], nextCursor: null, more: false, searchable: false };
@@ -125,8 +146,9 @@ export interface SearchService {
   run(request: SearchRequest, context: SearchContext): Promise<SearchPage>;
 }
 
-export function createSearchService(db: Db, config: string): SearchService {
-  return { run: (request, context) => search(db, config, request, context) };
+/** `timeoutMs`: the longest a search's query may run (MASTHEAD_SEARCH_TIMEOUT_MS), see `search`. */
+export function createSearchService(db: Db, config: string, timeoutMs: number): SearchService {
+  return { run: (request, context) => search(db, config, request, context, timeoutMs) };
 }
 
 /** Articles rewritten per statement by `reindexAll`: each batch is one short update, so memory stays flat. */

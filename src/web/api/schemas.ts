@@ -140,6 +140,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'At the device limit (device-limit-reached), or a conflict: someone changed the thing since you read it (conflict).',
   413: 'The request body is too large (payload-too-large).',
   415: 'The body is not JSON (unsupported-media-type).',
+  422: 'The search matches too much to answer in time (search-too-broad): narrow it with dates, a section or fewer phrases.',
   429: 'Too many attempts (rate-limited); see the Retry-After header.',
   500: 'Something went wrong on the server (internal).',
 };

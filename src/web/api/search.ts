@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { cursorAfter } from '../../domain/content/model.js';
 import { RELEVANCE_PAGES_MAX, SEARCH_TYPES } from '../../domain/search/model.js';
-import { SEARCH_TEXT_MAX } from '../../domain/search/query-text.js';
+import { PREFIX_MIN, PREFIXES_MAX, SEARCH_TEXT_MAX } from '../../domain/search/query-text.js';
 import { readSearchParams, runSearch } from '../search/searching.js';
 import { errorResponses, registerSharedSchemas } from './schemas.js';
 
@@ -55,7 +55,7 @@ export function searchApiRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ['articles'],
         operationId: 'searchArticles',
         summary: 'Search published articles',
-        description: `Full-text search over headline, standfirst, body, tags and authors. \`q\` takes words, "quoted phrases", \`or\`, \`-word\`, and \`word*\` for words beginning so (the last word also matches as a beginning). Relevance order pages with \`page\` (at most ${RELEVANCE_PAGES_MAX} pages); date order continues with \`after\` (the \`next_cursor\` of the page before) as deep as the archive.`,
+        description: `Full-text search over headline, standfirst, body, tags and authors. \`q\` takes words, "quoted phrases", \`or\`, \`-word\`, and \`word*\` for words beginning so (at least ${PREFIX_MIN} letters, on at most ${PREFIXES_MAX} words; the last word also matches as a beginning). Relevance order pages with \`page\` (at most ${RELEVANCE_PAGES_MAX} pages); date order continues with \`after\` (the \`next_cursor\` of the page before) as deep as the archive. Each reader may search so many times a minute (429 past it), and a search the database cannot answer in time is refused with 422 \`search-too-broad\`: narrow it.`,
         security: [{}, { bearer: [] }],
         querystring: Type.Object(
           {
@@ -91,7 +91,7 @@ export function searchApiRoutes(app: FastifyInstance, ctx: AppContext): void {
             },
             { additionalProperties: false },
           ),
-          ...errorResponses(400, 'invalid-token'),
+          ...errorResponses(400, 'invalid-token', 'search-too-broad', 'rate-limited'),
         },
       },
     },

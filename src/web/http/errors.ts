@@ -34,6 +34,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   'invalid-transition': 409,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
+  // A search the database could not answer in time (MASTHEAD_SEARCH_TIMEOUT_MS): narrowed, it can be.
+  'search-too-broad': 422,
   'rate-limited': 429,
   internal: 500,
   // The payment gateway did not answer: nothing was charged, try again.

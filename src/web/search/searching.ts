@@ -10,9 +10,11 @@ import {
   type SearchSort,
   type SearchType,
 } from '../../domain/search/model.js';
-import { cleanSearchText, readSearchText, SEARCH_TEXT_MAX } from '../../domain/search/query-text.js';
+import { cleanSearchText, readSearchText, searchTextProblem } from '../../domain/search/query-text.js';
 import type { SearchRequest } from '../../domain/search/service.js';
 import { dayOfDate } from '../../domain/time/zoned.js';
+import { DomainError } from '../../domain/errors.js';
+import { clientKey } from '../../domain/metering/network.js';
 import { HttpProblem } from '../http/errors.js';
 import { identifyReader } from '../http/reader.js';
 
@@ -44,12 +46,13 @@ export interface ReadSearch {
 }
 
 /**
- * Reads and checks the parameters; a bad one is a 400 with a message naming it (text over `SEARCH_TEXT_MAX`
- * characters, a date that does not exist, a page past the cap, a cursor this site did not make).
+ * Reads and checks the parameters; a bad one is a 400 with a message naming it (text the reader must change: see
+ * `searchTextProblem`, a date that does not exist, a page past the cap, a cursor this site did not make).
  */
 export function readSearchParams(params: SearchParams): ReadSearch {
   const q = cleanSearchText(params.q ?? '');
-  if (q.length > SEARCH_TEXT_MAX) throw new HttpProblem('invalid-input', `Search for at most ${SEARCH_TEXT_MAX} characters.`);
+  const problem = searchTextProblem(q);
+  if (problem) throw new HttpProblem('invalid-input', problem);
   const sort = (params.sort || 'relevance') as SearchSort;
   if (!SEARCH_SORTS.includes(sort)) throw new HttpProblem('invalid-input', 'Sort by relevance or by date.');
   const type = (params.type ?? '') as SearchType | '';
@@ -88,7 +91,8 @@ export async function runSearch(ctx: AppContext, request: FastifyRequest, read: 
     throw new HttpProblem('invalid-input', `There is no section "${read.section}".`);
   const rules = ctx.policy.sectionRules ?? new Map<string, string>();
   const bySectionRule = (rule: string) => [...rules].filter(([, r]) => r === rule).map(([slug]) => slug);
-  const { reader, meter } = await identifyReader(ctx, request);
+  const { reader, meter, userId } = await identifyReader(ctx, request);
+  await countSearch(ctx, userId, request.ip);
   const now = ctx.now();
   const searchRequest: SearchRequest = {
     text: readSearchText(read.q),
@@ -114,4 +118,14 @@ export async function runSearch(ctx: AppContext, request: FastifyRequest, read: 
       return decision.allowed && !decision.charged;
     },
   });
+}
+
+/**
+ * A search is the dearest request a stranger can make, so each reader may run MASTHEAD_SEARCH_RATE a minute: counted
+ * per account when signed in (readers behind one shared address keep their own), else per address (an IPv6 /64).
+ */
+async function countSearch(ctx: AppContext, userId: number | null, ip: string): Promise<void> {
+  const who = userId === null ? `client:${clientKey(ip, ctx.keys.networkSalt)}` : `user:${userId}`;
+  if ((await ctx.counters.increment(`search:${who}`, 60)) > ctx.config.searchRate)
+    throw new DomainError('rate-limited', 'You have searched a lot in the last minute. Wait a moment, then search again.', 60);
 }
