@@ -325,9 +325,12 @@ describeEachEngine('reader search', (db, engine) => {
       const json = await slow.app.inject({ method: 'GET', url: '/api/v1/search?q=cardamom' });
       expect(json.statusCode).toBe(422);
       expect(json.json()).toEqual({ error: { code: 'search-too-broad', message: expect.stringContaining('Narrow it with dates') } });
+      // The page keeps the reader's search in its form, open at the filters that narrow it.
       const page = await slow.app.inject({ method: 'GET', url: '/search?q=cardamom' });
       expect(page.statusCode).toBe(422);
-      expect(page.body).toContain('This search matches too many stories to answer in time.');
+      expect(page.body).toContain('<p class="search-none" role="alert">This search matches too many stories to answer in time.');
+      expect(page.body).toContain('name="q" type="search" value="cardamom"');
+      expect(page.body).toContain('<details open><summary>Narrow the search</summary>');
       await holder.query('rollback');
       expect(
         (await slow.app.inject({ method: 'GET', url: '/api/v1/search?q=cardamom' })).json<{ results: unknown[] }>().results,

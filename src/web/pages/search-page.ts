@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { DomainError } from '../../domain/errors.js';
+import { ERROR_STATUS } from '../http/errors.js';
 import { readSearchParams, runSearch, type SearchParams } from '../search/searching.js';
 import { searchPage } from '../views/search.js';
 import { pageChrome } from './chrome.js';
@@ -33,10 +35,20 @@ export function searchPageRoute(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request, reply) => {
       const read = readSearchParams(request.query);
-      const result = read.q === '' ? null : await runSearch(ctx, request, read, PAGE_SIZE);
+      let result = null;
+      let tooBroad: string | undefined;
+      try {
+        result = read.q === '' ? null : await runSearch(ctx, request, read, PAGE_SIZE);
+      } catch (error) {
+        // The reader is shown the form again, open at its filters, to narrow the search.
+        if (!(error instanceof DomainError && error.code === 'search-too-broad')) throw error;
+        tooBroad = error.message;
+        reply.code(ERROR_STATUS['search-too-broad']);
+      }
       reply.headers({ 'cache-control': 'private, no-cache', vary: 'Cookie, Authorization' });
       reply.type('text/html; charset=utf-8');
-      return searchPage(await pageChrome(ctx, request), { read, result, timeZone: ctx.policy.timeZone, publicUrl: ctx.config.publicUrl });
+      const chrome = await pageChrome(ctx, request);
+      return searchPage(chrome, { read, result, tooBroad, timeZone: ctx.policy.timeZone, publicUrl: ctx.config.publicUrl });
     },
   );
 }

@@ -32,10 +32,10 @@ function option(value: string, label: string, selected: string): SafeHtml {
 }
 
 /** The search form: a GET form that works without script, every field labelled. */
-function searchForm(read: ReadSearch, sections: readonly Section[]): SafeHtml {
+function searchForm(read: ReadSearch, sections: readonly Section[], narrow: boolean): SafeHtml {
   return html`<form class="search-form" method="get" action="/search" role="search">
 <p><label for="search-q">Search for</label> <input id="search-q" name="q" type="search" value="${read.q}" maxlength="200" autocomplete="off"> <button type="submit">Search</button></p>
-<details${read.section || read.from || read.to || read.type || read.author ? html` open` : ''}><summary>Narrow the search</summary>
+<details${narrow || read.section || read.from || read.to || read.type || read.author ? html` open` : ''}><summary>Narrow the search</summary>
 <p><label for="search-section">Section</label> <select id="search-section" name="section">${option('', 'All sections', read.section)}${sections.map((s) => option(s.slug, s.name, read.section))}</select></p>
 <p><label for="search-from">From</label> <input id="search-from" name="from" type="date" value="${read.from}">
 <label for="search-to">to</label> <input id="search-to" name="to" type="date" value="${read.to}"></p>
@@ -46,16 +46,21 @@ ${read.author ? html`<input type="hidden" name="author" value="${read.author}">`
 </form>`;
 }
 
-/** `/search`: the form, and for a search its results with highlighted snippets and pages. */
+/**
+ * `/search`: the form, and for a search its results with highlighted snippets and pages; or, for a search too broad to
+ * answer (`tooBroad`: the message), the form open at its filters under the message.
+ */
 export function searchPage(
   chrome: PageChrome,
-  data: { read: ReadSearch; result: SearchPage | null; timeZone: string; publicUrl: string },
+  data: { read: ReadSearch; result: SearchPage | null; tooBroad?: string | undefined; timeZone: string; publicUrl: string },
 ): string {
   const { read, result } = data;
   const sections = chrome.sections;
   const sectionName = (slug: string) => sections.find((s) => s.slug === slug)?.name ?? slug;
   let body: SafeHtml | string = '';
-  if (result && result.hits.length === 0) {
+  if (data.tooBroad) {
+    body = html`<p class="search-none" role="alert">${data.tooBroad}</p>`;
+  } else if (result && result.hits.length === 0) {
     body = html`<p class="search-none">${result.searchable ? 'No stories match this search.' : 'Type a word to search for.'}</p>`;
   } else if (result) {
     const last = result.hits.at(-1)?.article;
@@ -86,7 +91,7 @@ export function searchPage(
 </nav>`;
   }
   const main = html`<h1>${read.q ? html`Search: ${read.q}` : 'Search'}</h1>
-${searchForm(read, sections)}
+${searchForm(read, sections, data.tooBroad !== undefined)}
 ${body}`;
   return layout(chrome, { title: read.q ? `Search: ${read.q}` : 'Search', canonical: `${data.publicUrl}/search`, noindex: true }, main);
 }
