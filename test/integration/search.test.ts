@@ -6,6 +6,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { grantEntitlements } from '../../src/domain/entitlements/queries.js';
 import { upsertArticle } from '../../src/domain/content/queries.js';
+import { withSearchSettings } from '../../src/domain/search/queries.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { describeEachEngine, postgresServerUrl } from '../support/databases.js';
 import { articleInput, createArticle } from '../support/factories.js';
@@ -338,6 +339,15 @@ describeEachEngine('reader search', (db, engine) => {
     } finally {
       await holder.end();
     }
+  });
+
+  it('runs a search’s query alone, never spread over parallel workers, under its timeout, and leaves both behind', async () => {
+    // At 1M articles PostgreSQL ran a rare word's lookup on two workers, 34 ms against 1 ms alone (docs/benchmarks.md).
+    const settings = sql<{ workers: string; timeout: string }>`select current_setting('max_parallel_workers_per_gather') as workers,
+      current_setting('statement_timeout') as timeout`;
+    const within = await withSearchSettings(db(), 1500, async (tx) => (await settings.execute(tx)).rows[0]);
+    expect(within).toEqual({ workers: '0', timeout: '1500ms' });
+    expect((await settings.execute(db())).rows[0]?.timeout).toBe('0');
   });
 
   it('escapes article text in results, and offers the search from every page and to search engines', async () => {

@@ -17,7 +17,7 @@ import {
   reindexArticles,
   reindexEpaperStories,
   searchArticles,
-  withStatementTimeout,
+  withSearchSettings,
 } from './queries.js';
 import type { SearchText } from './query-text.js';
 
@@ -94,7 +94,7 @@ export async function search(
     });
   let rows;
   try {
-    rows = timeoutMs === null ? await find(db) : await withStatementTimeout(db, timeoutMs, find);
+    rows = await withSearchSettings(db, timeoutMs, find);
   } catch (error) {
     if (isStatementTimeout(error)) throw new DomainError('search-too-broad', TOO_BROAD);
     throw error;
