@@ -40,6 +40,7 @@ import wireDeskIndex from './migrations/037-wire-desk-index.js';
 import monthlyAllowances from './migrations/038-monthly-allowances.js';
 import publishedDayCounts from './migrations/039-published-day-counts.js';
 import searchDocumentInRow from './migrations/040-search-document-in-row.js';
+import sitemapIndexOnly from './migrations/041-sitemap-index-only.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -83,6 +84,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 38, name: 'monthly-allowances', sql: monthlyAllowances },
   { version: 39, name: 'published-day-counts', sql: publishedDayCounts },
   { version: 40, name: 'search-document-in-row', sql: searchDocumentInRow },
+  { version: 41, name: 'sitemap-index-only', sql: sitemapIndexOnly },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */
