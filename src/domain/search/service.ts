@@ -69,9 +69,9 @@ const TOO_BROAD = 'This search matches too many stories to answer in time. Narro
 
 /**
  * Searches live articles and builds each result's snippet from the text the reader may read. The body leaves this
- * function only as a snippet of a result whose access decision allows it. With `timeoutMs`, a search whose query runs
- * longer is cancelled and reported as `search-too-broad`: a phrase of common words that seldom stand together, say,
- * is checked against every story holding the words.
+ * function only as a snippet of a result whose access decision allows it. The query runs under `withSearchSettings`:
+ * with `timeoutMs`, one that runs longer is cancelled and reported as `search-too-broad` (a phrase of common words that
+ * seldom stand together, say, is checked against every story holding the words).
  */
 export async function search(
   db: Db,
