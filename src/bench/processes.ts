@@ -74,9 +74,11 @@ export async function startApp(options: AppOptions): Promise<AppProcess> {
     MASTHEAD_DEMO: options.databaseUrl ? 'false' : 'true',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     MASTHEAD_FREE_LIMIT: '10',
-    // One load-generator address makes every request: keep the per-network budget and search limit out of the way.
+    // One load-generator address makes every request: keep the per-network budget and the searches (and search time,
+    // three timeouts' worth) one reader may have a minute out of the way.
     MASTHEAD_NETWORK_BUDGET: '10000000',
     MASTHEAD_SEARCH_RATE: '1000000',
+    MASTHEAD_SEARCH_TIMEOUT_MS: '600000',
     MASTHEAD_TRUSTED_PROXIES: '',
     MASTHEAD_CRAWLER_RANGES: '',
   };
