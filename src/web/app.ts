@@ -21,7 +21,7 @@ import { wireWebhookRoutes } from './wire/webhook.js';
 import { billingPageRoutes } from './billing/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { mediaRoutes } from './media/routes.js';
-import { describeError } from './http/errors.js';
+import { describeError, retryAfter } from './http/errors.js';
 import { declaredRoutes as declared } from './http/forms.js';
 import { applySecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { pageChrome } from './pages/chrome.js';
@@ -47,7 +47,7 @@ async function sendError(ctx: AppContext, request: FastifyRequest, reply: Fastif
   // Errors raised before routing (a malformed URL) skip the hooks, so the headers are set here too.
   applySecurityHeaders(ctx, reply);
   reply.code(status).header('cache-control', 'no-store');
-  if (status === 429 && retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds))));
+  if (code === 'rate-limited') reply.header('retry-after', retryAfter(retryAfterSeconds));
   if (answersJson(request)) {
     if (status === 401) reply.header('www-authenticate', 'Bearer realm="api"');
     return reply.send({ error: { code, message } });

@@ -8,7 +8,7 @@ import { DomainError, type ErrorCode, type Result } from '../../domain/errors.js
 import { networkKey } from '../../domain/metering/network.js';
 import type { AppContext } from '../../context.js';
 import { setSessionCookie } from '../http/auth.js';
-import { ERROR_STATUS } from '../http/errors.js';
+import { ERROR_STATUS, retryAfter } from '../http/errors.js';
 import { pageChrome } from '../pages/chrome.js';
 import { safeNext } from '../http/forms.js';
 import { checkToken } from './forms.js';
@@ -98,7 +98,7 @@ const WRONG_BROWSER =
 
 /** A refused outcome as a page shows it, in the page's own words; a rate limit also says when to try again. */
 function failureOf(reply: FastifyReply, code: ErrorCode, message: string, retryAfterSeconds?: number): Failure {
-  if (code === 'rate-limited') reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds ?? 60))));
+  if (code === 'rate-limited') reply.header('retry-after', retryAfter(retryAfterSeconds));
   return { code, status: pageStatus(code), message: code === 'wrong-browser' ? WRONG_BROWSER : message };
 }
 

@@ -9,7 +9,7 @@ import { DomainError } from '../../domain/errors.js';
 import { networkKey } from '../../domain/metering/network.js';
 import { actorOf } from '../../domain/policies/policies.js';
 import type { AppContext } from '../../context.js';
-import { describeError, ERROR_STATUS, HttpProblem } from '../http/errors.js';
+import { describeError, ERROR_STATUS, HttpProblem, retryAfter } from '../http/errors.js';
 import { meRoutes, requireBearer } from './me.js';
 import { openapiRoutes } from './openapi.js';
 import * as S from './schemas.js';
@@ -26,7 +26,7 @@ export function apiErrorHandler(error: FastifyError | DomainError | HttpProblem,
     throw error;
   }
   const { code, status, message, retryAfterSeconds } = describeError(error);
-  if (code === 'rate-limited') reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds ?? 60))));
+  if (code === 'rate-limited') reply.header('retry-after', retryAfter(retryAfterSeconds));
   const fields = error instanceof HttpProblem ? error.fields : undefined;
   return reply.code(status).send({ error: { code, message, ...(fields ? { fields } : {}) } });
 }

@@ -58,6 +58,9 @@ export class HttpProblem extends Error {
   }
 }
 
+/** The Retry-After header's value for a rate-limited answer: whole seconds, at least one; a minute when not known. */
+export const retryAfter = (seconds: number | undefined): string => String(Math.max(1, Math.ceil(seconds ?? 60)));
+
 /** Maps any thrown value to a code, status and a message that never reveals internals for 5xx. */
 export function describeError(error: unknown): { code: ErrorCode; status: number; message: string; retryAfterSeconds?: number } {
   if (error instanceof HttpProblem) return { code: error.code, status: error.status, message: error.message };
