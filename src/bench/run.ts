@@ -110,6 +110,7 @@ async function main(): Promise<number> {
       sizes,
       durationS: envNumber('BENCH_DURATION', 20),
       warmupS: envNumber('BENCH_WARMUP', 3),
+      kindsS: envNumber('BENCH_KINDS', 0),
       cliPath: here('../cli.js'),
       nodeArgs,
       children,

@@ -18,7 +18,8 @@
  *    an archive month, a section page far back and a section feed.
  *
  * The server's RSS is sampled throughout. The database is dropped afterwards. Options (environment): BENCH_DURATION
- * (measured seconds of the mix, default 20; each search shape gets half), BENCH_WARMUP (default 3), BENCH_CPU_PROF (as
+ * (measured seconds of the mix, default 20; each search shape gets half), BENCH_WARMUP (default 3), BENCH_KINDS (seconds
+ * to measure each kind of the mix alone after it, to see what each costs; default 0, not measured), BENCH_CPU_PROF (as
  * without --scale: a folder for the server's CPU profile, one per size), DATABASE_URL.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -50,6 +51,8 @@ export interface ScaleOptions {
   sizes: number[];
   durationS: number;
   warmupS: number;
+  /** Seconds to measure each kind of the mix alone after the mix (BENCH_KINDS); 0: not measured. */
+  kindsS: number;
   cliPath: string;
   /** Flags for the server's `node`, e.g. `--cpu-prof` (BENCH_CPU_PROF). */
   nodeArgs: string[];
@@ -67,6 +70,8 @@ interface SizeResult {
   seedS: number;
   databaseMb: number;
   mix: LoadResult;
+  /** Each kind of the mix alone, when asked for: what each kind costs. */
+  kinds: { name: string; result: LoadResult }[];
   search: { name: string; result: LoadResult }[];
   flat: { name: string; medianMs: number; p95Ms: number }[];
   peakRssMb: number;
@@ -187,15 +192,23 @@ async function measureOn(databaseUrl: string, count: number, options: ScaleOptio
 
     const now = Date.now();
     const sectionOf = () => sections[random(sections.length)]!;
-    const kinds: [weight: number, draw: () => Drawn][] = [
-      [30, () => ({ path: `/article/${articleSlug(count)}`, headers: {} })],
-      [25, () => ({ path: `/article/${articleSlug(count)}`, headers: { cookie: returning[random(returning.length)]! } })],
-      [15, () => ({ path: `/article/${articleSlug(count)}`, headers: { cookie: subscriberCookies[random(subscriberCookies.length)]! } })],
-      [10, () => ({ path: '/', headers: {} })],
-      [7, () => ({ path: `/section/${sectionOf()}`, headers: {} })],
-      [3, () => ({ path: `/section/${sectionOf()}?before=${cursorFarBack(now)}`, headers: {} })],
-      [5, () => ({ path: `/api/v1/articles?limit=20&section=${sectionOf()}`, headers: {} })],
-      [5, () => ({ path: `/api/v1/articles/${articleSlug(count)}`, headers: {} })],
+    const kinds: [weight: number, draw: () => Drawn, name: string][] = [
+      [30, () => ({ path: `/article/${articleSlug(count)}`, headers: {} }), 'new anonymous readers, articles'],
+      [
+        25,
+        () => ({ path: `/article/${articleSlug(count)}`, headers: { cookie: returning[random(returning.length)]! } }),
+        'returning anonymous readers, articles',
+      ],
+      [
+        15,
+        () => ({ path: `/article/${articleSlug(count)}`, headers: { cookie: subscriberCookies[random(subscriberCookies.length)]! } }),
+        'subscribers, articles',
+      ],
+      [10, () => ({ path: '/', headers: {} }), 'home page'],
+      [7, () => ({ path: `/section/${sectionOf()}`, headers: {} }), 'section, first page'],
+      [3, () => ({ path: `/section/${sectionOf()}?before=${cursorFarBack(now)}`, headers: {} }), 'section, far back'],
+      [5, () => ({ path: `/api/v1/articles?limit=20&section=${sectionOf()}`, headers: {} }), 'API, list'],
+      [5, () => ({ path: `/api/v1/articles/${articleSlug(count)}`, headers: {} }), 'API, article'],
     ];
     const total = kinds.reduce((sum, [weight]) => sum + weight, 0);
     const drawMix = (): Drawn => {
@@ -221,6 +234,12 @@ async function measureOn(databaseUrl: string, count: number, options: ScaleOptio
     );
     const mixRssMb = rss.resetPhase() / 1024;
     log(`    ${Math.round(mix.rps)} req/s, p50 ${mix.p50Ms} ms, p99 ${mix.p99Ms} ms, RSS ${Math.round(mixRssMb)} MB`);
+    const alone: SizeResult['kinds'] = [];
+    for (const [, draw, name] of options.kindsS > 0 ? kinds : []) {
+      const result = await measureOne({ url: base, headers: {}, next: draw }, { connections: 64, durationS: options.kindsS, warmupS: 1 });
+      log(`    alone, ${name}: ${Math.round(result.rps)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
+      alone.push({ name, result });
+    }
 
     const month = new Date(now - 30 * 86_400_000).toISOString().slice(0, 10);
     const shapes: [string, () => string][] = [
@@ -258,7 +277,7 @@ async function measureOn(databaseUrl: string, count: number, options: ScaleOptio
       flat.push({ name: page, ...(await timeOne(base, paths)) });
     }
     rss.stop();
-    return { articles: count, seedS, databaseMb, mix, search, flat, peakRssMb: rss.peakKb / 1024, otherCpu };
+    return { articles: count, seedS, databaseMb, mix, kinds: alone, search, flat, peakRssMb: rss.peakKb / 1024, otherCpu };
   } finally {
     if (app) {
       await stopChild(app.child);
@@ -279,6 +298,9 @@ function report(results: SizeResult[], options: ScaleOptions): string {
     row('**mix, 64 connections: req/s**', (r) => `**${int(r.mix.rps)}**`),
     row('mix p50 / p99 ms', (r) => `${r.mix.p50Ms} / ${r.mix.p99Ms}`),
     row('mix errors, non-2xx', (r) => `${r.mix.errors}, ${r.mix.non2xx}`),
+    ...results[0]!.kinds.map((k, i) =>
+      row(`alone, ${k.name}: req/s (p99 ms)`, (r) => `${int(r.kinds[i]!.result.rps)} (${r.kinds[i]!.result.p99Ms})`),
+    ),
     ...results[0]!.search.map((s, i) =>
       row(`search, ${s.name}: p50 / **p95** ms (req/s)`, (r) => {
         const found = r.search[i]!.result;
@@ -320,5 +342,6 @@ export async function runScale(options: ScaleOptions): Promise<number> {
   const results: SizeResult[] = [];
   for (const count of options.sizes) results.push(await measureSize(count, options, server));
   console.log(report(results, options));
-  return results.some((r) => r.mix.errors > 0 || r.mix.non2xx > 0 || r.search.some((s) => s.result.errors + s.result.non2xx > 0)) ? 1 : 0;
+  const failed = (r: LoadResult) => r.errors + r.non2xx > 0;
+  return results.some((r) => failed(r.mix) || [...r.kinds, ...r.search].some((s) => failed(s.result))) ? 1 : 0;
 }

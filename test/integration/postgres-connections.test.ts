@@ -30,20 +30,37 @@ describe.runIf(postgresServerUrl())('PostgreSQL connections that the server ends
     }
   });
 
-  it('keep a statement the app sends again prepared, still planned for the values of each run', async () => {
+  it('keep a statement the app sends again prepared, and after five runs one plan for it', async () => {
     const database = await createTestDatabase('postgres');
     try {
       await database.handle.db.transaction().execute(async (tx) => {
-        for (const n of [1, 2, 3]) expect((await sql<{ n: number }>`select ${n}::int + 0 as n`.execute(tx)).rows[0]!.n).toBe(n);
-        const prepared = await sql<{
-          calls: number;
-        }>`select count(*)::int as calls from pg_prepared_statements where statement = 'select $1::int + 0 as n'`.execute(tx);
-        expect(prepared.rows[0]!.calls).toBe(1);
-        expect((await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(tx)).rows[0]!.plan_cache_mode).toBe(
-          'force_custom_plan',
-        );
+        for (const n of [1, 2, 3, 4, 5, 6, 7]) expect((await sql<{ n: number }>`select ${n}::int + 0 as n`.execute(tx)).rows[0]!.n).toBe(n);
+        const prepared = await sql<{ generic_plans: number; custom_plans: number }>`
+          select generic_plans::int, custom_plans::int from pg_prepared_statements where statement = 'select $1::int + 0 as n'`.execute(tx);
+        // PostgreSQL's own choice: planned for the values of the first five runs, then one plan kept.
+        expect(prepared.rows).toEqual([{ generic_plans: 2, custom_plans: 5 }]);
         // Scripts without parameters keep the simple protocol, which takes several statements at once.
         await database.handle.runScript(tx, 'select 1; select 2;');
+      });
+    } finally {
+      await database.destroy();
+    }
+  });
+
+  it('plan a full-text match and a pattern for the values of each run: never prepared', async () => {
+    const database = await createTestDatabase('postgres');
+    try {
+      await database.handle.db.transaction().execute(async (tx) => {
+        for (const word of ['masthead', 'press', 'masthead', 'press', 'masthead', 'press', 'masthead']) {
+          const found = await sql<{
+            hit: boolean;
+          }>`select to_tsvector('english', 'The masthead of a paper') @@ plainto_tsquery('english', ${word}) as hit`.execute(tx);
+          expect(found.rows[0]!.hit).toBe(word === 'masthead');
+          const like = await sql<{ hit: boolean }>`select 'Masthead' ilike ${`%${word}%`} as hit`.execute(tx);
+          expect(like.rows[0]!.hit).toBe(word === 'masthead');
+        }
+        const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(tx);
+        expect(prepared.rows.filter((r) => /@@|ilike/.test(r.statement))).toEqual([]);
       });
     } finally {
       await database.destroy();

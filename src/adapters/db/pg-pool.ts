@@ -4,13 +4,20 @@ import pg from 'pg';
 /** Statements one connection keeps prepared; past it, new texts go unnamed (parsed and planned each time, as before). */
 const PREPARED_PER_CONNECTION = 1_000;
 
-/** Statement names by SQL text, so the text is hashed once, not per query. */
-const names = new Map<string, string>();
+/**
+ * Statements planned for their own values on every run: a full-text match (`@@`: how many articles hold the words
+ * decides between the word index and the date index; one plan for any words made a search within a date range 3.5
+ * times slower, 13 → 45 ms) and a pattern (`like`/`ilike`: a pattern of a letter or two cannot use the trigram index).
+ */
+const PLANNED_PER_RUN = /@@|\bi?like\b/i;
 
-function nameOf(text: string): string {
+/** Statement names by SQL text (null: sent unnamed), so a text is hashed and looked at once, not per query. */
+const names = new Map<string, string | null>();
+
+function nameOf(text: string): string | null {
   let name = names.get(text);
-  if (!name) {
-    name = `mh_${createHash('sha1').update(text).digest('base64url')}`;
+  if (name === undefined) {
+    name = PLANNED_PER_RUN.test(text) ? null : `mh_${createHash('sha1').update(text).digest('base64url')}`;
     if (names.size >= 10_000) names.clear();
     names.set(text, name);
   }
@@ -22,18 +29,19 @@ function nameOf(text: string): string {
  *
  * - Every query with parameters becomes a named prepared statement on its connection, so the server parses and
  *   analyses a statement the app sends again and again once per connection instead of on every request (for a page's
- *   small queries that was most of the server's work); each run is still planned for its values. Queries without parameters (migrations' scripts of several
- *   statements) keep the simple protocol. A connection prepares at most PREPARED_PER_CONNECTION texts. Behind a
- *   pooler in transaction mode this needs PgBouncer 1.21 or later with `max_prepared_statements` set.
+ *   small queries that was most of the server's work). PostgreSQL plans the first five runs for their values and
+ *   then keeps one plan for any values when it costs no more (its default, `plan_cache_mode = auto`): planning was
+ *   most of what an article's, a session's and a meter's statements cost the server. Statements whose best plan
+ *   depends on their values (`PLANNED_PER_RUN`) are sent unnamed instead, so each run is planned for its own values.
+ *   Queries without parameters (migrations' scripts of several statements) keep the simple protocol. A connection
+ *   prepares at most PREPARED_PER_CONNECTION texts. Behind a pooler in transaction mode this needs PgBouncer 1.21 or
+ *   later with `max_prepared_statements` set.
  * - A connection whose server went away (a restart, a failover, an administrator ending it) is reported as an 'error'
  *   event, idle (by the pool) or checked out (by the client): without listeners that would end the process. The pool
  *   drops the connection; the query that meets it fails on its own and the next one opens a new connection.
  */
 export function appPool(config: pg.PoolConfig): pg.Pool {
-  // Planned for its own values every time: a plan made once for any values (PostgreSQL's choice after five runs) can
-  // be many times slower for some of them, as search within a date range measured (13 ms became 45 ms).
-  const options = [config.options, '-c plan_cache_mode=force_custom_plan'].filter(Boolean).join(' ');
-  const pool = new pg.Pool({ ...config, options });
+  const pool = new pg.Pool(config);
   pool.on('error', () => undefined);
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
@@ -43,6 +51,7 @@ export function appPool(config: pg.PoolConfig): pg.Pool {
       const [text, values] = args;
       if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || args.length > 2) return query(...args);
       const name = nameOf(text);
+      if (name === null) return query(...args);
       if (!prepared.has(name)) {
         if (prepared.size >= PREPARED_PER_CONNECTION) return query(...args);
         prepared.add(name);
