@@ -47,20 +47,16 @@ describe.runIf(postgresServerUrl())('PostgreSQL connections that the server ends
     }
   });
 
-  it('plan a full-text match and a pattern for the values of each run: never prepared', async () => {
+  it('plan a pattern for the values of each run: never prepared', async () => {
     const database = await createTestDatabase('postgres');
     try {
       await database.handle.db.transaction().execute(async (tx) => {
-        for (const word of ['masthead', 'press', 'masthead', 'press', 'masthead', 'press', 'masthead']) {
-          const found = await sql<{
-            hit: boolean;
-          }>`select to_tsvector('english', 'The masthead of a paper') @@ plainto_tsquery('english', ${word}) as hit`.execute(tx);
-          expect(found.rows[0]!.hit).toBe(word === 'masthead');
+        for (const word of ['mast', 'press', 'mast', 'press', 'mast', 'press', 'mast']) {
           const like = await sql<{ hit: boolean }>`select 'Masthead' ilike ${`%${word}%`} as hit`.execute(tx);
-          expect(like.rows[0]!.hit).toBe(word === 'masthead');
+          expect(like.rows[0]!.hit).toBe(word === 'mast');
         }
         const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(tx);
-        expect(prepared.rows.filter((r) => /@@|ilike/.test(r.statement))).toEqual([]);
+        expect(prepared.rows.filter((r) => /ilike/.test(r.statement))).toEqual([]);
       });
     } finally {
       await database.destroy();

@@ -349,13 +349,17 @@ describeEachEngine('reader search', (db, engine) => {
     },
   );
 
-  it('runs a search’s query alone, never spread over parallel workers, under its timeout, and leaves both behind', async () => {
+  it('runs a search’s query alone, never spread over parallel workers, planned for its words, under its timeout, and leaves all behind', async () => {
     // At 1M articles PostgreSQL ran a rare word's lookup on two workers, 34 ms against 1 ms alone (docs/benchmarks.md).
-    const settings = sql<{ workers: string; timeout: string }>`select current_setting('max_parallel_workers_per_gather') as workers,
-      current_setting('statement_timeout') as timeout`;
+    const settings = sql<{
+      workers: string;
+      timeout: string;
+      plans: string;
+    }>`select current_setting('max_parallel_workers_per_gather') as workers,
+      current_setting('statement_timeout') as timeout, current_setting('plan_cache_mode') as plans`;
     const within = await withSearchSettings(db(), 1500, async (tx) => (await settings.execute(tx)).rows[0]);
-    expect(within).toEqual({ workers: '0', timeout: '1500ms' });
-    expect((await settings.execute(db())).rows[0]?.timeout).toBe('0');
+    expect(within).toEqual({ workers: '0', timeout: '1500ms', plans: 'force_custom_plan' });
+    expect((await settings.execute(db())).rows[0]).toMatchObject({ timeout: '0', plans: 'auto' });
   });
 
   it('escapes article text in results, and offers the search from every page and to search engines', async () => {

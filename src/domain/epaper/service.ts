@@ -19,7 +19,7 @@ import {
 } from './model.js';
 import * as q from './queries.js';
 import { markedToHtml } from '../search/highlight.js';
-import { hasLexemes, highlightTexts, tsquery } from '../search/queries.js';
+import { hasLexemes, highlightTexts, tsquery, withSearchSettings } from '../search/queries.js';
 import { cleanSearchText, readSearchText } from '../search/query-text.js';
 import {
   checkEditionName,
@@ -303,12 +303,11 @@ export function createEpaperService(deps: EpaperDeps) {
     if (!(await hasLexemes(db, deps.searchConfig, words))) return { hits: [], older: null };
     const [, date = '', id = ''] = /^(\d{4}-\d{2}-\d{2})\.([1-9]\d{0,9})$/.exec(before) ?? [];
     const after = isEditionDate(date) ? { date, id: Number(id) } : undefined;
-    const matches = await q.searchRegions(db, {
-      query: tsquery(deps.searchConfig, words),
-      now: now(),
-      limit: SEARCH_PAGE + 1,
-      before: after,
-    });
+    // Under the settings every search runs with (planned for its words, on no parallel workers), with no timeout:
+    // an edition's regions are few beside the archive's articles.
+    const matches = await withSearchSettings(db, null, (tx) =>
+      q.searchRegions(tx, { query: tsquery(deps.searchConfig, words), now: now(), limit: SEARCH_PAGE + 1, before: after }),
+    );
     const shown = matches.slice(0, SEARCH_PAGE);
     const marked = await highlightTexts(
       db,
