@@ -41,6 +41,7 @@ import monthlyAllowances from './migrations/038-monthly-allowances.js';
 import publishedDayCounts from './migrations/039-published-day-counts.js';
 import searchDocumentInRow from './migrations/040-search-document-in-row.js';
 import sitemapIndexOnly from './migrations/041-sitemap-index-only.js';
+import bylineIndexOnly from './migrations/042-byline-index-only.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -85,6 +86,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 39, name: 'published-day-counts', sql: publishedDayCounts },
   { version: 40, name: 'search-document-in-row', sql: searchDocumentInRow },
   { version: 41, name: 'sitemap-index-only', sql: sitemapIndexOnly },
+  { version: 42, name: 'byline-index-only', sql: bylineIndexOnly },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */
