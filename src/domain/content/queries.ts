@@ -275,7 +275,7 @@ export async function listArticles(db: Db, options: ListOptions & { now: Date })
 
 /**
  * A row limit written into the statement instead of sent as a value. PostgreSQL prices a plan made for any limit as if
- * it returned a tenth of the rows, so with the limit a value it planned every run of a list's statement afresh, and
+ * it returned a tenth of the rows, so with the limit as a value it planned every run of a list's statement afresh, and
  * planning cost more than running (an article's related stories: 0.6 ms planning, 0.3 ms running). Limits come from
  * the code or a validated page size, so the statements stay few.
  */
