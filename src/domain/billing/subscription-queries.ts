@@ -53,7 +53,9 @@ export async function insertSubscription(
   const row = await db
     .insertInto('subscriptions')
     .values({ user_id: s.userId, plan_id: s.planId, status: 'awaiting-payment', gateway: s.gateway, created_at: s.now, updated_at: s.now })
-    .onConflict((oc) => oc.column('user_id').where('status', '=', 'awaiting-payment').doNothing())
+    // The index's condition is written into the statement: PostgreSQL matches the conflict target to the partial index
+    // when it plans, and a plan kept for any values (after five runs) would not know a value sent with it.
+    .onConflict((oc) => oc.column('user_id').where('status', '=', sql.lit('awaiting-payment')).doNothing())
     .returning('id')
     .executeTakeFirst();
   return row?.id ?? null;
