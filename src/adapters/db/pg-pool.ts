@@ -33,6 +33,8 @@ function nameOf(text: string): string | null {
  *   then keeps one plan for any values when it costs no more (its default, `plan_cache_mode = auto`): planning was
  *   most of what an article's, a session's and a meter's statements cost the server. Statements whose best plan
  *   depends on their values (`PLANNED_PER_RUN`) are sent unnamed instead, so each run is planned for its own values.
+ *   A statement whose meaning is settled when it is planned must write that value into its text: a conflict target
+ *   matched to a partial index (`on conflict (user_id) where status = 'awaiting-payment'`) is not matched by a kept plan.
  *   Queries without parameters (migrations' scripts of several statements) keep the simple protocol. A connection
  *   prepares at most PREPARED_PER_CONNECTION texts. Behind a pooler in transaction mode this needs PgBouncer 1.21 or
  *   later with `max_prepared_statements` set.
