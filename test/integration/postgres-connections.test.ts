@@ -2,10 +2,11 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresServerUrl } from '../support/databases.js';
+import { insertSubscription } from '../../src/domain/billing/subscription-queries.js';
 
-// The server ends the app's connections (a restart, a failover, an administrator): the app keeps going.
-describe.runIf(postgresServerUrl())('PostgreSQL connections that the server ends', () => {
-  it('do not end the process: the pool opens new ones and the next queries answer', async () => {
+describe.runIf(postgresServerUrl())("The app's PostgreSQL connections", () => {
+  // The server ends the app's connections (a restart, a failover, an administrator): the app keeps going.
+  it('do not end the process when the server ends them: the pool opens new ones and the next queries answer', async () => {
     const database = await createTestDatabase('postgres');
     try {
       const { db } = database.handle;
@@ -57,6 +58,42 @@ describe.runIf(postgresServerUrl())('PostgreSQL connections that the server ends
         }
         const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(tx);
         expect(prepared.rows.filter((r) => /ilike/.test(r.statement))).toEqual([]);
+      });
+    } finally {
+      await database.destroy();
+    }
+  });
+  it('open a checkout for every reader on one connection past the fifth, and never a second one for a reader', async () => {
+    // A new checkout's conflict target is matched to the partial index of open checkouts when PostgreSQL plans it; a
+    // plan kept after five runs must still find that index (it did not: the sixth checkout answered 500).
+    const database = await createTestDatabase('postgres');
+    try {
+      await database.handle.db.transaction().execute(async (tx) => {
+        const now = new Date('2026-12-04T10:00:00Z');
+        const plan = await tx
+          .insertInto('plans')
+          .values({
+            slug: 'quarter',
+            name: 'Quarter',
+            term_count: 3,
+            term_unit: 'month',
+            price_minor: 90000,
+            currency: 'INR',
+            entitlements: [],
+            position: 1,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const readers = await tx
+          .insertInto('users')
+          .values(Array.from({ length: 8 }, (_, i) => ({ email: `reader-${i}@example.com`, role: 'reader' as const })))
+          .returning('id')
+          .execute();
+        const checkout = (userId: number) => insertSubscription(tx, { userId, planId: plan.id, gateway: 'test', now });
+        for (const reader of readers) expect(await checkout(reader.id)).toEqual(expect.any(Number));
+        for (const reader of readers) expect(await checkout(reader.id)).toBeNull();
+        const open = await tx.selectFrom('subscriptions').select('user_id').where('status', '=', 'awaiting-payment').execute();
+        expect(open.map((r) => r.user_id).sort((a, b) => a - b)).toEqual(readers.map((r) => r.id).sort((a, b) => a - b));
       });
     } finally {
       await database.destroy();
