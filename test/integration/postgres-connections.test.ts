@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresServerUrl } from '../support/databases.js';
 import { insertSubscription } from '../../src/domain/billing/subscription-queries.js';
+import { ensureSection, listRelatedArticles } from '../../src/domain/content/queries.js';
+import { createArticle } from '../support/factories.js';
 
 describe.runIf(postgresServerUrl())("The app's PostgreSQL connections", () => {
   // The server ends the app's connections (a restart, a failover, an administrator): the app keeps going.
@@ -94,6 +96,33 @@ describe.runIf(postgresServerUrl())("The app's PostgreSQL connections", () => {
         for (const reader of readers) expect(await checkout(reader.id)).toBeNull();
         const open = await tx.selectFrom('subscriptions').select('user_id').where('status', '=', 'awaiting-payment').execute();
         expect(open.map((r) => r.user_id).sort((a, b) => a - b)).toEqual(readers.map((r) => r.id).sort((a, b) => a - b));
+      });
+    } finally {
+      await database.destroy();
+    }
+  });
+  it("keep one plan for an article's related stories, whatever its tags", async () => {
+    const database = await createTestDatabase('postgres');
+    try {
+      const tagSets = [['ports'], ['ports', 'shipping'], ['ports', 'shipping', 'rail']];
+      await ensureSection(database.db, { slug: 'markets', name: 'Markets', position: 1, premiumEntitlement: 'premium', description: '' });
+      const stories = [];
+      for (const tags of tagSets) stories.push(await createArticle(database.db, { tags }));
+      await database.handle.db.transaction().execute(async (tx) => {
+        for (let run = 0; run < 8; run++) {
+          const story = stories[run % stories.length]!;
+          const related = await listRelatedArticles(tx, story, 4, new Date('2026-12-04T10:00:00Z'));
+          expect(related.map((r) => r.slug).sort()).toEqual(
+            stories
+              .filter((s) => s !== story)
+              .map((s) => s.slug)
+              .sort(),
+          );
+        }
+        const prepared = await sql<{ generic_plans: number; custom_plans: number }>`
+          select generic_plans::int, custom_plans::int from pg_prepared_statements where statement like '%from article_tags%'`.execute(tx);
+        // Planned for the values of the first five runs, then one plan kept for the rest.
+        expect(prepared.rows).toEqual([{ generic_plans: 3, custom_plans: 5 }]);
       });
     } finally {
       await database.destroy();
