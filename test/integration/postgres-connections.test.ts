@@ -106,7 +106,7 @@ describe.runIf(postgresServerUrl())("The app's PostgreSQL connections", () => {
     try {
       const tagSets = [['ports'], ['ports', 'shipping'], ['ports', 'shipping', 'rail']];
       await ensureSection(database.db, { slug: 'markets', name: 'Markets', position: 1, premiumEntitlement: 'premium', description: '' });
-      const stories = [];
+      const stories: { id: number; slug: string; tags: string[] }[] = [];
       for (const tags of tagSets) stories.push(await createArticle(database.db, { tags }));
       await database.handle.db.transaction().execute(async (tx) => {
         for (let run = 0; run < 8; run++) {
