@@ -286,8 +286,10 @@ export async function createAppContext(
     policy.archiveExemptProvenances = await wire.archiveExemptProvenances();
   };
   await applyWireRules();
+  const searches = createSearchService(reads, search.config, config.searchTimeoutMs);
   const refresh = async () => {
     content.invalidate();
+    searches.forget();
     plans.forget();
     await business.reload();
     await applyWireRules();
@@ -324,7 +326,7 @@ export async function createAppContext(
     config,
     keys,
     content,
-    search: createSearchService(reads, search.config, config.searchTimeoutMs),
+    search: searches,
     newsroom: createNewsroomService({
       db,
       now,

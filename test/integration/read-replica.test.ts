@@ -125,6 +125,7 @@ describe.skipIf(!postgresServerUrl())('read replica [postgres]', () => {
   it('falls back to the primary while the replica is down, and returns to it after the retry interval', async () => {
     await wire.stop();
     t.ctx.content.invalidate();
+    t.ctx.search.forget();
     const down = await get('/section/markets');
     expect(down.statusCode).toBe(200);
     expect(down.body).toContain('primary-only');

@@ -7,6 +7,7 @@ import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { grantEntitlements } from '../../src/domain/entitlements/queries.js';
 import { upsertArticle } from '../../src/domain/content/queries.js';
 import { withSearchSettings } from '../../src/domain/search/queries.js';
+import { SEARCH_HELD_MS } from '../../src/domain/search/service.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { describeEachEngine, postgresServerUrl } from '../support/databases.js';
 import { articleInput, createArticle } from '../support/factories.js';
@@ -37,6 +38,21 @@ describeEachEngine('reader search', (db, engine) => {
     }>();
   };
   const slugs = async (query: string) => (await api(query)).results.map((r) => r.slug);
+  // The tests write straight to the database; the app's writers announce each change, and every instance then
+  // forgets what it held (searches too): as they do after a change.
+  const announced = () => Promise.all([t.ctx.refresh(), crawlerApp.ctx.refresh()]);
+  /** A signed-in reader entitled to premium stories. */
+  const subscriberCookie = async (email: string) => {
+    const { user } = await provisionUser(db(), { email, role: 'reader', password: 'a long reader password' }, clock.now());
+    await grantEntitlements(db(), {
+      userId: user.id,
+      entitlements: ['premium'],
+      source: 'test:complimentary',
+      startsAt: at(10),
+      endsAt: at(-300),
+    });
+    return sessionCookie(t.ctx, email, 'a long reader password');
+  };
 
   beforeAll(async () => {
     // These tests search far more often than a reader may (MASTHEAD_SEARCH_RATE); the limit has a test of its own.
@@ -125,6 +141,7 @@ describeEachEngine('reader search', (db, engine) => {
       ...input,
       body: `The zafran crop came in early this year.\n\n${filler(4, 'spice')}\n\nThe kesar went to market.\n\n${filler(3, 'spice')}`,
     });
+    await announced();
     const after = (await api('q=kesar')).results.find((r) => r.slug === input.slug);
     expect(after?.snippet_from).toBe('lead');
     expect(after?.snippet_html).toContain('zafran');
@@ -132,19 +149,7 @@ describeEachEngine('reader search', (db, engine) => {
   });
 
   it('gives body snippets to an entitled subscriber and to a verified crawler', async () => {
-    const { user } = await provisionUser(
-      db(),
-      { email: 'sub@example.com', role: 'reader', password: 'a long reader password' },
-      clock.now(),
-    );
-    await grantEntitlements(db(), {
-      userId: user.id,
-      entitlements: ['premium'],
-      source: 'test:complimentary',
-      startsAt: at(10),
-      endsAt: at(-300),
-    });
-    const cookie = await sessionCookie(t.ctx, 'sub@example.com', 'a long reader password');
+    const cookie = await subscriberCookie('sub@example.com');
     const page = await get(`/search?q=${GATED_WORD}`, { cookie });
     expect(page.body).toContain(`<a href="/article/${premium}">`);
     expect(page.body).toContain(`<mark>${GATED_WORD}</mark> clause`);
@@ -219,12 +224,39 @@ describeEachEngine('reader search', (db, engine) => {
     await upsertArticle(db(), input);
     expect(await slugs('q=tamarind')).toEqual([input.slug]);
     await upsertArticle(db(), { ...input, headline: 'Kokum exports' });
+    await announced();
     expect(await slugs('q=tamarind')).toEqual([]);
     expect(await slugs('q=kokum')).toEqual([input.slug]);
     await createArticle(db(), { headline: 'Kokum tomorrow', visibility: 'free', publishedAt: at(-1) });
+    await announced();
     expect(await slugs('q=kokum')).toEqual([input.slug]);
     await db().updateTable('articles').set({ status: 'unpublished' }).where('slug', '=', input.slug).execute();
+    await announced();
     expect(await slugs('q=kokum')).toEqual([]);
+  });
+
+  it('answers a search asked again from what it found, until a change is announced or the hold ends, with each reader’s own snippets', async () => {
+    const first = await createArticle(db(), { headline: 'Jamun orchards flower early', visibility: 'free', publishedAt: at(5) });
+    expect(await slugs('q=jamun&sort=date')).toEqual([first.slug]);
+    // Written without a word to the app: the search asked again is answered from what it found.
+    const second = await createArticle(db(), { headline: 'Jamun prices double', visibility: 'free', publishedAt: at(4) });
+    expect(await slugs('q=jamun&sort=date')).toEqual([first.slug]);
+    clock.advance(SEARCH_HELD_MS);
+    expect(await slugs('q=jamun&sort=date')).toEqual([second.slug, first.slug]);
+    // A change announced (as every writer does) is found at once.
+    const third = await createArticle(db(), { headline: 'Jamun wine from Goa', visibility: 'free', publishedAt: at(3) });
+    await announced();
+    expect(await slugs('q=jamun&sort=date')).toEqual([third.slug, second.slug, first.slug]);
+
+    // What was found for a subscriber never carries the subscriber's snippets to a stranger, nor back.
+    const cookie = await subscriberCookie('held@example.com');
+    const query = `/search?q=${GATED_WORD}%20clause`;
+    for (let round = 0; round < 2; round++) {
+      expect((await get(query, { cookie })).body).toContain(`<mark>${GATED_WORD}</mark> <mark>clause</mark>`);
+      const stranger = (await get(query)).body;
+      expect(stranger).toContain(`<a href="/article/${premium}">`);
+      expect(stranger).not.toContain(`<mark>${GATED_WORD}</mark>`);
+    }
   });
 
   it('keeps each story’s search document in its row, where ranking reads it, not in the TOAST table', async () => {

@@ -28,6 +28,7 @@ import { redirectedSlug } from './newsroom-queries.js';
 import { redirectedSectionSlug } from '../sections/queries.js';
 import { listCuratedLive, type LiveCuration } from './curated.js';
 import { listSitemapMonths, type SitemapMonth } from './sitemaps.js';
+import { sharedLoads } from './shared-loads.js';
 import { heldValue } from './held-value.js';
 import { renderArticleBody, wordCount, type LeadRule } from './render.js';
 import { imageIdOf, imagePath, type ImageView } from '../media/model.js';
@@ -88,38 +89,6 @@ const NOT_FOUND = Symbol('not found');
 /** Sitemap entries read per query: what one file's response holds in memory at a time. */
 const SITEMAP_CHUNK = 5_000;
 
-/**
- * A cache's misses, shared among concurrent callers asking for the same key: when a popular entry expires under load,
- * the database gets one query for it, not one per waiting request. A load that began before `forget()` (a write
- * through this process) is neither joined nor stored, so nobody reads what was there before the write.
- */
-function sharedLoads<V extends object | symbol>(cache: LRUCache<string, V>) {
-  const pending = new Map<string, Promise<V>>();
-  let generation = 0;
-  return {
-    load(key: string, load: () => Promise<V>): Promise<V> {
-      let loading = pending.get(key);
-      if (!loading) {
-        const started = generation;
-        loading = load()
-          .then((value) => {
-            if (started === generation) cache.set(key, value);
-            return value;
-          })
-          .finally(() => {
-            if (pending.get(key) === loading) pending.delete(key);
-          });
-        pending.set(key, loading);
-      }
-      return loading;
-    },
-    forget(): void {
-      generation++;
-      pending.clear();
-      cache.clear();
-    },
-  };
-}
 const isScheduled = (hit: object | symbol): hit is { scheduledFor: Date } => typeof hit === 'object' && 'scheduledFor' in hit;
 
 /**

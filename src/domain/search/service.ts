@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { sharedLoads } from '../content/shared-loads.js';
 import type { Db } from '../ports/database.js';
 import { DomainError } from '../errors.js';
 import { accessItemOf, type AccessItem, type ListCursor, type Section } from '../content/model.js';
@@ -18,6 +19,7 @@ import {
   reindexEpaperStories,
   searchArticles,
   withSearchSettings,
+  type SearchRow,
 } from './queries.js';
 import type { SearchText } from './query-text.js';
 
@@ -67,6 +69,23 @@ export interface SearchContext {
 
 const TOO_BROAD = 'This search matches too many stories to answer in time. Narrow it with dates or a section, or use fewer quoted phrases.';
 
+/** What a search found, the same for every reader: its rows (one more than the page, to tell whether more follow). */
+interface Found {
+  rows: SearchRow[];
+  /** False when the text holds no word to search for (only stop words or punctuation). */
+  searchable: boolean;
+  /**
+   * Held finds only: the page's marked headlines and snippets by which results' snippets came from the body (a reader
+   * whose access draws the same ones gets the same text), at most MARKS_HELD of them.
+   */
+  marks?: Map<string, Marked[]>;
+}
+
+type Marked = Awaited<ReturnType<typeof highlightTexts>>[number];
+
+/** Readers' ways of access (which results' snippets come from the body) a held find keeps the marked page of. */
+const MARKS_HELD = 4;
+
 /**
  * Searches live articles and builds each result's snippet from the text the reader may read. The body leaves this
  * function only as a snippet of a result whose access decision allows it. The query runs under `withSearchSettings`:
@@ -80,7 +99,18 @@ export async function search(
   context: SearchContext,
   timeoutMs: number | null = null,
 ): Promise<SearchPage> {
-  const find = (tx: Db) =>
+  return pageFor(db, config, request, context, await find(db, config, request, context.now, context.sectionVisibility, timeoutMs));
+}
+
+async function find(
+  db: Db,
+  config: string,
+  request: SearchRequest,
+  now: Date,
+  sections: SectionVisibility,
+  timeoutMs: number | null,
+): Promise<Found> {
+  const query = (tx: Db) =>
     searchArticles(tx, {
       config,
       text: request.text,
@@ -89,28 +119,37 @@ export async function search(
       limit: request.limit + 1,
       offset: request.offset,
       after: request.after,
-      now: context.now,
-      sections: context.sectionVisibility,
+      now,
+      sections,
     });
   let rows;
   try {
-    rows = await withSearchSettings(db, timeoutMs, find);
+    rows = await withSearchSettings(db, timeoutMs, query);
   } catch (error) {
     if (isStatementTimeout(error)) throw new DomainError('search-too-broad', TOO_BROAD);
     throw error;
   }
   // Only a query that found nothing is asked whether it had a word to look for (not only stop words or punctuation).
-  if (rows.length === 0 && !(await hasLexemes(db, config, request.text)))
-    return { hits: [], nextCursor: null, more: false, searchable: false };
-  const more = rows.length > request.limit;
-  const page = rows.slice(0, request.limit);
+  return { rows, searchable: rows.length > 0 || (await hasLexemes(db, config, request.text)) };
+}
+
+/** The page `found` gives this reader: each snippet from the text the reader may read (see `search`). */
+async function pageFor(db: Db, config: string, request: SearchRequest, context: SearchContext, found: Found): Promise<SearchPage> {
+  if (!found.searchable) return { hits: [], nextCursor: null, more: false, searchable: false };
+  const more = found.rows.length > request.limit;
+  const page = found.rows.slice(0, request.limit);
   const sources = page.map(({ article, body }) => {
     const item = accessItemOf(article, context.sections);
     const fromBody = context.mayReadBody(item);
     const source = `${plainField(article.standfirst)} ${plainSource(body, fromBody, context.lead)}`;
     return { headline: plainField(article.headline), source: source.slice(0, SNIPPET_SOURCE_MAX), fromBody };
   });
-  const marked = await highlightTexts(db, config, request.text, sources);
+  const drawn = sources.map((source) => (source.fromBody ? 'b' : 'l')).join('');
+  let marked = found.marks?.get(drawn);
+  if (!marked) {
+    marked = await highlightTexts(db, config, request.text, sources);
+    if (found.marks && found.marks.size < MARKS_HELD) found.marks.set(drawn, marked);
+  }
   const hits: SearchHit[] = page.map(({ article }, i) => ({
     article,
     headlineHtml: markedToHtml(marked[i]?.headline ?? ''),
@@ -144,11 +183,47 @@ export async function applySearchConfig(db: Db, name: string): Promise<{ config:
 /** Reader search over one database in one text-search configuration (MASTHEAD_SEARCH_CONFIG, checked at start). */
 export interface SearchService {
   run(request: SearchRequest, context: SearchContext): Promise<SearchPage>;
+  /** Forgets the searches held (see `createSearchService`): after a change to the articles or the site's settings. */
+  forget(): void;
 }
 
-/** `timeoutMs`: the longest a search's query may run (MASTHEAD_SEARCH_TIMEOUT_MS), see `search`. */
+/** How long a search's finds are held, by the app's clock: as long as the site's lists are. */
+export const SEARCH_HELD_MS = 15_000;
+/** Memory the held finds may take: a page of 20 stories of ~5 KB, with their bodies, takes about 300 KB. */
+const SEARCH_HELD_BYTES = 24 * 2 ** 20;
+
+/**
+ * Searches, with what each found held for SEARCH_HELD_MS: readers ask the same searches (a name in the news, a word of
+ * the day), and the dearest, a word most stories hold, reads and ranks its newest 2,000 matches each time it runs.
+ * What is held is the same for every reader: the rows, bodies included, kept in this process and never sent; each
+ * reader's snippets are made from them afresh. The app forgets them all on every announced change (a story
+ * published, edited or withdrawn by any instance or import; paywall settings), so only a story whose scheduled time
+ * comes may show up to SEARCH_HELD_MS late, as on the lists. Concurrent misses of one search share its query.
+ * `timeoutMs`: the longest a search's query may run (MASTHEAD_SEARCH_TIMEOUT_MS), see `search`.
+ */
 export function createSearchService(db: Db, config: string, timeoutMs: number): SearchService {
-  return { run: (request, context) => search(db, config, request, context, timeoutMs) };
+  const held = new LRUCache<string, { at: number; found: Found }>({
+    maxSize: SEARCH_HELD_BYTES,
+    // Each row's summary, body and its marked headline and snippet for each way of access held.
+    sizeCalculation: ({ found }) => found.rows.reduce((bytes, row) => bytes + 2_048 + MARKS_HELD * 1_024 + 2 * row.body.length, 1_024),
+    ttl: SEARCH_HELD_MS,
+  });
+  const loads = sharedLoads(held);
+  return {
+    async run(request, context) {
+      // The section rules only change what the type filter matches.
+      const key = JSON.stringify([request, request.filters.type ? context.sectionVisibility : null]);
+      const now = context.now;
+      let entry = held.get(key);
+      if (!entry || now.getTime() - entry.at >= SEARCH_HELD_MS || now.getTime() < entry.at)
+        entry = await loads.load(key, async () => ({
+          at: now.getTime(),
+          found: { ...(await find(db, config, request, now, context.sectionVisibility, timeoutMs)), marks: new Map() },
+        }));
+      return pageFor(db, config, request, context, entry.found);
+    },
+    forget: () => loads.forget(),
+  };
 }
 
 /** Articles rewritten per statement by `reindexAll`: each batch is one short update, so memory stays flat. */
