@@ -299,7 +299,7 @@ export async function listRelatedArticles(
 ): Promise<ArticleSummary[]> {
   if (article.tags.length === 0) return [];
   // A plan made for this run's values must not look cheaper than the plan PostgreSQL keeps for any values, or every
-  // run is planned afresh (0.4–0.8 ms of planning for 0.2 ms of work). So the array always holds RELATED_TAGS entries,
+  // run is planned afresh (0.4–1.2 ms of planning for 0.2–0.4 ms of work). So the array always holds RELATED_TAGS entries,
   // the missing ones null (which match no row), as a kept plan assumes; and the time is read in a subquery, which
   // neither plan can look into: planned for the time itself, a tag's rows all counted as published, and a kept plan
   // assumed a third.
