@@ -165,6 +165,29 @@ describeEachEngine('reader search', (db, engine) => {
     expect(spoofed.body).not.toContain(`<mark>${GATED_WORD}</mark>`);
   });
 
+  it('marks the words where they stand in a long story for a subscriber, in any of their forms', async () => {
+    // ~4,000 characters before the words and between them: the snippet is made from the passages around them.
+    const story = await createArticle(db(), {
+      headline: 'Notes from the spice belt',
+      body: `${filler(70, 'nutmeg')}\n\nThree port cities traded most of the crop.\n\n${filler(70, 'mace')}\n\nThe old auction houses were dying out.`,
+      visibility: 'premium',
+      section: 'economy',
+      publishedAt: at(4),
+    });
+    await announced();
+    const cookie = await subscriberCookie('long@example.com');
+    const snippet = async (q: string) => {
+      const page = (await get(`/search?q=${encodeURIComponent(q)}`, { cookie })).body;
+      return /<a href="\/article\/([^"]+)">.*?<p class="snippet">(.*?)<\/p>/s.exec(page)?.slice(1).join(': ') ?? '';
+    };
+    expect(await snippet('port city')).toMatch(new RegExp(`^${story.slug}: .*<mark>port</mark> <mark>cities</mark> traded`));
+    // A stem that is not the start of its word ("dying", die), alone and beside another word.
+    expect(await snippet('die')).toMatch(new RegExp(`^${story.slug}: .*houses were <mark>dying</mark>`));
+    expect(await snippet('auction die')).toMatch(new RegExp(`^${story.slug}: .*<mark>auction</mark> houses were <mark>dying</mark>`));
+    // Two words thousands of characters apart are both shown.
+    expect(await snippet('cities auction')).toMatch(new RegExp(`^${story.slug}: .*<mark>cities</mark>.*<mark>auction</mark>`));
+  });
+
   it('filters by section, dates, author and type', async () => {
     const word = 'jaggery';
     const a = await createArticle(db(), {

@@ -18,8 +18,8 @@ import {
   type TileGrid,
 } from './model.js';
 import * as q from './queries.js';
-import { markedToHtml } from '../search/highlight.js';
-import { hasLexemes, highlightTexts, tsquery, withSearchSettings } from '../search/queries.js';
+import { markedToHtml, passagesAround, probesOf } from '../search/highlight.js';
+import { highlightTexts, queryLexemes, tsquery, withSearchSettings } from '../search/queries.js';
 import { cleanSearchText, readSearchText } from '../search/query-text.js';
 import {
   checkEditionName,
@@ -300,7 +300,8 @@ export function createEpaperService(deps: EpaperDeps) {
     const clean = cleanSearchText(text);
     if (!clean) return { hits: [], older: null };
     const words = readSearchText(clean);
-    if (!(await hasLexemes(db, deps.searchConfig, words))) return { hits: [], older: null };
+    const lexemes = await queryLexemes(db, deps.searchConfig, words);
+    if (lexemes.length === 0) return { hits: [], older: null };
     const [, date = '', id = ''] = /^(\d{4}-\d{2}-\d{2})\.([1-9]\d{0,9})$/.exec(before) ?? [];
     const after = isEditionDate(date) ? { date, id: Number(id) } : undefined;
     // Under the settings every search runs with (planned for its words, on no parallel workers), with no timeout:
@@ -309,11 +310,12 @@ export function createEpaperService(deps: EpaperDeps) {
       q.searchRegions(tx, { query: tsquery(deps.searchConfig, words), now: now(), limit: SEARCH_PAGE + 1, before: after }),
     );
     const shown = matches.slice(0, SEARCH_PAGE);
+    const probes = probesOf(lexemes);
     const marked = await highlightTexts(
       db,
       deps.searchConfig,
       words,
-      shown.map((m) => ({ headline: m.headline, source: m.text })),
+      shown.map((m) => ({ headline: m.headline, source: passagesAround(m.text, probes) })),
     );
     const last = shown.at(-1);
     return {

@@ -52,3 +52,73 @@ export function plainText(renderedHtml: string): string {
 export function plainField(text: string): string {
   return text.replace(CONTROL, ' ');
 }
+
+/** A snippet's source longer than this is cut to its passages before ts_headline reads it (`passagesAround`). */
+export const PASSAGES_FROM = 1_500;
+/** Characters kept on each side of a word that may match: a fragment of a snippet is at most 35 words. */
+const PASSAGE_RADIUS = 300;
+/** Passages kept at most. */
+const PASSAGES_MAX = 6;
+/** Words that may match looked at: enough for six passages when one word is everywhere. */
+const MATCHES_READ = 400;
+
+/**
+ * What a word of the text that may match one of `lexemes` begins with: the lexeme less its last letter when it has four
+ * or more, since a stem changes or drops a word's ending (`citi` stands for "city" and "cities", `agre` for "agree").
+ * A probe of fewer than three letters would find too many words (`o` of "O'Brien") and is left out.
+ */
+export function probesOf(lexemes: readonly string[]): string[] {
+  const probes = lexemes.map((lexeme) => {
+    const letters = Array.from(lexeme);
+    return letters.length >= 4 ? letters.slice(0, -1).join('') : lexeme;
+  });
+  return [...new Set(probes.filter((probe) => Array.from(probe).length >= 3))];
+}
+
+/**
+ * `text` cut to the passages around the words that begin with one of `probes` (case aside), PASSAGE_RADIUS characters
+ * each side, joined with " … ": the first place of each probe, then the others in the text's order while there are at
+ * most PASSAGES_MAX passages. ts_headline reads every word of what it is given (a story's whole body cost it ~0.6 ms),
+ * so a long source is cut to where its matches can be before it is sent. `text` whole when it is short, or when no word
+ * begins with a probe (a stem that is not the start of its word: "dying", `die`).
+ */
+export function passagesAround(text: string, probes: readonly string[]): string {
+  if (text.length <= PASSAGES_FROM || probes.length === 0) return text;
+  const escaped = probes.map((probe) => `(${probe.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')})`);
+  const starts = new RegExp(`(?<![\\p{L}\\p{N}\\p{M}])(?:${escaped.join('|')})`, 'giu');
+  const firsts = new Map<number, number>();
+  const places: number[] = [];
+  for (const match of text.matchAll(starts)) {
+    const probe = match.slice(1).findIndex(Boolean);
+    if (!firsts.has(probe)) firsts.set(probe, match.index);
+    places.push(match.index);
+    if (places.length === MATCHES_READ) break;
+  }
+  if (places.length === 0) return text;
+  const spans: [number, number][] = [];
+  const add = (place: number, always: boolean) => {
+    const [start, end] = [Math.max(0, place - PASSAGE_RADIUS), Math.min(text.length, place + PASSAGE_RADIUS)];
+    const near = spans.find((span) => start <= span[1] && end >= span[0]);
+    if (near) [near[0], near[1]] = [Math.min(near[0], start), Math.max(near[1], end)];
+    else if (always || spans.length < PASSAGES_MAX) spans.push([start, end]);
+  };
+  for (const place of firsts.values()) add(place, true);
+  for (const place of places) add(place, false);
+  spans.sort((a, b) => a[0] - b[0]);
+  // Cut at the nearest space inward, so a passage neither begins nor ends within a word (unless the word is very long).
+  const after = (i: number) => {
+    const space = i === 0 ? -1 : text.indexOf(' ', i);
+    return space >= 0 && space - i <= 40 ? space + 1 : i;
+  };
+  const before = (i: number) => {
+    const space = i === text.length ? -1 : text.lastIndexOf(' ', i);
+    return space >= 0 && i - space <= 40 ? space : i;
+  };
+  const merged = spans.reduce<[number, number][]>((out, span) => {
+    const last = out.at(-1);
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else out.push([...span]);
+    return out;
+  }, []);
+  return merged.map(([start, end]) => text.slice(after(start), before(end))).join(' … ');
+}

@@ -33,10 +33,15 @@ function withPrefixes(config: string, text: SearchText, base: RawBuilder<unknown
   return sql<string>`${text.prefixes.reduce<RawBuilder<unknown>>((q, word) => sql`(${q} && to_tsquery(${cfg}, ${`${word}:*`}))`, base)}`;
 }
 
-/** True when the query has at least one word to look for (not only stop words or punctuation). */
-export async function hasLexemes(db: Db, config: string, text: SearchText): Promise<boolean> {
-  const { rows } = await sql<{ n: number }>`select numnode(${tsquery(config, text)}) as n`.execute(db);
-  return (rows[0]?.n ?? 0) > 0;
+/**
+ * The words the query looks for, as `config` stems them (`citi` for "cities"), each once; none when the text holds only
+ * stop words or punctuation.
+ */
+export async function queryLexemes(db: Db, config: string, text: SearchText): Promise<string[]> {
+  const { rows } = await sql<{ q: string }>`select ${tsquery(config, text)}::text as q`.execute(db);
+  // The text form quotes each lexeme ('citi' & 'fill':*), doubling a quote or a backslash within it.
+  const quoted = (rows[0]?.q ?? '').matchAll(/'((?:[^'\\]|''|\\.)*)'/g);
+  return [...new Set([...quoted].map(([, lexeme = '']) => lexeme.replace(/''/g, "'").replace(/\\(.)/g, '$1')))];
 }
 
 /**

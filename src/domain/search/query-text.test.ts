@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markedToHtml, MARK_START, MARK_STOP, plainText } from './highlight.js';
+import { markedToHtml, MARK_START, MARK_STOP, passagesAround, plainText, probesOf } from './highlight.js';
 import { cleanSearchText, readSearchText, searchTextProblem } from './query-text.js';
 
 describe('reading a reader’s search text', () => {
@@ -44,5 +44,43 @@ describe('highlighted snippets', () => {
 
   it('reads rendered HTML as plain text, entities decoded, markers removed', () => {
     expect(plainText('<p>Rates &amp; <em>bonds</em>&#2;</p>\n<ul><li>one</li></ul>')).toBe('Rates & bonds one');
+  });
+  it('looks for a stem at the start of a word, less an ending the stem may have changed', () => {
+    expect(probesOf(['citi', 'rate', 'gdp', 'मूल्य', 'o', 'brien', 'e-mail', 'rates', ''])).toEqual([
+      'cit',
+      'rat',
+      'gdp',
+      'मूल्',
+      'brie',
+      'e-mai',
+      'rate',
+    ]);
+  });
+
+  it('cuts a long text to the passages around the words that may match, and leaves a short one whole', () => {
+    const words = (from: number, n: number) => Array.from({ length: n }, (_, i) => `w${from + i}`).join(' ');
+    const text = `${words(0, 300)} The City council met. ${words(300, 300)} Cities grow. ${words(600, 300)}`;
+    const cut = passagesAround(text, probesOf(['citi']));
+    expect(cut.length).toBeLessThan(1_400);
+    expect(cut).toMatch(/^w\d+ .* The City council met\. .* … .* Cities grow\. .* w\d+$/);
+    // Whole words only, cut at spaces; a word merely holding the letters is no match.
+    expect(cut.split(' … ').every((passage) => /^w\d+ /.test(passage) && / w\d+$/.test(passage))).toBe(true);
+    expect(passagesAround(`${words(0, 300)} Felicity ${words(300, 300)}`, ['cit'])).toBe(`${words(0, 300)} Felicity ${words(300, 300)}`);
+    // Short texts, and texts where no word begins with a probe (a stem that is not its word's start), go whole.
+    expect(passagesAround('The city council met.', ['cit'])).toBe('The city council met.');
+    expect(passagesAround(`${words(0, 300)} dying ${words(300, 300)}`, ['die'])).toBe(`${words(0, 300)} dying ${words(300, 300)}`);
+    // Neighbouring matches share a passage; at most six passages, the first ones.
+    const many = Array.from({ length: 20 }, (_, i) => `${words(i * 200, 200)} rate`).join(' ');
+    const passages = passagesAround(many, ['rat']).split(' … ');
+    expect(passages).toHaveLength(6);
+    expect(passages[0]).toContain('w199 rate w200');
+    expect(passages[5]).toContain('w1199 rate w1200');
+    expect(passagesAround(`${words(0, 300)} rate rates rated ${words(300, 300)}`, ['rat']).split(' … ')).toHaveLength(1);
+    // Every word searched for keeps a passage, however often another appears before it.
+    const late = passagesAround(`${many} ${words(5000, 100)} commission`, ['rat', 'commiss']).split(' … ');
+    expect(late).toHaveLength(6);
+    expect(late[4]).toContain('w999 rate w1000');
+    expect(late[5]).toMatch(/ w5099 commission$/);
+    expect(passagesAround(`${words(0, 300)} e-mail ${words(300, 300)}`, ['e-mai'])).toMatch(/^w\d+ .* e-mail .* w\d+$/);
   });
 });

@@ -6,15 +6,15 @@ import { DomainError } from '../errors.js';
 import { accessItemOf, type AccessItem, type ListCursor, type Section } from '../content/model.js';
 import { renderBody, renderLead, type LeadRule } from '../content/render.js';
 import { readSetting, writeSetting } from '../site/queries.js';
-import { markedToHtml, plainField, plainText } from './highlight.js';
+import { markedToHtml, PASSAGES_FROM, passagesAround, plainField, plainText, probesOf } from './highlight.js';
 import type { SearchFilters, SearchHit, SearchPage, SearchSort, SectionVisibility } from './model.js';
 import {
   articleIdRange,
   countArticles,
   findSearchConfig,
-  hasLexemes,
   highlightTexts,
   isStatementTimeout,
+  queryLexemes,
   reindexArticles,
   reindexEpaperStories,
   searchArticles,
@@ -74,6 +74,8 @@ interface Found {
   rows: SearchRow[];
   /** False when the text holds no word to search for (only stop words or punctuation). */
   searchable: boolean;
+  /** The words searched for as stemmed (see `queryLexemes`): asked when first needed, then kept with a held find. */
+  lexemes?: string[];
   /**
    * Held finds only: the page's marked headlines and snippets by which results' snippets came from the body (a reader
    * whose access draws the same ones gets the same text), at most MARKS_HELD of them.
@@ -129,8 +131,10 @@ async function find(
     if (isStatementTimeout(error)) throw new DomainError('search-too-broad', TOO_BROAD);
     throw error;
   }
+  if (rows.length > 0) return { rows, searchable: true };
   // Only a query that found nothing is asked whether it had a word to look for (not only stop words or punctuation).
-  return { rows, searchable: rows.length > 0 || (await hasLexemes(db, config, request.text)) };
+  const lexemes = await queryLexemes(db, config, request.text);
+  return { rows, searchable: lexemes.length > 0, lexemes };
 }
 
 /** The page `found` gives this reader: each snippet from the text the reader may read (see `search`). */
@@ -147,6 +151,11 @@ async function pageFor(db: Db, config: string, request: SearchRequest, context: 
   const drawn = sources.map((source) => (source.fromBody ? 'b' : 'l')).join('');
   let marked = found.marks?.get(drawn);
   if (!marked) {
+    // A body is cut to the passages where its matches can be: ts_headline's cost grows with all it reads.
+    if (sources.some((source) => source.fromBody && source.source.length > PASSAGES_FROM)) {
+      const probes = probesOf((found.lexemes ??= await queryLexemes(db, config, request.text)));
+      for (const source of sources) if (source.fromBody) source.source = passagesAround(source.source, probes);
+    }
     marked = await highlightTexts(db, config, request.text, sources);
     if (found.marks && found.marks.size < MARKS_HELD) found.marks.set(drawn, marked);
   }
