@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderArticleBody, renderBody, renderLead } from './render.js';
+import { renderArticleBody, renderBody, renderLead, wordCount } from './render.js';
 
 const body = ['First para.', '## A heading', 'Second para.', '- a\n- b', 'Third secret para.'].join('\n\n');
 
@@ -122,5 +122,19 @@ describe('the body after the lead-in: the gated part', () => {
     const { lead, rest } = parts(body, { blocks: 0, words: 100 });
     expect(lead).toBe('');
     expect(rest).toBe(renderBody(body));
+  });
+});
+
+describe('word count', () => {
+  it('counts runs of letters and digits, in any script, with the marks that belong to them', () => {
+    expect(wordCount('')).toBe(0);
+    expect(wordCount('The RBI held the repo rate at 6.5% on Friday.')).toBe(11);
+    expect(wordCount('  café naïve—Zürich_2026 ')).toBe(4);
+    // Devanagari's vowel signs are marks: each word is one word, not one per syllable.
+    expect(wordCount('यह एक परीक्षण है। ५६ हिन्दी')).toBe(6);
+    // Characters beyond the Basic Multilingual Plane: a letter (𝐀) and an emoji between words.
+    expect(wordCount('𝐀bc 😀 def😀ghi')).toBe(3);
+    const mixed = 'Markets: ₹2,700 a year — 北京 and मुंबई, naïve\u0301 rates\ud800 lone';
+    expect(wordCount(mixed)).toBe(mixed.match(/[\p{L}\p{N}\p{M}]+/gu)?.length);
   });
 });
