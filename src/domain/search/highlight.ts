@@ -75,6 +75,16 @@ export function probesOf(lexemes: readonly string[]): string[] {
   return [...new Set(probes.filter((probe) => Array.from(probe).length >= 3))];
 }
 
+const WORD_CHARACTER = /[\p{L}\p{N}\p{M}]/u;
+
+/** True when no letter, digit or mark comes just before `index` of `text`. */
+function startsWord(text: string, index: number): boolean {
+  if (index === 0) return true;
+  const unit = text.charCodeAt(index - 1);
+  const at = unit >= 0xdc00 && unit <= 0xdfff && index >= 2 ? index - 2 : index - 1;
+  return !WORD_CHARACTER.test(String.fromCodePoint(text.codePointAt(at) ?? 32));
+}
+
 /**
  * `text` cut to the passages around the words that begin with one of `probes` (case aside), PASSAGE_RADIUS characters
  * each side, joined with " … ": the first place of each probe, then the others in the text's order while there are at
@@ -84,11 +94,12 @@ export function probesOf(lexemes: readonly string[]): string[] {
  */
 export function passagesAround(text: string, probes: readonly string[]): string {
   if (text.length <= PASSAGES_FROM || probes.length === 0) return text;
-  const escaped = probes.map((probe) => `(${probe.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')})`);
-  const starts = new RegExp(`(?<![\\p{L}\\p{N}\\p{M}])(?:${escaped.join('|')})`, 'giu');
+  // A pattern of the probes alone: one with Unicode classes in it took ~0.4 ms to compile, for every new search.
+  const starts = new RegExp(probes.map((probe) => `(${probe.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')})`).join('|'), 'gi');
   const firsts = new Map<number, number>();
   const places: number[] = [];
   for (const match of text.matchAll(starts)) {
+    if (!startsWord(text, match.index)) continue;
     const probe = match.slice(1).findIndex(Boolean);
     if (!firsts.has(probe)) firsts.set(probe, match.index);
     places.push(match.index);

@@ -65,7 +65,10 @@ describe('highlighted snippets', () => {
     expect(cut).toMatch(/^w\d+ .* The City council met\. .* … .* Cities grow\. .* w\d+$/);
     // Whole words only, cut at spaces; a word merely holding the letters is no match.
     expect(cut.split(' … ').every((passage) => /^w\d+ /.test(passage) && / w\d+$/.test(passage))).toBe(true);
-    expect(passagesAround(`${words(0, 300)} Felicity ${words(300, 300)}`, ['cit'])).toBe(`${words(0, 300)} Felicity ${words(300, 300)}`);
+    for (const within of ['Felicity', '𝐀city', 'ācity'])
+      expect(passagesAround(`${words(0, 300)} ${within} ${words(300, 300)}`, ['cit'])).toBe(
+        `${words(0, 300)} ${within} ${words(300, 300)}`,
+      );
     // Short texts, and texts where no word begins with a probe (a stem that is not its word's start), go whole.
     expect(passagesAround('The city council met.', ['cit'])).toBe('The city council met.');
     expect(passagesAround(`${words(0, 300)} dying ${words(300, 300)}`, ['die'])).toBe(`${words(0, 300)} dying ${words(300, 300)}`);
