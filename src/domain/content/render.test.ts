@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderArticleBody, renderBody, renderLead, wordCount } from './render.js';
+import { bodyText, leadText, renderArticleBody, renderBody, wordCount, type LeadRule } from './render.js';
+
+/** The lead-in as a reader without access sees it. */
+const renderLead = (source: string, rule: LeadRule) => renderArticleBody(source, rule).leadHtml;
 
 const body = ['First para.', '## A heading', 'Second para.', '- a\n- b', 'Third secret para.'].join('\n\n');
 
@@ -136,5 +139,31 @@ describe('word count', () => {
     expect(wordCount('𝐀bc 😀 def😀ghi')).toBe(3);
     const mixed = 'Markets: ₹2,700 a year — 北京 and मुंबई, naïve\u0301 rates\ud800 lone';
     expect(wordCount(mixed)).toBe(mixed.match(/[\p{L}\p{N}\p{M}]+/gu)?.length);
+  });
+});
+
+describe('the words a reader sees, for search snippets', () => {
+  const source = [
+    'Rates &amp; *bonds* rose\nby a **point**.',
+    '## The [central bank](https://rbi.example/a) said `repo`',
+    '![a chart of yields](chart.png)',
+    '- one\n- two',
+    '```\ncode block\n```',
+    'Third secret para.',
+  ].join('\n\n');
+
+  it('reads the body as its page shows it: text, link text and code, no markup, addresses or image descriptions', () => {
+    expect(bodyText(source).replace(/\s+/g, ' ').trim()).toBe(
+      'Rates & bonds rose by a point. The central bank said repo one two code block Third secret para.',
+    );
+  });
+
+  it('reads the lead-in alone: what is left out of it is not there', () => {
+    const rule = { blocks: 2, words: 1000 };
+    const text = leadText(source + TAIL, rule)
+      .replace(/\s+/g, ' ')
+      .trim();
+    expect(text).toBe('Rates & bonds rose by a point. The central bank said repo');
+    expect(leadText(source + TAIL, { blocks: 0, words: 100 })).toBe('');
   });
 });

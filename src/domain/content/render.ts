@@ -68,7 +68,7 @@ function blocksOf(tokens: Token[], start: number, end: number, container: number
   else out.push({ start, end, words: wordsIn(tokens, start, end), container });
 }
 
-/** The body's blocks, and how many of them from the top make the lead-in under `rule` (see `renderLead`). */
+/** The body's blocks, and how many of them from the top make the lead-in under `rule` (see `renderArticleBody`). */
 function cutAfterLead(tokens: Token[], rule: LeadRule): { blocks: Block[]; lead: number } {
   const blocks: Block[] = [];
   for (let i = 0; i < tokens.length;) {
@@ -90,19 +90,40 @@ function cutAfterLead(tokens: Token[], rule: LeadRule): { blocks: Block[]; lead:
 }
 
 /**
- * Renders only the lead-in: whole blocks from the top, within `rule` and within a third of the body's
- * words. A block that would pass a limit is left out with everything after it. The rest of the body is
- * never rendered, so it cannot end up in the output by mistake.
+ * The words a reader sees of the whole body: text, link text and code, without markup or the descriptions of images (as
+ * its rendering shows them, read without drawing it). Only for readers allowed to read the article.
  */
-export function renderLead(source: string, rule: LeadRule): string {
+export function bodyText(source: string): string {
+  return textOf(markdown.parse(source, {}));
+}
+
+/** The words a reader sees of the lead-in alone (the blocks of `renderArticleBody`'s `leadHtml`): all a reader without access may be shown. */
+export function leadText(source: string, rule: LeadRule): string {
   if (rule.blocks <= 0 || rule.words <= 0) return '';
   const tokens = markdown.parse(source, {});
   const { blocks, lead } = cutAfterLead(tokens, rule);
-  return markdown.renderer.render(leadTokens(tokens, blocks.slice(0, lead)), markdown.options, {});
+  return textOf(leadTokens(tokens, blocks.slice(0, lead)));
+}
+
+/** Tokens' text: each block's and line's end a space. */
+function textOf(tokens: Token[]): string {
+  let text = '';
+  for (const token of tokens) {
+    if (token.type === 'fence' || token.type === 'code_block') text += `${token.content} `;
+    if (token.type !== 'inline') continue;
+    for (const child of token.children ?? []) {
+      if (child.type === 'text' || child.type === 'code_inline') text += child.content;
+      else if (child.type === 'softbreak' || child.type === 'hardbreak') text += ' ';
+    }
+    text += ' ';
+  }
+  return text;
 }
 
 /**
- * The body whole, its lead-in (as `renderLead`) and the rest after it, parsed once. The rest is the part only readers
+ * The body whole, its lead-in and the rest after it, parsed once. The lead-in is whole blocks from the top, within `rule`
+ * and within a third of the body's words; a block that would pass a limit is left out with everything after it, and
+ * what is left out is never rendered into it, so it cannot end up there by mistake. The rest is the part only readers
  * the access decision allows may see; a list cut by the lead-in goes on in a list of its own, numbered on where it was cut.
  */
 export function renderArticleBody(source: string, rule: LeadRule): { bodyHtml: string; leadHtml: string; restHtml: string } {

@@ -2,7 +2,7 @@ import escapeHtml from 'escape-html';
 
 /**
  * Highlighted snippets, built safely. The database marks matches with two control characters no article text can
- * hold (`cleanSearchText` and `plainText` remove them); the marked text is then HTML-escaped as a whole and only
+ * hold (`cleanSearchText` and `plainWords` remove them); the marked text is then HTML-escaped as a whole and only
  * then are the markers turned into `<mark>`: article text is never trusted as HTML.
  */
 export const MARK_START = '\u0002';
@@ -27,30 +27,9 @@ function stripMarkers(text: string): string {
   return text.replaceAll(MARK_START, '').replaceAll(MARK_STOP, '');
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-/**
- * Rendered article HTML (our own Markdown renderer's output) as plain text for snippets: tags become spaces,
- * entities their characters, control characters and runs of spaces one space.
- */
-export function plainText(renderedHtml: string): string {
-  return renderedHtml
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, name: string) => {
-      if (name[0] === '#') {
-        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
-      }
-      return ENTITIES[name.toLowerCase()] ?? all;
-    })
-    .replace(CONTROL, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** A plain-text field (a headline, a standfirst) ready for ts_headline: control characters (our markers) as spaces. */
-export function plainField(text: string): string {
-  return text.replace(CONTROL, ' ');
+/** Text as one line of words for ts_headline: control characters (our markers among them) and runs of spaces one space. */
+export function plainWords(text: string): string {
+  return text.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** A snippet's source longer than this is cut to its passages before ts_headline reads it (`passagesAround`). */

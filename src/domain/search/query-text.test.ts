@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markedToHtml, MARK_START, MARK_STOP, passagesAround, plainText, probesOf } from './highlight.js';
+import { markedToHtml, MARK_START, MARK_STOP, passagesAround, plainWords, probesOf } from './highlight.js';
 import { cleanSearchText, readSearchText, searchTextProblem } from './query-text.js';
 
 describe('reading a reader’s search text', () => {
@@ -42,8 +42,8 @@ describe('highlighted snippets', () => {
     expect(markedToHtml(`a ${MARK_STOP}b`)).toBe('a b');
   });
 
-  it('reads rendered HTML as plain text, entities decoded, markers removed', () => {
-    expect(plainText('<p>Rates &amp; <em>bonds</em>&#2;</p>\n<ul><li>one</li></ul>')).toBe('Rates & bonds one');
+  it('gives ts_headline one line of words, markers and other control characters removed', () => {
+    expect(plainWords(` Rates &\u0002 bonds${MARK_STOP}\n\n one `)).toBe('Rates & bonds one');
   });
   it('looks for a stem at the start of a word, less an ending the stem may have changed', () => {
     expect(probesOf(['citi', 'rate', 'gdp', 'मूल्य', 'o', 'brien', 'e-mail', 'rates', ''])).toEqual([

@@ -4,9 +4,9 @@ import { sharedLoads } from '../content/shared-loads.js';
 import type { Db } from '../ports/database.js';
 import { DomainError } from '../errors.js';
 import { accessItemOf, type AccessItem, type ListCursor, type Section } from '../content/model.js';
-import { renderBody, renderLead, type LeadRule } from '../content/render.js';
+import { bodyText, leadText, type LeadRule } from '../content/render.js';
 import { readSetting, writeSetting } from '../site/queries.js';
-import { markedToHtml, PASSAGES_FROM, passagesAround, plainField, plainText, probesOf } from './highlight.js';
+import { markedToHtml, PASSAGES_FROM, passagesAround, plainWords, probesOf } from './highlight.js';
 import type { SearchFilters, SearchHit, SearchPage, SearchSort, SectionVisibility } from './model.js';
 import {
   articleIdRange,
@@ -38,7 +38,7 @@ function plainSource(body: string, fromBody: boolean, lead: LeadRule): string {
   const key = `${fromBody ? 'body' : `lead ${lead.blocks} ${lead.words}`} ${createHash('sha256').update(body).digest('base64')}`;
   let text = plainSources.get(key);
   if (text === undefined) {
-    text = plainText(fromBody ? renderBody(body) : renderLead(body, lead)).slice(0, SNIPPET_SOURCE_MAX);
+    text = plainWords(fromBody ? bodyText(body) : leadText(body, lead)).slice(0, SNIPPET_SOURCE_MAX);
     plainSources.set(key, text);
   }
   return text;
@@ -145,8 +145,8 @@ async function pageFor(db: Db, config: string, request: SearchRequest, context: 
   const sources = page.map(({ article, body }) => {
     const item = accessItemOf(article, context.sections);
     const fromBody = context.mayReadBody(item);
-    const source = `${plainField(article.standfirst)} ${plainSource(body, fromBody, context.lead)}`;
-    return { headline: plainField(article.headline), source: source.slice(0, SNIPPET_SOURCE_MAX), fromBody };
+    const source = `${plainWords(article.standfirst)} ${plainSource(body, fromBody, context.lead)}`;
+    return { headline: plainWords(article.headline), source: source.slice(0, SNIPPET_SOURCE_MAX), fromBody };
   });
   const drawn = sources.map((source) => (source.fromBody ? 'b' : 'l')).join('');
   let marked = found.marks?.get(drawn);
