@@ -12,7 +12,8 @@
  *    far back), and the API. Every request's reader and page is drawn afresh.
  * 4. Search at 16 connections, one query shape at a time: a rare word, a word every article holds, the same since a
  *    day drawn afresh, two words (by relevance and newest first), a phrase, and a common word within the last 30
- *    days. A search asked again within 15 s is answered from what it found (search/service.ts), so the two common-word
+ *    days, asked by strangers; and a rare word and a common word since a drawn day asked by subscribers, whose
+ *    snippets come from the results' bodies. A search asked again within 15 s is answered from what it found (search/service.ts), so the two common-word
  *    shapes that ask the same query each time measure a popular search; the others differ on every request, and each
  *    is ranked afresh.
  * 5. Pages whose cost must not grow with the archive, one request at a time: the sitemap index, a month's sitemap,
@@ -246,19 +247,24 @@ async function measureOn(databaseUrl: string, count: number, options: ScaleOptio
     const month = day(now - 30 * 86_400_000);
     const firstDay = Date.UTC(1997, 0, 1);
     const since = () => day(firstDay + random(Math.floor((now - 60 * 86_400_000 - firstDay) / 86_400_000)) * 86_400_000);
-    const shapes: [string, () => string][] = [
-      ['a rare word', () => `q=${1 + random(count)}`],
-      ['a word in every article', () => `q=filler`],
-      ['a word in every article, since a day drawn afresh', () => `q=filler&from=${since()}`],
-      ['two words', () => `q=headline+${1 + random(count)}`],
-      ['two words, newest first', () => `q=headline+${1 + random(count)}&sort=date`],
-      ['a phrase', () => `q=%22article+${1 + random(count)}%22`],
-      ['a common word, last 30 days', () => `q=filler&from=${month}`],
+    // A subscriber's snippets come from each result's body; a stranger's from the headline, standfirst and lead-in.
+    const subscriber = () => ({ cookie: subscriberCookies[random(subscriberCookies.length)]! });
+    const stranger = () => ({});
+    const shapes: [string, () => string, () => Record<string, string>][] = [
+      ['a rare word', () => `q=${1 + random(count)}`, stranger],
+      ['a rare word, as a subscriber', () => `q=${1 + random(count)}`, subscriber],
+      ['a word in every article', () => `q=filler`, stranger],
+      ['a word in every article, since a day drawn afresh', () => `q=filler&from=${since()}`, stranger],
+      ['the same, as a subscriber', () => `q=filler&from=${since()}`, subscriber],
+      ['two words', () => `q=headline+${1 + random(count)}`, stranger],
+      ['two words, newest first', () => `q=headline+${1 + random(count)}&sort=date`, stranger],
+      ['a phrase', () => `q=%22article+${1 + random(count)}%22`, stranger],
+      ['a common word, last 30 days', () => `q=filler&from=${month}`, stranger],
     ];
     const search: SizeResult['search'] = [];
-    for (const [shape, query] of shapes) {
+    for (const [shape, query, headers] of shapes) {
       const result = await measureOne(
-        { url: base, headers: {}, next: () => ({ path: `/search?${query()}`, headers: {} }) },
+        { url: base, headers: {}, next: () => ({ path: `/search?${query()}`, headers: headers() }) },
         { connections: 16, durationS: options.durationS / 2, warmupS: 1 },
       );
       log(`    search, ${shape}: ${Math.round(result.rps)} req/s, p95 ${result.p95Ms} ms`);
