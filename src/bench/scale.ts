@@ -13,9 +13,9 @@
  * 4. Search at 16 connections, one query shape at a time: a rare word, a word every article holds, the same since a
  *    day drawn afresh, two words (by relevance and newest first), a phrase, and a common word within the last 30
  *    days, asked by strangers; and a rare word and a common word since a drawn day asked by subscribers, whose
- *    snippets come from the results' bodies. A search asked again within 15 s is answered from what it found (search/service.ts), so the two common-word
- *    shapes that ask the same query each time measure a popular search; the others differ on every request, and each
- *    is ranked afresh.
+ *    snippets come from the results' bodies. A search asked again within 15 s is answered from what it found
+ *    (search/service.ts), so the two common-word shapes that ask the same query each time measure a popular search;
+ *    the others differ on every request, and each is ranked afresh.
  * 5. Pages whose cost must not grow with the archive, one request at a time: the sitemap index, a month's sitemap,
  *    an archive month, a section page far back and a section feed.
  *

@@ -173,6 +173,14 @@ describeEachEngine('e-paper', (db) => {
     expect(page.body).toContain(`id="${hit![1]!.split('#')[1]!}"`);
     expect((await search('monsoon', subscriber)).body).toContain('<mark>monsoon</mark>');
     expect((await search('crossword', subscriber)).body).toContain('No story in the e-paper matches');
+    // A story's long text: its snippet is made from the passages around the words, wherever they stand.
+    const rains = (text: string) => db().updateTable('epaper_regions').set({ text }).where('headline', '=', 'Rains Return Early').execute();
+    const original = (
+      await db().selectFrom('epaper_regions').select('text').where('headline', '=', 'Rains Return Early').executeTakeFirstOrThrow()
+    ).text;
+    await rains(`${original} ${'Boats stayed in the harbour all week. '.repeat(60)}Trawlers from Ratnagiri returned.`);
+    expect((await search('trawler ratnagiri', subscriber)).body).toMatch(/<mark>Trawlers<\/mark> from <mark>Ratnagiri<\/mark> returned/);
+    await rains(original);
 
     // Without the e-paper: the offer, and not a word of the stories or their headlines.
     for (const cookie of ['', await readerCookie()]) {

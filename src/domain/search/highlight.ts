@@ -1,4 +1,5 @@
 import escapeHtml from 'escape-html';
+import { isWordCharacter } from '../content/render.js';
 
 /**
  * Highlighted snippets, built safely. The database marks matches with two control characters no article text can
@@ -38,8 +39,8 @@ export const PASSAGES_FROM = 1_500;
 const PASSAGE_RADIUS = 300;
 /** Passages kept at most. */
 const PASSAGES_MAX = 6;
-/** Words that may match looked at: enough for six passages when one word is everywhere. */
-const MATCHES_READ = 400;
+/** Places of words that may match kept: enough for six passages when one word is everywhere. */
+const PLACES_KEPT = 400;
 
 /**
  * What a word of the text that may match one of `lexemes` begins with: the lexeme less its last letter when it has four
@@ -54,14 +55,13 @@ export function probesOf(lexemes: readonly string[]): string[] {
   return [...new Set(probes.filter((probe) => Array.from(probe).length >= 3))];
 }
 
-const WORD_CHARACTER = /[\p{L}\p{N}\p{M}]/u;
-
 /** True when no letter, digit or mark comes just before `index` of `text`. */
 function startsWord(text: string, index: number): boolean {
   if (index === 0) return true;
   const unit = text.charCodeAt(index - 1);
+  // The character before may be a pair of UTF-16 units (a letter beyond the first 65,536).
   const at = unit >= 0xdc00 && unit <= 0xdfff && index >= 2 ? index - 2 : index - 1;
-  return !WORD_CHARACTER.test(String.fromCodePoint(text.codePointAt(at) ?? 32));
+  return !isWordCharacter(text.codePointAt(at) ?? 32);
 }
 
 /**
@@ -81,8 +81,8 @@ export function passagesAround(text: string, probes: readonly string[]): string 
     if (!startsWord(text, match.index)) continue;
     const probe = match.slice(1).findIndex(Boolean);
     if (!firsts.has(probe)) firsts.set(probe, match.index);
-    places.push(match.index);
-    if (places.length === MATCHES_READ) break;
+    if (places.length < PLACES_KEPT) places.push(match.index);
+    else if (firsts.size === probes.length) break;
   }
   if (places.length === 0) return text;
   const spans: [number, number][] = [];

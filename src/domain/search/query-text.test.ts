@@ -84,6 +84,9 @@ describe('highlighted snippets', () => {
     expect(late).toHaveLength(6);
     expect(late[4]).toContain('w999 rate w1000');
     expect(late[5]).toMatch(/ w5099 commission$/);
+    // However many times the first appears before it.
+    const crowded = passagesAround(`${'rate '.repeat(500)}${words(0, 100)} commission`, ['rat', 'commiss']).split(' … ');
+    expect(crowded.at(-1)).toMatch(/ w99 commission$/);
     expect(passagesAround(`${words(0, 300)} e-mail ${words(300, 300)}`, ['e-mai'])).toMatch(/^w\d+ .* e-mail .* w\d+$/);
   });
 });
