@@ -137,6 +137,8 @@ describeEachEngine('reader search', (db, engine) => {
     const before = (await api('q=kesar')).results.find((r) => r.slug === input.slug);
     expect(before?.snippet_from).toBe('lead');
     expect(before?.snippet_html).toContain('<mark>kesar</mark>');
+    // From the start of what a stranger may read, and the story goes on after its lead-in.
+    expect(before?.snippet_html).toMatch(/^Test standfirst \d+\. The <mark>kesar<\/mark> crop came in early this year\. .* …$/);
     await upsertArticle(db(), {
       ...input,
       body: `The zafran crop came in early this year.\n\n${filler(4, 'spice')}\n\nThe kesar went to market.\n\n${filler(3, 'spice')}`,
@@ -153,6 +155,10 @@ describeEachEngine('reader search', (db, engine) => {
     const page = await get(`/search?q=${GATED_WORD}`, { cookie });
     expect(page.body).toContain(`<a href="/article/${premium}">`);
     expect(page.body).toContain(`<mark>${GATED_WORD}</mark> clause`);
+    // The story's last words: cut before, not after.
+    expect(page.body).toMatch(
+      new RegExp(`<p class="snippet">… .*<mark>${GATED_WORD}</mark> clause in the contracts decided who was paid</p>`),
+    );
     expect(page.headers['cache-control']).toBe('private, no-cache');
 
     const crawled = await crawlerApp.app.inject({ url: `/search?q=${GATED_WORD}`, remoteAddress: '66.249.64.5' });
@@ -180,9 +186,10 @@ describeEachEngine('reader search', (db, engine) => {
       const page = (await get(`/search?q=${encodeURIComponent(q)}`, { cookie })).body;
       return /<a href="\/article\/([^"]+)">.*?<p class="snippet">(.*?)<\/p>/s.exec(page)?.slice(1).join(': ') ?? '';
     };
-    expect(await snippet('port city')).toMatch(new RegExp(`^${story.slug}: .*<mark>port</mark> <mark>cities</mark> traded`));
+    // From the middle of the story: cut before and after.
+    expect(await snippet('port city')).toMatch(new RegExp(`^${story.slug}: … .*<mark>port</mark> <mark>cities</mark> traded.* …$`));
     // A stem that is not the start of its word ("dying", die), alone and beside another word.
-    expect(await snippet('die')).toMatch(new RegExp(`^${story.slug}: .*houses were <mark>dying</mark>`));
+    expect(await snippet('die')).toMatch(new RegExp(`^${story.slug}: … .*houses were <mark>dying</mark>`));
     expect(await snippet('auction die')).toMatch(new RegExp(`^${story.slug}: .*<mark>auction</mark> houses were <mark>dying</mark>`));
     // Two words thousands of characters apart are both shown.
     expect(await snippet('cities auction')).toMatch(new RegExp(`^${story.slug}: .*<mark>cities</mark>.*<mark>auction</mark>`));

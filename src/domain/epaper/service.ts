@@ -18,7 +18,7 @@ import {
   type TileGrid,
 } from './model.js';
 import * as q from './queries.js';
-import { markedToHtml, passagesAround, probesOf } from '../search/highlight.js';
+import { markedToHtml, passagesAround, probesOf, withEllipses } from '../search/highlight.js';
 import { highlightTexts, queryLexemes, tsquery, withSearchSettings } from '../search/queries.js';
 import { cleanSearchText, readSearchText } from '../search/query-text.js';
 import {
@@ -311,12 +311,8 @@ export function createEpaperService(deps: EpaperDeps) {
     );
     const shown = matches.slice(0, SEARCH_PAGE);
     const probes = probesOf(lexemes);
-    const marked = await highlightTexts(
-      db,
-      deps.searchConfig,
-      words,
-      shown.map((m) => ({ headline: m.headline, source: passagesAround(m.text, probes) })),
-    );
+    const sources = shown.map((m) => ({ headline: m.headline, source: passagesAround(m.text, probes) }));
+    const marked = await highlightTexts(db, deps.searchConfig, words, sources);
     const last = shown.at(-1);
     return {
       hits: shown.map((m, i) => ({
@@ -324,7 +320,8 @@ export function createEpaperService(deps: EpaperDeps) {
         edition: m.edition,
         pageNumber: m.pageNumber,
         headlineHtml: markedToHtml(marked[i]?.headline ?? m.headline),
-        snippetHtml: markedToHtml(marked[i]?.snippet ?? ''),
+        // A reader with the e-paper may read each story whole: its text is the end of the story.
+        snippetHtml: markedToHtml(withEllipses(marked[i]?.snippet ?? '', sources[i]?.source ?? '', true)),
       })),
       older: matches.length > SEARCH_PAGE && last ? `${last.edition.date}.${last.id}` : null,
     };

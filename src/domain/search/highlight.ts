@@ -24,6 +24,37 @@ export function markedToHtml(marked: string): string {
   return out;
 }
 
+/** What stands between two fragments of a snippet (ts_headline's FragmentDelimiter), and between two passages. */
+export const FRAGMENT_DELIMITER = ' … ';
+
+/** What a fragment may leave out at the start and end of its text: ts_headline begins and ends fragments with words. */
+const LEADING = /^[^\p{L}\p{M}\p{N}]+/u;
+const TRAILING = /[^\p{L}\p{M}\p{N}]+$/u;
+
+/**
+ * A marked snippet (from ts_headline over `source`) with "…" where it cuts the story: before it unless it begins where
+ * `source` begins, after it unless it ends where `source` ends and `source` runs to the end of what the reader may read
+ * (`sourceEnds`: false for a lead-in, which the story goes on after). Punctuation and spaces around the words do not count.
+ */
+export function withEllipses(marked: string, source: string, sourceEnds: boolean): string {
+  const fragments = stripMarkers(marked).split(FRAGMENT_DELIMITER);
+  const first = (fragments[0] ?? '').replace(LEADING, '');
+  const last = (fragments.at(-1) ?? '').replace(TRAILING, '');
+  if (first === '' && last === '') return marked;
+  // Only the ends of the source are read: it may be a whole story.
+  const begins = source
+    .slice(0, first.length + 40)
+    .replace(LEADING, '')
+    .startsWith(first);
+  const ends =
+    sourceEnds &&
+    source
+      .slice(-(last.length + 40))
+      .replace(TRAILING, '')
+      .endsWith(last);
+  return `${begins ? '' : '… '}${marked}${ends ? '' : ' …'}`;
+}
+
 function stripMarkers(text: string): string {
   return text.replaceAll(MARK_START, '').replaceAll(MARK_STOP, '');
 }
@@ -66,7 +97,7 @@ function startsWord(text: string, index: number): boolean {
 
 /**
  * `text` cut to the passages around the words that begin with one of `probes` (case aside), PASSAGE_RADIUS characters
- * each side, joined with " … ": the first place of each probe, then the others in the text's order while there are at
+ * each side, joined with FRAGMENT_DELIMITER: the first place of each probe, then the others in the text's order while there are at
  * most PASSAGES_MAX passages. ts_headline reads every word of what it is given (a story's whole body cost it ~0.6 ms),
  * so a long source is cut to where its matches can be before it is sent. `text` whole when it is short, or when no word
  * begins with a probe (a stem that is not the start of its word: "dying", `die`).
@@ -110,5 +141,5 @@ export function passagesAround(text: string, probes: readonly string[]): string 
     else out.push([...span]);
     return out;
   }, []);
-  return merged.map(([start, end]) => text.slice(after(start), before(end))).join(' … ');
+  return merged.map(([start, end]) => text.slice(after(start), before(end))).join(FRAGMENT_DELIMITER);
 }

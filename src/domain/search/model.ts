@@ -41,7 +41,7 @@ export interface SearchHit {
   article: ArticleSummary;
   /** The headline as escaped HTML with `<mark>` around matches. */
   headlineHtml: string;
-  /** A few lines around the matches as escaped HTML with `<mark>`: from the body only when `fromBody`. */
+  /** A few lines around the matches as escaped HTML with `<mark>`, … where it cuts the text: from the body only when `fromBody`. */
   snippetHtml: string;
   /** True when the snippet comes from the body (the reader may read the article); else headline, standfirst, lead-in. */
   fromBody: boolean;

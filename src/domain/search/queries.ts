@@ -4,7 +4,7 @@ import { BYLINES, LIVE, SUMMARY_COLUMNS, toSummary } from '../content/queries.js
 import type { ArticleSummary, ListCursor } from '../content/model.js';
 import type { SearchText } from './query-text.js';
 import type { SearchFilters, SearchSort, SectionVisibility } from './model.js';
-import { MARK_START, MARK_STOP } from './highlight.js';
+import { FRAGMENT_DELIMITER, MARK_START, MARK_STOP } from './highlight.js';
 
 /**
  * The reader's text as a tsquery in `config`: `websearch_to_tsquery` of the text, each starred word as a prefix, and
@@ -200,7 +200,7 @@ export async function searchArticles(
 }
 
 /** A snippet's length in words and fragments; a headline is shown whole. */
-const SNIPPET_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`;
+const SNIPPET_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter="${FRAGMENT_DELIMITER}"`;
 const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, HighlightAll=true`;
 
 /**

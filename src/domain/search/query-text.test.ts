@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markedToHtml, MARK_START, MARK_STOP, passagesAround, plainWords, probesOf } from './highlight.js';
+import { markedToHtml, MARK_START, MARK_STOP, passagesAround, plainWords, probesOf, withEllipses } from './highlight.js';
 import { cleanSearchText, readSearchText, searchTextProblem } from './query-text.js';
 
 describe('reading a reader’s search text', () => {
@@ -40,6 +40,31 @@ describe('highlighted snippets', () => {
     expect(markedToHtml(`<b>${MARK_START}rate${MARK_STOP}</b> & "x"`)).toBe('&lt;b&gt;<mark>rate</mark>&lt;/b&gt; &amp; &quot;x&quot;');
     expect(markedToHtml(`a ${MARK_START}b`)).toBe('a b');
     expect(markedToHtml(`a ${MARK_STOP}b`)).toBe('a b');
+  });
+
+  it('marks with … where a snippet cuts its story, and not where it begins or ends with it', () => {
+    const source = 'Rains return early. The monsoon reached the coast on Monday. Boats stayed in harbour.';
+    const m = (word: string) => `${MARK_START}${word}${MARK_STOP}`;
+    expect(withEllipses(`Rains return early. The ${m('monsoon')} reached`, source, true)).toBe(
+      `Rains return early. The ${m('monsoon')} reached …`,
+    );
+    expect(withEllipses(`The ${m('monsoon')} reached the coast on Monday.`, source, true)).toBe(
+      `… The ${m('monsoon')} reached the coast on Monday. …`,
+    );
+    expect(withEllipses(`on Monday. ${m('Boats')} stayed in harbour.`, source, true)).toBe(`… on Monday. ${m('Boats')} stayed in harbour.`);
+    // The end of a lead-in is not the end of the story.
+    expect(withEllipses(`on Monday. ${m('Boats')} stayed in harbour.`, source, false)).toBe(
+      `… on Monday. ${m('Boats')} stayed in harbour. …`,
+    );
+    // Two fragments: only the first's start and the last's end are compared with the story's.
+    expect(withEllipses(`Rains return early. … ${m('Boats')} stayed in harbour.`, source, true)).toBe(
+      `Rains return early. … ${m('Boats')} stayed in harbour.`,
+    );
+    expect(withEllipses(`${m('Rains')} return … on ${m('Monday')}.`, source, true)).toBe(`${m('Rains')} return … on ${m('Monday')}. …`);
+    // ts_headline leaves out punctuation around a fragment's words.
+    expect(withEllipses(`${m('Rains')} return early`, `“${source}”`, true)).toBe(`${m('Rains')} return early …`);
+    expect(withEllipses(`${m('Boats')} stayed in harbour`, `“${source}”`, true)).toBe(`… ${m('Boats')} stayed in harbour`);
+    expect(withEllipses('', source, true)).toBe('');
   });
 
   it('gives ts_headline one line of words, markers and other control characters removed', () => {

@@ -6,7 +6,7 @@ import { DomainError } from '../errors.js';
 import { accessItemOf, type AccessItem, type ListCursor, type Section } from '../content/model.js';
 import { bodyText, leadText, type LeadRule } from '../content/render.js';
 import { readSetting, writeSetting } from '../site/queries.js';
-import { markedToHtml, PASSAGES_FROM, passagesAround, plainWords, probesOf } from './highlight.js';
+import { markedToHtml, PASSAGES_FROM, passagesAround, plainWords, probesOf, withEllipses } from './highlight.js';
 import type { SearchFilters, SearchHit, SearchPage, SearchSort, SectionVisibility } from './model.js';
 import {
   articleIdRange,
@@ -145,8 +145,10 @@ async function pageFor(db: Db, config: string, request: SearchRequest, context: 
   const sources = page.map(({ article, body }) => {
     const item = accessItemOf(article, context.sections);
     const fromBody = context.mayReadBody(item);
-    const source = `${plainWords(article.standfirst)} ${plainSource(body, fromBody, context.lead)}`;
-    return { headline: plainWords(article.headline), source: source.slice(0, SNIPPET_SOURCE_MAX), fromBody };
+    const source = [plainWords(article.standfirst), plainSource(body, fromBody, context.lead)].filter(Boolean).join(' ');
+    // Whether the source runs to the end of the story: a whole body not cut for length (a lead-in never does).
+    const ends = fromBody && source.length <= SNIPPET_SOURCE_MAX;
+    return { headline: plainWords(article.headline), source: source.slice(0, SNIPPET_SOURCE_MAX), fromBody, ends };
   });
   const drawn = sources.map((source) => (source.fromBody ? 'b' : 'l')).join('');
   let marked = found.marks?.get(drawn);
@@ -162,7 +164,7 @@ async function pageFor(db: Db, config: string, request: SearchRequest, context: 
   const hits: SearchHit[] = page.map(({ article }, i) => ({
     article,
     headlineHtml: markedToHtml(marked[i]?.headline ?? ''),
-    snippetHtml: markedToHtml(marked[i]?.snippet ?? ''),
+    snippetHtml: markedToHtml(withEllipses(marked[i]?.snippet ?? '', sources[i]?.source ?? '', sources[i]?.ends ?? false)),
     fromBody: sources[i]?.fromBody ?? false,
   }));
   const last = page.at(-1)?.article;

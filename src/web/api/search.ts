@@ -25,7 +25,7 @@ const HitJson = Type.Object(
     published_at: Type.String({ format: 'date-time' }),
     snippet_html: Type.String({
       description:
-        'A few lines around the matches as escaped HTML, matches in <mark>: from the body only when this reader may read the article now without using a free article; otherwise from the standfirst and the lead-in.',
+        'A few lines around the matches as escaped HTML, matches in <mark>, with … where it cuts the text and between its parts: from the body only when this reader may read the article now without using a free article; otherwise from the standfirst and the lead-in.',
     }),
     snippet_from: Type.Union([Type.Literal('body'), Type.Literal('lead')]),
   },
