@@ -333,6 +333,10 @@ describeEachEngine('reader search', (db, engine) => {
         expect(res.statusCode, `${url}: ${res.body.slice(0, 200)}`).toBe(200);
       }
     }
+    // Words too common to index: the reader is told, not shown an empty page.
+    expect((await get('/search?q=the%20of')).body).toContain(
+      'This search has no word to look for: words as common as “the” and “of” are left out',
+    );
     // Prefixes the database would expand into too many words (every number beginning with 1), or too many of them.
     for (const q of ['1*', 'in*', 'infla* a*', 'infla* rupe* bank* budg* mark*']) {
       const res = await get(`/api/v1/search?q=${encodeURIComponent(q)}`);

@@ -46,6 +46,10 @@ ${read.author ? html`<input type="hidden" name="author" value="${read.author}">`
 </form>`;
 }
 
+/** A search of only words too common to index ("the", "of") and punctuation. */
+const NOTHING_TO_LOOK_FOR =
+  'This search has no word to look for: words as common as “the” and “of” are left out, and so is punctuation. Add a word that names what you want.';
+
 /**
  * `/search`: the form, and for a search its results with highlighted snippets and pages; or, for a search too broad to
  * answer (`tooBroad`: the message), the form open at its filters under the message.
@@ -61,7 +65,7 @@ export function searchPage(
   if (data.tooBroad) {
     body = html`<p class="search-none" role="alert">${data.tooBroad}</p>`;
   } else if (result && result.hits.length === 0) {
-    body = html`<p class="search-none">${result.searchable ? 'No stories match this search.' : 'Type a word to search for.'}</p>`;
+    body = html`<p class="search-none">${result.searchable ? 'No stories match this search.' : NOTHING_TO_LOOK_FOR}</p>`;
   } else if (result) {
     const last = result.hits.at(-1)?.article;
     const next =
