@@ -26,6 +26,7 @@ import {
   listSitemapEntries,
   publishedMonthBounds,
   publishedMoreThan,
+  storiesAround,
 } from '../domain/content/queries.js';
 import { countPublishedBetween, listNewsroomArticles } from '../domain/content/newsroom-queries.js';
 import { listAuthors } from '../domain/content/author-queries.js';
@@ -186,6 +187,11 @@ const SCENARIOS: Scenario[] = [
     name: 'Archive and sitemap index: any article in a year or month',
     why: '/archive, once per year; /sitemap.xml, for a month or day the per-day counts leave undecided',
     run: (db) => anyPublishedBetween(db, yearStart(2010, TZ), yearStart(2011, TZ), NOW),
+  },
+  {
+    name: 'Archive month and day: the nearest stories before and after',
+    why: "an archive month's or day's previous and next links, once a page",
+    run: (db) => storiesAround(db, monthStart(2010, 3, TZ), monthStart(2010, 4, TZ), NOW),
   },
   {
     name: 'Sitemap index: months from the per-day counts',

@@ -65,6 +65,22 @@ describeEachEngine('the archive by year, month and day', (db) => {
     expect(day.body).toContain('<h1>Friday, 14 March 1997</h1>');
     expect(slugs(day.body)).toEqual(['first-story']);
     expect((await get('/archive/1997/03/15')).body).toContain('No stories were published on this day.');
+
+    // Previous and next lead to the nearest months and days with stories, skipping the empty ones between.
+    const pagerOf = async (url: string) =>
+      /<nav class="pager" aria-label="Nearby in the archive">(.*?)<\/nav>/s.exec((await get(url)).body)?.[1] ?? '';
+    const pager = (previous: string, next: string) => `<span>${previous}</span><span>${next}</span>`;
+    expect(await pagerOf('/archive/1997/03')).toBe(pager('', '<a href="/archive/1997/12">December 1997 →</a>'));
+    expect(await pagerOf('/archive/1997/12')).toBe(
+      pager('<a href="/archive/1997/03">← March 1997</a>', '<a href="/archive/2015/12">December 2015 →</a>'),
+    );
+    expect(await pagerOf('/archive/1997/03/14')).toBe(pager('', '<a href="/archive/1997/03/20">Thursday, 20 March 1997 →</a>'));
+    expect(await pagerOf('/archive/1997/03/15')).toBe(
+      pager('<a href="/archive/1997/03/14">← Friday, 14 March 1997</a>', '<a href="/archive/1997/03/20">Thursday, 20 March 1997 →</a>'),
+    );
+    // Today: the story scheduled for later today makes no next day or month.
+    expect(await pagerOf('/archive/2026/12/02')).toBe(pager('<a href="/archive/2020/06/09">← Tuesday, 9 June 2020</a>', ''));
+    expect(await pagerOf('/archive/2026/12')).toBe(pager('<a href="/archive/2020/06">← June 2020</a>', ''));
   });
 
   it('pages a busy day by its own keyset, and never lists a story before its time', async () => {

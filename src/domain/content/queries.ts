@@ -419,6 +419,19 @@ export async function periodsWithStories(db: Db, bounds: readonly Date[], now: D
 }
 
 /**
+ * When the nearest stories on either side of [from, to) came out (both by `now`): the last before `from` and the first
+ * from `to` on, null where there is none; one probe of the live articles' publication-date index each, in one statement.
+ */
+export async function storiesAround(db: Db, from: Date, to: Date, now: Date): Promise<{ before: Date | null; after: Date | null }> {
+  const { rows } = await sql<{ before: Date | null; after: Date | null }>`select
+      (select max(published_at) from articles where status = ${LIVE} and published_at < ${from} and published_at <= ${now}) as before,
+      (select min(published_at) from articles where status = ${LIVE} and published_at >= ${to} and published_at <= ${now}) as after`.execute(
+    db,
+  );
+  return { before: rows[0]?.before ?? null, after: rows[0]?.after ?? null };
+}
+
+/**
  * Whether more than `limit` articles were published in [from, to) and by `now`: a walk of at most `limit` + 1 entries
  * of the published articles' index, however large the range.
  */

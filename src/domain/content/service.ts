@@ -14,6 +14,7 @@ import {
 } from './model.js';
 import {
   periodsWithStories,
+  storiesAround,
   findArticleBySlug,
   firstPublishedAt,
   listArticles,
@@ -68,6 +69,8 @@ export interface ContentService {
   sitemapEntries(period: { year: number; month: number; day?: number }, limit: number): AsyncGenerator<{ slug: string; updatedAt: Date }[]>;
   /** For each period between consecutive `bounds`, whether a story came out in it by now (one statement; archive pages). */
   periodsWithStories(bounds: readonly Date[]): Promise<boolean[]>;
+  /** When the nearest stories before `from` and from `to` on came out, by now (archive pages' previous and next). */
+  storiesAround(from: Date, to: Date): Promise<{ before: Date | null; after: Date | null }>;
   /** The current slug of a published article that once lived at `slug` (its address before a slug change), or null. */
   redirect(slug: string): Promise<string | null>;
   /** The current slug of the section that once lived at `slug`, or null. */
@@ -266,6 +269,7 @@ export function createContentService(
     },
     sitemapYears: () => yearsHeld.get(),
     periodsWithStories: (bounds) => periodsWithStories(reads, bounds, now()),
+    storiesAround: (from, to) => storiesAround(reads, from, to, now()),
     sitemapMonths: () => monthsHeld.get(),
     async *sitemapEntries({ year, month, day }, limit) {
       const zone = options.timeZone();

@@ -108,20 +108,26 @@ export function archivePageRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request, reply) => {
       const { year } = await knownYear(request.params.year);
       const month = knownMonth(year, request.params.month);
-      const now = ctx.now();
       const days = Array.from({ length: daysIn(year, month) }, (_, i) => dayOfDate(`${year}-${pad(month)}-${pad(i + 1)}`, zone())).filter(
         (day) => day !== null,
       );
-      const found = await ctx.content.periodsWithStories([...days.map((day) => day.start), ...days.slice(-1).map((day) => day.end)]);
+      const bounds = [...days.map((day) => day.start), ...days.slice(-1).map((day) => day.end)];
+      const [found, around] = await Promise.all([
+        ctx.content.periodsWithStories(bounds),
+        ctx.content.storiesAround(bounds[0] ?? monthStart(year, month), bounds.at(-1) ?? monthStart(year, month)),
+      ]);
       const periods: ArchivePeriod[] = days.map((day, i) => ({
         label: String(Number(day.date.slice(8))),
         path: dayPath(day.date),
         hasStories: found[i] === true,
       }));
       const title = formatMonthYear(year, month, ctx.site.language);
-      const previous = month === 1 ? { year: year - 1, month: 12 } : { year, month: month - 1 };
-      const next = month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
-      const first = (await ctx.content.sitemapYears()).at(-1) ?? year;
+      const neighbour = (at: Date | null): Crumb | null => {
+        if (!at) return null;
+        const date = dayIn(at, zone()).date;
+        const [y, m] = [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
+        return { label: formatMonthYear(y, m, ctx.site.language), path: monthPath(y, m) };
+      };
       publicPage(request, reply, 300);
       reply.type('text/html; charset=utf-8');
       return archivePeriodPage(await pageChrome(ctx, request), {
@@ -134,14 +140,9 @@ export function archivePageRoutes(app: FastifyInstance, ctx: AppContext): void {
           { label: title, path: monthPath(year, month) },
         ],
         periods,
-        previous:
-          previous.year >= first
-            ? { label: formatMonthYear(previous.year, previous.month, ctx.site.language), path: monthPath(previous.year, previous.month) }
-            : null,
-        next:
-          monthStart(next.year, next.month) <= now
-            ? { label: formatMonthYear(next.year, next.month, ctx.site.language), path: monthPath(next.year, next.month) }
-            : null,
+        // The nearest months with stories, skipping the empty ones between.
+        previous: neighbour(around.before),
+        next: neighbour(around.after),
       });
     },
   );
@@ -159,21 +160,21 @@ export function archivePageRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const { year, years } = await knownYear(request.params.year);
+      const { year } = await knownYear(request.params.year);
       const month = knownMonth(year, request.params.month);
       const day = dayOfDate(`${year}-${pad(month)}-${request.params.day}`, zone());
       if (!day || day.start > ctx.now()) throw new HttpProblem('not-found', 'That day is not in the archive.');
       const before = request.query.before ? parseCursor(request.query.before) : null;
       if (request.query.before && !before) throw new HttpProblem('invalid-input', 'That page of the day does not exist.');
-      const found = await ctx.content.list({ since: day.start, until: day.end, before: before ?? undefined, limit: DAY_PAGE + 1 });
+      const [found, around] = await Promise.all([
+        ctx.content.list({ since: day.start, until: day.end, before: before ?? undefined, limit: DAY_PAGE + 1 }),
+        ctx.content.storiesAround(day.start, day.end),
+      ]);
       const stories = found.slice(0, DAY_PAGE);
       const last = stories.at(-1);
       const language = ctx.site.language;
-      const first = years.at(-1) ?? year;
-      const neighbour = (other: ReturnType<typeof dayIn>): Crumb | null =>
-        other.start > ctx.now() || Number(other.date.slice(0, 4)) < first
-          ? null
-          : { label: formatFullDate(other.start, zone(), language), path: dayPath(other.date) };
+      const neighbour = (at: Date | null): Crumb | null =>
+        at ? { label: formatFullDate(at, zone(), language), path: dayPath(dayIn(at, zone()).date) } : null;
       publicPage(request, reply, 300);
       reply.type('text/html; charset=utf-8');
       return archiveDayPage(await pageChrome(ctx, request), {
@@ -188,8 +189,9 @@ export function archivePageRoutes(app: FastifyInstance, ctx: AppContext): void {
         stories,
         before: request.query.before ?? null,
         older: found.length > DAY_PAGE && last ? cursorAfter(last) : null,
-        previous: neighbour(dayIn(new Date(day.start.getTime() - 1), zone())),
-        next: neighbour(dayIn(day.end, zone())),
+        // The nearest days with stories, skipping the empty ones between.
+        previous: neighbour(around.before),
+        next: neighbour(around.after),
         timeZone: zone(),
       });
     },
