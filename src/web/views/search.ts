@@ -34,7 +34,7 @@ function option(value: string, label: string, selected: string): SafeHtml {
 /** The search form: a GET form that works without script, every field labelled. */
 function searchForm(read: ReadSearch, sections: readonly Section[], narrow: boolean): SafeHtml {
   return html`<form class="search-form" method="get" action="/search" role="search">
-<p><label for="search-q">Search for</label> <input id="search-q" name="q" type="search" value="${read.q}" maxlength="200" autocomplete="off"> <button type="submit">Search</button></p>
+<p><label for="search-q">Search for</label> <input id="search-q" name="q" type="search" value="${read.q}" maxlength="200" autocomplete="off"> <button type="submit" class="button">Search</button></p>
 <details${narrow || read.section || read.from || read.to || read.type || read.author ? html` open` : ''}><summary>Narrow the search</summary>
 <p><label for="search-section">Section</label> <select id="search-section" name="section">${option('', 'All sections', read.section)}${sections.map((s) => option(s.slug, s.name, read.section))}</select></p>
 <p><label for="search-from">From</label> <input id="search-from" name="from" type="date" value="${read.from}">

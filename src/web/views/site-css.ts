@@ -15,7 +15,7 @@ header.masthead{border-bottom:3px double var(--ink);padding:1rem 0 .5rem;text-al
 .masthead .brand{font-size:clamp(1.8rem,5vw,3rem);font-weight:700;text-decoration:none;letter-spacing:-.02em}
 .masthead .tagline{color:var(--muted);font-style:italic;margin:.2rem 0}
 .masthead .account{text-align:right;font:600 .85rem/1 system-ui,sans-serif}
-.masthead .site-search{text-align:right;font:.85rem/1.2 system-ui,sans-serif;margin:.3rem 0}.masthead .site-search input{max-width:12rem}.search-results{list-style:none;padding:0}.search-results li{margin:0 0 1.2rem}.search-results h2{margin:0 0 .2rem;font-size:1.15rem}.search-results mark{background:#fff0a8;color:inherit}.search-form label{font-weight:600}
+.masthead .site-search{text-align:right;font:.85rem/1.2 system-ui,sans-serif;margin:.3rem 0}.masthead .site-search input{max-width:12rem}.search-results{list-style:none;padding:0}.search-results li{margin:0 0 1.2rem}.search-results h2{margin:0 0 .2rem;font-size:1.15rem}.search-results mark{background:#fff0a8;color:inherit}.search-form label{font-weight:600}.search-form input[type=search]{width:min(24rem,60%);font:inherit;padding:.45rem .5rem}
 nav.sections ul{list-style:none;display:flex;flex-wrap:wrap;justify-content:center;gap:.25rem 1.25rem;padding:.5rem 0;margin:0;font:600 .9rem/1.4 system-ui,sans-serif;text-transform:uppercase;letter-spacing:.04em}
 nav.sections a{text-decoration:none}nav.sections a[aria-current]{color:var(--accent)}
 main{padding:1.5rem 0 3rem}
