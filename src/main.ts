@@ -383,6 +383,7 @@ export async function createAppContext(
     epaper: createEpaperService({
       db,
       searchConfig: search.config,
+      searchTimeoutMs: config.searchTimeoutMs,
       files,
       pdf: renderer.pdf,
       codec: renderer.codec,

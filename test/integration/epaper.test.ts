@@ -4,7 +4,7 @@ import { exportAccountData } from '../../src/domain/accounts/data-rights.js';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { multipart } from '../support/multipart.js';
-import { describeEachEngine } from '../support/databases.js';
+import { describeEachEngine, holdTable } from '../support/databases.js';
 import { editionPdf } from '../support/edition-pdf.js';
 import { createArticle } from '../support/factories.js';
 import { tileKey, type PageImage } from '../../src/domain/epaper/model.js';
@@ -13,7 +13,7 @@ const NOW = '2026-11-24T04:00:00Z';
 const PASSWORD = 'a long enough password';
 const SECRET_LINE = 'Only subscribers read this sentence about the harbour tender';
 
-describeEachEngine('e-paper', (db) => {
+describeEachEngine('e-paper', (db, engine) => {
   const clock = fakeClock(NOW);
   let t: TestApp;
   let editor = '';
@@ -198,6 +198,21 @@ describeEachEngine('e-paper', (db) => {
     }
     const badCursor = await t.app.inject({ url: '/epaper/search?q=harbour&before=2026-99-99.1', headers: { cookie: subscriber } });
     expect(badCursor.statusCode).toBeLessThan(500);
+  });
+
+  it.runIf(engine === 'postgres')('asks the reader to narrow a search of the e-paper that runs past its time', async () => {
+    const slow = await buildTestApp(db(), { now: clock.now, jobs: 'manual', env: { MASTHEAD_SEARCH_TIMEOUT_MS: '300' } });
+    // Another session holds the stories' table, so the search waits past its timeout, as a costly one would run.
+    const held = await holdTable(db(), 'epaper_regions');
+    try {
+      const page = await slow.app.inject({ url: '/epaper/search?q=harbour', headers: { cookie: subscriber } });
+      expect(page.statusCode).toBe(422);
+      expect(page.body).toContain('<p class="search-none" role="alert">This search matches too many stories to answer in time.');
+      expect(page.body).toContain('name="q" value="harbour"');
+      expect(page.body).not.toContain(SECRET_LINE);
+    } finally {
+      await held.release();
+    }
   });
 
   it('lists editions in the app API and gives an entitled app the pages, regions, text and signed image addresses', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { describe, beforeAll, afterAll } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/adapters/db/database.js';
 import { withRawSql, type TestDb } from './raw-sql.js';
@@ -89,4 +90,27 @@ export function describeEachEngine(title: string, suite: (get: () => TestDb, eng
       }, engine);
     });
   }
+}
+
+/**
+ * Locks `table` of the test database (PostgreSQL) from another session until `release` (which may be called again): a
+ * query that needs it waits, as a costly one would run, and so meets its statement timeout.
+ */
+export async function holdTable(db: TestDb, table: string): Promise<{ release: () => Promise<void> }> {
+  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
+  const url = new URL(postgresServerUrl()!);
+  url.pathname = `/${rows[0]!.name}`;
+  const holder = new pg.Client({ connectionString: url.toString() });
+  await holder.connect();
+  await holder.query('begin');
+  await holder.query(`lock table ${pg.escapeIdentifier(table)} in access exclusive mode`);
+  let released = false;
+  return {
+    release: async () => {
+      if (released) return;
+      released = true;
+      await holder.query('rollback');
+      await holder.end();
+    },
+  };
 }

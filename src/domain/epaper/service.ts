@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { DomainError } from '../errors.js';
 import { activeEntitlements } from '../entitlements/queries.js';
 import { allowanceMonth, allowanceUsed, lockAllowance } from '../allowances/queries.js';
 import type { Db } from '../ports/database.js';
@@ -19,7 +20,7 @@ import {
 } from './model.js';
 import * as q from './queries.js';
 import { markedToHtml, passagesAround, probesOf, withEllipses } from '../search/highlight.js';
-import { highlightTexts, queryLexemes, tsquery, withSearchSettings } from '../search/queries.js';
+import { highlightTexts, isStatementTimeout, queryLexemes, tsquery, withSearchSettings } from '../search/queries.js';
 import { cleanSearchText, readSearchText } from '../search/query-text.js';
 import {
   checkEditionName,
@@ -49,6 +50,9 @@ export type UploadResult =
 export type RegionFields = PageBox & { headline: string; articleId: number | null };
 export type RegionResult = { ok: true; id: number } | { ok: false; message: string };
 
+/** What a reader is told when a search of the e-paper runs past its time. */
+const TOO_BROAD = 'This search matches too many stories to answer in time. Use rarer words, or fewer quoted phrases.';
+
 /** What a reader is told when the site's monthly share allowance is 0. */
 const SHARING_OFF = 'Sharing clippings is turned off on this site.';
 
@@ -58,6 +62,8 @@ export interface EpaperDeps {
   db: Db;
   /** The site's text-search configuration (`english`, `simple`…), checked at start: stories are searched in it. */
   searchConfig: string;
+  /** The longest a search's query may run (MASTHEAD_SEARCH_TIMEOUT_MS), as for the archive's search. */
+  searchTimeoutMs: number | null;
   files: FileStore;
   pdf: PdfPages;
   codec: ImageCodec;
@@ -304,11 +310,17 @@ export function createEpaperService(deps: EpaperDeps) {
     if (lexemes.length === 0) return { hits: [], older: null };
     const [, date = '', id = ''] = /^(\d{4}-\d{2}-\d{2})\.([1-9]\d{0,9})$/.exec(before) ?? [];
     const after = isEditionDate(date) ? { date, id: Number(id) } : undefined;
-    // Under the settings every search runs with (planned for its words, on no parallel workers), with no timeout:
-    // an edition's regions are few beside the archive's articles.
-    const matches = await withSearchSettings(db, null, (tx) =>
-      q.searchRegions(tx, { query: tsquery(deps.searchConfig, words), now: now(), limit: SEARCH_PAGE + 1, before: after }),
-    );
+    // Under the settings every search runs with (planned for its words, on no parallel workers, cut off at the timeout):
+    // years of editions hold as many stories as the archive, and a phrase of common words is checked against each.
+    let matches;
+    try {
+      matches = await withSearchSettings(db, deps.searchTimeoutMs, (tx) =>
+        q.searchRegions(tx, { query: tsquery(deps.searchConfig, words), now: now(), limit: SEARCH_PAGE + 1, before: after }),
+      );
+    } catch (error) {
+      if (isStatementTimeout(error)) throw new DomainError('search-too-broad', TOO_BROAD);
+      throw error;
+    }
     const shown = matches.slice(0, SEARCH_PAGE);
     const probes = probesOf(lexemes);
     const sources = shown.map((m) => ({ headline: m.headline, source: passagesAround(m.text, probes) }));

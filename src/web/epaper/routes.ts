@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import type { Edition, PageImage } from '../../domain/epaper/model.js';
+import { DomainError } from '../../domain/errors.js';
 import { actorOf } from '../../domain/policies/policies.js';
 import { dayIn } from '../../domain/time/zoned.js';
 import { sendPage } from '../accounts/flow.js';
-import { HttpProblem } from '../http/errors.js';
+import { ERROR_STATUS, HttpProblem } from '../http/errors.js';
 import { declaredRoutes, form, id, keyword, readForm, text, useForms } from '../http/forms.js';
 import { contentSecurityPolicy, publicPage } from '../http/security-headers.js';
 import { pageChrome } from '../pages/chrome.js';
+import { withinSearchAllowance } from '../search/searching.js';
 import { formatMonthYear } from '../views/format.js';
 import { EPAPER_CSS, EPAPER_SCRIPT } from './assets.js';
 import { SEARCH_TEXT_MAX } from '../../domain/search/query-text.js';
@@ -161,9 +163,20 @@ export function epaperRoutes(parent: FastifyInstance, ctx: AppContext) {
         const query = readForm(request, SearchQuery, 'query');
         if (!query.ok) throw new HttpProblem('invalid-input', query.messages[0] ?? 'Check the address.');
         const q = query.values.q.trim();
-        const result = await ctx.epaper.search(actor(request), q, query.values.before);
+        const search = () => ctx.epaper.search(actor(request), q, query.values.before);
+        let result = null;
+        let tooBroad: string | undefined;
+        try {
+          // A search counts against the reader's allowance of searches, the archive's and the e-paper's together.
+          result = q === '' ? await search() : await withinSearchAllowance(ctx, request, request.auth?.user.id ?? null, search);
+        } catch (error) {
+          // The reader is shown the form again, to narrow the search.
+          if (!(error instanceof DomainError && error.code === 'search-too-broad')) throw error;
+          tooBroad = error.message;
+        }
         personal(reply);
-        return sendPage(reply, 200, epaperSearchPage(await pageChrome(ctx, request), { q, result, signedIn: Boolean(request.auth) }));
+        const page = epaperSearchPage(await pageChrome(ctx, request), { q, result, tooBroad, signedIn: Boolean(request.auth) });
+        return sendPage(reply, tooBroad ? ERROR_STATUS['search-too-broad'] : 200, page);
       });
 
       app.get('/epaper/clippings', { schema: { querystring: ClippingsQuery } }, async (request, reply) => {

@@ -211,7 +211,13 @@ export interface EpaperSearchHit {
 /** Search over the e-paper's stories: results for readers with the e-paper, the offer for anyone else. */
 export function epaperSearchPage(
   chrome: PageChrome,
-  data: { q: string; result: { hits: EpaperSearchHit[]; older: string | null } | null; signedIn: boolean },
+  data: {
+    q: string;
+    result: { hits: EpaperSearchHit[]; older: string | null } | null;
+    /** Set when the search ran past its time: what the reader is told. */
+    tooBroad?: string | undefined;
+    signedIn: boolean;
+  },
 ): string {
   const { result } = data;
   const olderHref = result?.older ? `/epaper/search?${new URLSearchParams({ q: data.q, before: result.older }).toString()}` : null;
@@ -219,18 +225,20 @@ export function epaperSearchPage(
 <form method="get" action="/epaper/search" role="search" class="search-form"><label for="epaper-q">Words in the e-paper’s stories</label>
 <input type="search" id="epaper-q" name="q" value="${data.q}" maxlength="200"> <button type="submit" class="button">Search</button></form>
 ${
-  result === null
-    ? paywall(data.signedIn, `/epaper/search${data.q ? `?q=${encodeURIComponent(data.q)}` : ''}`)
-    : data.q === ''
-      ? ''
-      : result.hits.length === 0
-        ? html`<p role="status">No story in the e-paper matches “${data.q}”.</p>`
-        : html`<ol class="search-results">${result.hits.map(
-            (hit) =>
-              html`<li><h2><a href="${hit.url}">${raw(hit.headlineHtml || 'Untitled story')}</a></h2>
+  data.tooBroad
+    ? html`<p class="search-none" role="alert">${data.tooBroad}</p>`
+    : result === null
+      ? paywall(data.signedIn, `/epaper/search${data.q ? `?q=${encodeURIComponent(data.q)}` : ''}`)
+      : data.q === ''
+        ? ''
+        : result.hits.length === 0
+          ? html`<p role="status">No story in the e-paper matches “${data.q}”.</p>`
+          : html`<ol class="search-results">${result.hits.map(
+              (hit) =>
+                html`<li><h2><a href="${hit.url}">${raw(hit.headlineHtml || 'Untitled story')}</a></h2>
 <p class="meta">${hit.edition.name} edition, <time datetime="${hit.edition.date}">${hit.edition.date}</time>, page ${String(hit.pageNumber)}</p>
 <p>${raw(hit.snippetHtml)}</p></li>`,
-          )}</ol>${olderHref ? html`<p><a href="${olderHref}">Older matches</a></p>` : ''}`
+            )}</ol>${olderHref ? html`<p><a href="${olderHref}">Older matches</a></p>` : ''}`
 }`;
   return layout(chrome, { title: 'Search the e-paper', description: 'Search the stories of the e-paper.', head: head(false) }, main);
 }

@@ -92,8 +92,6 @@ export async function runSearch(ctx: AppContext, request: FastifyRequest, read: 
   const rules = ctx.policy.sectionRules ?? new Map<string, string>();
   const bySectionRule = (rule: string) => [...rules].filter(([, r]) => r === rule).map(([slug]) => slug);
   const { reader, meter, userId } = await identifyReader(ctx, request);
-  const searcher = userId === null ? `client:${clientKey(request.ip, ctx.keys.networkSalt)}` : `user:${userId}`;
-  await allowSearch(ctx, searcher);
   const now = ctx.now();
   const searchRequest: SearchRequest = {
     text: readSearchText(read.q),
@@ -109,9 +107,8 @@ export async function runSearch(ctx: AppContext, request: FastifyRequest, read: 
     offset: read.sort === 'relevance' ? (read.page - 1) * limit : 0,
     after: read.sort === 'date' && read.after ? (parseCursor(read.after) ?? undefined) : undefined,
   };
-  const started = performance.now();
-  try {
-    return await ctx.search.run(searchRequest, {
+  return withinSearchAllowance(ctx, request, userId, () =>
+    ctx.search.run(searchRequest, {
       sections,
       sectionVisibility: { premium: bySectionRule('premium'), metered: bySectionRule('metered'), free: bySectionRule('free') },
       lead: ctx.business.paywall.lead,
@@ -120,7 +117,26 @@ export async function runSearch(ctx: AppContext, request: FastifyRequest, read: 
         const decision = decideAccess({ reader, item, meter, network: null, policy: ctx.policy, now });
         return decision.allowed && !decision.charged;
       },
-    });
+    }),
+  );
+}
+
+/**
+ * Runs `search` within its searcher's allowance (see `allowSearch`): the account `userId` when signed in, so readers
+ * behind one shared address keep their own, else the address (an IPv6 /64). Its time counts against the allowance.
+ * The archive's search and the e-paper's share one allowance.
+ */
+export async function withinSearchAllowance<T>(
+  ctx: AppContext,
+  request: FastifyRequest,
+  userId: number | null,
+  search: () => Promise<T>,
+): Promise<T> {
+  const searcher = userId === null ? `client:${clientKey(request.ip, ctx.keys.networkSalt)}` : `user:${userId}`;
+  await allowSearch(ctx, searcher);
+  const started = performance.now();
+  try {
+    return await search();
   } finally {
     await ctx.counters.increment(`search-ms:${searcher}`, 60, Math.ceil(performance.now() - started));
   }
@@ -130,8 +146,8 @@ export async function runSearch(ctx: AppContext, request: FastifyRequest, read: 
 const TIMEOUTS_PER_MINUTE = 3;
 
 /**
- * A search is the dearest request a stranger can make, so a `searcher` (an account when signed in, so readers behind
- * one shared address keep their own; else an address, an IPv6 /64) may run MASTHEAD_SEARCH_RATE a minute, and may
+ * A search is the dearest request a stranger can make, so a `searcher` (see `withinSearchAllowance`) may run
+ * MASTHEAD_SEARCH_RATE a minute, and may
  * spend in them at most the time of three searches cut off by the timeout. Without the second limit one address could
  * keep both cores busy with a search the database gives up on after two seconds, sixty times a minute.
  */
