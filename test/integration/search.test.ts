@@ -228,6 +228,14 @@ describeEachEngine('reader search', (db, engine) => {
     expect(await slugs(`q=${word}&from=${day(at(6))}`)).toEqual([a.slug]);
     const author = await db().selectFrom('authors').select('slug').where('name', '=', 'Ravi Filter').executeTakeFirstOrThrow();
     expect(await slugs(`q=${word}&author=${author.slug}`)).toEqual([a.slug]);
+    // The author's page searches within their stories, and the results page says so, with the way out.
+    const profile = (await get(`/author/${author.slug}`)).body;
+    expect(profile).toContain('<label for="author-q">Search Ravi Filter’s stories</label>');
+    expect(profile).toContain(`<input type="hidden" name="author" value="${author.slug}">`);
+    const within = (await get(`/search?q=${word}&author=${author.slug}`)).body;
+    expect(within).toContain(
+      `<p class="search-author">In the stories of <a href="/author/${author.slug}">Ravi Filter</a> · <a href="/search?q=${word}">search every author’s</a></p>`,
+    );
     expect(await slugs(`q=${word}&type=premium`)).toEqual([b.slug]);
     expect(await slugs(`q=${word}&type=free`)).toEqual([a.slug]);
     expect(await slugs(`q=${word}&type=metered`)).toEqual([c.slug]);

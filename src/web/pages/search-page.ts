@@ -48,7 +48,8 @@ export function searchPageRoute(app: FastifyInstance, ctx: AppContext): void {
       reply.headers({ 'cache-control': 'private, no-cache', vary: 'Cookie, Authorization' });
       reply.type('text/html; charset=utf-8');
       const chrome = await pageChrome(ctx, request);
-      return searchPage(chrome, { read, result, tooBroad, timeZone: ctx.policy.timeZone, publicUrl: ctx.config.publicUrl });
+      const authorName = read.author ? ((await ctx.content.author(read.author))?.name ?? null) : null;
+      return searchPage(chrome, { read, result, tooBroad, authorName, timeZone: ctx.policy.timeZone, publicUrl: ctx.config.publicUrl });
     },
   );
 }

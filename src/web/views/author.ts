@@ -35,6 +35,12 @@ ${author.bio ? author.bio.split(/\n{2,}/).map((p) => html`<p class="bio">${p}</p
 ${author.links.length ? html`<ul class="author-links">${author.links.map((l) => html`<li><a href="${l.url}" rel="me noopener">${l.label}</a></li>`)}</ul>` : ''}
 </section>
 <h2>Stories</h2>
+${
+  data.articles.length
+    ? html`<form class="search-form" method="get" action="/search" role="search"><label for="author-q">Search ${author.name}’s stories</label>
+<input type="search" id="author-q" name="q" maxlength="200" required> <input type="hidden" name="author" value="${author.slug}"> <button type="submit" class="button">Search</button></form>`
+    : ''
+}
 ${data.articles.length ? html`<div class="grid">${data.articles.map((a) => storyCard(a, chrome.sections, data.timeZone))}</div>` : html`<p>No published stories yet.</p>`}
 <nav class="pager" aria-label="Pages">
 <span>${before ? html`<a href="/author/${author.slug}">← Latest</a>` : ''}</span>

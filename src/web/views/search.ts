@@ -31,11 +31,15 @@ function option(value: string, label: string, selected: string): SafeHtml {
   return html`<option value="${value}"${value === selected ? html` selected` : ''}>${label}</option>`;
 }
 
-/** The search form: a GET form that works without script, every field labelled. */
-function searchForm(read: ReadSearch, sections: readonly Section[], narrow: boolean): SafeHtml {
+/**
+ * The search form: a GET form that works without script, every field labelled. A search within one author's stories
+ * (from the author's page) says so, with a way out to every author's.
+ */
+function searchForm(read: ReadSearch, sections: readonly Section[], narrow: boolean, authorName: string | null): SafeHtml {
   return html`<form class="search-form" method="get" action="/search" role="search">
 <p><label for="search-q">Search for</label> <input id="search-q" name="q" type="search" value="${read.q}" maxlength="200" autocomplete="off"> <button type="submit" class="button">Search</button></p>
-<details${narrow || read.section || read.from || read.to || read.type || read.author ? html` open` : ''}><summary>Narrow the search</summary>
+${read.author ? html`<p class="search-author">In the stories of ${authorName ? html`<a href="/author/${read.author}">${authorName}</a>` : read.author} · <a href="${searchHref(read, { author: '', page: 1, after: '' })}">search every author’s</a></p>` : ''}
+<details${narrow || read.section || read.from || read.to || read.type ? html` open` : ''}><summary>Narrow the search</summary>
 <p><label for="search-section">Section</label> <select id="search-section" name="section">${option('', 'All sections', read.section)}${sections.map((s) => option(s.slug, s.name, read.section))}</select></p>
 <p><label for="search-from">From</label> <input id="search-from" name="from" type="date" value="${read.from}">
 <label for="search-to">to</label> <input id="search-to" name="to" type="date" value="${read.to}"></p>
@@ -56,7 +60,15 @@ const NOTHING_TO_LOOK_FOR =
  */
 export function searchPage(
   chrome: PageChrome,
-  data: { read: ReadSearch; result: SearchPage | null; tooBroad?: string | undefined; timeZone: string; publicUrl: string },
+  data: {
+    read: ReadSearch;
+    result: SearchPage | null;
+    tooBroad?: string | undefined;
+    /** The name of the author the search is within (`read.author`), when there is one by that slug. */
+    authorName?: string | null | undefined;
+    timeZone: string;
+    publicUrl: string;
+  },
 ): string {
   const { read, result } = data;
   const sections = chrome.sections;
@@ -95,7 +107,7 @@ export function searchPage(
 </nav>`;
   }
   const main = html`<h1>${read.q ? html`Search: ${read.q}` : 'Search'}</h1>
-${searchForm(read, sections, data.tooBroad !== undefined)}
+${searchForm(read, sections, data.tooBroad !== undefined, data.authorName ?? null)}
 ${body}`;
   return layout(chrome, { title: read.q ? `Search: ${read.q}` : 'Search', canonical: `${data.publicUrl}/search`, noindex: true }, main);
 }
