@@ -42,8 +42,8 @@ const report = (findings: Finding[]) =>
   findings.map((f) => `${f.page}: ${f.rule} (${f.impact}) ${f.help}\n    ${f.targets.join('\n    ')}`).join('\n');
 
 /**
- * axe-core finds nothing wrong on the pages readers see: home, a section, a free, a metered, a metered-out and a
- * premium story signed out, the plans and sign-in, then as a subscriber a premium story, the account and checkout.
+ * axe-core finds nothing wrong on the pages readers see: home, a section, search results, the archive, an author, a
+ * free, a metered, a metered-out and a premium story signed out, the plans and sign-in, then as a subscriber a premium story, the account and checkout.
  * Each page is checked on a desktop screen and on a 360 px phone.
  */
 const screens = {
@@ -88,6 +88,9 @@ describe.runIf(run)('accessibility of the reader pages (axe-core, every rule)', 
       try {
         await check('home', '/');
         await check('section', '/section/markets');
+        await check('search results', '/search?q=test', 'Test standfirst');
+        await check('archive', '/archive');
+        await check('author', '/author/asha-test', 'Asha Test');
         await check('free story', `/article/${slugs.free}`);
         await check('metered story', `/article/${slugs.metered}`);
         await check('metered story past the meter', `/article/${slugs.second}`, 'Subscribe');

@@ -230,8 +230,12 @@ describeEachEngine('reader search', (db, engine) => {
     expect(await slugs(`q=${word}&author=${author.slug}`)).toEqual([a.slug]);
     // The author's page searches within their stories, and the results page says so, with the way out.
     const profile = (await get(`/author/${author.slug}`)).body;
-    expect(profile).toContain('<label for="author-q">Search Ravi Filter’s stories</label>');
+    expect(profile).toContain('<label for="within-q">Search Ravi Filter’s stories</label>');
     expect(profile).toContain(`<input type="hidden" name="author" value="${author.slug}">`);
+    // A section's front page searches within the section.
+    const markets = (await get('/section/markets')).body;
+    expect(markets).toContain('<label for="within-q">Search Markets</label>');
+    expect(markets).toContain('<input type="hidden" name="section" value="markets">');
     const within = (await get(`/search?q=${word}&author=${author.slug}`)).body;
     expect(within).toContain(
       `<p class="search-author">In the stories of <a href="/author/${author.slug}">Ravi Filter</a> · <a href="/search?q=${word}">search every author’s</a></p>`,
@@ -442,7 +446,7 @@ describeEachEngine('reader search', (db, engine) => {
     expect(res.body).toContain('<mark>Spice</mark> &lt;script&gt;alert(1)&lt;/script&gt; <mark>trade</mark> &amp; more');
     const home = (await get('/')).body;
     expect(home).toContain(
-      '<form class="site-search" method="get" action="/search" role="search"><label for="site-search-q">Search</label>',
+      '<form class="site-search" method="get" action="/search" role="search" aria-label="Search the site"><label for="site-search-q">Search</label>',
     );
     expect(home).toContain('"potentialAction":{"@type":"SearchAction"');
     const openapi = (await get('/api/openapi.json')).json<{ paths: Record<string, unknown> }>();

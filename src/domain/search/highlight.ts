@@ -97,10 +97,10 @@ function startsWord(text: string, index: number): boolean {
 
 /**
  * `text` cut to the passages around the words that begin with one of `probes` (case aside), PASSAGE_RADIUS characters
- * each side, joined with FRAGMENT_DELIMITER: the first place of each probe, then the others in the text's order while there are at
- * most PASSAGES_MAX passages. ts_headline reads every word of what it is given (a story's whole body cost it ~0.6 ms),
- * so a long source is cut to where its matches can be before it is sent. `text` whole when it is short, or when no word
- * begins with a probe (a stem that is not the start of its word: "dying", `die`).
+ * each side, joined with FRAGMENT_DELIMITER: the first place of each probe, then the others in the text's order while
+ * there are at most PASSAGES_MAX passages. ts_headline reads every word of what it is given (a story's whole body cost
+ * it ~0.6 ms), so a long source is cut to where its matches can be before it is sent. `text` whole when it is short, or
+ * when no word begins with a probe (a stem that is not the start of its word: "dying", `die`).
  */
 export function passagesAround(text: string, probes: readonly string[]): string {
   if (text.length <= PASSAGES_FROM || probes.length === 0) return text;

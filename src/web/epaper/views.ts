@@ -222,7 +222,7 @@ export function epaperSearchPage(
   const { result } = data;
   const olderHref = result?.older ? `/epaper/search?${new URLSearchParams({ q: data.q, before: result.older }).toString()}` : null;
   const main = html`<h1>Search the e-paper</h1>
-<form method="get" action="/epaper/search" role="search" class="search-form"><label for="epaper-q">Words in the e-paper’s stories</label>
+<form method="get" action="/epaper/search" role="search" class="search-form" aria-label="Search the e-paper"><label for="epaper-q">Words in the e-paper’s stories</label>
 <input type="search" id="epaper-q" name="q" value="${data.q}" maxlength="200"> <button type="submit" class="button">Search</button></form>
 ${
   data.tooBroad

@@ -3,6 +3,7 @@ import type { ArticleSummary } from '../../domain/content/model.js';
 import { html, jsonForScript } from './html.js';
 import { layout, type PageChrome } from './layout.js';
 import { storyCard } from './listing.js';
+import { searchWithinForm } from './search.js';
 
 /** An author's page: name, photo, bio, links, and their published stories, newest first, with "older" links. */
 export function authorPage(
@@ -35,12 +36,7 @@ ${author.bio ? author.bio.split(/\n{2,}/).map((p) => html`<p class="bio">${p}</p
 ${author.links.length ? html`<ul class="author-links">${author.links.map((l) => html`<li><a href="${l.url}" rel="me noopener">${l.label}</a></li>`)}</ul>` : ''}
 </section>
 <h2>Stories</h2>
-${
-  data.articles.length
-    ? html`<form class="search-form" method="get" action="/search" role="search"><label for="author-q">Search ${author.name}’s stories</label>
-<input type="search" id="author-q" name="q" maxlength="200" required> <input type="hidden" name="author" value="${author.slug}"> <button type="submit" class="button">Search</button></form>`
-    : ''
-}
+${data.articles.length ? searchWithinForm(`Search ${author.name}’s stories`, { name: 'author', value: author.slug }) : ''}
 ${data.articles.length ? html`<div class="grid">${data.articles.map((a) => storyCard(a, chrome.sections, data.timeZone))}</div>` : html`<p>No published stories yet.</p>`}
 <nav class="pager" aria-label="Pages">
 <span>${before ? html`<a href="/author/${author.slug}">← Latest</a>` : ''}</span>

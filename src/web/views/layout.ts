@@ -118,7 +118,7 @@ ${page.head ?? ''}
 <div class="account">${chrome.accountSlot ?? accountArea(chrome.user)}</div>
 <a class="brand" href="/">${site.logoUrl ? html`<img class="logo" src="${site.logoUrl}" alt="${site.publicationName}">` : site.publicationName}</a>
 ${site.tagline ? html`<p class="tagline">${site.tagline}</p>` : ''}
-<form class="site-search" method="get" action="/search" role="search"><label for="site-search-q">Search</label> <input id="site-search-q" name="q" type="search" maxlength="200"> <button type="submit">Go</button></form>
+<form class="site-search" method="get" action="/search" role="search" aria-label="Search the site"><label for="site-search-q">Search</label> <input id="site-search-q" name="q" type="search" maxlength="200"> <button type="submit">Go</button></form>
 <nav class="sections" aria-label="Sections"><ul>${sections.map(
       (s) => html`<li><a href="/section/${s.slug}"${chrome.currentSection === s.slug ? html` aria-current="page"` : ''}>${s.name}</a></li>`,
     )}</ul></nav>

@@ -11,6 +11,7 @@ import { includesList } from './includes.js';
 import { storyCard } from './listing.js';
 import { bylineLinks } from './article.js';
 import { cardPicture } from './picture.js';
+import { searchWithinForm } from './search.js';
 
 export function homePage(
   chrome: PageChrome,
@@ -95,6 +96,7 @@ export function sectionPage(
   const here = `/section/${section.slug}${before ? `?before=${before}` : ''}`;
   const main = html`<h1>${section.name}</h1>
 ${section.description ? html`<p class="section-description">${section.description}</p>` : ''}
+${before ? '' : searchWithinForm(`Search ${section.name}`, { name: 'section', value: section.slug })}
 <div class="grid">${data.articles.map((a) => storyCard(a, chrome.sections, data.timeZone, { level: 2 }))}</div>
 <nav class="pager" aria-label="Pages">
 <span>${before ? html`<a href="/section/${section.slug}">← Latest</a>` : ''}</span>

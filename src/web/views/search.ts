@@ -31,12 +31,18 @@ function option(value: string, label: string, selected: string): SafeHtml {
   return html`<option value="${value}"${value === selected ? html` selected` : ''}>${label}</option>`;
 }
 
+/** A search box on a list's page (an author's, a section's) that searches within that list's stories only. */
+export function searchWithinForm(label: string, within: { name: 'author' | 'section'; value: string }): SafeHtml {
+  return html`<form class="search-form" method="get" action="/search" role="search" aria-label="${label}"><label for="within-q">${label}</label>
+<input type="search" id="within-q" name="q" maxlength="200" required> <input type="hidden" name="${within.name}" value="${within.value}"> <button type="submit" class="button">Search</button></form>`;
+}
+
 /**
  * The search form: a GET form that works without script, every field labelled. A search within one author's stories
  * (from the author's page) says so, with a way out to every author's.
  */
 function searchForm(read: ReadSearch, sections: readonly Section[], narrow: boolean, authorName: string | null): SafeHtml {
-  return html`<form class="search-form" method="get" action="/search" role="search">
+  return html`<form class="search-form" method="get" action="/search" role="search" aria-label="Search and narrow">
 <p><label for="search-q">Search for</label> <input id="search-q" name="q" type="search" value="${read.q}" maxlength="200" autocomplete="off"> <button type="submit" class="button">Search</button></p>
 ${read.author ? html`<p class="search-author">In the stories of ${authorName ? html`<a href="/author/${read.author}">${authorName}</a>` : read.author} · <a href="${searchHref(read, { author: '', page: 1, after: '' })}">search every author’s</a></p>` : ''}
 <details${narrow || read.section || read.from || read.to || read.type ? html` open` : ''}><summary>Narrow the search</summary>
