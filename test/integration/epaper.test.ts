@@ -6,7 +6,7 @@ import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support
 import { multipart } from '../support/multipart.js';
 import { describeEachEngine, holdTable } from '../support/databases.js';
 import { editionPdf } from '../support/edition-pdf.js';
-import { createArticle } from '../support/factories.js';
+import { createArticle, createEdition } from '../support/factories.js';
 import { tileKey, type PageImage } from '../../src/domain/epaper/model.js';
 
 const NOW = '2026-11-24T04:00:00Z';
@@ -198,6 +198,29 @@ describeEachEngine('e-paper', (db, engine) => {
     }
     const badCursor = await t.app.inject({ url: '/epaper/search?q=harbour&before=2026-99-99.1', headers: { cookie: subscriber } });
     expect(badCursor.statusCode).toBeLessThan(500);
+  });
+
+  it('pages the e-paper’s matches newest edition first, each story once', async () => {
+    const stories = (n: number, day: string) =>
+      Array.from({ length: n }, (_, i) => ({
+        headline: `Lighthouse ${day} ${i + 1}`,
+        text: `The lighthouse keeper’s log, entry ${i + 1}.`,
+      }));
+    await createEdition(db(), { name: 'Coast', slug: 'coast', date: '2026-11-20', stories: stories(15, '20') });
+    await createEdition(db(), { name: 'Coast', slug: 'coast', date: '2026-11-21', stories: stories(10, '21') });
+    const hitsOf = (body: string) => [...body.matchAll(/<li><h2><a href="(\/epaper\/coast\/[^"]+)">/g)].map((m) => m[1]!);
+    const first = await t.app.inject({ url: '/epaper/search?q=lighthouse', headers: { cookie: subscriber } });
+    const firstHits = hitsOf(first.body);
+    expect(firstHits).toHaveLength(20);
+    expect(firstHits.slice(0, 10).every((href) => href.startsWith('/epaper/coast/2026-11-21/'))).toBe(true);
+    expect(firstHits.slice(10).every((href) => href.startsWith('/epaper/coast/2026-11-20/'))).toBe(true);
+    const older = /<a href="([^"]+)">Older matches<\/a>/.exec(first.body)?.[1]?.replaceAll('&amp;', '&');
+    expect(older).toMatch(/^\/epaper\/search\?q=lighthouse&before=2026-11-20\.\d+$/);
+    const second = await t.app.inject({ url: older!, headers: { cookie: subscriber } });
+    const secondHits = hitsOf(second.body);
+    expect(secondHits).toHaveLength(5);
+    expect(new Set([...firstHits, ...secondHits]).size).toBe(25);
+    expect(second.body).not.toContain('Older matches');
   });
 
   it.runIf(engine === 'postgres')('asks the reader to narrow a search of the e-paper that runs past its time', async () => {

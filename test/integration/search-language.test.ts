@@ -1,10 +1,9 @@
 import { beforeAll, expect, it } from 'vitest';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
-import { finishEdition, insertEdition, savePage } from '../../src/domain/epaper/queries.js';
 import { reindexAll } from '../../src/domain/search/service.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
 import { describeEachEngine } from '../support/databases.js';
-import { createArticle } from '../support/factories.js';
+import { createArticle, createEdition } from '../support/factories.js';
 
 const NOW = '2026-11-24T06:00:00Z';
 const PASSWORD = 'a long enough password';
@@ -46,25 +45,12 @@ describeEachEngine('search in the configured language', (db) => {
     t = await appIn('simple');
     // Written after the app stored its configuration: indexed in `simple` as it is saved.
     slug = (await createArticle(db(), { headline: 'Tea estates flooded', body: BODY, publishedAt: new Date('2026-11-23T05:00:00Z') })).slug;
-    await db()
-      .transaction()
-      .execute(async (tx) => {
-        const at = new Date('2026-11-23T00:00:00Z');
-        const id = (await insertEdition(tx, {
-          name: 'Hills',
-          slug: 'hills',
-          date: '2026-11-23',
-          filesPrefix: 'epaper/hills-test',
-          sources: [],
-          pageCount: 1,
-          publishAt: at,
-          uploadedBy: null,
-          at,
-        }))!;
-        const page = { number: 1, width: 600, height: 800, text: LEAD, images: [] };
-        await savePage(tx, id, page, [{ x: 100, y: 100, w: 5000, h: 3000, headline: 'Tea estates flooded', text: LEAD, articleId: null }]);
-        await finishEdition(tx, id, { status: 'ready', error: null }, at);
-      });
+    await createEdition(db(), {
+      name: 'Hills',
+      slug: 'hills',
+      date: '2026-11-23',
+      stories: [{ headline: 'Tea estates flooded', text: LEAD }],
+    });
     const { user } = await provisionUser(db(), { email: 'epaper@example.com', role: 'reader', password: PASSWORD }, clock.now());
     await db()
       .insertInto('entitlement_grants')

@@ -1,6 +1,7 @@
 import type { TestDb } from './raw-sql.js';
 import type { ArticleInput } from '../../src/domain/content/article-input.js';
 import { upsertArticle } from '../../src/domain/content/queries.js';
+import { finishEdition, insertEdition, savePage } from '../../src/domain/epaper/queries.js';
 
 let sequence = 0;
 
@@ -36,4 +37,35 @@ export async function createArticle(db: TestDb, overrides: Partial<ArticleInput>
   const input = articleInput(overrides);
   const { id } = await upsertArticle(db, input);
   return { ...input, id };
+}
+
+/**
+ * A published e-paper edition written straight to the database (no PDF, no rendering): one page per story of
+ * `stories`, each story a region; published at midnight UTC of `date`.
+ */
+export async function createEdition(
+  db: TestDb,
+  edition: { name: string; slug: string; date: string; stories: { headline: string; text: string }[] },
+): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const at = new Date(`${edition.date}T00:00:00Z`);
+    const id = await insertEdition(tx, {
+      name: edition.name,
+      slug: edition.slug,
+      date: edition.date,
+      filesPrefix: `epaper/${edition.slug}-${edition.date}-test`,
+      sources: [],
+      pageCount: Math.max(1, edition.stories.length),
+      publishAt: at,
+      uploadedBy: null,
+      at,
+    });
+    if (id === null) throw new Error(`edition ${edition.slug} ${edition.date} exists`);
+    for (const [i, story] of edition.stories.entries()) {
+      const page = { number: i + 1, width: 600, height: 800, text: story.text, images: [] };
+      await savePage(tx, id, page, [{ x: 100, y: 100, w: 5000, h: 3000, headline: story.headline, text: story.text, articleId: null }]);
+    }
+    await finishEdition(tx, id, { status: 'ready', error: null }, at);
+    return id;
+  });
 }
