@@ -1,4 +1,4 @@
-import { marketOn, type MarketDay } from './market.js';
+import { marketOn, nominalSize, type MarketDay } from './market.js';
 import type { Rng } from './prng.js';
 import {
   BROKERAGES,
@@ -7,6 +7,7 @@ import {
   CROPS,
   FIRST_NAMES,
   FOREIGN_PLACES,
+  GOVERNORS,
   INDIAN_CITIES,
   LAST_NAMES,
   LAWS,
@@ -15,22 +16,32 @@ import {
   PRODUCTS,
   ROLES,
   STARTUPS,
-  STATE_CITIES,
   STATES,
   TECH_TOPICS,
   VENTURE_FUNDS,
   VENTURES,
   WEEKDAYS,
+  ofItsTime,
+  type Company,
+  type Era,
   type StoryKind,
 } from './word-bank.js';
 
 /** Placeholder values for one article: the same company, people and numbers throughout its text. */
 export type StoryContext = Record<string, string>;
 
-/** The (invented) central bank governor, the same in every story. */
-export const GOVERNOR = 'Anupama Raghavan';
-
 const IST_OFFSET_MS = 5.5 * 3_600_000;
+
+/** The year of `at` in India. */
+export const istYear = (at: Date): number => new Date(at.getTime() + IST_OFFSET_MS).getUTCFullYear();
+
+/** The items of `items` that belong to `year`. */
+const ofYear = <T extends Era>(items: readonly T[], year: number): T[] => items.filter((item) => ofItsTime(item, year));
+
+/** The companies a story of `kind` may feature in `year`; a kind with none has no story that year. */
+export function companiesFor(kind: StoryKind, year: number): Company[] {
+  return ofYear(kind.startup ? STARTUPS : COMPANIES, year).filter((c) => !kind.sectors || kind.sectors.includes(c.sector));
+}
 const indian = new Intl.NumberFormat('en-IN');
 const fmt = (n: number): string => indian.format(n);
 const crore = (n: number): string => `₹${fmt(n)} crore`;
@@ -109,22 +120,27 @@ function direction(kind: StoryKind, market: MarketDay, drawn: boolean): boolean 
 /** Draws every value a template may use, for a story of `kind` published at `at`. */
 export function buildContext(rng: Rng, kind: StoryKind, at: Date): StoryContext {
   const ist = new Date(at.getTime() + IST_OFFSET_MS);
+  const year = ist.getUTCFullYear();
   const place = rng.pick(FOREIGN_PLACES);
   const month = ist.getUTCMonth();
-  const candidates = (kind.startup ? STARTUPS : COMPANIES).filter((c) => !kind.sectors || kind.sectors.includes(c.sector));
-  const company = rng.pick(candidates);
-  const state = rng.pick(kind.local ? Object.keys(STATE_CITIES) : STATES);
-  const city = kind.section === 'world' ? place.city : rng.pick(kind.local ? STATE_CITIES[state]! : INDIAN_CITIES);
-  const company2 = rng.pick(COMPANIES.filter((c) => c.name !== company.name));
-  const names = new Set<string>([GOVERNOR]);
+  const company = rng.pick(companiesFor(kind, year));
+  const state = rng.pick(ofYear(STATES, year).filter((s) => !kind.local || s.cities));
+  const city = kind.section === 'world' ? place.city : rng.pick((kind.local && state.cities) || INDIAN_CITIES);
+  const company2 = rng.pick(ofYear(COMPANIES, year).filter((c) => c.name !== company.name));
+  const governor = ofYear(GOVERNORS, year)[0]!.name;
+  const names = new Set<string>([governor]);
   const market = marketOn(at);
+  const size = nominalSize(at);
   const up = direction(kind, market, rng.chance(0.55));
   const [product, product2, product3] = rng.sample(PRODUCTS, 3);
-  const amount = rng.int(15, 2_500) * 10;
+  // Sums of money the size of their year's economy: ₹150–25,000 crore today, a twentieth of that in 1997.
+  const amount = Math.max(10, Math.round(rng.int(15, 2_500) * size.rupees) * 10);
   const { level, rupee } = market;
   const price = rng.int(80, 4_200);
   const margin = rng.float(9, 28, 1);
-  const usd = rng.float(28, 45, 1);
+  const usd = rng.float(28, 45, 1) * size.dollars;
+  /** A round index level `points` (at today's level) away from the day's close. */
+  const nearLevel = (points: number) => fmt(Math.round((level + (points * level) / 22_000) / 50) * 50);
   return {
     ...DIRECTION[up ? 'up' : 'down'],
     ...policy(market),
@@ -137,12 +153,12 @@ export function buildContext(rng: Rng, kind: StoryKind, at: Date): StoryContext 
     analyst: personName(rng, names),
     advisor: personName(rng, names),
     minister: personName(rng, names),
-    governor: GOVERNOR,
+    governor,
     role: rng.pick(ROLES),
     firm: rng.pick(BROKERAGES),
     vc: rng.pick(VENTURE_FUNDS),
     city,
-    state,
+    state: state.name,
     place: place.city,
     country: place.country,
     product: product!,
@@ -150,9 +166,9 @@ export function buildContext(rng: Rng, kind: StoryKind, at: Date): StoryContext 
     product3: product3!,
     crop: rng.pick(CROPS),
     concern: rng.pick(CONCERNS),
-    venture: rng.pick(VENTURES),
+    venture: rng.pick(ofYear(VENTURES, year)).name,
     law: rng.pick(LAWS),
-    techTopic: rng.pick(TECH_TOPICS),
+    techTopic: rng.pick(ofYear(TECH_TOPICS, year)).name,
     buyers2: rng.pick(['buyers', 'sellers']),
     nth: rng.pick(ORDINALS),
     weekday: WEEKDAYS[ist.getUTCDay()]!,
@@ -166,8 +182,8 @@ export function buildContext(rng: Rng, kind: StoryKind, at: Date): StoryContext 
     amount2: crore(amount * rng.int(3, 9)),
     points: kind.follows === 'index' ? fmt(market.points) : String(rng.int(40, 780)),
     level: fmt(level),
-    rangeLow: fmt(Math.round((level - rng.int(300, 900)) / 100) * 100),
-    rangeHigh: fmt(Math.round((level + rng.int(300, 900)) / 100) * 100),
+    rangeLow: nearLevel(-rng.int(300, 900)),
+    rangeHigh: nearLevel(rng.int(300, 900)),
     rupee: rupee.toFixed(2),
     rupeeLow: (rupee - rng.float(0.2, 0.6, 2)).toFixed(2),
     rupeeHigh: (rupee + rng.float(0.2, 0.6, 2)).toFixed(2),
@@ -175,12 +191,15 @@ export function buildContext(rng: Rng, kind: StoryKind, at: Date): StoryContext 
     rupeeHead: market.rupeeWeaker ? 'weakens' : 'firms',
     yield: market.bondYield.toFixed(2),
     yieldHigher: market.bps >= 0 ? 'higher' : 'lower',
-    yieldMove: market.bps === 0 ? 'unchanged' : `${market.bps > 0 ? 'up' : 'down'} ${Math.abs(market.bps)} basis points`,
+    yieldMove:
+      market.bps === 0
+        ? 'unchanged'
+        : `${market.bps > 0 ? 'up' : 'down'} ${Math.abs(market.bps)} basis point${Math.abs(market.bps) === 1 ? '' : 's'}`,
     vote: market.vote,
     infl: market.inflation,
     gdp: market.growth,
     usd: usd.toFixed(1),
-    usd2: (usd + rng.float(12, 30, 1)).toFixed(1),
+    usd2: (usd + rng.float(12, 30, 1) * size.dollars).toFixed(1),
     cad: rng.float(0.6, 2.6, 1).toFixed(1),
     oil: market.oil.toFixed(1),
     rain: String(rng.int(3, 19)),
@@ -200,7 +219,7 @@ export function buildContext(rng: Rng, kind: StoryKind, at: Date): StoryContext 
     times: rng.float(1.6, 64, 1).toFixed(1),
     count: String(rng.int(3, 14)),
     jobs: fmt(rng.int(16, 240) * 50),
-    usdm: String(rng.int(4, 180)),
+    usdm: String(Math.max(1, Math.round(rng.int(4, 180) * size.dollars))),
   };
 }
 

@@ -138,7 +138,7 @@ describe('generateDemoArticles', () => {
       weekday,
     );
     const index = figures(/Setu 50 (?:ended at|close:) (\d[\d,]*\d)/g, weekday);
-    const bonds = figures(/(?:yield|benchmark government bond)[^.%]*? (\d\.\d\d)%/g, weekday);
+    const bonds = figures(/(?:yield|benchmark government bond)[^.%]*? (\d{1,2}\.\d\d)%/g, weekday);
     const repo = figures(/repo rate[^.]*? (\d\.\d\d)%/g, (a) => {
       const ist = new Date(a.publishedAt.getTime() + 5.5 * 3_600_000);
       return `${ist.getUTCFullYear()}-${Math.floor(ist.getUTCMonth() / 2)}`;
@@ -153,6 +153,53 @@ describe('generateDemoArticles', () => {
       const gapDays = (Date.parse(rates[i]![0]) - Date.parse(rates[i - 1]![0])) / DAY;
       if (gapDays <= 7) expect(Math.abs(Number([...rates[i]![1]][0]) - Number([...rates[i - 1]![1]][0])), rates[i]![0]).toBeLessThan(1.5);
     }
+  });
+
+  it('reads like its year: the archive quotes the markets of its day and names nothing before its time', () => {
+    // A large archive, so every kind of story turns up in every few years.
+    const archive = generateDemoArticles({ now, recent: 0, archive: 3_000 });
+    const yearOf = (a: (typeof articles)[number]) => new Date(a.publishedAt.getTime() + 5.5 * 3_600_000).getUTCFullYear();
+    const quoted = (pattern: RegExp, from: number, to: number) =>
+      archive
+        .filter((a) => yearOf(a) >= from && yearOf(a) <= to)
+        .flatMap((a) => [...texts(a).join('\n').matchAll(pattern)].map((m) => Number(m[1]!.replace(/,/g, ''))));
+    const rupee = /rupee(?: settled at| ended at| closes at| firms to| weakens to| was little changed at|:) (\d\d\.\d\d)\b/gi;
+    const brent = /Brent[^$]*?\$(\d+\.\d) a barrel/g;
+    const bondYield = /(?:yield|benchmark government bond)[^.%]*? (\d{1,2}\.\d\d)%/g;
+    const index = /Setu 50 (?:ended at|close:) (\d[\d,]*\d)/g;
+    const range = (values: number[]) => {
+      expect(values.length).toBeGreaterThan(5);
+      return [Math.min(...values), Math.max(...values)];
+    };
+    // The rupee traded between 35 and 50 to the dollar until 2007, and above 70 since 2020.
+    expect(range(quoted(rupee, 1997, 2007))[1]).toBeLessThan(51);
+    expect(range(quoted(rupee, 2021, 2024))[0]).toBeGreaterThan(70);
+    // Brent stayed under $40 a barrel until 2003 and above $40 from 2005 to 2014.
+    expect(range(quoted(brent, 1997, 2003))[1]).toBeLessThan(40);
+    expect(range(quoted(brent, 2005, 2014))[0]).toBeGreaterThan(40);
+    // India's 10-year bond yielded above 10% in the late 1990s.
+    expect(range(quoted(bondYield, 1997, 1999))[0]).toBeGreaterThan(10);
+    // The (invented) index grows: its closes of the 2020s are several times those of 1997–2001.
+    expect(range(quoted(index, 2021, 2024))[0]).toBeGreaterThan(3 * range(quoted(index, 1997, 2001))[1]!);
+
+    const before = (year: number, pattern: RegExp) =>
+      archive.filter((a) => yearOf(a) < year && texts(a).some((t) => pattern.test(t))).map((a) => `${yearOf(a)}: ${a.headline}`);
+    expect(before(2014, /Telangana/)).toEqual([]);
+    expect(before(2016, /monetary policy committee|Rate-setting panel|Committee vote/i)).toEqual([]);
+    expect(before(2018, /\bAI\b/)).toEqual([]);
+    expect(before(2008, /cloud|data centre/i)).toEqual([]);
+    expect(before(2012, /fintech|edtech|agritech|healthtech|food delivery|green hydrogen|payment aggregators/i)).toEqual([]);
+    // One governor at a time, and not the same one for thirty years.
+    const governors = new Map<number, Set<string>>();
+    for (const a of archive) {
+      for (const m of texts(a)
+        .join('\n')
+        .matchAll(/Governor ([A-Z]\w+ [A-Z]\w+)/g)) {
+        governors.set(yearOf(a), (governors.get(yearOf(a)) ?? new Set()).add(m[1]!));
+      }
+    }
+    for (const [year, names] of governors) expect([...names], String(year)).toHaveLength(1);
+    expect(new Set([...governors.values()].flatMap((names) => [...names])).size).toBeGreaterThan(3);
   });
 
   it('reads varied: headlines are mostly distinct', () => {

@@ -1,11 +1,20 @@
 import type { ArticleInput } from '../article-input.js';
 import type { Visibility } from '../model.js';
-import { buildContext, fill, personName, type StoryContext } from './context.js';
+import { buildContext, companiesFor, fill, istYear, personName, type StoryContext } from './context.js';
 import { createRng, type Rng } from './prng.js';
 import { SECTION_WEIGHTS } from './sections.js';
 import { BUSINESS_STORIES } from './stories-business.js';
 import { PUBLIC_STORIES } from './stories-public.js';
-import { COLUMNISTS, GENERIC_BULLETS, GENERIC_PARAGRAPHS, GENERIC_SUBHEADS, PARTNERS, WIRE_AGENCIES, type StoryKind } from './word-bank.js';
+import {
+  COLUMNISTS,
+  GENERIC_BULLETS,
+  GENERIC_PARAGRAPHS,
+  GENERIC_SUBHEADS,
+  PARTNERS,
+  WIRE_AGENCIES,
+  ofItsTime,
+  type StoryKind,
+} from './word-bank.js';
 
 /** Options for `generateDemoArticles`. */
 export interface DemoOptions {
@@ -92,7 +101,10 @@ interface RunState {
 
 function makeArticle(rng: Rng, at: Date, now: number, recent: boolean, run: RunState): ArticleInput {
   const section = weightedSection(rng);
-  const kind = rng.pick(STORIES.filter((story) => story.section === section));
+  const year = istYear(at);
+  const kind = rng.pick(
+    STORIES.filter((story) => story.section === section && ofItsTime(story, year) && companiesFor(story, year).length > 0),
+  );
   // Redraw the story's facts a few times rather than repeat a headline already used.
   let ctx = buildContext(rng, kind, at);
   let headline = fill(rng.pick(kind.headlines), ctx);

@@ -1,5 +1,12 @@
 import type { StoryKind } from './word-bank.js';
 
+/** How markets and banks took a policy decision, whoever made it. */
+const POLICY_AFTERMATH = [
+  'Bond markets reacted calmly, with the 10-year yield settling at {yield}%, while the rupee was little changed at {rupee} to the dollar.',
+  'Banks are expected to take several weeks to pass on any change to borrowers, as deposit rates adjust more slowly than lending rates.',
+];
+const POLICY_SUBHEADS = ['The inflation outlook', 'What it means for borrowers', 'Market reaction'];
+
 /** Story templates for Markets, Economy, Companies and Markets Insight. All text is original. */
 export const BUSINESS_STORIES: StoryKind[] = [
   {
@@ -75,6 +82,8 @@ export const BUSINESS_STORIES: StoryKind[] = [
   {
     section: 'economy',
     tags: ['central bank', 'interest rates', 'inflation'],
+    // A monetary policy committee has set the rate since 2016; before it, the governor did.
+    since: 2017,
     headlines: [
       'Central bank {policyHead}',
       'Central bank {policyHead}, flags {concern}',
@@ -90,11 +99,33 @@ export const BUSINESS_STORIES: StoryKind[] = [
       '"Growth is holding up, but we cannot be complacent on prices," Governor {governor} told reporters after the meeting.',
       'The committee projected retail inflation at {infl}% for the current financial year and kept its growth forecast at {gdp}%.',
       'Economists said the language on {concern} suggested the committee would wait for more data before its next move. "The door is open, but not wide open," said {analyst}, chief economist at {firm}.',
-      'Bond markets reacted calmly, with the 10-year yield settling at {yield}%, while the rupee was little changed at {rupee} to the dollar.',
-      'Banks are expected to take several weeks to pass on any change to borrowers, as deposit rates adjust more slowly than lending rates.',
+      ...POLICY_AFTERMATH,
     ],
-    subheads: ['The inflation outlook', 'What it means for borrowers', 'Market reaction'],
+    subheads: POLICY_SUBHEADS,
     bullets: ['Repo rate: {newRate}%', 'Inflation projection: {infl}%', 'Growth projection: {gdp}%', 'Committee vote: {vote}'],
+  },
+  {
+    section: 'economy',
+    tags: ['central bank', 'interest rates', 'inflation'],
+    until: 2017,
+    headlines: [
+      'Central bank {policyHead}',
+      'Central bank {policyHead}, flags {concern}',
+      'Policy review: what the central bank said about {concern}',
+    ],
+    standfirsts: [
+      'Governor {governor} said the central bank would keep a close watch on prices and on the flow of credit to industry.',
+      "The decision was in line with most economists' expectations, though the governor's remarks on {concern} drew attention.",
+    ],
+    paragraphs: [
+      'The central bank on {weekday} {policyPast} in its policy review, a decision Governor {governor} said balanced support for growth against the risk of rising prices.',
+      '"Growth is holding up, but we cannot be complacent on prices," the governor told reporters after the review.',
+      'The central bank expects inflation of about {infl}% this financial year and growth of {gdp}%.',
+      'Economists said the remarks on {concern} suggested the central bank would wait for more data before its next move. "The door is open, but not wide open," said {analyst}, chief economist at {firm}.',
+      ...POLICY_AFTERMATH,
+    ],
+    subheads: POLICY_SUBHEADS,
+    bullets: ['Repo rate: {newRate}%', 'Inflation forecast: {infl}%', 'Growth forecast: {gdp}%'],
   },
   {
     section: 'economy',
@@ -156,7 +187,7 @@ export const BUSINESS_STORIES: StoryKind[] = [
     headlines: [
       '{company} net profit {rises} {bigPct}% in {quarter}',
       '{company} {beats} estimates as margins {widen} in {quarter}',
-      '{company} shares {climbs} after {quarter} results',
+      '{company} shares {climb} after {quarter} results',
       '{company} reports revenue of {amount2} for {quarter}, sees steady demand',
     ],
     standfirsts: [

@@ -141,6 +141,7 @@ export const PUBLIC_STORIES: StoryKind[] = [
     section: 'technology',
     tags: ['AI', 'small business', 'software'],
     startup: true,
+    since: 2023,
     headlines: [
       '{company} launches AI tools for small businesses',
       '{company} bets on Indian-language AI for its {sector} customers',

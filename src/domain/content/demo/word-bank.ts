@@ -4,8 +4,20 @@
  * article context (`{Key}` capitalises the value).
  */
 
+/**
+ * The years a thing belongs to, so the archive reads like its time: from `since` up to, not including, `until`
+ * (no startup selling AI tools in 1999, no Telangana before it was a state).
+ */
+export interface Era {
+  since?: number;
+  until?: number;
+}
+
+/** Whether `item` belongs to `year`. */
+export const ofItsTime = (item: Era, year: number): boolean => (item.since ?? 0) <= year && year < (item.until ?? Infinity);
+
 /** A family of stories: templates that read coherently together. */
-export interface StoryKind {
+export interface StoryKind extends Era {
   section: string;
   tags: string[];
   /** Draw the featured company from the startups. */
@@ -26,9 +38,14 @@ export interface StoryKind {
   bullets?: string[];
 }
 
-export interface Company {
+export interface Company extends Era {
   name: string;
   sector: string;
+}
+
+/** A name that belongs to some years only. */
+export interface Dated extends Era {
+  name: string;
 }
 
 export const COMPANIES: Company[] = [
@@ -43,9 +60,9 @@ export const COMPANIES: Company[] = [
   { name: 'Saptarishi Bank', sector: 'banking' },
   { name: 'Vahini Capital', sector: 'non-bank lending' },
   { name: 'Saraswati Softworks', sector: 'IT services' },
-  { name: 'Nilgiri Cloud Systems', sector: 'IT services' },
+  { name: 'Nilgiri Cloud Systems', sector: 'IT services', since: 2008 },
   { name: 'Ganga Freightlines', sector: 'logistics' },
-  { name: 'Marwar Solar', sector: 'renewable energy' },
+  { name: 'Marwar Solar', sector: 'renewable energy', since: 2009 },
   { name: 'Jharokha Telecom', sector: 'telecom' },
   { name: 'Aravalli Estates', sector: 'real estate' },
   { name: 'Sindhu Skyways', sector: 'aviation' },
@@ -57,20 +74,21 @@ export const COMPANIES: Company[] = [
   { name: 'Bhima Tyres', sector: 'automobile' },
   { name: 'Brahmaputra Tea Estates', sector: 'plantation' },
   { name: 'Sabari Fertilisers', sector: 'fertiliser' },
-  { name: 'Ujjwal Cells', sector: 'battery' },
+  { name: 'Ujjwal Cells', sector: 'battery', since: 2015 },
 ];
 
 export const STARTUPS: Company[] = [
-  { name: 'Paisa Setu', sector: 'fintech' },
-  { name: 'Mandi Mart', sector: 'e-commerce' },
-  { name: 'Krishi Grid', sector: 'agritech' },
-  { name: 'Tiffin Route', sector: 'food delivery' },
-  { name: 'Vidya Loop', sector: 'edtech' },
-  { name: 'Swasth Labs', sector: 'healthtech' },
-  { name: 'Gaadi Share', sector: 'mobility' },
+  { name: 'Paisa Setu', sector: 'fintech', since: 2012 },
+  { name: 'Mandi Mart', sector: 'e-commerce', since: 1999 },
+  { name: 'Krishi Grid', sector: 'agritech', since: 2015 },
+  { name: 'Tiffin Route', sector: 'food delivery', since: 2014 },
+  { name: 'Vidya Loop', sector: 'edtech', since: 2012 },
+  { name: 'Swasth Labs', sector: 'healthtech', since: 2015 },
+  { name: 'Gaadi Share', sector: 'mobility', since: 2011 },
   { name: 'Dukaan Ledger', sector: 'software' },
-  { name: 'Chakra Robotics', sector: 'deep-tech' },
-  { name: 'Nanha Finance', sector: 'fintech' },
+  { name: 'Sutradhar Infotech', sector: 'software' },
+  { name: 'Chakra Robotics', sector: 'deep-tech', since: 2016 },
+  { name: 'Nanha Finance', sector: 'fintech', since: 2012 },
 ];
 
 export const FIRST_NAMES = [
@@ -139,6 +157,16 @@ export const LAST_NAMES = [
   'Mishra',
 ];
 
+/** The (invented) central bank's governors, one at a time. */
+export const GOVERNORS: Dated[] = [
+  { name: 'Narayan Apte', until: 2002 },
+  { name: 'Sumitra Gokhale', since: 2002, until: 2007 },
+  { name: 'Prabhakar Iyengar', since: 2007, until: 2012 },
+  { name: 'Rukmini Shastri', since: 2012, until: 2017 },
+  { name: 'Vinod Bhandarkar', since: 2017, until: 2021 },
+  { name: 'Anupama Raghavan', since: 2021 },
+];
+
 export const COLUMNISTS = [
   'Radhika Sen',
   'Vivek Anand Rao',
@@ -166,30 +194,22 @@ export const FOREIGN_PLACES: { city: string; country: string }[] = [
   { city: 'Geneva', country: 'Switzerland' },
 ];
 
-export const STATES = [
-  'Maharashtra',
-  'Karnataka',
-  'Tamil Nadu',
-  'Gujarat',
-  'Uttar Pradesh',
-  'West Bengal',
-  'Telangana',
-  'Odisha',
-  'Rajasthan',
-  'Kerala',
-  'Punjab',
-  'Madhya Pradesh',
+/** States; those with `cities` can be a local story's dateline. Telangana was formed in June 2014, out of Andhra Pradesh. */
+export const STATES: (Dated & { cities?: string[] })[] = [
+  { name: 'Maharashtra', cities: ['Mumbai', 'Pune'] },
+  { name: 'Karnataka', cities: ['Bengaluru'] },
+  { name: 'Tamil Nadu', cities: ['Chennai'] },
+  { name: 'Gujarat', cities: ['Ahmedabad'] },
+  { name: 'Uttar Pradesh' },
+  { name: 'West Bengal', cities: ['Kolkata'] },
+  { name: 'Telangana', cities: ['Hyderabad'], since: 2015 },
+  { name: 'Andhra Pradesh', cities: ['Hyderabad'], until: 2014 },
+  { name: 'Odisha' },
+  { name: 'Rajasthan' },
+  { name: 'Kerala' },
+  { name: 'Punjab' },
+  { name: 'Madhya Pradesh' },
 ];
-
-/** Dateline cities for stories about a state (`StoryKind.local`). */
-export const STATE_CITIES: Record<string, string[]> = {
-  Maharashtra: ['Mumbai', 'Pune'],
-  Karnataka: ['Bengaluru'],
-  'Tamil Nadu': ['Chennai'],
-  Gujarat: ['Ahmedabad'],
-  'West Bengal': ['Kolkata'],
-  Telangana: ['Hyderabad'],
-};
 
 /** Invented wire agencies and content partners (used as `wire:<name>` / `partner:<name>`). */
 export const WIRE_AGENCIES = ['Bharat News Service', 'Asia Wire', 'Indo-Pacific Press', 'Continental Newswire'];
@@ -221,22 +241,27 @@ export const PRODUCTS = [
 ];
 export const CROPS = ['pulses', 'cotton', 'soybean', 'paddy', 'sugarcane', 'groundnut', 'maize'];
 export const CONCERNS = ['food inflation', 'global volatility', 'weak rural demand', 'sticky services prices', 'high crude oil prices'];
-export const VENTURES = [
-  'green hydrogen',
-  'battery storage',
-  'cold-chain logistics',
-  'specialty chemicals',
-  'airport services',
-  'data centres',
+export const VENTURES: Dated[] = [
+  { name: 'green hydrogen', since: 2021 },
+  { name: 'battery storage', since: 2016 },
+  { name: 'cold-chain logistics' },
+  { name: 'specialty chemicals' },
+  { name: 'container terminals' },
+  { name: 'airport services', since: 2004 },
+  { name: 'data centres', since: 2008 },
 ];
 export const LAWS = ['insolvency rules', 'labour compliance', 'company registration', 'tax appeals', 'land records', 'shipping regulation'];
-export const TECH_TOPICS = [
-  'digital lending apps',
-  'data centres',
-  'online gaming',
-  'payment aggregators',
-  'cloud storage of financial data',
-  'the use of AI in credit scoring',
+export const TECH_TOPICS: Dated[] = [
+  { name: 'mobile phone tariffs' },
+  { name: 'credit card billing' },
+  { name: 'internet service providers', since: 1998 },
+  { name: 'online share trading', since: 2000 },
+  { name: 'digital lending apps', since: 2017 },
+  { name: 'data centres', since: 2008 },
+  { name: 'online gaming', since: 2012 },
+  { name: 'payment aggregators', since: 2019 },
+  { name: 'cloud storage of financial data', since: 2012 },
+  { name: 'the use of AI in credit scoring', since: 2018 },
 ];
 
 /** News paragraphs that fit most stories; mixed into the body between a kind's own paragraphs. */
