@@ -1,6 +1,8 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { openReadReplica, type ReadReplica } from '../../src/adapters/db/read-replica.js';
+import { withSearchSettings } from '../../src/domain/search/queries.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
 import { provisionUser } from '../../src/domain/accounts/provisioning.js';
 import { buildTestApp, fakeClock, sessionCookie, type TestApp } from '../support/app.js';
@@ -11,14 +13,39 @@ import { redactUrl } from '../../src/config/redact-url.js';
 
 const NOW = '2026-11-24T06:00:00Z';
 
-/** A TCP relay to the PostgreSQL server standing in for the replica's host: closing it is the replica going down. */
+/** What a hot standby does to a read when it replays a conflicting change: cancels the statement (SQLSTATE 40001). */
+function recoveryConflict(): Buffer {
+  const fields = { S: 'ERROR', V: 'ERROR', C: '40001', M: 'canceling statement due to conflict with recovery' };
+  const body = Buffer.from(
+    `${Object.entries(fields)
+      .map(([key, value]) => `${key}${value}\0`)
+      .join('')}\0`,
+  );
+  const head = Buffer.alloc(5);
+  head.write('E');
+  head.writeInt32BE(4 + body.length, 1);
+  // ErrorResponse, then ReadyForQuery in a failed transaction.
+  return Buffer.concat([head, body, Buffer.from([0x5a, 0, 0, 0, 5, 0x45])]);
+}
+
+/**
+ * A TCP relay to the PostgreSQL server standing in for the replica's host: closing it is the replica going down.
+ * `failNext` makes the next statement whose bytes hold a text fail there as a hot standby's would: `cut` closes the
+ * connection before it reaches the server (the standby restarting, or ending a session for a conflict); `conflict`
+ * lets the server run it, then answers the client as a standby cancelling it does (what came before its rows, such as
+ * a prepared statement's ParseComplete, still passes).
+ */
 function relay(target: URL) {
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   let port = 0;
+  let fault: { text: string; kind: 'cut' | 'conflict' } | null = null;
   return {
     get port() {
       return port;
+    },
+    failNext(text: string, kind: 'cut' | 'conflict') {
+      fault = { text, kind };
     },
     start: () =>
       new Promise<void>((resolve) => {
@@ -29,7 +56,40 @@ function relay(target: URL) {
             s.on('close', () => sockets.delete(s));
             s.on('error', () => undefined);
           }
-          client.pipe(upstream).pipe(client);
+          let cancelling = false;
+          let dropping = false;
+          let unread = Buffer.alloc(0);
+          client.on('data', (chunk: Buffer) => {
+            if (fault && chunk.includes(fault.text)) {
+              const { kind } = fault;
+              fault = null;
+              if (kind === 'cut') {
+                client.destroy();
+                upstream.destroy();
+                return;
+              }
+              cancelling = true;
+            }
+            upstream.write(chunk);
+          });
+          upstream.on('data', (chunk: Buffer) => {
+            if (!cancelling) return void client.write(chunk);
+            // Server messages: a type byte, then a length counting itself and the body.
+            unread = Buffer.concat([unread, chunk]);
+            while (unread.length >= 5 && unread.length >= 1 + unread.readInt32BE(1)) {
+              const message = unread.subarray(0, 1 + unread.readInt32BE(1));
+              unread = unread.subarray(message.length);
+              const type = String.fromCharCode(message[0]!);
+              if (type === 'Z') {
+                client.write(recoveryConflict());
+                cancelling = dropping = false;
+                return;
+              }
+              // From the first row or completion on, the statement's answer is replaced by the cancellation.
+              dropping ||= 'DCIs'.includes(type);
+              if (!dropping) client.write(message);
+            }
+          });
         });
         server.listen(port, '127.0.0.1', () => {
           port = (server!.address() as { port: number }).port;
@@ -120,6 +180,69 @@ describe.skipIf(!postgresServerUrl())('read replica [postgres]', () => {
 
   it('never writes through the replica connection', async () => {
     await expect(replica.db.deleteFrom('articles').execute()).rejects.toThrow(/read-only transaction/);
+  });
+
+  it('asks the primary when the replica cancels a search for a conflict with what it replays, and keeps using the replica', async () => {
+    t.ctx.search.forget();
+    const warnings = log.length;
+    // The search runs in a transaction (for its timeout); the standby cancels its query, not the settings before it.
+    wire.failNext('zanzibar', 'conflict');
+    const res = await get('/search?q=zanzibar');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('primary-only');
+    expect(res.body).not.toContain('replica-only');
+    expect(replica.target()).toBe('replica');
+    expect(log.length).toBe(warnings);
+    // The connection the standby cancelled on goes on serving.
+    t.ctx.search.forget();
+    expect((await get('/search?q=zanzibar')).body).toContain('replica-only');
+    // A list, read outside a transaction, is asked again on the primary in the same way.
+    t.ctx.content.invalidate();
+    wire.failNext('markets', 'conflict');
+    const list = await get('/section/markets');
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('primary-only');
+    expect(replica.target()).toBe('replica');
+  });
+
+  it('moves a search to the primary, settings and all, when the replica goes away in the middle of it', async () => {
+    t.ctx.search.forget();
+    wire.failNext('zanzibar', 'cut');
+    const res = await get('/search?q=zanzibar');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('primary-only');
+    expect(replica.target()).toBe('primary');
+    expect(log.at(-1)).toMatch(/Read replica .* failed .*reading from the primary/);
+    ms += 10_000;
+
+    // The transaction begun on the replica runs again on the primary from its start, its settings with it.
+    wire.failNext('statement_timeout', 'cut');
+    const settings = await withSearchSettings(replica.db, 1_234, async (tx) => {
+      const { rows } = await sql<{ timeout: string; standby: string }>`select current_setting('statement_timeout') as timeout,
+        current_database() as standby`.execute(tx);
+      return rows[0]!;
+    });
+    expect(settings.timeout).toBe('1234ms');
+    expect(`/${settings.standby}`).toBe(new URL(await currentUrl(primary)).pathname);
+    ms += 10_000;
+
+    // A transaction that reads one snapshot throughout is not pieced together from two servers': it fails.
+    wire.failNext('one snapshot', 'conflict');
+    const repeatable = replica.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute((tx) => sql`select 'one snapshot' as marker`.execute(tx));
+    await expect(repeatable).rejects.toThrow(/conflict with recovery/);
+  });
+
+  it('loses nothing when the replica goes away as a search commits: its reads were done', async () => {
+    t.ctx.search.forget();
+    expect(replica.target()).toBe('replica');
+    wire.failNext('commit', 'cut');
+    const res = await get('/search?q=zanzibar');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('replica-only');
+    ms += 10_000;
   });
 
   it('falls back to the primary while the replica is down, and returns to it after the retry interval', async () => {

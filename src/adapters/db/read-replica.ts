@@ -33,7 +33,13 @@ export interface ReadReplica {
  * Reads that tolerate replica lag (lists, search, sitemaps, feeds, the archive) on a PostgreSQL read replica. Every
  * connection is read-only (`default_transaction_read_only=on`), so nothing can write through it. When the replica
  * cannot be reached, or a query fails because its connection did, the read is served by the primary (over a small
- * read-only pool of its own) and the replica is tried again `retryAfterMs` later.
+ * read-only pool of its own) and the replica is tried again `retryAfterMs` later. A read the replica cancels for a
+ * conflict with what it replays is served by the primary too; the replica stays in use.
+ *
+ * A read-committed transaction (a search runs in one, for its local settings) that fails there for either reason
+ * moves to the primary whole: it begins again there, its statements so far are run again (they are reads and
+ * settings), then the one that failed. Each of its statements reads its own snapshot anyway; a transaction that reads
+ * one snapshot throughout (repeatable read, serializable) fails instead.
  */
 export function openReadReplica(options: {
   replicaUrl: string;
@@ -153,24 +159,75 @@ class Router {
 }
 
 class RoutedConnection implements DatabaseConnection {
-  inTransaction = false;
+  /** The open transaction: how it began and the statements run in it since, to run again if it moves to the primary. */
+  transaction: { begin: CompiledQuery; done: CompiledQuery[]; movable: boolean } | null = null;
 
   constructor(
     readonly router: Router,
-    readonly inner: DatabaseConnection,
-    readonly source: 'replica' | 'primary',
+    public inner: DatabaseConnection,
+    public source: 'replica' | 'primary',
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    let result: QueryResult<R>;
     try {
-      return await this.inner.executeQuery<R>(query);
+      result = await this.inner.executeQuery<R>(query);
     } catch (error) {
-      // A read outside a transaction is safe to ask again elsewhere; inside one, its snapshot is gone with the connection.
-      if (this.source !== 'replica' || this.inTransaction) throw error;
-      if (isReplicaFailure(error)) this.router.markDown(error);
-      else if (!isRecoveryConflict(error)) throw error;
-      return this.router.onPrimary<R>(query);
+      if (!this.primaryCanAnswer(error)) throw error;
+      if (!this.transaction) return this.router.onPrimary<R>(query);
+      if (!this.transaction.movable) throw error;
+      await this.moveToPrimary(this.transaction);
+      result = await this.inner.executeQuery<R>(query);
     }
+    this.transaction?.done.push(query);
+    return result;
+  }
+
+  /** Opens a transaction (on the primary if the replica fails to). */
+  async begin(begin: CompiledQuery, movable: boolean): Promise<void> {
+    const transaction = { begin, done: [], movable };
+    this.transaction = transaction;
+    try {
+      await this.inner.executeQuery(begin);
+    } catch (error) {
+      if (!this.primaryCanAnswer(error) || !movable) {
+        this.transaction = null;
+        throw error;
+      }
+      await this.moveToPrimary(transaction);
+    }
+  }
+
+  /**
+   * Ends the transaction. On the replica it only read: if the replica goes away or cancels it now, nothing is lost
+   * (the reads are done; an unusable connection leaves the pool when it is released).
+   */
+  async end(command: 'commit' | 'rollback'): Promise<void> {
+    this.transaction = null;
+    try {
+      await this.inner.executeQuery(CompiledQuery.raw(command));
+    } catch (error) {
+      if (!this.primaryCanAnswer(error)) throw error;
+    }
+  }
+
+  /** Whether the primary may answer what failed here: the replica is gone (it is then left alone a while) or cancelled a read. */
+  private primaryCanAnswer(error: unknown): boolean {
+    if (this.source !== 'replica') return false;
+    if (isReplicaFailure(error)) this.router.markDown(error);
+    else if (!isRecoveryConflict(error)) return false;
+    return true;
+  }
+
+  /** Ends the transaction on the replica (if its connection still answers) and opens it again on the primary. */
+  private async moveToPrimary({ begin, done }: { begin: CompiledQuery; done: CompiledQuery[] }): Promise<void> {
+    const primary = await this.router.primary.acquireConnection();
+    await this.inner.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
+    await this.router.release(this);
+    this.inner = primary;
+    this.source = 'primary';
+    await this.inner.executeQuery(begin);
+    for (const query of done) await this.inner.executeQuery(query);
   }
 
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
@@ -199,20 +256,16 @@ class ReadReplicaDriver implements Driver {
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const routed = routedOf(connection);
     const modes = [settings.isolationLevel && `isolation level ${settings.isolationLevel}`, settings.accessMode].filter(Boolean);
-    await routed.inner.executeQuery(CompiledQuery.raw(modes.length > 0 ? `start transaction ${modes.join(', ')}` : 'begin'));
-    routed.inTransaction = true;
+    const readCommitted = !settings.isolationLevel || settings.isolationLevel.startsWith('read ');
+    await routed.begin(CompiledQuery.raw(modes.length > 0 ? `start transaction ${modes.join(', ')}` : 'begin'), readCommitted);
   }
 
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const routed = routedOf(connection);
-    routed.inTransaction = false;
-    await routed.inner.executeQuery(CompiledQuery.raw('commit'));
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return routedOf(connection).end('commit');
   }
 
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    const routed = routedOf(connection);
-    routed.inTransaction = false;
-    await routed.inner.executeQuery(CompiledQuery.raw('rollback'));
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return routedOf(connection).end('rollback');
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
