@@ -27,6 +27,8 @@ describeEachEngine('monthly sitemaps', (db) => {
     await createArticle(db(), { slug: 'first-of-november-ist', publishedAt: new Date('2026-10-31T19:00:00Z') });
     await createArticle(db(), { slug: 'november-story', publishedAt: new Date('2026-11-20T06:00:00Z') });
     await createArticle(db(), { slug: 'march-2019', publishedAt: new Date('2019-03-14T06:00:00Z') });
+    // A December of an earlier year: newest first means by date, not by the month's number.
+    await createArticle(db(), { slug: 'december-2018', publishedAt: new Date('2018-12-10T06:00:00Z') });
     // Out tomorrow: in no sitemap yet, and its month not listed.
     await createArticle(db(), { slug: 'scheduled-december', publishedAt: new Date('2026-12-01T06:00:00Z') });
   });
@@ -40,6 +42,7 @@ describeEachEngine('monthly sitemaps', (db) => {
       `${BASE}/sitemaps/articles-2026-11.xml`,
       `${BASE}/sitemaps/articles-2026-10.xml`,
       `${BASE}/sitemaps/articles-2019-03.xml`,
+      `${BASE}/sitemaps/articles-2018-12.xml`,
     ]);
   });
 

@@ -462,7 +462,7 @@ export async function publishedMonthBounds(
     )
     select extract(year from month)::int as year, extract(month from month)::int as month,
       coalesce(sum(n) filter (where inside), 0)::int as at_least, sum(n)::int as at_most
-    from touched group by month order by month desc`.execute(db);
+    from touched group by touched.month order by touched.month desc`.execute(db);
   return rows.map((r) => ({ year: r.year, month: r.month, atLeast: r.at_least, atMost: r.at_most }));
 }
 
