@@ -42,6 +42,7 @@ const ofYear = <T extends Era>(items: readonly T[], year: number): T[] => items.
 export function companiesFor(kind: StoryKind, year: number): Company[] {
   return ofYear(kind.startup ? STARTUPS : COMPANIES, year).filter((c) => !kind.sectors || kind.sectors.includes(c.sector));
 }
+
 const indian = new Intl.NumberFormat('en-IN');
 const fmt = (n: number): string => indian.format(n);
 const crore = (n: number): string => `₹${fmt(n)} crore`;
