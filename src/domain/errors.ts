@@ -5,7 +5,8 @@
  * - An *expected* outcome (a declined card, a refused refund, a wrong code) is a return value: `Result`.
  * - A `DomainError` is thrown where a use case cannot go on and the caller can do nothing but report it
  *   (the subscription does not exist, the reader is rate limited); it still carries a code.
- * - Anything else thrown is a bug or an outage: a 500 whose details never leave the server.
+ * - Anything else thrown is a bug (a 500) or an outage of a store the site needs (`isOutage`: a 503 with
+ *   Retry-After); the details of either never leave the server.
  */
 
 /** Codes of expected failures, by module. Add a code here and the web layer's status table must name it. */
@@ -52,3 +53,23 @@ export const fail = <C extends ErrorCode>(code: C, message: string): { ok: false
   code,
   message,
 });
+
+/** Node's codes for a connection that could not be made, or was lost. */
+const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** The pg client's messages for a connection lost or never made, which carry no code. */
+const LOST_CONNECTION = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/**
+ * Whether a thrown error says a store the site needs is out of reach for now (PostgreSQL, or Redis when configured),
+ * rather than that the request or the code is wrong: a connection refused, lost or timed out; the server shutting
+ * down, starting up or out of connections (SQLSTATE class 08, 57P…, 53300); Redis still unreachable after the
+ * client's retries. The same request works once the store is back.
+ */
+export function isOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (CONNECTION_FAILURES.has(code) || code.startsWith('08') || code.startsWith('57P') || code === '53300')) {
+    return true;
+  }
+  return error.name === 'MaxRetriesPerRequestError' || LOST_CONNECTION.test(error.message);
+}

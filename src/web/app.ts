@@ -47,7 +47,7 @@ async function sendError(ctx: AppContext, request: FastifyRequest, reply: Fastif
   // Errors raised before routing (a malformed URL) skip the hooks, so the headers are set here too.
   applySecurityHeaders(ctx, reply);
   reply.code(status).header('cache-control', 'no-store');
-  if (code === 'rate-limited') reply.header('retry-after', retryAfter(retryAfterSeconds));
+  if (code === 'rate-limited' || code === 'unavailable') reply.header('retry-after', retryAfter(retryAfterSeconds));
   if (answersJson(request)) {
     if (status === 401) reply.header('www-authenticate', 'Bearer realm="api"');
     return reply.send({ error: { code, message } });
@@ -58,7 +58,14 @@ async function sendError(ctx: AppContext, request: FastifyRequest, reply: Fastif
   } catch {
     return reply.type('text/plain; charset=utf-8').send(message);
   }
-  const text = status === 404 ? ctx.copy.render('site.not_found') : status >= 500 ? ctx.copy.render('site.server_error') : message;
+  const text =
+    status === 404
+      ? ctx.copy.render('site.not_found')
+      : code === 'unavailable'
+        ? ctx.copy.render('site.unavailable')
+        : status >= 500
+          ? ctx.copy.render('site.server_error')
+          : message;
   return reply.type('text/html; charset=utf-8').send(errorPage(chrome, status, text));
 }
 

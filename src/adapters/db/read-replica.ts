@@ -13,6 +13,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../../domain/ports/database.js';
+import { isOutage } from '../../domain/errors.js';
 import { redactUrl } from '../../config/redact-url.js';
 import { appPool } from './pg-pool.js';
 // The primary's module sets how BIGINT columns come back (as numbers): the same here as there.
@@ -82,15 +83,12 @@ function readOnlyPool(connectionString: string, max: number): pg.Pool {
 }
 
 /**
- * A failure that says the replica (or the connection to it) is gone, rather than something wrong with the query:
- * network errors carry no SQLSTATE; the server's own are connection exceptions (08…), shutdown and "cannot connect
- * now" (57P…, as a replica says while it starts), too many connections (53300).
+ * A failure that says the replica (or the connection to it) is gone, rather than something wrong with the query: any
+ * error of the connection itself (it carries no SQLSTATE), or an outage the server reports (`isOutage`: "cannot
+ * connect now", as a replica says while it starts, shutdown, too many connections).
  */
 function isReplicaFailure(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (!(error instanceof pg.DatabaseError)) return true;
-  const code = error.code ?? '';
-  return code.startsWith('08') || code.startsWith('57P') || code === '53300';
+  return error instanceof Error && (!(error instanceof pg.DatabaseError) || isOutage(error));
 }
 
 /** A hot standby cancels a read that conflicts with the primary's changes it replays (SQLSTATE 40001): the primary can answer it. */

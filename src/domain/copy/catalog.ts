@@ -211,6 +211,7 @@ export const DEFAULT_COPY = {
   'site.not_found': { text: 'We could not find that page.', vars: [] },
   'site.bad_request': { text: 'That request could not be understood.', vars: [] },
   'site.server_error': { text: 'Something went wrong on our side. Please try again in a moment.', vars: [] },
+  'site.unavailable': { text: 'The site is briefly unavailable. Please try again in a minute.', vars: [] },
 } as const satisfies Record<string, MessageDefinition>;
 
 export type CopyKey = keyof typeof DEFAULT_COPY;

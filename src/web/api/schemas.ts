@@ -143,6 +143,7 @@ const STATUS_TEXT: Record<number, string> = {
   422: 'The search matches too much to answer in time (search-too-broad): narrow it with dates, a section or fewer phrases.',
   429: 'Too many attempts (rate-limited); see the Retry-After header.',
   500: 'Something went wrong on the server (internal).',
+  503: 'A database the site needs is briefly out of reach (unavailable); see the Retry-After header.',
 };
 
 const DEVICE_LIMIT = ERROR_STATUS['device-limit-reached'];
@@ -156,7 +157,7 @@ export function errorResponses(...errors: (ErrorCode | number)[]): Record<number
   const statuses = errors.map((e) => (typeof e === 'number' ? e : ERROR_STATUS[e]));
   // 409 is also a plain conflict: the device limit's own body only where the route names that code.
   const deviceLimit = errors.includes('device-limit-reached');
-  for (const status of [...statuses, ERROR_STATUS.internal]) {
+  for (const status of [...statuses, ERROR_STATUS.internal, ERROR_STATUS.unavailable]) {
     const schema = status === DEVICE_LIMIT && deviceLimit ? 'DeviceLimitResponse' : 'ErrorResponse';
     out[status] = Type.Ref(schema, { description: STATUS_TEXT[status] ?? 'Error.' });
   }

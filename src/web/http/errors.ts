@@ -1,7 +1,8 @@
-import { DomainError, type ErrorCode as DomainErrorCode } from '../../domain/errors.js';
+import { DomainError, isOutage, type ErrorCode as DomainErrorCode } from '../../domain/errors.js';
 
 /** Codes only HTTP itself produces (a malformed request, a stale form), beside the domain's. */
-type HttpOnlyCode = 'bad-request' | 'csrf-invalid' | 'method-not-allowed' | 'payload-too-large' | 'unsupported-media-type' | 'internal';
+type HttpOnlyCode =
+  'bad-request' | 'csrf-invalid' | 'method-not-allowed' | 'payload-too-large' | 'unsupported-media-type' | 'internal' | 'unavailable';
 
 export type ErrorCode = DomainErrorCode | HttpOnlyCode;
 
@@ -40,7 +41,12 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   internal: 500,
   // The payment gateway did not answer: nothing was charged, try again.
   'gateway-error': 502,
+  // The database (or Redis) is out of reach for now: the same request works once it is back.
+  unavailable: 503,
 };
+
+/** How long a reader is asked to wait when a store the site needs is out of reach: about what a restart takes. */
+export const OUTAGE_RETRY_SECONDS = 10;
 
 /** An HTTP-level failure raised by the web layer itself, with a stable code and a message safe to show. */
 export class HttpProblem extends Error {
@@ -58,7 +64,7 @@ export class HttpProblem extends Error {
   }
 }
 
-/** The Retry-After header's value for a rate-limited answer: whole seconds, at least one; a minute when not known. */
+/** The Retry-After header's value for a rate-limited or unavailable answer: whole seconds, at least one; a minute when not known. */
 export const retryAfter = (seconds: number | undefined): string => String(Math.max(1, Math.ceil(seconds ?? 60)));
 
 /** Maps any thrown value to a code, status and a message that never reveals internals for 5xx. */
@@ -79,5 +85,9 @@ export function describeError(error: unknown): { code: ErrorCode; status: number
   if (status === 405) return { code: 'method-not-allowed', status, message: 'Method not allowed.' };
   if (status === 429) return { code: 'rate-limited', status, message: 'Too many requests. Please wait and try again.' };
   if (status >= 400 && status < 500) return { code: 'bad-request', status, message: e?.message ?? 'Bad request.' };
+  if (isOutage(error)) {
+    const message = 'The site is briefly unavailable. Please try again in a minute.';
+    return { code: 'unavailable', status: 503, message, retryAfterSeconds: OUTAGE_RETRY_SECONDS };
+  }
   return { code: 'internal', status: 500, message: 'Something went wrong on our side.' };
 }

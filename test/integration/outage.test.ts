@@ -1,0 +1,114 @@
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../src/adapters/db/database.js';
+import { isOutage } from '../../src/domain/errors.js';
+import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
+import { createTestDatabase, postgresServerUrl, type TestDatabase } from '../support/databases.js';
+import { createArticle } from '../support/factories.js';
+import { withRawSql } from '../support/raw-sql.js';
+import { relay, throughRelay } from '../support/relay.js';
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const failure = (work: () => Promise<unknown>) =>
+  work().then(
+    () => null,
+    (error: unknown) => error,
+  );
+
+describe('isOutage', () => {
+  it('is true for PostgreSQL or Redis out of reach, as their clients report it', async () => {
+    const port = await closedPort();
+    const client = new pg.Client({ host: '127.0.0.1', port, user: 'masthead', database: 'masthead' });
+    expect(isOutage(await failure(() => client.connect()))).toBe(true);
+
+    // As the meters' and counters' Redis clients are set up: a command gives up after two retries.
+    const redis = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    redis.on('error', () => undefined);
+    expect(isOutage(await failure(() => redis.get('meter')))).toBe(true);
+    redis.disconnect();
+
+    // What the server says while it shuts down or starts up, or when its connections are used up.
+    for (const code of ['57P01', '57P03', '53300', '08006']) {
+      expect(isOutage(Object.assign(new pg.DatabaseError('the database system is starting up', 0, 'error'), { code })), code).toBe(true);
+    }
+  });
+
+  it('is false for a bug or a query the database refuses', async () => {
+    expect(isOutage(new TypeError("Cannot read properties of undefined (reading 'slug')"))).toBe(false);
+    expect(isOutage('ECONNREFUSED')).toBe(false);
+    const url = postgresServerUrl();
+    if (!url) return;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      expect(isOutage(await failure(() => client.query('selec 1')))).toBe(false);
+      expect(isOutage(await failure(() => client.query('set statement_timeout = 1; select pg_sleep(0.1)')))).toBe(false);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+/** Readers while the database is out of reach: a page that says so and when to come back, never a 500. */
+describe.skipIf(!postgresServerUrl())('the database out of reach [postgres]', () => {
+  const clock = fakeClock('2026-11-24T06:00:00Z');
+  const wire = relay(new URL(postgresServerUrl() ?? 'postgres://localhost'));
+  let test: TestDatabase;
+  let handle: DatabaseHandle;
+  let t: TestApp;
+  const get = (url: string) => t.app.inject({ method: 'GET', url });
+
+  beforeAll(async () => {
+    test = await createTestDatabase('postgres');
+    await wire.start();
+    const { rows } = await test.db.query<{ name: string }>('select current_database() as name');
+    const direct = new URL(postgresServerUrl()!);
+    direct.pathname = `/${rows[0]!.name}`;
+    handle = await openDatabase({ url: throughRelay(direct.toString(), wire.port), pgliteDir: null });
+    t = await buildTestApp(withRawSql(handle.db), { now: clock.now, jobs: 'manual' });
+    await createArticle(test.db, { slug: 'harbour-story', headline: 'Harbour dredging resumes', visibility: 'free' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.app.close();
+    await handle?.close();
+    await wire.stop();
+    await test?.destroy();
+  });
+
+  it('answers pages and the API with 503 and Retry-After, and serves again once it is back', async () => {
+    expect((await get('/article/harbour-story')).statusCode).toBe(200);
+
+    await wire.stop();
+    t.ctx.content.invalidate();
+    const page = await get('/article/harbour-story');
+    expect(page.statusCode).toBe(503);
+    expect(page.headers['retry-after']).toBe('10');
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.body).toContain('The site is briefly unavailable. Please try again in a minute.');
+    expect(page.body).not.toMatch(/ECONNREFUSED|node_modules/);
+
+    const api = await get('/api/v1/articles');
+    expect(api.statusCode).toBe(503);
+    expect(api.headers['retry-after']).toBe('10');
+    expect(api.json()).toEqual({
+      error: { code: 'unavailable', message: 'The site is briefly unavailable. Please try again in a minute.' },
+    });
+
+    await wire.start();
+    t.ctx.content.invalidate();
+    const back = await get('/article/harbour-story');
+    expect(back.statusCode).toBe(200);
+    expect(back.body).toContain('Harbour dredging resumes');
+  });
+});
