@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../adapters/db/database.js';
 import { migrate } from '../adapters/db/migrate.js';
 import { seedBaseline } from '../domain/content/seed.js';
-import { searchRegions } from '../domain/epaper/queries.js';
+import { NEWEST_MATCHES, searchRegions } from '../domain/epaper/queries.js';
 import { isStatementTimeout, tsquery, withSearchSettings } from '../domain/search/queries.js';
 import { cleanSearchText, readSearchText } from '../domain/search/query-text.js';
 import { seedScaleArticles } from './scale-queries.js';
@@ -20,6 +20,8 @@ const NOW = new Date('2026-11-24T06:30:00Z');
 const ARTICLES = 20_000;
 const TIMEOUT_MS = 2_000;
 const editions = Number(process.argv[2] ?? 1_000);
+// BENCH_NEWEST=250,2000 compares how many newest matches the page is cut from, on one seeded database.
+const newestCounts = (process.env.BENCH_NEWEST ?? String(NEWEST_MATCHES)).split(',').map(Number);
 const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 await withScratchDatabase(server, 'masthead_epaper_search', async (url) => {
   const handle = await openDatabase({ url, pgliteDir: null });
@@ -52,7 +54,9 @@ await withScratchDatabase(server, 'masthead_epaper_search', async (url) => {
       ['a phrase every story holds', '"filler text"'],
       ['a phrase of common words seldom together', '"rupee tender"'],
     ];
-    for (const [label, q] of cases) {
+    for (const [label, q, newest] of cases.flatMap(([l, q]) =>
+      newestCounts.map((n) => [newestCounts.length > 1 ? `${l} (${n})` : l, q, n] as const),
+    )) {
       for (const [page, before] of [
         ['first page', undefined],
         ['older page', older],
@@ -63,7 +67,8 @@ await withScratchDatabase(server, 'masthead_epaper_search', async (url) => {
           const t0 = performance.now();
           try {
             const query = tsquery('english', readSearchText(cleanSearchText(q)));
-            found = (await withSearchSettings(db, TIMEOUT_MS, (tx) => searchRegions(tx, { query, now: NOW, limit: 21, before }))).length;
+            found = (await withSearchSettings(db, TIMEOUT_MS, (tx) => searchRegions(tx, { query, now: NOW, limit: 21, before, newest })))
+              .length;
           } catch (error) {
             if (!isStatementTimeout(error)) throw error;
             found = 'timed out';

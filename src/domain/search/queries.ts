@@ -137,7 +137,8 @@ export async function searchArticles(
     // most stories walks the date index for them, a rare one is looked up in the GIN index. Planned for the page's 20
     // rows, PostgreSQL walked the date index for rare words it thought common (the last word, matched as a prefix too,
     // is estimated at 0.5% of the archive) and read every article: 957 ms at 1M, against 2 ms now (6 ms for a word
-    // every article holds, 0.1 ms before). Only the page's articles are then read whole.
+    // every article holds, 0.1 ms before). Only the page's articles are then read whole. Fewer candidates would save a
+    // few ms on common words, but with 250 a rare word at 1M went back to the date index (3.4 s; docs/benchmarks.md).
     const newest = q
       .select(['articles.id', 'articles.published_at'])
       .orderBy('articles.published_at', 'desc')
