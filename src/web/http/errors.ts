@@ -46,7 +46,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
 };
 
 /** How long a reader is asked to wait when a store the site needs is out of reach: about what a restart takes. */
-export const OUTAGE_RETRY_SECONDS = 10;
+const OUTAGE_RETRY_SECONDS = 10;
 
 /** An HTTP-level failure raised by the web layer itself, with a stable code and a message safe to show. */
 export class HttpProblem extends Error {
