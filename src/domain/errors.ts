@@ -54,6 +54,11 @@ export const fail = <C extends ErrorCode>(code: C, message: string): { ok: false
   message,
 });
 
+/** Thrown by an adapter that knows its store is out of reach without trying it (Redis while its client reconnects). */
+export class StoreUnavailable extends Error {
+  override name = 'StoreUnavailable';
+}
+
 /** Node's codes for a connection that could not be made, or was lost. */
 const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 /** The pg client's messages for a connection lost or never made, which carry no code. */
@@ -62,8 +67,8 @@ const LOST_CONNECTION = /^(Connection terminated|timeout exceeded when trying to
 /**
  * Whether a thrown error says a store the site needs is out of reach for now (PostgreSQL, or Redis when configured),
  * rather than that the request or the code is wrong: a connection refused, lost or timed out; the server shutting
- * down, starting up or out of connections (SQLSTATE class 08, 57P…, 53300); Redis still unreachable after the
- * client's retries. The same request works once the store is back.
+ * down, starting up or out of connections (SQLSTATE class 08, 57P…, 53300); Redis away longer than its grace
+ * (`StoreUnavailable`) or still unreachable after the client's retries. The same request works once the store is back.
  */
 export function isOutage(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -71,5 +76,5 @@ export function isOutage(error: unknown): boolean {
   if (typeof code === 'string' && (CONNECTION_FAILURES.has(code) || code.startsWith('08') || code.startsWith('57P') || code === '53300')) {
     return true;
   }
-  return error.name === 'MaxRetriesPerRequestError' || LOST_CONNECTION.test(error.message);
+  return error instanceof StoreUnavailable || error.name === 'MaxRetriesPerRequestError' || LOST_CONNECTION.test(error.message);
 }

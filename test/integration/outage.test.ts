@@ -1,11 +1,14 @@
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { redisCounters } from '../../src/adapters/counters/counters.js';
 import { openDatabase, type DatabaseHandle } from '../../src/adapters/db/database.js';
+import { redisMeterStore } from '../../src/adapters/meters/redis.js';
+import { REDIS_GRACE_MS } from '../../src/adapters/redis.js';
 import { isOutage } from '../../src/domain/errors.js';
 import { buildTestApp, fakeClock, type TestApp } from '../support/app.js';
-import { createTestDatabase, postgresServerUrl, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, engines, postgresServerUrl, type TestDatabase } from '../support/databases.js';
 import { createArticle } from '../support/factories.js';
 import { withRawSql } from '../support/raw-sql.js';
 import { relay, throughRelay } from '../support/relay.js';
@@ -31,7 +34,7 @@ describe('isOutage', () => {
     const client = new pg.Client({ host: '127.0.0.1', port, user: 'masthead', database: 'masthead' });
     expect(isOutage(await failure(() => client.connect()))).toBe(true);
 
-    // As the meters' and counters' Redis clients are set up: a command gives up after two retries.
+    // A Redis command given up after two reconnection attempts (one in flight when the connection drops).
     const redis = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 2 });
     redis.on('error', () => undefined);
     expect(isOutage(await failure(() => redis.get('meter')))).toBe(true);
@@ -110,5 +113,79 @@ describe.skipIf(!postgresServerUrl())('the database out of reach [postgres]', ()
     const back = await get('/article/harbour-story');
     expect(back.statusCode).toBe(200);
     expect(back.body).toContain('Harbour dredging resumes');
+  });
+});
+
+/**
+ * Anonymous readers while Redis (their meters, the network budgets) is out of reach: a restart goes unnoticed, and a
+ * longer outage is a 503 answered at once, not a request held while the client tries to reconnect.
+ */
+describe.skipIf(!process.env.REDIS_URL)('Redis out of reach [redis]', () => {
+  const clock = fakeClock('2026-11-24T06:00:00Z');
+  const wire = relay(new URL(process.env.REDIS_URL ?? 'redis://localhost'));
+  const prefix = `masthead-test:${process.pid}:${Date.now()}:`;
+  let test: TestDatabase;
+  let t: TestApp;
+  const read = () => t.app.inject({ method: 'GET', url: '/article/harbour-story' });
+
+  beforeAll(async () => {
+    test = await createTestDatabase(engines()[0]!);
+    await wire.start();
+    const url = throughRelay(process.env.REDIS_URL!, wire.port);
+    const meters = await redisMeterStore(url, `${prefix}meter:`);
+    const counters = await redisCounters(url, prefix);
+    t = await buildTestApp(test.db, { now: clock.now, jobs: 'manual', meters, counters });
+    await createArticle(test.db, { slug: 'harbour-story', headline: 'Harbour dredging resumes', visibility: 'metered' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.app.close();
+    await t?.ctx.meters.close();
+    await t?.ctx.counters.close();
+    await wire.stop();
+    await test?.destroy();
+  });
+
+  it('waits out a restart, answers 503 at once while it stays away, and meters again once it is back', async () => {
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect((await read()).statusCode).toBe(200);
+
+    // A restart: the connection drops and Redis is back a moment later, while a reader waits.
+    await wire.stop();
+    const during = read();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await wire.start();
+    expect((await during).statusCode).toBe(200);
+
+    // Away for longer than the grace: every request is answered at once, where the client's reconnection attempts
+    // held each one (a second this early in the outage, 15 s a minute into it).
+    await wire.stop();
+    await new Promise((resolve) => setTimeout(resolve, REDIS_GRACE_MS + 200));
+    const started = Date.now();
+    const page = await read();
+    expect(Date.now() - started).toBeLessThan(300);
+    expect(page.statusCode).toBe(503);
+    expect(page.headers['retry-after']).toBe('10');
+    expect(page.body).toContain('The site is briefly unavailable. Please try again in a minute.');
+    expect(page.body).not.toMatch(/Redis|ECONNREFUSED/);
+
+    await wire.start();
+    let back = await read();
+    for (let tries = 0; back.statusCode !== 200 && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      back = await read();
+    }
+    expect(back.statusCode).toBe(200);
+    expect(back.body).toContain('Harbour dredging resumes');
+
+    // The operator reads one line when Redis goes and one when it is back, not one per reconnection attempt.
+    const meterLines = warnings.mock.calls.map(([line]) => String(line)).filter((line) => line.startsWith('Redis for meters'));
+    expect(meterLines.map((line) => line.replace(/ \(.*\)/, ''))).toEqual([
+      'Redis for meters is out of reach: trying again.',
+      'Redis for meters answers again.',
+      'Redis for meters is out of reach: trying again.',
+      'Redis for meters answers again.',
+    ]);
+    warnings.mockRestore();
   });
 });

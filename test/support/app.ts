@@ -1,6 +1,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { TestDb } from './raw-sql.js';
+import type { Counters } from '../../src/domain/ports/counters.js';
 import type { Db } from '../../src/domain/ports/database.js';
+import type { MeterStore } from '../../src/domain/ports/meter-store.js';
 import { loadConfig } from '../../src/config/config.js';
 import { seedBaseline } from '../../src/domain/content/seed.js';
 import { createJobs } from '../../src/jobs/masthead-jobs.js';
@@ -39,6 +41,9 @@ export async function buildTestApp(
     jobs?: 'background' | 'manual';
     /** A read replica for lists, search and sitemaps (as DATABASE_READ_URL gives the app). */
     readDb?: Db;
+    /** Where counters and anonymous meters live (as REDIS_URL chooses them; default in the process). */
+    counters?: Counters;
+    meters?: MeterStore;
   } = {},
 ): Promise<TestApp> {
   const env = { MASTHEAD_DATA: tempDir(), LOG_LEVEL: 'silent', MASTHEAD_DEMO: 'false', ...options.env };
@@ -48,6 +53,8 @@ export async function buildTestApp(
     now: options.now,
     secret: 'test-secret-'.padEnd(48, 'x'),
     ...(options.readDb ? { readDb: options.readDb } : {}),
+    ...(options.counters ? { counters: options.counters } : {}),
+    ...(options.meters ? { meters: options.meters } : {}),
   });
   const app = await buildApp(ctx);
   // Errors of a runner polling a database its suite has already dropped are no news.

@@ -16,8 +16,8 @@ function recoveryConflict(): Buffer {
 }
 
 /**
- * A TCP relay to a PostgreSQL server, standing in for a database host: stopping it is the host going down.
- * `failNext` makes the next statement whose bytes hold a text fail there as a hot standby's would: `cut` closes the
+ * A TCP relay to a server (PostgreSQL, Redis), standing in for its host: stopping it is the host going down.
+ * For PostgreSQL, `failNext` makes the next statement whose bytes hold a text fail there as a hot standby's would: `cut` closes the
  * connection before it reaches the server (the standby restarting, or ending a session for a conflict); `conflict`
  * lets the server run it, then answers the client as a standby cancelling it does (what came before its rows, such as
  * a prepared statement's ParseComplete, still passes).

@@ -1,4 +1,5 @@
 import type { Counters } from '../../domain/ports/counters.js';
+import { connectRedis } from '../redis.js';
 
 export type { Counters } from '../../domain/ports/counters.js';
 
@@ -43,15 +44,15 @@ export function memoryCounters(now: () => number = Date.now): Counters {
 
 /** Counters in Redis: INCRBY plus EXPIRE NX in one round trip. */
 export async function redisCounters(url: string, prefix = 'masthead:'): Promise<Counters> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  await redis.connect();
+  const { client: redis, available, close } = await connectRedis(url, 'counters');
   return {
     async get(key) {
+      await available();
       const value = await redis.get(prefix + key);
       return value === null ? 0 : Number(value);
     },
     async increment(key, ttlSeconds, by = 1) {
+      await available();
       const result = await redis
         .multi()
         .incrby(prefix + key, by)
@@ -62,10 +63,9 @@ export async function redisCounters(url: string, prefix = 'masthead:'): Promise<
       return Number(value);
     },
     async delete(key) {
+      await available();
       await redis.del(prefix + key);
     },
-    async close() {
-      await redis.quit();
-    },
+    close,
   };
 }

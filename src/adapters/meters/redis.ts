@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { METER_TTL_SECONDS, type MeterStore } from '../../domain/ports/meter-store.js';
+import { connectRedis } from '../redis.js';
 
 /**
  * Check-and-add in one Lua script, so every instance sees one count and concurrent reads can never pass the
@@ -19,9 +20,7 @@ return redis.call('LRANGE', list, 0, -1)
 
 /** Meters in Redis, shared by every instance (REDIS_URL). */
 export async function redisMeterStore(url: string, prefix = 'masthead:meter:'): Promise<MeterStore> {
-  const { Redis: RedisClient } = await import('ioredis');
-  const redis: Redis = new RedisClient(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  await redis.connect();
+  const { client: redis, available, close } = await connectRedis(url, 'meters');
   redis.defineCommand('chargeMeter', { numberOfKeys: 2, lua: CHARGE });
   const keys = (readerId: string, period: string) => [`${prefix}${period}:${readerId}:list`, `${prefix}${period}:${readerId}:set`] as const;
   const charge = redis as Redis & {
@@ -29,15 +28,15 @@ export async function redisMeterStore(url: string, prefix = 'masthead:meter:'): 
   };
   return {
     async read(readerId, period) {
+      await available();
       return (await redis.lrange(keys(readerId, period)[0], 0, -1)).map(Number);
     },
     async charge(readerId, period, articleId, limit) {
       const [list, set] = keys(readerId, period);
+      await available();
       const result = await charge.chargeMeter(list, set, articleId, limit, METER_TTL_SECONDS);
       return result ? result.map(Number) : null;
     },
-    async close() {
-      await redis.quit();
-    },
+    close,
   };
 }
