@@ -14,10 +14,12 @@ export function tsquery(config: string, text: SearchText): RawBuilder<string> {
   const whole = wholeWords(config, text);
   if (!text.trailing) return whole;
   const cfg = sql`${config}::regconfig`;
+  const beginning = sql`to_tsquery(${cfg}, ${`${text.trailing.word}:*`})`;
+  // A lone word has nothing before it (and an empty text would make the database send a notice with every search).
   const typing = withPrefixes(
     config,
     text,
-    sql`(websearch_to_tsquery(${cfg}, ${text.trailing.rest}) && to_tsquery(${cfg}, ${`${text.trailing.word}:*`}))`,
+    text.trailing.rest ? sql`(websearch_to_tsquery(${cfg}, ${text.trailing.rest}) && ${beginning})` : beginning,
   );
   return sql<string>`(${whole} || ${typing})`;
 }
