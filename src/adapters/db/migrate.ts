@@ -42,6 +42,7 @@ import publishedDayCounts from './migrations/039-published-day-counts.js';
 import searchDocumentInRow from './migrations/040-search-document-in-row.js';
 import sitemapIndexOnly from './migrations/041-sitemap-index-only.js';
 import bylineIndexOnly from './migrations/042-byline-index-only.js';
+import datesInKeysetOrder from './migrations/043-dates-in-keyset-order.js';
 
 /** Versioned migrations, applied in order, each once. Append only: never edit a released one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -87,6 +88,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 40, name: 'search-document-in-row', sql: searchDocumentInRow },
   { version: 41, name: 'sitemap-index-only', sql: sitemapIndexOnly },
   { version: 42, name: 'byline-index-only', sql: bylineIndexOnly },
+  { version: 43, name: 'dates-in-keyset-order', sql: datesInKeysetOrder },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. Safe to run from several instances at once. */
