@@ -64,7 +64,17 @@ describeEachEngine('the archive by year, month and day', (db) => {
     expect(day.statusCode).toBe(200);
     expect(day.body).toContain('<h1>Friday, 14 March 1997</h1>');
     expect(slugs(day.body)).toEqual(['first-story']);
-    expect((await get('/archive/1997/03/15')).body).toContain('No stories were published on this day.');
+
+    // An empty month or day says so, and asks search engines to leave it out of their index; those with stories do not.
+    const noindex = '<meta name="robots" content="noindex">';
+    const emptyDay = (await get('/archive/1997/03/15')).body;
+    expect(emptyDay).toContain('No stories were published on this day.');
+    const emptyMonth = await get('/archive/1997/04');
+    expect(emptyMonth.statusCode).toBe(200);
+    expect(emptyMonth.body).toContain('No stories were published in April 1997.');
+    for (const page of [emptyDay, emptyMonth.body]) expect(page).toContain(noindex);
+    for (const page of [year.body, month.body, day.body]) expect(page).not.toContain(noindex);
+    expect(month.body).not.toContain('No stories were published');
 
     // Previous and next lead to the nearest months and days with stories, skipping the empty ones between.
     const pagerOf = async (url: string) =>

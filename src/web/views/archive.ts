@@ -96,9 +96,11 @@ export function archivePeriodPage(
     next: Crumb | null;
   },
 ): string {
+  const empty = !data.periods.some((p) => p.hasStories);
   const main = html`${trail(data.crumbs)}
 <h1>${data.title}</h1>
 ${accessNote(data)}
+${empty ? html`<p>No stories were published in ${data.title}.</p>` : ''}
 ${periods(data.periods, data.kind === 'months' ? 'archive-periods' : 'archive-periods archive-days')}
 ${pager(data.previous, data.next)}`;
   const here = data.crumbs.at(-1)?.path ?? '/archive';
@@ -108,6 +110,8 @@ ${pager(data.previous, data.next)}`;
       title: `${data.title}: the archive`,
       description: `Stories from ${chrome.site.publicationName} published in ${data.title}.`,
       canonical: `${data.publicUrl}${here}`,
+      // A period with nothing in it is there for a reader who typed its address, not for a search engine's index.
+      noindex: empty,
     },
     main,
   );
@@ -145,6 +149,7 @@ ${pager(data.previous, data.next)}`;
       title: data.before ? `${data.title}: earlier stories` : data.title,
       description: `Stories from ${chrome.site.publicationName} published on ${data.title}.`,
       canonical: `${data.publicUrl}${here}${data.before ? `?before=${data.before}` : ''}`,
+      noindex: data.stories.length === 0,
     },
     main,
   );
