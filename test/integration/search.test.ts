@@ -354,7 +354,29 @@ describeEachEngine('reader search', (db, engine) => {
       expect(res.statusCode, q).toBe(400);
       expect(res.json<{ error: { message: string } }>().error.message, q).toMatch(/at least 3 letters before a \*|at most 4 words/);
     }
-    expect((await get(`/search?q=${encodeURIComponent('1*')}`)).body).toContain('Give at least 3 letters before a *');
+    // On the page, the form comes back as the reader filled it in, open at its filters, under what to change.
+    const starred = await get(`/search?q=${encodeURIComponent('harbour 1*')}&section=economy&sort=date`);
+    expect(starred.statusCode).toBe(400);
+    expect(starred.body).toContain('<p class="search-none" role="alert">Give at least 3 letters before a * (infla* finds inflation');
+    expect(starred.body).toContain('<input id="search-q" name="q" type="search" value="harbour 1*"');
+    expect(starred.body).toContain('<option value="economy" selected>');
+    expect(starred.body).toContain('<option value="date" selected>');
+    expect(starred.body).toContain('<details open>');
+    const badDay = await get('/search?q=harbour&from=2026-02-30&to=2026-03-31');
+    expect(badDay.statusCode).toBe(400);
+    expect(badDay.body).toContain('role="alert">Give dates that exist, as YYYY-MM-DD.');
+    expect(badDay.body).toContain('name="to" type="date" value="2026-03-31"');
+    // Dates the wrong way round are said to be, not answered with nothing.
+    const swapped = await get('/search?q=harbour&from=2026-03-31&to=2026-03-01');
+    expect(swapped.statusCode).toBe(400);
+    expect(swapped.body).toContain('The first date comes after the last: swap them.');
+    expect((await get('/api/v1/search?q=harbour&from=2026-03-31&to=2026-03-01')).json()).toEqual({
+      error: { code: 'invalid-input', message: 'The first date comes after the last: swap them.' },
+    });
+    expect((await get('/search?q=harbour&from=2026-03-01&to=2026-03-01')).statusCode).toBe(200);
+    // Text longer than the form's field comes back cut to it.
+    expect(page.body).toContain(`value="${'a'.repeat(200)}"`);
+    expect(page.body).not.toContain('a'.repeat(201));
     expect((await get(`/api/v1/search?q=${encodeURIComponent('infla* rupe* bank* budg*')}`)).statusCode).toBe(200);
     for (const url of [
       '/search?q=x&from=2026-02-30',

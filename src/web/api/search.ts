@@ -64,7 +64,9 @@ export function searchApiRoutes(app: FastifyInstance, ctx: AppContext): void {
             from: Type.Optional(
               Type.String({ maxLength: 10, description: 'Published on or after this day (YYYY-MM-DD, the publisher’s time zone).' }),
             ),
-            to: Type.Optional(Type.String({ maxLength: 10, description: 'Published on or before this day (YYYY-MM-DD).' })),
+            to: Type.Optional(
+              Type.String({ maxLength: 10, description: 'Published on or before this day (YYYY-MM-DD); not before `from` (400).' }),
+            ),
             author: Type.Optional(Type.String({ maxLength: 120, description: 'An author’s slug (as in /author/<slug>).' })),
             type: Type.Optional(
               Type.String({

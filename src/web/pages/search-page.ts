@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
-import { DomainError } from '../../domain/errors.js';
-import { ERROR_STATUS } from '../http/errors.js';
-import { readSearchParams, runSearch, type SearchParams } from '../search/searching.js';
+import { isDomainError } from '../../domain/errors.js';
+import { ERROR_STATUS, HttpProblem } from '../http/errors.js';
+import { readSearchParams, runSearch, searchFormValues, type SearchParams } from '../search/searching.js';
 import { searchPage } from '../views/search.js';
 import { pageChrome } from './chrome.js';
 
 const PAGE_SIZE = 20;
-/** Loose on purpose: the checks that name what is wrong are readSearchParams's (a bad value is a 400 page). */
+/** Loose on purpose: the checks that name what is wrong are readSearchParams's (a bad value is the form again, a 400). */
 const Text = Type.Optional(Type.String({ maxLength: 20_000 }));
 
 /**
@@ -34,22 +34,26 @@ export function searchPageRoute(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const read = readSearchParams(request.query);
+      let read = searchFormValues(request.query);
       let result = null;
-      let tooBroad: string | undefined;
+      let problem: string | undefined;
       try {
+        read = readSearchParams(request.query);
         result = read.q === '' ? null : await runSearch(ctx, request, read, PAGE_SIZE);
       } catch (error) {
-        // The reader is shown the form again, open at its filters, to narrow the search.
-        if (!(error instanceof DomainError && error.code === 'search-too-broad')) throw error;
-        tooBroad = error.message;
-        reply.code(ERROR_STATUS['search-too-broad']);
+        // The reader is shown the form again as they filled it in, open at its filters, under what to change: a
+        // search too broad to answer, or a value that cannot be searched for (a * after one letter, a date that
+        // does not exist).
+        const fixable = isDomainError(error) || error instanceof HttpProblem ? error : null;
+        if (!fixable || !['search-too-broad', 'invalid-input'].includes(fixable.code)) throw error;
+        problem = fixable.message;
+        reply.code(ERROR_STATUS[fixable.code]);
       }
       reply.headers({ 'cache-control': 'private, no-cache', vary: 'Cookie, Authorization' });
       reply.type('text/html; charset=utf-8');
       const chrome = await pageChrome(ctx, request);
       const authorName = read.author ? ((await ctx.content.author(read.author))?.name ?? null) : null;
-      return searchPage(chrome, { read, result, tooBroad, authorName, timeZone: ctx.policy.timeZone, publicUrl: ctx.config.publicUrl });
+      return searchPage(chrome, { read, result, problem, authorName, timeZone: ctx.policy.timeZone, publicUrl: ctx.config.publicUrl });
     },
   );
 }

@@ -10,7 +10,7 @@ import {
   type SearchSort,
   type SearchType,
 } from '../../domain/search/model.js';
-import { cleanSearchText, readSearchText, searchTextProblem } from '../../domain/search/query-text.js';
+import { cleanSearchText, readSearchText, SEARCH_TEXT_MAX, searchTextProblem } from '../../domain/search/query-text.js';
 import type { SearchRequest } from '../../domain/search/service.js';
 import { dayOfDate } from '../../domain/time/zoned.js';
 import { DomainError } from '../../domain/errors.js';
@@ -62,16 +62,28 @@ export function readSearchParams(params: SearchParams): ReadSearch {
     throw new HttpProblem('invalid-input', `Results go ${RELEVANCE_PAGES_MAX} pages deep; sort by date to go further.`);
   const after = params.after ?? '';
   if (after !== '' && parseCursor(after) === null) throw new HttpProblem('invalid-input', 'That is not a place in these results.');
+  return { ...searchFormValues(params), q, type, sort, page, after };
+}
+
+/**
+ * The parameters as the search form shows them again when one is wrong (see `readSearchParams`): the text and filters
+ * as the reader gave them, the text cut to what the form's field holds; a sort, type or place that is not one of the
+ * form's left out.
+ */
+export function searchFormValues(params: SearchParams): ReadSearch {
+  const sort = SEARCH_SORTS.find((s) => s === params.sort) ?? 'relevance';
   return {
-    q,
+    q: Array.from(cleanSearchText(params.q ?? ''))
+      .slice(0, SEARCH_TEXT_MAX)
+      .join(''),
     section: params.section ?? '',
     from: params.from ?? '',
     to: params.to ?? '',
     author: params.author ?? '',
-    type,
+    type: SEARCH_TYPES.find((t) => t === params.type) ?? '',
     sort,
-    page,
-    after,
+    page: 1,
+    after: '',
   };
 }
 
@@ -85,7 +97,9 @@ export async function runSearch(ctx: AppContext, request: FastifyRequest, read: 
   const zone = ctx.policy.timeZone;
   const from = read.from === '' ? null : dayOfDate(read.from, zone);
   const to = read.to === '' ? null : dayOfDate(read.to, zone);
-  if ((read.from !== '' && !from) || (read.to !== '' && !to)) throw new HttpProblem('invalid-input', 'Give dates as YYYY-MM-DD.');
+  if ((read.from !== '' && !from) || (read.to !== '' && !to))
+    throw new HttpProblem('invalid-input', 'Give dates that exist, as YYYY-MM-DD.');
+  if (from && to && from.start > to.start) throw new HttpProblem('invalid-input', 'The first date comes after the last: swap them.');
   const sections = await ctx.content.sections();
   if (read.section !== '' && !sections.some((s) => s.slug === read.section))
     throw new HttpProblem('invalid-input', `There is no section "${read.section}".`);

@@ -62,14 +62,14 @@ const NOTHING_TO_LOOK_FOR =
 
 /**
  * `/search`: the form, and for a search its results with highlighted snippets and pages; or, for a search too broad to
- * answer (`tooBroad`: the message), the form open at its filters under the message.
+ * answer or a value that cannot be searched for (`problem`: the message), the form open at its filters above it.
  */
 export function searchPage(
   chrome: PageChrome,
   data: {
     read: ReadSearch;
     result: SearchPage | null;
-    tooBroad?: string | undefined;
+    problem?: string | undefined;
     /** The name of the author the search is within (`read.author`), when there is one by that slug. */
     authorName?: string | null | undefined;
     timeZone: string;
@@ -80,8 +80,8 @@ export function searchPage(
   const sections = chrome.sections;
   const sectionName = (slug: string) => sections.find((s) => s.slug === slug)?.name ?? slug;
   let body: SafeHtml | string = '';
-  if (data.tooBroad) {
-    body = html`<p class="search-none" role="alert">${data.tooBroad}</p>`;
+  if (data.problem) {
+    body = html`<p class="search-none" role="alert">${data.problem}</p>`;
   } else if (result && result.hits.length === 0) {
     body = html`<p class="search-none">${result.searchable ? 'No stories match this search.' : NOTHING_TO_LOOK_FOR}</p>`;
   } else if (result) {
@@ -113,7 +113,7 @@ export function searchPage(
 </nav>`;
   }
   const main = html`<h1>${read.q ? html`Search: ${read.q}` : 'Search'}</h1>
-${searchForm(read, sections, data.tooBroad !== undefined, data.authorName ?? null)}
+${searchForm(read, sections, data.problem !== undefined, data.authorName ?? null)}
 ${body}`;
   return layout(chrome, { title: read.q ? `Search: ${read.q}` : 'Search', canonical: `${data.publicUrl}/search`, noindex: true }, main);
 }
