@@ -52,12 +52,8 @@ async function sendError(ctx: AppContext, request: FastifyRequest, reply: Fastif
     if (status === 401) reply.header('www-authenticate', 'Bearer realm="api"');
     return reply.send({ error: { code, message } });
   }
-  let chrome;
-  try {
-    chrome = await pageChrome(ctx, request);
-  } catch {
-    return reply.type('text/plain; charset=utf-8').send(message);
-  }
+  // Without the sections (the database out of reach, say), the page is drawn without its navigation.
+  const chrome = await pageChrome(ctx, request).catch(() => ({ site: ctx.site, sections: [], copy: ctx.copy, user: null }));
   const text =
     status === 404
       ? ctx.copy.render('site.not_found')

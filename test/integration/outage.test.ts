@@ -98,7 +98,8 @@ describe.skipIf(!postgresServerUrl())('the database out of reach [postgres]', ()
     expect(page.statusCode).toBe(503);
     expect(page.headers['retry-after']).toBe('10');
     expect(page.headers['cache-control']).toBe('no-store');
-    expect(page.body).toContain('The site is briefly unavailable. Please try again in a minute.');
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('<h1>Briefly unavailable</h1><p>The site is briefly unavailable. Please try again in a minute.</p>');
     expect(page.body).not.toMatch(/ECONNREFUSED|node_modules/);
 
     const api = await get('/api/v1/articles');

@@ -400,6 +400,7 @@ describeEachEngine('reader search', (db, engine) => {
     expect(refused.json()).toEqual({ error: { code: 'rate-limited', message: expect.stringContaining('Wait a moment') } });
     const page = await from('198.51.100.7', '/search?q=cardamom');
     expect(page.statusCode).toBe(429);
+    expect(page.body).toContain('<h1>Too many requests</h1>');
     expect(page.headers['retry-after']).toBe('60');
     expect(page.body).toContain('You have searched a lot in the last minute.');
     // The form alone is not a search.

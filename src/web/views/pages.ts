@@ -144,8 +144,21 @@ ${common.length ? html`<section class="block"><h2>${copy.render('plans.includes_
   return layout(chrome, { title: 'Plans', description, canonical: `${data.publicUrl}/plans` }, main);
 }
 
+/** An error page's heading by its status, in a reader's words; the message under it says what happened. */
+const ERROR_HEADINGS: Readonly<Record<number, string>> = {
+  401: 'Please sign in',
+  403: 'Not allowed',
+  404: 'Page not found',
+  409: 'That could not be done',
+  413: 'Too large',
+  422: 'That could not be done',
+  429: 'Too many requests',
+  502: 'Please try again',
+  503: 'Briefly unavailable',
+};
+
 export function errorPage(chrome: PageChrome, status: number, message: string): string {
-  const heading = status === 404 ? 'Page not found' : status >= 500 ? 'Something went wrong' : 'Bad request';
+  const heading = ERROR_HEADINGS[status] ?? (status >= 500 ? 'Something went wrong' : 'Bad request');
   const main = html`<h1>${heading}</h1><p>${message}</p><p><a href="/">Go to the home page</a></p>`;
   return layout(chrome, { title: heading, noindex: true }, main);
 }
