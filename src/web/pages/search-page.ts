@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { isDomainError } from '../../domain/errors.js';
 import { ERROR_STATUS, HttpProblem } from '../http/errors.js';
-import { readSearchParams, runSearch, searchFormValues, type SearchParams } from '../search/searching.js';
+import { readSearchParams, runSearch, searchFormValues, type ReadSearch, type SearchParams } from '../search/searching.js';
 import { searchPage } from '../views/search.js';
 import { pageChrome } from './chrome.js';
 
@@ -34,7 +34,7 @@ export function searchPageRoute(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      let read = searchFormValues(request.query);
+      let read: ReadSearch | undefined;
       let result = null;
       let problem: string | undefined;
       try {
@@ -49,6 +49,7 @@ export function searchPageRoute(app: FastifyInstance, ctx: AppContext): void {
         problem = fixable.message;
         reply.code(ERROR_STATUS[fixable.code]);
       }
+      read ??= searchFormValues(request.query);
       reply.headers({ 'cache-control': 'private, no-cache', vary: 'Cookie, Authorization' });
       reply.type('text/html; charset=utf-8');
       const chrome = await pageChrome(ctx, request);

@@ -62,8 +62,15 @@ export function readSearchParams(params: SearchParams): ReadSearch {
     throw new HttpProblem('invalid-input', `Results go ${RELEVANCE_PAGES_MAX} pages deep; sort by date to go further.`);
   const after = params.after ?? '';
   if (after !== '' && parseCursor(after) === null) throw new HttpProblem('invalid-input', 'That is not a place in these results.');
-  return { ...searchFormValues(params), q, type, sort, page, after };
+  return { q, ...filters(params), type, sort, page, after };
 }
+
+const filters = (params: SearchParams) => ({
+  section: params.section ?? '',
+  from: params.from ?? '',
+  to: params.to ?? '',
+  author: params.author ?? '',
+});
 
 /**
  * The parameters as the search form shows them again when one is wrong (see `readSearchParams`): the text and filters
@@ -71,17 +78,13 @@ export function readSearchParams(params: SearchParams): ReadSearch {
  * form's left out.
  */
 export function searchFormValues(params: SearchParams): ReadSearch {
-  const sort = SEARCH_SORTS.find((s) => s === params.sort) ?? 'relevance';
   return {
     q: Array.from(cleanSearchText(params.q ?? ''))
       .slice(0, SEARCH_TEXT_MAX)
       .join(''),
-    section: params.section ?? '',
-    from: params.from ?? '',
-    to: params.to ?? '',
-    author: params.author ?? '',
+    ...filters(params),
     type: SEARCH_TYPES.find((t) => t === params.type) ?? '',
-    sort,
+    sort: SEARCH_SORTS.find((s) => s === params.sort) ?? 'relevance',
     page: 1,
     after: '',
   };
