@@ -377,6 +377,9 @@ describeEachEngine('reader search', (db, engine) => {
     // Text longer than the form's field comes back cut to it.
     expect(page.body).toContain(`value="${'a'.repeat(200)}"`);
     expect(page.body).not.toContain('a'.repeat(201));
+    const emoji = await get(`/search?q=${encodeURIComponent('a' + '😀'.repeat(150))}`);
+    expect(emoji.statusCode).toBe(400);
+    expect(emoji.body).toContain(`value="a${'😀'.repeat(99)}"`);
     expect((await get(`/api/v1/search?q=${encodeURIComponent('infla* rupe* bank* budg*')}`)).statusCode).toBe(200);
     for (const url of [
       '/search?q=x&from=2026-02-30',

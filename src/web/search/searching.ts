@@ -78,10 +78,10 @@ const filters = (params: SearchParams) => ({
  * form's left out.
  */
 export function searchFormValues(params: SearchParams): ReadSearch {
+  // Cut where the length check counts (UTF-16 units), never between the halves of a character.
+  const q = cleanSearchText(params.q ?? '').slice(0, SEARCH_TEXT_MAX);
   return {
-    q: Array.from(cleanSearchText(params.q ?? ''))
-      .slice(0, SEARCH_TEXT_MAX)
-      .join(''),
+    q: /[\uD800-\uDBFF]$/.test(q) ? q.slice(0, -1) : q,
     ...filters(params),
     type: SEARCH_TYPES.find((t) => t === params.type) ?? '',
     sort: SEARCH_SORTS.find((s) => s === params.sort) ?? 'relevance',
