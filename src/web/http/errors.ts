@@ -1,3 +1,4 @@
+import { DEFAULT_COPY } from '../../domain/copy/catalog.js';
 import { DomainError, isOutage, type ErrorCode as DomainErrorCode } from '../../domain/errors.js';
 
 /** Codes only HTTP itself produces (a malformed request, a stale form), beside the domain's. */
@@ -86,8 +87,7 @@ export function describeError(error: unknown): { code: ErrorCode; status: number
   if (status === 429) return { code: 'rate-limited', status, message: 'Too many requests. Please wait and try again.' };
   if (status >= 400 && status < 500) return { code: 'bad-request', status, message: e?.message ?? 'Bad request.' };
   if (isOutage(error)) {
-    const message = 'The site is briefly unavailable. Please try again in a minute.';
-    return { code: 'unavailable', status: 503, message, retryAfterSeconds: OUTAGE_RETRY_SECONDS };
+    return { code: 'unavailable', status: 503, message: DEFAULT_COPY['site.unavailable'].text, retryAfterSeconds: OUTAGE_RETRY_SECONDS };
   }
   return { code: 'internal', status: 500, message: 'Something went wrong on our side.' };
 }
